@@ -1,0 +1,48 @@
+# Two commands get a fresh machine from clone to running: `make run` and `make test`.
+# Each sets up the virtualenv (and the Debian packages it needs) before it starts.
+
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+DUBAN := $(VENV)/bin/duban
+STAMP := $(VENV)/.installed-stamp
+
+.PHONY: run test stress bench lint format system-deps clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+# With a token configured (environment or .env) the bot runs on Telegram; without one,
+# the demo starts the local Bot API sandbox and its phone page.
+run: $(STAMP)
+	@if $(PY) -c "import sys; from bot.config import token_configured; sys.exit(0 if token_configured() else 1)"; \
+	then $(DUBAN) run; else $(DUBAN) demo; fi
+
+# The browser test needs Debian's chromium, its driver and a CJK font.
+system-deps:
+	@sh scripts/install-system-deps.sh
+
+test: $(STAMP) system-deps
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(PY) -m pytest -q
+
+stress: $(STAMP)
+	DUBAN_STRESS=full $(PY) -m pytest -q -m slow tests
+
+bench: $(STAMP)
+	$(PY) -m bench
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: $(STAMP)
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -1,0 +1,160 @@
+"""Deployment settings, read once from the environment and an optional ``.env`` file.
+
+Only what differs between deployments lives here. Working policy (reminder ladder,
+thresholds) lives in the database so the office can change it from the chat.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+DEFAULT_API_URL = "https://api.telegram.org"
+LANGUAGES = ("zh", "en")
+_TOKEN_RE = re.compile(r"^\d+:[A-Za-z0-9_-]{20,}$")
+
+
+class ConfigError(Exception):
+    """Raised with one line per bad variable, each naming the variable and why."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("\n".join(problems))
+        self.problems = problems
+
+
+@dataclass(frozen=True)
+class Settings:
+    token: str | None = field(repr=False)
+    api_url: str
+    proxy: str | None
+    database_path: Path
+    media_dir: Path
+    admin_ids: frozenset[int]
+    timezone: ZoneInfo
+    default_language: str
+
+    @property
+    def base_url(self) -> str:
+        """What python-telegram-bot calls: ``{root}/bot{token}/{method}``."""
+        return f"{self.api_url}/bot"
+
+    @property
+    def base_file_url(self) -> str:
+        return f"{self.api_url}/file/bot"
+
+    def __repr__(self) -> str:  # the token must never reach a log line
+        token = "set" if self.token else "unset"
+        return (
+            f"Settings(token={token}, api_url={self.api_url!r}, db={self.database_path}, "
+            f"media={self.media_dir}, admins={sorted(self.admin_ids)}, tz={self.timezone.key})"
+        )
+
+
+def read_dotenv(path: Path) -> dict[str, str]:
+    """Parse ``KEY=value`` lines; ``#`` comments and blank lines are ignored."""
+    values: dict[str, str] = {}
+    if not path.is_file():
+        return values
+    for raw in path.read_text(encoding="utf-8").splitlines():
+        line = raw.strip()
+        if not line or line.startswith("#") or "=" not in line:
+            continue
+        key, _, value = line.partition("=")
+        value = value.strip()
+        if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
+            value = value[1:-1]
+        values[key.strip().removeprefix("export ").strip()] = value
+    return values
+
+
+def _environment(env: Mapping[str, str] | None, dotenv: Path | None) -> dict[str, str]:
+    merged = read_dotenv(dotenv if dotenv is not None else Path(".env"))
+    merged.update(os.environ if env is None else env)  # the real environment wins
+    return merged
+
+
+def load_settings(
+    env: Mapping[str, str] | None = None, dotenv: Path | None = None
+) -> Settings:
+    """Build and validate settings; raise ConfigError listing every bad value."""
+    values = _environment(env, dotenv)
+    problems: list[str] = []
+
+    def get(name: str, default: str = "") -> str:
+        return values.get(name, default).strip()
+
+    token = get("TELEGRAM_BOT_TOKEN") or None
+    if token and not _TOKEN_RE.match(token):
+        problems.append(
+            "TELEGRAM_BOT_TOKEN: does not look like a bot token (expected digits, ':', "
+            "then at least 20 letters, digits, '_' or '-')"
+        )
+
+    api_url = get("TELEGRAM_API_URL", DEFAULT_API_URL).rstrip("/") or DEFAULT_API_URL
+    parts = urlsplit(api_url)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        problems.append(
+            f"TELEGRAM_API_URL: {api_url!r} is not an http(s) URL such as {DEFAULT_API_URL}"
+        )
+
+    proxy = get("TELEGRAM_PROXY") or None
+    if proxy and urlsplit(proxy).scheme not in ("http", "https", "socks5", "socks5h"):
+        problems.append(
+            f"TELEGRAM_PROXY: {proxy!r} must start with http://, https://, socks5:// "
+            "or socks5h://"
+        )
+
+    database_path = Path(get("DATABASE_PATH", "data/duban.sqlite"))
+    if database_path.exists() and database_path.is_dir():
+        problems.append(f"DATABASE_PATH: {database_path} is a directory, not a file")
+    media_dir = Path(get("MEDIA_DIR", "data/media"))
+    if media_dir.exists() and not media_dir.is_dir():
+        problems.append(f"MEDIA_DIR: {media_dir} exists and is not a directory")
+
+    admin_ids: set[int] = set()
+    for chunk in filter(None, (c.strip() for c in get("ADMIN_IDS").split(","))):
+        try:
+            admin_ids.add(int(chunk))
+        except ValueError:
+            problems.append(
+                f"ADMIN_IDS: {chunk!r} is not a Telegram user id (a whole number); "
+                "separate several ids with commas"
+            )
+
+    tz_name = get("TIMEZONE", "Asia/Shanghai")
+    timezone = ZoneInfo("Asia/Shanghai")
+    try:
+        timezone = ZoneInfo(tz_name)
+    except (ZoneInfoNotFoundError, ValueError):
+        problems.append(
+            f"TIMEZONE: {tz_name!r} is not a known IANA time zone (for example Asia/Shanghai)"
+        )
+
+    language = get("DEFAULT_LANGUAGE", "zh").lower()
+    if language in ("zh-hans", "zh-cn", "zh_cn"):
+        language = "zh"
+    if language not in LANGUAGES:
+        problems.append(f"DEFAULT_LANGUAGE: {language!r} must be one of: {', '.join(LANGUAGES)}")
+
+    if problems:
+        raise ConfigError(problems)
+    return Settings(
+        token=token,
+        api_url=api_url,
+        proxy=proxy,
+        database_path=database_path,
+        media_dir=media_dir,
+        admin_ids=frozenset(admin_ids),
+        timezone=timezone,
+        default_language=language,
+    )
+
+
+def token_configured() -> bool:
+    """True when a bot token is set in the environment or ``.env`` (used by ``make run``)."""
+    return bool(_environment(None, None).get("TELEGRAM_BOT_TOKEN", "").strip())

@@ -1,0 +1,301 @@
+"""Schema migrations, applied at start-up.
+
+Each migration is registered once and never edited after it has shipped; a change to
+the schema is a new migration at the end of the list. A database that records a
+migration this code does not know was made by a newer Duban and is refused, because
+running old code on it could silently drop what the newer version relies on.
+"""
+
+from __future__ import annotations
+
+import sqlite_utils
+from sqlite_utils import Migrations
+
+migrations = Migrations("duban")
+
+
+class SchemaTooNewError(Exception):
+    """The database was written by a newer version of Duban."""
+
+
+def _execute_all(db: sqlite_utils.Database, script: str) -> None:
+    # executescript() would COMMIT the migration's transaction; run statements one by one.
+    for statement in script.split(";\n"):
+        if statement.strip():
+            db.execute(statement)
+
+
+@migrations(name="0001_ledger")
+def _ledger(db: sqlite_utils.Database) -> None:
+    _execute_all(
+        db,
+        """
+CREATE TABLE policy (
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL,            -- JSON
+    updated_at TEXT NOT NULL,
+    updated_by TEXT NOT NULL
+);
+CREATE TABLE periods (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE,
+    year INTEGER NOT NULL,
+    starts_on TEXT,
+    ends_on TEXT,
+    created_at TEXT NOT NULL
+);
+CREATE TABLE areas (
+    id INTEGER PRIMARY KEY,
+    code TEXT NOT NULL UNIQUE,
+    name_zh TEXT NOT NULL UNIQUE,
+    name_en TEXT NOT NULL
+);
+CREATE TABLE units (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE,
+    created_at TEXT NOT NULL
+);
+CREATE TABLE towns (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE,
+    created_at TEXT NOT NULL
+);
+CREATE TABLE companies (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE,
+    town_id INTEGER REFERENCES towns(id),
+    needs_review INTEGER NOT NULL DEFAULT 0,   -- added on the spot by an inspector
+    created_by INTEGER REFERENCES people(id),
+    created_at TEXT NOT NULL
+);
+CREATE TABLE people (
+    id INTEGER PRIMARY KEY,
+    tg_user_id INTEGER UNIQUE,
+    name TEXT NOT NULL,
+    role TEXT NOT NULL CHECK (role IN ('inspector', 'contact', 'admin', 'leader')),
+    unit_id INTEGER REFERENCES units(id),
+    language TEXT NOT NULL DEFAULT 'zh' CHECK (language IN ('zh', 'en')),
+    active INTEGER NOT NULL DEFAULT 1,
+    reachable INTEGER NOT NULL DEFAULT 1,      -- 0 once Telegram says the bot is blocked
+    created_at TEXT NOT NULL
+);
+CREATE TABLE items (
+    id INTEGER PRIMARY KEY,
+    code TEXT NOT NULL UNIQUE,                 -- stable across periods, e.g. 2024-012
+    period_id INTEGER NOT NULL REFERENCES periods(id),
+    seq TEXT,                                  -- 序号 as the sheet writes it
+    problem TEXT NOT NULL,
+    measure TEXT NOT NULL DEFAULT '',
+    unit_id INTEGER REFERENCES units(id),      -- lead unit (承办/牵头)
+    deadline TEXT,                             -- ISO local date, or NULL
+    deadline_text TEXT NOT NULL DEFAULT '',
+    recurring TEXT CHECK (recurring IN ('monthly', 'quarterly')),
+    ongoing INTEGER NOT NULL DEFAULT 0,
+    target TEXT NOT NULL DEFAULT '',
+    target_number REAL,
+    area_id INTEGER REFERENCES areas(id),
+    town_id INTEGER REFERENCES towns(id),
+    company_id INTEGER REFERENCES companies(id),
+    status TEXT NOT NULL DEFAULT 'open'
+        CHECK (status IN ('open', 'in_progress', 'close_requested', 'closed')),
+    sheet_level TEXT NOT NULL DEFAULT 'none'
+        CHECK (sheet_level IN ('none', 'blue', 'yellow', 'red')),
+    manual_level TEXT NOT NULL DEFAULT 'none'
+        CHECK (manual_level IN ('none', 'blue', 'yellow', 'red')),
+    joint_meeting INTEGER NOT NULL DEFAULT 0,  -- marked for 专题会商
+    notes TEXT NOT NULL DEFAULT '',
+    needs_review INTEGER NOT NULL DEFAULT 0,   -- created by an inspector, for the office
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    last_activity_at TEXT NOT NULL,
+    closed_at TEXT
+);
+CREATE INDEX items_period ON items(period_id, seq);
+CREATE INDEX items_status ON items(status);
+CREATE INDEX items_unit ON items(unit_id);
+CREATE INDEX items_company ON items(company_id);
+CREATE TABLE item_co_units (
+    item_id INTEGER NOT NULL REFERENCES items(id),
+    unit_id INTEGER NOT NULL REFERENCES units(id),
+    PRIMARY KEY (item_id, unit_id)
+);
+CREATE TABLE item_inspectors (
+    item_id INTEGER NOT NULL REFERENCES items(id),
+    person_id INTEGER NOT NULL REFERENCES people(id),
+    assigned_by TEXT NOT NULL CHECK (assigned_by IN ('office', 'finding')),
+    assigned_at TEXT NOT NULL,
+    PRIMARY KEY (item_id, person_id)
+);
+CREATE TABLE item_periods (                    -- every period an item has belonged to
+    item_id INTEGER NOT NULL REFERENCES items(id),
+    period_id INTEGER NOT NULL REFERENCES periods(id),
+    joined_at TEXT NOT NULL,
+    PRIMARY KEY (item_id, period_id)
+);
+CREATE TABLE deadline_history (
+    id INTEGER PRIMARY KEY,
+    item_id INTEGER NOT NULL REFERENCES items(id),
+    deadline TEXT,
+    deadline_text TEXT NOT NULL,
+    replaced_at TEXT NOT NULL,
+    reason TEXT NOT NULL
+);
+CREATE TABLE audit_events (
+    id INTEGER PRIMARY KEY,
+    item_id INTEGER REFERENCES items(id),
+    entity TEXT NOT NULL,                      -- 'item', 'person', 'policy', ...
+    entity_id INTEGER,
+    action TEXT NOT NULL,
+    actor_kind TEXT NOT NULL CHECK (actor_kind IN ('user', 'cli', 'import', 'system')),
+    actor TEXT NOT NULL,                       -- user id, OS user, or the file's sha256
+    at TEXT NOT NULL,                          -- UTC ISO 8601
+    before TEXT,                               -- JSON
+    after TEXT,                                -- JSON
+    update_id INTEGER                          -- the Telegram update behind it, if any
+);
+CREATE INDEX audit_item ON audit_events(item_id, id);
+CREATE TRIGGER audit_events_no_update BEFORE UPDATE ON audit_events
+BEGIN SELECT RAISE(ABORT, 'audit events are append-only'); END;
+CREATE TRIGGER audit_events_no_delete BEFORE DELETE ON audit_events
+BEGIN SELECT RAISE(ABORT, 'audit events are append-only'); END;
+
+CREATE TABLE visits (
+    id INTEGER PRIMARY KEY,
+    company_id INTEGER NOT NULL REFERENCES companies(id),
+    started_by INTEGER NOT NULL REFERENCES people(id),
+    started_at TEXT NOT NULL,
+    last_activity_at TEXT NOT NULL,
+    ended_at TEXT,
+    end_reason TEXT CHECK (end_reason IN ('done', 'idle', 'handover')),
+    latitude REAL,
+    longitude REAL,
+    located_at TEXT
+);
+CREATE TABLE visit_members (
+    visit_id INTEGER NOT NULL REFERENCES visits(id),
+    person_id INTEGER NOT NULL REFERENCES people(id),
+    joined_at TEXT NOT NULL,
+    PRIMARY KEY (visit_id, person_id)
+);
+CREATE TABLE findings (
+    id INTEGER PRIMARY KEY,
+    visit_id INTEGER REFERENCES visits(id),
+    item_id INTEGER REFERENCES items(id),
+    person_id INTEGER NOT NULL REFERENCES people(id),
+    text TEXT NOT NULL DEFAULT '',
+    media_group_id TEXT,
+    withdrawn INTEGER NOT NULL DEFAULT 0,
+    created_at TEXT NOT NULL,
+    update_id INTEGER UNIQUE
+);
+CREATE TABLE progress_reports (
+    id INTEGER PRIMARY KEY,
+    item_id INTEGER NOT NULL REFERENCES items(id),
+    person_id INTEGER NOT NULL REFERENCES people(id),
+    text TEXT NOT NULL DEFAULT '',
+    figure REAL,
+    created_at TEXT NOT NULL,
+    update_id INTEGER UNIQUE
+);
+CREATE TABLE closeout_requests (
+    id INTEGER PRIMARY KEY,
+    item_id INTEGER NOT NULL REFERENCES items(id),
+    requested_by INTEGER NOT NULL REFERENCES people(id),
+    text TEXT NOT NULL DEFAULT '',
+    status TEXT NOT NULL DEFAULT 'pending'
+        CHECK (status IN ('pending', 'approved', 'returned')),
+    decided_by INTEGER REFERENCES people(id),
+    decided_at TEXT,
+    reason TEXT,
+    created_at TEXT NOT NULL,
+    update_id INTEGER UNIQUE
+);
+CREATE TABLE extension_requests (
+    id INTEGER PRIMARY KEY,
+    item_id INTEGER NOT NULL REFERENCES items(id),
+    requested_by INTEGER NOT NULL REFERENCES people(id),
+    new_deadline TEXT NOT NULL,
+    reason TEXT NOT NULL,
+    status TEXT NOT NULL DEFAULT 'pending'
+        CHECK (status IN ('pending', 'approved', 'refused')),
+    decided_by INTEGER REFERENCES people(id),
+    decided_at TEXT,
+    created_at TEXT NOT NULL,
+    update_id INTEGER UNIQUE
+);
+CREATE TABLE evidence (
+    id INTEGER PRIMARY KEY,
+    item_id INTEGER REFERENCES items(id),
+    finding_id INTEGER REFERENCES findings(id),
+    progress_id INTEGER REFERENCES progress_reports(id),
+    closeout_id INTEGER REFERENCES closeout_requests(id),
+    person_id INTEGER REFERENCES people(id),
+    kind TEXT NOT NULL CHECK (kind IN ('photo', 'document', 'voice', 'video', 'location')),
+    file_id TEXT,
+    file_unique_id TEXT,
+    sha256 TEXT,                               -- content address under MEDIA_DIR
+    file_name TEXT,
+    mime_type TEXT,
+    size INTEGER,
+    caption TEXT NOT NULL DEFAULT '',
+    latitude REAL,
+    longitude REAL,
+    taken_at TEXT NOT NULL,                    -- the message's own date
+    stored TEXT NOT NULL DEFAULT 'pending'
+        CHECK (stored IN ('pending', 'stored', 'too_big', 'none')),
+    download_attempts INTEGER NOT NULL DEFAULT 0,
+    withdrawn INTEGER NOT NULL DEFAULT 0,
+    created_at TEXT NOT NULL,
+    update_id INTEGER,
+    UNIQUE (update_id, file_unique_id)
+);
+CREATE INDEX evidence_pending ON evidence(stored) WHERE stored = 'pending';
+CREATE TABLE inbox (
+    update_id INTEGER PRIMARY KEY,
+    raw TEXT NOT NULL,                         -- the update's JSON, as Telegram sent it
+    received_at TEXT NOT NULL,
+    status TEXT NOT NULL DEFAULT 'pending'
+        CHECK (status IN ('pending', 'done', 'set_aside')),
+    attempts INTEGER NOT NULL DEFAULT 0,
+    last_error TEXT,
+    processed_at TEXT
+);
+CREATE INDEX inbox_pending ON inbox(status, update_id) WHERE status = 'pending';
+CREATE TABLE outbox (
+    id INTEGER PRIMARY KEY,
+    dedup_key TEXT NOT NULL UNIQUE,
+    chat_id INTEGER NOT NULL,
+    method TEXT NOT NULL,                      -- sendMessage, sendPhoto, ...
+    payload TEXT NOT NULL,                     -- JSON
+    created_at TEXT NOT NULL,
+    not_before TEXT NOT NULL,
+    status TEXT NOT NULL DEFAULT 'pending'
+        CHECK (status IN ('pending', 'sent', 'dead')),
+    attempts INTEGER NOT NULL DEFAULT 0,
+    last_error TEXT,
+    sent_at TEXT,
+    message_id INTEGER
+);
+CREATE INDEX outbox_due ON outbox(status, not_before) WHERE status = 'pending'
+""",
+    )
+
+
+def unknown_migrations(db: sqlite_utils.Database) -> list[str]:
+    """Names recorded in the database that this code does not register."""
+    known = {m.name for m in migrations._migrations}
+    return [m.name for m in migrations.applied(db) if m.name not in known]
+
+
+def upgrade(db: sqlite_utils.Database) -> list[str]:
+    """Apply pending migrations; return their names. Refuse a newer database."""
+    unknown = unknown_migrations(db)
+    if unknown:
+        raise SchemaTooNewError(
+            f"this database was written by a newer version of Duban (it has migrations "
+            f"{', '.join(unknown)} that this version does not know); upgrade Duban or "
+            f"restore a backup made by this version"
+        )
+    pending = [m.name for m in migrations.pending(db)]
+    migrations.apply(db)
+    return pending
