@@ -78,9 +78,7 @@ def _environment(env: Mapping[str, str] | None, dotenv: Path | None) -> dict[str
     return merged
 
 
-def load_settings(
-    env: Mapping[str, str] | None = None, dotenv: Path | None = None
-) -> Settings:
+def load_settings(env: Mapping[str, str] | None = None, dotenv: Path | None = None) -> Settings:
     """Build and validate settings; raise ConfigError listing every bad value."""
     values = _environment(env, dotenv)
     problems: list[str] = []
@@ -105,8 +103,7 @@ def load_settings(
     proxy = get("TELEGRAM_PROXY") or None
     if proxy and urlsplit(proxy).scheme not in ("http", "https", "socks5", "socks5h"):
         problems.append(
-            f"TELEGRAM_PROXY: {proxy!r} must start with http://, https://, socks5:// "
-            "or socks5h://"
+            f"TELEGRAM_PROXY: {proxy!r} must start with http://, https://, socks5:// or socks5h://"
         )
 
     database_path = Path(get("DATABASE_PATH", "data/duban.sqlite"))

@@ -13,6 +13,18 @@ from sqlite_utils import Migrations
 
 migrations = Migrations("duban")
 
+AREAS = (
+    ("overall", "总体方案", "Overall plan"),
+    ("hightech", "高企培育", "High-tech enterprise cultivation"),
+    ("cooperation", "产学研合作", "Industry-academia-research cooperation"),
+    ("rnd", "新型研发机构", "New R&D institutions"),
+    ("incubators", "双创载体", "Innovation carriers and incubators"),
+    ("platforms", "创新服务平台", "Innovation service platforms"),
+    ("talent", "人才引进", "Talent"),
+    ("finance", "科技金融", "Technology finance"),
+    ("ip", "知识产权保护", "Intellectual-property protection"),
+)
+
 
 class SchemaTooNewError(Exception):
     """The database was written by a newer version of Duban."""
@@ -279,6 +291,8 @@ CREATE TABLE outbox (
 CREATE INDEX outbox_due ON outbox(status, not_before) WHERE status = 'pending'
 """,
     )
+    # The 1+8 system: one overall plan and eight thematic areas.
+    db["areas"].insert_all([{"code": code, "name_zh": zh, "name_en": en} for code, zh, en in AREAS])
 
 
 def unknown_migrations(db: sqlite_utils.Database) -> list[str]:

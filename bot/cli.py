@@ -1,0 +1,142 @@
+"""The ``duban`` command: a thin layer that parses arguments and calls the library."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from bot.config import ConfigError, Settings, load_settings
+
+EXIT_OK, EXIT_ROW_ERRORS, EXIT_BAD_FILE, EXIT_CONFIG = 0, 1, 2, 3
+
+
+def _settings() -> Settings:
+    try:
+        return load_settings()
+    except ConfigError as error:
+        for problem in error.problems:
+            print(f"duban: {problem}", file=sys.stderr)
+        raise SystemExit(EXIT_CONFIG) from None
+
+
+def _open_db(settings: Settings):
+    from storage.db import open_database
+    from storage.migrations import SchemaTooNewError
+
+    try:
+        return open_database(settings.database_path)
+    except SchemaTooNewError as error:
+        print(f"duban: {settings.database_path}: {error}", file=sys.stderr)
+        raise SystemExit(EXIT_CONFIG) from None
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    from bot.main import run_bot
+
+    return run_bot(_settings())
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from bot.demo import run_demo
+
+    return run_demo(host=args.host, port=args.port)
+
+
+def cmd_sandbox(args: argparse.Namespace) -> int:
+    from sandbox.server import main as sandbox_main
+
+    sandbox_main(host=args.host, port=args.port, strict=args.strict)
+    return EXIT_OK
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from bot.importing import run_import_cli
+
+    settings = _settings()
+    return run_import_cli(_open_db(settings), Path(args.path), args.period, args.dry_run)
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from bot.exporting import export_ledger
+
+    settings = _settings()
+    path = Path(args.path)
+    if path.suffix.lower() not in (".xlsx", ".csv"):
+        print(f"duban: {path}: the file name must end in .xlsx or .csv", file=sys.stderr)
+        return EXIT_BAD_FILE
+    count = export_ledger(_open_db(settings), path, settings.timezone, period=args.period)
+    print(f"exported {count} items to {path}")
+    return EXIT_OK
+
+
+def cmd_items(args: argparse.Namespace) -> int:
+    from bot.listing import item_rows, render_table
+
+    settings = _settings()
+    rows = item_rows(_open_db(settings), settings.timezone, status=args.status, unit=args.unit)
+    if args.format == "json":
+        print(json.dumps(rows, ensure_ascii=False, indent=2))
+    else:
+        print(render_table(rows))
+    return EXIT_OK
+
+
+def cmd_backup(args: argparse.Namespace) -> int:
+    from storage.db import backup
+
+    settings = _settings()
+    if not settings.database_path.is_file():
+        print(f"duban: no database at {settings.database_path}", file=sys.stderr)
+        return EXIT_BAD_FILE
+    backup(settings.database_path, args.path)
+    print(f"backed up {settings.database_path} to {args.path}")
+    return EXIT_OK
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="duban", description="督办 Duban: supervision visits and follow-up on Telegram."
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def add(name: str, help_text: str, handler: Callable[[argparse.Namespace], int]):
+        command = sub.add_parser(name, help=help_text, description=help_text)
+        command.set_defaults(handler=handler)
+        return command
+
+    add("run", "run the bot (needs TELEGRAM_BOT_TOKEN)", cmd_run)
+
+    demo = add("demo", "start the sandbox, a demo database and the phone page", cmd_demo)
+    demo.add_argument("--host", default="127.0.0.1")
+    demo.add_argument("--port", type=int, default=8080)
+
+    sandbox = add("sandbox", "run the local Bot API stand-in alone", cmd_sandbox)
+    sandbox.add_argument("--host", default="127.0.0.1", help="bind address (default 127.0.0.1)")
+    sandbox.add_argument("--port", type=int, default=8081)
+    sandbox.add_argument("--strict", action="store_true", help="refuse unknown parameters")
+
+    imp = add("import", "import the supervision table from .xlsx or .csv", cmd_import)
+    imp.add_argument("path")
+    imp.add_argument("--period", help="period name, e.g. 2024 (default: the latest period)")
+    imp.add_argument("--dry-run", action="store_true", help="check everything, write nothing")
+
+    exp = add("export", "export the ledger to .xlsx or .csv", cmd_export)
+    exp.add_argument("path")
+    exp.add_argument("--period", help="only this period's items")
+
+    items = add("items", "list items", cmd_items)
+    items.add_argument("--status", choices=["open", "in_progress", "close_requested", "closed"])
+    items.add_argument("--unit", help="lead unit name, e.g. 科技局")
+    items.add_argument("--format", choices=["table", "json"], default="table")
+
+    back = add("backup", "copy the live database consistently", cmd_backup)
+    back.add_argument("path")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return args.handler(args)

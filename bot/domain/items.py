@@ -1,0 +1,98 @@
+"""The list item as the rest of the code sees it: plain data, no storage."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from bot.domain.lifecycle import Parties, Status
+
+LEVELS = ("none", "blue", "yellow", "red")
+
+# Fields an import may change; status, level by hand and history are never among them.
+SHEET_FIELDS = (
+    "seq",
+    "problem",
+    "measure",
+    "unit",
+    "co_units",
+    "deadline",
+    "deadline_text",
+    "recurring",
+    "ongoing",
+    "target",
+    "target_number",
+    "area",
+    "town",
+    "company",
+    "sheet_level",
+    "notes",
+)
+
+
+@dataclass(frozen=True)
+class ItemFields:
+    """What a sheet row (or an inspector's new finding) says about an item."""
+
+    problem: str
+    seq: str | None = None
+    measure: str = ""
+    unit: str | None = None
+    co_units: tuple[str, ...] = ()
+    deadline: date | None = None
+    deadline_text: str = ""
+    recurring: str | None = None
+    ongoing: bool = False
+    target: str = ""
+    target_number: float | None = None
+    area: str | None = None
+    town: str | None = None
+    company: str | None = None
+    sheet_level: str = "none"
+    notes: str = ""
+
+
+@dataclass(frozen=True)
+class Item:
+    id: int
+    code: str
+    period: str
+    seq: str | None
+    problem: str
+    measure: str
+    unit: str | None
+    unit_id: int | None
+    co_units: tuple[str, ...]
+    co_unit_ids: frozenset[int]
+    deadline: date | None
+    deadline_text: str
+    recurring: str | None
+    ongoing: bool
+    target: str
+    target_number: float | None
+    area: str | None
+    town: str | None
+    company: str | None
+    company_id: int | None
+    status: Status
+    sheet_level: str
+    manual_level: str
+    joint_meeting: bool
+    notes: str
+    needs_review: bool
+    inspector_ids: frozenset[int]
+    created_at: datetime
+    last_activity_at: datetime
+    closed_at: datetime | None
+
+    @property
+    def parties(self) -> Parties:
+        return Parties(self.unit_id, self.co_unit_ids, self.inspector_ids)
+
+    def sheet_values(self) -> dict[str, object]:
+        """The item's sheet fields, comparable with ItemFields."""
+        return {name: getattr(self, name) for name in SHEET_FIELDS}
+
+
+def highest_level(*levels: str) -> str:
+    return max(levels, key=LEVELS.index)

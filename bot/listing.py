@@ -1,0 +1,95 @@
+"""Items as rows for ``duban items`` (a table for people, JSON for scripts)."""
+
+from __future__ import annotations
+
+import unicodedata
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+import sqlite_utils
+
+from bot.domain.escalation import derived_level, effective_level
+from bot.domain.items import Item
+from storage.ledger import list_items
+from storage.policy import load_policy
+
+
+def item_level(item: Item, today, red_after_days: int) -> str:
+    derived = derived_level(item.deadline, today, item.status, red_after_days)
+    return effective_level(item.sheet_level, item.manual_level, derived)
+
+
+def item_row(item: Item, level: str) -> dict[str, object]:
+    return {
+        "id": item.id,
+        "code": item.code,
+        "period": item.period,
+        "seq": item.seq,
+        "problem": item.problem,
+        "measure": item.measure,
+        "unit": item.unit,
+        "co_units": list(item.co_units),
+        "deadline": item.deadline.isoformat() if item.deadline else None,
+        "deadline_text": item.deadline_text,
+        "recurring": item.recurring,
+        "ongoing": item.ongoing,
+        "target": item.target,
+        "target_number": item.target_number,
+        "area": item.area,
+        "town": item.town,
+        "company": item.company,
+        "status": item.status.value,
+        "level": level,
+        "notes": item.notes,
+    }
+
+
+def item_rows(
+    db: sqlite_utils.Database,
+    tz: ZoneInfo,
+    *,
+    status: str | None = None,
+    unit: str | None = None,
+    now: datetime | None = None,
+) -> list[dict[str, object]]:
+    today = (now or datetime.now(UTC)).astimezone(tz).date()
+    red_after = load_policy(db).red_after_overdue_days
+    return [
+        item_row(item, item_level(item, today, red_after))
+        for item in list_items(db, status=status, unit=unit)
+    ]
+
+
+def _width(text: str) -> int:
+    """Display width: CJK characters take two terminal columns."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _cut(text: str, limit: int) -> str:
+    out, used = "", 0
+    for ch in text:
+        w = _width(ch)
+        if used + w > limit - 1:
+            return out + "…"
+        out, used = out + ch, used + w
+    return out
+
+
+def render_table(rows: list[dict[str, object]]) -> str:
+    columns = [
+        ("code", 10),
+        ("status", 15),
+        ("level", 6),
+        ("deadline", 10),
+        ("unit", 14),
+        ("problem", 40),
+    ]
+    lines = []
+    for row in [{name: name for name, _ in columns}, *rows]:
+        cells = []
+        for name, limit in columns:
+            text = _cut(str(row[name] or "-"), limit)
+            cells.append(text + " " * (limit - _width(text)))
+        lines.append("  ".join(cells).rstrip())
+    lines.append(f"({len(rows)} items)")
+    return "\n".join(lines)

@@ -1,0 +1,525 @@
+"""The supervision ledger: periods, units, towns, companies and list items.
+
+Every function takes the connection first and is synchronous; the bot calls them through
+``Store.run`` on the connection's own thread, the CLI and tests call them directly. Every
+change to an item writes its audit event in the same transaction.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from collections.abc import Iterable
+from datetime import date, datetime
+
+import sqlite_utils
+
+from bot.domain.audit import Origin
+from bot.domain.items import SHEET_FIELDS, Item, ItemFields
+from bot.domain.lifecycle import Actor, Event, Status, decide
+from storage.audit import record
+
+_LOOKUP_TABLES = ("units", "towns")
+
+
+class NotFound(LookupError):
+    """No such item (or period, or unit): the caller tells the user what they asked for."""
+
+
+def iso(moment: datetime) -> str:
+    return moment.isoformat()
+
+
+# --- reference data -----------------------------------------------------------------
+
+
+def lookup_id(db: sqlite_utils.Database, table: str, name: str | None) -> int | None:
+    if not name:
+        return None
+    row = db.execute(f"SELECT id FROM [{table}] WHERE name = ?", [name]).fetchone()
+    return row[0] if row else None
+
+
+def ensure_named(
+    db: sqlite_utils.Database, table: str, name: str | None, origin: Origin
+) -> int | None:
+    """Id of the unit or town with this name, created on first mention."""
+    if table not in _LOOKUP_TABLES:
+        raise ValueError(table)
+    if not name:
+        return None
+    found = lookup_id(db, table, name)
+    if found is not None:
+        return found
+    return db[table].insert({"name": name, "created_at": iso(origin.at)}).last_pk
+
+
+def ensure_company(
+    db: sqlite_utils.Database,
+    name: str | None,
+    town_id: int | None,
+    origin: Origin,
+    *,
+    needs_review: bool = False,
+) -> int | None:
+    if not name:
+        return None
+    row = db.execute("SELECT id, town_id FROM companies WHERE name = ?", [name]).fetchone()
+    if row:
+        if row[1] is None and town_id is not None:
+            db.execute("UPDATE companies SET town_id = ? WHERE id = ?", [town_id, row[0]])
+        return row[0]
+    return (
+        db["companies"]
+        .insert(
+            {
+                "name": name,
+                "town_id": town_id,
+                "needs_review": int(needs_review),
+                "created_by": origin.person_id,
+                "created_at": iso(origin.at),
+            }
+        )
+        .last_pk
+    )
+
+
+def area_id(db: sqlite_utils.Database, name: str | None) -> int | None:
+    """Areas are the fixed 1+8; a sheet may name one in Chinese, in English or by code."""
+    if not name:
+        return None
+    row = db.execute(
+        "SELECT id FROM areas WHERE name_zh = ? OR lower(name_en) = lower(?) OR code = ?",
+        [name, name, name],
+    ).fetchone()
+    return row[0] if row else None
+
+
+def ensure_period(db: sqlite_utils.Database, name: str, year: int, origin: Origin) -> int:
+    row = db.execute("SELECT id FROM periods WHERE name = ?", [name]).fetchone()
+    if row:
+        return row[0]
+    return (
+        db["periods"]
+        .insert(
+            {
+                "name": name,
+                "year": year,
+                "starts_on": date(year, 1, 1).isoformat(),
+                "ends_on": date(year, 12, 31).isoformat(),
+                "created_at": iso(origin.at),
+            }
+        )
+        .last_pk
+    )
+
+
+def period_year(db: sqlite_utils.Database, name: str) -> int | None:
+    row = db.execute("SELECT year FROM periods WHERE name = ?", [name]).fetchone()
+    return row[0] if row else None
+
+
+def latest_period(db: sqlite_utils.Database) -> tuple[str, int] | None:
+    row = db.execute("SELECT name, year FROM periods ORDER BY year DESC, id DESC").fetchone()
+    return (row[0], row[1]) if row else None
+
+
+# --- items --------------------------------------------------------------------------
+
+_ITEM_SELECT = """
+SELECT i.*, p.name AS period_name, u.name AS unit_name, a.name_zh AS area_name,
+       t.name AS town_name, c.name AS company_name,
+       (SELECT group_concat(cu.unit_id || char(31) || un.name, char(30))
+          FROM item_co_units cu JOIN units un ON un.id = cu.unit_id
+         WHERE cu.item_id = i.id) AS co_units_packed,
+       (SELECT group_concat(ii.person_id) FROM item_inspectors ii
+         WHERE ii.item_id = i.id) AS inspectors_packed
+  FROM items i
+  JOIN periods p ON p.id = i.period_id
+  LEFT JOIN units u ON u.id = i.unit_id
+  LEFT JOIN areas a ON a.id = i.area_id
+  LEFT JOIN towns t ON t.id = i.town_id
+  LEFT JOIN companies c ON c.id = i.company_id
+"""
+
+
+def _to_item(row: dict) -> Item:
+    co_pairs = [
+        part.split("\x1f", 1) for part in (row["co_units_packed"] or "").split("\x1e") if part
+    ]
+    co_pairs.sort(key=lambda pair: int(pair[0]))
+    inspectors = row["inspectors_packed"] or ""
+    return Item(
+        id=row["id"],
+        code=row["code"],
+        period=row["period_name"],
+        seq=row["seq"],
+        problem=row["problem"],
+        measure=row["measure"],
+        unit=row["unit_name"],
+        unit_id=row["unit_id"],
+        co_units=tuple(name for _, name in co_pairs),
+        co_unit_ids=frozenset(int(uid) for uid, _ in co_pairs),
+        deadline=date.fromisoformat(row["deadline"]) if row["deadline"] else None,
+        deadline_text=row["deadline_text"],
+        recurring=row["recurring"],
+        ongoing=bool(row["ongoing"]),
+        target=row["target"],
+        target_number=row["target_number"],
+        area=row["area_name"],
+        town=row["town_name"],
+        company=row["company_name"],
+        company_id=row["company_id"],
+        status=Status(row["status"]),
+        sheet_level=row["sheet_level"],
+        manual_level=row["manual_level"],
+        joint_meeting=bool(row["joint_meeting"]),
+        notes=row["notes"],
+        needs_review=bool(row["needs_review"]),
+        inspector_ids=frozenset(int(p) for p in inspectors.split(",") if p),
+        created_at=datetime.fromisoformat(row["created_at"]),
+        last_activity_at=datetime.fromisoformat(row["last_activity_at"]),
+        closed_at=datetime.fromisoformat(row["closed_at"]) if row["closed_at"] else None,
+    )
+
+
+def _query_items(db: sqlite_utils.Database, where: str = "", params: Iterable = ()) -> list[Item]:
+    sql = _ITEM_SELECT + (f" WHERE {where}" if where else "") + " ORDER BY i.code"
+    cursor = db.execute(sql, list(params))
+    columns = [d[0] for d in cursor.description]
+    return [_to_item(dict(zip(columns, row, strict=True))) for row in cursor]
+
+
+def get_item(db: sqlite_utils.Database, code_or_id: str | int) -> Item:
+    column = "i.id" if isinstance(code_or_id, int) else "i.code"
+    found = _query_items(db, f"{column} = ?", [code_or_id])
+    if not found:
+        raise NotFound(f"no item {code_or_id}")
+    return found[0]
+
+
+def list_items(
+    db: sqlite_utils.Database,
+    *,
+    status: str | None = None,
+    unit: str | None = None,
+    period: str | None = None,
+    town: str | None = None,
+    company: str | None = None,
+) -> list[Item]:
+    """Items filtered by status and by the name of their lead unit, period, town or company."""
+    clauses, params = [], []
+    for clause, value in (
+        ("i.status = ?", status),
+        ("u.name = ?", unit),
+        ("p.name = ?", period),
+        ("t.name = ?", town),
+        ("c.name = ?", company),
+    ):
+        if value is not None:
+            clauses.append(clause)
+            params.append(value)
+    return _query_items(db, " AND ".join(clauses), params)
+
+
+def next_code(db: sqlite_utils.Database, year: int, preferred: int | None = None) -> str:
+    """A new stable code ``YYYY-NNN``: the sheet's 序号 when it is free, else the next number."""
+    if preferred is not None and preferred > 0:
+        code = f"{year}-{preferred:03d}"
+        if not db.execute("SELECT 1 FROM items WHERE code = ?", [code]).fetchone():
+            return code
+    rows = db.execute("SELECT code FROM items WHERE code LIKE ?", [f"{year}-%"]).fetchall()
+    numbers = [int(m.group(1)) for (c,) in rows if (m := re.fullmatch(r"\d{4}-(\d+)", c))]
+    return f"{year}-{max(numbers, default=0) + 1:03d}"
+
+
+def _column_values(db: sqlite_utils.Database, fields: ItemFields, origin: Origin) -> dict:
+    town_id = ensure_named(db, "towns", fields.town, origin)
+    return {
+        "seq": fields.seq,
+        "problem": fields.problem,
+        "measure": fields.measure,
+        "unit_id": ensure_named(db, "units", fields.unit, origin),
+        "deadline": fields.deadline.isoformat() if fields.deadline else None,
+        "deadline_text": fields.deadline_text,
+        "recurring": fields.recurring,
+        "ongoing": int(fields.ongoing),
+        "target": fields.target,
+        "target_number": fields.target_number,
+        "area_id": area_id(db, fields.area),
+        "town_id": town_id,
+        "company_id": ensure_company(db, fields.company, town_id, origin),
+        "sheet_level": fields.sheet_level,
+        "notes": fields.notes,
+    }
+
+
+def _set_co_units(
+    db: sqlite_utils.Database, item_id: int, names: Iterable[str], origin: Origin
+) -> None:
+    db.execute("DELETE FROM item_co_units WHERE item_id = ?", [item_id])
+    for name in names:
+        unit_id = ensure_named(db, "units", name, origin)
+        db.execute(
+            "INSERT OR IGNORE INTO item_co_units (item_id, unit_id) VALUES (?, ?)",
+            [item_id, unit_id],
+        )
+
+
+def _jsonable(values: dict[str, object]) -> dict[str, object]:
+    out: dict[str, object] = {}
+    for key, value in values.items():
+        if isinstance(value, date):
+            value = value.isoformat()
+        elif isinstance(value, tuple):
+            value = list(value)
+        out[key] = value
+    return out
+
+
+def create_item(
+    db: sqlite_utils.Database,
+    fields: ItemFields,
+    period: str,
+    origin: Origin,
+    *,
+    code: str | None = None,
+    needs_review: bool = False,
+) -> Item:
+    """Create an item in a period, with its audit event, in one transaction."""
+    with db.atomic():
+        row = db.execute("SELECT id, year FROM periods WHERE name = ?", [period]).fetchone()
+        if not row:
+            raise NotFound(f"no period {period}")
+        period_id, year = row
+        preferred = int(fields.seq) if fields.seq and fields.seq.isdigit() else None
+        now = iso(origin.at)
+        values = _column_values(db, fields, origin) | {
+            "code": code or next_code(db, year, preferred),
+            "period_id": period_id,
+            "status": Status.OPEN.value,
+            "needs_review": int(needs_review),
+            "created_at": now,
+            "updated_at": now,
+            "last_activity_at": now,
+        }
+        item_id = db["items"].insert(values).last_pk
+        _set_co_units(db, item_id, fields.co_units, origin)
+        db["item_periods"].insert({"item_id": item_id, "period_id": period_id, "joined_at": now})
+        record(
+            db,
+            origin,
+            entity="item",
+            entity_id=item_id,
+            item_id=item_id,
+            action="created",
+            after=_jsonable(dataclasses.asdict(fields)),
+        )
+        return get_item(db, item_id)
+
+
+def update_sheet_fields(
+    db: sqlite_utils.Database, item_id: int, fields: ItemFields, origin: Origin
+) -> dict[str, tuple[object, object]]:
+    """Change an item's sheet fields (never its status or history); return what changed."""
+    with db.atomic():
+        current = get_item(db, item_id)
+        before = current.sheet_values()
+        after = dataclasses.asdict(fields)
+        changed = {k: (before[k], after[k]) for k in SHEET_FIELDS if before[k] != after[k]}
+        if not changed:
+            return {}
+        values = _column_values(db, fields, origin) | {"updated_at": iso(origin.at)}
+        db["items"].update(item_id, values)
+        if "co_units" in changed:
+            _set_co_units(db, item_id, fields.co_units, origin)
+        if "deadline" in changed or "deadline_text" in changed:
+            _keep_deadline(db, current, "sheet", origin)
+        record(
+            db,
+            origin,
+            entity="item",
+            entity_id=item_id,
+            item_id=item_id,
+            action="sheet_updated",
+            before=_jsonable({k: v[0] for k, v in changed.items()}),
+            after=_jsonable({k: v[1] for k, v in changed.items()}),
+        )
+        return changed
+
+
+def _keep_deadline(db: sqlite_utils.Database, item: Item, reason: str, origin: Origin) -> None:
+    """Every earlier deadline is kept."""
+    db["deadline_history"].insert(
+        {
+            "item_id": item.id,
+            "deadline": item.deadline.isoformat() if item.deadline else None,
+            "deadline_text": item.deadline_text,
+            "replaced_at": iso(origin.at),
+            "reason": reason,
+        }
+    )
+
+
+def deadline_history(db: sqlite_utils.Database, item_id: int) -> list[dict]:
+    return list(db["deadline_history"].rows_where("item_id = ?", [item_id], order_by="id"))
+
+
+def apply_event(
+    db: sqlite_utils.Database,
+    item_id: int,
+    event: Event,
+    actor: Actor,
+    origin: Origin,
+    *,
+    has_evidence: bool = False,
+    reason: str = "",
+) -> Item:
+    """Move an item through the lifecycle, checking the rules, with its audit event."""
+    with db.atomic():
+        item = get_item(db, item_id)
+        new_status = decide(
+            event, item.status, actor, item.parties, has_evidence=has_evidence, reason=reason
+        )
+        now = iso(origin.at)
+        values: dict[str, object] = {"updated_at": now, "last_activity_at": now}
+        if new_status is not item.status:
+            values["status"] = new_status.value
+            values["closed_at"] = now if new_status is Status.CLOSED else None
+        db["items"].update(item.id, values)
+        record(
+            db,
+            origin,
+            entity="item",
+            entity_id=item.id,
+            item_id=item.id,
+            action=event.value,
+            before={"status": item.status.value},
+            after={"status": new_status.value} | ({"reason": reason} if reason else {}),
+        )
+        return get_item(db, item.id)
+
+
+def extend_deadline(
+    db: sqlite_utils.Database,
+    item_id: int,
+    new_deadline: date,
+    reason: str,
+    actor: Actor,
+    origin: Origin,
+) -> Item:
+    """An approved extension (延期): same status, new deadline, the old one kept."""
+    with db.atomic():
+        item = get_item(db, item_id)
+        decide(Event.EXTEND, item.status, actor, item.parties)
+        _keep_deadline(db, item, f"extension: {reason}", origin)
+        text = new_deadline.isoformat()
+        db["items"].update(
+            item.id,
+            {
+                "deadline": text,
+                "deadline_text": text,
+                "recurring": None,
+                "ongoing": 0,
+                "updated_at": iso(origin.at),
+            },
+        )
+        record(
+            db,
+            origin,
+            entity="item",
+            entity_id=item.id,
+            item_id=item.id,
+            action="extended",
+            before={"deadline": item.deadline.isoformat() if item.deadline else None},
+            after={"deadline": text, "reason": reason},
+        )
+        return get_item(db, item.id)
+
+
+def escalate(
+    db: sqlite_utils.Database,
+    item_id: int,
+    level: str,
+    actor: Actor,
+    origin: Origin,
+    *,
+    joint_meeting: bool | None = None,
+) -> Item:
+    """Set the level by hand (提级) and optionally mark a joint meeting (专题会商)."""
+    with db.atomic():
+        item = get_item(db, item_id)
+        decide(Event.ESCALATE, item.status, actor, item.parties)
+        values: dict[str, object] = {"manual_level": level, "updated_at": iso(origin.at)}
+        if joint_meeting is not None:
+            values["joint_meeting"] = int(joint_meeting)
+        db["items"].update(item.id, values)
+        record(
+            db,
+            origin,
+            entity="item",
+            entity_id=item.id,
+            item_id=item.id,
+            action="escalated",
+            before={"manual_level": item.manual_level, "joint_meeting": item.joint_meeting},
+            after={
+                "manual_level": level,
+                "joint_meeting": item.joint_meeting if joint_meeting is None else joint_meeting,
+            },
+        )
+        return get_item(db, item.id)
+
+
+def assign_inspector(
+    db: sqlite_utils.Database, item_id: int, person_id: int, by: str, origin: Origin
+) -> bool:
+    """Assign an inspector (by the office, or by logging a finding); True if new."""
+    with db.atomic():
+        inserted = db.execute(
+            "INSERT OR IGNORE INTO item_inspectors (item_id, person_id, assigned_by, assigned_at) "
+            "VALUES (?, ?, ?, ?)",
+            [item_id, person_id, by, iso(origin.at)],
+        ).rowcount
+        if inserted:
+            record(
+                db,
+                origin,
+                entity="item",
+                entity_id=item_id,
+                item_id=item_id,
+                action="inspector_assigned",
+                after={"person_id": person_id, "by": by},
+            )
+        return bool(inserted)
+
+
+def roll_over(db: sqlite_utils.Database, new_period: str, year: int, origin: Origin) -> list[str]:
+    """Carry every unfinished item into a new period (滚动办理), keeping code and history.
+
+    The items' earlier periods stay recorded in ``item_periods``, so a period's figures can
+    still be computed as of its end.
+    """
+    with db.atomic():
+        period_id = ensure_period(db, new_period, year, origin)
+        rows = db.execute(
+            "SELECT id, code, period_id FROM items WHERE status != 'closed' AND period_id != ?",
+            [period_id],
+        ).fetchall()
+        for item_id, _code, old_period in rows:
+            db["items"].update(item_id, {"period_id": period_id, "updated_at": iso(origin.at)})
+            db.execute(
+                "INSERT OR IGNORE INTO item_periods (item_id, period_id, joined_at) "
+                "VALUES (?, ?, ?)",
+                [item_id, period_id, iso(origin.at)],
+            )
+            record(
+                db,
+                origin,
+                entity="item",
+                entity_id=item_id,
+                item_id=item_id,
+                action="rolled_over",
+                before={"period_id": old_period},
+                after={"period_id": period_id},
+            )
+        return [code for _, code, _ in rows]
