@@ -84,6 +84,34 @@ def cmd_items(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_invite(args: argparse.Namespace) -> int:
+    from datetime import UTC, datetime
+
+    from bot.domain.audit import Origin
+    from bot.domain.lifecycle import Role
+    from bot.domain.people import deep_link
+    from bot.services.admin_users import cli_invitation
+    from storage.people import bot_username
+
+    settings = _settings()
+    role = Role(args.role)
+    if role is Role.CONTACT and not args.unit:
+        print("duban: a contact invitation needs --unit (e.g. --unit 科技局)", file=sys.stderr)
+        return EXIT_ROW_ERRORS
+    db = _open_db(settings)
+    invitation = cli_invitation(
+        db, role, args.name or role.value, args.unit, Origin.cli(datetime.now(UTC))
+    )
+    username = bot_username(db)
+    if username:
+        print(deep_link(username, invitation.code))
+    else:
+        print(f"/start {invitation.code}")
+        print("(start the bot once so this command can print the t.me link)", file=sys.stderr)
+    print(f"valid until {invitation.expires_at.astimezone(settings.timezone):%Y-%m-%d %H:%M}")
+    return EXIT_OK
+
+
 def cmd_backup(args: argparse.Namespace) -> int:
     from storage.db import backup
 
@@ -131,6 +159,13 @@ def build_parser() -> argparse.ArgumentParser:
     items.add_argument("--status", choices=["open", "in_progress", "close_requested", "closed"])
     items.add_argument("--unit", help="lead unit name, e.g. 科技局")
     items.add_argument("--format", choices=["table", "json"], default="table")
+
+    invite = add("invite", "create a single-use invitation link", cmd_invite)
+    invite.add_argument(
+        "--role", required=True, choices=["inspector", "contact", "admin", "leader"]
+    )
+    invite.add_argument("--unit", help="the contact's responsible unit, e.g. 科技局")
+    invite.add_argument("--name", help="the invited person's name")
 
     back = add("backup", "copy the live database consistently", cmd_backup)
     back.add_argument("path")

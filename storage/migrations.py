@@ -295,6 +295,51 @@ CREATE INDEX outbox_due ON outbox(status, not_before) WHERE status = 'pending'
     db["areas"].insert_all([{"code": code, "name_zh": zh, "name_en": en} for code, zh, en in AREAS])
 
 
+@migrations(name="0002_conversation")
+def _conversation(db: sqlite_utils.Database) -> None:
+    _execute_all(
+        db,
+        """
+CREATE TABLE invitations (
+    code TEXT PRIMARY KEY,                     -- unguessable, used once
+    role TEXT NOT NULL CHECK (role IN ('inspector', 'contact', 'admin', 'leader')),
+    unit_id INTEGER REFERENCES units(id),
+    name TEXT NOT NULL,
+    created_by TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    expires_at TEXT NOT NULL,
+    used_by INTEGER REFERENCES people(id),
+    used_at TEXT,
+    revoked_at TEXT
+);
+CREATE TABLE buttons (                         -- what an inline button means, server-side
+    token TEXT PRIMARY KEY,
+    person_id INTEGER NOT NULL REFERENCES people(id),
+    action TEXT NOT NULL,
+    payload TEXT NOT NULL,                     -- JSON
+    created_at TEXT NOT NULL,
+    expires_at TEXT NOT NULL,
+    used_at TEXT
+);
+CREATE TABLE dialogs (                         -- what the bot is waiting for from a person
+    person_id INTEGER PRIMARY KEY REFERENCES people(id),
+    state TEXT NOT NULL,
+    data TEXT NOT NULL,                        -- JSON
+    updated_at TEXT NOT NULL
+);
+CREATE INDEX outbox_chat ON outbox(chat_id, id) WHERE status = 'pending';
+CREATE TABLE runtime_facts (                  -- e.g. the bot's username, for CLI links
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
+CREATE TABLE admin_notices (                   -- "tell the administrators once" markers
+    key TEXT PRIMARY KEY,
+    created_at TEXT NOT NULL
+)
+""",
+    )
+
+
 def unknown_migrations(db: sqlite_utils.Database) -> list[str]:
     """Names recorded in the database that this code does not register."""
     known = {m.name for m in migrations._migrations}

@@ -7,8 +7,6 @@ from datetime import date, datetime
 
 from bot.domain.lifecycle import Parties, Status
 
-LEVELS = ("none", "blue", "yellow", "red")
-
 # Fields an import may change; status, level by hand and history are never among them.
 SHEET_FIELDS = (
     "seq",
@@ -92,7 +90,3 @@ class Item:
     def sheet_values(self) -> dict[str, object]:
         """The item's sheet fields, comparable with ItemFields."""
         return {name: getattr(self, name) for name in SHEET_FIELDS}
-
-
-def highest_level(*levels: str) -> str:
-    return max(levels, key=LEVELS.index)

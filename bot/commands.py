@@ -1,0 +1,42 @@
+"""Which commands each role has: the one list behind /help and the Telegram command menu."""
+
+from __future__ import annotations
+
+from bot.domain.lifecycle import Role
+
+# (command, catalogue key of its one-line description)
+ROLE_COMMANDS: dict[Role, tuple[tuple[str, str], ...]] = {
+    Role.INSPECTOR: (
+        ("visit", "cmd.visit"),
+        ("done", "cmd.done"),
+        ("item", "cmd.item"),
+        ("visits", "cmd.visits"),
+        ("lang", "cmd.lang"),
+        ("help", "cmd.help"),
+    ),
+    Role.CONTACT: (
+        ("item", "cmd.item"),
+        ("lang", "cmd.lang"),
+        ("help", "cmd.help"),
+    ),
+    Role.ADMIN: (
+        ("invite", "cmd.invite"),
+        ("users", "cmd.users"),
+        ("queue", "cmd.queue"),
+        ("item", "cmd.item"),
+        ("lang", "cmd.lang"),
+        ("help", "cmd.help"),
+    ),
+    Role.LEADER: (
+        ("item", "cmd.item"),
+        ("lang", "cmd.lang"),
+        ("help", "cmd.help"),
+    ),
+}
+
+# What someone who is not registered sees in the menu.
+STRANGER_COMMANDS: tuple[tuple[str, str], ...] = (("start", "cmd.start"),)
+
+
+def commands_for(role: Role | None) -> tuple[tuple[str, str], ...]:
+    return STRANGER_COMMANDS if role is None else ROLE_COMMANDS[role]

@@ -1,0 +1,80 @@
+"""How urgent an item looks: its colour, from the deadline, the sheet and people's judgement.
+
+Colours rise ``none`` < ``blue`` < ``yellow`` < ``red``. Time alone can make an item yellow
+(overdue) and then red (long overdue: 提级监督, leaders are told). The issued sheet may mark an
+item (e.g. blue for "watch this"), and an admin or leader may raise one by hand; the item shows
+the highest of the three, so nobody's warning is hidden by a calmer one.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Literal
+
+from bot.domain.lifecycle import Status
+
+Level = Literal["none", "blue", "yellow", "red"]
+LEVELS: tuple[Level, ...] = ("none", "blue", "yellow", "red")
+_RANK = {level: rank for rank, level in enumerate(LEVELS)}
+
+
+def level_rank(level: str) -> int:
+    """Position in the order none < blue < yellow < red; unknown names are a bug, so raise."""
+    rank = _RANK.get(level)
+    if rank is None:
+        raise ValueError(f"unknown level {level!r}; expected one of {', '.join(LEVELS)}")
+    return rank
+
+
+def derived_level(deadline: date | None, today: date, status: Status, red_after_days: int) -> Level:
+    """The colour time alone gives an item on ``today``.
+
+    Yellow the day after the deadline, red once more than ``red_after_days`` days overdue.
+    Closed items and items without a date (长期坚持) are never coloured by time. An item waiting
+    for close-out verification keeps its colour: it is not done until someone has checked it.
+    """
+    if status == Status.CLOSED or deadline is None or today <= deadline:
+        return "none"
+    if (today - deadline).days > red_after_days:
+        return "red"
+    return "yellow"
+
+
+def effective_level(sheet_level: str | None, manual_level: str | None, derived: str) -> Level:
+    """The colour shown and acted on: the highest of the sheet's, a person's and time's."""
+    levels = [level or "none" for level in (sheet_level, manual_level, derived)]
+    return LEVELS[max(level_rank(level) for level in levels)]
+
+
+def first_red_day(deadline: date, red_after_days: int) -> date:
+    """The first day time alone makes the item red, for "turns red on …" in messages."""
+    return deadline + timedelta(days=red_after_days + 1)
+
+
+def turned_red(
+    deadline: date | None,
+    status: Status,
+    red_after_days: int,
+    previous_day: date,
+    today: date,
+    *,
+    sheet_level: str | None = None,
+    manual_level: str | None = None,
+) -> bool:
+    """Whether the item became red after ``previous_day`` and is red on ``today``.
+
+    The sweep passes the day it last ran as ``previous_day``, so an item that crossed the line
+    while the bot was down is still announced exactly once. An item already red by the sheet
+    or by hand did not "turn" red, so it raises no new urgent notice.
+    """
+    if previous_day >= today:
+        return False
+    before = effective_level(
+        sheet_level,
+        manual_level,
+        derived_level(deadline, previous_day, status, red_after_days),
+    )
+    after = effective_level(
+        sheet_level, manual_level, derived_level(deadline, today, status, red_after_days)
+    )
+    return before != "red" and after == "red"

@@ -1,0 +1,446 @@
+"""Working policy: the reminder ladder, thresholds and push times the office may change.
+
+The office changes these from the chat (``/settings``), so each field has a stable key (its
+field name, which is also its key in the ``policy`` table), a JSON value for storage, a text
+form an admin types and reads back, and a documented default. A ``Policy`` is always valid:
+it checks itself when built, so a bad stored value fails loudly instead of silently
+reminding nobody.
+
+Every text form shown by ``describe()`` is accepted again by ``parse_setting()``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, fields, replace
+from datetime import time
+
+from bot.domain.lifecycle import DomainError
+
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+PROGRESS_EVERY = ("monthly", "quarterly", "off")
+
+
+class PolicyError(DomainError):
+    """A setting value was refused; the message names the key and says what was expected."""
+
+    key = "error.policy"
+
+    def __init__(self, setting: str, reason: str) -> None:
+        super().__init__(f"{setting}: {reason}")
+        self.setting = setting
+        self.reason = reason
+
+
+@dataclass(frozen=True)
+class Policy:
+    """The office's working rules. Defaults follow the committee office's usual practice."""
+
+    # Remind this many days before a deadline (largest first); () turns them off.
+    reminder_days_before: tuple[int, ...] = (7, 3, 1)
+    # Remind on the deadline day itself.
+    remind_on_deadline_day: bool = True
+    # While overdue, remind again every this many days, until the item is closed.
+    overdue_every_days: int = 3
+    # Overdue items are yellow; red once overdue by more than this many days (提级监督).
+    red_after_overdue_days: int = 30
+    # The one daily digest per person goes out at this local time on working days.
+    daily_push_time: time = time(9, 0)
+    # Urgent messages that arrive in quiet hours wait until quiet_end (never dropped).
+    quiet_start: time = time(21, 0)
+    quiet_end: time = time(8, 0)
+    # A contact who has not acknowledged (签收) an item after this many working days is late.
+    ack_overdue_workdays: int = 2
+    # A closed item is looked at again (回头看) this many days after close-out.
+    lookback_after_days: int = 90
+    # A visit with no new message for this many hours is ended automatically.
+    visit_idle_hours: int = 4
+    # An invitation link stays valid this many days.
+    invitation_days: int = 7
+    # 长期坚持 items get a progress request on the last working day of each month/quarter.
+    ongoing_progress_every: str = "monthly"
+    # The weekly digest for admins and leaders: weekday (0 = Monday) and local time.
+    weekly_digest_day: int = 0
+    weekly_digest_time: time = time(9, 0)
+
+    def __post_init__(self) -> None:
+        for name in SETTING_KEYS:
+            _SETTINGS[name].check(getattr(self, name))
+        for name in ("daily_push_time", "weekly_digest_time"):
+            if self.is_quiet(getattr(self, name)):
+                raise PolicyError(
+                    name,
+                    f"{_show_time(getattr(self, name))} falls in the quiet hours "
+                    f"{_show_time(self.quiet_start)}–{_show_time(self.quiet_end)}",
+                )
+
+    def is_quiet(self, local_time: time) -> bool:
+        """Whether a local time of day lies in quiet hours, which may wrap past midnight;
+        equal start and end mean no quiet hours at all."""
+        start, end = self.quiet_start, self.quiet_end
+        if start == end:
+            return False
+        if start < end:
+            return start <= local_time < end
+        return local_time >= start or local_time < end
+
+    @classmethod
+    def defaults(cls) -> Policy:
+        return cls()
+
+    def to_values(self) -> dict[str, object]:
+        """Every key with its JSON-serialisable value, as the storage keeps them."""
+        return {name: _SETTINGS[name].encode(getattr(self, name)) for name in SETTING_KEYS}
+
+    @classmethod
+    def from_values(cls, values: Mapping[str, object]) -> Policy:
+        """Build from stored values: unknown keys are ignored (an older or newer version
+        wrote them), missing keys take their default, and a bad value raises PolicyError."""
+        known = {
+            name: _SETTINGS[name].decode(name, values[name])
+            for name in SETTING_KEYS
+            if name in values
+        }
+        return cls(**known)
+
+    def with_setting(self, key: str, text: str) -> Policy:
+        """This policy with one value changed from an admin's typed text, fully checked.
+
+        A value that is fine alone but clashes with another setting (quiet hours covering the
+        push time) is refused under the key the admin is changing, so the message makes sense.
+        """
+        changes = {key: parse_setting(key, text)}
+        try:
+            return replace(self, **changes)
+        except PolicyError as error:
+            if error.setting == key:
+                raise
+            raise PolicyError(key, f"conflicts with {error}") from error
+
+    def describe(self) -> list[SettingView]:
+        """What the ``/settings`` screen lists, in a fixed order; labels come from i18n."""
+        default = Policy()
+        return [
+            SettingView(
+                key=name,
+                value=_SETTINGS[name].show(getattr(self, name)),
+                default=_SETTINGS[name].show(getattr(default, name)),
+            )
+            for name in SETTING_KEYS
+        ]
+
+
+@dataclass(frozen=True)
+class SettingView:
+    """One line of the settings screen: the key (for the i18n label), current and default."""
+
+    key: str
+    value: str
+    default: str
+
+    @property
+    def changed(self) -> bool:
+        return self.value != self.default
+
+
+def parse_setting(key: str, text: str) -> object:
+    """Turn an admin's typed value into the field's value, or raise PolicyError saying why."""
+    setting = _SETTINGS.get(key)
+    if setting is None:
+        raise PolicyError(key, f"no such setting; known settings are {', '.join(SETTING_KEYS)}")
+    value = setting.parse(key, text.strip())
+    setting.check(value)
+    return value
+
+
+# --- one small codec per kind of value -----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Setting:
+    """How one field is parsed from text, checked, stored as JSON and shown back."""
+
+    parse: Callable[[str, str], object]
+    check: Callable[[object], None]
+    encode: Callable[[object], object]
+    decode: Callable[[str, object], object]
+    show: Callable[[object], str]
+
+
+_SEPARATORS = re.compile(r"[\s,，、;；/]+")
+_OFF_WORDS = frozenset({"none", "off", "no", "-", "无", "不提醒", "关", "关闭"})
+
+
+def _parse_days_list(key: str, text: str) -> tuple[int, ...]:
+    if text.lower() in _OFF_WORDS:
+        return ()
+    parts = [part for part in _SEPARATORS.split(text) if part]
+    if not parts or not all(part.isdecimal() for part in parts):
+        raise PolicyError(
+            key, "expected whole numbers of days separated by commas, like 7,3,1 (or none)"
+        )
+    return _days_list_value(key, [int(part) for part in parts])
+
+
+def _days_list_value(key: str, days: list[int]) -> tuple[int, ...]:
+    if len(set(days)) != len(days):
+        raise PolicyError(key, "each number of days may appear only once")
+    return tuple(sorted(days, reverse=True))
+
+
+def _check_days_list(value: object) -> None:
+    key = "reminder_days_before"
+    if not isinstance(value, tuple) or not all(_is_int(day) for day in value):
+        raise PolicyError(key, "expected a list of whole numbers of days")
+    if any(not 1 <= day <= 365 for day in value):
+        raise PolicyError(key, "each number of days must be between 1 and 365")
+    if list(value) != sorted(set(value), reverse=True):
+        raise PolicyError(key, "days must be distinct, largest first")
+
+
+def _decode_days_list(key: str, raw: object) -> tuple[int, ...]:
+    if not isinstance(raw, list) or not all(_is_int(day) for day in raw):
+        raise PolicyError(key, f"stored value {raw!r} is not a list of whole numbers")
+    return _days_list_value(key, raw)
+
+
+def _encode_days_list(value: object) -> object:
+    assert isinstance(value, tuple)
+    return list(value)
+
+
+def _show_days_list(value: object) -> str:
+    assert isinstance(value, tuple)
+    return ",".join(str(day) for day in value) if value else "none"
+
+
+_TRUE_WORDS = frozenset({"on", "yes", "true", "1", "是", "开", "开启"})
+_FALSE_WORDS = frozenset({"off", "no", "false", "0", "否", "关", "关闭"})
+
+
+def _parse_flag(key: str, text: str) -> bool:
+    word = text.lower()
+    if word in _TRUE_WORDS:
+        return True
+    if word in _FALSE_WORDS:
+        return False
+    raise PolicyError(key, "expected on or off (开/关)")
+
+
+def _check_flag(value: object) -> None:
+    if not isinstance(value, bool):
+        raise PolicyError("remind_on_deadline_day", "expected on or off")
+
+
+def _decode_flag(key: str, raw: object) -> bool:
+    if not isinstance(raw, bool):
+        raise PolicyError(key, f"stored value {raw!r} is not true or false")
+    return raw
+
+
+def _show_flag(value: object) -> str:
+    return "on" if value else "off"
+
+
+def _count(key: str, low: int, high: int, unit: str, suffixes: str, example: int) -> _Setting:
+    """A whole number between low and high; the admin may add a unit word (3天, 4小时)."""
+    pattern = re.compile(rf"(\d+)\s*(?:{suffixes})?", re.IGNORECASE)
+
+    def parse(key: str, text: str) -> int:
+        match = pattern.fullmatch(text)
+        if match is None:
+            raise PolicyError(key, f"expected a whole number of {unit}, like {example}")
+        return int(match.group(1))
+
+    def check(value: object) -> None:
+        if not _is_int(value):
+            raise PolicyError(key, f"expected a whole number of {unit}")
+        assert isinstance(value, int)
+        if not low <= value <= high:
+            raise PolicyError(key, f"must be between {low} and {high} {unit}, not {value}")
+
+    def decode(key: str, raw: object) -> int:
+        if not _is_int(raw):
+            raise PolicyError(key, f"stored value {raw!r} is not a whole number")
+        assert isinstance(raw, int)
+        return raw
+
+    return _Setting(parse=parse, check=check, encode=_same, decode=decode, show=str)
+
+
+_TIME = re.compile(r"(\d{1,2})\s*[:：]\s*(\d{2})")
+
+
+def _parse_time(key: str, text: str) -> time:
+    match = _TIME.fullmatch(text)
+    if match is None or int(match.group(1)) > 23 or int(match.group(2)) > 59:
+        raise PolicyError(key, "expected a local time of day as hours:minutes, like 09:00")
+    return time(int(match.group(1)), int(match.group(2)))
+
+
+def _time_check(key: str) -> Callable[[object], None]:
+    def check(value: object) -> None:
+        if not isinstance(value, time) or value.tzinfo is not None:
+            raise PolicyError(key, "expected a local time of day")
+        if value.second or value.microsecond:
+            raise PolicyError(key, "expected whole minutes")
+
+    return check
+
+
+def _decode_time(key: str, raw: object) -> time:
+    if not isinstance(raw, str):
+        raise PolicyError(key, f"stored value {raw!r} is not a time like 09:00")
+    return _parse_time(key, raw)
+
+
+def _show_time(value: object) -> str:
+    assert isinstance(value, time)
+    return value.strftime("%H:%M")
+
+
+_PROGRESS_WORDS = {
+    "monthly": "monthly",
+    "month": "monthly",
+    "每月": "monthly",
+    "按月": "monthly",
+    "月": "monthly",
+    "quarterly": "quarterly",
+    "quarter": "quarterly",
+    "每季度": "quarterly",
+    "按季度": "quarterly",
+    "季度": "quarterly",
+    "off": "off",
+    "none": "off",
+    "never": "off",
+    "关": "off",
+    "关闭": "off",
+    "不提醒": "off",
+}
+
+
+def _parse_progress(key: str, text: str) -> str:
+    value = _PROGRESS_WORDS.get(text.lower())
+    if value is None:
+        raise PolicyError(key, "expected monthly, quarterly or off (每月/每季度/关)")
+    return value
+
+
+def _check_progress(value: object) -> None:
+    if value not in PROGRESS_EVERY:
+        raise PolicyError("ongoing_progress_every", "expected monthly, quarterly or off")
+
+
+def _decode_progress(key: str, raw: object) -> str:
+    if raw not in PROGRESS_EVERY:
+        raise PolicyError(key, f"stored value {raw!r} is not monthly, quarterly or off")
+    assert isinstance(raw, str)
+    return raw
+
+
+def _weekday_words() -> dict[str, int]:
+    """Every way an admin may name a weekday: mon, Monday, 周一, 星期一, or ISO 1–7."""
+    words: dict[str, int] = {"周天": 6, "星期天": 6}
+    english = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+    for number, (short, long, zh) in enumerate(
+        zip(WEEKDAYS, english, "一二三四五六日", strict=True)
+    ):
+        words.update({short: number, long: number, f"周{zh}": number, f"星期{zh}": number})
+        words[str(number + 1)] = number
+    return words
+
+
+_WEEKDAY_WORDS = _weekday_words()
+
+
+def _parse_weekday(key: str, text: str) -> int:
+    value = _WEEKDAY_WORDS.get(text.lower())
+    if value is None:
+        raise PolicyError(key, "expected a day of the week, like mon or 周一")
+    return value
+
+
+def _check_weekday(value: object) -> None:
+    if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= 6:
+        raise PolicyError("weekly_digest_day", "expected a day of the week")
+
+
+def _decode_weekday(key: str, raw: object) -> int:
+    if not isinstance(raw, str) or raw not in WEEKDAYS:
+        raise PolicyError(key, f"stored value {raw!r} is not one of {', '.join(WEEKDAYS)}")
+    return WEEKDAYS.index(raw)
+
+
+def _show_weekday(value: object) -> str:
+    assert isinstance(value, int)
+    return WEEKDAYS[value]
+
+
+def _is_int(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _same(value: object) -> object:
+    return value
+
+
+def _time_setting(key: str) -> _Setting:
+    return _Setting(
+        parse=_parse_time,
+        check=_time_check(key),
+        encode=_show_time,
+        decode=_decode_time,
+        show=_show_time,
+    )
+
+
+_DAYS = "天|日|days?|d"
+_SETTINGS: dict[str, _Setting] = {
+    "reminder_days_before": _Setting(
+        parse=_parse_days_list,
+        check=_check_days_list,
+        encode=_encode_days_list,
+        decode=_decode_days_list,
+        show=_show_days_list,
+    ),
+    "remind_on_deadline_day": _Setting(
+        parse=_parse_flag,
+        check=_check_flag,
+        encode=_same,
+        decode=_decode_flag,
+        show=_show_flag,
+    ),
+    "overdue_every_days": _count("overdue_every_days", 1, 60, "days", _DAYS, 3),
+    "red_after_overdue_days": _count("red_after_overdue_days", 0, 3650, "days", _DAYS, 30),
+    "daily_push_time": _time_setting("daily_push_time"),
+    "quiet_start": _time_setting("quiet_start"),
+    "quiet_end": _time_setting("quiet_end"),
+    "ack_overdue_workdays": _count(
+        "ack_overdue_workdays",
+        1,
+        30,
+        "working days",
+        "个?工作日|workdays?|working days?|天|days?",
+        2,
+    ),
+    "lookback_after_days": _count("lookback_after_days", 1, 3650, "days", _DAYS, 90),
+    "visit_idle_hours": _count("visit_idle_hours", 1, 168, "hours", "个?小时|hours?|h", 4),
+    "invitation_days": _count("invitation_days", 1, 365, "days", _DAYS, 7),
+    "ongoing_progress_every": _Setting(
+        parse=_parse_progress,
+        check=_check_progress,
+        encode=_same,
+        decode=_decode_progress,
+        show=str,
+    ),
+    "weekly_digest_day": _Setting(
+        parse=_parse_weekday,
+        check=_check_weekday,
+        encode=_show_weekday,
+        decode=_decode_weekday,
+        show=_show_weekday,
+    ),
+    "weekly_digest_time": _time_setting("weekly_digest_time"),
+}
+SETTING_KEYS: tuple[str, ...] = tuple(field.name for field in fields(Policy))

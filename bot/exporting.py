@@ -1,0 +1,69 @@
+"""Exporting the ledger for the office's desk (``duban export`` and, later, the chat)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import sqlite_utils
+
+from bot.listing import item_level
+from bot.sheets.export import write_csv, write_xlsx
+from bot.sheets.model import ExportData, ExportItem
+from storage.ledger import list_items
+from storage.policy import load_policy
+
+
+def export_data(
+    db: sqlite_utils.Database,
+    tz: ZoneInfo,
+    *,
+    period: str | None = None,
+    town: str | None = None,
+    unit: str | None = None,
+    company: str | None = None,
+    now: datetime | None = None,
+    language: str = "zh",
+) -> ExportData:
+    moment = (now or datetime.now(UTC)).astimezone(tz)
+    today = moment.date()
+    red_after = load_policy(db).red_after_overdue_days
+    items = list_items(db, period=period, town=town, unit=unit, company=company)
+    rows = [
+        ExportItem(
+            code=item.code,
+            problem=item.problem,
+            period=item.period,
+            seq=item.seq or "",
+            measure=item.measure,
+            unit=item.unit or "",
+            co_units=item.co_units,
+            deadline=item.deadline,
+            deadline_text=item.deadline_text,
+            recurring=item.recurring,
+            ongoing=item.ongoing,
+            target=item.target,
+            area=item.area or "",
+            town=item.town or "",
+            company=item.company or "",
+            status=item.status.value,
+            level=item_level(item, today, red_after),
+            last_activity=item.last_activity_at.astimezone(tz),
+            notes=item.notes,
+        )
+        for item in items
+    ]
+    title = f"督办事项 {period}" if period else "督办事项"
+    return ExportData(title=title, today=today, items=rows, language=language)
+
+
+def export_ledger(
+    db: sqlite_utils.Database, path: Path, tz: ZoneInfo, *, period: str | None = None
+) -> int:
+    data = export_data(db, tz, period=period)
+    if path.suffix.lower() == ".csv":
+        write_csv(path, data)
+    else:
+        write_xlsx(path, data)
+    return len(data.items)

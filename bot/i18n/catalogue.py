@@ -1,0 +1,20 @@
+"""Merges each feature's messages into one catalogue and refuses duplicate keys."""
+
+from __future__ import annotations
+
+from bot.i18n import messages_admin, messages_common
+
+_SECTIONS = (messages_common.MESSAGES, messages_admin.MESSAGES)
+
+
+def _merge() -> dict[str, dict[str, str]]:
+    merged: dict[str, dict[str, str]] = {}
+    for section in _SECTIONS:
+        for key, (zh, en) in section.items():
+            if key in merged:
+                raise RuntimeError(f"message key {key!r} is defined twice")
+            merged[key] = {"zh": zh, "en": en}
+    return merged
+
+
+CATALOGUE = _merge()

@@ -1,0 +1,205 @@
+"""Importing the office's supervision sheet into the ledger: plan first, then all or nothing.
+
+A row is matched to an existing item by the code column of an earlier export; failing that,
+by period and 序号 — but only where the problem text agrees too, so a row inserted in the
+middle of a sheet can never silently rewrite other items' histories. An import changes
+sheet fields only, never an item's status or history.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import sys
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+import sqlite_utils
+
+from bot.domain.audit import ActorKind, Origin
+from bot.domain.items import Item, ItemFields
+from bot.sheets.model import RowError, SheetFileError, SheetReadResult, SheetRow
+from bot.sheets.reader import read_sheet
+from storage import ledger
+
+
+@dataclass
+class ImportPlan:
+    period: str
+    new: list[ItemFields] = field(default_factory=list)
+    updates: list[tuple[int, ItemFields]] = field(default_factory=list)
+    unchanged: int = 0
+    skipped: int = 0
+    errors: list[RowError] = field(default_factory=list)
+
+    @property
+    def total(self) -> int:
+        return len(self.new) + len(self.updates) + self.unchanged
+
+    def summary(self) -> str:
+        return (
+            f"imported {self.total} items: {len(self.new)} new, {len(self.updates)} updated, "
+            f"{self.skipped} rows skipped (blank/subtotal)"
+        )
+
+
+def _same_text(a: str, b: str) -> bool:
+    return " ".join(a.split()) == " ".join(b.split())
+
+
+def _area_name(db: sqlite_utils.Database, written: str) -> str | None:
+    area = ledger.area_id(db, written)
+    if area is None:
+        return None
+    return db.execute("SELECT name_zh FROM areas WHERE id = ?", [area]).fetchone()[0]
+
+
+def _fields(row: SheetRow, area: str | None) -> ItemFields:
+    return ItemFields(
+        problem=row.problem.strip(),
+        seq=row.seq or None,
+        measure=row.measure,
+        unit=row.unit,
+        co_units=tuple(row.co_units),
+        deadline=row.deadline.date,
+        deadline_text=row.deadline.text,
+        recurring=row.deadline.recurring,
+        ongoing=row.deadline.ongoing,
+        target=row.target,
+        target_number=row.target_number,
+        area=area,
+        town=row.town or None,
+        company=row.company or None,
+        sheet_level=row.level,
+        notes=row.notes,
+    )
+
+
+def plan_import(db: sqlite_utils.Database, result: SheetReadResult, period: str) -> ImportPlan:
+    """Decide what each row does, collecting every row error; writes nothing."""
+    plan = ImportPlan(period, skipped=result.skipped, errors=list(result.errors))
+    items = ledger.list_items(db)
+    by_code = {item.code: item for item in items}
+    by_seq = {item.seq: item for item in items if item.period == period and item.seq}
+    columns = result.columns
+    seen: dict[str, int] = {}
+
+    def error(row: SheetRow, name: str | None, reason: str) -> None:
+        plan.errors.append(RowError(row.row, columns.get(name, name) if name else None, reason))
+
+    for row in result.rows:
+        identity = f"code:{row.code}" if row.code else f"seq:{row.seq}" if row.seq else None
+        if identity and identity in seen:
+            name = "code" if row.code else "seq"
+            error(row, name, f"{row.code or row.seq} also appears in row {seen[identity]}")
+            continue
+        if identity:
+            seen[identity] = row.row
+
+        area = None
+        if row.area:
+            area = _area_name(db, row.area)
+            if area is None:
+                error(row, "area", f"unknown area {row.area!r} (one of the 1+8 areas)")
+                continue
+
+        item: Item | None = None
+        if row.code:
+            item = by_code.get(row.code)
+            if item is None:
+                error(row, "code", f"no item has the code {row.code!r}; clear it to add a new one")
+                continue
+        elif row.seq and row.seq in by_seq:
+            item = by_seq[row.seq]
+            if not _same_text(item.problem, row.problem):
+                error(
+                    row,
+                    "seq",
+                    f"序号 {row.seq} is item {item.code} ({item.problem[:30]!r}) but this row "
+                    f"says {row.problem[:30]!r}; give a new row a new 序号, or use the code "
+                    f"column of an export to change an item's problem text",
+                )
+                continue
+
+        fields = _fields(row, area)
+        if item is None:
+            plan.new.append(fields)
+        elif item.sheet_values() != fields.__dict__ | {}:
+            plan.updates.append((item.id, fields))
+        else:
+            plan.unchanged += 1
+    return plan
+
+
+def apply_plan(db: sqlite_utils.Database, plan: ImportPlan, origin: Origin) -> None:
+    """Write the whole plan in one transaction (or nothing, if anything fails)."""
+    if plan.errors:
+        raise ValueError("a plan with row errors cannot be applied")
+    with db.atomic():
+        for fields in plan.new:
+            ledger.create_item(db, fields, plan.period, origin)
+        for item_id, fields in plan.updates:
+            ledger.update_sheet_fields(db, item_id, fields, origin)
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def resolve_period(db: sqlite_utils.Database, name: str | None, at: datetime) -> tuple[str, int]:
+    """The named period (created on first use), else the latest, else this year's."""
+    if name:
+        year = ledger.period_year(db, name)
+        if year is None:
+            digits = "".join(ch for ch in name if ch.isdigit())[:4]
+            year = int(digits) if len(digits) == 4 else at.year
+        return name, year
+    latest = ledger.latest_period(db)
+    return latest if latest else (str(at.year), at.year)
+
+
+def import_file(
+    db: sqlite_utils.Database,
+    path: Path,
+    period: str | None,
+    *,
+    dry_run: bool,
+    origin_for: callable | None = None,
+    now: datetime | None = None,
+) -> ImportPlan:
+    """Read, plan and (unless dry-run or any row error) apply. Raises SheetFileError."""
+    at = now or datetime.now(UTC)
+    name, year = resolve_period(db, period, at)
+    result = read_sheet(path, year)
+    plan = plan_import(db, result, name)
+    if plan.errors or dry_run:
+        return plan
+    origin = Origin(ActorKind.IMPORT, file_sha256(path), at)
+    with db.atomic():
+        ledger.ensure_period(db, name, year, origin)
+        apply_plan(db, plan, origin)
+    return plan
+
+
+def run_import_cli(db: sqlite_utils.Database, path: Path, period: str | None, dry_run: bool) -> int:
+    """``duban import``: exit 0 imported, 1 row errors (nothing written), 2 unreadable file."""
+    if not path.is_file():
+        print(f"duban: {path}: no such file", file=sys.stderr)
+        return 2
+    try:
+        plan = import_file(db, path, period, dry_run=dry_run)
+    except SheetFileError as error:
+        print(f"duban: {path.name}: {error}", file=sys.stderr)
+        return 2
+    if plan.errors:
+        for row_error in sorted(plan.errors, key=lambda e: e.row):
+            print(str(row_error), file=sys.stderr)
+        print(f"{len(plan.errors)} row errors; nothing was imported", file=sys.stderr)
+        return 1
+    prefix = "dry run: would have " if dry_run else ""
+    print(prefix + plan.summary())
+    return 0

@@ -1,0 +1,118 @@
+"""Start-up and shutdown: services opened and closed in one place, in order."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import signal
+import sys
+
+from telegram.ext import Application
+
+from bot.app import build_application
+from bot.clock import Clock, SystemClock
+from bot.config import Settings
+from bot.context import Services
+from bot.logs import configure_logging
+from bot.sender import Sender
+from bot.updates import Poller, Processor
+from handlers.errors import report_blocked, report_set_aside
+from storage import people
+from storage.db import Store
+
+log = logging.getLogger(__name__)
+
+
+class BotRuntime:
+    """The running bot: store, Application, and the poller/processor/sender tasks."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        clock: Clock | None = None,
+        *,
+        per_chat_rate: float | None = 1.0,
+    ) -> None:
+        self.settings = settings
+        self.store = Store(settings.database_path)
+        self.services = Services(settings, self.store, clock or SystemClock())
+        self.per_chat_rate = per_chat_rate
+        self.application: Application | None = None
+        self._tasks: list[asyncio.Task] = []
+
+    async def start(self) -> None:
+        await self.store.open()
+        services = self.services
+        application = build_application(self.settings, services)
+        self.application = application
+        await application.initialize()  # getMe: fails fast on a wrong token or URL
+        services.bot_username = application.bot.username
+        await self.store.run(people.remember_bot_username, services.bot_username)
+        await application.start()  # the JobQueue
+        inbox_ready = asyncio.Event()
+        inbox_ready.set()  # unfinished rows from before a restart run first
+        poller = Poller(application, services, inbox_ready)
+        processor = Processor(
+            application, services, inbox_ready, lambda u: report_set_aside(services, u)
+        )
+        sender = Sender(
+            application,
+            services,
+            lambda chat_id: report_blocked(services, chat_id),
+            per_chat_rate=self.per_chat_rate,
+        )
+        for name, job in (("poller", poller), ("processor", processor), ("sender", sender)):
+            self._tasks.append(asyncio.create_task(job.run(), name=name))
+        log.info("Duban is running as @%s", services.bot_username)
+
+    async def wait(self) -> None:
+        """Return when a task stops on its own (which only a fatal error does)."""
+        done, _ = await asyncio.wait(self._tasks, return_when=asyncio.FIRST_COMPLETED)
+        for task in done:
+            if task.exception():
+                raise task.exception()
+
+    async def stop(self) -> None:
+        for task in self._tasks:
+            task.cancel()
+        for task in self._tasks:
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await task
+        self._tasks.clear()
+        if self.application is not None:
+            if self.application.running:
+                await self.application.stop()
+            await self.application.shutdown()
+        await self.store.close()
+
+
+async def serve(settings: Settings) -> None:
+    runtime = BotRuntime(settings)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    await runtime.start()
+    try:
+        stopper = asyncio.create_task(stop.wait())
+        runner = asyncio.create_task(runtime.wait())
+        await asyncio.wait({stopper, runner}, return_when=asyncio.FIRST_COMPLETED)
+        if runner.done() and runner.exception():
+            raise runner.exception()
+    finally:
+        await runtime.stop()
+
+
+def run_bot(settings: Settings) -> int:
+    if not settings.token:
+        print(
+            "duban: TELEGRAM_BOT_TOKEN is not set; put it in the environment or .env "
+            "(or run `duban demo` to try the bot on the local sandbox)",
+            file=sys.stderr,
+        )
+        return 3
+    configure_logging(settings.token)
+    with contextlib.suppress(KeyboardInterrupt):
+        asyncio.run(serve(settings))
+    return 0

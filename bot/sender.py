@@ -1,0 +1,165 @@
+"""Delivering the outbox: at least once, in order per chat, within Telegram's limits.
+
+PTB's AIORateLimiter keeps the bot under the global limit (about 30 messages a second) but
+does not limit private chats, where Telegram allows about one message a second; each chat
+here has its own token bucket. A row is marked sent only after Telegram said ok. A timeout
+or a 5xx may hide a message Telegram did accept, so such a row is sent again: that, and a
+crash between sending and marking, are the only ways a person can get a message twice.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import timedelta
+
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
+from telegram.ext import Application
+
+from bot.context import Services
+from storage import outbox
+from storage.outbox import Outgoing
+
+log = logging.getLogger(__name__)
+
+MAX_BACKOFF = timedelta(minutes=10)
+
+
+@dataclass
+class ChatLimit:
+    """A token bucket: ``rate`` messages a second with bursts of ``burst``."""
+
+    rate: float = 1.0
+    burst: float = 3.0
+    tokens: float = 3.0
+    stamp: float = 0.0
+
+    def delay(self, now: float) -> float:
+        """Seconds to wait before the next message, taking its token."""
+        if self.stamp:
+            self.tokens = min(self.burst, self.tokens + (now - self.stamp) * self.rate)
+        self.stamp = now
+        self.tokens -= 1
+        return 0.0 if self.tokens >= 0 else -self.tokens / self.rate
+
+
+class Sender:
+    def __init__(
+        self,
+        application: Application,
+        services: Services,
+        on_blocked: Callable[[int], Awaitable[None]],
+        *,
+        per_chat_rate: float | None = 1.0,
+        per_chat_burst: float = 3.0,
+    ) -> None:
+        self.application = application
+        self.services = services
+        self.on_blocked = on_blocked
+        self.per_chat_rate = per_chat_rate
+        self.per_chat_burst = per_chat_burst
+        self._limits: dict[int, ChatLimit] = {}
+        self._queues: dict[int, list[Outgoing]] = {}
+        self._inflight: set[int] = set()
+        self._workers: set[asyncio.Task] = set()
+
+    async def run(self) -> None:
+        services = self.services
+        while True:
+            services.outbox_ready.clear()
+            rows = await services.store.run(outbox.due, services.clock.now(), 1000)
+            for row in rows:
+                if row.id in self._inflight:
+                    continue
+                self._inflight.add(row.id)
+                queue = self._queues.setdefault(row.chat_id, [])
+                queue.append(row)
+                if len(queue) == 1 and not self._chat_busy(row.chat_id):
+                    self._start_worker(row.chat_id)
+            await self._sleep_until_due()
+
+    def _chat_busy(self, chat_id: int) -> bool:
+        name = f"send-{chat_id}"
+        return any(task.get_name() == name and not task.done() for task in self._workers)
+
+    def _start_worker(self, chat_id: int) -> None:
+        task = asyncio.create_task(self._drain(chat_id), name=f"send-{chat_id}")
+        self._workers.add(task)
+        task.add_done_callback(self._workers.discard)
+
+    async def _sleep_until_due(self) -> None:
+        next_due = await self.services.store.run(outbox.next_due_at)
+        timeout = 30.0
+        if next_due is not None:
+            timeout = max(0.05, (next_due - self.services.clock.now()).total_seconds())
+            timeout = min(timeout, 30.0)
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self.services.outbox_ready.wait(), timeout=timeout)
+
+    async def _drain(self, chat_id: int) -> None:
+        """Send one chat's rows in order; stop at the first that must wait."""
+        queue = self._queues[chat_id]
+        try:
+            while queue:
+                row = queue[0]
+                await self._respect_chat_limit(chat_id)
+                delivered = await self._deliver(row)
+                queue.pop(0)
+                self._inflight.discard(row.id)
+                if not delivered:
+                    break  # later rows wait behind the retried one (see outbox.due)
+        finally:
+            for row in queue:
+                self._inflight.discard(row.id)
+            queue.clear()
+            self.services.outbox_ready.set()
+
+    async def _respect_chat_limit(self, chat_id: int) -> None:
+        if self.per_chat_rate is None or chat_id < 0:
+            return  # groups are limited by AIORateLimiter
+        limit = self._limits.setdefault(
+            chat_id, ChatLimit(self.per_chat_rate, self.per_chat_burst, self.per_chat_burst)
+        )
+        delay = limit.delay(time.monotonic())
+        if delay > 0:
+            await asyncio.sleep(delay)
+
+    async def _deliver(self, row: Outgoing) -> bool:
+        """Send one row and record the outcome; True when it is finished (sent or dead)."""
+        store, clock = self.services.store, self.services.clock
+        try:
+            # Lower-case method names are valid (the Bot API is case-insensitive) and make
+            # PTB pass the stored JSON payload through as it is.
+            result = await self.application.bot.do_api_request(
+                row.method.lower(), api_kwargs=row.payload
+            )
+        except RetryAfter as error:
+            wait = error.retry_after
+            wait = wait if isinstance(wait, timedelta) else timedelta(seconds=wait)
+            await store.run(outbox.mark_retry, row.id, str(error), clock.now() + wait)
+            return False
+        except Forbidden as error:
+            log.info("chat %s cannot be reached: %s", row.chat_id, error)
+            await store.run(outbox.mark_dead, row.id, str(error))
+            await self.on_blocked(row.chat_id)
+            return True
+        except BadRequest as error:
+            if "message is not modified" in str(error):
+                await store.run(outbox.mark_sent, row.id, None, clock.now())
+                return True
+            log.error("outbox row %s refused by Telegram: %s", row.id, error)
+            await store.run(outbox.mark_dead, row.id, str(error))
+            return True
+        except (NetworkError, TelegramError) as error:
+            # Timeouts and 5xx are ambiguous: the message may have arrived. Send again later.
+            backoff = min(timedelta(seconds=2 ** min(row.attempts, 10)), MAX_BACKOFF)
+            log.warning("outbox row %s failed (%s); retrying in %s", row.id, error, backoff)
+            await store.run(outbox.mark_retry, row.id, str(error), clock.now() + backoff)
+            return False
+        message_id = result.get("message_id") if isinstance(result, dict) else None
+        await store.run(outbox.mark_sent, row.id, message_id, clock.now())
+        return True

@@ -1,0 +1,54 @@
+"""Telling the administrators about trouble, each in their own language."""
+
+from __future__ import annotations
+
+from bot.domain.lifecycle import Role
+from bot.i18n import Safe, t
+from bot.work import Work
+from storage import people
+
+
+def notify_admins(work: Work, key: str, /, *, once: str | None = None, **values: object) -> None:
+    """Send every active admin the message; with ``once``, only the first time ever."""
+    if once is not None:
+        inserted = work.db.execute(
+            "INSERT OR IGNORE INTO admin_notices (key, created_at) VALUES (?, ?)",
+            [once, work.at.isoformat()],
+        ).rowcount
+        if not inserted:
+            return
+    for admin in people.active_people(work.db, role=Role.ADMIN):
+        if admin.tg_user_id is not None:
+            work.send_text(admin.tg_user_id, t(admin.language, key, **values))
+
+
+def update_set_aside(work: Work, update_id: int, user_id: int | None, lang: str) -> None:
+    """Apologise to the sender and tell the admins an update needs a look."""
+    if user_id is not None:
+        work.send_text(user_id, t(lang, "error.sorry"))
+    notify_admins(work, "admin.update_set_aside", who=user_id or "?", update_id=update_id)
+
+
+def person_unreachable(work: Work, tg_user_id: int) -> None:
+    """Mark a person who blocked the bot, and tell the admins once."""
+    if not people.set_reachable(work.db, tg_user_id, False):
+        return
+    person = people.by_telegram_id(work.db, tg_user_id)
+    if person is None:
+        return
+    for admin in people.active_people(work.db, role=Role.ADMIN):
+        if admin.tg_user_id is None or admin.id == person.id:
+            continue
+        unit = f"，{person.unit}" if person.unit and admin.language == "zh" else ""
+        if person.unit and admin.language == "en":
+            unit = f", {person.unit}"
+        work.send_text(
+            admin.tg_user_id,
+            t(
+                admin.language,
+                "admin.user_blocked_bot",
+                name=person.name,
+                role=Safe(t(admin.language, f"role.{person.role.value}")),
+                unit=unit,
+            ),
+        )

@@ -1,0 +1,240 @@
+"""The office's people work from the chat: invitations, roles, deactivation, handover."""
+
+from __future__ import annotations
+
+import sqlite_utils
+
+from bot.domain.audit import Origin
+from bot.domain.lifecycle import DomainError, Role
+from bot.domain.people import Invitation, Person, deep_link
+from bot.i18n import Safe
+from bot.services.registration import queue_command_menu
+from bot.work import Button, Work
+from storage import dialogs, people
+from storage.audit import record
+from storage.policy import load_policy
+
+ROLES = (Role.INSPECTOR, Role.CONTACT, Role.ADMIN, Role.LEADER)
+NAME_LIMIT = 40
+
+
+class NotAdmin(DomainError):
+    """A non-admin reached an admin action (a stale button, or a role taken away)."""
+
+    key = "admin.only"
+
+
+def _require_admin(work: Work) -> Person:
+    if work.person is None or work.person.role is not Role.ADMIN:
+        raise NotAdmin
+    return work.person
+
+
+# --- invitations ---------------------------------------------------------------------
+
+
+def invite_start(work: Work) -> None:
+    """Step 1: which role?"""
+    admin = _require_admin(work)
+    dialogs.clear(work.db, admin.id)
+    keyboard = [
+        [Button(work.t(f"role.{role.value}"), "invite.role", {"role": role.value})]
+        for role in ROLES
+    ]
+    work.reply("invite.choose_role", keyboard=keyboard)
+
+
+def invite_role(work: Work, role: str) -> None:
+    """Step 2: contacts need a unit; everyone else goes straight to the name."""
+    admin = _require_admin(work)
+    if role not in {r.value for r in ROLES}:
+        return
+    if role == Role.CONTACT.value:
+        units = [row[0] for row in work.db.execute("SELECT name FROM units ORDER BY id")]
+        keyboard = [
+            [Button(name, "invite.unit", {"role": role, "unit": name}) for name in pair]
+            for pair in (units[i : i + 2] for i in range(0, len(units), 2))
+        ]
+        dialogs.put(work.db, admin.id, "invite.unit", {"role": role}, work.at)
+        work.reply("invite.choose_unit", keyboard=keyboard)
+        return
+    _ask_name(work, admin, role, None)
+
+
+def invite_unit(work: Work, role: str, unit: str) -> None:
+    admin = _require_admin(work)
+    _ask_name(work, admin, role, unit.strip()[:NAME_LIMIT])
+
+
+def _ask_name(work: Work, admin: Person, role: str, unit: str | None) -> None:
+    dialogs.put(work.db, admin.id, "invite.name", {"role": role, "unit": unit}, work.at)
+    work.reply("invite.ask_name")
+
+
+def invite_text(work: Work, state: str, data: dict, text: str) -> None:
+    """Typed answers during /invite: a unit name not among the buttons, then the name."""
+    admin = _require_admin(work)
+    text = " ".join(text.split())
+    if not text or len(text) > NAME_LIMIT:
+        work.reply("invite.name_invalid", limit=NAME_LIMIT)
+        return
+    if state == "invite.unit":
+        _ask_name(work, admin, data["role"], text)
+        return
+    dialogs.clear(work.db, admin.id)
+    invitation = people.create_invitation(
+        work.db,
+        role=Role(data["role"]),
+        name=text,
+        unit=data.get("unit"),
+        days=load_policy(work.db).invitation_days,
+        origin=work.origin,
+    )
+    _show_invitation(work, invitation)
+
+
+def _show_invitation(work: Work, invitation: Invitation) -> None:
+    link = deep_link(work.bot_username, invitation.code)
+    unit = Safe(work.t("start.welcome_unit", unit=invitation.unit)) if invitation.unit else ""
+    work.reply(
+        "invite.created",
+        name=invitation.name,
+        role=work.t(f"role.{invitation.role.value}"),
+        unit=unit,
+        link=link,
+        expires=_local(work, invitation.expires_at),
+        keyboard=[[Button(work.t("invite.revoke"), "invite.revoke", {"code": invitation.code})]],
+    )
+
+
+def invite_revoke(work: Work, code: str) -> None:
+    _require_admin(work)
+    revoked = work.db.execute(
+        "UPDATE invitations SET revoked_at = ? WHERE code = ? AND used_at IS NULL "
+        "AND revoked_at IS NULL",
+        [work.at.isoformat(), code],
+    ).rowcount
+    if revoked:
+        record(work.db, work.origin, entity="invitation", action="revoked", after={"code": code})
+    work.reply("invite.revoked" if revoked else "invite.not_revocable")
+
+
+def _local(work: Work, moment) -> str:
+    return moment.astimezone(work.tz).strftime("%Y-%m-%d %H:%M")
+
+
+# --- people --------------------------------------------------------------------------
+
+
+def list_users(work: Work) -> None:
+    _require_admin(work)
+    everyone = people.all_people(work.db)
+    if not everyone:
+        work.reply("users.none")
+        return
+    keyboard = [
+        [
+            Button(
+                f"{'' if p.active else '⛔ '}{p.name} · {work.t(f'role.{p.role.value}')}"
+                + (f" · {p.unit}" if p.unit else ""),
+                "users.show",
+                {"person": p.id},
+            )
+        ]
+        for p in everyone
+    ]
+    work.reply("users.title", count=len(everyone), keyboard=keyboard)
+
+
+def show_user(work: Work, person_id: int) -> None:
+    _require_admin(work)
+    person = people.by_id(work.db, person_id)
+    keyboard = [
+        [
+            Button(
+                work.t(f"role.{role.value}"),
+                "users.role",
+                {"person": person.id, "role": role.value},
+            )
+            for role in ROLES
+            if role is not person.role
+        ],
+    ]
+    if person.active:
+        keyboard.append(
+            [
+                Button(work.t("users.deactivate"), "users.deactivate", {"person": person.id}),
+                Button(work.t("users.handover"), "users.handover", {"person": person.id}),
+            ]
+        )
+    work.reply(
+        "users.card",
+        name=person.name,
+        role=work.t(f"role.{person.role.value}"),
+        unit=person.unit or "—",
+        state=work.t("users.active" if person.active else "users.inactive"),
+        keyboard=keyboard,
+    )
+
+
+def change_role(work: Work, person_id: int, role: str) -> None:
+    _require_admin(work)
+    person = people.by_id(work.db, person_id)
+    if role not in {r.value for r in ROLES} or role == person.role.value:
+        return
+    if role == Role.CONTACT.value and person.unit_id is None:
+        work.reply("users.contact_needs_unit")
+        return
+    people.update_person(work.db, person.id, {"role": role}, work.origin)
+    changed = people.by_id(work.db, person.id)
+    if changed.tg_user_id is not None:
+        queue_command_menu(work, changed)
+    work.reply("users.role_changed", name=person.name, role=work.t(f"role.{role}"))
+
+
+def deactivate(work: Work, person_id: int) -> None:
+    admin = _require_admin(work)
+    person = people.by_id(work.db, person_id)
+    if person.id == admin.id:
+        work.reply("users.not_yourself")
+        return
+    people.update_person(work.db, person.id, {"active": 0}, work.origin)
+    work.reply("users.deactivated", name=person.name)
+
+
+def handover_choose(work: Work, person_id: int) -> None:
+    _require_admin(work)
+    person = people.by_id(work.db, person_id)
+    candidates = [p for p in people.active_people(work.db, role=person.role) if p.id != person.id]
+    if not candidates:
+        work.reply("users.no_successor")
+        return
+    keyboard = [
+        [Button(p.name, "users.handover_to", {"person": person.id, "to": p.id})] for p in candidates
+    ]
+    work.reply("users.choose_successor", name=person.name, keyboard=keyboard)
+
+
+def handover(work: Work, person_id: int, successor_id: int) -> None:
+    """Hand a departing person's items and open visits to a successor, then deactivate."""
+    _require_admin(work)
+    person = people.by_id(work.db, person_id)
+    successor = people.by_id(work.db, successor_id)
+    counts = people.hand_over(work.db, person.id, successor.id, work.origin)
+    people.update_person(work.db, person.id, {"active": 0}, work.origin)
+    work.reply(
+        "users.handed_over",
+        name=person.name,
+        successor=successor.name,
+        items=counts["items"],
+        visits=counts["visits"],
+    )
+
+
+def cli_invitation(
+    db: sqlite_utils.Database, role: Role, name: str, unit: str | None, origin: Origin
+) -> Invitation:
+    """``duban invite``: the same invitation an admin makes in the chat."""
+    return people.create_invitation(
+        db, role=role, name=name, unit=unit, days=load_policy(db).invitation_days, origin=origin
+    )

@@ -1,0 +1,393 @@
+"""Writing the supervision table back out, as the office works with it.
+
+The .xlsx has a summary sheet (counts by status and level; per unit: total, closed,
+overdue and close-out rate), an all-items sheet, and one sheet per town with one block
+per company (一镇区一企一表一清单). Item tables use the reader's Chinese column names with
+the item code first (``督办编号``), so an exported file imported again updates the same
+items instead of creating new ones.
+
+Exported text is whatever people typed into the bot, so a value that starts like a
+formula (= + - @, tab, CR) is written as a plain string cell (with Excel's quote-prefix
+flag) in .xlsx, and behind a ``'`` in .csv, where the reader removes it again.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import re
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+from bot.sheets.headers import (
+    EXPORT_HEADERS_EN,
+    EXPORT_ONLY_HEADERS,
+    FIELD_NAMES,
+    LEVEL_LABELS,
+    STATUS_LABELS,
+)
+from bot.sheets.model import ExportData, ExportItem
+
+_CHINA = dt.timezone(dt.timedelta(hours=8))  # Asia/Shanghai has had no DST since 1991
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_MAX_CELL_CHARS = 32_767  # Excel's limit; longer text is cut, not refused
+_BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
+_DATE_FORMAT = "yyyy-mm-dd"
+_DATETIME_FORMAT = "yyyy-mm-dd hh:mm"
+
+_BOLD = Font(bold=True)
+_TITLE_FONT = Font(bold=True, size=14)
+_HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
+_BLOCK_FILL = PatternFill("solid", fgColor="FFF2CC")
+_OVERDUE_FONT = Font(color="C00000", bold=True)
+_WRAP = Alignment(wrap_text=True, vertical="top")
+
+_WORDS = {
+    "zh": {
+        "summary": "汇总",
+        "all": "全部事项",
+        "exported": "导出日期",
+        "by_status": "按状态",
+        "by_level": "按督办等级",
+        "by_unit": "按承办单位",
+        "status": "状态",
+        "level": "督办等级",
+        "count": "事项数",
+        "unit": "承办单位",
+        "total": "事项总数",
+        "closed": "已销号",
+        "overdue": "逾期",
+        "rate": "销号率",
+        "no_level": "未定级",
+        "no_unit": "（未指定）",
+        "no_company": "（未列企业）",
+        "items": "项",
+        "monthly": "每月",
+        "quarterly": "每季度",
+        "ongoing": "长期坚持",
+    },
+    "en": {
+        "summary": "Summary",
+        "all": "All items",
+        "exported": "Exported on",
+        "by_status": "By status",
+        "by_level": "By level",
+        "by_unit": "By responsible unit",
+        "status": "Status",
+        "level": "Level",
+        "count": "Items",
+        "unit": "Responsible unit",
+        "total": "Total",
+        "closed": "Closed",
+        "overdue": "Overdue",
+        "rate": "Close-out rate",
+        "no_level": "No level",
+        "no_unit": "(none)",
+        "no_company": "(no company)",
+        "items": "items",
+        "monthly": "Monthly",
+        "quarterly": "Quarterly",
+        "ongoing": "Ongoing",
+    },
+}
+
+
+@dataclass(frozen=True)
+class _Column:
+    field: str
+    width: int
+    wrap: bool = False
+
+
+# Item table columns, in order; the code comes first so a re-import matches by code.
+_COLUMNS = (
+    _Column("code", 12),
+    _Column("period", 10),
+    _Column("seq", 6),
+    _Column("area", 12),
+    _Column("town", 10),
+    _Column("company", 16),
+    _Column("problem", 40, wrap=True),
+    _Column("measure", 40, wrap=True),
+    _Column("unit", 14),
+    _Column("co_units", 18, wrap=True),
+    _Column("deadline", 12),
+    _Column("target", 24, wrap=True),
+    _Column("level", 14),
+    _Column("status", 12),
+    _Column("last_activity", 17),
+    _Column("notes", 20, wrap=True),
+)
+
+
+def column_headers(language: str) -> list[str]:
+    """The item table's header row in the export language."""
+    headers = []
+    for column in _COLUMNS:
+        if column.field in EXPORT_ONLY_HEADERS:
+            zh, en = EXPORT_ONLY_HEADERS[column.field]
+            headers.append(zh if language == "zh" else en)
+        else:
+            zh = FIELD_NAMES[column.field][0]
+            headers.append(zh if language == "zh" else EXPORT_HEADERS_EN[column.field])
+    return headers
+
+
+def is_overdue(item: ExportItem, today: dt.date) -> bool:
+    """Open past its deadline (the deadline day itself is still in time)."""
+    return item.status != "closed" and item.deadline is not None and item.deadline < today
+
+
+# --- .xlsx -----------------------------------------------------------------------------
+
+
+def write_xlsx(path: Path, data: ExportData) -> None:
+    """Write the summary, all-items and per-town sheets to ``path``."""
+    words = _words(data.language)
+    workbook = Workbook()
+    used_titles: set[str] = set()
+    summary = workbook.worksheets[0]
+    summary.title = sheet_title(words["summary"], used_titles)
+    _write_summary(summary, data, words)
+
+    everything = workbook.create_sheet(sheet_title(words["all"], used_titles))
+    _write_item_table(everything, data.title, data.items, data)
+    _add_filter(everything)
+
+    for town, items in _grouped(data.items, lambda item: item.town):
+        if not town:
+            continue  # bureau-level items belong to no town; they are on the all-items sheet
+        sheet = workbook.create_sheet(sheet_title(town, used_titles))
+        title = f"{town}（{len(items)} {words['items']}）"
+        _write_item_table(sheet, title, [], data)
+        for company, company_items in _grouped(items, lambda item: item.company):
+            name = company or words["no_company"]
+            _write_block_title(sheet, f"{name}（{len(company_items)} {words['items']}）")
+            _append_items(sheet, company_items, data)
+        _add_filter(sheet)
+    workbook.save(path)
+
+
+def sheet_title(name: str, used: set[str]) -> str:
+    """A sheet name Excel and WPS accept: ≤31 chars, no []:*?/\\, unique ignoring case."""
+    base = ILLEGAL_CHARACTERS_RE.sub("", _BAD_SHEET_CHARS.sub("_", name)).strip().strip("'")
+    base = base[:31] or "Sheet"
+    if base.lower() == "history":  # reserved by Excel
+        base += "_"
+    title, counter = base, 2
+    while title.lower() in used:
+        suffix = f"({counter})"
+        title, counter = base[: 31 - len(suffix)] + suffix, counter + 1
+    used.add(title.lower())
+    return title
+
+
+def _write_summary(sheet: Worksheet, data: ExportData, words: dict[str, str]) -> None:
+    sheet.append([_text(data.title)])
+    sheet["A1"].font = _TITLE_FONT
+    sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=5)
+    sheet.append([words["exported"], data.today])
+    sheet["B2"].number_format = _DATE_FORMAT
+    items = data.items
+
+    statuses = Counter(item.status for item in items)
+    _summary_table(
+        sheet,
+        words["by_status"],
+        [words["status"], words["count"]],
+        [[label, statuses[code]] for code, label in STATUS_LABELS[data.language].items()],
+    )
+    levels = Counter(item.level for item in items)
+    level_labels = LEVEL_LABELS[data.language] | {"none": words["no_level"]}
+    _summary_table(
+        sheet,
+        words["by_level"],
+        [words["level"], words["count"]],
+        [[label, levels[code]] for code, label in level_labels.items()],
+    )
+    unit_rows = []
+    for unit, unit_items in _grouped(items, lambda item: item.unit):
+        closed = sum(item.status == "closed" for item in unit_items)
+        overdue = sum(is_overdue(item, data.today) for item in unit_items)
+        rate = closed / len(unit_items)
+        unit_rows.append([unit or words["no_unit"], len(unit_items), closed, overdue, rate])
+    unit_rows.sort(key=lambda row: (-row[1], row[0]))
+    first = sheet.max_row + 4  # below the blank, title and header rows added next
+    _summary_table(
+        sheet,
+        words["by_unit"],
+        [words["unit"], words["total"], words["closed"], words["overdue"], words["rate"]],
+        unit_rows,
+    )
+    for row in range(first, sheet.max_row + 1):
+        sheet.cell(row=row, column=5).number_format = "0.0%"
+    for letter, width in zip("ABCDE", (22, 12, 12, 12, 12), strict=True):
+        sheet.column_dimensions[letter].width = width
+
+
+def _summary_table(
+    sheet: Worksheet, title: str, headers: list[str], rows: Iterable[Sequence[object]]
+) -> None:
+    sheet.append([])
+    sheet.append([title])
+    sheet.cell(row=sheet.max_row, column=1).font = _BOLD
+    sheet.append(headers)
+    for cell in sheet[sheet.max_row]:
+        cell.font = _BOLD
+        cell.fill = _HEADER_FILL
+    for row in rows:
+        _append_row(sheet, list(row))
+
+
+def _write_item_table(
+    sheet: Worksheet, title: str, items: Sequence[ExportItem], data: ExportData
+) -> None:
+    """Title row, frozen header row with a filter, then the items."""
+    width = len(_COLUMNS)
+    sheet.append([_text(title)])
+    sheet["A1"].font = _TITLE_FONT
+    sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=width)
+    sheet.append(column_headers(data.language))
+    for cell in sheet[2]:
+        cell.font = _BOLD
+        cell.fill = _HEADER_FILL
+        cell.alignment = Alignment(wrap_text=True, vertical="center")
+    sheet.freeze_panes = "A3"
+    for index, column in enumerate(_COLUMNS, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = column.width
+    _append_items(sheet, items, data)
+
+
+def _add_filter(sheet: Worksheet) -> None:
+    sheet.auto_filter.ref = f"A2:{get_column_letter(len(_COLUMNS))}{max(sheet.max_row, 2)}"
+
+
+def _write_block_title(sheet: Worksheet, title: str) -> None:
+    sheet.append([_text(title)])
+    row = sheet.max_row
+    cell = sheet.cell(row=row, column=1)
+    cell.font = _BOLD
+    cell.fill = _BLOCK_FILL
+    sheet.merge_cells(start_row=row, start_column=1, end_row=row, end_column=len(_COLUMNS))
+
+
+def _append_items(sheet: Worksheet, items: Iterable[ExportItem], data: ExportData) -> None:
+    words = _words(data.language)
+    deadline_column = next(i for i, c in enumerate(_COLUMNS, 1) if c.field == "deadline")
+    for item in items:
+        _append_row(sheet, _item_values(item, data.language, words))
+        row = sheet.max_row
+        for index, column in enumerate(_COLUMNS, start=1):
+            if column.wrap:
+                sheet.cell(row=row, column=index).alignment = _WRAP
+        if is_overdue(item, data.today):
+            sheet.cell(row=row, column=deadline_column).font = _OVERDUE_FONT
+
+
+def _append_row(sheet: Worksheet, values: list[object]) -> None:
+    """Append one row, making sure no text cell can run as a formula."""
+    values = [_text(v) if isinstance(v, str) else v for v in values]
+    sheet.append(values)
+    row = sheet.max_row
+    for index, value in enumerate(values, start=1):
+        if isinstance(value, str) and value.startswith(_FORMULA_START):
+            cell = sheet.cell(row=row, column=index)
+            cell.data_type = "s"  # openpyxl made it a formula on assignment
+            cell.quotePrefix = True  # and Excel keeps it text when the cell is edited
+        elif isinstance(value, dt.datetime):
+            sheet.cell(row=row, column=index).number_format = _DATETIME_FORMAT
+        elif isinstance(value, dt.date):
+            sheet.cell(row=row, column=index).number_format = _DATE_FORMAT
+
+
+def _item_values(item: ExportItem, language: str, words: dict[str, str]) -> list[object]:
+    values: dict[str, object] = {
+        "code": item.code,
+        "period": item.period,
+        "seq": item.seq,
+        "area": item.area,
+        "town": item.town,
+        "company": item.company,
+        "problem": item.problem,
+        "measure": item.measure,
+        "unit": item.unit,
+        "co_units": "、".join(item.co_units),
+        "deadline": _deadline_value(item, words),
+        "target": item.target,
+        "level": LEVEL_LABELS[language].get(item.level, item.level),
+        "status": STATUS_LABELS[language].get(item.status, item.status),
+        "last_activity": _local(item.last_activity),
+        "notes": item.notes,
+    }
+    return [values[column.field] for column in _COLUMNS]
+
+
+def _deadline_value(item: ExportItem, words: dict[str, str]) -> dt.date | str:
+    if item.deadline is not None:
+        return item.deadline
+    if item.deadline_text:
+        return item.deadline_text
+    if item.recurring in ("monthly", "quarterly"):
+        return words[item.recurring]
+    return words["ongoing"] if item.ongoing else ""
+
+
+def _local(moment: dt.datetime | None) -> dt.datetime | None:
+    """Excel has no time zones: aware times become China time, naive ones are kept."""
+    if moment is None or moment.tzinfo is None:
+        return moment
+    return moment.astimezone(_CHINA).replace(tzinfo=None)
+
+
+def _text(value: str) -> str:
+    """Text Excel can store: no control characters, within the cell length limit."""
+    return ILLEGAL_CHARACTERS_RE.sub("", value)[:_MAX_CELL_CHARS]
+
+
+def _grouped(
+    items: Iterable[ExportItem], key: Callable[[ExportItem], str]
+) -> list[tuple[str, list[ExportItem]]]:
+    """Items grouped by key, groups in order of first appearance."""
+    groups: dict[str, list[ExportItem]] = {}
+    for item in items:
+        groups.setdefault(key(item), []).append(item)
+    return list(groups.items())
+
+
+def _words(language: str) -> dict[str, str]:
+    if language not in _WORDS:
+        raise ValueError(f"export language must be 'zh' or 'en', not {language!r}")
+    return _WORDS[language]
+
+
+# --- .csv ------------------------------------------------------------------------------
+
+
+def write_csv(path: Path, data: ExportData) -> None:
+    """All items as one table, UTF-8 with a BOM so Excel and WPS detect the encoding."""
+    words = _words(data.language)
+    with Path(path).open("w", encoding="utf-8-sig", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(column_headers(data.language))
+        for item in data.items:
+            writer.writerow([_csv_cell(v) for v in _item_values(item, data.language, words)])
+
+
+def _csv_cell(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        return value.strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    text = str(value)
+    # Spreadsheets run =…, +…, -…, @… as formulas when they open a CSV file.
+    return "'" + text if text.startswith(_FORMULA_START) else text

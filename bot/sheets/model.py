@@ -1,0 +1,111 @@
+"""Plain data going in and out of supervision sheets.
+
+The reader returns these and the exporter takes these, so neither the storage layer nor
+the bot needs to know anything about openpyxl or CSV.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+from bot.domain.deadlines import Deadline
+
+STATUSES = ("open", "in_progress", "close_requested", "closed")
+LEVELS = ("none", "blue", "yellow", "red")
+
+
+class SheetFileError(ValueError):
+    """The whole file is refused (unsafe, damaged, wrong format, no header); one line."""
+
+
+@dataclass(frozen=True)
+class RowError:
+    """One cell (or row) the office has to fix; printed as the office will read it."""
+
+    row: int  # the row number Excel shows (or the record number in a CSV file)
+    column: str | None  # the header text as the user sees it; None for the whole row
+    reason: str
+
+    def __str__(self) -> str:
+        if self.column is None:
+            return f"row {self.row}: {self.reason}"
+        return f"row {self.row}, column {self.column}: {self.reason}"
+
+
+@dataclass(frozen=True)
+class SheetRow:
+    """One task row, with both the cell values as read and what they mean.
+
+    ``raw`` holds each recognised column's cell value as the sheet had it (after merged
+    cells were filled in), keyed by canonical field name, for previews and audit.
+    """
+
+    row: int
+    raw: Mapping[str, object]
+    code: str
+    seq: str
+    problem: str
+    measure: str
+    unit: str | None  # the lead unit (承办/牵头)
+    co_units: tuple[str, ...]
+    deadline: Deadline
+    target: str
+    target_number: float | None
+    area: str
+    town: str
+    company: str
+    notes: str
+    level: str  # one of LEVELS; 'none' when the sheet has no level column
+    # Read from our own export for display only: importing never changes an item's status.
+    status: str | None
+
+
+@dataclass(frozen=True)
+class SheetReadResult:
+    """Everything read from one sheet: good rows, row errors, and what was skipped."""
+
+    rows: list[SheetRow]
+    errors: list[RowError]
+    skipped: int  # blank, subtotal and note rows between the header and the last row
+    sheet: str  # the worksheet's name, or the CSV file's name
+    header_row: int  # the last header row (data starts below it)
+    columns: Mapping[str, str]  # canonical field → header text in the file
+    encoding: str | None = None  # the CSV encoding that was used; None for .xlsx
+
+
+@dataclass(frozen=True)
+class ExportItem:
+    """One item as the office sees it in an exported table."""
+
+    code: str
+    problem: str
+    period: str = ""
+    seq: str = ""
+    measure: str = ""
+    unit: str = ""
+    co_units: Sequence[str] = ()
+    deadline: dt.date | None = None
+    deadline_text: str = ""
+    recurring: str | None = None
+    ongoing: bool = False
+    target: str = ""
+    area: str = ""
+    town: str = ""
+    company: str = ""
+    status: str = "open"
+    level: str = "none"
+    # Local (Asia/Shanghai) time; an aware datetime is converted, a naive one is taken as local.
+    last_activity: dt.datetime | None = None
+    notes: str = ""
+
+
+@dataclass(frozen=True)
+class ExportData:
+    """What to export, and the local date that decides which items are overdue."""
+
+    title: str
+    today: dt.date
+    items: Sequence[ExportItem] = field(default_factory=tuple)
+    language: str = "zh"  # header and label language: 'zh' or 'en'

@@ -1,0 +1,99 @@
+"""Checks made on an uploaded file before any parser sees it.
+
+Sheets arrive from chats, so a file may be damaged, truncated, renamed, or built to
+exhaust memory (a zip bomb: a few hundred kilobytes that inflate to gigabytes). Every
+limit is checked on the zip's directory first, before anything is decompressed; the
+CRC pass afterwards inflates members in bounded chunks, and Python's zipfile never
+inflates a member past its declared size, so the declared sizes are a real ceiling.
+"""
+
+from __future__ import annotations
+
+import zipfile
+import zlib
+from pathlib import Path
+
+from bot.sheets.model import SheetFileError
+
+MAX_FILE_BYTES = 20 * 1024 * 1024
+MAX_UNCOMPRESSED_BYTES = 200 * 1024 * 1024
+MAX_MEMBERS = 10_000
+# Real workbooks compress 5–30×; a ratio past this, on a member big enough to matter,
+# is a bomb. (Apache POI uses the same 100× default.)
+MAX_RATIO = 100
+RATIO_CHECK_FROM_BYTES = 1024 * 1024
+
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_ZIP_MAGIC = b"PK\x03\x04"
+
+
+def check_size(path: Path) -> None:
+    """Refuse files too big to be a task table before reading them at all."""
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise SheetFileError(f"cannot open {path.name}: {exc.strerror or exc}") from None
+    if size > MAX_FILE_BYTES:
+        raise SheetFileError(
+            f"{path.name} is {size / 1024 / 1024:.1f} MB; sheets up to "
+            f"{MAX_FILE_BYTES // 1024 // 1024} MB are accepted"
+        )
+    if size == 0:
+        raise SheetFileError(f"{path.name} is empty")
+
+
+def open_xlsx_archive(path: Path) -> zipfile.ZipFile:
+    """Open an .xlsx as a zip after the size, bomb and integrity checks; caller closes it."""
+    check_size(path)
+    with path.open("rb") as handle:
+        magic = handle.read(8)
+    if magic == _OLE_MAGIC:
+        # Both legacy .xls files and password-protected .xlsx files are OLE containers.
+        raise SheetFileError(
+            f"{path.name} is an old-style .xls workbook or is password-protected; "
+            f"open it in Excel or WPS and save it as .xlsx without a password"
+        )
+    if not magic.startswith(_ZIP_MAGIC):
+        raise SheetFileError(f"{path.name} is not an .xlsx workbook (it is not a zip archive)")
+    try:
+        archive = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, OSError, ValueError):
+        raise SheetFileError(
+            f"{path.name} is damaged or truncated (its zip directory cannot be read); "
+            f"send the file again"
+        ) from None
+    try:
+        _check_members(path, archive)
+    except BaseException:
+        archive.close()
+        raise
+    return archive
+
+
+def _check_members(path: Path, archive: zipfile.ZipFile) -> None:
+    infos = archive.infolist()
+    if len(infos) > MAX_MEMBERS:
+        raise SheetFileError(f"{path.name} has {len(infos)} parts; this is not a task table")
+    total = 0
+    for info in infos:
+        total += info.file_size
+        if info.file_size >= RATIO_CHECK_FROM_BYTES and (
+            info.compress_size == 0 or info.file_size / info.compress_size > MAX_RATIO
+        ):
+            raise SheetFileError(
+                f"{path.name} is refused: part {info.filename} would inflate "
+                f"{info.file_size // max(info.compress_size, 1)}× (a zip bomb?)"
+            )
+    if total > MAX_UNCOMPRESSED_BYTES:
+        raise SheetFileError(
+            f"{path.name} is refused: it would inflate to {total / 1024 / 1024:.0f} MB "
+            f"(limit {MAX_UNCOMPRESSED_BYTES // 1024 // 1024} MB)"
+        )
+    if "xl/workbook.xml" not in archive.NameToInfo:
+        raise SheetFileError(f"{path.name} is a zip archive but not an Excel workbook")
+    try:
+        broken = archive.testzip()
+    except (zipfile.BadZipFile, zlib.error, OSError, EOFError, ValueError, NotImplementedError):
+        broken = "?"
+    if broken is not None:
+        raise SheetFileError(f"{path.name} is damaged or truncated; send the file again")

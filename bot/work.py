@@ -1,0 +1,212 @@
+"""One update's changes and the messages they cause, committed in one transaction.
+
+A handler never sends a message itself. It hands a service function to ``context.work``;
+that function runs on the database thread with a ``Work``, changes what it must and queues
+replies with ``work.reply``. The same commit writes the changes, queues the messages in the
+outbox and marks the update done in the inbox — so a crash at any instant either loses the
+whole update (it is processed again after restart) or keeps all of it (and the outbox still
+delivers the reply).
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import sqlite_utils
+
+from bot.domain.audit import ActorKind, Origin
+from bot.domain.lifecycle import DomainError
+from bot.domain.people import Person
+from bot.i18n import t
+from storage import inbox, outbox
+
+BUTTON_LIFETIME = timedelta(days=30)
+
+
+@dataclass(frozen=True)
+class Button:
+    """An inline button: its label and what it means, kept server-side under a token."""
+
+    label: str
+    action: str
+    payload: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class UrlButton:
+    label: str
+    url: str
+
+
+Keyboard = list[list[Button | UrlButton]]
+
+
+@dataclass(frozen=True)
+class WorkEnv:
+    """Deployment facts a service may need: the local time zone and the bot's username."""
+
+    tz: ZoneInfo
+    bot_username: str
+    default_language: str = "zh"
+
+
+@dataclass
+class Work:
+    db: sqlite_utils.Database
+    env: WorkEnv
+    at: datetime
+    lang: str
+    chat_id: int | None
+    person: Person | None
+    update_id: int | None = None
+    tg_user_id: int | None = None
+    source: str = ""  # dedup prefix for messages not caused by an update (sweeps)
+    _queued: int = 0
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return self.env.tz
+
+    @property
+    def bot_username(self) -> str:
+        return self.env.bot_username
+
+    @property
+    def origin(self) -> Origin:
+        if self.person is None and self.tg_user_id is None:
+            return Origin.system(self.at, self.source or "duban")
+        return Origin(
+            ActorKind.USER,
+            str(self.tg_user_id if self.person is None else self.person.tg_user_id),
+            self.at,
+            update_id=self.update_id,
+            person_id=self.person.id if self.person else None,
+        )
+
+    def t(self, key: str, /, **values: object) -> str:
+        return t(self.lang, key, **values)
+
+    def reply(self, key: str, /, *, keyboard: Keyboard | None = None, **values: object) -> None:
+        """Answer the person who sent the update, in their language."""
+        if self.chat_id is None:
+            raise RuntimeError("nobody to reply to")
+        self.send_text(self.chat_id, self.t(key, **values), keyboard=keyboard)
+
+    def send_text(
+        self,
+        chat_id: int,
+        text: str,
+        *,
+        keyboard: Keyboard | None = None,
+        key: str | None = None,
+        not_before: datetime | None = None,
+        reply_keyboard: list[list[str]] | None = None,
+        button_owner: int | None = None,
+    ) -> bool:
+        """Queue a message; ``key`` deduplicates, otherwise one key per update and message."""
+        payload: dict[str, object] = {
+            "chat_id": chat_id,
+            "text": text,
+            "parse_mode": "HTML",
+            "link_preview_options": {"is_disabled": True},
+        }
+        if keyboard:
+            owner = button_owner or (self.person.id if self.person else None)
+            payload["reply_markup"] = self.inline_markup(keyboard, owner)
+        elif reply_keyboard:
+            payload["reply_markup"] = {
+                "keyboard": [[{"text": label} for label in row] for row in reply_keyboard],
+                "resize_keyboard": True,
+            }
+        return self.queue("sendMessage", chat_id, payload, key=key, not_before=not_before)
+
+    def queue(
+        self,
+        method: str,
+        chat_id: int,
+        payload: dict,
+        *,
+        key: str | None = None,
+        not_before: datetime | None = None,
+    ) -> bool:
+        self._queued += 1
+        if key is None:
+            cause = f"u{self.update_id}" if self.update_id is not None else self.source
+            key = f"{cause}:{self._queued}"
+        return outbox.enqueue(
+            self.db,
+            key=key,
+            chat_id=chat_id,
+            method=method,
+            payload=payload,
+            at=self.at,
+            not_before=not_before,
+        )
+
+    def inline_markup(self, keyboard: Keyboard, owner: int | None) -> dict:
+        """Store each button's meaning and put only an opaque token in callback_data."""
+        rows = []
+        for row in keyboard:
+            cells = []
+            for button in row:
+                if isinstance(button, UrlButton):
+                    cells.append({"text": button.label, "url": button.url})
+                    continue
+                if owner is None:
+                    raise RuntimeError("a button needs the person it is meant for")
+                token = secrets.token_urlsafe(12)
+                self.db["buttons"].insert(
+                    {
+                        "token": token,
+                        "person_id": owner,
+                        "action": button.action,
+                        "payload": json.dumps(button.payload, ensure_ascii=False),
+                        "created_at": self.at.isoformat(),
+                        "expires_at": (self.at + BUTTON_LIFETIME).isoformat(),
+                    }
+                )
+                cells.append({"text": button.label, "callback_data": token})
+            rows.append(cells)
+        return {"inline_keyboard": rows}
+
+
+def run_work(
+    db: sqlite_utils.Database,
+    fn: Callable[..., object],
+    args: tuple,
+    kwargs: dict,
+    *,
+    env: WorkEnv,
+    at: datetime,
+    lang: str,
+    chat_id: int | None,
+    person: Person | None,
+    update_id: int | None,
+    tg_user_id: int | None,
+    source: str = "",
+) -> object:
+    """The transaction behind ``context.work`` (runs on the database thread).
+
+    A DomainError undoes the service's changes (a savepoint) and becomes a polite reply,
+    in the same commit that marks the update done: a refused action is finished too.
+    """
+    with db.atomic():
+        if update_id is not None and inbox.is_done(db, update_id):
+            return None  # applied before a crash; its replies are already in the outbox
+        work = Work(db, env, at, lang, chat_id, person, update_id, tg_user_id, source)
+        result = None
+        try:
+            with db.atomic():
+                result = fn(work, *args, **kwargs)
+        except DomainError as error:
+            if chat_id is None:
+                raise
+            work.reply(error.key)
+        if update_id is not None:
+            inbox.mark_done(db, update_id, at)
+        return result

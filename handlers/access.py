@@ -1,0 +1,64 @@
+"""Who is this? Runs before every other handler (group -1) and fails closed."""
+
+from __future__ import annotations
+
+import contextlib
+
+from telegram import Update
+from telegram.error import TelegramError
+from telegram.ext import ApplicationHandlerStop
+
+from bot.context import DubanContext
+from bot.domain.audit import Origin
+from bot.i18n import language_for
+from bot.services.registration import refuse_stranger
+from storage import people
+
+
+async def identify(update: Update, context: DubanContext) -> None:
+    """Attach the person and their language; refuse strangers and other chats."""
+    context.update_id = update.update_id
+    user, chat = update.effective_user, update.effective_chat
+    if user is None or chat is None or chat.type != "private" or user.is_bot:
+        raise ApplicationHandlerStop  # the bot works in private chats only
+    services = context.services
+    context.chat, context.tg_user_id = chat.id, user.id
+    context.lang = language_for(user.language_code, services.settings.default_language)
+
+    if user.id in services.settings.admin_ids:
+        context.person = await services.store.run(
+            people.ensure_admin,
+            user.id,
+            user.full_name,
+            context.lang,
+            Origin.system(services.clock.now(), "ADMIN_IDS"),
+        )
+    else:
+        context.person = await services.store.run(people.by_telegram_id, user.id)
+    if context.person is not None and context.person.active:
+        context.lang = context.person.language
+        return
+    context.person = None
+    if _is_start_with_code(update):
+        return  # /start <code> is the one thing a stranger may do
+    if update.callback_query is not None:
+        await answer_quietly(update)
+    if update.message is not None or update.callback_query is not None:
+        await context.work(refuse_stranger)
+    raise ApplicationHandlerStop
+
+
+def _is_start_with_code(update: Update) -> bool:
+    message = update.message
+    return bool(
+        message
+        and message.text
+        and message.text.startswith("/start ")
+        and len(message.text.split()) == 2
+    )
+
+
+async def answer_quietly(update: Update, text: str | None = None) -> None:
+    """Answer a button press; "query is too old" after a restart is not worth a word."""
+    with contextlib.suppress(TelegramError):
+        await update.callback_query.answer(text)

@@ -1,0 +1,60 @@
+"""/invite and /users for administrators."""
+
+from __future__ import annotations
+
+from telegram import Update
+
+from bot.context import DubanContext
+from bot.domain.lifecycle import Role
+from bot.services import admin_users
+
+
+async def _admin_only(context: DubanContext) -> bool:
+    if context.person is not None and context.person.role is Role.ADMIN:
+        return True
+    await context.work(lambda work: work.reply("admin.only"))
+    return False
+
+
+async def invite(update: Update, context: DubanContext) -> None:
+    """Start an invitation: role, unit (contacts), name, then the link."""
+    if await _admin_only(context):
+        await context.work(admin_users.invite_start)
+
+
+async def users(update: Update, context: DubanContext) -> None:
+    """List everyone registered, each a button to manage them."""
+    if await _admin_only(context):
+        await context.work(admin_users.list_users)
+
+
+async def invite_role_button(update: Update, context: DubanContext, payload: dict) -> None:
+    await context.work(admin_users.invite_role, payload["role"])
+
+
+async def invite_unit_button(update: Update, context: DubanContext, payload: dict) -> None:
+    await context.work(admin_users.invite_unit, payload["role"], payload["unit"])
+
+
+async def invite_revoke_button(update: Update, context: DubanContext, payload: dict) -> None:
+    await context.work(admin_users.invite_revoke, payload["code"])
+
+
+async def user_button(update: Update, context: DubanContext, payload: dict) -> None:
+    await context.work(admin_users.show_user, payload["person"])
+
+
+async def role_button(update: Update, context: DubanContext, payload: dict) -> None:
+    await context.work(admin_users.change_role, payload["person"], payload["role"])
+
+
+async def deactivate_button(update: Update, context: DubanContext, payload: dict) -> None:
+    await context.work(admin_users.deactivate, payload["person"])
+
+
+async def handover_button(update: Update, context: DubanContext, payload: dict) -> None:
+    await context.work(admin_users.handover_choose, payload["person"])
+
+
+async def handover_to_button(update: Update, context: DubanContext, payload: dict) -> None:
+    await context.work(admin_users.handover, payload["person"], payload["to"])

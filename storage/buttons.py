@@ -1,0 +1,49 @@
+"""Inline buttons resolved on the server: callback_data is only an opaque token."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime
+
+import sqlite_utils
+
+
+@dataclass(frozen=True)
+class Press:
+    token: str
+    person_id: int
+    action: str
+    payload: dict
+    expires_at: datetime
+    used_at: datetime | None
+
+
+def resolve(db: sqlite_utils.Database, token: str) -> Press | None:
+    if not token or len(token) > 64:
+        return None
+    row = db.execute(
+        "SELECT token, person_id, action, payload, expires_at, used_at FROM buttons "
+        "WHERE token = ?",
+        [token],
+    ).fetchone()
+    if not row:
+        return None
+    return Press(
+        row[0],
+        row[1],
+        row[2],
+        json.loads(row[3]),
+        datetime.fromisoformat(row[4]),
+        datetime.fromisoformat(row[5]) if row[5] else None,
+    )
+
+
+def use_once(db: sqlite_utils.Database, token: str, at: datetime) -> bool:
+    """Mark a single-use button used; False if it was used before (a double tap)."""
+    return bool(
+        db.execute(
+            "UPDATE buttons SET used_at = ? WHERE token = ? AND used_at IS NULL",
+            [at.isoformat(), token],
+        ).rowcount
+    )

@@ -1,0 +1,98 @@
+"""The outbox: messages the bot owes people, written in the same commit as their cause.
+
+A row is marked sent only after Telegram said ok, so delivery is at least once. The unique
+``dedup_key`` makes queuing the same message twice (a re-run update, a repeated sweep) a
+no-op.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime
+
+import sqlite_utils
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    id: int
+    chat_id: int
+    method: str
+    payload: dict
+    attempts: int
+
+
+def enqueue(
+    db: sqlite_utils.Database,
+    *,
+    key: str,
+    chat_id: int,
+    method: str,
+    payload: dict,
+    at: datetime,
+    not_before: datetime | None = None,
+) -> bool:
+    """Queue a message; False if one with this key was queued before."""
+    cursor = db.execute(
+        "INSERT OR IGNORE INTO outbox (dedup_key, chat_id, method, payload, created_at, "
+        "not_before) VALUES (?, ?, ?, ?, ?, ?)",
+        [
+            key,
+            chat_id,
+            method,
+            json.dumps(payload, ensure_ascii=False),
+            at.isoformat(),
+            (not_before or at).isoformat(),
+        ],
+    )
+    return cursor.rowcount == 1
+
+
+def due(db: sqlite_utils.Database, now: datetime, limit: int = 200) -> list[Outgoing]:
+    """Rows to send now, oldest first; a chat's rows wait behind one that is being retried."""
+    rows = db.execute(
+        "SELECT id, chat_id, method, payload, attempts FROM outbox AS o "
+        "WHERE status = 'pending' AND not_before <= :now AND NOT EXISTS ("
+        "  SELECT 1 FROM outbox AS earlier WHERE earlier.chat_id = o.chat_id"
+        "  AND earlier.status = 'pending' AND earlier.id < o.id AND earlier.attempts > 0"
+        "  AND earlier.not_before > :now) "
+        "ORDER BY id LIMIT :limit",
+        {"now": now.isoformat(), "limit": limit},
+    ).fetchall()
+    return [Outgoing(r[0], r[1], r[2], json.loads(r[3]), r[4]) for r in rows]
+
+
+def next_due_at(db: sqlite_utils.Database) -> datetime | None:
+    row = db.execute("SELECT min(not_before) FROM outbox WHERE status = 'pending'").fetchone()
+    return datetime.fromisoformat(row[0]) if row and row[0] else None
+
+
+def mark_sent(db: sqlite_utils.Database, row_id: int, message_id: int | None, at: datetime) -> None:
+    db.execute(
+        "UPDATE outbox SET status = 'sent', sent_at = ?, message_id = ?, "
+        "attempts = attempts + 1 WHERE id = ?",
+        [at.isoformat(), message_id, row_id],
+    )
+
+
+def mark_retry(db: sqlite_utils.Database, row_id: int, error: str, not_before: datetime) -> None:
+    db.execute(
+        "UPDATE outbox SET attempts = attempts + 1, last_error = ?, not_before = ? WHERE id = ?",
+        [error[:2000], not_before.isoformat(), row_id],
+    )
+
+
+def mark_dead(db: sqlite_utils.Database, row_id: int, error: str) -> None:
+    db.execute(
+        "UPDATE outbox SET status = 'dead', attempts = attempts + 1, last_error = ? WHERE id = ?",
+        [error[:2000], row_id],
+    )
+
+
+def sent_message_id(db: sqlite_utils.Database, key: str) -> int | None:
+    """The Telegram message id of a sent row (to edit it later), if it was sent."""
+    row = db.execute(
+        "SELECT message_id FROM outbox WHERE dedup_key = ? AND status = 'sent'", [key]
+    ).fetchone()
+    return row[0] if row else None

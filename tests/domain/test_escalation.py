@@ -1,0 +1,81 @@
+"""An item's colour: yellow once overdue, red when long overdue, never lower than marked."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from bot.domain.escalation import (
+    derived_level,
+    effective_level,
+    first_red_day,
+    level_rank,
+    turned_red,
+)
+from bot.domain.lifecycle import Status
+
+DEADLINE = date(2024, 11, 20)
+
+
+def test_not_coloured_up_to_and_on_the_deadline() -> None:
+    """An item due today is not yet late."""
+    assert derived_level(DEADLINE, date(2024, 11, 19), Status.OPEN, 30) == "none"
+    assert derived_level(DEADLINE, DEADLINE, Status.OPEN, 30) == "none"
+
+
+def test_yellow_the_day_after_the_deadline() -> None:
+    """The first day past the deadline makes an item yellow."""
+    assert derived_level(DEADLINE, date(2024, 11, 21), Status.IN_PROGRESS, 30) == "yellow"
+
+
+def test_red_when_overdue_more_than_the_threshold() -> None:
+    """30 days overdue is still yellow; the 31st day makes it red (提级监督)."""
+    assert derived_level(DEADLINE, date(2024, 12, 20), Status.OPEN, 30) == "yellow"
+    assert derived_level(DEADLINE, date(2024, 12, 21), Status.OPEN, 30) == "red"
+    assert first_red_day(DEADLINE, 30) == date(2024, 12, 21)
+
+
+def test_closed_and_undated_items_are_not_coloured_by_time() -> None:
+    """A closed item or a 长期坚持 item without a date never turns yellow by itself."""
+    assert derived_level(DEADLINE, date(2025, 6, 1), Status.CLOSED, 30) == "none"
+    assert derived_level(None, date(2025, 6, 1), Status.OPEN, 30) == "none"
+
+
+def test_waiting_for_verification_keeps_the_colour() -> None:
+    """Asking for close-out does not hide that the item is late until it is verified."""
+    assert derived_level(DEADLINE, date(2024, 12, 25), Status.CLOSE_REQUESTED, 30) == "red"
+
+
+def test_effective_level_is_the_highest() -> None:
+    """A sheet's or a leader's mark is never hidden by a calmer colour from time."""
+    assert effective_level("blue", "none", "yellow") == "yellow"
+    assert effective_level("blue", "red", "none") == "red"
+    assert effective_level(None, None, "none") == "none"
+    assert effective_level("blue", None, "none") == "blue"
+
+
+def test_unknown_level_is_a_bug() -> None:
+    """A misspelt colour is caught at once instead of sorting silently as lowest."""
+    with pytest.raises(ValueError, match="unknown level 'orange'"):
+        level_rank("orange")
+
+
+def test_turned_red_fires_once_on_the_crossing() -> None:
+    """Leaders get the urgent notice on the day an item turns red, not every day after."""
+    assert turned_red(DEADLINE, Status.OPEN, 30, date(2024, 12, 20), date(2024, 12, 21))
+    assert not turned_red(DEADLINE, Status.OPEN, 30, date(2024, 12, 21), date(2024, 12, 22))
+    assert not turned_red(DEADLINE, Status.OPEN, 30, date(2024, 12, 19), date(2024, 12, 20))
+
+
+def test_turned_red_is_caught_after_downtime() -> None:
+    """If the bot was down when the item crossed the line, the notice still goes out once."""
+    assert turned_red(DEADLINE, Status.OPEN, 30, date(2024, 12, 18), date(2024, 12, 23))
+    assert not turned_red(DEADLINE, Status.OPEN, 30, date(2024, 12, 23), date(2024, 12, 23))
+
+
+def test_already_red_by_hand_does_not_turn_red() -> None:
+    """An item a leader already marked red raises no second "turned red" notice."""
+    assert not turned_red(
+        DEADLINE, Status.OPEN, 30, date(2024, 12, 20), date(2024, 12, 21), manual_level="red"
+    )
