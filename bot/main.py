@@ -14,6 +14,7 @@ from bot.app import build_application
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
 from bot.context import Services
+from bot.jobs import run_job, schedule_jobs
 from bot.logs import configure_logging
 from bot.sender import Sender
 from bot.updates import Poller, Processor
@@ -50,6 +51,7 @@ class BotRuntime:
         services.bot_username = application.bot.username
         await self.store.run(people.remember_bot_username, services.bot_username)
         await application.start()  # the JobQueue
+        schedule_jobs(application, services)
         inbox_ready = asyncio.Event()
         inbox_ready.set()  # unfinished rows from before a restart run first
         poller = Poller(application, services, inbox_ready)
@@ -65,6 +67,9 @@ class BotRuntime:
         for name, job in (("poller", poller), ("processor", processor), ("sender", sender)):
             self._tasks.append(asyncio.create_task(job.run(), name=name))
         log.info("Duban is running as @%s", services.bot_username)
+
+    async def run_job(self, name: str) -> None:
+        await run_job(self.application, self.services, name)
 
     async def wait(self) -> None:
         """Return when a task stops on its own (which only a fatal error does)."""
