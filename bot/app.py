@@ -17,7 +17,21 @@ from telegram.ext import (
 
 from bot.config import Settings
 from bot.context import BotData, DubanContext, Services
-from handlers import access, admin, errors, fallback, start, text
+from bot import reminder_jobs, visit_jobs  # noqa: F401  (register the features' periodic jobs)
+from bot.reports import runner  # noqa: F401  (registers the report jobs' runner)
+from handlers import (
+    access,
+    admin,
+    contacts,
+    errors,
+    fallback,
+    imports,
+    items,
+    reports,
+    start,
+    text,
+    visits,
+)
 from handlers.buttons import ButtonAction, make_button_handler
 
 # Inline button actions, by the name stored with each button's token.
@@ -31,6 +45,71 @@ BUTTON_ACTIONS: dict[str, ButtonAction] = {
     "users.deactivate": admin.deactivate_button,
     "users.handover": admin.handover_button,
     "users.handover_to": admin.handover_to_button,
+    # visits (四不两直) and findings
+    "visit.join": visits.join_button,
+    "visit.towns": visits.towns_button,
+    "visit.town": visits.town_button,
+    "visit.company": visits.company_button,
+    "visit.new_company": visits.new_company_button,
+    "visit.new_company_town": visits.new_company_town_button,
+    "visit.done": visits.done_button,
+    "finding.tie": visits.tie_button,
+    "finding.new": visits.new_item_button,
+    "finding.deadline": visits.deadline_button,
+    "finding.later": visits.later_button,
+    "finding.move": visits.move_button,
+    "finding.withdraw": visits.withdraw_button,
+    "finding.files": visits.files_button,
+    "evidence.show": visits.evidence_show_button,
+    "evidence.move": visits.evidence_move_button,
+    "evidence.tie": visits.evidence_tie_button,
+    "evidence.withdraw": visits.evidence_withdraw_button,
+    # item cards and the office's review queue
+    "item.show": items.show_button,
+    "item.attach": items.attach_button,
+    "queue.item": items.queue_item_button,
+    "queue.complete": items.complete_button,
+    "queue.unit": items.unit_button,
+    "queue.keep": items.keep_deadline_button,
+    "queue.merge": items.merge_button,
+    "queue.merge_into": items.merge_into_button,
+    "queue.reject": items.reject_button,
+    "queue.company": items.company_button,
+    "queue.company_ok": items.company_ok_button,
+    "queue.company_town": items.company_town_button,
+    "queue.company_merge": items.company_merge_button,
+    "queue.company_into": items.company_into_button,
+    "queue.company_reject": items.company_reject_button,
+    # contacts' follow-up, verification, escalation, look-back, settings (督办提醒)
+    "fu.progress": contacts.progress_button,
+    "fu.closeout": contacts.closeout_button,
+    "fu.submit": contacts.submit_button,
+    "fu.cancel": contacts.cancel_button,
+    "ext.start": contacts.extension_button,
+    "ext.approve": contacts.extension_approve_button,
+    "ext.refuse": contacts.extension_refuse_button,
+    "co.approve": contacts.approve_button,
+    "co.return": contacts.return_button,
+    "esc.raise": contacts.escalate_button,
+    "esc.meeting": contacts.meeting_button,
+    "ack": contacts.ack_button,
+    "lb.holds": contacts.lookback_holds_button,
+    "lb.reopen": contacts.lookback_reopen_button,
+    "settings.key": contacts.setting_button,
+    "digest.full": contacts.digest_full_button,
+    # reports, exports, sheet import by chat, item history
+    "report.choose": reports.report_choose_button,
+    "report.pick": reports.report_pick_button,
+    "report.go": reports.report_go_button,
+    "report.ranking": reports.ranking_button,
+    "export.scope": reports.export_scope_button,
+    "export.formats": reports.export_formats_button,
+    "export.go": reports.export_go_button,
+    "import.confirm": imports.confirm_button,
+    "import.cancel": imports.cancel_button,
+    "item.history": reports.history_button,
+    "item.album": reports.album_button,
+    "item.dossier": reports.dossier_button,
 }
 
 # Commands and their handlers; bot/commands.py says which role sees which in its menu.
@@ -40,6 +119,19 @@ COMMANDS = {
     "lang": start.lang,
     "invite": admin.invite,
     "users": admin.users,
+    "visit": visits.visit,
+    "done": visits.done,
+    "visits": visits.visit_list,
+    "item": items.item,
+    "queue": items.queue,
+    "mine": contacts.mine_command,
+    "acks": contacts.acks_command,
+    "settings": contacts.settings_command,
+    "holiday": contacts.holiday_command,
+    "period": contacts.period_command,
+    "report": reports.report,
+    "export": reports.export,
+    "history": reports.history_command,
 }
 
 
@@ -65,8 +157,31 @@ def build_application(settings: Settings, services: Services) -> Application:
     for name, callback in COMMANDS.items():
         application.add_handler(CommandHandler(name, callback))
     application.add_handler(CallbackQueryHandler(make_button_handler(BUTTON_ACTIONS)))
+    # Forwarded messages are not first-hand evidence: caught before texts and files.
+    application.add_handler(
+        MessageHandler(filters.UpdateType.MESSAGE & filters.FORWARDED, visits.on_forwarded)
+    )
     application.add_handler(
         MessageHandler(filters.UpdateType.MESSAGE & filters.TEXT & ~filters.COMMAND, text.on_text)
+    )
+    # Evidence: photos, files, voice notes, videos. GIFs arrive as documents too; they are not.
+    application.add_handler(
+        MessageHandler(
+            filters.UpdateType.MESSAGE
+            & (
+                filters.PHOTO
+                | filters.VIDEO
+                | filters.VIDEO_NOTE
+                | filters.VOICE
+                | filters.AUDIO
+                | filters.Document.ALL
+            )
+            & ~filters.ANIMATION,
+            visits.on_media,
+        )
+    )
+    application.add_handler(
+        MessageHandler(filters.UpdateType.MESSAGE & filters.LOCATION, visits.on_location)
     )
     # Edits of earlier messages change nothing already recorded; they are ignored.
     application.add_handler(MessageHandler(filters.UpdateType.EDITED, fallback.ignore))

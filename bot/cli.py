@@ -48,7 +48,13 @@ def cmd_demo(args: argparse.Namespace) -> int:
 def cmd_sandbox(args: argparse.Namespace) -> int:
     from sandbox.server import main as sandbox_main
 
-    sandbox_main(host=args.host, port=args.port, strict=args.strict)
+    sandbox_main(
+        host=args.host,
+        port=args.port,
+        strict=args.strict,
+        rate_limits=not args.no_rate_limits,
+        state_dir=args.state_dir,
+    )
     return EXIT_OK
 
 
@@ -145,6 +151,10 @@ def build_parser() -> argparse.ArgumentParser:
     sandbox.add_argument("--host", default="127.0.0.1", help="bind address (default 127.0.0.1)")
     sandbox.add_argument("--port", type=int, default=8081)
     sandbox.add_argument("--strict", action="store_true", help="refuse unknown parameters")
+    sandbox.add_argument(
+        "--no-rate-limits", action="store_true", help="turn Telegram's flood limits off"
+    )
+    sandbox.add_argument("--state-dir", help="keep users, chats and files here across restarts")
 
     imp = add("import", "import the supervision table from .xlsx or .csv", cmd_import)
     imp.add_argument("path")

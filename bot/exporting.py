@@ -49,6 +49,7 @@ def export_data(
             company=item.company or "",
             status=item.status.value,
             level=item_level(item, today, red_after),
+            sheet_level=item.sheet_level,
             last_activity=item.last_activity_at.astimezone(tz),
             notes=item.notes,
         )

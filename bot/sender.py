@@ -16,7 +16,9 @@ import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import timedelta
+from pathlib import Path
 
+from telegram import InputFile, InputMediaDocument, InputMediaPhoto
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 from telegram.ext import Application
 
@@ -132,10 +134,17 @@ class Sender:
         """Send one row and record the outcome; True when it is finished (sent or dead)."""
         store, clock = self.services.store, self.services.clock
         try:
+            api_kwargs = await with_files(row.payload)
+        except OSError as error:
+            # The file was removed (by hand, or after days of failed sending): nothing to send.
+            log.error("outbox row %s refers to a file that cannot be read: %s", row.id, error)
+            await store.run(outbox.mark_dead, row.id, f"file: {error}")
+            return True
+        try:
             # Lower-case method names are valid (the Bot API is case-insensitive) and make
             # PTB pass the stored JSON payload through as it is.
             result = await self.application.bot.do_api_request(
-                row.method.lower(), api_kwargs=row.payload
+                row.method.lower(), api_kwargs=api_kwargs
             )
         except RetryAfter as error:
             wait = error.retry_after
@@ -163,3 +172,52 @@ class Sender:
         message_id = result.get("message_id") if isinstance(result, dict) else None
         await store.run(outbox.mark_sent, row.id, message_id, clock.now())
         return True
+
+
+# --- files on disk --------------------------------------------------------------------
+# A payload may name a file the bot made (a chart, a workbook) instead of a file_id:
+# ``{"photo": {"path": "/…/chart.png"}}``, ``{"document": {"path": …, "filename": …}}``, or
+# in sendMediaGroup ``{"type": "photo", "media": {"path": …}}``. The row stores only the
+# path (the file is on disk before the row is committed); the bytes are read at send time.
+_FILE_FIELDS = ("photo", "document", "video", "audio", "voice", "animation")
+_MEDIA_TYPES = {"photo": InputMediaPhoto, "document": InputMediaDocument}
+
+
+def _is_file(value: object) -> bool:
+    return isinstance(value, dict) and isinstance(value.get("path"), str)
+
+
+def _read(spec: dict, *, attach: bool = False) -> InputFile:
+    path = Path(spec["path"])
+    return InputFile(path.read_bytes(), filename=spec.get("filename") or path.name, attach=attach)
+
+
+def _payload_with_files(payload: dict) -> dict:
+    """The payload with each file reference replaced by its bytes (runs in a thread)."""
+    out = dict(payload)
+    for name in _FILE_FIELDS:
+        if _is_file(out.get(name)):
+            out[name] = _read(out[name])
+    media = out.get("media")
+    if isinstance(media, list) and any(_is_file(item.get("media")) for item in media):
+        out["media"] = [
+            _MEDIA_TYPES[item["type"]](
+                media=_read(item["media"], attach=True),
+                caption=item.get("caption"),
+                parse_mode=item.get("parse_mode"),
+            )
+            if _is_file(item.get("media"))
+            else item
+            for item in media
+        ]
+    return out
+
+
+async def with_files(payload: dict) -> dict:
+    """Read referred files off the event loop (a 45 MB part takes a moment)."""
+    media = payload.get("media") if isinstance(payload.get("media"), list) else []
+    if not any(_is_file(payload.get(n)) for n in _FILE_FIELDS) and not any(
+        isinstance(item, dict) and _is_file(item.get("media")) for item in media
+    ):
+        return payload
+    return await asyncio.to_thread(_payload_with_files, payload)

@@ -305,6 +305,8 @@ class BotApi:
         if len(media) > limits.MEDIA_GROUP_MAX:
             raise bad_request("too many messages to send as an album")
         if len(media) < limits.MEDIA_GROUP_MIN:
+            # The spec says 2-10 items; Telegram itself now sends a lone item as an ordinary
+            # message. The sandbox keeps to the documented limit so bots never rely on that.
             raise bad_request('parameter "media" must contain 2-10 items')
         kinds = [item["type"] for item in media]
         for kind in kinds:

@@ -1,11 +1,407 @@
-"""placeholder"""
+"""The user-side control API: JSON over HTTP under ``/sandbox/``, for the phone web page.
+
+Everything a Telegram user does goes through here (or through ``sandbox.phones`` in
+tests); both use ``sandbox.users``, so the bot receives identical updates. ``{bot}`` is a
+bot id, or ``default`` for the sandbox's default token; ``{user}`` is a user id (the
+private chat id). Errors answer ``{"error": "..."}`` with 400 or 404.
+
+Users and bots:
+
+* ``GET /sandbox/bots`` → ``[{id, username, first_name, default}]``
+* ``GET /sandbox/users`` → ``[User]``
+* ``POST /sandbox/users`` JSON ``{id?, first_name, last_name?, username?, language_code?}``
+  → User (an id is chosen when absent; posting an existing id updates the profile)
+* ``GET /sandbox/roster`` → ``{people, places}``: who the phone page offers to be and
+  where its location button may put you, as the embedder set them (``Sandbox.roster``,
+  ``Sandbox.places``; both empty unless set, e.g. by ``duban demo``)
+
+One private chat, ``/sandbox/chats/{bot}/{user}``:
+
+* ``GET  …`` → ``{chat, messages, events, reply_keyboard, blocked}`` (history)
+* ``GET  …/events?since=SEQ`` (or ``Last-Event-ID``) → Server-Sent Events, see below
+* ``POST …/text`` JSON ``{text, reply_to?}`` → the user's Message
+* ``GET  …/commands`` → the command menu this chat shows (setMyCommands: the chat's
+  scope, else all private chats, else the default)
+* ``POST …/photo`` multipart ``photo`` (file), ``caption?`` → Message
+* ``POST …/album`` multipart 2–10 ``photo`` files, ``caption?`` → ``[Message]`` (one album)
+* ``POST …/document`` multipart ``document`` (file, its name and type kept), ``caption?``
+* ``POST …/location`` JSON ``{latitude, longitude}`` → Message
+* ``POST …/tap`` JSON ``{message_id, callback_data}`` → ``{callback_query_id}``
+* ``POST …/block`` JSON ``{blocked: true|false}`` → ``{blocked}``
+
+The phone page (``sandbox/web/``) is served at ``/phone/``; ``/`` redirects there.
+
+Files and operations:
+
+* ``GET /sandbox/files/{file_id}`` → the file's bytes with its MIME type
+* ``GET /sandbox/calls?since=N`` → Bot API call log entries from index N
+* ``GET /sandbox/faults`` → pending faults; ``DELETE /sandbox/faults`` clears them
+* ``POST /sandbox/faults`` JSON ``{method, times?, status?, delivered?, hang?,
+  hang_seconds?, retry_after?}`` → the fault (see ``sandbox.faults``)
+* ``POST /sandbox/rate_limits`` JSON ``{enabled}`` → ``{enabled}``
+
+Chat events (history ``events`` and the SSE stream) are JSON objects with ``seq`` (1, 2, …
+per chat), ``kind``, ``time`` and ``sender`` ("bot" or "user"):
+
+* ``message`` — a new message (``message``: Bot API Message); from the bot also
+  ``reply_markup`` as sent and ``keyboard``, the reply keyboard shown afterwards (or null);
+* ``edit`` — ``message`` is the edited Message; ``delete`` — ``message_id``;
+* ``action`` — ``action`` such as "typing"; ``tap`` — the user pressed an inline button;
+* ``answer`` — the bot's answerCallbackQuery (``text``, ``show_alert``, ``url``);
+* ``blocked`` / ``unblocked``.
+
+Events with a message also carry ``file_urls``: ``{file_id: "/sandbox/files/<file_id>"}``
+for every file in it, so the page can show photos and offer downloads. The SSE stream
+sends each event as ``id: <seq>``, ``event: <kind>``, ``data: <json>``, replays events
+after ``since`` first, and sends a ``: ping`` comment every 15 seconds.
+"""
 
 from __future__ import annotations
 
-from typing import Any
+import asyncio
+import json
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from aiohttp import web
+from aiohttp import BodyPartReader, web
+
+from sandbox.state import BotRecord, UserRecord
+from sandbox.users import MediaItem, UserActions
+
+if TYPE_CHECKING:
+    from sandbox.server import Sandbox
+
+HEARTBEAT_S = 15.0
+_FILE_KEYS = ("document", "video", "voice", "audio", "animation", "sticker", "video_note")
+WEB_DIR = Path(__file__).parent / "web"
+_WEB_TYPES = {".html": "text/html", ".css": "text/css", ".js": "text/javascript",
+              ".svg": "image/svg+xml", ".png": "image/png", ".ico": "image/x-icon"}  # fmt: skip
 
 
-def add_control_routes(app: web.Application, sandbox: Any) -> None:
-    """Mount the user-side control API under ``/sandbox/``."""
+class _Refused(Exception):
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+def add_control_routes(app: web.Application, sandbox: Sandbox) -> None:
+    """Mount the control API under ``/sandbox/``."""
+    api = _ControlApi(sandbox)
+    chat = "/sandbox/chats/{bot}/{user}"
+    app.router.add_get("/sandbox/bots", api.bots)
+    app.router.add_get("/sandbox/users", api.users)
+    app.router.add_post("/sandbox/users", api.create_user)
+    app.router.add_get("/sandbox/roster", api.roster)
+    app.router.add_get(chat, api.history)
+    app.router.add_get(chat + "/events", api.events)
+    app.router.add_post(chat + "/text", api.text)
+    app.router.add_get(chat + "/commands", api.commands)
+    app.router.add_post(chat + "/photo", api.photo)
+    app.router.add_post(chat + "/album", api.album)
+    app.router.add_post(chat + "/document", api.document)
+    app.router.add_post(chat + "/location", api.location)
+    app.router.add_post(chat + "/tap", api.tap)
+    app.router.add_post(chat + "/block", api.block)
+    app.router.add_get("/sandbox/files/{file_id}", api.file)
+    app.router.add_get("/sandbox/calls", api.calls)
+    app.router.add_get("/sandbox/faults", api.faults)
+    app.router.add_post("/sandbox/faults", api.add_fault)
+    app.router.add_delete("/sandbox/faults", api.clear_faults)
+    app.router.add_post("/sandbox/rate_limits", api.rate_limits)
+    app.router.add_get("/", _to_phone_page)
+    app.router.add_get("/phone", _to_phone_page)
+    app.router.add_get("/phone/{name:[A-Za-z0-9_-]*(?:[.][a-z]+)?}", _phone_page_file)
+
+
+async def _to_phone_page(request: web.Request) -> web.StreamResponse:
+    raise web.HTTPFound("/phone/")
+
+
+async def _phone_page_file(request: web.Request) -> web.StreamResponse:
+    """A file of the page (the route's pattern allows no slashes, so nothing outside)."""
+    path = WEB_DIR / (request.match_info["name"] or "index.html")
+    if path.suffix not in _WEB_TYPES or not path.is_file():
+        raise web.HTTPNotFound()
+    return web.Response(
+        body=path.read_bytes(),
+        content_type=_WEB_TYPES[path.suffix],
+        charset="utf-8" if path.suffix in (".html", ".css", ".js", ".svg") else None,
+        headers={"Cache-Control": "no-cache"},
+    )
+
+
+def with_file_urls(event: dict[str, Any]) -> dict[str, Any]:
+    """The event plus ``file_urls`` for the files its message holds."""
+    message = event.get("message")
+    if not message:
+        return event
+    ids = [size["file_id"] for size in message.get("photo", [])]
+    ids += [message[key]["file_id"] for key in _FILE_KEYS if key in message]
+    return {**event, "file_urls": {file_id: f"/sandbox/files/{file_id}" for file_id in ids}}
+
+
+def _guarded(handler: Any) -> Any:
+    """Turn refusals and bad input into JSON errors instead of 500s."""
+
+    async def wrapper(self: _ControlApi, request: web.Request) -> web.StreamResponse:
+        try:
+            return await handler(self, request)
+        except _Refused as refused:
+            return web.json_response({"error": str(refused)}, status=refused.status)
+        except (ValueError, KeyError, TypeError) as error:
+            return web.json_response({"error": f"bad request: {error}"}, status=400)
+
+    return wrapper
+
+
+class _ControlApi:
+    def __init__(self, sandbox: Sandbox) -> None:
+        self.sandbox = sandbox
+        self.state = sandbox.state
+
+    def _bot(self, request: web.Request) -> BotRecord:
+        key = request.match_info["bot"]
+        if key == "default":
+            return self.state.bot_for_token(self.sandbox.token)
+        bot = self.state.bots.get(int(key))
+        if bot is None:
+            raise _Refused(404, f"no bot {key} (bots appear once they call the Bot API)")
+        return bot
+
+    def _user(self, request: web.Request) -> UserRecord:
+        user = self.state.users.get(int(request.match_info["user"]))
+        if user is None:
+            raise _Refused(404, f"no user {request.match_info['user']}; POST /sandbox/users first")
+        return user
+
+    def _actions(self, request: web.Request) -> UserActions:
+        return UserActions(self.state, self._bot(request), self._user(request))
+
+    @_guarded
+    async def bots(self, request: web.Request) -> web.StreamResponse:
+        default_id = int(self.sandbox.token.split(":", 1)[0])
+        return web.json_response(
+            [
+                {
+                    "id": b.id,
+                    "username": b.username,
+                    "first_name": b.first_name,
+                    "default": b.id == default_id,
+                }
+                for b in self.state.bots.values()
+            ]
+        )
+
+    @_guarded
+    async def users(self, request: web.Request) -> web.StreamResponse:
+        return web.json_response([user.as_user() for user in self.state.users.values()])
+
+    @_guarded
+    async def create_user(self, request: web.Request) -> web.StreamResponse:
+        body = await request.json()
+        user_id = body.get("id") or max([100_000, *self.state.users]) + 1
+        user = self.state.add_user(
+            int(user_id),
+            str(body["first_name"]),
+            last_name=body.get("last_name"),
+            username=body.get("username"),
+            language_code=body.get("language_code"),
+        )
+        return web.json_response(user.as_user())
+
+    @_guarded
+    async def roster(self, request: web.Request) -> web.StreamResponse:
+        return web.json_response(
+            {"people": self.sandbox.roster, "places": self.sandbox.places}, dumps=_dumps
+        )
+
+    @_guarded
+    async def commands(self, request: web.Request) -> web.StreamResponse:
+        actions = self._actions(request)
+        commands = actions.bot.commands
+        scopes = ({"type": "chat", "chat_id": actions.user.id}, {"type": "all_private_chats"},
+                  {"type": "default"})  # fmt: skip
+        for scope in scopes:
+            key = json.dumps(scope, sort_keys=True) + "|"
+            if key in commands:
+                return web.json_response(commands[key], dumps=_dumps)
+        return web.json_response([])
+
+    @_guarded
+    async def history(self, request: web.Request) -> web.StreamResponse:
+        actions = self._actions(request)
+        chat = actions.chat
+        return web.json_response(
+            {
+                "chat": self.state.chat_json(chat),
+                "messages": [chat.messages[key] for key in sorted(chat.messages)],
+                "events": [with_file_urls(event) for event in chat.events],
+                "reply_keyboard": chat.reply_keyboard,
+                "blocked": chat.blocked,
+            }
+        )
+
+    @_guarded
+    async def events(self, request: web.Request) -> web.StreamResponse:
+        actions = self._actions(request)
+        since = int(request.headers.get("Last-Event-ID") or request.query.get("since", 0))
+        queue: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
+        unsubscribe = self.state.listen(actions.bot.id, actions.user.id, queue.put_nowait)
+        response = web.StreamResponse(
+            headers={"Content-Type": "text/event-stream", "Cache-Control": "no-cache"}
+        )
+        try:
+            await response.prepare(request)
+            for event in actions.chat.events[since:]:
+                await response.write(_sse(event))
+            while True:
+                try:
+                    event = await asyncio.wait_for(queue.get(), HEARTBEAT_S)
+                except TimeoutError:
+                    await response.write(b": ping\n\n")
+                    continue
+                if event["seq"] > since:
+                    await response.write(_sse(event))
+        except (ConnectionResetError, asyncio.CancelledError):
+            pass
+        finally:
+            unsubscribe()
+        return response
+
+    @_guarded
+    async def text(self, request: web.Request) -> web.StreamResponse:
+        body = await request.json()
+        message = self._actions(request).send_text(str(body["text"]), reply_to=body.get("reply_to"))
+        return web.json_response(message)
+
+    @_guarded
+    async def photo(self, request: web.Request) -> web.StreamResponse:
+        fields = await _multipart(request)
+        data = fields.get("photo")
+        if not isinstance(data, bytes):
+            raise _Refused(400, "multipart field 'photo' (a file) is required")
+        caption = fields.get("caption")
+        message = self._actions(request).send_photo(
+            data, caption if isinstance(caption, str) else None
+        )
+        return web.json_response(message)
+
+    @_guarded
+    async def album(self, request: web.Request) -> web.StreamResponse:
+        photos: list[bytes] = []
+        caption: str | None = None
+        reader = await request.multipart()
+        while (part := await reader.next()) is not None:
+            if not isinstance(part, BodyPartReader):
+                continue
+            if part.name == "photo" and part.filename is not None:
+                photos.append(bytes(await part.read()))
+            elif part.name == "caption":
+                caption = (await part.read()).decode("utf-8")
+        items = [MediaItem("photo", data) for data in photos]
+        return web.json_response(self._actions(request).send_album(items, caption or None))
+
+    @_guarded
+    async def document(self, request: web.Request) -> web.StreamResponse:
+        fields = await _multipart(request, keep_names=True)
+        upload = fields.get("document")
+        if not isinstance(upload, tuple):
+            raise _Refused(400, "multipart field 'document' (a file) is required")
+        file_name, mime_type, data = upload
+        caption = fields.get("caption")
+        message = self._actions(request).send_document(
+            data, file_name, mime_type, caption if isinstance(caption, str) else None
+        )
+        return web.json_response(message)
+
+    @_guarded
+    async def location(self, request: web.Request) -> web.StreamResponse:
+        body = await request.json()
+        message = self._actions(request).send_location(
+            float(body["latitude"]), float(body["longitude"])
+        )
+        return web.json_response(message)
+
+    @_guarded
+    async def tap(self, request: web.Request) -> web.StreamResponse:
+        body = await request.json()
+        query_id = self._actions(request).tap(int(body["message_id"]), str(body["callback_data"]))
+        return web.json_response({"callback_query_id": query_id})
+
+    @_guarded
+    async def block(self, request: web.Request) -> web.StreamResponse:
+        body = await request.json()
+        blocked = bool(body["blocked"])
+        self._actions(request).set_blocked(blocked)
+        return web.json_response({"blocked": blocked})
+
+    @_guarded
+    async def file(self, request: web.Request) -> web.StreamResponse:
+        record = self.state.files.get(request.match_info["file_id"])
+        if record is None:
+            raise _Refused(404, "no such file")
+        return web.Response(
+            body=self.state.files.read(record),
+            content_type=record.mime_type or "application/octet-stream",
+        )
+
+    @_guarded
+    async def calls(self, request: web.Request) -> web.StreamResponse:
+        since = int(request.query.get("since", 0))
+        return web.json_response(self.state.calls[since:], dumps=_dumps)
+
+    @_guarded
+    async def faults(self, request: web.Request) -> web.StreamResponse:
+        return web.json_response([fault.as_json() for fault in self.sandbox.faults.pending])
+
+    @_guarded
+    async def add_fault(self, request: web.Request) -> web.StreamResponse:
+        body = await request.json()
+        fault = self.sandbox.faults.inject(
+            str(body["method"]),
+            times=int(body.get("times", 1)),
+            status=int(body.get("status", 502)),
+            delivered=bool(body.get("delivered", False)),
+            hang=bool(body.get("hang", False)),
+            hang_seconds=float(body.get("hang_seconds", 30.0)),
+            retry_after=int(body.get("retry_after", 1)),
+        )
+        return web.json_response(fault.as_json())
+
+    @_guarded
+    async def clear_faults(self, request: web.Request) -> web.StreamResponse:
+        self.sandbox.faults.clear()
+        return web.json_response({"cleared": True})
+
+    @_guarded
+    async def rate_limits(self, request: web.Request) -> web.StreamResponse:
+        body = await request.json()
+        self.sandbox.rate_limiter.enabled = bool(body["enabled"])
+        return web.json_response({"enabled": self.sandbox.rate_limiter.enabled})
+
+
+def _sse(event: dict[str, Any]) -> bytes:
+    data = json.dumps(with_file_urls(event), ensure_ascii=False)
+    return f"id: {event['seq']}\nevent: {event['kind']}\ndata: {data}\n\n".encode()
+
+
+def _dumps(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, default=str)
+
+
+async def _multipart(request: web.Request, *, keep_names: bool = False) -> dict[str, Any]:
+    """Fields of a multipart form: text as str, files as bytes (or (name, type, bytes))."""
+    fields: dict[str, Any] = {}
+    reader = await request.multipart()
+    while (part := await reader.next()) is not None:
+        if not isinstance(part, BodyPartReader) or part.name is None:
+            continue
+        data = await part.read()
+        if part.filename is None:
+            fields[part.name] = data.decode("utf-8")
+        elif keep_names:
+            content_type = part.headers.get("Content-Type", "application/octet-stream")
+            fields[part.name] = (part.filename, content_type, bytes(data))
+        else:
+            fields[part.name] = bytes(data)
+    return fields

@@ -13,6 +13,8 @@ Routes:
   its own bot. What each method does: ``sandbox.bot_api``.
 * ``{url}/file/bot{token}/{file_path}`` — downloads of files found with getFile.
 * ``{url}/sandbox/...`` — the user-side control API (``sandbox.control_api``).
+* ``{url}/phone/`` — the phone page (``sandbox/web/``) that drives the control API from a
+  browser; ``{url}/`` redirects there.
 
 Each call is checked against the Bot API 10.0 spec (``sandbox.spec``), then flood control
 (``sandbox.limits``) and injected faults (``sandbox.faults``) apply, then the method runs.
@@ -36,6 +38,7 @@ import contextlib
 import json
 import logging
 import re
+import signal
 import time
 from pathlib import Path
 from typing import Any
@@ -43,11 +46,13 @@ from typing import Any
 from aiohttp import BodyPartReader, web
 
 from sandbox.bot_api import BotApi
+from sandbox.control_api import add_control_routes
 from sandbox.errors import NOT_FOUND, ApiError
 from sandbox.faults import BAD_GATEWAY_HTML, Fault, Faults
 from sandbox.limits import UPLOAD_MAX_BYTES, RateLimiter, is_rate_limited_method
+from sandbox.phones import Phone
 from sandbox.spec import Spec, Upload, load_spec
-from sandbox.state import SandboxState
+from sandbox.state import BotRecord, SandboxState
 
 log = logging.getLogger(__name__)
 
@@ -77,6 +82,13 @@ class Sandbox:
         self.api = BotApi(self.state)
         self.rate_limiter = RateLimiter(self.state.clock, enabled=rate_limits)
         self.faults = Faults()
+        # Seconds added to every Bot API answer: real Telegram is a network round trip away
+        # (often 100-300 ms from China through a proxy), and some failures only show then.
+        self.latency = 0.0
+        # What the phone page offers (``GET /sandbox/roster``): people to be and places to
+        # send as a location. Whoever embeds the sandbox fills them in (``bot.demo`` does).
+        self.roster: list[dict[str, Any]] = []
+        self.places: list[dict[str, Any]] = []
         self._runner: web.AppRunner | None = None
         self._host = "127.0.0.1"
         self._port = 0
@@ -97,9 +109,7 @@ class Sandbox:
         return self._runner is not None
 
     def make_app(self) -> web.Application:
-        """The aiohttp application: Bot API, file downloads and the control API."""
-        from sandbox.control_api import add_control_routes
-
+        """The aiohttp application: Bot API, file downloads, the control API, the page."""
         app = web.Application(client_max_size=UPLOAD_MAX_BYTES + 1024 * 1024)
         app.router.add_route("*", "/bot{token}/{method}", self._handle_method)
         app.router.add_get("/file/bot{token}/{path:.+}", self._handle_download)
@@ -153,10 +163,8 @@ class Sandbox:
         username: str | None = None,
         token: str | None = None,
         timeout: float = 5.0,
-    ) -> Any:
+    ) -> Phone:
         """A scripted phone of a user chatting with the bot of ``token`` (default bot)."""
-        from sandbox.phones import Phone
-
         bot = self.state.bot_for_token(token or self.token)
         user = self.state.add_user(user_id, name, username=username, language_code=language)
         return Phone(self, bot, user, timeout=timeout)
@@ -168,6 +176,8 @@ class Sandbox:
         token = request.match_info["token"]
         method = request.match_info["method"]
         entry: dict[str, Any] = {"time": self.state.now(), "method": method, "params": {}}
+        if self.latency and method.lower() != "getupdates":
+            await asyncio.sleep(self.latency)
         try:
             if not TOKEN_RE.match(token):
                 raise ApiError(404, NOT_FOUND)
@@ -206,7 +216,7 @@ class Sandbox:
     async def _faulty(
         self,
         fault: Fault,
-        bot: Any,
+        bot: BotRecord,
         name: str,
         params: dict[str, Any],
         uploads: dict[str, Upload],
@@ -330,8 +340,14 @@ def main(
         print(f"  bots:   base_url={sandbox.url}/bot  base_file_url={sandbox.url}/file/bot")
         print(f"  token:  any well-formed token, e.g. {DEFAULT_TOKEN}")
         print(f"  users:  {sandbox.url}/sandbox/  (control API)")
+        stopping = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for signal_number in (signal.SIGINT, signal.SIGTERM):
+            # Ctrl-C and service managers both stop it cleanly, saving the state.
+            with contextlib.suppress(NotImplementedError):
+                loop.add_signal_handler(signal_number, stopping.set)
         try:
-            await asyncio.Event().wait()
+            await stopping.wait()
         finally:
             await sandbox.stop()
 

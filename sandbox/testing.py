@@ -8,11 +8,12 @@ so a test can drive phones while the bot runs.
 from __future__ import annotations
 
 import contextlib
+import io
 import json
 from collections.abc import AsyncIterator
 from typing import Any
 
-import httpx
+import aiohttp
 from telegram.ext import Application, ApplicationBuilder
 
 from sandbox.server import Sandbox
@@ -63,12 +64,13 @@ async def raw_call(
     """One Bot API call encoded as PTB encodes it (non-strings JSON-encoded in a form).
 
     Returns (HTTP status, decoded JSON body) so tests can check Telegram's exact answers.
+    ``files`` maps a field to (file name, bytes, content type) and makes it multipart.
     """
-    form = {
-        key: value if isinstance(value, str) else json.dumps(value)
-        for key, value in (params or {}).items()
-    }
+    form = aiohttp.FormData()
+    for key, value in (params or {}).items():
+        form.add_field(key, value if isinstance(value, str) else json.dumps(value))
+    for key, (file_name, data, content_type) in (files or {}).items():
+        form.add_field(key, io.BytesIO(data), filename=file_name, content_type=content_type)
     url = f"{sandbox.url}/bot{token or sandbox.token}/{method}"
-    async with httpx.AsyncClient(timeout=30) as client:
-        response = await client.post(url, data=form, files=files or None)
-    return response.status_code, response.json()
+    async with aiohttp.ClientSession() as session, session.post(url, data=form) as response:
+        return response.status, await response.json(content_type=None)

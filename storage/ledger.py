@@ -190,6 +190,11 @@ def _query_items(db: sqlite_utils.Database, where: str = "", params: Iterable = 
     return [_to_item(dict(zip(columns, row, strict=True))) for row in cursor]
 
 
+def items_where(db: sqlite_utils.Database, where: str, params: Iterable = ()) -> list[Item]:
+    """Items matching a SQL condition on ``items i`` (for callers with their own indexes)."""
+    return _query_items(db, where, params)
+
+
 def get_item(db: sqlite_utils.Database, code_or_id: str | int) -> Item:
     column = "i.id" if isinstance(code_or_id, int) else "i.code"
     found = _query_items(db, f"{column} = ?", [code_or_id])

@@ -340,6 +340,132 @@ CREATE TABLE admin_notices (                   -- "tell the administrators once"
     )
 
 
+@migrations(name="0003_visits")
+def _visits(db: sqlite_utils.Database) -> None:
+    """Visits, findings and evidence: office review outcomes, download retries, lookups."""
+    _execute_all(
+        db,
+        """
+ALTER TABLE items ADD COLUMN merged_into INTEGER REFERENCES items(id);
+ALTER TABLE items ADD COLUMN review_outcome TEXT
+    CHECK (review_outcome IN ('completed', 'merged', 'rejected'));
+ALTER TABLE companies ADD COLUMN merged_into INTEGER REFERENCES companies(id);
+ALTER TABLE companies ADD COLUMN review_outcome TEXT
+    CHECK (review_outcome IN ('completed', 'merged', 'rejected'));
+ALTER TABLE evidence ADD COLUMN next_download_at TEXT;
+ALTER TABLE findings ADD COLUMN last_activity_at TEXT;
+CREATE INDEX visit_members_person ON visit_members(person_id, visit_id);
+CREATE INDEX visits_open ON visits(ended_at, last_activity_at);
+CREATE INDEX findings_visit ON findings(visit_id, id);
+CREATE INDEX findings_item ON findings(item_id, id);
+CREATE INDEX findings_group ON findings(person_id, media_group_id);
+CREATE INDEX evidence_finding ON evidence(finding_id, id);
+CREATE INDEX evidence_item ON evidence(item_id, id)
+""",
+    )
+
+
+@migrations(name="0004_reminders")
+def _reminders(db: sqlite_utils.Database) -> None:
+    """Reminder engine state in rows, acknowledgements, look-backs and workday overrides.
+
+    ``items.next_sweep_on`` is the next local date the sweep must look at the item: ''
+    means "at the next pass" (new or changed items; the trigger sets it), NULL means
+    nothing is left to do. The partial index keeps the sweep to the items that are due.
+    """
+    _execute_all(
+        db,
+        """
+ALTER TABLE items ADD COLUMN next_sweep_on TEXT DEFAULT '';
+ALTER TABLE items ADD COLUMN swept_on TEXT;
+CREATE INDEX items_next_sweep ON items(next_sweep_on) WHERE next_sweep_on IS NOT NULL;
+CREATE TRIGGER items_reschedule AFTER UPDATE OF deadline, status, recurring, ongoing, unit_id,
+    sheet_level, manual_level, closed_at ON items
+WHEN OLD.deadline IS NOT NEW.deadline OR OLD.status IS NOT NEW.status
+    OR OLD.recurring IS NOT NEW.recurring OR OLD.ongoing IS NOT NEW.ongoing
+    OR OLD.unit_id IS NOT NEW.unit_id OR OLD.sheet_level IS NOT NEW.sheet_level
+    OR OLD.manual_level IS NOT NEW.manual_level OR OLD.closed_at IS NOT NEW.closed_at
+BEGIN UPDATE items SET next_sweep_on = '' WHERE id = NEW.id; END;
+CREATE TABLE sweep_state (                     -- e.g. last_sweep_day, last_digest_week
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
+CREATE TABLE daily_pushes (                    -- the one reminder push per person per day
+    person_id INTEGER NOT NULL REFERENCES people(id),
+    day TEXT NOT NULL,
+    PRIMARY KEY (person_id, day)
+);
+CREATE TABLE parked_units (                    -- units with due reminders but no contact
+    unit_id INTEGER PRIMARY KEY REFERENCES units(id),
+    since TEXT NOT NULL
+);
+CREATE TABLE workday_overrides (               -- the office's own holidays and 调休 days
+    day TEXT PRIMARY KEY,
+    workday INTEGER NOT NULL,
+    set_by TEXT NOT NULL,
+    set_at TEXT NOT NULL
+);
+CREATE TABLE acks (                            -- 签收 of a newly assigned or returned item
+    id INTEGER PRIMARY KEY,
+    item_id INTEGER NOT NULL REFERENCES items(id),
+    unit_id INTEGER NOT NULL REFERENCES units(id),
+    kind TEXT NOT NULL CHECK (kind IN ('assigned', 'returned')),
+    sent_on TEXT NOT NULL,                     -- local date the unit was told
+    created_at TEXT NOT NULL,
+    acked_by INTEGER REFERENCES people(id),
+    acked_at TEXT,
+    overdue_told INTEGER NOT NULL DEFAULT 0
+);
+CREATE UNIQUE INDEX acks_assigned ON acks(item_id, unit_id) WHERE kind = 'assigned';
+CREATE INDEX acks_open ON acks(unit_id, item_id) WHERE acked_at IS NULL;
+CREATE TABLE lookbacks (                       -- 回头看 tasks, one per close-out
+    id INTEGER PRIMARY KEY,
+    item_id INTEGER NOT NULL REFERENCES items(id),
+    closed_at TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    outcome TEXT CHECK (outcome IN ('holds', 'reopened')),
+    decided_by INTEGER REFERENCES people(id),
+    decided_at TEXT,
+    finding TEXT,
+    UNIQUE (item_id, closed_at)
+);
+CREATE INDEX closeout_item ON closeout_requests(item_id, id);
+CREATE INDEX extension_item ON extension_requests(item_id, id);
+CREATE INDEX progress_item ON progress_reports(item_id, id)
+""",
+    )
+
+
+@migrations(name="0005_report_jobs")
+def _report_jobs(db: sqlite_utils.Database) -> None:
+    """Reports, exports, documents and sheet imports asked for in the chat.
+
+    Building them takes seconds, so a request is a row here, done by a background runner
+    off the event loop; a crash leaves the row pending and the runner picks it up again.
+    """
+    _execute_all(
+        db,
+        """
+CREATE TABLE report_jobs (
+    id INTEGER PRIMARY KEY,
+    kind TEXT NOT NULL,                        -- report, ranking, export, dossier, import, ...
+    person_id INTEGER NOT NULL REFERENCES people(id),
+    chat_id INTEGER NOT NULL,
+    language TEXT NOT NULL,
+    params TEXT NOT NULL,                      -- JSON
+    status TEXT NOT NULL DEFAULT 'pending'
+        CHECK (status IN ('pending', 'done', 'failed')),
+    attempts INTEGER NOT NULL DEFAULT 0,
+    last_error TEXT,
+    created_at TEXT NOT NULL,
+    finished_at TEXT,
+    update_id INTEGER UNIQUE                   -- the request behind it: asked for once
+);
+CREATE INDEX report_jobs_pending ON report_jobs(status, id) WHERE status = 'pending'
+""",
+    )
+
+
 def unknown_migrations(db: sqlite_utils.Database) -> list[str]:
     """Names recorded in the database that this code does not register."""
     known = {m.name for m in migrations._migrations}

@@ -96,3 +96,68 @@ def sent_message_id(db: sqlite_utils.Database, key: str) -> int | None:
         "SELECT message_id FROM outbox WHERE dedup_key = ? AND status = 'sent'", [key]
     ).fetchone()
     return row[0] if row else None
+
+
+def replace_pending(
+    db: sqlite_utils.Database,
+    key: str,
+    payload: dict,
+    not_before: datetime | None = None,
+) -> bool:
+    """Rewrite a message still waiting to be sent (e.g. "5 photos received" as an album's
+    photos arrive one update at a time); False if it was sent already or never queued.
+
+    Moving ``not_before`` later lets a burst settle before the one message goes out.
+    """
+    cursor = db.execute(
+        "UPDATE outbox SET payload = ?, not_before = coalesce(?, not_before) "
+        "WHERE dedup_key = ? AND status = 'pending' AND attempts = 0",
+        [
+            json.dumps(payload, ensure_ascii=False),
+            not_before.isoformat() if not_before else None,
+            key,
+        ],
+    )
+    return cursor.rowcount == 1
+
+
+def coalesce(
+    db: sqlite_utils.Database,
+    *,
+    prefix: str,
+    chat_id: int,
+    method: str,
+    payload: dict,
+    at: datetime,
+    not_before: datetime,
+) -> str:
+    """Queue a message that replaces the previous one of its series while that one waits.
+
+    The series is every row whose key starts with ``prefix``. If its newest row is still
+    pending, its payload is rewritten and its send time moved to ``not_before``; otherwise a
+    new row ``prefix + n`` is queued. Returns the key used. (A row the sender has already
+    picked up goes out with its old text; the next change then starts a new message.)
+    """
+    row = db.execute(
+        "SELECT dedup_key, status, attempts FROM outbox WHERE dedup_key >= ? AND dedup_key < ? "
+        "ORDER BY id DESC LIMIT 1",
+        [prefix, prefix + "\U0010ffff"],
+    ).fetchone()
+    if row and row[1] == "pending" and row[2] == 0:
+        replace_pending(db, row[0], payload, not_before)
+        return row[0]
+    count = db.execute(
+        "SELECT count(*) FROM outbox WHERE dedup_key >= ? AND dedup_key < ?",
+        [prefix, prefix + "\U0010ffff"],
+    ).fetchone()[0]
+    key = f"{prefix}{count + 1}"
+    enqueue(
+        db,
+        key=key,
+        chat_id=chat_id,
+        method=method,
+        payload=payload,
+        at=at,
+        not_before=not_before,
+    )
+    return key

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import logging
 from collections.abc import AsyncIterator
+from datetime import UTC, datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 
+from bot.clock import FakeClock
 from sandbox.server import Sandbox
 from sandbox.state import SandboxState
 from tests.harness import Duban, make_settings
@@ -31,6 +34,40 @@ async def bot_sandbox() -> AsyncIterator[Sandbox]:
 async def duban(bot_sandbox: Sandbox, tmp_path: Path) -> AsyncIterator[Duban]:
     """Duban running in-process against the sandbox, on a fresh database."""
     bot = Duban(bot_sandbox, make_settings(bot_sandbox, tmp_path))
+    await bot.start()
+    try:
+        yield bot
+    finally:
+        for phone in bot.phones:
+            phone.close()
+        await bot.stop()
+
+
+@pytest.fixture
+async def clocked_duban(bot_sandbox: Sandbox, tmp_path: Path) -> AsyncIterator[Duban]:
+    """Duban on a FakeClock that starts at the real time and moves only when a test says
+    (``duban.clock.advance(...)``); messages queued for later wait for the clock too."""
+    bot = Duban(
+        bot_sandbox, make_settings(bot_sandbox, tmp_path), clock=FakeClock(datetime.now(UTC))
+    )
+    await bot.start()
+    try:
+        yield bot
+    finally:
+        for phone in bot.phones:
+            phone.close()
+        await bot.stop()
+
+
+# Monday 3 June 2024, 08:00 in Shanghai: before the daily push, in a week with a holiday
+# (Dragon Boat Festival, Monday 10 June).
+CLOCK_START = datetime(2024, 6, 3, 8, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
+
+
+@pytest.fixture
+async def duban_clock(bot_sandbox: Sandbox, tmp_path: Path) -> AsyncIterator[Duban]:
+    """Duban on a FakeClock (``duban.travel``, ``duban.sweep``) for time-driven scenarios."""
+    bot = Duban(bot_sandbox, make_settings(bot_sandbox, tmp_path), clock=FakeClock(CLOCK_START))
     await bot.start()
     try:
         yield bot

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import json
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import sqlite_utils
@@ -12,11 +13,12 @@ import sqlite_utils
 from bot.clock import FakeClock
 from bot.config import Settings, load_settings
 from bot.domain.audit import Origin
+from bot.domain.items import Item, ItemFields
 from bot.domain.lifecycle import Role
 from bot.main import BotRuntime
 from sandbox.phones import Phone
 from sandbox.server import Sandbox
-from storage import people
+from storage import inbox, ledger, people
 from storage.db import connect
 
 TOKEN = "424242:" + "D" * 35
@@ -91,6 +93,54 @@ class Duban:
         """The administrator configured in ADMIN_IDS."""
         return self.phone(ADMIN_ID, "办公室管理员", language)
 
+    def seed_task(
+        self,
+        problem: str,
+        unit: str | None,
+        deadline: date | None = None,
+        *,
+        period: str = "2024年度",
+        inspectors: tuple[int, ...] = (),
+        **fields: object,
+    ) -> Item:
+        """An item with any sheet field (co_units, recurring, target_number…) and assigned
+        inspectors (person ids), in a named period: the reminder scenarios' seed."""
+        db = self.db()
+        try:
+            origin = Origin.cli(self.clock.now() if self.clock else datetime.now(UTC))
+            ledger.ensure_period(db, period, int(period[:4]), origin)
+            text = fields.pop("deadline_text", deadline.isoformat() if deadline else "")
+            item = ledger.create_item(
+                db,
+                ItemFields(problem, unit=unit, deadline=deadline, deadline_text=text, **fields),
+                period,
+                origin,
+            )
+            for person_id in inspectors:
+                ledger.assign_inspector(db, item.id, person_id, "office", origin)
+            return ledger.get_item(db, item.id)
+        finally:
+            db.close()
+
+    def person_id(self, tg_user_id: int) -> int:
+        db = self.db()
+        try:
+            return people.by_telegram_id(db, tg_user_id).id
+        finally:
+            db.close()
+
+    async def travel(self, moment: datetime) -> None:
+        """Move the fake clock (a local time) and let the sender look at the outbox again."""
+        assert self.clock is not None and self.runtime is not None
+        self.clock.set(moment.replace(tzinfo=moment.tzinfo or self.settings.timezone))
+        self.runtime.services.outbox_ready.set()
+
+    async def sweep(self, moment: datetime | None = None) -> None:
+        """Run the reminder sweep now (at ``moment``, local, if given)."""
+        if moment is not None:
+            await self.travel(moment)
+        await self.runtime.run_job("reminders")
+
     async def settle(self, seconds: float = 10.0) -> None:
         """Wait until every update is processed and every message sent."""
         deadline = asyncio.get_running_loop().time() + seconds
@@ -108,3 +158,91 @@ class Duban:
                 await asyncio.sleep(0.05)
         finally:
             db.close()
+
+    # --- seeding the ledger and replaying updates (visit scenarios) ---------------------
+
+    def _now(self) -> datetime:
+        return self.clock.now() if self.clock else datetime.now(UTC)
+
+    def seed_item(
+        self,
+        problem: str,
+        *,
+        company: str | None = None,
+        town: str | None = None,
+        unit: str | None = None,
+        deadline: date | None = None,
+    ) -> Item:
+        """A list item created as the office would (storage.ledger.create_item), in the
+        period named after the current year."""
+        db = self.db()
+        try:
+            origin = Origin.cli(self._now())
+            year = self._now().astimezone(self.settings.timezone).year
+            period = str(year)
+            ledger.ensure_period(db, period, year, origin)
+            fields = ItemFields(
+                problem=problem,
+                company=company,
+                town=town,
+                unit=unit,
+                deadline=deadline,
+                deadline_text=deadline.isoformat() if deadline else "",
+            )
+            return ledger.create_item(db, fields, period, origin)
+        finally:
+            db.close()
+
+    def seed_company(self, name: str, town: str | None = None) -> int:
+        db = self.db()
+        try:
+            origin = Origin.cli(self._now())
+            with db.atomic():
+                town_id = ledger.ensure_named(db, "towns", town, origin)
+                company_id = ledger.ensure_company(db, name, town_id, origin)
+            assert company_id is not None
+            return company_id
+        finally:
+            db.close()
+
+    def forge_tap(self, phone: Phone, callback_data: str) -> None:
+        """A callback_query with any data on the phone's latest bot message, as a modified
+        client could send it (phone.tap only presses buttons that are shown)."""
+        message = phone.latest
+        assert message is not None
+        bot = self.sandbox.state.bot_for_token(TOKEN)
+        self.sandbox.state.enqueue_update(
+            bot,
+            "callback_query",
+            {
+                "id": f"forged{len(phone.events)}",
+                "from": phone.user.as_user(),
+                "message": message.data,
+                "chat_instance": str(bot.id ^ phone.user_id),
+                "data": callback_data,
+            },
+        )
+
+    async def replay(self, update_id: int) -> int:
+        """Deliver an already processed update again, as Telegram may after a lost offset:
+        stored again (the inbox ignores it) and run through the handlers again.
+        Returns how many inbox rows the second delivery added (0 expected)."""
+        from bot.updates import Processor
+
+        db = self.db()
+        try:
+            raw = db.execute("SELECT raw FROM inbox WHERE update_id = ?", [update_id]).fetchone()
+            assert raw is not None, f"update {update_id} was never received"
+            update = json.loads(raw[0])
+            added = inbox.save_updates(db, [update], self._now())
+        finally:
+            db.close()
+        runtime = self.runtime
+        assert runtime is not None and runtime.application is not None
+
+        async def set_aside(_update: object) -> None:
+            raise AssertionError("a replayed update must not fail")
+
+        processor = Processor(runtime.application, runtime.services, asyncio.Event(), set_aside)
+        await processor.process(update_id, update)
+        return added

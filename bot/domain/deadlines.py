@@ -30,6 +30,7 @@ _NUM = r"(\d{1,2}|[二三]?十[一二三四五六七八九]?|[一二两三四五
 _YEAR = r"(?:(\d{4})年|(次年|明年|翌年)|(?:当年|本年|今年))?"
 
 _NUMERIC_DATE = re.compile(r"(\d{4})[-./](\d{1,2})[-./](\d{1,2})")
+_MONTH_DAY = re.compile(r"(\d{1,2})[-./](\d{1,2})")  # 6.30前, 6/30: this period's year
 _DAY = re.compile(_YEAR + _NUM + r"月" + _NUM + r"[日号]")
 _MONTH_END = re.compile(_YEAR + _NUM + r"月(?:份)?(?:底|末|中下旬|下旬)?")
 _YEAR_END = re.compile(r"(?:(\d{4})|(次|明|翌)|当|本|今)?年(?:度内|底|末|内)")
@@ -131,6 +132,8 @@ def _match_date(key: str, text: str, period_year: int) -> dt.date | None:
     """The date a normalised deadline names, or None when no form matches."""
     if m := _NUMERIC_DATE.fullmatch(key):
         return _day(text, int(m[1]), int(m[2]), int(m[3]))
+    if m := _MONTH_DAY.fullmatch(key):
+        return _day(text, period_year, int(m[1]), int(m[2]))
     if m := _DAY.fullmatch(key):
         year = _year(m[1], m[2], period_year)
         return _day(text, year, _number(m[3]), _number(m[4]))

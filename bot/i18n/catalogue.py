@@ -2,9 +2,21 @@
 
 from __future__ import annotations
 
-from bot.i18n import messages_admin, messages_common
+from bot.i18n import (
+    messages_admin,
+    messages_common,
+    messages_reminders,
+    messages_reports,
+    messages_visits,
+)
 
-_SECTIONS = (messages_common.MESSAGES, messages_admin.MESSAGES)
+_SECTIONS = (
+    messages_common.MESSAGES,
+    messages_admin.MESSAGES,
+    messages_visits.MESSAGES,
+    messages_reminders.MESSAGES,
+    messages_reports.MESSAGES,
+)
 
 
 def _merge() -> dict[str, dict[str, str]]:

@@ -4,17 +4,49 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from bot.services import admin_users
+from bot.domain.visits import MediaIn
+from bot.services import (
+    admin_users,
+    closeout,
+    extensions,
+    findings,
+    item_actions,
+    lookback,
+    review_queue,
+    settings,
+    sheet_import,
+    visits,
+)
 from bot.work import Work
 from storage import dialogs
 
 # dialog state prefix → service taking (work, state, data, text)
 TEXT_DIALOGS: dict[str, Callable[[Work, str, dict, str], None]] = {
     "invite.": admin_users.invite_text,
+    "visit.": visits.visit_text,
+    "finding.": findings.finding_text,
+    "item.attach": findings.attach_text,
+    "queue.": review_queue.queue_text,
+    "followup.": item_actions.on_text,
+    "closeout.return": closeout.return_text,
+    "extension.": extensions.on_text,
+    "settings.": settings.on_text,
+    "lookback.": lookback.reopen_text,
 }
 
 # Called when no dialog waits: returns True if it took the text (an open visit does).
-TEXT_FALLBACKS: list[Callable[[Work, str], bool]] = []
+TEXT_FALLBACKS: list[Callable[[Work, str], bool]] = [findings.visit_text]
+
+# The same for photos, files, voice notes and videos.
+MEDIA_DIALOGS: dict[str, Callable[[Work, str, dict, MediaIn], None]] = {
+    "item.attach": findings.attach_media,
+    "followup.": item_actions.on_media,
+}
+# An admin's spreadsheet outside a visit is a sheet import (sheet_import takes it last).
+MEDIA_FALLBACKS: list[Callable[[Work, MediaIn], bool]] = [
+    findings.visit_media,
+    sheet_import.take_sheet,
+]
 
 
 def route_text(work: Work, text: str) -> None:
@@ -30,3 +62,18 @@ def route_text(work: Work, text: str) -> None:
         if fallback(work, text):
             return
     work.reply("text.no_context")
+
+
+def route_media(work: Work, media: MediaIn) -> None:
+    if work.person is None:
+        return
+    dialog = dialogs.get(work.db, work.person.id)
+    if dialog is not None:
+        for prefix, service in MEDIA_DIALOGS.items():
+            if dialog.state.startswith(prefix):
+                service(work, dialog.state, dialog.data, media)
+                return
+    for fallback in MEDIA_FALLBACKS:
+        if fallback(work, media):
+            return
+    work.reply("media.no_context")

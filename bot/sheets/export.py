@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
@@ -120,8 +120,10 @@ _COLUMNS = (
     _Column("unit", 14),
     _Column("co_units", 18, wrap=True),
     _Column("deadline", 12),
+    _Column("deadline_text", 14),
     _Column("target", 24, wrap=True),
     _Column("level", 14),
+    _Column("current_level", 14),
     _Column("status", 12),
     _Column("last_activity", 17),
     _Column("notes", 20, wrap=True),
@@ -149,30 +151,69 @@ def is_overdue(item: ExportItem, today: dt.date) -> bool:
 # --- .xlsx -----------------------------------------------------------------------------
 
 
-def write_xlsx(path: Path, data: ExportData) -> None:
-    """Write the summary, all-items and per-town sheets to ``path``."""
+class _Table:
+    """A worksheet being filled row by row, remembering the last row written.
+
+    ``Worksheet.max_row`` rescans every cell, so asking it after each row would make a
+    10 000-item export quadratic.
+    """
+
+    def __init__(self, sheet: Worksheet) -> None:
+        self.sheet = sheet
+        self.last_row = 0
+
+    def append(self, values: Sequence[object]) -> int:
+        """Append one row, making sure no text cell can run as a formula; its number."""
+        cleaned = [_text(v) if isinstance(v, str) else v for v in values]
+        self.sheet.append(cleaned)
+        self.last_row += 1
+        for index, value in enumerate(cleaned, start=1):
+            if isinstance(value, str) and value.startswith(_FORMULA_START):
+                cell = self.sheet.cell(row=self.last_row, column=index)
+                cell.data_type = "s"  # openpyxl made it a formula on assignment
+                cell.quotePrefix = True  # and Excel keeps it text when the cell is edited
+            elif isinstance(value, dt.datetime):
+                self.sheet.cell(row=self.last_row, column=index).number_format = _DATETIME_FORMAT
+            elif isinstance(value, dt.date):
+                self.sheet.cell(row=self.last_row, column=index).number_format = _DATE_FORMAT
+        return self.last_row
+
+    def cell(self, column: int, row: int | None = None) -> Cell:
+        return self.sheet.cell(row=self.last_row if row is None else row, column=column)
+
+
+def write_xlsx(
+    path: Path, data: ExportData, extend: Callable[[Workbook], None] | None = None
+) -> None:
+    """Write the summary, all-items and per-town sheets to ``path``.
+
+    ``extend`` may add sheets of its own (the chat export adds each item's history) before
+    the workbook is saved, so it is written once.
+    """
     words = _words(data.language)
     workbook = Workbook()
     used_titles: set[str] = set()
     summary = workbook.worksheets[0]
     summary.title = sheet_title(words["summary"], used_titles)
-    _write_summary(summary, data, words)
+    _write_summary(_Table(summary), data, words)
 
-    everything = workbook.create_sheet(sheet_title(words["all"], used_titles))
-    _write_item_table(everything, data.title, data.items, data)
+    everything = _Table(workbook.create_sheet(sheet_title(words["all"], used_titles)))
+    _start_item_table(everything, data.title, data.language)
+    _append_items(everything, data.items, data)
     _add_filter(everything)
 
     for town, items in _grouped(data.items, lambda item: item.town):
         if not town:
             continue  # bureau-level items belong to no town; they are on the all-items sheet
-        sheet = workbook.create_sheet(sheet_title(town, used_titles))
-        title = f"{town}（{len(items)} {words['items']}）"
-        _write_item_table(sheet, title, [], data)
+        table = _Table(workbook.create_sheet(sheet_title(town, used_titles)))
+        _start_item_table(table, f"{town}（{len(items)} {words['items']}）", data.language)
         for company, company_items in _grouped(items, lambda item: item.company):
             name = company or words["no_company"]
-            _write_block_title(sheet, f"{name}（{len(company_items)} {words['items']}）")
-            _append_items(sheet, company_items, data)
-        _add_filter(sheet)
+            _write_block_title(table, f"{name}（{len(company_items)} {words['items']}）")
+            _append_items(table, company_items, data)
+        _add_filter(table)
+    if extend is not None:
+        extend(workbook)
     workbook.save(path)
 
 
@@ -190,17 +231,16 @@ def sheet_title(name: str, used: set[str]) -> str:
     return title
 
 
-def _write_summary(sheet: Worksheet, data: ExportData, words: dict[str, str]) -> None:
-    sheet.append([_text(data.title)])
-    sheet["A1"].font = _TITLE_FONT
-    sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=5)
-    sheet.append([words["exported"], data.today])
-    sheet["B2"].number_format = _DATE_FORMAT
+def _write_summary(table: _Table, data: ExportData, words: dict[str, str]) -> None:
+    table.append([data.title])
+    table.cell(1).font = _TITLE_FONT
+    table.sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=5)
+    table.append([words["exported"], data.today])
     items = data.items
 
     statuses = Counter(item.status for item in items)
     _summary_table(
-        sheet,
+        table,
         words["by_status"],
         [words["status"], words["count"]],
         [[label, statuses[code]] for code, label in STATUS_LABELS[data.language].items()],
@@ -208,7 +248,7 @@ def _write_summary(sheet: Worksheet, data: ExportData, words: dict[str, str]) ->
     levels = Counter(item.level for item in items)
     level_labels = LEVEL_LABELS[data.language] | {"none": words["no_level"]}
     _summary_table(
-        sheet,
+        table,
         words["by_level"],
         [words["level"], words["count"]],
         [[label, levels[code]] for code, label in level_labels.items()],
@@ -220,92 +260,71 @@ def _write_summary(sheet: Worksheet, data: ExportData, words: dict[str, str]) ->
         rate = closed / len(unit_items)
         unit_rows.append([unit or words["no_unit"], len(unit_items), closed, overdue, rate])
     unit_rows.sort(key=lambda row: (-row[1], row[0]))
-    first = sheet.max_row + 4  # below the blank, title and header rows added next
+    first = table.last_row + 4  # below the blank, title and header rows added next
     _summary_table(
-        sheet,
+        table,
         words["by_unit"],
         [words["unit"], words["total"], words["closed"], words["overdue"], words["rate"]],
         unit_rows,
     )
-    for row in range(first, sheet.max_row + 1):
-        sheet.cell(row=row, column=5).number_format = "0.0%"
+    for row in range(first, table.last_row + 1):
+        table.cell(5, row).number_format = "0.0%"
     for letter, width in zip("ABCDE", (22, 12, 12, 12, 12), strict=True):
-        sheet.column_dimensions[letter].width = width
+        table.sheet.column_dimensions[letter].width = width
 
 
 def _summary_table(
-    sheet: Worksheet, title: str, headers: list[str], rows: Iterable[Sequence[object]]
+    table: _Table, title: str, headers: list[str], rows: Iterable[Sequence[object]]
 ) -> None:
-    sheet.append([])
-    sheet.append([title])
-    sheet.cell(row=sheet.max_row, column=1).font = _BOLD
-    sheet.append(headers)
-    for cell in sheet[sheet.max_row]:
-        cell.font = _BOLD
-        cell.fill = _HEADER_FILL
+    table.append([])
+    table.append([title])
+    table.cell(1).font = _BOLD
+    table.append(headers)
+    for column in range(1, len(headers) + 1):
+        table.cell(column).font = _BOLD
+        table.cell(column).fill = _HEADER_FILL
     for row in rows:
-        _append_row(sheet, list(row))
+        table.append(row)
 
 
-def _write_item_table(
-    sheet: Worksheet, title: str, items: Sequence[ExportItem], data: ExportData
-) -> None:
-    """Title row, frozen header row with a filter, then the items."""
-    width = len(_COLUMNS)
-    sheet.append([_text(title)])
-    sheet["A1"].font = _TITLE_FONT
-    sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=width)
-    sheet.append(column_headers(data.language))
-    for cell in sheet[2]:
+def _start_item_table(table: _Table, title: str, language: str) -> None:
+    """Title row, then the header row, frozen and bold."""
+    table.append([title])
+    table.cell(1).font = _TITLE_FONT
+    table.sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(_COLUMNS))
+    table.append(column_headers(language))
+    for column in range(1, len(_COLUMNS) + 1):
+        cell = table.cell(column)
         cell.font = _BOLD
         cell.fill = _HEADER_FILL
         cell.alignment = Alignment(wrap_text=True, vertical="center")
-    sheet.freeze_panes = "A3"
+    table.sheet.freeze_panes = "A3"
     for index, column in enumerate(_COLUMNS, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = column.width
-    _append_items(sheet, items, data)
+        table.sheet.column_dimensions[get_column_letter(index)].width = column.width
 
 
-def _add_filter(sheet: Worksheet) -> None:
-    sheet.auto_filter.ref = f"A2:{get_column_letter(len(_COLUMNS))}{max(sheet.max_row, 2)}"
+def _add_filter(table: _Table) -> None:
+    last = get_column_letter(len(_COLUMNS))
+    table.sheet.auto_filter.ref = f"A2:{last}{max(table.last_row, 2)}"
 
 
-def _write_block_title(sheet: Worksheet, title: str) -> None:
-    sheet.append([_text(title)])
-    row = sheet.max_row
-    cell = sheet.cell(row=row, column=1)
-    cell.font = _BOLD
-    cell.fill = _BLOCK_FILL
-    sheet.merge_cells(start_row=row, start_column=1, end_row=row, end_column=len(_COLUMNS))
+def _write_block_title(table: _Table, title: str) -> None:
+    row = table.append([title])
+    table.cell(1).font = _BOLD
+    table.cell(1).fill = _BLOCK_FILL
+    table.sheet.merge_cells(start_row=row, start_column=1, end_row=row, end_column=len(_COLUMNS))
 
 
-def _append_items(sheet: Worksheet, items: Iterable[ExportItem], data: ExportData) -> None:
+def _append_items(table: _Table, items: Iterable[ExportItem], data: ExportData) -> None:
     words = _words(data.language)
+    wrapped = [index for index, column in enumerate(_COLUMNS, start=1) if column.wrap]
     deadline_column = next(i for i, c in enumerate(_COLUMNS, 1) if c.field == "deadline")
     for item in items:
-        _append_row(sheet, _item_values(item, data.language, words))
-        row = sheet.max_row
-        for index, column in enumerate(_COLUMNS, start=1):
-            if column.wrap:
-                sheet.cell(row=row, column=index).alignment = _WRAP
+        table.append(_item_values(item, data.language, words))
+        for index in wrapped:
+            table.cell(index).alignment = _WRAP
         if is_overdue(item, data.today):
-            sheet.cell(row=row, column=deadline_column).font = _OVERDUE_FONT
-
-
-def _append_row(sheet: Worksheet, values: list[object]) -> None:
-    """Append one row, making sure no text cell can run as a formula."""
-    values = [_text(v) if isinstance(v, str) else v for v in values]
-    sheet.append(values)
-    row = sheet.max_row
-    for index, value in enumerate(values, start=1):
-        if isinstance(value, str) and value.startswith(_FORMULA_START):
-            cell = sheet.cell(row=row, column=index)
-            cell.data_type = "s"  # openpyxl made it a formula on assignment
-            cell.quotePrefix = True  # and Excel keeps it text when the cell is edited
-        elif isinstance(value, dt.datetime):
-            sheet.cell(row=row, column=index).number_format = _DATETIME_FORMAT
-        elif isinstance(value, dt.date):
-            sheet.cell(row=row, column=index).number_format = _DATE_FORMAT
+            table.cell(deadline_column).font = _OVERDUE_FONT
 
 
 def _item_values(item: ExportItem, language: str, words: dict[str, str]) -> list[object]:
@@ -321,8 +340,10 @@ def _item_values(item: ExportItem, language: str, words: dict[str, str]) -> list
         "unit": item.unit,
         "co_units": "、".join(item.co_units),
         "deadline": _deadline_value(item, words),
+        "deadline_text": item.deadline_text,
         "target": item.target,
-        "level": LEVEL_LABELS[language].get(item.level, item.level),
+        "level": LEVEL_LABELS[language].get(item.sheet_level, item.sheet_level),
+        "current_level": LEVEL_LABELS[language].get(item.level, item.level),
         "status": STATUS_LABELS[language].get(item.status, item.status),
         "last_activity": _local(item.last_activity),
         "notes": item.notes,

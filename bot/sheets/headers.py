@@ -62,6 +62,9 @@ FIELD_NAMES: dict[str, tuple[str, ...]] = {
         "Deadline",
         "Due",
     ),
+    # Written by our export next to a date cell, so the office's wording (6月底前) survives
+    # a round trip; the deadline cell decides, and the wording is kept only if it agrees.
+    "deadline_text": ("时限原文", "Deadline as written"),
     "target": ("跟踪督办目标", "目标", "督办目标", "目标任务", "工作目标", "Target"),
     "area": ("领域", "所属领域", "Area"),
     "town": ("镇区", "属地", "所在镇区", "镇（区）", "Town"),
@@ -77,6 +80,8 @@ FIELDS = tuple(FIELD_NAMES)
 EXPORT_ONLY_HEADERS = {
     "period": ("期次", "Period"),
     "last_activity": ("最近动态", "Last activity"),
+    # The level now in force (sheet, by hand, or from the deadline); 督办等级 is the sheet's.
+    "current_level": ("当前等级", "Current level"),
 }
 
 EXPORT_HEADERS_EN = {
@@ -87,6 +92,7 @@ EXPORT_HEADERS_EN = {
     "unit": "Responsible unit",
     "co_units": "Co-units",
     "deadline": "Deadline",
+    "deadline_text": "Deadline as written",
     "target": "Target",
     "area": "Area",
     "town": "Town",

@@ -95,7 +95,8 @@ class ExportItem:
     town: str = ""
     company: str = ""
     status: str = "open"
-    level: str = "none"
+    level: str = "none"  # the level in force now: the highest of sheet, by hand, by deadline
+    sheet_level: str = "none"  # the level the office's sheet gives (督办等级), re-imported
     # Local (Asia/Shanghai) time; an aware datetime is converted, a naive one is taken as local.
     last_activity: dt.datetime | None = None
     notes: str = ""

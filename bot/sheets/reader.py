@@ -64,8 +64,9 @@ def read_sheet(path: Path, period_year: int, *, sheet: str | None = None) -> She
 def _read_xlsx(path: Path, period_year: int, sheet: str | None) -> SheetReadResult:
     with safety.open_xlsx_archive(path) as archive, warnings.catch_warnings():
         # openpyxl warns about workbook features it drops (data-validation extensions,
-        # conditional formats); they do not affect the values we read.
-        warnings.simplefilter("ignore")
+        # conditional formats); they do not affect the values we read. (catch_warnings
+        # changes process-wide state; harmless here, as it only silences these.)
+        warnings.filterwarnings("ignore", category=UserWarning, module="openpyxl")
         workbook = _load(path)
         try:
             return _read_workbook(archive, workbook, path, period_year, sheet)

@@ -22,7 +22,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from bot.domain.deadlines import Deadline, DeadlineError, parse_deadline
 from bot.domain.targets import parse_target_number
@@ -158,6 +158,7 @@ class RowReader:
         # Offices repeat the same deadline and unit wording on hundreds of rows.
         self._deadlines: dict[object, Deadline | DeadlineError] = {}
         self._units: dict[tuple[str, str], tuple[str | None, tuple[str, ...]]] = {}
+        self._levels: dict[str, str | None] = {}
 
     def read_all(self, rows: Iterable[tuple[int, Sequence[object]]]) -> None:
         for row_number, values in rows:
@@ -212,10 +213,14 @@ class RowReader:
         deadline = self._deadline(raw.get("deadline"))
         if isinstance(deadline, DeadlineError):
             errors.append(RowError(row_number, labels["deadline"], deadline.reason))
+        elif "deadline_text" in text:
+            deadline = self._keep_wording(deadline, text["deadline_text"])
 
         level = "none"
         if text.get("level"):
-            parsed_level = parse_level(text["level"])
+            if text["level"] not in self._levels:
+                self._levels[text["level"]] = parse_level(text["level"])
+            parsed_level = self._levels[text["level"]]
             if parsed_level is None:
                 reason = (
                     f"cannot read '{text['level']}' as a level "
@@ -267,6 +272,24 @@ class RowReader:
         if key is not None:
             self._deadlines[key] = result
         return result
+
+    def _keep_wording(self, deadline: Deadline, wording: str) -> Deadline:
+        """The item's own wording, from the 时限原文 column of our export.
+
+        The export writes a date cell plus the wording, so an unchanged row reads back
+        exactly, including an empty wording. If the deadline cell no longer agrees with
+        the wording (someone changed the date), the deadline cell wins.
+        """
+        if not wording:
+            return replace(deadline, text="")
+        said = self._deadline(wording)
+        if isinstance(said, Deadline) and (said.date, said.recurring, said.ongoing) == (
+            deadline.date,
+            deadline.recurring,
+            deadline.ongoing,
+        ):
+            return replace(deadline, text=wording)
+        return deadline
 
     def _parse_units(self, unit: str, co_units: str) -> tuple[str | None, tuple[str, ...]]:
         key = (unit, co_units)

@@ -65,7 +65,7 @@ def test_header_not_found_in_any_encoding_is_refused(tmp_path: Path) -> None:
     """A CSV in another encoding (here UTF-16) is refused, not decoded into mojibake."""
     path = tmp_path / "utf16.csv"
     path.write_bytes(TABLE.encode("utf-16"))
-    with pytest.raises(SheetFileError, match="cannot find the header row .* UTF-8 or GBK"):
+    with pytest.raises(SheetFileError, match=r"cannot find the header row .* UTF-8 or GBK"):
         read_sheet(path, YEAR)
 
 
@@ -88,5 +88,5 @@ def test_xlsx_named_csv_is_refused(tmp_path: Path) -> None:
     """A workbook renamed to .csv is recognised and the fix named."""
     path = tmp_path / "renamed.csv"
     path.write_bytes(b"PK\x03\x04" + bytes(100))
-    with pytest.raises(SheetFileError, match="rename it to .xlsx"):
+    with pytest.raises(SheetFileError, match=r"rename it to \.xlsx"):
         read_sheet(path, YEAR)

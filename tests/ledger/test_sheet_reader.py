@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
+import zipfile
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -41,7 +43,8 @@ def office_sheet(tmp_path: Path) -> Path:
     """Merged title, two-row header with group cells, blank/section/subtotal/note rows."""
     rows = [
         ["2024年度科技创新工作督查推进任务表"],
-        ["序号", "任务内容", None, "责任分工", None, "办理\n时限 ", " 跟踪督办目标 ", "镇区", "备注"],
+        ["序号", "任务内容", None, "责任分工", None, "办理\n时限 ", " 跟踪督办目标 ", "镇区",
+         "备注"],
         [None, " 问题 ", "措施\n", "承办单位", "配合单位", None, None, None, None],
         ["一、高企培育"],
         [1, "高企数量偏少", "开展培育", "科技局", "工信局", dt.datetime(2024, 6, 30), "净增100家",
@@ -214,3 +217,18 @@ def test_status_is_read_for_display_only(tmp_path: Path) -> None:
     result = read_sheet(make_xlsx(tmp_path / "s.xlsx", rows), YEAR)
     assert [row.status for row in result.rows] == ["closed", None]
     assert result.errors == []
+
+
+def test_wrong_dimension_record_does_not_cut_rows(tmp_path: Path) -> None:
+    """Files whose generator wrote a wrong used range (A1:A1) still read every column."""
+    rows = [["序号", "问题", "承办单位", "办理时限"], [1, "高企数量偏少", "科技局", "年底"]]
+    source = make_xlsx(tmp_path / "source.xlsx", rows)
+    patched = tmp_path / "patched.xlsx"
+    with zipfile.ZipFile(source) as old, zipfile.ZipFile(patched, "w") as new:
+        for info in old.infolist():
+            data = old.read(info)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                data = re.sub(rb'<dimension ref="[^"]+"', b'<dimension ref="A1:A1"', data)
+            new.writestr(info, data)
+    row = read_sheet(patched, YEAR).rows[0]
+    assert (row.problem, row.unit) == ("高企数量偏少", "科技局")

@@ -8,8 +8,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from bot.sheets import SheetFileError, read_sheet
-from bot.sheets import safety
+from bot.sheets import SheetFileError, read_sheet, safety
 
 YEAR = 2024
 
@@ -47,20 +46,18 @@ def test_zip_bomb_is_refused_unopened(zip_bomb: Path) -> None:
         read_sheet(zip_bomb, YEAR)
 
 
-def test_total_uncompressed_size_is_limited(tmp_path: Path) -> None:
+def test_total_uncompressed_size_is_limited(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Many moderately compressed parts adding up past the limit are refused too."""
     path = tmp_path / "big.xlsx"
     chunk = bytes(range(256)) * 4096  # 1 MB that barely compresses
     with zipfile.ZipFile(path, "w", zipfile.ZIP_STORED) as archive:
         archive.writestr("xl/workbook.xml", "<workbook/>")
         archive.writestr("xl/media/a.bin", chunk)
-    original = safety.MAX_UNCOMPRESSED_BYTES
-    safety.MAX_UNCOMPRESSED_BYTES = 512 * 1024
-    try:
-        with pytest.raises(SheetFileError, match=r"would inflate to 1 MB \(limit 0 MB\)"):
-            read_sheet(path, YEAR)
-    finally:
-        safety.MAX_UNCOMPRESSED_BYTES = original
+    monkeypatch.setattr(safety, "MAX_UNCOMPRESSED_BYTES", 512 * 1024)
+    with pytest.raises(SheetFileError, match=r"would inflate to 1 MB \(limit 0 MB\)"):
+        read_sheet(path, YEAR)
 
 
 def test_oversized_file_is_refused(tmp_path: Path) -> None:

@@ -107,14 +107,14 @@ async def test_caption_callback_data_and_album_limits(sandbox: Sandbox) -> None:
     sandbox.rate_limiter.enabled = False
     jpeg = make_jpeg(64, 48)
     async with make_application(sandbox) as app:
-        with pytest.raises(BadRequest, match="(?i)message caption is too long"):
+        with pytest.raises(BadRequest, match=r"(?i)message caption is too long"):
             await app.bot.send_photo(USER, jpeg, caption="长" * 1025)
         button = InlineKeyboardButton("x", callback_data="d" * 65)
-        with pytest.raises(BadRequest, match="(?i)button_data_invalid"):
+        with pytest.raises(BadRequest, match=r"(?i)button_data_invalid"):
             await app.bot.send_message(USER, "x", reply_markup=InlineKeyboardMarkup([[button]]))
         with pytest.raises(BadRequest, match="2-10"):
             await app.bot.send_media_group(USER, [InputMediaPhoto(jpeg)])
-        with pytest.raises(BadRequest, match="(?i)too many messages to send as an album"):
+        with pytest.raises(BadRequest, match=r"(?i)too many messages to send as an album"):
             await app.bot.send_media_group(USER, [InputMediaPhoto(jpeg)] * 11)
         album = await app.bot.send_media_group(USER, [InputMediaPhoto(jpeg)] * 3, caption="三张")
     assert len({m.media_group_id for m in album}) == 1
@@ -126,7 +126,7 @@ async def test_big_files_cannot_be_downloaded(sandbox: Sandbox) -> None:
     phone = sandbox.phone(user_id=USER, name="测试员")
     sent = await phone.send_document(b"\0" * (20 * 1024 * 1024 + 1), "scan.pdf", "application/pdf")
     async with make_application(sandbox) as app:
-        with pytest.raises(BadRequest, match="(?i)file is too big"):
+        with pytest.raises(BadRequest, match=r"(?i)file is too big"):
             await app.bot.get_file(sent["document"]["file_id"])
 
 

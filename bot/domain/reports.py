@@ -1,0 +1,96 @@
+"""Who may see which report, and the reporting periods: plain rules, no storage.
+
+Leaders and admins see everything; an inspector sees the items they are assigned to or have
+reported findings on, and their own visits; a contact sees their own unit's items only. A
+report of another unit asked for by a contact is refused, not quietly narrowed, so nobody
+mistakes their own unit's figures for someone else's.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from bot.domain.lifecycle import DomainError, Role
+from bot.domain.people import Person
+
+PERIODS = ("month", "quarter", "year", "all")
+DEFAULT_PERIOD = "quarter"
+# The weekly trend shows at most this many weeks (a year), however long the period.
+MAX_WEEKS = 53
+
+
+class NotYourUnit(DomainError):
+    """A contact asked for another unit's figures."""
+
+    key = "report.not_your_unit"
+
+
+class UnknownUnit(DomainError):
+    """A report or export named a unit the ledger does not know."""
+
+    key = "report.unknown_unit"
+
+
+class ReportsNotForYou(DomainError):
+    """This role has no use for this document (e.g. a contact asking for /export)."""
+
+    key = "report.not_allowed"
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Whose items and visits a report covers."""
+
+    kind: str  # "all", "unit" (a contact's unit) or "inspector" (their own work)
+    unit_id: int | None = None
+    person_id: int | None = None
+
+
+def report_scope(person: Person, requested_unit_id: int | None = None) -> Scope:
+    """The scope of ``person``'s report; a contact asking for another unit is refused."""
+    if person.role in (Role.ADMIN, Role.LEADER):
+        return Scope("all")
+    if person.role is Role.INSPECTOR:
+        return Scope("inspector", person_id=person.id)
+    if person.unit_id is None:
+        raise ReportsNotForYou("a contact without a unit has no report")
+    if requested_unit_id is not None and requested_unit_id != person.unit_id:
+        raise NotYourUnit(f"unit {requested_unit_id} is not the contact's unit")
+    return Scope("unit", unit_id=person.unit_id)
+
+
+def may_export(person: Person) -> bool:
+    """The whole ledger as a workbook is for the office and its leaders."""
+    return person.role in (Role.ADMIN, Role.LEADER)
+
+
+def period_range(period: str, today: date, earliest: date | None = None) -> tuple[date, date]:
+    """First and last local day of a reporting period that ends today."""
+    if period == "month":
+        return today.replace(day=1), today
+    if period == "quarter":
+        return date(today.year, 3 * ((today.month - 1) // 3) + 1, 1), today
+    if period == "year":
+        return date(today.year, 1, 1), today
+    if period == "all":
+        return min(earliest or today, today), today
+    raise ValueError(f"unknown period {period!r}; expected one of {', '.join(PERIODS)}")
+
+
+def week_starts(start: date, end: date) -> list[date]:
+    """Mondays of the weeks from ``start`` to ``end``, the last MAX_WEEKS of them."""
+    first = start - timedelta(days=start.weekday())
+    weeks = []
+    monday = first
+    while monday <= end:
+        weeks.append(monday)
+        monday += timedelta(days=7)
+    return weeks[-MAX_WEEKS:]
+
+
+def progress_percent(figure: float | None, target: float | None) -> float | None:
+    """How far a reported figure is toward a numeric target, capped at 100 %."""
+    if figure is None or target is None or target <= 0:
+        return None
+    return max(0.0, min(100.0, 100.0 * figure / target))

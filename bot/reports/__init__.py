@@ -1,0 +1,1 @@
+"""Reports, charts, exports and meeting documents built off the event loop."""

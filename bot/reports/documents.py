@@ -1,0 +1,205 @@
+"""Documents for meetings: the 通报 (units ranked by close-out rate) and item dossiers.
+
+PDFs are written with fpdf2, which embeds the Noto Sans CJK collection's CFF outlines as a
+subset CID font, so a dossier opens with its Chinese text on any computer (reportlab
+refuses CFF-based fonts, and its built-in Asian fonts are not embedded at all).
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from pathlib import Path
+
+import sqlite_utils
+from fpdf import FPDF
+from fpdf.enums import XPos, YPos
+
+from bot.domain.items import Item
+from bot.domain.lifecycle import DomainError, Role
+from bot.domain.reports import ReportsNotForYou, may_export
+from bot.i18n import t
+from bot.reports import timeline
+from bot.reports.build import BuildContext, Result, document, photo, sync_file, write_file
+from bot.reports.charts import png, ranking_chart
+from bot.reports.data import overall_counts, ranking
+from bot.sheets.headers import STATUS_LABELS
+from storage import people
+from storage.ledger import NotFound, get_item, list_items
+from storage.report_jobs import ReportJob
+
+FONT = "noto"
+MAX_PHOTOS_PER_ITEM = 60
+_TAGS = re.compile(r"<[^>]+>")
+
+
+class NothingToShow(DomainError):
+    key = "dossier.nothing"
+
+
+def plain(text: str) -> str:
+    """Catalogue HTML as plain text for a PDF."""
+    return html.unescape(_TAGS.sub("", text))
+
+
+def _pdf() -> FPDF:
+    from bot.reports.fonts import SC_FACE, font_path
+
+    pdf = FPDF(format="A4")
+    pdf.set_auto_page_break(auto=True, margin=15)
+    pdf.add_font(FONT, fname=str(font_path()), collection_font_number=SC_FACE)
+    pdf.set_font(FONT, size=11)
+    return pdf
+
+
+def _heading(pdf: FPDF, text: str, size: int = 16) -> None:
+    pdf.set_font(FONT, size=size)
+    pdf.multi_cell(0, size * 0.55, text, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.ln(2)
+    pdf.set_font(FONT, size=11)
+
+
+def _paragraph(pdf: FPDF, text: str, height: float = 6) -> None:
+    pdf.multi_cell(0, height, text, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+
+
+# --- 通报 ----------------------------------------------------------------------------------
+
+
+def build_ranking(context: BuildContext, job: ReportJob, db: sqlite_utils.Database) -> Result:
+    """The 通报 as PDF (text, ranking table, chart) and the chart alone as a picture."""
+    lang = job.language
+    if not may_export(people.by_id(db, job.person_id)):
+        raise ReportsNotForYou
+    rows = ranking(db, context.today, context.tz, lang)
+    if not rows:
+        return Result(t(lang, "ranking.empty"))
+    as_of = context.today.isoformat()
+    out = context.out_dir(job.id)
+    chart = write_file(out / "ranking.png", png(ranking_chart(rows, lang, as_of)))
+    counts = overall_counts(rows)
+    rate = f"{100 * counts['closed'] / counts['total']:.1f}%" if counts["total"] else "—"
+    intro = t(
+        lang,
+        "ranking.intro",
+        date=as_of,
+        total=counts["total"],
+        closed=counts["closed"],
+        rate=rate,
+        overdue=counts["overdue"],
+    )
+
+    pdf = _pdf()
+    pdf.add_page()
+    _heading(pdf, plain(t(lang, "ranking.title")), 18)
+    _paragraph(pdf, plain(intro))
+    pdf.ln(3)
+    headers = [
+        t(lang, f"ranking.col.{name}")
+        for name in ("rank", "unit", "total", "closed", "rate", "overdue")
+    ]
+    with pdf.table(col_widths=(10, 50, 18, 18, 18, 18), text_align="CENTER") as table:
+        table.row(headers)
+        for rank, row in enumerate(rows, start=1):
+            table.row(
+                [
+                    str(rank),
+                    row.name,
+                    str(row.total),
+                    str(row.closed),
+                    f"{100 * row.rate:.1f}%",
+                    str(row.overdue),
+                ]
+            )
+    pdf.ln(4)
+    pdf.image(str(chart), w=pdf.epw)
+    pdf_path = out / f"tongbao-{as_of}.pdf"
+    pdf.output(str(pdf_path))
+    sync_file(pdf_path)
+    caption = t(lang, "ranking.caption", date=as_of)
+    return Result(
+        t(lang, "ranking.done", date=as_of, rate=rate),
+        sends=[photo(chart, caption), document(pdf_path, caption)],
+    )
+
+
+# --- dossiers ------------------------------------------------------------------------------
+
+
+def build_dossier(context: BuildContext, job: ReportJob, db: sqlite_utils.Database) -> Result:
+    """A PDF per item or per company: the items' fields, timelines and captioned photos."""
+    lang = job.language
+    person = people.by_id(db, job.person_id)
+    params = job.params
+    if "item" in params:
+        try:
+            items = [get_item(db, int(params["item"]))]
+        except NotFound:
+            raise NothingToShow from None
+        if person.role is Role.CONTACT and not items[0].parties.involves_unit(person.unit_id):
+            raise ReportsNotForYou
+        title, name = items[0].code, f"dossier-{items[0].code}.pdf"
+    else:
+        if not may_export(person):
+            raise ReportsNotForYou
+        items = list_items(db, company=params["company"])
+        title, name = params["company"], f"dossier-{job.id}.pdf"
+    if not items:
+        raise NothingToShow
+    path = write_dossier(db, context, items, title, lang, context.out_dir(job.id) / name)
+    caption = t(lang, "dossier.caption", title=title, count=len(items))
+    return Result(t(lang, "dossier.done", title=title), sends=[document(path, caption)])
+
+
+def write_dossier(
+    db: sqlite_utils.Database,
+    context: BuildContext,
+    items: list[Item],
+    title: str,
+    lang: str,
+    path: Path,
+) -> Path:
+    pdf = _pdf()
+    for item in items:
+        pdf.add_page()
+        _heading(pdf, f"{item.code}  {item.problem}", 15)
+        status = STATUS_LABELS.get(lang, STATUS_LABELS["zh"]).get(item.status.value, "")
+        deadline = item.deadline.isoformat() if item.deadline else (item.deadline_text or "—")
+        facts = (
+            ("unit", item.unit or "—"),
+            ("co_units", "、".join(item.co_units) or "—"),
+            ("deadline", deadline),
+            ("status", status),
+            ("target", item.target or "—"),
+            ("area", item.area or "—"),
+            ("town", item.town or "—"),
+            ("company", item.company or "—"),
+            ("measure", item.measure or "—"),
+        )
+        with pdf.table(col_widths=(25, 75), text_align="LEFT", first_row_as_headings=False) as tab:
+            for key, value in facts:
+                tab.row([t(lang, f"dossier.field.{key}"), value])
+        pdf.ln(3)
+        _heading(pdf, t(lang, "dossier.timeline"), 13)
+        for event in timeline.events(db, item):
+            local = event.at.astimezone(context.tz).strftime("%Y-%m-%d %H:%M")
+            _paragraph(pdf, f"{local}  {plain(timeline.describe(lang, event))}")
+        shown = [
+            (found, file)
+            for found in timeline.photos(db, item.id)
+            if (file := timeline.media_file(context.media_dir, found.sha256))
+        ][:MAX_PHOTOS_PER_ITEM]
+        if shown:
+            pdf.ln(3)
+            _heading(pdf, t(lang, "dossier.photos"), 13)
+        for found, file in shown:
+            if pdf.get_y() > pdf.eph - 60:
+                pdf.add_page()
+            pdf.image(str(file), w=min(pdf.epw, 120))
+            when = found.taken_at.astimezone(context.tz).strftime("%Y-%m-%d %H:%M")
+            _paragraph(pdf, f"{when} · {found.who or '—'} · {found.caption}".rstrip(" ·"), 5)
+            pdf.ln(2)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    pdf.set_title(title)
+    pdf.output(str(path))
+    return sync_file(path)

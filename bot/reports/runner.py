@@ -1,0 +1,186 @@
+"""Running report jobs without holding anyone up.
+
+Updates are processed one at a time, so a handler that built a 10 000-item workbook itself
+would make every other person wait. Instead the request commits a job row (with a "working
+on it…" reply) and returns at once; this runner, woken every second by a periodic job,
+builds pending jobs one after another in a worker thread (``asyncio.to_thread``) with its
+own read-only SQLite connection made in that thread, then delivers the result in one
+transaction on the database thread: the outbox rows (pointing at files already on disk)
+and the job marked done. A crash anywhere leaves the job pending, and it is built again.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import shutil
+import weakref
+from datetime import timedelta
+
+from telegram.error import TelegramError
+from telegram.ext import Application
+
+from bot.context import Services, system_work
+from bot.domain.lifecycle import DomainError
+from bot.i18n import t
+from bot.jobs import JOBS, Job
+from bot.reports import documents, exports, imports, summary
+from bot.reports.build import IN, OUT, BuildContext, Builder, Result
+from bot.work import Work
+from storage import outbox, people, report_jobs
+from storage.db import connect
+from storage.report_jobs import MAX_ATTEMPTS, ReportJob
+
+log = logging.getLogger(__name__)
+
+BUILDERS: dict[str, Builder] = {
+    "report": summary.build_report,
+    "ranking": documents.build_ranking,
+    "dossier": documents.build_dossier,
+    "export": exports.build_export,
+    "import": imports.build_preview,
+    "import_apply": imports.build_apply,
+}
+# The chat action shown while a job runs ("sending a photo…"); Telegram shows it ~5 s.
+ACTIONS = {
+    "report": "upload_photo",
+    "ranking": "upload_document",
+    "dossier": "upload_document",
+    "export": "upload_document",
+    "import": "typing",
+    "import_apply": "typing",
+}
+ACTION_EVERY_S = 4.5
+KEEP_FILES = timedelta(days=2)
+
+_drainers: weakref.WeakKeyDictionary[Application, asyncio.Task] = weakref.WeakKeyDictionary()
+
+
+async def tick(application: Application, services: Services) -> None:
+    """Start draining pending jobs unless a drain is already running (periodic job)."""
+    task = _drainers.get(application)
+    if task is not None and not task.done():
+        return
+    # Tasks made by application.create_task are awaited by Application.stop().
+    _drainers[application] = application.create_task(
+        drain(application, services), name="report-jobs"
+    )
+
+
+async def drain(application: Application, services: Services) -> None:
+    """Build pending jobs, oldest first, until none is left (or the bot stops)."""
+    failed_now: list[int] = []
+    while application.running:
+        job = await services.store.run(report_jobs.next_pending, tuple(failed_now))
+        if job is None:
+            return
+        if not await run_job(application, services, job):
+            failed_now.append(job.id)  # tried again at the next tick, not in a tight loop
+
+
+async def run_job(application: Application, services: Services, job: ReportJob) -> bool:
+    """Build and deliver one job; False if it failed and stays pending for another try."""
+    attempt = await services.store.run(report_jobs.start_attempt, job.id)
+    context = BuildContext(
+        db_path=services.settings.database_path,
+        media_dir=services.settings.media_dir,
+        tz=services.settings.timezone,
+        now=services.clock.now(),
+        bot_username=services.bot_username,
+    )
+    action = asyncio.create_task(_show_action(application, job.chat_id, ACTIONS[job.kind]))
+    try:
+        if job.kind == "import":
+            await imports.download(application.bot, context, job)
+        result = await asyncio.to_thread(_build, BUILDERS[job.kind], context, job)
+    except DomainError as error:
+        result = Result(t(job.language, error.key), failed=True)
+    except Exception as error:  # a bug or a bad file must not stop the other jobs
+        log.exception("report job %s (%s) failed, attempt %s", job.id, job.kind, attempt)
+        await services.store.run(report_jobs.record_error, job.id, repr(error))
+        if attempt < MAX_ATTEMPTS:
+            return False
+        result = Result(t(job.language, "report.failed"), failed=True)
+    finally:
+        action.cancel()
+    try:
+        await system_work(services, deliver, job.id, result, source=f"job:{job.id}")
+    except Exception as error:  # e.g. an import that no longer applies: nothing was written
+        log.exception("report job %s (%s) could not be delivered", job.id, job.kind)
+        await services.store.run(report_jobs.record_error, job.id, repr(error))
+        if attempt < MAX_ATTEMPTS:
+            return False
+        failure = Result(t(job.language, "report.failed"), failed=True)
+        await system_work(services, deliver, job.id, failure, source=f"job:{job.id}:failed")
+    return True
+
+
+def _build(builder: Builder, context: BuildContext, job: ReportJob) -> Result:
+    """In the worker thread: a read-only connection of its own, closed afterwards."""
+    db = connect(context.db_path, read_only=True)
+    try:
+        return builder(context, job, db)
+    finally:
+        db.close()
+
+
+async def _show_action(application: Application, chat_id: int, action: str) -> None:
+    with contextlib.suppress(TelegramError):
+        while True:
+            await application.bot.send_chat_action(chat_id, action)
+            await asyncio.sleep(ACTION_EVERY_S)
+
+
+def deliver(work: Work, job_id: int, result: Result) -> None:
+    """On the database thread: queue the result and finish the job, in one commit."""
+    job = report_jobs.get(work.db, job_id)
+    if job is None or job.status != "pending":
+        return  # delivered before a crash
+    work.lang = job.language
+    work.person = people.by_id(work.db, job.person_id)
+    text, keyboard = result.text, result.keyboard
+    if result.commit is not None and not result.failed:
+        text, keyboard = result.commit(work)
+    markup = work.inline_markup(keyboard, job.person_id) if keyboard else None
+    message_id = outbox.sent_message_id(work.db, job.progress_key)
+    if message_id is not None:
+        payload = {
+            "chat_id": job.chat_id,
+            "message_id": message_id,
+            "text": text,
+            "parse_mode": "HTML",
+            "link_preview_options": {"is_disabled": True},
+        }
+        if markup:
+            payload["reply_markup"] = markup
+        work.queue("editMessageText", job.chat_id, payload, key=f"job:{job.id}:text")
+    else:
+        work.send_text(
+            job.chat_id,
+            text,
+            keyboard=keyboard,
+            key=f"job:{job.id}:text",
+            button_owner=job.person_id,
+        )
+    for number, send in enumerate(result.sends):
+        payload = {"chat_id": job.chat_id, **send.payload}
+        work.queue(send.method, job.chat_id, payload, key=f"job:{job.id}:{number}")
+    report_jobs.finish(work.db, job.id, "failed" if result.failed else "done", work.at)
+
+
+async def sweep_files(application: Application, services: Services) -> None:
+    """Remove files of jobs finished more than KEEP_FILES ago, once nothing waits on them."""
+    before = services.clock.now() - KEEP_FILES
+    for job_id in await services.store.run(report_jobs.finished_before, before):
+        for kind in (OUT, IN):
+            folder = services.settings.media_dir / kind / str(job_id)
+            if not folder.exists():
+                continue
+            if await services.store.run(report_jobs.file_still_queued, str(folder)):
+                continue
+            await asyncio.to_thread(shutil.rmtree, folder, True)
+
+
+JOBS.append(Job("report-jobs", 1.0, tick))
+JOBS.append(Job("report-files", 3600.0, sweep_files))

@@ -1,0 +1,170 @@
+"""Verifying a close-out request (销号 / 退办) by someone outside the responsible units.
+
+The verification card goes to the item's assigned inspectors and the administrators who
+may verify it (the lifecycle refuses anyone in the lead unit or a co-unit, so they are not
+even asked), with the evidence re-sent by file id so the verifier sees what was sent.
+"""
+
+from __future__ import annotations
+
+from bot.domain.items import Item
+from bot.domain.lifecycle import Event, Status, decide, may
+from bot.domain.people import Person
+from bot.i18n import t
+from bot.services import notify
+from bot.services.item_view import local_today
+from bot.work import Button, Keyboard, Work
+from storage import dialogs, followup, ledger, people
+from storage import reminders as reminder_store
+
+_SEND_BY_KIND = {
+    "document": ("sendDocument", "document"),
+    "video": ("sendVideo", "video"),
+    "voice": ("sendVoice", "voice"),
+}
+
+
+def decision_row(lang: str, request_id: int) -> list[Button]:
+    payload = {"request": request_id}
+    return [
+        Button(t(lang, "co.approve"), "co.approve", payload),
+        Button(t(lang, "co.return"), "co.return", payload),
+    ]
+
+
+def verifiers(work: Work, item: Item) -> list[Person]:
+    """Assigned inspectors and administrators the lifecycle accepts as independent."""
+    candidates = [people.by_id(work.db, pid) for pid in sorted(item.inspector_ids)]
+    candidates += notify.admins(work)
+    found: dict[int, Person] = {}
+    for person in candidates:
+        if (
+            person.active
+            and person.tg_user_id is not None
+            and may(Event.APPROVE_CLOSE, Status.CLOSE_REQUESTED, person.actor, item.parties)
+        ):
+            found.setdefault(person.id, person)
+    return list(found.values())
+
+
+def send_verification(work: Work, item: Item, request_id: int) -> int:
+    """Queue the evidence and the card for each verifier; returns how many were asked."""
+    request = followup.closeout(work.db, request_id)
+    files = followup.evidence_of(work.db, "closeout_id", request_id)
+    photos = [f["file_id"] for f in files if f["kind"] == "photo"]
+    others = [f for f in files if f["kind"] in _SEND_BY_KIND]
+    requester = people.by_id(work.db, request["requested_by"])
+    at = notify.urgent_at(work)
+    asked = verifiers(work, item)
+    for person in asked:
+        chat, prefix = person.tg_user_id, f"verify:{request_id}:{person.id}"
+        for n, start in enumerate(range(0, len(photos), 10)):
+            chunk = photos[start : start + 10]
+            if len(chunk) == 1:
+                payload = {"chat_id": chat, "photo": chunk[0]}
+                work.queue("sendPhoto", chat, payload, key=f"{prefix}:p{n}", not_before=at)
+            else:
+                media = [{"type": "photo", "media": file_id} for file_id in chunk]
+                payload = {"chat_id": chat, "media": media}
+                work.queue("sendMediaGroup", chat, payload, key=f"{prefix}:p{n}", not_before=at)
+        for row in others:
+            method, field = _SEND_BY_KIND[row["kind"]]
+            payload = {"chat_id": chat, field: row["file_id"]}
+            work.queue(method, chat, payload, key=f"{prefix}:f{row['id']}", not_before=at)
+    notify.tell(
+        work,
+        asked,
+        "co.verify_card",
+        dedup=f"verify:{request_id}:card",
+        keyboard=lambda person: [decision_row(person.language, request_id)],
+        code=item.code,
+        problem=item.problem,
+        unit=item.unit or "—",
+        requester=requester.name,
+        text=request["text"] or "—",
+        files=len(files),
+    )
+    return len(asked)
+
+
+def _pending(work: Work, request_id: int) -> tuple[dict, Item] | None:
+    request = followup.closeout(work.db, int(request_id))
+    if request is None:
+        return None
+    item = ledger.get_item(work.db, request["item_id"])
+    if request["status"] != "pending":
+        work.reply("co.already_decided", code=item.code)
+        return None
+    return request, item
+
+
+def approve(work: Work, request_id: int) -> None:
+    """销号: the item is closed; the contacts are told."""
+    found = _pending(work, request_id)
+    if found is None:
+        return
+    request, item = found
+    ledger.apply_event(work.db, item.id, Event.APPROVE_CLOSE, work.person.actor, work.origin)
+    followup.decide_closeout(work.db, request["id"], "approved", work.person.id, work.at)
+    work.reply("co.approved_done", code=item.code)
+    notify.tell(
+        work,
+        notify.unit_contacts(work, item.unit_id),
+        "co.approved_notice",
+        dedup=f"closeout:{request['id']}:approved",
+        code=item.code,
+        problem=item.problem,
+        by=work.person.name,
+    )
+
+
+def return_start(work: Work, request_id: int) -> None:
+    """退办: ask the verifier for the reason first."""
+    found = _pending(work, request_id)
+    if found is None:
+        return
+    request, item = found
+    # Refuse now (not after the reason is typed) anyone the lifecycle would refuse.
+    decide(Event.RETURN_CLOSE, item.status, work.person.actor, item.parties, reason="?")
+    dialogs.put(work.db, work.person.id, "closeout.return", {"request": request["id"]}, work.at)
+    work.reply("co.ask_reason", code=item.code)
+
+
+def return_text(work: Work, state: str, data: dict, text: str) -> None:
+    """The typed reason: the item goes back to the unit, who must acknowledge it."""
+    dialogs.clear(work.db, work.person.id)
+    found = _pending(work, data["request"])
+    if found is None:
+        return
+    request, item = found
+    reason = text.strip()[:1000]
+    ledger.apply_event(
+        work.db, item.id, Event.RETURN_CLOSE, work.person.actor, work.origin, reason=reason
+    )
+    followup.decide_closeout(work.db, request["id"], "returned", work.person.id, work.at, reason)
+    work.reply("co.returned_done", code=item.code)
+    if item.unit_id is None:
+        return
+    ack = reminder_store.open_ack(
+        work.db, item.id, item.unit_id, "returned", local_today(work), work.at
+    )
+    notify.tell(
+        work,
+        notify.unit_contacts(work, item.unit_id),
+        "co.returned_notice",
+        dedup=f"closeout:{request['id']}:returned",
+        keyboard=lambda person: _ack_keys(person, ack, item.id),
+        code=item.code,
+        problem=item.problem,
+        by=work.person.name,
+        reason=reason,
+    )
+
+
+def _ack_keys(person: Person, ack_id: int, item_id: int) -> Keyboard:
+    return [
+        [
+            Button(t(person.language, "act.ack"), "ack", {"acks": [ack_id]}),
+            Button(t(person.language, "act.open"), "item.show", {"item": item_id}),
+        ]
+    ]

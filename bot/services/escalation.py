@@ -1,0 +1,101 @@
+"""提级监督: red items are announced to leaders and administrators with their history, and
+an administrator or leader can escalate by hand or mark a joint meeting (专题会商)."""
+
+from __future__ import annotations
+
+from bot.domain.items import Item
+from bot.i18n import Safe, t
+from bot.i18n.catalogue import CATALOGUE
+from bot.services import notify
+from bot.services.item_view import viewable_item
+from bot.work import Button, Work
+from storage import ledger
+from storage.audit import item_events
+
+HISTORY_LINES = 5
+
+
+def history(work: Work, item: Item, lang: str) -> str:
+    """The item's last few audit events, one line each, as HTML."""
+    events = item_events(work.db, item.id)[-HISTORY_LINES:]
+    lines = []
+    for event in events:
+        label_key = f"audit.{event['action']}"
+        label = t(lang, label_key) if label_key in CATALOGUE else event["action"]
+        day = event["at"][:10]
+        reason = (event["after"] or {}).get("reason", "") if event["after"] else ""
+        lines.append(t(lang, "esc.history_line", day=day, what=label, reason=reason[:60]))
+    return Safe("\n".join(lines))
+
+
+def _open_keys(item: Item):
+    return lambda person: [[Button(t(person.language, "act.open"), "item.show", {"item": item.id})]]
+
+
+def red_notice(work: Work, item: Item, days_overdue: int) -> None:
+    """The item turned red: leaders and administrators are told once, with its history."""
+    notify.tell(
+        work,
+        notify.leaders_and_admins(work),
+        "esc.turned_red",
+        dedup=f"red:{item.id}:{item.deadline}",
+        keyboard=_open_keys(item),
+        code=item.code,
+        problem=item.problem,
+        unit=item.unit or "—",
+        deadline=item.deadline.isoformat() if item.deadline else "—",
+        days=days_overdue,
+        history=lambda lang: history(work, item, lang),
+    )
+
+
+def raise_level(work: Work, item_id: int) -> None:
+    """提级: the item becomes red by hand; leaders, administrators and the unit are told."""
+    item = viewable_item(work, item_id)
+    changed = ledger.escalate(work.db, item.id, "red", work.person.actor, work.origin)
+    work.reply("esc.raised_done", code=item.code)
+    cause = f"escalated:{item.id}:u{work.update_id}"
+    notify.tell(
+        work,
+        notify.leaders_and_admins(work),
+        "esc.raised_notice",
+        dedup=cause,
+        skip=work.person.id,
+        keyboard=_open_keys(changed),
+        code=item.code,
+        problem=item.problem,
+        unit=item.unit or "—",
+        by=work.person.name,
+        history=lambda lang: history(work, changed, lang),
+    )
+    notify.tell(
+        work,
+        notify.unit_contacts(work, item.unit_id),
+        "esc.raised_contact",
+        dedup=cause + ":unit",
+        keyboard=_open_keys(changed),
+        code=item.code,
+        problem=item.problem,
+    )
+
+
+def joint_meeting(work: Work, item_id: int) -> None:
+    """专题会商: mark (or unmark) the item for a joint meeting; leaders and admins are told."""
+    item = viewable_item(work, item_id)
+    marked = not item.joint_meeting
+    ledger.escalate(
+        work.db, item.id, item.manual_level, work.person.actor, work.origin, joint_meeting=marked
+    )
+    work.reply("esc.meeting_on" if marked else "esc.meeting_off", code=item.code)
+    if marked:
+        notify.tell(
+            work,
+            notify.leaders_and_admins(work),
+            "esc.meeting_notice",
+            dedup=f"meeting:{item.id}:u{work.update_id}",
+            skip=work.person.id,
+            keyboard=_open_keys(item),
+            code=item.code,
+            problem=item.problem,
+            by=work.person.name,
+        )

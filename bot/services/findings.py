@@ -1,0 +1,735 @@
+"""What an inspector sends during a visit, and how each finding reaches a list item.
+
+Grouping rule (bot/domain/visits.joins_finding): a text is always a new finding; a photo
+with a caption is a new finding with the caption as its text; the photos of one album are
+one finding; any other photo, file, voice note or video joins the inspector's latest finding
+of this visit while that finding saw something in the last 10 minutes (tied or not), and
+otherwise opens a finding of its own. Every file is an evidence row committed with its
+update (``stored='pending'``); bot/media.py fetches the bytes later.
+
+Confirmations are coalesced per finding (storage.outbox.coalesce): the photos of an album,
+or of a quick burst, get one message that counts them, carrying the buttons that tie the
+finding to an item with one tap.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from bot.domain.deadlines import Deadline, DeadlineError, parse_deadline
+from bot.domain.items import Item, ItemFields
+from bot.domain.lifecycle import DomainError, Event, Role, Status
+from bot.domain.visits import (
+    CONFIRM_DELAY,
+    FINDING_WINDOW,
+    LATE_GRACE,
+    QUICK_DEADLINES,
+    TIE_BUTTONS,
+    MediaIn,
+    joins_finding,
+    quick_deadline,
+    short,
+)
+from bot.i18n import t
+from bot.services.visit_items import button_label, may_take, offered_items, today
+from bot.services.visits import require_inspector
+from bot.work import Button, Keyboard, Work
+from storage import buttons, dialogs, outbox, people
+from storage import evidence as evidence_store
+from storage import visits as store
+from storage.audit import record
+from storage.evidence import Evidence
+from storage.ledger import (
+    NotFound,
+    apply_event,
+    assign_inspector,
+    create_item,
+    ensure_period,
+    get_item,
+    latest_period,
+)
+from storage.visits import Finding, Visit
+
+PROBLEM_LIMIT = 500
+KIND_MARKS = {"photo": "📷", "document": "📎", "video": "🎬", "voice": "🎤"}
+
+
+class NotYourFinding(DomainError):
+    """The finding is gone, withdrawn, or someone else's: buttons are re-checked here."""
+
+    key = "finding.not_available"
+
+
+class ItemNotOffered(DomainError):
+    """A payload naming an item that is closed or belongs to another company."""
+
+    key = "finding.item_not_offered"
+
+
+@dataclass(frozen=True)
+class Place:
+    """Where what a person sends goes now: a visit (maybe ended, for late photos) or an item."""
+
+    visit: Visit | None = None
+    item: Item | None = None
+    late: bool = False
+
+
+# --- texts ------------------------------------------------------------------------------
+
+
+def visit_text(work: Work, text: str) -> bool:
+    """A typed text during an open visit is a finding (TEXT_FALLBACKS)."""
+    person = work.person
+    if person is None or person.role is not Role.INSPECTOR:
+        return False
+    visit = store.open_visit_of(work.db, person.id)
+    if visit is None:
+        return False
+    _text_finding(work, Place(visit=visit), text)
+    return True
+
+
+def attach_text(work: Work, state: str, data: dict, text: str) -> None:
+    """A text after "add evidence" on an item card goes to that item (TEXT_DIALOGS)."""
+    place = _attach_place(work, data)
+    if place is None:
+        if not visit_text(work, text):
+            work.reply("text.no_context")
+        return
+    _text_finding(work, place, text)
+
+
+def _text_finding(work: Work, place: Place, text: str) -> None:
+    person = require_inspector(work)
+    finding_id = store.add_finding(
+        work.db,
+        visit_id=place.visit.id if place.visit else None,
+        item_id=None,
+        person_id=person.id,
+        text=text.strip(),
+        at=work.at,
+        update_id=work.update_id,
+    )
+    _after_new_finding(work, place, finding_id)
+
+
+def _after_new_finding(work: Work, place: Place, finding_id: int) -> None:
+    finding = _finding(work, finding_id)
+    if place.visit is not None and place.visit.is_open:
+        store.touch_visit(work.db, place.visit.id, work.at)
+        _tell_members(work, place.visit, finding)
+    if place.item is not None:
+        _tie(work, finding, place.item)
+        dialogs.put(
+            work.db,
+            finding.person_id,
+            "item.attach",
+            {"item": place.item.id, "finding": finding.id, "at": work.at.isoformat()},
+            work.at,
+        )
+    confirm(work, finding.id, late=place.late)
+
+
+# --- files ------------------------------------------------------------------------------
+
+
+def visit_media(work: Work, media: MediaIn) -> bool:
+    """A file from an inspector (MEDIA_FALLBACKS): into the open visit, the visit its date
+    falls in (late), or kept unplaced with a hint."""
+    person = work.person
+    if person is None or person.role is not Role.INSPECTOR:
+        return False
+    place = _media_place(work, person.id, media)
+    if place is None:
+        evidence_store.add_evidence(
+            work.db,
+            media=media,
+            finding_id=None,
+            item_id=None,
+            person_id=person.id,
+            at=work.at,
+            update_id=work.update_id,
+        )
+        work.reply("finding.media_unplaced")
+        return True
+    _media_finding(work, place, media)
+    return True
+
+
+def _media_place(work: Work, person_id: int, media: MediaIn) -> Place | None:
+    if media.media_group_id:
+        album = store.finding_of_album(work.db, person_id, media.media_group_id)
+        if album is not None and album.visit_id is not None:
+            visit = store.get_visit(work.db, album.visit_id)
+            return Place(visit=visit, late=visit is not None and not visit.is_open)
+    visit = store.open_visit_of(work.db, person_id)
+    # Sent before the open visit began (a second's slack: message dates are whole seconds)?
+    if visit is None or media.taken_at + timedelta(seconds=1) < visit.started_at:
+        earlier = store.visit_during(work.db, person_id, media.taken_at, LATE_GRACE)
+        if earlier is not None:
+            return Place(visit=earlier, late=True)
+    return Place(visit=visit) if visit is not None else None
+
+
+def attach_media(work: Work, state: str, data: dict, media: MediaIn) -> None:
+    """A file after "add evidence" on an item card goes to that item (MEDIA_DIALOGS)."""
+    place = _attach_place(work, data)
+    if place is None:
+        if not visit_media(work, media):
+            work.reply("finding.media_unplaced")
+        return
+    _media_finding(work, place, media)
+
+
+def _media_finding(work: Work, place: Place, media: MediaIn) -> None:
+    person = require_inspector(work)
+    finding = None
+    if media.media_group_id:
+        finding = store.finding_of_album(work.db, person.id, media.media_group_id)
+    if finding is None:
+        visit_id = place.visit.id if place.visit else None
+        item_id = place.item.id if place.item else None
+        latest = store.latest_finding(work.db, person.id, visit_id, item_id)
+        if latest is not None and joins_finding(latest.last_activity_at, work.at, media.caption):
+            finding = latest
+    if finding is None:
+        finding_id = store.add_finding(
+            work.db,
+            visit_id=place.visit.id if place.visit else None,
+            item_id=None,
+            person_id=person.id,
+            text=media.caption.strip(),
+            at=work.at,
+            update_id=work.update_id,
+            media_group_id=media.media_group_id,
+        )
+        _add_file(work, finding_id, None, media)
+        _after_new_finding(work, place, finding_id)
+        return
+    if media.media_group_id and finding.media_group_id is None:
+        store.set_album(work.db, finding.id, media.media_group_id)
+    if media.caption.strip() and not finding.text:
+        store.set_finding_text(work.db, finding.id, media.caption.strip())
+    store.touch_finding(work.db, finding.id, work.at)
+    _add_file(work, finding.id, finding.item_id, media)
+    if place.visit is not None and place.visit.is_open:
+        store.touch_visit(work.db, place.visit.id, work.at)
+    if place.item is not None:
+        dialogs.put(
+            work.db,
+            person.id,
+            "item.attach",
+            {"item": place.item.id, "finding": finding.id, "at": work.at.isoformat()},
+            work.at,
+        )
+    confirm(work, finding.id, late=place.late)
+
+
+def _add_file(work: Work, finding_id: int, item_id: int | None, media: MediaIn) -> None:
+    assert work.person is not None
+    evidence_store.add_evidence(
+        work.db,
+        media=media,
+        finding_id=finding_id,
+        item_id=item_id,
+        person_id=work.person.id,
+        at=work.at,
+        update_id=work.update_id,
+    )
+
+
+def _attach_place(work: Work, data: dict) -> Place | None:
+    """The item an "add evidence" dialog names, while that dialog is fresh and the item open."""
+    assert work.person is not None
+    started = datetime.fromisoformat(data["at"])
+    try:
+        item = get_item(work.db, int(data["item"]))
+    except NotFound:
+        item = None
+    if item is None or work.at - started > FINDING_WINDOW or item.status is Status.CLOSED:
+        dialogs.clear(work.db, work.person.id)
+        return None
+    return Place(item=item)
+
+
+def receive_location(work: Work, latitude: float, longitude: float) -> None:
+    """A shared location is proof of presence on the open visit, at the server's time."""
+    person = work.person
+    visit = store.open_visit_of(work.db, person.id) if person else None
+    if visit is None:
+        _plain(work, work.t("visit.location_no_visit"))
+        return
+    store.set_location(work.db, visit.id, latitude, longitude, work.at)
+    store.touch_visit(work.db, visit.id, work.at)
+    record(work.db, work.origin, entity="visit", entity_id=visit.id, action="located")
+    _plain(work, work.t("visit.location_saved", company=visit.company))
+
+
+def refuse_forwarded(work: Work) -> None:
+    work.reply("finding.forwarded")
+
+
+def _plain(work: Work, text: str) -> None:
+    """A reply that also takes the location keyboard away."""
+    assert work.chat_id is not None
+    work.queue(
+        "sendMessage",
+        work.chat_id,
+        {
+            "chat_id": work.chat_id,
+            "text": text,
+            "parse_mode": "HTML",
+            "reply_markup": {"remove_keyboard": True},
+        },
+    )
+
+
+# --- the confirmation -------------------------------------------------------------------
+
+
+def confirm(work: Work, finding_id: int, *, late: bool = False, edit: int | None = None) -> None:
+    """The one message about a finding (coalesced while it waits), with its buttons; with
+    ``edit``, that message (the one whose button was tapped) is rewritten instead."""
+    person = require_inspector(work)
+    finding = _finding(work, finding_id)
+    counts = evidence_store.count_by_kind(work.db, "finding_id = ?", [finding.id])
+    too_big = work.db.execute(
+        "SELECT count(*) FROM evidence WHERE finding_id = ? AND stored = 'too_big' "
+        "AND withdrawn = 0",
+        [finding.id],
+    ).fetchone()[0]
+    parts = [f"{KIND_MARKS[kind]} {work.t(f'finding.kind_{kind}', count=n)}" for kind, n in
+             sorted(counts.items())]  # fmt: skip
+    lines = [
+        work.t(
+            "finding.saved",
+            number=_ordinal(work, finding),
+            text=short(finding.text, 80) if finding.text else work.t("finding.no_text"),
+        )
+    ]
+    if late:
+        visit = store.get_visit(work.db, finding.visit_id) if finding.visit_id else None
+        lines.append(work.t("finding.late", company=visit.company if visit else ""))
+    if parts:
+        lines.append(" · ".join(parts))
+    if too_big:
+        lines.append(work.t("finding.too_big", count=too_big))
+    keyboard: Keyboard = []
+    if finding.item_id is None:
+        lines.append(work.t("finding.choose_item"))
+        for item in _options(work, finding)[:TIE_BUTTONS]:
+            payload = {"finding": finding.id, "item": item.id}
+            keyboard.append([Button(button_label(work, item), "finding.tie", payload)])
+        keyboard.append(
+            [
+                Button(work.t("finding.btn_new"), "finding.new", {"finding": finding.id}),
+                Button(work.t("finding.btn_later"), "finding.later", {"finding": finding.id}),
+            ]
+        )
+    else:
+        item = get_item(work.db, finding.item_id)
+        key = "finding.tied_new" if item.needs_review else "finding.tied"
+        lines.append(work.t(key, code=item.code, problem=short(item.problem, 30)))
+        keyboard.append(
+            [Button(work.t("finding.btn_move"), "finding.move", {"finding": finding.id})]
+        )
+    last = [Button(work.t("finding.btn_withdraw"), "finding.withdraw", {"finding": finding.id})]
+    if counts:
+        last.insert(
+            0, Button(work.t("finding.btn_files"), "finding.files", {"finding": finding.id})
+        )
+    keyboard.append(last)
+    assert work.chat_id is not None
+    payload = {
+        "chat_id": work.chat_id,
+        "text": "\n".join(lines),
+        "parse_mode": "HTML",
+        "reply_markup": work.inline_markup(keyboard, person.id),
+    }
+    if edit is not None:
+        work.queue("editMessageText", work.chat_id, payload | {"message_id": edit})
+        return
+    outbox.coalesce(
+        work.db,
+        prefix=f"finding:{finding.id}:{person.id}:",
+        chat_id=work.chat_id,
+        method="sendMessage",
+        payload=payload,
+        at=work.at,
+        not_before=work.at + CONFIRM_DELAY,
+    )
+
+
+def _ordinal(work: Work, finding: Finding) -> int:
+    if finding.visit_id is None:
+        return finding.id
+    return work.db.execute(
+        "SELECT count(*) FROM findings WHERE visit_id = ? AND id <= ?",
+        [finding.visit_id, finding.id],
+    ).fetchone()[0]
+
+
+def _tell_members(work: Work, visit: Visit, finding: Finding) -> None:
+    """A short notice of a new finding to the visit's other members (team visits)."""
+    assert work.person is not None
+    for person_id in store.member_ids(work.db, visit.id):
+        if person_id == work.person.id:
+            continue
+        member = people.by_id(work.db, person_id)
+        if not member.active or member.tg_user_id is None:
+            continue
+        text = short(finding.text, 60) if finding.text else t(member.language, "finding.no_text")
+        work.send_text(
+            member.tg_user_id,
+            t(member.language, "finding.member_notice", name=work.person.name, text=text),
+            key=f"finding-notice:{finding.id}:{member.id}",
+        )
+
+
+# --- tying to an item -------------------------------------------------------------------
+
+
+def _finding(work: Work, finding_id: int) -> Finding:
+    finding = store.get_finding(work.db, finding_id)
+    if finding is None:
+        raise NotYourFinding
+    return finding
+
+
+def _own_finding(work: Work, finding_id: int) -> Finding:
+    person = require_inspector(work)
+    finding = store.get_finding(work.db, finding_id)
+    if finding is None or finding.person_id != person.id or finding.withdrawn:
+        raise NotYourFinding
+    return finding
+
+
+def _scope(work: Work, finding: Finding) -> tuple[int | None, str | None, str | None]:
+    """(company id, company name, town) a finding's items must belong to."""
+    if finding.visit_id is not None:
+        visit = store.get_visit(work.db, finding.visit_id)
+        assert visit is not None
+        return visit.company_id, visit.company, visit.town
+    if finding.item_id is not None:
+        item = get_item(work.db, finding.item_id)
+        return item.company_id, item.company, item.town
+    return None, None, None
+
+
+def _options(work: Work, finding: Finding) -> list[Item]:
+    _, company, town = _scope(work, finding)
+    return [i for i in offered_items(work, company, town) if i.id != finding.item_id]
+
+
+def _check_item(work: Work, finding: Finding, item_id: int) -> Item:
+    try:
+        item = get_item(work.db, item_id)
+    except NotFound:
+        raise ItemNotOffered from None
+    company_id, _, town = _scope(work, finding)
+    if not may_take(item, company_id, town):
+        raise ItemNotOffered
+    return item
+
+
+def _tie(work: Work, finding: Finding, item: Item) -> None:
+    """Tie (or move) a finding to an item: the item is active, the inspector assigned."""
+    person = require_inspector(work)
+    store.set_finding_item(work.db, finding, item.id)
+    apply_event(work.db, item.id, Event.LOG_ACTIVITY, person.actor, work.origin)
+    assign_inspector(work.db, item.id, person.id, "finding", work.origin)
+    record(
+        work.db,
+        work.origin,
+        entity="finding",
+        entity_id=finding.id,
+        item_id=item.id,
+        action="tied" if finding.item_id is None else "moved",
+        before={"item_id": finding.item_id},
+        after={"item_id": item.id},
+    )
+
+
+def tie_button(
+    work: Work, finding_id: int, item_id: int, token: str, message_id: int | None = None
+) -> None:
+    """One tap: this finding is about that item (or, from "move", now about that item).
+    The tapped message becomes the finding's confirmation, so stale buttons disappear."""
+    finding = _own_finding(work, finding_id)
+    item = _check_item(work, finding, item_id)
+    if not buttons.use_once(work.db, token, work.at) or finding.item_id == item.id:
+        return  # a double tap: the first one did it
+    dialogs.clear(work.db, finding.person_id)
+    _tie(work, finding, item)
+    confirm(work, finding.id, edit=message_id)
+
+
+def later_button(work: Work, finding_id: int) -> None:
+    _own_finding(work, finding_id)
+    work.reply("finding.later")
+
+
+def move_button(work: Work, finding_id: int) -> None:
+    finding = _own_finding(work, finding_id)
+    keyboard: Keyboard = [
+        [Button(button_label(work, item), "finding.tie", {"finding": finding.id, "item": item.id})]
+        for item in _options(work, finding)[:TIE_BUTTONS]
+    ]
+    if finding.visit_id is not None:
+        keyboard.append([Button(work.t("finding.btn_new"), "finding.new", {"finding": finding.id})])
+    work.reply("finding.move_to", keyboard=keyboard or None)
+
+
+def withdraw_button(work: Work, finding_id: int) -> None:
+    """Withdraw a finding: kept and audited, no longer counted anywhere."""
+    earlier = store.get_finding(work.db, finding_id)
+    if (
+        earlier is not None
+        and earlier.withdrawn
+        and work.person
+        and earlier.person_id == work.person.id
+    ):
+        return  # a double tap
+    finding = _own_finding(work, finding_id)
+    store.withdraw_finding(work.db, finding.id)
+    record(
+        work.db,
+        work.origin,
+        entity="finding",
+        entity_id=finding.id,
+        item_id=finding.item_id,
+        action="withdrawn",
+        before={"withdrawn": False},
+        after={"withdrawn": True},
+    )
+    work.reply("finding.withdrawn_ok")
+
+
+# --- a new item from a finding ----------------------------------------------------------
+
+
+def new_item_button(work: Work, finding_id: int) -> None:
+    finding = _own_finding(work, finding_id)
+    if finding.visit_id is None:
+        raise NotYourFinding
+    if not finding.text.strip():
+        dialogs.put(work.db, finding.person_id, "finding.problem", {"finding": finding.id}, work.at)
+        work.reply("finding.ask_problem")
+        return
+    _ask_deadline(work, finding)
+
+
+def _ask_deadline(work: Work, finding: Finding) -> None:
+    dialogs.put(work.db, finding.person_id, "finding.deadline", {"finding": finding.id}, work.at)
+    day = today(work)
+    keyboard: Keyboard = [
+        [
+            Button(
+                work.t(
+                    f"finding.deadline_{choice}", date=quick_deadline(choice, day).strftime("%m-%d")
+                ),
+                "finding.deadline",
+                {"finding": finding.id, "choice": choice},
+            )
+        ]
+        for choice in QUICK_DEADLINES
+    ]
+    keyboard.append(
+        [
+            Button(
+                work.t("finding.deadline_none"),
+                "finding.deadline",
+                {"finding": finding.id, "choice": "none"},
+            )
+        ]
+    )
+    work.reply("finding.ask_deadline", problem=short(finding.text, 60), keyboard=keyboard)
+
+
+def deadline_button(
+    work: Work, finding_id: int, choice: str, message_id: int | None = None
+) -> None:
+    """A quick deadline: the new item is created now (once: the dialog row is the guard)."""
+    finding = _own_finding(work, finding_id)
+    if not _waiting_for_deadline(work, finding):
+        return  # another deadline button of the same question was tapped first
+    if choice == "none":
+        deadline = Deadline(date=None, text="")
+    else:
+        day = quick_deadline(choice, today(work))
+        deadline = Deadline(date=day, text=day.isoformat())
+    _create_item(work, finding, deadline, edit=message_id)
+
+
+def _waiting_for_deadline(work: Work, finding: Finding) -> bool:
+    dialog = dialogs.get(work.db, finding.person_id)
+    return bool(
+        dialog and dialog.state == "finding.deadline" and dialog.data.get("finding") == finding.id
+    )
+
+
+def finding_text(work: Work, state: str, data: dict, text: str) -> None:
+    """Typed answers about a finding: its problem (photo-only findings), its deadline."""
+    finding = _own_finding(work, int(data["finding"]))
+    text = text.strip()
+    if state == "finding.problem":
+        store.set_finding_text(work.db, finding.id, text[:PROBLEM_LIMIT])
+        record(work.db, work.origin, entity="finding", entity_id=finding.id, action="described")
+        _ask_deadline(work, _own_finding(work, finding.id))
+        return
+    year = today(work).year
+    try:
+        deadline = parse_deadline(text, year)
+    except DeadlineError:
+        deadline = None
+    if deadline is None or (
+        deadline.date is None and not deadline.ongoing and not deadline.recurring
+    ):
+        # Not a date: in a visit it is most likely the next finding, which must not be lost.
+        dialogs.clear(work.db, finding.person_id)
+        if visit_text(work, text):
+            work.reply("finding.deadline_not_understood")
+        else:
+            work.reply("finding.deadline_bad", text=short(text, 30))
+        return
+    _create_item(work, finding, deadline)
+
+
+def _create_item(
+    work: Work, finding: Finding, deadline: Deadline, *, edit: int | None = None
+) -> None:
+    person = require_inspector(work)
+    dialogs.clear(work.db, person.id)
+    _, company, town = _scope(work, finding)
+    latest = latest_period(work.db)
+    if latest is None:
+        year = today(work).year
+        ensure_period(work.db, str(year), year, work.origin)
+        latest = (str(year), year)
+    fields = ItemFields(
+        problem=finding.text[:PROBLEM_LIMIT],
+        company=company,
+        town=town,
+        deadline=deadline.date,
+        deadline_text=deadline.text,
+        recurring=deadline.recurring,
+        ongoing=deadline.ongoing,
+    )
+    item = create_item(work.db, fields, latest[0], work.origin, needs_review=True)
+    _tie(work, finding, item)
+    confirm(work, finding.id, edit=edit)
+
+
+# --- single files -----------------------------------------------------------------------
+
+
+def _own_evidence(work: Work, evidence_id: int) -> Evidence:
+    person = require_inspector(work)
+    found = evidence_store.get_evidence(work.db, evidence_id)
+    if found is None or found.person_id != person.id or found.withdrawn:
+        raise NotYourFinding
+    return found
+
+
+def files_button(work: Work, finding_id: int) -> None:
+    """The finding's files as buttons, each opening that file with its own actions."""
+    finding = _own_finding(work, finding_id)
+    keyboard: Keyboard = []
+    for number, found in enumerate(evidence_store.of_finding(work.db, finding.id), start=1):
+        moment = found.taken_at.astimezone(work.tz).strftime("%H:%M")
+        label = f"{KIND_MARKS.get(found.kind, '📎')} {number} · {moment}"
+        keyboard.append([Button(label, "evidence.show", {"evidence": found.id})])
+    work.reply("finding.files", keyboard=keyboard or None)
+
+
+_SEND = {
+    "photo": "sendPhoto",
+    "document": "sendDocument",
+    "video": "sendVideo",
+    "voice": "sendVoice",
+}
+
+
+def evidence_show(work: Work, evidence_id: int) -> None:
+    found = _own_evidence(work, evidence_id)
+    person = require_inspector(work)
+    keyboard: Keyboard = [
+        [
+            Button(work.t("finding.btn_move"), "evidence.move", {"evidence": found.id}),
+            Button(work.t("finding.btn_withdraw"), "evidence.withdraw", {"evidence": found.id}),
+        ]
+    ]
+    assert work.chat_id is not None and found.file_id is not None
+    caption = work.t(
+        "evidence.caption", when=found.taken_at.astimezone(work.tz).strftime("%m-%d %H:%M")
+    )
+    work.queue(
+        _SEND[found.kind],
+        work.chat_id,
+        {
+            "chat_id": work.chat_id,
+            found.kind: found.file_id,
+            "caption": caption,
+            "parse_mode": "HTML",
+            "reply_markup": work.inline_markup(keyboard, person.id),
+        },
+    )
+
+
+def _evidence_finding(work: Work, found: Evidence) -> Finding:
+    if found.finding_id is None:
+        raise NotYourFinding
+    return _own_finding(work, found.finding_id)
+
+
+def evidence_move(work: Work, evidence_id: int) -> None:
+    found = _own_evidence(work, evidence_id)
+    finding = _evidence_finding(work, found)
+    keyboard: Keyboard = [
+        [Button(button_label(work, item), "evidence.tie", {"evidence": found.id, "item": item.id})]
+        for item in offered_items(work, *_scope(work, finding)[1:])
+        if item.id != found.item_id
+    ][:TIE_BUTTONS]
+    work.reply("finding.move_to", keyboard=keyboard or None)
+
+
+def evidence_tie(work: Work, evidence_id: int, item_id: int, token: str) -> None:
+    """Move one photo (or file) to another item of the same visit."""
+    found = _own_evidence(work, evidence_id)
+    finding = _evidence_finding(work, found)
+    item = _check_item(work, finding, item_id)
+    if not buttons.use_once(work.db, token, work.at) or found.item_id == item.id:
+        return
+    person = require_inspector(work)
+    evidence_store.move_evidence(work.db, found.id, item.id)
+    apply_event(work.db, item.id, Event.LOG_ACTIVITY, person.actor, work.origin)
+    assign_inspector(work.db, item.id, person.id, "finding", work.origin)
+    record(
+        work.db,
+        work.origin,
+        entity="evidence",
+        entity_id=found.id,
+        item_id=item.id,
+        action="moved",
+        before={"item_id": found.item_id},
+        after={"item_id": item.id},
+    )
+    work.reply("evidence.moved", code=item.code)
+
+
+def evidence_withdraw(work: Work, evidence_id: int) -> None:
+    found = _own_evidence(work, evidence_id)
+    evidence_store.withdraw_evidence(work.db, found.id)
+    record(
+        work.db,
+        work.origin,
+        entity="evidence",
+        entity_id=found.id,
+        item_id=found.item_id,
+        action="withdrawn",
+        before={"withdrawn": False},
+        after={"withdrawn": True},
+    )
+    work.reply("evidence.withdrawn")

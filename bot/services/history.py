@@ -1,0 +1,191 @@
+"""An item's history in the chat: a timeline in messages under Telegram's 4096 characters,
+its photos as albums, and its dossier as a PDF for a meeting.
+
+The visits engineer's /item card offers these with ``history_buttons(work, item)``.
+"""
+
+from __future__ import annotations
+
+import math
+
+from bot.domain.items import Item
+from bot.domain.lifecycle import DomainError, Role
+from bot.domain.people import Person
+from bot.reports import timeline
+from bot.services.report_menus import start_job
+from bot.sheets.headers import STATUS_LABELS
+from bot.work import Button, Work
+from storage import buttons
+from storage.ledger import NotFound, get_item
+
+# Telegram refuses texts over 4096 characters (counted after HTML is parsed); staying well
+# under it leaves room for the entities and for UTF-16 surrogate pairs.
+CHUNK_LIMIT = 3800
+ALBUM_MAX = 10
+
+
+class NoSuchItem(DomainError):
+    key = "history.not_found"
+
+
+class NotYourItem(DomainError):
+    key = "history.not_yours"
+
+
+def may_view(person: Person, item: Item) -> bool:
+    """The office, leaders and inspectors see every item; a contact their unit's."""
+    if person.role is Role.CONTACT:
+        return item.parties.involves_unit(person.unit_id)
+    return True
+
+
+def _item(work: Work, item_id: int) -> Item:
+    if work.person is None:
+        raise NotYourItem
+    try:
+        item = get_item(work.db, item_id)
+    except NotFound:
+        raise NoSuchItem(str(item_id)) from None
+    if not may_view(work.person, item):
+        raise NotYourItem(item.code)
+    return item
+
+
+def history_buttons(work: Work, item: Item) -> list[Button]:
+    """History, photos and PDF buttons for an item card."""
+    count = len(timeline.photos(work.db, item.id))
+    row = [Button(work.t("history.button"), "item.history", {"item": item.id})]
+    if count:
+        row.append(
+            Button(work.t("history.album_button", count=count), "item.album", {"item": item.id})
+        )
+    row.append(Button(work.t("history.pdf_button"), "item.dossier", {"item": item.id}))
+    return row
+
+
+def show_by_code(work: Work, code: str) -> None:
+    """``/history <code>``."""
+    code = code.strip()
+    if not code:
+        work.reply("history.usage")
+        return
+    row = work.db.execute("SELECT id FROM items WHERE code = ?", [code]).fetchone()
+    if row is None:
+        work.reply("history.not_found_code", code=code)
+        return
+    show(work, row[0])
+
+
+def show(work: Work, item_id: int) -> None:
+    item = _item(work, item_id)
+    chunks = render_timeline(work, item)
+    more = history_buttons(work, item)[1:]  # photos and PDF (the history is on screen)
+    for index, chunk in enumerate(chunks):
+        last = index == len(chunks) - 1
+        work.send_text(work.chat_id, chunk, keyboard=[more] if last and more else None)
+
+
+def render_timeline(work: Work, item: Item) -> list[str]:
+    """The item's full history as HTML message texts, each under CHUNK_LIMIT characters."""
+    status = STATUS_LABELS.get(work.lang, STATUS_LABELS["zh"]).get(item.status.value, "")
+    deadline = item.deadline.isoformat() if item.deadline else (item.deadline_text or "—")
+    lines = [
+        work.t(
+            "history.title",
+            code=item.code,
+            problem=item.problem,
+            unit=item.unit or "—",
+            deadline=deadline,
+            status=status,
+            target=item.target or "—",
+        )
+    ]
+    found = timeline.events(work.db, item)
+    if not found:
+        lines.append(work.t("history.empty"))
+    day = None
+    for event in found:
+        local = event.at.astimezone(work.tz)
+        if local.date() != day:
+            day = local.date()
+            lines.append(f"\n<b>{day.isoformat()}</b>")
+        lines.append(_event_line(work, event, local.strftime("%H:%M")))
+    return _chunks(lines)
+
+
+def _event_line(work: Work, event: timeline.Event, clock: str) -> str:
+    return f"{clock} {timeline.describe(work.lang, event)}"
+
+
+def _chunks(lines: list[str]) -> list[str]:
+    chunks, current = [], ""
+    for line in lines:
+        if len(line) > CHUNK_LIMIT:  # one enormous note: cut it (the full text is in the PDF)
+            line = line[: CHUNK_LIMIT - 1] + "…"
+        candidate = f"{current}\n{line}" if current else line
+        if len(candidate) > CHUNK_LIMIT:
+            chunks.append(current)
+            candidate = line
+        current = candidate
+    if current:
+        chunks.append(current)
+    return chunks
+
+
+def album_groups(count: int) -> list[int]:
+    """Album sizes of 2–10 photos for ``count`` photos, as even as possible (11 → 6 + 5)."""
+    if count <= 1:
+        return [count] if count else []
+    groups = math.ceil(count / ALBUM_MAX)
+    size, extra = divmod(count, groups)
+    return [size + (1 if index < extra else 0) for index in range(groups)]
+
+
+def album(work: Work, item_id: int) -> None:
+    """The item's photos, by Telegram file_id, in albums of 2–10."""
+    item = _item(work, item_id)
+    shown = [photo for photo in timeline.photos(work.db, item.id) if photo.file_id]
+    if not shown:
+        work.reply("history.no_photos", code=item.code)
+        return
+    start = 0
+    for size in album_groups(len(shown)):
+        group = shown[start : start + size]
+        start += size
+        media = [
+            {
+                "type": "photo",
+                "media": photo.file_id,
+                "caption": _caption(work, photo),
+                "parse_mode": "HTML",
+            }
+            for photo in group
+        ]
+        if len(media) == 1:
+            only = media[0]
+            payload = {
+                "chat_id": work.chat_id,
+                "photo": only["media"],
+                "caption": only["caption"],
+                "parse_mode": "HTML",
+            }
+            work.queue("sendPhoto", work.chat_id, payload)
+        else:
+            work.queue("sendMediaGroup", work.chat_id, {"chat_id": work.chat_id, "media": media})
+
+
+def _caption(work: Work, photo: timeline.Photo) -> str:
+    return work.t(
+        "history.photo_caption",
+        when=photo.taken_at.astimezone(work.tz).strftime("%Y-%m-%d %H:%M"),
+        who=photo.who or "—",
+        caption=photo.caption[:300],
+    )
+
+
+def dossier(work: Work, item_id: int, token: str) -> None:
+    """The item's dossier PDF (timeline and captioned photos), built by a job."""
+    item = _item(work, item_id)
+    if not buttons.use_once(work.db, token, work.at):
+        return
+    start_job(work, "dossier", {"item": item.id}, "dossier.working", code=item.code)

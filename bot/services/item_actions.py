@@ -1,0 +1,193 @@
+"""What contacts, the office and leaders do from an item card: report progress (报告进展),
+ask for close-out (申请销号) or more time (延期), acknowledge (签收), escalate (提级).
+
+Progress and close-out requests are collected in a dialog row: the contact types text,
+sends photos and documents (stored as evidence the moment they arrive), types a figure
+toward the item's numeric target, then taps 提交. Every button re-checks the rules against
+the item as it is now, because the card may be days old.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from bot.domain.items import Item
+from bot.domain.lifecycle import DomainError, Event, Role, Status, decide, may
+from bot.domain.visits import MediaIn
+from bot.i18n import Safe
+from bot.services import closeout, item_card
+from bot.services.item_view import viewable_item
+from bot.work import Button, Keyboard, Work
+from storage import dialogs, evidence, followup, ledger
+from storage import reminders as reminder_store
+
+PROGRESS, CLOSEOUT = "progress", "closeout"
+_STATE = "followup."
+_TEXT_LIMIT = 2000
+_FIGURE = re.compile(r"(\d+(?:\.\d+)?)(?:\s*(?:/|of|／)\s*\d+(?:\.\d+)?)?")
+
+
+class NotYourAction(DomainError):
+    """The person's role or unit does not allow this on this item (now)."""
+
+    key = "error.not_permitted"
+
+
+def card_actions(work: Work, item: Item) -> Keyboard:
+    """The rows this person may use on this item now."""
+    person = work.person
+    if person is None:
+        return []
+    actor, parties, status = person.actor, item.parties, item.status
+    payload = {"item": item.id}
+    rows: Keyboard = []
+    if person.role is Role.CONTACT:
+        row = []
+        if may(Event.LOG_ACTIVITY, status, actor, parties):
+            row.append(Button(work.t("act.progress"), "fu.progress", payload))
+        if may(Event.REQUEST_CLOSE, status, actor, parties):
+            row.append(Button(work.t("act.closeout"), "fu.closeout", payload))
+        if row:
+            rows.append(row)
+        if person.unit_id == item.unit_id and status is not Status.CLOSED:
+            rows.append([Button(work.t("act.extension"), "ext.start", payload)])
+        acks = [
+            a.id for a in reminder_store.open_acks(work.db, person.unit_id) if a.item_id == item.id
+        ]
+        if acks:
+            rows.append([Button(work.t("act.ack"), "ack", {"acks": acks})])
+    if may(Event.ESCALATE, status, actor, parties):
+        meeting = "act.meeting_off" if item.joint_meeting else "act.meeting"
+        row = [Button(work.t(meeting), "esc.meeting", payload)]
+        if item.manual_level != "red":
+            row.insert(0, Button(work.t("act.escalate"), "esc.raise", payload))
+        rows.append(row)
+    if status is Status.CLOSE_REQUESTED and may(Event.APPROVE_CLOSE, status, actor, parties):
+        request = followup.pending_closeout(work.db, item.id)
+        if request is not None:
+            rows.append(closeout.decision_row(work.lang, request["id"]))
+    return rows
+
+
+# Contacts get progress, close-out and extension; admins and leaders escalation; anyone the
+# lifecycle accepts as an independent verifier the close-out decision.
+for _role in Role:
+    item_card.CARD_BUTTONS[_role].append(card_actions)
+
+
+def _require(work: Work, item: Item, event: Event) -> None:
+    """Contacts only; the lifecycle's own refusal explains any other reason."""
+    person = work.person
+    if person is None or person.role is not Role.CONTACT:
+        raise NotYourAction
+    decide(event, item.status, person.actor, item.parties, has_evidence=True)
+
+
+def start(work: Work, kind: str, item_id: int) -> None:
+    """报告进展 / 申请销号: open the collecting dialog for this item."""
+    item = viewable_item(work, item_id)
+    _require(work, item, Event.LOG_ACTIVITY if kind == PROGRESS else Event.REQUEST_CLOSE)
+    data = {"item": item.id, "texts": [], "evidence": [], "figure": None}
+    dialogs.put(work.db, work.person.id, _STATE + kind, data, work.at)
+    hint = ""
+    if kind == PROGRESS and item.target_number is not None:
+        hint = Safe(work.t("fu.figure_hint", target=item.target, number=f"{item.target_number:g}"))
+    work.reply(
+        f"fu.{kind}_prompt", code=item.code, problem=item.problem, hint=hint, keyboard=_keys(work)
+    )
+
+
+def _keys(work: Work) -> Keyboard:
+    return [[Button(work.t("fu.submit"), "fu.submit"), Button(work.t("fu.cancel"), "fu.cancel")]]
+
+
+def parse_figure(text: str) -> float | None:
+    """A typed figure: ``98``, ``98/142`` or ``98 of 142`` (the first number counts)."""
+    match = _FIGURE.fullmatch(unicodedata.normalize("NFKC", text).strip().lower())
+    return float(match.group(1)) if match else None
+
+
+def on_text(work: Work, state: str, data: dict, text: str) -> None:
+    """Typed text in the dialog: a figure toward the target, or words of the report."""
+    item = ledger.get_item(work.db, data["item"])
+    figure = parse_figure(text) if state == _STATE + PROGRESS else None
+    if figure is not None and item.target_number is not None:
+        data["figure"] = figure
+    else:
+        data["texts"].append(text.strip()[:_TEXT_LIMIT])
+    dialogs.put(work.db, work.person.id, state, data, work.at)
+    _collected(work, data)
+
+
+def on_media(work: Work, state: str, data: dict, media: MediaIn) -> None:
+    """A photo or document: stored as evidence now, tied to the report on 提交."""
+    evidence_id = evidence.add_evidence(
+        work.db,
+        media=media,
+        finding_id=None,
+        item_id=data["item"],
+        person_id=work.person.id,
+        at=work.at,
+        update_id=work.update_id,
+    )
+    data["evidence"].append(evidence_id)
+    dialogs.put(work.db, work.person.id, state, data, work.at)
+    # An album arrives as one update per photo: answer it once.
+    key = f"fu:{work.person.id}:{media.media_group_id}" if media.media_group_id else None
+    _collected(work, data, key=key)
+
+
+def _collected(work: Work, data: dict, key: str | None = None) -> None:
+    figure = "—" if data["figure"] is None else f"{data['figure']:g}"
+    text = work.t(
+        "fu.collected",
+        texts=len(data["texts"]),
+        files=len(data["evidence"]),
+        figure=figure,
+    )
+    work.send_text(work.chat_id, text, keyboard=_keys(work), key=key)
+
+
+def cancel(work: Work) -> None:
+    dialog = dialogs.get(work.db, work.person.id) if work.person else None
+    if dialog is not None and dialog.state.startswith(_STATE):
+        dialogs.clear(work.db, work.person.id)
+        work.reply("fu.cancelled")
+
+
+def submit(work: Work) -> None:
+    """提交: the progress report or close-out request, with its evidence, in one commit."""
+    dialog = dialogs.get(work.db, work.person.id) if work.person else None
+    if dialog is None or not dialog.state.startswith(_STATE):
+        work.reply("fu.nothing_open")
+        return
+    kind, data = dialog.state.removeprefix(_STATE), dialog.data
+    item = viewable_item(work, data["item"])
+    text = "\n".join(data["texts"])
+    ids = data["evidence"]
+    if kind == PROGRESS:
+        if not text and not ids and data["figure"] is None:
+            work.reply("fu.empty")
+            return
+        ledger.apply_event(work.db, item.id, Event.LOG_ACTIVITY, work.person.actor, work.origin)
+        report = followup.add_progress(
+            work.db, item.id, work.person.id, text, data["figure"], work.at, work.update_id
+        )
+        followup.attach_evidence(work.db, ids, "progress_id", report)
+        dialogs.clear(work.db, work.person.id)
+        work.reply("fu.progress_saved", code=item.code, files=len(ids))
+        return
+    ledger.apply_event(
+        work.db,
+        item.id,
+        Event.REQUEST_CLOSE,
+        work.person.actor,
+        work.origin,
+        has_evidence=bool(text or ids),
+    )
+    request = followup.add_closeout(work.db, item.id, work.person.id, text, work.at, work.update_id)
+    followup.attach_evidence(work.db, ids, "closeout_id", request)
+    dialogs.clear(work.db, work.person.id)
+    sent = closeout.send_verification(work, ledger.get_item(work.db, item.id), request)
+    work.reply("fu.closeout_sent", code=item.code, verifiers=sent)

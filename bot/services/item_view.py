@@ -1,0 +1,68 @@
+"""How an item is seen: who may see it, and its one-line form in bundles, lists, notices."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from bot.domain.items import Item
+from bot.domain.lifecycle import DomainError, Role
+from bot.domain.people import Person
+from bot.listing import item_level
+from bot.work import Button, Work
+from storage import ledger
+from storage.policy import load_policy
+
+LEVEL_MARK = {"red": "🔴", "yellow": "🟡", "blue": "🔵", "none": "⚪"}
+
+
+class NoSuchItem(DomainError):
+    key = "view.no_item"
+
+
+class NotYourItem(DomainError):
+    """A contact asked for another unit's item (a forged or stale button, or /item)."""
+
+    key = "view.not_yours"
+
+
+def may_view(person: Person | None, item: Item) -> bool:
+    """Contacts see their own unit's items (lead or co-unit); the office sees everything."""
+    if person is None or not person.active:
+        return False
+    if person.role is Role.CONTACT:
+        return item.parties.involves_unit(person.unit_id)
+    return True
+
+
+def viewable_item(work: Work, item_id: int) -> Item:
+    """The item, if this person may see it; raises the refusal otherwise."""
+    try:
+        item = ledger.get_item(work.db, int(item_id))
+    except (ledger.NotFound, ValueError, TypeError):
+        raise NoSuchItem from None
+    if not may_view(work.person, item):
+        raise NotYourItem
+    return item
+
+
+def local_today(work: Work) -> date:
+    return work.at.astimezone(work.tz).date()
+
+
+def level_of(work: Work, item: Item, red_after: int | None = None) -> str:
+    if red_after is None:
+        red_after = load_policy(work.db).red_after_overdue_days
+    return item_level(item, local_today(work), red_after)
+
+
+def short(text: str, limit: int = 24) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def item_line(item: Item, level: str, limit: int = 24) -> str:
+    """Plain text (the catalogue escapes it): colour, code and the start of the problem."""
+    return f"{LEVEL_MARK[level]} {item.code} {short(item.problem, limit)}"
+
+
+def open_button(item: Item, level: str) -> Button:
+    return Button(item_line(item, level, 18), "item.show", {"item": item.id})

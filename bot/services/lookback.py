@@ -1,0 +1,110 @@
+"""回头看: some time after close-out the item's inspectors check that the fix holds, and
+confirm it or reopen the item with what they found."""
+
+from __future__ import annotations
+
+from bot.domain.items import Item
+from bot.domain.lifecycle import DomainError, Event, decide
+from bot.i18n import t
+from bot.services import notify
+from bot.work import Button, Work
+from storage import dialogs, ledger, people, visits
+from storage import reminders as reminder_store
+from storage.audit import record
+
+
+class LookbackDone(DomainError):
+    key = "lb.already"
+
+
+def send_tasks(work: Work, item: Item, lookback_id: int) -> None:
+    """One message per inspector of the item (the administrators if it has none)."""
+    inspectors = [people.by_id(work.db, pid) for pid in sorted(item.inspector_ids)]
+    recipients = [p for p in inspectors if p.active and p.tg_user_id is not None]
+    if not recipients:
+        recipients = notify.admins(work)
+    payload = {"lookback": lookback_id}
+    notify.tell(
+        work,
+        recipients,
+        "lb.task",
+        dedup=f"lookback:{lookback_id}",
+        urgent=False,
+        keyboard=lambda person: [
+            [
+                Button(t(person.language, "lb.holds"), "lb.holds", payload),
+                Button(t(person.language, "lb.reopen"), "lb.reopen", payload),
+            ]
+        ],
+        code=item.code,
+        problem=item.problem,
+        unit=item.unit or "—",
+        closed=item.closed_at.astimezone(work.tz).date().isoformat() if item.closed_at else "—",
+    )
+
+
+def _open_task(work: Work, lookback_id: int) -> tuple[dict, Item]:
+    task = reminder_store.lookback(work.db, int(lookback_id))
+    if task is None or task["outcome"] is not None:
+        raise LookbackDone
+    item = ledger.get_item(work.db, task["item_id"])
+    # Inspectors and administrators only, and only while the item is still closed.
+    decide(Event.LOOKBACK_REOPEN, item.status, work.person.actor, item.parties)
+    return task, item
+
+
+def confirm(work: Work, lookback_id: int) -> None:
+    """确认巩固: the fix holds; recorded in the item's audit trail."""
+    task, item = _open_task(work, lookback_id)
+    reminder_store.decide_lookback(work.db, task["id"], "holds", work.person.id, work.at)
+    record(
+        work.db,
+        work.origin,
+        entity="item",
+        entity_id=item.id,
+        item_id=item.id,
+        action="lookback_confirmed",
+        after={"lookback": task["id"]},
+    )
+    work.reply("lb.confirmed", code=item.code)
+
+
+def reopen_start(work: Work, lookback_id: int) -> None:
+    task, item = _open_task(work, lookback_id)
+    dialogs.put(work.db, work.person.id, "lookback.finding", {"lookback": task["id"]}, work.at)
+    work.reply("lb.ask_finding", code=item.code)
+
+
+def reopen_text(work: Work, state: str, data: dict, text: str) -> None:
+    """The typed finding: the item is reopened and the unit told."""
+    dialogs.clear(work.db, work.person.id)
+    task, item = _open_task(work, data["lookback"])
+    finding = text.strip()[:2000]
+    ledger.apply_event(
+        work.db, item.id, Event.LOOKBACK_REOPEN, work.person.actor, work.origin, reason=finding
+    )
+    reminder_store.decide_lookback(
+        work.db, task["id"], "reopened", work.person.id, work.at, finding
+    )
+    visits.add_finding(
+        work.db,
+        visit_id=None,
+        item_id=item.id,
+        person_id=work.person.id,
+        text=finding,
+        at=work.at,
+        update_id=work.update_id,
+    )
+    work.reply("lb.reopened", code=item.code)
+    notify.tell(
+        work,
+        notify.unit_contacts(work, item.unit_id),
+        "lb.reopened_notice",
+        dedup=f"lookback:{task['id']}:reopened",
+        keyboard=lambda person: [
+            [Button(t(person.language, "act.open"), "item.show", {"item": item.id})]
+        ],
+        code=item.code,
+        problem=item.problem,
+        finding=finding,
+    )

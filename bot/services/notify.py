@@ -1,0 +1,72 @@
+"""Messages to people other than the one acting: who they are, and when they may arrive."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from datetime import datetime
+
+from bot.domain.lifecycle import Role
+from bot.domain.people import Person
+from bot.domain.reminders import defer_out_of_quiet
+from bot.i18n import t
+from bot.work import Keyboard, Work
+from storage import people
+from storage.policy import load_policy
+
+
+def urgent_at(work: Work) -> datetime:
+    """Now, or the end of quiet hours: urgent messages are deferred, never dropped."""
+    return defer_out_of_quiet(work.at, load_policy(work.db), work.tz)
+
+
+def leaders_and_admins(work: Work) -> list[Person]:
+    found = people.active_people(work.db, role=Role.ADMIN)
+    found += people.active_people(work.db, role=Role.LEADER)
+    return [p for p in found if p.tg_user_id is not None]
+
+
+def admins(work: Work) -> list[Person]:
+    return [p for p in people.active_people(work.db, role=Role.ADMIN) if p.tg_user_id is not None]
+
+
+def unit_contacts(work: Work, unit_id: int | None) -> list[Person]:
+    if unit_id is None:
+        return []
+    return [
+        p
+        for p in people.active_people(work.db, role=Role.CONTACT, unit_id=unit_id)
+        if p.tg_user_id is not None
+    ]
+
+
+def tell(
+    work: Work,
+    recipients: Iterable[Person],
+    message_key: str,
+    *,
+    dedup: str,
+    keyboard: Callable[[Person], Keyboard | None] | None = None,
+    urgent: bool = True,
+    skip: int | None = None,
+    **values: object,
+) -> int:
+    """Send each recipient the message in their language, once per ``dedup`` and person.
+
+    ``values`` may be callables taking the person's language (for labels that are
+    themselves translated). Returns how many were queued.
+    """
+    not_before = urgent_at(work) if urgent else None
+    sent = 0
+    for person in recipients:
+        if person.id == skip or person.tg_user_id is None:
+            continue
+        filled = {k: v(person.language) if callable(v) else v for k, v in values.items()}
+        sent += work.send_text(
+            person.tg_user_id,
+            t(person.language, message_key, **filled),
+            keyboard=keyboard(person) if keyboard else None,
+            button_owner=person.id,
+            key=f"{dedup}:{person.id}",
+            not_before=not_before,
+        )
+    return sent

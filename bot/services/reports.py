@@ -1,0 +1,133 @@
+"""/report: choose period, area and town with buttons, then a job builds text and charts.
+
+Buttons carry the whole choice so far in their payload, so no dialog row is needed; every
+tap checks the person's scope again (a contact may only ever see their own unit).
+"""
+
+from __future__ import annotations
+
+from bot.domain.people import Person
+from bot.domain.reports import PERIODS, ReportsNotForYou, UnknownUnit, may_export, report_scope
+from bot.i18n import Safe
+from bot.services.report_menus import rows_of, show_menu, start_job
+from bot.work import Button, Keyboard, Work
+from storage import buttons
+from storage.ledger import lookup_id
+
+MAX_TOWN_BUTTONS = 40
+
+
+def _person(work: Work) -> Person:
+    if work.person is None:
+        raise ReportsNotForYou
+    return work.person
+
+
+def _checked_state(work: Work, state: dict) -> dict:
+    """The choice with only known keys, refused if the person may not see it."""
+    person = _person(work)
+    unit = state.get("unit") or None
+    unit_id = None
+    if unit:
+        unit_id = lookup_id(work.db, "units", unit)
+        if unit_id is None:
+            raise UnknownUnit(unit)
+    report_scope(person, unit_id)
+    period = state.get("period") if state.get("period") in PERIODS else "quarter"
+    return {"period": period, "area": state.get("area"), "town": state.get("town"), "unit": unit}
+
+
+def offer(work: Work, unit: str) -> None:
+    """``/report [unit]``: the options menu (a contact naming another unit is refused)."""
+    _menu(work, _checked_state(work, {"unit": unit.strip() or None}), None)
+
+
+def choose(work: Work, state: dict, message_id: int | None) -> None:
+    """A period, area or town was tapped: show the menu again with it chosen."""
+    _menu(work, _checked_state(work, state), message_id)
+
+
+def _menu(work: Work, state: dict, message_id: int | None) -> None:
+    person = _person(work)
+    area = _area_name(work, state["area"])
+    keyboard: Keyboard = [
+        [
+            Button(
+                ("✓ " if state["period"] == p else "") + work.t(f"report.period.{p}"),
+                "report.choose",
+                state | {"period": p},
+            )
+            for p in PERIODS
+        ],
+        [
+            Button(
+                work.t("report.pick_area", area=area or work.t("report.any")),
+                "report.pick",
+                {"state": state, "what": "area"},
+            ),
+            Button(
+                work.t("report.pick_town", town=state["town"] or work.t("report.any")),
+                "report.pick",
+                {"state": state, "what": "town"},
+            ),
+        ],
+        [Button(work.t("report.go"), "report.go", state)],
+    ]
+    if may_export(person):
+        keyboard.append([Button(work.t("report.ranking"), "report.ranking", {})])
+    text = work.t(
+        "report.menu",
+        period=work.t(f"report.period.{state['period']}"),
+        area=area or work.t("report.any"),
+        town=state["town"] or work.t("report.any"),
+        unit=Safe(work.t("report.menu_unit", unit=state["unit"])) if state["unit"] else "",
+    )
+    show_menu(work, message_id, text, keyboard)
+
+
+def _area_name(work: Work, code: str | None) -> str | None:
+    if not code:
+        return None
+    row = work.db.execute("SELECT name_zh, name_en FROM areas WHERE code = ?", [code]).fetchone()
+    return (row[1] if work.lang == "en" else row[0]) if row else None
+
+
+def pick(work: Work, state: dict, what: str, message_id: int | None) -> None:
+    """The list of areas (the 1+8) or towns to choose from."""
+    state = _checked_state(work, state)
+    if what == "area":
+        column = "name_en" if work.lang == "en" else "name_zh"
+        options = [
+            Button(name, "report.choose", state | {"area": code})
+            for code, name in work.db.execute(f"SELECT code, {column} FROM areas ORDER BY id")
+        ]
+        title = work.t("report.choose_area")
+        any_choice = state | {"area": None}
+    else:
+        options = [
+            Button(name, "report.choose", state | {"town": name})
+            for (name,) in work.db.execute(
+                "SELECT name FROM towns ORDER BY name LIMIT ?", [MAX_TOWN_BUTTONS]
+            )
+        ]
+        title = work.t("report.choose_town")
+        any_choice = state | {"town": None}
+    keyboard = [[Button(work.t("report.any"), "report.choose", any_choice)], *rows_of(options)]
+    show_menu(work, message_id, title, keyboard)
+
+
+def go(work: Work, state: dict, token: str) -> None:
+    """Build the report (once, however often the button is tapped)."""
+    state = _checked_state(work, state)
+    if not buttons.use_once(work.db, token, work.at):
+        return
+    start_job(work, "report", state, "report.working")
+
+
+def ranking(work: Work, token: str) -> None:
+    """The 通报: units ranked by close-out rate and overdue items, as PDF and picture."""
+    if not may_export(_person(work)):
+        raise ReportsNotForYou
+    if not buttons.use_once(work.db, token, work.at):
+        return
+    start_job(work, "ranking", {}, "ranking.working")

@@ -1,0 +1,86 @@
+"""An admin sends the supervision sheet as a document: preview, then a confirm button.
+
+Only administrators import; a leader (or anyone else) who sends a spreadsheet is told so
+politely. The sheet arrives through ``route_media`` (bot/services/router.py) as its last
+fallback, after the dialogs and the open-visit evidence taker: a spreadsheet sent during a
+visit is evidence and never reaches this module.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from bot.domain.lifecycle import Role
+from bot.domain.visits import MediaIn
+from bot.services.report_menus import show_menu, start_job
+from bot.sheets.safety import MAX_FILE_BYTES
+from bot.work import Work
+from storage import buttons, report_jobs
+
+SHEET_SUFFIXES = (".xlsx", ".csv")
+
+
+def is_sheet(media: MediaIn) -> bool:
+    return media.kind == "document" and Path(media.file_name or "").suffix.lower() in (
+        SHEET_SUFFIXES
+    )
+
+
+def take_sheet(work: Work, media: MediaIn) -> bool:
+    """A media fallback: take spreadsheets (nobody before wanted them), leave the rest."""
+    if not is_sheet(media):
+        return False
+    receive(work, media)
+    return True
+
+
+def receive(work: Work, media: MediaIn) -> None:
+    """Check who sent what, then queue the preview job."""
+    person = work.person
+    if person is None:
+        return
+    if person.role is not Role.ADMIN:
+        work.reply("import.admin_only")
+        return
+    if media.size is not None and media.size > MAX_FILE_BYTES:
+        work.reply(
+            "import.too_big",
+            size=f"{media.size / 1024 / 1024:.1f}",
+            limit=MAX_FILE_BYTES // 1024 // 1024,
+        )
+        return
+    params = {"file_id": media.file_id, "file_name": media.file_name or "sheet.xlsx"}
+    period = media.caption.strip()
+    if period:
+        params["period"] = period[:20]  # "2025" in the caption imports into that period
+    start_job(work, "import", params, "import.checking", file=params["file_name"])
+
+
+def _source(work: Work, job_id: int) -> report_jobs.ReportJob | None:
+    job = report_jobs.get(work.db, job_id)
+    if job is None or job.kind != "import" or job.person_id != work.person.id:
+        return None
+    return job
+
+
+def confirm(work: Work, job_id: int, expect: dict, token: str, message_id: int | None) -> None:
+    """Apply the previewed import (the button works once)."""
+    if work.person is None or work.person.role is not Role.ADMIN:
+        work.reply("import.admin_only")
+        return
+    source = _source(work, job_id)
+    if source is None:
+        work.reply("import.expired")
+        return
+    if not buttons.use_once(work.db, token, work.at):
+        return
+    show_menu(work, message_id, work.t("import.confirmed", file=source.params["file_name"]), [])
+    start_job(work, "import_apply", {"source": source.id, "expect": expect}, "import.applying")
+
+
+def cancel(work: Work, job_id: int, token: str, message_id: int | None) -> None:
+    if work.person is None or _source(work, job_id) is None:
+        return
+    if not buttons.use_once(work.db, token, work.at):
+        return
+    show_menu(work, message_id, work.t("import.cancelled"), [])

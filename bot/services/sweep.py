@@ -1,0 +1,321 @@
+"""The reminder sweep: one pass a minute, reading what is due from the database.
+
+On working days between the daily push time and the start of quiet hours, the sweep looks
+at the items whose ``next_sweep_on`` is today or earlier (an index range scan: on a normal
+day a small share of the table) and, for each:
+
+* announces it to leaders and administrators if it turned red since it was last looked at;
+* for a closed item, opens the look-back task when it is due;
+* otherwise asks ``due_between(item, swept_on, today)`` whether a rung of its ladder fell
+  in the window since it was last delivered (so three days of downtime give one reminder
+  describing the item as it is today), and whether its lead unit was ever told about it
+  (newly assigned: acknowledgement asked);
+* puts it in the ONE message each of its unit's contacts gets today (co-units' contacts
+  get a line without actions), then records the next day to look at it.
+
+A unit without a contact keeps its window open (``swept_on`` does not move) and the
+administrators are told once; when a contact registers, the unit's items are looked at
+again at the next sweep. A contact who already had today's message gets the item tomorrow.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from bot.domain.escalation import first_red_day, turned_red
+from bot.domain.items import Item
+from bot.domain.lifecycle import Status
+from bot.domain.people import Person
+from bot.domain.policy import Policy
+from bot.domain.reminders import (
+    ReminderItem,
+    ReminderReason,
+    ack_overdue,
+    bundle,
+    due_between,
+    next_reminder_date,
+)
+from bot.domain.workdays import WorkCalendar
+from bot.i18n import Safe, t
+from bot.listing import item_level
+from bot.services import digest, escalation, lookback
+from bot.services.admin_notices import notify_admins
+from bot.services.item_view import LEVEL_MARK, open_button, short
+from bot.work import Button, Keyboard, Work
+from storage import reminders as store
+from storage.policy import load_policy
+from storage.reminders import DueItem
+
+_ONE_DAY = timedelta(days=1)
+LEAD_LINES = 30  # one message stays well under Telegram's 4096 characters
+CO_LINES = 10
+BUTTONS = 20
+
+
+@dataclass
+class Entry:
+    item: Item
+    reason: ReminderReason | None  # None: only newly assigned
+    level: str
+    new: bool
+
+
+@dataclass
+class Bundle:
+    """One person's message of the day."""
+
+    person: Person
+    lead: list[Entry] = field(default_factory=list)
+    co: list[Entry] = field(default_factory=list)
+    acks: list[int] = field(default_factory=list)
+
+
+@dataclass
+class Pass:
+    """What one pass knows while it walks the due items."""
+
+    work: Work
+    today: date
+    last_day: date | None
+    policy: Policy
+    calendar: WorkCalendar
+    contacts: dict[int, list[Person]]
+    pushed: set[int]
+    bundles: dict[int, Bundle] = field(default_factory=dict)
+
+
+def sweep(work: Work) -> None:
+    """The periodic job's one transaction (runs every minute and at start-up)."""
+    db = work.db
+    local = work.at.astimezone(work.tz)
+    today = local.date()
+    policy = load_policy(db)
+    calendar = store.calendar(db)
+    store.release_parked_units(db)
+    if (
+        calendar.is_workday(today)
+        and local.time() >= policy.daily_push_time
+        and not policy.is_quiet(local.time())
+    ):
+        run_pass(work, today, policy, calendar)
+    digest.maybe_send(work, local, policy, calendar)
+
+
+def run_pass(work: Work, today: date, policy: Policy, calendar: WorkCalendar) -> None:
+    db = work.db
+    due = store.due_items(db, today)
+    if due:
+        state = Pass(
+            work,
+            today,
+            store.get_day(db, "last_sweep_day"),
+            policy,
+            calendar,
+            store.contacts_by_unit(db),
+            store.pushed_today(db, today),
+        )
+        for entry in due:
+            _look_at(state, entry)
+        for person_id, message in state.bundles.items():
+            _send_bundle(work, message, today)
+            store.mark_pushed(db, person_id, today)
+    _late_acks(work, today, policy, calendar)
+    store.set_state(db, "last_sweep_day", today.isoformat())
+
+
+def _look_at(state: Pass, due: DueItem) -> None:
+    work, item, today, policy = state.work, due.item, state.today, state.policy
+    since = due.swept_on or state.last_day
+    red_after = policy.red_after_overdue_days
+    if (
+        since is not None
+        and item.deadline is not None
+        and turned_red(
+            item.deadline,
+            item.status,
+            red_after,
+            since,
+            today,
+            sheet_level=item.sheet_level,
+            manual_level=item.manual_level,
+        )
+    ):
+        escalation.red_notice(work, item, (today - item.deadline).days)
+    if item.status is Status.CLOSED:
+        _lookback(state, item)
+        return
+    subject = ReminderItem(
+        item.id,
+        item.code,
+        item.deadline,
+        item.status,
+        recurring=item.recurring,
+        ongoing=item.ongoing,
+        sheet_level=item.sheet_level,
+        manual_level=item.manual_level,
+    )
+    reason = due_between(subject, since, today, policy, state.calendar)
+    new = item.unit_id is not None and not store.was_assigned(work.db, item.id, item.unit_id)
+    wanted = (reason is not None or new) and item.unit_id is not None
+    if wanted and not _deliver(state, item, reason, new):
+        # Window left open: the missed reminder goes out at the next pass.
+        store.schedule(work.db, item.id, today + _ONE_DAY, due.swept_on)
+        return
+    next_on = next_reminder_date(subject, today, policy, state.calendar)
+    if item.deadline is not None:
+        red_day = first_red_day(item.deadline, red_after)
+        if red_day > today:
+            next_on = min(next_on or red_day, red_day)
+    store.schedule(work.db, item.id, next_on, today)
+
+
+def _deliver(state: Pass, item: Item, reason: ReminderReason | None, new: bool) -> bool:
+    """Put the item in today's messages; False if nobody could be told today."""
+    work = state.work
+    lead = state.contacts.get(item.unit_id, [])
+    if not lead:
+        since = store.park_unit(work.db, item.unit_id, work.at)
+        notify_admins(
+            work, "remind.no_contact", once=f"no_contact:{item.unit_id}:{since}", unit=item.unit
+        )
+        return False
+    fresh = [p for p in lead if p.id not in state.pushed]
+    if not fresh:
+        return False  # they had today's message already: tomorrow's has it
+    level = item_level(item, state.today, state.policy.red_after_overdue_days)
+    entry = Entry(item, reason, level, new)
+    ack = None
+    if new:
+        ack = store.open_ack(work.db, item.id, item.unit_id, "assigned", state.today, work.at)
+    for person in fresh:
+        message = state.bundles.setdefault(person.id, Bundle(person))
+        message.lead.append(entry)
+        if ack is not None:
+            message.acks.append(ack)
+    for unit_id in sorted(item.co_unit_ids):
+        for person in state.contacts.get(unit_id, []):
+            if person.id not in state.pushed and reason is not None:
+                state.bundles.setdefault(person.id, Bundle(person)).co.append(entry)
+    return True
+
+
+def _lookback(state: Pass, item: Item) -> None:
+    work = state.work
+    if item.closed_at is None:
+        store.schedule(work.db, item.id, None, state.today)
+        return
+    due_on = item.closed_at.astimezone(work.tz).date() + timedelta(
+        days=state.policy.lookback_after_days
+    )
+    if state.today < due_on:
+        store.schedule(work.db, item.id, due_on, state.today)
+        return
+    task = store.open_lookback(work.db, item, work.at)
+    if task is not None:
+        lookback.send_tasks(work, item, task)
+    store.schedule(work.db, item.id, None, state.today)
+
+
+# --- the one message of the day ------------------------------------------------------------
+
+
+def _ordered(entries: list[Entry]) -> list[Entry]:
+    """Most urgent first (the domain's order); items that are only new come last."""
+    with_reason = {e.item.id: e for e in entries if e.reason is not None}
+    pairs = [
+        (
+            ReminderItem(e.item.id, e.item.code, e.item.deadline, e.item.status),
+            e.reason,
+        )
+        for e in with_reason.values()
+    ]
+    ordered = [with_reason[subject.item_id] for subject, _ in bundle(pairs)]
+    return ordered + sorted((e for e in entries if e.reason is None), key=lambda e: e.item.code)
+
+
+def reason_text(lang: str, entry: Entry) -> str:
+    reason = entry.reason
+    if reason is None:
+        text = t(lang, "remind.reason.new")
+    elif reason.kind in ("recurring", "ongoing"):
+        end = reason.period_end.isoformat() if reason.period_end else ""
+        text = t(lang, f"remind.reason.{reason.kind}", end=end)
+    else:
+        deadline = entry.item.deadline.isoformat() if entry.item.deadline else ""
+        text = t(lang, f"remind.reason.{reason.kind}", days=reason.days, deadline=deadline)
+    if entry.new and reason is not None:
+        text += t(lang, "remind.plus_new")
+    return text
+
+
+def _send_bundle(work: Work, message: Bundle, today: date) -> None:
+    person = message.person
+    lang = person.language
+    lead = _ordered(message.lead)
+    lines = [
+        t(
+            lang,
+            "remind.line",
+            mark=LEVEL_MARK[e.level],
+            code=e.item.code,
+            problem=short(e.item.problem),
+            reason=Safe(reason_text(lang, e)),
+        )
+        for e in lead[:LEAD_LINES]
+    ]
+    if len(lead) > LEAD_LINES:
+        lines.append(t(lang, "remind.more", count=len(lead) - LEAD_LINES))
+    co = _ordered(message.co)
+    if co:
+        lines.append(t(lang, "remind.co_header"))
+        lines += [
+            t(
+                lang,
+                "remind.co_line",
+                code=e.item.code,
+                problem=short(e.item.problem),
+                reason=Safe(reason_text(lang, e)),
+                unit=e.item.unit or "—",
+            )
+            for e in co[:CO_LINES]
+        ]
+    header = "remind.header" if lead else "remind.header_co"
+    text = t(
+        lang,
+        header,
+        day=today.isoformat(),
+        unit=person.unit or "",
+        count=len(lead),
+        lines=Safe("\n".join(lines)),
+    )
+    buttons = [open_button(e.item, e.level) for e in lead[:BUTTONS]]
+    keyboard: Keyboard = [buttons[i : i + 2] for i in range(0, len(buttons), 2)]
+    if message.acks:
+        label = t(lang, "remind.ack_all", count=len(message.acks))
+        keyboard.append([Button(label, "ack", {"acks": message.acks})])
+    work.send_text(
+        person.tg_user_id,
+        text,
+        keyboard=keyboard,
+        button_owner=person.id,
+        key=f"remind:{person.id}:{today.isoformat()}",
+    )
+
+
+def _late_acks(work: Work, today: date, policy: Policy, calendar: WorkCalendar) -> None:
+    """Acknowledgements not given in time: the administrators are told once per item+unit."""
+    for ack in store.late_acks_to_tell(work.db):
+        if not ack_overdue(ack.sent_on, today, policy, calendar):
+            continue
+        notify_admins(
+            work,
+            "ack.late",
+            once=f"ack_late:{ack.item_id}:{ack.unit_id}",
+            unit=ack.unit,
+            code=ack.code,
+            problem=short(ack.problem),
+            since=ack.sent_on.isoformat(),
+            days=policy.ack_overdue_workdays,
+        )
+        store.mark_ack_told(work.db, ack.id)

@@ -1,0 +1,67 @@
+"""Which list items a visit offers, most urgent first, and how one looks in a line.
+
+The items of a visit are the open items of its company plus the town's items that name no
+company (a town's incubator, say): what an inspector standing there may find news about.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from bot.domain.items import Item
+from bot.domain.lifecycle import Status
+from bot.domain.visits import LEVEL_MARKS, by_urgency, item_level, short
+from bot.work import Work
+from storage.ledger import list_items
+from storage.policy import load_policy
+
+
+def offered_items(work: Work, company: str | None, town: str | None) -> list[Item]:
+    """Open items of the company and of its town (those without a company), urgent first."""
+    found: dict[int, Item] = {}
+    if company:
+        for item in list_items(work.db, company=company):
+            found[item.id] = item
+    if town:
+        for item in list_items(work.db, town=town):
+            if item.company_id is None:
+                found[item.id] = item
+    live = [item for item in found.values() if item.status is not Status.CLOSED]
+    return by_urgency(live, today(work))
+
+
+def may_take(item: Item, company_id: int | None, town: str | None) -> bool:
+    """Whether a finding made at this company may be tied to this item (server-side check)."""
+    if item.status is Status.CLOSED:
+        return False
+    if item.company_id is not None:
+        return item.company_id == company_id
+    return town is not None and item.town == town
+
+
+def today(work: Work) -> date:
+    return work.at.astimezone(work.tz).date()
+
+
+def item_line(work: Work, item: Item, *, limit: int = 30) -> str:
+    """ "🔴 2024-003 研发投入不足… · 截止 05-31（逾期 12 天）" in the reader's language."""
+    day = today(work)
+    mark = LEVEL_MARKS.get(item_level(item, day, load_policy(work.db).red_after_overdue_days))
+    if item.deadline is None:
+        due = work.t("items.no_deadline") if not item.deadline_text else item.deadline_text
+    else:
+        days = (item.deadline - day).days
+        if days < 0:
+            due = work.t("items.overdue", date=item.deadline.isoformat(), days=-days)
+        else:
+            due = work.t("items.due", date=item.deadline.isoformat(), days=days)
+    return work.t(
+        "items.line", mark=mark, code=item.code, problem=short(item.problem, limit), due=due
+    )
+
+
+def button_label(work: Work, item: Item) -> str:
+    mark = LEVEL_MARKS.get(
+        item_level(item, today(work), load_policy(work.db).red_after_overdue_days)
+    )
+    return f"{mark} {item.code} {short(item.problem, 18)}"

@@ -1,0 +1,457 @@
+"""A visit from start to end: picking the company, the visit card, joining, and the summary.
+
+A person is a member of at most one open visit; while it is open, whatever they send
+belongs to it (bot/services/findings.py). Ending a visit — by /done, by its button, or by
+the idle sweep — sends one summary to every member and every administrator, and tells the
+lead units' contacts which of their items got new findings.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import timedelta
+
+from bot.domain.lifecycle import DomainError, Role
+from bot.domain.people import Person
+from bot.domain.visits import duration_minutes, short
+from bot.i18n import Safe, t
+from bot.services.visit_items import item_line, offered_items
+from bot.work import Button, Keyboard, Work
+from storage import dialogs, people
+from storage import evidence as evidence_store
+from storage import visits as store
+from storage.audit import record
+from storage.ledger import ensure_named, get_item
+from storage.visits import Company, Visit
+
+NAME_LIMIT = 60
+SEARCH_LIMIT = 8
+TOWN_COMPANIES_LIMIT = 12
+RECENT_LIMIT = 3
+
+
+class InspectorsOnly(DomainError):
+    key = "visit.inspectors_only"
+
+
+class VisitOver(DomainError):
+    """A button of a visit that has ended (or that this person is not part of)."""
+
+    key = "visit.not_open"
+
+
+class VisitAlreadyOpen(DomainError):
+    key = "visit.already_open"
+
+
+def require_inspector(work: Work) -> Person:
+    if work.person is None or work.person.role is not Role.INSPECTOR:
+        raise InspectorsOnly
+    return work.person
+
+
+def member_visit(work: Work, visit_id: int) -> Visit:
+    """The open visit behind a button, checked again: still open, and this person is in it."""
+    person = require_inspector(work)
+    visit = store.get_visit(work.db, visit_id)
+    if visit is None or not visit.is_open or person.id not in store.member_ids(work.db, visit.id):
+        raise VisitOver
+    return visit
+
+
+# --- starting ---------------------------------------------------------------------------
+
+
+def visit_command(work: Work, words: str) -> None:
+    """/visit [name]: the open visit's card, or the ways to pick a company."""
+    person = require_inspector(work)
+    visit = store.open_visit_of(work.db, person.id)
+    if visit is not None:
+        send_card(work, visit)
+        return
+    dialogs.put(work.db, person.id, "visit.company", {}, work.at)
+    words = " ".join(words.split())
+    if words:
+        _search(work, words)
+        return
+    keyboard: Keyboard = []
+    for other in store.colleagues_open_visits(work.db, person.id):
+        starter = people.by_id(work.db, other.started_by)
+        label = work.t("visit.btn_join", name=starter.name, company=other.company)
+        keyboard.append([Button(label, "visit.join", {"visit": other.id})])
+    for company in store.recent_companies(work.db, person.id, RECENT_LIMIT):
+        keyboard.append([Button(f"🕘 {company.name}", "visit.company", {"company": company.id})])
+    keyboard.append(
+        [
+            Button(work.t("visit.btn_by_town"), "visit.towns", {}),
+            Button(work.t("visit.btn_new_company"), "visit.new_company", {}),
+        ]
+    )
+    work.reply("visit.choose", keyboard=keyboard)
+
+
+def visit_text(work: Work, state: str, data: dict, text: str) -> None:
+    """Typed answers while choosing a company: a part of its name, or a new one's details."""
+    person = require_inspector(work)
+    text = " ".join(text.split())
+    if not text:
+        return
+    if state == "visit.company":
+        _search(work, text)
+    elif state == "visit.new_name":
+        if len(text) > NAME_LIMIT:
+            work.reply("visit.name_too_long", limit=NAME_LIMIT)
+            return
+        _ask_town(work, person, text)
+    elif state == "visit.new_town":
+        if len(text) > NAME_LIMIT:
+            work.reply("visit.name_too_long", limit=NAME_LIMIT)
+            return
+        town_id = ensure_named(work.db, "towns", text, work.origin)
+        _create_company_and_start(work, person, data["name"], town_id)
+
+
+def _search(work: Work, words: str) -> None:
+    found = store.search_companies(work.db, words, SEARCH_LIMIT + 1)
+    keyboard: Keyboard = [
+        [Button(_company_label(c), "visit.company", {"company": c.id})]
+        for c in found[:SEARCH_LIMIT]
+    ]
+    add_label = work.t("visit.btn_add_named", name=short(words, 20))
+    keyboard.append([Button(add_label, "visit.new_company", {"name": words[:NAME_LIMIT]})])
+    if not found:
+        work.reply("visit.none_found", words=words, keyboard=keyboard)
+    elif len(found) > SEARCH_LIMIT:
+        work.reply("visit.too_many", words=words, keyboard=keyboard)
+    else:
+        work.reply("visit.found", words=words, keyboard=keyboard)
+
+
+def _company_label(company: Company) -> str:
+    return f"{company.name}（{company.town}）" if company.town else company.name
+
+
+def towns_button(work: Work) -> None:
+    require_inspector(work)
+    towns = store.towns(work.db)
+    if not towns:
+        work.reply("visit.no_towns")
+        return
+    keyboard: Keyboard = [
+        [Button(name, "visit.town", {"town": town_id}) for town_id, name in towns[i : i + 3]]
+        for i in range(0, len(towns), 3)
+    ]
+    work.reply("visit.choose_town", keyboard=keyboard)
+
+
+def town_button(work: Work, town_id: int) -> None:
+    require_inspector(work)
+    name = store.town_name(work.db, town_id)
+    companies = store.companies_in_town(work.db, town_id, TOWN_COMPANIES_LIMIT)
+    keyboard: Keyboard = [[Button(c.name, "visit.company", {"company": c.id})] for c in companies]
+    keyboard.append([Button(work.t("visit.btn_new_company"), "visit.new_company", {})])
+    work.reply("visit.town_companies", town=name or "", keyboard=keyboard)
+
+
+def company_button(work: Work, company_id: int) -> None:
+    """Start the visit at the chosen company (a second tap finds the visit already open)."""
+    person = require_inspector(work)
+    visit = store.open_visit_of(work.db, person.id)
+    if visit is not None:
+        send_card(work, visit)
+        return
+    company = store.get_company(work.db, company_id)
+    if company is None:
+        raise VisitOver
+    _start(work, person, company)
+
+
+def new_company_button(work: Work, name: str | None) -> None:
+    person = require_inspector(work)
+    if store.open_visit_of(work.db, person.id) is not None:
+        raise VisitAlreadyOpen
+    if not name:
+        dialogs.put(work.db, person.id, "visit.new_name", {}, work.at)
+        work.reply("visit.ask_new_name")
+        return
+    _ask_town(work, person, name)
+
+
+def _ask_town(work: Work, person: Person, name: str) -> None:
+    existing = store.company_by_name(work.db, name)
+    if existing is not None:
+        _start(work, person, existing)
+        return
+    dialogs.put(work.db, person.id, "visit.new_town", {"name": name}, work.at)
+    towns = store.towns(work.db)
+    keyboard: Keyboard = [
+        [
+            Button(town, "visit.new_company_town", {"name": name, "town": town_id})
+            for town_id, town in towns[i : i + 3]
+        ]
+        for i in range(0, len(towns), 3)
+    ]
+    work.reply("visit.ask_new_town", name=name, keyboard=keyboard or None)
+
+
+def new_company_town_button(work: Work, name: str, town_id: int) -> None:
+    person = require_inspector(work)
+    _create_company_and_start(work, person, name, town_id)
+
+
+def _create_company_and_start(work: Work, person: Person, name: str, town_id: int) -> None:
+    if store.open_visit_of(work.db, person.id) is not None:
+        raise VisitAlreadyOpen
+    company = store.company_by_name(work.db, name) or store.add_company(
+        work.db, name, town_id, work.origin
+    )
+    _start(work, person, company)
+
+
+def _start(work: Work, person: Person, company: Company) -> None:
+    dialogs.clear(work.db, person.id)
+    visit_id = store.start_visit(work.db, company.id, person.id, work.at)
+    record(
+        work.db,
+        work.origin,
+        entity="visit",
+        entity_id=visit_id,
+        action="started",
+        after={"company_id": company.id},
+    )
+    visit = store.get_visit(work.db, visit_id)
+    assert visit is not None
+    send_card(work, visit)
+    _ask_location(work)
+
+
+def join_button(work: Work, visit_id: int) -> None:
+    """Join a colleague's open visit (a team visit): both see each other's findings."""
+    person = require_inspector(work)
+    current = store.open_visit_of(work.db, person.id)
+    if current is not None and current.id != visit_id:
+        raise VisitAlreadyOpen
+    visit = store.get_visit(work.db, visit_id)
+    if visit is None or not visit.is_open:
+        raise VisitOver
+    if store.join_visit(work.db, visit.id, person.id, work.at):
+        dialogs.clear(work.db, person.id)
+        record(work.db, work.origin, entity="visit", entity_id=visit.id, action="joined")
+        for member in _members(work, visit, but=person.id):
+            work.send_text(
+                member.tg_user_id,
+                t(member.language, "visit.member_joined", name=person.name),
+                key=f"visit-joined:{visit.id}:{person.id}:{member.id}",
+            )
+        send_card(work, visit)
+        _ask_location(work)
+    else:
+        send_card(work, visit)
+
+
+def _members(work: Work, visit: Visit, *, but: int | None = None) -> list[Person]:
+    found = []
+    for person_id in store.member_ids(work.db, visit.id):
+        person = people.by_id(work.db, person_id)
+        if person.id != but and person.active and person.tg_user_id is not None:
+            found.append(person)
+    return found
+
+
+def send_card(work: Work, visit: Visit) -> None:
+    """The visit card: the company's open items, most urgent first, and the controls."""
+    items = offered_items(work, visit.company, visit.town)
+    lines = [item_line(work, item) for item in items[:10]]
+    if len(items) > 10:
+        lines.append(work.t("visit.more_items", count=len(items) - 10))
+    started = visit.started_at.astimezone(work.tz).strftime("%H:%M")
+    work.reply(
+        "visit.card",
+        company=visit.company,
+        town=visit.town or "—",
+        started=started,
+        count=len(items),
+        items=Safe("\n".join(lines) if lines else work.t("visit.no_items")),
+        keyboard=[[Button(work.t("visit.btn_done"), "visit.done", {"visit": visit.id})]],
+    )
+
+
+def _ask_location(work: Work) -> None:
+    """Ask once for the location with a reply-keyboard button; nothing waits for it."""
+    work.queue(
+        "sendMessage",
+        work.chat_id,
+        {
+            "chat_id": work.chat_id,
+            "text": work.t("visit.ask_location"),
+            "parse_mode": "HTML",
+            "reply_markup": {
+                "keyboard": [[{"text": work.t("visit.btn_location"), "request_location": True}]],
+                "resize_keyboard": True,
+                "one_time_keyboard": True,
+            },
+        },
+    )
+
+
+# --- ending -----------------------------------------------------------------------------
+
+
+def done_command(work: Work) -> None:
+    person = require_inspector(work)
+    visit = store.open_visit_of(work.db, person.id)
+    if visit is None:
+        work.reply("visit.none_open")
+        return
+    close_visit(work, visit, "done")
+
+
+def done_button(work: Work, visit_id: int) -> None:
+    person = require_inspector(work)
+    visit = store.get_visit(work.db, visit_id)
+    if visit is None or person.id not in store.member_ids(work.db, visit.id):
+        raise VisitOver
+    if not visit.is_open:
+        return  # a double tap, or a colleague ended it a moment ago: the summary is sent
+    close_visit(work, visit, "done")
+
+
+def close_idle_visits(work: Work, idle_hours: int) -> int:
+    """End visits nobody has added to for ``idle_hours``; returns how many ended."""
+    ended = 0
+    for visit_id in store.idle_visit_ids(work.db, work.at - timedelta(hours=idle_hours)):
+        visit = store.get_visit(work.db, visit_id)
+        if visit is not None:
+            close_visit(work, visit, "idle", idle_hours=idle_hours)
+            ended += 1
+    return ended
+
+
+def close_visit(work: Work, visit: Visit, reason: str, *, idle_hours: int = 0) -> None:
+    """End the visit and send its summary to members and admins, and news to contacts."""
+    if not store.end_visit(work.db, visit.id, work.at, reason):
+        return
+    record(
+        work.db,
+        work.origin,
+        entity="visit",
+        entity_id=visit.id,
+        action="ended",
+        after={"reason": reason},
+    )
+    members = _members(work, visit)
+    for member in members:
+        dialogs.clear(work.db, member.id)
+    ended = store.get_visit(work.db, visit.id)
+    assert ended is not None
+    names = "、".join(m.name for m in members) or "—"
+    admins = [
+        a
+        for a in people.active_people(work.db, role=Role.ADMIN)
+        if a.tg_user_id is not None and a.id not in {m.id for m in members}
+    ]
+    for person in [*members, *admins]:
+        text = _summary(work, ended, person.language, reason, idle_hours, names)
+        work.queue(
+            "sendMessage",
+            person.tg_user_id,
+            {
+                "chat_id": person.tg_user_id,
+                "text": text,
+                "parse_mode": "HTML",
+                "reply_markup": {"remove_keyboard": True},
+            },
+            key=f"visit-summary:{visit.id}:{person.id}",
+        )
+    _tell_contacts(work, ended)
+
+
+def _summary(work: Work, visit: Visit, lang: str, reason: str, idle_hours: int, names: str) -> str:
+    findings = store.visit_findings(work.db, visit.id)
+    counts = evidence_store.count_by_kind(
+        work.db,
+        "finding_id IN (SELECT id FROM findings WHERE visit_id = ? AND withdrawn = 0)",
+        [visit.id],
+    )
+    photos = counts.get("photo", 0)
+    files = sum(counts.values()) - photos
+    by_item: dict[int, int] = defaultdict(int)
+    untied = 0
+    for finding in findings:
+        if finding.item_id is None:
+            untied += 1
+        else:
+            by_item[finding.item_id] += 1
+    lines = []
+    for item_id, count in by_item.items():
+        item = get_item(work.db, item_id)
+        key = "visit.summary_new_item" if item.needs_review else "visit.summary_item"
+        lines.append(t(lang, key, code=item.code, problem=short(item.problem, 24), count=count))
+    if untied:
+        lines.append(t(lang, "visit.summary_untied", count=untied))
+    minutes = duration_minutes(visit.started_at, visit.ended_at or work.at)
+    if minutes >= 60:
+        duration = t(lang, "visit.duration", hours=minutes // 60, minutes=minutes % 60)
+    else:
+        duration = t(lang, "visit.duration_minutes", minutes=max(minutes, 1))
+    return t(
+        lang,
+        "visit.summary",
+        how=Safe(t(lang, "visit.ended_idle", hours=idle_hours) if reason == "idle" else ""),
+        company=visit.company,
+        names=names,
+        duration=duration,
+        findings=len(findings),
+        photos=photos,
+        files=files,
+        location=Safe(t(lang, "visit.located" if visit.located_at else "visit.not_located")),
+        items=Safe("\n".join(lines)),
+    )
+
+
+def _tell_contacts(work: Work, visit: Visit) -> None:
+    """One message per active contact of a lead unit, listing their items with findings."""
+    by_unit: dict[int, list] = defaultdict(list)
+    seen: set[int] = set()
+    for finding in store.visit_findings(work.db, visit.id):
+        if finding.item_id is None or finding.item_id in seen:
+            continue
+        seen.add(finding.item_id)
+        item = get_item(work.db, finding.item_id)
+        if item.unit_id is not None:
+            by_unit[item.unit_id].append(item)
+    for unit_id, items in by_unit.items():
+        for contact in people.active_people(work.db, role=Role.CONTACT, unit_id=unit_id):
+            if contact.tg_user_id is None:
+                continue
+            lines = "\n".join(
+                t(contact.language, "visit.contact_line", code=i.code, problem=short(i.problem))
+                for i in items
+            )
+            work.send_text(
+                contact.tg_user_id,
+                t(
+                    contact.language,
+                    "visit.contact_notice",
+                    company=visit.company,
+                    items=Safe(lines),
+                ),
+                key=f"visit-contact:{visit.id}:{contact.id}",
+            )
+
+
+def visits_command(work: Work) -> None:
+    """/visits: the person's last ten visits with their findings count."""
+    person = require_inspector(work)
+    rows = store.visits_of(work.db, person.id, 10)
+    if not rows:
+        work.reply("visit.list_empty")
+        return
+    lines = []
+    for visit, count in rows:
+        day = visit.started_at.astimezone(work.tz).strftime("%Y-%m-%d %H:%M")
+        state = "" if not visit.is_open else work.t("visit.list_open")
+        lines.append(
+            work.t("visit.list_line", day=day, company=visit.company, count=count, state=state)
+        )
+    work.reply("visit.list", lines=Safe("\n".join(lines)))

@@ -1,0 +1,157 @@
+"""Visits: /visit, /done, /visits, and the photos, files and locations sent during one."""
+
+from __future__ import annotations
+
+from telegram import Message, Update
+
+from bot.context import DubanContext
+from bot.domain.visits import MediaIn
+from bot.services import findings, visits
+from bot.services.router import route_media
+
+
+async def visit(update: Update, context: DubanContext) -> None:
+    """Start a visit (or show the open one): /visit [part of the company's name]."""
+    await context.work(visits.visit_command, " ".join(context.args or []))
+
+
+async def done(update: Update, context: DubanContext) -> None:
+    """End the open visit and send its summary."""
+    await context.work(visits.done_command)
+
+
+async def visit_list(update: Update, context: DubanContext) -> None:
+    """List the person's last ten visits."""
+    await context.work(visits.visits_command)
+
+
+async def on_media(update: Update, context: DubanContext) -> None:
+    """A photo, file, voice note or video: evidence for the visit or item it belongs to."""
+    await context.work(route_media, media_in(update.message))
+
+
+async def on_location(update: Update, context: DubanContext) -> None:
+    """A shared location: proof of presence on the open visit."""
+    location = update.message.location
+    await context.work(findings.receive_location, location.latitude, location.longitude)
+
+
+async def on_forwarded(update: Update, context: DubanContext) -> None:
+    """Forwarded messages are not first-hand evidence; say so."""
+    await context.work(findings.refuse_forwarded)
+
+
+def media_in(message: Message) -> MediaIn:
+    """The file a message carries (the largest size of a photo), as plain data."""
+    if message.photo:
+        media, kind, mime, name = message.photo[-1], "photo", "image/jpeg", None
+    elif message.video or message.video_note:
+        media = message.video or message.video_note
+        kind, mime, name = "video", getattr(media, "mime_type", None), None
+    elif message.voice:
+        media, kind, mime, name = message.voice, "voice", message.voice.mime_type, None
+    else:
+        media = message.document or message.audio
+        kind, mime, name = "document", media.mime_type, media.file_name
+    return MediaIn(
+        kind=kind,
+        file_id=media.file_id,
+        file_unique_id=media.file_unique_id,
+        size=media.file_size,
+        mime_type=mime,
+        file_name=name,
+        caption=message.caption or "",
+        media_group_id=message.media_group_id,
+        taken_at=message.date,
+    )
+
+
+# --- buttons ------------------------------------------------------------------------------
+
+
+def _tapped(update: Update) -> int | None:
+    """The id of the message whose button was tapped (to rewrite it in place)."""
+    message = update.callback_query.message if update.callback_query else None
+    return message.message_id if message is not None else None
+
+
+async def join_button(update: Update, context: DubanContext, payload: dict) -> None:
+    await context.work(visits.join_button, payload["visit"])
+
+
+async def towns_button(update: Update, context: DubanContext, payload: dict) -> None:
+    await context.work(visits.towns_button)
+
+
+async def town_button(update: Update, context: DubanContext, payload: dict) -> None:
+    await context.work(visits.town_button, payload["town"])
+
+
+async def company_button(update: Update, context: DubanContext, payload: dict) -> None:
+    await context.work(visits.company_button, payload["company"])
+
+
+async def new_company_button(update: Update, context: DubanContext, payload: dict) -> None:
+    await context.work(visits.new_company_button, payload.get("name"))
+
+
+async def new_company_town_button(update: Update, context: DubanContext, payload: dict) -> None:
+    await context.work(visits.new_company_town_button, payload["name"], payload["town"])
+
+
+async def done_button(update: Update, context: DubanContext, payload: dict) -> None:
+    await context.work(visits.done_button, payload["visit"])
+
+
+async def tie_button(update: Update, context: DubanContext, payload: dict) -> None:
+    await context.work(
+        findings.tie_button,
+        payload["finding"],
+        payload["item"],
+        payload["_token"],
+        _tapped(update),
+    )
+
+
+async def new_item_button(update: Update, context: DubanContext, payload: dict) -> None:
+    await context.work(findings.new_item_button, payload["finding"])
+
+
+async def deadline_button(update: Update, context: DubanContext, payload: dict) -> None:
+    await context.work(
+        findings.deadline_button, payload["finding"], payload["choice"], _tapped(update)
+    )
+
+
+async def later_button(update: Update, context: DubanContext, payload: dict) -> None:
+    await context.work(findings.later_button, payload["finding"])
+
+
+async def move_button(update: Update, context: DubanContext, payload: dict) -> None:
+    await context.work(findings.move_button, payload["finding"])
+
+
+async def withdraw_button(update: Update, context: DubanContext, payload: dict) -> None:
+    await context.work(findings.withdraw_button, payload["finding"])
+
+
+async def files_button(update: Update, context: DubanContext, payload: dict) -> None:
+    await context.work(findings.files_button, payload["finding"])
+
+
+async def evidence_show_button(update: Update, context: DubanContext, payload: dict) -> None:
+    await context.work(findings.evidence_show, payload["evidence"])
+
+
+async def evidence_move_button(update: Update, context: DubanContext, payload: dict) -> None:
+    await context.work(findings.evidence_move, payload["evidence"])
+
+
+async def evidence_tie_button(update: Update, context: DubanContext, payload: dict) -> None:
+    await context.work(
+        findings.evidence_tie, payload["evidence"], payload["item"], payload["_token"]
+    )
+
+
+async def evidence_withdraw_button(update: Update, context: DubanContext, payload: dict) -> None:
+    await context.work(findings.evidence_withdraw, payload["evidence"])

@@ -1,0 +1,154 @@
+"""Evidence rows: what a person sent (file ids, sizes, captions) and where its bytes are.
+
+A row is written in the transaction of the update that brought the file, with
+``stored='pending'``; the download job (bot/media.py) fetches the bytes later and records
+their sha256. A row is never deleted: withdrawing marks it, moving changes its item.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+import sqlite_utils
+
+from bot.domain.visits import MediaIn
+from storage.ledger import iso
+
+
+@dataclass(frozen=True)
+class Evidence:
+    id: int
+    item_id: int | None
+    finding_id: int | None
+    person_id: int | None
+    kind: str
+    file_id: str | None
+    stored: str
+    withdrawn: bool
+    taken_at: datetime
+
+
+@dataclass(frozen=True)
+class PendingFile:
+    id: int
+    file_id: str
+    attempts: int
+
+
+def add_evidence(
+    db: sqlite_utils.Database,
+    *,
+    media: MediaIn,
+    finding_id: int | None,
+    item_id: int | None,
+    person_id: int,
+    at: datetime,
+    update_id: int | None,
+) -> int:
+    return (
+        db["evidence"]
+        .insert(
+            {
+                "item_id": item_id,
+                "finding_id": finding_id,
+                "person_id": person_id,
+                "kind": media.kind,
+                "file_id": media.file_id,
+                "file_unique_id": media.file_unique_id,
+                "file_name": media.file_name,
+                "mime_type": media.mime_type,
+                "size": media.size,
+                "caption": media.caption,
+                "taken_at": iso(media.taken_at),
+                # Telegram refuses to hand out files over 20 MB: keep the record, not bytes.
+                "stored": "too_big" if media.too_big else "pending",
+                "created_at": iso(at),
+                "update_id": update_id,
+            }
+        )
+        .last_pk
+    )
+
+
+_SELECT = (
+    "SELECT id, item_id, finding_id, person_id, kind, file_id, stored, withdrawn, taken_at "
+    "FROM evidence"
+)
+
+
+def _evidence(row: tuple) -> Evidence:
+    return Evidence(
+        row[0], row[1], row[2], row[3], row[4], row[5], row[6], bool(row[7]),
+        datetime.fromisoformat(row[8]),
+    )  # fmt: skip
+
+
+def get_evidence(db: sqlite_utils.Database, evidence_id: int) -> Evidence | None:
+    row = db.execute(f"{_SELECT} WHERE id = ?", [evidence_id]).fetchone()
+    return _evidence(row) if row else None
+
+
+def of_finding(db: sqlite_utils.Database, finding_id: int) -> list[Evidence]:
+    rows = db.execute(
+        f"{_SELECT} WHERE finding_id = ? AND withdrawn = 0 ORDER BY id", [finding_id]
+    ).fetchall()
+    return [_evidence(row) for row in rows]
+
+
+def count_by_kind(db: sqlite_utils.Database, where: str, params: list) -> dict[str, int]:
+    rows = db.execute(
+        f"SELECT kind, count(*) FROM evidence WHERE withdrawn = 0 AND {where} GROUP BY kind",
+        params,
+    )
+    return {row[0]: row[1] for row in rows}
+
+
+def move_evidence(db: sqlite_utils.Database, evidence_id: int, item_id: int) -> None:
+    db.execute("UPDATE evidence SET item_id = ? WHERE id = ?", [item_id, evidence_id])
+
+
+def withdraw_evidence(db: sqlite_utils.Database, evidence_id: int) -> bool:
+    return bool(
+        db.execute(
+            "UPDATE evidence SET withdrawn = 1 WHERE id = ? AND withdrawn = 0", [evidence_id]
+        ).rowcount
+    )
+
+
+# --- downloads ------------------------------------------------------------------------
+
+
+def pending_downloads(db: sqlite_utils.Database, now: datetime, limit: int) -> list[PendingFile]:
+    """Files still to fetch whose retry time has come, fewest attempts first."""
+    rows = db.execute(
+        "SELECT id, file_id, download_attempts FROM evidence WHERE stored = 'pending' "
+        "AND file_id IS NOT NULL AND (next_download_at IS NULL OR next_download_at <= ?) "
+        "ORDER BY download_attempts, id LIMIT ?",
+        [iso(now), limit],
+    ).fetchall()
+    return [PendingFile(row[0], row[1], row[2]) for row in rows]
+
+
+def mark_stored(db: sqlite_utils.Database, evidence_id: int, sha256: str) -> None:
+    db.execute(
+        "UPDATE evidence SET stored = 'stored', sha256 = ?, "
+        "download_attempts = download_attempts + 1 WHERE id = ? AND stored = 'pending'",
+        [sha256, evidence_id],
+    )
+
+
+def mark_too_big(db: sqlite_utils.Database, evidence_id: int) -> None:
+    db.execute(
+        "UPDATE evidence SET stored = 'too_big' WHERE id = ? AND stored = 'pending'",
+        [evidence_id],
+    )
+
+
+def mark_failed(db: sqlite_utils.Database, evidence_id: int, retry_at: datetime) -> None:
+    """Count a failed download; the row stays pending and is tried again from its file_id."""
+    db.execute(
+        "UPDATE evidence SET download_attempts = download_attempts + 1, next_download_at = ? "
+        "WHERE id = ?",
+        [iso(retry_at), evidence_id],
+    )

@@ -1,0 +1,157 @@
+"""What contacts send about an item: progress, close-out and extension requests.
+
+Their photos and documents are ``evidence`` rows (storage/evidence.py), written when they
+arrive and tied to the report or request here when it is submitted.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import sqlite_utils
+
+
+def attach_evidence(db: sqlite_utils.Database, ids: list[int], column: str, owner: int) -> None:
+    if column not in ("progress_id", "closeout_id"):
+        raise ValueError(column)
+    for evidence_id in ids:
+        db.execute(f"UPDATE evidence SET {column} = ? WHERE id = ?", [owner, evidence_id])
+
+
+def evidence_of(db: sqlite_utils.Database, column: str, owner: int) -> list[dict]:
+    if column not in ("progress_id", "closeout_id"):
+        raise ValueError(column)
+    return list(
+        db["evidence"].rows_where(f"{column} = ? AND withdrawn = 0", [owner], order_by="id")
+    )
+
+
+def add_progress(
+    db: sqlite_utils.Database,
+    item_id: int,
+    person_id: int,
+    text: str,
+    figure: float | None,
+    at: datetime,
+    update_id: int | None,
+) -> int:
+    return (
+        db["progress_reports"]
+        .insert(
+            {
+                "item_id": item_id,
+                "person_id": person_id,
+                "text": text,
+                "figure": figure,
+                "created_at": at.isoformat(),
+                "update_id": update_id,
+            }
+        )
+        .last_pk
+    )
+
+
+def latest_progress(db: sqlite_utils.Database, item_id: int) -> dict | None:
+    row = db.execute(
+        "SELECT text, figure, created_at FROM progress_reports WHERE item_id = ? "
+        "ORDER BY id DESC LIMIT 1",
+        [item_id],
+    ).fetchone()
+    return {"text": row[0], "figure": row[1], "created_at": row[2]} if row else None
+
+
+def add_closeout(
+    db: sqlite_utils.Database,
+    item_id: int,
+    person_id: int,
+    text: str,
+    at: datetime,
+    update_id: int | None,
+) -> int:
+    return (
+        db["closeout_requests"]
+        .insert(
+            {
+                "item_id": item_id,
+                "requested_by": person_id,
+                "text": text,
+                "created_at": at.isoformat(),
+                "update_id": update_id,
+            }
+        )
+        .last_pk
+    )
+
+
+def closeout(db: sqlite_utils.Database, request_id: int) -> dict | None:
+    return next(iter(db["closeout_requests"].rows_where("id = ?", [request_id])), None)
+
+
+def pending_closeout(db: sqlite_utils.Database, item_id: int) -> dict | None:
+    return next(
+        iter(
+            db["closeout_requests"].rows_where(
+                "item_id = ? AND status = 'pending'", [item_id], order_by="id desc"
+            )
+        ),
+        None,
+    )
+
+
+def decide_closeout(
+    db: sqlite_utils.Database,
+    request_id: int,
+    status: str,
+    person_id: int,
+    at: datetime,
+    reason: str | None = None,
+) -> bool:
+    """Record the verifier's decision; False if the request was decided already."""
+    return bool(
+        db.execute(
+            "UPDATE closeout_requests SET status = ?, decided_by = ?, decided_at = ?, reason = ? "
+            "WHERE id = ? AND status = 'pending'",
+            [status, person_id, at.isoformat(), reason, request_id],
+        ).rowcount
+    )
+
+
+def add_extension(
+    db: sqlite_utils.Database,
+    item_id: int,
+    person_id: int,
+    new_deadline: date,
+    reason: str,
+    at: datetime,
+    update_id: int | None,
+) -> int:
+    return (
+        db["extension_requests"]
+        .insert(
+            {
+                "item_id": item_id,
+                "requested_by": person_id,
+                "new_deadline": new_deadline.isoformat(),
+                "reason": reason,
+                "created_at": at.isoformat(),
+                "update_id": update_id,
+            }
+        )
+        .last_pk
+    )
+
+
+def extension(db: sqlite_utils.Database, request_id: int) -> dict | None:
+    return next(iter(db["extension_requests"].rows_where("id = ?", [request_id])), None)
+
+
+def decide_extension(
+    db: sqlite_utils.Database, request_id: int, status: str, person_id: int, at: datetime
+) -> bool:
+    return bool(
+        db.execute(
+            "UPDATE extension_requests SET status = ?, decided_by = ?, decided_at = ? "
+            "WHERE id = ? AND status = 'pending'",
+            [status, person_id, at.isoformat(), request_id],
+        ).rowcount
+    )

@@ -1,0 +1,320 @@
+"""Reminder engine state: what the sweep must look at, what it delivered, who acknowledged.
+
+Nothing the reminders need is kept in scheduler memory. ``items.next_sweep_on`` (indexed)
+says when the sweep must look at an item again, ``items.swept_on`` through which local
+date its reminders were delivered (the lower end of the catch-up window), and the small
+tables below hold the rest.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+import sqlite_utils
+
+from bot.domain.audit import Origin
+from bot.domain.items import Item
+from bot.domain.lifecycle import Role
+from bot.domain.people import Person
+from bot.domain.workdays import WorkCalendar
+from storage import ledger, people
+from storage.audit import record
+
+# --- sweep state
+
+
+def get_state(db: sqlite_utils.Database, key: str) -> str | None:
+    row = db.execute("SELECT value FROM sweep_state WHERE key = ?", [key]).fetchone()
+    return row[0] if row else None
+
+
+def set_state(db: sqlite_utils.Database, key: str, value: str) -> None:
+    db.execute(
+        "INSERT INTO sweep_state (key, value) VALUES (?, ?) "
+        "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        [key, value],
+    )
+
+
+def get_day(db: sqlite_utils.Database, key: str) -> date | None:
+    value = get_state(db, key)
+    return date.fromisoformat(value) if value else None
+
+
+# --- working days
+
+
+def calendar(db: sqlite_utils.Database) -> WorkCalendar:
+    """The official calendar corrected by the office's overrides."""
+    rows = db.execute("SELECT day, workday FROM workday_overrides").fetchall()
+    return WorkCalendar({date.fromisoformat(day): bool(workday) for day, workday in rows})
+
+
+def overrides(db: sqlite_utils.Database) -> list[tuple[date, bool]]:
+    rows = db.execute("SELECT day, workday FROM workday_overrides ORDER BY day").fetchall()
+    return [(date.fromisoformat(day), bool(workday)) for day, workday in rows]
+
+
+def set_override(db: sqlite_utils.Database, day: date, workday: bool, origin: Origin) -> None:
+    """Make ``day`` a working day or a holiday, audited; every schedule is recomputed."""
+    with db.atomic():
+        before = db.execute(
+            "SELECT workday FROM workday_overrides WHERE day = ?", [day.isoformat()]
+        ).fetchone()
+        db["workday_overrides"].upsert(
+            {
+                "day": day.isoformat(),
+                "workday": int(workday),
+                "set_by": origin.actor,
+                "set_at": origin.at.isoformat(),
+            },
+            pk="day",
+        )
+        record(
+            db,
+            origin,
+            entity="workday",
+            action="changed",
+            before={day.isoformat(): None if before is None else bool(before[0])},
+            after={day.isoformat(): workday},
+        )
+        reschedule_all(db)
+
+
+def reschedule_all(db: sqlite_utils.Database) -> None:
+    """The ladder's rules changed: look at every item again at the next pass."""
+    db.execute("UPDATE items SET next_sweep_on = '' WHERE next_sweep_on IS NOT NULL")
+
+
+# --- the items to look at
+
+
+@dataclass(frozen=True)
+class DueItem:
+    item: Item
+    swept_on: date | None
+
+
+def due_items(db: sqlite_utils.Database, today: date) -> list[DueItem]:
+    """Items whose next look is today or earlier ('' sorts first): an index range scan."""
+    rows = db.execute(
+        "SELECT id, swept_on FROM items WHERE next_sweep_on <= ?", [today.isoformat()]
+    ).fetchall()
+    if not rows:
+        return []
+    swept = {row[0]: date.fromisoformat(row[1]) if row[1] else None for row in rows}
+    found: list[DueItem] = []
+    ids = list(swept)
+    for start in range(0, len(ids), 500):  # SQLite's bound-variable limit
+        chunk = ids[start : start + 500]
+        marks = ",".join("?" * len(chunk))
+        found += [
+            DueItem(item, swept[item.id])
+            for item in ledger.items_where(db, f"i.id IN ({marks})", chunk)
+        ]
+    return found
+
+
+def schedule(
+    db: sqlite_utils.Database, item_id: int, next_on: date | None, swept_on: date | None
+) -> None:
+    db.execute(
+        "UPDATE items SET next_sweep_on = ?, swept_on = ? WHERE id = ?",
+        [
+            next_on.isoformat() if next_on else None,
+            swept_on.isoformat() if swept_on else None,
+            item_id,
+        ],
+    )
+
+
+# --- who gets the pushes
+
+
+def contacts_by_unit(db: sqlite_utils.Database) -> dict[int, list[Person]]:
+    """Every active, registered contact, by unit."""
+    found: dict[int, list[Person]] = {}
+    for person in people.active_people(db, role=Role.CONTACT):
+        if person.tg_user_id is not None and person.unit_id is not None:
+            found.setdefault(person.unit_id, []).append(person)
+    return found
+
+
+def pushed_today(db: sqlite_utils.Database, day: date) -> set[int]:
+    rows = db.execute("SELECT person_id FROM daily_pushes WHERE day = ?", [day.isoformat()])
+    return {row[0] for row in rows}
+
+
+def mark_pushed(db: sqlite_utils.Database, person_id: int, day: date) -> None:
+    db.execute(
+        "INSERT OR IGNORE INTO daily_pushes (person_id, day) VALUES (?, ?)",
+        [person_id, day.isoformat()],
+    )
+
+
+def park_unit(db: sqlite_utils.Database, unit_id: int, at: datetime) -> str:
+    """Remember a unit nobody could be told about; returns since when it has been parked."""
+    db.execute(
+        "INSERT OR IGNORE INTO parked_units (unit_id, since) VALUES (?, ?)",
+        [unit_id, at.isoformat()],
+    )
+    return db.execute("SELECT since FROM parked_units WHERE unit_id = ?", [unit_id]).fetchone()[0]
+
+
+def release_parked_units(db: sqlite_utils.Database) -> list[int]:
+    """Units that now have a contact: their items are looked at again at the next pass."""
+    rows = db.execute(
+        "SELECT pu.unit_id FROM parked_units pu WHERE EXISTS (SELECT 1 FROM people p "
+        "WHERE p.unit_id = pu.unit_id AND p.role = 'contact' AND p.active = 1 "
+        "AND p.tg_user_id IS NOT NULL)"
+    ).fetchall()
+    units = [row[0] for row in rows]
+    for unit_id in units:
+        db.execute(
+            "UPDATE items SET next_sweep_on = '' WHERE unit_id = ? AND next_sweep_on IS NOT NULL",
+            [unit_id],
+        )
+        db.execute("DELETE FROM parked_units WHERE unit_id = ?", [unit_id])
+    return units
+
+
+# --- acknowledgements (签收)
+
+
+@dataclass(frozen=True)
+class Ack:
+    id: int
+    item_id: int
+    code: str
+    problem: str
+    unit_id: int
+    unit: str
+    kind: str
+    sent_on: date
+
+
+_ACK_SELECT = (
+    "SELECT a.id, a.item_id, i.code, i.problem, a.unit_id, u.name, a.kind, a.sent_on "
+    "FROM acks a JOIN items i ON i.id = a.item_id JOIN units u ON u.id = a.unit_id"
+)
+
+
+def _ack(row: tuple) -> Ack:
+    return Ack(row[0], row[1], row[2], row[3], row[4], row[5], row[6], date.fromisoformat(row[7]))
+
+
+def was_assigned(db: sqlite_utils.Database, item_id: int, unit_id: int) -> bool:
+    return bool(
+        db.execute(
+            "SELECT 1 FROM acks WHERE item_id = ? AND unit_id = ? AND kind = 'assigned'",
+            [item_id, unit_id],
+        ).fetchone()
+    )
+
+
+def open_ack(
+    db: sqlite_utils.Database, item_id: int, unit_id: int, kind: str, day: date, at: datetime
+) -> int:
+    """Ask the unit to acknowledge; an earlier open request for the item is replaced."""
+    db.execute(
+        "UPDATE acks SET acked_at = ?, acked_by = NULL WHERE item_id = ? AND unit_id = ? "
+        "AND acked_at IS NULL",
+        [at.isoformat(), item_id, unit_id],
+    )
+    return (
+        db["acks"]
+        .insert(
+            {
+                "item_id": item_id,
+                "unit_id": unit_id,
+                "kind": kind,
+                "sent_on": day.isoformat(),
+                "created_at": at.isoformat(),
+            }
+        )
+        .last_pk
+    )
+
+
+def open_acks(db: sqlite_utils.Database, unit_id: int | None = None) -> list[Ack]:
+    where, params = " WHERE a.acked_at IS NULL", []
+    if unit_id is not None:
+        where += " AND a.unit_id = ?"
+        params.append(unit_id)
+    rows = db.execute(_ACK_SELECT + where + " ORDER BY u.name, a.sent_on, i.code", params)
+    return [_ack(row) for row in rows.fetchall()]
+
+
+def acknowledge(
+    db: sqlite_utils.Database, ack_ids: list[int], person: Person, origin: Origin
+) -> list[Ack]:
+    """Acknowledge the open requests among ``ack_ids`` that belong to the person's unit."""
+    done = []
+    for ack in open_acks(db, person.unit_id):
+        if ack.id not in ack_ids:
+            continue
+        db.execute(
+            "UPDATE acks SET acked_at = ?, acked_by = ? WHERE id = ? AND acked_at IS NULL",
+            [origin.at.isoformat(), person.id, ack.id],
+        )
+        record(
+            db,
+            origin,
+            entity="item",
+            entity_id=ack.item_id,
+            item_id=ack.item_id,
+            action="acknowledged",
+            after={"kind": ack.kind, "unit": ack.unit},
+        )
+        done.append(ack)
+    return done
+
+
+def late_acks_to_tell(db: sqlite_utils.Database) -> list[Ack]:
+    rows = db.execute(_ACK_SELECT + " WHERE a.acked_at IS NULL AND a.overdue_told = 0")
+    return [_ack(row) for row in rows.fetchall()]
+
+
+def mark_ack_told(db: sqlite_utils.Database, ack_id: int) -> None:
+    db.execute("UPDATE acks SET overdue_told = 1 WHERE id = ?", [ack_id])
+
+
+# --- look-back (回头看)
+
+
+def open_lookback(db: sqlite_utils.Database, item: Item, at: datetime) -> int | None:
+    """The look-back task for this close-out; None if it was made before."""
+    assert item.closed_at is not None
+    cursor = db.execute(
+        "INSERT OR IGNORE INTO lookbacks (item_id, closed_at, created_at) VALUES (?, ?, ?)",
+        [item.id, item.closed_at.isoformat(), at.isoformat()],
+    )
+    return cursor.lastrowid if cursor.rowcount else None
+
+
+def lookback(db: sqlite_utils.Database, lookback_id: int) -> dict | None:
+    row = db.execute(
+        "SELECT id, item_id, closed_at, outcome FROM lookbacks WHERE id = ?", [lookback_id]
+    ).fetchone()
+    if not row:
+        return None
+    return {"id": row[0], "item_id": row[1], "closed_at": row[2], "outcome": row[3]}
+
+
+def decide_lookback(
+    db: sqlite_utils.Database,
+    lookback_id: int,
+    outcome: str,
+    person_id: int,
+    at: datetime,
+    finding: str | None = None,
+) -> bool:
+    """Record the look-back's outcome; False if someone decided it already."""
+    return bool(
+        db.execute(
+            "UPDATE lookbacks SET outcome = ?, decided_by = ?, decided_at = ?, finding = ? "
+            "WHERE id = ? AND outcome IS NULL",
+            [outcome, person_id, at.isoformat(), finding, lookback_id],
+        ).rowcount
+    )

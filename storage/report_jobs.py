@@ -1,0 +1,140 @@
+"""Report jobs: a report, export, document or sheet import someone asked for in the chat.
+
+A job row is written in the transaction of the request (with the "working on it…" reply), so
+it is never lost; the runner (bot/reports/runner.py) builds it off the event loop and
+delivers the result in the transaction that marks the job done.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime
+
+import sqlite_utils
+
+MAX_ATTEMPTS = 3
+
+
+@dataclass(frozen=True)
+class ReportJob:
+    id: int
+    kind: str
+    person_id: int
+    chat_id: int
+    language: str
+    params: dict
+    status: str
+    attempts: int
+    created_at: datetime
+
+    @property
+    def progress_key(self) -> str:
+        """Outbox key of the "working on it…" message, edited into the result later."""
+        return progress_key(self.id)
+
+
+def progress_key(job_id: int) -> str:
+    return f"job:{job_id}:progress"
+
+
+_SELECT = (
+    "SELECT id, kind, person_id, chat_id, language, params, status, attempts, created_at "
+    "FROM report_jobs"
+)
+
+
+def _job(row: tuple) -> ReportJob:
+    return ReportJob(
+        row[0],
+        row[1],
+        row[2],
+        row[3],
+        row[4],
+        json.loads(row[5]),
+        row[6],
+        row[7],
+        datetime.fromisoformat(row[8]),
+    )
+
+
+def create(
+    db: sqlite_utils.Database,
+    *,
+    kind: str,
+    person_id: int,
+    chat_id: int,
+    language: str,
+    params: dict,
+    at: datetime,
+    update_id: int | None,
+) -> int:
+    return (
+        db["report_jobs"]
+        .insert(
+            {
+                "kind": kind,
+                "person_id": person_id,
+                "chat_id": chat_id,
+                "language": language,
+                "params": json.dumps(params, ensure_ascii=False),
+                "created_at": at.isoformat(),
+                "update_id": update_id,
+            }
+        )
+        .last_pk
+    )
+
+
+def get(db: sqlite_utils.Database, job_id: int) -> ReportJob | None:
+    row = db.execute(f"{_SELECT} WHERE id = ?", [job_id]).fetchone()
+    return _job(row) if row else None
+
+
+def next_pending(db: sqlite_utils.Database, skip: tuple[int, ...] = ()) -> ReportJob | None:
+    """The oldest pending job not in ``skip`` (jobs this process is already running)."""
+    marks = ",".join("?" * len(skip)) or "NULL"
+    row = db.execute(
+        f"{_SELECT} WHERE status = 'pending' AND id NOT IN ({marks}) ORDER BY id LIMIT 1",
+        list(skip),
+    ).fetchone()
+    return _job(row) if row else None
+
+
+def start_attempt(db: sqlite_utils.Database, job_id: int) -> int:
+    """Count an attempt before building; returns the attempt number."""
+    db.execute("UPDATE report_jobs SET attempts = attempts + 1 WHERE id = ?", [job_id])
+    return db.execute("SELECT attempts FROM report_jobs WHERE id = ?", [job_id]).fetchone()[0]
+
+
+def record_error(db: sqlite_utils.Database, job_id: int, error: str) -> None:
+    db.execute("UPDATE report_jobs SET last_error = ? WHERE id = ?", [error[:2000], job_id])
+
+
+def finish(db: sqlite_utils.Database, job_id: int, status: str, at: datetime) -> bool:
+    """Mark a pending job done or failed; False if it was finished before (a re-run)."""
+    return bool(
+        db.execute(
+            "UPDATE report_jobs SET status = ?, finished_at = ? WHERE id = ? "
+            "AND status = 'pending'",
+            [status, at.isoformat(), job_id],
+        ).rowcount
+    )
+
+
+def finished_before(db: sqlite_utils.Database, moment: datetime) -> list[int]:
+    """Jobs finished before ``moment`` (their files may go)."""
+    rows = db.execute(
+        "SELECT id FROM report_jobs WHERE status != 'pending' AND finished_at < ?",
+        [moment.isoformat()],
+    )
+    return [row[0] for row in rows]
+
+
+def file_still_queued(db: sqlite_utils.Database, path_fragment: str) -> bool:
+    """Whether a pending outbox row still refers to a file under ``path_fragment``."""
+    row = db.execute(
+        "SELECT 1 FROM outbox WHERE status = 'pending' AND instr(payload, ?) > 0 LIMIT 1",
+        [path_fragment],
+    ).fetchone()
+    return row is not None

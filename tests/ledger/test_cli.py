@@ -1,0 +1,189 @@
+"""The office at its desk: ``duban import / export / items / backup / invite``."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from bot.cli import main
+from storage.audit import item_events
+from storage.db import connect, open_database
+from storage.ledger import get_item, list_items
+
+HEADER = ["序号", "存在问题", "整改措施", "责任单位", "办理时限", "跟踪督办目标", "所属领域", "镇区", "企业名称"]
+ROWS = [
+    [1, "高企培育后劲不足", "建立后备企业库", "科技局、工信局", "2024年6月30日前", "净增100家", "高企培育", "磨头镇", "卓远半导体"],
+    [2, "孵化器建设缓慢 ", "加快双创载体建设", "高新区管委会", "三季度末", "", "双创载体", "高新区", "力威机械"],
+    [None, None, None, None, None, None, None, None, None],
+    [3, "科技金融产品少", "推出科技贷", "财政局牵头，各镇区配合", "长期坚持", "", "科技金融", "", ""],
+    ["合计", None, None, None, None, None, None, None, None],
+]
+
+
+def office_sheet(path: Path, rows: list[list[object]] = ROWS) -> Path:
+    """The table as the office issues it: a merged title row above the header."""
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.append(["如皋市科技创新督查推进任务表"])
+    sheet.merge_cells("A1:I1")
+    sheet.append(HEADER)
+    for row in rows:
+        sheet.append(row)
+    workbook.save(path)
+    return path
+
+
+@pytest.fixture
+def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    db_path = tmp_path / "duban.sqlite"
+    monkeypatch.chdir(tmp_path)  # no stray .env from the developer's checkout
+    monkeypatch.setenv("DATABASE_PATH", str(db_path))
+    monkeypatch.setenv("MEDIA_DIR", str(tmp_path / "media"))
+    monkeypatch.delenv("TELEGRAM_BOT_TOKEN", raising=False)
+    return db_path
+
+
+def test_import_summarises_and_skips_blank_and_total_rows(env: Path, tmp_path: Path, capsys) -> None:
+    """The office sees one line saying what the import did."""
+    sheet = office_sheet(tmp_path / "任务表.xlsx")
+    assert main(["import", str(sheet), "--period", "2024"]) == 0
+    out = capsys.readouterr().out
+    assert out.strip() == "imported 3 items: 3 new, 0 updated, 2 rows skipped (blank/subtotal)"
+    items = list_items(open_database(env))
+    assert [i.code for i in items] == ["2024-001", "2024-002", "2024-003"]
+    first = items[0]
+    assert (first.unit, first.co_units) == ("科技局", ("工信局",))
+    assert first.deadline.isoformat() == "2024-06-30" and first.target_number == 100
+    assert items[2].ongoing and items[2].co_units == ("各镇区",)
+
+
+def test_reimport_updates_in_place_and_never_duplicates(env: Path, tmp_path: Path, capsys) -> None:
+    """Importing the same sheet twice changes nothing; an edited cell updates the item, audited."""
+    sheet = office_sheet(tmp_path / "a.xlsx")
+    assert main(["import", str(sheet), "--period", "2024"]) == 0
+    assert main(["import", str(sheet), "--period", "2024"]) == 0
+    assert "0 new, 0 updated" in capsys.readouterr().out
+
+    edited = [row[:] for row in ROWS]
+    edited[1][4] = "2024-12-31"
+    assert main(["import", str(office_sheet(tmp_path / "b.xlsx", edited))]) == 0
+    assert "0 new, 1 updated" in capsys.readouterr().out
+    db = open_database(env)
+    assert len(list_items(db)) == 3
+    item = get_item(db, "2024-002")
+    assert item.deadline.isoformat() == "2024-12-31"
+    assert item_events(db, item.id)[-1]["actor_kind"] == "import"
+
+
+def test_row_errors_write_nothing_and_name_row_and_column(env: Path, tmp_path: Path, capsys) -> None:
+    """All or nothing: one bad cell and the office gets every error, the ledger stays empty."""
+    bad = [row[:] for row in ROWS]
+    bad[0][4] = "下个月吧"
+    assert main(["import", str(office_sheet(tmp_path / "bad.xlsx", bad)), "--period", "2024"]) == 1
+    err = capsys.readouterr().err
+    assert "row 3, column 办理时限: cannot read '下个月吧' as a date" in err
+    assert list_items(open_database(env)) == []
+
+
+def test_inserted_row_cannot_rewrite_another_items_history(env: Path, tmp_path: Path, capsys) -> None:
+    """A 序号 that now names a different problem is a row error, not a silent rewrite."""
+    assert main(["import", str(office_sheet(tmp_path / "a.xlsx")), "--period", "2024"]) == 0
+    shifted = [[1, "新插入的问题", "措施", "科技局", "年底", "", "", "", ""], *ROWS[1:]]
+    assert main(["import", str(office_sheet(tmp_path / "b.xlsx", shifted))]) == 1
+    assert "row 3, column 序号: 序号 1 is item 2024-001" in capsys.readouterr().err
+    assert get_item(open_database(env), "2024-001").problem == "高企培育后劲不足"
+
+
+def test_dry_run_writes_nothing(env: Path, tmp_path: Path, capsys) -> None:
+    """--dry-run checks the whole sheet and reports what it would do."""
+    assert main(["import", str(office_sheet(tmp_path / "a.xlsx")), "--dry-run"]) == 0
+    assert capsys.readouterr().out.startswith("dry run: would have imported 3 items")
+    assert list_items(open_database(env)) == []
+
+
+def test_unreadable_file_is_one_line_and_exit_2(env: Path, tmp_path: Path, capsys) -> None:
+    """A file that is not a spreadsheet is refused with one clear line."""
+    fake = tmp_path / "table.xlsx"
+    fake.write_bytes(b"this is not a zip file")
+    assert main(["import", str(fake)]) == 2
+    assert len(capsys.readouterr().err.strip().splitlines()) == 1
+
+
+def test_export_round_trips_through_import(env: Path, tmp_path: Path, capsys) -> None:
+    """An exported workbook re-imports onto the same items, matched by their code."""
+    assert main(["import", str(office_sheet(tmp_path / "a.xlsx")), "--period", "2024"]) == 0
+    out = tmp_path / "export.xlsx"
+    assert main(["export", str(out)]) == 0
+    workbook = openpyxl.load_workbook(out)
+    assert len(workbook.sheetnames) >= 3  # summary, all items, one per town
+    capsys.readouterr()
+    assert main(["import", str(out)]) == 0
+    assert "0 new, 0 updated" in capsys.readouterr().out
+
+
+def test_csv_export_has_a_bom_for_excel(env: Path, tmp_path: Path) -> None:
+    """Excel opens the CSV with Chinese intact."""
+    assert main(["import", str(office_sheet(tmp_path / "a.xlsx")), "--period", "2024"]) == 0
+    out = tmp_path / "export.csv"
+    assert main(["export", str(out)]) == 0
+    assert out.read_bytes().startswith(b"\xef\xbb\xbf")
+    assert "高企培育后劲不足" in out.read_text(encoding="utf-8-sig")
+
+
+def test_items_json_has_the_documented_fields(env: Path, tmp_path: Path, capsys) -> None:
+    """Scripts get every documented field, filtered by status and unit."""
+    assert main(["import", str(office_sheet(tmp_path / "a.xlsx")), "--period", "2024"]) == 0
+    capsys.readouterr()
+    assert main(["items", "--unit", "科技局", "--format", "json"]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    assert len(rows) == 1
+    expected = {"id", "code", "period", "seq", "problem", "measure", "unit", "co_units",
+                "deadline", "deadline_text", "recurring", "ongoing", "target", "area", "town",
+                "company", "status", "level"}
+    assert expected <= set(rows[0])
+    assert rows[0]["deadline"] == "2024-06-30" and rows[0]["level"] in ("yellow", "red")
+    assert main(["items", "--status", "closed"]) == 0
+    assert "(0 items)" in capsys.readouterr().out
+
+
+def test_backup_is_a_consistent_copy_while_in_use(env: Path, tmp_path: Path) -> None:
+    """A backup taken while the bot holds the database open is complete and valid."""
+    assert main(["import", str(office_sheet(tmp_path / "a.xlsx")), "--period", "2024"]) == 0
+    live = connect(env)
+    live.execute("BEGIN")
+    live.execute("INSERT INTO units (name, created_at) VALUES ('未提交', 'x')")
+    target = tmp_path / "backup" / "copy.sqlite"
+    assert main(["backup", str(target)]) == 0
+    live.execute("ROLLBACK")
+    copy = connect(target)
+    assert copy.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    assert len(list_items(copy)) == 3
+
+
+def test_invite_prints_a_single_use_code(env: Path, capsys) -> None:
+    """The office can invite from the desk; a contact invitation needs its unit."""
+    assert main(["invite", "--role", "contact", "--name", "赵联络"]) == 1
+    assert main(["invite", "--role", "contact", "--unit", "科技局", "--name", "赵联络"]) == 0
+    assert capsys.readouterr().out.startswith("/start ")
+
+
+def test_bad_setting_is_named_with_its_reason(env: Path, monkeypatch, capsys) -> None:
+    """A wrong TIMEZONE stops the command with a line naming the variable."""
+    monkeypatch.setenv("TIMEZONE", "Mars/Base")
+    with pytest.raises(SystemExit):
+        main(["items"])
+    assert "TIMEZONE: 'Mars/Base' is not a known IANA time zone" in capsys.readouterr().err
+
+
+def test_help_lists_every_subcommand_with_a_description() -> None:
+    """`duban --help` names each subcommand with one line saying what it does."""
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "--help"], capture_output=True, text=True, check=True
+    )
+    for name in ("run", "demo", "sandbox", "import", "export", "items", "backup", "invite"):
+        assert f"    {name}" in result.stdout

@@ -1,0 +1,66 @@
+"""Bots as real subprocesses, to be killed with SIGKILL at awkward moments."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import random
+import signal
+import subprocess
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+class BotProcess:
+    """``python -m bot run`` (or any command) against the sandbox, restartable."""
+
+    def __init__(self, env: dict[str, str], log_path: Path, command: Sequence[str] = ()):
+        self.env = {**os.environ, **env, "PYTHONUNBUFFERED": "1"}
+        self.log_path = log_path
+        self.command = list(command) or [sys.executable, "-m", "bot", "run"]
+        self.process: subprocess.Popen | None = None
+        self.kills = 0
+
+    def start(self) -> None:
+        log = self.log_path.open("ab")
+        self.process = subprocess.Popen(
+            self.command, cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT
+        )
+        log.close()
+
+    def kill(self) -> None:
+        """SIGKILL: no shutdown code runs, exactly like a power cut."""
+        if self.process and self.process.poll() is None:
+            self.process.send_signal(signal.SIGKILL)
+            self.process.wait()
+            self.kills += 1
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+    def alive(self) -> bool:
+        return self.process is not None and self.process.poll() is None
+
+    def log(self) -> str:
+        return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
+
+
+async def kill_at_random(
+    bot: BotProcess, times: int, *, between: tuple[float, float] = (0.3, 1.5), seed: int = 7
+) -> None:
+    """Kill and restart the bot ``times`` times at random instants."""
+    rng = random.Random(seed)
+    for _ in range(times):
+        await asyncio.sleep(rng.uniform(*between))
+        bot.kill()
+        await asyncio.sleep(rng.uniform(0.0, 0.3))
+        bot.start()
