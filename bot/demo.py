@@ -22,18 +22,18 @@ import shutil
 import signal
 import sys
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import openpyxl
 import sqlite_utils
 
-from bot.clock import SystemClock
 from bot.commands import commands_for
 from bot.config import Settings, load_settings
 from bot.domain.audit import Origin
 from bot.domain.lifecycle import Actor, Event, Role
+from bot.domain.workdays import WorkCalendar
 from bot.i18n import t
 from bot.i18n.catalogue import CATALOGUE
 from bot.importing import import_file
@@ -54,6 +54,41 @@ DEMO_TOKEN = DEFAULT_TOKEN
 SHEET_NAME = "督查推进任务表.xlsx"
 
 
+class DemoClock:
+    """Real time, moved forward if need be so that the demo runs in office hours.
+
+    Reminders go out on working days between the daily push (09:00) and quiet hours
+    (21:00); a demo started in the evening or at a weekend would show none. This clock
+    ticks like the wall clock, just ``offset`` ahead; the sandbox shares it, so message
+    times agree with what the bot writes.
+    """
+
+    def __init__(self, offset: timedelta = timedelta(0)) -> None:
+        self.offset = offset
+
+    def now(self) -> datetime:
+        return datetime.now(UTC) + self.offset
+
+    def timestamp(self) -> float:
+        return self.now().timestamp()
+
+
+OFFICE_OPENS = time(9, 5)  # just after the daily push, so the first sweep sends it
+OFFICE_CLOSES = time(20, 0)
+
+
+def office_hours_offset(now: datetime, calendar: WorkCalendar | None = None) -> timedelta:
+    """How far to move ``now`` to be in a working day's office hours (0 if it is)."""
+    calendar = calendar or WorkCalendar()
+    local = now.astimezone(TIMEZONE)
+    if calendar.is_workday(local.date()) and OFFICE_OPENS <= local.time() < OFFICE_CLOSES:
+        return timedelta(0)
+    day = local.date() if local.time() < OFFICE_OPENS else local.date() + timedelta(days=1)
+    while not calendar.is_workday(day):
+        day += timedelta(days=1)
+    return datetime.combine(day, OFFICE_OPENS, TIMEZONE) - now
+
+
 @dataclass(frozen=True)
 class DemoPerson:
     """Someone the page lets you be: a sandbox user already registered in the bot."""
@@ -69,17 +104,17 @@ class DemoPerson:
 ADMIN_ID = 9001
 PEOPLE = (
     DemoPerson(1001, "王督查", Role.INSPECTOR, None,
-               "督查人员：/visit 开始四不两直走访", "inspector: /visit starts a visit"),
+               "/visit 开始四不两直走访", "/visit starts an unannounced visit"),
     DemoPerson(1002, "李代表", Role.INSPECTOR, None,
-               "人大代表，第二位督查人员", "a deputy, the second inspector"),
+               "人大代表，和王督查一起走访", "a deputy who visits with 王督查"),
     DemoPerson(2001, "赵联络", Role.CONTACT, "科技局",
-               "科技局联络员：收提醒、报进展", "科技局 contact: reminders, progress"),
+               "收到期限提醒，报告进展", "gets reminders, reports progress"),
     DemoPerson(2002, "孙联络", Role.CONTACT, "工信局",
-               "工信局联络员", "工信局 contact"),
+               "工信局的事项", "工信局's items"),
     DemoPerson(ADMIN_ID, "办公室", Role.ADMIN, None,
-               "人大常委会办公室：/invite /users", "the office: /invite, /users"),
+               "人大常委会办公室：/invite /users", "the committee office: /invite, /users"),
     DemoPerson(3001, "陈主任", Role.LEADER, None,
-               "分管领导：接收提级督办", "leader: receives escalations"),
+               "接收提级督办和汇总", "receives escalations and digests"),
 )  # fmt: skip
 
 ROLE_LABELS = {
@@ -369,6 +404,7 @@ class Demo:
     sandbox: Sandbox
     runtime: BotRuntime
     directory: Path
+    clock: DemoClock
 
     @property
     def page_url(self) -> str:
@@ -381,9 +417,9 @@ class Demo:
 
 async def start_demo(directory: Path = DEMO_DIR, host: str = "127.0.0.1", port: int = 0) -> Demo:
     """Seed ``directory`` afresh, start the sandbox on ``host:port`` (0: any) and the bot."""
-    now = datetime.now(UTC)
-    await asyncio.to_thread(prepare_directory, directory, now)
-    sandbox = Sandbox(SandboxState(), rate_limits=True, token=DEMO_TOKEN)
+    clock = DemoClock(office_hours_offset(datetime.now(UTC)))
+    await asyncio.to_thread(prepare_directory, directory, clock.now())
+    sandbox = Sandbox(SandboxState(clock=clock.timestamp), rate_limits=True, token=DEMO_TOKEN)
     sandbox.roster = roster()
     sandbox.places = [{"name": n, "latitude": la, "longitude": lo} for n, la, lo in PLACES]
     bot = sandbox.state.bot_for_token(DEMO_TOKEN)
@@ -392,14 +428,14 @@ async def start_demo(directory: Path = DEMO_DIR, host: str = "127.0.0.1", port: 
         # Registered people have talked to the bot before, so it may write to them first.
         sandbox.state.private_chat(bot, person.user_id)
     await sandbox.start(host, port)
-    runtime = BotRuntime(demo_settings(directory, sandbox), SystemClock())
+    runtime = BotRuntime(demo_settings(directory, sandbox), clock)
     try:
         await runtime.start()
     except BaseException:
         await runtime.stop()
         await sandbox.stop()
         raise
-    return Demo(sandbox, runtime, directory)
+    return Demo(sandbox, runtime, directory, clock)
 
 
 def run_demo(host: str = "127.0.0.1", port: int = 8080) -> int:
@@ -421,12 +457,19 @@ def run_demo(host: str = "127.0.0.1", port: int = 8080) -> int:
         print()
         print(f"  督办 Duban demo — open the phone page:  {demo.page_url}")
         print(f"  (demo data in {DEMO_DIR}/, seeded afresh on every start; Ctrl-C stops)")
+        if demo.clock.offset:
+            shown = demo.clock.now().astimezone(TIMEZONE)
+            print(f"  (the demo's clock reads {shown:%Y-%m-%d %H:%M} Beijing time, in office")
+            print("   hours, so that deadline reminders go out as they would at work)")
         print(flush=True)
         try:
             waiter = asyncio.create_task(stopping.wait())
             runner = asyncio.create_task(demo.runtime.wait())
             await asyncio.wait({waiter, runner}, return_when=asyncio.FIRST_COMPLETED)
             waiter.cancel()
+            if runner.done() and runner.exception():
+                log.error("the bot stopped", exc_info=runner.exception())
+                return 1
             runner.cancel()
         finally:
             await demo.stop()

@@ -136,8 +136,7 @@ def apply_plan(db: sqlite_utils.Database, plan: ImportPlan, origin: Origin) -> N
     if plan.errors:
         raise ValueError("a plan with row errors cannot be applied")
     with db.atomic():
-        for fields in plan.new:
-            ledger.create_item(db, fields, plan.period, origin)
+        ledger.create_items(db, plan.new, plan.period, origin)
         for item_id, fields in plan.updates:
             ledger.update_sheet_fields(db, item_id, fields, origin)
 

@@ -1,11 +1,14 @@
 #!/bin/sh
-# Installs the Debian packages the browser test needs, once. Debian's chromium is used
-# because a browser downloaded at install time cannot be fetched on these machines.
+# Installs the Debian packages the browser test needs (and the demo page's fonts), once.
+# Debian's chromium is used because a browser downloaded at install time cannot be fetched
+# on these machines.
 set -e
 missing=""
 [ -x /usr/bin/chromium ] || missing="$missing chromium"
 [ -x /usr/bin/chromedriver ] || missing="$missing chromium-driver"
 fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || missing="$missing fonts-noto-cjk"
+# The bot's texts use emoji (🏭, 📍); without a colour emoji font they show as boxes.
+fc-list 2>/dev/null | grep -qi "Noto Color Emoji" || missing="$missing fonts-noto-color-emoji"
 [ -z "$missing" ] && exit 0
 if [ "$(id -u)" -eq 0 ]; then SUDO=""; elif command -v sudo >/dev/null; then SUDO="sudo"; else
   echo "system-deps: need root to install:$missing (the browser test will be skipped)" >&2

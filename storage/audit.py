@@ -8,6 +8,7 @@ from datetime import UTC
 import sqlite_utils
 
 from bot.domain.audit import Origin
+from storage.db import insert_row
 
 
 def record(
@@ -22,24 +23,44 @@ def record(
     after: dict | None = None,
 ) -> int:
     """Write one event; call it inside the transaction that makes the change."""
-    return (
-        db["audit_events"]
-        .insert(
-            {
-                "item_id": item_id,
-                "entity": entity,
-                "entity_id": entity_id,
-                "action": action,
-                "actor_kind": origin.kind.value,
-                "actor": origin.actor,
-                "at": origin.at.astimezone(UTC).isoformat(),
-                "before": json.dumps(before, ensure_ascii=False) if before is not None else None,
-                "after": json.dumps(after, ensure_ascii=False) if after is not None else None,
-                "update_id": origin.update_id,
-            }
-        )
-        .last_pk
+    return insert_row(
+        db,
+        "audit_events",
+        event_row(
+            origin,
+            entity=entity,
+            action=action,
+            entity_id=entity_id,
+            item_id=item_id,
+            before=before,
+            after=after,
+        ),
     )
+
+
+def event_row(
+    origin: Origin,
+    *,
+    entity: str,
+    action: str,
+    entity_id: int | None = None,
+    item_id: int | None = None,
+    before: dict | None = None,
+    after: dict | None = None,
+) -> dict:
+    """An audit event as a row, for ``record`` or a bulk insert."""
+    return {
+        "item_id": item_id,
+        "entity": entity,
+        "entity_id": entity_id,
+        "action": action,
+        "actor_kind": origin.kind.value,
+        "actor": origin.actor,
+        "at": origin.at.astimezone(UTC).isoformat(),
+        "before": json.dumps(before, ensure_ascii=False) if before is not None else None,
+        "after": json.dumps(after, ensure_ascii=False) if after is not None else None,
+        "update_id": origin.update_id,
+    }
 
 
 def item_events(db: sqlite_utils.Database, item_id: int) -> list[dict]:

@@ -93,10 +93,10 @@ def get(db: sqlite_utils.Database, job_id: int) -> ReportJob | None:
 
 def next_pending(db: sqlite_utils.Database, skip: tuple[int, ...] = ()) -> ReportJob | None:
     """The oldest pending job not in ``skip`` (jobs this process is already running)."""
-    marks = ",".join("?" * len(skip)) or "NULL"
+    # "id NOT IN (NULL)" would match nothing, so an empty skip list adds no condition.
+    skipping = f" AND id NOT IN ({','.join('?' * len(skip))})" if skip else ""
     row = db.execute(
-        f"{_SELECT} WHERE status = 'pending' AND id NOT IN ({marks}) ORDER BY id LIMIT 1",
-        list(skip),
+        f"{_SELECT} WHERE status = 'pending'{skipping} ORDER BY id LIMIT 1", list(skip)
     ).fetchone()
     return _job(row) if row else None
 

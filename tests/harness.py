@@ -18,6 +18,7 @@ from bot.domain.lifecycle import Role
 from bot.main import BotRuntime
 from sandbox.phones import Phone
 from sandbox.server import Sandbox
+from sandbox.state import CallbackQueryRecord
 from storage import inbox, ledger, people
 from storage.db import connect
 
@@ -210,12 +211,22 @@ class Duban:
         client could send it (phone.tap only presses buttons that are shown)."""
         message = phone.latest
         assert message is not None
-        bot = self.sandbox.state.bot_for_token(TOKEN)
-        self.sandbox.state.enqueue_update(
+        state = self.sandbox.state
+        bot = state.bot_for_token(TOKEN)
+        query_id = f"{bot.id}{len(phone.events)}{phone.user_id}"
+        bot.callback_queries[query_id] = CallbackQueryRecord(
+            id=query_id,
+            user_id=phone.user_id,
+            chat_id=phone.chat_id,
+            message_id=message.message_id,
+            data=callback_data,
+            created=state.now(),
+        )
+        state.enqueue_update(
             bot,
             "callback_query",
             {
-                "id": f"forged{len(phone.events)}",
+                "id": query_id,
                 "from": phone.user.as_user(),
                 "message": message.data,
                 "chat_instance": str(bot.id ^ phone.user_id),

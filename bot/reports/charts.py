@@ -15,10 +15,13 @@ from collections.abc import Sequence
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 
 from bot.i18n import t
 from bot.reports.data import CountRow, ReportData, UnitRow
 from bot.reports.fonts import use_cjk_font
+
+__all__ = ["png", "report_charts", "use_cjk_font"]
 
 WIDTH_IN = 7.2  # 1080 px at 150 dpi: a phone's width, so nothing is scaled down
 DPI = 150
@@ -70,6 +73,8 @@ def _hbars(
     axes.bar_label(bars, labels=list(texts), padding=3, fontsize=9)
     axes.set_xlabel(xlabel)
     top = limit if limit is not None else max([*values, 1]) * 1.25
+    if limit is None:  # counts: whole numbers on the axis
+        axes.xaxis.set_major_locator(MaxNLocator(integer=True))
     axes.set_xlim(0, top * (1.18 if limit is not None else 1))
     return figure
 
@@ -92,7 +97,9 @@ def _stacked(title: str, rows: Sequence[CountRow], lang: str, xlabel: str) -> Fi
     axes.set_yticks(positions, [_label(row.name, lang) for row in rows])
     axes.set_xlabel(xlabel)
     axes.set_xlim(0, max([row.total for row in rows] + [1]) * 1.35)
-    axes.legend(loc="lower right", frameon=False)
+    # Above the plot, right of the title: never over a bar or its label.
+    axes.legend(loc="lower right", bbox_to_anchor=(1, 1), ncols=2, frameon=False)
+    axes.xaxis.set_major_locator(MaxNLocator(integer=True))
     return figure
 
 
@@ -186,6 +193,7 @@ def weekly_trend(data: ReportData, lang: str) -> Figure:
         ticks = xs[::step]
         axes.set_xticks(ticks, [weeks[i].monday.strftime("%m-%d") for i in ticks])
     axes.set_ylim(bottom=0)
+    axes.yaxis.set_major_locator(MaxNLocator(integer=True))
     axes.set_xlabel(t(lang, "chart.trend_axis"))
     axes.set_ylabel(t(lang, "chart.items_axis"))
     axes.legend(loc="upper left", frameon=False)

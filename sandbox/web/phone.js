@@ -11,6 +11,7 @@
 
 (() => {
   const BOT = "default";
+  const ZONE = "Asia/Shanghai";
   const $ = (id) => document.getElementById(id);
 
   // ---- page texts (the bot's own texts come from the bot) ---------------------------
@@ -30,7 +31,6 @@
       cancel: "取消",
       ok: "确定",
       edited: "已编辑",
-      today: "今天",
       youAre: "你现在是",
       newPerson: "新同事",
       addPerson: "添加",
@@ -48,7 +48,7 @@
       failed: "发送失败：",
       unknownButton: "此按钮在演示中不可用",
       intro:
-        "这是一台模拟的手机：左侧不需要 Telegram，也不连互联网。机器人在本机运行，" +
+        "这是一台模拟的手机：不需要 Telegram 账号，也不连互联网。机器人在本机运行，" +
         "对接本地的 Bot API 模拟器，数据库里已有如皋科创议案的督查推进任务表（31 项，" +
         "覆盖 1+8 领域，期限围绕今天）和各个角色的人员。点上方的头像切换身份。",
       try: "试一试",
@@ -76,7 +76,6 @@
       cancel: "Cancel",
       ok: "OK",
       edited: "edited",
-      today: "Today",
       youAre: "You are",
       newPerson: "Newcomer",
       addPerson: "Add",
@@ -181,9 +180,7 @@
   }
 
   function initial(name) {
-    const chars = Array.from(name || "?");
-    // Chinese names: the given name's first character reads better than the surname.
-    return /[\u3400-\u9fff]/.test(chars[0]) && chars.length >= 2 ? chars[chars.length - 2] : chars[0].toUpperCase();
+    return (Array.from(name || "?")[0] || "?").toUpperCase();
   }
 
   function safeUrl(url) {
@@ -211,16 +208,17 @@
 
   function clock(unixSeconds) {
     const d = new Date(unixSeconds * 1000);
+    // Beijing time, as the bot writes its times (the demo's people work in Rugao).
     return d.toLocaleTimeString(lang === "zh" ? "zh-CN" : "en-GB", {
       hour: "2-digit",
       minute: "2-digit",
+      timeZone: ZONE,
     });
   }
 
   function dayLabel(unixSeconds) {
-    const d = new Date(unixSeconds * 1000);
-    if (d.toDateString() === new Date().toDateString()) return tr("today");
-    return d.toLocaleDateString(lang === "zh" ? "zh-CN" : "en-GB", { month: "long", day: "numeric" });
+    const options = { month: "long", day: "numeric", weekday: "short", timeZone: ZONE };
+    return new Date(unixSeconds * 1000).toLocaleDateString(lang === "zh" ? "zh-CN" : "en-GB", options);
   }
 
   function sizeLabel(bytes) {
@@ -314,13 +312,33 @@
       const inner = [];
       while (i < list.length && list[i].offset < to) inner.push(list[i++]);
       if (to <= from) continue;
-      if (from > pos) parent.append(text.slice(pos, from));
+      if (from > pos) plain(parent, text.slice(pos, from));
       const node = entityNode(entity, text.slice(from, to));
       build(node, text, from, to, inner);
       parent.append(node);
       pos = to;
     }
-    if (pos < end) parent.append(text.slice(pos, end));
+    if (pos < end) plain(parent, text.slice(pos, end));
+  }
+
+  // "/help" in a text without entities is still tappable, as in Telegram's apps.
+  const COMMAND = /(^|[\s(（])(\/[A-Za-z0-9_]{1,32})(?![A-Za-z0-9_/@])/g;
+
+  function plain(parent, text) {
+    if (["CODE", "PRE", "A"].includes(parent.nodeName) || parent.classList?.contains("cmd")) {
+      parent.append(text);
+      return;
+    }
+    let pos = 0;
+    for (const match of text.matchAll(COMMAND)) {
+      const at = match.index + match[1].length;
+      parent.append(text.slice(pos, at));
+      const node = el("span", "cmd", match[2]);
+      node.addEventListener("click", () => sendText(match[2]));
+      parent.append(node);
+      pos = at + match[2].length;
+    }
+    parent.append(text.slice(pos));
   }
 
   function entityNode(entity, content) {
@@ -382,9 +400,10 @@
     return (record.fileUrls && record.fileUrls[fileId]) || `/sandbox/files/${encodeURIComponent(fileId)}`;
   }
 
-  function bestPhoto(sizes, maxWidth) {
-    const sorted = sizes.slice().sort((a, b) => a.width - b.width);
-    return sorted.filter((s) => s.width <= maxWidth).pop() || sorted[0];
+  function largestPhoto(sizes) {
+    // The sandbox keeps the sent bytes only in the largest PhotoSize; the smaller ones are
+    // stand-in thumbnails, so the page always shows the largest (the browser scales it).
+    return sizes.reduce((best, size) => (size.width * size.height > best.width * best.height ? size : best));
   }
 
   function meta(record) {
@@ -426,13 +445,12 @@
       bubble.append(renderText(message.text, message.entities), meta(record));
     } else if (message.photo) {
       bubble.classList.add("media");
-      const small = bestPhoto(message.photo, 800);
-      const large = bestPhoto(message.photo, 4096);
+      const url = fileUrl(record, largestPhoto(message.photo).file_id);
       const anchor = el("a", "photo");
-      anchor.href = fileUrl(record, large.file_id);
+      anchor.href = url;
       anchor.target = "_blank";
       const img = el("img");
-      img.src = fileUrl(record, small.file_id);
+      img.src = url;
       img.alt = tr("photo");
       img.addEventListener("load", () => keepBottom());
       anchor.append(img);
@@ -556,8 +574,7 @@
       const anchor = el("a");
       const img = el("img");
       if (photo) {
-        anchor.href = fileUrl(record, bestPhoto(photo, 4096).file_id);
-        img.src = fileUrl(record, bestPhoto(photo, 400).file_id);
+        anchor.href = img.src = fileUrl(record, largestPhoto(photo).file_id);
       } else {
         const file = record.message.video || record.message.document || {};
         anchor.href = fileUrl(record, file.file_id);

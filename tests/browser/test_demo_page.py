@@ -37,9 +37,19 @@ class DemoThread:
     def stop(self) -> None:
         if self.demo is not None:
             asyncio.run_coroutine_threadsafe(self.demo.stop(), self.loop).result(timeout=30)
+        asyncio.run_coroutine_threadsafe(_finish_tasks(), self.loop).result(timeout=30)
         self.loop.call_soon_threadsafe(self.loop.stop)
         self.thread.join(timeout=10)
         self.loop.close()
+
+
+async def _finish_tasks() -> None:
+    """Cancel and await what is left (closed page streams), as ``asyncio.run`` would."""
+    tasks = [task for task in asyncio.all_tasks() if task is not asyncio.current_task()]
+    for task in tasks:
+        task.cancel()
+    await asyncio.gather(*tasks, return_exceptions=True)
+    await asyncio.get_running_loop().shutdown_asyncgens()
 
 
 @pytest.fixture

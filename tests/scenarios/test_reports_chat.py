@@ -91,6 +91,7 @@ async def test_inspector_report_covers_own_work(duban: Duban) -> None:
     finally:
         db.close()
     await inspector.send("/report")
+    await inspector.expect("督办报表")
     await inspector.tap("📊 生成报表")
     summary = await inspector.expect("我督办的事项和走访", within=WAIT)
     assert "事项 1 项，已销号 0 项" in summary.text
@@ -142,6 +143,6 @@ async def test_report_in_english(duban: Duban, language: str) -> None:
     await _seeded(duban)
     admin = duban.phone(ADMIN_ID, "Office", language=language)
     await admin.send("/report")
-    await admin.expect("Report")
+    await admin.expect("Period")
     await admin.tap("📊 Build report")
     await admin.expect("6 items, 2 closed", within=WAIT)

@@ -1,0 +1,112 @@
+"""``duban demo``: the seeded story, the roster the page offers, and the page's routes."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from datetime import UTC, date, datetime, time
+from pathlib import Path
+
+import aiohttp
+import pytest
+
+from bot.demo import PEOPLE, ROWS, TIMEZONE, Demo, office_hours_offset, start_demo
+from bot.domain.workdays import WorkCalendar
+from sandbox.images import make_jpeg
+from storage.db import connect
+
+
+@pytest.fixture
+async def demo(tmp_path: Path) -> AsyncIterator[Demo]:
+    """The whole demo on a free port, seeded into a temporary directory."""
+    running = await start_demo(tmp_path / "demo")
+    try:
+        yield running
+    finally:
+        await running.stop()
+
+
+async def _json(session: aiohttp.ClientSession, url: str) -> object:
+    async with session.get(url) as response:
+        assert response.status == 200, url
+        return await response.json()
+
+
+async def test_demo_seeds_the_table_through_the_import(demo: Demo) -> None:
+    """Every row of the generated sheet becomes an item; some are moving, two are closed."""
+    assert (demo.directory / "督查推进任务表.xlsx").is_file()
+    db = connect(demo.directory / "duban.sqlite")
+    try:
+        statuses = dict(db.execute("SELECT status, count(*) FROM items GROUP BY status").fetchall())
+        assert sum(statuses.values()) == len(ROWS)
+        assert statuses["closed"] == 2 and statuses["in_progress"] == 9
+        assert db.execute("SELECT count(*) FROM items WHERE recurring = 'quarterly'").fetchone()[0]
+        assert db.execute("SELECT count(*) FROM items WHERE ongoing = 1").fetchone()[0]
+        target = db.execute("SELECT target_number FROM items WHERE target = '净增142家'").fetchone()
+        assert target == (142.0,)
+        names = {row[0] for row in db.execute("SELECT name FROM people WHERE active = 1")}
+        assert names == {person.name for person in PEOPLE}
+        # Nothing but the import and the demo itself wrote to the ledger.
+        kinds = {row[0] for row in db.execute("SELECT DISTINCT actor_kind FROM audit_events")}
+        assert kinds <= {"import", "system"}
+    finally:
+        db.close()
+
+
+async def test_contact_gets_reminders_whenever_the_demo_starts(demo: Demo) -> None:
+    """The demo clock is in office hours, so 赵联络 has the day's reminder within seconds."""
+    local = demo.clock.now().astimezone(TIMEZONE)
+    assert time(9) <= local.time() < time(21)
+    async with aiohttp.ClientSession(demo.sandbox.url) as session:
+        for _ in range(100):
+            history = await _json(session, "/sandbox/chats/default/2001")
+            texts = [m.get("text", "") for m in history["messages"]]
+            if any("科技局" in text for text in texts):
+                break
+            await asyncio.sleep(0.1)
+        else:
+            raise AssertionError(f"no reminder for 赵联络; the chat shows {texts}")
+        commands = await _json(session, "/sandbox/chats/default/2001/commands")
+        assert "help" in [command["command"] for command in commands]
+
+
+async def test_page_and_roster_are_served(demo: Demo) -> None:
+    """/ leads to the page, its files load, the roster lists the people, nothing else leaks."""
+    async with aiohttp.ClientSession(demo.sandbox.url) as session:
+        async with session.get("/") as response:
+            assert str(response.url).endswith("/phone/")
+            page = await response.text()
+            assert "phone.js" in page and response.content_type == "text/html"
+        for name, kind in (("phone.js", "text/javascript"), ("phone.css", "text/css")):
+            async with session.get(f"/phone/{name}") as response:
+                assert response.status == 200 and response.content_type == kind
+        for bad in ("/phone/../server.py", "/phone/%2E%2E%2Fserver.py", "/phone/server.py"):
+            async with session.get(bad) as response:
+                assert response.status == 404, bad
+        roster = await _json(session, "/sandbox/roster")
+        assert [p["name"] for p in roster["people"]] == [p.name for p in PEOPLE]
+        assert roster["places"][0]["name"].startswith("卓远半导体")
+
+
+async def test_album_from_the_page_arrives_as_one_media_group(demo: Demo) -> None:
+    """Several photos picked at once reach the bot as one album."""
+    form = aiohttp.FormData()
+    for shade in range(3):
+        form.add_field("photo", make_jpeg(64, 48, shade), filename=f"{shade}.jpg")
+    form.add_field("caption", "车间")
+    async with aiohttp.ClientSession(demo.sandbox.url) as session:
+        async with session.post("/sandbox/chats/default/1002/album", data=form) as response:
+            messages = await response.json()
+    assert len(messages) == 3
+    assert len({message["media_group_id"] for message in messages}) == 1
+    assert messages[0]["caption"] == "车间"
+
+
+def test_demo_clock_moves_a_saturday_night_to_monday_morning() -> None:
+    """Started on a weekend evening, the demo's clock reads the next working morning."""
+    calendar = WorkCalendar({date(2025, 3, 8): False, date(2025, 3, 9): False})
+    saturday_night = datetime(2025, 3, 8, 22, 30, tzinfo=TIMEZONE).astimezone(UTC)
+    moved = (saturday_night + office_hours_offset(saturday_night, calendar)).astimezone(TIMEZONE)
+    assert (moved.date(), moved.time()) == (date(2025, 3, 10), time(9, 5))
+    tuesday_noon = datetime(2025, 3, 11, 12, 0, tzinfo=TIMEZONE)
+    assert not office_hours_offset(tuesday_noon, calendar)
