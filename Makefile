@@ -21,7 +21,7 @@ run: $(STAMP)
 	@if $(PY) -c "import sys; from bot.config import token_configured; sys.exit(0 if token_configured() else 1)"; \
 	then $(DUBAN) run; else $(DUBAN) demo; fi
 
-# The browser test needs Debian's chromium, its driver and a CJK font.
+# The browser test needs Debian's chromium, its driver, a CJK font and an emoji font.
 system-deps:
 	@sh scripts/install-system-deps.sh
 

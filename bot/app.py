@@ -15,9 +15,9 @@ from telegram.ext import (
     filters,
 )
 
+from bot import reminder_jobs, visit_jobs  # noqa: F401  (register the features' periodic jobs)
 from bot.config import Settings
 from bot.context import BotData, DubanContext, Services
-from bot import reminder_jobs, visit_jobs  # noqa: F401  (register the features' periodic jobs)
 from bot.reports import runner  # noqa: F401  (registers the report jobs' runner)
 from handlers import (
     access,

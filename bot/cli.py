@@ -130,6 +130,12 @@ def cmd_backup(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_browse(args: argparse.Namespace) -> int:
+    from bot.browse import run_browse
+
+    return run_browse(_settings().database_path, args.port)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="duban", description="督办 Duban: supervision visits and follow-up on Telegram."
@@ -176,6 +182,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     invite.add_argument("--unit", help="the contact's responsible unit, e.g. 科技局")
     invite.add_argument("--name", help="the invited person's name")
+
+    browse = add("browse", "browse the data read-only in Datasette (127.0.0.1)", cmd_browse)
+    browse.add_argument("--port", type=int, default=8001)
 
     back = add("backup", "copy the live database consistently", cmd_backup)
     back.add_argument("path")

@@ -18,7 +18,14 @@ from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 
-from telegram import InputFile, InputMediaDocument, InputMediaPhoto
+from telegram import (
+    InputFile,
+    InputMedia,
+    InputMediaAudio,
+    InputMediaDocument,
+    InputMediaPhoto,
+    InputMediaVideo,
+)
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 from telegram.ext import Application
 
@@ -99,8 +106,11 @@ class Sender:
         if next_due is not None:
             timeout = max(0.05, (next_due - self.services.clock.now()).total_seconds())
             timeout = min(timeout, 30.0)
+        # asyncio.timeout, not wait_for: on Python 3.11 wait_for swallows a cancellation
+        # that arrives as the event is set, and stop() then waits for this task forever.
         with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(self.services.outbox_ready.wait(), timeout=timeout)
+            async with asyncio.timeout(timeout):
+                await self.services.outbox_ready.wait()
 
     async def _drain(self, chat_id: int) -> None:
         """Send one chat's rows in order; stop at the first that must wait."""
@@ -174,13 +184,20 @@ class Sender:
         return True
 
 
-# --- files on disk --------------------------------------------------------------------
+# --- files on disk, and albums -----------------------------------------------------------
 # A payload may name a file the bot made (a chart, a workbook) instead of a file_id:
 # ``{"photo": {"path": "/…/chart.png"}}``, ``{"document": {"path": …, "filename": …}}``, or
 # in sendMediaGroup ``{"type": "photo", "media": {"path": …}}``. The row stores only the
 # path (the file is on disk before the row is committed); the bytes are read at send time.
+# PTB's request code expects sendMediaGroup's ``media`` as InputMedia objects (it sets their
+# default parse_mode and fails on plain dicts), so album items always become objects.
 _FILE_FIELDS = ("photo", "document", "video", "audio", "voice", "animation")
-_MEDIA_TYPES = {"photo": InputMediaPhoto, "document": InputMediaDocument}
+_MEDIA_TYPES = {
+    "photo": InputMediaPhoto,
+    "document": InputMediaDocument,
+    "video": InputMediaVideo,
+    "audio": InputMediaAudio,
+}
 
 
 def _is_file(value: object) -> bool:
@@ -192,32 +209,30 @@ def _read(spec: dict, *, attach: bool = False) -> InputFile:
     return InputFile(path.read_bytes(), filename=spec.get("filename") or path.name, attach=attach)
 
 
+def _input_media(item: dict) -> InputMedia:
+    media = item["media"]
+    return _MEDIA_TYPES[item["type"]](
+        media=_read(media, attach=True) if _is_file(media) else media,
+        caption=item.get("caption"),
+        parse_mode=item.get("parse_mode"),
+    )
+
+
 def _payload_with_files(payload: dict) -> dict:
-    """The payload with each file reference replaced by its bytes (runs in a thread)."""
+    """The payload with file references replaced by their bytes (runs in a thread)."""
     out = dict(payload)
     for name in _FILE_FIELDS:
         if _is_file(out.get(name)):
             out[name] = _read(out[name])
-    media = out.get("media")
-    if isinstance(media, list) and any(_is_file(item.get("media")) for item in media):
-        out["media"] = [
-            _MEDIA_TYPES[item["type"]](
-                media=_read(item["media"], attach=True),
-                caption=item.get("caption"),
-                parse_mode=item.get("parse_mode"),
-            )
-            if _is_file(item.get("media"))
-            else item
-            for item in media
-        ]
+    if isinstance(out.get("media"), list):
+        out["media"] = [_input_media(item) for item in out["media"]]
     return out
 
 
 async def with_files(payload: dict) -> dict:
     """Read referred files off the event loop (a 45 MB part takes a moment)."""
-    media = payload.get("media") if isinstance(payload.get("media"), list) else []
-    if not any(_is_file(payload.get(n)) for n in _FILE_FIELDS) and not any(
-        isinstance(item, dict) and _is_file(item.get("media")) for item in media
+    if not any(_is_file(payload.get(n)) for n in _FILE_FIELDS) and not isinstance(
+        payload.get("media"), list
     ):
         return payload
     return await asyncio.to_thread(_payload_with_files, payload)

@@ -92,8 +92,10 @@ class Processor:
             rows = await self.services.store.run(inbox.pending, 50)
             if not rows:
                 self.ready.clear()
+                # asyncio.timeout: wait_for (3.11) can swallow a cancellation (see sender).
                 with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(self.ready.wait(), timeout=5)
+                    async with asyncio.timeout(5):
+                        await self.ready.wait()
                 continue
             for update_id, raw in rows:
                 await self.process(update_id, raw)

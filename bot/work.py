@@ -160,15 +160,19 @@ class Work:
                 if owner is None:
                     raise RuntimeError("a button needs the person it is meant for")
                 token = secrets.token_urlsafe(12)
-                self.db["buttons"].insert(
-                    {
-                        "token": token,
-                        "person_id": owner,
-                        "action": button.action,
-                        "payload": json.dumps(button.payload, ensure_ascii=False),
-                        "created_at": self.at.isoformat(),
-                        "expires_at": (self.at + BUTTON_LIFETIME).isoformat(),
-                    }
+                # A plain INSERT: sqlite-utils' insert() inspects the table on every call,
+                # which dominated a reminder pass that makes a thousand buttons.
+                self.db.execute(
+                    "INSERT INTO buttons (token, person_id, action, payload, created_at, "
+                    "expires_at) VALUES (?, ?, ?, ?, ?, ?)",
+                    [
+                        token,
+                        owner,
+                        button.action,
+                        json.dumps(button.payload, ensure_ascii=False),
+                        self.at.isoformat(),
+                        (self.at + BUTTON_LIFETIME).isoformat(),
+                    ],
                 )
                 cells.append({"text": button.label, "callback_data": token})
             rows.append(cells)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 
 import sqlite_utils
 
@@ -43,7 +43,8 @@ def enqueue(
             method,
             json.dumps(payload, ensure_ascii=False),
             at.isoformat(),
-            (not_before or at).isoformat(),
+            # Compared as text with UTC moments: a local-time not_before must be UTC too.
+            (not_before or at).astimezone(UTC).isoformat(),
         ],
     )
     return cursor.rowcount == 1

@@ -162,6 +162,18 @@ class Duban:
 
     # --- seeding the ledger and replaying updates (visit scenarios) ---------------------
 
+    async def processed(self, seconds: float = 10.0) -> None:
+        """Wait until every received update is processed (messages may still wait)."""
+        deadline = asyncio.get_running_loop().time() + seconds
+        db = self.db()
+        try:
+            while db.execute("SELECT count(*) FROM inbox WHERE status = 'pending'").fetchone()[0]:
+                if asyncio.get_running_loop().time() > deadline:
+                    raise AssertionError("updates still pending")
+                await asyncio.sleep(0.05)
+        finally:
+            db.close()
+
     def _now(self) -> datetime:
         return self.clock.now() if self.clock else datetime.now(UTC)
 
@@ -233,6 +245,16 @@ class Duban:
                 "data": callback_data,
             },
         )
+
+    def send_raw(self, phone: Phone, content: dict, kind: str = "message") -> dict:
+        """A message of a kind the scripted phone has no method for (sticker, poll,
+        contact, forwarded…), or an ``edited_message`` when ``kind`` says so."""
+        state = self.sandbox.state
+        bot = state.bot_for_token(TOKEN)
+        chat = state.private_chat(bot, phone.user_id)
+        message = state.add_message(bot, chat, phone.user.as_user(), content)
+        state.enqueue_update(bot, kind, message)
+        return message
 
     async def replay(self, update_id: int) -> int:
         """Deliver an already processed update again, as Telegram may after a lost offset:

@@ -21,7 +21,8 @@ DOWNLOAD_LIMIT_BYTES = 20 * 1024 * 1024
 FINDING_WINDOW = timedelta(minutes=10)
 # How long an album's (or a photo burst's) confirmation waits for the rest of its photos.
 CONFIRM_DELAY = timedelta(seconds=2)
-# A message sent during a visit may arrive (or be processed) after the visit ended.
+# A file processed after its visit ended is placed in the visit its message.date falls in;
+# Telegram's dates and the server's clock may disagree a little at the visit's start.
 LATE_GRACE = timedelta(minutes=5)
 # Items offered as buttons under a finding (most urgent first).
 TIE_BUTTONS = 6

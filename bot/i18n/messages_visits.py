@@ -86,7 +86,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "✅ <b>走访结束：{company}</b>{how}\n督查：{names}\n时长：{duration}\n"
         "发现 {findings} 条 · 照片 {photos} 张 · 其他材料 {files} 份\n位置：{location}\n{items}",
         "✅ <b>Visit finished: {company}</b>{how}\nInspectors: {names}\nDuration: {duration}\n"
-        "{findings} findings · {photos} photos · {files} other files\nLocation: {location}\n"
+        "Findings: {findings} · Photos: {photos} · Other files: {files}\nLocation: {location}\n"
         "{items}",
     ),
     "visit.ended_idle": (
@@ -113,7 +113,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "visit.list": ("<b>最近的走访</b>\n{lines}", "<b>Your recent visits</b>\n{lines}"),
     "visit.list_line": (
         "{day} {company} · 发现 {count} 条{state}",
-        "{day} {company} · {count} findings{state}",
+        "{day} {company} · findings: {count}{state}",
     ),
     "visit.list_open": ("（进行中）", " (open)"),
     "visit.list_empty": ("您还没有走访记录。发送 /visit 开始。", "No visits yet. Send /visit."),
@@ -258,7 +258,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "queue.empty": ("没有待完善的事项或企业。", "Nothing waits to be completed."),
     "queue.title": (
         "<b>待完善</b>：事项 {items} 项，企业 {companies} 家。点一项处理：",
-        "<b>To complete</b>: {items} items, {companies} companies. Tap one:",
+        "<b>To complete</b>: items: {items}, companies: {companies}. Tap one:",
     ),
     "queue.already_done": ("这一项已经处理过了。", "That one has been dealt with already."),
     "queue.btn_complete": ("✏️ 补全（牵头单位、时限）", "✏️ Complete (lead unit, deadline)"),
@@ -287,7 +287,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "queue.merge_refused": ("不能合并到 {code}（已销号或是同一项）。", "Cannot merge into {code}."),
     "queue.merged": (
         "🔀 <code>{code}</code> 已合并到 <code>{into}</code>，{count} 条发现随之转入。",
-        "🔀 <code>{code}</code> merged into <code>{into}</code>; {count} findings moved.",
+        "🔀 <code>{code}</code> merged into <code>{into}</code>; findings moved: {count}.",
     ),
     "queue.rejected": (
         "✖️ <code>{code}</code> 已驳回（记录保留）。",

@@ -1,8 +1,9 @@
-"""What a job builder gets and gives back: plain data shared by the runner and builders.
+"""What a job builder gets and gives back: plain, picklable data shared by runner and builders.
 
-A builder runs in a worker thread with its own read-only connection. It writes its files
-under ``out_dir`` (MEDIA_DIR/out/<job id>) before returning, because the outbox rows that
-point at them are committed right after: a row must never refer to a file not on disk.
+A builder runs in the builder process (see runner.py) with its own read-only connection.
+It writes its files under ``out_dir`` (MEDIA_DIR/out/<job id>) before returning, because
+the outbox rows that point at them are committed right after: a row must never refer to a
+file not on disk.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import Protocol
 from zoneinfo import ZoneInfo
 
 import sqlite_utils
@@ -50,6 +52,12 @@ class Send:
     payload: dict
 
 
+class Commit(Protocol):
+    """Changes to make in the delivering transaction (a picklable object, not a closure)."""
+
+    def __call__(self, work: Work) -> tuple[str, Keyboard | None]: ...
+
+
 @dataclass
 class Result:
     """The text that replaces "working on it…", and what to send after it."""
@@ -60,7 +68,7 @@ class Result:
     failed: bool = False
     # Runs in the delivering transaction (on the database thread) before anything is
     # queued: an import applies its plan here and returns the text to show instead.
-    commit: Callable[[Work], tuple[str, Keyboard | None]] | None = None
+    commit: Commit | None = None
 
 
 Builder = Callable[[BuildContext, ReportJob, sqlite_utils.Database], Result]

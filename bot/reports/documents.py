@@ -7,6 +7,7 @@ refuses CFF-based fonts, and its built-in Asian fonts are not embedded at all).
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 from pathlib import Path
@@ -14,6 +15,7 @@ from pathlib import Path
 import sqlite_utils
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
+from fpdf.fonts import FontFace
 
 from bot.domain.items import Item
 from bot.domain.lifecycle import DomainError, Role
@@ -38,8 +40,24 @@ class NothingToShow(DomainError):
 
 
 def plain(text: str) -> str:
-    """Catalogue HTML as plain text for a PDF."""
-    return html.unescape(_TAGS.sub("", text))
+    """Catalogue HTML as plain text for a PDF, without characters the font cannot draw
+    (the chat's emoji markers would be empty boxes on paper)."""
+    return drawable_only(html.unescape(_TAGS.sub("", text)))
+
+
+def drawable_only(text: str) -> str:
+    """Text as people typed it, less what the font cannot draw."""
+    drawable = _drawable()
+    return "".join(ch for ch in text if ord(ch) in drawable or ch in "\n\t").strip()
+
+
+@functools.cache
+def _drawable() -> frozenset[int]:
+    from fontTools.ttLib import TTCollection
+
+    from bot.reports.fonts import SC_FACE, font_path
+
+    return frozenset(TTCollection(str(font_path()), lazy=True).fonts[SC_FACE].getBestCmap())
 
 
 def _pdf() -> FPDF:
@@ -98,7 +116,10 @@ def build_ranking(context: BuildContext, job: ReportJob, db: sqlite_utils.Databa
         t(lang, f"ranking.col.{name}")
         for name in ("rank", "unit", "total", "closed", "rate", "overdue")
     ]
-    with pdf.table(col_widths=(10, 50, 18, 18, 18, 18), text_align="CENTER") as table:
+    # The collection has one weight; the heading row is shaded instead of bold.
+    headings = FontFace(emphasis="", fill_color=(221, 235, 247))
+    widths = (10, 50, 18, 18, 18, 18)
+    with pdf.table(col_widths=widths, text_align="CENTER", headings_style=headings) as table:
         table.row(headers)
         for rank, row in enumerate(rows, start=1):
             table.row(
@@ -162,7 +183,7 @@ def write_dossier(
     pdf = _pdf()
     for item in items:
         pdf.add_page()
-        _heading(pdf, f"{item.code}  {item.problem}", 15)
+        _heading(pdf, drawable_only(f"{item.code}  {item.problem}"), 15)
         status = STATUS_LABELS.get(lang, STATUS_LABELS["zh"]).get(item.status.value, "")
         deadline = item.deadline.isoformat() if item.deadline else (item.deadline_text or "—")
         facts = (
@@ -178,7 +199,7 @@ def write_dossier(
         )
         with pdf.table(col_widths=(25, 75), text_align="LEFT", first_row_as_headings=False) as tab:
             for key, value in facts:
-                tab.row([t(lang, f"dossier.field.{key}"), value])
+                tab.row([plain(t(lang, f"dossier.field.{key}")), drawable_only(value)])
         pdf.ln(3)
         _heading(pdf, t(lang, "dossier.timeline"), 13)
         for event in timeline.events(db, item):
@@ -197,7 +218,8 @@ def write_dossier(
                 pdf.add_page()
             pdf.image(str(file), w=min(pdf.epw, 120))
             when = found.taken_at.astimezone(context.tz).strftime("%Y-%m-%d %H:%M")
-            _paragraph(pdf, f"{when} · {found.who or '—'} · {found.caption}".rstrip(" ·"), 5)
+            caption = drawable_only(f"{when} · {found.who or '—'} · {found.caption}").rstrip(" ·")
+            _paragraph(pdf, caption, 5)
             pdf.ln(2)
     path.parent.mkdir(parents=True, exist_ok=True)
     pdf.set_title(title)

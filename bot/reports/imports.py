@@ -16,6 +16,7 @@ import csv
 import io
 import re
 import warnings
+from dataclasses import dataclass
 from pathlib import Path
 
 import openpyxl
@@ -149,16 +150,25 @@ def build_apply(context: BuildContext, job: ReportJob, db: sqlite_utils.Database
         text += preview_text(lang, source.params["file_name"], plan)
         keyboard = None if plan.errors else confirm_keyboard(lang, source.id, plan)
         return Result(text, keyboard=keyboard)
-    sha256 = file_sha256(path)
+    return Result("", commit=ApplyImport(plan, file_sha256(path), year, lang))
 
-    def commit(work: Work) -> tuple[str, Keyboard | None]:
-        origin = Origin(ActorKind.IMPORT, sha256, work.at, person_id=work.person.id)
+
+@dataclass(frozen=True)
+class ApplyImport:
+    """Applies the checked plan in the delivering transaction, all or nothing."""
+
+    plan: ImportPlan
+    sha256: str
+    year: int
+    lang: str
+
+    def __call__(self, work: Work) -> tuple[str, Keyboard | None]:
+        origin = Origin(ActorKind.IMPORT, self.sha256, work.at, person_id=work.person.id)
         with work.db.atomic():
-            ledger.ensure_period(work.db, plan.period, year, origin)
-            apply_plan(work.db, plan, origin)
-        return t(lang, "import.applied", new=len(plan.new), changed=len(plan.updates)), None
-
-    return Result("", commit=commit)
+            ledger.ensure_period(work.db, self.plan.period, self.year, origin)
+            apply_plan(work.db, self.plan, origin)
+        counts = {"new": len(self.plan.new), "changed": len(self.plan.updates)}
+        return t(self.lang, "import.applied", **counts), None
 
 
 # --- the annotated copy ----------------------------------------------------------------------

@@ -77,7 +77,7 @@ def events(db: sqlite_utils.Database, item: Item) -> list[Event]:
     ):
         if action in _SKIPPED_ACTIONS or (action == "request_close" and has_closeouts):
             continue
-        who = by_tg.get(actor, "") if kind == "user" else kind
+        who = by_tg.get(actor, "") if kind == "user" else f"@{kind}"  # resolved in describe()
         before_v = json.loads(before) if before else {}
         after_v = json.loads(after) if after else {}
         found.append(Event(_moment(at), f"audit.{action}", who, _audit_values(after_v, before_v)))
@@ -249,4 +249,7 @@ def describe(lang: str, event: Event) -> str:
             figure = t(lang, "history.figure_plain", **values)
         values["figure"] = Safe(figure)
     text = t(lang, key, **values)
-    return text + (t(lang, "history.who", who=event.who) if event.who else "")
+    who = event.who
+    if who.startswith("@"):  # not a person: the import, the command line, the bot itself
+        who = t(lang, f"export.actor.{who[1:]}")
+    return text + (t(lang, "history.who", who=who) if who else "")

@@ -572,7 +572,14 @@ def _waiting_for_deadline(work: Work, finding: Finding) -> bool:
 
 def finding_text(work: Work, state: str, data: dict, text: str) -> None:
     """Typed answers about a finding: its problem (photo-only findings), its deadline."""
-    finding = _own_finding(work, int(data["finding"]))
+    person = require_inspector(work)
+    finding = store.get_finding(work.db, int(data["finding"]))
+    if finding is None or finding.withdrawn or finding.person_id != person.id:
+        # The question is moot (withdrawn meanwhile): the text is taken as if none was asked.
+        dialogs.clear(work.db, person.id)
+        if not visit_text(work, text):
+            work.reply("text.no_context")
+        return
     text = text.strip()
     if state == "finding.problem":
         store.set_finding_text(work.db, finding.id, text[:PROBLEM_LIMIT])

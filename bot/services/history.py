@@ -9,9 +9,9 @@ from __future__ import annotations
 import math
 
 from bot.domain.items import Item
-from bot.domain.lifecycle import DomainError, Role
-from bot.domain.people import Person
+from bot.domain.lifecycle import DomainError
 from bot.reports import timeline
+from bot.services.item_view import may_view
 from bot.services.report_menus import start_job
 from bot.sheets.headers import STATUS_LABELS
 from bot.work import Button, Work
@@ -30,13 +30,6 @@ class NoSuchItem(DomainError):
 
 class NotYourItem(DomainError):
     key = "history.not_yours"
-
-
-def may_view(person: Person, item: Item) -> bool:
-    """The office, leaders and inspectors see every item; a contact their unit's."""
-    if person.role is Role.CONTACT:
-        return item.parties.involves_unit(person.unit_id)
-    return True
 
 
 def _item(work: Work, item_id: int) -> Item:

@@ -13,6 +13,7 @@ from bot.domain.items import Item
 from bot.domain.lifecycle import DomainError, Role, Status
 from bot.domain.visits import short
 from bot.i18n import Safe
+from bot.services.history import history_buttons
 from bot.services.item_view import may_view
 from bot.services.visit_items import item_line
 from bot.work import Button, Keyboard, Work
@@ -70,6 +71,7 @@ def show_card(work: Work, item: Item) -> None:
     if not _may_see(work, item):
         raise ItemHidden
     text, keyboard = render_card(work, item)
+    keyboard = [*keyboard, history_buttons(work, item)]  # history, photos, dossier PDF
     assert work.chat_id is not None
     work.send_text(work.chat_id, text, keyboard=keyboard or None)
 

@@ -130,6 +130,15 @@ def queue_text(work: Work, state: str, data: dict, text: str) -> None:
     text = " ".join(text.split())
     if not text:
         return
+    try:
+        _answer(work, admin, state, data, text)
+    except AlreadyReviewed:
+        # Another admin finished this one meanwhile: the question is moot, not repeated.
+        dialogs.clear(work.db, admin.id)
+        work.reply("queue.already_done")
+
+
+def _answer(work: Work, admin: Person, state: str, data: dict, text: str) -> None:
     if state == "queue.unit":
         if len(text) > NAME_LIMIT:
             work.reply("queue.name_too_long", limit=NAME_LIMIT)

@@ -7,7 +7,7 @@ day a small share of the table) and, for each:
 * announces it to leaders and administrators if it turned red since it was last looked at;
 * for a closed item, opens the look-back task when it is due;
 * otherwise asks ``due_between(item, swept_on, today)`` whether a rung of its ladder fell
-  in the window since it was last delivered (so three days of downtime give one reminder
+  in the window since it was last delivered, or created (so three days of downtime give one reminder
   describing the item as it is today), and whether its lead unit was ever told about it
   (newly assigned: acknowledgement asked);
 * puts it in the ONE message each of its unit's contacts gets today (co-units' contacts
@@ -126,16 +126,18 @@ def run_pass(work: Work, today: date, policy: Policy, calendar: WorkCalendar) ->
 
 def _look_at(state: Pass, due: DueItem) -> None:
     work, item, today, policy = state.work, due.item, state.today, state.policy
-    since = due.swept_on or state.last_day
     red_after = policy.red_after_overdue_days
+    # Turning red is news only against a day the sweep saw the item (or saw anything):
+    # the first pass after an upgrade must not announce every long-overdue item.
+    seen = due.swept_on or state.last_day
     if (
-        since is not None
+        seen is not None
         and item.deadline is not None
         and turned_red(
             item.deadline,
             item.status,
             red_after,
-            since,
+            seen,
             today,
             sheet_level=item.sheet_level,
             manual_level=item.manual_level,
@@ -155,6 +157,8 @@ def _look_at(state: Pass, due: DueItem) -> None:
         sheet_level=item.sheet_level,
         manual_level=item.manual_level,
     )
+    # Reminders cover every rung since the last delivery, or since the item was created.
+    since = due.swept_on or item.created_at.astimezone(work.tz).date() - _ONE_DAY
     reason = due_between(subject, since, today, policy, state.calendar)
     new = item.unit_id is not None and not store.was_assigned(work.db, item.id, item.unit_id)
     wanted = (reason is not None or new) and item.unit_id is not None

@@ -92,7 +92,12 @@ def visit_command(work: Work, words: str) -> None:
 
 def visit_text(work: Work, state: str, data: dict, text: str) -> None:
     """Typed answers while choosing a company: a part of its name, or a new one's details."""
-    person = require_inspector(work)
+    person = work.person
+    if person is None or person.role is not Role.INSPECTOR:
+        if person is not None:
+            dialogs.clear(work.db, person.id)  # the role changed since the question
+        work.reply("text.no_context")
+        return
     text = " ".join(text.split())
     if not text:
         return

@@ -36,7 +36,7 @@
       addPerson: "添加",
       addTitle: "以新身份打开邀请链接。\n新同事的姓名：",
       addPlain: "新建一个未登记的用户（可用 /start 邀请码 登记）。\n姓名：",
-      other: "未登记",
+      other: "新用户",
       noCommands: "机器人尚未设置命令菜单",
       sendLocation: "发送位置",
       unsupported: "[此消息类型暂不支持显示]",
@@ -81,7 +81,7 @@
       addPerson: "Add",
       addTitle: "Open the invitation as a new person.\nTheir name:",
       addPlain: "A new, unregistered user (register with /start <code>).\nName:",
-      other: "not registered",
+      other: "new user",
       noCommands: "The bot has not set a command menu",
       sendLocation: "Send location",
       unsupported: "[this kind of message is not shown here]",
@@ -321,8 +321,8 @@
     if (pos < end) plain(parent, text.slice(pos, end));
   }
 
-  // "/help" in a text without entities is still tappable, as in Telegram's apps.
-  const COMMAND = /(^|[\s(（])(\/[A-Za-z0-9_]{1,32})(?![A-Za-z0-9_/@])/g;
+  // Commands and links in plain text are tappable, as Telegram's apps make them.
+  const DETECT = /(^|[\s(（：:])(?:(\/[A-Za-z0-9_]{1,32})(?![A-Za-z0-9_/@])|(https?:\/\/[^\s<>"'，。、；！？）)]+))/g;
 
   function plain(parent, text) {
     if (["CODE", "PRE", "A"].includes(parent.nodeName) || parent.classList?.contains("cmd")) {
@@ -330,13 +330,20 @@
       return;
     }
     let pos = 0;
-    for (const match of text.matchAll(COMMAND)) {
+    for (const match of text.matchAll(DETECT)) {
       const at = match.index + match[1].length;
+      const found = match[2] || match[3];
       parent.append(text.slice(pos, at));
-      const node = el("span", "cmd", match[2]);
-      node.addEventListener("click", () => sendText(match[2]));
+      let node;
+      if (match[2]) {
+        node = el("span", "cmd", found);
+        node.addEventListener("click", () => sendText(found));
+      } else {
+        node = link(found);
+        node.textContent = found;
+      }
       parent.append(node);
-      pos = at + match[2].length;
+      pos = at + found.length;
     }
     parent.append(text.slice(pos));
   }

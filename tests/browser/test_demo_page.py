@@ -94,17 +94,45 @@ def browser(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
         driver.quit()
 
 
-def _bot_bubble_with(driver, text: str):
-    from selenium.webdriver.common.by import By
+def _wait(driver):
+    """A wait that looks again when an element was replaced (an edit re-renders its row)."""
+    from selenium.common.exceptions import StaleElementReferenceException
     from selenium.webdriver.support.ui import WebDriverWait
 
+    return WebDriverWait(driver, WAIT_S, ignored_exceptions=(StaleElementReferenceException,))
+
+
+def _bot_bubble_with(driver, text: str):
+    from selenium.webdriver.common.by import By
+
     def find(d):
-        for bubble in d.find_elements(By.CSS_SELECTOR, ".row.in .bubble"):
+        for bubble in reversed(d.find_elements(By.CSS_SELECTOR, ".row.in .bubble")):
             if text in bubble.text:
                 return bubble
         return False
 
-    return WebDriverWait(driver, WAIT_S).until(find, f"no bot message containing {text!r}")
+    return _wait(driver).until(find, f"no bot message containing {text!r}")
+
+
+def _tap(driver, label: str) -> None:
+    from selenium.webdriver.common.by import By
+
+    _wait(driver).until(
+        lambda d: next(
+            (b for b in reversed(d.find_elements(By.CSS_SELECTOR, ".kb-btn")) if b.text == label),
+            False,
+        ),
+        f"no inline button {label!r}",
+    ).click()
+
+
+def _be(driver, user_id: int) -> None:
+    from selenium.webdriver.common.by import By
+
+    driver.find_element(By.CSS_SELECTOR, f'.person[data-user="{user_id}"]').click()
+    _wait(driver).until(
+        lambda d: d.find_element(By.TAG_NAME, "body").get_attribute("data-ready") == str(user_id)
+    )
 
 
 def _send(driver, text: str) -> None:
@@ -119,16 +147,14 @@ def _send(driver, text: str) -> None:
 def test_inspector_starts_and_taps_a_button(demo: Demo, browser, tmp_path: Path) -> None:
     """A newcomer opens the page, becomes 王督查, sends /start, is greeted, and taps a button."""
     from selenium.webdriver.common.by import By
-    from selenium.webdriver.support.ui import WebDriverWait
 
     browser.get(demo.page_url)
-    wait = WebDriverWait(browser, WAIT_S)
+    wait = _wait(browser)
     tabs = wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, ".person[data-user]"))
     names = [tab.find_element(By.CSS_SELECTOR, ".p-name").text for tab in tabs]
     assert names[:6] == ["王督查", "李代表", "赵联络", "孙联络", "办公室", "陈主任"]
 
-    browser.find_element(By.CSS_SELECTOR, '.person[data-user="1001"]').click()
-    wait.until(lambda d: d.find_element(By.TAG_NAME, "body").get_attribute("data-ready") == "1001")
+    _be(browser, 1001)
     assert "王督查" in browser.find_element(By.ID, "who").text
 
     _send(browser, "/start")
@@ -139,12 +165,7 @@ def test_inspector_starts_and_taps_a_button(demo: Demo, browser, tmp_path: Path)
 
     _send(browser, "/lang")
     _bot_bubble_with(browser, "请选择语言")
-    button = wait.until(
-        lambda d: next(
-            (b for b in d.find_elements(By.CSS_SELECTOR, ".kb-btn") if b.text == "中文"), False
-        )
-    )
-    button.click()
+    _tap(browser, "中文")
     _bot_bubble_with(browser, "已切换为中文")
     wait.until(lambda d: not d.find_elements(By.CSS_SELECTOR, ".kb-btn.busy"))
 
@@ -169,3 +190,26 @@ def test_inspector_starts_and_taps_a_button(demo: Demo, browser, tmp_path: Path)
         keep.mkdir(parents=True, exist_ok=True)
         for name in ("demo-desktop.png", "demo-phone.png"):
             (keep / name).write_bytes((tmp_path / name).read_bytes())
+
+
+def test_invitation_link_opens_as_a_new_person(demo: Demo, browser) -> None:
+    """The office invites someone; tapping the link registers a new person on the page."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+
+    browser.get(demo.page_url + "#as=9001")
+    wait = _wait(browser)
+    wait.until(lambda d: d.find_element(By.TAG_NAME, "body").get_attribute("data-ready") == "9001")
+    _send(browser, "/invite")
+    _tap(browser, "督查人员")
+    _bot_bubble_with(browser, "姓名")
+    _send(browser, "钱代表")
+    invitation = _bot_bubble_with(browser, "t.me/")
+    invitation.find_element(By.CSS_SELECTOR, "a[href*='start=']").click()
+    name = wait.until(lambda d: d.find_element(By.ID, "modal-input"))
+    wait.until(lambda d: name.is_displayed())
+    name.clear()
+    name.send_keys("钱代表", Keys.ENTER)
+    welcome = _bot_bubble_with(browser, "欢迎")
+    assert "钱代表" in welcome.text
+    assert "钱代表" in browser.find_element(By.CSS_SELECTOR, '.person[aria-selected="true"]').text

@@ -94,9 +94,11 @@ async def test_album_from_the_page_arrives_as_one_media_group(demo: Demo) -> Non
     for shade in range(3):
         form.add_field("photo", make_jpeg(64, 48, shade), filename=f"{shade}.jpg")
     form.add_field("caption", "车间")
-    async with aiohttp.ClientSession(demo.sandbox.url) as session:
-        async with session.post("/sandbox/chats/default/1002/album", data=form) as response:
-            messages = await response.json()
+    async with (
+        aiohttp.ClientSession(demo.sandbox.url) as session,
+        session.post("/sandbox/chats/default/1002/album", data=form) as response,
+    ):
+        messages = await response.json()
     assert len(messages) == 3
     assert len({message["media_group_id"] for message in messages}) == 1
     assert messages[0]["caption"] == "车间"

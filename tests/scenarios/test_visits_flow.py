@@ -110,3 +110,24 @@ async def test_complete_visit_with_album_location_files_and_new_item(duban: Duba
         assert assigned == 3
     finally:
         db.close()
+
+
+async def test_visit_in_english(duban: Duban) -> None:
+    """An English-speaking inspector gets the whole visit in English."""
+    await _ledger(duban)
+    inspector = await duban.register(6111, "Inspector Wang", Role.INSPECTOR, language="en")
+    await inspector.send("/visit")
+    await inspector.expect("Choose the company")
+    await inspector.tap("By town")
+    await inspector.expect("Choose the town")
+    await inspector.tap("高新区")
+    await inspector.expect("Companies in 高新区")
+    await inspector.tap("卓远半导体")
+    await inspector.expect("visit open since")
+    await inspector.send("The workshop lacks ventilation")
+    await inspector.expect("Which item is this about?")
+    await inspector.tap("Later")
+    await inspector.expect("not tied for now")
+    await inspector.send("/done")
+    summary = await inspector.expect("Visit finished: 卓远半导体")
+    assert "Findings: 1" in summary.text and "not tied to an item: 1" in summary.text

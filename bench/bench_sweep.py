@@ -1,0 +1,182 @@
+"""How long a day's reminder pass over 100 000 items takes, against one plain full read of
+the items table (``SELECT * FROM items``, every row fetched).
+
+The goal is a ratio of at most 0.2 on a typical day: the pass reads ``items.next_sweep_on``
+through its partial index and touches only the items due that day. The table is a steady state a
+county could reach after years of rolling periods: 60 % closed and looked back at, 35 %
+open with deadlines spread over the next two years, 5 % overdue (reminded every third
+working day), 30 units with two contacts each. The timed pass is a normal working day
+after the previous day's pass (the heaviest day of the week is reported beside it); both
+sides are timed best-of-3, the pass on a fresh copy of the database each time (a pass
+changes what is due).
+
+    .venv/bin/python -m bench.bench_sweep
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import shutil
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import sqlite_utils
+
+from bot.services.sweep import run_pass
+from bot.work import Work, WorkEnv
+from storage import reminders as store
+from storage.db import connect, open_database
+from storage.policy import load_policy
+
+ITEMS = 100_000
+UNITS = 30
+GOAL = 0.2
+TZ = ZoneInfo("Asia/Shanghai")
+# Monday 3 June 2024 is the day before. Tuesday 4 June is a typical day; Thursday 6 June is
+# the heaviest of the week: the overdue rhythm (every 3 days, counted from the reminder as
+# sent, weekends pushing it to Monday) brings every overdue item back on Mondays and
+# Thursdays, so that day about a fifth of the open items is due.
+DAY_BEFORE = datetime(2024, 6, 3, 9, 0, tzinfo=TZ)
+TYPICAL_DAY = datetime(2024, 6, 4, 9, 0, tzinfo=TZ)
+HEAVY_DAY = datetime(2024, 6, 6, 9, 0, tzinfo=TZ)
+
+
+def build(path: Path, items: int = ITEMS, seed: int = 11) -> None:
+    """A database in the steady state described above, swept up to the day before."""
+    rng = random.Random(seed)
+    db = open_database(path)
+    created = datetime(2023, 1, 2, tzinfo=UTC).isoformat()
+    with db.atomic():
+        db.execute(
+            "INSERT INTO periods (name, year, created_at) VALUES ('2024年度', 2024, ?)", [created]
+        )
+        for unit in range(1, UNITS + 1):
+            db.execute(
+                "INSERT INTO units (id, name, created_at) VALUES (?, ?, ?)",
+                [unit, f"单位{unit:02d}", created],
+            )
+            for n in range(2):
+                db.execute(
+                    "INSERT INTO people (tg_user_id, name, role, unit_id, created_at) "
+                    "VALUES (?, ?, 'contact', ?, ?)",
+                    [100_000 + unit * 10 + n, f"联络员{unit}-{n}", unit, created],
+                )
+        today = DAY_BEFORE.date()
+        rows = []
+        for n in range(items):
+            roll = rng.random()
+            status, closed_at, deadline = "in_progress", None, None
+            if roll < 0.60:
+                status = "closed"
+                deadline = today - timedelta(days=rng.randint(100, 700))
+                closed_at = datetime.combine(deadline, datetime.min.time(), tzinfo=UTC)
+            elif roll < 0.95:
+                deadline = today + timedelta(days=rng.randint(1, 730))
+            else:
+                deadline = today - timedelta(days=rng.randint(1, 25))
+            rows.append(
+                {
+                    "code": f"B-{n:06d}",
+                    "period_id": 1,
+                    "problem": f"事项 {n}",
+                    "unit_id": rng.randint(1, UNITS),
+                    "deadline": deadline.isoformat(),
+                    "deadline_text": deadline.isoformat(),
+                    "status": status,
+                    "created_at": created,
+                    "updated_at": created,
+                    "last_activity_at": created,
+                    "closed_at": closed_at.isoformat() if closed_at else None,
+                }
+            )
+        db["items"].insert_all(rows, batch_size=5000)
+        # Every unit was told about its items long ago.
+        db.execute(
+            "INSERT INTO acks (item_id, unit_id, kind, sent_on, created_at, acked_at) "
+            "SELECT id, unit_id, 'assigned', '2023-01-02', ?, ? FROM items",
+            [created, created],
+        )
+        # Closed items were looked back at already; nothing is left to do for them.
+        db.execute("UPDATE items SET next_sweep_on = NULL WHERE status = 'closed'")
+    _pass(db, DAY_BEFORE)  # schedules every open item, as the bot did that day
+    db.close()
+
+
+def _pass(db: sqlite_utils.Database, moment: datetime) -> None:
+    work = Work(db, WorkEnv(TZ, "duban_bench_bot"), moment.astimezone(UTC), "zh", None, None)
+    work.source = f"bench:{moment.isoformat()}"
+    with db.atomic():
+        run_pass(work, moment.date(), load_policy(db), store.calendar(db))
+
+
+def time_pass(template: Path, scratch: Path, moment: datetime) -> tuple[float, int]:
+    shutil.copyfile(template, scratch)
+    db = connect(scratch)
+    try:
+        due = len(store.due_items(db, moment.date()))
+        start = time.perf_counter()
+        _pass(db, moment)
+        return time.perf_counter() - start, due
+    finally:
+        db.close()
+
+
+def time_full_read(path: Path) -> float:
+    db = connect(path)
+    try:
+        start = time.perf_counter()
+        rows = db.execute("SELECT * FROM items").fetchall()
+        elapsed = time.perf_counter() - start
+        assert len(rows) == ITEMS
+        return elapsed
+    finally:
+        db.close()
+
+
+def run() -> dict:
+    with tempfile.TemporaryDirectory() as directory:
+        template = Path(directory) / "template.sqlite"
+        build(template)
+        scratch = Path(directory) / "scratch.sqlite"
+        typical = [time_pass(template, scratch, TYPICAL_DAY) for _ in range(3)]
+        heavy = [time_pass(template, scratch, HEAVY_DAY) for _ in range(3)]
+        sweep = min(seconds for seconds, _ in typical)
+        heavy_sweep = min(seconds for seconds, _ in heavy)
+        full_read = min(time_full_read(template) for _ in range(3))
+        plan = (
+            connect(template)
+            .execute(
+                "EXPLAIN QUERY PLAN SELECT id, swept_on FROM items WHERE next_sweep_on <= ?",
+                ["2024-06-04"],
+            )
+            .fetchall()
+        )
+    return {
+        "bench": "sweep",
+        "items": ITEMS,
+        "due_items": typical[0][1],
+        "sweep_seconds": round(sweep, 4),
+        "full_read_seconds": round(full_read, 4),
+        "ratio": round(sweep / full_read, 3),
+        "heavy_day_due_items": heavy[0][1],
+        "heavy_day_sweep_seconds": round(heavy_sweep, 4),
+        "heavy_day_ratio": round(heavy_sweep / full_read, 3),
+        "goal": GOAL,
+        "ok": sweep / full_read <= GOAL,
+        "plan": " / ".join(row[-1] for row in plan),
+    }
+
+
+def main() -> int:
+    result = run()
+    print(json.dumps(result, ensure_ascii=False))
+    return 0 if result["ok"] else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,73 @@
+"""``duban browse``: Datasette, read-only, on 127.0.0.1, with the office's saved queries."""
+
+from __future__ import annotations
+
+import json
+import socket
+import subprocess
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from datetime import UTC, datetime
+from pathlib import Path
+
+from bot.browse import CANNED_QUERIES, command, metadata
+from storage.db import open_database
+from tests.report_seed import seed
+
+
+def test_saved_queries_answer_on_a_real_ledger(tmp_path: Path) -> None:
+    """Each saved query runs on the schema; overdue-by-unit counts what /report counts."""
+    db = open_database(tmp_path / "duban.sqlite")
+    seed(db, datetime.now(UTC))
+    for name, query in CANNED_QUERIES.items():
+        db.execute(query["sql"]).fetchall()  # valid SQL on the current schema
+        assert query["title"], name
+    overdue = {row[0]: row[1] for row in db.execute(CANNED_QUERIES["overdue_by_unit"]["sql"])}
+    assert overdue == {"科技局": 1, "工信局": 1, "财政局": 1}
+    unowned = db.execute(CANNED_QUERIES["items_without_contact"]["sql"]).fetchall()
+    assert len(unowned) == 4  # every open item: no contact has registered yet
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def test_datasette_serves_read_only_on_localhost(tmp_path: Path) -> None:
+    """The server binds 127.0.0.1 and answers a saved query as JSON; writes are refused."""
+    path = tmp_path / "duban.sqlite"
+    db = open_database(path)
+    seed(db, datetime.now(UTC))
+    db.close()
+    meta = tmp_path / "metadata.json"
+    meta.write_text(json.dumps(metadata("duban"), ensure_ascii=False), encoding="utf-8")
+    port = _free_port()
+    args = command(path, meta, port)
+    assert args[args.index("--host") + 1] == "127.0.0.1"
+    server = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        url = f"http://127.0.0.1:{port}/duban/overdue_by_unit.json?_shape=array"
+        for _ in range(100):
+            try:
+                with urllib.request.urlopen(url, timeout=2) as response:
+                    rows = json.loads(response.read())
+                break
+            except OSError:
+                time.sleep(0.1)
+        else:
+            raise AssertionError("datasette did not answer")
+        assert {row["承办单位"] for row in rows} == {"科技局", "工信局", "财政局"}
+        query = urllib.parse.urlencode({"sql": "DELETE FROM items"})
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/duban.json?{query}", timeout=5)
+            raise AssertionError("a write query was accepted")
+        except urllib.error.HTTPError as error:
+            assert error.code == 400
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+    check = open_database(path)
+    assert check.execute("SELECT count(*) FROM items").fetchone()[0] == 6
