@@ -36,7 +36,7 @@ async def test_queue_completes_merges_and_rejects(duban: Duban) -> None:
     await wang.expect("发现 2")
     await wang.tap("新问题")
     await wang.expect("办理时限")
-    await wang.tap("一周内")
+    await wang.send("2027年3月31日")  # a typed date, read like the sheet's 办理时限
     await wang.expect("已新建事项")
     await wang.send("/done")
     await wang.expect("走访结束")
@@ -93,6 +93,8 @@ async def test_queue_completes_merges_and_rejects(duban: Duban) -> None:
             "SELECT status, merged_into, review_outcome FROM items WHERE code = ?", [second]
         ).fetchone()
         assert merged == ("closed", existing.id, "merged")
+        typed = db.execute("SELECT deadline FROM items WHERE code = ?", [second]).fetchone()
+        assert typed[0] == "2027-03-31"
         texts = [
             r[0] for r in db.execute("SELECT text FROM findings WHERE item_id = ?", [existing.id])
         ]
