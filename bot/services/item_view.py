@@ -7,12 +7,11 @@ from datetime import date
 from bot.domain.items import Item
 from bot.domain.lifecycle import DomainError, Role
 from bot.domain.people import Person
+from bot.domain.visits import LEVEL_MARKS, short
 from bot.listing import item_level
 from bot.work import Button, Work
 from storage import ledger
 from storage.policy import load_policy
-
-LEVEL_MARK = {"red": "🔴", "yellow": "🟡", "blue": "🔵", "none": "⚪"}
 
 
 class NoSuchItem(DomainError):
@@ -55,13 +54,9 @@ def level_of(work: Work, item: Item, red_after: int | None = None) -> str:
     return item_level(item, local_today(work), red_after)
 
 
-def short(text: str, limit: int = 24) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
 def item_line(item: Item, level: str, limit: int = 24) -> str:
     """Plain text (the catalogue escapes it): colour, code and the start of the problem."""
-    return f"{LEVEL_MARK[level]} {item.code} {short(item.problem, limit)}"
+    return f"{LEVEL_MARKS[level]} {item.code} {short(item.problem, limit)}"
 
 
 def open_button(item: Item, level: str) -> Button:

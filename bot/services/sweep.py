@@ -36,12 +36,13 @@ from bot.domain.reminders import (
     due_between,
     next_reminder_date,
 )
+from bot.domain.visits import LEVEL_MARKS, short
 from bot.domain.workdays import WorkCalendar
 from bot.i18n import Safe, t
 from bot.listing import item_level
 from bot.services import digest, escalation, lookback
 from bot.services.admin_notices import notify_admins
-from bot.services.item_view import LEVEL_MARK, open_button, short
+from bot.services.item_view import open_button
 from bot.work import Button, Keyboard, Work
 from storage import reminders as store
 from storage.policy import load_policy
@@ -261,9 +262,9 @@ def _send_bundle(work: Work, message: Bundle, today: date) -> None:
         t(
             lang,
             "remind.line",
-            mark=LEVEL_MARK[e.level],
+            mark=LEVEL_MARKS[e.level],
             code=e.item.code,
-            problem=short(e.item.problem),
+            problem=short(e.item.problem, 24),
             reason=Safe(reason_text(lang, e)),
         )
         for e in lead[:LEAD_LINES]
@@ -278,7 +279,7 @@ def _send_bundle(work: Work, message: Bundle, today: date) -> None:
                 lang,
                 "remind.co_line",
                 code=e.item.code,
-                problem=short(e.item.problem),
+                problem=short(e.item.problem, 24),
                 reason=Safe(reason_text(lang, e)),
                 unit=e.item.unit or "—",
             )
@@ -318,7 +319,7 @@ def _late_acks(work: Work, today: date, policy: Policy, calendar: WorkCalendar) 
             once=f"ack_late:{ack.item_id}:{ack.unit_id}",
             unit=ack.unit,
             code=ack.code,
-            problem=short(ack.problem),
+            problem=short(ack.problem, 24),
             since=ack.sent_on.isoformat(),
             days=policy.ack_overdue_workdays,
         )
