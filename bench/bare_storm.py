@@ -27,7 +27,7 @@ TOKEN = "515151:" + "B" * 35
 
 async def storm(messages: int, kills: int, phones: int = 10) -> dict[str, int]:
     sandbox = Sandbox(SandboxState(), rate_limits=False)
-    sandbox.latency = 0.1  # a realistic round trip to Telegram
+    sandbox.latency = 0.05  # a network round trip, as in the Duban storm test
     await sandbox.start("127.0.0.1", 0)
     workdir = Path(tempfile.mkdtemp(prefix="bare-storm-"))
     db_path = workdir / "bare.sqlite"
@@ -47,7 +47,7 @@ async def storm(messages: int, kills: int, phones: int = 10) -> dict[str, int]:
 
         async def send_all(index: int) -> None:
             for n in range(per_phone):
-                if n % 3 == 2:
+                if n % 4 == 3:  # every fourth a captioned photo, as in the Duban storm
                     await senders[index].send_photo(caption=f"storm {index}-{n}")
                 else:
                     await senders[index].send(f"storm {index}-{n}")

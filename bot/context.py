@@ -21,6 +21,10 @@ if TYPE_CHECKING:
 P = ParamSpec("P")
 T = TypeVar("T")
 
+# ``Services.failures`` value for an update whose transaction found the database full: the
+# update is fine and waits (stays pending) instead of counting as a failed attempt.
+STORAGE_FULL = "database or disk is full"
+
 
 @dataclass
 class Services:

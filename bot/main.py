@@ -17,8 +17,13 @@ from bot.context import Services
 from bot.jobs import run_job, schedule_jobs
 from bot.logs import configure_logging
 from bot.sender import Sender
-from bot.updates import Poller, Processor
-from handlers.errors import report_blocked, report_set_aside
+from bot.updates import Poller, Processor, StorageOutage
+from handlers.errors import (
+    report_blocked,
+    report_set_aside,
+    report_storage_back,
+    report_storage_full,
+)
 from storage import people
 from storage.db import Store
 
@@ -54,9 +59,13 @@ class BotRuntime:
         schedule_jobs(application, services)
         inbox_ready = asyncio.Event()
         inbox_ready.set()  # unfinished rows from before a restart run first
-        poller = Poller(application, services, inbox_ready)
+        outage = StorageOutage(
+            lambda: report_storage_full(application, services),
+            lambda: report_storage_back(services),
+        )
+        poller = Poller(application, services, inbox_ready, outage)
         processor = Processor(
-            application, services, inbox_ready, lambda u: report_set_aside(services, u)
+            application, services, inbox_ready, lambda u: report_set_aside(services, u), outage
         )
         sender = Sender(
             application,

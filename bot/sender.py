@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import sqlite3
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -31,6 +32,7 @@ from telegram.ext import Application
 
 from bot.context import Services
 from storage import outbox
+from storage.db import is_disk_full
 from storage.outbox import Outgoing
 
 log = logging.getLogger(__name__)
@@ -75,10 +77,20 @@ class Sender:
         self._queues: dict[int, list[Outgoing]] = {}
         self._inflight: set[int] = set()
         self._workers: set[asyncio.Task] = set()
+        # Outcomes of sends that a full database could not record yet, by outbox row id.
+        # Their rows stay "in flight", so a delivered message is not sent a second time.
+        self._unrecorded: dict[int, tuple[Callable[..., object], tuple]] = {}
 
     async def run(self) -> None:
         services = self.services
+        pause = 1.0
         while True:
+            if self._unrecorded and not await self._record_held():
+                # The database is full: send nothing more until outcomes can be written.
+                await asyncio.sleep(pause)
+                pause = min(pause * 2, 30.0)
+                continue
+            pause = 1.0
             services.outbox_ready.clear()
             rows = await services.store.run(outbox.due, services.clock.now(), 1000)
             for row in rows:
@@ -121,7 +133,8 @@ class Sender:
                 await self._respect_chat_limit(chat_id)
                 delivered = await self._deliver(row)
                 queue.pop(0)
-                self._inflight.discard(row.id)
+                if row.id not in self._unrecorded:
+                    self._inflight.discard(row.id)
                 if not delivered:
                     break  # later rows wait behind the retried one (see outbox.due)
         finally:
@@ -140,15 +153,38 @@ class Sender:
         if delay > 0:
             await asyncio.sleep(delay)
 
+    async def _record(self, row: Outgoing, fn: Callable[..., object], *args: object) -> None:
+        """Write a send's outcome to the outbox; if the database is full, hold it."""
+        try:
+            await self.services.store.run(fn, row.id, *args)
+        except sqlite3.OperationalError as error:
+            if not is_disk_full(error):
+                raise
+            log.warning("outbox row %s: the database is full; its outcome waits", row.id)
+            self._unrecorded[row.id] = (fn, args)
+
+    async def _record_held(self) -> bool:
+        """Write the held outcomes; False while the database is still full."""
+        for row_id, (fn, args) in list(self._unrecorded.items()):
+            try:
+                await self.services.store.run(fn, row_id, *args)
+            except sqlite3.OperationalError as error:
+                if not is_disk_full(error):
+                    raise
+                return False
+            del self._unrecorded[row_id]
+            self._inflight.discard(row_id)
+        return True
+
     async def _deliver(self, row: Outgoing) -> bool:
         """Send one row and record the outcome; True when it is finished (sent or dead)."""
-        store, clock = self.services.store, self.services.clock
+        clock = self.services.clock
         try:
             api_kwargs = await with_files(row.payload)
         except OSError as error:
             # The file was removed (by hand, or after days of failed sending): nothing to send.
             log.error("outbox row %s refers to a file that cannot be read: %s", row.id, error)
-            await store.run(outbox.mark_dead, row.id, f"file: {error}")
+            await self._record(row, outbox.mark_dead, f"file: {error}")
             return True
         try:
             # Lower-case method names are valid (the Bot API is case-insensitive) and make
@@ -159,28 +195,33 @@ class Sender:
         except RetryAfter as error:
             wait = error.retry_after
             wait = wait if isinstance(wait, timedelta) else timedelta(seconds=wait)
-            await store.run(outbox.mark_retry, row.id, str(error), clock.now() + wait)
+            await self._record(row, outbox.mark_retry, str(error), clock.now() + wait)
             return False
         except Forbidden as error:
             log.info("chat %s cannot be reached: %s", row.chat_id, error)
-            await store.run(outbox.mark_dead, row.id, str(error))
-            await self.on_blocked(row.chat_id)
+            await self._record(row, outbox.mark_dead, str(error))
+            try:
+                await self.on_blocked(row.chat_id)
+            except sqlite3.OperationalError as error:
+                if not is_disk_full(error):
+                    raise
+                log.warning("chat %s blocked the bot; the database is full", row.chat_id)
             return True
         except BadRequest as error:
             if "message is not modified" in str(error):
-                await store.run(outbox.mark_sent, row.id, None, clock.now())
+                await self._record(row, outbox.mark_sent, None, clock.now())
                 return True
             log.error("outbox row %s refused by Telegram: %s", row.id, error)
-            await store.run(outbox.mark_dead, row.id, str(error))
+            await self._record(row, outbox.mark_dead, str(error))
             return True
         except (NetworkError, TelegramError) as error:
             # Timeouts and 5xx are ambiguous: the message may have arrived. Send again later.
             backoff = min(timedelta(seconds=2 ** min(row.attempts, 10)), MAX_BACKOFF)
             log.warning("outbox row %s failed (%s); retrying in %s", row.id, error, backoff)
-            await store.run(outbox.mark_retry, row.id, str(error), clock.now() + backoff)
+            await self._record(row, outbox.mark_retry, str(error), clock.now() + backoff)
             return False
         message_id = result.get("message_id") if isinstance(result, dict) else None
-        await store.run(outbox.mark_sent, row.id, message_id, clock.now())
+        await self._record(row, outbox.mark_sent, message_id, clock.now(), row.payload)
         return True
 
 

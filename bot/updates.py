@@ -5,6 +5,10 @@ loses whatever was still queued in memory. Here the poller commits each raw batc
 inbox table first and only then asks for the next one (whose offset is what confirms the
 batch to Telegram). The processor runs inbox rows in update_id order through the
 Application; a row is done when its handler's own transaction says so.
+
+A full database (disk full) is a state of the machine, not a fault of an update: the poller
+then keeps its offset (Telegram holds the updates), the processor leaves rows pending, both
+retry with a growing pause, and the office is told (``StorageOutage``).
 """
 
 from __future__ import annotations
@@ -12,28 +16,98 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import sqlite3
+import time
 from collections.abc import Awaitable, Callable
 
 from telegram import Update
 from telegram.error import Forbidden, InvalidToken, NetworkError, RetryAfter, TelegramError
 from telegram.ext import Application
 
-from bot.context import Services
+from bot.context import STORAGE_FULL, Services
 from storage import inbox
+from storage.db import is_disk_full
 
 log = logging.getLogger(__name__)
 
 ALLOWED_UPDATES = ["message", "edited_message", "callback_query", "my_chat_member"]
 POLL_TIMEOUT = 25  # seconds Telegram holds a getUpdates open when nothing arrives
 
+Notice = Callable[[], Awaitable[None]]
+
+
+class StorageOutage:
+    """The database is full: what the poller and the processor share while it lasts.
+
+    Each caller waits a growing pause between tries (1 s doubling to 30 s), so a full disk
+    is no busy loop; the office is told when it starts (at most hourly if it flaps) and when
+    a write succeeds again.
+    """
+
+    FIRST_PAUSE = 1.0
+    MAX_PAUSE = 30.0
+    RETELL_AFTER = 3600.0
+
+    def __init__(self, on_full: Notice | None = None, on_back: Notice | None = None) -> None:
+        self.on_full = on_full
+        self.on_back = on_back
+        self.since: float | None = None
+        self._pauses: dict[str, float] = {}
+        self._told_at: float | None = None
+
+    @property
+    def active(self) -> bool:
+        return self.since is not None
+
+    async def hit(self, who: str) -> float:
+        """Count a write refused for lack of space; returns the seconds ``who`` should wait."""
+        now = time.monotonic()
+        if self.since is None:
+            self.since = now
+            log.critical(
+                "the database is full: nothing new can be saved; updates wait at Telegram "
+                "and in the inbox, and are processed when there is space again"
+            )
+            if self.on_full and (self._told_at is None or now - self._told_at > self.RETELL_AFTER):
+                self._told_at = now
+                await _quietly(self.on_full, "tell the admins the database is full")
+        pause = self._pauses.get(who, self.FIRST_PAUSE)
+        self._pauses[who] = min(pause * 2, self.MAX_PAUSE)
+        log.warning("database full: the %s tries again in %.0f s", who, pause)
+        return pause
+
+    async def cleared(self, who: str) -> None:
+        """A write by ``who`` succeeded: the outage (if any) is over."""
+        self._pauses.pop(who, None)
+        if self.since is None:
+            return
+        log.warning("the database takes writes again after %.0f s", time.monotonic() - self.since)
+        self.since = None
+        if self.on_back:
+            await _quietly(self.on_back, "tell the admins the database is writable again")
+
+
+async def _quietly(notice: Notice, what: str) -> None:
+    try:
+        await notice()
+    except Exception:
+        log.exception("could not %s", what)
+
 
 class Poller:
     """Long-polls ``getUpdates`` and commits every batch before confirming it."""
 
-    def __init__(self, application: Application, services: Services, ready: asyncio.Event):
+    def __init__(
+        self,
+        application: Application,
+        services: Services,
+        ready: asyncio.Event,
+        outage: StorageOutage | None = None,
+    ):
         self.application = application
         self.services = services
         self.ready = ready  # set when new rows are in the inbox
+        self.outage = outage or StorageOutage()
 
     async def run(self) -> None:
         store = self.services.store
@@ -67,7 +141,16 @@ class Poller:
             updates = [u for u in batch or [] if isinstance(u, dict) and "update_id" in u]
             if not updates:
                 continue
-            await store.run(inbox.save_updates, updates, self.services.clock.now())
+            try:
+                await store.run(inbox.save_updates, updates, self.services.clock.now())
+            except sqlite3.OperationalError as error:
+                if not is_disk_full(error):
+                    raise
+                # The offset stays: the next getUpdates asks for the same batch, which
+                # Telegram keeps (up to 24 hours) until there is room to store it.
+                await asyncio.sleep(await self.outage.hit("poller"))
+                continue
+            await self.outage.cleared("poller")
             offset = max(u["update_id"] for u in updates) + 1
             self.ready.set()
 
@@ -81,11 +164,13 @@ class Processor:
         services: Services,
         ready: asyncio.Event,
         on_set_aside: Callable[[Update], Awaitable[None]],
+        outage: StorageOutage | None = None,
     ):
         self.application = application
         self.services = services
         self.ready = ready
         self.on_set_aside = on_set_aside
+        self.outage = outage or StorageOutage()
 
     async def run(self) -> None:
         while True:
@@ -98,9 +183,33 @@ class Processor:
                         await self.ready.wait()
                 continue
             for update_id, raw in rows:
-                await self.process(update_id, raw)
+                if not await self.process(update_id, raw):
+                    # The database is full: this row and the ones after it stay pending.
+                    await self._pause(await self.outage.hit("processor"))
+                    break
 
-    async def process(self, update_id: int, raw: dict) -> None:
+    async def _pause(self, seconds: float) -> None:
+        """Wait, or less if the poller stores a batch (proof that there is room again)."""
+        self.ready.clear()
+        with contextlib.suppress(TimeoutError):
+            async with asyncio.timeout(seconds):
+                await self.ready.wait()
+
+    async def process(self, update_id: int, raw: dict) -> bool:
+        """Run one inbox row; False if the database was full and the row stays pending."""
+        try:
+            finished = await self._process(update_id, raw)
+        except sqlite3.OperationalError as error:
+            if not is_disk_full(error):
+                raise
+            finished = False
+        if finished:
+            await self.outage.cleared("processor")
+        else:
+            log.warning("update %s stays pending: the database is full", update_id)
+        return finished
+
+    async def _process(self, update_id: int, raw: dict) -> bool:
         services = self.services
         try:
             update = Update.de_json(raw, self.application.bot)
@@ -113,13 +222,15 @@ class Processor:
                 services.clock.now(),
                 final=True,
             )
-            return
+            return True
         services.failures.pop(update_id, None)
         await self.application.process_update(update)  # never raises: errors → on_error
         failure = services.failures.pop(update_id, None)
         committed = update_id in services.committed
         services.committed.discard(update_id)
         now = services.clock.now()
+        if failure == STORAGE_FULL:
+            return False  # not an attempt: the same update succeeds once there is room
         if failure is not None:
             status = await services.store.run(inbox.mark_failed, update_id, failure, now)
             if status == "set_aside":
@@ -127,3 +238,4 @@ class Processor:
                 await self.on_set_aside(update)
         elif not committed:
             await services.store.run(inbox.mark_done, update_id, now)
+        return True

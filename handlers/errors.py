@@ -5,21 +5,42 @@ from __future__ import annotations
 import logging
 
 from telegram import Update
+from telegram.constants import ParseMode
+from telegram.error import TelegramError
+from telegram.ext import Application, ApplicationHandlerStop
 
-from bot.context import DubanContext, Services, system_work
-from bot.i18n import language_for
+from bot.context import STORAGE_FULL, DubanContext, Services, system_work
+from bot.domain.lifecycle import Role
+from bot.i18n import language_for, t
 from bot.services import admin_notices
+from storage import people
+from storage.db import is_disk_full
 
 log = logging.getLogger(__name__)
 
 
 async def on_error(update: object, context: DubanContext) -> None:
-    """Record the failure so the processor retries the update, then sets it aside."""
-    log.error(
-        "handler failed for update %s", getattr(update, "update_id", "?"), exc_info=context.error
-    )
+    """Record the failure so the processor retries the update, then sets it aside.
+
+    A full database is not the update's fault: it is recorded as STORAGE_FULL, so the
+    processor keeps the update pending until there is room (bot/updates.py).
+    """
+    if is_disk_full(context.error):
+        log.warning("update %s waits: the database is full", getattr(update, "update_id", "?"))
+        failure = STORAGE_FULL
+    else:
+        log.error(
+            "handler failed for update %s",
+            getattr(update, "update_id", "?"),
+            exc_info=context.error,
+        )
+        failure = repr(context.error)
     if isinstance(update, Update):
-        context.services.failures[update.update_id] = repr(context.error)
+        context.services.failures[update.update_id] = failure
+        # Fail closed: no later handler group runs for this update. Without this, a failure
+        # in access.identify (group -1) let the update reach the handlers with no person
+        # checked (and a second context.work, which raises).
+        raise ApplicationHandlerStop
 
 
 async def report_set_aside(services: Services, update: Update) -> None:
@@ -41,4 +62,41 @@ async def report_blocked(services: Services, chat_id: int) -> None:
         admin_notices.person_unreachable,
         chat_id,
         source=f"blocked:{chat_id}:{services.clock.now().isoformat()}",
+    )
+
+
+async def report_storage_full(application: Application, services: Services) -> None:
+    """Tell the admins the database is full: through the outbox if it still takes the
+    notice, else straight to Telegram (the outbox lives in the database that is full)."""
+    try:
+        await system_work(
+            services,
+            admin_notices.notify_admins,
+            "admin.storage_full",
+            source=f"storage-full:{services.clock.now().isoformat()}",
+        )
+        return
+    except Exception as error:
+        if not is_disk_full(error):
+            raise
+    admins = await services.store.run(people.active_people, role=Role.ADMIN)
+    chats = {p.tg_user_id: p.language for p in admins if p.tg_user_id is not None}
+    for admin_id in services.settings.admin_ids:
+        chats.setdefault(admin_id, services.settings.default_language)
+    for chat_id, lang in chats.items():
+        try:
+            await application.bot.send_message(
+                chat_id, t(lang, "admin.storage_full"), parse_mode=ParseMode.HTML
+            )
+        except TelegramError as error:
+            log.error("could not tell admin %s that the database is full: %s", chat_id, error)
+
+
+async def report_storage_back(services: Services) -> None:
+    """Tell the admins the outage is over (a durable notice: there is room again)."""
+    await system_work(
+        services,
+        admin_notices.notify_admins,
+        "admin.storage_back",
+        source=f"storage-back:{services.clock.now().isoformat()}",
     )

@@ -48,6 +48,18 @@ def connect(path: Path | str, *, read_only: bool = False) -> sqlite_utils.Databa
     return sqlite_utils.Database(conn)
 
 
+def is_disk_full(error: BaseException | None) -> bool:
+    """SQLITE_FULL: the disk (or ``PRAGMA max_page_count``) has no room for a write.
+
+    It is a state of the machine, not of the update being written: the same write succeeds
+    once space is freed, so callers wait and retry instead of giving up on the data.
+    """
+    if not isinstance(error, sqlite3.OperationalError):
+        return False
+    code = getattr(error, "sqlite_errorcode", None)
+    return code == sqlite3.SQLITE_FULL or "database or disk is full" in str(error)
+
+
 def open_database(path: Path | str) -> sqlite_utils.Database:
     """Connect and bring the schema up to date (refusing a database from a newer version)."""
     db = connect(path)

@@ -69,12 +69,45 @@ def next_due_at(db: sqlite_utils.Database) -> datetime | None:
     return datetime.fromisoformat(row[0]) if row and row[0] else None
 
 
-def mark_sent(db: sqlite_utils.Database, row_id: int, message_id: int | None, at: datetime) -> None:
-    db.execute(
-        "UPDATE outbox SET status = 'sent', sent_at = ?, message_id = ?, "
-        "attempts = attempts + 1 WHERE id = ?",
-        [at.isoformat(), message_id, row_id],
-    )
+def mark_sent(
+    db: sqlite_utils.Database,
+    row_id: int,
+    message_id: int | None,
+    at: datetime,
+    sent_payload: dict | None = None,
+) -> None:
+    """Record delivery. If the row's text was rewritten while it was on its way (see
+    ``replace_pending``), queue an edit of the message just sent, so the newer text still
+    reaches the chat."""
+    with db.atomic():
+        row = db.execute(
+            "SELECT dedup_key, method, payload FROM outbox WHERE id = ?", [row_id]
+        ).fetchone()
+        db.execute(
+            "UPDATE outbox SET status = 'sent', sent_at = ?, message_id = ?, "
+            "attempts = attempts + 1 WHERE id = ?",
+            [at.isoformat(), message_id, row_id],
+        )
+        if row is None or sent_payload is None or message_id is None:
+            return
+        key, method, payload = row[0], row[1], json.loads(row[2])
+        if method == "sendMessage" and payload != sent_payload:
+            enqueue(
+                db,
+                key=f"{key}:edit",
+                chat_id=payload["chat_id"],
+                method="editMessageText",
+                payload=_as_edit(payload, message_id),
+                at=at,
+            )
+
+
+# What an editMessageText may carry over from a sendMessage payload.
+_EDITABLE = ("chat_id", "text", "parse_mode", "entities", "reply_markup", "link_preview_options")
+
+
+def _as_edit(payload: dict, message_id: int) -> dict:
+    return {k: v for k, v in payload.items() if k in _EDITABLE} | {"message_id": message_id}
 
 
 def mark_retry(db: sqlite_utils.Database, row_id: int, error: str, not_before: datetime) -> None:
@@ -132,33 +165,38 @@ def coalesce(
     at: datetime,
     not_before: datetime,
 ) -> str:
-    """Queue a message that replaces the previous one of its series while that one waits.
+    """Keep one message per series up to date: rewrite it while it waits, edit it once sent.
 
     The series is every row whose key starts with ``prefix``. If its newest row is still
-    pending, its payload is rewritten and its send time moved to ``not_before``; otherwise a
-    new row ``prefix + n`` is queued. Returns the key used. (A row the sender has already
-    picked up goes out with its old text; the next change then starts a new message.)
+    waiting, that row is rewritten (and its send time moved to ``not_before``); if the
+    message is already on the phone, an edit of it is queued; otherwise a new message is.
+    A row rewritten while on its way is followed by an edit (see ``mark_sent``). Returns
+    the key used.
     """
     row = db.execute(
-        "SELECT dedup_key, status, attempts FROM outbox WHERE dedup_key >= ? AND dedup_key < ? "
-        "ORDER BY id DESC LIMIT 1",
+        "SELECT dedup_key, status, attempts, method, payload, message_id FROM outbox "
+        "WHERE dedup_key >= ? AND dedup_key < ? ORDER BY id DESC LIMIT 1",
         [prefix, prefix + "\U0010ffff"],
     ).fetchone()
-    if row and row[1] == "pending" and row[2] == 0:
-        replace_pending(db, row[0], payload, not_before)
-        return row[0]
+    shown = None
+    if row is not None and method == "sendMessage":
+        key, status, attempts, row_method, row_payload, row_message_id = row
+        if row_method == "editMessageText":
+            shown = json.loads(row_payload)["message_id"]
+        elif status == "sent":
+            shown = row_message_id
+        if status == "pending" and attempts == 0:
+            new = _as_edit(payload, shown) if shown is not None else payload
+            replace_pending(db, key, new, not_before)
+            return key
     count = db.execute(
         "SELECT count(*) FROM outbox WHERE dedup_key >= ? AND dedup_key < ?",
         [prefix, prefix + "\U0010ffff"],
     ).fetchone()[0]
     key = f"{prefix}{count + 1}"
+    if shown is not None:
+        method, payload, not_before = "editMessageText", _as_edit(payload, shown), at
     enqueue(
-        db,
-        key=key,
-        chat_id=chat_id,
-        method=method,
-        payload=payload,
-        at=at,
-        not_before=not_before,
+        db, key=key, chat_id=chat_id, method=method, payload=payload, at=at, not_before=not_before
     )
     return key

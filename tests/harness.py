@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import json
+import secrets
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import sqlite_utils
@@ -279,3 +280,84 @@ class Duban:
         processor = Processor(runtime.application, runtime.services, asyncio.Event(), set_aside)
         await processor.process(update_id, update)
         return added
+
+    # --- abuse suites: forged presses, server-side buttons, whole-database snapshots -----
+
+    def forge_callback(self, phone: Phone, callback_data: str) -> str:
+        """A callback_query with any data from anyone, even a person the bot never wrote
+        to (it then presses a stand-in old bot message in their chat). Returns its id."""
+        state = self.sandbox.state
+        bot = state.bot_for_token(TOKEN)
+        message = phone.latest
+        if message is None:
+            chat = state.private_chat(bot, phone.user_id)
+            stub = state.add_message(bot, chat, bot.as_user(), {"text": "…"})
+            message_data = stub
+        else:
+            message_data = message.data
+        bot.next_query_id += 1
+        query_id = f"{bot.id}9{bot.next_query_id}"
+        bot.callback_queries[query_id] = CallbackQueryRecord(
+            id=query_id,
+            user_id=phone.user_id,
+            chat_id=phone.chat_id,
+            message_id=message_data["message_id"],
+            data=callback_data,
+            created=state.now(),
+        )
+        state.enqueue_update(
+            bot,
+            "callback_query",
+            {
+                "id": query_id,
+                "from": phone.user.as_user(),
+                "message": message_data,
+                "chat_instance": str(bot.id ^ phone.user_id),
+                "data": callback_data,
+            },
+        )
+        return query_id
+
+    def make_button(
+        self, person_id: int, action: str, payload: dict, *, expires: datetime | None = None
+    ) -> str:
+        """A button token as the bot would have stored it for ``person_id``."""
+        at = self._now()
+        token = secrets.token_urlsafe(12)
+        db = self.db()
+        try:
+            db.execute(
+                "INSERT INTO buttons (token, person_id, action, payload, created_at, expires_at) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                [
+                    token,
+                    person_id,
+                    action,
+                    json.dumps(payload, ensure_ascii=False),
+                    at.isoformat(),
+                    (expires or at + timedelta(days=30)).isoformat(),
+                ],
+            )
+        finally:
+            db.close()
+        return token
+
+    def table_counts(self, *, skip: tuple[str, ...] = ()) -> dict[str, int]:
+        """Rows in every table of the database (but ``skip``): a whole-state fingerprint."""
+        db = self.db()
+        try:
+            return {
+                name: db.execute(f"SELECT count(*) FROM [{name}]").fetchone()[0]
+                for name in db.table_names()
+                if name not in skip
+            }
+        finally:
+            db.close()
+
+    def answers(self, query_id: str) -> list[dict]:
+        """The bot's answerCallbackQuery calls for one query (text, show_alert…)."""
+        return [
+            call["params"]
+            for call in self.sandbox.state.calls_to("answerCallbackQuery")
+            if str(call["params"].get("callback_query_id")) == query_id
+        ]

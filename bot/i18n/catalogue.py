@@ -7,6 +7,7 @@ from bot.i18n import (
     messages_common,
     messages_reminders,
     messages_reports,
+    messages_runtime,
     messages_visits,
 )
 
@@ -16,6 +17,7 @@ _SECTIONS = (
     messages_visits.MESSAGES,
     messages_reminders.MESSAGES,
     messages_reports.MESSAGES,
+    messages_runtime.MESSAGES,
 )
 
 

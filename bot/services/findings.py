@@ -358,7 +358,9 @@ def confirm(work: Work, finding_id: int, *, late: bool = False, edit: int | None
         method="sendMessage",
         payload=payload,
         at=work.at,
-        not_before=work.at + CONFIRM_DELAY,
+        # An album arrives as several updates: let it settle into one message. A text is
+        # confirmed at once; photos that follow it edit that confirmation.
+        not_before=work.at + (CONFIRM_DELAY if finding.media_group_id else timedelta(0)),
     )
 
 
