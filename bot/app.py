@@ -34,6 +34,11 @@ from handlers import (
 )
 from handlers.buttons import ButtonAction, make_button_handler
 
+# Across all chats: 14 messages per half second is 28 a second in bursts of at most 14,
+# so Telegram's bucket (about 30 a second) always keeps tokens for requests that arrive
+# bunched up after crossing the network.
+OVERALL_BURST, OVERALL_PERIOD = 14, 0.5
+
 # Inline button actions, by the name stored with each button's token.
 BUTTON_ACTIONS: dict[str, ButtonAction] = {
     "lang": start.lang_button,
@@ -144,7 +149,13 @@ def build_application(settings: Settings, services: Services) -> Application:
         # Updates come from our own durable inbox (bot/updates.py), not PTB's Updater.
         .updater(None)
         .context_types(ContextTypes(context=DubanContext, bot_data=BotData))
-        .rate_limiter(AIORateLimiter(max_retries=3))
+        # Telegram allows about 30 messages a second per bot; staying a little under it means
+        # a morning push to a thousand contacts meets no 429 at all (BENCHMARKS.md).
+        .rate_limiter(
+            AIORateLimiter(
+                overall_max_rate=OVERALL_BURST, overall_time_period=OVERALL_PERIOD, max_retries=3
+            )
+        )
     )
     if settings.proxy:
         builder = builder.proxy(settings.proxy).get_updates_proxy(settings.proxy)

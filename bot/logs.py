@@ -2,7 +2,9 @@
 
 httpx logs each request URL at INFO, and Bot API URLs contain the token
 (``/bot<token>/sendMessage``, ``/file/bot<token>/...``), so httpx is kept at WARNING and a
-filter replaces the token anywhere it might still appear, tracebacks included.
+filter replaces the token anywhere it might still appear, tracebacks included. The
+secret half is replaced on its own too: httpx writes file URLs with the colon
+percent-encoded (``/file/bot123456%3AAbC…/photos/file_3.jpg``).
 """
 
 from __future__ import annotations
@@ -11,7 +13,17 @@ import logging
 import re
 import traceback
 
-_TOKEN_RE = re.compile(r"\d{5,}:[A-Za-z0-9_-]{20,}")
+_TOKEN_RE = re.compile(r"\d{5,}(?::|%3[Aa])[A-Za-z0-9_-]{20,}")
+
+
+def redact(text: str, token: str | None = None) -> str:
+    """The text with any bot token (ours, or anything shaped like one) replaced."""
+    if token:
+        text = text.replace(token, "<token>")
+        secret = token.partition(":")[2]
+        if len(secret) >= 20:  # however the colon before it was written
+            text = text.replace(secret, "<token>")
+    return _TOKEN_RE.sub("<token>", text)
 
 
 class RedactTokens(logging.Filter):
@@ -20,9 +32,7 @@ class RedactTokens(logging.Filter):
         self.token = token
 
     def _clean(self, text: str) -> str:
-        if self.token:
-            text = text.replace(self.token, "<token>")
-        return _TOKEN_RE.sub("<token>", text)
+        return redact(text, self.token)
 
     def filter(self, record: logging.LogRecord) -> bool:
         record.msg = self._clean(record.getMessage())

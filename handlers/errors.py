@@ -12,6 +12,7 @@ from telegram.ext import Application, ApplicationHandlerStop
 from bot.context import STORAGE_FULL, DubanContext, Services, system_work
 from bot.domain.lifecycle import Role
 from bot.i18n import language_for, t
+from bot.logs import redact
 from bot.services import admin_notices
 from storage import people
 from storage.db import is_disk_full
@@ -34,7 +35,8 @@ async def on_error(update: object, context: DubanContext) -> None:
             getattr(update, "update_id", "?"),
             exc_info=context.error,
         )
-        failure = repr(context.error)
+        # Stored in inbox.last_error: an exception's text may quote a request URL.
+        failure = redact(repr(context.error), context.services.settings.token)
     if isinstance(update, Update):
         context.services.failures[update.update_id] = failure
         # Fail closed: no later handler group runs for this update. Without this, a failure

@@ -361,3 +361,15 @@ class Duban:
             for call in self.sandbox.state.calls_to("answerCallbackQuery")
             if str(call["params"].get("callback_query_id")) == query_id
         ]
+
+    async def received(self, count: int, seconds: float = 10.0) -> None:
+        """Wait until the inbox holds ``count`` updates (then ``settle`` waits for the rest)."""
+        deadline = asyncio.get_running_loop().time() + seconds
+        db = self.db()
+        try:
+            while db.execute("SELECT count(*) FROM inbox").fetchone()[0] < count:
+                if asyncio.get_running_loop().time() > deadline:
+                    raise AssertionError(f"fewer than {count} updates arrived")
+                await asyncio.sleep(0.05)
+        finally:
+            db.close()

@@ -23,7 +23,7 @@ def fill(db: sqlite_utils.Database) -> None:
     """Cap the database at its size and use up the free room in it (on the bot's thread)."""
     db.execute("CREATE TABLE IF NOT EXISTS ballast (b BLOB)")
     pages = db.execute("PRAGMA page_count").fetchone()[0]
-    db.execute(f"PRAGMA max_page_count = {pages + 1}")
+    db.execute(f"PRAGMA max_page_count = {pages}")
     for size in (4000, 1000, 200, 40, 1):
         try:
             while True:
