@@ -166,6 +166,7 @@ async def test_sigkill_storm_loses_nothing_and_stores_nothing_twice(world) -> No
         assert (media / sha256[:2] / sha256[2:4] / sha256).is_file()
 
     assert _read(database, "PRAGMA integrity_check") == [("ok",)]
+    print(f"crash storm: {len(sent)} updates, {photos_sent} photos, {bot.kills} kills, 0 lost")
     for phone in phones:
         confirmations = [m for m in phone.bot_messages if "已记录" in m.text]
         assert PER_PHONE <= len(confirmations) <= PER_PHONE + bot.kills, phone.user_id
