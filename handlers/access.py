@@ -49,13 +49,9 @@ async def identify(update: Update, context: DubanContext) -> None:
 
 
 def _is_start_with_code(update: Update) -> bool:
-    message = update.message
-    return bool(
-        message
-        and message.text
-        and message.text.startswith("/start ")
-        and len(message.text.split()) == 2
-    )
+    # PTB does not check field types: a malformed update may carry a list as its text.
+    text = update.message.text if update.message else None
+    return isinstance(text, str) and text.startswith("/start ") and len(text.split()) == 2
 
 
 async def answer_quietly(update: Update, text: str | None = None) -> None:

@@ -22,7 +22,8 @@ def make_button_handler(actions: dict[str, ButtonAction]):
     async def on_button(update: Update, context: DubanContext) -> None:
         """Resolve the pressed button and run its action, or refuse politely."""
         query = update.callback_query
-        press = await context.services.store.run(buttons.resolve, query.data or "")
+        data = query.data if isinstance(query.data, str) else ""  # PTB checks no types
+        press = await context.services.store.run(buttons.resolve, data)
         now = context.services.clock.now()
         refusal = None
         if press is None or press.action not in actions or now >= press.expires_at:

@@ -15,12 +15,52 @@ from storage.audit import item_events
 from storage.db import connect, open_database
 from storage.ledger import get_item, list_items
 
-HEADER = ["序号", "存在问题", "整改措施", "责任单位", "办理时限", "跟踪督办目标", "所属领域", "镇区", "企业名称"]
+HEADER = [
+    "序号",
+    "存在问题",
+    "整改措施",
+    "责任单位",
+    "办理时限",
+    "跟踪督办目标",
+    "所属领域",
+    "镇区",
+    "企业名称",
+]
 ROWS = [
-    [1, "高企培育后劲不足", "建立后备企业库", "科技局、工信局", "2024年6月30日前", "净增100家", "高企培育", "磨头镇", "卓远半导体"],
-    [2, "孵化器建设缓慢 ", "加快双创载体建设", "高新区管委会", "三季度末", "", "双创载体", "高新区", "力威机械"],
+    [
+        1,
+        "高企培育后劲不足",
+        "建立后备企业库",
+        "科技局、工信局",
+        "2024年6月30日前",
+        "净增100家",
+        "高企培育",
+        "磨头镇",
+        "卓远半导体",
+    ],
+    [
+        2,
+        "孵化器建设缓慢 ",
+        "加快双创载体建设",
+        "高新区管委会",
+        "三季度末",
+        "",
+        "双创载体",
+        "高新区",
+        "力威机械",
+    ],
     [None, None, None, None, None, None, None, None, None],
-    [3, "科技金融产品少", "推出科技贷", "财政局牵头，各镇区配合", "长期坚持", "", "科技金融", "", ""],
+    [
+        3,
+        "科技金融产品少",
+        "推出科技贷",
+        "财政局牵头，各镇区配合",
+        "长期坚持",
+        "",
+        "科技金融",
+        "",
+        "",
+    ],
     ["合计", None, None, None, None, None, None, None, None],
 ]
 
@@ -48,7 +88,9 @@ def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return db_path
 
 
-def test_import_summarises_and_skips_blank_and_total_rows(env: Path, tmp_path: Path, capsys) -> None:
+def test_import_summarises_and_skips_blank_and_total_rows(
+    env: Path, tmp_path: Path, capsys
+) -> None:
     """The office sees one line saying what the import did."""
     sheet = office_sheet(tmp_path / "任务表.xlsx")
     assert main(["import", str(sheet), "--period", "2024"]) == 0
@@ -80,7 +122,9 @@ def test_reimport_updates_in_place_and_never_duplicates(env: Path, tmp_path: Pat
     assert item_events(db, item.id)[-1]["actor_kind"] == "import"
 
 
-def test_row_errors_write_nothing_and_name_row_and_column(env: Path, tmp_path: Path, capsys) -> None:
+def test_row_errors_write_nothing_and_name_row_and_column(
+    env: Path, tmp_path: Path, capsys
+) -> None:
     """All or nothing: one bad cell and the office gets every error, the ledger stays empty."""
     bad = [row[:] for row in ROWS]
     bad[0][4] = "下个月吧"
@@ -90,7 +134,9 @@ def test_row_errors_write_nothing_and_name_row_and_column(env: Path, tmp_path: P
     assert list_items(open_database(env)) == []
 
 
-def test_inserted_row_cannot_rewrite_another_items_history(env: Path, tmp_path: Path, capsys) -> None:
+def test_inserted_row_cannot_rewrite_another_items_history(
+    env: Path, tmp_path: Path, capsys
+) -> None:
     """A 序号 that now names a different problem is a row error, not a silent rewrite."""
     assert main(["import", str(office_sheet(tmp_path / "a.xlsx")), "--period", "2024"]) == 0
     shifted = [[1, "新插入的问题", "措施", "科技局", "年底", "", "", "", ""], *ROWS[1:]]
@@ -142,9 +188,26 @@ def test_items_json_has_the_documented_fields(env: Path, tmp_path: Path, capsys)
     assert main(["items", "--unit", "科技局", "--format", "json"]) == 0
     rows = json.loads(capsys.readouterr().out)
     assert len(rows) == 1
-    expected = {"id", "code", "period", "seq", "problem", "measure", "unit", "co_units",
-                "deadline", "deadline_text", "recurring", "ongoing", "target", "area", "town",
-                "company", "status", "level"}
+    expected = {
+        "id",
+        "code",
+        "period",
+        "seq",
+        "problem",
+        "measure",
+        "unit",
+        "co_units",
+        "deadline",
+        "deadline_text",
+        "recurring",
+        "ongoing",
+        "target",
+        "area",
+        "town",
+        "company",
+        "status",
+        "level",
+    }
     assert expected <= set(rows[0])
     assert rows[0]["deadline"] == "2024-06-30" and rows[0]["level"] in ("yellow", "red")
     assert main(["items", "--status", "closed"]) == 0
