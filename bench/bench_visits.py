@@ -8,9 +8,10 @@ on visits, each sending a finding and waiting for its confirmation before the ne
 the echo phones do. Duban does more per message than an echo — the update is committed to
 the inbox before it is confirmed to Telegram, the finding and its reply are committed
 together (synchronous=FULL), the reply goes out through the outbox — and the ratio says
-what that costs. Duban's own per-chat limiter (Telegram's one message a second per chat)
-is off too, as the sandbox's is. Photos are measured separately (one photo finding per
-message, downloaded and hashed into MEDIA_DIR). Prints one JSON line.
+what that costs. Duban's own flood limiters (Telegram's 30 messages a second per bot and
+one a second per chat) are off too, as the sandbox's are. Photos are measured separately
+(one photo finding per message, downloaded and hashed into MEDIA_DIR). Prints one JSON
+line.
 """
 
 from __future__ import annotations
@@ -96,7 +97,7 @@ async def run_duban(photos: bool) -> dict[str, float]:
     folder = Path(tempfile.mkdtemp(prefix="bench-visits-"))
     settings = make_settings(sandbox, folder)
     _seed(settings.database_path)
-    runtime = BotRuntime(settings, per_chat_rate=None)
+    runtime = BotRuntime(settings, flood_limits=False)
     await runtime.start()
     try:
         phones = [

@@ -140,7 +140,9 @@ COMMANDS = {
 }
 
 
-def build_application(settings: Settings, services: Services) -> Application:
+def build_application(
+    settings: Settings, services: Services, *, flood_limits: bool = True
+) -> Application:
     builder = (
         ApplicationBuilder()
         .token(settings.token)
@@ -149,14 +151,15 @@ def build_application(settings: Settings, services: Services) -> Application:
         # Updates come from our own durable inbox (bot/updates.py), not PTB's Updater.
         .updater(None)
         .context_types(ContextTypes(context=DubanContext, bot_data=BotData))
+    )
+    if flood_limits:
         # Telegram allows about 30 messages a second per bot; staying a little under it means
         # a morning push to a thousand contacts meets no 429 at all (BENCHMARKS.md).
-        .rate_limiter(
+        builder = builder.rate_limiter(
             AIORateLimiter(
                 overall_max_rate=OVERALL_BURST, overall_time_period=OVERALL_PERIOD, max_retries=3
             )
         )
-    )
     if settings.proxy:
         builder = builder.proxy(settings.proxy).get_updates_proxy(settings.proxy)
     application = builder.build()

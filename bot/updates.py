@@ -18,6 +18,7 @@ import contextlib
 import logging
 import sqlite3
 import time
+from collections import deque
 from collections.abc import Awaitable, Callable
 
 from telegram import Update
@@ -85,6 +86,16 @@ class StorageOutage:
         self.since = None
         if self.on_back:
             await _quietly(self.on_back, "tell the admins the database is writable again")
+
+
+def _sender_of(raw: dict) -> object:
+    """Whose update this is (their updates are kept in order); None for the unrecognisable."""
+    for value in raw.values():
+        if isinstance(value, dict):
+            person = value.get("from") or value.get("chat")
+            if isinstance(person, dict) and isinstance(person.get("id"), int):
+                return person["id"]
+    return None
 
 
 async def _quietly(notice: Notice, what: str) -> None:
@@ -156,7 +167,14 @@ class Poller:
 
 
 class Processor:
-    """Runs pending inbox rows through the Application, oldest first."""
+    """Runs pending inbox rows through the Application.
+
+    Each person's updates run one after another in update_id order (a reply to a question
+    must not overtake the question); different people's run side by side, so one person's
+    slow work — a download, a long commit — does not hold up everyone else's.
+    """
+
+    LANES = 16  # people whose updates are processed at the same time
 
     def __init__(
         self,
@@ -171,22 +189,64 @@ class Processor:
         self.ready = ready
         self.on_set_aside = on_set_aside
         self.outage = outage or StorageOutage()
+        self._queues: dict[object, deque[tuple[int, dict]]] = {}
+        self._lanes: dict[object, asyncio.Task] = {}
+        self._taken: set[int] = set()  # fetched and queued or running, not yet seen done
+        self._retry: set[int] = set()  # failed, still pending: hand out again
+        self._full = False
 
     async def run(self) -> None:
-        while True:
-            rows = await self.services.store.run(inbox.pending, 50)
-            if not rows:
+        try:
+            while True:
                 self.ready.clear()
-                # asyncio.timeout: wait_for (3.11) can swallow a cancellation (see sender).
+                store = self.services.store
+                pending = await store.run(inbox.pending_ids, 200)
+                # A row stays "taken" until a fetch no longer returns it (it is done); a
+                # fetch that raced with a commit can then never hand it out twice.
+                self._taken &= set(pending)
+                fresh = [update_id for update_id in pending if update_id not in self._taken]
+                for update_id, raw in await store.run(inbox.raws, fresh) if fresh else ():
+                    self._taken.add(update_id)
+                    self._queues.setdefault(_sender_of(raw), deque()).append((update_id, raw))
+                self._open_lanes()
+                if self._full and not self._lanes:
+                    self._full = False
+                    await self._pause(await self.outage.hit("processor"))
+                    continue
                 with contextlib.suppress(TimeoutError):
                     async with asyncio.timeout(5):
                         await self.ready.wait()
-                continue
-            for update_id, raw in rows:
+        finally:
+            for lane in self._lanes.values():
+                lane.cancel()
+
+    def _open_lanes(self) -> None:
+        for key, queue in self._queues.items():
+            if len(self._lanes) >= self.LANES or self._full:
+                return
+            if queue and key not in self._lanes:
+                self._lanes[key] = asyncio.create_task(self._lane(key, queue))
+
+    async def _lane(self, key: object, queue: deque[tuple[int, dict]]) -> None:
+        try:
+            while queue and not self._full:
+                update_id, raw = queue[0]
                 if not await self.process(update_id, raw):
-                    # The database is full: this row and the ones after it stay pending.
-                    await self._pause(await self.outage.hit("processor"))
+                    self._full = True  # this row and everyone's next ones stay pending
                     break
+                queue.popleft()
+                if update_id in self._retry:
+                    self._retry.discard(update_id)
+                    self._taken.discard(update_id)
+        finally:
+            if self._full:
+                for update_id, _ in queue:
+                    self._taken.discard(update_id)
+                queue.clear()
+            self._lanes.pop(key, None)
+            if not queue:
+                self._queues.pop(key, None)
+            self.ready.set()
 
     async def _pause(self, seconds: float) -> None:
         """Wait, or less if the poller stores a batch (proof that there is room again)."""
@@ -233,6 +293,8 @@ class Processor:
             return False  # not an attempt: the same update succeeds once there is room
         if failure is not None:
             status = await services.store.run(inbox.mark_failed, update_id, failure, now)
+            if status == "pending":
+                self._retry.add(update_id)
             if status == "set_aside":
                 log.error("update %s failed three times and is set aside", update_id)
                 await self.on_set_aside(update)

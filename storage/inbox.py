@@ -31,11 +31,21 @@ def next_offset(db: sqlite_utils.Database) -> int | None:
     return row[0] + 1 if row and row[0] is not None else None
 
 
-def pending(db: sqlite_utils.Database, limit: int = 100) -> list[tuple[int, dict]]:
-    """Unfinished updates, oldest first (unfinished ones from before a crash come first)."""
+def pending_ids(db: sqlite_utils.Database, limit: int = 200) -> list[int]:
+    """Ids of unfinished updates, oldest first (cheap: the raw JSON stays on disk)."""
     rows = db.execute(
-        "SELECT update_id, raw FROM inbox WHERE status = 'pending' ORDER BY update_id LIMIT ?",
+        "SELECT update_id FROM inbox WHERE status = 'pending' ORDER BY update_id LIMIT ?",
         [limit],
+    ).fetchall()
+    return [row[0] for row in rows]
+
+
+def raws(db: sqlite_utils.Database, update_ids: list[int]) -> list[tuple[int, dict]]:
+    """The stored updates with these ids, oldest first."""
+    marks = ", ".join("?" for _ in update_ids)
+    rows = db.execute(
+        f"SELECT update_id, raw FROM inbox WHERE update_id IN ({marks}) ORDER BY update_id",
+        update_ids,
     ).fetchall()
     return [(update_id, json.loads(raw)) for update_id, raw in rows]
 
