@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 
 import sqlite_utils
-from bot.domain.policy import Policy
 
 from bot.domain.audit import Origin
+from bot.domain.policy import Policy
 from storage.audit import record
 
 
