@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 
+import sqlite_utils
 from telegram import (
     InputFile,
     InputMedia,
@@ -80,6 +81,9 @@ class Sender:
         # Outcomes of sends that a full database could not record yet, by outbox row id.
         # Their rows stay "in flight", so a delivered message is not sent a second time.
         self._unrecorded: dict[int, tuple[Callable[..., object], tuple]] = {}
+        # Outcomes waiting to be written; written together, one commit (one fsync) a batch.
+        self._outcomes: list[tuple[int, Callable[..., object], tuple, asyncio.Future]] = []
+        self._writer: asyncio.Task | None = None
 
     async def run(self) -> None:
         services = self.services
@@ -154,14 +158,32 @@ class Sender:
             await asyncio.sleep(delay)
 
     async def _record(self, row: Outgoing, fn: Callable[..., object], *args: object) -> None:
-        """Write a send's outcome to the outbox; if the database is full, hold it."""
-        try:
-            await self.services.store.run(fn, row.id, *args)
-        except sqlite3.OperationalError as error:
-            if not is_disk_full(error):
-                raise
-            log.warning("outbox row %s: the database is full; its outcome waits", row.id)
-            self._unrecorded[row.id] = (fn, args)
+        """Write a send's outcome to the outbox (with whatever other outcomes are waiting, in
+        one commit); if the database is full, hold it."""
+        future = asyncio.get_running_loop().create_future()
+        self._outcomes.append((row.id, fn, args, future))
+        if self._writer is None or self._writer.done():
+            self._writer = asyncio.create_task(self._write_outcomes())
+        await future
+
+    async def _write_outcomes(self) -> None:
+        while self._outcomes:
+            batch, self._outcomes = self._outcomes, []
+            try:
+                await self.services.store.run(
+                    _apply_outcomes, [(row_id, fn, args) for row_id, fn, args, _ in batch]
+                )
+            except sqlite3.OperationalError as error:
+                if not is_disk_full(error):
+                    _settle(batch, error)
+                    continue
+                log.warning("%d send outcomes wait: the database is full", len(batch))
+                for row_id, fn, args, _ in batch:
+                    self._unrecorded[row_id] = (fn, args)
+            except Exception as error:
+                _settle(batch, error)
+                continue
+            _settle(batch, None)
 
     async def _record_held(self) -> bool:
         """Write the held outcomes; False while the database is still full."""
@@ -223,6 +245,24 @@ class Sender:
         message_id = result.get("message_id") if isinstance(result, dict) else None
         await self._record(row, outbox.mark_sent, message_id, clock.now(), row.payload)
         return True
+
+
+def _apply_outcomes(
+    db: sqlite_utils.Database, outcomes: list[tuple[int, Callable[..., object], tuple]]
+) -> None:
+    with db.atomic():
+        for row_id, fn, args in outcomes:
+            fn(db, row_id, *args)
+
+
+def _settle(batch: list, error: BaseException | None) -> None:
+    for *_, future in batch:
+        if future.done():
+            continue
+        if error is None:
+            future.set_result(None)
+        else:
+            future.set_exception(error)
 
 
 # --- files on disk, and albums -----------------------------------------------------------

@@ -13,6 +13,7 @@ from datetime import datetime
 import sqlite_utils
 
 from bot.domain.visits import MediaIn
+from storage.db import insert_row
 from storage.ledger import iso
 
 
@@ -46,28 +47,26 @@ def add_evidence(
     at: datetime,
     update_id: int | None,
 ) -> int:
-    return (
-        db["evidence"]
-        .insert(
-            {
-                "item_id": item_id,
-                "finding_id": finding_id,
-                "person_id": person_id,
-                "kind": media.kind,
-                "file_id": media.file_id,
-                "file_unique_id": media.file_unique_id,
-                "file_name": media.file_name,
-                "mime_type": media.mime_type,
-                "size": media.size,
-                "caption": media.caption,
-                "taken_at": iso(media.taken_at),
-                # Telegram refuses to hand out files over 20 MB: keep the record, not bytes.
-                "stored": "too_big" if media.too_big else "pending",
-                "created_at": iso(at),
-                "update_id": update_id,
-            }
-        )
-        .last_pk
+    return insert_row(
+        db,
+        "evidence",
+        {
+            "item_id": item_id,
+            "finding_id": finding_id,
+            "person_id": person_id,
+            "kind": media.kind,
+            "file_id": media.file_id,
+            "file_unique_id": media.file_unique_id,
+            "file_name": media.file_name,
+            "mime_type": media.mime_type,
+            "size": media.size,
+            "caption": media.caption,
+            "taken_at": iso(media.taken_at),
+            # Telegram refuses to hand out files over 20 MB: keep the record, not bytes.
+            "stored": "too_big" if media.too_big else "pending",
+            "created_at": iso(at),
+            "update_id": update_id,
+        },
     )
 
 

@@ -10,6 +10,8 @@ from datetime import date, datetime
 
 import sqlite_utils
 
+from storage.db import insert_row
+
 
 def attach_evidence(db: sqlite_utils.Database, ids: list[int], column: str, owner: int) -> None:
     if column not in ("progress_id", "closeout_id"):
@@ -35,19 +37,17 @@ def add_progress(
     at: datetime,
     update_id: int | None,
 ) -> int:
-    return (
-        db["progress_reports"]
-        .insert(
-            {
-                "item_id": item_id,
-                "person_id": person_id,
-                "text": text,
-                "figure": figure,
-                "created_at": at.isoformat(),
-                "update_id": update_id,
-            }
-        )
-        .last_pk
+    return insert_row(
+        db,
+        "progress_reports",
+        {
+            "item_id": item_id,
+            "person_id": person_id,
+            "text": text,
+            "figure": figure,
+            "created_at": at.isoformat(),
+            "update_id": update_id,
+        },
     )
 
 
@@ -68,18 +68,16 @@ def add_closeout(
     at: datetime,
     update_id: int | None,
 ) -> int:
-    return (
-        db["closeout_requests"]
-        .insert(
-            {
-                "item_id": item_id,
-                "requested_by": person_id,
-                "text": text,
-                "created_at": at.isoformat(),
-                "update_id": update_id,
-            }
-        )
-        .last_pk
+    return insert_row(
+        db,
+        "closeout_requests",
+        {
+            "item_id": item_id,
+            "requested_by": person_id,
+            "text": text,
+            "created_at": at.isoformat(),
+            "update_id": update_id,
+        },
     )
 
 
@@ -125,19 +123,17 @@ def add_extension(
     at: datetime,
     update_id: int | None,
 ) -> int:
-    return (
-        db["extension_requests"]
-        .insert(
-            {
-                "item_id": item_id,
-                "requested_by": person_id,
-                "new_deadline": new_deadline.isoformat(),
-                "reason": reason,
-                "created_at": at.isoformat(),
-                "update_id": update_id,
-            }
-        )
-        .last_pk
+    return insert_row(
+        db,
+        "extension_requests",
+        {
+            "item_id": item_id,
+            "requested_by": person_id,
+            "new_deadline": new_deadline.isoformat(),
+            "reason": reason,
+            "created_at": at.isoformat(),
+            "update_id": update_id,
+        },
     )
 
 

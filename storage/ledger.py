@@ -18,7 +18,7 @@ from bot.domain.audit import Origin
 from bot.domain.items import SHEET_FIELDS, Item, ItemFields
 from bot.domain.lifecycle import Actor, Event, Status, decide
 from storage.audit import event_row, record
-from storage.db import insert_rows
+from storage.db import insert_row, insert_rows
 
 _LOOKUP_TABLES = ("units", "towns")
 
@@ -70,18 +70,16 @@ def ensure_company(
         if row[1] is None and town_id is not None:
             db.execute("UPDATE companies SET town_id = ? WHERE id = ?", [town_id, row[0]])
         return row[0]
-    return (
-        db["companies"]
-        .insert(
-            {
-                "name": name,
-                "town_id": town_id,
-                "needs_review": int(needs_review),
-                "created_by": origin.person_id,
-                "created_at": iso(origin.at),
-            }
-        )
-        .last_pk
+    return insert_row(
+        db,
+        "companies",
+        {
+            "name": name,
+            "town_id": town_id,
+            "needs_review": int(needs_review),
+            "created_by": origin.person_id,
+            "created_at": iso(origin.at),
+        },
     )
 
 
@@ -100,18 +98,16 @@ def ensure_period(db: sqlite_utils.Database, name: str, year: int, origin: Origi
     row = db.execute("SELECT id FROM periods WHERE name = ?", [name]).fetchone()
     if row:
         return row[0]
-    return (
-        db["periods"]
-        .insert(
-            {
-                "name": name,
-                "year": year,
-                "starts_on": date(year, 1, 1).isoformat(),
-                "ends_on": date(year, 12, 31).isoformat(),
-                "created_at": iso(origin.at),
-            }
-        )
-        .last_pk
+    return insert_row(
+        db,
+        "periods",
+        {
+            "name": name,
+            "year": year,
+            "starts_on": date(year, 1, 1).isoformat(),
+            "ends_on": date(year, 12, 31).isoformat(),
+            "created_at": iso(origin.at),
+        },
     )
 
 

@@ -10,6 +10,7 @@ from bot.domain.audit import Origin
 from bot.domain.lifecycle import Role
 from bot.domain.people import Invitation, Person, invitation_expiry, new_invitation_code
 from storage.audit import record
+from storage.db import insert_row
 from storage.ledger import NotFound, ensure_named, iso
 
 _PERSON_SELECT = (
@@ -56,18 +57,16 @@ def ensure_admin(
     if person is not None:
         return person
     with db.atomic():
-        person_id = (
-            db["people"]
-            .insert(
-                {
-                    "tg_user_id": tg_user_id,
-                    "name": name,
-                    "role": Role.ADMIN.value,
-                    "language": language,
-                    "created_at": iso(origin.at),
-                }
-            )
-            .last_pk
+        person_id = insert_row(
+            db,
+            "people",
+            {
+                "tg_user_id": tg_user_id,
+                "name": name,
+                "role": Role.ADMIN.value,
+                "language": language,
+                "created_at": iso(origin.at),
+            },
         )
         record(db, origin, entity="person", entity_id=person_id, action="admin_from_settings")
     return by_id(db, person_id)

@@ -12,7 +12,8 @@ from storage.audit import record
 
 
 def load_policy(db: sqlite_utils.Database) -> Policy:
-    values = {row["key"]: json.loads(row["value"]) for row in db["policy"].rows}
+    rows = db.execute("SELECT key, value FROM policy").fetchall()
+    values = {key: json.loads(value) for key, value in rows}
     return Policy.from_values(values)
 
 

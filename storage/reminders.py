@@ -20,6 +20,7 @@ from bot.domain.people import Person
 from bot.domain.workdays import WorkCalendar
 from storage import ledger, people
 from storage.audit import record
+from storage.db import insert_row
 
 # --- sweep state
 
@@ -222,18 +223,16 @@ def open_ack(
         "AND acked_at IS NULL",
         [at.isoformat(), item_id, unit_id],
     )
-    return (
-        db["acks"]
-        .insert(
-            {
-                "item_id": item_id,
-                "unit_id": unit_id,
-                "kind": kind,
-                "sent_on": day.isoformat(),
-                "created_at": at.isoformat(),
-            }
-        )
-        .last_pk
+    return insert_row(
+        db,
+        "acks",
+        {
+            "item_id": item_id,
+            "unit_id": unit_id,
+            "kind": kind,
+            "sent_on": day.isoformat(),
+            "created_at": at.isoformat(),
+        },
     )
 
 

@@ -13,6 +13,8 @@ from datetime import datetime
 
 import sqlite_utils
 
+from storage.db import insert_row
+
 MAX_ATTEMPTS = 3
 
 
@@ -69,20 +71,18 @@ def create(
     at: datetime,
     update_id: int | None,
 ) -> int:
-    return (
-        db["report_jobs"]
-        .insert(
-            {
-                "kind": kind,
-                "person_id": person_id,
-                "chat_id": chat_id,
-                "language": language,
-                "params": json.dumps(params, ensure_ascii=False),
-                "created_at": at.isoformat(),
-                "update_id": update_id,
-            }
-        )
-        .last_pk
+    return insert_row(
+        db,
+        "report_jobs",
+        {
+            "kind": kind,
+            "person_id": person_id,
+            "chat_id": chat_id,
+            "language": language,
+            "params": json.dumps(params, ensure_ascii=False),
+            "created_at": at.isoformat(),
+            "update_id": update_id,
+        },
     )
 
 

@@ -13,6 +13,7 @@ import sqlite_utils
 
 from bot.domain.audit import Origin
 from storage.audit import record
+from storage.db import insert_row
 from storage.ledger import iso
 
 # Companies the office merged away or rejected are no longer offered.
@@ -120,18 +121,16 @@ def add_company(
     db: sqlite_utils.Database, name: str, town_id: int | None, origin: Origin
 ) -> Company:
     """A company an inspector found that the ledger lacks: flagged for the office."""
-    company_id = (
-        db["companies"]
-        .insert(
-            {
-                "name": name,
-                "town_id": town_id,
-                "needs_review": 1,
-                "created_by": origin.person_id,
-                "created_at": iso(origin.at),
-            }
-        )
-        .last_pk
+    company_id = insert_row(
+        db,
+        "companies",
+        {
+            "name": name,
+            "town_id": town_id,
+            "needs_review": 1,
+            "created_by": origin.person_id,
+            "created_at": iso(origin.at),
+        },
     )
     record(
         db,
@@ -207,17 +206,15 @@ def visit_during(
 
 
 def start_visit(db: sqlite_utils.Database, company_id: int, person_id: int, at: datetime) -> int:
-    visit_id = (
-        db["visits"]
-        .insert(
-            {
-                "company_id": company_id,
-                "started_by": person_id,
-                "started_at": iso(at),
-                "last_activity_at": iso(at),
-            }
-        )
-        .last_pk
+    visit_id = insert_row(
+        db,
+        "visits",
+        {
+            "company_id": company_id,
+            "started_by": person_id,
+            "started_at": iso(at),
+            "last_activity_at": iso(at),
+        },
     )
     join_visit(db, visit_id, person_id, at)
     return visit_id
@@ -345,21 +342,19 @@ def add_finding(
     update_id: int | None,
     media_group_id: str | None = None,
 ) -> int:
-    return (
-        db["findings"]
-        .insert(
-            {
-                "visit_id": visit_id,
-                "item_id": item_id,
-                "person_id": person_id,
-                "text": text,
-                "media_group_id": media_group_id,
-                "created_at": iso(at),
-                "last_activity_at": iso(at),
-                "update_id": update_id,
-            }
-        )
-        .last_pk
+    return insert_row(
+        db,
+        "findings",
+        {
+            "visit_id": visit_id,
+            "item_id": item_id,
+            "person_id": person_id,
+            "text": text,
+            "media_group_id": media_group_id,
+            "created_at": iso(at),
+            "last_activity_at": iso(at),
+            "update_id": update_id,
+        },
     )
 
 
