@@ -35,7 +35,7 @@ from sandbox.server import Sandbox
 from sandbox.state import SandboxState
 from storage import ledger, people
 from storage.db import open_database
-from tests.harness import TOKEN, make_settings
+from tests.harness import TOKEN, make_settings, start_visit
 
 PHONES = 50
 PER_PHONE = 20
@@ -60,12 +60,7 @@ def _seed(path: Path) -> None:
 
 
 async def _start_visit(phone: Phone) -> None:
-    await phone.send("/visit")
-    await phone.expect("选择企业", within=60)
-    await phone.send("卓远")
-    await phone.expect("匹配的企业", within=60)
-    await phone.tap("卓远半导体（高新区）")
-    await phone.expect("走访中", within=60)
+    await start_visit(phone)
     await phone.expect("位置", within=60)
 
 

@@ -83,6 +83,7 @@ def plan_import(db: sqlite_utils.Database, result: SheetReadResult, period: str)
     by_seq = {item.seq: item for item in items if item.period == period and item.seq}
     columns = result.columns
     seen: dict[str, int] = {}
+    areas: dict[str, str | None] = {}  # as written → the 1+8 area's name
 
     def error(row: SheetRow, name: str | None, reason: str) -> None:
         plan.errors.append(RowError(row.row, columns.get(name, name) if name else None, reason))
@@ -98,7 +99,9 @@ def plan_import(db: sqlite_utils.Database, result: SheetReadResult, period: str)
 
         area = None
         if row.area:
-            area = _area_name(db, row.area)
+            if row.area not in areas:
+                areas[row.area] = _area_name(db, row.area)
+            area = areas[row.area]
             if area is None:
                 error(row, "area", f"unknown area {row.area!r} (one of the 1+8 areas)")
                 continue

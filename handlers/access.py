@@ -37,6 +37,9 @@ async def identify(update: Update, context: DubanContext) -> None:
         context.person = await services.store.run(people.by_telegram_id, user.id)
     if context.person is not None and context.person.active:
         context.lang = context.person.language
+        if not context.person.reachable:
+            # They blocked the bot once and are writing again: reminders can reach them.
+            await services.store.run(people.set_reachable, user.id, True)
         return
     context.person = None
     if _is_start_with_code(update):

@@ -14,13 +14,16 @@ from storage.db import insert_row
 from storage.ledger import NotFound, ensure_named, iso
 
 _PERSON_SELECT = (
-    "SELECT p.id, p.tg_user_id, p.name, p.role, p.unit_id, u.name, p.language, p.active "
+    "SELECT p.id, p.tg_user_id, p.name, p.role, p.unit_id, u.name, p.language, p.active, "
+    "p.reachable "
     "FROM people p LEFT JOIN units u ON u.id = p.unit_id"
 )
 
 
 def _person(row: tuple) -> Person:
-    return Person(row[0], row[1], row[2], Role(row[3]), row[4], row[5], row[6], bool(row[7]))
+    return Person(
+        row[0], row[1], row[2], Role(row[3]), row[4], row[5], row[6], bool(row[7]), bool(row[8])
+    )
 
 
 def by_telegram_id(db: sqlite_utils.Database, tg_user_id: int) -> Person | None:

@@ -373,3 +373,15 @@ class Duban:
                 await asyncio.sleep(0.05)
         finally:
             db.close()
+
+
+async def start_visit(
+    phone: Phone, company: str = "卓远", pick: str = "卓远半导体（高新区）"
+) -> None:
+    """An inspector starts a visit the usual way: /visit, part of the name, a tap."""
+    await phone.send("/visit")
+    await phone.expect("选择企业", within=60)
+    await phone.send(company)
+    await phone.expect("匹配的企业", within=60)
+    await phone.tap(pick)
+    await phone.expect("走访中", within=60)

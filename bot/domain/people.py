@@ -21,6 +21,7 @@ class Person:
     unit: str | None
     language: str
     active: bool
+    reachable: bool = True  # False once Telegram said the person blocked the bot
 
     @property
     def actor(self) -> Actor:

@@ -165,6 +165,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "dossier.caption": ("{title} 督办档案（{count} 项）", "Dossier: {title} ({count} items)"),
     "dossier.nothing": ("没有可以写入档案的事项。", "There are no items for this dossier."),
     "dossier.timeline": ("办理经过", "Timeline"),
+    "dossier.photo_unreadable": (
+        "（这张照片过大或已损坏，未能放入文档，原件保存在佐证材料中）",
+        "(this photo is too large or damaged to embed; the original is kept with the evidence)",
+    ),
     "dossier.photos": ("现场照片", "Photos"),
     "dossier.field.unit": ("承办单位", "Responsible unit"),
     "dossier.field.co_units": ("配合单位", "Co-units"),

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import html
+import logging
 import re
 from pathlib import Path
 
@@ -16,6 +17,7 @@ import sqlite_utils
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 from fpdf.fonts import FontFace
+from PIL import Image, UnidentifiedImageError
 
 from bot.domain.items import Item
 from bot.domain.lifecycle import DomainError, Role
@@ -33,6 +35,8 @@ from storage.report_jobs import ReportJob
 FONT = "noto"
 MAX_PHOTOS_PER_ITEM = 60
 _TAGS = re.compile(r"<[^>]+>")
+
+log = logging.getLogger(__name__)
 
 
 class NothingToShow(DomainError):
@@ -216,7 +220,12 @@ def write_dossier(
         for found, file in shown:
             if pdf.get_y() > pdf.eph - 60:
                 pdf.add_page()
-            pdf.image(str(file), w=min(pdf.epw, 120))
+            try:
+                pdf.image(str(file), w=min(pdf.epw, 120))
+            except (Image.DecompressionBombError, UnidentifiedImageError, OSError) as error:
+                # A 200-megapixel or damaged photo must not sink the whole dossier.
+                log.warning("dossier: photo %s not embedded: %s", found.sha256[:12], error)
+                _paragraph(pdf, t(lang, "dossier.photo_unreadable"), 5)
             when = found.taken_at.astimezone(context.tz).strftime("%Y-%m-%d %H:%M")
             caption = drawable_only(f"{when} · {found.who or '—'} · {found.caption}").rstrip(" ·")
             _paragraph(pdf, caption, 5)

@@ -26,7 +26,7 @@ from sandbox.server import Sandbox
 from sandbox.state import SandboxState
 from storage import ledger, people
 from storage.db import open_database
-from tests.harness import TOKEN
+from tests.harness import TOKEN, start_visit
 from tests.processes import BotProcess, kill_at_random
 
 FULL = os.environ.get("DUBAN_STRESS") == "full"
@@ -86,15 +86,6 @@ def _seed(path: Path) -> None:
     db.close()
 
 
-async def _start_visit(phone: Phone) -> None:
-    await phone.send("/visit")
-    await phone.expect("选择企业", within=30)
-    await phone.send("卓远")
-    await phone.expect("匹配的企业", within=30)
-    await phone.tap("卓远半导体（高新区）")
-    await phone.expect("走访中", within=30)
-
-
 async def _storm(phone: Phone, index: int, pace: float) -> list[str]:
     sent = []
     for n in range(PER_PHONE):
@@ -139,7 +130,7 @@ async def test_sigkill_storm_loses_nothing_and_stores_nothing_twice(world) -> No
     photo file is on disk, and every inspector got a confirmation for each message."""
     sandbox, bot, database = world
     phones = [sandbox.phone(user_id=8000 + n, name=f"督查{n}", token=TOKEN) for n in range(PHONES)]
-    await asyncio.gather(*(_start_visit(phone) for phone in phones))
+    await asyncio.gather(*(start_visit(phone) for phone in phones))
 
     pace = KILLS * 2.0 / PER_PHONE  # spread the messages over the whole storm
     killer = asyncio.create_task(kill_at_random(bot, KILLS, between=(1.0, 3.0)))

@@ -249,10 +249,20 @@ async def test_contact_who_blocked_the_bot_is_reported(duban_clock: Duban) -> No
     phone.block_bot()
     await duban_clock.sweep(at(6, 3))
     await admin.expect("已屏蔽机器人")
-    db = duban_clock.db()
+    assert _reachable(duban_clock, 7001) == 0
+    # Unblocking and writing again makes the contact reachable for reminders once more.
+    phone.unblock()
+    await phone.send("/help")
+    await phone.expect("可用命令")
+    assert _reachable(duban_clock, 7001) == 1
+
+
+def _reachable(duban: Duban, tg_user_id: int) -> int:
+    db = duban.db()
     try:
-        row = db.execute("SELECT reachable FROM people WHERE tg_user_id = 7001").fetchone()
-        assert row[0] == 0
+        return db.execute(
+            "SELECT reachable FROM people WHERE tg_user_id = ?", [tg_user_id]
+        ).fetchone()[0]
     finally:
         db.close()
 
