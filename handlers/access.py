@@ -37,8 +37,9 @@ async def identify(update: Update, context: DubanContext) -> None:
         context.person = await services.store.run(people.by_telegram_id, user.id)
     if context.person is not None and context.person.active:
         context.lang = context.person.language
-        if not context.person.reachable:
-            # They blocked the bot once and are writing again: reminders can reach them.
+        if not context.person.reachable and _reachable_again(update):
+            # They had blocked the bot (a send got 403) and now unblocked it or write again.
+            # Blocking itself is left to that 403, which also tells the admins.
             await services.store.run(people.set_reachable, user.id, True)
         return
     context.person = None
@@ -49,6 +50,13 @@ async def identify(update: Update, context: DubanContext) -> None:
     if update.message is not None or update.callback_query is not None:
         await context.work(refuse_stranger)
     raise ApplicationHandlerStop
+
+
+def _reachable_again(update: Update) -> bool:
+    """Whether this update shows the bot can write to its sender now."""
+    if update.my_chat_member is not None:
+        return update.my_chat_member.new_chat_member.status not in ("kicked", "left")
+    return update.message is not None or update.callback_query is not None
 
 
 def _is_start_with_code(update: Update) -> bool:

@@ -38,6 +38,28 @@ def record(
     )
 
 
+def record_item(
+    db: sqlite_utils.Database,
+    origin: Origin,
+    item_id: int,
+    action: str,
+    *,
+    before: dict | None = None,
+    after: dict | None = None,
+) -> int:
+    """An event about one list item (the common case)."""
+    return record(
+        db,
+        origin,
+        entity="item",
+        action=action,
+        entity_id=item_id,
+        item_id=item_id,
+        before=before,
+        after=after,
+    )
+
+
 def event_row(
     origin: Origin,
     *,

@@ -17,7 +17,7 @@ import sqlite_utils
 from bot.domain.audit import Origin
 from bot.domain.items import SHEET_FIELDS, Item, ItemFields
 from bot.domain.lifecycle import Actor, Event, Status, decide
-from storage.audit import event_row, record
+from storage.audit import event_row, record_item
 from storage.db import insert_row, insert_rows
 
 _LOOKUP_TABLES = ("units", "towns")
@@ -423,13 +423,11 @@ def update_sheet_fields(
             _set_co_units(db, item_id, fields.co_units, names)
         if "deadline" in changed or "deadline_text" in changed:
             _keep_deadline(db, current, "sheet", origin)
-        record(
+        record_item(
             db,
             origin,
-            entity="item",
-            entity_id=item_id,
-            item_id=item_id,
-            action="sheet_updated",
+            item_id,
+            "sheet_updated",
             before=_jsonable({k: v[0] for k, v in changed.items()}),
             after=_jsonable({k: v[1] for k, v in changed.items()}),
         )
@@ -475,13 +473,11 @@ def apply_event(
             values["status"] = new_status.value
             values["closed_at"] = now if new_status is Status.CLOSED else None
         db["items"].update(item.id, values)
-        record(
+        record_item(
             db,
             origin,
-            entity="item",
-            entity_id=item.id,
-            item_id=item.id,
-            action=event.value,
+            item.id,
+            event.value,
             before={"status": item.status.value},
             after={"status": new_status.value} | ({"reason": reason} if reason else {}),
         )
@@ -512,13 +508,11 @@ def extend_deadline(
                 "updated_at": iso(origin.at),
             },
         )
-        record(
+        record_item(
             db,
             origin,
-            entity="item",
-            entity_id=item.id,
-            item_id=item.id,
-            action="extended",
+            item.id,
+            "extended",
             before={"deadline": item.deadline.isoformat() if item.deadline else None},
             after={"deadline": text, "reason": reason},
         )
@@ -542,13 +536,11 @@ def escalate(
         if joint_meeting is not None:
             values["joint_meeting"] = int(joint_meeting)
         db["items"].update(item.id, values)
-        record(
+        record_item(
             db,
             origin,
-            entity="item",
-            entity_id=item.id,
-            item_id=item.id,
-            action="escalated",
+            item.id,
+            "escalated",
             before={"manual_level": item.manual_level, "joint_meeting": item.joint_meeting},
             after={
                 "manual_level": level,
@@ -569,13 +561,11 @@ def assign_inspector(
             [item_id, person_id, by, iso(origin.at)],
         ).rowcount
         if inserted:
-            record(
+            record_item(
                 db,
                 origin,
-                entity="item",
-                entity_id=item_id,
-                item_id=item_id,
-                action="inspector_assigned",
+                item_id,
+                "inspector_assigned",
                 after={"person_id": person_id, "by": by},
             )
         return bool(inserted)
@@ -600,13 +590,11 @@ def roll_over(db: sqlite_utils.Database, new_period: str, year: int, origin: Ori
                 "VALUES (?, ?, ?)",
                 [item_id, period_id, iso(origin.at)],
             )
-            record(
+            record_item(
                 db,
                 origin,
-                entity="item",
-                entity_id=item_id,
-                item_id=item_id,
-                action="rolled_over",
+                item_id,
+                "rolled_over",
                 before={"period_id": old_period},
                 after={"period_id": period_id},
             )

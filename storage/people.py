@@ -9,7 +9,7 @@ import sqlite_utils
 from bot.domain.audit import Origin
 from bot.domain.lifecycle import Role
 from bot.domain.people import Invitation, Person, invitation_expiry, new_invitation_code
-from storage.audit import record
+from storage.audit import record, record_item
 from storage.db import insert_row
 from storage.ledger import NotFound, ensure_named, iso
 
@@ -232,13 +232,11 @@ def hand_over(
                 "DELETE FROM item_inspectors WHERE item_id = ? AND person_id = ?",
                 [item_id, person_id],
             )
-            record(
+            record_item(
                 db,
                 origin,
-                entity="item",
-                entity_id=item_id,
-                item_id=item_id,
-                action="handed_over",
+                item_id,
+                "handed_over",
                 before={"person_id": person_id},
                 after={"person_id": successor_id},
             )

@@ -19,7 +19,7 @@ from bot.domain.lifecycle import Role
 from bot.domain.people import Person
 from bot.domain.workdays import WorkCalendar
 from storage import ledger, people
-from storage.audit import record
+from storage.audit import record, record_item
 from storage.db import insert_row
 
 # --- sweep state
@@ -257,13 +257,11 @@ def acknowledge(
             "UPDATE acks SET acked_at = ?, acked_by = ? WHERE id = ? AND acked_at IS NULL",
             [origin.at.isoformat(), person.id, ack.id],
         )
-        record(
+        record_item(
             db,
             origin,
-            entity="item",
-            entity_id=ack.item_id,
-            item_id=ack.item_id,
-            action="acknowledged",
+            ack.item_id,
+            "acknowledged",
             after={"kind": ack.kind, "unit": ack.unit},
         )
         done.append(ack)

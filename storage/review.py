@@ -11,7 +11,7 @@ from __future__ import annotations
 import sqlite_utils
 
 from bot.domain.audit import Origin
-from storage.audit import record
+from storage.audit import record, record_item
 from storage.ledger import get_item, iso
 
 
@@ -55,23 +55,19 @@ def merge_items(
             "review_outcome = 'merged', merged_into = ? WHERE id = ?",
             [now, now, target_id, duplicate_id],
         )
-        record(
+        record_item(
             db,
             origin,
-            entity="item",
-            entity_id=duplicate_id,
-            item_id=duplicate_id,
-            action="merged_into",
+            duplicate_id,
+            "merged_into",
             before={"status": duplicate.status.value},
             after={"status": "closed", "merged_into": target_id, "findings_moved": moved},
         )
-        record(
+        record_item(
             db,
             origin,
-            entity="item",
-            entity_id=target_id,
-            item_id=target_id,
-            action="merged_from",
+            target_id,
+            "merged_from",
             after={"duplicate": duplicate_id, "findings_moved": moved},
         )
         return moved
@@ -87,13 +83,11 @@ def reject_item(db: sqlite_utils.Database, item_id: int, origin: Origin) -> None
             "review_outcome = 'rejected' WHERE id = ?",
             [now, now, item_id],
         )
-        record(
+        record_item(
             db,
             origin,
-            entity="item",
-            entity_id=item_id,
-            item_id=item_id,
-            action="review_rejected",
+            item_id,
+            "review_rejected",
             before={"status": item.status.value},
             after={"status": "closed"},
         )

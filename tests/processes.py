@@ -54,6 +54,21 @@ class BotProcess:
         return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
 
 
+def duban_process(api_url: str, database: Path, token: str) -> BotProcess:
+    """``python -m bot run`` against the sandbox, on this database, logging beside it."""
+    folder = database.parent
+    return BotProcess(
+        {
+            "TELEGRAM_BOT_TOKEN": token,
+            "TELEGRAM_API_URL": api_url,
+            "DATABASE_PATH": str(database),
+            "MEDIA_DIR": str(folder / "media"),
+            "ADMIN_IDS": "",
+        },
+        folder / "bot.log",
+    )
+
+
 async def kill_at_random(
     bot: BotProcess, times: int, *, between: tuple[float, float] = (0.3, 1.5), seed: int = 7
 ) -> None:

@@ -27,7 +27,7 @@ from sandbox.state import SandboxState
 from storage import ledger, people
 from storage.db import open_database
 from tests.harness import TOKEN, start_visit
-from tests.processes import BotProcess, kill_at_random
+from tests.processes import BotProcess, duban_process, kill_at_random
 
 FULL = os.environ.get("DUBAN_STRESS") == "full"
 PHONES, PER_PHONE, KILLS = (20, 25, 20) if FULL else (4, 15, 5)
@@ -42,16 +42,7 @@ async def world(tmp_path: Path) -> AsyncIterator[tuple[Sandbox, BotProcess, Path
     await sandbox.start("127.0.0.1", 0)
     database = tmp_path / "duban.sqlite"
     _seed(database)
-    bot = BotProcess(
-        {
-            "TELEGRAM_BOT_TOKEN": TOKEN,
-            "TELEGRAM_API_URL": sandbox.url,
-            "DATABASE_PATH": str(database),
-            "MEDIA_DIR": str(tmp_path / "media"),
-            "ADMIN_IDS": "",
-        },
-        tmp_path / "bot.log",
-    )
+    bot = duban_process(sandbox.url, database, TOKEN)
     bot.start()
     try:
         yield sandbox, bot, database

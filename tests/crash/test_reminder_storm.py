@@ -30,7 +30,7 @@ from storage import ledger, people, reminders
 from storage.db import open_database
 from storage.policy import set_policy_value
 from tests.harness import TOKEN
-from tests.processes import BotProcess, kill_at_random
+from tests.processes import BotProcess, duban_process, kill_at_random
 
 FULL = os.environ.get("DUBAN_STRESS") == "full"
 CONTACTS, KILLS = (500, 20) if FULL else (100, 5)
@@ -75,16 +75,7 @@ async def world(tmp_path: Path) -> AsyncIterator[tuple[Sandbox, BotProcess, Path
         sandbox.state.private_chat(bot_record, FIRST_USER + n)
     database = tmp_path / "duban.sqlite"
     _seed(database)
-    bot = BotProcess(
-        {
-            "TELEGRAM_BOT_TOKEN": TOKEN,
-            "TELEGRAM_API_URL": sandbox.url,
-            "DATABASE_PATH": str(database),
-            "MEDIA_DIR": str(tmp_path / "media"),
-            "ADMIN_IDS": "",
-        },
-        tmp_path / "bot.log",
-    )
+    bot = duban_process(sandbox.url, database, TOKEN)
     bot.start()
     try:
         yield sandbox, bot, database
