@@ -50,30 +50,30 @@ MEDIA_FALLBACKS: list[Callable[[Work, MediaIn], bool]] = [
 
 
 def route_text(work: Work, text: str) -> None:
-    if work.person is None:
-        return
-    dialog = dialogs.get(work.db, work.person.id)
-    if dialog is not None:
-        for prefix, service in TEXT_DIALOGS.items():
-            if dialog.state.startswith(prefix):
-                service(work, dialog.state, dialog.data, text)
-                return
-    for fallback in TEXT_FALLBACKS:
-        if fallback(work, text):
-            return
-    work.reply("text.no_context")
+    _route(work, text, TEXT_DIALOGS, TEXT_FALLBACKS, "text.no_context")
 
 
 def route_media(work: Work, media: MediaIn) -> None:
+    _route(work, media, MEDIA_DIALOGS, MEDIA_FALLBACKS, "media.no_context")
+
+
+def _route(
+    work: Work,
+    received: object,
+    waiting: dict[str, Callable[..., None]],
+    fallbacks: list[Callable[..., bool]],
+    no_context: str,
+) -> None:
+    """The dialog waiting for this person takes it; else the first fallback that wants it."""
     if work.person is None:
         return
     dialog = dialogs.get(work.db, work.person.id)
     if dialog is not None:
-        for prefix, service in MEDIA_DIALOGS.items():
+        for prefix, service in waiting.items():
             if dialog.state.startswith(prefix):
-                service(work, dialog.state, dialog.data, media)
+                service(work, dialog.state, dialog.data, received)
                 return
-    for fallback in MEDIA_FALLBACKS:
-        if fallback(work, media):
+    for fallback in fallbacks:
+        if fallback(work, received):
             return
-    work.reply("media.no_context")
+    work.reply(no_context)
