@@ -57,6 +57,8 @@ async def world(duban: Duban) -> World:
         )
     finally:
         db.close()
+    # Whatever the hour, the day's push for these new items goes out before the presses.
+    await duban.sweep()
     await duban.settle()
     return World(
         contact, other_contact, inspector, other_inspector, own.id, other.id, closed.id,
