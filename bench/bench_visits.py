@@ -5,7 +5,8 @@
 Runs, in one process and on one sandbox configuration (flood limits off), the bare
 python-telegram-bot echo baseline (bench/bench_echo.py) and then Duban with 50 inspectors
 on visits, each sending a finding and waiting for its confirmation before the next, like
-the echo phones do. Duban does more per message than an echo — the update is committed to
+the echo phones do; the two take turns three times and the median round is reported.
+Duban does more per message than an echo — the update is committed to
 the inbox before it is confirmed to Telegram, the finding and its reply are committed
 together (synchronous=FULL), the reply goes out through the outbox — and the ratio says
 what that costs. Duban's own flood limiters (Telegram's 30 messages a second per bot and
@@ -40,6 +41,7 @@ from tests.harness import TOKEN, make_settings, start_visit
 PHONES = 50
 PER_PHONE = 20
 PHOTOS_PER_PHONE = 4
+ROUNDS = 3  # odd, so the median is one round's figure
 
 
 def _seed(path: Path) -> None:
@@ -110,17 +112,28 @@ async def run_duban(photos: bool) -> dict[str, float]:
 
 
 async def run_all() -> dict[str, object]:
-    echo = await run_echo_baseline(PHONES, PER_PHONE)
-    texts = await run_duban(photos=False)
+    # Echo and Duban take turns, ROUNDS times: on a shared machine a neighbour's burst then
+    # slows both sides of one round, and the median round says what is typical.
+    rounds = []
+    for _ in range(ROUNDS):
+        echo = await run_echo_baseline(PHONES, PER_PHONE)
+        texts = await run_duban(photos=False)
+        rounds.append((echo, texts))
     photos = await run_duban(photos=True)
+    throughput = [t["messages_per_s"] / e["messages_per_s"] for e, t in rounds]
+    p95 = [t["p95_ms"] / e["p95_ms"] for e, t in rounds]
+    echo, texts = rounds[throughput.index(statistics.median(throughput))]
     return {
         "bench": "visits",
+        "rounds": ROUNDS,
         "echo_messages_per_s": echo["messages_per_s"],
         "echo_p95_ms": echo["p95_ms"],
         "duban_messages_per_s": texts["messages_per_s"],
         "duban_p95_ms": texts["p95_ms"],
-        "ratio_throughput": round(texts["messages_per_s"] / echo["messages_per_s"], 2),
-        "ratio_p95": round(texts["p95_ms"] / echo["p95_ms"], 2),
+        "ratio_throughput": round(statistics.median(throughput), 2),
+        "ratio_p95": round(statistics.median(p95), 2),
+        "ratios_throughput": [round(r, 2) for r in throughput],
+        "ratios_p95": [round(r, 2) for r in p95],
         "goal": "throughput ratio >= 0.8, p95 ratio <= 1.5",
         "photo_findings_per_s": photos["messages_per_s"],
         "photo_p95_ms": photos["p95_ms"],

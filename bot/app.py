@@ -105,6 +105,7 @@ BUTTON_ACTIONS: dict[str, ButtonAction] = {
     # reports, exports, sheet import by chat, item history
     "report.choose": reports.report_choose_button,
     "report.pick": reports.report_pick_button,
+    "report.units": reports.report_units_button,
     "report.go": reports.report_go_button,
     "report.ranking": reports.ranking_button,
     "export.scope": reports.export_scope_button,

@@ -97,7 +97,8 @@ def cmd_invite(args: argparse.Namespace) -> int:
     from bot.domain.lifecycle import Role
     from bot.domain.people import deep_link
     from bot.services.admin_users import cli_invitation
-    from storage.people import bot_username
+    from bot.username import UsernameUnknown, ask_telegram
+    from storage.people import bot_username, remember_bot_username
 
     settings = _settings()
     role = Role(args.role)
@@ -108,12 +109,22 @@ def cmd_invite(args: argparse.Namespace) -> int:
     invitation = cli_invitation(
         db, role, args.name or role.value, args.unit, Origin.cli(datetime.now(UTC))
     )
-    username = bot_username(db)
+    username, missing = bot_username(db), ""
+    if not username:  # the bot has never run on this database: ask Telegram once
+        try:
+            username = ask_telegram(settings)
+        except UsernameUnknown as error:
+            missing = str(error)
+        else:
+            remember_bot_username(db, username)  # as the running bot does at start-up
     if username:
         print(deep_link(username, invitation.code))
     else:
         print(f"/start {invitation.code}")
-        print("(start the bot once so this command can print the t.me link)", file=sys.stderr)
+        print(
+            f"duban: no t.me link: {missing}; the invited person sends the bot the /start line",
+            file=sys.stderr,
+        )
     print(f"valid until {invitation.expires_at.astimezone(settings.timezone):%Y-%m-%d %H:%M}")
     return EXIT_OK
 

@@ -47,6 +47,7 @@ class BotRuntime:
         self.flood_limits = flood_limits
         self.application: Application | None = None
         self._tasks: list[asyncio.Task] = []
+        self.outage: StorageOutage | None = None
 
     async def start(self) -> None:
         await self.store.open()
@@ -60,7 +61,7 @@ class BotRuntime:
         schedule_jobs(application, services)
         inbox_ready = asyncio.Event()
         inbox_ready.set()  # unfinished rows from before a restart run first
-        outage = StorageOutage(
+        self.outage = outage = StorageOutage(
             lambda: report_storage_full(application, services),
             lambda: report_storage_back(services),
         )
@@ -89,6 +90,8 @@ class BotRuntime:
                 raise task.exception()
 
     async def stop(self) -> None:
+        if self.outage is not None:
+            self.outage.close()
         for task in self._tasks:
             task.cancel()
         for task in self._tasks:

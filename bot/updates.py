@@ -41,13 +41,16 @@ class StorageOutage:
     """The database is full: what the poller and the processor share while it lasts.
 
     Each caller waits a growing pause between tries (1 s doubling to 30 s), so a full disk
-    is no busy loop; the office is told when it starts (at most hourly if it flaps) and when
-    a write succeeds again.
+    is no busy loop; the office is told when it starts (at most hourly) and when it is over.
+    A nearly full disk takes small writes and refuses bigger ones, so one write that succeeds
+    does not end the outage: it ends when writes have gone through for ``SETTLE`` seconds
+    with none refused.
     """
 
     FIRST_PAUSE = 1.0
     MAX_PAUSE = 30.0
     RETELL_AFTER = 3600.0
+    SETTLE = 3.0
 
     def __init__(self, on_full: Notice | None = None, on_back: Notice | None = None) -> None:
         self.on_full = on_full
@@ -55,6 +58,7 @@ class StorageOutage:
         self.since: float | None = None
         self._pauses: dict[str, float] = {}
         self._told_at: float | None = None
+        self._ending: asyncio.Task | None = None
 
     @property
     def active(self) -> bool:
@@ -63,6 +67,9 @@ class StorageOutage:
     async def hit(self, who: str) -> float:
         """Count a write refused for lack of space; returns the seconds ``who`` should wait."""
         now = time.monotonic()
+        if self._ending is not None:
+            self._ending.cancel()  # a write went through, but the disk is still full
+            self._ending = None
         if self.since is None:
             self.since = now
             log.critical(
@@ -78,14 +85,24 @@ class StorageOutage:
         return pause
 
     async def cleared(self, who: str) -> None:
-        """A write by ``who`` succeeded: the outage (if any) is over."""
+        """A write by ``who`` succeeded: the outage (if any) ends unless another is refused."""
         self._pauses.pop(who, None)
+        if self.since is not None and self._ending is None:
+            self._ending = asyncio.create_task(self._end(), name="storage-outage-end")
+
+    async def _end(self) -> None:
+        await asyncio.sleep(self.SETTLE)
+        self._ending = None
         if self.since is None:
             return
         log.warning("the database takes writes again after %.0f s", time.monotonic() - self.since)
         self.since = None
         if self.on_back:
             await _quietly(self.on_back, "tell the admins the database is writable again")
+
+    def close(self) -> None:
+        if self._ending is not None:
+            self._ending.cancel()
 
 
 def _sender_of(raw: dict) -> object:
@@ -200,12 +217,11 @@ class Processor:
             while True:
                 self.ready.clear()
                 store = self.services.store
-                pending = await store.run(inbox.pending_ids, 200)
+                pending, fresh = await store.run(inbox.pending, 200, frozenset(self._taken))
                 # A row stays "taken" until a fetch no longer returns it (it is done); a
                 # fetch that raced with a commit can then never hand it out twice.
                 self._taken &= set(pending)
-                fresh = [update_id for update_id in pending if update_id not in self._taken]
-                for update_id, raw in await store.run(inbox.raws, fresh) if fresh else ():
+                for update_id, raw in fresh:
                     self._taken.add(update_id)
                     self._queues.setdefault(_sender_of(raw), deque()).append((update_id, raw))
                 self._open_lanes()

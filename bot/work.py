@@ -150,7 +150,8 @@ class Work:
 
     def inline_markup(self, keyboard: Keyboard, owner: int | None) -> dict:
         """Store each button's meaning and put only an opaque token in callback_data."""
-        rows = []
+        rows, stored = [], []
+        created, expires = self.at.isoformat(), (self.at + BUTTON_LIFETIME).isoformat()
         for row in keyboard:
             cells = []
             for button in row:
@@ -160,22 +161,17 @@ class Work:
                 if owner is None:
                     raise RuntimeError("a button needs the person it is meant for")
                 token = secrets.token_urlsafe(12)
-                # A plain INSERT: sqlite-utils' insert() inspects the table on every call,
-                # which dominated a reminder pass that makes a thousand buttons.
-                self.db.execute(
-                    "INSERT INTO buttons (token, person_id, action, payload, created_at, "
-                    "expires_at) VALUES (?, ?, ?, ?, ?, ?)",
-                    [
-                        token,
-                        owner,
-                        button.action,
-                        json.dumps(button.payload, ensure_ascii=False),
-                        self.at.isoformat(),
-                        (self.at + BUTTON_LIFETIME).isoformat(),
-                    ],
-                )
+                payload = json.dumps(button.payload, ensure_ascii=False)
+                stored.append((token, owner, button.action, payload, created, expires))
                 cells.append({"text": button.label, "callback_data": token})
             rows.append(cells)
+        # One plain executemany: sqlite-utils' insert() inspects the table on every call,
+        # which dominated a reminder pass that makes a thousand buttons.
+        self.db.conn.executemany(
+            "INSERT INTO buttons (token, person_id, action, payload, created_at, expires_at) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
+            stored,
+        )
         return {"inline_keyboard": rows}
 
 

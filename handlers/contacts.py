@@ -119,5 +119,5 @@ async def setting_button(update: Update, context: DubanContext, payload: dict) -
 
 
 async def digest_full_button(update: Update, context: DubanContext, payload: dict) -> None:
-    """Send the week's full report as text."""
+    """Build the week's full report (a workbook) for the digest's reader."""
     await context.work(digest.full_report, payload["week"])

@@ -33,6 +33,13 @@ async def report_pick_button(update: Update, context: DubanContext, payload: dic
     await context.work(reports.pick, payload["state"], payload["what"], _menu_message(update))
 
 
+async def report_units_button(update: Update, context: DubanContext, payload: dict) -> None:
+    """Show a page of the responsible units to choose from."""
+    await context.work(
+        reports.units, payload["state"], payload.get("page", 0), _menu_message(update)
+    )
+
+
 async def report_go_button(update: Update, context: DubanContext, payload: dict) -> None:
     """Build the report with the options chosen."""
     await context.work(reports.go, _choice(payload), payload["_token"])

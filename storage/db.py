@@ -10,16 +10,22 @@ which the CLI and the tests call directly.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import functools
+import logging
+import queue
 import sqlite3
+import threading
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Concatenate, ParamSpec, TypeVar
 
 import sqlite_utils
 
 from storage.migrations import upgrade
+
+log = logging.getLogger(__name__)
 
 P = ParamSpec("P")
 T = TypeVar("T")
@@ -68,16 +74,30 @@ def open_database(path: Path | str) -> sqlite_utils.Database:
 
 
 class Store:
-    """The bot's one connection, owned by one thread; ``run`` hands it work."""
+    """The bot's one connection, owned by one thread; ``run`` hands it work.
+
+    Jobs that queue up while the thread is busy run together in one transaction and are
+    committed once (a group commit): with many people writing at the same moment, one fsync
+    serves them all. Every caller still gets its answer only after the commit that holds its
+    changes, so whatever a caller goes on to do (confirm an update to Telegram, send a
+    reply) rests on data that is on disk. A job that must be all or nothing says so with
+    ``db.atomic()``, which inside the shared transaction is a savepoint that rolls back
+    alone. If the commit itself fails (a full disk), the jobs that wrote get that error as
+    they would have alone, and the ones that only read are run again.
+    """
+
+    MAX_BATCH = 64
 
     def __init__(self, path: Path | str) -> None:
         self.path = path
-        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sqlite")
+        self._jobs: queue.SimpleQueue[_Job | None] = queue.SimpleQueue()
+        self._thread = threading.Thread(target=self._serve, name="sqlite", daemon=True)
         self._db: sqlite_utils.Database | None = None
+        self._closed = False
 
     async def open(self) -> None:
-        loop = asyncio.get_running_loop()
-        self._db = await loop.run_in_executor(self._executor, open_database, self.path)
+        self._thread.start()
+        self._db = await self._submit(lambda: open_database(self.path))
 
     async def run(
         self,
@@ -86,16 +106,168 @@ class Store:
         **kwargs: P.kwargs,
     ) -> T:
         """Run ``fn(db, *args, **kwargs)`` on the connection's thread."""
-        if self._db is None:
+        db = self._db
+        if db is None:
             raise RuntimeError("Store.open() has not been awaited")
-        call = functools.partial(fn, self._db, *args, **kwargs)
-        return await asyncio.get_running_loop().run_in_executor(self._executor, call)
+        return await self._submit(functools.partial(fn, db, *args, **kwargs), grouped=True)
+
+    async def run_alone(
+        self,
+        fn: Callable[Concatenate[sqlite_utils.Database, P], T],
+        *args: P.args,
+        **kwargs: P.kwargs,
+    ) -> T:
+        """Run ``fn`` by itself, outside any shared transaction: for statements that cannot
+        run inside one, and for work that must commit statement by statement."""
+        db = self._db
+        if db is None:
+            raise RuntimeError("Store.open() has not been awaited")
+        return await self._submit(functools.partial(fn, db, *args, **kwargs))
 
     async def close(self) -> None:
+        if self._closed:
+            return
+        self._closed = True
+        if not self._thread.is_alive():
+            return
         if self._db is not None:
             db, self._db = self._db, None
-            await asyncio.get_running_loop().run_in_executor(self._executor, db.close)
-        self._executor.shutdown(wait=True)
+            await self._submit(db.close)
+        self._jobs.put(None)
+        await asyncio.to_thread(self._thread.join)
+
+    def _submit(self, call: Callable[[], T], *, grouped: bool = False) -> asyncio.Future[T]:
+        loop = asyncio.get_running_loop()
+        job = _Job(call, loop, loop.create_future(), grouped)
+        self._jobs.put(job)
+        return job.future
+
+    def _serve(self) -> None:
+        self._serve_batches()
+        while True:  # closed: whatever was still queued is answered, not left waiting
+            try:
+                job = self._jobs.get_nowait()
+            except queue.Empty:
+                return
+            if job is not None:
+                job.settle(False, RuntimeError("the database is closed"))
+
+    def _serve_batches(self) -> None:
+        while (job := self._jobs.get()) is not None:
+            batch = [job]
+            while len(batch) < self.MAX_BATCH:
+                try:
+                    job = self._jobs.get_nowait()
+                except queue.Empty:
+                    break
+                if job is None:
+                    self._jobs.put(None)  # stop after this batch
+                    break
+                batch.append(job)
+            try:
+                self._run_batch(batch)
+            except BaseException as error:  # never leave a caller waiting forever
+                log.exception("the database thread failed a batch")
+                if self._db is not None and self._db.conn.in_transaction:
+                    self._db.conn.rollback()
+                for job in batch:
+                    if not job.settled:
+                        job.settle(False, error)
+
+    def _run_batch(self, batch: list[_Job]) -> None:
+        grouped = [job for job in batch if job.grouped]
+        if len(grouped) > 1 and self._db is not None:
+            self._run_together(self._db, grouped)
+        else:
+            for job in grouped:
+                job.run_alone()
+        for job in batch:
+            if not job.grouped:
+                job.run_alone()
+
+    def _run_together(self, db: sqlite_utils.Database, jobs: list[_Job]) -> None:
+        conn = db.conn
+        try:
+            conn.execute("BEGIN")
+        except sqlite3.Error:
+            for job in jobs:
+                job.run_alone()
+            return
+        finished: list[tuple[_Job, bool, object, bool]] = []
+        for index, job in enumerate(jobs):
+            changes = conn.total_changes
+            try:
+                ok, value = True, job.call()
+            except BaseException as error:  # the caller gets it, as from a job run alone
+                ok, value = False, error
+            if not conn.in_transaction:
+                # SQLite undid the whole transaction (it does on a full disk and some I/O
+                # errors): this job and the ones before it saved nothing.
+                if ok:  # the job swallowed the error that ended the transaction
+                    ok, value = False, sqlite3.OperationalError("transaction rolled back")
+                self._undone(db, finished, value)
+                job.settle(ok, value)
+                for rest in jobs[index + 1 :]:
+                    rest.run_alone()
+                return
+            finished.append((job, ok, value, conn.total_changes != changes))
+        try:
+            conn.execute("COMMIT")
+        except sqlite3.Error as error:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            self._undone(db, finished, error)
+            return
+        for job, ok, value, _ in finished:
+            job.settle(ok, value)
+
+    @staticmethod
+    def _undone(
+        db: sqlite_utils.Database,
+        finished: list[tuple[_Job, bool, object, bool]],
+        error: BaseException,
+    ) -> None:
+        """Answer the jobs of a transaction that was not committed: a job that wrote gets
+        the error, a job that failed its own way keeps its error, one that only read runs
+        again (it may have read what the lost transaction wrote)."""
+        for job, ok, value, wrote in finished:
+            if not ok:
+                job.settle(False, value)
+            elif wrote:
+                job.settle(False, error)
+            else:
+                job.run_alone()
+
+
+@dataclass
+class _Job:
+    call: Callable[[], object]
+    loop: asyncio.AbstractEventLoop
+    future: asyncio.Future
+    grouped: bool
+    settled: bool = False
+
+    def run_alone(self) -> None:
+        try:
+            value = self.call()
+        except BaseException as error:
+            self.settle(False, error)
+        else:
+            self.settle(True, value)
+
+    def settle(self, ok: bool, value: object) -> None:
+        self.settled = True
+        with contextlib.suppress(RuntimeError):  # the loop is closed: nobody is waiting
+            self.loop.call_soon_threadsafe(_set_future, self.future, ok, value)
+
+
+def _set_future(future: asyncio.Future, ok: bool, value: object) -> None:
+    if future.cancelled():
+        return
+    if ok:
+        future.set_result(value)
+    else:
+        future.set_exception(value)  # type: ignore[arg-type]
 
 
 def insert_row(db: sqlite_utils.Database, table: str, values: dict) -> int:

@@ -52,12 +52,17 @@ def add_progress(
 
 
 def latest_progress(db: sqlite_utils.Database, item_id: int) -> dict | None:
+    """The item's newest progress report, with how many it has in all (``count``)."""
     row = db.execute(
-        "SELECT text, figure, created_at FROM progress_reports WHERE item_id = ? "
-        "ORDER BY id DESC LIMIT 1",
-        [item_id],
+        "SELECT text, figure, created_at, person_id, "
+        "(SELECT count(*) FROM progress_reports WHERE item_id = ?) "
+        "FROM progress_reports WHERE item_id = ? ORDER BY id DESC LIMIT 1",
+        [item_id, item_id],
     ).fetchone()
-    return {"text": row[0], "figure": row[1], "created_at": row[2]} if row else None
+    if row is None:
+        return None
+    keys = ("text", "figure", "created_at", "person_id", "count")
+    return dict(zip(keys, row, strict=True))
 
 
 def add_closeout(

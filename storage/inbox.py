@@ -16,14 +16,13 @@ MAX_ATTEMPTS = 3
 
 def save_updates(db: sqlite_utils.Database, updates: list[dict], at: datetime) -> int:
     """Store a batch in one commit; an update seen before is ignored. Returns new rows."""
+    received = at.isoformat()
     with db.atomic():
-        before = db.execute("SELECT total_changes()").fetchone()[0]
-        for update in updates:
-            db.execute(
-                "INSERT OR IGNORE INTO inbox (update_id, raw, received_at) VALUES (?, ?, ?)",
-                [update["update_id"], json.dumps(update, ensure_ascii=False), at.isoformat()],
-            )
-        return db.execute("SELECT total_changes()").fetchone()[0] - before
+        cursor = db.conn.executemany(
+            "INSERT OR IGNORE INTO inbox (update_id, raw, received_at) VALUES (?, ?, ?)",
+            [(u["update_id"], json.dumps(u, ensure_ascii=False), received) for u in updates],
+        )
+        return cursor.rowcount
 
 
 def next_offset(db: sqlite_utils.Database) -> int | None:
@@ -48,6 +47,16 @@ def raws(db: sqlite_utils.Database, update_ids: list[int]) -> list[tuple[int, di
         update_ids,
     ).fetchall()
     return [(update_id, json.loads(raw)) for update_id, raw in rows]
+
+
+def pending(
+    db: sqlite_utils.Database, limit: int, taken: frozenset[int]
+) -> tuple[list[int], list[tuple[int, dict]]]:
+    """Ids of unfinished updates, and the raw updates of those not ``taken`` already: one
+    visit to the database thread where two would do."""
+    ids = pending_ids(db, limit)
+    fresh = [update_id for update_id in ids if update_id not in taken]
+    return ids, raws(db, fresh) if fresh else []
 
 
 def is_done(db: sqlite_utils.Database, update_id: int) -> bool:

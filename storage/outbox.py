@@ -64,6 +64,13 @@ def due(db: sqlite_utils.Database, now: datetime, limit: int = 200) -> list[Outg
     return [Outgoing(r[0], r[1], r[2], json.loads(r[3]), r[4]) for r in rows]
 
 
+def due_and_next(
+    db: sqlite_utils.Database, now: datetime, limit: int = 200
+) -> tuple[list[Outgoing], datetime | None]:
+    """``due`` and ``next_due_at`` in one visit to the database thread."""
+    return due(db, now, limit), next_due_at(db)
+
+
 def next_due_at(db: sqlite_utils.Database) -> datetime | None:
     row = db.execute("SELECT min(not_before) FROM outbox WHERE status = 'pending'").fetchone()
     return datetime.fromisoformat(row[0]) if row and row[0] else None
@@ -77,21 +84,19 @@ def mark_sent(
     sent_payload: dict | None = None,
 ) -> None:
     """Record delivery. If the row's text was rewritten while it was on its way (see
-    ``replace_pending``), queue an edit of the message just sent, so the newer text still
-    reaches the chat."""
+    ``replace_pending``), queue an edit of the message just sent or edited, so the newer
+    text still reaches the chat."""
     with db.atomic():
         row = db.execute(
-            "SELECT dedup_key, method, payload FROM outbox WHERE id = ?", [row_id]
-        ).fetchone()
-        db.execute(
             "UPDATE outbox SET status = 'sent', sent_at = ?, message_id = ?, "
-            "attempts = attempts + 1 WHERE id = ?",
+            "attempts = attempts + 1 WHERE id = ? RETURNING dedup_key, method, payload",
             [at.isoformat(), message_id, row_id],
-        )
+        ).fetchone()
         if row is None or sent_payload is None or message_id is None:
             return
         key, method, payload = row[0], row[1], json.loads(row[2])
-        if method == "sendMessage" and payload != sent_payload:
+        # An edit can be rewritten on its way too (coalesce rewrites the series' newest row).
+        if method in ("sendMessage", "editMessageText") and payload != sent_payload:
             enqueue(
                 db,
                 key=f"{key}:edit",

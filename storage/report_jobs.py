@@ -91,6 +91,16 @@ def get(db: sqlite_utils.Database, job_id: int) -> ReportJob | None:
     return _job(row) if row else None
 
 
+def is_pending(db: sqlite_utils.Database, *, kind: str, person_id: int, params: dict) -> bool:
+    """Whether this person already waits for this very job (a second tap meanwhile)."""
+    row = db.execute(
+        "SELECT 1 FROM report_jobs WHERE status = 'pending' AND kind = ? AND person_id = ? "
+        "AND params = ? LIMIT 1",
+        [kind, person_id, json.dumps(params, ensure_ascii=False)],
+    ).fetchone()
+    return row is not None
+
+
 def next_pending(db: sqlite_utils.Database, skip: tuple[int, ...] = ()) -> ReportJob | None:
     """The oldest pending job not in ``skip`` (jobs this process is already running)."""
     # "id NOT IN (NULL)" would match nothing, so an empty skip list adds no condition.

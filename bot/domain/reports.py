@@ -60,6 +60,21 @@ def report_scope(person: Person, requested_unit_id: int | None = None) -> Scope:
     return Scope("unit", unit_id=person.unit_id)
 
 
+def may_choose_unit(person: Person) -> bool:
+    """Picking a unit from the list of all units is for those who see every unit."""
+    return person.role in (Role.ADMIN, Role.LEADER)
+
+
+def check_unit_choice(person: Person) -> None:
+    """Refuse the list of units to anyone else: a contact as asking for another unit (they
+    have their own), an inspector as not theirs (their report is their own work)."""
+    if may_choose_unit(person):
+        return
+    if person.role is Role.CONTACT:
+        raise NotYourUnit("a contact may not choose among the units")
+    raise ReportsNotForYou("only leaders and admins choose a unit from the list")
+
+
 def may_export(person: Person) -> bool:
     """The whole ledger as a workbook is for the office and its leaders."""
     return person.role in (Role.ADMIN, Role.LEADER)

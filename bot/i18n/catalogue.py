@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from bot.i18n import (
     messages_admin,
+    messages_card_progress,
     messages_common,
     messages_reminders,
+    messages_report_units,
     messages_reports,
     messages_runtime,
     messages_visits,
+    messages_weekly,
 )
 
 _SECTIONS = (
@@ -17,7 +20,10 @@ _SECTIONS = (
     messages_visits.MESSAGES,
     messages_reminders.MESSAGES,
     messages_reports.MESSAGES,
+    messages_report_units.MESSAGES,
     messages_runtime.MESSAGES,
+    messages_card_progress.MESSAGES,
+    messages_weekly.MESSAGES,
 )
 
 

@@ -288,14 +288,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "· {unit} {closed}/{total} ({rate}%)",
     ),
     "digest.full": ("📄 完整周报", "📄 Full report"),
-    "digest.full_title": (
-        "<b>督办周报明细</b>（{start} 至 {end}）",
-        "<b>Weekly report</b> ({start} to {end})",
-    ),
-    "digest.section_closed": ("\n<b>本周销号（{count}）</b>", "\n<b>Closed ({count})</b>"),
-    "digest.section_overdue": ("\n<b>新增逾期（{count}）</b>", "\n<b>Newly overdue ({count})</b>"),
-    "digest.section_red": ("\n<b>红色事项（{count}）</b>", "\n<b>Red ({count})</b>"),
-    "digest.full_line": ("{line}｜{unit}｜{deadline}", "{line} | {unit} | {deadline}"),
     # --- settings, holidays, periods
     "settings.title": (
         "⚙️ <b>提醒规则</b>（点选下方按钮修改）\n{lines}\n\n"

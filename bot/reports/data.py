@@ -294,6 +294,30 @@ def _visits_per_town(
     return sorted(((name, count) for name, count in rows), key=lambda row: (-row[1], row[0]))
 
 
+def units_with_items(
+    db: sqlite_utils.Database, filters: Filters, today: date, tz: ZoneInfo
+) -> list[str]:
+    """Lead units (the unit a report "by unit" filters on) with items in the period, by name.
+
+    An item is in the period if it was created by the period's end and was not closed
+    before its start; the area and town chosen narrow the list the same way as the report.
+    """
+    start, end = period_range(filters.period, today, earliest=today)
+    clauses = ["i.created_at < ?"]
+    params: list = [_utc_end_of(end, tz)]
+    if filters.period != "all":
+        clauses.append("(i.status <> 'closed' OR i.closed_at IS NULL OR i.closed_at >= ?)")
+        params.append(_utc_start_of(start, tz))
+    item_clauses, item_params = _filter_clauses(Filters(area=filters.area, town=filters.town))
+    rows = db.execute(
+        "SELECT DISTINCT u.name FROM items i JOIN units u ON u.id = i.unit_id "
+        "LEFT JOIN areas a ON a.id = i.area_id LEFT JOIN towns t ON t.id = i.town_id "
+        f"WHERE {' AND '.join([*clauses, *item_clauses])} ORDER BY u.name",
+        [*params, *item_params],
+    ).fetchall()
+    return [row[0] for row in rows]
+
+
 def ranking(
     db: sqlite_utils.Database, today: date, tz: ZoneInfo, language: str = "zh"
 ) -> list[UnitRow]:

@@ -35,7 +35,7 @@ from bot.context import Services, system_work
 from bot.domain.lifecycle import DomainError
 from bot.i18n import t
 from bot.jobs import JOBS, Job
-from bot.reports import documents, exports, imports, summary
+from bot.reports import documents, exports, imports, summary, weekly_report
 from bot.reports.build import IN, OUT, BuildContext, Builder, Result
 from bot.work import Work
 from storage import outbox, people, report_jobs
@@ -51,6 +51,7 @@ BUILDERS: dict[str, Builder] = {
     "export": exports.build_export,
     "import": imports.build_preview,
     "import_apply": imports.build_apply,
+    "weekly": weekly_report.build_weekly,
 }
 # The chat action shown while a job runs ("sending a photo…"); Telegram shows it ~5 s.
 ACTIONS = {
@@ -60,6 +61,7 @@ ACTIONS = {
     "export": "upload_document",
     "import": "typing",
     "import_apply": "typing",
+    "weekly": "upload_document",
 }
 ACTION_EVERY_S = 4.5
 KEEP_FILES = timedelta(days=2)

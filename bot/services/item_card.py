@@ -13,6 +13,7 @@ from bot.domain.items import Item
 from bot.domain.lifecycle import DomainError, Role, Status
 from bot.domain.visits import short
 from bot.i18n import Safe
+from bot.services.card_progress import progress_section
 from bot.services.history import history_buttons
 from bot.services.item_view import may_view
 from bot.services.visit_items import item_line
@@ -52,6 +53,7 @@ def render_card(work: Work, item: Item) -> tuple[str, Keyboard]:
         unit=item.unit or work.t("card.no_unit"),
         place=place,
         review=Safe(work.t("card.needs_review") if item.needs_review else ""),
+        progress=Safe(progress_section(work, item)),
         findings=Safe("\n".join(lines) if lines else work.t("card.no_findings")),
         photos=counts.get("photo", 0),
         files=sum(counts.values()) - counts.get("photo", 0),

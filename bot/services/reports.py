@@ -1,4 +1,5 @@
-"""/report: choose period, area and town with buttons, then a job builds text and charts.
+"""/report: choose period, area, town and (leaders, admins) unit with buttons, then a job
+builds text and charts.
 
 Buttons carry the whole choice so far in their payload, so no dialog row is needed; every
 tap checks the person's scope again (a contact may only ever see their own unit).
@@ -7,14 +8,24 @@ tap checks the person's scope again (a contact may only ever see their own unit)
 from __future__ import annotations
 
 from bot.domain.people import Person
-from bot.domain.reports import PERIODS, ReportsNotForYou, UnknownUnit, may_export, report_scope
+from bot.domain.reports import (
+    PERIODS,
+    ReportsNotForYou,
+    UnknownUnit,
+    check_unit_choice,
+    may_choose_unit,
+    may_export,
+    report_scope,
+)
 from bot.i18n import Safe
+from bot.reports.data import Filters, units_with_items
 from bot.services.report_menus import rows_of, show_menu, start_job
 from bot.work import Button, Keyboard, Work
 from storage import buttons
 from storage.ledger import lookup_id
 
 MAX_TOWN_BUTTONS = 40
+UNITS_PER_PAGE = 10  # five rows of two: the list stays short enough to read on a phone
 
 
 def _person(work: Work) -> Person:
@@ -73,6 +84,13 @@ def _menu(work: Work, state: dict, message_id: int | None) -> None:
         ],
         [Button(work.t("report.go"), "report.go", state)],
     ]
+    if may_choose_unit(person):
+        unit_button = Button(
+            work.t("report.pick_unit", unit=state["unit"] or work.t("report.any")),
+            "report.units",
+            {"state": state, "page": 0},
+        )
+        keyboard.insert(2, [unit_button])
     if may_export(person):
         keyboard.append([Button(work.t("report.ranking"), "report.ranking", {})])
     text = work.t(
@@ -114,6 +132,43 @@ def pick(work: Work, state: dict, what: str, message_id: int | None) -> None:
         any_choice = state | {"town": None}
     keyboard = [[Button(work.t("report.any"), "report.choose", any_choice)], *rows_of(options)]
     show_menu(work, message_id, title, keyboard)
+
+
+def units(work: Work, state: dict, page: object, message_id: int | None) -> None:
+    """One page of the units with items under the options chosen (leaders and admins only;
+    a unit tapped here comes back to the menu as ``/report <unit>`` would)."""
+    check_unit_choice(_person(work))
+    state = _checked_state(work, state)
+    today = work.at.astimezone(work.tz).date()
+    filters = Filters(period=state["period"], area=state["area"], town=state["town"])
+    names = units_with_items(work.db, filters, today, work.tz)
+    pages = max(1, -(-len(names) // UNITS_PER_PAGE))
+    page = min(max(page if isinstance(page, int) else 0, 0), pages - 1)
+    shown = names[page * UNITS_PER_PAGE : (page + 1) * UNITS_PER_PAGE]
+    keyboard: Keyboard = [
+        [Button(work.t("report.any"), "report.choose", state | {"unit": None})],
+        *rows_of([Button(name, "report.choose", state | {"unit": name}) for name in shown]),
+    ]
+    turn: list[Button] = []
+    if page > 0:
+        turn.append(
+            Button(work.t("report.prev_page"), "report.units", {"state": state, "page": page - 1})
+        )
+    if page < pages - 1:
+        turn.append(
+            Button(work.t("report.next_page"), "report.units", {"state": state, "page": page + 1})
+        )
+    if turn:
+        keyboard.append(turn)
+    text = work.t(
+        "report.choose_unit",
+        period=work.t(f"report.period.{state['period']}"),
+        area=_area_name(work, state["area"]) or work.t("report.any"),
+        town=state["town"] or work.t("report.any"),
+        page=Safe(work.t("report.units_page", page=page + 1, pages=pages)) if pages > 1 else "",
+        note=Safe(work.t("report.units_listed" if names else "report.units_none")),
+    )
+    show_menu(work, message_id, text, keyboard)
 
 
 def go(work: Work, state: dict, token: str) -> None:

@@ -67,16 +67,17 @@ async def test_full_disk_loses_nothing_and_recovers(
     await duban.settle()
 
     # The disk fills up right after the poller has stored the next batch.
-    original_save = inbox.save_updates
+    store = runtime.store
+    run = store.run
     armed = {"fill": True}
 
-    def save_then_fill(db: sqlite_utils.Database, updates: list[dict], at: object) -> int:
-        saved = original_save(db, updates, at)
-        if armed.pop("fill", False):
-            fill(db)
-        return saved
+    async def run_then_fill(fn, *args, **kwargs):
+        result = await run(fn, *args, **kwargs)
+        if fn is inbox.save_updates and armed.pop("fill", False):
+            await store.run_alone(fill)
+        return result
 
-    monkeypatch.setattr(inbox, "save_updates", save_then_fill)
+    monkeypatch.setattr(store, "run", run_then_fill)
     first = [duban.phone(8100 + n, f"路人{n}") for n in range(20)]
     for phone in first:
         await phone.send("你好")
@@ -123,6 +124,7 @@ async def test_full_disk_loses_nothing_and_recovers(
     stored = inbox_rows(duban)
     assert stored == {"done": 1 + 20 + 5}, stored
     await admin.expect("磁盘空间已恢复")
+    await duban.settle()
     assert sum("磁盘已满" in m.text for m in admin.bot_messages) == 1
     for task in runtime._tasks:
         assert not task.done()
@@ -139,7 +141,7 @@ async def test_message_sent_while_disk_is_full_waits_at_telegram(duban: Duban) -
     runtime = duban.runtime
     assert runtime is not None
     phone = duban.phone(8300, "路人")
-    await runtime.store.run(fill)
+    await runtime.store.run_alone(fill)
     bot = duban.sandbox.state.bot_for_token(phone.bot.token)
     await phone.send(LONG)
     await asyncio.sleep(2.5)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -11,9 +13,12 @@ import openpyxl
 import pytest
 
 from bot.cli import main
+from sandbox.server import Sandbox
 from storage.audit import item_events
 from storage.db import connect, open_database
 from storage.ledger import get_item, list_items
+from storage.people import bot_username, get_invitation
+from tests.harness import TOKEN
 
 HEADER = [
     "序号",
@@ -233,6 +238,68 @@ def test_invite_prints_a_single_use_code(env: Path, capsys) -> None:
     assert main(["invite", "--role", "contact", "--name", "赵联络"]) == 1
     assert main(["invite", "--role", "contact", "--unit", "科技局", "--name", "赵联络"]) == 0
     assert capsys.readouterr().out.startswith("/start ")
+
+
+async def test_invite_on_a_fresh_database_prints_the_link(
+    env: Path, bot_sandbox: Sandbox, monkeypatch: pytest.MonkeyPatch, capsys
+) -> None:
+    """Before the bot has ever run, the office still gets the t.me link: Telegram is asked."""
+    monkeypatch.setenv("TELEGRAM_BOT_TOKEN", TOKEN)
+    monkeypatch.setenv("TELEGRAM_API_URL", bot_sandbox.url)
+    # In a thread: the sandbox answers on this test's event loop.
+    assert await asyncio.to_thread(main, ["invite", "--role", "inspector"]) == 0
+    out, err = capsys.readouterr()
+    username = bot_sandbox.state.bot_for_token(TOKEN).username
+    link, valid = out.splitlines()
+    assert link.startswith(f"https://t.me/{username}?start=") and valid.startswith("valid until")
+    assert err == ""
+    db = open_database(env)
+    code = link.partition("?start=")[2]
+    assert get_invitation(db, code) is not None
+    assert bot_username(db) == username  # stored, as the running bot stores it
+
+    assert await asyncio.to_thread(main, ["invite", "--role", "inspector"]) == 0
+    assert capsys.readouterr().out.startswith(f"https://t.me/{username}?start=")
+    assert len(bot_sandbox.state.calls_to("getMe")) == 1  # asked once, then remembered
+
+
+def _closed_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+async def test_invite_without_telegram_prints_the_code_and_why(
+    env: Path, bot_sandbox: Sandbox, monkeypatch: pytest.MonkeyPatch, capsys
+) -> None:
+    """Unreachable or refusing Telegram: the invitation is made, its /start line printed, one
+    line says why there is no link, and the token is shown nowhere."""
+    monkeypatch.setenv("TELEGRAM_BOT_TOKEN", TOKEN)
+    monkeypatch.setenv("TELEGRAM_API_URL", f"http://127.0.0.1:{_closed_port()}")
+    assert await asyncio.to_thread(main, ["invite", "--role", "inspector"]) == 0
+    out, err = capsys.readouterr()
+    assert out.startswith("/start ")
+    assert err.startswith("duban: no t.me link: getMe at http://127.0.0.1:") and "failed" in err
+    assert len(err.splitlines()) == 1
+
+    # The sandbox refuses a second secret for a known bot id, as Telegram a revoked token;
+    # PTB's own error quotes the token.
+    bot_sandbox.state.bot_for_token(TOKEN)
+    revoked = TOKEN.split(":")[0] + ":" + "R" * 35
+    monkeypatch.setenv("TELEGRAM_BOT_TOKEN", revoked)
+    monkeypatch.setenv("TELEGRAM_API_URL", bot_sandbox.url)
+    assert await asyncio.to_thread(main, ["invite", "--role", "inspector"]) == 0
+    out2, err2 = capsys.readouterr()
+    assert out2.startswith("/start ")
+    assert "refused the token" in err2 and len(err2.splitlines()) == 1
+
+    for text in (out, err, out2, err2):
+        for secret in (TOKEN, TOKEN.split(":")[1], revoked, revoked.split(":")[1]):
+            assert secret not in text
+    db = open_database(env)
+    codes = [line.split()[1] for line in (out.splitlines()[0], out2.splitlines()[0])]
+    assert all(get_invitation(db, code) is not None for code in codes)
+    assert bot_username(db) is None
 
 
 def test_bad_setting_is_named_with_its_reason(env: Path, monkeypatch, capsys) -> None:
