@@ -6,13 +6,12 @@ Runs, in one process and on one sandbox configuration (flood limits off), the ba
 python-telegram-bot echo baseline (bench/bench_echo.py) and then Duban with 50 inspectors
 on visits, each sending a finding and waiting for its confirmation before the next, like
 the echo phones do; the two take turns three times and the median round is reported.
-Duban does more per message than an echo — the update is committed to
-the inbox before it is confirmed to Telegram, the finding and its reply are committed
-together (synchronous=FULL), the reply goes out through the outbox — and the ratio says
-what that costs. Duban's own flood limiters (Telegram's 30 messages a second per bot and
-one a second per chat) are off too, as the sandbox's are. Photos are measured separately
-(one photo finding per message, downloaded and hashed into MEDIA_DIR). Prints one JSON
-line.
+Duban does more per message than an echo — the update is committed to the inbox before it
+is confirmed to Telegram, the finding and its reply are committed together
+(synchronous=FULL), the reply goes out through the outbox — and the ratio says what that
+costs. Duban's own flood limiters (Telegram's 30 messages a second per bot and one a second
+per chat) are off too, as the sandbox's are. Photos are measured separately (one photo
+finding per message, downloaded and hashed into MEDIA_DIR). Prints one JSON line.
 """
 
 from __future__ import annotations

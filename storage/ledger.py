@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from datetime import date, datetime
 
 import sqlite_utils
@@ -181,10 +181,16 @@ def _to_item(row: dict) -> Item:
 
 
 def _query_items(db: sqlite_utils.Database, where: str = "", params: Iterable = ()) -> list[Item]:
+    return list(iter_items(db, where, params))
+
+
+def iter_items(db: sqlite_utils.Database, where: str = "", params: Iterable = ()) -> Iterator[Item]:
+    """Items one at a time: a pass over a whole ledger of 100 000 holds one, not all."""
     sql = _ITEM_SELECT + (f" WHERE {where}" if where else "") + " ORDER BY i.code"
     cursor = db.execute(sql, list(params))
     columns = [d[0] for d in cursor.description]
-    return [_to_item(dict(zip(columns, row, strict=True))) for row in cursor]
+    for row in cursor:
+        yield _to_item(dict(zip(columns, row, strict=True)))
 
 
 def items_where(db: sqlite_utils.Database, where: str, params: Iterable = ()) -> list[Item]:

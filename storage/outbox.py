@@ -144,18 +144,29 @@ def replace_pending(
     not_before: datetime | None = None,
 ) -> bool:
     """Rewrite a message still waiting to be sent (e.g. "5 photos received" as an album's
-    photos arrive one update at a time); False if it was sent already or never queued.
+    photos arrive one update at a time); False if it was sent already, is dead, or was
+    never queued.
 
     Moving ``not_before`` later lets a burst settle before the one message goes out.
+
+    A row waiting for a retry (``attempts > 0``: its send failed with a timeout or a 5xx) is
+    rewritten too, so the retry carries the newest text instead of the series gaining a
+    second message. Its ``not_before`` is then only ever moved later: the sender chose the
+    retry time, perhaps honouring Telegram's ``retry_after``, and sending sooner would
+    break it. A row rewritten while its send is in flight, tried before or not, is followed
+    by an edit (``mark_sent`` compares the text sent with the text stored).
     """
     cursor = db.execute(
-        "UPDATE outbox SET payload = ?, not_before = coalesce(?, not_before) "
-        "WHERE dedup_key = ? AND status = 'pending' AND attempts = 0",
-        [
-            json.dumps(payload, ensure_ascii=False),
-            not_before.isoformat() if not_before else None,
-            key,
-        ],
+        "UPDATE outbox SET payload = :payload, not_before = CASE WHEN attempts > 0 "
+        # UTC ISO strings, as mark_retry and enqueue write them, compare in time order.
+        "THEN max(not_before, coalesce(:not_before, not_before)) "
+        "ELSE coalesce(:not_before, not_before) END "
+        "WHERE dedup_key = :key AND status = 'pending'",
+        {
+            "payload": json.dumps(payload, ensure_ascii=False),
+            "not_before": not_before.astimezone(UTC).isoformat() if not_before else None,
+            "key": key,
+        },
     )
     return cursor.rowcount == 1
 
@@ -173,24 +184,26 @@ def coalesce(
     """Keep one message per series up to date: rewrite it while it waits, edit it once sent.
 
     The series is every row whose key starts with ``prefix``. If its newest row is still
-    waiting, that row is rewritten (and its send time moved to ``not_before``); if the
-    message is already on the phone, an edit of it is queued; otherwise a new message is.
-    A row rewritten while on its way is followed by an edit (see ``mark_sent``). Returns
-    the key used.
+    waiting, that row is rewritten (and its send time moved to ``not_before``, never earlier
+    than a retry's); if the message is already on the phone, an edit of it is queued;
+    otherwise a new message is. A row waiting for a retry after a failed send is still
+    waiting: rewriting it keeps the series one message (see ``replace_pending``). A row
+    rewritten while on its way is followed by an edit (see ``mark_sent``). Returns the key
+    used.
     """
     row = db.execute(
-        "SELECT dedup_key, status, attempts, method, payload, message_id FROM outbox "
+        "SELECT dedup_key, status, method, payload, message_id FROM outbox "
         "WHERE dedup_key >= ? AND dedup_key < ? ORDER BY id DESC LIMIT 1",
         [prefix, prefix + "\U0010ffff"],
     ).fetchone()
     shown = None
     if row is not None and method == "sendMessage":
-        key, status, attempts, row_method, row_payload, row_message_id = row
+        key, status, row_method, row_payload, row_message_id = row
         if row_method == "editMessageText":
             shown = json.loads(row_payload)["message_id"]
         elif status == "sent":
             shown = row_message_id
-        if status == "pending" and attempts == 0:
+        if status == "pending":
             new = _as_edit(payload, shown) if shown is not None else payload
             replace_pending(db, key, new, not_before)
             return key

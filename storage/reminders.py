@@ -8,6 +8,7 @@ tables below hold the rest.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -97,24 +98,21 @@ class DueItem:
     swept_on: date | None
 
 
-def due_items(db: sqlite_utils.Database, today: date) -> list[DueItem]:
-    """Items whose next look is today or earlier ('' sorts first): an index range scan."""
+def due_items(db: sqlite_utils.Database, today: date) -> Iterator[DueItem]:
+    """Items whose next look is today or earlier ('' sorts first): an index range scan.
+
+    Yielded 500 at a time: after downtime, or on a ledger's first day, every item may be due,
+    and a pass holds only the ones it keeps for today's messages, not the whole table."""
     rows = db.execute(
         "SELECT id, swept_on FROM items WHERE next_sweep_on <= ?", [today.isoformat()]
     ).fetchall()
-    if not rows:
-        return []
     swept = {row[0]: date.fromisoformat(row[1]) if row[1] else None for row in rows}
-    found: list[DueItem] = []
     ids = list(swept)
     for start in range(0, len(ids), 500):  # SQLite's bound-variable limit
         chunk = ids[start : start + 500]
         marks = ",".join("?" * len(chunk))
-        found += [
-            DueItem(item, swept[item.id])
-            for item in ledger.items_where(db, f"i.id IN ({marks})", chunk)
-        ]
-    return found
+        for item in ledger.items_where(db, f"i.id IN ({marks})", chunk):
+            yield DueItem(item, swept[item.id])
 
 
 def schedule(

@@ -99,7 +99,7 @@ def collect_week(
     today = now.astimezone(tz).date()
     closed, newly_overdue, red = [], [], []
     counts: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0, 0, 0])
-    for item in ledger.list_items(db):
+    for item in ledger.iter_items(db):
         unit = counts[item.unit or ""]
         unit[0] += 1
         if item.status is Status.CLOSED:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Protocol
 
 from bot.domain.items import Item
 from bot.domain.lifecycle import DomainError, Role
@@ -54,10 +55,21 @@ def level_of(work: Work, item: Item, red_after: int | None = None) -> str:
     return item_level(item, local_today(work), red_after)
 
 
-def item_line(item: Item, level: str, limit: int = 24) -> str:
+class Listed(Protocol):
+    """What a one-line mention of an item needs: an Item, or a lighter summary of one."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def code(self) -> str: ...
+    @property
+    def problem(self) -> str: ...
+
+
+def item_line(item: Listed, level: str, limit: int = 24) -> str:
     """Plain text (the catalogue escapes it): colour, code and the start of the problem."""
     return f"{LEVEL_MARKS[level]} {item.code} {short(item.problem, limit)}"
 
 
-def open_button(item: Item, level: str) -> Button:
+def open_button(item: Listed, level: str) -> Button:
     return Button(item_line(item, level, 18), "item.show", {"item": item.id})

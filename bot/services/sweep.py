@@ -54,9 +54,27 @@ CO_LINES = 10
 BUTTONS = 20
 
 
+@dataclass(frozen=True)
+class Glance:
+    """What today's message shows of an item. Entries keep this, not the Item: on a heavy
+    day (the first after an import, or after downtime) every item may be due, and whole
+    Items for all of them would hold the ledger in memory."""
+
+    id: int
+    code: str
+    problem: str
+    deadline: date | None
+    status: Status
+    unit: str | None
+
+    @classmethod
+    def of(cls, item: Item) -> Glance:
+        return cls(item.id, item.code, item.problem, item.deadline, item.status, item.unit)
+
+
 @dataclass
 class Entry:
-    item: Item
+    item: Glance
     reason: ReminderReason | None  # None: only newly assigned
     level: str
     new: bool
@@ -105,22 +123,20 @@ def sweep(work: Work) -> None:
 
 def run_pass(work: Work, today: date, policy: Policy, calendar: WorkCalendar) -> None:
     db = work.db
-    due = store.due_items(db, today)
-    if due:
-        state = Pass(
-            work,
-            today,
-            store.get_day(db, "last_sweep_day"),
-            policy,
-            calendar,
-            store.contacts_by_unit(db),
-            store.pushed_today(db, today),
-        )
-        for entry in due:
-            _look_at(state, entry)
-        for person_id, message in state.bundles.items():
-            _send_bundle(work, message, today)
-            store.mark_pushed(db, person_id, today)
+    state = Pass(
+        work,
+        today,
+        store.get_day(db, "last_sweep_day"),
+        policy,
+        calendar,
+        store.contacts_by_unit(db),
+        store.pushed_today(db, today),
+    )
+    for entry in store.due_items(db, today):
+        _look_at(state, entry)
+    for person_id, message in state.bundles.items():
+        _send_bundle(work, message, today)
+        store.mark_pushed(db, person_id, today)
     _late_acks(work, today, policy, calendar)
     store.set_state(db, "last_sweep_day", today.isoformat())
 
@@ -189,7 +205,7 @@ def _deliver(state: Pass, item: Item, reason: ReminderReason | None, new: bool) 
     if not fresh:
         return False  # they had today's message already: tomorrow's has it
     level = item_level(item, state.today, state.policy.red_after_overdue_days)
-    entry = Entry(item, reason, level, new)
+    entry = Entry(Glance.of(item), reason, level, new)
     ack = None
     if new:
         ack = store.open_ack(work.db, item.id, item.unit_id, "assigned", state.today, work.at)
