@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import shutil
 import sys
 import tempfile
 from datetime import UTC, datetime, timedelta
@@ -119,6 +120,7 @@ async def measure() -> dict[str, object]:
     finally:
         bot.stop()
         await sandbox.stop()
+        shutil.rmtree(folder, ignore_errors=True)
     return {
         "bench": "memory",
         "items": ITEMS,

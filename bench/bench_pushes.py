@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import shutil
 import tempfile
 import time
 from datetime import datetime, timedelta
@@ -89,6 +90,7 @@ async def measure() -> dict[str, object]:
     finally:
         await runtime.stop()
         await sandbox.stop()
+        shutil.rmtree(folder, ignore_errors=True)
     sends = [c for c in sandbox.state.calls if c["method"] == "sendMessage"]
     floor = CONTACTS / BOT_RATE_PER_S
     return {

@@ -19,6 +19,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import shutil
 import statistics
 import tempfile
 import time
@@ -108,6 +109,7 @@ async def run_duban(photos: bool) -> dict[str, float]:
     finally:
         await runtime.stop()
         await sandbox.stop()
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 async def run_all() -> dict[str, object]:

@@ -107,6 +107,7 @@ def due_items(db: sqlite_utils.Database, today: date) -> Iterator[DueItem]:
         "SELECT id, swept_on FROM items WHERE next_sweep_on <= ?", [today.isoformat()]
     ).fetchall()
     swept = {row[0]: date.fromisoformat(row[1]) if row[1] else None for row in rows}
+    del rows  # the generator lives as long as the pass: keep what it needs, no more
     ids = list(swept)
     for start in range(0, len(ids), 500):  # SQLite's bound-variable limit
         chunk = ids[start : start + 500]
