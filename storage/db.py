@@ -106,10 +106,7 @@ class Store:
         **kwargs: P.kwargs,
     ) -> T:
         """Run ``fn(db, *args, **kwargs)`` on the connection's thread."""
-        db = self._db
-        if db is None:
-            raise RuntimeError("Store.open() has not been awaited")
-        return await self._submit(functools.partial(fn, db, *args, **kwargs), grouped=True)
+        return await self._submit(self._bind(fn, args, kwargs), grouped=True)
 
     async def run_alone(
         self,
@@ -119,10 +116,7 @@ class Store:
     ) -> T:
         """Run ``fn`` by itself, outside any shared transaction: for statements that cannot
         run inside one, and for work that must commit statement by statement."""
-        db = self._db
-        if db is None:
-            raise RuntimeError("Store.open() has not been awaited")
-        return await self._submit(functools.partial(fn, db, *args, **kwargs))
+        return await self._submit(self._bind(fn, args, kwargs))
 
     async def close(self) -> None:
         if self._closed:
@@ -135,6 +129,11 @@ class Store:
             await self._submit(db.close)
         self._jobs.put(None)
         await asyncio.to_thread(self._thread.join)
+
+    def _bind(self, fn: Callable[..., T], args: tuple, kwargs: dict) -> Callable[[], T]:
+        if self._db is None:
+            raise RuntimeError("Store.open() has not been awaited")
+        return functools.partial(fn, self._db, *args, **kwargs)
 
     def _submit(self, call: Callable[[], T], *, grouped: bool = False) -> asyncio.Future[T]:
         loop = asyncio.get_running_loop()
@@ -187,12 +186,7 @@ class Store:
 
     def _run_together(self, db: sqlite_utils.Database, jobs: list[_Job]) -> None:
         conn = db.conn
-        try:
-            conn.execute("BEGIN")
-        except sqlite3.Error:
-            for job in jobs:
-                job.run_alone()
-            return
+        conn.execute("BEGIN")
         finished: list[tuple[_Job, bool, object, bool]] = []
         for index, job in enumerate(jobs):
             changes = conn.total_changes
@@ -205,7 +199,7 @@ class Store:
                 # errors): this job and the ones before it saved nothing.
                 if ok:  # the job swallowed the error that ended the transaction
                     ok, value = False, sqlite3.OperationalError("transaction rolled back")
-                self._undone(db, finished, value)
+                _undone(finished, value)
                 job.settle(ok, value)
                 for rest in jobs[index + 1 :]:
                     rest.run_alone()
@@ -216,27 +210,10 @@ class Store:
         except sqlite3.Error as error:
             if conn.in_transaction:
                 conn.execute("ROLLBACK")
-            self._undone(db, finished, error)
+            _undone(finished, error)
             return
         for job, ok, value, _ in finished:
             job.settle(ok, value)
-
-    @staticmethod
-    def _undone(
-        db: sqlite_utils.Database,
-        finished: list[tuple[_Job, bool, object, bool]],
-        error: BaseException,
-    ) -> None:
-        """Answer the jobs of a transaction that was not committed: a job that wrote gets
-        the error, a job that failed its own way keeps its error, one that only read runs
-        again (it may have read what the lost transaction wrote)."""
-        for job, ok, value, wrote in finished:
-            if not ok:
-                job.settle(False, value)
-            elif wrote:
-                job.settle(False, error)
-            else:
-                job.run_alone()
 
 
 @dataclass
@@ -259,6 +236,19 @@ class _Job:
         self.settled = True
         with contextlib.suppress(RuntimeError):  # the loop is closed: nobody is waiting
             self.loop.call_soon_threadsafe(_set_future, self.future, ok, value)
+
+
+def _undone(finished: list[tuple[_Job, bool, object, bool]], error: BaseException) -> None:
+    """Answer the jobs of a transaction that was not committed: a job that wrote gets
+    the error, a job that failed its own way keeps its error, one that only read runs
+    again (it may have read what the lost transaction wrote)."""
+    for job, ok, value, wrote in finished:
+        if not ok:
+            job.settle(False, value)
+        elif wrote:
+            job.settle(False, error)
+        else:
+            job.run_alone()
 
 
 def _set_future(future: asyncio.Future, ok: bool, value: object) -> None:

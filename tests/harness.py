@@ -17,6 +17,8 @@ from bot.domain.audit import Origin
 from bot.domain.items import Item, ItemFields
 from bot.domain.lifecycle import Role
 from bot.main import BotRuntime
+from sandbox.files import photo_sizes_json
+from sandbox.images import make_jpeg
 from sandbox.phones import Phone
 from sandbox.server import Sandbox
 from sandbox.state import CallbackQueryRecord
@@ -175,6 +177,20 @@ class Duban:
         finally:
             db.close()
 
+    async def all_processed(self, seconds: float = 10.0) -> None:
+        """Every update sent so far is fetched from the sandbox and processed."""
+        last = self.sandbox.state.bot_for_token(TOKEN).next_update_id - 1
+        deadline = asyncio.get_running_loop().time() + seconds
+        db = self.db()
+        try:
+            while not db.execute("SELECT 1 FROM inbox WHERE update_id = ?", [last]).fetchone():
+                if asyncio.get_running_loop().time() > deadline:
+                    raise AssertionError(f"update {last} never reached the inbox")
+                await asyncio.sleep(0.02)
+        finally:
+            db.close()
+        await self.processed(seconds)
+
     def _now(self) -> datetime:
         return self.clock.now() if self.clock else datetime.now(UTC)
 
@@ -256,6 +272,27 @@ class Duban:
         message = state.add_message(bot, chat, phone.user.as_user(), content)
         state.enqueue_update(bot, kind, message)
         return message
+
+    def send_album_photo(self, phone: Phone, album: str, shade: int) -> str:
+        """One photo of an album (``media_group_id``), as its own update, the way Telegram
+        delivers albums; returns its file_unique_id."""
+        sizes = self.sandbox.state.files.add_photo(make_jpeg(1000, 750, shade), 1000, 750)
+        photo = photo_sizes_json(sizes)
+        self.send_raw(phone, {"photo": photo, "media_group_id": album})
+        return photo[-1]["file_unique_id"]
+
+    def album_evidence(self, album: str) -> list[str]:
+        """Every evidence row's file, after checking all of them are that album's finding."""
+        db = self.db()
+        try:
+            rows = db.execute(
+                "SELECT e.file_unique_id, f.media_group_id FROM evidence e "
+                "LEFT JOIN findings f ON f.id = e.finding_id ORDER BY e.id"
+            ).fetchall()
+            assert {row[1] for row in rows} == {album}
+            return [row[0] for row in rows]
+        finally:
+            db.close()
 
     async def replay(self, update_id: int) -> int:
         """Deliver an already processed update again, as Telegram may after a lost offset:

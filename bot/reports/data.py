@@ -11,6 +11,7 @@ import bisect
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Protocol
 from zoneinfo import ZoneInfo
 
 import sqlite_utils
@@ -38,6 +39,19 @@ class UnitRow:
     @property
     def rate(self) -> float:
         return self.closed / self.total if self.total else 0.0
+
+
+class Ranked(Protocol):
+    """What the 通报 ranks a unit by: its counts, whatever else a row carries."""
+
+    @property
+    def name(self) -> str: ...
+    @property
+    def total(self) -> int: ...
+    @property
+    def overdue(self) -> int: ...
+    @property
+    def rate(self) -> float: ...
 
 
 @dataclass(frozen=True)
@@ -194,10 +208,7 @@ def collect(
         if percent is not None and area:
             targets[area].append(percent)
 
-    data.units = sorted(
-        (UnitRow(name, *counts) for name, counts in units.items()),
-        key=lambda row: (-row.rate, row.overdue, -row.total, row.name),
-    )
+    data.units = sorted((UnitRow(name, *counts) for name, counts in units.items()), key=tongbao_key)
     data.areas = _count_rows(areas, _area_order(db, language))
     data.towns = _count_rows(towns, None)
     data.targets = sorted(
@@ -316,6 +327,11 @@ def units_with_items(
         [*params, *item_params],
     ).fetchall()
     return [row[0] for row in rows]
+
+
+def tongbao_key(row: Ranked) -> tuple:
+    """The 通报 order: close-out rate (highest first), then fewest overdue, then most items."""
+    return (-row.rate, row.overdue, -row.total, row.name)
 
 
 def ranking(

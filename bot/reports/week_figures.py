@@ -20,6 +20,7 @@ import sqlite_utils
 from bot.domain.items import Item
 from bot.domain.lifecycle import Status
 from bot.listing import item_level
+from bot.reports.data import tongbao_key
 from storage import ledger
 from storage.policy import load_policy
 
@@ -85,9 +86,8 @@ def closed_on(item: Item, tz: ZoneInfo) -> date | None:
 
 
 def tongbao_order(unit: UnitWeek) -> tuple:
-    """The 通报's ranking (bot/reports/data.py): close-out rate, highest first, then fewest
-    overdue, then most items; items without a lead unit are not ranked and come last."""
-    return (unit.name == "", -unit.rate, unit.overdue, -unit.total, unit.name)
+    """The 通报's ranking; items without a lead unit are not ranked and come last."""
+    return (unit.name == "", *tongbao_key(unit))
 
 
 def collect_week(

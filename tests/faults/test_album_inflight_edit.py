@@ -19,10 +19,8 @@ from typing import Any
 import pytest
 
 from bot.domain.lifecycle import Role
-from sandbox.files import photo_sizes_json
-from sandbox.images import make_jpeg
 from sandbox.phones import Phone
-from tests.harness import TOKEN, Duban, start_visit
+from tests.harness import Duban, start_visit
 
 ALBUM = "13000000000000042"
 
@@ -75,29 +73,6 @@ def hold(
         held.release()
 
 
-def album_photo(duban: Duban, phone: Phone, shade: int) -> str:
-    """One photo of the album, as its own update; returns its file_unique_id."""
-    sizes = duban.sandbox.state.files.add_photo(make_jpeg(1000, 750, shade), 1000, 750)
-    photo = photo_sizes_json(sizes)
-    duban.send_raw(phone, {"photo": photo, "media_group_id": ALBUM})
-    return photo[-1]["file_unique_id"]
-
-
-async def all_processed(duban: Duban, seconds: float = 10.0) -> None:
-    """Every update sent so far is fetched from the sandbox and processed."""
-    last = duban.sandbox.state.bot_for_token(TOKEN).next_update_id - 1
-    deadline = asyncio.get_running_loop().time() + seconds
-    db = duban.db()
-    try:
-        while not db.execute("SELECT 1 FROM inbox WHERE update_id = ?", [last]).fetchone():
-            if asyncio.get_running_loop().time() > deadline:
-                raise AssertionError(f"update {last} never reached the inbox")
-            await asyncio.sleep(0.02)
-    finally:
-        db.close()
-    await duban.processed(seconds)
-
-
 async def _inspector_on_visit(duban: Duban) -> Phone:
     today = datetime.now(UTC).date()
     duban.seed_item(
@@ -126,20 +101,6 @@ def _outbox_row(duban: Duban, key: str) -> tuple:
         db.close()
 
 
-def _evidence(duban: Duban) -> list[str]:
-    """Every evidence row's file, after checking all of them are the album's one finding."""
-    db = duban.db()
-    try:
-        rows = db.execute(
-            "SELECT e.file_unique_id, f.media_group_id FROM evidence e "
-            "LEFT JOIN findings f ON f.id = e.finding_id ORDER BY e.id"
-        ).fetchall()
-        assert {row[1] for row in rows} == {ALBUM}
-        return [row[0] for row in rows]
-    finally:
-        db.close()
-
-
 async def test_album_photos_during_the_confirmations_send_edit_it(
     duban: Duban, hold: Callable[[str, Phone], HeldAnswer]
 ) -> None:
@@ -149,11 +110,11 @@ async def test_album_photos_during_the_confirmations_send_edit_it(
     held = hold("sendMessage", inspector)
     edits_before = len(duban.sandbox.state.calls_to("editMessageText"))
 
-    sent = [album_photo(duban, inspector, 0)]
+    sent = [duban.send_album_photo(inspector, ALBUM, 0)]
     await held.wait_entered()  # after the album's settling delay: "1 photo" is on its way
     assert "照片 1 张" in held.params["text"]
-    sent += [album_photo(duban, inspector, shade) for shade in (1, 2, 3)]
-    await all_processed(duban)
+    sent += [duban.send_album_photo(inspector, ALBUM, shade) for shade in (1, 2, 3)]
+    await duban.all_processed()
 
     # The race happened: the row was rewritten while its send was still unanswered.
     method, status, attempts, payload = _outbox_row(duban, "finding:%:1")
@@ -169,7 +130,7 @@ async def test_album_photos_during_the_confirmations_send_edit_it(
     assert "照片 4 张" in confirmations[0].text
     assert confirmations[0].get("edit_date") is not None
     assert len(duban.sandbox.state.calls_to("editMessageText")) == edits_before + 1
-    assert _evidence(duban) == sent  # each photo once
+    assert duban.album_evidence(ALBUM) == sent  # each photo once
 
 
 async def test_album_photos_during_the_confirmations_edit_edit_it_again(
@@ -178,16 +139,16 @@ async def test_album_photos_during_the_confirmations_edit_edit_it_again(
     """Photos processed while an edit of the album's confirmation is being sent are counted
     by a further edit: the one message ends counting every photo."""
     inspector = await _inspector_on_visit(duban)
-    sent = [album_photo(duban, inspector, 0)]
+    sent = [duban.send_album_photo(inspector, ALBUM, 0)]
     await inspector.expect("照片 1 张")
     await duban.settle()
 
     held = hold("editMessageText", inspector)
-    sent.append(album_photo(duban, inspector, 1))
+    sent.append(duban.send_album_photo(inspector, ALBUM, 1))
     await held.wait_entered()  # "2 photos" is on its way as an edit
     assert "照片 2 张" in held.params["text"]
-    sent += [album_photo(duban, inspector, shade) for shade in (2, 3)]
-    await all_processed(duban)
+    sent += [duban.send_album_photo(inspector, ALBUM, shade) for shade in (2, 3)]
+    await duban.all_processed()
 
     method, status, attempts, payload = _outbox_row(duban, "finding:%")
     assert (method, status, attempts) == ("editMessageText", "pending", 0)
@@ -199,4 +160,4 @@ async def test_album_photos_during_the_confirmations_edit_edit_it_again(
     confirmations = _confirmations(inspector)
     assert len(confirmations) == 1, [m.text for m in confirmations]
     assert "照片 4 张" in confirmations[0].text, confirmations[0].text
-    assert _evidence(duban) == sent  # each photo once
+    assert duban.album_evidence(ALBUM) == sent  # each photo once

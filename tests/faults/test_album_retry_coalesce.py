@@ -21,12 +21,9 @@ import pytest
 import sqlite_utils
 
 from bot.domain.lifecycle import Role
-from sandbox.files import photo_sizes_json
-from sandbox.images import make_jpeg
-from sandbox.phones import Phone
 from storage import outbox
 from storage.db import open_database
-from tests.harness import TOKEN, Duban, start_visit
+from tests.harness import Duban, start_visit
 
 ALBUM = "13000000000000077"
 PREFIX = "finding:1:1:"
@@ -34,36 +31,6 @@ AT = datetime(2024, 6, 3, 2, 0, tzinfo=UTC)
 
 
 # --- the scenario, through the sandbox ----------------------------------------------------
-
-
-def _album_photo(duban: Duban, phone: Phone, shade: int) -> str:
-    """One photo of the album, as its own update; returns its file_unique_id."""
-    sizes = duban.sandbox.state.files.add_photo(make_jpeg(1000, 750, shade), 1000, 750)
-    photo = photo_sizes_json(sizes)
-    duban.send_raw(phone, {"photo": photo, "media_group_id": ALBUM})
-    return photo[-1]["file_unique_id"]
-
-
-async def _all_processed(duban: Duban, seconds: float = 10.0) -> None:
-    """Every update sent so far is fetched from the sandbox and processed."""
-    last = duban.sandbox.state.bot_for_token(TOKEN).next_update_id - 1
-    deadline = asyncio.get_running_loop().time() + seconds
-    db = duban.db()
-    try:
-        while not db.execute("SELECT 1 FROM inbox WHERE update_id = ?", [last]).fetchone():
-            if asyncio.get_running_loop().time() > deadline:
-                raise AssertionError(f"update {last} never reached the inbox")
-            await asyncio.sleep(0.02)
-    finally:
-        db.close()
-    await duban.processed(seconds)
-
-
-def _advance(duban: Duban, delta: timedelta) -> None:
-    """Move the fake clock and let the sender look at the outbox again."""
-    assert duban.clock is not None and duban.runtime is not None
-    duban.clock.advance(delta)
-    duban.runtime.services.outbox_ready.set()
 
 
 def _confirmation_rows(duban: Duban) -> list[tuple]:
@@ -89,20 +56,6 @@ async def _first_send_failed(duban: Duban, seconds: float = 10.0) -> tuple:
         await asyncio.sleep(0.02)
 
 
-def _evidence(duban: Duban) -> list[str]:
-    """Every evidence row's file, after checking all of them are the album's one finding."""
-    db = duban.db()
-    try:
-        rows = db.execute(
-            "SELECT e.file_unique_id, f.media_group_id FROM evidence e "
-            "LEFT JOIN findings f ON f.id = e.finding_id ORDER BY e.id"
-        ).fetchall()
-        assert {row[1] for row in rows} == {ALBUM}
-        return [row[0] for row in rows]
-    finally:
-        db.close()
-
-
 async def test_album_confirmation_whose_send_failed_is_retried_counting_every_photo(
     clocked_duban: Duban,
 ) -> None:
@@ -118,18 +71,18 @@ async def test_album_confirmation_whose_send_failed_is_retried_counting_every_ph
     await start_visit(inspector)
     await duban.settle()
 
-    sent = [_album_photo(duban, inspector, 0)]
-    await _all_processed(duban)  # "1 photo" waits for the album to settle (frozen clock)
+    sent = [duban.send_album_photo(inspector, ALBUM, 0)]
+    await duban.all_processed()  # "1 photo" waits for the album to settle (frozen clock)
     calls_before = len(duban.sandbox.state.calls_to("sendMessage"))
     duban.sandbox.faults.inject("sendMessage", times=1, status=500, delivered=False)
-    _advance(duban, timedelta(seconds=3))
+    await duban.travel(duban.clock.now() + timedelta(seconds=3))
     method, status, attempts, retry_at, payload = await _first_send_failed(duban)
     assert (method, status, attempts) == ("sendMessage", "pending", 1)
     assert "照片 1 张" in json.loads(payload)["text"]
 
     # The rest of the album arrives while the row waits for its retry (the clock stands).
-    sent += [_album_photo(duban, inspector, shade) for shade in (1, 2, 3)]
-    await _all_processed(duban)
+    sent += [duban.send_album_photo(inspector, ALBUM, shade) for shade in (1, 2, 3)]
+    await duban.all_processed()
     rows = _confirmation_rows(duban)
     assert len(rows) == 1, rows  # rewritten, not a second confirmation queued
     method, status, attempts, not_before, payload = rows[0]
@@ -137,7 +90,7 @@ async def test_album_confirmation_whose_send_failed_is_retried_counting_every_ph
     assert "照片 4 张" in json.loads(payload)["text"]
     assert not_before >= retry_at  # not sooner than the retry time the sender chose
 
-    _advance(duban, timedelta(seconds=3))
+    await duban.travel(duban.clock.now() + timedelta(seconds=3))
     await inspector.expect("照片 4 张")
     await duban.settle()
 
@@ -149,7 +102,7 @@ async def test_album_confirmation_whose_send_failed_is_retried_counting_every_ph
         (True, False),  # the failed first send ("1 photo", not delivered)
         (False, True),  # its retry, with the newest count
     ]
-    assert _evidence(duban) == sent  # each photo once
+    assert duban.album_evidence(ALBUM) == sent  # each photo once
 
 
 # --- the outbox on its own ----------------------------------------------------------------
