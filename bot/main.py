@@ -65,10 +65,10 @@ class BotRuntime:
             lambda: report_storage_full(application, services),
             lambda: report_storage_back(services),
         )
-        poller = Poller(application, services, inbox_ready, outage)
         processor = Processor(
             application, services, inbox_ready, lambda u: report_set_aside(services, u), outage
         )
+        poller = Poller(application, services, processor.offer, outage)
         sender = Sender(
             application,
             services,

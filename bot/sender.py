@@ -12,9 +12,10 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import math
 import sqlite3
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -39,10 +40,40 @@ from storage.outbox import Outgoing
 log = logging.getLogger(__name__)
 
 MAX_BACKOFF = timedelta(minutes=10)
-# Requests in flight at once. Enough to keep Telegram's 30 a second busy over a slow link
-# (10 in flight at 300 ms each); no more, because httpx's connection pool checks every
-# open connection on every request, so fifty chats' sends at once cost far more CPU.
-SENDS_AT_ONCE = 10
+BOT_RATE = 30  # messages a second Telegram takes from one bot
+MAX_IN_FLIGHT = 10
+
+
+class InFlight:
+    """How many sends may be on their way at once: Telegram's rate times the round trip.
+
+    More requests in flight than that cannot deliver faster (it is the bandwidth-delay
+    product), and each costs: every open connection is checked by httpx's pool on every
+    request. Over a slow link (300 ms) this allows 10; to a Bot API server next door, 2.
+    """
+
+    def __init__(self, round_trip: float = 0.0) -> None:
+        self.round_trip = round_trip  # seconds, smoothed over recent sends; grows as measured
+        self.busy = 0
+        self._changed = asyncio.Condition()
+
+    @property
+    def limit(self) -> int:
+        return max(2, min(MAX_IN_FLIGHT, math.ceil(BOT_RATE * self.round_trip) + 1))
+
+    @contextlib.asynccontextmanager
+    async def slot(self) -> AsyncIterator[None]:
+        async with self._changed:
+            await self._changed.wait_for(lambda: self.busy < self.limit)
+            self.busy += 1
+        started = time.monotonic()
+        try:
+            yield
+        finally:
+            self.round_trip += (time.monotonic() - started - self.round_trip) / 8
+            async with self._changed:
+                self.busy -= 1
+                self._changed.notify(self.limit - self.busy)
 
 
 @dataclass
@@ -88,7 +119,7 @@ class Sender:
         # Outcomes waiting to be written; written together, one commit (one fsync) a batch.
         self._outcomes: list[tuple[int, Callable[..., object], tuple, asyncio.Future]] = []
         self._writer: asyncio.Task | None = None
-        self._sending = asyncio.Semaphore(SENDS_AT_ONCE)
+        self._in_flight = InFlight()
 
     async def run(self) -> None:
         services = self.services
@@ -102,7 +133,7 @@ class Sender:
             pause = 1.0
             services.outbox_ready.clear()
             rows, next_due = await services.store.run(
-                outbox.due_and_next, services.clock.now(), 1000
+                outbox.due_and_next, services.clock.now(), 1000, frozenset(self._inflight)
             )
             for row in rows:
                 if row.id in self._inflight:
@@ -195,7 +226,7 @@ class Sender:
         """Write the held outcomes; False while the database is still full."""
         for row_id, (fn, args) in list(self._unrecorded.items()):
             try:
-                await self.services.store.run(fn, row_id, *args)
+                await self.services.store.run(_apply_outcomes, [(row_id, fn, args)])
             except sqlite3.OperationalError as error:
                 if not is_disk_full(error):
                     raise
@@ -217,7 +248,7 @@ class Sender:
         try:
             # Lower-case method names are valid (the Bot API is case-insensitive) and make
             # PTB pass the stored JSON payload through as it is.
-            async with self._sending:
+            async with self._in_flight.slot():
                 result = await self.application.bot.do_api_request(
                     row.method.lower(), api_kwargs=api_kwargs
                 )

@@ -129,12 +129,12 @@ class Poller:
         self,
         application: Application,
         services: Services,
-        ready: asyncio.Event,
+        committed: Callable[[list[dict]], None],
         outage: StorageOutage | None = None,
     ):
         self.application = application
         self.services = services
-        self.ready = ready  # set when new rows are in the inbox
+        self.committed = committed  # told of each batch once it is in the inbox
         self.outage = outage or StorageOutage()
 
     async def run(self) -> None:
@@ -180,7 +180,7 @@ class Poller:
                 continue
             await self.outage.cleared("poller")
             offset = max(u["update_id"] for u in updates) + 1
-            self.ready.set()
+            self.committed(updates)
 
 
 class Processor:
@@ -192,6 +192,7 @@ class Processor:
     """
 
     LANES = 16  # people whose updates are processed at the same time
+    FETCH = 200  # updates held in memory at most, queued or running
 
     def __init__(
         self,
@@ -211,19 +212,20 @@ class Processor:
         self._taken: set[int] = set()  # fetched and queued or running, not yet seen done
         self._retry: set[int] = set()  # failed, still pending: hand out again
         self._full = False
+        self._backlog = True  # older pending rows may be in the inbox, not yet fetched
 
     async def run(self) -> None:
         try:
             while True:
                 self.ready.clear()
                 store = self.services.store
-                pending, fresh = await store.run(inbox.pending, 200, frozenset(self._taken))
-                # A row stays "taken" until a fetch no longer returns it (it is done); a
+                finished, fresh = await store.run(inbox.pending, self.FETCH, frozenset(self._taken))
+                # A row stays "taken" until a fetch finds it no longer pending (done); a
                 # fetch that raced with a commit can then never hand it out twice.
-                self._taken &= set(pending)
+                self._taken.difference_update(finished)
                 for update_id, raw in fresh:
-                    self._taken.add(update_id)
-                    self._queues.setdefault(_sender_of(raw), deque()).append((update_id, raw))
+                    self._take(update_id, raw)
+                self._backlog = len(self._taken) >= self.FETCH
                 self._open_lanes()
                 if self._full and not self._lanes:
                     self._full = False
@@ -235,6 +237,23 @@ class Processor:
         finally:
             for lane in self._lanes.values():
                 lane.cancel()
+
+    def offer(self, updates: list[dict]) -> None:
+        """Updates the poller has just committed: queued at once, without reading them
+        back, unless older rows still wait in the inbox (those must run first; the next
+        fetch brings these in order)."""
+        if self._backlog or self._full:
+            self.ready.set()
+            return
+        for raw in updates:
+            self._take(raw["update_id"], raw)
+        self._open_lanes()
+
+    def _take(self, update_id: int, raw: dict) -> None:
+        if update_id in self._taken:
+            return  # offered by the poller and fetched too: queued once
+        self._taken.add(update_id)
+        self._queues.setdefault(_sender_of(raw), deque()).append((update_id, raw))
 
     def _open_lanes(self) -> None:
         for key, queue in self._queues.items():
@@ -254,11 +273,13 @@ class Processor:
                 if update_id in self._retry:
                     self._retry.discard(update_id)
                     self._taken.discard(update_id)
+                    self._backlog = True  # it waits in the inbox for the next fetch
         finally:
             if self._full:
                 for update_id, _ in queue:
                     self._taken.discard(update_id)
                 queue.clear()
+                self._backlog = True
             self._lanes.pop(key, None)
             if not queue:
                 self._queues.pop(key, None)

@@ -10,6 +10,7 @@ delivers the reply).
 
 from __future__ import annotations
 
+import functools
 import json
 import secrets
 from collections.abc import Callable
@@ -22,8 +23,10 @@ import sqlite_utils
 from bot.domain.audit import ActorKind, Origin
 from bot.domain.lifecycle import DomainError
 from bot.domain.people import Person
+from bot.domain.policy import Policy
 from bot.i18n import t
 from storage import inbox, outbox
+from storage.policy import load_policy
 
 BUTTON_LIFETIME = timedelta(days=30)
 
@@ -67,6 +70,11 @@ class Work:
     tg_user_id: int | None = None
     source: str = ""  # dedup prefix for messages not caused by an update (sweeps)
     _queued: int = 0
+
+    @functools.cached_property
+    def policy(self) -> Policy:
+        """The office's policy, read once per transaction (it is not changed within one)."""
+        return load_policy(self.db)
 
     @property
     def tz(self) -> ZoneInfo:

@@ -103,6 +103,16 @@ def count_by_kind(db: sqlite_utils.Database, where: str, params: list) -> dict[s
     return {row[0]: row[1] for row in rows}
 
 
+def finding_files(db: sqlite_utils.Database, finding_id: int) -> tuple[dict[str, int], int]:
+    """A finding's files counted by kind, and how many of them were too big to download."""
+    rows = db.execute(
+        "SELECT kind, count(*), sum(stored = 'too_big') FROM evidence "
+        "WHERE withdrawn = 0 AND finding_id = ? GROUP BY kind",
+        [finding_id],
+    ).fetchall()
+    return {kind: count for kind, count, _ in rows}, sum(too_big for *_, too_big in rows)
+
+
 def move_evidence(db: sqlite_utils.Database, evidence_id: int, item_id: int) -> None:
     db.execute("UPDATE evidence SET item_id = ? WHERE id = ?", [item_id, evidence_id])
 

@@ -30,33 +30,30 @@ def next_offset(db: sqlite_utils.Database) -> int | None:
     return row[0] + 1 if row and row[0] is not None else None
 
 
-def pending_ids(db: sqlite_utils.Database, limit: int = 200) -> list[int]:
-    """Ids of unfinished updates, oldest first (cheap: the raw JSON stays on disk)."""
-    rows = db.execute(
-        "SELECT update_id FROM inbox WHERE status = 'pending' ORDER BY update_id LIMIT ?",
-        [limit],
-    ).fetchall()
-    return [row[0] for row in rows]
-
-
-def raws(db: sqlite_utils.Database, update_ids: list[int]) -> list[tuple[int, dict]]:
-    """The stored updates with these ids, oldest first."""
-    marks = ", ".join("?" for _ in update_ids)
-    rows = db.execute(
-        f"SELECT update_id, raw FROM inbox WHERE update_id IN ({marks}) ORDER BY update_id",
-        update_ids,
-    ).fetchall()
-    return [(update_id, json.loads(raw)) for update_id, raw in rows]
-
-
 def pending(
     db: sqlite_utils.Database, limit: int, taken: frozenset[int]
 ) -> tuple[list[int], list[tuple[int, dict]]]:
-    """Ids of unfinished updates, and the raw updates of those not ``taken`` already: one
-    visit to the database thread where two would do."""
-    ids = pending_ids(db, limit)
-    fresh = [update_id for update_id in ids if update_id not in taken]
-    return ids, raws(db, fresh) if fresh else []
+    """Which of the ``taken`` updates are finished (no longer pending), and the oldest
+    pending updates not taken yet, with their raw JSON — at most ``limit`` taken and new
+    together, so a backlog after downtime is read a slice at a time."""
+    marks = json.dumps(sorted(taken))
+    finished = [
+        row[0]
+        for row in db.execute(
+            "SELECT value FROM json_each(?) AS t WHERE NOT EXISTS ("
+            "  SELECT 1 FROM inbox WHERE update_id = t.value AND status = 'pending')",
+            [marks],
+        )
+    ]
+    room = limit - (len(taken) - len(finished))
+    if room <= 0:
+        return finished, []
+    rows = db.execute(
+        "SELECT update_id, raw FROM inbox WHERE status = 'pending' "
+        "AND update_id NOT IN (SELECT value FROM json_each(?)) ORDER BY update_id LIMIT ?",
+        [marks, room],
+    ).fetchall()
+    return finished, [(update_id, json.loads(raw)) for update_id, raw in rows]
 
 
 def is_done(db: sqlite_utils.Database, update_id: int) -> bool:

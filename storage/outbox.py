@@ -50,25 +50,32 @@ def enqueue(
     return cursor.rowcount == 1
 
 
-def due(db: sqlite_utils.Database, now: datetime, limit: int = 200) -> list[Outgoing]:
-    """Rows to send now, oldest first; a chat's rows wait behind one that is being retried."""
+def due(
+    db: sqlite_utils.Database, now: datetime, limit: int = 200, skip: frozenset[int] = frozenset()
+) -> list[Outgoing]:
+    """Rows to send now, oldest first; a chat's rows wait behind one that is being retried.
+
+    ``skip`` holds the rows the sender already has on their way: they are left out in
+    SQL, so their payloads are not read and decoded again on every pass.
+    """
     rows = db.execute(
         "SELECT id, chat_id, method, payload, attempts FROM outbox AS o "
-        "WHERE status = 'pending' AND not_before <= :now AND NOT EXISTS ("
+        "WHERE status = 'pending' AND not_before <= :now "
+        "AND id NOT IN (SELECT value FROM json_each(:skip)) AND NOT EXISTS ("
         "  SELECT 1 FROM outbox AS earlier WHERE earlier.chat_id = o.chat_id"
         "  AND earlier.status = 'pending' AND earlier.id < o.id AND earlier.attempts > 0"
         "  AND earlier.not_before > :now) "
         "ORDER BY id LIMIT :limit",
-        {"now": now.isoformat(), "limit": limit},
+        {"now": now.isoformat(), "limit": limit, "skip": json.dumps(sorted(skip))},
     ).fetchall()
     return [Outgoing(r[0], r[1], r[2], json.loads(r[3]), r[4]) for r in rows]
 
 
 def due_and_next(
-    db: sqlite_utils.Database, now: datetime, limit: int = 200
+    db: sqlite_utils.Database, now: datetime, limit: int = 200, skip: frozenset[int] = frozenset()
 ) -> tuple[list[Outgoing], datetime | None]:
     """``due`` and ``next_due_at`` in one visit to the database thread."""
-    return due(db, now, limit), next_due_at(db)
+    return due(db, now, limit, skip), next_due_at(db)
 
 
 def next_due_at(db: sqlite_utils.Database) -> datetime | None:
@@ -85,26 +92,29 @@ def mark_sent(
 ) -> None:
     """Record delivery. If the row's text was rewritten while it was on its way (see
     ``replace_pending``), queue an edit of the message just sent or edited, so the newer
-    text still reaches the chat."""
-    with db.atomic():
-        row = db.execute(
-            "UPDATE outbox SET status = 'sent', sent_at = ?, message_id = ?, "
-            "attempts = attempts + 1 WHERE id = ? RETURNING dedup_key, method, payload",
-            [at.isoformat(), message_id, row_id],
-        ).fetchone()
-        if row is None or sent_payload is None or message_id is None:
-            return
-        key, method, payload = row[0], row[1], json.loads(row[2])
-        # An edit can be rewritten on its way too (coalesce rewrites the series' newest row).
-        if method in ("sendMessage", "editMessageText") and payload != sent_payload:
-            enqueue(
-                db,
-                key=f"{key}:edit",
-                chat_id=payload["chat_id"],
-                method="editMessageText",
-                payload=_as_edit(payload, message_id),
-                at=at,
-            )
+    text still reaches the chat.
+
+    Both writes belong together; the sender runs this inside its transaction of outcomes
+    (one savepoint for the batch, not one per message).
+    """
+    row = db.execute(
+        "UPDATE outbox SET status = 'sent', sent_at = ?, message_id = ?, "
+        "attempts = attempts + 1 WHERE id = ? RETURNING dedup_key, method, payload",
+        [at.isoformat(), message_id, row_id],
+    ).fetchone()
+    if row is None or sent_payload is None or message_id is None:
+        return
+    key, method, payload = row[0], row[1], json.loads(row[2])
+    # An edit can be rewritten on its way too (coalesce rewrites the series' newest row).
+    if method in ("sendMessage", "editMessageText") and payload != sent_payload:
+        enqueue(
+            db,
+            key=f"{key}:edit",
+            chat_id=payload["chat_id"],
+            method="editMessageText",
+            payload=_as_edit(payload, message_id),
+            at=at,
+        )
 
 
 # What an editMessageText may carry over from a sendMessage payload.
@@ -207,10 +217,12 @@ def coalesce(
             new = _as_edit(payload, shown) if shown is not None else payload
             replace_pending(db, key, new, not_before)
             return key
-    count = db.execute(
-        "SELECT count(*) FROM outbox WHERE dedup_key >= ? AND dedup_key < ?",
-        [prefix, prefix + "\U0010ffff"],
-    ).fetchone()[0]
+    count = 0
+    if row is not None:
+        count = db.execute(
+            "SELECT count(*) FROM outbox WHERE dedup_key >= ? AND dedup_key < ?",
+            [prefix, prefix + "\U0010ffff"],
+        ).fetchone()[0]
     key = f"{prefix}{count + 1}"
     if shown is not None:
         method, payload, not_before = "editMessageText", _as_edit(payload, shown), at

@@ -87,7 +87,7 @@ def invite_text(work: Work, state: str, data: dict, text: str) -> None:
         role=Role(data["role"]),
         name=text,
         unit=data.get("unit"),
-        days=load_policy(work.db).invitation_days,
+        days=work.policy.invitation_days,
         origin=work.origin,
     )
     _show_invitation(work, invitation)

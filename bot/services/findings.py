@@ -294,12 +294,7 @@ def confirm(work: Work, finding_id: int, *, late: bool = False, edit: int | None
     ``edit``, that message (the one whose button was tapped) is rewritten instead."""
     person = require_inspector(work)
     finding = _finding(work, finding_id)
-    counts = evidence_store.count_by_kind(work.db, "finding_id = ?", [finding.id])
-    too_big = work.db.execute(
-        "SELECT count(*) FROM evidence WHERE finding_id = ? AND stored = 'too_big' "
-        "AND withdrawn = 0",
-        [finding.id],
-    ).fetchone()[0]
+    counts, too_big = evidence_store.finding_files(work.db, finding.id)
     parts = [f"{KIND_MARKS[kind]} {work.t(f'finding.kind_{kind}', count=n)}" for kind, n in
              sorted(counts.items())]  # fmt: skip
     lines = [

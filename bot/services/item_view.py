@@ -12,7 +12,6 @@ from bot.domain.visits import LEVEL_MARKS, short
 from bot.listing import item_level
 from bot.work import Button, Work
 from storage import ledger
-from storage.policy import load_policy
 
 
 class NoSuchItem(DomainError):
@@ -51,7 +50,7 @@ def local_today(work: Work) -> date:
 
 def level_of(work: Work, item: Item, red_after: int | None = None) -> str:
     if red_after is None:
-        red_after = load_policy(work.db).red_after_overdue_days
+        red_after = work.policy.red_after_overdue_days
     return item_level(item, local_today(work), red_after)
 
 

@@ -8,7 +8,6 @@ from bot.i18n import Safe
 from bot.services.item_view import item_line, level_of, open_button
 from bot.work import Work
 from storage import ledger
-from storage.policy import load_policy
 
 BUTTON_LIMIT = 40
 
@@ -27,7 +26,7 @@ def my_items(work: Work) -> None:
     if not items:
         work.reply("mine.none", unit=person.unit)
         return
-    red_after = load_policy(work.db).red_after_overdue_days
+    red_after = work.policy.red_after_overdue_days
     levels = {item.id: level_of(work, item, red_after) for item in items}
     items.sort(
         key=lambda i: (-level_rank(levels[i.id]), i.deadline is None, i.deadline or 0, i.code)

@@ -11,12 +11,11 @@ from bot.domain.reminders import defer_out_of_quiet
 from bot.i18n import t
 from bot.work import Keyboard, Work
 from storage import people
-from storage.policy import load_policy
 
 
 def urgent_at(work: Work) -> datetime:
     """Now, or the end of quiet hours: urgent messages are deferred, never dropped."""
-    return defer_out_of_quiet(work.at, load_policy(work.db), work.tz)
+    return defer_out_of_quiet(work.at, work.policy, work.tz)
 
 
 def leaders_and_admins(work: Work) -> list[Person]:

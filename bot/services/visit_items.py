@@ -12,21 +12,18 @@ from bot.domain.items import Item
 from bot.domain.lifecycle import Status
 from bot.domain.visits import LEVEL_MARKS, by_urgency, item_level, short
 from bot.work import Work
-from storage.ledger import list_items
-from storage.policy import load_policy
+from storage.ledger import items_where
 
 
 def offered_items(work: Work, company: str | None, town: str | None) -> list[Item]:
     """Open items of the company and of its town (those without a company), urgent first."""
-    found: dict[int, Item] = {}
-    if company:
-        for item in list_items(work.db, company=company):
-            found[item.id] = item
-    if town:
-        for item in list_items(work.db, town=town):
-            if item.company_id is None:
-                found[item.id] = item
-    live = [item for item in found.values() if item.status is not Status.CLOSED]
+    if not company and not town:
+        return []
+    live = items_where(
+        work.db,
+        "i.status != 'closed' AND (c.name = ? OR (t.name = ? AND i.company_id IS NULL))",
+        [company, town],
+    )
     return by_urgency(live, today(work))
 
 
@@ -46,7 +43,7 @@ def today(work: Work) -> date:
 def item_line(work: Work, item: Item, *, limit: int = 30) -> str:
     """ "🔴 2024-003 研发投入不足… · 截止 05-31（逾期 12 天）" in the reader's language."""
     day = today(work)
-    mark = LEVEL_MARKS.get(item_level(item, day, load_policy(work.db).red_after_overdue_days))
+    mark = LEVEL_MARKS.get(item_level(item, day, work.policy.red_after_overdue_days))
     if item.deadline is None:
         due = work.t("items.no_deadline") if not item.deadline_text else item.deadline_text
     else:
@@ -61,7 +58,5 @@ def item_line(work: Work, item: Item, *, limit: int = 30) -> str:
 
 
 def button_label(work: Work, item: Item) -> str:
-    mark = LEVEL_MARKS.get(
-        item_level(item, today(work), load_policy(work.db).red_after_overdue_days)
-    )
+    mark = LEVEL_MARKS.get(item_level(item, today(work), work.policy.red_after_overdue_days))
     return f"{mark} {item.code} {short(item.problem, 18)}"

@@ -1,0 +1,108 @@
+"""The database thread: jobs queued together share one commit, each answered on its own."""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+from pathlib import Path
+
+import pytest
+import sqlite_utils
+
+from storage.db import Store, connect
+
+
+@pytest.fixture
+async def store(tmp_path: Path):
+    opened = Store(tmp_path / "duban.sqlite")
+    await opened.open()
+    await opened.run(lambda db: db.execute("CREATE TABLE notes (id INTEGER PRIMARY KEY, text)"))
+    yield opened
+    await opened.close()
+
+
+def _add(db: sqlite_utils.Database, text: str) -> int:
+    return db.execute("INSERT INTO notes (text) VALUES (?)", [text]).lastrowid
+
+
+def _add_then_fail(db: sqlite_utils.Database, text: str) -> None:
+    with db.atomic():
+        _add(db, text)
+        raise ValueError(text)
+
+
+def _texts(path: Path) -> list[str]:
+    """What another connection (a crash survivor, the CLI) sees on disk."""
+    db = connect(path, read_only=True)
+    try:
+        return [row[0] for row in db.execute("SELECT text FROM notes ORDER BY id")]
+    finally:
+        db.close()
+
+
+async def test_many_writers_share_commits_and_each_gets_its_own_answer(store: Store) -> None:
+    commits: list[str] = []
+    await store.run(lambda db: db.conn.set_trace_callback(
+        lambda sql: commits.append(sql) if sql == "COMMIT" else None
+    ))  # fmt: skip
+
+    ids = await asyncio.gather(*(store.run(_add, f"note {n}") for n in range(40)))
+
+    assert sorted(ids) == list(range(1, 41))
+    assert _texts(store.path) == [f"note {n}" for n in range(40)]
+    assert 1 <= len(commits) < 40  # grouped: fewer commits (fsyncs) than writers
+
+
+async def test_an_answer_arrives_only_when_its_change_is_on_disk(store: Store) -> None:
+    for n in range(5):
+        await store.run(_add, f"note {n}")
+        assert _texts(store.path)[-1] == f"note {n}"
+
+
+async def test_a_failing_job_takes_back_only_its_own_changes(store: Store) -> None:
+    results = await asyncio.gather(
+        store.run(_add, "kept 1"),
+        store.run(_add_then_fail, "undone"),
+        store.run(_add, "kept 2"),
+        return_exceptions=True,
+    )
+
+    assert isinstance(results[1], ValueError)
+    assert _texts(store.path) == ["kept 1", "kept 2"]
+
+
+async def test_nested_atomic_blocks_roll_back_one_level(store: Store) -> None:
+    def nested(db: sqlite_utils.Database) -> None:
+        with db.atomic():
+            _add(db, "outer")
+            with pytest.raises(ValueError), db.atomic():
+                _add(db, "inner, undone")
+                with db.atomic():
+                    _add(db, "innermost, undone with it")
+                raise ValueError
+            _add(db, "outer again")
+
+    await asyncio.gather(store.run(_add, "beside"), store.run(nested))
+
+    assert _texts(store.path) == ["beside", "outer", "outer again"]
+
+
+async def test_a_job_run_alone_commits_statement_by_statement(store: Store) -> None:
+    def two_then_fail(db: sqlite_utils.Database) -> None:
+        _add(db, "first")
+        _add(db, "second")
+        raise sqlite3.IntegrityError("after both")
+
+    with pytest.raises(sqlite3.IntegrityError):
+        await store.run_alone(two_then_fail)
+
+    assert _texts(store.path) == ["first", "second"]
+
+
+async def test_jobs_after_close_are_refused_not_left_waiting(tmp_path: Path) -> None:
+    store = Store(tmp_path / "closed.sqlite")
+    await store.open()
+    await store.close()
+
+    with pytest.raises(RuntimeError):
+        await asyncio.wait_for(store.run(_add, "too late"), timeout=5)
