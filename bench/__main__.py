@@ -17,6 +17,7 @@ from pathlib import Path
 BENCHMARKS = (
     ("bench.bench_echo", "messages_per_s", "baseline"),
     ("bench.bench_visits", "ratio_throughput", ">= 0.8 (p95 ratio <= 1.5)"),
+    ("bench.bench_http", "ratio", "measured (CPU per call, aiohttp ÷ httpx)"),
     ("bench.bench_import", "ratio", "<= 2.0"),
     ("bench.bench_sweep", "ratio", "<= 0.2"),
     ("bench.bench_pushes", "ratio", "<= 1.10, 429s = 0"),

@@ -26,13 +26,13 @@ from sandbox.state import SandboxState
 from sandbox.testing import make_application, polling
 
 
-async def _echo(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def echo(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Repeat the text: the least work a bot can do per update."""
     assert update.message is not None and update.message.text is not None
     await update.message.reply_text(update.message.text)
 
 
-async def _converse(phone: Phone, per_phone: int, latencies: list[float]) -> None:
+async def converse(phone: Phone, per_phone: int, latencies: list[float]) -> None:
     """Send, wait for the echo, repeat — one user typing as fast as replies come."""
     for index in range(per_phone):
         text = f"echo {phone.user_id} {index}"
@@ -48,7 +48,7 @@ async def run_echo_baseline(n_phones: int = 50, per_phone: int = 20) -> dict[str
     await sandbox.start("127.0.0.1", 0)
     try:
         app = make_application(sandbox)
-        app.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND, _echo))
+        app.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND, echo))
         phones = [
             sandbox.phone(user_id=900_000 + n, name=f"用户{n}", language="zh")
             for n in range(n_phones)
@@ -56,7 +56,7 @@ async def run_echo_baseline(n_phones: int = 50, per_phone: int = 20) -> dict[str
         latencies: list[float] = []
         async with polling(app):
             started = time.perf_counter()
-            await asyncio.gather(*(_converse(phone, per_phone, latencies) for phone in phones))
+            await asyncio.gather(*(converse(phone, per_phone, latencies) for phone in phones))
             elapsed = time.perf_counter() - started
         calls = sandbox.state.calls
     finally:

@@ -2,16 +2,20 @@
 
     python -m bench.bench_visits
 
-Runs, in one process and on one sandbox configuration (flood limits off), the bare
-python-telegram-bot echo baseline (bench/bench_echo.py) and then Duban with 50 inspectors
-on visits, each sending a finding and waiting for its confirmation before the next, like
-the echo phones do; the two take turns three times and the median round is reported.
-Duban does more per message than an echo — the update is committed to the inbox before it
-is confirmed to Telegram, the finding and its reply are committed together
+Duban with 50 inspectors on visits, each sending a finding and waiting for its confirmation
+before the next, against the bare python-telegram-bot echo baseline (bench/bench_echo.py)
+with 50 phones doing the same, on one sandbox configuration (flood limits off, Duban's own
+too). Duban does more per message than an echo — the update is committed to the inbox
+before it is confirmed to Telegram, the finding and its reply are committed together
 (synchronous=FULL), the reply goes out through the outbox — and the ratio says what that
-costs. Duban's own flood limiters (Telegram's 30 messages a second per bot and one a second
-per chat) are off too, as the sandbox's are. Photos are measured separately (one photo
-finding per message, downloaded and hashed into MEDIA_DIR). Prints one JSON line.
+costs. Echo and Duban take turns three times and the median round is reported.
+
+Each bot runs as its own process, as it is deployed, with the sandbox and the phones in
+this one (``apart``); the bots' CPU time per message is reported beside the rates. The
+same comparison with everything in one interpreter (``one_process``, the bot sharing its
+interpreter lock with the sandbox and the phones) is reported too. Photos are measured
+separately (one photo finding per message, downloaded and hashed into MEDIA_DIR). Prints
+one JSON line.
 """
 
 from __future__ import annotations
@@ -19,14 +23,16 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import os
 import shutil
 import statistics
+import sys
 import tempfile
 import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bench.bench_echo import run_echo_baseline
+from bench.bench_echo import converse, run_echo_baseline
 from bot.domain.audit import Origin
 from bot.domain.items import ItemFields
 from bot.domain.lifecycle import Role
@@ -37,6 +43,7 @@ from sandbox.state import SandboxState
 from storage import ledger, people
 from storage.db import open_database
 from tests.harness import TOKEN, make_settings, start_visit
+from tests.processes import BotProcess
 
 PHONES = 50
 PER_PHONE = 20
@@ -112,30 +119,90 @@ async def run_duban(photos: bool) -> dict[str, float]:
         shutil.rmtree(folder, ignore_errors=True)
 
 
-async def run_all() -> dict[str, object]:
-    # Echo and Duban take turns, ROUNDS times: on a shared machine a neighbour's burst then
-    # slows both sides of one round, and the median round says what is typical.
-    rounds = []
-    for _ in range(ROUNDS):
-        echo = await run_echo_baseline(PHONES, PER_PHONE)
-        texts = await run_duban(photos=False)
-        rounds.append((echo, texts))
-    photos = await run_duban(photos=True)
-    throughput = [t["messages_per_s"] / e["messages_per_s"] for e, t in rounds]
-    p95 = [t["p95_ms"] / e["p95_ms"] for e, t in rounds]
-    echo, texts = rounds[throughput.index(statistics.median(throughput))]
-    return {
-        "bench": "visits",
-        "rounds": ROUNDS,
+async def run_apart(bot: str, photos: bool = False) -> dict[str, float]:
+    """One round with the bot (``echo`` or ``duban``) in its own process."""
+    sandbox = Sandbox(SandboxState(), rate_limits=False)
+    await sandbox.start("127.0.0.1", 0)
+    folder = Path(tempfile.mkdtemp(prefix=f"bench-{bot}-"))
+    env = {
+        "TELEGRAM_BOT_TOKEN": TOKEN,
+        "TELEGRAM_API_URL": sandbox.url,
+        "DATABASE_PATH": str(folder / "duban.sqlite"),
+        "MEDIA_DIR": str(folder / "media"),
+        "ADMIN_IDS": "",
+    }
+    if bot == "duban":
+        _seed(folder / "duban.sqlite")
+    process = BotProcess(env, folder / "bot.log", [sys.executable, "-m", "bench.bots", bot])
+    process.start()
+    try:
+        phones = [
+            sandbox.phone(user_id=800_000 + n, name=f"督查{n}", token=TOKEN) for n in range(PHONES)
+        ]
+        latencies: list[float] = []
+        if bot == "echo":
+            await asyncio.gather(*(converse(phone, 1, []) for phone in phones))  # warm up
+            findings = [converse(phone, PER_PHONE, latencies) for phone in phones]
+        else:
+            await asyncio.gather(*(_start_visit(phone) for phone in phones))
+            count = PHOTOS_PER_PHONE if photos else PER_PHONE
+            findings = [_findings(phone, count, latencies, photos) for phone in phones]
+        cpu = _cpu_seconds(process)
+        started = time.perf_counter()
+        await asyncio.gather(*findings)
+        figures = _figures(latencies, time.perf_counter() - started)
+        figures["bot_cpu_ms_per_message"] = round(
+            (_cpu_seconds(process) - cpu) * 1000 / len(latencies), 2
+        )
+        return figures
+    finally:
+        process.stop()
+        await sandbox.stop()
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _cpu_seconds(bot: BotProcess) -> float:
+    """User and system CPU time the bot's process has used so far."""
+    assert bot.process is not None
+    fields = Path(f"/proc/{bot.process.pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _median_round(rounds: list[tuple[dict, dict]]) -> dict[str, object]:
+    throughput = [d["messages_per_s"] / e["messages_per_s"] for e, d in rounds]
+    p95 = [d["p95_ms"] / e["p95_ms"] for e, d in rounds]
+    echo, duban = rounds[throughput.index(statistics.median(throughput))]
+    figures: dict[str, object] = {
         "echo_messages_per_s": echo["messages_per_s"],
         "echo_p95_ms": echo["p95_ms"],
-        "duban_messages_per_s": texts["messages_per_s"],
-        "duban_p95_ms": texts["p95_ms"],
+        "duban_messages_per_s": duban["messages_per_s"],
+        "duban_p95_ms": duban["p95_ms"],
         "ratio_throughput": round(statistics.median(throughput), 2),
         "ratio_p95": round(statistics.median(p95), 2),
         "ratios_throughput": [round(r, 2) for r in throughput],
         "ratios_p95": [round(r, 2) for r in p95],
+    }
+    if "bot_cpu_ms_per_message" in echo:
+        figures["echo_cpu_ms_per_message"] = echo["bot_cpu_ms_per_message"]
+        figures["duban_cpu_ms_per_message"] = duban["bot_cpu_ms_per_message"]
+    return figures
+
+
+async def run_all() -> dict[str, object]:
+    # Echo and Duban take turns, ROUNDS times: on a shared machine a neighbour's burst then
+    # slows both sides of one round, and the median round says what is typical.
+    apart, together = [], []
+    for _ in range(ROUNDS):
+        apart.append((await run_apart("echo"), await run_apart("duban")))
+    for _ in range(ROUNDS):
+        together.append((await run_echo_baseline(PHONES, PER_PHONE), await run_duban(False)))
+    photos = await run_apart("duban", photos=True)
+    return {
+        "bench": "visits",
+        "rounds": ROUNDS,
+        **_median_round(apart),
         "goal": "throughput ratio >= 0.8, p95 ratio <= 1.5",
+        "one_process": _median_round(together),
         "photo_findings_per_s": photos["messages_per_s"],
         "photo_p95_ms": photos["p95_ms"],
     }

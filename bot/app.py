@@ -19,6 +19,7 @@ from bot import reminder_jobs, visit_jobs  # noqa: F401  (register the features'
 from bot.config import Settings
 from bot.context import BotData, DubanContext, Services
 from bot.reports import runner  # noqa: F401  (registers the report jobs' runner)
+from bot.transport import AiohttpRequest
 from handlers import (
     access,
     admin,
@@ -38,6 +39,7 @@ from handlers.buttons import ButtonAction, make_button_handler
 # so Telegram's bucket (about 30 a second) always keeps tokens for requests that arrive
 # bunched up after crossing the network.
 OVERALL_BURST, OVERALL_PERIOD = 14, 0.5
+POOL = 256  # connections to the Bot API server at most, as python-telegram-bot's default
 
 # Inline button actions, by the name stored with each button's token.
 BUTTON_ACTIONS: dict[str, ButtonAction] = {
@@ -161,8 +163,12 @@ def build_application(
                 overall_max_rate=OVERALL_BURST, overall_time_period=OVERALL_PERIOD, max_retries=3
             )
         )
-    if settings.proxy:
+    if settings.proxy:  # http or socks5: PTB's httpx request reaches both
         builder = builder.proxy(settings.proxy).get_updates_proxy(settings.proxy)
+    else:
+        builder = builder.request(AiohttpRequest(connection_pool_size=POOL)).get_updates_request(
+            AiohttpRequest(connection_pool_size=1)
+        )
     application = builder.build()
     application.bot_data.services = services
 

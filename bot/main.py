@@ -105,8 +105,10 @@ class BotRuntime:
         await self.store.close()
 
 
-async def serve(settings: Settings) -> None:
-    runtime = BotRuntime(settings)
+async def serve(settings: Settings, *, flood_limits: bool = True) -> None:
+    """Run until SIGINT or SIGTERM. ``flood_limits=False`` only for benchmarks against the
+    sandbox with its own limits off: Telegram enforces them whatever the bot does."""
+    runtime = BotRuntime(settings, flood_limits=flood_limits)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):

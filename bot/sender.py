@@ -112,7 +112,7 @@ class Sender:
         self._limits: dict[int, ChatLimit] = {}
         self._queues: dict[int, list[Outgoing]] = {}
         self._inflight: set[int] = set()
-        self._workers: set[asyncio.Task] = set()
+        self._workers: dict[int, asyncio.Task] = {}  # one per chat with rows to send
         # Outcomes of sends that a full database could not record yet, by outbox row id.
         # Their rows stay "in flight", so a delivered message is not sent a second time.
         self._unrecorded: dict[int, tuple[Callable[..., object], tuple]] = {}
@@ -146,13 +146,17 @@ class Sender:
             await self._sleep_until(next_due)
 
     def _chat_busy(self, chat_id: int) -> bool:
-        name = f"send-{chat_id}"
-        return any(task.get_name() == name and not task.done() for task in self._workers)
+        worker = self._workers.get(chat_id)
+        return worker is not None and not worker.done()
 
     def _start_worker(self, chat_id: int) -> None:
         task = asyncio.create_task(self._drain(chat_id), name=f"send-{chat_id}")
-        self._workers.add(task)
-        task.add_done_callback(self._workers.discard)
+        self._workers[chat_id] = task
+        task.add_done_callback(lambda done: self._forget(chat_id, done))
+
+    def _forget(self, chat_id: int, worker: asyncio.Task) -> None:
+        if self._workers.get(chat_id) is worker:
+            del self._workers[chat_id]
 
     async def _sleep_until(self, next_due: datetime | None) -> None:
         timeout = 30.0

@@ -1,0 +1,48 @@
+"""The two bots of the visit benchmark, each as its own process, as a bot is deployed.
+
+    python -m bench.bots echo    # bare python-telegram-bot: run_polling and an echo
+    python -m bench.bots duban   # Duban, as `duban run` starts it, flood limits off
+
+Both read TELEGRAM_BOT_TOKEN and TELEGRAM_API_URL (Duban the rest of its settings too)
+from the environment, and run until SIGTERM.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import sys
+
+from telegram.ext import Application, MessageHandler, filters
+
+from bench.bench_echo import echo
+
+
+def run_echo() -> None:
+    api = os.environ["TELEGRAM_API_URL"].rstrip("/")
+    application = (
+        Application.builder()
+        .token(os.environ["TELEGRAM_BOT_TOKEN"])
+        .base_url(f"{api}/bot")
+        .base_file_url(f"{api}/file/bot")
+        .build()
+    )
+    application.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND, echo))
+    application.run_polling(poll_interval=0.0, timeout=1)
+
+
+def run_duban() -> None:
+    # Imported here: the echo process holds python-telegram-bot and nothing of Duban's.
+    from bot.config import load_settings
+    from bot.logs import configure_logging
+    from bot.main import serve
+
+    settings = load_settings()
+    configure_logging(settings.token, logging.WARNING)
+    asyncio.run(serve(settings, flood_limits=False))
+
+
+if __name__ == "__main__":
+    logging.basicConfig(level=logging.WARNING)
+    {"echo": run_echo, "duban": run_duban}[sys.argv[1]]()
