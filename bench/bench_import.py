@@ -30,7 +30,7 @@ import openpyxl
 from openpyxl.worksheet.cell_range import MultiCellRange
 
 from bot.importing import import_file
-from bot.sheets import read_sheet
+from bot.sheets.reader import read_sheet
 from storage.db import open_database
 
 ROWS = 10_000

@@ -13,9 +13,11 @@ costs. Echo and Duban take turns three times and the median round is reported.
 Each bot runs as its own process, as it is deployed, with the sandbox and the phones in
 this one (``apart``); the bots' CPU time per message is reported beside the rates. The
 same comparison with everything in one interpreter (``one_process``, the bot sharing its
-interpreter lock with the sandbox and the phones) is reported too. Photos are measured
-separately (one photo finding per message, downloaded and hashed into MEDIA_DIR). Prints
-one JSON line.
+interpreter lock with the sandbox and the phones) is reported too, and so is Duban
+against the same echo given Duban's HTTP client (bot/transport.py): part of Duban's lead
+over the bare echo is that client, and this figure shows what the durability costs alone.
+Photos are measured separately (one photo finding per message, downloaded and hashed into
+MEDIA_DIR). Prints one JSON line.
 """
 
 from __future__ import annotations
@@ -49,6 +51,7 @@ PHONES = 50
 PER_PHONE = 20
 PHOTOS_PER_PHONE = 4
 ROUNDS = 3  # odd, so the median is one round's figure
+BOTS = ("echo", "echo-aiohttp", "duban")
 
 
 def _seed(path: Path) -> None:
@@ -140,7 +143,7 @@ async def run_apart(bot: str, photos: bool = False) -> dict[str, float]:
             sandbox.phone(user_id=800_000 + n, name=f"督查{n}", token=TOKEN) for n in range(PHONES)
         ]
         latencies: list[float] = []
-        if bot == "echo":
+        if bot.startswith("echo"):
             await asyncio.gather(*(converse(phone, 1, []) for phone in phones))  # warm up
             findings = [converse(phone, PER_PHONE, latencies) for phone in phones]
         else:
@@ -191,9 +194,11 @@ def _median_round(rounds: list[tuple[dict, dict]]) -> dict[str, object]:
 async def run_all() -> dict[str, object]:
     # Echo and Duban take turns, ROUNDS times: on a shared machine a neighbour's burst then
     # slows both sides of one round, and the median round says what is typical.
-    apart, together = [], []
+    apart, together, same_client = [], [], []
     for _ in range(ROUNDS):
-        apart.append((await run_apart("echo"), await run_apart("duban")))
+        echo, echo_aiohttp, duban = [await run_apart(bot) for bot in BOTS]
+        apart.append((echo, duban))
+        same_client.append((echo_aiohttp, duban))
     for _ in range(ROUNDS):
         together.append((await run_echo_baseline(PHONES, PER_PHONE), await run_duban(False)))
     photos = await run_apart("duban", photos=True)
@@ -203,6 +208,7 @@ async def run_all() -> dict[str, object]:
         **_median_round(apart),
         "goal": "throughput ratio >= 0.8, p95 ratio <= 1.5",
         "one_process": _median_round(together),
+        "against_echo_on_aiohttp": _median_round(same_client),
         "photo_findings_per_s": photos["messages_per_s"],
         "photo_p95_ms": photos["p95_ms"],
     }

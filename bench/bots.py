@@ -1,7 +1,8 @@
 """The two bots of the visit benchmark, each as its own process, as a bot is deployed.
 
-    python -m bench.bots echo    # bare python-telegram-bot: run_polling and an echo
-    python -m bench.bots duban   # Duban, as `duban run` starts it, flood limits off
+    python -m bench.bots echo          # bare python-telegram-bot: run_polling and an echo
+    python -m bench.bots echo-aiohttp  # the same echo on Duban's HTTP client (bot/transport.py)
+    python -m bench.bots duban         # Duban, as `duban run` starts it, flood limits off
 
 Both read TELEGRAM_BOT_TOKEN and TELEGRAM_API_URL (Duban the rest of its settings too)
 from the environment, and run until SIGTERM.
@@ -15,21 +16,30 @@ import os
 import sys
 
 from telegram.ext import Application, MessageHandler, filters
+from telegram.request import BaseRequest
 
 from bench.bench_echo import echo
 
 
-def run_echo() -> None:
+def run_echo(request: BaseRequest | None = None) -> None:
     api = os.environ["TELEGRAM_API_URL"].rstrip("/")
-    application = (
+    builder = (
         Application.builder()
         .token(os.environ["TELEGRAM_BOT_TOKEN"])
         .base_url(f"{api}/bot")
         .base_file_url(f"{api}/file/bot")
-        .build()
     )
+    if request is not None:
+        builder = builder.request(request)
+    application = builder.build()
     application.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND, echo))
     application.run_polling(poll_interval=0.0, timeout=1)
+
+
+def run_echo_aiohttp() -> None:
+    from bot.transport import AiohttpRequest
+
+    run_echo(AiohttpRequest())
 
 
 def run_duban() -> None:
@@ -45,4 +55,4 @@ def run_duban() -> None:
 
 if __name__ == "__main__":
     logging.basicConfig(level=logging.WARNING)
-    {"echo": run_echo, "duban": run_duban}[sys.argv[1]]()
+    {"echo": run_echo, "echo-aiohttp": run_echo_aiohttp, "duban": run_duban}[sys.argv[1]]()

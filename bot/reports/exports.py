@@ -24,13 +24,13 @@ from bot.domain.reports import ReportsNotForYou, may_export
 from bot.exporting import export_data
 from bot.i18n import t
 from bot.reports.build import BuildContext, Result, document, sync_file
+from bot.reports.scope import FILTERS, scope_name
 from bot.reports.timeline import media_file
 from bot.sheets.export import sheet_title, write_xlsx
 from storage import people
 from storage.report_jobs import ReportJob
 
 PART_LIMIT = 45 * 1024 * 1024  # Telegram takes 50 MB from bots; leave room for zip headers
-FILTERS = ("town", "unit", "company")
 _HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 _LINK_FONT = Font(color="0563C1", underline="single")
 _UNSAFE_NAME = re.compile(r"[^\w.\-\u4e00-\u9fff]+")
@@ -45,13 +45,6 @@ class EvidenceFile:
     who: str
     source: Path
     archive_name: str  # path inside the .zip, also the hyperlink target
-
-
-def scope_name(lang: str, chosen: dict) -> str:
-    for key in FILTERS:
-        if chosen.get(key):
-            return chosen[key]
-    return t(lang, "export.everything")
 
 
 def build_export(context: BuildContext, job: ReportJob, db: sqlite_utils.Database) -> Result:

@@ -31,8 +31,8 @@ from bot.domain.lifecycle import DomainError
 from bot.i18n import Safe, t
 from bot.importing import ImportPlan, apply_plan, file_sha256, plan_import, resolve_period
 from bot.reports.build import BuildContext, Result, document, sync_file
-from bot.sheets import read_sheet
 from bot.sheets.model import RowError, SheetFileError, SheetReadResult
+from bot.sheets.reader import read_sheet
 from bot.work import Button, Keyboard, Work
 from storage import ledger, report_jobs
 from storage.report_jobs import ReportJob

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import importlib
 import logging
 import multiprocessing
 import shutil
@@ -35,7 +36,6 @@ from bot.context import Services, system_work
 from bot.domain.lifecycle import DomainError
 from bot.i18n import t
 from bot.jobs import JOBS, Job
-from bot.reports import documents, exports, imports, summary, weekly_report
 from bot.reports.build import IN, OUT, BuildContext, Builder, Result
 from bot.work import Work
 from storage import outbox, people, report_jobs
@@ -44,14 +44,16 @@ from storage.report_jobs import MAX_ATTEMPTS, ReportJob
 
 log = logging.getLogger(__name__)
 
-BUILDERS: dict[str, Builder] = {
-    "report": summary.build_report,
-    "ranking": documents.build_ranking,
-    "dossier": documents.build_dossier,
-    "export": exports.build_export,
-    "import": imports.build_preview,
-    "import_apply": imports.build_apply,
-    "weekly": weekly_report.build_weekly,
+# Each kind's builder as "module:function", imported in the builder process when first
+# needed: the bot's own process never loads matplotlib, openpyxl or fpdf (tens of MB).
+BUILDERS: dict[str, str] = {
+    "report": "bot.reports.summary:build_report",
+    "ranking": "bot.reports.documents:build_ranking",
+    "dossier": "bot.reports.documents:build_dossier",
+    "export": "bot.reports.exports:build_export",
+    "import": "bot.reports.imports:build_preview",
+    "import_apply": "bot.reports.imports:build_apply",
+    "weekly": "bot.reports.weekly_report:build_weekly",
 }
 # The chat action shown while a job runs ("sending a photo…"); Telegram shows it ~5 s.
 ACTIONS = {
@@ -130,6 +132,8 @@ async def run_job(application: Application, services: Services, job: ReportJob) 
     action = asyncio.create_task(_show_action(application, job.chat_id, ACTIONS[job.kind]))
     try:
         if job.kind == "import":
+            from bot.reports import imports  # openpyxl: only when a sheet comes in
+
             await imports.download(application.bot, context, job)
         result = await build_off_loop(job.kind, context, job)
     except DomainError as error:
@@ -156,9 +160,11 @@ async def run_job(application: Application, services: Services, job: ReportJob) 
 
 def build(kind: str, context: BuildContext, job: ReportJob) -> Result:
     """In the builder process: a read-only connection of its own, closed afterwards."""
+    module, name = BUILDERS[kind].split(":")
+    builder: Builder = getattr(importlib.import_module(module), name)
     db = connect(context.db_path, read_only=True)
     try:
-        return BUILDERS[kind](context, job, db)
+        return builder(context, job, db)
     finally:
         db.close()
 

@@ -4,7 +4,7 @@ a .zip with the evidence, or a company's dossier PDF; built by a job."""
 from __future__ import annotations
 
 from bot.domain.reports import ReportsNotForYou, may_export
-from bot.reports.exports import FILTERS, scope_name
+from bot.reports.scope import FILTERS, scope_name
 from bot.services.report_menus import rows_of, show_menu, start_job
 from bot.work import Button, Keyboard, Work
 from storage import buttons

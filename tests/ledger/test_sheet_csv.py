@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.sheets import SheetFileError, read_sheet
+from bot.sheets.model import SheetFileError
+from bot.sheets.reader import read_sheet
 
 YEAR = 2024
 TABLE = (

@@ -9,8 +9,9 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from bot.sheets import ExportData, ExportItem, read_sheet, write_csv, write_xlsx
-from bot.sheets.export import sheet_title
+from bot.sheets.export import sheet_title, write_csv, write_xlsx
+from bot.sheets.model import ExportData, ExportItem
+from bot.sheets.reader import read_sheet
 
 TODAY = dt.date(2024, 7, 1)
 CST = dt.timezone(dt.timedelta(hours=8))

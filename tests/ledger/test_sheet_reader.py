@@ -11,7 +11,8 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from bot.sheets import RowError, SheetFileError, read_sheet
+from bot.sheets.model import RowError, SheetFileError
+from bot.sheets.reader import read_sheet
 
 YEAR = 2024
 

@@ -8,7 +8,9 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from bot.sheets import SheetFileError, read_sheet, safety
+from bot.sheets import safety
+from bot.sheets.model import SheetFileError
+from bot.sheets.reader import read_sheet
 
 YEAR = 2024
 
