@@ -48,8 +48,8 @@ class InFlight:
     """How many sends may be on their way at once: Telegram's rate times the round trip.
 
     More requests in flight than that cannot deliver faster (it is the bandwidth-delay
-    product), and each costs: every open connection is checked by httpx's pool on every
-    request. Over a slow link (300 ms) this allows 10; to a Bot API server next door, 2.
+    product); more would only hold connections open and queue at the server. Over a slow
+    link (300 ms) this allows 10; to a Bot API server next door, 2.
     """
 
     def __init__(self, round_trip: float = 0.0) -> None:

@@ -241,8 +241,9 @@ class Processor:
     def offer(self, updates: list[dict]) -> None:
         """Updates the poller has just committed: queued at once, without reading them
         back, unless older rows still wait in the inbox (those must run first; the next
-        fetch brings these in order)."""
-        if self._backlog or self._full:
+        fetch brings these in order) or FETCH updates are held already."""
+        if self._backlog or self._full or len(self._taken) >= self.FETCH:
+            self._backlog = True
             self.ready.set()
             return
         for raw in updates:
