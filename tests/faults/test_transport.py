@@ -6,15 +6,21 @@ import asyncio
 import json
 import socket
 from collections.abc import AsyncIterator
+from pathlib import Path
 
 import pytest
 from aiohttp import web
 from telegram import InputFile
 from telegram.error import NetworkError, TimedOut
-from telegram.request import RequestData
+from telegram.request import HTTPXRequest, RequestData
 from telegram.request._requestparameter import RequestParameter
 
+from bot.app import build_application
+from bot.clock import SystemClock
+from bot.config import load_settings
+from bot.context import Services
 from bot.transport import AiohttpRequest
+from storage.db import Store
 from tests.harness import TOKEN
 
 
@@ -101,3 +107,24 @@ async def test_a_plain_call_is_a_url_encoded_form(server: str, request_: Aiohttp
 
     assert status == 200
     assert json.loads(body)["result"] == {"text": "企业反映 研发投入不足 100%"}
+
+
+@pytest.mark.parametrize(
+    ("proxy", "client"), [("", AiohttpRequest), ("socks5://127.0.0.1:1080", HTTPXRequest)]
+)
+def test_the_bot_uses_aiohttp_unless_a_proxy_is_set(
+    tmp_path: Path, proxy: str, client: type
+) -> None:
+    settings = load_settings(
+        {
+            "TELEGRAM_BOT_TOKEN": TOKEN,
+            "TELEGRAM_PROXY": proxy,
+            "DATABASE_PATH": str(tmp_path / "duban.sqlite"),
+        },
+        dotenv=tmp_path / "none",
+    )
+    services = Services(settings, Store(tmp_path / "duban.sqlite"), SystemClock())
+
+    application = build_application(settings, services)
+
+    assert isinstance(application.bot.request, client)
