@@ -34,25 +34,49 @@ BUSY_TIMEOUT_MS = 10_000
 
 
 class Database(sqlite_utils.Database):
-    """sqlite-utils' Database with savepoints that SQLite prepares once.
+    """sqlite-utils' Database, with transactions that suit several processes writing.
 
-    sqlite-utils names each savepoint with a fresh random token, so every ``atomic()``
-    inside a transaction is two statements SQLite has never seen: parsed anew, and missed
-    by the statement cache. A busy bot opens thousands a minute. SQLite keeps savepoints
-    on a stack and ``RELEASE`` / ``ROLLBACK TO`` act on the most recent one of that name,
-    so one fixed name nests exactly like unique ones.
+    An outermost ``atomic()`` begins IMMEDIATE: it takes the write lock at once, waiting
+    up to the busy timeout for another writer. sqlite-utils begins a plain (deferred)
+    transaction, which starts as a read; in WAL mode, if another connection commits before
+    it writes (the bot, while ``duban import`` runs), its first write fails at once with
+    "database is locked" instead of waiting.
+
+    Savepoints nested inside use one fixed name, which SQLite prepares once: sqlite-utils
+    names each anew, two statements SQLite has never seen, thousands a minute in a busy
+    bot. SQLite keeps savepoints on a stack and ``RELEASE`` / ``ROLLBACK TO`` act on the
+    most recent one of that name, so one name nests exactly like unique ones.
     """
+
+    def __init__(self, conn: sqlite3.Connection, *, read_only: bool = False) -> None:
+        super().__init__(conn)
+        self.read_only = read_only
 
     @contextlib.contextmanager
     def atomic(self) -> Iterator[Database]:
         conn = self.conn
-        if not conn.in_transaction:
-            with super().atomic():
+        if conn.in_transaction:
+            with self._savepoint():
                 yield self
             return
-        conn.execute("SAVEPOINT duban")
+        conn.execute("BEGIN" if self.read_only else "BEGIN IMMEDIATE")
         try:
             yield self
+        except BaseException:
+            self.rollback()  # a no-op if the error already ended the transaction
+            raise
+        try:
+            conn.execute("COMMIT")
+        except BaseException:
+            self.rollback()
+            raise
+
+    @contextlib.contextmanager
+    def _savepoint(self) -> Iterator[None]:
+        conn = self.conn
+        conn.execute("SAVEPOINT duban")
+        try:
+            yield
         except BaseException:
             # An error that destroyed the whole transaction took the savepoint with it.
             if conn.in_transaction:
@@ -80,7 +104,7 @@ def connect(path: Path | str, *, read_only: bool = False) -> Database:
         conn.execute("PRAGMA journal_mode = WAL")
     conn.execute("PRAGMA synchronous = FULL")
     conn.execute("PRAGMA foreign_keys = ON")
-    return Database(conn)
+    return Database(conn, read_only=read_only)
 
 
 def is_disk_full(error: BaseException | None) -> bool:
@@ -220,7 +244,7 @@ class Store:
 
     def _run_together(self, db: sqlite_utils.Database, jobs: list[_Job]) -> None:
         conn = db.conn
-        conn.execute("BEGIN")
+        conn.execute("BEGIN IMMEDIATE")  # see Database: another process may be writing
         finished: list[tuple[_Job, bool, object, bool]] = []
         for index, job in enumerate(jobs):
             changes = conn.total_changes

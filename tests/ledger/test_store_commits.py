@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
+import threading
 from pathlib import Path
 
 import pytest
@@ -106,3 +107,38 @@ async def test_jobs_after_close_are_refused_not_left_waiting(tmp_path: Path) -> 
 
     with pytest.raises(RuntimeError):
         await asyncio.wait_for(store.run(_add, "too late"), timeout=5)
+
+
+def test_a_transaction_that_reads_then_writes_waits_for_another_writer(tmp_path: Path) -> None:
+    """`duban import` reads, then writes, while the bot commits in between: it waits for
+    the write lock instead of failing with "database is locked"."""
+    path = tmp_path / "two.sqlite"
+    setup = connect(path)
+    setup.execute("CREATE TABLE notes (id INTEGER PRIMARY KEY, text)")
+    setup.close()
+    began, other_done = threading.Event(), threading.Event()
+    failures: list[BaseException] = []
+
+    def other_writer() -> None:  # the bot, committing while the import is under way
+        db = connect(path)
+        try:
+            began.wait(5)
+            _add(db, "from the bot")
+        except BaseException as error:
+            failures.append(error)
+        finally:
+            db.close()
+            other_done.set()
+
+    threading.Thread(target=other_writer).start()
+    importer = connect(path)
+    with importer.atomic():
+        count = importer.execute("SELECT count(*) FROM notes").fetchone()[0]
+        began.set()
+        other_done.wait(0.5)  # the bot would commit here, were it not kept waiting
+        _add(importer, f"import after {count}")
+    importer.close()
+    other_done.wait(15)
+
+    assert failures == []
+    assert _texts(path) == ["import after 0", "from the bot"]
