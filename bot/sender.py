@@ -272,8 +272,11 @@ class Sender:
                 log.warning("chat %s blocked the bot; the database is full", row.chat_id)
             return True
         except BadRequest as error:
-            if "message is not modified" in str(error):
-                await self._record(row, outbox.mark_sent, None, clock.now())
+            if "message is not modified" in str(error).lower():  # PTB capitalises it
+                # The chat shows this text already; if the row was rewritten meanwhile,
+                # mark_sent queues the newer text as a further edit.
+                message_id = row.payload.get("message_id")
+                await self._record(row, outbox.mark_sent, message_id, clock.now(), row.payload)
                 return True
             log.error("outbox row %s refused by Telegram: %s", row.id, error)
             await self._record(row, outbox.mark_dead, str(error))

@@ -32,3 +32,11 @@ def parse_target_number(text: object) -> float | None:
         value = float(digits.replace(",", ""))
         return value * _SCALE[scale] if scale else value
     return None
+
+
+def format_number(value: float) -> str:
+    """A figure as people write it: ``62``, ``1,200``, ``70,633,900``, ``2.75`` (no
+    exponent, which ``:g`` gives money targets in 万 such as 7063.39万)."""
+    if value == int(value):
+        return f"{int(value):,}"
+    return f"{value:,.2f}".rstrip("0").rstrip(".")

@@ -17,6 +17,7 @@ import sqlite_utils
 
 from bot.domain.items import Item
 from bot.domain.reports import progress_percent
+from bot.domain.targets import format_number
 from bot.i18n import Safe, t
 from bot.i18n.catalogue import CATALOGUE
 
@@ -200,9 +201,7 @@ def _audit_values(after: dict, before: dict) -> dict:
 
 
 def _number(value: float | None) -> str:
-    if value is None:
-        return ""
-    return f"{value:g}"
+    return "" if value is None else format_number(value)
 
 
 def photos(db: sqlite_utils.Database, item_id: int) -> list[Photo]:

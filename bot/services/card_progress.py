@@ -9,6 +9,7 @@ from datetime import datetime
 
 from bot.domain.items import Item
 from bot.domain.reports import progress_percent
+from bot.domain.targets import format_number
 from bot.domain.visits import short
 from bot.i18n import Safe
 from bot.work import Work
@@ -46,21 +47,13 @@ def _figure(work: Work, figure: float | None, target: float | None) -> str:
     if percent is not None and target is not None and figure is not None:
         return work.t(
             "card.progress_figure",
-            figure=number(figure),
-            target=number(target),
+            figure=format_number(figure),
+            target=format_number(target),
             percent=f"{percent:.0f}%",
         )
     if figure is not None:
-        return work.t("card.progress_figure_plain", figure=number(figure))
+        return work.t("card.progress_figure_plain", figure=format_number(figure))
     return ""
-
-
-def number(value: float) -> str:
-    """A figure as people write it: ``62``, ``1,200``, ``70,633,900``, ``2.75`` (no
-    exponent, which ``:g`` gives money targets in 万 such as 7063.39万)."""
-    if value == int(value):
-        return f"{int(value):,}"
-    return f"{value:,.2f}".rstrip("0").rstrip(".")
 
 
 def _name(work: Work, person_id: int) -> str:

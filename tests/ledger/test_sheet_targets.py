@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.domain.targets import parse_target_number
+from bot.domain.targets import format_number, parse_target_number
 
 
 @pytest.mark.parametrize(
@@ -31,3 +31,12 @@ def test_first_number(written: object, figure: float) -> None:
 def test_no_number(written: object) -> None:
     """A target without a figure is tracked by its text alone."""
     assert parse_target_number(written) is None
+
+
+@pytest.mark.parametrize(
+    ("value", "shown"),
+    [(62.0, "62"), (1200.0, "1,200"), (70633900.0, "70,633,900"), (2.75, "2.75"), (0.5, "0.5")],
+)
+def test_figures_are_shown_as_people_write_them(value: float, shown: str) -> None:
+    """The item card and /history show the same figure the same way, never 7.06339e+07."""
+    assert format_number(value) == shown
