@@ -123,7 +123,7 @@ async def run_duban(photos: bool) -> dict[str, float]:
 
 
 async def run_apart(bot: str, photos: bool = False) -> dict[str, float]:
-    """One round with the bot (``echo`` or ``duban``) in its own process."""
+    """One round with the bot (one of BOTS) in its own process."""
     sandbox = Sandbox(SandboxState(), rate_limits=False)
     await sandbox.start("127.0.0.1", 0)
     folder = Path(tempfile.mkdtemp(prefix=f"bench-{bot}-"))

@@ -1,11 +1,11 @@
-"""The two bots of the visit benchmark, each as its own process, as a bot is deployed.
+"""The bots of the visit benchmark, each run as its own process, as a bot is deployed.
 
     python -m bench.bots echo          # bare python-telegram-bot: run_polling and an echo
     python -m bench.bots echo-aiohttp  # the same echo on Duban's HTTP client (bot/transport.py)
     python -m bench.bots duban         # Duban, as `duban run` starts it, flood limits off
 
-Both read TELEGRAM_BOT_TOKEN and TELEGRAM_API_URL (Duban the rest of its settings too)
-from the environment, and run until SIGTERM.
+Each reads TELEGRAM_BOT_TOKEN and TELEGRAM_API_URL (Duban the rest of its settings too)
+from the environment, and runs until SIGTERM.
 """
 
 from __future__ import annotations
