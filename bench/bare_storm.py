@@ -1,6 +1,6 @@
 """How many updates a plain python-telegram-bot bot loses when it is killed mid-stream.
 
-    python -m bench.bare_storm [--messages 500] [--kills 20]
+    python -m bench.bare_storm [--messages 1000] [--kills 20]
 
 Scripted phones send texts to ``bench/bare_bot.py`` (a bot written the way PTB's examples
 teach, with ``run_polling``) while it is killed with SIGKILL at random instants and
@@ -88,7 +88,7 @@ def main() -> None:
     # A killed bot's half-open connections are expected here, not news.
     logging.getLogger("aiohttp.server").setLevel(logging.CRITICAL)
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--messages", type=int, default=500)
+    parser.add_argument("--messages", type=int, default=1000)
     parser.add_argument("--kills", type=int, default=20)
     args = parser.parse_args()
     print(json.dumps({"bare_ptb_storm": asyncio.run(storm(args.messages, args.kills))}))

@@ -193,7 +193,7 @@ class Phone:
         Exact text wins over a substring match. Waits for ``answerCallbackQuery`` (the
         spinner a user sees until the bot answers) unless ``wait_answer`` is False.
         """
-        message, data = self._find_button(button)
+        message, data = self.find_button(button)
         seen = len(self.chat.events)
         query_id = self.actions.tap(message.message_id, data)
         if not wait_answer:
@@ -206,7 +206,9 @@ class Phone:
         )
         return CallbackAnswer(event["text"], event["show_alert"], event.get("url"))
 
-    def _find_button(self, label: str) -> tuple[ChatMessage, str]:
+    def find_button(self, label: str) -> tuple[ChatMessage, str]:
+        """The latest bot message with an inline button ``label`` (exact, else a part of
+        its text), and that button's callback_data."""
         for exact in (True, False):
             for message in reversed(self.bot_messages):
                 for row in message.inline_keyboard:

@@ -1,9 +1,11 @@
 """Killed at any instant, the bot loses no finding and no photo, and stores none twice.
 
 The bot runs as a real subprocess (``python -m bot run``) against the sandbox, which adds
-a realistic network round trip. Inspectors on visits send texts and photos while the
-process is killed with SIGKILL at random moments and started again. ``make test`` runs a
-scaled-down storm; ``DUBAN_STRESS=full make stress`` runs 500 updates and 20 kills.
+a realistic network round trip. Inspectors on visits send texts, photos, albums and
+locations and tap the buttons that tie findings to the list item, while the process is
+killed with SIGKILL at random moments and started again. ``make test`` runs a scaled-down
+storm; ``DUBAN_STRESS=full make stress`` runs 20 inspectors, about 1 000 updates and 20
+kills.
 """
 
 from __future__ import annotations
@@ -11,8 +13,10 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
+import re
 import sqlite3
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -21,7 +25,7 @@ import pytest
 from bot.domain.audit import Origin
 from bot.domain.items import ItemFields
 from bot.domain.lifecycle import Role
-from sandbox.phones import Phone
+from sandbox.phones import ExpectationFailed, Phone
 from sandbox.server import Sandbox
 from sandbox.state import SandboxState
 from storage import ledger, people
@@ -30,8 +34,11 @@ from tests.harness import TOKEN, start_visit
 from tests.processes import BotProcess, duban_process, kill_at_random
 
 FULL = os.environ.get("DUBAN_STRESS") == "full"
-PHONES, PER_PHONE, KILLS = (20, 25, 20) if FULL else (4, 15, 5)
-PHOTO_EVERY = 4  # every fourth message is a captioned photo
+PHONES, STEPS, KILLS = (20, 46, 20) if FULL else (4, 15, 5)
+# What each inspector does, step by step (10 steps are 11 updates: an album is two).
+PLAN = ("text", "text", "text", "photo", "text", "text", "album", "text", "location", "tap")
+TIE_BUTTON = "研发投入不足"  # the item's label on a confirmation's tie button
+SAVED = re.compile(r"发现 \d+ 已记录")
 
 
 @pytest.fixture
@@ -77,23 +84,48 @@ def _seed(path: Path) -> None:
     db.close()
 
 
-async def _storm(phone: Phone, index: int, pace: float) -> list[str]:
-    sent = []
-    for n in range(PER_PHONE):
-        text = f"风暴 {index}-{n}"
-        if n % PHOTO_EVERY == PHOTO_EVERY - 1:
-            await phone.send_photo(caption=text)
-        else:
+@dataclass
+class Sent:
+    """What one inspector sent: finding texts, photos, and the buttons tapped."""
+
+    texts: list[str] = field(default_factory=list)
+    photos: int = 0
+    updates: int = 0
+    taps: list[str] = field(default_factory=list)  # callback_data tokens
+
+
+async def _storm(phone: Phone, index: int, pace: float) -> Sent:
+    sent = Sent()
+    for n in range(STEPS):
+        text, step = f"风暴 {index}-{n}", PLAN[n % len(PLAN)]
+        if step == "tap":
+            try:
+                _, token = phone.find_button(TIE_BUTTON)
+            except ExpectationFailed:  # no confirmation has arrived yet: type instead
+                step = "text"
+            else:
+                await phone.tap(TIE_BUTTON, wait_answer=False)
+                sent.taps.append(token)
+        if step == "text":
             await phone.send(text)
-        sent.append(text)
+        elif step == "photo":
+            await phone.send_photo(caption=text)
+        elif step == "album":
+            await phone.send_album([None, None], caption=text)
+        elif step == "location":
+            await phone.send_location(32.1, 119.6)
+        if step in ("text", "photo", "album"):
+            sent.texts.append(text)
+        sent.photos += {"photo": 1, "album": 2}.get(step, 0)
+        sent.updates += 2 if step == "album" else 1
         await asyncio.sleep(pace)
     return sent
 
 
-def _read(database: Path, sql: str) -> list[tuple]:
+def _read(database: Path, sql: str, params: Sequence = ()) -> list[tuple]:
     db = sqlite3.connect(f"file:{database}?mode=ro", uri=True)
     try:
-        return db.execute(sql).fetchall()
+        return db.execute(sql, params).fetchall()
     finally:
         db.close()
 
@@ -117,38 +149,54 @@ async def _settled(database: Path, seconds: float = 180) -> None:
 
 @pytest.mark.slow
 async def test_sigkill_storm_loses_nothing_and_stores_nothing_twice(world) -> None:
-    """Every text and photo sent during a storm of SIGKILLs is stored exactly once, every
-    photo file is on disk, and every inspector got a confirmation for each message."""
+    """Every text, photo, album, location and tap sent during a storm of SIGKILLs is
+    applied exactly once, every photo file is on disk, and every finding was confirmed."""
     sandbox, bot, database = world
     phones = [sandbox.phone(user_id=8000 + n, name=f"督查{n}", token=TOKEN) for n in range(PHONES)]
     await asyncio.gather(*(start_visit(phone) for phone in phones))
 
-    pace = KILLS * 2.0 / PER_PHONE  # spread the messages over the whole storm
+    pace = KILLS * 2.0 / STEPS  # spread the messages over the whole storm
     killer = asyncio.create_task(kill_at_random(bot, KILLS, between=(1.0, 3.0)))
-    sent_lists = await asyncio.gather(*(_storm(p, i, pace) for i, p in enumerate(phones)))
+    sent = await asyncio.gather(*(_storm(p, i, pace) for i, p in enumerate(phones)))
     await killer
     assert bot.alive()
     await _settled(database)
 
-    sent = [text for texts in sent_lists for text in texts]
+    texts = [text for one in sent for text in one.texts]
     stored = dict(
         _read(
             database, "SELECT text, count(*) FROM findings WHERE text LIKE '风暴 %' GROUP BY text"
         )
     )
-    assert sorted(stored) == sorted(sent), "a finding was lost"
+    assert sorted(stored) == sorted(texts), "a finding was lost"
     assert set(stored.values()) == {1}, "a finding was stored twice"
 
-    photos_sent = sum(1 for text in sent if int(text.split("-")[1]) % PHOTO_EVERY == 3)
     photos = _read(database, "SELECT sha256, stored FROM evidence WHERE kind = 'photo'")
-    assert len(photos) == photos_sent
+    assert len(photos) == sum(one.photos for one in sent), "a photo was lost or kept twice"
     media = database.parent / "media"
     for sha256, stored_state in photos:
         assert stored_state == "stored"
         assert (media / sha256[:2] / sha256[2:4] / sha256).is_file()
 
+    tapped = [token for one in sent for token in one.taps]
+    ties = _read(
+        database,
+        "SELECT json_extract(b.payload, '$.finding'), f.item_id FROM buttons b "
+        "JOIN findings f ON f.id = json_extract(b.payload, '$.finding') "
+        f"WHERE b.action = 'finding.tie' AND b.token IN ({', '.join('?' * len(tapped))})",
+        tapped,
+    )
+    assert tapped and ties, "the storm tapped no tie button"
+    assert all(item_id is not None for _, item_id in ties), "a tap was lost"
+    located = _read(database, "SELECT count(*) FROM visits WHERE located_at IS NOT NULL")
+    assert located == [(PHONES,)], "a location was lost"
+    assert _read(database, "SELECT count(*) FROM inbox WHERE status != 'done'") == [(0,)]
+
     assert _read(database, "PRAGMA integrity_check") == [("ok",)]
-    print(f"crash storm: {len(sent)} updates, {photos_sent} photos, {bot.kills} kills, 0 lost")
-    for phone in phones:
-        confirmations = [m for m in phone.bot_messages if "已记录" in m.text]
-        assert PER_PHONE <= len(confirmations) <= PER_PHONE + bot.kills, phone.user_id
+    print(
+        f"crash storm: {sum(one.updates for one in sent)} updates ({len(texts)} findings, "
+        f"{len(photos)} photos, {len(tapped)} taps), {bot.kills} kills, 0 lost"
+    )
+    for phone, one in zip(phones, sent, strict=True):
+        confirmations = [m for m in phone.bot_messages if SAVED.search(m.text)]
+        assert len(one.texts) <= len(confirmations) <= len(one.texts) + bot.kills, phone.user_id
