@@ -28,14 +28,14 @@ from bot.i18n import t
 from bot.reports.build import BuildContext, Result, document, sync_file
 from bot.reports.week_figures import WeekFigures, closed_on, collect_week, days_overdue
 
-# The export's table styling and formula-safe rows, shared within the reports and sheets.
+# The export workbook's styles and formula-safe row writer: the two workbooks look alike.
 from bot.sheets.export import (
-    _BOLD,
-    _HEADER_FILL,
-    _OVERDUE_FONT,
-    _TITLE_FONT,
-    _WRAP,
-    _Table,
+    BOLD,
+    HEADER_FILL,
+    OVERDUE_FONT,
+    TITLE_FONT,
+    WRAP,
+    SheetRows,
     sheet_title,
 )
 from bot.sheets.headers import STATUS_LABELS
@@ -114,7 +114,7 @@ def write_weekly(path: Path, figures: WeekFigures, lang: str, tz: ZoneInfo, now:
     used: set[str] = set()
     summary = book.worksheets[0]
     summary.title = sheet_title(t(lang, "weekly.sheet.summary"), used)
-    _write_summary(_Table(summary), figures, lang, now.astimezone(tz).replace(tzinfo=None))
+    _write_summary(SheetRows(summary), figures, lang, now.astimezone(tz).replace(tzinfo=None))
     dates, today = _dates(figures), figures.today.isoformat()
     sections = (
         ("closed", figures.closed, _CLOSED_ON),
@@ -123,20 +123,20 @@ def write_weekly(path: Path, figures: WeekFigures, lang: str, tz: ZoneInfo, now:
     )
     for key, items, extra in sections:
         name = t(lang, f"weekly.sheet.{key}")
-        table = _Table(book.create_sheet(sheet_title(name, used)))
+        table = SheetRows(book.create_sheet(sheet_title(name, used)))
         if key == "red":  # red is the state today, not something that happened in the week
             heading = t(lang, "weekly.sheet_heading_now", name=name, count=len(items), today=today)
         else:
             heading = t(lang, "weekly.sheet_heading", name=name, count=len(items), **dates)
         _write_items(table, heading, items, extra, figures.today, lang, tz)
-    units = _Table(book.create_sheet(sheet_title(t(lang, "weekly.sheet.units"), used)))
+    units = SheetRows(book.create_sheet(sheet_title(t(lang, "weekly.sheet.units"), used)))
     _write_units(units, figures, lang)
     book.save(path)
 
 
-def _write_summary(table: _Table, figures: WeekFigures, lang: str, generated: datetime) -> None:
+def _write_summary(table: SheetRows, figures: WeekFigures, lang: str, generated: datetime) -> None:
     table.append([t(lang, "weekly.title", **_dates(figures))])
-    table.cell(1).font = _TITLE_FONT
+    table.cell(1).font = TITLE_FONT
     table.sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=2)
     table.append([])
     rows: list[tuple[str, object]] = [
@@ -152,7 +152,7 @@ def _write_summary(table: _Table, figures: WeekFigures, lang: str, generated: da
     ]
     for key, value in rows:
         table.append([t(lang, f"weekly.label.{key}"), value])
-        table.cell(1).font = _BOLD
+        table.cell(1).font = BOLD
         table.cell(2).alignment = Alignment(horizontal="left")
         if key == "rate" and figures.total:
             table.cell(2).number_format = _PERCENT
@@ -162,7 +162,7 @@ def _write_summary(table: _Table, figures: WeekFigures, lang: str, generated: da
 
 
 def _write_items(
-    table: _Table,
+    table: SheetRows,
     heading: str,
     items: list[Item],
     extra: _Column,
@@ -186,15 +186,15 @@ def _write_items(
                 last,
             ]
         )
-        table.cell(2).alignment = _WRAP
+        table.cell(2).alignment = WRAP
         if late is not None:
-            table.cell(4).font = _OVERDUE_FONT
+            table.cell(4).font = OVERDUE_FONT
     if not items:
         table.append([t(lang, "weekly.none")])
     _finish_table(table, len(columns))
 
 
-def _write_units(table: _Table, figures: WeekFigures, lang: str) -> None:
+def _write_units(table: SheetRows, figures: WeekFigures, lang: str) -> None:
     heading = t(lang, "weekly.units_heading", today=figures.today.isoformat())
     _start_table(table, heading, _UNIT_COLUMNS, lang)
     rank = 0
@@ -214,28 +214,28 @@ def _write_units(table: _Table, figures: WeekFigures, lang: str) -> None:
         )
         table.cell(5).number_format = _PERCENT
         if unit.overdue:
-            table.cell(6).font = _OVERDUE_FONT
+            table.cell(6).font = OVERDUE_FONT
     if not figures.units:
         table.append([t(lang, "weekly.none")])
     _finish_table(table, len(_UNIT_COLUMNS))
 
 
-def _start_table(table: _Table, heading: str, columns: Sequence[_Column], lang: str) -> None:
+def _start_table(table: SheetRows, heading: str, columns: Sequence[_Column], lang: str) -> None:
     """Title row, then the header row, frozen and bold, as the export's item tables."""
     table.append([heading])
-    table.cell(1).font = _TITLE_FONT
+    table.cell(1).font = TITLE_FONT
     table.sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(columns))
     table.append([t(lang, f"weekly.col.{column.key}") for column in columns])
     for index, column in enumerate(columns, start=1):
         cell = table.cell(index)
-        cell.font = _BOLD
-        cell.fill = _HEADER_FILL
+        cell.font = BOLD
+        cell.fill = HEADER_FILL
         cell.alignment = Alignment(wrap_text=True, vertical="center")
         table.sheet.column_dimensions[get_column_letter(index)].width = column.width
     table.sheet.freeze_panes = "A3"
 
 
-def _finish_table(table: _Table, width: int) -> None:
+def _finish_table(table: SheetRows, width: int) -> None:
     table.sheet.auto_filter.ref = f"A2:{get_column_letter(width)}{max(table.last_row, 2)}"
     _printable(table.sheet, "1:2")
 

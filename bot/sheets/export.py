@@ -42,13 +42,14 @@ _MAX_CELL_CHARS = 32_767  # Excel's limit; longer text is cut, not refused
 _BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
 _DATE_FORMAT = "yyyy-mm-dd"
 _DATETIME_FORMAT = "yyyy-mm-dd hh:mm"
+# Styles shared with the weekly workbook (bot/reports/weekly_report.py).
 
-_BOLD = Font(bold=True)
-_TITLE_FONT = Font(bold=True, size=14)
-_HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
+BOLD = Font(bold=True)
+TITLE_FONT = Font(bold=True, size=14)
+HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 _BLOCK_FILL = PatternFill("solid", fgColor="FFF2CC")
-_OVERDUE_FONT = Font(color="C00000", bold=True)
-_WRAP = Alignment(wrap_text=True, vertical="top")
+OVERDUE_FONT = Font(color="C00000", bold=True)
+WRAP = Alignment(wrap_text=True, vertical="top")
 
 _WORDS = {
     "zh": {
@@ -151,7 +152,7 @@ def is_overdue(item: ExportItem, today: dt.date) -> bool:
 # --- .xlsx -----------------------------------------------------------------------------
 
 
-class _Table:
+class SheetRows:
     """A worksheet being filled row by row, remembering the last row written.
 
     ``Worksheet.max_row`` rescans every cell, so asking it after each row would make a
@@ -195,9 +196,9 @@ def write_xlsx(
     used_titles: set[str] = set()
     summary = workbook.worksheets[0]
     summary.title = sheet_title(words["summary"], used_titles)
-    _write_summary(_Table(summary), data, words)
+    _write_summary(SheetRows(summary), data, words)
 
-    everything = _Table(workbook.create_sheet(sheet_title(words["all"], used_titles)))
+    everything = SheetRows(workbook.create_sheet(sheet_title(words["all"], used_titles)))
     _start_item_table(everything, data.title, data.language)
     _append_items(everything, data.items, data)
     _add_filter(everything)
@@ -205,7 +206,7 @@ def write_xlsx(
     for town, items in _grouped(data.items, lambda item: item.town):
         if not town:
             continue  # bureau-level items belong to no town; they are on the all-items sheet
-        table = _Table(workbook.create_sheet(sheet_title(town, used_titles)))
+        table = SheetRows(workbook.create_sheet(sheet_title(town, used_titles)))
         _start_item_table(table, f"{town}（{len(items)} {words['items']}）", data.language)
         for company, company_items in _grouped(items, lambda item: item.company):
             name = company or words["no_company"]
@@ -231,9 +232,9 @@ def sheet_title(name: str, used: set[str]) -> str:
     return title
 
 
-def _write_summary(table: _Table, data: ExportData, words: dict[str, str]) -> None:
+def _write_summary(table: SheetRows, data: ExportData, words: dict[str, str]) -> None:
     table.append([data.title])
-    table.cell(1).font = _TITLE_FONT
+    table.cell(1).font = TITLE_FONT
     table.sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=5)
     table.append([words["exported"], data.today])
     items = data.items
@@ -274,57 +275,57 @@ def _write_summary(table: _Table, data: ExportData, words: dict[str, str]) -> No
 
 
 def _summary_table(
-    table: _Table, title: str, headers: list[str], rows: Iterable[Sequence[object]]
+    table: SheetRows, title: str, headers: list[str], rows: Iterable[Sequence[object]]
 ) -> None:
     table.append([])
     table.append([title])
-    table.cell(1).font = _BOLD
+    table.cell(1).font = BOLD
     table.append(headers)
     for column in range(1, len(headers) + 1):
-        table.cell(column).font = _BOLD
-        table.cell(column).fill = _HEADER_FILL
+        table.cell(column).font = BOLD
+        table.cell(column).fill = HEADER_FILL
     for row in rows:
         table.append(row)
 
 
-def _start_item_table(table: _Table, title: str, language: str) -> None:
+def _start_item_table(table: SheetRows, title: str, language: str) -> None:
     """Title row, then the header row, frozen and bold."""
     table.append([title])
-    table.cell(1).font = _TITLE_FONT
+    table.cell(1).font = TITLE_FONT
     table.sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(_COLUMNS))
     table.append(column_headers(language))
     for column in range(1, len(_COLUMNS) + 1):
         cell = table.cell(column)
-        cell.font = _BOLD
-        cell.fill = _HEADER_FILL
+        cell.font = BOLD
+        cell.fill = HEADER_FILL
         cell.alignment = Alignment(wrap_text=True, vertical="center")
     table.sheet.freeze_panes = "A3"
     for index, column in enumerate(_COLUMNS, start=1):
         table.sheet.column_dimensions[get_column_letter(index)].width = column.width
 
 
-def _add_filter(table: _Table) -> None:
+def _add_filter(table: SheetRows) -> None:
     last = get_column_letter(len(_COLUMNS))
     table.sheet.auto_filter.ref = f"A2:{last}{max(table.last_row, 2)}"
 
 
-def _write_block_title(table: _Table, title: str) -> None:
+def _write_block_title(table: SheetRows, title: str) -> None:
     row = table.append([title])
-    table.cell(1).font = _BOLD
+    table.cell(1).font = BOLD
     table.cell(1).fill = _BLOCK_FILL
     table.sheet.merge_cells(start_row=row, start_column=1, end_row=row, end_column=len(_COLUMNS))
 
 
-def _append_items(table: _Table, items: Iterable[ExportItem], data: ExportData) -> None:
+def _append_items(table: SheetRows, items: Iterable[ExportItem], data: ExportData) -> None:
     words = _words(data.language)
     wrapped = [index for index, column in enumerate(_COLUMNS, start=1) if column.wrap]
     deadline_column = next(i for i, c in enumerate(_COLUMNS, 1) if c.field == "deadline")
     for item in items:
         table.append(_item_values(item, data.language, words))
         for index in wrapped:
-            table.cell(index).alignment = _WRAP
+            table.cell(index).alignment = WRAP
         if is_overdue(item, data.today):
-            table.cell(deadline_column).font = _OVERDUE_FONT
+            table.cell(deadline_column).font = OVERDUE_FONT
 
 
 def _item_values(item: ExportItem, language: str, words: dict[str, str]) -> list[object]:
