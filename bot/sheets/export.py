@@ -42,8 +42,8 @@ _MAX_CELL_CHARS = 32_767  # Excel's limit; longer text is cut, not refused
 _BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
 _DATE_FORMAT = "yyyy-mm-dd"
 _DATETIME_FORMAT = "yyyy-mm-dd hh:mm"
-# Styles shared with the weekly workbook (bot/reports/weekly_report.py).
 
+# Styles shared with the weekly workbook (bot/reports/weekly_report.py).
 BOLD = Font(bold=True)
 TITLE_FONT = Font(bold=True, size=14)
 HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
