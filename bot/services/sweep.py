@@ -20,6 +20,7 @@ again at the next sweep. A contact who already had today's message gets the item
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -99,9 +100,16 @@ class Pass:
     last_day: date | None
     policy: Policy
     calendar: WorkCalendar
-    contacts: dict[int, list[Person]]
-    pushed: set[int]
     bundles: dict[int, Bundle] = field(default_factory=dict)
+
+    # Read when the first item is due: in most minutes of a working day none is.
+    @functools.cached_property
+    def contacts(self) -> dict[int, list[Person]]:
+        return store.contacts_by_unit(self.work.db)
+
+    @functools.cached_property
+    def pushed(self) -> set[int]:
+        return store.pushed_today(self.work.db, self.today)
 
 
 def sweep(work: Work) -> None:
@@ -129,8 +137,6 @@ def run_pass(work: Work, today: date, policy: Policy, calendar: WorkCalendar) ->
         store.get_day(db, "last_sweep_day"),
         policy,
         calendar,
-        store.contacts_by_unit(db),
-        store.pushed_today(db, today),
     )
     for entry in store.due_items(db, today):
         _look_at(state, entry)
