@@ -14,9 +14,11 @@ set the bot keeps python-telegram-bot's own httpx request (bot/app.py).
 
 from __future__ import annotations
 
+import ssl
 from typing import TYPE_CHECKING
 
 import aiohttp
+import certifi
 from telegram.error import NetworkError, TimedOut
 from telegram.request import BaseRequest, RequestData
 
@@ -56,8 +58,11 @@ class AiohttpRequest(BaseRequest):
 
     async def initialize(self) -> None:
         if self._session is None or self._session.closed:
+            # certifi's certificates, as httpx uses: the same servers are trusted either way,
+            # whatever the machine's own certificate store holds.
+            trusted = ssl.create_default_context(cafile=certifi.where())
             self._session = aiohttp.ClientSession(
-                connector=aiohttp.TCPConnector(limit=self._pool_size),
+                connector=aiohttp.TCPConnector(limit=self._pool_size, ssl=trusted),
                 headers={"User-Agent": self.USER_AGENT},
             )
 
