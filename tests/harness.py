@@ -8,6 +8,7 @@ import secrets
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import sqlite_utils
 
@@ -422,3 +423,32 @@ async def start_visit(
     await phone.expect("匹配的企业", within=60)
     await phone.tap(pick)
     await phone.expect("走访中", within=60)
+
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+
+def at(month: int, day: int, hour: int = 9, minute: int = 0) -> datetime:
+    """A moment of the scenarios' year, on the office's clock."""
+    return datetime(2024, month, day, hour, minute, tzinfo=SHANGHAI)
+
+
+async def office(duban: Duban) -> Phone:
+    """The administrator from ADMIN_IDS, known to the bot once they have written."""
+    admin = duban.admin()
+    await admin.send("/help")
+    await admin.expect("可用命令")
+    return admin
+
+
+async def inspector_on_visit(duban: Duban, user_id: int) -> Phone:
+    """An inspector on a visit to 卓远半导体, whose one open item is due in 20 days."""
+    today = datetime.now(UTC).date()
+    duban.seed_item(
+        "研发投入不足", company="卓远半导体", town="高新区", unit="科技局",
+        deadline=today + timedelta(days=20),
+    )  # fmt: skip
+    inspector = await duban.register(user_id, "王督查", Role.INSPECTOR)
+    await start_visit(inspector)
+    await duban.settle()
+    return inspector

@@ -13,14 +13,12 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable, Iterator
-from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
 
-from bot.domain.lifecycle import Role
 from sandbox.phones import Phone
-from tests.harness import Duban, start_visit
+from tests.harness import Duban, inspector_on_visit
 
 ALBUM = "13000000000000042"
 
@@ -73,18 +71,6 @@ def hold(
         held.release()
 
 
-async def _inspector_on_visit(duban: Duban) -> Phone:
-    today = datetime.now(UTC).date()
-    duban.seed_item(
-        "研发投入不足", company="卓远半导体", town="高新区", unit="科技局",
-        deadline=today + timedelta(days=20),
-    )  # fmt: skip
-    inspector = await duban.register(7301, "王督查", Role.INSPECTOR)
-    await start_visit(inspector)
-    await duban.settle()
-    return inspector
-
-
 def _confirmations(phone: Phone) -> list:
     return [m for m in phone.bot_messages if "发现 1" in m.text]
 
@@ -106,7 +92,7 @@ async def test_album_photos_during_the_confirmations_send_edit_it(
 ) -> None:
     """Photos of an album processed while its confirmation is being sent end in that same
     message, edited to count them all; every photo is stored once."""
-    inspector = await _inspector_on_visit(duban)
+    inspector = await inspector_on_visit(duban, 7301)
     held = hold("sendMessage", inspector)
     edits_before = len(duban.sandbox.state.calls_to("editMessageText"))
 
@@ -138,7 +124,7 @@ async def test_album_photos_during_the_confirmations_edit_edit_it_again(
 ) -> None:
     """Photos processed while an edit of the album's confirmation is being sent are counted
     by a further edit: the one message ends counting every photo."""
-    inspector = await _inspector_on_visit(duban)
+    inspector = await inspector_on_visit(duban, 7301)
     sent = [duban.send_album_photo(inspector, ALBUM, 0)]
     await inspector.expect("照片 1 张")
     await duban.settle()

@@ -20,10 +20,9 @@ from zoneinfo import ZoneInfo
 import pytest
 import sqlite_utils
 
-from bot.domain.lifecycle import Role
 from storage import outbox
 from storage.db import open_database
-from tests.harness import Duban, start_visit
+from tests.harness import Duban, inspector_on_visit
 
 ALBUM = "13000000000000077"
 PREFIX = "finding:1:1:"
@@ -62,14 +61,7 @@ async def test_album_confirmation_whose_send_failed_is_retried_counting_every_ph
     """When the album's confirmation fails to send, the photos that follow are counted by
     its retry: the inspector gets one message counting them all; every photo is stored once."""
     duban = clocked_duban
-    today = datetime.now(UTC).date()
-    duban.seed_item(
-        "研发投入不足", company="卓远半导体", town="高新区", unit="科技局",
-        deadline=today + timedelta(days=20),
-    )  # fmt: skip
-    inspector = await duban.register(7302, "王督查", Role.INSPECTOR)
-    await start_visit(inspector)
-    await duban.settle()
+    inspector = await inspector_on_visit(duban, 7302)
 
     sent = [duban.send_album_photo(inspector, ALBUM, 0)]
     await duban.all_processed()  # "1 photo" waits for the album to settle (frozen clock)

@@ -4,19 +4,13 @@ from __future__ import annotations
 
 import io
 from datetime import UTC, date, datetime
-from zoneinfo import ZoneInfo
 
 import openpyxl
 
 from bot.domain.lifecycle import Role
-from tests.harness import Duban
+from tests.harness import Duban, at
 
-TZ = ZoneInfo("Asia/Shanghai")
 WAIT = 30.0  # the first job starts the builder process
-
-
-def at(month: int, day: int, hour: int = 9, minute: int = 0) -> datetime:
-    return datetime(2024, month, day, hour, minute, tzinfo=TZ)
 
 
 def close(duban: Duban, item_id: int, moment: datetime) -> None:

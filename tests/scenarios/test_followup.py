@@ -3,28 +3,15 @@ close-out and its verification, extensions, escalation, look-back, rolling, the 
 
 from __future__ import annotations
 
-from datetime import date, datetime
-from zoneinfo import ZoneInfo
+from datetime import date
 
 from bot.domain.audit import Origin
 from bot.domain.lifecycle import Event, Role
 from sandbox.phones import Phone
 from storage import ledger, people
-from tests.harness import Duban
+from tests.harness import Duban, at, office
 
-TZ = ZoneInfo("Asia/Shanghai")
 UNIT = "科技局"
-
-
-def at(month: int, day: int, hour: int = 9, minute: int = 0) -> datetime:
-    return datetime(2024, month, day, hour, minute, tzinfo=TZ)
-
-
-async def office(duban: Duban) -> Phone:
-    admin = duban.admin()
-    await admin.send("/help")
-    await admin.expect("可用命令")
-    return admin
 
 
 async def open_card(phone: Phone, code: str) -> None:

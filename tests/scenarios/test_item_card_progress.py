@@ -5,27 +5,14 @@ reports there are, or that none was made yet."""
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
-from zoneinfo import ZoneInfo
 
 from bot.domain.lifecycle import Role
 from sandbox.phones import ChatMessage, Phone
 from storage import followup
-from tests.harness import Duban
+from tests.harness import Duban, at, office
 
-TZ = ZoneInfo("Asia/Shanghai")
 UNIT = "科技局"
 TELEGRAM_LIMIT = 4096
-
-
-def at(month: int, day: int, hour: int = 9, minute: int = 0) -> datetime:
-    return datetime(2024, month, day, hour, minute, tzinfo=TZ)
-
-
-async def office(duban: Duban) -> Phone:
-    admin = duban.admin()
-    await admin.send("/help")
-    await admin.expect("可用命令")
-    return admin
 
 
 async def card(phone: Phone, code: str, heading: str = "最新进展") -> ChatMessage:

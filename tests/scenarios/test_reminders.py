@@ -4,19 +4,13 @@ holidays, quiet hours, catch-up after downtime, acknowledgements and delivery fa
 from __future__ import annotations
 
 import asyncio
-from datetime import date, datetime
-from zoneinfo import ZoneInfo
+from datetime import date
 
 from bot.domain.lifecycle import Role
 from sandbox.phones import Phone
-from tests.harness import Duban
+from tests.harness import Duban, at
 
-TZ = ZoneInfo("Asia/Shanghai")
 UNIT = "科技局"
-
-
-def at(month: int, day: int, hour: int = 9, minute: int = 0) -> datetime:
-    return datetime(2024, month, day, hour, minute, tzinfo=TZ)
 
 
 def reminders(phone: Phone) -> list[str]:
