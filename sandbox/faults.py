@@ -31,6 +31,7 @@ class Fault:
     hang: bool = False
     hang_seconds: float = 30.0
     retry_after: int = 1
+    fired: int = 0  # calls this fault has answered: tests assert their fault really struck
 
     def as_json(self) -> dict[str, object]:
         return {
@@ -41,6 +42,7 @@ class Fault:
             "hang": self.hang,
             "hang_seconds": self.hang_seconds,
             "retry_after": self.retry_after,
+            "fired": self.fired,
         }
 
 
@@ -73,6 +75,7 @@ class Faults:
         for fault in self.pending:
             if fault.method.lower() == method.lower() and fault.remaining > 0:
                 fault.remaining -= 1
+                fault.fired += 1
                 if fault.remaining == 0:
                     self.pending.remove(fault)
                 return fault

@@ -78,8 +78,9 @@ async def test_token_is_never_logged_stored_or_sent(duban: Duban, bot_log: io.St
     await wang.expect("照片 1 张")
     await duban.settle()
     # A download that fails once (a 502 from Telegram), then succeeds.
-    duban.sandbox.faults.inject("getFile", status=502)
+    download_fault = duban.sandbox.faults.inject("getFile", status=502)
     await duban.runtime.run_job("evidence.download")
+    assert download_fault.fired == 1
     db = duban.db()
     try:
         db.execute("UPDATE evidence SET next_download_at = NULL")  # retry now, not in 10 s
@@ -87,9 +88,10 @@ async def test_token_is_never_logged_stored_or_sent(duban: Duban, bot_log: io.St
         db.close()
     await duban.runtime.run_job("evidence.download")
     # A send that fails (500) and is retried.
-    duban.sandbox.faults.inject("sendMessage", status=500)
+    send_fault = duban.sandbox.faults.inject("sendMessage", status=500)
     await wang.send("/help")
     await wang.expect("/visit", within=10)
+    assert send_fault.fired == 1
     # A handler that fails with the token in its error (as a careless library might).
     services = duban.runtime.services
 

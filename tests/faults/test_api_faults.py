@@ -33,10 +33,19 @@ async def test_sandbox_restart_loses_nothing_and_backs_off(
 async def test_getupdates_errors_are_retried(duban: Duban) -> None:
     """500 and 502 answers to getUpdates delay updates; they do not lose them."""
     inspector = await duban.register(7102, "李督查", Role.INSPECTOR)
-    duban.sandbox.faults.inject("getUpdates", times=1, status=500)
-    duban.sandbox.faults.inject("getUpdates", times=1, status=502)
+    failures = [
+        duban.sandbox.faults.inject("getUpdates", times=1, status=500),
+        duban.sandbox.faults.inject("getUpdates", times=1, status=502),
+    ]
+    # The poll already waiting at the sandbox brings the first /help; the next two polls
+    # meet the faults, so the second /help waits at Telegram until they are over.
     await inspector.send("/help")
     await inspector.expect("可用命令", within=20)
+    await inspector.send("/help")
+    await inspector.expect("可用命令", within=20)
+    assert [fault.fired for fault in failures] == [1, 1]
+    helps = [m for m in inspector.bot_messages if m.text.startswith("可用命令")]
+    assert len(helps) == 2
 
 
 async def test_reply_whose_send_timed_out_is_sent_again(duban: Duban) -> None:
@@ -44,11 +53,14 @@ async def test_reply_whose_send_timed_out_is_sent_again(duban: Duban) -> None:
     (twice only if Telegram had delivered the hung one, the one permitted duplicate)."""
     inspector = await duban.register(7103, "赵督查", Role.INSPECTOR)
     await duban.settle()
-    duban.sandbox.faults.inject("sendMessage", times=1, hang=True, hang_seconds=7, delivered=False)
+    hang = duban.sandbox.faults.inject(
+        "sendMessage", times=1, hang=True, hang_seconds=7, delivered=False
+    )
     await inspector.send("/help")
     await inspector.expect("可用命令", within=30)
     await duban.settle(seconds=20)
     helps = [m for m in inspector.bot_messages if m.text.startswith("可用命令")]
+    assert hang.fired == 1
     assert len(helps) == 1  # not delivered by the hung call: exactly one
 
 
@@ -56,6 +68,7 @@ async def test_rate_limited_reply_waits_and_arrives(duban: Duban) -> None:
     """A 429 with retry_after makes the bot wait that long, then the reply arrives."""
     inspector = await duban.register(7104, "钱督查", Role.INSPECTOR)
     await duban.settle()
-    duban.sandbox.faults.inject("sendMessage", times=1, status=429, retry_after=1)
+    limit = duban.sandbox.faults.inject("sendMessage", times=1, status=429, retry_after=1)
     await inspector.send("/help")
     await inspector.expect("可用命令", within=20)
+    assert limit.fired == 1

@@ -67,35 +67,38 @@ async def test_injected_502_delivered_or_not(sandbox: Sandbox, delivered: bool) 
     """A 502 may hide a delivered message; the fault says which, the phone shows the truth."""
     phone = sandbox.phone(user_id=USER, name="甲")
     await phone.send("/start")
-    sandbox.faults.inject("sendMessage", status=502, delivered=delivered)
+    fault = sandbox.faults.inject("sendMessage", status=502, delivered=delivered)
     async with make_application(sandbox) as app:
         with pytest.raises(NetworkError, match="Bad Gateway"):
             await app.bot.send_message(USER, "报告")
         await app.bot.send_message(USER, "之后")
     assert [m.text for m in phone.bot_messages] == (["报告", "之后"] if delivered else ["之后"])
     assert [c["status"] for c in sandbox.state.calls_to("sendMessage")] == [502, 200]
+    assert fault.fired == 1
 
 
 async def test_injected_429_and_500(sandbox: Sandbox) -> None:
     """Injected 429 carries retry_after; injected 500 is a JSON Internal Server Error."""
     await sandbox.phone(user_id=USER, name="甲").send("/start")
-    sandbox.faults.inject("sendMessage", status=429, retry_after=7)
-    sandbox.faults.inject("sendMessage", status=500)
+    limited = sandbox.faults.inject("sendMessage", status=429, retry_after=7)
+    failed = sandbox.faults.inject("sendMessage", status=500)
     _, first = await raw_call(sandbox, "sendMessage", {"chat_id": USER, "text": "x"})
     status, second = await raw_call(sandbox, "sendMessage", {"chat_id": USER, "text": "x"})
     assert first["parameters"] == {"retry_after": 7}
     assert (status, second["description"]) == (500, "Internal Server Error")
+    assert (limited.fired, failed.fired) == (1, 1)
 
 
 async def test_hang_past_client_timeout_then_delivered(sandbox: Sandbox) -> None:
     """A request that hangs past the client's timeout can still have been delivered."""
     phone = sandbox.phone(user_id=USER, name="甲")
     await phone.send("/start")
-    sandbox.faults.inject("sendMessage", hang=True, hang_seconds=0.5, delivered=True)
+    hang = sandbox.faults.inject("sendMessage", hang=True, hang_seconds=0.5, delivered=True)
     request = HTTPXRequest(read_timeout=0.2)
     async with application_builder(sandbox).request(request).build() as app:
         with pytest.raises(TimedOut):
             await app.bot.send_message(USER, "超时了吗")
+    assert hang.fired == 1
     assert (await phone.expect("超时了吗")).from_bot
 
 

@@ -268,20 +268,23 @@ async def test_faults_lose_no_reminder(duban_clock: Duban) -> None:
     duban_clock.seed_task("双创载体建设", UNIT, date(2024, 6, 30))
     faults = duban_clock.sandbox.faults
 
-    faults.inject("sendMessage", status=429, retry_after=1)
+    limited = faults.inject("sendMessage", status=429, retry_after=1)
     await duban_clock.sweep(at(6, 3))
     await phone.expect("督办提醒 · 2024-06-03", within=8)
+    assert limited.fired == 1
 
-    faults.inject("sendMessage", status=502, delivered=False)
+    lost = faults.inject("sendMessage", status=502, delivered=False)
     await duban_clock.sweep(at(6, 21))  # D-7 rung, after the weekend
     await phone.expect_silence(0.5)
+    assert lost.fired == 1
     await duban_clock.travel(at(6, 21, 9, 1))
     await phone.expect("督办提醒 · 2024-06-21")
 
-    faults.inject("sendMessage", status=502, delivered=True)
+    ambiguous = faults.inject("sendMessage", status=502, delivered=True)
     await duban_clock.sweep(at(6, 27))  # D-3
     await phone.expect("督办提醒 · 2024-06-27")
     await retry_scheduled(duban_clock, "remind:%:2024-06-27")
+    assert ambiguous.fired == 1
     await duban_clock.travel(at(6, 27, 9, 1))
     await phone.expect("督办提醒 · 2024-06-27")
 

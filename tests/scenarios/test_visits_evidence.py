@@ -67,7 +67,7 @@ async def test_failed_download_is_retried_from_its_file_id(duban: Duban) -> None
     await wang.expect("匹配的企业")
     await wang.tap("斯密特森（石庄镇）")
     await wang.expect("走访中")
-    duban.sandbox.faults.inject("getFile", times=50, status=502)
+    fault = duban.sandbox.faults.inject("getFile", times=50, status=502)
     await wang.send_voice()
     await wang.expect("语音 1 条")
     await duban.settle()
@@ -76,6 +76,7 @@ async def test_failed_download_is_retried_from_its_file_id(duban: Duban) -> None
     try:
         stored, attempts = db.execute("SELECT stored, download_attempts FROM evidence").fetchone()
         assert stored == "pending" and attempts >= 1
+        assert fault.fired == attempts  # every attempt so far met the failing download
         db.execute("UPDATE evidence SET next_download_at = NULL")
     finally:
         db.close()
