@@ -565,10 +565,11 @@ def escalate(
 
 def assign_inspector(
     db: sqlite_utils.Database, item_id: int, person_id: int, origin: Origin
-) -> bool:
-    """The office assigns an inspector to an item (they may then verify it); True if new.
+) -> int | None:
+    """The office assigns an inspector to an item (they may then verify it).
 
-    An inspector already *involved* (by a finding) keeps that record and is assigned too.
+    Returns the audit event's id, or None if the inspector was assigned already. An
+    inspector already *involved* (by a finding) keeps that record and is assigned too.
     """
     with db.atomic():
         inserted = db.execute(
@@ -576,25 +577,30 @@ def assign_inspector(
             "VALUES (?, ?, 'office', ?)",
             [item_id, person_id, iso(origin.at)],
         ).rowcount
-        if inserted:
-            record_item(db, origin, item_id, "inspector_assigned", after={"person_id": person_id})
-        return bool(inserted)
+        if not inserted:
+            return None
+        return record_item(
+            db, origin, item_id, "inspector_assigned", after={"person_id": person_id}
+        )
 
 
 def unassign_inspector(
     db: sqlite_utils.Database, item_id: int, person_id: int, origin: Origin
-) -> bool:
-    """The office removes an assignment; True if there was one. Involvement stays."""
+) -> int | None:
+    """The office removes an assignment: the audit event's id, or None if there was none.
+
+    Involvement (findings logged) stays: it is history, not a right.
+    """
     with db.atomic():
         removed = db.execute(
             "DELETE FROM item_inspectors WHERE item_id = ? AND person_id = ?",
             [item_id, person_id],
         ).rowcount
-        if removed:
-            record_item(
-                db, origin, item_id, "inspector_unassigned", before={"person_id": person_id}
-            )
-        return bool(removed)
+        if not removed:
+            return None
+        return record_item(
+            db, origin, item_id, "inspector_unassigned", before={"person_id": person_id}
+        )
 
 
 def record_involvement(
