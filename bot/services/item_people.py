@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from bot.domain.items import Item
-from bot.domain.lifecycle import Event, Status, may
+from bot.domain.lifecycle import Event, Role, Status, may
 from bot.domain.people import Person
 from bot.i18n import Safe, t
 from bot.services import notify
@@ -21,10 +21,17 @@ def verifiers(work: Work, item: Item) -> list[Person]:
     """Assigned inspectors and administrators the lifecycle accepts as verifiers now.
 
     The lifecycle leaves out the close-out's requester and members of the responsible
-    units; leaders may verify too (from the card) but are not sent every request.
+    units. Leaders may verify too (from the card); they are sent the request only when
+    nobody else can take it, so that a close-out never waits unseen.
     """
     candidates = [people.by_id(work.db, pid) for pid in sorted(item.inspector_ids)]
-    candidates += notify.admins(work)
+    found = _accepted(item, candidates + notify.admins(work))
+    if not found:
+        found = _accepted(item, people.active_people(work.db, role=Role.LEADER))
+    return found
+
+
+def _accepted(item: Item, candidates: list[Person]) -> list[Person]:
     found: dict[int, Person] = {}
     for person in candidates:
         if (
