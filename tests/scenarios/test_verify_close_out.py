@@ -4,8 +4,12 @@ line of evidence — and the office assigning inspectors from the item card."""
 
 from __future__ import annotations
 
+import io
+import json
 import re
 from datetime import date
+
+import openpyxl
 
 from bot.domain.lifecycle import Role
 from sandbox.phones import Phone
@@ -15,6 +19,8 @@ from tests.harness import Duban, office
 UNIT = "科技局"
 NOT_YOURS = "这个按钮不属于您。"
 NOT_ASSIGNED = "只有办公室指派到该事项的督查人员才能核验销号"
+WAIT = 20.0
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 async def open_card(phone: Phone, code: str):
@@ -229,3 +235,48 @@ async def test_only_administrators_may_assign(duban_clock: Duban) -> None:
         assert ledger.get_item(db, item.id).inspector_ids == frozenset()
     finally:
         db.close()
+
+
+def _sheet(rows: list[list[object]]) -> bytes:
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["序号", "问题", "承办单位", "办理时限", "督查人员"])
+    for row in rows:
+        sheet.append(row)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+async def test_the_sheet_sent_in_the_chat_assigns_inspectors(duban: Duban) -> None:
+    """督查人员 in the office's sheet: an unknown name is a row error naming row and column
+    and nothing is imported; the fixed sheet's preview counts the assignments, and on
+    confirm the inspector is assigned (and may verify) and a notice is queued for them."""
+    admin = await office(duban)
+    await duban.register(7241, "李代表", Role.INSPECTOR)
+    await admin.send_document(
+        _sheet([[1, "研发投入偏低", "科技局", "2030-06-30", "李代表、张三"]]), "任务表.xlsx", XLSX
+    )
+    preview = await admin.expect("导入预览", within=WAIT)
+    assert "row 2, column 督查人员: no registered inspector is named '张三'" in preview.text
+    assert not preview.buttons
+
+    await admin.send_document(
+        _sheet([[1, "研发投入偏低", "科技局", "2030-06-30", "李代表"]]), "任务表.xlsx", XLSX
+    )
+    preview = await admin.expect("将新增 1 项督查指派", within=WAIT)
+    await admin.tap("✅ 确认导入")
+    await admin.expect("导入完成：新增 1 项", within=WAIT)
+    # The notice is queued in the import's own commit (held back in quiet hours).
+    li_id = duban.person_id(7241)
+    db = duban.db()
+    try:
+        (item,) = ledger.list_items(db)
+        notices = [
+            json.loads(row[0]).get("text", "")
+            for row in db.execute("SELECT payload FROM outbox WHERE chat_id = 7241")
+        ]
+    finally:
+        db.close()
+    assert item.inspector_ids == {li_id}
+    assert any("办公室指派您督查" in text and item.code in text for text in notices)
