@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import hashlib
 import sys
-import unicodedata
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -21,7 +20,7 @@ import sqlite_utils
 from bot.domain.audit import ActorKind, Origin
 from bot.domain.items import Item, ItemFields
 from bot.domain.lifecycle import Role
-from bot.services.assignments import assign_from_sheet, office_work
+from bot.services.assignments import assign_from_sheet, fold_name, office_work
 from bot.sheets.model import RowError, SheetFileError, SheetReadResult, SheetRow
 from bot.sheets.reader import read_sheet
 from bot.work import WorkEnv
@@ -142,16 +141,10 @@ def plan_import(db: sqlite_utils.Database, result: SheetReadResult, period: str)
                 )
                 continue
 
-        named = [inspectors.get(_fold(name)) for name in row.inspectors]
-        unknown = [name for name, ids in zip(row.inspectors, named, strict=True) if not ids]
-        if unknown:
-            error(row, "inspectors", f"no registered inspector is named {unknown[0]!r}")
+        inspector_ids, problem = _row_inspectors(row.inspectors, inspectors)
+        if problem:
+            error(row, "inspectors", problem)
             continue
-        ambiguous = [name for name, ids in zip(row.inspectors, named, strict=True) if len(ids) > 1]
-        if ambiguous:
-            error(row, "inspectors", f"several active inspectors are named {ambiguous[0]!r}")
-            continue
-        inspector_ids = tuple(dict.fromkeys(ids[0] for ids in named))
 
         fields = _fields(row, area)
         if item is None:
@@ -188,15 +181,26 @@ def apply_plan(
     return new_pairs + plan.assignments
 
 
-def _fold(name: str) -> str:
-    return "".join(unicodedata.normalize("NFKC", name).split()).casefold()
+def _row_inspectors(
+    names: tuple[str, ...], known: dict[str, list[int]]
+) -> tuple[tuple[int, ...], str | None]:
+    """The ids of the inspectors a 督查人员 cell names, or why one of them cannot be used."""
+    ids: list[int] = []
+    for name in names:
+        found = known.get(fold_name(name), [])
+        if not found:
+            return (), f"no registered inspector is named {name!r}"
+        if len(found) > 1:
+            return (), f"{len(found)} active inspectors are named {name!r}; rename one first"
+        ids.append(found[0])
+    return tuple(dict.fromkeys(ids)), None
 
 
 def _inspectors_by_name(db: sqlite_utils.Database) -> dict[str, list[int]]:
     """Active inspectors by folded name (width, case and spaces do not matter)."""
     found: dict[str, list[int]] = {}
     for person in people.active_people(db, role=Role.INSPECTOR):
-        found.setdefault(_fold(person.name), []).append(person.id)
+        found.setdefault(fold_name(person.name), []).append(person.id)
     return found
 
 

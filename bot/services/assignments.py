@@ -16,6 +16,7 @@ from bot.domain.audit import Origin
 from bot.domain.items import Item
 from bot.domain.lifecycle import DomainError, Role
 from bot.domain.people import Person
+from bot.domain.visits import short
 from bot.i18n import t
 from bot.services import item_card, notify
 from bot.services.item_view import viewable_item
@@ -56,14 +57,16 @@ def change(
     return True
 
 
-def _fold(name: str) -> str:
+def fold_name(name: str) -> str:
+    """A name as compared: full/half width, case and spaces do not matter."""
     return "".join(unicodedata.normalize("NFKC", name).split()).casefold()
 
 
 def inspectors_named(db: sqlite_utils.Database, name: str) -> list[Person]:
     """Active inspectors with this name (width, case and spaces do not matter)."""
-    wanted = _fold(name)
-    return [p for p in people.active_people(db, role=Role.INSPECTOR) if _fold(p.name) == wanted]
+    wanted = fold_name(name)
+    inspectors = people.active_people(db, role=Role.INSPECTOR)
+    return [p for p in inspectors if fold_name(p.name) == wanted]
 
 
 # --- 👤 指派督查 on the item card -----------------------------------------------------------
@@ -113,7 +116,7 @@ def menu(work: Work, item_id: int, page: int = 0, message_id: int | None = None)
     text = work.t(
         "verify.menu",
         code=item.code,
-        problem=item.problem,
+        problem=short(item.problem, 80),
         page=page + 1,
         pages=pages,
         assigned=work.t("verify.sep").join(names) if names else work.t("verify.nobody"),

@@ -66,7 +66,7 @@ async def test_an_inspector_who_only_added_evidence_cannot_verify(duban_clock: D
     """李代表, never assigned, adds a line through 📎 补充材料: the card lists him as involved
     and offers him no 销号; he is not sent the verification card; 王督查's button, a button
     made out to him and a typed 退办 reason after the office removed 王督查 are all refused,
-    and the close-out stays pending until an assigned verifier decides."""
+    and so is his kept card; the close-out stays pending until an allowed verifier decides."""
     admin = await office(duban_clock)
     contact = await duban_clock.register(7201, "赵联络", Role.CONTACT, unit=UNIT)
     wang = await duban_clock.register(7202, "王督查", Role.INSPECTOR)
@@ -119,6 +119,9 @@ async def test_an_inspector_who_only_added_evidence_cannot_verify(duban_clock: D
     await admin.expect("已取消 王督查")
     await wang.expect("办公室已取消您对")
     await wang.send("入驻企业名单缺少合同")
+    await wang.expect(NOT_ASSIGNED)
+    # His verification card, kept in the chat, no longer acts either.
+    await wang.tap("✅ 销号")
     await wang.expect(NOT_ASSIGNED)
     assert state(duban_clock, item.id) == ("close_requested", "pending")
 
