@@ -232,9 +232,11 @@ def decide(
     else:
         raise IllegalTransition(event, status)
     if not transition.allowed(actor, parties):
-        why = verify_refusal(actor, parties)
-        if event in (Event.APPROVE_CLOSE, Event.RETURN_CLOSE) and why is not None:
-            raise NotVerifier(event, actor, why)
+        why = (
+            verify_refusal(actor, parties) if transition.allowed is _independent_verifier else None
+        )
+        if why is not None:
+            raise NotVerifier(event, actor, why)  # says which of the rule's reasons applies
         raise NotPermitted(event, actor)
     if event is Event.REQUEST_CLOSE and not has_evidence:
         raise MissingEvidence("a close-out request needs evidence")
