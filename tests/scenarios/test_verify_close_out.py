@@ -169,7 +169,7 @@ async def test_the_office_assigns_and_removes_inspectors_from_the_card(
 ) -> None:
     """👤 指派督查 pages through the inspectors; a tap assigns (the inspector is told and
     may then verify), a repeated tap from the old menu is answered and changes nothing,
-    ✅ name removes. Every change is in the item's audit trail."""
+    ✅ name removes. Every change is in the item's audit trail and its /history, by name."""
     admin = await office(duban_clock)
     li = await duban_clock.register(7221, "李代表", Role.INSPECTOR)
     db = duban_clock.db()
@@ -221,6 +221,9 @@ async def test_the_office_assigns_and_removes_inspectors_from_the_card(
         db.close()
     assert actions == ["inspector_assigned", "inspector_unassigned"]
     assert len([m for m in li.bot_messages if "办公室指派您督查" in m.text]) == 1
+    await admin.send(f"/history {item.code}")
+    history = await admin.expect("指派督查人员：李代表")
+    assert "取消督查指派：李代表（办公室管理员）" in history.text
 
 
 async def test_only_administrators_may_assign(duban_clock: Duban) -> None:
