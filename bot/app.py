@@ -74,6 +74,8 @@ BUTTON_ACTIONS: dict[str, ButtonAction] = {
     # item cards and the office's review queue
     "item.show": items.show_button,
     "item.attach": items.attach_button,
+    "assign.menu": items.assign_menu_button,
+    "assign.set": items.assign_set_button,
     "queue.item": items.queue_item_button,
     "queue.complete": items.complete_button,
     "queue.unit": items.unit_button,

@@ -60,9 +60,13 @@ def cmd_sandbox(args: argparse.Namespace) -> int:
 
 def cmd_import(args: argparse.Namespace) -> int:
     from bot.importing import run_import_cli
+    from bot.work import WorkEnv
+    from storage.people import bot_username
 
     settings = _settings()
-    return run_import_cli(_open_db(settings), Path(args.path), args.period, args.dry_run)
+    db = _open_db(settings)
+    env = WorkEnv(settings.timezone, bot_username(db) or "", settings.default_language)
+    return run_import_cli(db, Path(args.path), args.period, args.dry_run, env)
 
 
 def cmd_export(args: argparse.Namespace) -> int:
@@ -126,6 +130,25 @@ def cmd_invite(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
     print(f"valid until {invitation.expires_at.astimezone(settings.timezone):%Y-%m-%d %H:%M}")
+    return EXIT_OK
+
+
+def cmd_assign(args: argparse.Namespace) -> int:
+    from datetime import UTC, datetime
+
+    from bot.services.assignments import assign_by_name
+    from bot.work import WorkEnv
+    from storage.people import bot_username
+
+    settings = _settings()
+    db = _open_db(settings)
+    env = WorkEnv(settings.timezone, bot_username(db) or "", settings.default_language)
+    try:
+        said = assign_by_name(db, env, args.code, args.inspector, args.remove, datetime.now(UTC))
+    except ValueError as error:
+        print(f"duban: {error}", file=sys.stderr)
+        return EXIT_ROW_ERRORS
+    print(said)
     return EXIT_OK
 
 
@@ -193,6 +216,15 @@ def build_parser() -> argparse.ArgumentParser:
     )
     invite.add_argument("--unit", help="the contact's responsible unit, e.g. 科技局")
     invite.add_argument("--name", help="the invited person's name")
+
+    assign = add(
+        "assign",
+        "assign an inspector to an item (they may then verify its close-out); tells them",
+        cmd_assign,
+    )
+    assign.add_argument("code", help="the item's code, e.g. 2024-012")
+    assign.add_argument("--inspector", required=True, help="a registered inspector's name")
+    assign.add_argument("--remove", action="store_true", help="remove the assignment instead")
 
     browse = add("browse", "browse the data read-only in Datasette (127.0.0.1)", cmd_browse)
     browse.add_argument("--port", type=int, default=8001)

@@ -296,7 +296,7 @@ def seed_database(db: sqlite_utils.Database, sheet: Path, now: datetime) -> dict
     office = Actor(person_ids[ADMIN_ID], Role.ADMIN)
     for user_id, seqs in ASSIGNED.items():
         for seq in seqs:
-            ledger.assign_inspector(db, items[str(seq)].id, person_ids[user_id], "office", origin)
+            ledger.assign_inspector(db, items[str(seq)].id, person_ids[user_id], origin)
     for seq in IN_PROGRESS:
         inspector = Actor(person_ids[1001], Role.INSPECTOR)
         ledger.apply_event(db, items[str(seq)].id, Event.LOG_ACTIVITY, inspector, origin)

@@ -13,14 +13,20 @@ import sys
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import sqlite_utils
 
 from bot.domain.audit import ActorKind, Origin
 from bot.domain.items import Item, ItemFields
+from bot.domain.lifecycle import Role
+from bot.services.assignments import assign_from_sheet, fold_name, office_work
 from bot.sheets.model import RowError, SheetFileError, SheetReadResult, SheetRow
 from bot.sheets.reader import read_sheet
-from storage import ledger
+from bot.work import WorkEnv
+from storage import ledger, people
+
+DEFAULT_ENV = WorkEnv(ZoneInfo("Asia/Shanghai"), "")
 
 
 @dataclass
@@ -31,15 +37,25 @@ class ImportPlan:
     unchanged: int = 0
     skipped: int = 0
     errors: list[RowError] = field(default_factory=list)
+    # The 督查人员 column: inspector ids for each new item (parallel to ``new``), and the
+    # (item, inspector) pairs for existing items that are not assigned yet.
+    new_inspectors: list[tuple[int, ...]] = field(default_factory=list)
+    assignments: list[tuple[int, int]] = field(default_factory=list)
 
     @property
     def total(self) -> int:
         return len(self.new) + len(self.updates) + self.unchanged
 
+    @property
+    def assigned(self) -> int:
+        """Inspector assignments the import adds (to new and existing items)."""
+        return sum(map(len, self.new_inspectors)) + len(self.assignments)
+
     def summary(self) -> str:
+        assigned = f", {self.assigned} inspector assignments" if self.assigned else ""
         return (
-            f"imported {self.total} items: {len(self.new)} new, {len(self.updates)} updated, "
-            f"{self.skipped} rows skipped (blank/subtotal)"
+            f"imported {self.total} items: {len(self.new)} new, {len(self.updates)} updated"
+            f"{assigned}, {self.skipped} rows skipped (blank/subtotal)"
         )
 
 
@@ -82,6 +98,7 @@ def plan_import(db: sqlite_utils.Database, result: SheetReadResult, period: str)
     by_code = {item.code: item for item in items}
     by_seq = {item.seq: item for item in items if item.period == period and item.seq}
     columns = result.columns
+    inspectors = _inspectors_by_name(db)
     seen: dict[str, int] = {}
     areas: dict[str, str | None] = {}  # as written → the 1+8 area's name
 
@@ -124,24 +141,67 @@ def plan_import(db: sqlite_utils.Database, result: SheetReadResult, period: str)
                 )
                 continue
 
+        inspector_ids, problem = _row_inspectors(row.inspectors, inspectors)
+        if problem:
+            error(row, "inspectors", problem)
+            continue
+
         fields = _fields(row, area)
         if item is None:
             plan.new.append(fields)
-        elif item.sheet_values() != fields.__dict__ | {}:
+            plan.new_inspectors.append(inspector_ids)
+            continue
+        plan.assignments += [(item.id, p) for p in inspector_ids if p not in item.inspector_ids]
+        if item.sheet_values() != fields.__dict__ | {}:
             plan.updates.append((item.id, fields))
         else:
             plan.unchanged += 1
     return plan
 
 
-def apply_plan(db: sqlite_utils.Database, plan: ImportPlan, origin: Origin) -> None:
-    """Write the whole plan in one transaction (or nothing, if anything fails)."""
+def apply_plan(
+    db: sqlite_utils.Database, plan: ImportPlan, origin: Origin
+) -> list[tuple[int, int]]:
+    """Write the whole plan in one transaction (or nothing, if anything fails).
+
+    Returns the (item, inspector) assignments the sheet asks for; the caller makes them
+    (bot/services/assignments.py), so that each inspector is told in the same transaction.
+    """
     if plan.errors:
         raise ValueError("a plan with row errors cannot be applied")
     with db.atomic():
-        ledger.create_items(db, plan.new, plan.period, origin)
+        ids = ledger.create_items(db, plan.new, plan.period, origin)
         for item_id, fields in plan.updates:
             ledger.update_sheet_fields(db, item_id, fields, origin)
+    new_pairs = [
+        (item_id, person_id)
+        for item_id, inspector_ids in zip(ids, plan.new_inspectors, strict=True)
+        for person_id in inspector_ids
+    ]
+    return new_pairs + plan.assignments
+
+
+def _row_inspectors(
+    names: tuple[str, ...], known: dict[str, list[int]]
+) -> tuple[tuple[int, ...], str | None]:
+    """The ids of the inspectors a 督查人员 cell names, or why one of them cannot be used."""
+    ids: list[int] = []
+    for name in names:
+        found = known.get(fold_name(name), [])
+        if not found:
+            return (), f"no registered inspector is named {name!r}"
+        if len(found) > 1:
+            return (), f"{len(found)} active inspectors are named {name!r}; rename one first"
+        ids.append(found[0])
+    return tuple(dict.fromkeys(ids)), None
+
+
+def _inspectors_by_name(db: sqlite_utils.Database) -> dict[str, list[int]]:
+    """Active inspectors by folded name (width, case and spaces do not matter)."""
+    found: dict[str, list[int]] = {}
+    for person in people.active_people(db, role=Role.INSPECTOR):
+        found.setdefault(fold_name(person.name), []).append(person.id)
+    return found
 
 
 def file_sha256(path: Path) -> str:
@@ -172,8 +232,13 @@ def import_file(
     dry_run: bool,
     origin_for: callable | None = None,
     now: datetime | None = None,
+    env: WorkEnv | None = None,
 ) -> ImportPlan:
-    """Read, plan and (unless dry-run or any row error) apply. Raises SheetFileError."""
+    """Read, plan and (unless dry-run or any row error) apply. Raises SheetFileError.
+
+    ``env`` is the deployment the inspectors assigned by the sheet are told from (the
+    default: Beijing time and no bot link, as in the demo's seed).
+    """
     at = now or datetime.now(UTC)
     name, year = resolve_period(db, period, at)
     result = read_sheet(path, year)
@@ -183,17 +248,26 @@ def import_file(
     origin = Origin(ActorKind.IMPORT, file_sha256(path), at)
     with db.atomic():
         ledger.ensure_period(db, name, year, origin)
-        apply_plan(db, plan, origin)
+        pairs = apply_plan(db, plan, origin)
+        if pairs:
+            work = office_work(db, env or DEFAULT_ENV, at, source=f"import:{origin.actor}")
+            assign_from_sheet(work, pairs, origin)
     return plan
 
 
-def run_import_cli(db: sqlite_utils.Database, path: Path, period: str | None, dry_run: bool) -> int:
+def run_import_cli(
+    db: sqlite_utils.Database,
+    path: Path,
+    period: str | None,
+    dry_run: bool,
+    env: WorkEnv | None = None,
+) -> int:
     """``duban import``: exit 0 imported, 1 row errors (nothing written), 2 unreadable file."""
     if not path.is_file():
         print(f"duban: {path}: no such file", file=sys.stderr)
         return 2
     try:
-        plan = import_file(db, path, period, dry_run=dry_run)
+        plan = import_file(db, path, period, dry_run=dry_run, env=env)
     except SheetFileError as error:
         print(f"duban: {path.name}: {error}", file=sys.stderr)
         return 2

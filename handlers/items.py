@@ -5,7 +5,7 @@ from __future__ import annotations
 from telegram import Update
 
 from bot.context import DubanContext
-from bot.services import item_card, review_queue
+from bot.services import assignments, item_card, review_queue
 
 
 async def item(update: Update, context: DubanContext) -> None:
@@ -76,3 +76,28 @@ async def company_into_button(update: Update, context: DubanContext, payload: di
 
 async def company_reject_button(update: Update, context: DubanContext, payload: dict) -> None:
     await context.work(review_queue.company_reject_button, payload["company"])
+
+
+def _tapped_message(update: Update) -> int | None:
+    """The menu message whose button was tapped (the inspector menu is edited in place)."""
+    query = update.callback_query
+    return query.message.message_id if query and query.message else None
+
+
+async def assign_menu_button(update: Update, context: DubanContext, payload: dict) -> None:
+    """👤 指派督查: a page of inspectors to assign to the item, or remove."""
+    await context.work(
+        assignments.menu, payload["item"], payload.get("page", 0), _tapped_message(update)
+    )
+
+
+async def assign_set_button(update: Update, context: DubanContext, payload: dict) -> None:
+    """A name in the inspector menu: assign or remove that inspector."""
+    await context.work(
+        assignments.set_assignment,
+        payload["item"],
+        payload["person"],
+        payload["on"],
+        payload.get("page", 0),
+        _tapped_message(update),
+    )

@@ -131,7 +131,12 @@ SELECT i.*, p.name AS period_name, u.name AS unit_name, a.name_zh AS area_name,
               FROM item_co_units cu JOIN units un ON un.id = cu.unit_id
              WHERE cu.item_id = i.id ORDER BY cu.rowid)) AS co_units_packed,
        (SELECT group_concat(ii.person_id) FROM item_inspectors ii
-         WHERE ii.item_id = i.id) AS inspectors_packed
+         WHERE ii.item_id = i.id) AS inspectors_packed,
+       (SELECT group_concat(iv.person_id) FROM item_involvement iv
+         WHERE iv.item_id = i.id) AS involved_packed,
+       (SELECT cr.requested_by FROM closeout_requests cr
+         WHERE cr.item_id = i.id AND cr.status = 'pending'
+         ORDER BY cr.id DESC LIMIT 1) AS close_requested_by
   FROM items i
   JOIN periods p ON p.id = i.period_id
   LEFT JOIN units u ON u.id = i.unit_id
@@ -177,6 +182,8 @@ def _to_item(row: dict) -> Item:
         created_at=datetime.fromisoformat(row["created_at"]),
         last_activity_at=datetime.fromisoformat(row["last_activity_at"]),
         closed_at=datetime.fromisoformat(row["closed_at"]) if row["closed_at"] else None,
+        involved_ids=frozenset(int(p) for p in (row["involved_packed"] or "").split(",") if p),
+        close_requested_by=row["close_requested_by"],
     )
 
 
@@ -557,23 +564,59 @@ def escalate(
 
 
 def assign_inspector(
-    db: sqlite_utils.Database, item_id: int, person_id: int, by: str, origin: Origin
-) -> bool:
-    """Assign an inspector (by the office, or by logging a finding); True if new."""
+    db: sqlite_utils.Database, item_id: int, person_id: int, origin: Origin
+) -> int | None:
+    """The office assigns an inspector to an item (they may then verify it).
+
+    Returns the audit event's id, or None if the inspector was assigned already. An
+    inspector already *involved* (by a finding) keeps that record and is assigned too.
+    """
     with db.atomic():
         inserted = db.execute(
             "INSERT OR IGNORE INTO item_inspectors (item_id, person_id, assigned_by, assigned_at) "
-            "VALUES (?, ?, ?, ?)",
-            [item_id, person_id, by, iso(origin.at)],
+            "VALUES (?, ?, 'office', ?)",
+            [item_id, person_id, iso(origin.at)],
+        ).rowcount
+        if not inserted:
+            return None
+        return record_item(
+            db, origin, item_id, "inspector_assigned", after={"person_id": person_id}
+        )
+
+
+def unassign_inspector(
+    db: sqlite_utils.Database, item_id: int, person_id: int, origin: Origin
+) -> int | None:
+    """The office removes an assignment: the audit event's id, or None if there was none.
+
+    Involvement (findings logged) stays: it is history, not a right.
+    """
+    with db.atomic():
+        removed = db.execute(
+            "DELETE FROM item_inspectors WHERE item_id = ? AND person_id = ?",
+            [item_id, person_id],
+        ).rowcount
+        if not removed:
+            return None
+        return record_item(
+            db, origin, item_id, "inspector_unassigned", before={"person_id": person_id}
+        )
+
+
+def record_involvement(
+    db: sqlite_utils.Database, item_id: int, person_id: int, origin: Origin
+) -> bool:
+    """An inspector logged a finding on, or added evidence to, an item; True if new.
+
+    Involvement is shown on the item card and grants nothing: only the office assigns.
+    """
+    with db.atomic():
+        inserted = db.execute(
+            "INSERT OR IGNORE INTO item_involvement (item_id, person_id, since) VALUES (?, ?, ?)",
+            [item_id, person_id, iso(origin.at)],
         ).rowcount
         if inserted:
-            record_item(
-                db,
-                origin,
-                item_id,
-                "inspector_assigned",
-                after={"person_id": person_id, "by": by},
-            )
+            record_item(db, origin, item_id, "inspector_involved", after={"person_id": person_id})
         return bool(inserted)
 
 

@@ -466,6 +466,38 @@ CREATE INDEX report_jobs_pending ON report_jobs(status, id) WHERE status = 'pend
     )
 
 
+@migrations(name="0006_inspector_assignments")
+def _inspector_assignments(db: sqlite_utils.Database) -> None:
+    """Only the office assigns inspectors; logging a finding makes one *involved*, no more.
+
+    Until now tying a finding wrote an ``item_inspectors`` row with ``assigned_by='finding'``,
+    and every such row let its inspector verify the item's close-out. Those rows become
+    involvement (shown on the card, granting nothing); ``item_inspectors`` keeps the office's
+    assignments only. Office-assigned inspectors who logged findings are involved as well.
+    """
+    _execute_all(
+        db,
+        """
+CREATE TABLE item_involvement (                -- logged a finding or added evidence
+    item_id INTEGER NOT NULL REFERENCES items(id),
+    person_id INTEGER NOT NULL REFERENCES people(id),
+    since TEXT NOT NULL,
+    PRIMARY KEY (item_id, person_id)
+);
+CREATE INDEX item_involvement_person ON item_involvement(person_id);
+INSERT OR IGNORE INTO item_involvement (item_id, person_id, since)
+    SELECT item_id, person_id, assigned_at FROM item_inspectors WHERE assigned_by = 'finding';
+INSERT OR IGNORE INTO item_involvement (item_id, person_id, since)
+    SELECT f.item_id, f.person_id, MIN(f.created_at) FROM findings f
+      JOIN item_inspectors ii ON ii.item_id = f.item_id AND ii.person_id = f.person_id
+     WHERE f.withdrawn = 0
+     GROUP BY f.item_id, f.person_id;
+DELETE FROM item_inspectors WHERE assigned_by = 'finding';
+CREATE INDEX item_inspectors_person ON item_inspectors(person_id)
+""",
+    )
+
+
 def unknown_migrations(db: sqlite_utils.Database) -> list[str]:
     """Names recorded in the database that this code does not register."""
     known = {m.name for m in migrations._migrations}

@@ -34,7 +34,7 @@ def mark_item_completed(db: sqlite_utils.Database, item_id: int, origin: Origin)
 def merge_items(
     db: sqlite_utils.Database, duplicate_id: int, target_id: int, origin: Origin
 ) -> int:
-    """Move the duplicate's findings, evidence and inspectors to the target; close it.
+    """Move the duplicate's findings, evidence and (involved) inspectors over; close it.
 
     Returns how many findings moved.
     """
@@ -47,6 +47,11 @@ def merge_items(
         db.execute(
             "INSERT OR IGNORE INTO item_inspectors (item_id, person_id, assigned_by, assigned_at) "
             "SELECT ?, person_id, assigned_by, assigned_at FROM item_inspectors WHERE item_id = ?",
+            [target_id, duplicate_id],
+        )
+        db.execute(
+            "INSERT OR IGNORE INTO item_involvement (item_id, person_id, since) "
+            "SELECT ?, person_id, since FROM item_involvement WHERE item_id = ?",
             [target_id, duplicate_id],
         )
         now = iso(origin.at)

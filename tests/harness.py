@@ -122,7 +122,7 @@ class Duban:
                 origin,
             )
             for person_id in inspectors:
-                ledger.assign_inspector(db, item.id, person_id, "office", origin)
+                ledger.assign_inspector(db, item.id, person_id, origin)
             return ledger.get_item(db, item.id)
         finally:
             db.close()

@@ -78,14 +78,17 @@ class Item:
     joint_meeting: bool
     notes: str
     needs_review: bool
-    inspector_ids: frozenset[int]
+    inspector_ids: frozenset[int]  # assigned by the office: they may verify a close-out
     created_at: datetime
     last_activity_at: datetime
     closed_at: datetime | None
+    # Logged a finding or added evidence: shown on the card, grants nothing.
+    involved_ids: frozenset[int] = frozenset()
+    close_requested_by: int | None = None  # the requester of the pending close-out
 
     @property
     def parties(self) -> Parties:
-        return Parties(self.unit_id, self.co_unit_ids, self.inspector_ids)
+        return Parties(self.unit_id, self.co_unit_ids, self.inspector_ids, self.close_requested_by)
 
     def sheet_values(self) -> dict[str, object]:
         """The item's sheet fields, comparable with ItemFields."""

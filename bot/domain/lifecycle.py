@@ -12,7 +12,10 @@
 | any but closed               | escalate        | (unchanged)     | admin, leader              |
 
 An independent verifier (销号 is "someone other than the responsible unit checked it") is an
-assigned inspector, an admin or a leader who belongs to neither the lead unit nor a co-unit.
+inspector the office assigned to the item, an admin or a leader — never the person who asked
+for the close-out, never a member of the lead unit or a co-unit. ``verify_refusal`` is that
+rule, the only place it is written; an inspector who merely logged a finding on the item is
+*involved* (``Item.involved_ids``) and gains nothing by it.
 """
 
 from __future__ import annotations
@@ -61,7 +64,8 @@ class Parties:
 
     lead_unit_id: int | None
     co_unit_ids: frozenset[int] = field(default_factory=frozenset)
-    inspector_ids: frozenset[int] = field(default_factory=frozenset)
+    inspector_ids: frozenset[int] = field(default_factory=frozenset)  # assigned by the office
+    requester_id: int | None = None  # who asked for the pending close-out, if one is pending
 
     def involves_unit(self, unit_id: int | None) -> bool:
         return unit_id is not None and (unit_id == self.lead_unit_id or unit_id in self.co_unit_ids)
@@ -95,6 +99,24 @@ class NotPermitted(DomainError):
         self.actor = actor
 
 
+class VerifyRefusal(StrEnum):
+    """Why someone may not approve or return a close-out (each has its own explanation)."""
+
+    REQUESTER = "requester"  # asked for the close-out themselves
+    OWN_UNIT = "own_unit"  # belongs to the lead unit or a co-unit
+    NOT_ASSIGNED = "not_assigned"  # an inspector the office has not assigned to the item
+    ROLE = "role"  # a contact of another unit
+
+
+class NotVerifier(NotPermitted):
+    """A close-out decision by someone the rule does not accept; the key says why."""
+
+    def __init__(self, event: Event, actor: Actor, why: VerifyRefusal) -> None:
+        super().__init__(event, actor)
+        self.why = why
+        self.key = f"error.verify_{why.value}"
+
+
 class MissingEvidence(DomainError):
     key = "error.closeout_needs_evidence"
 
@@ -122,12 +144,25 @@ def _lead_contact_or_admin(actor: Actor, parties: Parties) -> bool:
     )
 
 
-def _independent_verifier(actor: Actor, parties: Parties) -> bool:
+def verify_refusal(actor: Actor, parties: Parties) -> VerifyRefusal | None:
+    """Why this actor may not approve or return the item's close-out; None if they may.
+
+    Checked in this order so that the reason given is the one that cannot be fixed by the
+    office: a requester or unit member stays refused even if assigned or an admin.
+    """
+    if parties.requester_id is not None and actor.person_id == parties.requester_id:
+        return VerifyRefusal.REQUESTER
     if parties.involves_unit(actor.unit_id):
-        return False
+        return VerifyRefusal.OWN_UNIT
     if actor.role in (Role.ADMIN, Role.LEADER):
-        return True
-    return actor.role is Role.INSPECTOR and actor.person_id in parties.inspector_ids
+        return None
+    if actor.role is Role.INSPECTOR:
+        return None if actor.person_id in parties.inspector_ids else VerifyRefusal.NOT_ASSIGNED
+    return VerifyRefusal.ROLE
+
+
+def _independent_verifier(actor: Actor, parties: Parties) -> bool:
+    return verify_refusal(actor, parties) is None
 
 
 def _inspector_or_admin(actor: Actor, parties: Parties) -> bool:
@@ -197,6 +232,11 @@ def decide(
     else:
         raise IllegalTransition(event, status)
     if not transition.allowed(actor, parties):
+        why = (
+            verify_refusal(actor, parties) if transition.allowed is _independent_verifier else None
+        )
+        if why is not None:
+            raise NotVerifier(event, actor, why)  # says which of the rule's reasons applies
         raise NotPermitted(event, actor)
     if event is Event.REQUEST_CLOSE and not has_evidence:
         raise MissingEvidence("a close-out request needs evidence")

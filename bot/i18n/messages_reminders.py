@@ -137,9 +137,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
     # --- verification (销号 / 退办)
     "co.verify_card": (
         "🔍 <b>销号核验</b> {code}\n{problem}\n承办单位：{unit}\n申请人：{requester}\n"
-        "办结说明：{text}\n佐证材料：{files} 个（见上方）\n请核验后选择「销号」或「退办」。",
+        "办结说明：{text}\n佐证材料：{files} 个（见上方）\n可核验：{who}\n"
+        "请核验后选择「销号」或「退办」。",
         "🔍 <b>Close-out check</b> {code}\n{problem}\nUnit: {unit}\nRequested by: {requester}\n"
-        "What was done: {text}\nEvidence: {files} files (above)\nApprove or return it.",
+        "What was done: {text}\nEvidence: {files} files (above)\nMay verify: {who}\n"
+        "Approve or return it.",
     ),
     "co.approve": ("✅ 销号", "✅ Approve"),
     "co.return": ("↩️ 退办", "↩️ Return"),

@@ -20,7 +20,10 @@ _EVENTS: dict[str, tuple[str, str]] = {
     "history.event.audit.extended": ("⏳ 办理时限延期", "⏳ Deadline extended"),
     "history.event.audit.escalate": ("🔺 提级督办", "🔺 Escalated"),
     "history.event.audit.escalated": ("🔺 提级督办", "🔺 Escalated"),
-    "history.event.audit.inspector_assigned": ("指派督查人员", "Inspector assigned"),
+    "history.event.audit.inspector_assigned": (
+        "👤 指派督查人员：{inspector}",
+        "👤 Inspector assigned: {inspector}",
+    ),
     "history.event.audit.rolled_over": ("滚动转入新一期", "Rolled over into a new period"),
     "history.event.audit.handed_over": ("督查人员交接", "Handed over to another inspector"),
     "history.event.other": ("记录：{action}", "Recorded: {action}"),

@@ -31,6 +31,7 @@ from bot.domain.lifecycle import DomainError
 from bot.i18n import Safe, t
 from bot.importing import ImportPlan, apply_plan, file_sha256, plan_import, resolve_period
 from bot.reports.build import BuildContext, Result, document, sync_file
+from bot.services.assignments import assign_from_sheet
 from bot.sheets.model import RowError, SheetFileError, SheetReadResult
 from bot.sheets.reader import read_sheet
 from bot.work import Button, Keyboard, Work
@@ -92,6 +93,8 @@ def preview_text(lang: str, file_name: str, plan: ImportPlan) -> str:
         unchanged=plan.unchanged,
         skipped=plan.skipped,
     )
+    if plan.assigned:
+        text += t(lang, "verify.import_assigned", count=plan.assigned)
     if not plan.errors:
         return text
     ordered = sorted(plan.errors, key=lambda e: (e.row, e.column or ""))
@@ -126,7 +129,7 @@ def build_preview(context: BuildContext, job: ReportJob, db: sqlite_utils.Databa
         annotate(path, result, plan.errors, marked, lang)
         name = f"{Path(file_name).stem}-{t(lang, 'import.annotated_suffix')}.xlsx"
         return Result(text, sends=[document(marked, t(lang, "import.annotated_caption"), name)])
-    if not plan.new and not plan.updates:
+    if not plan.new and not plan.updates and not plan.assignments:
         return Result(text + t(lang, "import.nothing"))
     return Result(text, keyboard=confirm_keyboard(lang, job.id, plan))
 
@@ -166,7 +169,8 @@ class ApplyImport:
         origin = Origin(ActorKind.IMPORT, self.sha256, work.at, person_id=work.person.id)
         with work.db.atomic():
             ledger.ensure_period(work.db, self.plan.period, self.year, origin)
-            apply_plan(work.db, self.plan, origin)
+            pairs = apply_plan(work.db, self.plan, origin)
+            assign_from_sheet(work, pairs, origin)
         counts = {"new": len(self.plan.new), "changed": len(self.plan.updates)}
         return t(self.lang, "import.applied", **counts), None
 

@@ -81,7 +81,11 @@ def events(db: sqlite_utils.Database, item: Item) -> list[Event]:
         who = by_tg.get(actor, "") if kind == "user" else f"@{kind}"  # resolved in describe()
         before_v = json.loads(before) if before else {}
         after_v = json.loads(after) if after else {}
-        found.append(Event(_moment(at), f"audit.{action}", who, _audit_values(after_v, before_v)))
+        values = _audit_values(after_v, before_v)
+        person = after_v.get("person_id", before_v.get("person_id"))
+        if person is not None:  # an inspector assigned, removed or involved: by name
+            values["inspector"] = by_id.get(person, "")
+        found.append(Event(_moment(at), f"audit.{action}", who, values))
 
     for visit_id, company, _started, person_id, text, created_at, photos in db.execute(
         "SELECT v.id, c.name, v.started_at, f.person_id, f.text, f.created_at, "

@@ -1,17 +1,19 @@
 """Verifying a close-out request (销号 / 退办) by someone outside the responsible units.
 
-The verification card goes to the item's assigned inspectors and the administrators who
-may verify it (the lifecycle refuses anyone in the lead unit or a co-unit, so they are not
-even asked), with the evidence re-sent by file id so the verifier sees what was sent.
+The verification card goes to the inspectors the office assigned to the item and the
+administrators who may verify it (the lifecycle refuses the requester and anyone in the lead
+unit or a co-unit, so they are not even asked), names who may verify, and comes with the
+evidence re-sent by file id so the verifier sees what was sent.
 """
 
 from __future__ import annotations
 
 from bot.domain.items import Item
-from bot.domain.lifecycle import Event, Status, decide, may
+from bot.domain.lifecycle import Event, decide
 from bot.domain.people import Person
 from bot.i18n import t
 from bot.services import notify
+from bot.services.item_people import verifiers, who_may_verify
 from bot.services.item_view import local_today
 from bot.work import Button, Keyboard, Work
 from storage import dialogs, followup, ledger, people
@@ -30,21 +32,6 @@ def decision_row(lang: str, request_id: int) -> list[Button]:
         Button(t(lang, "co.approve"), "co.approve", payload),
         Button(t(lang, "co.return"), "co.return", payload),
     ]
-
-
-def verifiers(work: Work, item: Item) -> list[Person]:
-    """Assigned inspectors and administrators the lifecycle accepts as independent."""
-    candidates = [people.by_id(work.db, pid) for pid in sorted(item.inspector_ids)]
-    candidates += notify.admins(work)
-    found: dict[int, Person] = {}
-    for person in candidates:
-        if (
-            person.active
-            and person.tg_user_id is not None
-            and may(Event.APPROVE_CLOSE, Status.CLOSE_REQUESTED, person.actor, item.parties)
-        ):
-            found.setdefault(person.id, person)
-    return list(found.values())
 
 
 def send_verification(work: Work, item: Item, request_id: int) -> int:
@@ -83,6 +70,7 @@ def send_verification(work: Work, item: Item, request_id: int) -> int:
         requester=requester.name,
         text=request["text"] or "—",
         files=len(files),
+        who=lambda lang: who_may_verify(lang, asked),
     )
     return len(asked)
 

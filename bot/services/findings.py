@@ -43,11 +43,11 @@ from storage.evidence import Evidence
 from storage.ledger import (
     NotFound,
     apply_event,
-    assign_inspector,
     create_item,
     ensure_period,
     get_item,
     latest_period,
+    record_involvement,
 )
 from storage.visits import Finding, Visit
 
@@ -432,11 +432,11 @@ def _check_item(work: Work, finding: Finding, item_id: int) -> Item:
 
 
 def _tie(work: Work, finding: Finding, item: Item) -> None:
-    """Tie (or move) a finding to an item: the item is active, the inspector assigned."""
+    """Tie (or move) a finding to an item: the item is active, the inspector involved."""
     person = require_inspector(work)
     store.set_finding_item(work.db, finding, item.id)
     apply_event(work.db, item.id, Event.LOG_ACTIVITY, person.actor, work.origin)
-    assign_inspector(work.db, item.id, person.id, "finding", work.origin)
+    record_involvement(work.db, item.id, person.id, work.origin)
     record(
         work.db,
         work.origin,
@@ -709,7 +709,7 @@ def evidence_tie(work: Work, evidence_id: int, item_id: int, token: str) -> None
     person = require_inspector(work)
     evidence_store.move_evidence(work.db, found.id, item.id)
     apply_event(work.db, item.id, Event.LOG_ACTIVITY, person.actor, work.origin)
-    assign_inspector(work.db, item.id, person.id, "finding", work.origin)
+    record_involvement(work.db, item.id, person.id, work.origin)
     record(
         work.db,
         work.origin,

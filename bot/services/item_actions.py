@@ -57,6 +57,10 @@ def card_actions(work: Work, item: Item) -> Keyboard:
         ]
         if acks:
             rows.append([Button(work.t("act.ack"), "ack", {"acks": acks})])
+    if person.role is Role.ADMIN and may(Event.REQUEST_CLOSE, status, actor, parties):
+        # The office may ask on a unit's behalf (papers handed in at the desk); it then
+        # cannot verify that close-out itself (bot/domain/lifecycle.py verify_refusal).
+        rows.append([Button(work.t("act.closeout"), "fu.closeout", payload)])
     if may(Event.ESCALATE, status, actor, parties):
         meeting = "act.meeting_off" if item.joint_meeting else "act.meeting"
         row = [Button(work.t(meeting), "esc.meeting", payload)]
@@ -77,9 +81,12 @@ for _role in Role:
 
 
 def _require(work: Work, item: Item, event: Event) -> None:
-    """Contacts only; the lifecycle's own refusal explains any other reason."""
+    """Contacts (and the office asking for a close-out); the lifecycle explains the rest."""
     person = work.person
-    if person is None or person.role is not Role.CONTACT:
+    if person is None:
+        raise NotYourAction
+    office_close = person.role is Role.ADMIN and event is Event.REQUEST_CLOSE
+    if person.role is not Role.CONTACT and not office_close:
         raise NotYourAction
     decide(event, item.status, person.actor, item.parties, has_evidence=True)
 

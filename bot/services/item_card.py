@@ -15,6 +15,7 @@ from bot.domain.visits import short
 from bot.i18n import Safe
 from bot.services.card_progress import progress_section
 from bot.services.history import history_buttons
+from bot.services.item_people import people_section
 from bot.services.item_view import may_view
 from bot.services.visit_items import item_line
 from bot.work import Button, Keyboard, Work
@@ -57,7 +58,7 @@ def render_card(work: Work, item: Item) -> tuple[str, Keyboard]:
         findings=Safe("\n".join(lines) if lines else work.t("card.no_findings")),
         photos=counts.get("photo", 0),
         files=sum(counts.values()) - counts.get("photo", 0),
-    )
+    ) + people_section(work, item)
     keyboard: Keyboard = []
     if work.person is not None:
         for add_buttons in CARD_BUTTONS[work.person.role]:

@@ -72,6 +72,8 @@ FIELD_NAMES: dict[str, tuple[str, ...]] = {
     "notes": ("备注", "Notes", "Note", "Remarks"),
     "level": ("督办等级", "督办级别", "等级", "Level"),
     "status": ("状态", "办理状态", "Status"),
+    # Registered inspectors the office assigns to the item (they verify its close-out).
+    "inspectors": ("督查人员", "联系督查", "包挂督查", "Inspectors"),
 }
 
 FIELDS = tuple(FIELD_NAMES)
@@ -100,6 +102,7 @@ EXPORT_HEADERS_EN = {
     "notes": "Notes",
     "level": "Level",
     "status": "Status",
+    "inspectors": "Inspectors",
 }
 
 STATUS_LABELS = {

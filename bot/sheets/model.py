@@ -60,6 +60,7 @@ class SheetRow:
     level: str  # one of LEVELS; 'none' when the sheet has no level column
     # Read from our own export for display only: importing never changes an item's status.
     status: str | None
+    inspectors: tuple[str, ...] = ()  # names in the 督查人员 column, as written
 
 
 @dataclass(frozen=True)

@@ -256,6 +256,7 @@ class RowReader:
                 notes=text.get("notes", ""),
                 level=level,
                 status=parse_status(text["status"]) if text.get("status") else None,
+                inspectors=split_names(text.get("inspectors", "")),
             )
         )
 
@@ -298,3 +299,15 @@ class RowReader:
             lead, co = parse_units(unit, co_units)
             found = self._units[key] = (lead, tuple(co))
         return found
+
+
+_NAME_SEPARATORS = re.compile(r"[、，,；;/／\n]+")
+
+
+def split_names(cell: str) -> tuple[str, ...]:
+    """Names in a 督查人员 cell, separated by 、，,；;/ or line breaks, each once, in order.
+
+    Spaces do not separate: an English name keeps its space.
+    """
+    names = [name.strip() for name in _NAME_SEPARATORS.split(cell) if name.strip()]
+    return tuple(dict.fromkeys(names))

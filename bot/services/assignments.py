@@ -1,0 +1,201 @@
+"""The office assigns inspectors to items (指派督查): on the item card, by CLI, by sheet.
+
+Only an office assignment lets an inspector verify a close-out (bot/domain/lifecycle.py)
+and gives them the item's 回头看. Every change is an audit event (storage/ledger.py) and
+the inspector is told in their own language.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from datetime import datetime
+
+import sqlite_utils
+
+from bot.domain.audit import Origin
+from bot.domain.items import Item
+from bot.domain.lifecycle import DomainError, Role
+from bot.domain.people import Person
+from bot.domain.visits import short
+from bot.i18n import t
+from bot.services import item_card, notify
+from bot.services.item_view import viewable_item
+from bot.services.report_menus import rows_of, show_menu
+from bot.work import Button, Keyboard, Work, WorkEnv
+from storage import ledger, people
+
+PAGE = 8  # inspectors per page of the menu: four rows of two fit a phone screen
+
+
+class AdminOnly(DomainError):
+    key = "verify.admin_only"
+
+
+def change(
+    work: Work, item: Item, inspector: Person, assign: bool, origin: Origin | None = None
+) -> bool:
+    """Assign or remove one inspector and tell them; False if it was so already."""
+    origin = origin or work.origin
+    if assign:
+        event = ledger.assign_inspector(work.db, item.id, inspector.id, origin)
+    else:
+        event = ledger.unassign_inspector(work.db, item.id, inspector.id, origin)
+    if event is None:
+        return False
+    notify.tell(
+        work,
+        [inspector],
+        "verify.told_assigned" if assign else "verify.told_removed",
+        dedup=f"assign:{event}",
+        keyboard=lambda person: [
+            [Button(t(person.language, "act.open"), "item.show", {"item": item.id})]
+        ],
+        code=item.code,
+        problem=item.problem,
+        unit=item.unit or "—",
+    )
+    return True
+
+
+def fold_name(name: str) -> str:
+    """A name as compared: full/half width, case and spaces do not matter."""
+    return "".join(unicodedata.normalize("NFKC", name).split()).casefold()
+
+
+def inspectors_named(db: sqlite_utils.Database, name: str) -> list[Person]:
+    """Active inspectors with this name (width, case and spaces do not matter)."""
+    wanted = fold_name(name)
+    inspectors = people.active_people(db, role=Role.INSPECTOR)
+    return [p for p in inspectors if fold_name(p.name) == wanted]
+
+
+# --- 👤 指派督查 on the item card -----------------------------------------------------------
+
+
+def _require_admin(work: Work) -> None:
+    if work.person is None or work.person.role is not Role.ADMIN:
+        raise AdminOnly
+
+
+def _card_button(work: Work, item: Item) -> Keyboard:
+    return [[Button(work.t("verify.btn_assign"), "assign.menu", {"item": item.id, "page": 0})]]
+
+
+item_card.CARD_BUTTONS[Role.ADMIN].append(_card_button)
+
+
+def menu(work: Work, item_id: int, page: int = 0, message_id: int | None = None) -> None:
+    """One page of active inspectors; ✅ marks those assigned. Edited in place when tapped."""
+    _require_admin(work)
+    item = viewable_item(work, item_id)
+    inspectors = people.active_people(work.db, role=Role.INSPECTOR)
+    if not inspectors:
+        work.reply("verify.no_inspectors")
+        return
+    pages = (len(inspectors) + PAGE - 1) // PAGE
+    page = min(max(int(page), 0), pages - 1)
+    buttons = []
+    for person in inspectors[page * PAGE : (page + 1) * PAGE]:
+        assigned = person.id in item.inspector_ids
+        payload = {"item": item.id, "person": person.id, "on": not assigned, "page": page}
+        label = f"✅ {person.name}" if assigned else person.name
+        buttons.append(Button(label, "assign.set", payload))
+    keyboard = rows_of(buttons)
+    nav = []
+    if page > 0:
+        nav.append(
+            Button(work.t("verify.prev"), "assign.menu", {"item": item.id, "page": page - 1})
+        )
+    if page < pages - 1:
+        nav.append(
+            Button(work.t("verify.next"), "assign.menu", {"item": item.id, "page": page + 1})
+        )
+    if nav:
+        keyboard.append(nav)
+    names = [p.name for p in inspectors if p.id in item.inspector_ids]
+    text = work.t(
+        "verify.menu",
+        code=item.code,
+        problem=short(item.problem, 80),
+        page=page + 1,
+        pages=pages,
+        assigned=work.t("verify.sep").join(names) if names else work.t("verify.nobody"),
+    )
+    show_menu(work, message_id, text, keyboard)
+
+
+def set_assignment(
+    work: Work, item_id: int, person_id: int, on: bool, page: int, message_id: int | None
+) -> None:
+    """A tap on a name: assign (or remove) exactly as the button says, whatever came first.
+
+    The button carries the intended state, not "toggle", so a double tap or an old menu
+    never undoes what the tap meant; it is answered instead.
+    """
+    _require_admin(work)
+    item = viewable_item(work, item_id)
+    try:
+        inspector = people.by_id(work.db, int(person_id))
+    except (ledger.NotFound, ValueError, TypeError):
+        raise AdminOnly from None  # a forged payload: nobody to assign
+    if not inspector.active or inspector.role is not Role.INSPECTOR:
+        work.reply("verify.not_inspector", name=inspector.name)
+        return
+    changed = change(work, item, inspector, bool(on))
+    if changed:
+        key = "verify.assigned_done" if on else "verify.removed_done"
+    else:
+        key = "verify.already_assigned" if on else "verify.already_removed"
+    work.reply(key, name=inspector.name, code=item.code)
+    menu(work, item.id, page, message_id)
+
+
+# --- outside the chat: `duban assign` and the sheet's 督查人员 column -------------------------
+
+
+def office_work(db: sqlite_utils.Database, env: WorkEnv, at: datetime, source: str) -> Work:
+    """A Work for changes made at the office's desk (CLI, sheet): it queues the notices in
+    the caller's transaction; the running bot's sender delivers them."""
+    return Work(db, env, at, env.default_language, None, None, source=source)
+
+
+def assign_by_name(
+    db: sqlite_utils.Database, env: WorkEnv, code: str, name: str, remove: bool, at: datetime
+) -> str:
+    """`duban assign CODE --inspector NAME [--remove]`: what happened, in plain words.
+
+    Raises ValueError with the reason when the item or the inspector cannot be found.
+    """
+    try:
+        item = ledger.get_item(db, code.strip())
+    except ledger.NotFound:
+        raise ValueError(f"no item has the code {code!r}") from None
+    found = inspectors_named(db, name)
+    if not found:
+        raise ValueError(f"no active inspector is named {name!r}")
+    if len(found) > 1:
+        raise ValueError(f"{len(found)} active inspectors are named {name!r}; rename one first")
+    inspector = found[0]
+    with db.atomic():
+        work = office_work(db, env, at, source=f"cli-assign:{at.isoformat()}")
+        changed = change(work, item, inspector, not remove, Origin.cli(at))
+    if remove:
+        if changed:
+            return f"{inspector.name} is no longer assigned to {item.code}"
+        return f"{inspector.name} was not assigned to {item.code}"
+    if changed:
+        return f"assigned {inspector.name} to {item.code}"
+    return f"{inspector.name} was already assigned to {item.code}"
+
+
+def assign_from_sheet(work: Work, pairs: list[tuple[int, int]], origin: Origin) -> int:
+    """The sheet's 督查人员 column: assign each (item, inspector); returns how many were new.
+
+    The sheet only adds: an assignment made in the chat or by CLI is removed there, so an
+    old copy of the sheet imported again never takes an inspector off an item.
+    """
+    made = 0
+    for item_id, person_id in pairs:
+        item = ledger.get_item(work.db, item_id)
+        made += change(work, item, people.by_id(work.db, person_id), True, origin)
+    return made
