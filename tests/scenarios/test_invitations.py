@@ -190,7 +190,7 @@ async def test_admin_invitation_hours_is_a_setting(duban: Duban) -> None:
     await admin.tap("管理员邀请有效小时数")
     await admin.expect("管理员邀请有效小时数")
     await admin.send("6小时")
-    await admin.expect("6")
+    await admin.expect("「管理员邀请有效小时数」已改为 6")
     await _invite_in_chat(admin, "管理员", "钱主任")
     created, expires = _row(
         duban, "SELECT created_at, expires_at FROM invitations WHERE name = ?", ["钱主任"]
