@@ -149,7 +149,7 @@ def list_users(work: Work) -> None:
     keyboard = [
         [
             Button(
-                f"{'' if p.active else '⛔ '}{p.name} · {work.t(f'role.{p.role.value}')}"
+                f"{_marker(work, p)}{p.name} · {work.t(f'role.{p.role.value}')}"
                 + (f" · {p.unit}" if p.unit else ""),
                 "users.show",
                 {"person": p.id},
@@ -167,6 +167,13 @@ def _refuse_settings_admin(work: Work, person: Person) -> bool:
         work.reply("users.settings_admin_refused", name=person.name)
         return True
     return False
+
+
+def _marker(work: Work, person: Person) -> str:
+    """🔒 an ADMIN_IDS administrator (nothing here changes them), ⛔ a deactivated person."""
+    if invitations.is_settings_admin(work, person.tg_user_id):
+        return "🔒 "
+    return "" if person.active else "⛔ "
 
 
 def show_user(work: Work, person_id: int) -> None:

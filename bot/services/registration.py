@@ -62,8 +62,11 @@ def start(
 def accept_change(work: Work, invitation_id: object, redeemer: Redeemer) -> Person | None:
     """A registered person confirmed what the invitation changes: redeem it now, if it still
     can be (it may have been used, revoked or expired since they were asked)."""
-    if work.person is None or is_settings_admin(work, work.tg_user_id):
+    if is_settings_admin(work, work.tg_user_id):
         work.reply("invites.settings_admin_start")
+        return None
+    if work.person is None:  # the button handler lets only its registered owner this far
+        refuse_stranger(work)
         return None
     invitation = _invitation_from_button(work, invitation_id)
     if invitation is None:

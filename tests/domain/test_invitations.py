@@ -17,6 +17,8 @@ from bot.domain.people import (
     invitation_expiry,
 )
 from bot.domain.policy import Policy, PolicyError, parse_setting
+from bot.i18n import placeholders
+from bot.i18n.catalogue import CATALOGUE
 
 NOW = datetime(2024, 6, 3, 1, 0, tzinfo=UTC)
 
@@ -71,3 +73,13 @@ def test_refusal_order_revoked_used_expired() -> None:
 def test_code_hash_is_sha256_of_the_code() -> None:
     """The migration and the bot must agree on the hash, or old links stop working."""
     assert hash_code("abc") == hashlib.sha256(b"abc").hexdigest()
+
+
+def test_every_invitation_message_has_both_languages_with_the_same_values() -> None:
+    """A newcomer on an English phone gets the same facts as one on a Chinese phone."""
+    keys = [k for k in CATALOGUE if k.startswith(("invites.", "users.settings_admin"))]
+    assert len(keys) > 10
+    for key in [*keys, "setting.admin_invitation_hours"]:
+        zh, en = CATALOGUE[key]["zh"], CATALOGUE[key]["en"]
+        assert zh and en, key
+        assert placeholders(zh) == placeholders(en), key

@@ -85,7 +85,7 @@ async def test_admin_ids_admin_cannot_be_demoted_or_deactivated_from_users(duban
     other = await duban.register(5101, "钱主任", Role.ADMIN)
     await other.send("/users")
     await other.expect("位用户")
-    await other.tap("办公室管理员 · 管理员")
+    await other.tap("🔒 办公室管理员 · 管理员")
     card = await other.expect("ADMIN_IDS")
     assert "停用" in card.buttons
     await other.tap("督查人员")
