@@ -182,10 +182,10 @@ def invitation_by_id(db: sqlite_utils.Database, invitation_id: int) -> Invitatio
 
 
 def pending_invitations(db: sqlite_utils.Database, now: datetime) -> list[Invitation]:
-    """Invitations that can still be used, oldest first (the /invite list)."""
+    """Invitations that can still be used, the soonest to lapse first (the /invite list)."""
     rows = db.execute(
         f"{_INVITATION_SELECT} WHERE i.used_at IS NULL AND i.revoked_at IS NULL "
-        "AND i.expires_at > ? ORDER BY i.id",
+        "AND i.expires_at > ? ORDER BY i.expires_at, i.id",
         [iso(now)],
     ).fetchall()
     return [_invitation(row) for row in rows]

@@ -75,6 +75,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "• <b>{name}</b>（{role}{unit}），{expires} 前有效",
         "• <b>{name}</b> ({role}{unit}), valid until {expires}",
     ),
+    "invites.pending_more": ("……另有 {count} 个未列出", "… and {count} more not listed"),
     "invites.revoke_one": ("撤销：{name}（{role}）", "Revoke: {name} ({role})"),
     # /users and ADMIN_IDS administrators
     "users.settings_admin_note": (

@@ -18,6 +18,10 @@ from bot.i18n import Safe, t
 from bot.work import Button, Work
 from storage import outbox, people
 
+# The /invite list shows at most this many (soonest to lapse first), so the message and its
+# buttons stay well inside Telegram's limits; the title still counts them all.
+PENDING_SHOWN = 30
+
 
 @dataclass(frozen=True)
 class Redeemer:
@@ -205,9 +209,10 @@ def mark_revoked(work: Work, invitation: Invitation) -> None:
 
 def show_pending(work: Work) -> None:
     """The invitations nobody has used yet, each with a revoke button (nothing if none)."""
-    pending = people.pending_invitations(work.db, work.at)
-    if not pending:
+    everyone = people.pending_invitations(work.db, work.at)
+    if not everyone:
         return
+    pending = everyone[:PENDING_SHOWN]
     lines = [
         work.t(
             "invites.pending_line",
@@ -232,9 +237,11 @@ def show_pending(work: Work) -> None:
         ]
         for invitation in pending
     ]
+    if len(everyone) > len(pending):
+        lines.append(work.t("invites.pending_more", count=len(everyone) - len(pending)))
     work.reply(
         "invites.pending_title",
-        count=len(pending),
+        count=len(everyone),
         lines=Safe("\n".join(lines)),
         keyboard=keyboard,
     )

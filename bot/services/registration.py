@@ -72,6 +72,9 @@ def accept_change(work: Work, invitation_id: object, redeemer: Redeemer) -> Pers
     if invitation is None:
         work.reply("invites.unknown_code")
         return None
+    if invitation.used_by == work.person.id:  # a second tap on the same confirmation
+        work.reply("start.already", name=work.person.name, role=role_label(work, work.person))
+        return work.person
     refusal = invitation.refusal(work.at)
     if refusal:
         work.reply(refusal)

@@ -248,3 +248,28 @@ async def test_no_plain_code_in_a_backup_of_a_running_bot(duban: Duban, tmp_path
     backup(duban.settings.database_path, copy)
     data = copy.read_bytes()
     assert live.encode() not in data and used.encode() not in data
+
+
+async def test_long_pending_list_stays_within_telegram_limits(duban: Duban) -> None:
+    """With more open invitations than fit, /invite lists the 30 that lapse soonest, says
+    how many more there are, and counts them all."""
+    admin = await office(duban)
+    for number in range(32):
+        duban.invitation(Role.INSPECTOR, f"督查{number:02d}")
+    await admin.send("/invite")
+    listing = await admin.expect("尚未使用的邀请（32 个）")
+    assert "另有 2 个未列出" in listing.text
+    assert len(listing.buttons) == 30 and "督查00" in listing.text and "督查31" not in listing.text
+
+
+async def test_second_tap_on_confirm_is_answered_and_changes_nothing_more(duban: Duban) -> None:
+    """A double tap on ✅ confirms once; the second tap just says who they are now."""
+    contact = await duban.register(5110, "赵联络", Role.CONTACT, unit="科技局")
+    code = duban.invitation(Role.LEADER, "赵主任")
+    await contact.send(f"/start {code}")
+    await contact.expect("将更改您的登记信息")
+    await contact.tap("✅ 确认更改")
+    await contact.expect("您现在登记为 赵主任（分管领导）")
+    await contact.tap("✅ 确认更改")
+    await contact.expect("您好，赵主任！您已登记为分管领导")
+    assert _person(duban, 5110) == ("leader", 1, None)
