@@ -478,13 +478,19 @@ def _invitation_hashes(db: sqlite_utils.Database) -> None:
     the link (edited when it is used or revoked). Every other place an old code may linger
     is cleaned too: revoke buttons, finished inbox updates (``/start CODE``), messages
     already sent and audit events of revocations. ``secure_delete`` zeroes the freed pages,
-    so the old codes do not survive in the file's free space either.
+    so the old codes do not survive in the file's free space either; the old table is
+    dropped before the new one is made, so the new one reuses its pages.
     """
     db.execute("PRAGMA secure_delete = ON")
+    old = db.execute(
+        "SELECT code, role, unit_id, name, created_by, created_at, expires_at, used_by, "
+        "used_at, revoked_at FROM invitations ORDER BY rowid"
+    ).fetchall()
+    db.execute("DROP TABLE invitations")
     _execute_all(
         db,
         """
-CREATE TABLE invitations_hashed (
+CREATE TABLE invitations (
     id INTEGER PRIMARY KEY,
     code_hash TEXT NOT NULL UNIQUE,            -- sha256 of the code; the code is never stored
     role TEXT NOT NULL CHECK (role IN ('inspector', 'contact', 'admin', 'leader')),
@@ -501,10 +507,6 @@ CREATE TABLE invitations_hashed (
 )
 """,
     )
-    old = db.execute(
-        "SELECT code, role, unit_id, name, created_by, created_at, expires_at, used_by, "
-        "used_at, revoked_at FROM invitations ORDER BY rowid"
-    ).fetchall()
     ids: dict[str, int] = {}
     for code, *rest in old:
         created_by = rest[3]
@@ -512,14 +514,12 @@ CREATE TABLE invitations_hashed (
             "SELECT id FROM people WHERE CAST(tg_user_id AS TEXT) = ?", [created_by]
         ).fetchone()
         cursor = db.execute(
-            "INSERT INTO invitations_hashed (code_hash, role, unit_id, name, created_by, "
+            "INSERT INTO invitations (code_hash, role, unit_id, name, created_by, "
             "created_at, expires_at, used_by, used_at, revoked_at, created_by_person) "
             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [hashlib.sha256(code.encode("utf-8")).hexdigest(), *rest, inviter and inviter[0]],
         )
         ids[code] = cursor.lastrowid
-    db.execute("DROP TABLE invitations")
-    db.execute("ALTER TABLE invitations_hashed RENAME TO invitations")
     for code, invitation_id in ids.items():
         _forget_code(db, code, invitation_id)
 
