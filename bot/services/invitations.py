@@ -9,6 +9,7 @@ to deactivate them, and the message that held the link says it was used.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -163,7 +164,9 @@ def link_message_key(invitation_id: int) -> str:
     return f"invite:{invitation_id}"
 
 
-def _edit_link_message(work: Work, invitation: Invitation, what: str, text_in) -> None:
+def _edit_link_message(
+    work: Work, invitation: Invitation, what: str, text_in: Callable[[str], str]
+) -> None:
     """Replace the link in the admin's invitation message by what became of it.
 
     Sent already: an edit (without the revoke button). Still waiting in the outbox: its text

@@ -132,6 +132,8 @@ async def test_admin_ids_admin_cannot_redeem_an_invitation(duban: Duban) -> None
     await admin.expect("身份不能通过邀请链接更改")
     assert _person(duban, ADMIN_ID)[:2] == ("admin", 1)
     assert _used(duban, "王督查")[0] is None
+    stored = _row(duban, "SELECT count(*) FROM inbox WHERE instr(raw, ?) > 0", [code])
+    assert stored == (0,), "the refused /start kept the code in the inbox"
 
     invited = duban.phone(5103, "王")
     await invited.send(f"/start {code}")
