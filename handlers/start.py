@@ -17,12 +17,23 @@ async def start(update: Update, context: DubanContext) -> None:
 
 async def accept_button(update: Update, context: DubanContext, payload: dict) -> None:
     """A registered person confirms the change an invitation makes."""
-    await context.work(registration.accept_change, payload.get("invitation"), _redeemer(update))
+    await context.work(
+        registration.accept_change,
+        payload.get("invitation"),
+        _redeemer(update),
+        _tapped_message(update),
+    )
 
 
 async def keep_button(update: Update, context: DubanContext, payload: dict) -> None:
     """A registered person keeps their registration; the invitation stays unused."""
-    await context.work(registration.keep_as_is)
+    await context.work(registration.keep_as_is, _tapped_message(update))
+
+
+def _tapped_message(update: Update) -> int | None:
+    """The confirmation question, edited into its answer."""
+    query = update.callback_query
+    return query.message.message_id if query and query.message else None
 
 
 def _redeemer(update: Update) -> Redeemer:

@@ -13,6 +13,7 @@ from bot.services.invitations import (
     is_settings_admin,
     unit_part,
 )
+from bot.services.report_menus import show_menu
 from bot.work import Button, Work
 from storage import people
 
@@ -56,35 +57,48 @@ def start(
     if registered:
         ask_to_confirm(work, work.person, invitation)
         return work.person
-    return _redeem(work, invitation, language, redeemer, "start.welcome")
+    person = _redeem(work, invitation, language, redeemer)
+    _welcome(work, person, None, "start.welcome")
+    return person
 
 
-def accept_change(work: Work, invitation_id: object, redeemer: Redeemer) -> Person | None:
+def accept_change(
+    work: Work, invitation_id: object, redeemer: Redeemer, message_id: int | None = None
+) -> Person | None:
     """A registered person confirmed what the invitation changes: redeem it now, if it still
-    can be (it may have been used, revoked or expired since they were asked)."""
+    can be (it may have been used, revoked or expired since they were asked). The question
+    is edited into the outcome, so its buttons do not stay behind."""
     if is_settings_admin(work, work.tg_user_id):
-        work.reply("invites.settings_admin_start")
+        _answer(work, message_id, "invites.settings_admin_start")
         return None
     if work.person is None:  # the button handler lets only its registered owner this far
         refuse_stranger(work)
         return None
     invitation = _invitation_from_button(work, invitation_id)
     if invitation is None:
-        work.reply("invites.unknown_code")
+        _answer(work, message_id, "invites.unknown_code")
         return None
     if invitation.used_by == work.person.id:  # a second tap on the same confirmation
-        work.reply("start.already", name=work.person.name, role=role_label(work, work.person))
+        role = role_label(work, work.person)
+        _answer(work, message_id, "start.already", name=work.person.name, role=role)
         return work.person
     refusal = invitation.refusal(work.at)
     if refusal:
-        work.reply(refusal)
+        _answer(work, message_id, refusal)
         return None
-    return _redeem(work, invitation, work.person.language, redeemer, "invites.changed")
+    person = _redeem(work, invitation, work.person.language, redeemer)
+    _welcome(work, person, message_id, "invites.changed")
+    return person
 
 
-def keep_as_is(work: Work) -> None:
+def keep_as_is(work: Work, message_id: int | None = None) -> None:
     """A registered person declined: nothing changes and the invitation stays unused."""
-    work.reply("invites.kept")
+    _answer(work, message_id, "invites.kept")
+
+
+def _answer(work: Work, message_id: int | None, key: str, /, **values: object) -> None:
+    """Edit the confirmation question into this answer (without buttons), or reply."""
+    show_menu(work, message_id, work.t(key, **values), [])
 
 
 def _invitation_from_button(work: Work, invitation_id: object) -> Invitation | None:
@@ -93,25 +107,19 @@ def _invitation_from_button(work: Work, invitation_id: object) -> Invitation | N
     return people.invitation_by_id(work.db, invitation_id)
 
 
-def _redeem(
-    work: Work,
-    invitation: Invitation,
-    language: str,
-    redeemer: Redeemer | None,
-    greeting: str,
-) -> Person:
+def _redeem(work: Work, invitation: Invitation, language: str, redeemer: Redeemer | None) -> Person:
+    """Use the invitation up for whoever sent this update, and tell those answerable."""
     redeemer = redeemer or Redeemer(work.tg_user_id, "", None)
     person = people.redeem_invitation(work.db, invitation, work.tg_user_id, language, work.origin)
     work.person, work.lang = person, person.language
-    work.reply(
-        greeting,
-        name=person.name,
-        role=role_label(work, person),
-        unit=unit_part(work.lang, person.unit),
-    )
     queue_command_menu(work, person)
     after_redeem(work, invitation, person, redeemer)
     return person
+
+
+def _welcome(work: Work, person: Person, message_id: int | None, key: str) -> None:
+    unit = unit_part(work.lang, person.unit)
+    _answer(work, message_id, key, name=person.name, role=role_label(work, person), unit=unit)
 
 
 def role_label(work: Work, person: Person) -> str:

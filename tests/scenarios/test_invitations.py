@@ -265,13 +265,16 @@ async def test_long_pending_list_stays_within_telegram_limits(duban: Duban) -> N
 
 
 async def test_second_tap_on_confirm_is_answered_and_changes_nothing_more(duban: Duban) -> None:
-    """A double tap on ✅ confirms once; the second tap just says who they are now."""
+    """The question is edited into its answer, without buttons; a double tap on ✅ that
+    still arrives confirms once, and the second tap just says who they are now."""
     contact = await duban.register(5110, "赵联络", Role.CONTACT, unit="科技局")
     code = duban.invitation(Role.LEADER, "赵主任")
     await contact.send(f"/start {code}")
     await contact.expect("将更改您的登记信息")
+    _, confirm = contact.find_button("✅ 确认更改")
     await contact.tap("✅ 确认更改")
-    await contact.expect("您现在登记为 赵主任（分管领导）")
-    await contact.tap("✅ 确认更改")
+    answered = await contact.expect("您现在登记为 赵主任（分管领导）")
+    assert not answered.buttons, "the answered question still shows its buttons"
+    duban.forge_tap(contact, confirm)  # a second tap that was already on its way
     await contact.expect("您好，赵主任！您已登记为分管领导")
     assert _person(duban, 5110) == ("leader", 1, None)
