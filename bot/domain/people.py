@@ -65,9 +65,6 @@ class Invitation:
             return "start.invitation_expired"
         return None
 
-    def is_pending(self, now: datetime) -> bool:
-        return self.refusal(now) is None
-
 
 @dataclass(frozen=True)
 class Change:
