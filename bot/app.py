@@ -15,7 +15,11 @@ from telegram.ext import (
     filters,
 )
 
-from bot import reminder_jobs, visit_jobs  # noqa: F401  (register the features' periodic jobs)
+from bot import (  # noqa: F401  (register the features' periodic jobs)
+    invitation_jobs,
+    reminder_jobs,
+    visit_jobs,
+)
 from bot.config import Settings
 from bot.context import BotData, DubanContext, Services
 from bot.reports import runner  # noqa: F401  (registers the report jobs' runner)
@@ -47,6 +51,8 @@ BUTTON_ACTIONS: dict[str, ButtonAction] = {
     "invite.role": admin.invite_role_button,
     "invite.unit": admin.invite_unit_button,
     "invite.revoke": admin.invite_revoke_button,
+    "invite.accept": start.accept_button,
+    "invite.keep": start.keep_button,
     "users.show": admin.user_button,
     "users.role": admin.role_button,
     "users.deactivate": admin.deactivate_button,

@@ -41,7 +41,10 @@ class Services:
 
     @property
     def env(self) -> WorkEnv:
-        return WorkEnv(self.settings.timezone, self.bot_username, self.settings.default_language)
+        settings = self.settings
+        return WorkEnv(
+            settings.timezone, self.bot_username, settings.default_language, settings.admin_ids
+        )
 
 
 class BotData:

@@ -51,11 +51,13 @@ Keyboard = list[list[Button | UrlButton]]
 
 @dataclass(frozen=True)
 class WorkEnv:
-    """Deployment facts a service may need: the local time zone and the bot's username."""
+    """Deployment facts a service may need: the local time zone, the bot's username and
+    the administrators named in the configuration (ADMIN_IDS), whom no chat action demotes."""
 
     tz: ZoneInfo
     bot_username: str
     default_language: str = "zh"
+    admin_ids: frozenset[int] = frozenset()
 
 
 @dataclass

@@ -37,7 +37,7 @@ async def invite_unit_button(update: Update, context: DubanContext, payload: dic
 
 
 async def invite_revoke_button(update: Update, context: DubanContext, payload: dict) -> None:
-    await context.work(admin_users.invite_revoke, payload["code"])
+    await context.work(admin_users.invite_revoke, payload.get("invitation"))
 
 
 async def user_button(update: Update, context: DubanContext, payload: dict) -> None:

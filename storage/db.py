@@ -104,6 +104,9 @@ def connect(path: Path | str, *, read_only: bool = False) -> Database:
         conn.execute("PRAGMA journal_mode = WAL")
     conn.execute("PRAGMA synchronous = FULL")
     conn.execute("PRAGMA foreign_keys = ON")
+    # Text rewritten or deleted (an invitation link dropped from the outbox) is zeroed on
+    # disk, not left in free space for a backup to carry.
+    conn.execute("PRAGMA secure_delete = ON")
     return Database(conn, read_only=read_only)
 
 

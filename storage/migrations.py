@@ -8,6 +8,8 @@ running old code on it could silently drop what the newer version relies on.
 
 from __future__ import annotations
 
+import hashlib
+
 import sqlite_utils
 from sqlite_utils import Migrations
 
@@ -496,6 +498,105 @@ DELETE FROM item_inspectors WHERE assigned_by = 'finding';
 CREATE INDEX item_inspectors_person ON item_inspectors(person_id)
 """,
     )
+@migrations(name="0007_invitation_hashes")
+def _invitation_hashes(db: sqlite_utils.Database) -> None:
+    """Invitation codes are kept only as their sha256, so a backup or ``duban browse`` shows
+    no live link; links already sent keep working, because /start hashes what it is given.
+
+    The table is rebuilt with an id (buttons name an invitation by it, never by its code),
+    the admin who made it (told when it is used) and the outbox key of the message holding
+    the link (edited when it is used or revoked). Every other place an old code may linger
+    is cleaned too: revoke buttons, finished inbox updates (``/start CODE``), messages
+    already sent and audit events of revocations. ``secure_delete`` zeroes the freed pages,
+    so the old codes do not survive in the file's free space either; the old table is
+    dropped before the new one is made, so the new one reuses its pages.
+    """
+    db.execute("PRAGMA secure_delete = ON")
+    old = db.execute(
+        "SELECT code, role, unit_id, name, created_by, created_at, expires_at, used_by, "
+        "used_at, revoked_at FROM invitations ORDER BY rowid"
+    ).fetchall()
+    db.execute("DROP TABLE invitations")
+    _execute_all(
+        db,
+        """
+CREATE TABLE invitations (
+    id INTEGER PRIMARY KEY,
+    code_hash TEXT NOT NULL UNIQUE,            -- sha256 of the code; the code is never stored
+    role TEXT NOT NULL CHECK (role IN ('inspector', 'contact', 'admin', 'leader')),
+    unit_id INTEGER REFERENCES units(id),
+    name TEXT NOT NULL,
+    created_by TEXT NOT NULL,
+    created_by_person INTEGER REFERENCES people(id),   -- the admin who made it in the chat
+    created_at TEXT NOT NULL,
+    expires_at TEXT NOT NULL,
+    message_key TEXT,                          -- outbox key of the message holding the link
+    used_by INTEGER REFERENCES people(id),
+    used_at TEXT,
+    revoked_at TEXT
+)
+""",
+    )
+    ids: dict[str, int] = {}
+    for code, *rest in old:
+        created_by = rest[3]
+        inviter = db.execute(
+            "SELECT id FROM people WHERE CAST(tg_user_id AS TEXT) = ?", [created_by]
+        ).fetchone()
+        cursor = db.execute(
+            "INSERT INTO invitations (code_hash, role, unit_id, name, created_by, "
+            "created_at, expires_at, used_by, used_at, revoked_at, created_by_person) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [hashlib.sha256(code.encode("utf-8")).hexdigest(), *rest, inviter and inviter[0]],
+        )
+        ids[code] = cursor.lastrowid
+    for code, invitation_id in ids.items():
+        _forget_code(db, code, invitation_id)
+
+
+def _forget_code(db: sqlite_utils.Database, code: str, invitation_id: int) -> None:
+    """Remove one old plain code from everywhere but a message still waiting to be sent.
+
+    The admin's message that carried the link is found by it, so that message is still
+    edited when the link is used after the upgrade.
+    """
+    message = db.execute(
+        "SELECT dedup_key FROM outbox WHERE method = 'sendMessage' AND instr(payload, ?) > 0 "
+        "ORDER BY id LIMIT 1",
+        [code],
+    ).fetchone()
+    if message:
+        db.execute(
+            "UPDATE invitations SET message_key = ? WHERE id = ?", [message[0], invitation_id]
+        )
+    db.execute(
+        "UPDATE buttons SET payload = json_object('invitation', ?) "
+        "WHERE action = 'invite.revoke' AND instr(payload, ?) > 0",
+        [invitation_id, code],
+    )
+    db.execute(
+        "UPDATE inbox SET raw = replace(raw, ?, '[invitation]') "
+        "WHERE status != 'pending' AND instr(raw, ?) > 0",
+        [code, code],
+    )
+    db.execute(
+        "UPDATE outbox SET payload = replace(payload, ?, '[invitation]') "
+        "WHERE status != 'pending' AND instr(payload, ?) > 0",
+        [code, code],
+    )
+    # Audit events are append-only; a revocation's event named the code it revoked. The
+    # trigger is lifted for this one rewrite only, inside the migration's transaction.
+    if db.execute("SELECT 1 FROM audit_events WHERE instr(after, ?) > 0", [code]).fetchone():
+        db.execute("DROP TRIGGER audit_events_no_update")
+        db.execute(
+            "UPDATE audit_events SET after = json_object('invitation', ?) "
+            "WHERE entity = 'invitation' AND instr(after, ?) > 0",
+            [invitation_id, code],
+        )
+        db.execute(
+            "CREATE TRIGGER audit_events_no_update BEFORE UPDATE ON audit_events "
+            "BEGIN SELECT RAISE(ABORT, 'audit events are append-only'); END"
+        )
 
 
 def unknown_migrations(db: sqlite_utils.Database) -> list[str]:

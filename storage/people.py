@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 
 import sqlite_utils
 
 from bot.domain.audit import Origin
 from bot.domain.lifecycle import Role
-from bot.domain.people import Invitation, Person, invitation_expiry, new_invitation_code
+from bot.domain.people import (
+    Invitation,
+    Person,
+    hash_code,
+    invitation_expiry,
+    new_invitation_code,
+)
+from bot.domain.policy import Policy
 from storage.audit import record, record_item
 from storage.db import insert_row
 from storage.ledger import NotFound, ensure_named, iso
@@ -55,23 +63,42 @@ def active_people(
 def ensure_admin(
     db: sqlite_utils.Database, tg_user_id: int, name: str, language: str, origin: Origin
 ) -> Person:
-    """An ADMIN_IDS user is an administrator from their first message, no invitation needed."""
+    """An ADMIN_IDS user is an active administrator on every update, no invitation needed.
+
+    Their row is made on their first message and put back (role admin, active) whenever it
+    was changed — by another admin, a stray invitation or a hand-edited database — with an
+    audit event saying so.
+    """
     person = by_telegram_id(db, tg_user_id)
-    if person is not None:
+    if person is not None and person.role is Role.ADMIN and person.active:
         return person
     with db.atomic():
-        person_id = insert_row(
-            db,
-            "people",
-            {
-                "tg_user_id": tg_user_id,
-                "name": name,
-                "role": Role.ADMIN.value,
-                "language": language,
-                "created_at": iso(origin.at),
-            },
-        )
-        record(db, origin, entity="person", entity_id=person_id, action="admin_from_settings")
+        if person is None:
+            person_id = insert_row(
+                db,
+                "people",
+                {
+                    "tg_user_id": tg_user_id,
+                    "name": name,
+                    "role": Role.ADMIN.value,
+                    "language": language,
+                    "created_at": iso(origin.at),
+                },
+            )
+            record(db, origin, entity="person", entity_id=person_id, action="admin_from_settings")
+        else:
+            person_id = person.id
+            restored = {"role": Role.ADMIN.value, "active": 1}
+            db["people"].update(person_id, restored)
+            record(
+                db,
+                origin,
+                entity="person",
+                entity_id=person_id,
+                action="admin_restored_from_settings",
+                before={"role": person.role.value, "active": int(person.active)},
+                after=restored,
+            )
     return by_id(db, person_id)
 
 
@@ -83,54 +110,144 @@ def create_invitation(
     unit: str | None,
     days: int,
     origin: Origin,
+    admin_hours: int = Policy.admin_invitation_hours,
+    created_by_person: int | None = None,
 ) -> Invitation:
+    """A new single-use invitation. Only its hash is stored; the returned object is the one
+    place the plain code exists (for the link the caller shows once)."""
     with db.atomic():
         unit_id = ensure_named(db, "units", unit, origin) if unit else None
         code = new_invitation_code()
-        db["invitations"].insert(
+        invitation_id = insert_row(
+            db,
+            "invitations",
             {
-                "code": code,
+                "code_hash": hash_code(code),
                 "role": role.value,
                 "unit_id": unit_id,
                 "name": name,
                 "created_by": origin.actor,
+                "created_by_person": created_by_person,
                 "created_at": iso(origin.at),
-                "expires_at": iso(invitation_expiry(origin.at, days)),
-            }
+                "expires_at": iso(invitation_expiry(origin.at, role, days, admin_hours)),
+            },
         )
         record(
             db,
             origin,
             entity="invitation",
+            entity_id=invitation_id,
             action="created",
             after={"role": role.value, "unit": unit, "name": name},
         )
-    return get_invitation(db, code)
+    return replace(invitation_by_id(db, invitation_id), code=code)
 
 
-def get_invitation(db: sqlite_utils.Database, code: str) -> Invitation | None:
-    row = db.execute(
-        "SELECT i.code, i.role, i.unit_id, u.name, i.name, i.expires_at, i.used_at, "
-        "i.revoked_at FROM invitations i LEFT JOIN units u ON u.id = i.unit_id "
-        "WHERE i.code = ?",
-        [code],
-    ).fetchone()
-    if not row:
-        return None
+_INVITATION_SELECT = (
+    "SELECT i.id, i.code_hash, i.role, i.unit_id, u.name, i.name, i.expires_at, i.used_at, "
+    "i.revoked_at, i.used_by, i.created_by_person, i.message_key "
+    "FROM invitations i LEFT JOIN units u ON u.id = i.unit_id"
+)
 
+
+def _invitation(row: tuple) -> Invitation:
     def moment(text: str | None) -> datetime | None:
         return datetime.fromisoformat(text) if text else None
 
     return Invitation(
         row[0],
-        Role(row[1]),
-        row[2],
+        row[1],
+        Role(row[2]),
         row[3],
         row[4],
-        moment(row[5]),
+        row[5],
         moment(row[6]),
         moment(row[7]),
+        moment(row[8]),
+        row[9],
+        row[10],
+        row[11],
     )
+
+
+def get_invitation(db: sqlite_utils.Database, code: str) -> Invitation | None:
+    """The invitation a typed or tapped code stands for (looked up by its hash)."""
+    row = db.execute(f"{_INVITATION_SELECT} WHERE i.code_hash = ?", [hash_code(code)]).fetchone()
+    return _invitation(row) if row else None
+
+
+def invitation_by_id(db: sqlite_utils.Database, invitation_id: int) -> Invitation | None:
+    row = db.execute(f"{_INVITATION_SELECT} WHERE i.id = ?", [invitation_id]).fetchone()
+    return _invitation(row) if row else None
+
+
+def pending_invitations(db: sqlite_utils.Database, now: datetime) -> list[Invitation]:
+    """Invitations that can still be used, the soonest to lapse first (the /invite list)."""
+    rows = db.execute(
+        f"{_INVITATION_SELECT} WHERE i.used_at IS NULL AND i.revoked_at IS NULL "
+        "AND i.expires_at > ? ORDER BY i.expires_at, i.id",
+        [iso(now)],
+    ).fetchall()
+    return [_invitation(row) for row in rows]
+
+
+def set_invitation_message(db: sqlite_utils.Database, invitation_id: int, key: str) -> None:
+    """Remember which outbox message holds the link, to edit it when the link is used."""
+    db.execute("UPDATE invitations SET message_key = ? WHERE id = ?", [key, invitation_id])
+
+
+def invitation_message(db: sqlite_utils.Database, key: str) -> tuple[int, str, int | None] | None:
+    """The admin's message holding a link: its chat, outbox status and Telegram message id."""
+    row = db.execute(
+        "SELECT chat_id, status, message_id FROM outbox WHERE dedup_key = ?", [key]
+    ).fetchone()
+    return (row[0], row[1], row[2]) if row else None
+
+
+SCRUBBED_TEXT = "[invitation message: the link is kept only on the phone it was sent to]"
+
+
+def forget_sent_links(db: sqlite_utils.Database) -> int:
+    """Drop the text of invitation messages the outbox has finished with (sent or dead).
+
+    The link must sit in the outbox until Telegram has it; after that the only copy should
+    be on the admin's phone, so a backup of the database holds no live code. Returns how
+    many messages were cleaned.
+    """
+    return db.execute(
+        "UPDATE outbox SET payload = json_set(payload, '$.text', :text) "
+        "WHERE dedup_key IN (SELECT message_key FROM invitations WHERE message_key IS NOT NULL) "
+        "AND status != 'pending' AND json_extract(payload, '$.text') != :text",
+        {"text": SCRUBBED_TEXT},
+    ).rowcount
+
+
+def forget_code_in_update(db: sqlite_utils.Database, update_id: int, code: str) -> None:
+    """Blank a ``/start CODE`` in the stored update that carried it (in the commit that
+    finishes the update, so a crash before it replays the update with its code intact)."""
+    db.execute(
+        "UPDATE inbox SET raw = replace(raw, ?, '/start [invitation]') WHERE update_id = ?",
+        [f"/start {code}", update_id],
+    )
+
+
+def revoke_invitation(db: sqlite_utils.Database, invitation_id: int, origin: Origin) -> bool:
+    """Revoke an unused invitation; False if it was used or revoked already."""
+    with db.atomic():
+        revoked = db.execute(
+            "UPDATE invitations SET revoked_at = ? WHERE id = ? AND used_at IS NULL "
+            "AND revoked_at IS NULL",
+            [iso(origin.at), invitation_id],
+        ).rowcount
+        if revoked:
+            record(
+                db,
+                origin,
+                entity="invitation",
+                entity_id=invitation_id,
+                action="revoked",
+            )
+    return bool(revoked)
 
 
 def redeem_invitation(
@@ -143,8 +260,9 @@ def redeem_invitation(
     """Register the person the invitation names; the invitation is used up in the same commit."""
     with db.atomic():
         used = db.execute(
-            "UPDATE invitations SET used_at = ? WHERE code = ? AND used_at IS NULL",
-            [iso(origin.at), invitation.code],
+            "UPDATE invitations SET used_at = ? WHERE id = ? AND used_at IS NULL "
+            "AND revoked_at IS NULL",
+            [iso(origin.at), invitation.id],
         ).rowcount
         if not used:
             raise NotFound("invitation already used")
@@ -162,16 +280,24 @@ def redeem_invitation(
             person_id = existing.id
         else:
             person_id = db["people"].insert(values | {"created_at": iso(origin.at)}).last_pk
-        db.execute(
-            "UPDATE invitations SET used_by = ? WHERE code = ?", [person_id, invitation.code]
-        )
+        db.execute("UPDATE invitations SET used_by = ? WHERE id = ?", [person_id, invitation.id])
         record(
             db,
             origin,
             entity="person",
             entity_id=person_id,
             action="registered",
-            after={"role": invitation.role.value, "unit": invitation.unit, "name": invitation.name},
+            before=(
+                {"role": existing.role.value, "unit": existing.unit, "name": existing.name}
+                if existing
+                else None
+            ),
+            after={
+                "role": invitation.role.value,
+                "unit": invitation.unit,
+                "name": invitation.name,
+                "invitation": invitation.id,
+            },
         )
     return by_id(db, person_id)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -34,7 +35,14 @@ class Person:
 
 @dataclass(frozen=True)
 class Invitation:
-    code: str
+    """An invitation as stored: the code itself is never kept, only its sha256.
+
+    ``code`` is filled only on the object ``create_invitation`` returns, so the one place
+    that made the code can show it (the admin's chat message, the CLI's output).
+    """
+
+    id: int
+    code_hash: str
     role: Role
     unit_id: int | None
     unit: str | None
@@ -42,6 +50,10 @@ class Invitation:
     expires_at: datetime
     used_at: datetime | None
     revoked_at: datetime | None
+    used_by: int | None = None
+    created_by_person: int | None = None  # the admin who made it in the chat, if one did
+    message_key: str | None = None  # outbox key of the admin's message holding the link
+    code: str | None = None
 
     def refusal(self, now: datetime) -> str | None:
         """Why this invitation cannot be used now (a catalogue key), or None if it can."""
@@ -54,12 +66,45 @@ class Invitation:
         return None
 
 
+@dataclass(frozen=True)
+class Change:
+    """One field of a registered person that redeeming an invitation would change."""
+
+    field: str  # "name", "role" or "unit"
+    before: str | None
+    after: str | None
+
+
+def changes_on_redeem(person: Person, invitation: Invitation) -> list[Change]:
+    """What redeeming ``invitation`` would do to an already registered ``person``.
+
+    Shown to them before anything changes, so someone who taps a link meant for a
+    different role (or the admin who just made it) sees what they would lose.
+    """
+    pairs = (
+        ("name", person.name, invitation.name),
+        ("role", person.role.value, invitation.role.value),
+        ("unit", person.unit, invitation.unit),
+    )
+    return [Change(name, before, after) for name, before, after in pairs if before != after]
+
+
+def hash_code(code: str) -> str:
+    """What the database keeps of an invitation code: a backup must not hold live links."""
+    return hashlib.sha256(code.encode("utf-8")).hexdigest()
+
+
 def new_invitation_code() -> str:
     return secrets.token_urlsafe(INVITATION_CODE_BYTES)
 
 
-def invitation_expiry(now: datetime, days: int) -> datetime:
-    return now + timedelta(days=days)
+def invitation_expiry(now: datetime, role: Role, days: int, admin_hours: int) -> datetime:
+    """Every invitation lapses after ``days``; one that makes an administrator after at most
+    ``admin_hours``, because a forwarded admin link is a key to everything."""
+    lifetime = timedelta(days=days)
+    if role is Role.ADMIN:
+        lifetime = min(lifetime, timedelta(hours=admin_hours))
+    return now + lifetime
 
 
 def deep_link(bot_username: str, code: str) -> str:

@@ -58,6 +58,8 @@ class Policy:
     visit_idle_hours: int = 4
     # An invitation link stays valid this many days.
     invitation_days: int = 7
+    # An invitation that makes an administrator is a key to everything: it lapses sooner.
+    admin_invitation_hours: int = 24
     # 长期坚持 items get a progress request on the last working day of each month/quarter.
     ongoing_progress_every: str = "monthly"
     # The weekly digest for admins and leaders: weekday (0 = Monday) and local time.
@@ -427,6 +429,9 @@ _SETTINGS: dict[str, _Setting] = {
     "lookback_after_days": _count("lookback_after_days", 1, 3650, "days", _DAYS, 90),
     "visit_idle_hours": _count("visit_idle_hours", 1, 168, "hours", "个?小时|hours?|h", 4),
     "invitation_days": _count("invitation_days", 1, 365, "days", _DAYS, 7),
+    "admin_invitation_hours": _count(
+        "admin_invitation_hours", 1, 168, "hours", "个?小时|hours?|h", 24
+    ),
     "ongoing_progress_every": _Setting(
         parse=_parse_progress,
         check=_check_progress,

@@ -6,6 +6,7 @@ from bot.i18n import (
     messages_admin,
     messages_card_progress,
     messages_common,
+    messages_invites,
     messages_reminders,
     messages_report_units,
     messages_reports,
@@ -26,6 +27,7 @@ _SECTIONS = (
     messages_card_progress.MESSAGES,
     messages_weekly.MESSAGES,
     messages_verify.MESSAGES,
+    messages_invites.MESSAGES,
 )
 
 

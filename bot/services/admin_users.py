@@ -8,10 +8,10 @@ from bot.domain.audit import Origin
 from bot.domain.lifecycle import DomainError, Role
 from bot.domain.people import Invitation, Person, deep_link
 from bot.i18n import Safe
+from bot.services import invitations
 from bot.services.registration import queue_command_menu
 from bot.work import Button, Work
 from storage import dialogs, people
-from storage.audit import record
 from storage.policy import load_policy
 
 ROLES = (Role.INSPECTOR, Role.CONTACT, Role.ADMIN, Role.LEADER)
@@ -34,9 +34,10 @@ def _require_admin(work: Work) -> Person:
 
 
 def invite_start(work: Work) -> None:
-    """Step 1: which role?"""
+    """The invitations still open (each with revoke), then step 1: which role?"""
     admin = _require_admin(work)
     dialogs.clear(work.db, admin.id)
+    invitations.show_pending(work)
     keyboard = [
         [Button(work.t(f"role.{role.value}"), "invite.role", {"role": role.value})]
         for role in ROLES
@@ -88,35 +89,48 @@ def invite_text(work: Work, state: str, data: dict, text: str) -> None:
         name=text,
         unit=data.get("unit"),
         days=work.policy.invitation_days,
+        admin_hours=work.policy.admin_invitation_hours,
         origin=work.origin,
+        created_by_person=admin.id,
     )
     _show_invitation(work, invitation)
 
 
 def _show_invitation(work: Work, invitation: Invitation) -> None:
+    """The link, shown once: the outbox drops this text once it is sent (invitation_jobs),
+    and the message is edited when the link is used or revoked."""
     link = deep_link(work.bot_username, invitation.code)
     unit = Safe(work.t("start.welcome_unit", unit=invitation.unit)) if invitation.unit else ""
-    work.reply(
-        "invite.created",
-        name=invitation.name,
-        role=work.t(f"role.{invitation.role.value}"),
-        unit=unit,
-        link=link,
-        expires=_local(work, invitation.expires_at),
-        keyboard=[[Button(work.t("invite.revoke"), "invite.revoke", {"code": invitation.code})]],
+    key = invitations.link_message_key(invitation.id)
+    work.send_text(
+        work.chat_id,
+        work.t(
+            "invite.created",
+            name=invitation.name,
+            role=work.t(f"role.{invitation.role.value}"),
+            unit=unit,
+            link=link,
+            expires=_local(work, invitation.expires_at),
+        ),
+        keyboard=[
+            [Button(work.t("invite.revoke"), "invite.revoke", {"invitation": invitation.id})]
+        ],
+        key=key,
     )
+    people.set_invitation_message(work.db, invitation.id, key)
 
 
-def invite_revoke(work: Work, code: str) -> None:
+def invite_revoke(work: Work, invitation_id: object) -> None:
+    """Revoke an invitation from its own message or from the /invite list."""
     _require_admin(work)
-    revoked = work.db.execute(
-        "UPDATE invitations SET revoked_at = ? WHERE code = ? AND used_at IS NULL "
-        "AND revoked_at IS NULL",
-        [work.at.isoformat(), code],
-    ).rowcount
-    if revoked:
-        record(work.db, work.origin, entity="invitation", action="revoked", after={"code": code})
-    work.reply("invite.revoked" if revoked else "invite.not_revocable")
+    invitation = None
+    if isinstance(invitation_id, int) and not isinstance(invitation_id, bool):
+        invitation = people.invitation_by_id(work.db, invitation_id)
+    if invitation is None or not people.revoke_invitation(work.db, invitation.id, work.origin):
+        work.reply("invite.not_revocable")
+        return
+    invitations.mark_revoked(work, invitation)
+    work.reply("invite.revoked")
 
 
 def _local(work: Work, moment) -> str:
@@ -135,7 +149,7 @@ def list_users(work: Work) -> None:
     keyboard = [
         [
             Button(
-                f"{'' if p.active else '⛔ '}{p.name} · {work.t(f'role.{p.role.value}')}"
+                f"{_marker(work, p)}{p.name} · {work.t(f'role.{p.role.value}')}"
                 + (f" · {p.unit}" if p.unit else ""),
                 "users.show",
                 {"person": p.id},
@@ -144,6 +158,22 @@ def list_users(work: Work) -> None:
         for p in everyone
     ]
     work.reply("users.title", count=len(everyone), keyboard=keyboard)
+
+
+def _refuse_settings_admin(work: Work, person: Person) -> bool:
+    """An ADMIN_IDS administrator is one on every update: changing them here would be undone
+    at their next message, so it is refused with the reason (True if refused)."""
+    if invitations.is_settings_admin(work, person.tg_user_id):
+        work.reply("users.settings_admin_refused", name=person.name)
+        return True
+    return False
+
+
+def _marker(work: Work, person: Person) -> str:
+    """🔒 an ADMIN_IDS administrator (nothing here changes them), ⛔ a deactivated person."""
+    if invitations.is_settings_admin(work, person.tg_user_id):
+        return "🔒 "
+    return "" if person.active else "⛔ "
 
 
 def show_user(work: Work, person_id: int) -> None:
@@ -167,12 +197,16 @@ def show_user(work: Work, person_id: int) -> None:
                 Button(work.t("users.handover"), "users.handover", {"person": person.id}),
             ]
         )
+    if invitations.is_settings_admin(work, person.tg_user_id):
+        state = Safe(f"{work.t('users.active')}\n{work.t('users.settings_admin_note')}")
+    else:
+        state = work.t("users.active" if person.active else "users.inactive")
     work.reply(
         "users.card",
         name=person.name,
         role=work.t(f"role.{person.role.value}"),
         unit=person.unit or "—",
-        state=work.t("users.active" if person.active else "users.inactive"),
+        state=state,
         keyboard=keyboard,
     )
 
@@ -181,6 +215,8 @@ def change_role(work: Work, person_id: int, role: str) -> None:
     _require_admin(work)
     person = people.by_id(work.db, person_id)
     if role not in {r.value for r in ROLES} or role == person.role.value:
+        return
+    if _refuse_settings_admin(work, person):
         return
     if role == Role.CONTACT.value and person.unit_id is None:
         work.reply("users.contact_needs_unit")
@@ -198,6 +234,8 @@ def deactivate(work: Work, person_id: int) -> None:
     if person.id == admin.id:
         work.reply("users.not_yourself")
         return
+    if _refuse_settings_admin(work, person):
+        return
     people.update_person(work.db, person.id, {"active": 0}, work.origin)
     work.reply("users.deactivated", name=person.name)
 
@@ -205,6 +243,8 @@ def deactivate(work: Work, person_id: int) -> None:
 def handover_choose(work: Work, person_id: int) -> None:
     _require_admin(work)
     person = people.by_id(work.db, person_id)
+    if _refuse_settings_admin(work, person):
+        return
     candidates = [p for p in people.active_people(work.db, role=person.role) if p.id != person.id]
     if not candidates:
         work.reply("users.no_successor")
@@ -219,6 +259,8 @@ def handover(work: Work, person_id: int, successor_id: int) -> None:
     """Hand a departing person's items and open visits to a successor, then deactivate."""
     _require_admin(work)
     person = people.by_id(work.db, person_id)
+    if _refuse_settings_admin(work, person):
+        return
     successor = people.by_id(work.db, successor_id)
     counts = people.hand_over(work.db, person.id, successor.id, work.origin)
     people.update_person(work.db, person.id, {"active": 0}, work.origin)
@@ -235,6 +277,13 @@ def cli_invitation(
     db: sqlite_utils.Database, role: Role, name: str, unit: str | None, origin: Origin
 ) -> Invitation:
     """``duban invite``: the same invitation an admin makes in the chat."""
+    policy = load_policy(db)
     return people.create_invitation(
-        db, role=role, name=name, unit=unit, days=load_policy(db).invitation_days, origin=origin
+        db,
+        role=role,
+        name=name,
+        unit=unit,
+        days=policy.invitation_days,
+        admin_hours=policy.admin_invitation_hours,
+        origin=origin,
     )

@@ -1,0 +1,254 @@
+"""What happens around an invitation besides registering: the confirmation a registered
+person is asked for, the inviter's notice, the admin's link message kept up to date, and
+the list of invitations still open.
+
+An invitation link is a bearer token: whoever taps it becomes the invited person. So the
+person who made it is told at once who used it (Telegram name, @username, id), with a button
+to deactivate them, and the message that held the link says it was used.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from bot.domain.lifecycle import Role
+from bot.domain.people import Invitation, Person, changes_on_redeem
+from bot.i18n import Safe, t
+from bot.work import Button, Work
+from storage import outbox, people
+
+# The /invite list shows at most this many (soonest to lapse first), so the message and its
+# buttons stay well inside Telegram's limits; the title still counts them all.
+PENDING_SHOWN = 30
+
+
+@dataclass(frozen=True)
+class Redeemer:
+    """Who tapped the link, as Telegram names them (not as the invitation names them)."""
+
+    tg_user_id: int
+    full_name: str
+    username: str | None
+
+
+def is_settings_admin(work: Work, tg_user_id: int | None) -> bool:
+    """An administrator named in ADMIN_IDS: no chat action changes their role."""
+    return tg_user_id is not None and tg_user_id in work.env.admin_ids
+
+
+def unit_part(lang: str, unit: str | None) -> str:
+    return Safe(t(lang, "start.welcome_unit", unit=unit)) if unit else ""
+
+
+def _role(lang: str, role: Role | str) -> str:
+    return t(lang, f"role.{Role(role).value}")
+
+
+# --- a registered person taps a link -------------------------------------------------
+
+
+def ask_to_confirm(work: Work, person: Person, invitation: Invitation) -> None:
+    """Show what the invitation would change and change nothing until they confirm."""
+    lines = []
+    for change in changes_on_redeem(person, invitation):
+        before, after = change.before, change.after
+        if change.field == "role":
+            before, after = _role(work.lang, before), _role(work.lang, after)
+        lines.append(
+            work.t(
+                "invites.change_line",
+                field=work.t(f"invites.field.{change.field}"),
+                before=before or work.t("invites.nothing"),
+                after=after or work.t("invites.nothing"),
+            )
+        )
+    payload = {"invitation": invitation.id}
+    work.reply(
+        "invites.confirm_change",
+        name=person.name,
+        role=_role(work.lang, person.role),
+        unit=unit_part(work.lang, person.unit),
+        changes=Safe("\n".join(lines) or work.t("invites.no_change")),
+        keyboard=[
+            [
+                Button(work.t("invites.confirm"), "invite.accept", payload),
+                Button(work.t("invites.keep"), "invite.keep", payload),
+            ]
+        ],
+    )
+
+
+# --- after a redemption --------------------------------------------------------------
+
+
+def who(lang: str, redeemer: Redeemer) -> str:
+    username = (
+        Safe(t(lang, "invites.who_username", username=redeemer.username))
+        if redeemer.username
+        else ""
+    )
+    return Safe(
+        t(
+            lang,
+            "invites.who",
+            full_name=redeemer.full_name or "—",
+            username=username,
+            id=redeemer.tg_user_id,
+        )
+    )
+
+
+def after_redeem(work: Work, invitation: Invitation, person: Person, redeemer: Redeemer) -> None:
+    """Tell whoever is answerable for the invitation who used it, and mark its message used."""
+    for admin in _answerable(work, invitation, person):
+        lang = admin.language
+        work.send_text(
+            admin.tg_user_id,
+            t(
+                lang,
+                "invites.used_notice",
+                name=invitation.name,
+                role=_role(lang, invitation.role),
+                unit=unit_part(lang, invitation.unit),
+                who=who(lang, redeemer),
+            ),
+            keyboard=[
+                [
+                    Button(
+                        t(lang, "invites.deactivate_now"),
+                        "users.deactivate",
+                        {"person": person.id},
+                    )
+                ]
+            ],
+            button_owner=admin.id,
+            key=f"invite:{invitation.id}:notice:{admin.id}",
+        )
+    _edit_link_message(
+        work,
+        invitation,
+        "used",
+        lambda lang: t(
+            lang,
+            "invites.message_used",
+            name=invitation.name,
+            role=_role(lang, invitation.role),
+            unit=unit_part(lang, invitation.unit),
+            who=who(lang, redeemer),
+            at=_local(work, work.at),
+        ),
+    )
+
+
+def _answerable(work: Work, invitation: Invitation, redeemed: Person) -> list[Person]:
+    """The admin who made the invitation; if there is none now (made at the desk with
+    ``duban invite``, or they are no longer an active admin), every active administrator."""
+    if invitation.created_by_person is not None:
+        inviter = people.by_id(work.db, invitation.created_by_person)
+        reachable = inviter.active and inviter.is_admin and inviter.tg_user_id is not None
+        if reachable and inviter.id != redeemed.id:
+            return [inviter]
+    return [
+        admin
+        for admin in people.active_people(work.db, role=Role.ADMIN)
+        if admin.tg_user_id is not None and admin.id != redeemed.id
+    ]
+
+
+# --- the admin's message holding the link --------------------------------------------
+
+
+def link_message_key(invitation_id: int) -> str:
+    return f"invite:{invitation_id}"
+
+
+def _edit_link_message(
+    work: Work, invitation: Invitation, what: str, text_in: Callable[[str], str]
+) -> None:
+    """Replace the link in the admin's invitation message by what became of it.
+
+    Sent already: an edit (without the revoke button). Still waiting in the outbox: its text
+    is rewritten, so the dead link is never delivered at all.
+    """
+    key = invitation.message_key
+    message = people.invitation_message(work.db, key) if key else None
+    if message is None:
+        return
+    chat_id, status, message_id = message
+    reader = people.by_telegram_id(work.db, chat_id)
+    lang = reader.language if reader else work.env.default_language
+    payload = {
+        "chat_id": chat_id,
+        "text": text_in(lang),
+        "parse_mode": "HTML",
+        "link_preview_options": {"is_disabled": True},
+    }
+    if status == "pending":
+        outbox.replace_pending(work.db, key, payload)
+    elif status == "sent" and message_id is not None:
+        edit = payload | {"message_id": message_id}
+        work.queue("editMessageText", chat_id, edit, key=f"{key}:{what}")
+
+
+def mark_revoked(work: Work, invitation: Invitation) -> None:
+    _edit_link_message(
+        work,
+        invitation,
+        "revoked",
+        lambda lang: t(
+            lang,
+            "invites.message_revoked",
+            name=invitation.name,
+            role=_role(lang, invitation.role),
+            unit=unit_part(lang, invitation.unit),
+        ),
+    )
+
+
+# --- /invite: what is still open -----------------------------------------------------
+
+
+def show_pending(work: Work) -> None:
+    """The invitations nobody has used yet, each with a revoke button (nothing if none)."""
+    everyone = people.pending_invitations(work.db, work.at)
+    if not everyone:
+        return
+    pending = everyone[:PENDING_SHOWN]
+    lines = [
+        work.t(
+            "invites.pending_line",
+            name=invitation.name,
+            role=_role(work.lang, invitation.role),
+            unit=unit_part(work.lang, invitation.unit),
+            expires=_local(work, invitation.expires_at),
+        )
+        for invitation in pending
+    ]
+    keyboard = [
+        [
+            Button(
+                work.t(
+                    "invites.revoke_one",
+                    name=invitation.name,
+                    role=_role(work.lang, invitation.role),
+                ),
+                "invite.revoke",
+                {"invitation": invitation.id},
+            )
+        ]
+        for invitation in pending
+    ]
+    if len(everyone) > len(pending):
+        lines.append(work.t("invites.pending_more", count=len(everyone) - len(pending)))
+    work.reply(
+        "invites.pending_title",
+        count=len(everyone),
+        lines=Safe("\n".join(lines)),
+        keyboard=keyboard,
+    )
+
+
+def _local(work: Work, moment: datetime) -> str:
+    return moment.astimezone(work.tz).strftime("%Y-%m-%d %H:%M")
