@@ -18,9 +18,10 @@ import sqlite_utils
 
 from bot.domain.audit import ActorKind, Origin
 from bot.domain.items import Item, ItemFields
+from bot.domain.presence import Point, distance_m
 from bot.sheets.model import RowError, SheetFileError, SheetReadResult, SheetRow
 from bot.sheets.reader import read_sheet
-from storage import ledger
+from storage import ledger, presence
 
 
 @dataclass
@@ -31,15 +32,18 @@ class ImportPlan:
     unchanged: int = 0
     skipped: int = 0
     errors: list[RowError] = field(default_factory=list)
+    # Companies whose coordinates the sheet sets or changes: name → place.
+    places: dict[str, Point] = field(default_factory=dict)
 
     @property
     def total(self) -> int:
         return len(self.new) + len(self.updates) + self.unchanged
 
     def summary(self) -> str:
+        places = f", coordinates for {len(self.places)} companies" if self.places else ""
         return (
             f"imported {self.total} items: {len(self.new)} new, {len(self.updates)} updated, "
-            f"{self.skipped} rows skipped (blank/subtotal)"
+            f"{self.skipped} rows skipped (blank/subtotal){places}"
         )
 
 
@@ -84,6 +88,8 @@ def plan_import(db: sqlite_utils.Database, result: SheetReadResult, period: str)
     columns = result.columns
     seen: dict[str, int] = {}
     areas: dict[str, str | None] = {}  # as written → the 1+8 area's name
+    known_places = presence.company_points_by_name(db)
+    placed_in: dict[str, tuple[int, Point]] = {}  # company → (first row, place)
 
     def error(row: SheetRow, name: str | None, reason: str) -> None:
         plan.errors.append(RowError(row.row, columns.get(name, name) if name else None, reason))
@@ -124,6 +130,14 @@ def plan_import(db: sqlite_utils.Database, result: SheetReadResult, period: str)
                 )
                 continue
 
+        if row.point is not None and not _plan_place(plan, row, known_places, placed_in):
+            error(
+                row,
+                "coordinates" if "coordinates" in columns else "latitude",
+                f"{row.company} has other coordinates in row {placed_in[row.company][0]}",
+            )
+            continue
+
         fields = _fields(row, area)
         if item is None:
             plan.new.append(fields)
@@ -134,6 +148,28 @@ def plan_import(db: sqlite_utils.Database, result: SheetReadResult, period: str)
     return plan
 
 
+# Two places closer than this are the same place (a sheet's rounding, not a move).
+SAME_PLACE_M = 1.0
+
+
+def _plan_place(
+    plan: ImportPlan,
+    row: SheetRow,
+    known: dict[str, Point],
+    placed_in: dict[str, tuple[int, Point]],
+) -> bool:
+    """Note a row's company coordinates; False if an earlier row gave the company others."""
+    assert row.point is not None
+    earlier = placed_in.get(row.company)
+    if earlier is not None:
+        return distance_m(earlier[1], row.point) < SAME_PLACE_M
+    placed_in[row.company] = (row.row, row.point)
+    current = known.get(row.company)
+    if current is None or distance_m(current, row.point) >= SAME_PLACE_M:
+        plan.places[row.company] = row.point
+    return True
+
+
 def apply_plan(db: sqlite_utils.Database, plan: ImportPlan, origin: Origin) -> None:
     """Write the whole plan in one transaction (or nothing, if anything fails)."""
     if plan.errors:
@@ -142,6 +178,10 @@ def apply_plan(db: sqlite_utils.Database, plan: ImportPlan, origin: Origin) -> N
         ledger.create_items(db, plan.new, plan.period, origin)
         for item_id, fields in plan.updates:
             ledger.update_sheet_fields(db, item_id, fields, origin)
+        for company, point in plan.places.items():
+            company_id = ledger.ensure_company(db, company, None, origin)
+            assert company_id is not None
+            presence.set_company_point(db, company_id, point, "sheet", origin)
 
 
 def file_sha256(path: Path) -> str:

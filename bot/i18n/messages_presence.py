@@ -127,6 +127,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "· {day} {company} {names}：{arrival}",
         "· {day} {company} {names}: {arrival}",
     ),
+    # --- the sheet import's preview
+    "import.places": (
+        "\n企业坐标：设置或更新 {count} 家企业。",
+        "\nCompany coordinates: set or changed for {count} companies.",
+    ),
     # --- /settings and /help
     "setting.presence_radius_m": (
         "到场位置核对距离（米）",

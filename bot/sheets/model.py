@@ -11,6 +11,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from bot.domain.deadlines import Deadline
+from bot.domain.presence import Point
 
 STATUSES = ("open", "in_progress", "close_requested", "closed")
 LEVELS = ("none", "blue", "yellow", "red")
@@ -60,6 +61,8 @@ class SheetRow:
     level: str  # one of LEVELS; 'none' when the sheet has no level column
     # Read from our own export for display only: importing never changes an item's status.
     status: str | None
+    # The company's coordinates from 纬度/经度 or 坐标; None when the row gives none.
+    point: Point | None = None
 
 
 @dataclass(frozen=True)
