@@ -230,3 +230,40 @@ async def test_admin_sets_coordinates_with_company_command(duban: Duban) -> None
     inspector = await duban.register(6851, "王督查", Role.INSPECTOR)
     await inspector.send("/company 力威")
     await inspector.expect("管理员")  # refused: admin.only
+
+
+def _sheet_with_places(rows: list[list[object]]) -> bytes:
+    book = openpyxl.Workbook()
+    book.active.append(["序号", "问题", "承办单位", "镇区", "企业", "纬度", "经度"])
+    for row in rows:
+        book.active.append(row)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+async def test_sheet_columns_set_coordinates_by_chat_import(duban: Duban) -> None:
+    """纬度/经度 columns: a bad cell comes back as a row error with row and column; the fixed
+    sheet's preview counts the companies placed, and after import a visit 3 km off is
+    flagged against the sheet's place."""
+    admin = await office(duban)
+    bad = [1, "高企申报材料不全", "科技局", "磨头镇", "力威机械", "三十二度", 120.56]
+    await admin.send_document(_sheet_with_places([bad]), "任务表.xlsx", XLSX)
+    preview = await admin.expect("导入预览", within=WAIT)
+    assert "row 2, column 纬度: cannot read '三十二度' as degrees" in preview.text
+    assert not preview.buttons
+
+    good = [1, "高企申报材料不全", "科技局", "磨头镇", "力威机械", 32.37, 120.56]
+    await admin.send_document(_sheet_with_places([good]), "任务表.xlsx", XLSX)
+    preview = await admin.expect("企业坐标：设置或更新 1 家企业", within=WAIT)
+    await admin.tap("✅ 确认导入")
+    await admin.expect("导入完成：新增 1 项", within=WAIT)
+
+    wang = await duban.register(6861, "王督查", Role.INSPECTOR)
+    await start_visit(wang, "力威", "力威机械（磨头镇）")
+    await wang.send_location(*FAR)
+    saved = await wang.expect("已记录到场位置")
+    assert "约 3.1 km" in saved.text and "位置不符" in saved.text
