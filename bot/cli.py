@@ -129,6 +129,13 @@ def cmd_invite(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_company(args: argparse.Namespace) -> int:
+    from bot.company_cli import run_company_cli
+
+    settings = _settings()
+    return run_company_cli(_open_db(settings), args.name, args.at, settings.timezone)
+
+
 def cmd_backup(args: argparse.Namespace) -> int:
     from storage.db import backup
 
@@ -193,6 +200,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     invite.add_argument("--unit", help="the contact's responsible unit, e.g. 科技局")
     invite.add_argument("--name", help="the invited person's name")
+
+    company = add(
+        "company", "show a company's coordinates and visit checks, or set them", cmd_company
+    )
+    company.add_argument("name", help="the company's name, or part of it")
+    company.add_argument("--at", help="set its coordinates (WGS-84), e.g. '32.37, 120.56'")
 
     browse = add("browse", "browse the data read-only in Datasette (127.0.0.1)", cmd_browse)
     browse.add_argument("--port", type=int, default=8001)
