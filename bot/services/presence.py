@@ -49,10 +49,9 @@ class CompanyGone(DomainError):
 
 def arrival_html(work: Work, lang: str, arrival: store.Arrival) -> Safe:
     """⚠️ 位置不符（约 3.1 km）· 32.39000N 120.59000E · 到场 10:05 · 地图 (HTML)."""
-    radius = work.policy.presence_radius_m
-    found = verdict(arrival.point is not None, arrival.distance_m, radius)
     if arrival.point is None or arrival.located_at is None:
         return t(lang, "presence.unlocated")
+    found = verdict(True, arrival.distance_m, work.policy.presence_radius_m)
     distance = distance_text(arrival.distance_m) if arrival.distance_m is not None else ""
     return t(
         lang,
