@@ -10,8 +10,12 @@ from bot.services import presence
 
 async def on_location(update: Update, context: DubanContext) -> None:
     """A shared location: a company's place being set, or arrival on the open visit."""
-    location = update.message.location
-    await context.work(presence.receive_location, location.latitude, location.longitude)
+    message = update.message
+    location = message.location
+    chosen = message.venue is not None  # a place picked from a list, not where the phone is
+    await context.work(
+        presence.receive_location, location.latitude, location.longitude, chosen=chosen
+    )
 
 
 async def company(update: Update, context: DubanContext) -> None:

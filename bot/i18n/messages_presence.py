@@ -39,6 +39,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "📍 Location recorded for the visit to {company}. The company has no coordinates "
         "yet; the office has been asked to confirm this place as its coordinates.",
     ),
+    "presence.venue_refused": (
+        "这是从列表中选取的地点，不能说明您所在的位置，未作为到场记录。"
+        "请点下方「📍 发送位置」发送手机当前位置。",
+        "That is a place picked from a list; it does not show where you are, so it was not "
+        "recorded as your arrival. Tap “📍 Send location” below to send your phone's location.",
+    ),
     "presence.bad_location": (
         "这个位置无法识别，未记录。请重新发送位置。",
         "That location could not be read and was not recorded. Please send it again.",

@@ -101,9 +101,15 @@ def _names(work: Work, visit_id: int) -> str:
 # --- the inspector's location ------------------------------------------------------------
 
 
-def receive_location(work: Work, latitude: float, longitude: float) -> None:
+def receive_location(
+    work: Work, latitude: float, longitude: float, *, chosen: bool = False
+) -> None:
     """A shared location: an administrator setting a company's place, else proof of presence
-    on the sender's open visit, at the server's time."""
+    on the sender's open visit, at the server's time.
+
+    A venue (``chosen``: a place picked from Telegram's list, e.g. the company itself) says
+    nothing about where the phone is, so it never counts as arrival; it may set a place.
+    """
     person = work.person
     try:
         point = Point(latitude, longitude)
@@ -117,6 +123,9 @@ def receive_location(work: Work, latitude: float, longitude: float) -> None:
     visit = visit_store.open_visit_of(work.db, person.id) if person else None
     if visit is None:
         _plain(work, work.t("visit.location_no_visit"))
+        return
+    if chosen:
+        work.reply("presence.venue_refused")  # the location keyboard stays for the real one
         return
     _arrive(work, visit, point)
 

@@ -117,3 +117,23 @@ async def test_setting_a_place_for_a_company_that_is_gone(duban: Duban) -> None:
         admin, duban.make_button(duban.person_id(9000), "place.set", {"company": 99_999})
     )
     await admin.expect("这家企业已不在台账中")
+
+
+async def test_a_picked_venue_is_not_proof_of_presence(duban: Duban) -> None:
+    """A venue picked from Telegram's list (the company itself, 0 m away) is not where the
+    phone is: it is refused as arrival and the visit stays unlocated; the real location
+    sent next is recorded."""
+    duban.seed_item("高企申报材料不全", company="力威机械", town="磨头镇", unit="科技局")
+    wang = await duban.register(8631, "王督查", Role.INSPECTOR)
+    await start_visit(wang, "力威", "力威机械（磨头镇）")
+    spot = {"latitude": 32.37, "longitude": 120.56}
+    venue = {"location": spot, "title": "力威机械", "address": "磨头镇"}
+    duban.send_raw(wang, {"location": spot, "venue": venue})
+    await wang.expect("这是从列表中选取的地点")
+    db = duban.db()
+    try:
+        assert db.execute("SELECT located_at FROM visits").fetchone() == (None,)
+    finally:
+        db.close()
+    await wang.send_location(32.3701, 120.5601)
+    await wang.expect("已记录到场位置")
