@@ -32,6 +32,7 @@ from handlers import (
     fallback,
     imports,
     items,
+    presence,
     reports,
     start,
     text,
@@ -95,6 +96,11 @@ BUTTON_ACTIONS: dict[str, ButtonAction] = {
     "queue.company_merge": items.company_merge_button,
     "queue.company_into": items.company_into_button,
     "queue.company_reject": items.company_reject_button,
+    # proof of presence: company coordinates and proposals from visits
+    "place.company": presence.company_button,
+    "place.set": presence.set_button,
+    "place.confirm": presence.confirm_button,
+    "place.reject": presence.reject_button,
     # contacts' follow-up, verification, escalation, look-back, settings (督办提醒)
     "fu.progress": contacts.progress_button,
     "fu.closeout": contacts.closeout_button,
@@ -148,6 +154,7 @@ COMMANDS = {
     "report": reports.report,
     "export": reports.export,
     "history": reports.history_command,
+    "company": presence.company,
 }
 
 
@@ -210,7 +217,7 @@ def build_application(
         )
     )
     application.add_handler(
-        MessageHandler(filters.UpdateType.MESSAGE & filters.LOCATION, visits.on_location)
+        MessageHandler(filters.UpdateType.MESSAGE & filters.LOCATION, presence.on_location)
     )
     # Edits of earlier messages change nothing already recorded; they are ignored.
     application.add_handler(MessageHandler(filters.UpdateType.EDITED, fallback.ignore))

@@ -152,6 +152,13 @@ def cmd_assign(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_company(args: argparse.Namespace) -> int:
+    from bot.company_cli import run_company_cli
+
+    settings = _settings()
+    return run_company_cli(_open_db(settings), args.name, args.at, settings.timezone)
+
+
 def cmd_backup(args: argparse.Namespace) -> int:
     from storage.db import backup
 
@@ -225,6 +232,11 @@ def build_parser() -> argparse.ArgumentParser:
     assign.add_argument("code", help="the item's code, e.g. 2024-012")
     assign.add_argument("--inspector", required=True, help="a registered inspector's name")
     assign.add_argument("--remove", action="store_true", help="remove the assignment instead")
+    company = add(
+        "company", "show a company's coordinates and visit checks, or set them", cmd_company
+    )
+    company.add_argument("name", help="the company's name, or part of it")
+    company.add_argument("--at", help="set its coordinates (WGS-84), e.g. '32.37, 120.56'")
 
     browse = add("browse", "browse the data read-only in Datasette (127.0.0.1)", cmd_browse)
     browse.add_argument("--port", type=int, default=8001)

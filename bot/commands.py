@@ -28,6 +28,7 @@ ROLE_COMMANDS: dict[Role, tuple[tuple[str, str], ...]] = {
         ("invite", "cmd.invite"),
         ("users", "cmd.users"),
         ("queue", "cmd.queue"),
+        ("company", "cmd.company"),
         ("acks", "cmd.acks"),
         ("settings", "cmd.settings"),
         ("holiday", "cmd.holiday"),

@@ -138,7 +138,7 @@ COMPANY_TOWNS = {
 }
 
 HEADER = ["序号", "领域", "问题", "措施", "承办单位", "配合单位", "办理时限", "跟踪督办目标",
-          "镇区", "企业", "督办等级", "备注"]  # fmt: skip
+          "镇区", "企业", "督办等级", "备注", "纬度", "经度"]  # fmt: skip
 
 # (领域, 问题, 措施, 承办单位, 配合单位, 办理时限, 目标, 镇区, 企业, 等级)
 # 办理时限 is a day offset from today (a real Excel date in the sheet) or the office's words.
@@ -245,7 +245,21 @@ CLOSED = (22, 31)
 # The inspectors' own items (assigned by the office).
 ASSIGNED = {1001: (4, 9, 11, 14, 29), 1002: (5, 12, 13, 28)}
 
-# Where the page's location button puts you: near the towns (approximate, for the demo).
+# The companies' places (WGS-84, approximate, in 如皋), written to the sheet's 纬度/经度
+# columns. 海泰科特 has none: its first located visit proposes one for 办公室 to confirm.
+# 斯密特森 is about 0.9 km from 卓远半导体, so sending one's place on a visit to the other
+# shows 位置不符.
+COMPANY_PLACES = {
+    "卓远半导体": (32.3519, 120.5862),
+    "力威机械": (32.4310, 120.4930),
+    "力沛阀门": (32.4706, 120.4672),
+    "汤臣汽配": (32.3905, 120.4218),
+    "万达轴承": (32.3712, 120.5660),
+    "斯密特森": (32.3585, 120.5921),
+    "霖鼎光学": (32.3460, 120.5790),
+}
+
+# Where the page's location button puts you: at the companies (approximate, for the demo).
 PLACES = (
     ("卓远半导体（高新区）", 32.3519, 120.5862),
     ("力威机械（磨头镇）", 32.4310, 120.4930),
@@ -269,10 +283,11 @@ def write_sheet(path: Path, today: date) -> Path:
         when: date | str = (
             today + timedelta(days=deadline) if isinstance(deadline, int) else deadline
         )
+        latitude, longitude = COMPANY_PLACES.get(company, (None, None))
         sheet.append([seq, area, problem, measure, unit, co_units, when, target, town, company,
-                      level, ""])  # fmt: skip
-    for column, width in zip("ABCDEFGHIJKL", (6, 12, 40, 40, 16, 24, 12, 20, 10, 12, 8, 8),
-                             strict=True):  # fmt: skip
+                      level, "", latitude, longitude])  # fmt: skip
+    widths = (6, 12, 40, 40, 16, 24, 12, 20, 10, 12, 8, 8, 10, 10)
+    for column, width in zip("ABCDEFGHIJKLMN", widths, strict=True):
         sheet.column_dimensions[column].width = width
     workbook.save(path)
     return path

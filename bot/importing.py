@@ -20,11 +20,12 @@ import sqlite_utils
 from bot.domain.audit import ActorKind, Origin
 from bot.domain.items import Item, ItemFields
 from bot.domain.lifecycle import Role
+from bot.domain.presence import Point, distance_m
 from bot.services.assignments import assign_from_sheet, fold_name, office_work
 from bot.sheets.model import RowError, SheetFileError, SheetReadResult, SheetRow
 from bot.sheets.reader import read_sheet
 from bot.work import WorkEnv
-from storage import ledger, people
+from storage import ledger, people, presence
 
 DEFAULT_ENV = WorkEnv(ZoneInfo("Asia/Shanghai"), "")
 
@@ -41,6 +42,8 @@ class ImportPlan:
     # (item, inspector) pairs for existing items that are not assigned yet.
     new_inspectors: list[tuple[int, ...]] = field(default_factory=list)
     assignments: list[tuple[int, int]] = field(default_factory=list)
+    # Companies whose coordinates the sheet sets or changes: name → place.
+    places: dict[str, Point] = field(default_factory=dict)
 
     @property
     def total(self) -> int:
@@ -53,9 +56,10 @@ class ImportPlan:
 
     def summary(self) -> str:
         assigned = f", {self.assigned} inspector assignments" if self.assigned else ""
+        places = f", coordinates for {len(self.places)} companies" if self.places else ""
         return (
             f"imported {self.total} items: {len(self.new)} new, {len(self.updates)} updated"
-            f"{assigned}, {self.skipped} rows skipped (blank/subtotal)"
+            f"{assigned}, {self.skipped} rows skipped (blank/subtotal){places}"
         )
 
 
@@ -101,6 +105,8 @@ def plan_import(db: sqlite_utils.Database, result: SheetReadResult, period: str)
     inspectors = _inspectors_by_name(db)
     seen: dict[str, int] = {}
     areas: dict[str, str | None] = {}  # as written → the 1+8 area's name
+    known_places = presence.company_points_by_name(db)
+    placed_in: dict[str, tuple[int, Point]] = {}  # company → (first row, place)
 
     def error(row: SheetRow, name: str | None, reason: str) -> None:
         plan.errors.append(RowError(row.row, columns.get(name, name) if name else None, reason))
@@ -145,6 +151,13 @@ def plan_import(db: sqlite_utils.Database, result: SheetReadResult, period: str)
         if problem:
             error(row, "inspectors", problem)
             continue
+        if row.point is not None and not _plan_place(plan, row, known_places, placed_in):
+            error(
+                row,
+                "coordinates" if "coordinates" in columns else "latitude",
+                f"{row.company} has other coordinates in row {placed_in[row.company][0]}",
+            )
+            continue
 
         fields = _fields(row, area)
         if item is None:
@@ -157,6 +170,28 @@ def plan_import(db: sqlite_utils.Database, result: SheetReadResult, period: str)
         else:
             plan.unchanged += 1
     return plan
+
+
+# Two places closer than this are the same place (a sheet's rounding, not a move).
+SAME_PLACE_M = 1.0
+
+
+def _plan_place(
+    plan: ImportPlan,
+    row: SheetRow,
+    known: dict[str, Point],
+    placed_in: dict[str, tuple[int, Point]],
+) -> bool:
+    """Note a row's company coordinates; False if an earlier row gave the company others."""
+    assert row.point is not None
+    earlier = placed_in.get(row.company)
+    if earlier is not None:
+        return distance_m(earlier[1], row.point) < SAME_PLACE_M
+    placed_in[row.company] = (row.row, row.point)
+    current = known.get(row.company)
+    if current is None or distance_m(current, row.point) >= SAME_PLACE_M:
+        plan.places[row.company] = row.point
+    return True
 
 
 def apply_plan(
@@ -173,6 +208,10 @@ def apply_plan(
         ids = ledger.create_items(db, plan.new, plan.period, origin)
         for item_id, fields in plan.updates:
             ledger.update_sheet_fields(db, item_id, fields, origin)
+        for company, point in plan.places.items():
+            company_id = ledger.ensure_company(db, company, None, origin)
+            assert company_id is not None
+            presence.set_company_point(db, company_id, point, "sheet", origin)
     new_pairs = [
         (item_id, person_id)
         for item_id, inspector_ids in zip(ids, plan.new_inspectors, strict=True)

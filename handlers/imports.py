@@ -10,7 +10,11 @@ from bot.services import sheet_import
 
 async def confirm_button(update: Update, context: DubanContext, payload: dict) -> None:
     """Apply the previewed import."""
-    expect = {"new": payload["new"], "changed": payload["changed"]}
+    expect = {
+        "new": payload["new"],
+        "changed": payload["changed"],
+        "places": payload.get("places", 0),  # company coordinates; absent on older buttons
+    }
     message = update.callback_query.message
     await context.work(
         sheet_import.confirm,

@@ -1,4 +1,4 @@
-"""Visits: /visit, /done, /visits, and the photos, files and locations sent during one."""
+"""Visits: /visit, /done, /visits, and the photos and files sent during one."""
 
 from __future__ import annotations
 
@@ -28,12 +28,6 @@ async def visit_list(update: Update, context: DubanContext) -> None:
 async def on_media(update: Update, context: DubanContext) -> None:
     """A photo, file, voice note or video: evidence for the visit or item it belongs to."""
     await context.work(route_media, media_in(update.message))
-
-
-async def on_location(update: Update, context: DubanContext) -> None:
-    """A shared location: proof of presence on the open visit."""
-    location = update.message.location
-    await context.work(findings.receive_location, location.latitude, location.longitude)
 
 
 async def on_forwarded(update: Update, context: DubanContext) -> None:

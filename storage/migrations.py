@@ -498,6 +498,8 @@ DELETE FROM item_inspectors WHERE assigned_by = 'finding';
 CREATE INDEX item_inspectors_person ON item_inspectors(person_id)
 """,
     )
+
+
 @migrations(name="0007_invitation_hashes")
 def _invitation_hashes(db: sqlite_utils.Database) -> None:
     """Invitation codes are kept only as their sha256, so a backup or ``duban browse`` shows
@@ -597,6 +599,41 @@ def _forget_code(db: sqlite_utils.Database, code: str, invitation_id: int) -> No
             "CREATE TRIGGER audit_events_no_update BEFORE UPDATE ON audit_events "
             "BEGIN SELECT RAISE(ABORT, 'audit events are append-only'); END"
         )
+
+
+@migrations(name="0008_company_coordinates")
+def _company_coordinates(db: sqlite_utils.Database) -> None:
+    """Proof of presence: where a company is, how far each visit's location was from it.
+
+    ``visits.distance_m`` is measured when the location arrives (or, for a company without
+    coordinates then, when its coordinates first become known) and is never recomputed, so
+    moving a company later cannot quietly clear an earlier visit's 位置不符.
+    """
+    _execute_all(
+        db,
+        """
+ALTER TABLE companies ADD COLUMN latitude REAL;
+ALTER TABLE companies ADD COLUMN longitude REAL;
+ALTER TABLE companies ADD COLUMN coordinates_source TEXT
+    CHECK (coordinates_source IN ('sheet', 'admin', 'visit'));
+ALTER TABLE companies ADD COLUMN coordinates_at TEXT;
+ALTER TABLE visits ADD COLUMN distance_m REAL;
+CREATE TABLE company_place_proposals (           -- a first located visit's offer of coordinates
+    id INTEGER PRIMARY KEY,
+    company_id INTEGER NOT NULL REFERENCES companies(id),
+    visit_id INTEGER NOT NULL REFERENCES visits(id),
+    latitude REAL NOT NULL,
+    longitude REAL NOT NULL,
+    proposed_by INTEGER NOT NULL REFERENCES people(id),
+    proposed_at TEXT NOT NULL,
+    outcome TEXT CHECK (outcome IN ('confirmed', 'rejected', 'superseded')),
+    decided_by INTEGER REFERENCES people(id),
+    decided_at TEXT
+);
+CREATE UNIQUE INDEX company_place_open ON company_place_proposals(company_id)
+    WHERE outcome IS NULL
+""",
+    )
 
 
 def unknown_migrations(db: sqlite_utils.Database) -> list[str]:

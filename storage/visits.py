@@ -265,15 +265,6 @@ def touch_visit(db: sqlite_utils.Database, visit_id: int, at: datetime) -> None:
     )
 
 
-def set_location(
-    db: sqlite_utils.Database, visit_id: int, latitude: float, longitude: float, at: datetime
-) -> None:
-    db.execute(
-        "UPDATE visits SET latitude = ?, longitude = ?, located_at = ? WHERE id = ?",
-        [latitude, longitude, iso(at), visit_id],
-    )
-
-
 def end_visit(db: sqlite_utils.Database, visit_id: int, at: datetime, reason: str) -> bool:
     """End an open visit; False if it had ended already (a double tap, a racing sweep)."""
     return bool(

@@ -65,6 +65,9 @@ class Policy:
     # The weekly digest for admins and leaders: weekday (0 = Monday) and local time.
     weekly_digest_day: int = 0
     weekly_digest_time: time = time(9, 0)
+    # A visit whose location is farther than this many metres from the company is flagged
+    # 位置不符 (never refused): 500 m covers a large works and a poor phone fix.
+    presence_radius_m: int = 500
 
     def __post_init__(self) -> None:
         for name in SETTING_KEYS:
@@ -447,5 +450,8 @@ _SETTINGS: dict[str, _Setting] = {
         show=_show_weekday,
     ),
     "weekly_digest_time": _time_setting("weekly_digest_time"),
+    "presence_radius_m": _count(
+        "presence_radius_m", 50, 100_000, "metres", "米|公尺|m|metres?|meters?", 500
+    ),
 }
 SETTING_KEYS: tuple[str, ...] = tuple(field.name for field in fields(Policy))

@@ -7,6 +7,7 @@ from bot.i18n import (
     messages_card_progress,
     messages_common,
     messages_invites,
+    messages_presence,
     messages_reminders,
     messages_report_units,
     messages_reports,
@@ -28,6 +29,7 @@ _SECTIONS = (
     messages_weekly.MESSAGES,
     messages_verify.MESSAGES,
     messages_invites.MESSAGES,
+    messages_presence.MESSAGES,
 )
 
 

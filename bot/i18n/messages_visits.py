@@ -95,8 +95,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "visit.duration": ("{hours} 小时 {minutes} 分", "{hours} h {minutes} min"),
     "visit.duration_minutes": ("{minutes} 分钟", "{minutes} min"),
-    "visit.located": ("已记录", "recorded"),
-    "visit.not_located": ("未记录", "not recorded"),
     "visit.summary_item": ("· {code} {problem}：{count} 条", "· {code} {problem}: {count}"),
     "visit.summary_new_item": (
         "· 🆕 {code} {problem}：{count} 条（新建，待办公室完善）",

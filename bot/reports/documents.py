@@ -27,6 +27,7 @@ from bot.reports import timeline
 from bot.reports.build import BuildContext, Result, document, photo, sync_file, write_file
 from bot.reports.charts import png, ranking_chart
 from bot.reports.data import overall_counts, ranking
+from bot.reports.visits_sheet import dossier_lines
 from bot.sheets.headers import STATUS_LABELS
 from storage import people
 from storage.ledger import NotFound, get_item, list_items
@@ -209,6 +210,12 @@ def write_dossier(
         for event in timeline.events(db, item):
             local = event.at.astimezone(context.tz).strftime("%Y-%m-%d %H:%M")
             _paragraph(pdf, f"{local}  {plain(timeline.describe(lang, event))}")
+        visits = dossier_lines(db, item.id, context.tz, lang)
+        if visits:  # where each visit was, as the phone sent it; 位置不符 flagged
+            pdf.ln(3)
+            _heading(pdf, t(lang, "dossier.visits"), 13)
+            for line in visits:
+                _paragraph(pdf, plain(line))
         shown = [
             (found, file)
             for found in timeline.photos(db, item.id)

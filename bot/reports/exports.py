@@ -1,5 +1,6 @@
 """The /export job: the office's workbook for a town, unit or company (一镇区一企一表一清单),
-with each item's history on a sheet of its own, and optionally a .zip with the evidence.
+with each item's history and the visits behind them (where each inspector was, 位置不符
+flagged) on sheets of their own, and optionally a .zip with the evidence.
 
 The .zip holds the workbook and the evidence files under ``evidence/<code>/``; the
 evidence sheet links each file by a relative hyperlink, which opens once the parts are
@@ -26,6 +27,7 @@ from bot.i18n import t
 from bot.reports.build import BuildContext, Result, document, sync_file
 from bot.reports.scope import FILTERS, scope_name
 from bot.reports.timeline import media_file
+from bot.reports.visits_sheet import add_visits_sheet, export_visit_ids
 from bot.sheets.export import sheet_title, write_xlsx
 from storage import people
 from storage.report_jobs import ReportJob
@@ -69,6 +71,7 @@ def build_export(context: BuildContext, job: ReportJob, db: sqlite_utils.Databas
     def extend(book: Workbook) -> None:
         used = {sheet.title.lower() for sheet in book.worksheets}
         add_history_sheet(book, db, ids, context, lang, used)
+        add_visits_sheet(book, db, export_visit_ids(db, ids, chosen), context.tz, lang, used)
         if with_evidence:
             add_evidence_sheet(book, evidence, context, lang, used)
 

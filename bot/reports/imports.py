@@ -95,6 +95,8 @@ def preview_text(lang: str, file_name: str, plan: ImportPlan) -> str:
     )
     if plan.assigned:
         text += t(lang, "verify.import_assigned", count=plan.assigned)
+    if plan.places:
+        text += t(lang, "import.places", count=len(plan.places))
     if not plan.errors:
         return text
     ordered = sorted(plan.errors, key=lambda e: (e.row, e.column or ""))
@@ -106,7 +108,7 @@ def preview_text(lang: str, file_name: str, plan: ImportPlan) -> str:
 
 
 def confirm_keyboard(lang: str, source_job: int, plan: ImportPlan) -> Keyboard:
-    expect = {"new": len(plan.new), "changed": len(plan.updates)}
+    expect = {"new": len(plan.new), "changed": len(plan.updates), "places": len(plan.places)}
     return [
         [
             Button(t(lang, "import.confirm"), "import.confirm", {"job": source_job, **expect}),
@@ -129,7 +131,7 @@ def build_preview(context: BuildContext, job: ReportJob, db: sqlite_utils.Databa
         annotate(path, result, plan.errors, marked, lang)
         name = f"{Path(file_name).stem}-{t(lang, 'import.annotated_suffix')}.xlsx"
         return Result(text, sends=[document(marked, t(lang, "import.annotated_caption"), name)])
-    if not plan.new and not plan.updates and not plan.assignments:
+    if not plan.new and not plan.updates and not plan.assignments and not plan.places:
         return Result(text + t(lang, "import.nothing"))
     return Result(text, keyboard=confirm_keyboard(lang, job.id, plan))
 
@@ -148,7 +150,8 @@ def build_apply(context: BuildContext, job: ReportJob, db: sqlite_utils.Database
     except SheetFileError as error:
         return Result(t(lang, "import.bad_file", file=path.name, reason=str(error)), failed=True)
     expect = job.params["expect"]
-    if plan.errors or (len(plan.new), len(plan.updates)) != (expect["new"], expect["changed"]):
+    planned = (len(plan.new), len(plan.updates), len(plan.places))
+    if plan.errors or planned != (expect["new"], expect["changed"], expect.get("places", 0)):
         text = t(lang, "import.changed_since") + "\n\n"
         text += preview_text(lang, source.params["file_name"], plan)
         keyboard = None if plan.errors else confirm_keyboard(lang, source.id, plan)

@@ -254,36 +254,8 @@ def _attach_place(work: Work, data: dict) -> Place | None:
     return Place(item=item)
 
 
-def receive_location(work: Work, latitude: float, longitude: float) -> None:
-    """A shared location is proof of presence on the open visit, at the server's time."""
-    person = work.person
-    visit = store.open_visit_of(work.db, person.id) if person else None
-    if visit is None:
-        _plain(work, work.t("visit.location_no_visit"))
-        return
-    store.set_location(work.db, visit.id, latitude, longitude, work.at)
-    store.touch_visit(work.db, visit.id, work.at)
-    record(work.db, work.origin, entity="visit", entity_id=visit.id, action="located")
-    _plain(work, work.t("visit.location_saved", company=visit.company))
-
-
 def refuse_forwarded(work: Work) -> None:
     work.reply("finding.forwarded")
-
-
-def _plain(work: Work, text: str) -> None:
-    """A reply that also takes the location keyboard away."""
-    assert work.chat_id is not None
-    work.queue(
-        "sendMessage",
-        work.chat_id,
-        {
-            "chat_id": work.chat_id,
-            "text": text,
-            "parse_mode": "HTML",
-            "reply_markup": {"remove_keyboard": True},
-        },
-    )
 
 
 # --- the confirmation -------------------------------------------------------------------

@@ -17,6 +17,7 @@ from bot.services.card_progress import progress_section
 from bot.services.history import history_buttons
 from bot.services.item_people import people_section
 from bot.services.item_view import may_view
+from bot.services.presence import item_visits_section
 from bot.services.visit_items import item_line
 from bot.work import Button, Keyboard, Work
 from storage import dialogs, people
@@ -59,6 +60,9 @@ def render_card(work: Work, item: Item) -> tuple[str, Keyboard]:
         photos=counts.get("photo", 0),
         files=sum(counts.values()) - counts.get("photo", 0),
     ) + people_section(work, item)
+    visits = item_visits_section(work, item.id)  # where each visit was, 位置不符 flagged
+    if visits:
+        text = Safe(f"{text}\n\n{visits}")
     keyboard: Keyboard = []
     if work.person is not None:
         for add_buttons in CARD_BUTTONS[work.person.role]:

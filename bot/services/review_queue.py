@@ -246,6 +246,7 @@ def company_button(work: Work, company_id: int) -> None:
         [Button(work.t("queue.btn_confirm_company"), "queue.company_ok", {"company": company.id})],
         [Button(work.t("queue.btn_merge"), "queue.company_merge", {"company": company.id})],
         [Button(work.t("queue.btn_reject"), "queue.company_reject", {"company": company.id})],
+        [Button(work.t("presence.btn_set"), "place.set", {"company": company.id})],
     ]
     work.reply(
         "queue.company",

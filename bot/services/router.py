@@ -12,6 +12,7 @@ from bot.services import (
     findings,
     item_actions,
     lookback,
+    presence,
     review_queue,
     settings,
     sheet_import,
@@ -32,6 +33,7 @@ TEXT_DIALOGS: dict[str, Callable[[Work, str, dict, str], None]] = {
     "extension.": extensions.on_text,
     "settings.": settings.on_text,
     "lookback.": lookback.reopen_text,
+    "place.": presence.place_text,
 }
 
 # Called when no dialog waits: returns True if it took the text (an open visit does).

@@ -15,6 +15,7 @@ from bot.domain.lifecycle import DomainError, Role
 from bot.domain.people import Person
 from bot.domain.visits import duration_minutes, short
 from bot.i18n import Safe, t
+from bot.services.presence import visit_arrival_html
 from bot.services.visit_items import item_line, offered_items
 from bot.work import Button, Keyboard, Work
 from storage import dialogs, people
@@ -364,6 +365,7 @@ def close_visit(work: Work, visit: Visit, reason: str, *, idle_hours: int = 0) -
                 "chat_id": person.tg_user_id,
                 "text": text,
                 "parse_mode": "HTML",
+                "link_preview_options": {"is_disabled": True},
                 "reply_markup": {"remove_keyboard": True},
             },
             key=f"visit-summary:{visit.id}:{person.id}",
@@ -409,7 +411,7 @@ def _summary(work: Work, visit: Visit, lang: str, reason: str, idle_hours: int, 
         findings=len(findings),
         photos=photos,
         files=files,
-        location=Safe(t(lang, "visit.located" if visit.located_at else "visit.not_located")),
+        location=visit_arrival_html(work, lang, visit.id),
         items=Safe("\n".join(lines)),
     )
 
@@ -446,7 +448,7 @@ def _tell_contacts(work: Work, visit: Visit) -> None:
 
 
 def visits_command(work: Work) -> None:
-    """/visits: the person's last ten visits with their findings count."""
+    """/visits: the person's last ten visits with their findings count and presence check."""
     person = require_inspector(work)
     rows = store.visits_of(work.db, person.id, 10)
     if not rows:
@@ -456,7 +458,6 @@ def visits_command(work: Work) -> None:
     for visit, count in rows:
         day = visit.started_at.astimezone(work.tz).strftime("%Y-%m-%d %H:%M")
         state = "" if not visit.is_open else work.t("visit.list_open")
-        lines.append(
-            work.t("visit.list_line", day=day, company=visit.company, count=count, state=state)
-        )
+        line = work.t("visit.list_line", day=day, company=visit.company, count=count, state=state)
+        lines.append(f"{line}\n    {visit_arrival_html(work, work.lang, visit.id)}")
     work.reply("visit.list", lines=Safe("\n".join(lines)))

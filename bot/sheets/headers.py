@@ -74,6 +74,10 @@ FIELD_NAMES: dict[str, tuple[str, ...]] = {
     "status": ("状态", "办理状态", "Status"),
     # Registered inspectors the office assigns to the item (they verify its close-out).
     "inspectors": ("督查人员", "联系督查", "包挂督查", "Inspectors"),
+    # The company's place (WGS-84, as a phone's GPS gives it): two columns, or one 坐标 cell.
+    "latitude": ("纬度", "企业纬度", "Latitude", "Lat"),
+    "longitude": ("经度", "企业经度", "Longitude", "Lng", "Lon"),
+    "coordinates": ("坐标", "经纬度", "企业坐标", "位置坐标", "Coordinates"),
 }
 
 FIELDS = tuple(FIELD_NAMES)

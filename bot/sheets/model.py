@@ -11,6 +11,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from bot.domain.deadlines import Deadline
+from bot.domain.presence import Point
 
 STATUSES = ("open", "in_progress", "close_requested", "closed")
 LEVELS = ("none", "blue", "yellow", "red")
@@ -61,6 +62,8 @@ class SheetRow:
     # Read from our own export for display only: importing never changes an item's status.
     status: str | None
     inspectors: tuple[str, ...] = ()  # names in the 督查人员 column, as written
+    # The company's coordinates from 纬度/经度 or 坐标; None when the row gives none.
+    point: Point | None = None
 
 
 @dataclass(frozen=True)

@@ -25,6 +25,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 
 from bot.domain.deadlines import Deadline, DeadlineError, parse_deadline
+from bot.domain.presence import CoordinateError, Point, parse_degrees, parse_point
 from bot.domain.targets import parse_target_number
 from bot.domain.units import parse_units
 from bot.sheets.headers import FIELD_NAMES, display_header, match_field, parse_level, parse_status
@@ -140,6 +141,14 @@ def _one_line(text: str) -> str:
     return " ".join(text.split())
 
 
+class _CellError(Exception):
+    """A coordinate cell that cannot be read: which field, and why."""
+
+    def __init__(self, field: str, reason: str) -> None:
+        super().__init__(reason)
+        self.field, self.reason = field, reason
+
+
 class RowReader:
     """Turns the rows below a header into SheetRows, errors and a skipped count."""
 
@@ -230,6 +239,8 @@ class RowReader:
             else:
                 level = parsed_level
 
+        point = self._point(row_number, text, errors)
+
         if errors or isinstance(deadline, DeadlineError):
             self.errors.extend(errors)
             return
@@ -257,8 +268,50 @@ class RowReader:
                 level=level,
                 status=parse_status(text["status"]) if text.get("status") else None,
                 inspectors=split_names(text.get("inspectors", "")),
+                point=point,
             )
         )
+
+    def _point(self, row_number: int, text: dict[str, str], errors: list[RowError]) -> Point | None:
+        """The company's place from 纬度 and 经度, else from 坐标; a bad one is a row error
+        naming the column, and so is a place on a row that names no company."""
+        labels = self.header.labels
+        latitude, longitude = text.get("latitude", ""), text.get("longitude", "")
+        point: Point | None = None
+        try:
+            if latitude or longitude:
+                for field, value in (("latitude", latitude), ("longitude", longitude)):
+                    if value:
+                        continue
+                    other = "longitude" if field == "latitude" else "latitude"
+                    if field not in labels:
+                        wanted = FIELD_NAMES[field][0]
+                        raise _CellError(other, f"there is no {wanted} column to go with it")
+                    raise _CellError(field, f"{labels[other]} is given but this cell is empty")
+                point = Point(
+                    self._degrees("latitude", latitude), self._degrees("longitude", longitude)
+                )
+            elif text.get("coordinates"):
+                try:
+                    point = parse_point(text["coordinates"])
+                except CoordinateError as error:
+                    raise _CellError("coordinates", str(error)) from None
+        except _CellError as error:
+            errors.append(RowError(row_number, labels[error.field], error.reason))
+            return None
+        if point is not None and not text.get("company"):
+            field = "coordinates" if "coordinates" in text and not latitude else "latitude"
+            reason = "coordinates belong to a company, but this row names none (企业 column)"
+            errors.append(RowError(row_number, labels[field], reason))
+            return None
+        return point
+
+    @staticmethod
+    def _degrees(field: str, value: str) -> float:
+        try:
+            return parse_degrees(value, field)
+        except CoordinateError as error:
+            raise _CellError(field, str(error)) from None
 
     def _deadline(self, value: object) -> Deadline | DeadlineError:
         if isinstance(value, str) and self.csv_quoted:

@@ -10,7 +10,7 @@ from pathlib import Path
 import aiohttp
 import pytest
 
-from bot.demo import PEOPLE, ROWS, TIMEZONE, Demo, office_hours_offset, start_demo
+from bot.demo import COMPANY_PLACES, PEOPLE, ROWS, TIMEZONE, Demo, office_hours_offset, start_demo
 from bot.domain.workdays import WorkCalendar
 from sandbox.images import make_jpeg
 from storage.db import connect
@@ -51,6 +51,23 @@ async def test_demo_seeds_the_table_through_the_import(demo: Demo) -> None:
         assert kinds <= {"import", "system"}
     finally:
         db.close()
+
+
+async def test_demo_companies_have_their_places_from_the_sheet(demo: Demo) -> None:
+    """The sheet's 纬度/经度 columns place the companies near 如皋 (about 32.37N 120.56E);
+    海泰科特 is left unplaced so its first located visit shows the proposal to 办公室."""
+    db = connect(demo.directory / "duban.sqlite")
+    try:
+        rows = db.execute(
+            "SELECT name, latitude, longitude, coordinates_source FROM companies ORDER BY name"
+        ).fetchall()
+    finally:
+        db.close()
+    placed = {name: (lat, lng, source) for name, lat, lng, source in rows if lat is not None}
+    assert set(placed) == set(COMPANY_PLACES)
+    assert "海泰科特" not in placed
+    for lat, lng, source in placed.values():
+        assert abs(lat - 32.37) < 0.2 and abs(lng - 120.56) < 0.2 and source == "sheet"
 
 
 async def test_contact_gets_reminders_whenever_the_demo_starts(demo: Demo) -> None:

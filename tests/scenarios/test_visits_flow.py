@@ -86,7 +86,7 @@ async def test_complete_visit_with_album_location_files_and_new_item(duban: Duba
     await inspector.send("/done")
     summary = await inspector.expect("走访结束：卓远半导体")
     assert "发现 3 条" in summary.text and "照片 5 张" in summary.text
-    assert "其他材料 2 份" in summary.text and "位置：已记录" in summary.text
+    assert "其他材料 2 份" in summary.text and "位置：企业暂无坐标，未核对距离" in summary.text
     assert inspector.reply_keyboard is None
     await admin.expect("走访结束：卓远半导体")
     notice = await contact.expect("贵单位牵头")

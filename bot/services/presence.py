@@ -1,0 +1,374 @@
+"""Proof of presence in the chat: a visit's location checked against the company's place.
+
+A location sent during a visit is kept as the phone sent it (WGS-84) at the server's time,
+with its distance to the company. Past the office's threshold the visit is flagged 位置不符
+wherever it is shown — never refused. A company without coordinates gets them from its first
+located visit once an administrator confirms; administrators can also set them with
+``/company`` (a location or typed coordinates), and the sheet's 经度/纬度 or 坐标 columns
+set them on import.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from bot.domain.lifecycle import DomainError, Role
+from bot.domain.people import Person
+from bot.domain.presence import (
+    CoordinateError,
+    Point,
+    distance_m,
+    distance_text,
+    parse_point,
+    verdict,
+)
+from bot.domain.visits import short
+from bot.i18n import Safe, t
+from bot.work import Button, Keyboard, Work
+from storage import dialogs, people
+from storage import presence as store
+from storage import visits as visit_store
+from storage.audit import record
+from storage.visits import Company, Visit
+
+SEARCH_LIMIT = 8
+CARD_VISITS = 5
+ITEM_CARD_VISITS = 3
+
+
+class AdminsOnly(DomainError):
+    key = "admin.only"
+
+
+class CompanyGone(DomainError):
+    key = "presence.company_gone"
+
+
+# --- how an arrival reads ------------------------------------------------------------------
+
+
+def arrival_html(work: Work, lang: str, arrival: store.Arrival) -> Safe:
+    """⚠️ 位置不符（约 3.1 km）· 32.39000N 120.59000E · 到场 10:05 · 地图 (HTML)."""
+    if arrival.point is None or arrival.located_at is None:
+        return t(lang, "presence.unlocated")
+    found = verdict(True, arrival.distance_m, work.policy.presence_radius_m)
+    distance = distance_text(arrival.distance_m) if arrival.distance_m is not None else ""
+    return t(
+        lang,
+        "presence.arrival",
+        verdict=Safe(t(lang, f"presence.{found}", distance=distance)),
+        point=arrival.point.shown(),
+        time=arrival.located_at.astimezone(work.tz).strftime("%m-%d %H:%M"),
+        url=arrival.point.map_url(),
+    )
+
+
+def visit_arrival_html(work: Work, lang: str, visit_id: int) -> Safe:
+    return arrival_html(work, lang, store.arrival(work.db, visit_id))
+
+
+def item_visits_section(work: Work, item_id: int) -> str:
+    """The item card's block: the latest visits with findings on it, and how they check out."""
+    rows = work.db.execute(
+        "SELECT DISTINCT visit_id FROM findings WHERE item_id = ? AND withdrawn = 0 "
+        "AND visit_id IS NOT NULL ORDER BY visit_id DESC LIMIT ?",
+        [item_id, ITEM_CARD_VISITS],
+    ).fetchall()
+    lines = []
+    for (visit_id,) in rows:
+        visit = visit_store.get_visit(work.db, visit_id)
+        if visit is None:
+            continue
+        lines.append(
+            work.t(
+                "presence.card_visit_line",
+                day=visit.started_at.astimezone(work.tz).strftime("%m-%d"),
+                company=visit.company,
+                names=_names(work, visit.id),
+                arrival=visit_arrival_html(work, work.lang, visit.id),
+            )
+        )
+    if not lines:
+        return ""
+    return work.t("presence.card_visits", lines=Safe("\n".join(lines)))
+
+
+def _names(work: Work, visit_id: int) -> str:
+    members = visit_store.member_ids(work.db, visit_id)
+    return "、".join(people.by_id(work.db, person_id).name for person_id in members)
+
+
+# --- the inspector's location ------------------------------------------------------------
+
+
+def receive_location(
+    work: Work, latitude: float, longitude: float, *, chosen: bool = False
+) -> None:
+    """A shared location: an administrator setting a company's place, else proof of presence
+    on the sender's open visit, at the server's time.
+
+    A venue (``chosen``: a place picked from Telegram's list, e.g. the company itself) says
+    nothing about where the phone is, so it never counts as arrival; it may set a place.
+    """
+    person = work.person
+    try:
+        point = Point(latitude, longitude)
+    except CoordinateError:
+        _plain(work, work.t("presence.bad_location"))
+        return
+    dialog = dialogs.get(work.db, person.id) if person else None
+    if dialog is not None and dialog.state == "place.set":
+        _set_place(work, int(dialog.data["company"]), point)
+        return
+    visit = visit_store.open_visit_of(work.db, person.id) if person else None
+    if visit is None:
+        _plain(work, work.t("visit.location_no_visit"))
+        return
+    if chosen:
+        work.reply("presence.venue_refused")  # the location keyboard stays for the real one
+        return
+    _arrive(work, visit, point)
+
+
+def _arrive(work: Work, visit: Visit, point: Point) -> None:
+    company_point = store.company_point(work.db, visit.company_id)
+    distance = distance_m(company_point, point) if company_point else None
+    store.record_arrival(work.db, visit.id, point, work.at, distance)
+    visit_store.touch_visit(work.db, visit.id, work.at)
+    record(
+        work.db,
+        work.origin,
+        entity="visit",
+        entity_id=visit.id,
+        action="located",
+        after={
+            "latitude": point.latitude,
+            "longitude": point.longitude,
+            "distance_m": round(distance) if distance is not None else None,
+        },
+    )
+    radius = work.policy.presence_radius_m
+    found = verdict(True, distance, radius)
+    if found == "unmeasured":
+        _propose(work, visit, point)
+    shown = distance_text(distance) if distance is not None else ""
+    text = work.t(f"presence.saved_{found}", company=visit.company, distance=shown, radius=radius)
+    _plain(work, text)
+
+
+def _propose(work: Work, visit: Visit, point: Point) -> None:
+    """Offer the first located visit's place to the administrators, once per company."""
+    assert work.person is not None
+    proposal_id = store.propose(work.db, visit.company_id, visit.id, point, work.origin)
+    if proposal_id is None:
+        return  # an earlier visit's proposal is still waiting
+    for admin in people.active_people(work.db, role=Role.ADMIN):
+        if admin.tg_user_id is None:
+            continue
+        keyboard: Keyboard = [
+            [
+                Button(
+                    t(admin.language, "presence.btn_confirm"), "place.confirm", {"p": proposal_id}
+                ),
+                Button(
+                    t(admin.language, "presence.btn_reject"), "place.reject", {"p": proposal_id}
+                ),
+            ]
+        ]
+        work.send_text(
+            admin.tg_user_id,
+            t(
+                admin.language,
+                "presence.proposal",
+                company=visit.company,
+                name=work.person.name,
+                point=point.shown(),
+                time=work.at.astimezone(work.tz).strftime("%m-%d %H:%M"),
+                url=point.map_url(),
+                radius=work.policy.presence_radius_m,
+            ),
+            keyboard=keyboard,
+            key=f"place-proposal:{proposal_id}:{admin.id}",
+            button_owner=admin.id,
+        )
+
+
+def _plain(work: Work, text: str) -> None:
+    """A reply that also takes the location keyboard away."""
+    assert work.chat_id is not None
+    work.queue(
+        "sendMessage",
+        work.chat_id,
+        {
+            "chat_id": work.chat_id,
+            "text": text,
+            "parse_mode": "HTML",
+            "link_preview_options": {"is_disabled": True},
+            "reply_markup": {"remove_keyboard": True},
+        },
+    )
+
+
+# --- administrators: proposals ----------------------------------------------------------------
+
+
+def _admin(work: Work) -> Person:
+    if work.person is None or work.person.role is not Role.ADMIN:
+        raise AdminsOnly
+    return work.person
+
+
+def confirm_button(work: Work, proposal_id: int) -> None:
+    """✅ on a proposal: the visit's place becomes the company's; earlier visits measured."""
+    _admin(work)
+    decided = store.decide(work.db, proposal_id, "confirmed", work.origin)
+    if decided is None:
+        work.reply("presence.already_decided")
+        return
+    proposal, measured = decided
+    work.reply(
+        "presence.confirmed",
+        company=proposal.company,
+        point=proposal.point.shown(),
+        measured=Safe(work.t("presence.measured", count=measured) if measured else ""),
+    )
+
+
+def reject_button(work: Work, proposal_id: int) -> None:
+    """✖️ on a proposal: the company stays without coordinates (the visit keeps its place)."""
+    _admin(work)
+    decided = store.decide(work.db, proposal_id, "rejected", work.origin)
+    if decided is None:
+        work.reply("presence.already_decided")
+        return
+    work.reply("presence.rejected", company=decided[0].company)
+
+
+# --- administrators: /company ----------------------------------------------------------------
+
+
+def company_command(work: Work, words: str) -> None:
+    """/company <part of a name>: the company's place, its recent visits, and a way to set it."""
+    _admin(work)
+    words = " ".join(words.split())
+    if not words:
+        work.reply("presence.usage")
+        return
+    found = visit_store.search_companies(work.db, words, SEARCH_LIMIT)
+    exact = visit_store.company_by_name(work.db, words)
+    if exact is not None:
+        found = [exact]
+    if not found:
+        work.reply("presence.none_found", words=words)
+    elif len(found) == 1:
+        _show(work, found[0])
+    else:
+        keyboard: Keyboard = [
+            [Button(c.name, "place.company", {"company": c.id})] for c in found[:SEARCH_LIMIT]
+        ]
+        work.reply("presence.choose", words=words, keyboard=keyboard)
+
+
+def company_button(work: Work, company_id: int) -> None:
+    _admin(work)
+    _show(work, _company(work, company_id))
+
+
+def _company(work: Work, company_id: int) -> Company:
+    company = visit_store.get_company(work.db, company_id)
+    if company is None:
+        raise CompanyGone
+    return company
+
+
+def _show(work: Work, company: Company) -> None:
+    point, source, since = _place(work, company.id)
+    if point is None:
+        place = work.t("presence.no_place")
+    else:
+        place = work.t(
+            "presence.place",
+            point=point.shown(),
+            source=work.t(f"presence.source_{source}"),
+            day=since.astimezone(work.tz).strftime("%Y-%m-%d") if since else "—",
+            url=point.map_url(),
+        )
+    proposal = store.open_proposal(work.db, company.id)
+    pending = ""
+    if proposal is not None:
+        name = people.by_id(work.db, proposal.proposed_by).name
+        pending = work.t("presence.pending", point=proposal.point.shown(), name=name)
+    lines = []
+    for visit_id, started in work.db.execute(
+        "SELECT id, started_at FROM visits WHERE company_id = ? ORDER BY started_at DESC, id "
+        "DESC LIMIT ?",
+        [company.id, CARD_VISITS],
+    ).fetchall():
+        lines.append(
+            work.t(
+                "presence.visit_line",
+                day=datetime.fromisoformat(started).astimezone(work.tz).strftime("%Y-%m-%d"),
+                names=_names(work, visit_id),
+                arrival=visit_arrival_html(work, work.lang, visit_id),
+            )
+        )
+    keyboard: Keyboard = [
+        [Button(work.t("presence.btn_set"), "place.set", {"company": company.id})]
+    ]
+    if proposal is not None:
+        keyboard.append(
+            [Button(work.t("presence.btn_use_proposal"), "place.confirm", {"p": proposal.id})]
+        )
+    work.reply(
+        "presence.card",
+        company=company.name,
+        town=company.town or "—",
+        place=Safe(place),
+        pending=Safe(pending),
+        visits=Safe("\n".join(lines) if lines else work.t("presence.no_visits")),
+        keyboard=keyboard,
+    )
+
+
+def _place(work: Work, company_id: int) -> tuple[Point | None, str | None, datetime | None]:
+    row = work.db.execute(
+        "SELECT latitude, longitude, coordinates_source, coordinates_at FROM companies "
+        "WHERE id = ?",
+        [company_id],
+    ).fetchone()
+    if row is None or row[0] is None:
+        return None, None, None
+    return Point(row[0], row[1]), row[2], datetime.fromisoformat(row[3]) if row[3] else None
+
+
+def set_button(work: Work, company_id: int) -> None:
+    """📍 设置坐标: the next location or typed coordinates are this company's place."""
+    admin = _admin(work)
+    company = _company(work, company_id)
+    dialogs.put(work.db, admin.id, "place.set", {"company": company.id}, work.at)
+    work.reply("presence.ask_place", company=company.name)
+
+
+def place_text(work: Work, state: str, data: dict, text: str) -> None:
+    """Typed coordinates while 📍 设置坐标 waits; a bad one is explained and still waits."""
+    _admin(work)
+    try:
+        point = parse_point(" ".join(text.split()))
+    except CoordinateError as error:
+        work.reply("presence.bad_place", reason=short(str(error), 120))
+        return
+    _set_place(work, int(data["company"]), point)
+
+
+def _set_place(work: Work, company_id: int, point: Point) -> None:
+    admin = _admin(work)
+    company = _company(work, company_id)
+    dialogs.clear(work.db, admin.id)
+    measured = store.set_company_point(work.db, company.id, point, "admin", work.origin)
+    text = work.t(
+        "presence.place_set",
+        company=company.name,
+        point=point.shown(),
+        measured=Safe(work.t("presence.measured", count=measured) if measured else ""),
+    )
+    _plain(work, text)

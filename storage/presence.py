@@ -1,0 +1,238 @@
+"""Company coordinates, each visit's arrival place and distance, and proposed coordinates.
+
+Synchronous repository functions taking the connection first; services call them inside one
+Work's transaction, the import and the CLI inside theirs. Every change is audited.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+import sqlite_utils
+
+from bot.domain.audit import Origin
+from bot.domain.presence import Point, distance_m
+from storage.audit import record
+from storage.db import insert_row
+from storage.ledger import iso
+
+
+@dataclass(frozen=True)
+class Arrival:
+    """Where and when (server time) a visit's location arrived, and how far off it was."""
+
+    visit_id: int
+    point: Point | None
+    located_at: datetime | None
+    distance_m: float | None
+
+
+@dataclass(frozen=True)
+class Proposal:
+    id: int
+    company_id: int
+    company: str
+    visit_id: int
+    point: Point
+    proposed_by: int
+    proposed_at: datetime
+    outcome: str | None
+
+
+def _point(latitude: float | None, longitude: float | None) -> Point | None:
+    return None if latitude is None or longitude is None else Point(latitude, longitude)
+
+
+# --- companies --------------------------------------------------------------------------
+
+
+def company_point(db: sqlite_utils.Database, company_id: int) -> Point | None:
+    row = db.execute(
+        "SELECT latitude, longitude FROM companies WHERE id = ?", [company_id]
+    ).fetchone()
+    return _point(*row) if row else None
+
+
+def company_points_by_name(db: sqlite_utils.Database) -> dict[str, Point]:
+    """Every company that has coordinates, by name (the import compares against these)."""
+    rows = db.execute(
+        "SELECT name, latitude, longitude FROM companies WHERE latitude IS NOT NULL"
+    ).fetchall()
+    return {name: Point(lat, lng) for name, lat, lng in rows}
+
+
+def set_company_point(
+    db: sqlite_utils.Database, company_id: int, point: Point, source: str, origin: Origin
+) -> int:
+    """Give a company coordinates; returns how many earlier visits got their distance.
+
+    Visits located while the company had no coordinates are measured now; distances
+    already recorded stay as they were (see migration 0008). An open proposal for the
+    company is settled by this decision and marked superseded.
+    """
+    before = company_point(db, company_id)
+    db.execute(
+        "UPDATE companies SET latitude = ?, longitude = ?, coordinates_source = ?, "
+        "coordinates_at = ? WHERE id = ?",
+        [point.latitude, point.longitude, source, iso(origin.at), company_id],
+    )
+    record(
+        db,
+        origin,
+        entity="company",
+        entity_id=company_id,
+        action="coordinates_set",
+        before={"latitude": before.latitude, "longitude": before.longitude} if before else None,
+        after={"latitude": point.latitude, "longitude": point.longitude, "source": source},
+    )
+    db.execute(
+        "UPDATE company_place_proposals SET outcome = 'superseded', decided_at = ? "
+        "WHERE company_id = ? AND outcome IS NULL",
+        [iso(origin.at), company_id],
+    )
+    return _measure_unmeasured(db, company_id, point)
+
+
+def _measure_unmeasured(db: sqlite_utils.Database, company_id: int, company: Point) -> int:
+    rows = db.execute(
+        "SELECT id, latitude, longitude FROM visits WHERE company_id = ? "
+        "AND latitude IS NOT NULL AND distance_m IS NULL",
+        [company_id],
+    ).fetchall()
+    for visit_id, lat, lng in rows:
+        db.execute(
+            "UPDATE visits SET distance_m = ? WHERE id = ?",
+            [distance_m(company, Point(lat, lng)), visit_id],
+        )
+    return len(rows)
+
+
+# --- arrivals ---------------------------------------------------------------------------
+
+
+def record_arrival(
+    db: sqlite_utils.Database, visit_id: int, point: Point, at: datetime, distance: float | None
+) -> None:
+    """The visit's latest location, at the server's time, with its distance (if measurable)."""
+    db.execute(
+        "UPDATE visits SET latitude = ?, longitude = ?, located_at = ?, distance_m = ? "
+        "WHERE id = ?",
+        [point.latitude, point.longitude, iso(at), distance, visit_id],
+    )
+
+
+def arrivals(db: sqlite_utils.Database, visit_ids: list[int]) -> dict[int, Arrival]:
+    """Each visit's arrival, for summaries, cards, lists, exports and dossiers."""
+    found: dict[int, Arrival] = {}
+    for start in range(0, len(visit_ids), 500):
+        chunk = visit_ids[start : start + 500]
+        marks = ", ".join("?" for _ in chunk)
+        for visit_id, lat, lng, located_at, distance in db.execute(
+            "SELECT id, latitude, longitude, located_at, distance_m FROM visits "
+            f"WHERE id IN ({marks})",
+            chunk,
+        ):
+            found[visit_id] = Arrival(
+                visit_id,
+                _point(lat, lng),
+                datetime.fromisoformat(located_at) if located_at else None,
+                distance,
+            )
+    return found
+
+
+def arrival(db: sqlite_utils.Database, visit_id: int) -> Arrival:
+    return arrivals(db, [visit_id]).get(visit_id) or Arrival(visit_id, None, None, None)
+
+
+# --- proposals --------------------------------------------------------------------------
+
+_PROPOSAL_SELECT = (
+    "SELECT p.id, p.company_id, c.name, p.visit_id, p.latitude, p.longitude, p.proposed_by, "
+    "p.proposed_at, p.outcome FROM company_place_proposals p "
+    "JOIN companies c ON c.id = p.company_id"
+)
+
+
+def _proposal(row: tuple) -> Proposal:
+    return Proposal(
+        row[0],
+        row[1],
+        row[2],
+        row[3],
+        Point(row[4], row[5]),
+        row[6],
+        datetime.fromisoformat(row[7]),
+        row[8],
+    )
+
+
+def open_proposal(db: sqlite_utils.Database, company_id: int) -> Proposal | None:
+    row = db.execute(
+        f"{_PROPOSAL_SELECT} WHERE p.company_id = ? AND p.outcome IS NULL", [company_id]
+    ).fetchone()
+    return _proposal(row) if row else None
+
+
+def get_proposal(db: sqlite_utils.Database, proposal_id: int) -> Proposal | None:
+    row = db.execute(f"{_PROPOSAL_SELECT} WHERE p.id = ?", [proposal_id]).fetchone()
+    return _proposal(row) if row else None
+
+
+def propose(
+    db: sqlite_utils.Database, company_id: int, visit_id: int, point: Point, origin: Origin
+) -> int | None:
+    """Offer a visit's location as the company's coordinates; None if one is already open."""
+    if open_proposal(db, company_id) is not None:
+        return None
+    assert origin.person_id is not None
+    proposal_id = insert_row(
+        db,
+        "company_place_proposals",
+        {
+            "company_id": company_id,
+            "visit_id": visit_id,
+            "latitude": point.latitude,
+            "longitude": point.longitude,
+            "proposed_by": origin.person_id,
+            "proposed_at": iso(origin.at),
+        },
+    )
+    record(
+        db,
+        origin,
+        entity="company",
+        entity_id=company_id,
+        action="coordinates_proposed",
+        after={"latitude": point.latitude, "longitude": point.longitude, "visit_id": visit_id},
+    )
+    return proposal_id
+
+
+def decide(
+    db: sqlite_utils.Database, proposal_id: int, outcome: str, origin: Origin
+) -> tuple[Proposal, int] | None:
+    """Confirm or reject an open proposal: the proposal and how many visits were measured
+    anew; None if it was decided already (a second tap, or coordinates set meanwhile)."""
+    changed = db.execute(
+        "UPDATE company_place_proposals SET outcome = ?, decided_by = ?, decided_at = ? "
+        "WHERE id = ? AND outcome IS NULL",
+        [outcome, origin.person_id, iso(origin.at), proposal_id],
+    ).rowcount
+    if not changed:
+        return None
+    proposal = get_proposal(db, proposal_id)
+    assert proposal is not None
+    if outcome == "confirmed":
+        measured = set_company_point(db, proposal.company_id, proposal.point, "visit", origin)
+        return proposal, measured
+    record(
+        db,
+        origin,
+        entity="company",
+        entity_id=proposal.company_id,
+        action="coordinates_rejected",
+        after={"proposal_id": proposal_id},
+    )
+    return proposal, 0

@@ -1,0 +1,269 @@
+"""Proof of presence as a meeting reads it: a location 3 km from the company is flagged
+位置不符 in the summary, the item card, /visits, the export and the dossier; a near one is not;
+a company without coordinates gets them from its first located visit once the office agrees."""
+
+from __future__ import annotations
+
+import io
+from datetime import UTC, datetime, timedelta
+
+import openpyxl
+
+from bot.domain.audit import Origin
+from bot.domain.lifecycle import Role
+from bot.domain.presence import Point
+from bot.reports.visits_sheet import dossier_lines
+from storage import presence
+from tests.harness import Duban, office, start_visit
+
+WAIT = 30.0
+LIWEI = Point(32.3700, 120.5600)
+FAR = (32.3700, 120.5930)  # about 3.1 km east: the other company down the road
+NEAR = (32.3704, 120.5603)  # about 50 m: the works' gate
+
+
+def _liwei(duban: Duban, *, placed: bool = True):
+    """力威机械 in 磨头镇 with one open item; with its coordinates unless ``placed`` is False."""
+    item = duban.seed_item(
+        "高企申报材料不全", company="力威机械", town="磨头镇", unit="科技局",
+        deadline=datetime.now(UTC).date() + timedelta(days=5),
+    )  # fmt: skip
+    if placed:
+        db = duban.db()
+        try:
+            company_id = db.execute("SELECT id FROM companies WHERE name = '力威机械'").fetchone()
+            with db.atomic():
+                presence.set_company_point(
+                    db, company_id[0], LIWEI, "sheet", Origin.cli(datetime.now(UTC))
+                )
+        finally:
+            db.close()
+    return item
+
+
+def _map_links(message) -> list[str]:
+    return [e["url"] for e in message.get("entities", []) if e["type"] == "text_link"]
+
+
+async def _visit_with_finding(duban: Duban, wang, item, location: tuple[float, float]):
+    await start_visit(wang, "力威", "力威机械（磨头镇）")
+    await wang.send_location(*location)
+    saved = await wang.expect("已记录到场位置")
+    await wang.send("企业反映高企申报材料无人指导")
+    await wang.expect("发现 1")
+    await wang.tap(item.code)
+    await wang.expect("已关联")
+    await wang.send("/done")
+    summary = await wang.expect("走访结束：力威机械")
+    return saved, summary
+
+
+async def test_far_location_is_flagged_everywhere_a_meeting_looks(duban: Duban) -> None:
+    """3.1 km off: the inspector is told at once (and nothing is refused); the summary, the
+    item card, /visits, the export's visits sheet and the dossier all say 位置不符（约 3.1 km）
+    with the raw coordinates, the server's arrival time and a map link."""
+    item = _liwei(duban)
+    admin = await office(duban)
+    wang = await duban.register(6801, "王督查", Role.INSPECTOR)
+    saved, summary = await _visit_with_finding(duban, wang, item, FAR)
+
+    assert "约 3.1 km" in saved.text and "位置不符" in saved.text
+    assert "位置：⚠️ 位置不符（约 3.1 km） · 32.37000N 120.59300E · 到场" in summary.text
+    link = _map_links(summary)
+    assert link and link[0].startswith("https://uri.amap.com/marker?position=120.593000,32.370000")
+    office_summary = await admin.expect("走访结束：力威机械")
+    assert "位置不符（约 3.1 km）" in office_summary.text
+
+    await wang.send(f"/item {item.code}")
+    card = await wang.expect("走访记录")
+    assert "力威机械 王督查：⚠️ 位置不符（约 3.1 km） · 32.37000N 120.59300E" in card.text
+    await wang.send("/visits")
+    listing = await wang.expect("最近的走访")
+    assert "位置不符（约 3.1 km）" in listing.text and _map_links(listing)
+
+    await admin.send("/export")
+    await admin.expect("导出督办台账")
+    await admin.tap("按镇区")
+    await admin.expect("选择镇区")
+    await admin.tap("磨头镇")
+    await admin.expect("范围：磨头镇")
+    await admin.tap("📗 Excel 表格")
+    await admin.expect("已导出 1 项（磨头镇）", within=WAIT)
+    await duban.settle(WAIT)
+    document = next(m for m in reversed(admin.bot_messages) if m.document)
+    book = openpyxl.load_workbook(io.BytesIO(admin.download(document.document["file_id"])))
+    sheet = book["走访记录"]
+    headers = [cell.value for cell in sheet[1]]
+    assert headers[:5] == ["企业", "镇区", "督查人员", "开始", "结束"]
+    row = dict(zip(headers, [cell.value for cell in sheet[2]], strict=True))
+    assert row["企业"] == "力威机械" and row["督查人员"] == "王督查"
+    assert row["到场核对"] == "位置不符（约 3.1 km）"
+    assert (row["纬度（WGS-84）"], row["经度（WGS-84）"]) == (32.37, 120.593)
+    assert 3000 < row["距企业（米）"] < 3200
+    assert (row["发现"], row["照片"], row["关联事项"]) == (1, 0, item.code)
+    assert row["到场时间（服务器）"] and row["结束"]
+    assert sheet.cell(row=2, column=len(headers)).hyperlink.target.startswith(
+        "https://uri.amap.com/marker?position=120.593000,32.370000"
+    )
+
+    await admin.send(f"/history {item.code}")
+    await admin.expect(item.code)
+    await admin.tap("📄 档案 PDF")
+    await admin.expect("档案已生成", within=WAIT)
+    await duban.settle(WAIT)
+    pdf = next(m for m in reversed(admin.bot_messages) if m.document)
+    assert admin.download(pdf.document["file_id"]).startswith(b"%PDF")
+    db = duban.db()
+    try:  # the PDF's text is CID-encoded; these are the lines it is written from
+        lines = dossier_lines(db, item.id, duban.settings.timezone, "zh")
+    finally:
+        db.close()
+    assert len(lines) == 1
+    assert "力威机械 · 王督查 · 位置不符（约 3.1 km） · 32.37000N 120.59300E（WGS-84）" in lines[0]
+
+
+async def test_near_location_is_not_flagged(duban: Duban) -> None:
+    """50 m from the company's place is within the 500 m threshold: no 位置不符 anywhere."""
+    item = _liwei(duban)
+    wang = await duban.register(6811, "王督查", Role.INSPECTOR)
+    saved, summary = await _visit_with_finding(duban, wang, item, NEAR)
+    assert "距企业约" in saved.text and "位置不符" not in saved.text
+    assert "✅ 距企业约 " in summary.text and "位置不符" not in summary.text
+    await wang.send("/visits")
+    listing = await wang.expect("最近的走访")
+    assert "位置不符" not in listing.text and "✅ 距企业约" in listing.text
+
+
+async def test_threshold_is_the_offices_setting(duban: Duban) -> None:
+    """An administrator widens the threshold to 5 km in /settings; a 3.1 km visit then
+    reads as near. (Recorded distances stay; only the flag's threshold moves.)"""
+    item = _liwei(duban)
+    admin = await office(duban)
+    await admin.send("/settings")
+    await admin.expect("到场位置核对距离（米）：500")
+    await admin.tap("到场位置核对距离（米）")
+    await admin.expect("请输入新的值")
+    await admin.send("5000米")
+    await admin.expect("已改为 5000")
+    wang = await duban.register(6821, "王督查", Role.INSPECTOR)
+    saved, summary = await _visit_with_finding(duban, wang, item, FAR)
+    assert "位置不符" not in saved.text and "✅ 距企业约 3.1 km" in summary.text
+
+
+async def test_first_located_visit_proposes_coordinates_and_the_office_confirms(
+    duban: Duban,
+) -> None:
+    """A company without coordinates: the visit is recorded unchecked, the office is asked,
+    confirms with one tap (a second tap is answered), and the visit is measured (0 m)."""
+    item = _liwei(duban, placed=False)
+    admin = await office(duban)
+    wang = await duban.register(6831, "王督查", Role.INSPECTOR)
+    saved, summary = await _visit_with_finding(duban, wang, item, FAR)
+    assert "尚无坐标" in saved.text
+    assert "企业暂无坐标，未核对距离" in summary.text
+
+    notice = await admin.expect("企业坐标待确认：力威机械")
+    assert "王督查" in notice.text and "32.37000N 120.59300E" in notice.text
+    await admin.tap("✅ 确认为企业坐标")
+    confirmed = await admin.expect("已确认 力威机械 的坐标")
+    assert "已为 1 次走访补算距离" in confirmed.text
+    await admin.tap("✅ 确认为企业坐标")
+    await admin.expect("已处理过了")
+
+    db = duban.db()
+    try:
+        lat, lng, source = db.execute(
+            "SELECT latitude, longitude, coordinates_source FROM companies WHERE name = '力威机械'"
+        ).fetchone()
+        assert (lat, lng, source) == (32.37, 120.593, "visit")
+        assert db.execute("SELECT distance_m FROM visits").fetchone()[0] == 0
+        actions = {r[0] for r in db.execute("SELECT action FROM audit_events")}
+        assert {"coordinates_proposed", "coordinates_set", "located"} <= actions
+    finally:
+        db.close()
+    await wang.send("/visits")
+    listing = await wang.expect("最近的走访")
+    assert "✅ 距企业约 0 m" in listing.text
+
+
+async def test_rejected_proposal_leaves_the_company_without_coordinates(duban: Duban) -> None:
+    """✖️ 不采用 keeps the company unplaced; the next located visit may propose again."""
+    _liwei(duban, placed=False)
+    admin = await office(duban)
+    wang = await duban.register(6841, "王督查", Role.INSPECTOR)
+    await start_visit(wang, "力威", "力威机械（磨头镇）")
+    await wang.send_location(*FAR)
+    await admin.expect("企业坐标待确认")
+    await admin.tap("✖️ 不采用")
+    await admin.expect("已不采用该位置")
+    await wang.send("/done")
+    await wang.expect("走访结束")
+    await start_visit(wang, "力威", "力威机械（磨头镇）")
+    await wang.send_location(*NEAR)
+    await wang.expect("尚无坐标")
+    await admin.expect("32.37040N 120.56030E")
+
+
+async def test_admin_sets_coordinates_with_company_command(duban: Duban) -> None:
+    """/company finds the company; 📍 设置坐标 takes typed coordinates (a bad one is
+    explained and the question still waits) or a location; the card then shows them."""
+    _liwei(duban, placed=False)
+    admin = await office(duban)
+    await admin.send("/company 力威")
+    card = await admin.expect("力威机械")
+    assert "坐标：未设置" in card.text
+    await admin.tap("📍 设置坐标")
+    await admin.expect("请发送 力威机械 的位置")
+    await admin.send("32.37, 60.1")
+    await admin.expect("无法识别这个坐标")
+    await admin.send("120.56,32.37")
+    await admin.expect("已设置 力威机械 的坐标：32.37000N 120.56000E")
+    await admin.send("/company 力威机械")
+    card = await admin.expect("管理员设置")
+    assert "32.37000N 120.56000E" in card.text and _map_links(card)
+
+    await admin.tap("📍 设置坐标")
+    await admin.expect("请发送 力威机械 的位置")
+    await admin.send_location(32.3710, 120.5610)
+    await admin.expect("已设置 力威机械 的坐标：32.37100N 120.56100E")
+
+    inspector = await duban.register(6851, "王督查", Role.INSPECTOR)
+    await inspector.send("/company 力威")
+    await inspector.expect("管理员")  # refused: admin.only
+
+
+def _sheet_with_places(rows: list[list[object]]) -> bytes:
+    book = openpyxl.Workbook()
+    book.active.append(["序号", "问题", "承办单位", "镇区", "企业", "纬度", "经度"])
+    for row in rows:
+        book.active.append(row)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+async def test_sheet_columns_set_coordinates_by_chat_import(duban: Duban) -> None:
+    """纬度/经度 columns: a bad cell comes back as a row error with row and column; the fixed
+    sheet's preview counts the companies placed, and after import a visit 3 km off is
+    flagged against the sheet's place."""
+    admin = await office(duban)
+    bad = [1, "高企申报材料不全", "科技局", "磨头镇", "力威机械", "三十二度", 120.56]
+    await admin.send_document(_sheet_with_places([bad]), "任务表.xlsx", XLSX)
+    preview = await admin.expect("导入预览", within=WAIT)
+    assert "row 2, column 纬度: cannot read '三十二度' as degrees" in preview.text
+    assert not preview.buttons
+
+    good = [1, "高企申报材料不全", "科技局", "磨头镇", "力威机械", 32.37, 120.56]
+    await admin.send_document(_sheet_with_places([good]), "任务表.xlsx", XLSX)
+    preview = await admin.expect("企业坐标：设置或更新 1 家企业", within=WAIT)
+    await admin.tap("✅ 确认导入")
+    await admin.expect("导入完成：新增 1 项", within=WAIT)
+
+    wang = await duban.register(6861, "王督查", Role.INSPECTOR)
+    await start_visit(wang, "力威", "力威机械（磨头镇）")
+    await wang.send_location(*FAR)
+    saved = await wang.expect("已记录到场位置")
+    assert "约 3.1 km" in saved.text and "位置不符" in saved.text
