@@ -43,7 +43,7 @@ def test_finding_rows_become_involvement_and_lose_the_right_to_verify(tmp_path: 
     path = tmp_path / "old.sqlite"
     _old_database(path)
     db = connect(path)
-    assert upgrade(db) == ["0006_inspector_assignments"]
+    assert upgrade(db)[0] == "0006_inspector_assignments"
 
     item = ledger.get_item(db, 1)
     assert item.inspector_ids == {1, 3}
