@@ -15,7 +15,7 @@ from telegram.ext import (
     filters,
 )
 
-from bot import reminder_jobs, visit_jobs  # noqa: F401  (register the features' periodic jobs)
+from bot import integrity_jobs, reminder_jobs, visit_jobs  # noqa: F401  (periodic jobs)
 from bot.config import Settings
 from bot.context import BotData, DubanContext, Services
 from bot.reports import runner  # noqa: F401  (registers the report jobs' runner)

@@ -466,6 +466,49 @@ CREATE INDEX report_jobs_pending ON report_jobs(status, id) WHERE status = 'pend
     )
 
 
+@migrations(name="0009_audit_chain")
+def _audit_chain(db: sqlite_utils.Database) -> None:
+    """Audit events become a hash chain (bot/domain/audit_chain.py): each stores the hash of
+    the one before it and its own, over its canonical content.
+
+    Existing events are chained in id order. The append-only triggers refuse the UPDATE
+    that fills the new columns, so they are dropped and created again, the same, inside
+    this migration's transaction: no moment exists in which an event could be changed.
+    """
+    from bot.domain.audit_chain import GENESIS, chain_hash
+
+    _execute_all(
+        db,
+        """
+DROP TRIGGER audit_events_no_update;
+ALTER TABLE audit_events ADD COLUMN prev_hash TEXT;
+ALTER TABLE audit_events ADD COLUMN hash TEXT
+""",
+    )
+    columns = (
+        "id, item_id, entity, entity_id, action, actor_kind, actor, at, before, after, update_id"
+    )
+    prev_hash, last_id = GENESIS, 0
+    while True:  # in batches, so a trail of millions of events never sits in memory at once
+        cursor = db.execute(
+            f"SELECT {columns} FROM audit_events WHERE id > ? ORDER BY id LIMIT 5000", [last_id]
+        )
+        names = [column[0] for column in cursor.description]
+        batch = [dict(zip(names, values, strict=True)) for values in cursor.fetchall()]
+        if not batch:
+            break
+        updates = []
+        for row in batch:
+            own = chain_hash(prev_hash, row)
+            updates.append((prev_hash, own, row["id"]))
+            prev_hash, last_id = own, row["id"]
+        db.conn.executemany("UPDATE audit_events SET prev_hash = ?, hash = ? WHERE id = ?", updates)
+    db.execute(
+        "CREATE TRIGGER audit_events_no_update BEFORE UPDATE ON audit_events "
+        "BEGIN SELECT RAISE(ABORT, 'audit events are append-only'); END"
+    )
+
+
 def unknown_migrations(db: sqlite_utils.Database) -> list[str]:
     """Names recorded in the database that this code does not register."""
     known = {m.name for m in migrations._migrations}
