@@ -17,9 +17,7 @@ from storage import ledger
 from storage.audit import chain_head, chain_rows, record
 from storage.db import connect, open_database
 from storage.migrations import migrations, upgrade
-from tests.tamper_tools import edit_event, last_event, recompute_chain
-
-PHOTO = b"\xff\xd8\xff\xe0 a photo of the workshop \xff\xd9"
+from tests.tamper_tools import PHOTO, edit_event, last_event, ledger_with_a_photo, recompute_chain
 
 
 @pytest.fixture
@@ -32,33 +30,9 @@ def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return db_path
 
 
-def _ledger_with_a_photo(db_path: Path, media: Path) -> Path:
-    """Three items (audit events) and one stored photo, as the bot would leave them."""
-    db = open_database(db_path)
-    try:
-        origin = Origin.cli(datetime(2024, 6, 3, 1, 0, tzinfo=UTC))
-        ledger.ensure_period(db, "2024", 2024, origin)
-        items = [
-            ledger.create_item(db, ItemFields(problem, unit="科技局"), "2024", origin)
-            for problem in ("研发投入不足", "孵化器建设慢", "人才引进难")
-        ]
-        digest = hashlib.sha256(PHOTO).hexdigest()
-        path = media / digest[:2] / digest[2:4] / digest
-        path.parent.mkdir(parents=True)
-        path.write_bytes(PHOTO)
-        db.execute(
-            "INSERT INTO evidence (item_id, kind, sha256, taken_at, stored, created_at) "
-            "VALUES (?, 'photo', ?, ?, 'stored', ?)",
-            [items[0].id, digest, origin.at.isoformat(), origin.at.isoformat()],
-        )
-        return path
-    finally:
-        db.close()
-
-
 def test_clean_record_exits_0_and_prints_the_head(env: Path, capsys) -> None:
     """An untouched ledger: every file and event matches, and the head is printed to keep."""
-    _ledger_with_a_photo(env, env.parent / "media")
+    ledger_with_a_photo(env, env.parent / "media")
     assert main(["verify"]) == 0
     out = capsys.readouterr().out
     event_id, head = last_event(env)
@@ -70,7 +44,7 @@ def test_clean_record_exits_0_and_prints_the_head(env: Path, capsys) -> None:
 
 def test_an_altered_photo_is_named_with_the_hash_it_should_have(env: Path, capsys) -> None:
     """One byte changed in a stored photo: exit 1, the file and both hashes named."""
-    photo = _ledger_with_a_photo(env, env.parent / "media")
+    photo = ledger_with_a_photo(env, env.parent / "media")
     photo.write_bytes(PHOTO.replace(b"workshop", b"warehouse"))
     assert main(["verify"]) == 1
     out = capsys.readouterr().out
@@ -81,7 +55,7 @@ def test_an_altered_photo_is_named_with_the_hash_it_should_have(env: Path, capsy
 
 def test_a_missing_photo_is_named(env: Path, capsys) -> None:
     """A stored photo removed from MEDIA_DIR is a mismatch too."""
-    photo = _ledger_with_a_photo(env, env.parent / "media")
+    photo = ledger_with_a_photo(env, env.parent / "media")
     photo.unlink()
     assert main(["verify"]) == 1
     assert f"Evidence file missing: sha256 {photo.name}" in capsys.readouterr().out
@@ -89,7 +63,7 @@ def test_a_missing_photo_is_named(env: Path, capsys) -> None:
 
 def test_an_audit_row_edited_with_sqlite3_is_named(env: Path, capsys) -> None:
     """The append-only trigger dropped and one event's actor changed: exit 1, event named."""
-    _ledger_with_a_photo(env, env.parent / "media")
+    ledger_with_a_photo(env, env.parent / "media")
     edit_event(env, 2, "someone else")
     assert main(["verify"]) == 1
     out = capsys.readouterr().out
@@ -100,7 +74,7 @@ def test_an_audit_row_edited_with_sqlite3_is_named(env: Path, capsys) -> None:
 def test_a_recomputed_chain_is_caught_only_by_the_published_head(env: Path, capsys) -> None:
     """An edit with every later hash recomputed passes a plain check (the chain alone cannot
     tell), and fails against the head published before the edit."""
-    _ledger_with_a_photo(env, env.parent / "media")
+    ledger_with_a_photo(env, env.parent / "media")
     _, published = last_event(env)
     edit_event(env, 2, "someone else")
     recompute_chain(env)
@@ -113,7 +87,7 @@ def test_a_recomputed_chain_is_caught_only_by_the_published_head(env: Path, caps
 
 def test_report_in_chinese(env: Path, capsys) -> None:
     """The office can read the report in Chinese."""
-    _ledger_with_a_photo(env, env.parent / "media")
+    ledger_with_a_photo(env, env.parent / "media")
     edit_event(env, 1, "someone else")
     assert main(["verify", "--lang", "zh"]) == 1
     assert "审计事件 #1（created" in capsys.readouterr().out
@@ -121,7 +95,7 @@ def test_report_in_chinese(env: Path, capsys) -> None:
 
 def test_a_malformed_head_is_refused_with_the_reason(env: Path, capsys) -> None:
     """A head copied wrongly is not silently treated as 'not found': exit 2 and why."""
-    _ledger_with_a_photo(env, env.parent / "media")
+    ledger_with_a_photo(env, env.parent / "media")
     assert main(["verify", "--head", "abc123"]) == 2
     assert "must be the 64 hex characters" in capsys.readouterr().err
 

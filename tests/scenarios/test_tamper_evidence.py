@@ -17,6 +17,7 @@ import pytest
 
 from bot.cli import main
 from bot.domain.lifecycle import Role
+from bot.reports import exports
 from sandbox.images import make_jpeg
 from tests.harness import ADMIN_ID, Duban, office, start_visit
 from tests.pdf_text import pdf_text
@@ -225,3 +226,35 @@ async def test_export_zip_and_dossier_carry_hashes_and_the_head(duban: Duban) ->
         assert digest not in text  # the short form on paper
     assert f"审计链头为第 {head_id} 条事件" in text
     assert head in text
+
+
+def test_each_zip_part_lists_its_own_files_with_their_sha256(tmp_path: Path, monkeypatch) -> None:
+    """Split over parts, each part's manifest.csv names exactly the files in that part."""
+    monkeypatch.setattr(exports, "PART_LIMIT", 250_000)
+    workbook = tmp_path / "export.xlsx"
+    workbook.write_bytes(b"x" * 10_000)
+    files = []
+    for number in range(4):
+        source = tmp_path / f"{number}.jpg"
+        source.write_bytes(bytes([number]) * 100_000)
+        files.append(
+            exports.EvidenceFile(
+                "2024-001",
+                datetime(2024, 6, 3, tzinfo=UTC),
+                "photo",
+                "",
+                "",
+                source,
+                f"evidence/2024-001/{number}.jpg",
+                hashlib.sha256(source.read_bytes()).hexdigest(),
+            )
+        )
+    parts = exports.write_zip_parts(tmp_path, workbook, "ledger.xlsx", files, "en")
+    assert len(parts) > 1
+    for part in parts:
+        archive = zipfile.ZipFile(part)
+        rows = list(csv.reader(io.StringIO(archive.read(exports.MANIFEST).decode("utf-8-sig"))))
+        assert rows[0] == ["file", "sha256", "bytes", "code", "kind", "taken at"]
+        assert [row[0] for row in rows[1:]] == archive.namelist()[:-1]
+        for name, digest, *_ in rows[1:]:
+            assert hashlib.sha256(archive.read(name)).hexdigest() == digest
