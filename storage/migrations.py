@@ -471,7 +471,8 @@ def _audit_chain(db: sqlite_utils.Database) -> None:
     """Audit events become a hash chain (bot/domain/audit_chain.py): each stores the hash of
     the one before it and its own, over its canonical content.
 
-    Existing events are chained in id order. The append-only triggers refuse the UPDATE
+    Existing events are chained in id order, as they stand at the upgrade: the chain vouches
+    for them from this moment on, not before. The append-only triggers refuse the UPDATE
     that fills the new columns, so they are dropped and created again, the same, inside
     this migration's transaction: no moment exists in which an event could be changed.
     """
@@ -480,7 +481,7 @@ def _audit_chain(db: sqlite_utils.Database) -> None:
     _execute_all(
         db,
         """
-DROP TRIGGER audit_events_no_update;
+DROP TRIGGER IF EXISTS audit_events_no_update;
 ALTER TABLE audit_events ADD COLUMN prev_hash TEXT;
 ALTER TABLE audit_events ADD COLUMN hash TEXT
 """,
@@ -503,10 +504,12 @@ ALTER TABLE audit_events ADD COLUMN hash TEXT
             updates.append((prev_hash, own, row["id"]))
             prev_hash, last_id = own, row["id"]
         db.conn.executemany("UPDATE audit_events SET prev_hash = ?, hash = ? WHERE id = ?", updates)
-    db.execute(
-        "CREATE TRIGGER audit_events_no_update BEFORE UPDATE ON audit_events "
-        "BEGIN SELECT RAISE(ABORT, 'audit events are append-only'); END"
-    )
+    # Both triggers as 0001 made them (one dropped by hand before the upgrade comes back).
+    for verb, name in (("UPDATE", "no_update"), ("DELETE", "no_delete")):
+        db.execute(
+            f"CREATE TRIGGER IF NOT EXISTS audit_events_{name} BEFORE {verb} ON audit_events "
+            "BEGIN SELECT RAISE(ABORT, 'audit events are append-only'); END"
+        )
 
 
 def unknown_migrations(db: sqlite_utils.Database) -> list[str]:

@@ -20,7 +20,7 @@ from bot.work import Work
 from storage import reminders as store
 
 STATE_KEY = "last_integrity_week"
-PROBLEM_LINES = 10  # the rest are for `duban verify`: a chat message has 4 096 characters
+PROBLEM_LINES = 5  # the rest are for `duban verify`: a chat message has 4 096 characters
 
 
 def due_week(work: Work) -> date | None:
