@@ -7,6 +7,7 @@ import hashlib
 from datetime import UTC, datetime
 from pathlib import Path
 
+import openpyxl
 import pytest
 
 from bot.cli import main
@@ -149,3 +150,15 @@ def test_upgrade_chains_the_events_already_there(tmp_path: Path) -> None:
     assert check.finish() == []
     with pytest.raises(Exception, match="append-only"):
         db.execute("UPDATE audit_events SET actor = 'x'")
+
+
+def test_every_export_publishes_the_head(env: Path, capsys) -> None:
+    """`duban export` prints the chain head and writes it on the summary sheet, so each
+    export is a copy of it kept outside the database."""
+    ledger_with_a_photo(env, env.parent / "media")
+    event_id, head = last_event(env)
+    assert main(["export", "台账.xlsx"]) == 0
+    assert f"audit chain head: event #{event_id} {head}" in capsys.readouterr().out
+    summary = openpyxl.load_workbook("台账.xlsx").worksheets[0]
+    rows = {row[0]: row[1:] for row in summary.iter_rows(values_only=True) if row[0]}
+    assert rows["审计链头（sha256）"][:2] == (head, f"第 {event_id} 条审计事件")
