@@ -4,14 +4,12 @@ neither the event loop nor the database thread waits for it."""
 
 from __future__ import annotations
 
-import asyncio
-
 from telegram.ext import Application
 
 from bot.context import Services, system_work
 from bot.integrity import check_path
 from bot.jobs import JOBS, Job
-from bot.reports.runner import builder_pool
+from bot.reports.runner import run_in_builder
 from bot.services.self_check import due_week, publish
 
 CHECK_EVERY_SECONDS = 600  # looks whether the week's check is due; runs it once a week
@@ -22,10 +20,7 @@ async def weekly_self_check(application: Application, services: Services) -> Non
     if week is None:
         return
     settings = services.settings
-    loop = asyncio.get_running_loop()
-    report = await loop.run_in_executor(
-        builder_pool(), check_path, settings.database_path, settings.media_dir
-    )
+    report = await run_in_builder(check_path, settings.database_path, settings.media_dir)
     await system_work(services, publish, week, report, source=f"integrity:{week.isoformat()}")
 
 
