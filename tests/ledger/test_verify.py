@@ -4,6 +4,7 @@ a published head checked; exit 0 when everything matches, 1 with each mismatch i
 from __future__ import annotations
 
 import hashlib
+import threading
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -162,3 +163,32 @@ def test_every_export_publishes_the_head(env: Path, capsys) -> None:
     summary = openpyxl.load_workbook("台账.xlsx").worksheets[0]
     rows = {row[0]: row[1:] for row in summary.iter_rows(values_only=True) if row[0]}
     assert rows["审计链头（sha256）"][:2] == (head, f"第 {event_id} 条审计事件")
+
+
+def test_two_writers_at_once_never_fork_the_chain(tmp_path: Path) -> None:
+    """The bot and `duban import` appending at the same moment (two connections, two
+    threads): each append reads the head inside its write transaction, so the chain stays
+    one line with every event in it."""
+    path = tmp_path / "duban.sqlite"
+    open_database(path).close()
+    origin = Origin.cli(datetime(2024, 6, 3, tzinfo=UTC))
+
+    def writer(name: str) -> None:
+        db = connect(path)
+        try:
+            for number in range(150):  # each outside any transaction: record() takes one
+                record(db, origin, entity="policy", action=f"{name}{number}")
+        finally:
+            db.close()
+
+    threads = [threading.Thread(target=writer, args=(name,)) for name in ("bot", "cli")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    db = connect(path)
+    check = ChainCheck()
+    for row in chain_rows(db):
+        check.add(row)
+    assert check.finish() == []
+    assert check.events == 300
