@@ -16,6 +16,7 @@ from telegram.ext import (
 )
 
 from bot import (  # noqa: F401  (register the features' periodic jobs)
+    integrity_jobs,
     invitation_jobs,
     reminder_jobs,
     visit_jobs,

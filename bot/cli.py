@@ -77,8 +77,14 @@ def cmd_export(args: argparse.Namespace) -> int:
     if path.suffix.lower() not in (".xlsx", ".csv"):
         print(f"duban: {path}: the file name must end in .xlsx or .csv", file=sys.stderr)
         return EXIT_BAD_FILE
-    count = export_ledger(_open_db(settings), path, settings.timezone, period=args.period)
+    from storage.audit import chain_head
+
+    db = _open_db(settings)
+    count = export_ledger(db, path, settings.timezone, period=args.period)
     print(f"exported {count} items to {path}")
+    head = chain_head(db)
+    if head is not None:  # published with every export: keep it to check with duban verify
+        print(f"audit chain head: event #{head.event_id} {head.hash}")
     return EXIT_OK
 
 
@@ -171,6 +177,39 @@ def cmd_backup(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_verify(args: argparse.Namespace) -> int:
+    from bot.domain.audit_chain import valid_head
+    from bot.integrity import check, plain
+
+    settings = _settings()
+    published = None
+    if args.head is not None:
+        published = valid_head(args.head)
+        if published is None:
+            print(
+                f"duban: --head {args.head!r} is not a chain head: it must be the 64 hex "
+                "characters published in the weekly message, an export or a dossier",
+                file=sys.stderr,
+            )
+            return EXIT_BAD_FILE
+    if not settings.database_path.is_file():
+        print(f"duban: no database at {settings.database_path}", file=sys.stderr)
+        return EXIT_BAD_FILE
+    report = check(_open_db(settings), settings.media_dir, published)
+    print(f"checked {report.files} evidence files and {report.events} audit events")
+    if report.head is not None:
+        print(f"chain head: event #{report.head.event_id} {report.head.hash}")
+    for problem in report.problems:
+        print(f"MISMATCH: {plain(args.lang, problem)}")
+    if report.problems:
+        print(f"{len(report.problems)} mismatches: the record does not hold as it is")
+        return EXIT_ROW_ERRORS
+    if published is not None:
+        print(f"the published head {published} is in the chain, intact up to it")
+    print("OK: every evidence file and every audit event matches")
+    return EXIT_OK
+
+
 def cmd_browse(args: argparse.Namespace) -> int:
     from bot.browse import run_browse
 
@@ -240,6 +279,16 @@ def build_parser() -> argparse.ArgumentParser:
 
     browse = add("browse", "browse the data read-only in Datasette (127.0.0.1)", cmd_browse)
     browse.add_argument("--port", type=int, default=8001)
+
+    verify = add(
+        "verify",
+        "re-hash every evidence file and check the audit hash chain (exit 1 on a mismatch)",
+        cmd_verify,
+    )
+    verify.add_argument(
+        "--head", help="a chain head published earlier (weekly message, export, dossier)"
+    )
+    verify.add_argument("--lang", choices=["en", "zh"], default="en", help="language of the report")
 
     back = add("backup", "copy the live database consistently", cmd_backup)
     back.add_argument("path")

@@ -11,6 +11,7 @@ import sqlite_utils
 from bot.listing import item_level
 from bot.sheets.export import write_csv, write_xlsx
 from bot.sheets.model import ExportData, ExportItem
+from storage.audit import chain_head
 from storage.ledger import list_items
 from storage.policy import load_policy
 
@@ -56,7 +57,15 @@ def export_data(
         for item in items
     ]
     title = f"督办事项 {period}" if period else "督办事项"
-    return ExportData(title=title, today=today, items=rows, language=language)
+    head = chain_head(db)
+    return ExportData(
+        title=title,
+        today=today,
+        items=rows,
+        language=language,
+        audit_head=head.hash if head else None,
+        audit_head_event=head.event_id if head else None,
+    )
 
 
 def export_ledger(

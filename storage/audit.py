@@ -1,14 +1,22 @@
-"""The append-only audit trail. Triggers in the schema refuse updates and deletes."""
+"""The append-only audit trail. Triggers in the schema refuse updates and deletes.
+
+Every event is also a link of a hash chain (bot/domain/audit_chain.py), computed here as it
+is written: the head is the last row by id, read through the primary key (one index probe),
+inside the write transaction that appends, so two writers (the bot and ``duban import``)
+cannot both chain onto the same head.
+"""
 
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from datetime import UTC
 
 import sqlite_utils
 
 from bot.domain.audit import Origin
-from storage.db import insert_row
+from bot.domain.audit_chain import GENESIS, Head, link
+from storage.db import insert_row, insert_rows
 
 
 def record(
@@ -23,19 +31,19 @@ def record(
     after: dict | None = None,
 ) -> int:
     """Write one event; call it inside the transaction that makes the change."""
-    return insert_row(
-        db,
-        "audit_events",
-        event_row(
-            origin,
-            entity=entity,
-            action=action,
-            entity_id=entity_id,
-            item_id=item_id,
-            before=before,
-            after=after,
-        ),
+    row = event_row(
+        origin,
+        entity=entity,
+        action=action,
+        entity_id=entity_id,
+        item_id=item_id,
+        before=before,
+        after=after,
     )
+    if not db.conn.in_transaction:  # the head must not move between reading and appending
+        with db.atomic():
+            return append_events(db, [row])[0]
+    return append_events(db, [row])[0]
 
 
 def record_item(
@@ -83,6 +91,46 @@ def event_row(
         "after": json.dumps(after, ensure_ascii=False) if after is not None else None,
         "update_id": origin.update_id,
     }
+
+
+def append_events(db: sqlite_utils.Database, rows: list[dict]) -> list[int]:
+    """Append events (``event_row`` dicts) to the chain in one go; returns their ids.
+
+    Must run inside a write transaction (``record`` sees to it for a single event).
+    """
+    if not rows:
+        return []
+    last = db.execute("SELECT id, hash FROM audit_events ORDER BY id DESC LIMIT 1").fetchone()
+    last_id, prev_hash = (last[0], last[1] or GENESIS) if last else (0, GENESIS)
+    numbered = [row | {"id": last_id + offset} for offset, row in enumerate(rows, start=1)]
+    linked = link(prev_hash, numbered)
+    if len(linked) == 1:
+        insert_row(db, "audit_events", linked[0])
+    else:
+        insert_rows(db, "audit_events", linked)
+    return [row["id"] for row in linked]
+
+
+def chain_head(db: sqlite_utils.Database) -> Head | None:
+    """The newest event's chain hash, to publish outside the database (None: no events)."""
+    row = db.execute("SELECT id, hash, at FROM audit_events ORDER BY id DESC LIMIT 1").fetchone()
+    if row is None or row[1] is None:
+        return None
+    return Head(row[0], row[1], row[2])
+
+
+CHAIN_COLUMNS = (
+    "id, item_id, entity, entity_id, action, actor_kind, actor, at, before, after, "
+    "update_id, prev_hash, hash"
+)
+
+
+def chain_rows(db: sqlite_utils.Database) -> Iterator[dict]:
+    """Every event with its chain columns, oldest first, streamed (a million rows is fine)."""
+    cursor = db.execute(f"SELECT {CHAIN_COLUMNS} FROM audit_events ORDER BY id")
+    names = [column[0] for column in cursor.description]
+    for values in cursor:
+        yield dict(zip(names, values, strict=True))
 
 
 def item_events(db: sqlite_utils.Database, item_id: int) -> list[dict]:

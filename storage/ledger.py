@@ -17,7 +17,7 @@ import sqlite_utils
 from bot.domain.audit import Origin
 from bot.domain.items import SHEET_FIELDS, Item, ItemFields
 from bot.domain.lifecycle import Actor, Event, Status, decide
-from storage.audit import event_row, record_item
+from storage.audit import append_events, event_row, record_item
 from storage.db import insert_row, insert_rows
 
 _LOOKUP_TABLES = ("units", "towns")
@@ -391,7 +391,7 @@ def create_items(
         insert_rows(db, "items", items)
         insert_rows(db, "item_periods", periods)
         insert_rows(db, "item_co_units", co_units)
-        insert_rows(db, "audit_events", events)
+        append_events(db, events)
         return [item["id"] for item in items]
 
 

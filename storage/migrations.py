@@ -636,6 +636,52 @@ CREATE UNIQUE INDEX company_place_open ON company_place_proposals(company_id)
     )
 
 
+@migrations(name="0009_audit_chain")
+def _audit_chain(db: sqlite_utils.Database) -> None:
+    """Audit events become a hash chain (bot/domain/audit_chain.py): each stores the hash of
+    the one before it and its own, over its canonical content.
+
+    Existing events are chained in id order, as they stand at the upgrade: the chain vouches
+    for them from this moment on, not before. The append-only triggers refuse the UPDATE
+    that fills the new columns, so they are dropped and created again, the same, inside
+    this migration's transaction: no moment exists in which an event could be changed.
+    """
+    from bot.domain.audit_chain import GENESIS, chain_hash
+
+    _execute_all(
+        db,
+        """
+DROP TRIGGER IF EXISTS audit_events_no_update;
+ALTER TABLE audit_events ADD COLUMN prev_hash TEXT;
+ALTER TABLE audit_events ADD COLUMN hash TEXT
+""",
+    )
+    columns = (
+        "id, item_id, entity, entity_id, action, actor_kind, actor, at, before, after, update_id"
+    )
+    prev_hash, last_id = GENESIS, 0
+    while True:  # in batches, so a trail of millions of events never sits in memory at once
+        cursor = db.execute(
+            f"SELECT {columns} FROM audit_events WHERE id > ? ORDER BY id LIMIT 5000", [last_id]
+        )
+        names = [column[0] for column in cursor.description]
+        batch = [dict(zip(names, values, strict=True)) for values in cursor.fetchall()]
+        if not batch:
+            break
+        updates = []
+        for row in batch:
+            own = chain_hash(prev_hash, row)
+            updates.append((prev_hash, own, row["id"]))
+            prev_hash, last_id = own, row["id"]
+        db.conn.executemany("UPDATE audit_events SET prev_hash = ?, hash = ? WHERE id = ?", updates)
+    # Both triggers as 0001 made them (one dropped by hand before the upgrade comes back).
+    for verb, name in (("UPDATE", "no_update"), ("DELETE", "no_delete")):
+        db.execute(
+            f"CREATE TRIGGER IF NOT EXISTS audit_events_{name} BEFORE {verb} ON audit_events "
+            "BEGIN SELECT RAISE(ABORT, 'audit events are append-only'); END"
+        )
+
+
 def unknown_migrations(db: sqlite_utils.Database) -> list[str]:
     """Names recorded in the database that this code does not register."""
     known = {m.name for m in migrations._migrations}

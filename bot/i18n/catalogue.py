@@ -12,6 +12,7 @@ from bot.i18n import (
     messages_report_units,
     messages_reports,
     messages_runtime,
+    messages_tamper,
     messages_verify,
     messages_visits,
     messages_weekly,
@@ -30,6 +31,7 @@ _SECTIONS = (
     messages_verify.MESSAGES,
     messages_invites.MESSAGES,
     messages_presence.MESSAGES,
+    messages_tamper.MESSAGES,
 )
 
 

@@ -19,6 +19,7 @@ from fpdf.enums import XPos, YPos
 from fpdf.fonts import FontFace
 from PIL import Image, UnidentifiedImageError
 
+from bot.domain.audit_chain import short
 from bot.domain.items import Item
 from bot.domain.lifecycle import DomainError, Role
 from bot.domain.reports import ReportsNotForYou, may_export
@@ -27,9 +28,11 @@ from bot.reports import timeline
 from bot.reports.build import BuildContext, Result, document, photo, sync_file, write_file
 from bot.reports.charts import png, ranking_chart
 from bot.reports.data import overall_counts, ranking
+from bot.reports.evidence_files import item_files
 from bot.reports.visits_sheet import dossier_lines
 from bot.sheets.headers import STATUS_LABELS
 from storage import people
+from storage.audit import chain_head
 from storage.ledger import NotFound, get_item, list_items
 from storage.report_jobs import ReportJob
 
@@ -236,8 +239,49 @@ def write_dossier(
             when = found.taken_at.astimezone(context.tz).strftime("%Y-%m-%d %H:%M")
             caption = drawable_only(f"{when} · {found.who or '—'} · {found.caption}").rstrip(" ·")
             _paragraph(pdf, caption, 5)
+            _paragraph(
+                pdf, plain(t(lang, "tamper.dossier.photo_hash", short=short(found.sha256))), 5
+            )
             pdf.ln(2)
+        _evidence_hashes(pdf, db, context, item, lang)
+    _integrity(pdf, db, context, lang)
     path.parent.mkdir(parents=True, exist_ok=True)
     pdf.set_title(title)
     pdf.output(str(path))
     return sync_file(path)
+
+
+def _evidence_hashes(
+    pdf: FPDF, db: sqlite_utils.Database, context: BuildContext, item: Item, lang: str
+) -> None:
+    """Every stored evidence file of the item with the short form of its sha256, so a copy
+    of a photo or document handed round in a meeting can be matched to the record."""
+    files = [found for found in item_files(db, item.id) if found.sha256]
+    if not files:
+        return
+    pdf.ln(3)
+    _heading(pdf, plain(t(lang, "tamper.dossier.files")), 13)
+    for found in files:
+        line = t(
+            lang,
+            "tamper.dossier.file",
+            when=found.taken_at.astimezone(context.tz).strftime("%Y-%m-%d %H:%M"),
+            kind=t(lang, f"tamper.kind.{found.kind}"),
+            who=found.who or "—",
+            short=short(found.sha256),
+        )
+        _paragraph(pdf, plain(line), 5)
+
+
+def _integrity(pdf: FPDF, db: sqlite_utils.Database, context: BuildContext, lang: str) -> None:
+    """The audit chain's head when the dossier was made: a copy outside the database that
+    ``duban verify --head`` can later check the record against."""
+    head = chain_head(db)
+    pdf.ln(4)
+    _heading(pdf, plain(t(lang, "tamper.dossier.integrity")), 13)
+    if head is None:
+        _paragraph(pdf, plain(t(lang, "tamper.dossier.no_head")), 5)
+        return
+    when = context.now.astimezone(context.tz).strftime("%Y-%m-%d %H:%M")
+    text = t(lang, "tamper.dossier.head", when=when, event=head.event_id, head=head.hash)
+    _paragraph(pdf, plain(text), 5)

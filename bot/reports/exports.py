@@ -4,11 +4,16 @@ flagged) on sheets of their own, and optionally a .zip with the evidence.
 
 The .zip holds the workbook and the evidence files under ``evidence/<code>/``; the
 evidence sheet links each file by a relative hyperlink, which opens once the parts are
-unpacked into one folder. Parts stay under Telegram's 50 MB upload limit.
+unpacked into one folder. Parts stay under Telegram's 50 MB upload limit. Each part has a
+``manifest.csv`` with the sha256 of every file in it, and the evidence sheet shows the same
+hashes, so anyone can check a file they were given against the record.
 """
 
 from __future__ import annotations
 
+import csv
+import hashlib
+import io
 import json
 import re
 import zipfile
@@ -47,6 +52,7 @@ class EvidenceFile:
     who: str
     source: Path
     archive_name: str  # path inside the .zip, also the hyperlink target
+    sha256: str = ""  # as recorded when the file was stored (its name under MEDIA_DIR)
 
 
 def build_export(context: BuildContext, job: ReportJob, db: sqlite_utils.Database) -> Result:
@@ -84,7 +90,7 @@ def build_export(context: BuildContext, job: ReportJob, db: sqlite_utils.Databas
             t(lang, "export.done", scope=scope, count=len(data.items)),
             sends=[document(workbook, caption, f"{name}.xlsx")],
         )
-    parts = write_zip_parts(out, workbook, f"{name}.xlsx", evidence)
+    parts = write_zip_parts(out, workbook, f"{name}.xlsx", evidence, lang)
     sends = [
         document(part, caption if number == 1 else "", f"{name}_{number}of{len(parts)}.zip")
         for number, part in enumerate(parts, start=1)
@@ -206,7 +212,7 @@ def _add_table(book: Workbook, title: str, headers: list[str], widths: tuple[int
         cell.font = Font(bold=True)
         cell.fill = _HEADER_FILL
     sheet.freeze_panes = "A2"
-    for letter, width in zip("ABCDEF", widths, strict=False):
+    for letter, width in zip("ABCDEFG", widths, strict=False):
         sheet.column_dimensions[letter].width = width
     return sheet
 
@@ -266,6 +272,7 @@ def _evidence(
                 who=by_id.get(person_id, ""),
                 source=source,
                 archive_name=f"evidence/{_safe(code)}/{evidence_id}-{stem}{suffix.lower()}",
+                sha256=sha256,
             )
         )
     return found
@@ -279,45 +286,86 @@ def add_evidence_sheet(
 ) -> None:
     names = ("code", "when", "kind", "who", "caption", "file")
     headers = [t(lang, f"export.evidence.{name}") for name in names]
+    headers.append(t(lang, "tamper.export.sha256"))
     title = t(lang, "export.evidence_sheet")
-    sheet = _add_table(book, title, headers, (12, 17, 8, 12, 40, 40), used)
+    sheet = _add_table(book, title, headers, (12, 17, 8, 12, 40, 40, 66), used)
     for row, found in enumerate(evidence, start=2):
         when = found.taken_at.astimezone(context.tz).strftime("%Y-%m-%d %H:%M")
         sheet.append(
-            [found.code, when, found.kind, found.who, _cell_text(found.caption), found.archive_name]
+            [
+                found.code,
+                when,
+                found.kind,
+                found.who,
+                _cell_text(found.caption),
+                found.archive_name,
+                found.sha256,
+            ]
         )
         link = sheet.cell(row=row, column=6)
         link.hyperlink = found.archive_name  # relative: resolves next to the unpacked workbook
         link.font = _LINK_FONT
 
 
+MANIFEST = "manifest.csv"
+_MANIFEST_COLUMNS = ("path", "sha256", "bytes", "code", "kind", "taken_at")
+
+
 def write_zip_parts(
-    out: Path, workbook: Path, workbook_name: str, evidence: list[EvidenceFile]
+    out: Path, workbook: Path, workbook_name: str, evidence: list[EvidenceFile], lang: str = "zh"
 ) -> list[Path]:
     """The workbook and evidence in .zip parts, each under PART_LIMIT (stored, not deflated:
-    photos and .xlsx are compressed already)."""
+    photos and .xlsx are compressed already), each closed by its ``manifest.csv``."""
     parts: list[Path] = []
     current: zipfile.ZipFile | None = None
+    listed: list[list[object]] = []
     size = 0
+
+    def close_part() -> None:
+        assert current is not None
+        current.writestr(MANIFEST, _manifest(listed, lang))
+        current.close()
+        sync_file(parts[-1])
 
     def new_part() -> zipfile.ZipFile:
         nonlocal size
         if current is not None:
-            current.close()
-            sync_file(parts[-1])
+            close_part()
         parts.append(out / f"part{len(parts) + 1}.zip")
+        listed.clear()
         size = 0
         return zipfile.ZipFile(parts[-1], "w", compression=zipfile.ZIP_STORED)
 
     current = new_part()
     current.write(workbook, workbook_name)
-    size += workbook.stat().st_size
+    length = workbook.stat().st_size
+    listed.append([workbook_name, _file_sha256(workbook), length, "", "", ""])
+    size += length
     for found in evidence:
         length = found.source.stat().st_size
-        if size and size + length + 1024 > PART_LIMIT:
+        if size and size + length + 1024 + _MANIFEST_ROOM > PART_LIMIT:
             current = new_part()
         current.write(found.source, found.archive_name)
-        size += length + len(found.archive_name) + 100
-    current.close()
-    sync_file(parts[-1])
+        when = found.taken_at.isoformat()
+        listed.append([found.archive_name, found.sha256, length, found.code, found.kind, when])
+        size += length + len(found.archive_name) + 100 + _MANIFEST_ROW
+    close_part()
     return parts
+
+
+_MANIFEST_ROOM = 1024  # the manifest's header
+_MANIFEST_ROW = 200  # and each of its rows, at most (a 64-hex hash, a path, a time)
+
+
+def _manifest(rows: list[list[object]], lang: str) -> str:
+    """The part's files with their sha256, as CSV (with a BOM, so Excel reads the UTF-8)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow([t(lang, f"tamper.manifest.{name}") for name in _MANIFEST_COLUMNS])
+    writer.writerows(rows)
+    return "\ufeff" + buffer.getvalue()
+
+
+def _file_sha256(path: Path) -> str:
+    with path.open("rb") as handle:
+        return hashlib.file_digest(handle, "sha256").hexdigest()

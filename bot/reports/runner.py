@@ -25,9 +25,11 @@ import logging
 import multiprocessing
 import shutil
 import weakref
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from datetime import timedelta
+from typing import TypeVar
 
 from telegram.error import TelegramError
 from telegram.ext import Application
@@ -43,6 +45,7 @@ from storage.db import connect
 from storage.report_jobs import MAX_ATTEMPTS, ReportJob
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 # Each kind's builder as "module:function", imported in the builder process when first
 # needed: the bot's own process never loads matplotlib, openpyxl or fpdf (tens of MB).
@@ -92,6 +95,18 @@ async def build_off_loop(kind: str, context: BuildContext, job: ReportJob) -> Re
     loop = asyncio.get_running_loop()
     try:
         return await loop.run_in_executor(builder_pool(), build, kind, context, job)
+    except BrokenProcessPool:
+        _pool = None
+        raise
+
+
+async def run_in_builder(fn: Callable[..., T], *args: object) -> T:
+    """Any other heavy, picklable work (the weekly self-check) in the builder process,
+    started again if it died."""
+    global _pool
+    loop = asyncio.get_running_loop()
+    try:
+        return await loop.run_in_executor(builder_pool(), fn, *args)
     except BrokenProcessPool:
         _pool = None
         raise

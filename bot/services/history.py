@@ -11,6 +11,7 @@ import math
 from bot.domain.items import Item
 from bot.domain.lifecycle import DomainError
 from bot.reports import timeline
+from bot.reports.evidence_files import EvidenceHash, item_files
 from bot.services.item_view import may_view
 from bot.services.report_menus import start_job
 from bot.sheets.headers import STATUS_LABELS
@@ -103,7 +104,25 @@ def render_timeline(work: Work, item: Item) -> list[str]:
             day = local.date()
             lines.append(f"\n<b>{day.isoformat()}</b>")
         lines.append(_event_line(work, event, local.strftime("%H:%M")))
+    files = item_files(work.db, item.id)
+    if files:
+        lines.append(work.t("tamper.history.files"))
+        lines.extend(_file_line(work, found) for found in files)
     return _chunks(lines)
+
+
+def _file_line(work: Work, found: EvidenceHash) -> str:
+    """One evidence file with its full sha256 (tap to copy), or why there is none."""
+    values = {
+        "when": found.taken_at.astimezone(work.tz).strftime("%Y-%m-%d %H:%M"),
+        "kind": work.t(f"tamper.kind.{found.kind}"),
+        "who": found.who or "—",
+    }
+    if found.stored == "stored" and found.sha256:
+        return work.t("tamper.history.file", sha256=found.sha256, **values)
+    if found.stored == "too_big":
+        return work.t("tamper.history.file_too_big", **values)
+    return work.t("tamper.history.file_pending", **values)
 
 
 def _event_line(work: Work, event: timeline.Event, clock: str) -> str:

@@ -27,6 +27,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from bot.i18n import t
 from bot.sheets.headers import (
     EXPORT_HEADERS_EN,
     EXPORT_ONLY_HEADERS,
@@ -237,6 +238,9 @@ def _write_summary(table: SheetRows, data: ExportData, words: dict[str, str]) ->
     table.cell(1).font = TITLE_FONT
     table.sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=5)
     table.append([words["exported"], data.today])
+    if data.audit_head:
+        event = t(data.language, "tamper.export.head_event", event=data.audit_head_event)
+        table.append([t(data.language, "tamper.export.head"), data.audit_head, event])
     items = data.items
 
     statuses = Counter(item.status for item in items)

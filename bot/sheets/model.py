@@ -114,3 +114,7 @@ class ExportData:
     today: dt.date
     items: Sequence[ExportItem] = field(default_factory=tuple)
     language: str = "zh"  # header and label language: 'zh' or 'en'
+    # The audit chain's newest hash and event when exported, shown on the summary sheet so
+    # every export is a copy of the head kept outside the database (None: no events yet).
+    audit_head: str | None = None
+    audit_head_event: int | None = None

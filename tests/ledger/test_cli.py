@@ -315,5 +315,15 @@ def test_help_lists_every_subcommand_with_a_description() -> None:
     result = subprocess.run(
         [sys.executable, "-m", "bot", "--help"], capture_output=True, text=True, check=True
     )
-    for name in ("run", "demo", "sandbox", "import", "export", "items", "backup", "invite"):
+    for name in (
+        "run",
+        "demo",
+        "sandbox",
+        "import",
+        "export",
+        "items",
+        "backup",
+        "invite",
+        "verify",
+    ):
         assert f"    {name}" in result.stdout

@@ -238,5 +238,7 @@ def test_zip_parts_stay_under_the_limit(tmp_path: Path, monkeypatch) -> None:
     parts = exports.write_zip_parts(tmp_path, workbook, "台账.xlsx", files)
     assert len(parts) == 3
     assert all(part.stat().st_size < 250_000 for part in parts)
-    inside = [name for part in parts for name in zipfile.ZipFile(part).namelist()]
+    listed = [zipfile.ZipFile(part).namelist() for part in parts]
+    assert all(names[-1] == exports.MANIFEST for names in listed)  # each part has its own
+    inside = [name for names in listed for name in names[:-1]]
     assert inside == ["台账.xlsx"] + [f"evidence/2024-001/{n}.jpg" for n in range(5)]
