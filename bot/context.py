@@ -24,6 +24,8 @@ T = TypeVar("T")
 # ``Services.failures`` value for an update whose transaction found the database full: the
 # update is fine and waits (stays pending) instead of counting as a failed attempt.
 STORAGE_FULL = "database or disk is full"
+# Likewise for a database another program kept locked: the update runs again, uncounted.
+STORAGE_LOCKED = "database is locked"
 
 
 @dataclass
