@@ -28,6 +28,7 @@ ROLE_COMMANDS: dict[Role, tuple[tuple[str, str], ...]] = {
         ("invite", "cmd.invite"),
         ("users", "cmd.users"),
         ("queue", "cmd.queue"),
+        ("stuck", "cmd.stuck"),
         ("acks", "cmd.acks"),
         ("settings", "cmd.settings"),
         ("holiday", "cmd.holiday"),

@@ -37,6 +37,8 @@ class Services:
     clock: Clock
     bot_username: str = ""
     outbox_ready: asyncio.Event = field(default_factory=asyncio.Event)
+    # Set when inbox rows become pending outside the poller (a replay): the processor looks.
+    inbox_ready: asyncio.Event = field(default_factory=asyncio.Event)
     # Per-process bookkeeping of the update being processed, never state that matters.
     committed: set[int] = field(default_factory=set)
     failures: dict[int, str] = field(default_factory=dict)

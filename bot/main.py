@@ -59,7 +59,7 @@ class BotRuntime:
         await self.store.run(people.remember_bot_username, services.bot_username)
         await application.start()  # the JobQueue
         schedule_jobs(application, services)
-        inbox_ready = asyncio.Event()
+        inbox_ready = services.inbox_ready
         inbox_ready.set()  # unfinished rows from before a restart run first
         self.outage = outage = StorageOutage(
             lambda: report_storage_full(application, services),

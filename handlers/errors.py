@@ -13,7 +13,7 @@ from bot.context import STORAGE_FULL, STORAGE_LOCKED, DubanContext, Services, sy
 from bot.domain.lifecycle import Role
 from bot.i18n import language_for, t
 from bot.logs import redact
-from bot.services import admin_notices
+from bot.services import admin_notices, stuck
 from storage import people
 from storage.db import is_disk_full, is_locked
 
@@ -50,13 +50,13 @@ async def on_error(update: object, context: DubanContext) -> None:
 
 
 async def report_set_aside(services: Services, update: Update) -> None:
+    """The sender gets an apology, the admins a notice pointing to /stuck."""
     user = update.effective_user
     lang = language_for(user.language_code if user else None, services.settings.default_language)
     await system_work(
         services,
-        admin_notices.update_set_aside,
+        stuck.notify_set_aside,
         update.update_id,
-        user.id if user else None,
         lang,
         source=f"setaside:{update.update_id}",
     )

@@ -138,17 +138,29 @@ def set_aside(db: sqlite_utils.Database, limit: int = 1000) -> tuple[int, list[S
         "WHERE status = 'set_aside' ORDER BY update_id LIMIT ?",
         [limit],
     ).fetchall()
-    return count, [
-        SetAside(
-            update_id,
-            _json_or_empty(raw),
-            datetime.fromisoformat(received_at),
-            datetime.fromisoformat(failed_at) if failed_at else None,
-            attempts,
-            error or "",
-        )
-        for update_id, raw, received_at, failed_at, attempts, error in rows
-    ]
+    return count, [_set_aside(row) for row in rows]
+
+
+def set_aside_row(db: sqlite_utils.Database, update_id: int) -> SetAside | None:
+    """One set-aside update (None if it is not set aside, or not there)."""
+    row = db.execute(
+        "SELECT update_id, raw, received_at, processed_at, attempts, last_error FROM inbox "
+        "WHERE update_id = ? AND status = 'set_aside'",
+        [update_id],
+    ).fetchone()
+    return _set_aside(row) if row else None
+
+
+def _set_aside(row: tuple) -> SetAside:
+    update_id, raw, received_at, failed_at, attempts, error = row
+    return SetAside(
+        update_id,
+        _json_or_empty(raw),
+        datetime.fromisoformat(received_at),
+        datetime.fromisoformat(failed_at) if failed_at else None,
+        attempts,
+        error or "",
+    )
 
 
 def _json_or_empty(raw: str) -> dict:

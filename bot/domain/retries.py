@@ -92,3 +92,15 @@ def _message_kind(message: dict) -> str:
     if "location" in message:
         return "location"
     return "other"
+
+
+def sender_label(summary: RawSummary, registered_name: str | None) -> str | None:
+    """How the office recognises the sender: the registered name first, then Telegram's
+    name, @username and id (ids tell apart two people of one name); None if unknown."""
+    if summary.user_id is None:
+        return None
+    parts = [registered_name or summary.name]
+    if summary.username:
+        parts.append(f"@{summary.username}")
+    parts.append(f"({summary.user_id})")
+    return " ".join(part for part in parts if part)
