@@ -44,28 +44,29 @@ LOCKED_MAX_PAUSE = 30.0
 
 async def run_patiently(application: Application, services: Services, job: Job) -> None:
     """Run a job; while the database is locked, again after 1 s, 2 s … up to 30 s."""
-    pause = LOCKED_FIRST_PAUSE
+    pause, waited = LOCKED_FIRST_PAUSE, False
     while True:
         try:
             await job.run(application, services)
         except Exception as error:
             if not is_locked(error):
                 raise
-            if pause == LOCKED_FIRST_PAUSE:
+            if not waited:
                 log.warning("periodic job %s waits for the database lock", job.name)
+            waited = True
             await asyncio.sleep(pause)
             pause = min(pause * 2, LOCKED_MAX_PAUSE)
             continue
-        if pause != LOCKED_FIRST_PAUSE:
+        if waited:
             log.warning("periodic job %s ran after the database lock was released", job.name)
         return
 
 
 def schedule_jobs(application: Application, services: Services) -> None:
+    running: set[str] = set()  # names of the jobs whose run has not finished yet
     for job in JOBS:
-        running: set[str] = set()
 
-        async def callback(_context: object, job: Job = job, running: set = running) -> None:
+        async def callback(_context: object, job: Job = job) -> None:
             if job.name in running:
                 return  # the last run still waits (for the lock, a slow disk): it is enough
             running.add(job.name)

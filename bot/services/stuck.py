@@ -15,8 +15,10 @@ from bot.services.admin_users import NotAdmin
 from bot.work import Button, Work
 from storage import inbox, people
 
-LISTED = 10  # entries in one /stuck message: ten stay well inside Telegram's 4 096
-ERROR_CHARS = 160
+# Entries in one /stuck message: eight of the longest possible (two 64-character Telegram
+# names, a 32-character username, the preview and the error cut short) stay inside 4 096.
+LISTED = 8
+ERROR_CHARS = 120
 
 
 def _require_admin(work: Work) -> None:
