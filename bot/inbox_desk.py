@@ -33,9 +33,10 @@ def list_set_aside(db: sqlite_utils.Database, tz: ZoneInfo) -> int:
         who = sender_label(summary, person.name if person else None) or "unknown sender"
         preview = f" {summary.preview!r}" if summary.preview else ""
         error = " ".join(row.error.split())[:ERROR_CHARS]
+        last = f", last at {row.failed_at.astimezone(tz):%Y-%m-%d %H:%M}" if row.failed_at else ""
         print(
             f"\n#{row.update_id}  {row.received_at.astimezone(tz):%Y-%m-%d %H:%M}  {who}\n"
-            f"  {summary.kind}{preview}, failed {row.attempts} times\n  {error}"
+            f"  {summary.kind}{preview}, failed {row.attempts} times{last}\n  {error}"
         )
     return 0
 

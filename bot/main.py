@@ -15,6 +15,7 @@ from bot.clock import Clock, SystemClock
 from bot.config import Settings
 from bot.context import Services
 from bot.jobs import run_job, schedule_jobs
+from bot.lock_watch import LockWatch
 from bot.logs import configure_logging
 from bot.sender import Sender
 from bot.updates import Poller, Processor, StorageOutage
@@ -75,7 +76,13 @@ class BotRuntime:
             lambda chat_id: report_blocked(services, chat_id),
             per_chat_rate=1.0 if self.flood_limits else None,
         )
-        for name, job in (("poller", poller), ("processor", processor), ("sender", sender)):
+        watch = LockWatch(application, services)
+        for name, job in (
+            ("poller", poller),
+            ("processor", processor),
+            ("sender", sender),
+            ("lock-watch", watch),
+        ):
             self._tasks.append(asyncio.create_task(job.run(), name=name))
         log.info("Duban is running as @%s", services.bot_username)
 

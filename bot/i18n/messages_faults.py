@@ -42,6 +42,17 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "faults.replay_missing": ("找不到 #{update_id}。", "There is no #{update_id}."),
     "faults.preview": ("：{text}", ": {text}"),
     "faults.someone": ("未知发送者", "an unknown sender"),
+    "faults.lock_long": (
+        "⚠️ 数据库已被其他程序锁定约 {minutes} 分钟（导入、备份或其他工具未结束？），"
+        "督办机器人正在等待，暂时无法处理新消息。已收到的内容不会丢失，锁定解除后会自动补办。",
+        "⚠️ Another program has kept the database locked for about {minutes} min (an import, "
+        "a backup or another tool still running?). Duban is waiting and cannot process new "
+        "messages for now; nothing received is lost, and all is processed once it is released.",
+    ),
+    "faults.lock_back": (
+        "✅ 数据库锁定已解除，督办机器人已继续处理消息。",
+        "✅ The database lock is gone: Duban is processing messages again.",
+    ),
     "faults.kind.command": ("命令", "command"),
     "faults.kind.text": ("文字", "text"),
     "faults.kind.photo": ("照片", "photo"),

@@ -10,13 +10,17 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 import sqlite_utils
 
+from bot.lock_watch import LockWatch
+from sandbox.server import Sandbox
 from storage import outbox
-from tests.harness import Duban
+from tests.harness import Duban, make_settings, office
 
 BUSY_TIMEOUT_MS = 200  # the bot's, shortened: the lock below is held fifteen times as long
 HOLD_SECONDS = 3.0
@@ -97,3 +101,46 @@ async def test_locked_database_is_waited_out_with_nothing_lost(
     assert sum("locked by another program" in m for m in said) == 1, said
     assert sum("lock was released" in m for m in said) == 1, said
     assert not [r for r in caplog.records if r.exc_info], "no traceback for a lock"
+
+
+@pytest.fixture
+async def watched_duban(
+    bot_sandbox: Sandbox, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> AsyncIterator[Duban]:
+    """Duban whose lock watch looks every 0.2 s and speaks up after 1 s (not 5 minutes)."""
+    monkeypatch.setattr(LockWatch, "CHECK_EVERY", 0.2)
+    monkeypatch.setattr(LockWatch, "TELL_AFTER", 1.0)
+    bot = Duban(bot_sandbox, make_settings(bot_sandbox, tmp_path))
+    await bot.start()
+    try:
+        yield bot
+    finally:
+        for phone in bot.phones:
+            phone.close()
+        await bot.stop()
+
+
+async def test_long_lock_is_told_to_the_office_and_so_is_its_end(watched_duban: Duban) -> None:
+    """A lock held past the watch's limit: the administrators hear of it while it lasts
+    (straight from Telegram, as the outbox is locked too) and again when it is gone; the
+    message sent meanwhile is answered."""
+    duban = watched_duban
+    runtime = duban.runtime
+    assert runtime is not None
+    admin = await office(duban)
+    await duban.settle()
+    await runtime.store.run_alone(shorten_busy_timeout)
+    locker = duban.db()
+    locker.execute("BEGIN IMMEDIATE")
+    try:
+        await admin.send("/help")
+        notice = await admin.expect("数据库已被其他程序锁定", within=10)
+        assert "不会丢失" in notice.text
+        assert runtime.store.lock_wait.since is not None
+    finally:
+        locker.execute("ROLLBACK")
+        locker.close()
+    await admin.expect("可用命令", within=15)
+    await admin.expect("数据库锁定已解除", within=10)
+    await duban.settle()
+    assert sum("数据库已被其他程序锁定" in m.text for m in admin.bot_messages) == 1
