@@ -82,10 +82,8 @@ def list_stuck(work: Work) -> None:
                 error=error,
             )
         )
-        keyboard.append(
-            [Button(work.t("faults.replay", update_id=row.update_id), "stuck.replay",
-                    {"update": row.update_id})]
-        )  # fmt: skip
+        label = work.t("faults.replay", update_id=row.update_id)
+        keyboard.append([Button(label, "stuck.replay", {"update": row.update_id})])
     if count > len(rows):
         blocks.append(work.t("faults.more", count=count - len(rows)))
     work.send_text(work.chat_id, "\n\n".join(blocks), keyboard=keyboard)
