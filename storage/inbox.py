@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import sqlite_utils
 
@@ -21,13 +21,19 @@ from bot.domain.audit import Origin
 from bot.domain.retries import MAX_ATTEMPTS, PAUSES, retry_at
 from storage.audit import record
 
-# A pending row is due when it never failed, or when the pause after its failures is over.
-# julianday() reads the stored ISO times (with their offset); pauses are in seconds.
+# A pending row is due when it never failed, or when the pause after its failures is over:
+# its last failure is no later than ``now`` minus that pause. The cut-offs are passed in
+# (``_cutoffs``) and both sides read by julianday(), so a row due exactly now is due, with
+# no rounding of added seconds in between.
 _DUE = (
-    "(attempts = 0 OR julianday(processed_at) + (CASE "
-    + " ".join(f"WHEN attempts = {n} THEN {pause}" for n, pause in enumerate(PAUSES, 1))
-    + f" ELSE {PAUSES[-1]} END) / 86400.0 <= julianday(?))"
+    "(attempts = 0 OR julianday(processed_at) <= julianday(CASE attempts "
+    + " ".join(f"WHEN {n} THEN ?" for n in range(1, len(PAUSES)))
+    + " ELSE ? END))"
 )
+
+
+def _cutoffs(now: datetime) -> list[str]:
+    return [(now - timedelta(seconds=pause)).isoformat() for pause in PAUSES]
 
 
 def save_updates(db: sqlite_utils.Database, updates: list[dict], at: datetime) -> int:
@@ -68,7 +74,7 @@ def pending(
     rows = db.execute(
         "SELECT update_id, raw FROM inbox WHERE status = 'pending' AND " + _DUE + " "
         "AND update_id NOT IN (SELECT value FROM json_each(?)) ORDER BY update_id LIMIT ?",
-        [now.isoformat(), marks, room],
+        [*_cutoffs(now), marks, room],
     ).fetchall()
     return finished, [(update_id, json.loads(raw)) for update_id, raw in rows]
 

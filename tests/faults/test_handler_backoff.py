@@ -7,12 +7,15 @@ a FakeClock: a retry happens only when it has moved past the pause, so each wait
 from __future__ import annotations
 
 import asyncio
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 
 from bot.domain.lifecycle import Role
 from bot.services import registration
+from storage import inbox
+from storage.db import open_database
 from tests.harness import Duban
 
 
@@ -85,3 +88,21 @@ async def test_handler_failing_twice_is_retried_after_pauses_and_applied_once(
     assert len(calls) == 3
     assert sum(m.text.startswith("可用命令") for m in inspector.bot_messages) == 1
     assert not any("抱歉" in m.text for m in inspector.bot_messages), "no apology: it worked"
+
+
+def test_failed_row_is_due_exactly_when_its_pause_ends(tmp_path: Path) -> None:
+    """The inbox hands a failed row out again at the moment its pause ends, not a moment
+    before, and not never because of rounding (a fake clock lands on that exact moment)."""
+    db = open_database(tmp_path / "duban.sqlite")
+    failed_at = datetime(2024, 6, 3, 1, 2, 3, 456789, tzinfo=UTC)
+    inbox.save_updates(db, [{"update_id": 1, "message": {"text": "hi"}}], failed_at)
+    for attempts, pause in ((1, 1), (2, 5), (3, 30)):
+        assert inbox.mark_failed(db, 1, "RuntimeError()", failed_at) == "pending"
+        due = failed_at + timedelta(seconds=pause)
+        assert inbox.next_retry(db, 1) == due
+        early = due - timedelta(microseconds=1000)
+        assert inbox.pending(db, 10, frozenset(), early)[1] == [], f"early after {attempts}"
+        assert [u for u, _ in inbox.pending(db, 10, frozenset(), due)[1]] == [1]
+    assert inbox.mark_failed(db, 1, "RuntimeError()", failed_at) == "set_aside"
+    assert inbox.pending(db, 10, frozenset(), failed_at + timedelta(days=1))[1] == []
+    db.close()
