@@ -36,6 +36,7 @@ from handlers import (
     presence,
     reports,
     start,
+    stuck,
     text,
     visits,
 )
@@ -128,6 +129,7 @@ BUTTON_ACTIONS: dict[str, ButtonAction] = {
     "export.scope": reports.export_scope_button,
     "export.formats": reports.export_formats_button,
     "export.go": reports.export_go_button,
+    "stuck.replay": stuck.replay_button,
     "import.confirm": imports.confirm_button,
     "import.cancel": imports.cancel_button,
     "item.history": reports.history_button,
@@ -147,6 +149,7 @@ COMMANDS = {
     "visits": visits.visit_list,
     "item": items.item,
     "queue": items.queue,
+    "stuck": stuck.stuck,
     "mine": contacts.mine_command,
     "acks": contacts.acks_command,
     "settings": contacts.settings_command,

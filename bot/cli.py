@@ -210,6 +210,16 @@ def cmd_verify(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_inbox(args: argparse.Namespace) -> int:
+    from bot.inbox_desk import list_set_aside, retry
+
+    settings = _settings()
+    db = _open_db(settings)
+    if args.action == "retry":
+        return retry(db, args.update_id)
+    return list_set_aside(db, settings.timezone)
+
+
 def cmd_browse(args: argparse.Namespace) -> int:
     from bot.browse import run_browse
 
@@ -292,6 +302,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     back = add("backup", "copy the live database consistently", cmd_backup)
     back.add_argument("path")
+
+    box = add("inbox", "list updates that failed and were set aside, or replay one", cmd_inbox)
+    actions = box.add_subparsers(dest="action", required=True, metavar="ACTION")
+    actions.add_parser("list", help="every set-aside update: who, when, what, why")
+    again = actions.add_parser("retry", help="put one back in line; the running bot replays it")
+    again.add_argument("update_id", type=int, metavar="ID", help="the update's number (#ID)")
     return parser
 
 

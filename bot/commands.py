@@ -29,6 +29,7 @@ ROLE_COMMANDS: dict[Role, tuple[tuple[str, str], ...]] = {
         ("users", "cmd.users"),
         ("queue", "cmd.queue"),
         ("company", "cmd.company"),
+        ("stuck", "cmd.stuck"),
         ("acks", "cmd.acks"),
         ("settings", "cmd.settings"),
         ("holiday", "cmd.holiday"),

@@ -24,6 +24,8 @@ T = TypeVar("T")
 # ``Services.failures`` value for an update whose transaction found the database full: the
 # update is fine and waits (stays pending) instead of counting as a failed attempt.
 STORAGE_FULL = "database or disk is full"
+# Likewise for a database another program kept locked: the update runs again, uncounted.
+STORAGE_LOCKED = "database is locked"
 
 
 @dataclass
@@ -35,6 +37,8 @@ class Services:
     clock: Clock
     bot_username: str = ""
     outbox_ready: asyncio.Event = field(default_factory=asyncio.Event)
+    # Set when inbox rows become pending outside the poller (a replay): the processor looks.
+    inbox_ready: asyncio.Event = field(default_factory=asyncio.Event)
     # Per-process bookkeeping of the update being processed, never state that matters.
     committed: set[int] = field(default_factory=set)
     failures: dict[int, str] = field(default_factory=dict)

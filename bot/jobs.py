@@ -4,10 +4,15 @@ Jobs run on PTB's JobQueue (APScheduler underneath) with ``run_repeating``, once
 start-up and then every interval. Nothing they need is kept in scheduler memory, so a job
 missed while the bot was down simply finds more to do at its next run. Tests call
 ``run_job`` to run one immediately after moving the fake clock.
+
+A database locked by another program is waited out by the Store; if the lock still reaches
+a job, the job runs again after a growing pause (said once, not per try), and a job still
+waiting is not started a second time by the scheduler.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -15,6 +20,7 @@ from dataclasses import dataclass
 from telegram.ext import Application
 
 from bot.context import Services
+from storage.db import is_locked
 
 log = logging.getLogger(__name__)
 
@@ -32,19 +38,56 @@ class Job:
 JOBS: list[Job] = []
 
 
+LOCKED_FIRST_PAUSE = 1.0
+LOCKED_MAX_PAUSE = 30.0
+
+
+async def run_patiently(application: Application, services: Services, job: Job) -> None:
+    """Run a job; while the database is locked, again after 1 s, 2 s … up to 30 s."""
+    pause, waited = LOCKED_FIRST_PAUSE, False
+    while True:
+        try:
+            await job.run(application, services)
+        except Exception as error:
+            if not is_locked(error):
+                raise
+            if not waited:
+                log.warning("periodic job %s waits for the database lock", job.name)
+            waited = True
+            await asyncio.sleep(pause)
+            pause = min(pause * 2, LOCKED_MAX_PAUSE)
+            continue
+        if waited:
+            log.warning("periodic job %s ran after the database lock was released", job.name)
+        return
+
+
 def schedule_jobs(application: Application, services: Services) -> None:
+    running: set[str] = set()  # names of the jobs whose run has not finished yet
     for job in JOBS:
 
         async def callback(_context: object, job: Job = job) -> None:
+            if job.name in running:
+                return  # the last run still waits (for the lock, a slow disk): it is enough
+            running.add(job.name)
             try:
-                await job.run(application, services)
+                await run_patiently(application, services, job)
             except Exception:
                 log.exception(
                     "periodic job %s failed; it runs again at its next interval", job.name
                 )
+            finally:
+                running.discard(job.name)
 
+        # Two instances allowed, the second returning at once while the first still runs:
+        # with APScheduler's default of one, every interval of a long wait logs a warning
+        # ("skipped: maximum number of running instances reached").
         application.job_queue.run_repeating(
-            callback, interval=job.every_seconds, first=0.5, name=job.name
+            callback,
+            interval=job.every_seconds,
+            first=0.5,
+            name=job.name,
+            job_kwargs={"max_instances": 2},
         )
 
 

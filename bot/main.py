@@ -15,6 +15,7 @@ from bot.clock import Clock, SystemClock
 from bot.config import Settings
 from bot.context import Services
 from bot.jobs import run_job, schedule_jobs
+from bot.lock_watch import LockWatch
 from bot.logs import configure_logging
 from bot.sender import Sender
 from bot.updates import Poller, Processor, StorageOutage
@@ -59,7 +60,7 @@ class BotRuntime:
         await self.store.run(people.remember_bot_username, services.bot_username)
         await application.start()  # the JobQueue
         schedule_jobs(application, services)
-        inbox_ready = asyncio.Event()
+        inbox_ready = services.inbox_ready
         inbox_ready.set()  # unfinished rows from before a restart run first
         self.outage = outage = StorageOutage(
             lambda: report_storage_full(application, services),
@@ -75,7 +76,13 @@ class BotRuntime:
             lambda chat_id: report_blocked(services, chat_id),
             per_chat_rate=1.0 if self.flood_limits else None,
         )
-        for name, job in (("poller", poller), ("processor", processor), ("sender", sender)):
+        watch = LockWatch(application, services)
+        for name, job in (
+            ("poller", poller),
+            ("processor", processor),
+            ("sender", sender),
+            ("lock-watch", watch),
+        ):
             self._tasks.append(asyncio.create_task(job.run(), name=name))
         log.info("Duban is running as @%s", services.bot_username)
 

@@ -34,7 +34,7 @@ from telegram.ext import Application
 
 from bot.context import Services
 from storage import outbox
-from storage.db import is_disk_full
+from storage.db import is_disk_full, must_wait
 from storage.outbox import Outgoing
 
 log = logging.getLogger(__name__)
@@ -200,7 +200,7 @@ class Sender:
 
     async def _record(self, row: Outgoing, fn: Callable[..., object], *args: object) -> None:
         """Write a send's outcome to the outbox (with whatever other outcomes are waiting, in
-        one commit); if the database is full, hold it."""
+        one commit); if the database is full (or locked by another program), hold it."""
         future = asyncio.get_running_loop().create_future()
         self._outcomes.append((row.id, fn, args, future))
         if self._writer is None or self._writer.done():
@@ -215,10 +215,10 @@ class Sender:
                     _apply_outcomes, [(row_id, fn, args) for row_id, fn, args, _ in batch]
                 )
             except sqlite3.OperationalError as error:
-                if not is_disk_full(error):
+                if not must_wait(error):  # a full disk or another program's lock
                     _settle(batch, error)
                     continue
-                log.warning("%d send outcomes wait: the database is full", len(batch))
+                log.warning("%d send outcomes wait: %s", len(batch), error)
                 for row_id, fn, args, _ in batch:
                     self._unrecorded[row_id] = (fn, args)
             except Exception as error:
@@ -232,7 +232,7 @@ class Sender:
             try:
                 await self.services.store.run(_apply_outcomes, [(row_id, fn, args)])
             except sqlite3.OperationalError as error:
-                if not is_disk_full(error):
+                if not must_wait(error):
                     raise
                 return False
             del self._unrecorded[row_id]

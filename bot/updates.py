@@ -8,7 +8,12 @@ Application; a row is done when its handler's own transaction says so.
 
 A full database (disk full) is a state of the machine, not a fault of an update: the poller
 then keeps its offset (Telegram holds the updates), the processor leaves rows pending, both
-retry with a growing pause, and the office is told (``StorageOutage``).
+retry with a growing pause, and the office is told (``StorageOutage``). A database locked by
+another program is waited out by the Store itself (storage/db.py ``LockWait``); should the
+lock still reach one of them, it is handled the same way, without telling the office.
+
+A handler that fails is tried again after a pause that grows with each failure, counted in
+the inbox row (bot/domain/retries.py); after the last attempt the update is set aside.
 """
 
 from __future__ import annotations
@@ -20,19 +25,21 @@ import sqlite3
 import time
 from collections import deque
 from collections.abc import Awaitable, Callable
+from datetime import datetime, timedelta
 
 from telegram import Update
 from telegram.error import Forbidden, InvalidToken, NetworkError, RetryAfter, TelegramError
 from telegram.ext import Application
 
-from bot.context import STORAGE_FULL, Services
+from bot.context import STORAGE_FULL, STORAGE_LOCKED, Services
 from storage import inbox
-from storage.db import is_disk_full
+from storage.db import is_disk_full, is_locked
 
 log = logging.getLogger(__name__)
 
 ALLOWED_UPDATES = ["message", "edited_message", "callback_query", "my_chat_member"]
 POLL_TIMEOUT = 25  # seconds Telegram holds a getUpdates open when nothing arrives
+LOCKED_PAUSE = 1.0  # seconds the poller waits before storing a batch the lock refused
 
 Notice = Callable[[], Awaitable[None]]
 
@@ -172,10 +179,14 @@ class Poller:
             try:
                 await store.run(inbox.save_updates, updates, self.services.clock.now())
             except sqlite3.OperationalError as error:
-                if not is_disk_full(error):
-                    raise
                 # The offset stays: the next getUpdates asks for the same batch, which
                 # Telegram keeps (up to 24 hours) until there is room to store it.
+                if is_locked(error):
+                    log.info("the batch waits for the database lock; asking again")
+                    await asyncio.sleep(LOCKED_PAUSE)
+                    continue
+                if not is_disk_full(error):
+                    raise
                 await asyncio.sleep(await self.outage.hit("poller"))
                 continue
             await self.outage.cleared("poller")
@@ -211,6 +222,9 @@ class Processor:
         self._lanes: dict[object, asyncio.Task] = {}
         self._taken: set[int] = set()  # fetched and queued or running, not yet seen done
         self._retry: set[int] = set()  # failed, still pending: hand out again
+        # When rows pausing after a failure are due: only to wake up in time. The pause
+        # itself is kept in the inbox row (a restart finds them by the next fetch).
+        self._due: dict[int, datetime] = {}
         self._full = False
         self._backlog = True  # older pending rows may be in the inbox, not yet fetched
 
@@ -219,7 +233,10 @@ class Processor:
             while True:
                 self.ready.clear()
                 store = self.services.store
-                finished, fresh = await store.run(inbox.pending, self.FETCH, frozenset(self._taken))
+                now = self.services.clock.now()
+                finished, fresh = await store.run(
+                    inbox.pending, self.FETCH, frozenset(self._taken), now
+                )
                 # A row stays "taken" until a fetch finds it no longer pending (done); a
                 # fetch that raced with a commit can then never hand it out twice.
                 self._taken.difference_update(finished)
@@ -232,11 +249,20 @@ class Processor:
                     await self._pause(await self.outage.hit("processor"))
                     continue
                 with contextlib.suppress(TimeoutError):
-                    async with asyncio.timeout(5):
+                    async with asyncio.timeout(self._wake_in(now)):
                         await self.ready.wait()
         finally:
             for lane in self._lanes.values():
                 lane.cancel()
+
+    def _wake_in(self, now: datetime) -> float:
+        """Seconds until the next fetch: 5, or sooner when a failed row is due again."""
+        for update_id, due in list(self._due.items()):
+            if update_id in self._taken or due <= now - timedelta(minutes=1):
+                del self._due[update_id]  # handed out again, or long overdue (clock moved)
+        if not self._due:
+            return 5.0
+        return min(5.0, max(0.05, (min(self._due.values()) - now).total_seconds()))
 
     def offer(self, updates: list[dict]) -> None:
         """Updates the poller has just committed: queued at once, without reading them
@@ -298,6 +324,11 @@ class Processor:
         try:
             finished = await self._process(update_id, raw)
         except sqlite3.OperationalError as error:
+            if is_locked(error):
+                # Not an attempt: the row stays pending and is handed out again.
+                log.info("update %s waits for the database lock", update_id)
+                self._retry.add(update_id)
+                return True
             if not is_disk_full(error):
                 raise
             finished = False
@@ -329,12 +360,20 @@ class Processor:
         now = services.clock.now()
         if failure == STORAGE_FULL:
             return False  # not an attempt: the same update succeeds once there is room
+        if failure == STORAGE_LOCKED:
+            self._retry.add(update_id)  # not an attempt either: run again once unlocked
+            return True
         if failure is not None:
             status = await services.store.run(inbox.mark_failed, update_id, failure, now)
             if status == "pending":
                 self._retry.add(update_id)
+                due = await services.store.run(inbox.next_retry, update_id)
+                if due is not None:
+                    self._due[update_id] = due
+                    log.warning("update %s failed; it is tried again at %s", update_id, due)
             if status == "set_aside":
-                log.error("update %s failed three times and is set aside", update_id)
+                self._taken.discard(update_id)  # a replay makes it pending again
+                log.error("update %s failed every attempt and is set aside", update_id)
                 await self.on_set_aside(update)
         elif not committed:
             await services.store.run(inbox.mark_done, update_id, now)

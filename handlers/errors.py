@@ -9,13 +9,13 @@ from telegram.constants import ParseMode
 from telegram.error import TelegramError
 from telegram.ext import Application, ApplicationHandlerStop
 
-from bot.context import STORAGE_FULL, DubanContext, Services, system_work
+from bot.context import STORAGE_FULL, STORAGE_LOCKED, DubanContext, Services, system_work
 from bot.domain.lifecycle import Role
 from bot.i18n import language_for, t
 from bot.logs import redact
-from bot.services import admin_notices
+from bot.services import admin_notices, stuck
 from storage import people
-from storage.db import is_disk_full
+from storage.db import is_disk_full, is_locked
 
 log = logging.getLogger(__name__)
 
@@ -24,11 +24,15 @@ async def on_error(update: object, context: DubanContext) -> None:
     """Record the failure so the processor retries the update, then sets it aside.
 
     A full database is not the update's fault: it is recorded as STORAGE_FULL, so the
-    processor keeps the update pending until there is room (bot/updates.py).
+    processor keeps the update pending until there is room (bot/updates.py). A database
+    another program keeps locked is not its fault either (STORAGE_LOCKED).
     """
     if is_disk_full(context.error):
         log.warning("update %s waits: the database is full", getattr(update, "update_id", "?"))
         failure = STORAGE_FULL
+    elif is_locked(context.error):
+        log.info("update %s waits: the database is locked", getattr(update, "update_id", "?"))
+        failure = STORAGE_LOCKED
     else:
         log.error(
             "handler failed for update %s",
@@ -46,13 +50,13 @@ async def on_error(update: object, context: DubanContext) -> None:
 
 
 async def report_set_aside(services: Services, update: Update) -> None:
+    """The sender gets an apology, the admins a notice pointing to /stuck."""
     user = update.effective_user
     lang = language_for(user.language_code if user else None, services.settings.default_language)
     await system_work(
         services,
-        admin_notices.update_set_aside,
+        stuck.notify_set_aside,
         update.update_id,
-        user.id if user else None,
         lang,
         source=f"setaside:{update.update_id}",
     )

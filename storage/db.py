@@ -16,6 +16,7 @@ import logging
 import queue
 import sqlite3
 import threading
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -122,6 +123,66 @@ def is_disk_full(error: BaseException | None) -> bool:
     return code == sqlite3.SQLITE_FULL or "database or disk is full" in str(error)
 
 
+def is_locked(error: BaseException | None) -> bool:
+    """SQLITE_BUSY: another connection (``duban import``, a backup tool) held the write lock
+    for longer than the busy timeout.
+
+    Like a full disk it is a state of the machine, not of the work: the same write succeeds
+    once the other writer is done, so it is waited out, never given up on.
+    """
+    if not isinstance(error, sqlite3.OperationalError):
+        return False
+    code = getattr(error, "sqlite_errorcode", None)
+    return code in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED) or "database is locked" in str(
+        error
+    )
+
+
+def must_wait(error: BaseException | None) -> bool:
+    """A full disk or a lock: the write did not happen and will succeed later."""
+    return is_disk_full(error) or is_locked(error)
+
+
+class LockWait:
+    """Waiting out another process's write lock, on the database thread.
+
+    Every wait for the lock already lasts up to the busy timeout inside SQLite; between
+    such waits the thread pauses a little longer each time (0.1 s doubling to 2 s), so a
+    lock that SQLite answers at once is no busy loop. Said once when the lock is first met
+    and once when it is gone, however many tries it took; ``busy`` counts the tries.
+    """
+
+    FIRST_PAUSE = 0.1
+    MAX_PAUSE = 2.0
+
+    def __init__(self) -> None:
+        self.busy = 0  # SQLITE_BUSY answers met, ever: what a test or an operator can check
+        self.since: float | None = None
+        self._pause = self.FIRST_PAUSE
+
+    def hit(self) -> float:
+        """Count a refusal; returns the seconds to pause before the next try."""
+        self.busy += 1
+        if self.since is None:
+            self.since = time.monotonic()
+            log.warning(
+                "the database is locked by another program (an import, a backup?); "
+                "the bot waits for it and loses nothing"
+            )
+        pause, self._pause = self._pause, min(self._pause * 2, self.MAX_PAUSE)
+        log.debug("database locked: trying again in %.1f s", pause)
+        return pause
+
+    def cleared(self) -> None:
+        if self.since is not None:
+            log.warning(
+                "the database lock was released after %.0f s; the bot carries on",
+                time.monotonic() - self.since,
+            )
+        self.since = None
+        self._pause = self.FIRST_PAUSE
+
+
 def open_database(path: Path | str) -> Database:
     """Connect and bring the schema up to date (refusing a database from a newer version)."""
     db = connect(path)
@@ -140,6 +201,11 @@ class Store:
     ``db.atomic()``, which inside the shared transaction is a savepoint that rolls back
     alone. If the commit itself fails (a full disk), the jobs that wrote get that error as
     they would have alone, and the ones that only read are run again.
+
+    Another process holding the write lock past the busy timeout (SQLITE_BUSY) is waited
+    out here, for every caller at once (``LockWait``): a transaction that could not begin,
+    or a job refused before it changed anything, is simply tried again, so the poller, the
+    processor, the sender and the periodic jobs only see their work take longer.
     """
 
     MAX_BATCH = 64
@@ -150,6 +216,7 @@ class Store:
         self._thread = threading.Thread(target=self._serve, name="sqlite", daemon=True)
         self._db: sqlite_utils.Database | None = None
         self._closed = False
+        self.lock_wait = LockWait()
 
     async def open(self) -> None:
         self._thread.start()
@@ -223,7 +290,10 @@ class Store:
             try:
                 self._run_batch(batch)
             except BaseException as error:  # never leave a caller waiting forever
-                log.exception("the database thread failed a batch")
+                if is_locked(error):  # only while closing: said by LockWait already
+                    log.warning("the database thread gave up waiting for the lock: closing")
+                else:
+                    log.exception("the database thread failed a batch")
                 if self._db is not None and self._db.conn.in_transaction:
                     self._db.conn.rollback()
                 for job in batch:
@@ -238,16 +308,50 @@ class Store:
             self._run_together(self._db, grouped)
         else:
             for job in grouped:
-                job.run_alone()
+                self._run_alone(job)
         _answer(grouped)
         for job in batch:
             if not job.grouped:
-                job.run_alone()
+                self._run_alone(job)
                 _answer([job])
+
+    def _run_alone(self, job: _Job) -> None:
+        """Run one job; if the lock refused it before it changed anything, run it again."""
+        db = self._db
+        while True:
+            changes = db.conn.total_changes if db is not None else 0
+            job.run_alone()
+            ok, value = job.outcome
+            if (
+                ok
+                or db is None
+                or self._closed
+                or not is_locked(value)  # type: ignore[arg-type]
+                or db.conn.in_transaction
+                or db.conn.total_changes != changes  # it wrote before it was refused
+            ):
+                if ok and db is not None and db.conn.total_changes != changes:
+                    self.lock_wait.cleared()  # it wrote: the lock (if any) is gone
+                return
+            time.sleep(self.lock_wait.hit())
+
+    def _begin(self, conn: sqlite3.Connection) -> None:
+        """BEGIN IMMEDIATE (see Database: another process may be writing), waiting out a
+        lock held past the busy timeout; given up only when the store is closing."""
+        while True:
+            try:
+                conn.execute("BEGIN IMMEDIATE")
+            except sqlite3.OperationalError as error:
+                if not is_locked(error) or self._closed:
+                    raise
+                time.sleep(self.lock_wait.hit())
+                continue
+            self.lock_wait.cleared()
+            return
 
     def _run_together(self, db: sqlite_utils.Database, jobs: list[_Job]) -> None:
         conn = db.conn
-        conn.execute("BEGIN IMMEDIATE")  # see Database: another process may be writing
+        self._begin(conn)
         finished: list[tuple[_Job, bool, object, bool]] = []
         for index, job in enumerate(jobs):
             changes = conn.total_changes
@@ -263,7 +367,7 @@ class Store:
                 _undone(finished, value)
                 job.settle(ok, value)
                 for rest in jobs[index + 1 :]:
-                    rest.run_alone()
+                    self._run_alone(rest)
                 return
             finished.append((job, ok, value, conn.total_changes != changes))
         try:

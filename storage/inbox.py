@@ -2,16 +2,38 @@
 
 Telegram re-sends an update until a later ``getUpdates`` offset confirms it, so writing the
 batch here first, and only then asking for the next batch, means a crash loses nothing.
+
+A failed attempt is counted in the row with its time (``processed_at``); the row is not due
+again until the pause for that many failures has passed (bot/domain/retries.py), so the
+backoff survives a restart. After the last attempt the row is set aside, until an
+administrator replays it (``/stuck`` or ``duban inbox retry``).
 """
 
 from __future__ import annotations
 
 import json
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 import sqlite_utils
 
-MAX_ATTEMPTS = 3
+from bot.domain.audit import Origin
+from bot.domain.retries import MAX_ATTEMPTS, PAUSES, retry_at
+from storage.audit import record
+
+# A pending row is due when it never failed, or when the pause after its failures is over:
+# its last failure is no later than ``now`` minus that pause. The cut-offs are passed in
+# (``_cutoffs``) and both sides read by julianday(), so a row due exactly now is due, with
+# no rounding of added seconds in between.
+_DUE = (
+    "(attempts = 0 OR julianday(processed_at) <= julianday(CASE attempts "
+    + " ".join(f"WHEN {n} THEN ?" for n in range(1, len(PAUSES)))
+    + " ELSE ? END))"
+)
+
+
+def _cutoffs(now: datetime) -> list[str]:
+    return [(now - timedelta(seconds=pause)).isoformat() for pause in PAUSES]
 
 
 def save_updates(db: sqlite_utils.Database, updates: list[dict], at: datetime) -> int:
@@ -31,11 +53,12 @@ def next_offset(db: sqlite_utils.Database) -> int | None:
 
 
 def pending(
-    db: sqlite_utils.Database, limit: int, taken: frozenset[int]
+    db: sqlite_utils.Database, limit: int, taken: frozenset[int], now: datetime
 ) -> tuple[list[int], list[tuple[int, dict]]]:
     """Which of the ``taken`` updates are finished (no longer pending), and the oldest
-    pending updates not taken yet, with their raw JSON — at most ``limit`` taken and new
-    together, so a backlog after downtime is read a slice at a time."""
+    pending updates not taken yet and due at ``now`` (not pausing after a failure), with
+    their raw JSON — at most ``limit`` taken and new together, so a backlog after downtime
+    is read a slice at a time."""
     marks = json.dumps(sorted(taken))
     finished = [
         row[0]
@@ -49,9 +72,9 @@ def pending(
     if room <= 0:
         return finished, []
     rows = db.execute(
-        "SELECT update_id, raw FROM inbox WHERE status = 'pending' "
+        "SELECT update_id, raw FROM inbox WHERE status = 'pending' AND " + _DUE + " "
         "AND update_id NOT IN (SELECT value FROM json_each(?)) ORDER BY update_id LIMIT ?",
-        [marks, room],
+        [*_cutoffs(now), marks, room],
     ).fetchall()
     return finished, [(update_id, json.loads(raw)) for update_id, raw in rows]
 
@@ -72,7 +95,8 @@ def mark_done(db: sqlite_utils.Database, update_id: int, at: datetime) -> None:
 def mark_failed(
     db: sqlite_utils.Database, update_id: int, error: str, at: datetime, *, final: bool = False
 ) -> str:
-    """Count a failed attempt; the third (or a ``final`` one) sets the update aside."""
+    """Count a failed attempt; the last (or a ``final`` one) sets the update aside.
+    Returns the row's status: ``pending`` (due again after a pause) or ``set_aside``."""
     with db.atomic():
         db.execute(
             "UPDATE inbox SET attempts = attempts + 1, last_error = ?, processed_at = ? "
@@ -88,5 +112,94 @@ def mark_failed(
         return row[0] if row else "missing"
 
 
-def set_aside(db: sqlite_utils.Database) -> list[dict]:
-    return list(db["inbox"].rows_where("status = 'set_aside'", order_by="update_id"))
+def next_retry(db: sqlite_utils.Database, update_id: int) -> datetime | None:
+    """When a pending row that failed before is due again (None: due now, or not pending)."""
+    row = db.execute(
+        "SELECT attempts, processed_at FROM inbox "
+        "WHERE update_id = ? AND status = 'pending' AND attempts > 0",
+        [update_id],
+    ).fetchone()
+    if row is None or row[1] is None:
+        return None
+    return retry_at(datetime.fromisoformat(row[1]), row[0])
+
+
+@dataclass(frozen=True)
+class SetAside:
+    """An update that failed every attempt, as the office sees it in ``/stuck``."""
+
+    update_id: int
+    raw: dict
+    received_at: datetime
+    failed_at: datetime | None
+    attempts: int
+    error: str
+
+
+def set_aside(db: sqlite_utils.Database, limit: int = 1000) -> tuple[int, list[SetAside]]:
+    """How many updates are set aside, and the oldest ``limit`` of them."""
+    count = db.execute("SELECT count(*) FROM inbox WHERE status = 'set_aside'").fetchone()[0]
+    rows = db.execute(
+        "SELECT update_id, raw, received_at, processed_at, attempts, last_error FROM inbox "
+        "WHERE status = 'set_aside' ORDER BY update_id LIMIT ?",
+        [limit],
+    ).fetchall()
+    return count, [_set_aside(row) for row in rows]
+
+
+def set_aside_row(db: sqlite_utils.Database, update_id: int) -> SetAside | None:
+    """One set-aside update (None if it is not set aside, or not there)."""
+    row = db.execute(
+        "SELECT update_id, raw, received_at, processed_at, attempts, last_error FROM inbox "
+        "WHERE update_id = ? AND status = 'set_aside'",
+        [update_id],
+    ).fetchone()
+    return _set_aside(row) if row else None
+
+
+def _set_aside(row: tuple) -> SetAside:
+    update_id, raw, received_at, failed_at, attempts, error = row
+    return SetAside(
+        update_id,
+        _json_or_empty(raw),
+        datetime.fromisoformat(received_at),
+        datetime.fromisoformat(failed_at) if failed_at else None,
+        attempts,
+        error or "",
+    )
+
+
+def _json_or_empty(raw: str) -> dict:
+    """The stored JSON; a malformed update was stored as Telegram sent it, maybe not JSON."""
+    try:
+        value = json.loads(raw)
+    except ValueError:
+        return {}
+    return value if isinstance(value, dict) else {}
+
+
+def replay(db: sqlite_utils.Database, update_id: int, origin: Origin) -> str:
+    """Put a set-aside update back in line as if it had just arrived (no attempts counted),
+    audited. Returns ``replayed``, or why not: ``pending``, ``done`` or ``missing``."""
+    with db.atomic():
+        row = db.execute(
+            "SELECT status, attempts, last_error FROM inbox WHERE update_id = ?", [update_id]
+        ).fetchone()
+        if row is None:
+            return "missing"
+        status, attempts, error = row
+        if status != "set_aside":
+            return status
+        db.execute(
+            "UPDATE inbox SET status = 'pending', attempts = 0 WHERE update_id = ?", [update_id]
+        )
+        record(
+            db,
+            origin,
+            entity="inbox",
+            action="replay",
+            entity_id=update_id,
+            before={"status": status, "attempts": attempts, "last_error": error},
+            after={"status": "pending", "attempts": 0},
+        )
+        return "replayed"

@@ -6,6 +6,7 @@ from bot.i18n import (
     messages_admin,
     messages_card_progress,
     messages_common,
+    messages_faults,
     messages_invites,
     messages_presence,
     messages_reminders,
@@ -32,6 +33,7 @@ _SECTIONS = (
     messages_invites.MESSAGES,
     messages_presence.MESSAGES,
     messages_tamper.MESSAGES,
+    messages_faults.MESSAGES,
 )
 
 

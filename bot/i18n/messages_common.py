@@ -61,10 +61,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "This button has expired; please open the page again.",
     ),
     "error.button_not_yours": ("这个按钮不属于您。", "This button is not meant for you."),
-    "admin.update_set_aside": (
-        "⚠️ 来自 {who} 的一条消息（update {update_id}）处理三次均失败，已搁置待查。",
-        "⚠️ A message from {who} (update {update_id}) failed three times and was set aside.",
-    ),
     "admin.user_blocked_bot": (
         "⚠️ {name}（{role}{unit}）已屏蔽机器人，无法收到提醒。",
         "⚠️ {name} ({role}{unit}) has blocked the bot and cannot receive reminders.",

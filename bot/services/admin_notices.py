@@ -22,13 +22,6 @@ def notify_admins(work: Work, key: str, /, *, once: str | None = None, **values:
             work.send_text(admin.tg_user_id, t(admin.language, key, **values))
 
 
-def update_set_aside(work: Work, update_id: int, user_id: int | None, lang: str) -> None:
-    """Apologise to the sender and tell the admins an update needs a look."""
-    if user_id is not None:
-        work.send_text(user_id, t(lang, "error.sorry"))
-    notify_admins(work, "admin.update_set_aside", who=user_id or "?", update_id=update_id)
-
-
 def person_unreachable(work: Work, tg_user_id: int) -> None:
     """Mark a person who blocked the bot, and tell the admins once."""
     if not people.set_reachable(work.db, tg_user_id, False):

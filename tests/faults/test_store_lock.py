@@ -1,0 +1,84 @@
+"""The database thread waits out another program's write lock, and never runs a job twice.
+
+A job refused by the lock before it changed anything is simply run again; one that had
+already written (statements committed one by one) gets the error instead, because running
+it again would apply its first writes twice.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+from pathlib import Path
+
+import pytest
+import sqlite_utils
+
+from storage.db import Store, connect
+
+SHORT_TIMEOUT = "PRAGMA busy_timeout = 50"
+
+
+@pytest.fixture
+async def store(tmp_path: Path):
+    opened = Store(tmp_path / "duban.sqlite")
+    await opened.open()
+    await opened.run(lambda db: db.execute("CREATE TABLE notes (id INTEGER PRIMARY KEY, text)"))
+    await opened.run_alone(lambda db: db.execute(SHORT_TIMEOUT))
+    yield opened
+    await opened.close()
+
+
+def _add(db: sqlite_utils.Database, text: str) -> None:
+    db.execute("INSERT INTO notes (text) VALUES (?)", [text])
+
+
+def _texts(path: Path) -> list[str]:
+    db = connect(path, read_only=True)
+    try:
+        return [row[0] for row in db.execute("SELECT text FROM notes ORDER BY id")]
+    finally:
+        db.close()
+
+
+async def test_writes_wait_for_the_lock_and_are_applied_once(store: Store) -> None:
+    """Writes queued while another connection holds the lock (far past the busy timeout)
+    all land once it is released: grouped ones and lone ones, each exactly once."""
+    locker = connect(store.path)
+    locker.execute("BEGIN IMMEDIATE")
+    try:
+        writes = [asyncio.ensure_future(store.run(_add, f"n{n}")) for n in range(5)]
+        lone = asyncio.ensure_future(store.run_alone(_add, "alone"))
+        await asyncio.sleep(0.6)
+        assert not any(w.done() for w in [*writes, lone]), "nothing can be written yet"
+        assert store.lock_wait.busy >= 2 and store.lock_wait.since is not None
+    finally:
+        locker.execute("ROLLBACK")
+        locker.close()
+    await asyncio.wait_for(asyncio.gather(*writes, lone), 10)
+    assert sorted(_texts(store.path)) == sorted([f"n{n}" for n in range(5)] + ["alone"])
+    assert store.lock_wait.since is None, "the outage is over once a write went through"
+
+
+async def test_job_that_wrote_before_the_lock_refused_it_is_not_run_again(
+    store: Store,
+) -> None:
+    """A job whose first statement committed and whose second met the lock is answered
+    with the error, not run again: its first write must not happen twice."""
+    calls: list[int] = []
+
+    def add_lock_add(db: sqlite_utils.Database) -> None:
+        calls.append(1)
+        _add(db, "first")  # committed on its own (no transaction)
+        locker = sqlite3.connect(store.path)
+        locker.execute("BEGIN IMMEDIATE")
+        try:
+            _add(db, "second")
+        finally:
+            locker.rollback()
+            locker.close()
+
+    with pytest.raises(sqlite3.OperationalError, match="locked"):
+        await store.run_alone(add_lock_add)
+    assert calls == [1]
+    assert _texts(store.path) == ["first"]
