@@ -6,6 +6,7 @@ from bot.i18n import (
     messages_admin,
     messages_card_progress,
     messages_common,
+    messages_delivery,
     messages_reminders,
     messages_report_units,
     messages_reports,
@@ -24,6 +25,7 @@ _SECTIONS = (
     messages_runtime.MESSAGES,
     messages_card_progress.MESSAGES,
     messages_weekly.MESSAGES,
+    messages_delivery.MESSAGES,
 )
 
 
