@@ -414,10 +414,7 @@ class FileTooBig(Exception):
 
 
 def _check_sizes(payload: dict) -> None:
-    specs = [payload[name] for name in _FILE_FIELDS if _is_file(payload.get(name))]
-    if isinstance(payload.get("media"), list):
-        specs += [item["media"] for item in payload["media"] if _is_file(item.get("media"))]
-    total = sum(Path(spec["path"]).stat().st_size for spec in specs)
+    total = delivery.upload_size(payload)
     if total > UPLOAD_LIMIT:
         raise FileTooBig(f"{total} bytes to upload, over Telegram's {UPLOAD_LIMIT}")
 

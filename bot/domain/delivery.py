@@ -90,9 +90,8 @@ def gave_up_waiting(failing_since: datetime | None, now: datetime) -> bool:
 
 @dataclass(frozen=True)
 class DeadLetter:
-    """A given-up row, as the administrators' notice describes it."""
+    """A message given up (or never queued), as the administrators' notice describes it."""
 
-    row_id: int
     chat_id: int
     kind: Kind
     failure: Failure
@@ -107,14 +106,18 @@ def preview_of(payload: dict, length: int = 60) -> str:
     media = payload.get("media")
     if not text and isinstance(media, list) and media and isinstance(media[0], dict):
         text = media[0].get("caption") or ""
-    if not text:
-        for field in ("document", "photo", "video", "audio", "voice"):
-            value = payload.get(field)
-            if isinstance(value, dict):
-                text = value.get("filename") or str(value.get("path", "")).rsplit("/", 1)[-1]
-                break
+    text = text or file_name_of(payload)
     plain = " ".join(_strip_tags(str(text)).split())
     return plain if len(plain) <= length else plain[: length - 1] + "…"
+
+
+def file_name_of(payload: dict) -> str:
+    """The name of the file on disk a payload sends (``{"path": …}``), or ""."""
+    for field in ("document", "photo", "video", "audio", "voice"):
+        value = payload.get(field)
+        if isinstance(value, dict) and isinstance(value.get("path"), str):
+            return value.get("filename") or value["path"].rsplit("/", 1)[-1]
+    return ""
 
 
 def _strip_tags(html: str) -> str:

@@ -19,6 +19,16 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "⚠️ The file “{name}” is {size} MB, over the 50 MB Telegram lets a bot send, so it "
         "cannot be sent. The administrators have been told.",
     ),
+    # --- a dossier over the upload limit, sent in parts
+    "delivery.dossier_split": (
+        "\n档案照片较多，分 {count} 个 PDF 发送，每个都含完整文字记录。",
+        "\nThe dossier has many photos: it comes as {count} PDFs, each with the whole text.",
+    ),
+    "delivery.dossier_part": ("第 {number}/{count} 部分", "Part {number} of {count}"),
+    "delivery.dossier_part_caption": (
+        "{caption}（第 {number}/{count} 部分）",
+        "{caption} (part {number} of {count})",
+    ),
     # --- the administrators' notice about a message given up
     "delivery.dead_notice": (
         "⚠️ <b>一条消息未能送达</b>\n收件人：{whom}\n类型：{kind}\n原因：{why}\n"

@@ -7,7 +7,16 @@ notice to once per row even if the outcome is written twice (a restart).
 
 from __future__ import annotations
 
-from bot.domain.delivery import DeadLetter, Failure, kind_of, preview_of
+from pathlib import Path
+
+from bot.domain.delivery import (
+    UPLOAD_LIMIT,
+    DeadLetter,
+    Failure,
+    file_name_of,
+    kind_of,
+    preview_of,
+)
 from bot.i18n import Safe, t
 from bot.services import notify
 from bot.work import Work
@@ -27,17 +36,50 @@ def give_up(work: Work, row_id: int, failure: Failure, detail: str) -> None:
     key, chat_id, method, payload = found
     if key.startswith(NOTICE_PREFIX):
         return
-    letter = DeadLetter(
-        row_id, chat_id, kind_of(method), failure, detail[:300], preview_of(payload)
+    letter = DeadLetter(chat_id, kind_of(method), failure, detail[:300], preview_of(payload))
+    tell_admins(work, letter, once=f"{NOTICE_PREFIX}{row_id}")
+
+
+def queue_file(work: Work, chat_id: int, method: str, payload: dict, *, key: str) -> bool:
+    """Queue a send of files on disk, checked against Telegram's 50 MB upload limit first:
+    a file over it is not queued (it could never be sent); the person and the
+    administrators are told instead. Returns whether it was queued."""
+    size = upload_size(payload)
+    if size <= UPLOAD_LIMIT:
+        return work.queue(method, chat_id, payload, key=key)
+    name = file_name_of(payload) or preview_of(payload) or "—"
+    work.send_text(
+        chat_id,
+        work.t("delivery.file_too_big", name=name, size=f"{size / 1024 / 1024:.1f}"),
+        key=f"{key}:too-big",
     )
-    tell_admins(work, letter)
+    detail = f"{size} bytes"
+    tell_admins(
+        work,
+        DeadLetter(chat_id, kind_of(method), Failure.TOO_BIG, detail, name),
+        once=f"{NOTICE_PREFIX}{key}",
+    )
+    return False
 
 
-def tell_admins(work: Work, letter: DeadLetter) -> None:
-    """The notice, once per row: who it was for, what kind of message, why it failed."""
+def upload_size(payload: dict) -> int:
+    """Bytes of the files on disk a payload names (``{"path": …}``), as one upload sends
+    them; 0 when it names none. Raises OSError for a file that is gone."""
+    specs = [value for value in payload.values() if _is_file(value)]
+    if isinstance(payload.get("media"), list):
+        specs += [item["media"] for item in payload["media"] if _is_file(item.get("media"))]
+    return sum(Path(spec["path"]).stat().st_size for spec in specs)
+
+
+def _is_file(value: object) -> bool:
+    return isinstance(value, dict) and isinstance(value.get("path"), str)
+
+
+def tell_admins(work: Work, letter: DeadLetter, *, once: str) -> None:
+    """The notice, once per ``once``: who it was for, what kind of message, why it failed."""
     first = work.db.execute(
         "INSERT OR IGNORE INTO admin_notices (key, created_at) VALUES (?, ?)",
-        [f"{NOTICE_PREFIX}{letter.row_id}", work.at.isoformat()],
+        [once, work.at.isoformat()],
     ).rowcount
     if not first:
         return
@@ -54,7 +96,7 @@ def tell_admins(work: Work, letter: DeadLetter) -> None:
                 detail=letter.detail or "—",
                 preview=letter.preview or "—",
             ),
-            key=f"{NOTICE_PREFIX}{letter.row_id}:{admin.id}",
+            key=f"{once}:{admin.id}",
             not_before=notify.urgent_at(work),
         )
 

@@ -6,7 +6,10 @@ from __future__ import annotations
 import asyncio
 from datetime import date, timedelta
 
+import pytest
+
 from bot.domain.lifecycle import Role
+from bot.services import delivery
 from sandbox.phones import Phone
 from tests.harness import Duban, at, office
 
@@ -148,3 +151,24 @@ def outbox_row_key(duban: Duban, phone: Phone) -> str:
         ).fetchone()[0]
     finally:
         db.close()
+
+
+async def test_a_file_over_the_upload_limit_is_never_queued(
+    duban_clock: Duban, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A built file over the upload limit (here lowered to 1 kB) is checked before it is
+    queued: nothing is uploaded, the person is told its size, the admins why (in office
+    hours: the fake clock's 08:00)."""
+    monkeypatch.setattr(delivery, "UPLOAD_LIMIT", 1000)
+    admin = await office(duban_clock)
+    contact = await duban_clock.register(7405, "赵联络", Role.CONTACT, unit=UNIT)
+    item = duban_clock.seed_task("高企培育后备库储备不足", UNIT, date(2024, 6, 14))
+    await contact.send(f"/history {item.code}")
+    await contact.expect(item.code)
+    await contact.tap("📄 档案 PDF")
+    told = await contact.expect("超过 Telegram 允许机器人发送的 50 MB", within=30)
+    assert f"dossier-{item.code}.pdf" in told.text
+    notice = await admin.expect("一条消息未能送达")
+    assert "超过 Telegram 的 50 MB 上限" in notice.text and "赵联络" in notice.text
+    await duban_clock.settle()
+    assert not duban_clock.sandbox.state.calls_to("sendDocument")
