@@ -1,5 +1,11 @@
 """Delivering the outbox: at least once, in order per chat, within Telegram's limits.
 
+Order per chat gives way to a row that keeps failing (see ``storage.outbox.due``): it holds
+back its own transaction's later rows while it waits, and the rest of the chat only during
+its first attempts. A failure that cannot pass (400, a 403 on content, 413, a file over
+50 MB) or a day of failures gives the row up, and the administrators are told once
+(``bot.services.delivery``). Nothing is dropped in silence.
+
 PTB's AIORateLimiter keeps the bot under the global limit (about 30 messages a second) but
 does not limit private chats, where Telegram allows about one message a second; each chat
 here has its own token bucket. A row is marked sent only after Telegram said ok. A timeout

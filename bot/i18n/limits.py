@@ -39,7 +39,9 @@ def fit_payload(method: str, payload: dict, lang: str) -> dict:
 
 def fit(text: str, limit: int, lang: str) -> str:
     """``text`` itself if Telegram takes it; else a shortened text that fits ``limit``."""
-    if shown_length(text) <= limit:
+    # A character is at most two UTF-16 units and markup only adds to the length: most
+    # texts are known to fit without parsing them.
+    if 2 * len(text) <= limit or shown_length(text) <= limit:
         return text
     lang = text.lang if isinstance(text, Rendered) else lang
     tail = _pointer(text, lang)

@@ -172,3 +172,34 @@ async def test_a_file_over_the_upload_limit_is_never_queued(
     assert "超过 Telegram 的 50 MB 上限" in notice.text and "赵联络" in notice.text
     await duban_clock.settle()
     assert not duban_clock.sandbox.state.calls_to("sendDocument")
+
+
+async def test_a_403_on_a_file_gives_up_that_file_not_the_person(duban_clock: Duban) -> None:
+    """Telegram forbids one document (not a blocked chat): that row is dead and reported,
+    the person stays reachable and still gets their reminder."""
+    admin = await office(duban_clock)
+    contact = await duban_clock.register(7406, "赵联络", Role.CONTACT, unit=UNIT)
+    item = duban_clock.seed_task("高企培育后备库储备不足", UNIT, date(2024, 6, 14))
+    await duban_clock.settle()
+    duban_clock.sandbox.faults.inject(
+        "sendDocument",
+        status=403,
+        description="Forbidden: not enough rights to send documents to the chat",
+    )
+    await contact.send(f"/history {item.code}")
+    await contact.expect(item.code)
+    await contact.tap("📄 档案 PDF")
+    notice = await admin.expect("一条消息未能送达", within=30)
+    assert "Telegram 不允许向此人发送这类内容" in notice.text
+    await duban_clock.sweep(at(6, 3))
+    await contact.expect("新交办，请签收")
+    assert faulted(duban_clock, "sendDocument", 403) == 1
+    assert not any("已屏蔽机器人" in m.text for m in admin.bot_messages)
+    db = duban_clock.db()
+    try:
+        reachable = db.execute(
+            "SELECT reachable FROM people WHERE tg_user_id = ?", [contact.user_id]
+        ).fetchone()[0]
+    finally:
+        db.close()
+    assert reachable == 1
