@@ -46,6 +46,7 @@ from bot.domain.delivery import (
     is_blocked,
     is_entity_too_large,
 )
+from bot.logs import redact
 from bot.services import delivery
 from bot.work import WorkEnv, run_work
 from storage import outbox
@@ -312,14 +313,17 @@ class Sender:
         return True
 
     async def _give_up(self, row: Outgoing, failure: Failure, detail: str) -> bool:
-        """A failure that will not pass: the row is dead, the administrators are told."""
+        """A failure that will not pass: the row is dead, the administrators are told
+        (what Telegram or the network said, without the token a URL might carry)."""
         env, at = self.services.env, self.services.clock.now()
+        detail = redact(detail, self.services.settings.token)
         await self._record(row, _give_up, failure, detail, env, at)
         return True
 
     async def _retry(self, row: Outgoing, error: str, wait: timedelta) -> bool:
         """Try again after ``wait``, or give up once the row has failed for a day."""
         env, at = self.services.env, self.services.clock.now()
+        error = redact(error, self.services.settings.token)
         await self._record(row, _retry_or_give_up, error, at + wait, env, at)
         return False
 
@@ -357,6 +361,8 @@ def _retry_or_give_up(
     env: WorkEnv,
     at: datetime,
 ) -> None:
+    """Record a failed attempt to retry at ``retry_at``; after GIVE_UP_AFTER of failures
+    (counted from the first, ``outbox.failing_since``) give the row up instead."""
     if gave_up_waiting(outbox.failing_since(db, row_id), at):
         _give_up(db, row_id, Failure.TIMED_OUT, error, env, at)
     else:
