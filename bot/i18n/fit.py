@@ -108,13 +108,30 @@ def shorten(html: str, limit: int, tail: str = "") -> str:
     return head + ELLIPSIS + tail
 
 
+def _line_break_before(html: str, limit: int) -> int:
+    """Where to cut for ``limit``: just after the last line break in the final quarter of
+    the piece, so a long text is split between lines where it can be; else at ``limit``."""
+    used, best = 0, limit
+    for token in _tokens(html):
+        if used >= limit:
+            break
+        if token.opens is None and token.closes is None:
+            for char in token.shown:
+                used += utf16_len(char)
+                if used > limit:
+                    break
+                if char == "\n" and used >= limit * 3 // 4:
+                    best = used
+    return best
+
+
 def split(html: str, limit: int) -> list[str]:
     """``html`` in pieces that each fit in ``limit``, tags closed at each cut and reopened
     in the next piece: a long text sent whole over several messages."""
     pieces: list[str] = []
     rest = html
     while shown_length(rest) > limit:
-        head, rest, reopen = _cut(rest, limit)
+        head, rest, reopen = _cut(rest, _line_break_before(rest, limit))
         if not shown_length(head):
             break  # nothing more can be shown (cannot happen with limit > 1)
         pieces.append(head)

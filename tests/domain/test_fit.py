@@ -105,3 +105,16 @@ def test_captions_in_photos_and_albums_are_fitted_to_1024() -> None:
         assert "设…" in fitted
     short = {"chat_id": 1, "text": "好"}
     assert fit_payload("sendMessage", short, "zh") is short
+
+
+def test_split_prefers_line_breaks() -> None:
+    """A long history is split between lines where a line ends near the limit."""
+    lines = [f"{n:02d} " + "字" * 16 for n in range(10)]  # 19 characters and a line break
+    pieces = split("\n".join(lines), 50)
+    assert [parse_html(piece)[0].rstrip("\n") for piece in pieces] == [
+        "\n".join(lines[0:2]),
+        "\n".join(lines[2:4]),
+        "\n".join(lines[4:6]),
+        "\n".join(lines[6:8]),
+        "\n".join(lines[8:10]),
+    ]
