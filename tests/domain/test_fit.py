@@ -118,3 +118,13 @@ def test_split_prefers_line_breaks() -> None:
         "\n".join(lines[6:8]),
         "\n".join(lines[8:10]),
     ]
+
+
+@pytest.mark.parametrize(
+    "html",
+    ["&amp;lt; is shown as &lt;", "&copy; &#169; &#x1F600; &amp; &nbsp;x", "a & b &lt;", "&#x27;"],
+)
+def test_entities_are_counted_once_whatever_they_spell(html: str) -> None:
+    """An escaped entity ("&amp;lt;") counts as the four characters it shows; every
+    entity as what it decodes to, exactly as the sandbox's parser counts."""
+    assert shown_length(html) == utf16_len(parse_html(html)[0])
