@@ -1,5 +1,11 @@
 """Delivering the outbox: at least once, in order per chat, within Telegram's limits.
 
+Order per chat gives way to a row that keeps failing (see ``storage.outbox.due``): it holds
+back its own transaction's later rows while it waits, and the rest of the chat only during
+its first attempts. A failure that cannot pass (400, a 403 on content, 413, a file over
+50 MB) or a day of failures gives the row up, and the administrators are told once
+(``bot.services.delivery``). Nothing is dropped in silence.
+
 PTB's AIORateLimiter keeps the bot under the global limit (about 30 messages a second) but
 does not limit private chats, where Telegram allows about one message a second; each chat
 here has its own token bucket. A row is marked sent only after Telegram said ok. A timeout
@@ -33,6 +39,16 @@ from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, Tele
 from telegram.ext import Application
 
 from bot.context import Services
+from bot.domain.delivery import (
+    UPLOAD_LIMIT,
+    Failure,
+    gave_up_waiting,
+    is_blocked,
+    is_entity_too_large,
+)
+from bot.logs import redact
+from bot.services import delivery
+from bot.work import WorkEnv, run_work
 from storage import outbox
 from storage.db import is_disk_full, must_wait
 from storage.outbox import Outgoing
@@ -244,11 +260,13 @@ class Sender:
         clock = self.services.clock
         try:
             api_kwargs = await with_files(row.payload)
+        except FileTooBig as error:
+            log.error("outbox row %s: %s", row.id, error)
+            return await self._give_up(row, Failure.TOO_BIG, str(error))
         except OSError as error:
             # The file was removed (by hand, or after days of failed sending): nothing to send.
             log.error("outbox row %s refers to a file that cannot be read: %s", row.id, error)
-            await self._record(row, outbox.mark_dead, f"file: {error}")
-            return True
+            return await self._give_up(row, Failure.NO_FILE, f"file: {error}")
         try:
             # Lower-case method names are valid (the Bot API is case-insensitive) and make
             # PTB pass the stored JSON payload through as it is.
@@ -259,9 +277,11 @@ class Sender:
         except RetryAfter as error:
             wait = error.retry_after
             wait = wait if isinstance(wait, timedelta) else timedelta(seconds=wait)
-            await self._record(row, outbox.mark_retry, str(error), clock.now() + wait)
-            return False
+            return await self._retry(row, str(error), wait)
         except Forbidden as error:
+            if not is_blocked(str(error)):  # e.g. a kind of file this person does not take
+                log.error("outbox row %s forbidden by Telegram: %s", row.id, error)
+                return await self._give_up(row, Failure.FORBIDDEN, str(error))
             log.info("chat %s cannot be reached: %s", row.chat_id, error)
             await self._record(row, outbox.mark_dead, str(error))
             try:
@@ -279,17 +299,74 @@ class Sender:
                 await self._record(row, outbox.mark_sent, message_id, clock.now(), row.payload)
                 return True
             log.error("outbox row %s refused by Telegram: %s", row.id, error)
-            await self._record(row, outbox.mark_dead, str(error))
-            return True
+            return await self._give_up(row, Failure.REFUSED, str(error))
         except (NetworkError, TelegramError) as error:
+            if is_entity_too_large(str(error)):  # 413: the upload will never fit
+                log.error("outbox row %s too large for Telegram: %s", row.id, error)
+                return await self._give_up(row, Failure.TOO_BIG, str(error))
             # Timeouts and 5xx are ambiguous: the message may have arrived. Send again later.
             backoff = min(timedelta(seconds=2 ** min(row.attempts, 10)), MAX_BACKOFF)
             log.warning("outbox row %s failed (%s); retrying in %s", row.id, error, backoff)
-            await self._record(row, outbox.mark_retry, str(error), clock.now() + backoff)
-            return False
+            return await self._retry(row, str(error), backoff)
         message_id = result.get("message_id") if isinstance(result, dict) else None
         await self._record(row, outbox.mark_sent, message_id, clock.now(), row.payload)
         return True
+
+    async def _give_up(self, row: Outgoing, failure: Failure, detail: str) -> bool:
+        """A failure that will not pass: the row is dead, the administrators are told
+        (what Telegram or the network said, without the token a URL might carry)."""
+        env, at = self.services.env, self.services.clock.now()
+        detail = redact(detail, self.services.settings.token)
+        await self._record(row, _give_up, failure, detail, env, at)
+        return True
+
+    async def _retry(self, row: Outgoing, error: str, wait: timedelta) -> bool:
+        """Try again after ``wait``, or give up once the row has failed for a day."""
+        env, at = self.services.env, self.services.clock.now()
+        error = redact(error, self.services.settings.token)
+        await self._record(row, _retry_or_give_up, error, at + wait, env, at)
+        return False
+
+
+def _give_up(
+    db: sqlite_utils.Database,
+    row_id: int,
+    failure: Failure,
+    detail: str,
+    env: WorkEnv,
+    at: datetime,
+) -> None:
+    """The dead row and the administrators' notice, in the outcome's transaction."""
+    run_work(
+        db,
+        delivery.give_up,
+        (row_id, failure, detail),
+        {},
+        env=env,
+        at=at,
+        lang=env.default_language,
+        chat_id=None,
+        person=None,
+        update_id=None,
+        tg_user_id=None,
+        source=f"dead:{row_id}",
+    )
+
+
+def _retry_or_give_up(
+    db: sqlite_utils.Database,
+    row_id: int,
+    error: str,
+    retry_at: datetime,
+    env: WorkEnv,
+    at: datetime,
+) -> None:
+    """Record a failed attempt to retry at ``retry_at``; after GIVE_UP_AFTER of failures
+    (counted from the first, ``outbox.failing_since``) give the row up instead."""
+    if gave_up_waiting(outbox.failing_since(db, row_id), at):
+        _give_up(db, row_id, Failure.TIMED_OUT, error, env, at)
+    else:
+        outbox.mark_retry(db, row_id, error, retry_at, at)
 
 
 def _apply_outcomes(
@@ -344,8 +421,19 @@ def _input_media(item: dict) -> InputMedia:
     )
 
 
+class FileTooBig(Exception):
+    """A file the payload names is over Telegram's upload limit: sending it cannot work."""
+
+
+def _check_sizes(payload: dict) -> None:
+    total = delivery.upload_size(payload)
+    if total > UPLOAD_LIMIT:
+        raise FileTooBig(f"{total} bytes to upload, over Telegram's {UPLOAD_LIMIT}")
+
+
 def _payload_with_files(payload: dict) -> dict:
     """The payload with file references replaced by their bytes (runs in a thread)."""
+    _check_sizes(payload)
     out = dict(payload)
     for name in _FILE_FIELDS:
         if _is_file(out.get(name)):

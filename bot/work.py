@@ -25,6 +25,7 @@ from bot.domain.lifecycle import DomainError
 from bot.domain.people import Person
 from bot.domain.policy import Policy
 from bot.i18n import t
+from bot.i18n.limits import fit_payload
 from storage import inbox, outbox
 from storage.policy import load_policy
 
@@ -144,6 +145,8 @@ class Work:
         key: str | None = None,
         not_before: datetime | None = None,
     ) -> bool:
+        """Queue a Bot API call; its text or captions are fitted to Telegram's limits
+        here, the one place every message passes (``bot.i18n.limits``)."""
         self._queued += 1
         if key is None:
             cause = f"u{self.update_id}" if self.update_id is not None else self.source
@@ -153,7 +156,7 @@ class Work:
             key=key,
             chat_id=chat_id,
             method=method,
-            payload=payload,
+            payload=fit_payload(method, payload, self.lang),
             at=self.at,
             not_before=not_before,
         )

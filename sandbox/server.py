@@ -48,7 +48,7 @@ from aiohttp import BodyPartReader, web
 from sandbox.bot_api import BotApi
 from sandbox.control_api import add_control_routes
 from sandbox.errors import NOT_FOUND, ApiError
-from sandbox.faults import BAD_GATEWAY_HTML, Fault, Faults
+from sandbox.faults import BAD_GATEWAY_HTML, DESCRIPTIONS, Fault, Faults
 from sandbox.limits import UPLOAD_MAX_BYTES, RateLimiter, is_rate_limited_method
 from sandbox.phones import Phone
 from sandbox.spec import Spec, Upload, load_spec
@@ -244,6 +244,8 @@ class Sandbox:
                 f"Too Many Requests: retry after {fault.retry_after}",
                 retry_after=fault.retry_after,
             )
+        elif status in DESCRIPTIONS:
+            error = ApiError(status, fault.description or DESCRIPTIONS[status])
         else:
             error = ApiError(500, "Internal Server Error")
         self._log(entry, error.status, error.description, started)

@@ -682,6 +682,13 @@ ALTER TABLE audit_events ADD COLUMN hash TEXT
         )
 
 
+@migrations(name="0011_delivery")
+def _delivery(db: sqlite_utils.Database) -> None:
+    # When a row's sends began to fail: after 24 hours of failures it is given up
+    # (bot/domain/delivery.py). created_at cannot tell, as a row may wait days to be due.
+    _execute_all(db, "ALTER TABLE outbox ADD COLUMN failing_since TEXT")
+
+
 def unknown_migrations(db: sqlite_utils.Database) -> list[str]:
     """Names recorded in the database that this code does not register."""
     known = {m.name for m in migrations._migrations}

@@ -13,6 +13,8 @@ from datetime import UTC, datetime
 
 import sqlite_utils
 
+from bot.domain.delivery import HOLD_ATTEMPTS
+
 
 @dataclass(frozen=True)
 class Outgoing:
@@ -53,7 +55,12 @@ def enqueue(
 def due(
     db: sqlite_utils.Database, now: datetime, limit: int = 200, skip: frozenset[int] = frozenset()
 ) -> list[Outgoing]:
-    """Rows to send now, oldest first; a chat's rows wait behind one that is being retried.
+    """Rows to send now, oldest first.
+
+    A row waiting for a retry holds back the later rows of its chat that were queued in
+    the same transaction (they share ``created_at``: an album and its confirmation, the
+    evidence and its card), and, during its first ``HOLD_ATTEMPTS`` attempts, every later
+    row of the chat. After that newer rows go ahead of it (bot/domain/delivery.py).
 
     ``skip`` holds the rows the sender already has on their way: they are left out in
     SQL, so their payloads are not read and decoded again on every pass.
@@ -64,9 +71,15 @@ def due(
         "AND id NOT IN (SELECT value FROM json_each(:skip)) AND NOT EXISTS ("
         "  SELECT 1 FROM outbox AS earlier WHERE earlier.chat_id = o.chat_id"
         "  AND earlier.status = 'pending' AND earlier.id < o.id AND earlier.attempts > 0"
-        "  AND earlier.not_before > :now) "
+        "  AND earlier.not_before > :now"
+        "  AND (earlier.attempts < :hold OR earlier.created_at = o.created_at)) "
         "ORDER BY id LIMIT :limit",
-        {"now": now.isoformat(), "limit": limit, "skip": json.dumps(sorted(skip))},
+        {
+            "now": now.isoformat(),
+            "limit": limit,
+            "skip": json.dumps(sorted(skip)),
+            "hold": HOLD_ATTEMPTS,
+        },
     ).fetchall()
     return [Outgoing(r[0], r[1], r[2], json.loads(r[3]), r[4]) for r in rows]
 
@@ -125,11 +138,39 @@ def _as_edit(payload: dict, message_id: int) -> dict:
     return {k: v for k, v in payload.items() if k in _EDITABLE} | {"message_id": message_id}
 
 
-def mark_retry(db: sqlite_utils.Database, row_id: int, error: str, not_before: datetime) -> None:
+def mark_retry(
+    db: sqlite_utils.Database,
+    row_id: int,
+    error: str,
+    not_before: datetime,
+    failed_at: datetime | None = None,
+) -> None:
+    """A failed send to try again at ``not_before``; the first failure's moment is kept
+    (``failing_since``) so a row failing for a day can be given up."""
     db.execute(
-        "UPDATE outbox SET attempts = attempts + 1, last_error = ?, not_before = ? WHERE id = ?",
-        [error[:2000], not_before.isoformat(), row_id],
+        "UPDATE outbox SET attempts = attempts + 1, last_error = ?, not_before = ?, "
+        "failing_since = coalesce(failing_since, ?) WHERE id = ?",
+        [
+            error[:2000],
+            not_before.astimezone(UTC).isoformat(),
+            (failed_at or not_before).astimezone(UTC).isoformat(),
+            row_id,
+        ],
     )
+
+
+def failing_since(db: sqlite_utils.Database, row_id: int) -> datetime | None:
+    """When the row's sends began to fail, if they have."""
+    row = db.execute("SELECT failing_since FROM outbox WHERE id = ?", [row_id]).fetchone()
+    return datetime.fromisoformat(row[0]) if row and row[0] else None
+
+
+def row_for_notice(db: sqlite_utils.Database, row_id: int) -> tuple[str, int, str, dict] | None:
+    """A row's key, chat, method and payload, to tell the administrators it died."""
+    row = db.execute(
+        "SELECT dedup_key, chat_id, method, payload FROM outbox WHERE id = ?", [row_id]
+    ).fetchone()
+    return (row[0], row[1], row[2], json.loads(row[3])) if row else None
 
 
 def mark_dead(db: sqlite_utils.Database, row_id: int, error: str) -> None:

@@ -19,6 +19,16 @@ class Safe(str):
     """Text that is already HTML."""
 
 
+class Rendered(Safe):
+    """A message ``t`` rendered, remembering how: the key, language and values it was made
+    of, so a text too long for Telegram can be made again with its user-typed values
+    shortened (``bot.i18n.limits``) instead of being cut off at the end."""
+
+    key: str
+    lang: str
+    values: dict[str, object]
+
+
 def t(lang: str, key: str, /, **values: object) -> str:
     entry = CATALOGUE[key]
     template = entry.get(lang) or entry["zh"]
@@ -26,7 +36,9 @@ def t(lang: str, key: str, /, **values: object) -> str:
         name: value if isinstance(value, Safe) else html.escape(str(value), quote=False)
         for name, value in values.items()
     }
-    return Safe(template.format(**filled))
+    rendered = Rendered(template.format(**filled))
+    rendered.key, rendered.lang, rendered.values = key, lang, values
+    return rendered
 
 
 def placeholders(template: str) -> set[str]:

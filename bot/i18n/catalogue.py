@@ -6,6 +6,7 @@ from bot.i18n import (
     messages_admin,
     messages_card_progress,
     messages_common,
+    messages_delivery,
     messages_faults,
     messages_invites,
     messages_presence,
@@ -34,6 +35,7 @@ _SECTIONS = (
     messages_presence.MESSAGES,
     messages_tamper.MESSAGES,
     messages_faults.MESSAGES,
+    messages_delivery.MESSAGES,
 )
 
 

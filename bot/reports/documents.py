@@ -23,7 +23,7 @@ from bot.domain.audit_chain import short
 from bot.domain.items import Item
 from bot.domain.lifecycle import DomainError, Role
 from bot.domain.reports import ReportsNotForYou, may_export
-from bot.i18n import t
+from bot.i18n import Safe, t
 from bot.reports import timeline
 from bot.reports.build import BuildContext, Result, document, photo, sync_file, write_file
 from bot.reports.charts import png, ranking_chart
@@ -38,6 +38,10 @@ from storage.report_jobs import ReportJob
 
 FONT = "noto"
 MAX_PHOTOS_PER_ITEM = 60
+# Telegram takes 50 MB from a bot; a dossier part stays under this, as evidence zips do.
+PART_LIMIT = 45 * 1024 * 1024
+PHOTO_OVERHEAD = 4096  # bytes a photo costs in the PDF beyond its file (objects, caption)
+PhotoKey = tuple[int, str | None]  # (item id, sha256): one photo of one item
 _TAGS = re.compile(r"<[^>]+>")
 
 log = logging.getLogger(__name__)
@@ -65,7 +69,9 @@ def _drawable() -> frozenset[int]:
 
     from bot.reports.fonts import SC_FACE, font_path
 
-    return frozenset(TTCollection(str(font_path()), lazy=True).fonts[SC_FACE].getBestCmap())
+    # Closed once read: a lazy collection otherwise keeps the 20 MB font file open.
+    with TTCollection(str(font_path()), lazy=True) as collection:
+        return frozenset(collection.fonts[SC_FACE].getBestCmap())
 
 
 def _pdf() -> FPDF:
@@ -175,9 +181,101 @@ def build_dossier(context: BuildContext, job: ReportJob, db: sqlite_utils.Databa
         title, name = params["company"], f"dossier-{job.id}.pdf"
     if not items:
         raise NothingToShow
-    path = write_dossier(db, context, items, title, lang, context.out_dir(job.id) / name)
+    paths = write_dossier_parts(
+        db, context, items, title, lang, context.out_dir(job.id), name.removesuffix(".pdf")
+    )
     caption = t(lang, "dossier.caption", title=title, count=len(items))
-    return Result(t(lang, "dossier.done", title=title), sends=[document(path, caption)])
+    if len(paths) == 1:
+        return Result(t(lang, "dossier.done", title=title), sends=[document(paths[0], caption)])
+    sends = [
+        document(
+            path,
+            t(
+                lang,
+                "delivery.dossier_part_caption",
+                caption=Safe(caption),
+                number=number,
+                count=len(paths),
+            ),
+        )
+        for number, path in enumerate(paths, start=1)
+    ]
+    done = t(lang, "dossier.done", title=title) + t(
+        lang, "delivery.dossier_split", count=len(paths)
+    )
+    return Result(done, sends=sends)
+
+
+def write_dossier_parts(
+    db: sqlite_utils.Database,
+    context: BuildContext,
+    items: list[Item],
+    title: str,
+    lang: str,
+    out_dir: Path,
+    stem: str,
+    limit: int = PART_LIMIT,
+) -> list[Path]:
+    """The dossier as one PDF, or, when its photos make it bigger than Telegram takes, as
+    parts that each hold the whole text and a share of the photos (as evidence zips are
+    split). A photo bigger than a part's room on its own cannot be split: the one PDF is
+    kept and the sender reports it if Telegram refuses it."""
+    whole = write_dossier(db, context, items, title, lang, out_dir / f"{stem}.pdf")
+    if whole.stat().st_size <= limit:
+        return [whole]
+    text_only = write_dossier(
+        db, context, items, title, lang, out_dir / f"{stem}-text.pdf", only=frozenset()
+    )
+    room = limit - text_only.stat().st_size
+    text_only.unlink()
+    photos = [
+        ((item.id, found.sha256), file.stat().st_size + PHOTO_OVERHEAD)
+        for item in items
+        for found, file in _shown_photos(db, context, item)
+    ]
+    groups = pack(photos, room)
+    if groups is None or len(groups) < 2:
+        return [whole]
+    whole.unlink()
+    return [
+        write_dossier(
+            db,
+            context,
+            items,
+            title,
+            lang,
+            out_dir / f"{stem}_{number}of{len(groups)}.pdf",
+            only=group,
+            part=(number, len(groups)),
+        )
+        for number, group in enumerate(groups, start=1)
+    ]
+
+
+def pack(sizes: list[tuple[PhotoKey, int]], room: int) -> list[frozenset[PhotoKey]] | None:
+    """Photos, in order, into groups of at most ``room`` bytes; None if one alone is bigger."""
+    groups: list[set[PhotoKey]] = [set()]
+    used = 0
+    for key, size in sizes:
+        if size > room:
+            return None
+        if used + size > room:
+            groups.append(set())
+            used = 0
+        groups[-1].add(key)
+        used += size
+    return [frozenset(group) for group in groups]
+
+
+def _shown_photos(
+    db: sqlite_utils.Database, context: BuildContext, item: Item
+) -> list[tuple[timeline.Photo, Path]]:
+    """The item's photos whose files are on disk, as many as a dossier shows."""
+    return [
+        (found, file)
+        for found in timeline.photos(db, item.id)
+        if (file := timeline.media_file(context.media_dir, found.sha256))
+    ][:MAX_PHOTOS_PER_ITEM]
 
 
 def write_dossier(
@@ -187,11 +285,18 @@ def write_dossier(
     title: str,
     lang: str,
     path: Path,
+    *,
+    only: frozenset[PhotoKey] | None = None,
+    part: tuple[int, int] | None = None,
 ) -> Path:
+    """The dossier PDF; ``only`` limits the photos to a part's share, ``part`` (number,
+    count) labels the part (write_dossier_parts)."""
     pdf = _pdf()
     for item in items:
         pdf.add_page()
         _heading(pdf, drawable_only(f"{item.code}  {item.problem}"), 15)
+        if part is not None:
+            _paragraph(pdf, t(lang, "delivery.dossier_part", number=part[0], count=part[1]))
         status = STATUS_LABELS.get(lang, STATUS_LABELS["zh"]).get(item.status.value, "")
         deadline = item.deadline.isoformat() if item.deadline else (item.deadline_text or "—")
         facts = (
@@ -221,9 +326,9 @@ def write_dossier(
                 _paragraph(pdf, plain(line))
         shown = [
             (found, file)
-            for found in timeline.photos(db, item.id)
-            if (file := timeline.media_file(context.media_dir, found.sha256))
-        ][:MAX_PHOTOS_PER_ITEM]
+            for found, file in _shown_photos(db, context, item)
+            if only is None or (item.id, found.sha256) in only
+        ]
         if shown:
             pdf.ln(3)
             _heading(pdf, t(lang, "dossier.photos"), 13)

@@ -39,6 +39,7 @@ from bot.domain.lifecycle import DomainError
 from bot.i18n import t
 from bot.jobs import JOBS, Job
 from bot.reports.build import IN, OUT, BuildContext, Builder, Result
+from bot.services import delivery
 from bot.work import Work
 from storage import outbox, people, report_jobs
 from storage.db import connect
@@ -224,7 +225,8 @@ def deliver(work: Work, job_id: int, result: Result) -> None:
         )
     for number, send in enumerate(result.sends):
         payload = {"chat_id": job.chat_id, **send.payload}
-        work.queue(send.method, job.chat_id, payload, key=f"job:{job.id}:{number}")
+        key = f"job:{job.id}:{number}"
+        delivery.queue_file(work, job.chat_id, send.method, payload, key=key)
     report_jobs.finish(work.db, job.id, "failed" if result.failed else "done", work.at)
 
 

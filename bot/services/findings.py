@@ -32,6 +32,7 @@ from bot.domain.visits import (
     short,
 )
 from bot.i18n import t
+from bot.i18n.limits import fit_payload
 from bot.services.visit_items import button_label, may_take, offered_items, today
 from bot.services.visits import require_inspector
 from bot.work import Button, Keyboard, Work
@@ -323,7 +324,7 @@ def confirm(work: Work, finding_id: int, *, late: bool = False, edit: int | None
         prefix=f"finding:{finding.id}:{person.id}:",
         chat_id=work.chat_id,
         method="sendMessage",
-        payload=payload,
+        payload=fit_payload("sendMessage", payload, work.lang),  # coalesce skips Work.queue
         at=work.at,
         # An album arrives as several updates: let it settle into one message. A text is
         # confirmed at once; photos that follow it edit that confirmation.

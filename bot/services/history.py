@@ -10,6 +10,7 @@ import math
 
 from bot.domain.items import Item
 from bot.domain.lifecycle import DomainError
+from bot.i18n.fit import shown_length, split
 from bot.reports import timeline
 from bot.reports.evidence_files import EvidenceHash, item_files
 from bot.services.item_view import may_view
@@ -19,8 +20,8 @@ from bot.work import Button, Work
 from storage import buttons
 from storage.ledger import NotFound, get_item
 
-# Telegram refuses texts over 4096 characters (counted after HTML is parsed); staying well
-# under it leaves room for the entities and for UTF-16 surrogate pairs.
+# Telegram refuses texts over 4096 characters (counted after HTML is parsed, bot.i18n.fit);
+# staying under it leaves room for the line that joins a chunk to the next.
 CHUNK_LIMIT = 3800
 ALBUM_MAX = 10
 
@@ -130,12 +131,19 @@ def _event_line(work: Work, event: timeline.Event, clock: str) -> str:
 
 
 def _chunks(lines: list[str]) -> list[str]:
+    """Lines gathered into messages under CHUNK_LIMIT (as Telegram counts); one line longer
+    than that (a long close-out text) goes whole, over several messages: /history is where
+    shortened cards point for the full text."""
     chunks, current = [], ""
     for line in lines:
-        if len(line) > CHUNK_LIMIT:  # one enormous note: cut it (the full text is in the PDF)
-            line = line[: CHUNK_LIMIT - 1] + "…"
+        if shown_length(line) > CHUNK_LIMIT:
+            if current:
+                chunks.append(current)
+            *whole, current = split(line, CHUNK_LIMIT)
+            chunks.extend(whole)
+            continue
         candidate = f"{current}\n{line}" if current else line
-        if len(candidate) > CHUNK_LIMIT:
+        if shown_length(candidate) > CHUNK_LIMIT:
             chunks.append(current)
             candidate = line
         current = candidate

@@ -24,7 +24,9 @@ from storage import reminders as reminder_store
 
 PROGRESS, CLOSEOUT = "progress", "closeout"
 _STATE = "followup."
-_TEXT_LIMIT = 2000
+# One typed message, whole: Telegram's own limit. Cards that show the texts shorten them to
+# fit (bot/i18n/limits.py) and point to /history, which shows them in full.
+_TEXT_LIMIT = 4096
 _FIGURE = re.compile(r"(\d+(?:\.\d+)?)(?:\s*(?:/|of|／)\s*\d+(?:\.\d+)?)?")
 
 

@@ -89,6 +89,27 @@ async def test_injected_429_and_500(sandbox: Sandbox) -> None:
     assert (limited.fired, failed.fired) == (1, 1)
 
 
+async def test_injected_refusals_400_403_413(sandbox: Sandbox) -> None:
+    """Refusals for good answer Telegram's status and JSON description (or the one given),
+    and deliver nothing."""
+    phone = sandbox.phone(user_id=USER, name="甲")
+    await phone.send("/start")
+    sandbox.faults.inject("sendMessage", status=400, description="Bad Request: chat not found")
+    sandbox.faults.inject("sendMessage", status=403)
+    sandbox.faults.inject("sendMessage", status=413)
+    answers = [
+        await raw_call(sandbox, "sendMessage", {"chat_id": USER, "text": "x"}) for _ in range(3)
+    ]
+    assert [(status, body["description"]) for status, body in answers] == [
+        (400, "Bad Request: chat not found"),
+        (403, "Forbidden: bot was blocked by the user"),
+        (413, "Request Entity Too Large"),
+    ]
+    assert not phone.bot_messages
+    with pytest.raises(ValueError, match="fault status"):
+        sandbox.faults.inject("sendMessage", status=404)
+
+
 async def test_hang_past_client_timeout_then_delivered(sandbox: Sandbox) -> None:
     """A request that hangs past the client's timeout can still have been delivered."""
     phone = sandbox.phone(user_id=USER, name="甲")

@@ -1,0 +1,112 @@
+"""Giving up a message and telling the administrators: for whom, what, and why.
+
+The sender calls ``give_up`` in the same transaction that records the outcome, so the row
+marked dead and the notice about it are written together; ``admin_notices`` keeps the
+notice to once per row even if the outcome is written twice (a restart).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from bot.domain.delivery import (
+    UPLOAD_LIMIT,
+    DeadLetter,
+    Failure,
+    file_name_of,
+    kind_of,
+    preview_of,
+)
+from bot.i18n import Safe, t
+from bot.services import notify
+from bot.work import Work
+from storage import outbox, people
+
+# Keys of the notices themselves: a notice that cannot be delivered is not reported again
+# (to the same administrators, whose chat is the one failing).
+NOTICE_PREFIX = "dead:"
+
+
+def give_up(work: Work, row_id: int, failure: Failure, detail: str) -> None:
+    """Mark the row dead and tell every administrator once, in their own language."""
+    outbox.mark_dead(work.db, row_id, f"{failure.value}: {detail}")
+    found = outbox.row_for_notice(work.db, row_id)
+    if found is None:
+        return
+    key, chat_id, method, payload = found
+    if key.startswith(NOTICE_PREFIX):
+        return
+    letter = DeadLetter(chat_id, kind_of(method), failure, detail[:300], preview_of(payload))
+    tell_admins(work, letter, once=f"{NOTICE_PREFIX}{row_id}")
+
+
+def queue_file(work: Work, chat_id: int, method: str, payload: dict, *, key: str) -> bool:
+    """Queue a send of files on disk, checked against Telegram's 50 MB upload limit first:
+    a file over it is not queued (it could never be sent); the person and the
+    administrators are told instead. Returns whether it was queued."""
+    size = upload_size(payload)
+    if size <= UPLOAD_LIMIT:
+        return work.queue(method, chat_id, payload, key=key)
+    name = file_name_of(payload) or preview_of(payload) or "—"
+    work.send_text(
+        chat_id,
+        work.t("delivery.file_too_big", name=name, size=f"{size / 1024 / 1024:.1f}"),
+        key=f"{key}:too-big",
+    )
+    detail = f"{size} bytes"
+    tell_admins(
+        work,
+        DeadLetter(chat_id, kind_of(method), Failure.TOO_BIG, detail, name),
+        once=f"{NOTICE_PREFIX}{key}",
+    )
+    return False
+
+
+def upload_size(payload: dict) -> int:
+    """Bytes of the files on disk a payload names (``{"path": …}``), as one upload sends
+    them; 0 when it names none. Raises OSError for a file that is gone."""
+    specs = [value for value in payload.values() if _is_file(value)]
+    if isinstance(payload.get("media"), list):
+        specs += [item["media"] for item in payload["media"] if _is_file(item.get("media"))]
+    return sum(Path(spec["path"]).stat().st_size for spec in specs)
+
+
+def _is_file(value: object) -> bool:
+    return isinstance(value, dict) and isinstance(value.get("path"), str)
+
+
+def tell_admins(work: Work, letter: DeadLetter, *, once: str) -> None:
+    """The notice, once per ``once``: who it was for, what kind of message, why it failed."""
+    first = work.db.execute(
+        "INSERT OR IGNORE INTO admin_notices (key, created_at) VALUES (?, ?)",
+        [once, work.at.isoformat()],
+    ).rowcount
+    if not first:
+        return
+    for admin in notify.admins(work):
+        lang = admin.language
+        work.send_text(
+            admin.tg_user_id,
+            t(
+                lang,
+                "delivery.dead_notice",
+                whom=Safe(recipient(work, lang, letter.chat_id)),
+                kind=Safe(t(lang, f"delivery.kind.{letter.kind.value}")),
+                why=Safe(t(lang, f"delivery.why.{letter.failure.value}")),
+                detail=letter.detail or "—",
+                preview=letter.preview or "—",
+            ),
+            key=f"{once}:{admin.id}",
+            not_before=notify.urgent_at(work),
+        )
+
+
+def recipient(work: Work, lang: str, chat_id: int) -> str:
+    """The person behind a chat, as an administrator knows them (HTML)."""
+    person = people.by_telegram_id(work.db, chat_id)
+    if person is None:
+        return t(lang, "delivery.whom_unknown", chat=chat_id)
+    role = t(lang, f"role.{person.role.value}")
+    if person.unit:
+        return t(lang, "delivery.whom_unit", name=person.name, role=Safe(role), unit=person.unit)
+    return t(lang, "delivery.whom", name=person.name, role=Safe(role))
