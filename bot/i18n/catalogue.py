@@ -10,6 +10,7 @@ from bot.i18n import (
     messages_report_units,
     messages_reports,
     messages_runtime,
+    messages_stale,
     messages_visits,
     messages_weekly,
 )
@@ -24,6 +25,7 @@ _SECTIONS = (
     messages_runtime.MESSAGES,
     messages_card_progress.MESSAGES,
     messages_weekly.MESSAGES,
+    messages_stale.MESSAGES,
 )
 
 
