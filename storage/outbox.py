@@ -13,6 +13,8 @@ from datetime import UTC, datetime
 
 import sqlite_utils
 
+from bot.logs import redact
+
 
 @dataclass(frozen=True)
 class Outgoing:
@@ -126,16 +128,18 @@ def _as_edit(payload: dict, message_id: int) -> dict:
 
 
 def mark_retry(db: sqlite_utils.Database, row_id: int, error: str, not_before: datetime) -> None:
+    """Try again later; the error is kept redacted (a network error may quote a URL that
+    holds the bot token), as the inbox's are."""
     db.execute(
         "UPDATE outbox SET attempts = attempts + 1, last_error = ?, not_before = ? WHERE id = ?",
-        [error[:2000], not_before.isoformat(), row_id],
+        [redact(error)[:2000], not_before.isoformat(), row_id],
     )
 
 
 def mark_dead(db: sqlite_utils.Database, row_id: int, error: str) -> None:
     db.execute(
         "UPDATE outbox SET status = 'dead', attempts = attempts + 1, last_error = ? WHERE id = ?",
-        [error[:2000], row_id],
+        [redact(error)[:2000], row_id],
     )
 
 

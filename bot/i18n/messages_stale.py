@@ -32,6 +32,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "这个文件已经撤回了（记录保留备查）。",
         "This file has already been withdrawn (kept on record).",
     ),
+    # --- input hygiene
+    "text.only_controls": (
+        "这条消息只有无法显示的控制字符，没有保存。请重新输入文字。",
+        "That message held only invisible control characters and was not saved. "
+        "Please type it again.",
+    ),
     # --- the corrected card and summary
     "finding.withdrawn_line": (
         "🗑 已撤回（记录保留备查，不再计入）",
