@@ -38,6 +38,7 @@ class VisitOver(DomainError):
     """A button of a visit that has ended (or that this person is not part of)."""
 
     key = "visit.not_open"
+    answers_tap = True
 
 
 class VisitAlreadyOpen(DomainError):
