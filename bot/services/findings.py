@@ -776,7 +776,8 @@ def evidence_withdraw(work: Work, evidence_id: int) -> None:
 
 
 def _evidence_changed(work: Work, finding: Finding) -> None:
-    """A file of a finding was withdrawn or moved: its card counts the files of now."""
+    """A file of a finding was withdrawn: its card counts the files of now, and a finished
+    visit's summary its photos."""
     if finding.person_id == require_inspector(work).id:
         confirm(work, finding.id)
     if finding.visit_id is not None:
