@@ -221,3 +221,19 @@ async def test_second_tap_on_done_is_answered(duban: Duban) -> None:
     assert "已经结束" in answer["text"]
     await wang.expect_silence()
     assert len([m for m in wang.bot_messages if "走访结束" in m.text]) == 1
+
+
+async def test_stale_company_button_in_english(duban: Duban) -> None:
+    """An English-speaking inspector's old company button says so in English."""
+    _seed(duban)
+    smith = await duban.register(6861, "Smith", Role.INSPECTOR, language="en")
+    await smith.send("/visit 卓远")
+    await smith.expect("Companies matching")
+    await smith.tap("卓远半导体（高新区）")
+    await smith.expect("visit open since")
+    await smith.send("/done")
+    await smith.expect("Visit finished")
+    await duban.settle()
+
+    answer = await smith.tap("卓远半导体（高新区）")
+    assert answer is not None and "already ended" in answer.text
