@@ -13,7 +13,8 @@ cannot send without a CORS preflight the sandbox never grants. The sandbox's own
 its address, ``localhost``, ``127.0.0.1`` and ``[::1]`` at its port, any IP address at its
 port when it listens on all interfaces, and ``Sandbox.extra_hosts``. Files are served as
 downloads (``Content-Disposition: attachment``, ``X-Content-Type-Options: nosniff``), so an
-uploaded HTML or SVG file never runs as a page of the sandbox.
+uploaded HTML or SVG file never runs as a page of the sandbox; the phone page itself may
+not be framed by another site (``X-Frame-Options: DENY``).
 
 Users and bots:
 
@@ -199,7 +200,13 @@ async def _phone_page_file(request: web.Request) -> web.StreamResponse:
         body=path.read_bytes(),
         content_type=_WEB_TYPES[path.suffix],
         charset="utf-8" if path.suffix in (".html", ".css", ".js", ".svg") else None,
-        headers={"Cache-Control": "no-cache"},
+        # Another site may not frame the page and steer a visitor's clicks on it.
+        headers={
+            "Cache-Control": "no-cache",
+            "X-Frame-Options": "DENY",
+            "Content-Security-Policy": "frame-ancestors 'none'",
+            "X-Content-Type-Options": "nosniff",
+        },
     )
 
 

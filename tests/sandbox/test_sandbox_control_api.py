@@ -127,7 +127,7 @@ async def test_files_albums_and_documents_travel_as_json(sandbox: Sandbox) -> No
 async def test_the_door_refuses_other_sites_and_other_content_types(sandbox: Sandbox) -> None:
     """A cross-site form post, a page on another origin, or a DNS-rebound host name cannot
     act as a user: 415 for anything but JSON, 403 for a foreign Host or Origin; the
-    sandbox's own page (same origin, JSON) still works."""
+    sandbox's own page (same origin, JSON) still works, and may not be framed elsewhere."""
     base = f"{sandbox.url}/sandbox"
     text = f"{base}/chats/default/{USER}/text"
     own = f"http://localhost:{sandbox.port}"
@@ -153,6 +153,8 @@ async def test_the_door_refuses_other_sites_and_other_content_types(sandbox: San
             assert r.status == 200
         async with http.get(f"{base}/users", headers={"Host": f"localhost:{sandbox.port}"}) as r:
             assert r.status == 200
+        async with http.get(f"{sandbox.url}/phone/") as r:  # no framing by another site
+            assert r.status == 200 and r.headers["X-Frame-Options"] == "DENY"
     events = sandbox.state.bot_for_token(sandbox.token).chats[USER].events
     texts = [e["message"]["text"] for e in events if "message" in e]
     assert texts == ["同源"]
