@@ -6,6 +6,10 @@ to 127.0.0.1 so nobody else on the network can read the ledger. (``--immutable``
 wrong for a live database: it ignores the write-ahead log the bot is writing.) The saved
 queries answer the office's everyday questions; each is an ordinary SQL page the office can
 change and save as a link.
+
+The tables ``invitations``, ``inbox`` and ``buttons`` hold secrets (live invitation codes,
+raw updates, button tokens): they are hidden from the lists, refused as pages, and refused
+to typed SQL by the plugin in bot/browse_plugins/.
 """
 
 from __future__ import annotations
@@ -15,6 +19,10 @@ import subprocess
 import sys
 import tempfile
 from pathlib import Path
+
+# The same names as bot/browse_plugins/hidden_tables.py, which only Datasette imports.
+HIDDEN_TABLES = ("invitations", "inbox", "buttons")
+PLUGINS_DIR = Path(__file__).parent / "browse_plugins"
 
 # Local dates: the database stores UTC, Asia/Shanghai is 8 hours ahead with no DST.
 CANNED_QUERIES: dict[str, dict[str, str]] = {
@@ -59,7 +67,12 @@ def metadata(database: str) -> dict:
     return {
         "title": "督办 Duban",
         "description": "只读浏览督办台账 · read-only view of the supervision ledger",
-        "databases": {database: {"queries": CANNED_QUERIES}},
+        "databases": {
+            database: {
+                "queries": CANNED_QUERIES,
+                "tables": {name: {"hidden": True, "allow": False} for name in HIDDEN_TABLES},
+            }
+        },
     }
 
 
@@ -76,6 +89,8 @@ def command(database_path: Path, metadata_path: Path, port: int) -> list[str]:
         str(port),
         "--metadata",
         str(metadata_path),
+        "--plugins-dir",
+        str(PLUGINS_DIR),
         "--setting",
         "sql_time_limit_ms",
         "5000",

@@ -12,7 +12,7 @@ from telegram.ext import CallbackContext, ExtBot
 from bot.clock import Clock
 from bot.config import Settings
 from bot.domain.people import Person
-from bot.work import Work, WorkEnv, run_work
+from bot.work import TapAnswer, Work, WorkEnv, run_work
 from storage.db import Store
 
 if TYPE_CHECKING:
@@ -67,6 +67,7 @@ class DubanContext(CallbackContext[ExtBot, dict, dict, BotData]):
         self.update_id: int | None = None
         self.chat: int | None = None
         self.tg_user_id: int | None = None
+        self.tap: TapAnswer | None = None  # set by the button handler for a tap
         self._worked = False
 
     @property
@@ -96,6 +97,7 @@ class DubanContext(CallbackContext[ExtBot, dict, dict, BotData]):
             person=self.person,
             update_id=self.update_id,
             tg_user_id=self.tg_user_id,
+            tap=self.tap,
         )
         if self.update_id is not None:
             services.committed.add(self.update_id)

@@ -11,6 +11,7 @@ delivers the reply).
 from __future__ import annotations
 
 import functools
+import html
 import json
 import secrets
 from collections.abc import Callable
@@ -49,6 +50,21 @@ class UrlButton:
 
 Keyboard = list[list[Button | UrlButton]]
 
+# Telegram shows at most 200 characters of a button's answer.
+TAP_ANSWER_LIMIT = 200
+
+
+@dataclass
+class TapAnswer:
+    """What the bot says to the button tap being handled: a toast, or an alert to dismiss.
+
+    Set by the service (``Work.answer_tap``), sent by the button handler once the work is
+    committed: a stale or repeated tap is answered where the finger is, not with a message.
+    """
+
+    text: str | None = None
+    alert: bool = False
+
 
 @dataclass(frozen=True)
 class WorkEnv:
@@ -72,6 +88,7 @@ class Work:
     update_id: int | None = None
     tg_user_id: int | None = None
     source: str = ""  # dedup prefix for messages not caused by an update (sweeps)
+    tap: TapAnswer | None = None  # set while a button tap is handled
     _queued: int = 0
 
     @functools.cached_property
@@ -107,6 +124,14 @@ class Work:
         if self.chat_id is None:
             raise RuntimeError("nobody to reply to")
         self.send_text(self.chat_id, self.t(key, **values), keyboard=keyboard)
+
+    def answer_tap(self, key: str, /, *, alert: bool = False, **values: object) -> None:
+        """Answer the tapped button (plain text: a toast, or an alert); a reply otherwise."""
+        if self.tap is None:
+            self.reply(key, **values)
+            return
+        self.tap.text = html.unescape(self.t(key, **values))[:TAP_ANSWER_LIMIT]
+        self.tap.alert = alert
 
     def send_text(
         self,
@@ -202,6 +227,7 @@ def run_work(
     update_id: int | None,
     tg_user_id: int | None,
     source: str = "",
+    tap: TapAnswer | None = None,
 ) -> object:
     """The transaction behind ``context.work`` (runs on the database thread).
 
@@ -211,7 +237,7 @@ def run_work(
     with db.atomic():
         if update_id is not None and inbox.is_done(db, update_id):
             return None  # applied before a crash; its replies are already in the outbox
-        work = Work(db, env, at, lang, chat_id, person, update_id, tg_user_id, source)
+        work = Work(db, env, at, lang, chat_id, person, update_id, tg_user_id, source, tap)
         result = None
         try:
             with db.atomic():
@@ -219,7 +245,10 @@ def run_work(
         except DomainError as error:
             if chat_id is None:
                 raise
-            work.reply(error.key)
+            if error.answers_tap and tap is not None:
+                work.answer_tap(error.key, alert=True)
+            else:
+                work.reply(error.key)
         if update_id is not None:
             inbox.mark_done(db, update_id, at)
         return result

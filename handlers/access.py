@@ -65,7 +65,7 @@ def _is_start_with_code(update: Update) -> bool:
     return isinstance(text, str) and text.startswith("/start ") and len(text.split()) == 2
 
 
-async def answer_quietly(update: Update, text: str | None = None) -> None:
+async def answer_quietly(update: Update, text: str | None = None, *, alert: bool = False) -> None:
     """Answer a button press; "query is too old" after a restart is not worth a word."""
     with contextlib.suppress(TelegramError):
-        await update.callback_query.answer(text)
+        await update.callback_query.answer(text, show_alert=alert)

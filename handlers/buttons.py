@@ -12,6 +12,7 @@ from telegram import Update
 
 from bot.context import DubanContext
 from bot.i18n import t
+from bot.work import TapAnswer
 from handlers.access import answer_quietly
 from storage import buttons
 
@@ -33,7 +34,11 @@ def make_button_handler(actions: dict[str, ButtonAction]):
         if refusal:
             await answer_quietly(update, t(context.lang, refusal))
             return
-        await answer_quietly(update)
-        await actions[press.action](update, context, press.payload | {"_token": press.token})
+        # Answered after the action: a stale or repeated tap is told so where it was tapped.
+        context.tap = TapAnswer()
+        try:
+            await actions[press.action](update, context, press.payload | {"_token": press.token})
+        finally:
+            await answer_quietly(update, context.tap.text, alert=context.tap.alert)
 
     return on_button

@@ -70,27 +70,29 @@ def _tapped(update: Update) -> int | None:
 
 
 async def join_button(update: Update, context: DubanContext, payload: dict) -> None:
-    await context.work(visits.join_button, payload["visit"])
+    await context.work(visits.join_button, payload["visit"], payload["_token"])
 
 
 async def towns_button(update: Update, context: DubanContext, payload: dict) -> None:
-    await context.work(visits.towns_button)
+    await context.work(visits.towns_button, payload["_token"])
 
 
 async def town_button(update: Update, context: DubanContext, payload: dict) -> None:
-    await context.work(visits.town_button, payload["town"])
+    await context.work(visits.town_button, payload["town"], payload["_token"])
 
 
 async def company_button(update: Update, context: DubanContext, payload: dict) -> None:
-    await context.work(visits.company_button, payload["company"])
+    await context.work(visits.company_button, payload["company"], payload["_token"])
 
 
 async def new_company_button(update: Update, context: DubanContext, payload: dict) -> None:
-    await context.work(visits.new_company_button, payload.get("name"))
+    await context.work(visits.new_company_button, payload.get("name"), payload["_token"])
 
 
 async def new_company_town_button(update: Update, context: DubanContext, payload: dict) -> None:
-    await context.work(visits.new_company_town_button, payload["name"], payload["town"])
+    await context.work(
+        visits.new_company_town_button, payload["name"], payload["town"], payload["_token"]
+    )
 
 
 async def done_button(update: Update, context: DubanContext, payload: dict) -> None:
@@ -126,7 +128,7 @@ async def move_button(update: Update, context: DubanContext, payload: dict) -> N
 
 
 async def withdraw_button(update: Update, context: DubanContext, payload: dict) -> None:
-    await context.work(findings.withdraw_button, payload["finding"])
+    await context.work(findings.withdraw_button, payload["finding"], _tapped(update))
 
 
 async def files_button(update: Update, context: DubanContext, payload: dict) -> None:

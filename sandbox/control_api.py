@@ -5,6 +5,17 @@ tests); both use ``sandbox.users``, so the bot receives identical updates. ``{bo
 bot id, or ``default`` for the sandbox's default token; ``{user}`` is a user id (the
 private chat id). Errors answer ``{"error": "..."}`` with 400 or 404.
 
+The door (``control_door``): a web page on another site must not act as a demo user, so
+every request under ``/sandbox/`` must name the sandbox itself as its ``Host`` and, when
+the browser sends one, its ``Origin`` (403 otherwise: a cross-site form, or a DNS-rebound
+name), and every POST must be ``application/json`` (415 otherwise), which a page elsewhere
+cannot send without a CORS preflight the sandbox never grants. The sandbox's own names are
+its address, ``localhost``, ``127.0.0.1`` and ``[::1]`` at its port, any IP address at its
+port when it listens on all interfaces, and ``Sandbox.extra_hosts``. Files are served as
+downloads (``Content-Disposition: attachment``, ``X-Content-Type-Options: nosniff``), so an
+uploaded HTML or SVG file never runs as a page of the sandbox; the phone page itself may
+not be framed by another site (``X-Frame-Options: DENY``).
+
 Users and bots:
 
 * ``GET /sandbox/bots`` → ``[{id, username, first_name, default}]``
@@ -22,9 +33,11 @@ One private chat, ``/sandbox/chats/{bot}/{user}``:
 * ``POST …/text`` JSON ``{text, reply_to?}`` → the user's Message
 * ``GET  …/commands`` → the command menu this chat shows (setMyCommands: the chat's
   scope, else all private chats, else the default)
-* ``POST …/photo`` multipart ``photo`` (file), ``caption?`` → Message
-* ``POST …/album`` multipart 2–10 ``photo`` files, ``caption?`` → ``[Message]`` (one album)
-* ``POST …/document`` multipart ``document`` (file, its name and type kept), ``caption?``
+* ``POST …/photo`` JSON ``{photo: File, caption?}`` → Message
+* ``POST …/album`` JSON ``{photos: [File × 2–10], caption?}`` → ``[Message]`` (one album)
+* ``POST …/document`` JSON ``{document: File, caption?}`` (its name and type kept)
+
+  where File is ``{data: base64, file_name?, mime_type?}``.
 * ``POST …/location`` JSON ``{latitude, longitude}`` → Message
 * ``POST …/tap`` JSON ``{message_id, callback_data}`` → ``{callback_query_id}``
 * ``POST …/block`` JSON ``{blocked: true|false}`` → ``{blocked}``
@@ -59,12 +72,18 @@ after ``since`` first, and sends a ``: ping`` comment every 15 seconds.
 from __future__ import annotations
 
 import asyncio
+import base64
+import binascii
+import ipaddress
 import json
-from pathlib import Path
+from collections.abc import Awaitable, Callable
+from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
+from urllib.parse import quote, urlsplit
 
-from aiohttp import BodyPartReader, web
+from aiohttp import web
 
+from sandbox.files import StoredFile
 from sandbox.state import BotRecord, UserRecord
 from sandbox.users import MediaItem, UserActions
 
@@ -82,6 +101,61 @@ class _Refused(Exception):
     def __init__(self, status: int, message: str) -> None:
         super().__init__(message)
         self.status = status
+
+
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+_LOOPBACK_NAMES = ("localhost", "127.0.0.1", "::1")
+_WILDCARD_HOSTS = ("0.0.0.0", "::", "")
+
+
+def control_door(sandbox: Sandbox) -> Any:
+    """The middleware that guards ``/sandbox/`` (see the module docstring)."""
+
+    @web.middleware
+    async def door(request: web.Request, handler: Handler) -> web.StreamResponse:
+        if not request.path.startswith("/sandbox/"):
+            return await handler(request)
+        if not is_own_host(sandbox, request.host):
+            return _error(403, f"Host {request.host!r} is not this sandbox")
+        origin = request.headers.get("Origin")
+        if origin is not None and not _is_own_origin(sandbox, origin):
+            return _error(403, f"Origin {origin!r} is not this sandbox")
+        if request.method == "POST" and request.content_type != "application/json":
+            return _error(415, "the control API accepts only application/json")
+        return await handler(request)
+
+    return door
+
+
+def is_own_host(sandbox: Sandbox, host: str) -> bool:
+    """Whether ``host`` (a Host header: name or address, and port) names this sandbox."""
+    parsed = urlsplit(f"//{host}")
+    try:
+        name, port = parsed.hostname, parsed.port or 80
+    except ValueError:  # a port that is not a number
+        return False
+    if name is None or port != sandbox.port:
+        return False
+    bound = sandbox.host.strip("[]").lower()
+    if name in (bound, *_LOOPBACK_NAMES) or name in sandbox.extra_hosts:
+        return True
+    if bound in _WILDCARD_HOSTS:
+        # Listening everywhere: reached by address. A name is what a DNS rebinding uses.
+        try:
+            ipaddress.ip_address(name)
+        except ValueError:
+            return False
+        return True
+    return False
+
+
+def _is_own_origin(sandbox: Sandbox, origin: str) -> bool:
+    parsed = urlsplit(origin)
+    return parsed.scheme in ("http", "https") and is_own_host(sandbox, parsed.netloc)
+
+
+def _error(status: int, message: str) -> web.Response:
+    return web.json_response({"error": message}, status=status)
 
 
 def add_control_routes(app: web.Application, sandbox: Sandbox) -> None:
@@ -126,7 +200,13 @@ async def _phone_page_file(request: web.Request) -> web.StreamResponse:
         body=path.read_bytes(),
         content_type=_WEB_TYPES[path.suffix],
         charset="utf-8" if path.suffix in (".html", ".css", ".js", ".svg") else None,
-        headers={"Cache-Control": "no-cache"},
+        # Another site may not frame the page and steer a visitor's clicks on it.
+        headers={
+            "Cache-Control": "no-cache",
+            "X-Frame-Options": "DENY",
+            "Content-Security-Policy": "frame-ancestors 'none'",
+            "X-Content-Type-Options": "nosniff",
+        },
     )
 
 
@@ -276,41 +356,26 @@ class _ControlApi:
 
     @_guarded
     async def photo(self, request: web.Request) -> web.StreamResponse:
-        fields = await _multipart(request)
-        data = fields.get("photo")
-        if not isinstance(data, bytes):
-            raise _Refused(400, "multipart field 'photo' (a file) is required")
-        caption = fields.get("caption")
-        message = self._actions(request).send_photo(
-            data, caption if isinstance(caption, str) else None
-        )
+        body = await request.json()
+        data, _, _ = _upload(body.get("photo"), "photo")
+        message = self._actions(request).send_photo(data, _caption(body))
         return web.json_response(message)
 
     @_guarded
     async def album(self, request: web.Request) -> web.StreamResponse:
-        photos: list[bytes] = []
-        caption: str | None = None
-        reader = await request.multipart()
-        while (part := await reader.next()) is not None:
-            if not isinstance(part, BodyPartReader):
-                continue
-            if part.name == "photo" and part.filename is not None:
-                photos.append(bytes(await part.read()))
-            elif part.name == "caption":
-                caption = (await part.read()).decode("utf-8")
-        items = [MediaItem("photo", data) for data in photos]
-        return web.json_response(self._actions(request).send_album(items, caption or None))
+        body = await request.json()
+        photos = body.get("photos")
+        if not isinstance(photos, list):
+            raise _Refused(400, "'photos' (a list of files) is required")
+        items = [MediaItem("photo", _upload(photo, "photos")[0]) for photo in photos]
+        return web.json_response(self._actions(request).send_album(items, _caption(body)))
 
     @_guarded
     async def document(self, request: web.Request) -> web.StreamResponse:
-        fields = await _multipart(request, keep_names=True)
-        upload = fields.get("document")
-        if not isinstance(upload, tuple):
-            raise _Refused(400, "multipart field 'document' (a file) is required")
-        file_name, mime_type, data = upload
-        caption = fields.get("caption")
+        body = await request.json()
+        data, file_name, mime_type = _upload(body.get("document"), "document")
         message = self._actions(request).send_document(
-            data, file_name, mime_type, caption if isinstance(caption, str) else None
+            data, file_name or "file", mime_type, _caption(body)
         )
         return web.json_response(message)
 
@@ -340,10 +405,7 @@ class _ControlApi:
         record = self.state.files.get(request.match_info["file_id"])
         if record is None:
             raise _Refused(404, "no such file")
-        return web.Response(
-            body=self.state.files.read(record),
-            content_type=record.mime_type or "application/octet-stream",
-        )
+        return file_response(record, self.state.files.read(record))
 
     @_guarded
     async def calls(self, request: web.Request) -> web.StreamResponse:
@@ -389,19 +451,32 @@ def _dumps(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, default=str)
 
 
-async def _multipart(request: web.Request, *, keep_names: bool = False) -> dict[str, Any]:
-    """Fields of a multipart form: text as str, files as bytes (or (name, type, bytes))."""
-    fields: dict[str, Any] = {}
-    reader = await request.multipart()
-    while (part := await reader.next()) is not None:
-        if not isinstance(part, BodyPartReader) or part.name is None:
-            continue
-        data = await part.read()
-        if part.filename is None:
-            fields[part.name] = data.decode("utf-8")
-        elif keep_names:
-            content_type = part.headers.get("Content-Type", "application/octet-stream")
-            fields[part.name] = (part.filename, content_type, bytes(data))
-        else:
-            fields[part.name] = bytes(data)
-    return fields
+def _upload(value: Any, field: str) -> tuple[bytes, str | None, str]:
+    """A File of a JSON body: (bytes, file name, MIME type)."""
+    if not isinstance(value, dict) or not isinstance(value.get("data"), str):
+        raise _Refused(400, f"'{field}' must be a file: {{data: base64, file_name?, mime_type?}}")
+    try:
+        data = base64.b64decode(value["data"], validate=True)
+    except (binascii.Error, ValueError):
+        raise _Refused(400, f"'{field}' data is not base64") from None
+    file_name = value.get("file_name")
+    mime_type = value.get("mime_type") or "application/octet-stream"
+    return data, str(file_name) if file_name else None, str(mime_type)
+
+
+def _caption(body: dict[str, Any]) -> str | None:
+    caption = body.get("caption")
+    return caption if isinstance(caption, str) and caption else None
+
+
+def file_response(record: StoredFile, data: bytes) -> web.Response:
+    """A stored file as a download: never rendered as a page of the sandbox's origin."""
+    name = record.file_name or PurePosixPath(record.file_path).name or "file"
+    return web.Response(
+        body=data,
+        content_type=record.mime_type or "application/octet-stream",
+        headers={
+            "Content-Disposition": f"attachment; filename*=UTF-8''{quote(name, safe='')}",
+            "X-Content-Type-Options": "nosniff",
+        },
+    )

@@ -46,7 +46,7 @@ from typing import Any
 from aiohttp import BodyPartReader, web
 
 from sandbox.bot_api import BotApi
-from sandbox.control_api import add_control_routes
+from sandbox.control_api import add_control_routes, control_door, file_response
 from sandbox.errors import NOT_FOUND, ApiError
 from sandbox.faults import BAD_GATEWAY_HTML, DESCRIPTIONS, Fault, Faults
 from sandbox.limits import UPLOAD_MAX_BYTES, RateLimiter, is_rate_limited_method
@@ -89,6 +89,8 @@ class Sandbox:
         # send as a location. Whoever embeds the sandbox fills them in (``bot.demo`` does).
         self.roster: list[dict[str, Any]] = []
         self.places: list[dict[str, Any]] = []
+        # Further names the control API answers to (e.g. a demo reached on a LAN by name).
+        self.extra_hosts: set[str] = set()
         self._runner: web.AppRunner | None = None
         self._host = "127.0.0.1"
         self._port = 0
@@ -105,12 +107,21 @@ class Sandbox:
         return self._port
 
     @property
+    def host(self) -> str:
+        """The address it listens on, as given to ``start``."""
+        return self._host
+
+    @property
     def running(self) -> bool:
         return self._runner is not None
 
     def make_app(self) -> web.Application:
         """The aiohttp application: Bot API, file downloads, the control API, the page."""
-        app = web.Application(client_max_size=UPLOAD_MAX_BYTES + 1024 * 1024)
+        # The control API carries files as base64 in JSON: a third larger than the bytes.
+        app = web.Application(
+            client_max_size=UPLOAD_MAX_BYTES * 4 // 3 + 1024 * 1024,
+            middlewares=[control_door(self)],
+        )
         app.router.add_route("*", "/bot{token}/{method}", self._handle_method)
         app.router.add_get("/file/bot{token}/{path:.+}", self._handle_download)
         add_control_routes(app, self)
@@ -271,10 +282,7 @@ class Sandbox:
             return web.json_response(
                 {"ok": False, "error_code": 404, "description": NOT_FOUND}, status=404
             )
-        return web.Response(
-            body=self.state.files.read(record),
-            content_type=record.mime_type or "application/octet-stream",
-        )
+        return file_response(record, self.state.files.read(record))
 
 
 def _ok(result: Any) -> web.Response:

@@ -47,3 +47,25 @@ def use_once(db: sqlite_utils.Database, token: str, at: datetime) -> bool:
             [at.isoformat(), token],
         ).rowcount
     )
+
+
+def is_used(db: sqlite_utils.Database, token: str) -> bool:
+    """Whether a button was used (tapped once, or retired with its siblings)."""
+    row = db.execute("SELECT used_at FROM buttons WHERE token = ?", [token]).fetchone()
+    return bool(row and row[0])
+
+
+def use_all(
+    db: sqlite_utils.Database, person_id: int, actions: tuple[str, ...], at: datetime
+) -> int:
+    """Retire every unused button of these kinds a person holds (the other choices of a
+    question once one was taken); returns how many.
+
+    A scan of the person's buttons: this runs when a visit starts, a few times a day.
+    """
+    marks = ", ".join("?" for _ in actions)
+    return db.execute(
+        f"UPDATE buttons SET used_at = ? WHERE person_id = ? AND used_at IS NULL "
+        f"AND action IN ({marks})",
+        [at.isoformat(), person_id, *actions],
+    ).rowcount

@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 import sqlite_utils
 
 from bot.domain.delivery import HOLD_ATTEMPTS
+from bot.logs import redact
 
 
 @dataclass(frozen=True)
@@ -151,7 +152,7 @@ def mark_retry(
         "UPDATE outbox SET attempts = attempts + 1, last_error = ?, not_before = ?, "
         "failing_since = coalesce(failing_since, ?) WHERE id = ?",
         [
-            error[:2000],
+            redact(error)[:2000],
             not_before.astimezone(UTC).isoformat(),
             (failed_at or not_before).astimezone(UTC).isoformat(),
             row_id,
@@ -176,7 +177,7 @@ def row_for_notice(db: sqlite_utils.Database, row_id: int) -> tuple[str, int, st
 def mark_dead(db: sqlite_utils.Database, row_id: int, error: str) -> None:
     db.execute(
         "UPDATE outbox SET status = 'dead', attempts = attempts + 1, last_error = ? WHERE id = ?",
-        [error[:2000], row_id],
+        [redact(error)[:2000], row_id],
     )
 
 

@@ -13,6 +13,7 @@ from datetime import datetime
 
 import sqlite_utils
 
+from bot.logs import redact
 from storage.db import insert_row
 
 MAX_ATTEMPTS = 3
@@ -118,7 +119,9 @@ def start_attempt(db: sqlite_utils.Database, job_id: int) -> int:
 
 
 def record_error(db: sqlite_utils.Database, job_id: int, error: str) -> None:
-    db.execute("UPDATE report_jobs SET last_error = ? WHERE id = ?", [error[:2000], job_id])
+    """Keep why a job failed, redacted as the inbox's errors are: an exception's text may
+    quote a file URL, and those hold the bot token."""
+    db.execute("UPDATE report_jobs SET last_error = ? WHERE id = ?", [redact(error)[:2000], job_id])
 
 
 def finish(db: sqlite_utils.Database, job_id: int, status: str, at: datetime) -> bool:

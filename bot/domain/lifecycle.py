@@ -75,6 +75,9 @@ class DomainError(Exception):
     """A rule said no. ``key`` names the catalogue message that explains it to a user."""
 
     key = "error.domain"
+    # True: during a button tap the refusal is that tap's alert instead of a message (for
+    # taps on buttons that no longer apply: the chat stays as it was).
+    answers_tap = False
 
     def __init__(self, detail: str = "") -> None:
         super().__init__(detail or self.key)

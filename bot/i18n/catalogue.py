@@ -14,6 +14,7 @@ from bot.i18n import (
     messages_report_units,
     messages_reports,
     messages_runtime,
+    messages_stale,
     messages_tamper,
     messages_verify,
     messages_visits,
@@ -36,6 +37,7 @@ _SECTIONS = (
     messages_tamper.MESSAGES,
     messages_faults.MESSAGES,
     messages_delivery.MESSAGES,
+    messages_stale.MESSAGES,
 )
 
 

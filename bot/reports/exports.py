@@ -34,6 +34,7 @@ from bot.reports.scope import FILTERS, scope_name
 from bot.reports.timeline import media_file
 from bot.reports.visits_sheet import add_visits_sheet, export_visit_ids
 from bot.sheets.export import sheet_title, write_xlsx
+from bot.sheets.safety import SheetRows
 from storage import people
 from storage.report_jobs import ReportJob
 
@@ -205,16 +206,19 @@ def _change_text(before: str | None, after: str | None) -> str:
     return "; ".join(parts)[:2000]
 
 
-def _add_table(book: Workbook, title: str, headers: list[str], widths: tuple[int, ...], used):
-    sheet = book.create_sheet(sheet_title(title, used))
-    sheet.append(headers)
-    for cell in sheet[1]:
+def _add_table(
+    book: Workbook, title: str, headers: list[str], widths: tuple[int, ...], used
+) -> SheetRows:
+    """A sheet with a header row, written through the one safe writer."""
+    table = SheetRows(book.create_sheet(sheet_title(title, used)))
+    table.append(headers)
+    for cell in table.sheet[1]:
         cell.font = Font(bold=True)
         cell.fill = _HEADER_FILL
-    sheet.freeze_panes = "A2"
+    table.sheet.freeze_panes = "A2"
     for letter, width in zip("ABCDEFG", widths, strict=False):
-        sheet.column_dimensions[letter].width = width
-    return sheet
+        table.sheet.column_dimensions[letter].width = width
+    return table
 
 
 def add_history_sheet(
@@ -228,17 +232,10 @@ def add_history_sheet(
     names = ("code", "when", "who", "what", "detail")
     headers = [t(lang, f"export.history.{name}") for name in names]
     title = t(lang, "export.history_sheet")
-    sheet = _add_table(book, title, headers, (12, 17, 14, 16, 70), used)
+    table = _add_table(book, title, headers, (12, 17, 14, 16, 70), used)
     for row in history_rows(db, ids, context, lang):
-        sheet.append([_cell_text(value) for value in row])
-    sheet.auto_filter.ref = f"A1:E{max(sheet.max_row, 1)}"
-
-
-def _cell_text(value: object) -> object:
-    """Text that cannot run as a formula (what people typed ends up here)."""
-    if isinstance(value, str) and value.startswith(("=", "+", "-", "@")):
-        return "'" + value
-    return value
+        table.append(row)
+    table.sheet.auto_filter.ref = f"A1:E{table.last_row}"
 
 
 def _evidence(
@@ -260,7 +257,7 @@ def _evidence(
         source = media_file(context.media_dir, sha256) if code else None
         if source is None:
             continue
-        suffix = Path(file_name).suffix if file_name else (source.suffix or _SUFFIX.get(kind, ""))
+        suffix = archive_suffix(file_name, source.suffix or _SUFFIX.get(kind, ""))
         stem = _safe(Path(file_name).stem) if file_name else kind
         seen[code] += 1
         found.append(
@@ -271,7 +268,7 @@ def _evidence(
                 caption=caption or "",
                 who=by_id.get(person_id, ""),
                 source=source,
-                archive_name=f"evidence/{_safe(code)}/{evidence_id}-{stem}{suffix.lower()}",
+                archive_name=f"evidence/{_safe(code)}/{evidence_id}-{stem}{suffix}",
                 sha256=sha256,
             )
         )
@@ -279,6 +276,28 @@ def _evidence(
 
 
 _SUFFIX = {"photo": ".jpg", "video": ".mp4", "voice": ".ogg", "document": ""}
+
+# The kinds of file evidence keeps its extension for: images, pdf, office files, audio, video
+# and plain text. Anything else (.html, .svg, .exe, .lnk, .js, .xlsm…) is saved as .bin, so a
+# double-click in an unpacked export opens a viewer or nothing, never runs what someone sent.
+EVIDENCE_SUFFIXES = frozenset(
+    {
+        *(".jpg", ".jpeg", ".png", ".gif", ".webp", ".bmp", ".tif", ".tiff", ".heic", ".heif"),
+        ".pdf",
+        *(".doc", ".docx", ".xls", ".xlsx", ".ppt", ".pptx", ".wps", ".et", ".dps", ".rtf"),
+        *(".odt", ".ods", ".odp"),
+        *(".mp3", ".m4a", ".aac", ".wav", ".amr", ".ogg", ".oga", ".opus", ".flac"),
+        *(".mp4", ".mov", ".m4v", ".3gp", ".avi", ".mkv", ".webm", ".wmv"),
+        ".txt",
+    }
+)
+
+
+def archive_suffix(file_name: str | None, fallback: str) -> str:
+    """The extension an evidence file gets in a zip: its own (or ``fallback``, for files
+    sent without a name) when it is a known kind, else ``.bin``."""
+    suffix = (Path(file_name).suffix if file_name else fallback).lower()
+    return suffix if suffix in EVIDENCE_SUFFIXES else ".bin"
 
 
 def add_evidence_sheet(
@@ -288,21 +307,21 @@ def add_evidence_sheet(
     headers = [t(lang, f"export.evidence.{name}") for name in names]
     headers.append(t(lang, "tamper.export.sha256"))
     title = t(lang, "export.evidence_sheet")
-    sheet = _add_table(book, title, headers, (12, 17, 8, 12, 40, 40, 66), used)
-    for row, found in enumerate(evidence, start=2):
+    table = _add_table(book, title, headers, (12, 17, 8, 12, 40, 40, 66), used)
+    for found in evidence:
         when = found.taken_at.astimezone(context.tz).strftime("%Y-%m-%d %H:%M")
-        sheet.append(
+        table.append(
             [
                 found.code,
                 when,
                 found.kind,
                 found.who,
-                _cell_text(found.caption),
+                found.caption,
                 found.archive_name,
                 found.sha256,
             ]
         )
-        link = sheet.cell(row=row, column=6)
+        link = table.cell(6)
         link.hyperlink = found.archive_name  # relative: resolves next to the unpacked workbook
         link.font = _LINK_FONT
 

@@ -34,6 +34,7 @@ from bot.reports.build import BuildContext, Result, document, sync_file
 from bot.services.assignments import assign_from_sheet
 from bot.sheets.model import RowError, SheetFileError, SheetReadResult
 from bot.sheets.reader import read_sheet
+from bot.sheets.safety import SheetRows, cell_text
 from bot.work import Button, Keyboard, Work
 from storage import ledger, report_jobs
 from storage.report_jobs import ReportJob
@@ -193,12 +194,14 @@ def annotate(
         else:
             book = openpyxl.Workbook()
             sheet = book.active
+            rows = SheetRows(sheet)  # a CSV cell may start a formula or hold a control char
             for row in _csv_rows(path, result.encoding or "utf-8"):
-                sheet.append(row)
+                rows.append(row)
     header_row = result.header_row
     column_of = _header_columns(sheet, header_row)
     error_column = sheet.max_column + 1
-    head = sheet.cell(row=header_row, column=error_column, value=t(lang, "import.error_column"))
+    notes = SheetRows(sheet)  # reasons quote cells: written through the one safe writer
+    head = notes.put(header_row, error_column, t(lang, "import.error_column"))
     head.font = _RED_FONT
     by_row: dict[int, list[RowError]] = {}
     for error in errors:
@@ -207,7 +210,7 @@ def annotate(
         reasons = "；".join(
             f"{e.column}: {e.reason}" if e.column else e.reason for e in row_errors
         )  # one cell per row, every reason in it
-        cell = sheet.cell(row=row, column=error_column, value=reasons)
+        cell = notes.put(row, error_column, reasons)
         cell.font = _RED_FONT
         for column in range(1, error_column):
             sheet.cell(row=row, column=column).fill = _RED
@@ -215,7 +218,7 @@ def annotate(
             column = column_of.get(error.column or "")
             if column:
                 faulty = sheet.cell(row=row, column=column)
-                faulty.comment = Comment(error.reason, "Duban")
+                faulty.comment = Comment(cell_text(error.reason), "Duban")
                 faulty.font = _RED_FONT
     sheet.column_dimensions[openpyxl.utils.get_column_letter(error_column)].width = 60
     target.parent.mkdir(parents=True, exist_ok=True)

@@ -38,6 +38,7 @@ from bot.context import Services, system_work
 from bot.domain.lifecycle import DomainError
 from bot.i18n import t
 from bot.jobs import JOBS, Job
+from bot.logs import redact
 from bot.reports.build import IN, OUT, BuildContext, Builder, Result
 from bot.services import delivery
 from bot.work import Work
@@ -156,7 +157,8 @@ async def run_job(application: Application, services: Services, job: ReportJob) 
         result = Result(t(job.language, error.key), failed=True)
     except Exception as error:  # a bug or a bad file must not stop the other jobs
         log.exception("report job %s (%s) failed, attempt %s", job.id, job.kind, attempt)
-        await services.store.run(report_jobs.record_error, job.id, repr(error))
+        failure = redact(repr(error), services.settings.token)
+        await services.store.run(report_jobs.record_error, job.id, failure)
         if attempt < MAX_ATTEMPTS:
             return False
         result = Result(t(job.language, "report.failed"), failed=True)
@@ -166,7 +168,8 @@ async def run_job(application: Application, services: Services, job: ReportJob) 
         await system_work(services, deliver, job.id, result, source=f"job:{job.id}")
     except Exception as error:  # e.g. an import that no longer applies: nothing was written
         log.exception("report job %s (%s) could not be delivered", job.id, job.kind)
-        await services.store.run(report_jobs.record_error, job.id, repr(error))
+        reason = redact(repr(error), services.settings.token)
+        await services.store.run(report_jobs.record_error, job.id, reason)
         if attempt < MAX_ATTEMPTS:
             return False
         failure = Result(t(job.language, "report.failed"), failed=True)

@@ -28,17 +28,10 @@ from bot.i18n import t
 from bot.reports.build import BuildContext, Result, document, sync_file
 from bot.reports.week_figures import WeekFigures, closed_on, collect_week, days_overdue
 
-# The export workbook's styles and formula-safe row writer: the two workbooks look alike.
-from bot.sheets.export import (
-    BOLD,
-    HEADER_FILL,
-    OVERDUE_FONT,
-    TITLE_FONT,
-    WRAP,
-    SheetRows,
-    sheet_title,
-)
+# The export workbook's styles: the two workbooks look alike.
+from bot.sheets.export import BOLD, HEADER_FILL, OVERDUE_FONT, TITLE_FONT, WRAP, sheet_title
 from bot.sheets.headers import STATUS_LABELS
+from bot.sheets.safety import SheetRows  # the one safe writer
 from storage import people
 from storage.report_jobs import ReportJob
 

@@ -34,9 +34,9 @@ from bot.domain.visits import (
 from bot.i18n import t
 from bot.i18n.limits import fit_payload
 from bot.services.visit_items import button_label, may_take, offered_items, today
-from bot.services.visits import require_inspector
+from bot.services.visits import refresh_summary, require_inspector
 from bot.work import Button, Keyboard, Work
-from storage import buttons, dialogs, outbox, people
+from storage import buttons, dialogs, outbox, people, sent
 from storage import evidence as evidence_store
 from storage import visits as store
 from storage.audit import record
@@ -60,6 +60,20 @@ class NotYourFinding(DomainError):
     """The finding is gone, withdrawn, or someone else's: buttons are re-checked here."""
 
     key = "finding.not_available"
+
+
+class FindingWithdrawn(DomainError):
+    """A button of the person's own finding that was withdrawn since: told at the tap."""
+
+    key = "finding.already_withdrawn"
+    answers_tap = True
+
+
+class EvidenceWithdrawn(DomainError):
+    """A button of the person's own file that was withdrawn since: told at the tap."""
+
+    key = "evidence.already_withdrawn"
+    answers_tap = True
 
 
 class ItemNotOffered(DomainError):
@@ -285,7 +299,9 @@ def confirm(work: Work, finding_id: int, *, late: bool = False, edit: int | None
     if too_big:
         lines.append(work.t("finding.too_big", count=too_big))
     keyboard: Keyboard = []
-    if finding.item_id is None:
+    if finding.withdrawn:
+        lines.append(work.t("finding.withdrawn_line"))
+    elif finding.item_id is None:
         lines.append(work.t("finding.choose_item"))
         for item in _options(work, finding)[:TIE_BUTTONS]:
             payload = {"finding": finding.id, "item": item.id}
@@ -303,25 +319,23 @@ def confirm(work: Work, finding_id: int, *, late: bool = False, edit: int | None
         keyboard.append(
             [Button(work.t("finding.btn_move"), "finding.move", {"finding": finding.id})]
         )
-    last = [Button(work.t("finding.btn_withdraw"), "finding.withdraw", {"finding": finding.id})]
-    if counts:
-        last.insert(
-            0, Button(work.t("finding.btn_files"), "finding.files", {"finding": finding.id})
-        )
-    keyboard.append(last)
+    if not finding.withdrawn:
+        last = [Button(work.t("finding.btn_withdraw"), "finding.withdraw", {"finding": finding.id})]
+        if counts:
+            last.insert(
+                0, Button(work.t("finding.btn_files"), "finding.files", {"finding": finding.id})
+            )
+        keyboard.append(last)
     assert work.chat_id is not None
-    payload = {
-        "chat_id": work.chat_id,
-        "text": "\n".join(lines),
-        "parse_mode": "HTML",
-        "reply_markup": work.inline_markup(keyboard, person.id),
-    }
+    payload: dict = {"chat_id": work.chat_id, "text": "\n".join(lines), "parse_mode": "HTML"}
+    if keyboard:  # a withdrawn finding's card keeps no buttons (an edit without any drops them)
+        payload["reply_markup"] = work.inline_markup(keyboard, person.id)
     if edit is not None:
         work.queue("editMessageText", work.chat_id, payload | {"message_id": edit})
         return
     outbox.coalesce(
         work.db,
-        prefix=f"finding:{finding.id}:{person.id}:",
+        prefix=_card_series(finding.id, person.id),
         chat_id=work.chat_id,
         method="sendMessage",
         payload=fit_payload("sendMessage", payload, work.lang),  # coalesce skips Work.queue
@@ -330,6 +344,24 @@ def confirm(work: Work, finding_id: int, *, late: bool = False, edit: int | None
         # confirmed at once; photos that follow it edit that confirmation.
         not_before=work.at + (CONFIRM_DELAY if finding.media_group_id else timedelta(0)),
     )
+
+
+def _card_series(finding_id: int, person_id: int) -> str:
+    """The outbox key prefix of a finding's confirmation (its card)."""
+    return f"finding:{finding_id}:{person_id}:"
+
+
+def _show_change(work: Work, finding: Finding, tapped: int | None) -> None:
+    """After a tie, move or withdrawal: the finding's card shows it (and so does the message
+    whose button was tapped, when that is another one, e.g. the "move to" list), and a
+    finished visit's summary and the contacts' notices are corrected."""
+    person = require_inspector(work)
+    card = sent.shown_message_id(work.db, _card_series(finding.id, person.id))
+    confirm(work, finding.id)
+    if tapped is not None and tapped != card:
+        confirm(work, finding.id, edit=tapped)
+    if finding.visit_id is not None:
+        refresh_summary(work, finding.visit_id)
 
 
 def _ordinal(work: Work, finding: Finding) -> int:
@@ -371,8 +403,10 @@ def _finding(work: Work, finding_id: int) -> Finding:
 def _own_finding(work: Work, finding_id: int) -> Finding:
     person = require_inspector(work)
     finding = store.get_finding(work.db, finding_id)
-    if finding is None or finding.person_id != person.id or finding.withdrawn:
+    if finding is None or finding.person_id != person.id:
         raise NotYourFinding
+    if finding.withdrawn:
+        raise FindingWithdrawn
     return finding
 
 
@@ -430,10 +464,11 @@ def tie_button(
     finding = _own_finding(work, finding_id)
     item = _check_item(work, finding, item_id)
     if not buttons.use_once(work.db, token, work.at) or finding.item_id == item.id:
-        return  # a double tap: the first one did it
+        work.answer_tap("finding.already_tied", code=item.code)  # the first tap did it
+        return
     dialogs.clear(work.db, finding.person_id)
     _tie(work, finding, item)
-    confirm(work, finding.id, edit=message_id)
+    _show_change(work, finding, message_id)
 
 
 def later_button(work: Work, finding_id: int) -> None:
@@ -452,16 +487,10 @@ def move_button(work: Work, finding_id: int) -> None:
     work.reply("finding.move_to", keyboard=keyboard or None)
 
 
-def withdraw_button(work: Work, finding_id: int) -> None:
-    """Withdraw a finding: kept and audited, no longer counted anywhere."""
-    earlier = store.get_finding(work.db, finding_id)
-    if (
-        earlier is not None
-        and earlier.withdrawn
-        and work.person
-        and earlier.person_id == work.person.id
-    ):
-        return  # a double tap
+def withdraw_button(work: Work, finding_id: int, message_id: int | None = None) -> None:
+    """Withdraw a finding: kept and audited, no longer counted anywhere — also after its
+    visit ended (its card, the summary and the contacts' notices are corrected). A second
+    tap is answered: FindingWithdrawn."""
     finding = _own_finding(work, finding_id)
     store.withdraw_finding(work.db, finding.id)
     record(
@@ -474,6 +503,7 @@ def withdraw_button(work: Work, finding_id: int) -> None:
         before={"withdrawn": False},
         after={"withdrawn": True},
     )
+    _show_change(work, finding, message_id)
     work.reply("finding.withdrawn_ok")
 
 
@@ -596,7 +626,7 @@ def _create_item(
     )
     item = create_item(work.db, fields, latest[0], work.origin, needs_review=True)
     _tie(work, finding, item)
-    confirm(work, finding.id, edit=edit)
+    _show_change(work, finding, edit)
 
 
 # --- single files -----------------------------------------------------------------------
@@ -605,8 +635,10 @@ def _create_item(
 def _own_evidence(work: Work, evidence_id: int) -> Evidence:
     person = require_inspector(work)
     found = evidence_store.get_evidence(work.db, evidence_id)
-    if found is None or found.person_id != person.id or found.withdrawn:
+    if found is None or found.person_id != person.id:
         raise NotYourFinding
+    if found.withdrawn:
+        raise EvidenceWithdrawn
     return found
 
 
@@ -678,6 +710,7 @@ def evidence_tie(work: Work, evidence_id: int, item_id: int, token: str) -> None
     finding = _evidence_finding(work, found)
     item = _check_item(work, finding, item_id)
     if not buttons.use_once(work.db, token, work.at) or found.item_id == item.id:
+        work.answer_tap("evidence.moved", code=item.code)  # the first tap did it
         return
     person = require_inspector(work)
     evidence_store.move_evidence(work.db, found.id, item.id)
@@ -697,6 +730,7 @@ def evidence_tie(work: Work, evidence_id: int, item_id: int, token: str) -> None
 
 
 def evidence_withdraw(work: Work, evidence_id: int) -> None:
+    """Withdraw one file; a second tap is answered (EvidenceWithdrawn)."""
     found = _own_evidence(work, evidence_id)
     evidence_store.withdraw_evidence(work.db, found.id)
     record(
@@ -709,4 +743,15 @@ def evidence_withdraw(work: Work, evidence_id: int) -> None:
         before={"withdrawn": False},
         after={"withdrawn": True},
     )
+    if found.finding_id is not None:
+        _evidence_changed(work, _finding(work, found.finding_id))
     work.reply("evidence.withdrawn")
+
+
+def _evidence_changed(work: Work, finding: Finding) -> None:
+    """A file of a finding was withdrawn: its card counts the files of now, and a finished
+    visit's summary its photos."""
+    if finding.person_id == require_inspector(work).id:
+        confirm(work, finding.id)
+    if finding.visit_id is not None:
+        refresh_summary(work, finding.visit_id)

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 
+from bot.domain.hygiene import without_controls
 from bot.domain.visits import MediaIn
 from bot.services import (
     admin_users,
@@ -52,10 +54,21 @@ MEDIA_FALLBACKS: list[Callable[[Work, MediaIn], bool]] = [
 
 
 def route_text(work: Work, text: str) -> None:
+    """A typed text, cleaned of characters no workbook can hold (bot/domain/hygiene.py)."""
+    text = without_controls(text)
+    if not text.strip():
+        work.reply("text.only_controls")
+        return
     _route(work, text, TEXT_DIALOGS, TEXT_FALLBACKS, "text.no_context")
 
 
 def route_media(work: Work, media: MediaIn) -> None:
+    """A file; its caption and file name cleaned as typed text is."""
+    media = replace(
+        media,
+        caption=without_controls(media.caption),
+        file_name=without_controls(media.file_name) if media.file_name else media.file_name,
+    )
     _route(work, media, MEDIA_DIALOGS, MEDIA_FALLBACKS, "media.no_context")
 
 

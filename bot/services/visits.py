@@ -18,7 +18,7 @@ from bot.i18n import Safe, t
 from bot.services.presence import visit_arrival_html
 from bot.services.visit_items import item_line, offered_items
 from bot.work import Button, Keyboard, Work
-from storage import dialogs, people
+from storage import buttons, dialogs, outbox, people, sent
 from storage import evidence as evidence_store
 from storage import visits as store
 from storage.audit import record
@@ -39,10 +39,24 @@ class VisitOver(DomainError):
     """A button of a visit that has ended (or that this person is not part of)."""
 
     key = "visit.not_open"
+    answers_tap = True
 
 
 class VisitAlreadyOpen(DomainError):
     key = "visit.already_open"
+
+
+# The buttons that choose where a visit happens. They are one question: once a visit starts
+# (or is joined) every one of them the person holds is used up, so an old list, or a second
+# tap, starts nothing (see ``_choice_taken``).
+CHOICE_ACTIONS = (
+    "visit.company",
+    "visit.new_company",
+    "visit.new_company_town",
+    "visit.towns",
+    "visit.town",
+    "visit.join",
+)
 
 
 def require_inspector(work: Work) -> Person:
@@ -137,8 +151,29 @@ def _company_label(company: Company) -> str:
     return f"{company.name}（{company.town}）" if company.town else company.name
 
 
-def towns_button(work: Work) -> None:
-    require_inspector(work)
+def _choice_taken(work: Work, token: str, *, starts: bool) -> bool:
+    """Whether this company-choice button no longer applies; if so the tap is answered.
+
+    A button that starts a visit is used up by the tap (``use_once``: of two fast taps only
+    the first starts one); the others only check that no visit started since they were made.
+    """
+    person = require_inspector(work)
+    fresh = (
+        buttons.use_once(work.db, token, work.at) if starts else not buttons.is_used(work.db, token)
+    )
+    visit = store.open_visit_of(work.db, person.id)
+    if fresh and (visit is None or not starts):
+        return False
+    if visit is not None:
+        work.answer_tap("visit.choice_started", alert=True, company=visit.company)
+    else:
+        work.answer_tap("visit.choice_ended", alert=True)
+    return True
+
+
+def towns_button(work: Work, token: str) -> None:
+    if _choice_taken(work, token, starts=False):
+        return
     towns = store.towns(work.db)
     if not towns:
         work.reply("visit.no_towns")
@@ -150,8 +185,9 @@ def towns_button(work: Work) -> None:
     work.reply("visit.choose_town", keyboard=keyboard)
 
 
-def town_button(work: Work, town_id: int) -> None:
-    require_inspector(work)
+def town_button(work: Work, town_id: int, token: str) -> None:
+    if _choice_taken(work, token, starts=False):
+        return
     name = store.town_name(work.db, town_id)
     companies = store.companies_in_town(work.db, town_id, TOWN_COMPANIES_LIMIT)
     keyboard: Keyboard = [[Button(c.name, "visit.company", {"company": c.id})] for c in companies]
@@ -159,12 +195,10 @@ def town_button(work: Work, town_id: int) -> None:
     work.reply("visit.town_companies", town=name or "", keyboard=keyboard)
 
 
-def company_button(work: Work, company_id: int) -> None:
-    """Start the visit at the chosen company (a second tap finds the visit already open)."""
+def company_button(work: Work, company_id: int, token: str) -> None:
+    """Start the visit at the chosen company, once: an old list or a second tap is told so."""
     person = require_inspector(work)
-    visit = store.open_visit_of(work.db, person.id)
-    if visit is not None:
-        send_card(work, visit)
+    if _choice_taken(work, token, starts=True):
         return
     company = store.get_company(work.db, company_id)
     if company is None:
@@ -172,8 +206,10 @@ def company_button(work: Work, company_id: int) -> None:
     _start(work, person, company)
 
 
-def new_company_button(work: Work, name: str | None) -> None:
+def new_company_button(work: Work, name: str | None, token: str) -> None:
     person = require_inspector(work)
+    if _choice_taken(work, token, starts=False):
+        return
     if store.open_visit_of(work.db, person.id) is not None:
         raise VisitAlreadyOpen
     if not name:
@@ -200,8 +236,10 @@ def _ask_town(work: Work, person: Person, name: str) -> None:
     work.reply("visit.ask_new_town", name=name, keyboard=keyboard or None)
 
 
-def new_company_town_button(work: Work, name: str, town_id: int) -> None:
+def new_company_town_button(work: Work, name: str, town_id: int, token: str) -> None:
     person = require_inspector(work)
+    if _choice_taken(work, token, starts=True):
+        return
     _create_company_and_start(work, person, name, town_id)
 
 
@@ -216,6 +254,7 @@ def _create_company_and_start(work: Work, person: Person, name: str, town_id: in
 
 def _start(work: Work, person: Person, company: Company) -> None:
     dialogs.clear(work.db, person.id)
+    buttons.use_all(work.db, person.id, CHOICE_ACTIONS, work.at)
     visit_id = store.start_visit(work.db, company.id, person.id, work.at)
     record(
         work.db,
@@ -231,9 +270,11 @@ def _start(work: Work, person: Person, company: Company) -> None:
     _ask_location(work)
 
 
-def join_button(work: Work, visit_id: int) -> None:
+def join_button(work: Work, visit_id: int, token: str) -> None:
     """Join a colleague's open visit (a team visit): both see each other's findings."""
     person = require_inspector(work)
+    if _choice_taken(work, token, starts=True):
+        return
     current = store.open_visit_of(work.db, person.id)
     if current is not None and current.id != visit_id:
         raise VisitAlreadyOpen
@@ -242,6 +283,7 @@ def join_button(work: Work, visit_id: int) -> None:
         raise VisitOver
     if store.join_visit(work.db, visit.id, person.id, work.at):
         dialogs.clear(work.db, person.id)
+        buttons.use_all(work.db, person.id, CHOICE_ACTIONS, work.at)
         record(work.db, work.origin, entity="visit", entity_id=visit.id, action="joined")
         for member in _members(work, visit, but=person.id):
             work.send_text(
@@ -318,7 +360,9 @@ def done_button(work: Work, visit_id: int) -> None:
     if visit is None or person.id not in store.member_ids(work.db, visit.id):
         raise VisitOver
     if not visit.is_open:
-        return  # a double tap, or a colleague ended it a moment ago: the summary is sent
+        # A double tap, or a colleague ended it a moment ago: the summary is on its way.
+        work.answer_tap("visit.already_ended", company=visit.company)
+        return
     close_visit(work, visit, "done")
 
 
@@ -361,16 +405,60 @@ def close_visit(work: Work, visit: Visit, reason: str, *, idle_hours: int = 0) -
         work.queue(
             "sendMessage",
             person.tg_user_id,
-            {
-                "chat_id": person.tg_user_id,
-                "text": text,
-                "parse_mode": "HTML",
-                "link_preview_options": {"is_disabled": True},
-                "reply_markup": {"remove_keyboard": True},
-            },
+            _summary_payload(person.tg_user_id, text),
             key=f"visit-summary:{visit.id}:{person.id}",
         )
     _tell_contacts(work, ended)
+
+
+def _summary_payload(chat_id: int, text: str) -> dict:
+    return {
+        "chat_id": chat_id,
+        "text": text,
+        "parse_mode": "HTML",
+        "link_preview_options": {"is_disabled": True},
+        "reply_markup": {"remove_keyboard": True},
+    }
+
+
+def refresh_summary(work: Work, visit_id: int) -> None:
+    """A finished visit's finding or file was withdrawn or moved: every summary sent shows
+    the figures of now (edited in place, saying when it was corrected), and the lead units'
+    contacts have their notice corrected. An open visit has no summary yet: nothing to do."""
+    visit = store.get_visit(work.db, visit_id)
+    if visit is None or visit.is_open:
+        return
+    names = "、".join(m.name for m in _members(work, visit)) or "—"
+    reason = visit.end_reason or "done"
+    idle_hours = work.policy.visit_idle_hours
+    when = work.at.astimezone(work.tz).strftime("%m-%d %H:%M")
+    for shown in sent.messages_sent(work.db, f"visit-summary:{visit.id}:"):
+        person = people.by_id(work.db, int(shown.key.rsplit(":", 1)[1]))
+        lang = person.language
+        text = _summary(work, visit, lang, reason, idle_hours, names)
+        text += "\n" + t(lang, "visit.summary_corrected", when=when)
+        _correct(work, shown, _summary_payload(shown.chat_id, text))
+    _correct_contacts(work, visit)
+
+
+def _correct(work: Work, shown: sent.Shown, payload: dict) -> None:
+    """Show ``payload``'s text in a message sent earlier: rewritten while it waits, edited
+    once on the phone. A message that could not be delivered (dead) is left to the
+    administrators' notice of it."""
+    if shown.status == "pending":
+        outbox.replace_pending(work.db, shown.key, payload)
+    elif shown.status == "sent" and shown.message_id is not None:
+        work.queue(
+            "editMessageText",
+            shown.chat_id,
+            {
+                "chat_id": shown.chat_id,
+                "message_id": shown.message_id,
+                "text": payload["text"],
+                "parse_mode": "HTML",
+                "link_preview_options": {"is_disabled": True},
+            },
+        )
 
 
 def _summary(work: Work, visit: Visit, lang: str, reason: str, idle_hours: int, names: str) -> str:
@@ -418,6 +506,30 @@ def _summary(work: Work, visit: Visit, lang: str, reason: str, idle_hours: int, 
 
 def _tell_contacts(work: Work, visit: Visit) -> None:
     """One message per active contact of a lead unit, listing their items with findings."""
+    for contact, text in _contact_notices(work, visit).values():
+        work.send_text(contact.tg_user_id, text, key=f"visit-contact:{visit.id}:{contact.id}")
+
+
+def _correct_contacts(work: Work, visit: Visit) -> None:
+    """After a change to a finished visit: a contact whose list changed gets it edited, one
+    whose unit no longer has findings is told to disregard it, a newly concerned one is told."""
+    notices = _contact_notices(work, visit)
+    prefix = f"visit-contact:{visit.id}:"
+    for shown in sent.messages_sent(work.db, prefix):
+        contact_id = int(shown.key.rsplit(":", 1)[1])
+        if contact_id in notices:
+            text = notices.pop(contact_id)[1]
+        else:
+            contact = people.by_id(work.db, contact_id)
+            text = t(contact.language, "visit.contact_withdrawn", company=visit.company)
+        if text != shown.payload.get("text"):
+            _correct(work, shown, {**shown.payload, "text": text})
+    for contact_id, (contact, text) in notices.items():
+        work.send_text(contact.tg_user_id, text, key=f"{prefix}{contact_id}")
+
+
+def _contact_notices(work: Work, visit: Visit) -> dict[int, tuple[Person, str]]:
+    """Per active contact of a lead unit: the notice listing their items with findings."""
     by_unit: dict[int, list] = defaultdict(list)
     seen: set[int] = set()
     for finding in store.visit_findings(work.db, visit.id):
@@ -427,6 +539,7 @@ def _tell_contacts(work: Work, visit: Visit) -> None:
         item = get_item(work.db, finding.item_id)
         if item.unit_id is not None:
             by_unit[item.unit_id].append(item)
+    notices: dict[int, tuple[Person, str]] = {}
     for unit_id, items in by_unit.items():
         for contact in people.active_people(work.db, role=Role.CONTACT, unit_id=unit_id):
             if contact.tg_user_id is None:
@@ -435,16 +548,11 @@ def _tell_contacts(work: Work, visit: Visit) -> None:
                 t(contact.language, "visit.contact_line", code=i.code, problem=short(i.problem))
                 for i in items
             )
-            work.send_text(
-                contact.tg_user_id,
-                t(
-                    contact.language,
-                    "visit.contact_notice",
-                    company=visit.company,
-                    items=Safe(lines),
-                ),
-                key=f"visit-contact:{visit.id}:{contact.id}",
+            text = t(
+                contact.language, "visit.contact_notice", company=visit.company, items=Safe(lines)
             )
+            notices[contact.id] = (contact, text)
+    return notices
 
 
 def visits_command(work: Work) -> None:

@@ -22,10 +22,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.worksheet import Worksheet
 
 from bot.i18n import t
 from bot.sheets.headers import (
@@ -36,13 +35,10 @@ from bot.sheets.headers import (
     STATUS_LABELS,
 )
 from bot.sheets.model import ExportData, ExportItem
+from bot.sheets.safety import FORMULA_START, SheetRows, cell_text
 
 _CHINA = dt.timezone(dt.timedelta(hours=8))  # Asia/Shanghai has had no DST since 1991
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-_MAX_CELL_CHARS = 32_767  # Excel's limit; longer text is cut, not refused
 _BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
-_DATE_FORMAT = "yyyy-mm-dd"
-_DATETIME_FORMAT = "yyyy-mm-dd hh:mm"
 
 # Styles shared with the weekly workbook (bot/reports/weekly_report.py).
 BOLD = Font(bold=True)
@@ -151,37 +147,6 @@ def is_overdue(item: ExportItem, today: dt.date) -> bool:
 
 
 # --- .xlsx -----------------------------------------------------------------------------
-
-
-class SheetRows:
-    """A worksheet being filled row by row, remembering the last row written.
-
-    ``Worksheet.max_row`` rescans every cell, so asking it after each row would make a
-    10 000-item export quadratic.
-    """
-
-    def __init__(self, sheet: Worksheet) -> None:
-        self.sheet = sheet
-        self.last_row = 0
-
-    def append(self, values: Sequence[object]) -> int:
-        """Append one row, making sure no text cell can run as a formula; its number."""
-        cleaned = [_text(v) if isinstance(v, str) else v for v in values]
-        self.sheet.append(cleaned)
-        self.last_row += 1
-        for index, value in enumerate(cleaned, start=1):
-            if isinstance(value, str) and value.startswith(_FORMULA_START):
-                cell = self.sheet.cell(row=self.last_row, column=index)
-                cell.data_type = "s"  # openpyxl made it a formula on assignment
-                cell.quotePrefix = True  # and Excel keeps it text when the cell is edited
-            elif isinstance(value, dt.datetime):
-                self.sheet.cell(row=self.last_row, column=index).number_format = _DATETIME_FORMAT
-            elif isinstance(value, dt.date):
-                self.sheet.cell(row=self.last_row, column=index).number_format = _DATE_FORMAT
-        return self.last_row
-
-    def cell(self, column: int, row: int | None = None) -> Cell:
-        return self.sheet.cell(row=self.last_row if row is None else row, column=column)
 
 
 def write_xlsx(
@@ -373,11 +338,6 @@ def _local(moment: dt.datetime | None) -> dt.datetime | None:
     return moment.astimezone(_CHINA).replace(tzinfo=None)
 
 
-def _text(value: str) -> str:
-    """Text Excel can store: no control characters, within the cell length limit."""
-    return ILLEGAL_CHARACTERS_RE.sub("", value)[:_MAX_CELL_CHARS]
-
-
 def _grouped(
     items: Iterable[ExportItem], key: Callable[[ExportItem], str]
 ) -> list[tuple[str, list[ExportItem]]]:
@@ -414,6 +374,6 @@ def _csv_cell(value: object) -> str:
         return value.strftime("%Y-%m-%d %H:%M")
     if isinstance(value, dt.date):
         return value.isoformat()
-    text = str(value)
+    text = cell_text(str(value))
     # Spreadsheets run =…, +…, -…, @… as formulas when they open a CSV file.
-    return "'" + text if text.startswith(_FORMULA_START) else text
+    return "'" + text if text.startswith(FORMULA_START) else text

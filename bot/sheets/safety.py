@@ -1,4 +1,5 @@
-"""Checks made on an uploaded file before any parser sees it.
+"""Sheets in and out: checks on an uploaded file before any parser sees it, and the one
+writer every exported sheet goes through (``SheetRows``).
 
 Sheets arrive from chats, so a file may be damaged, truncated, renamed, or built to
 exhaust memory (a zip bomb: a few hundred kilobytes that inflate to gigabytes). Every
@@ -9,11 +10,19 @@ inflates a member past its declared size, so the declared sizes are a real ceili
 
 from __future__ import annotations
 
+import datetime as dt
 import zipfile
 import zlib
+from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+from bot.domain.hygiene import without_controls
 from bot.sheets.model import SheetFileError
+
+if TYPE_CHECKING:  # the bot's own process imports this module and never loads openpyxl
+    from openpyxl.cell.cell import Cell
+    from openpyxl.worksheet.worksheet import Worksheet
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
 MAX_UNCOMPRESSED_BYTES = 200 * 1024 * 1024
@@ -97,3 +106,58 @@ def _check_members(path: Path, archive: zipfile.ZipFile) -> None:
         broken = "?"
     if broken is not None:
         raise SheetFileError(f"{path.name} is damaged or truncated; send the file again")
+
+
+# --- writing ----------------------------------------------------------------------------
+
+# What a spreadsheet runs as a formula when a cell starts with it (CSV and pasted text too).
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+MAX_CELL_CHARS = 32_767  # Excel's limit; longer text is cut, not refused
+DATE_FORMAT = "yyyy-mm-dd"
+DATETIME_FORMAT = "yyyy-mm-dd hh:mm"
+
+
+def cell_text(value: str) -> str:
+    """Text Excel can store: no control characters, within the cell length limit."""
+    return without_controls(value)[:MAX_CELL_CHARS]
+
+
+class SheetRows:
+    """A worksheet filled row by row through the one safe writer, remembering the last row.
+
+    Every exported sheet is written with it: text is what people typed or imported, so no
+    cell may hold a character that breaks the workbook or start a formula. ``max_row``
+    rescans every cell, so asking it after each row would make a 10 000-item export
+    quadratic.
+    """
+
+    def __init__(self, sheet: Worksheet) -> None:
+        self.sheet = sheet
+        self.last_row = 0
+
+    def append(self, values: Sequence[object]) -> int:
+        """Append one row, making sure no text cell can run as a formula; its number."""
+        cleaned = [cell_text(v) if isinstance(v, str) else v for v in values]
+        self.sheet.append(cleaned)
+        self.last_row += 1
+        for index, value in enumerate(cleaned, start=1):
+            if isinstance(value, str) and value.startswith(FORMULA_START):
+                cell = self.sheet.cell(row=self.last_row, column=index)
+                cell.data_type = "s"  # openpyxl made it a formula on assignment
+                cell.quotePrefix = True  # and Excel keeps it text when the cell is edited
+            elif isinstance(value, dt.datetime):
+                self.sheet.cell(row=self.last_row, column=index).number_format = DATETIME_FORMAT
+            elif isinstance(value, dt.date):
+                self.sheet.cell(row=self.last_row, column=index).number_format = DATE_FORMAT
+        return self.last_row
+
+    def cell(self, column: int, row: int | None = None) -> Cell:
+        return self.sheet.cell(row=self.last_row if row is None else row, column=column)
+
+    def put(self, row: int, column: int, value: str) -> Cell:
+        """One text cell written into a sheet that is already filled (a note beside a row)."""
+        cell = self.sheet.cell(row=row, column=column, value=cell_text(value))
+        if cell.value is not None and str(cell.value).startswith(FORMULA_START):
+            cell.data_type = "s"
+            cell.quotePrefix = True
+        return cell

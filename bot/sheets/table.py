@@ -25,6 +25,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 
 from bot.domain.deadlines import Deadline, DeadlineError, parse_deadline
+from bot.domain.hygiene import without_controls
 from bot.domain.presence import CoordinateError, Point, parse_degrees, parse_point
 from bot.domain.targets import parse_target_number
 from bot.domain.units import parse_units
@@ -116,11 +117,12 @@ def require_problem_column(header: Header | None, where: str) -> Header:
 
 
 def cell_text(value: object, *, csv_quoted: bool = False) -> str:
-    """A cell as text: numbers without a spurious .0, dates as yyyy-mm-dd, stripped."""
+    """A cell as text: numbers without a spurious .0, dates as yyyy-mm-dd, stripped, and
+    without control characters (bot/domain/hygiene.py: they would break the export)."""
     if value is None:
         return ""
     if isinstance(value, str):
-        text = value.strip()
+        text = without_controls(value).strip()
         if csv_quoted and len(text) > 1 and text[0] == "'" and text[1] in _FORMULA_START:
             return text[1:]
         return text

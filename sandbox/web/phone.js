@@ -274,12 +274,11 @@
 
   const chatPath = (userId) => `/sandbox/chats/${BOT}/${userId}`;
 
+  // The control API takes JSON only (a page on another site cannot send that unasked);
+  // files travel as base64.
   async function post(kind, body) {
     const userId = current;
-    const options =
-      body instanceof FormData
-        ? { method: "POST", body }
-        : { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) };
+    const options = { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) };
     try {
       return await api(`${chatPath(userId)}/${kind}`, options);
     } catch (error) {
@@ -826,24 +825,27 @@
     else node.classList.remove("busy");
   }
 
+  async function fileJson(file) {
+    const bytes = new Uint8Array(await file.arrayBuffer());
+    let binary = "";
+    for (let i = 0; i < bytes.length; i += 0x8000) {
+      binary += String.fromCharCode.apply(null, bytes.subarray(i, i + 0x8000));
+    }
+    return { data: btoa(binary), file_name: file.name, mime_type: file.type || "application/octet-stream" };
+  }
+
   async function sendPhotos(files) {
     const caption = $("input").value.trim();
     const list = Array.from(files);
     if (!list.length) return;
     stick = true;
-    if (list.length === 1) {
-      const form = new FormData();
-      form.append("photo", list[0], list[0].name);
-      if (caption) form.append("caption", caption);
-      if (await post("photo", form)) clearInput();
-      return;
-    }
     for (let i = 0; i < list.length; i += 10) {
       const chunk = list.slice(i, i + 10);
-      const form = new FormData();
-      for (const file of chunk) form.append("photo", file, file.name);
-      if (caption && i === 0) form.append("caption", caption);
-      const sent = chunk.length === 1 ? await post("photo", form) : await post("album", form);
+      const body = caption && i === 0 ? { caption } : {};
+      const sent =
+        chunk.length === 1
+          ? await post("photo", { ...body, photo: await fileJson(chunk[0]) })
+          : await post("album", { ...body, photos: await Promise.all(chunk.map(fileJson)) });
       if (!sent) return;
     }
     clearInput();
@@ -851,12 +853,11 @@
 
   async function sendDocument(file) {
     if (!file) return;
-    const form = new FormData();
-    form.append("document", file, file.name);
     const caption = $("input").value.trim();
-    if (caption) form.append("caption", caption);
     stick = true;
-    if (await post("document", form)) clearInput();
+    const body = { document: await fileJson(file) };
+    if (caption) body.caption = caption;
+    if (await post("document", body)) clearInput();
   }
 
   async function sendPlace(place) {

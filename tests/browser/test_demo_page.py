@@ -213,3 +213,28 @@ def test_invitation_link_opens_as_a_new_person(demo: Demo, browser) -> None:
     welcome = _bot_bubble_with(browser, "欢迎")
     assert "钱代表" in welcome.text
     assert "钱代表" in browser.find_element(By.CSS_SELECTOR, '.person[aria-selected="true"]').text
+
+
+def test_photo_and_document_from_the_page_reach_the_bot(demo: Demo, browser, tmp_path) -> None:
+    """The page sends files as JSON (the control API takes nothing else): a photo and a
+    document chosen on the page arrive, the photo shows in the chat, and the bot answers."""
+    from selenium.webdriver.common.by import By
+
+    from sandbox.images import make_jpeg
+
+    photo = tmp_path / "门口.jpg"
+    photo.write_bytes(make_jpeg(400, 300))
+    document = tmp_path / "整改报告.pdf"
+    document.write_bytes(b"%PDF-1.4 report")
+    browser.get(demo.page_url + "#as=1001")
+    wait = _wait(browser)
+    wait.until(lambda d: d.find_element(By.TAG_NAME, "body").get_attribute("data-ready") == "1001")
+
+    for field, path in (("photo-input", photo), ("doc-input", document)):
+        chooser = browser.find_element(By.ID, field)
+        browser.execute_script("arguments[0].hidden = false", chooser)
+        chooser.send_keys(str(path))
+        _bot_bubble_with(browser, "文件已保存")
+        browser.execute_script("arguments[0].hidden = true", chooser)
+    wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, ".row.out img"))
+    assert "整改报告.pdf" in browser.find_elements(By.CSS_SELECTOR, ".row.out .bubble")[-1].text

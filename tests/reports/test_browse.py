@@ -71,3 +71,52 @@ def test_datasette_serves_read_only_on_localhost(tmp_path: Path) -> None:
         server.wait(timeout=10)
     check = open_database(path)
     assert check.execute("SELECT count(*) FROM items").fetchone()[0] == 6
+
+
+def test_secret_tables_are_refused_to_pages_and_typed_sql(tmp_path: Path) -> None:
+    """invitations, inbox and buttons: hidden from the lists, 403 as pages, and refused to
+    SQL typed into the query page; the ledger's tables still answer."""
+    path = tmp_path / "duban.sqlite"
+    db = open_database(path)
+    seed(db, datetime.now(UTC))
+    db.close()
+    meta = tmp_path / "metadata.json"
+    meta.write_text(json.dumps(metadata("duban"), ensure_ascii=False), encoding="utf-8")
+    port = _free_port()
+    server = subprocess.Popen(
+        command(path, meta, port), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    base = f"http://127.0.0.1:{port}/duban"
+
+    def status(url: str) -> tuple[int, dict | list]:
+        try:
+            with urllib.request.urlopen(url, timeout=5) as response:
+                return response.status, json.loads(response.read())
+        except urllib.error.HTTPError as error:
+            return error.code, {}
+
+    try:
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(f"{base}.json", timeout=2).close()
+                break
+            except OSError:
+                time.sleep(0.1)
+        else:
+            raise AssertionError("datasette did not answer")
+        _, listing = status(f"{base}.json")
+        shown = {table["name"] for table in listing["tables"] if not table["hidden"]}
+        assert "items" in shown and not shown & {"invitations", "inbox", "buttons"}
+        for table in ("invitations", "inbox", "buttons"):
+            assert status(f"{base}/{table}.json")[0] == 403
+            sql = urllib.parse.urlencode({"sql": f"SELECT * FROM {table}"})
+            assert status(f"{base}.json?{sql}")[0] == 400
+        sql = urllib.parse.urlencode({"sql": "SELECT code FROM invitations WHERE 1"})
+        assert status(f"{base}.json?{sql}")[0] == 400
+        code, rows = status(
+            f"{base}.json?{urllib.parse.urlencode({'sql': 'SELECT code FROM items'})}"
+        )
+        assert code == 200 and len(rows["rows"]) == 6
+    finally:
+        server.terminate()
+        server.wait(timeout=10)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-import io
+import base64
 import json
 from typing import Any
 
@@ -37,12 +37,8 @@ async def test_user_chats_with_the_bot_through_the_control_api(sandbox: Sandbox)
             assert (await r.json())["id"] == USER
         async with http.post(f"{chat}/text", json={"text": "/start"}) as r:
             assert (await r.json())["entities"][0]["type"] == "bot_command"
-        form = aiohttp.FormData()
-        form.add_field(
-            "photo", io.BytesIO(make_jpeg(400, 300)), filename="a.jpg", content_type="image/jpeg"
-        )
-        form.add_field("caption", "现场照片")
-        async with http.post(f"{chat}/photo", data=form) as r:
+        upload = {"data": base64.b64encode(make_jpeg(400, 300)).decode(), "file_name": "a.jpg"}
+        async with http.post(f"{chat}/photo", json={"photo": upload, "caption": "现场照片"}) as r:
             photo = await r.json()
         assert photo["caption"] == "现场照片" and len(photo["photo"]) == 3
 
@@ -102,3 +98,63 @@ async def test_control_api_operations(sandbox: Sandbox) -> None:
         async with http.get(f"{base}/bots") as r:
             assert (await r.json())[0]["default"] is True
     assert [c["status"] for c in calls] == [500, 403]
+
+
+async def test_files_albums_and_documents_travel_as_json(sandbox: Sandbox) -> None:
+    """An album and a document sent as base64 JSON arrive as Telegram messages; a file is
+    served as a download that a browser will not run or sniff."""
+    chat = f"{sandbox.url}/sandbox/chats/default/{USER}"
+    jpeg = base64.b64encode(make_jpeg(400, 300)).decode()
+    page = base64.b64encode(b"<script>alert(1)</script>").decode()
+    document = {"data": page, "file_name": "报告.html", "mime_type": "text/html"}
+    async with aiohttp.ClientSession() as http:
+        await http.post(f"{sandbox.url}/sandbox/users", json={"id": USER, "first_name": "甲"})
+        async with http.post(f"{chat}/album", json={"photos": [{"data": jpeg}] * 2}) as r:
+            album = await r.json()
+        async with http.post(f"{chat}/document", json={"document": document}) as r:
+            sent = await r.json()
+        async with http.post(f"{chat}/photo", json={"photo": {"data": "不是base64"}}) as r:
+            assert r.status == 400 and "base64" in (await r.json())["error"]
+        async with http.get(f"{sandbox.url}/sandbox/files/{sent['document']['file_id']}") as r:
+            assert await r.read() == b"<script>alert(1)</script>"
+            assert r.headers["Content-Disposition"].startswith("attachment;")
+            assert "%E6%8A%A5%E5%91%8A.html" in r.headers["Content-Disposition"]
+            assert r.headers["X-Content-Type-Options"] == "nosniff"
+    assert len(album) == 2 and album[0]["media_group_id"] == album[1]["media_group_id"]
+    assert sent["document"]["file_name"] == "报告.html"
+
+
+async def test_the_door_refuses_other_sites_and_other_content_types(sandbox: Sandbox) -> None:
+    """A cross-site form post, a page on another origin, or a DNS-rebound host name cannot
+    act as a user: 415 for anything but JSON, 403 for a foreign Host or Origin; the
+    sandbox's own page (same origin, JSON) still works, and may not be framed elsewhere."""
+    base = f"{sandbox.url}/sandbox"
+    text = f"{base}/chats/default/{USER}/text"
+    own = f"http://localhost:{sandbox.port}"
+    async with aiohttp.ClientSession() as http:
+        await http.post(f"{base}/users", json={"id": USER, "first_name": "甲"})
+        async with http.post(text, data={"text": "/start"}) as r:  # a plain HTML form
+            assert r.status == 415
+        async with http.post(
+            text, data='{"text": "hi"}', headers={"Content-Type": "text/plain"}
+        ) as r:
+            assert r.status == 415
+        evil = {"Origin": "http://evil.example"}
+        async with http.post(text, json={"text": "hi"}, headers=evil) as r:
+            assert r.status == 403 and "evil.example" in (await r.json())["error"]
+        async with http.get(f"{base}/users", headers={"Origin": "null"}) as r:
+            assert r.status == 403
+        rebound = {"Host": f"evil.example:{sandbox.port}"}
+        async with http.get(f"{base}/users", headers=rebound) as r:
+            assert r.status == 403
+        async with http.post(text, json={"text": "hi"}, headers={"Host": "localhost:1"}) as r:
+            assert r.status == 403
+        async with http.post(text, json={"text": "同源"}, headers={"Origin": own}) as r:
+            assert r.status == 200
+        async with http.get(f"{base}/users", headers={"Host": f"localhost:{sandbox.port}"}) as r:
+            assert r.status == 200
+        async with http.get(f"{sandbox.url}/phone/") as r:  # no framing by another site
+            assert r.status == 200 and r.headers["X-Frame-Options"] == "DENY"
+    events = sandbox.state.bot_for_token(sandbox.token).chats[USER].events
+    texts = [e["message"]["text"] for e in events if "message" in e]
+    assert texts == ["同源"]

@@ -1,0 +1,1 @@
+"""Datasette plugins loaded by ``duban browse`` (``--plugins-dir``), never by the bot."""

@@ -1,0 +1,239 @@
+"""Buttons that no longer apply say so: double taps, old company lists, late withdrawals.
+
+Each tap here is what a phone does when its user taps twice before the spinner stops, or
+scrolls up to a message from an earlier visit: the bot re-checks the state, answers the tap
+and changes nothing it should not.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime, timedelta
+
+from bot.domain.lifecycle import Role
+from sandbox.phones import ChatMessage, Phone
+from tests.harness import Duban, office, start_visit
+
+
+def _seed(duban: Duban):
+    """卓远半导体's one open item, led by 科技局."""
+    today = datetime.now(UTC).date()
+    return duban.seed_item(
+        "研发投入不足", company="卓远半导体", town="高新区", unit="科技局",
+        deadline=today + timedelta(days=20),
+    )  # fmt: skip
+
+
+def _count(duban: Duban, sql: str, *args: object) -> int:
+    db = duban.db()
+    try:
+        return db.execute(sql, list(args)).fetchone()[0]
+    finally:
+        db.close()
+
+
+def _button(message: ChatMessage, label: str) -> str:
+    """The callback_data of a button on one particular (perhaps older) message."""
+    for row in message.inline_keyboard:
+        for button in row:
+            if label in button["text"]:
+                return button["callback_data"]
+    raise AssertionError(f"no {label!r} on {message.describe()}")
+
+
+def _card(phone: Phone, number: int) -> ChatMessage:
+    """A finding's confirmation as the phone shows it now."""
+    for message in phone.bot_messages:
+        if f"发现 {number} 已记录" in message.text:
+            return message
+    raise AssertionError(f"no card of finding {number}")
+
+
+async def _answer(duban: Duban, query_id: str) -> dict:
+    """The bot's answer to one tap, once it came."""
+    await duban.processed()
+    for _ in range(200):
+        answers = duban.answers(query_id)
+        if answers:
+            return answers[0]
+        await asyncio.sleep(0.05)
+    raise AssertionError(f"tap {query_id} was never answered")
+
+
+async def test_two_fast_taps_on_a_company_start_one_visit(duban: Duban) -> None:
+    """Tapping a company twice before the first answer starts one visit with one card; the
+    second tap is told the visit has already started."""
+    _seed(duban)
+    wang = await duban.register(6801, "王督查", Role.INSPECTOR)
+    await wang.send("/visit 卓远")
+    await wang.expect("匹配的企业")
+    message, data = wang.find_button("卓远半导体（高新区）")
+
+    first = wang.actions.tap(message.message_id, data)
+    second = wang.actions.tap(message.message_id, data)
+    await wang.expect("走访中")
+    await duban.settle()
+
+    answers = [(await _answer(duban, q)).get("text") or "" for q in (first, second)]
+    assert sum("已经开始" in a for a in answers) == 1, answers
+    assert len([m for m in wang.bot_messages if "走访中" in m.text]) == 1
+    assert _count(duban, "SELECT count(*) FROM visits") == 1
+
+
+async def test_old_company_buttons_after_the_visit_ended_start_nothing(duban: Duban) -> None:
+    """After /done, a company button from the earlier search and the 按镇区 button of the
+    earlier /visit answer "already ended" and start no visit (no empty summary follows)."""
+    _seed(duban)
+    admin = await office(duban)
+    wang = await duban.register(6811, "王督查", Role.INSPECTOR)
+    await start_visit(wang)
+    await wang.send("/done")
+    await wang.expect("走访结束")
+    await admin.expect("走访结束")
+    await duban.settle()
+
+    answer = await wang.tap("卓远半导体（高新区）")
+    assert answer is not None and "已经结束" in answer.text and answer.show_alert
+    answer = await wang.tap("按镇区")
+    assert answer is not None and "已经结束" in answer.text
+    await wang.expect_silence()
+    assert _count(duban, "SELECT count(*) FROM visits") == 1
+    assert _count(duban, "SELECT count(*) FROM visits WHERE ended_at IS NULL") == 0
+
+    # A new /visit offers fresh buttons that work.
+    await wang.send("/visit 卓远")
+    await wang.expect("匹配的企业")
+    await wang.tap("卓远半导体（高新区）")
+    await wang.expect("走访中")
+    assert _count(duban, "SELECT count(*) FROM visits WHERE ended_at IS NULL") == 1
+
+
+async def test_withdraw_after_done_corrects_card_summary_and_counts(duban: Duban) -> None:
+    """A finding withdrawn after /done: its card says 已撤回 and loses its buttons, every
+    summary is edited to the new count with a correction line, the lead unit's contact is
+    told to disregard the notice, /visits counts one; a second tap is answered."""
+    item = _seed(duban)
+    admin = await office(duban)
+    contact = await duban.register(6822, "赵联络", Role.CONTACT, unit="科技局")
+    wang = await duban.register(6821, "王督查", Role.INSPECTOR)
+    await start_visit(wang)
+    await wang.send("设备老化严重")
+    await wang.expect("发现 1")
+    await wang.tap(item.code)
+    await wang.expect(f"已关联：{item.code}")
+    await wang.send("企业希望对接高校")
+    await wang.expect("发现 2")
+    await wang.send("/done")
+    summary = await wang.expect("走访结束")
+    assert "发现 2 条" in summary.text
+    assert "发现 2 条" in (await admin.expect("走访结束")).text
+    await contact.expect(item.code)
+    await duban.settle()
+
+    card = _card(wang, 1)
+    withdraw = _button(card, "撤回")
+    wang.actions.tap(card.message_id, withdraw)
+    await wang.expect("已撤回这条发现")
+    corrected = await admin.expect("已更正")
+    assert "发现 1 条" in corrected.text and item.code not in corrected.text
+    await contact.expect("更正")
+    await duban.settle()
+
+    card = _card(wang, 1)
+    assert "已撤回" in card.text and not card.buttons
+    own = next(m for m in wang.bot_messages if "走访结束" in m.text)
+    assert "发现 1 条" in own.text and "已更正" in own.text
+    await wang.send("/visits")
+    assert "1 条" in (await wang.expect("卓远半导体")).text
+
+    # The old button, tapped again from a phone that had not yet shown the edit.
+    answered = len([e for e in wang.events if e["kind"] == "answer"])
+    duban.forge_tap(wang, withdraw)
+    await duban.all_processed()
+    for _ in range(100):
+        answers = [e for e in wang.events if e["kind"] == "answer"]
+        if len(answers) > answered:
+            break
+        await asyncio.sleep(0.05)
+    answer = answers[-1]
+    assert "已经撤回" in answer["text"] and answer["show_alert"]
+    await wang.expect_silence()
+    withdrawn = "SELECT count(*) FROM audit_events WHERE entity = 'finding' AND action = ?"
+    assert _count(duban, withdrawn, "withdrawn") == 1
+
+
+async def test_move_after_done_corrects_the_summary(duban: Duban) -> None:
+    """A finding tied after /done (from its card) moves the summary's line from 未关联 to
+    the item, and the item's lead unit is told as if it had been tied during the visit."""
+    item = _seed(duban)
+    admin = await office(duban)
+    contact = await duban.register(6832, "赵联络", Role.CONTACT, unit="科技局")
+    wang = await duban.register(6831, "王督查", Role.INSPECTOR)
+    await start_visit(wang)
+    await wang.send("研发费用归集不规范")
+    await wang.expect("发现 1")
+    await wang.send("/done")
+    assert "未关联事项：1 条" in (await admin.expect("走访结束")).text
+    await duban.settle()
+
+    await wang.tap(item.code)
+    await wang.expect(f"已关联：{item.code}")
+    corrected = await admin.expect("已更正")
+    assert item.code in corrected.text and "未关联" not in corrected.text
+    await contact.expect(item.code)
+
+
+async def test_withdraw_tapped_twice_fast_withdraws_once(duban: Duban) -> None:
+    """Two fast taps on 撤回: one withdrawal, one confirmation, and the other tap is told
+    the finding was already withdrawn."""
+    _seed(duban)
+    wang = await duban.register(6841, "王督查", Role.INSPECTOR)
+    await start_visit(wang)
+    await wang.send("这条记错了")
+    await wang.expect("发现 1")
+    message, data = wang.find_button("撤回")
+
+    queries = [wang.actions.tap(message.message_id, data) for _ in range(2)]
+    await wang.expect("已撤回这条发现")
+    await duban.settle()
+
+    answers = [(await _answer(duban, q)).get("text") or "" for q in queries]
+    assert sum("已经撤回" in a for a in answers) == 1, answers
+    assert len([m for m in wang.bot_messages if "已撤回这条发现" in m.text]) == 1
+    withdrawn = "SELECT count(*) FROM audit_events WHERE entity = 'finding' AND action = ?"
+    assert _count(duban, withdrawn, "withdrawn") == 1
+
+
+async def test_second_tap_on_done_is_answered(duban: Duban) -> None:
+    """The 结束走访 button tapped again after the visit ended sends no second summary and
+    answers that the visit has ended."""
+    _seed(duban)
+    wang = await duban.register(6851, "王督查", Role.INSPECTOR)
+    await start_visit(wang)
+    card = next(m for m in wang.bot_messages if "走访中" in m.text)
+    done = next(b for b in card.buttons if "结束" in b)
+    await wang.tap(done)
+    await wang.expect("走访结束")
+    await duban.settle()
+
+    query = wang.actions.tap(card.message_id, _button(card, done))
+    answer = await _answer(duban, query)
+    assert "已经结束" in answer["text"]
+    await wang.expect_silence()
+    assert len([m for m in wang.bot_messages if "走访结束" in m.text]) == 1
+
+
+async def test_stale_company_button_in_english(duban: Duban) -> None:
+    """An English-speaking inspector's old company button says so in English."""
+    _seed(duban)
+    smith = await duban.register(6861, "Smith", Role.INSPECTOR, language="en")
+    await smith.send("/visit 卓远")
+    await smith.expect("Companies matching")
+    await smith.tap("卓远半导体（高新区）")
+    await smith.expect("visit open since")
+    await smith.send("/done")
+    await smith.expect("Visit finished")
+    await duban.settle()
+
+    answer = await smith.tap("卓远半导体（高新区）")
+    assert answer is not None and "already ended" in answer.text
