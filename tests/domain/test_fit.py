@@ -67,6 +67,7 @@ def test_a_rendered_message_shortens_what_the_user_typed_and_points_to_history()
         problem="孵化器入驻率不足",
         unit="科技局",
         requester="赵联络",
+        who="王督查、办公室",
         text="甲" * 6300,
         files=2,
     )
