@@ -33,6 +33,19 @@ def _open_db(settings: Settings):
         raise SystemExit(EXIT_CONFIG) from None
 
 
+def _work_env(settings: Settings, db):
+    """What a desk command's services need to know of the deployment, as the bot has it."""
+    from bot.work import WorkEnv
+    from storage.people import bot_username
+
+    return WorkEnv(
+        settings.timezone,
+        bot_username(db) or "",
+        settings.default_language,
+        settings.admin_ids,
+    )
+
+
 def cmd_run(args: argparse.Namespace) -> int:
     from bot.main import run_bot
 
@@ -60,13 +73,10 @@ def cmd_sandbox(args: argparse.Namespace) -> int:
 
 def cmd_import(args: argparse.Namespace) -> int:
     from bot.importing import run_import_cli
-    from bot.work import WorkEnv
-    from storage.people import bot_username
 
     settings = _settings()
     db = _open_db(settings)
-    env = WorkEnv(settings.timezone, bot_username(db) or "", settings.default_language)
-    return run_import_cli(db, Path(args.path), args.period, args.dry_run, env)
+    return run_import_cli(db, Path(args.path), args.period, args.dry_run, _work_env(settings, db))
 
 
 def cmd_export(args: argparse.Namespace) -> int:
@@ -143,12 +153,10 @@ def cmd_assign(args: argparse.Namespace) -> int:
     from datetime import UTC, datetime
 
     from bot.services.assignments import assign_by_name
-    from bot.work import WorkEnv
-    from storage.people import bot_username
 
     settings = _settings()
     db = _open_db(settings)
-    env = WorkEnv(settings.timezone, bot_username(db) or "", settings.default_language)
+    env = _work_env(settings, db)
     try:
         said = assign_by_name(db, env, args.code, args.inspector, args.remove, datetime.now(UTC))
     except ValueError as error:

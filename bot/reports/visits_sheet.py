@@ -20,6 +20,7 @@ from openpyxl.styles import Font, PatternFill
 from bot.domain.presence import Point, distance_text, verdict
 from bot.i18n import Safe, t
 from bot.sheets.export import sheet_title
+from bot.sheets.safety import SheetRows
 from storage.policy import load_policy
 
 _HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
@@ -176,30 +177,31 @@ def add_visits_sheet(
 ) -> None:
     """The export's 走访记录 sheet; a 位置不符 row is shaded so it stands out on paper."""
     radius = load_policy(db).presence_radius_m
-    sheet = book.create_sheet(sheet_title(t(lang, "export.visits_sheet"), used))
-    sheet.append([t(lang, f"export.visits.{name}") for name, _ in _COLUMNS])
-    for cell in sheet[1]:
+    table = SheetRows(book.create_sheet(sheet_title(t(lang, "export.visits_sheet"), used)))
+    table.append([t(lang, f"export.visits.{name}") for name, _ in _COLUMNS])
+    for cell in table.sheet[1]:
         cell.font = Font(bold=True)
         cell.fill = _HEADER_FILL
-    sheet.freeze_panes = "A2"
+    table.sheet.freeze_panes = "A2"
     for index, (_, width) in enumerate(_COLUMNS):
-        sheet.column_dimensions[chr(ord("A") + index)].width = width
-    for number, row in enumerate(visit_rows(db, visit_ids), start=2):
-        sheet.append(_values(row, tz, lang, radius))
+        table.sheet.column_dimensions[chr(ord("A") + index)].width = width
+    for row in visit_rows(db, visit_ids):
+        table.append(_values(row, tz, lang, radius))
         if row.point is not None:
-            link = sheet.cell(row=number, column=len(_COLUMNS))
+            link = table.cell(len(_COLUMNS))
             link.hyperlink = row.point.map_url()
             link.font = _LINK_FONT
         if verdict(row.point is not None, row.distance_m, radius) == "far":
-            sheet.cell(row=number, column=10).fill = _FAR_FILL
-    sheet.auto_filter.ref = f"A1:{chr(ord('A') + len(_COLUMNS) - 1)}{max(sheet.max_row, 1)}"
+            table.cell(10).fill = _FAR_FILL
+    last_column = chr(ord("A") + len(_COLUMNS) - 1)
+    table.sheet.auto_filter.ref = f"A1:{last_column}{max(table.last_row, 1)}"
 
 
 def _values(row: VisitRow, tz: ZoneInfo, lang: str, radius: int) -> list[object]:
     return [
-        _safe_text(row.company),
-        _safe_text(row.town),
-        _safe_text(row.inspectors),
+        row.company,
+        row.town,
+        row.inspectors,
         _local(row.started_at, tz),
         _local(row.ended_at, tz) if row.ended_at else t(lang, "export.visits.open"),
         _local(row.located_at, tz) if row.located_at else "",
@@ -216,11 +218,6 @@ def _values(row: VisitRow, tz: ZoneInfo, lang: str, radius: int) -> list[object]
 
 def _local(moment: datetime, tz: ZoneInfo) -> str:
     return moment.astimezone(tz).strftime("%Y-%m-%d %H:%M")
-
-
-def _safe_text(value: str) -> str:
-    """Names typed by inspectors cannot run as formulas when the workbook opens."""
-    return "'" + value if value.startswith(("=", "+", "-", "@")) else value
 
 
 def dossier_lines(db: sqlite_utils.Database, item_id: int, tz: ZoneInfo, lang: str) -> list[str]:

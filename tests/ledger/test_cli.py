@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import json
 import socket
@@ -12,7 +13,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from bot.cli import main
+from bot.cli import build_parser, main
 from sandbox.server import Sandbox
 from storage.audit import item_events
 from storage.db import connect, open_database
@@ -310,20 +311,27 @@ def test_bad_setting_is_named_with_its_reason(env: Path, monkeypatch, capsys) ->
     assert "TIMEZONE: 'Mars/Base' is not a known IANA time zone" in capsys.readouterr().err
 
 
+def _subcommands() -> list[str]:
+    parser = build_parser()
+    (actions,) = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]
+    return list(actions.choices)
+
+
 def test_help_lists_every_subcommand_with_a_description() -> None:
     """`duban --help` names each subcommand with one line saying what it does."""
     result = subprocess.run(
         [sys.executable, "-m", "bot", "--help"], capture_output=True, text=True, check=True
     )
-    for name in (
-        "run",
-        "demo",
-        "sandbox",
-        "import",
-        "export",
-        "items",
-        "backup",
-        "invite",
-        "verify",
-    ):
+    names = _subcommands()
+    assert {"run", "demo", "import", "export", "verify", "assign", "inbox"} <= set(names)
+    for name in names:
         assert f"    {name}" in result.stdout
+
+
+def test_readme_documents_every_subcommand() -> None:
+    """The README's command-line block names every subcommand an operator can run."""
+    readme = (Path(__file__).parents[2] / "README.md").read_text(encoding="utf-8")
+    start = readme.index("```text\nduban run") + len("```text")
+    block = readme[start : readme.index("```", start)]
+    missing = [name for name in _subcommands() if f"\nduban {name} " not in block]
+    assert not missing, f"README's command-line block lacks: {missing}"
