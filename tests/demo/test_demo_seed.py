@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import base64
 from collections.abc import AsyncIterator
 from datetime import UTC, date, datetime, time
 from pathlib import Path
@@ -107,13 +108,19 @@ async def test_page_and_roster_are_served(demo: Demo) -> None:
 
 async def test_album_from_the_page_arrives_as_one_media_group(demo: Demo) -> None:
     """Several photos picked at once reach the bot as one album."""
-    form = aiohttp.FormData()
-    for shade in range(3):
-        form.add_field("photo", make_jpeg(64, 48, shade), filename=f"{shade}.jpg")
-    form.add_field("caption", "车间")
+    photos = [
+        {
+            "data": base64.b64encode(make_jpeg(64, 48, shade)).decode(),
+            "file_name": f"{shade}.jpg",
+            "mime_type": "image/jpeg",
+        }
+        for shade in range(3)
+    ]
     async with (
         aiohttp.ClientSession(demo.sandbox.url) as session,
-        session.post("/sandbox/chats/default/1002/album", data=form) as response,
+        session.post(
+            "/sandbox/chats/default/1002/album", json={"photos": photos, "caption": "车间"}
+        ) as response,
     ):
         messages = await response.json()
     assert len(messages) == 3
