@@ -3,6 +3,9 @@
     python -m bench.bots echo          # bare python-telegram-bot: run_polling and an echo
     python -m bench.bots echo-aiohttp  # the same echo on Duban's HTTP client (bot/transport.py)
     python -m bench.bots duban         # Duban, as `duban run` starts it, flood limits off
+    python -m bench.bots duban-office-hours  # Duban with flood limits, its clock moved into
+                                             # office hours (the demo's clock), so its first
+                                             # reminder pass runs whatever the hour
 
 Each reads TELEGRAM_BOT_TOKEN and TELEGRAM_API_URL (Duban the rest of its settings too)
 from the environment, and runs until SIGTERM.
@@ -53,6 +56,25 @@ def run_duban() -> None:
     asyncio.run(serve(settings, flood_limits=False))
 
 
+def run_duban_office_hours() -> None:
+    from datetime import UTC, datetime
+
+    from bot.config import load_settings
+    from bot.demo import DemoClock, office_hours_offset
+    from bot.logs import configure_logging
+    from bot.main import serve
+
+    settings = load_settings()
+    configure_logging(settings.token, logging.WARNING)
+    clock = DemoClock(office_hours_offset(datetime.now(UTC)))
+    asyncio.run(serve(settings, clock=clock))
+
+
 if __name__ == "__main__":
     logging.basicConfig(level=logging.WARNING)
-    {"echo": run_echo, "echo-aiohttp": run_echo_aiohttp, "duban": run_duban}[sys.argv[1]]()
+    {
+        "echo": run_echo,
+        "echo-aiohttp": run_echo_aiohttp,
+        "duban": run_duban,
+        "duban-office-hours": run_duban_office_hours,
+    }[sys.argv[1]]()

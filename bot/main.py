@@ -112,10 +112,13 @@ class BotRuntime:
         await self.store.close()
 
 
-async def serve(settings: Settings, *, flood_limits: bool = True) -> None:
+async def serve(
+    settings: Settings, *, flood_limits: bool = True, clock: Clock | None = None
+) -> None:
     """Run until SIGINT or SIGTERM. ``flood_limits=False`` only for benchmarks against the
-    sandbox with its own limits off: Telegram enforces them whatever the bot does."""
-    runtime = BotRuntime(settings, flood_limits=flood_limits)
+    sandbox with its own limits off: Telegram enforces them whatever the bot does; a
+    ``clock`` only for the demo and benchmarks that must run in office hours."""
+    runtime = BotRuntime(settings, clock, flood_limits=flood_limits)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
