@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import sys
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -103,6 +104,7 @@ def plan_import(db: sqlite_utils.Database, result: SheetReadResult, period: str)
     by_seq = {item.seq: item for item in items if item.period == period and item.seq}
     columns = result.columns
     inspectors = _inspectors_by_name(db)
+    assigned = ledger.assigned_inspectors(db)
     seen: dict[str, int] = {}
     areas: dict[str, str | None] = {}  # as written → the 1+8 area's name
     known_places = presence.company_points_by_name(db)
@@ -147,7 +149,8 @@ def plan_import(db: sqlite_utils.Database, result: SheetReadResult, period: str)
                 )
                 continue
 
-        inspector_ids, problem = _row_inspectors(row.inspectors, inspectors)
+        already = assigned.get(item.id, []) if item is not None else []
+        inspector_ids, problem = _row_inspectors(row.inspectors, inspectors, already)
         if problem:
             error(row, "inspectors", problem)
             continue
@@ -221,12 +224,26 @@ def apply_plan(
 
 
 def _row_inspectors(
-    names: tuple[str, ...], known: dict[str, list[int]]
+    names: tuple[str, ...],
+    known: dict[str, list[int]],
+    assigned: Sequence[tuple[int, str]] = (),
 ) -> tuple[tuple[int, ...], str | None]:
-    """The ids of the inspectors a 督查人员 cell names, or why one of them cannot be used."""
+    """The ids of the inspectors a 督查人员 cell names, or why one of them cannot be used.
+
+    A name is first looked up among the item's ``assigned`` inspectors, so the names our
+    export writes always read back as the people they stand for, even when one of them has
+    since been deactivated or an active namesake has registered: re-importing an unedited
+    export must change nothing. Only a name that is new to the item must be one active
+    inspector's.
+    """
     ids: list[int] = []
     for name in names:
-        found = known.get(fold_name(name), [])
+        folded = fold_name(name)
+        same = [person_id for person_id, held in assigned if fold_name(held) == folded]
+        if same:
+            ids += same
+            continue
+        found = known.get(folded, [])
         if not found:
             return (), f"no registered inspector is named {name!r}"
         if len(found) > 1:

@@ -152,7 +152,7 @@ def test_all_items_sheet_layout(tmp_path: Path, data: ExportData) -> None:
     assert workbook.sheetnames == ["汇总", "全部事项", "磨头镇", "高新区"]
     sheet = workbook["全部事项"]
     assert sheet.freeze_panes == "A3"
-    assert sheet.auto_filter.ref == "A2:R6"
+    assert sheet.auto_filter.ref == "A2:U6"  # through 督查人员, 纬度, 经度
     assert [cell.value for cell in sheet[2]][:3] == ["督办编号", "期次", "序号"]
     deadline = sheet.cell(row=3, column=11)
     assert deadline.value == dt.datetime(2024, 6, 30)
