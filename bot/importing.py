@@ -25,6 +25,7 @@ from bot.domain.presence import Point, distance_m
 from bot.services.assignments import assign_from_sheet, fold_name, office_work
 from bot.sheets.model import RowError, SheetFileError, SheetReadResult, SheetRow
 from bot.sheets.reader import read_sheet
+from bot.sheets.table import split_names
 from bot.work import WorkEnv
 from storage import ledger, people, presence
 
@@ -237,7 +238,7 @@ def _row_inspectors(
     inspector's.
     """
     ids: list[int] = []
-    for name in names:
+    for name in _rejoined(names, assigned):
         folded = fold_name(name)
         same = [person_id for person_id, held in assigned if fold_name(held) == folded]
         if same:
@@ -250,6 +251,22 @@ def _row_inspectors(
             return (), f"{len(found)} active inspectors are named {name!r}; rename one first"
         ids.append(found[0])
     return tuple(dict.fromkeys(ids)), None
+
+
+def _rejoined(names: tuple[str, ...], assigned: Sequence[tuple[int, str]]) -> tuple[str, ...]:
+    """The cell's names with an assigned inspector's name put back together where the
+    reader split it: a name holding a separator (``Li, Daibiao``, ``王/督查``) comes out of
+    ``split_names`` in pieces, and our export writes names as they are."""
+    joined = list(names)
+    for _, held in assigned:
+        parts = [fold_name(part) for part in split_names(held)]
+        if len(parts) < 2:
+            continue
+        for start in range(len(joined) - len(parts) + 1):
+            if [fold_name(name) for name in joined[start : start + len(parts)]] == parts:
+                joined[start : start + len(parts)] = [held]
+                break
+    return tuple(joined)
 
 
 def _inspectors_by_name(db: sqlite_utils.Database) -> dict[str, list[int]]:

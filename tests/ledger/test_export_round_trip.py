@@ -216,3 +216,20 @@ def test_a_moved_latitude_in_the_export_moves_the_company(
         "SELECT coordinates_source FROM companies WHERE name = '力威机械'"
     ).fetchone()[0]
     assert source == "sheet"
+
+
+def test_an_assigned_name_holding_a_separator_reads_back_whole(
+    db: sqlite_utils.Database, tmp_path: Path
+) -> None:
+    """An inspector registered as ``Wang, Xiaoming`` is written as is; the comma that
+    separates names in a 督查人员 cell does not split them into two unknown people."""
+    db.execute("UPDATE people SET name = 'Wang, Xiaoming' WHERE name = '王督查'")
+    db.conn.commit()
+    path = tmp_path / "台账.csv"
+    export_ledger(db, path, TZ)
+    assert _read_table(path)[1]["2024-001"][-3] == "Wang, Xiaoming、Li Daibiao"
+    before = _state(db)
+    plan = import_file(db, path, None, dry_run=False, now=LATER)
+    assert plan.errors == []
+    assert plan.assigned == 0
+    assert _state(db) == before
