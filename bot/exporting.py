@@ -12,8 +12,9 @@ from bot.listing import item_level
 from bot.sheets.export import write_csv, write_xlsx
 from bot.sheets.model import ExportData, ExportItem
 from storage.audit import chain_head
-from storage.ledger import list_items
+from storage.ledger import assigned_inspectors, list_items
 from storage.policy import load_policy
+from storage.presence import company_points_by_name
 
 
 def export_data(
@@ -31,6 +32,8 @@ def export_data(
     today = moment.date()
     red_after = load_policy(db).red_after_overdue_days
     items = list_items(db, period=period, town=town, unit=unit, company=company)
+    assigned = assigned_inspectors(db)
+    places = company_points_by_name(db)
     rows = [
         ExportItem(
             code=item.code,
@@ -53,6 +56,8 @@ def export_data(
             sheet_level=item.sheet_level,
             last_activity=item.last_activity_at.astimezone(tz),
             notes=item.notes,
+            inspectors=tuple(name for _, name in assigned.get(item.id, [])),
+            point=places.get(item.company) if item.company else None,
         )
         for item in items
     ]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import sys
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -24,6 +25,7 @@ from bot.domain.presence import Point, distance_m
 from bot.services.assignments import assign_from_sheet, fold_name, office_work
 from bot.sheets.model import RowError, SheetFileError, SheetReadResult, SheetRow
 from bot.sheets.reader import read_sheet
+from bot.sheets.table import split_names
 from bot.work import WorkEnv
 from storage import ledger, people, presence
 
@@ -103,6 +105,7 @@ def plan_import(db: sqlite_utils.Database, result: SheetReadResult, period: str)
     by_seq = {item.seq: item for item in items if item.period == period and item.seq}
     columns = result.columns
     inspectors = _inspectors_by_name(db)
+    assigned = ledger.assigned_inspectors(db)
     seen: dict[str, int] = {}
     areas: dict[str, str | None] = {}  # as written → the 1+8 area's name
     known_places = presence.company_points_by_name(db)
@@ -147,7 +150,8 @@ def plan_import(db: sqlite_utils.Database, result: SheetReadResult, period: str)
                 )
                 continue
 
-        inspector_ids, problem = _row_inspectors(row.inspectors, inspectors)
+        already = assigned.get(item.id, []) if item is not None else []
+        inspector_ids, problem = _row_inspectors(row.inspectors, inspectors, already)
         if problem:
             error(row, "inspectors", problem)
             continue
@@ -221,18 +225,48 @@ def apply_plan(
 
 
 def _row_inspectors(
-    names: tuple[str, ...], known: dict[str, list[int]]
+    names: tuple[str, ...],
+    known: dict[str, list[int]],
+    assigned: Sequence[tuple[int, str]] = (),
 ) -> tuple[tuple[int, ...], str | None]:
-    """The ids of the inspectors a 督查人员 cell names, or why one of them cannot be used."""
+    """The ids of the inspectors a 督查人员 cell names, or why one of them cannot be used.
+
+    A name is first looked up among the item's ``assigned`` inspectors, so the names our
+    export writes always read back as the people they stand for, even when one of them has
+    since been deactivated or an active namesake has registered: re-importing an unedited
+    export must change nothing. Only a name that is new to the item must be one active
+    inspector's.
+    """
     ids: list[int] = []
-    for name in names:
-        found = known.get(fold_name(name), [])
+    for name in _rejoined(names, assigned):
+        folded = fold_name(name)
+        same = [person_id for person_id, held in assigned if fold_name(held) == folded]
+        if same:
+            ids += same
+            continue
+        found = known.get(folded, [])
         if not found:
             return (), f"no registered inspector is named {name!r}"
         if len(found) > 1:
             return (), f"{len(found)} active inspectors are named {name!r}; rename one first"
         ids.append(found[0])
     return tuple(dict.fromkeys(ids)), None
+
+
+def _rejoined(names: tuple[str, ...], assigned: Sequence[tuple[int, str]]) -> tuple[str, ...]:
+    """The cell's names with an assigned inspector's name put back together where the
+    reader split it: a name holding a separator (``Li, Daibiao``, ``王/督查``) comes out of
+    ``split_names`` in pieces, and our export writes names as they are."""
+    joined = list(names)
+    for _, held in assigned:
+        parts = [fold_name(part) for part in split_names(held)]
+        if len(parts) < 2:
+            continue
+        for start in range(len(joined) - len(parts) + 1):
+            if [fold_name(name) for name in joined[start : start + len(parts)]] == parts:
+                joined[start : start + len(parts)] = [held]
+                break
+    return tuple(joined)
 
 
 def _inspectors_by_name(db: sqlite_utils.Database) -> dict[str, list[int]]:

@@ -603,6 +603,22 @@ def unassign_inspector(
         )
 
 
+def assigned_inspectors(db: sqlite_utils.Database) -> dict[int, list[tuple[int, str]]]:
+    """Each item's assigned inspectors (``Item.inspector_ids``) as (person id, name), in the
+    order the office assigned them.
+
+    Inactive people are included: an assignment stays on the record until the office
+    removes it, and the export's 督查人员 column shows the record as it is.
+    """
+    found: dict[int, list[tuple[int, str]]] = {}
+    for item_id, person_id, name in db.execute(
+        "SELECT ii.item_id, ii.person_id, p.name FROM item_inspectors ii "
+        "JOIN people p ON p.id = ii.person_id ORDER BY ii.assigned_at, ii.rowid"
+    ):
+        found.setdefault(item_id, []).append((person_id, name))
+    return found
+
+
 def record_involvement(
     db: sqlite_utils.Database, item_id: int, person_id: int, origin: Origin
 ) -> bool:

@@ -6,6 +6,10 @@ per company (一镇区一企一表一清单). Item tables use the reader's Chine
 the item code first (``督办编号``), so an exported file imported again updates the same
 items instead of creating new ones.
 
+The item tables end with 督查人员 (the inspectors the office assigned, joined with 、) and
+纬度 / 经度 (the company's WGS-84 coordinates, empty when it has none), in the form the
+reader takes, so an unedited export imported again assigns nobody and moves no company.
+
 Exported text is whatever people typed into the bot, so a value that starts like a
 formula (= + - @, tab, CR) is written as a plain string cell (with Excel's quote-prefix
 flag) in .xlsx, and behind a ``'`` in .csv, where the reader removes it again.
@@ -125,6 +129,10 @@ _COLUMNS = (
     _Column("status", 12),
     _Column("last_activity", 17),
     _Column("notes", 20, wrap=True),
+    # Last, so the columns above keep their places; the import reads all three back.
+    _Column("inspectors", 16, wrap=True),
+    _Column("latitude", 11),
+    _Column("longitude", 11),
 )
 
 
@@ -317,6 +325,9 @@ def _item_values(item: ExportItem, language: str, words: dict[str, str]) -> list
         "status": STATUS_LABELS[language].get(item.status, item.status),
         "last_activity": _local(item.last_activity),
         "notes": item.notes,
+        "inspectors": "、".join(item.inspectors),
+        "latitude": item.point.latitude if item.point else None,
+        "longitude": item.point.longitude if item.point else None,
     }
     return [values[column.field] for column in _COLUMNS]
 

@@ -107,6 +107,8 @@ EXPORT_HEADERS_EN = {
     "level": "Level",
     "status": "Status",
     "inspectors": "Inspectors",
+    "latitude": "Latitude",
+    "longitude": "Longitude",
 }
 
 STATUS_LABELS = {

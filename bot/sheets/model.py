@@ -104,6 +104,10 @@ class ExportItem:
     # Local (Asia/Shanghai) time; an aware datetime is converted, a naive one is taken as local.
     last_activity: dt.datetime | None = None
     notes: str = ""
+    # Written so that an exported, edited and re-imported table keeps them (督查人员, 纬度/经度):
+    # the names of the inspectors the office assigned, and the company's coordinates.
+    inspectors: Sequence[str] = ()
+    point: Point | None = None
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
+from bot.domain.presence import Point
 from bot.sheets.export import sheet_title, write_csv, write_xlsx
 from bot.sheets.model import ExportData, ExportItem
 from bot.sheets.reader import read_sheet
@@ -35,6 +36,8 @@ ITEMS = (
         level="yellow",
         last_activity=dt.datetime(2024, 6, 20, 1, 30, tzinfo=dt.UTC),
         notes="",
+        inspectors=("王督查", "Li Daibiao"),
+        point=Point(32.371234, 120.567891),
     ),
     ExportItem(
         code="2024-002",
@@ -50,6 +53,7 @@ ITEMS = (
         company="力威机械",
         status="closed",
         level="none",
+        point=Point(-33.8688, -151.2093),  # a leading minus: quoted in CSV, read back
     ),
     ExportItem(
         code="2024-003",
@@ -106,6 +110,7 @@ def test_xlsx_round_trip(tmp_path: Path, data: ExportData) -> None:
             item.company,
         )
         assert (row.level, row.status, row.notes) == (item.sheet_level, item.status, item.notes)
+        assert (row.inspectors, row.point) == (tuple(item.inspectors), item.point)
 
 
 def test_csv_round_trip(tmp_path: Path, data: ExportData) -> None:
@@ -119,6 +124,8 @@ def test_csv_round_trip(tmp_path: Path, data: ExportData) -> None:
     assert [row.measure for row in result.rows] == [item.measure for item in ITEMS]
     assert [row.deadline.date for row in result.rows] == [item.deadline for item in ITEMS]
     assert [row.status for row in result.rows] == [item.status for item in ITEMS]
+    assert [row.inspectors for row in result.rows] == [tuple(item.inspectors) for item in ITEMS]
+    assert [row.point for row in result.rows] == [item.point for item in ITEMS]
 
 
 def test_xlsx_formulas_are_written_as_text(tmp_path: Path, data: ExportData) -> None:
@@ -142,6 +149,8 @@ def test_csv_formulas_are_quoted(tmp_path: Path, data: ExportData) -> None:
     rows = list(csv.reader(raw.decode("utf-8-sig").splitlines()))
     assert rows[0][0] == "督办编号"
     assert (rows[2][6], rows[2][7], rows[2][12]) == ("'=1+1", "'-减少审批环节", "'@SUM(A1)")
+    assert rows[0][-3:] == ["督查人员", "纬度", "经度"]
+    assert rows[2][-2:] == ["'-33.8688", "'-151.2093"]  # read back as numbers (round trip)
 
 
 def test_all_items_sheet_layout(tmp_path: Path, data: ExportData) -> None:
@@ -152,7 +161,7 @@ def test_all_items_sheet_layout(tmp_path: Path, data: ExportData) -> None:
     assert workbook.sheetnames == ["汇总", "全部事项", "磨头镇", "高新区"]
     sheet = workbook["全部事项"]
     assert sheet.freeze_panes == "A3"
-    assert sheet.auto_filter.ref == "A2:R6"
+    assert sheet.auto_filter.ref == "A2:U6"  # through 督查人员, 纬度, 经度
     assert [cell.value for cell in sheet[2]][:3] == ["督办编号", "期次", "序号"]
     deadline = sheet.cell(row=3, column=11)
     assert deadline.value == dt.datetime(2024, 6, 30)
@@ -207,6 +216,9 @@ def test_english_export_reads_back(tmp_path: Path, data: ExportData) -> None:
     ]
     assert rows[1].deadline.recurring == "monthly"
     assert rows[3].deadline.ongoing
+    assert [(row.inspectors, row.point) for row in rows] == [
+        (tuple(item.inspectors), item.point) for item in ITEMS
+    ]
 
 
 def test_sheet_titles_are_sanitised() -> None:
