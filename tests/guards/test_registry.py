@@ -1,0 +1,170 @@
+"""Commands and buttons are wired in several places by name (bot/app.py, bot/commands.py,
+the services that make buttons); these tests fail when one place names what another lacks.
+
+A command missing from /help or from a role's menu is one nobody finds; a menu entry with
+no handler answers "unsupported"; a button whose action is not registered answers "this
+button has expired" on its very first tap, and a registered action no service makes is
+dead code that still accepts forged taps.
+"""
+
+from __future__ import annotations
+
+import ast
+import inspect
+import json
+import re
+from datetime import UTC, datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from bot.app import BUTTON_ACTIONS, COMMANDS
+from bot.commands import ROLE_COMMANDS, STRANGER_COMMANDS
+from bot.domain.lifecycle import Role
+from bot.domain.people import Person
+from bot.i18n import LANGUAGES, t
+from bot.services.registration import queue_command_menu, show_help
+from bot.work import Work, WorkEnv
+from storage.db import open_database
+
+ROOT = Path(__file__).resolve().parents[2]
+# Where buttons are made: the services, and the builders that run off the event loop.
+BUTTON_MAKERS = (ROOT / "bot", ROOT / "handlers")
+# Telegram's rule for a BotCommand (setMyCommands refuses anything else).
+COMMAND_NAME = re.compile(r"[a-z0-9_]{1,32}")
+DESCRIPTION_LIMIT = 256
+# Commands every registered person needs, whatever their role.
+EVERYONE = {"help", "lang"}
+
+
+def menu_names(menu: tuple[tuple[str, str], ...]) -> list[str]:
+    return [name for name, _ in menu]
+
+
+def every_menu() -> dict[str, tuple[tuple[str, str], ...]]:
+    return {role.value: menu for role, menu in ROLE_COMMANDS.items()} | {
+        "stranger": STRANGER_COMMANDS
+    }
+
+
+@pytest.fixture
+def db(tmp_path: Path):
+    database = open_database(tmp_path / "duban.sqlite")
+    yield database
+    database.close()
+
+
+def work_for(db, role: Role, lang: str) -> Work:
+    """A Work for a registered person of this role and language, as a handler makes it."""
+    person = Person(
+        id=1, tg_user_id=7001, name="测试", role=role, unit_id=None, unit=None,
+        language=lang, active=True,
+    )  # fmt: skip
+    env = WorkEnv(tz=ZoneInfo("Asia/Shanghai"), bot_username="duban_bot")
+    return Work(
+        db, env, datetime.now(UTC), lang, chat_id=7001, person=person, update_id=1,
+        tg_user_id=7001,
+    )  # fmt: skip
+
+
+def queued(db, method: str) -> list[dict]:
+    rows = db.execute(
+        "SELECT payload FROM outbox WHERE method = ? ORDER BY id", [method]
+    ).fetchall()
+    return [json.loads(payload) for (payload,) in rows]
+
+
+def test_every_command_is_in_a_menu_and_every_menu_entry_has_a_handler() -> None:
+    """Each registered command is offered to someone, and each offered command runs."""
+    offered = {name for menu in every_menu().values() for name in menu_names(menu)}
+    assert set(COMMANDS) - offered == set(), "commands in no menu"
+    assert offered - set(COMMANDS) == set(), "menu entries with no handler"
+    for name, handler in COMMANDS.items():
+        assert inspect.iscoroutinefunction(handler), name
+
+
+def test_menus_are_commands_telegram_accepts() -> None:
+    """Every menu lists each command once, under a name setMyCommands accepts, with a
+    description of 1–256 characters in both languages."""
+    for who, menu in every_menu().items():
+        names = menu_names(menu)
+        assert len(names) == len(set(names)), f"{who}: a command listed twice"
+        for name, key in menu:
+            assert COMMAND_NAME.fullmatch(name), name
+            for lang in LANGUAGES:
+                assert 1 <= len(t(lang, key)) <= DESCRIPTION_LIMIT, (who, name, lang)
+
+
+def test_every_registered_role_can_get_help_and_change_language() -> None:
+    """/help and /lang are in every registered role's menu: without them a person cannot
+    find the rest or read it in their language."""
+    for role in Role:
+        assert set(menu_names(ROLE_COMMANDS[role])) >= EVERYONE, role
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+@pytest.mark.parametrize("role", list(Role))
+def test_help_lists_the_roles_commands_in_its_language(db, role: Role, lang: str) -> None:
+    """/help shows exactly the role's menu: each command with its description in the
+    reader's language, nothing the role does not have."""
+    show_help(work_for(db, role, lang))
+    (message,) = queued(db, "sendMessage")
+    lines = message["text"].split("\n")
+    assert lines[0] == t(lang, "help.title")
+    assert lines[1:] == [f"/{name} — {t(lang, key)}" for name, key in ROLE_COMMANDS[role]]
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+@pytest.mark.parametrize("role", list(Role))
+def test_command_menu_matches_help_in_its_language(db, role: Role, lang: str) -> None:
+    """The menu Telegram shows beside the text field (setMyCommands for the person's chat)
+    has the same commands and descriptions as /help, in the person's language."""
+    work = work_for(db, role, lang)
+    queue_command_menu(work, work.person)
+    (menu,) = queued(db, "setMyCommands")
+    assert menu["scope"] == {"type": "chat", "chat_id": 7001}
+    assert menu["commands"] == [
+        {"command": name, "description": t(lang, key)} for name, key in ROLE_COMMANDS[role]
+    ]
+
+
+def buttons_made() -> dict[str, list[str]]:
+    """Every ``Button(label, "action", …)`` in the code: action name → where it is made."""
+    made: dict[str, list[str]] = {}
+    for folder in BUTTON_MAKERS:
+        for path in sorted(folder.rglob("*.py")):
+            tree = ast.parse(path.read_text(encoding="utf-8"), str(path))
+            for node in ast.walk(tree):
+                if not isinstance(node, ast.Call):
+                    continue
+                callee = node.func
+                name = callee.id if isinstance(callee, ast.Name) else getattr(callee, "attr", "")
+                if name != "Button":
+                    continue
+                where = f"{path.relative_to(ROOT)}:{node.lineno}"
+                action = node.args[1] if len(node.args) > 1 else None
+                for keyword in node.keywords:
+                    if keyword.arg == "action":
+                        action = keyword.value
+                assert isinstance(action, ast.Constant) and isinstance(action.value, str), (
+                    f"{where}: a button's action must be written out as a string, "
+                    "so this test (and a reader) can see where it leads"
+                )
+                made.setdefault(action.value, []).append(where)
+    return made
+
+
+def test_every_button_made_is_registered() -> None:
+    """A button whose action has no handler would answer "expired" on its first tap."""
+    made = buttons_made()
+    assert made, "the scan found no buttons at all"
+    unregistered = {action: where for action, where in made.items() if action not in BUTTON_ACTIONS}
+    assert unregistered == {}
+
+
+def test_every_registered_button_action_is_made_somewhere() -> None:
+    """A registered action no code makes is dead wiring that still answers forged taps."""
+    assert set(BUTTON_ACTIONS) - set(buttons_made()) == set()
+    for name, handler in BUTTON_ACTIONS.items():
+        assert inspect.iscoroutinefunction(handler), name
