@@ -10,9 +10,11 @@ language. These checks run on every key, so a new message is checked the day it 
 
 from __future__ import annotations
 
+import ast
 import re
 import string
 from collections import Counter
+from pathlib import Path
 
 from bot.i18n import LANGUAGES, placeholders
 from bot.i18n.catalogue import CATALOGUE
@@ -20,6 +22,12 @@ from sandbox.errors import ApiError
 from sandbox.formatting import parse_html
 
 KEYS = sorted(CATALOGUE)
+ROOT = Path(__file__).resolve().parents[2]
+# The calls that take a catalogue key, and where the key is among their arguments:
+# t(lang, key, …), work.t(key, …), work.reply(key, …), work.answer_tap(key, …).
+KEY_TAKERS = {"t": 1, "reply": 0, "answer_tap": 0}
+# Keyword arguments of those calls that are not values filled into the message.
+NOT_VALUES = {"keyboard", "alert"}
 
 # Latin words a Chinese message may keep, each for a reason a reader would accept. Other
 # Latin text is left alone by rule, not by listing (see ``latin_words``): values filled in,
@@ -149,3 +157,47 @@ def test_the_latin_check_finds_english_and_spares_codes() -> None:
     assert latin_words("请修改 ADMIN_IDS 设置，或发送 .xlsx 文件，如 32.37N 120.56E") == set()
     assert latin_words("运行 <code>duban verify --head {head}</code>，核对 {name}") == set()
     assert latin_words("可在服务器上运行 duban verify --head {head} 核对") == set()
+
+
+def keys_named_in_code() -> list[tuple[str, str, set[str] | None]]:
+    """(where, key, values passed) for every call of a key taker with a written-out key in
+    bot/, handlers/ and storage/; values is None when the call passes ``**values``."""
+    found = []
+    for folder in ("bot", "handlers", "storage"):
+        for path in sorted((ROOT / folder).rglob("*.py")):
+            tree = ast.parse(path.read_text(encoding="utf-8"), str(path))
+            for call in ast.walk(tree):
+                if not isinstance(call, ast.Call):
+                    continue
+                callee = call.func
+                if isinstance(callee, ast.Name) and callee.id == "t":
+                    position = KEY_TAKERS["t"]
+                elif isinstance(callee, ast.Attribute) and callee.attr in KEY_TAKERS:
+                    position = 0  # a method: work.t(key), work.reply(key)…
+                else:
+                    continue
+                if len(call.args) <= position:
+                    continue
+                key = call.args[position]
+                if not (isinstance(key, ast.Constant) and isinstance(key.value, str)):
+                    continue
+                names = {keyword.arg for keyword in call.keywords}
+                values = None if None in names else {str(n) for n in names} - NOT_VALUES
+                found.append((f"{path.relative_to(ROOT)}:{call.lineno}", key.value, values))
+    return found
+
+
+def test_every_key_the_code_names_exists_and_gets_its_values() -> None:
+    """A key the code names but the catalogue lacks raises KeyError when the message is
+    sent; a placeholder the call does not fill raises KeyError too; a value passed that no
+    placeholder shows is a detail the reader never sees."""
+    named = keys_named_in_code()
+    assert len(named) > 100, "the scan lost sight of the messages"
+    missing = [(where, key) for where, key, _ in named if key not in CATALOGUE]
+    assert missing == []
+    mismatched = [
+        (where, key, sorted(values ^ placeholders(CATALOGUE[key]["zh"])))
+        for where, key, values in named
+        if values is not None and values != placeholders(CATALOGUE[key]["zh"])
+    ]
+    assert mismatched == []
