@@ -15,12 +15,13 @@ import inspect
 import json
 import re
 import textwrap
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+import sqlite_utils
 
 from bot.app import BUTTON_ACTIONS, COMMANDS
 from bot.commands import ROLE_COMMANDS, STRANGER_COMMANDS
@@ -52,26 +53,40 @@ def every_menu() -> dict[str, tuple[tuple[str, str], ...]]:
 
 
 @pytest.fixture
-def db(tmp_path: Path):
+def db(tmp_path: Path) -> Iterator[sqlite_utils.Database]:
+    """A scratch database at the current schema, for services to queue messages in."""
     database = open_database(tmp_path / "duban.sqlite")
     yield database
     database.close()
 
 
-def work_for(db, role: Role, lang: str) -> Work:
+def work_for(db: sqlite_utils.Database, role: Role, lang: str) -> Work:
     """A Work for a registered person of this role and language, as a handler makes it."""
     person = Person(
-        id=1, tg_user_id=7001, name="测试", role=role, unit_id=None, unit=None,
-        language=lang, active=True,
-    )  # fmt: skip
+        id=1,
+        tg_user_id=7001,
+        name="测试",
+        role=role,
+        unit_id=None,
+        unit=None,
+        language=lang,
+        active=True,
+    )
     env = WorkEnv(tz=ZoneInfo("Asia/Shanghai"), bot_username="duban_bot")
     return Work(
-        db, env, datetime.now(UTC), lang, chat_id=7001, person=person, update_id=1,
+        db,
+        env,
+        datetime.now(UTC),
+        lang,
+        chat_id=7001,
+        person=person,
+        update_id=1,
         tg_user_id=7001,
-    )  # fmt: skip
+    )
 
 
-def queued(db, method: str) -> list[dict]:
+def queued(db: sqlite_utils.Database, method: str) -> list[dict]:
+    """The payloads the services queued for this Bot API method, oldest first."""
     rows = db.execute(
         "SELECT payload FROM outbox WHERE method = ? ORDER BY id", [method]
     ).fetchall()
@@ -108,7 +123,9 @@ def test_every_registered_role_can_get_help_and_change_language() -> None:
 
 @pytest.mark.parametrize("lang", LANGUAGES)
 @pytest.mark.parametrize("role", list(Role))
-def test_help_lists_the_roles_commands_in_its_language(db, role: Role, lang: str) -> None:
+def test_help_lists_the_roles_commands_in_its_language(
+    db: sqlite_utils.Database, role: Role, lang: str
+) -> None:
     """/help shows exactly the role's menu: each command with its description in the
     reader's language, nothing the role does not have."""
     show_help(work_for(db, role, lang))
@@ -120,7 +137,9 @@ def test_help_lists_the_roles_commands_in_its_language(db, role: Role, lang: str
 
 @pytest.mark.parametrize("lang", LANGUAGES)
 @pytest.mark.parametrize("role", list(Role))
-def test_command_menu_matches_help_in_its_language(db, role: Role, lang: str) -> None:
+def test_command_menu_matches_help_in_its_language(
+    db: sqlite_utils.Database, role: Role, lang: str
+) -> None:
     """The menu Telegram shows beside the text field (setMyCommands for the person's chat)
     has the same commands and descriptions as /help, in the person's language."""
     work = work_for(db, role, lang)
