@@ -17,8 +17,9 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 GENESIS = "0" * 64
 HEX64 = re.compile(r"^[0-9a-f]{64}$")
@@ -47,7 +48,7 @@ def short(digest: str | None) -> str:
     return (digest or "")[:SHORT]
 
 
-def canonical(event: dict) -> str:
+def canonical(event: Mapping[str, Any]) -> str:
     """The event's content as one exact string: JSON of the stored values in a fixed order.
 
     Integers and texts are normalised the way SQLite stores them (an id given as "5" is
@@ -63,12 +64,12 @@ def canonical(event: dict) -> str:
     return json.dumps(values, ensure_ascii=False, separators=(",", ":"))
 
 
-def chain_hash(prev_hash: str, event: dict) -> str:
+def chain_hash(prev_hash: str, event: Mapping[str, Any]) -> str:
     """The hash of one event, bound to the one before it."""
     return hashlib.sha256(f"{prev_hash}\n{canonical(event)}".encode()).hexdigest()
 
 
-def link(prev_hash: str, events: Iterable[dict]) -> list[dict]:
+def link(prev_hash: str, events: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
     """Events (each with its ``id``) with ``prev_hash`` and ``hash`` filled in, in order."""
     linked = []
     for event in events:
@@ -92,7 +93,7 @@ class Problem:
     """One mismatch, with the values its message names (catalogue ``tamper.problem.<kind>``)."""
 
     kind: str
-    values: dict = field(default_factory=dict)
+    values: dict[str, object] = field(default_factory=dict)
 
 
 @dataclass
@@ -108,7 +109,7 @@ class ChainCheck:
     _head_found_at: int | None = None
     _broken_before_head: bool = False
 
-    def add(self, row: dict) -> None:
+    def add(self, row: Mapping[str, Any]) -> None:
         """Check one stored event (its columns by name), the next in id order."""
         self.events += 1
         event_id, stored_prev, stored = row["id"], row.get("prev_hash"), row.get("hash")

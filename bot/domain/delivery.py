@@ -20,6 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
+from typing import Any
 
 GIVE_UP_AFTER = timedelta(hours=24)
 HOLD_ATTEMPTS = 3  # backoff 2 s, 4 s, 8 s: about 14 s of strict order, then no more
@@ -99,7 +100,7 @@ class DeadLetter:
     preview: str  # the start of the text or caption, or the file name; may be ""
 
 
-def preview_of(payload: dict, length: int = 60) -> str:
+def preview_of(payload: dict[str, Any], length: int = 60) -> str:
     """A line that lets an administrator recognise the message: the start of its plain
     text or caption, or the name of its file."""
     text = payload.get("text") or payload.get("caption") or ""
@@ -111,12 +112,12 @@ def preview_of(payload: dict, length: int = 60) -> str:
     return plain if len(plain) <= length else plain[: length - 1] + "…"
 
 
-def file_name_of(payload: dict) -> str:
+def file_name_of(payload: dict[str, Any]) -> str:
     """The name of the file on disk a payload sends (``{"path": …}``), or ""."""
     for field in ("document", "photo", "video", "audio", "voice"):
         value = payload.get(field)
         if isinstance(value, dict) and isinstance(value.get("path"), str):
-            return value.get("filename") or value["path"].rsplit("/", 1)[-1]
+            return str(value.get("filename") or value["path"].rsplit("/", 1)[-1])
     return ""
 
 

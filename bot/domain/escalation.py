@@ -15,7 +15,7 @@ from bot.domain.lifecycle import Status
 
 Level = Literal["none", "blue", "yellow", "red"]
 LEVELS: tuple[Level, ...] = ("none", "blue", "yellow", "red")
-_RANK = {level: rank for rank, level in enumerate(LEVELS)}
+_RANK: dict[str, int] = {level: rank for rank, level in enumerate(LEVELS)}
 
 
 def level_rank(level: str) -> int:

@@ -15,6 +15,7 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, fields, replace
 from datetime import time
+from typing import Any
 
 from bot.domain.lifecycle import DomainError
 
@@ -102,7 +103,8 @@ class Policy:
     def from_values(cls, values: Mapping[str, object]) -> Policy:
         """Build from stored values: unknown keys are ignored (an older or newer version
         wrote them), missing keys take their default, and a bad value raises PolicyError."""
-        known = {
+        # Each setting decodes to its own type, which the Policy checks as it is built.
+        known: dict[str, Any] = {
             name: _SETTINGS[name].decode(name, values[name])
             for name in SETTING_KEYS
             if name in values
@@ -115,7 +117,7 @@ class Policy:
         A value that is fine alone but clashes with another setting (quiet hours covering the
         push time) is refused under the key the admin is changing, so the message makes sense.
         """
-        changes = {key: parse_setting(key, text)}
+        changes: dict[str, Any] = {key: parse_setting(key, text)}  # checked as it is built
         try:
             return replace(self, **changes)
         except PolicyError as error:

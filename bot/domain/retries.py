@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 # Seconds to wait after the 1st, 2nd and 3rd failed attempt; the 4th failure sets it aside.
 PAUSES: tuple[int, ...] = (1, 5, 30)
@@ -49,9 +50,10 @@ class RawSummary:
 PREVIEW_CHARS = 40
 
 
-def summarise(raw: dict) -> RawSummary:
+def summarise(raw: dict[str, Any]) -> RawSummary:
     """Read a raw update as Telegram sent it, without trusting its shape."""
-    kind, body = "other", {}
+    kind = "other"
+    body: dict[str, Any] = {}
     if isinstance(raw.get("callback_query"), dict):
         kind, body = "button", raw["callback_query"]
     elif isinstance(raw.get("edited_message"), dict):
@@ -64,7 +66,8 @@ def summarise(raw: dict) -> RawSummary:
             if isinstance(value, dict):
                 body = value
                 break
-    sender = body.get("from") if isinstance(body.get("from"), dict) else {}
+    sent_by = body.get("from")
+    sender: dict[str, Any] = sent_by if isinstance(sent_by, dict) else {}
     user_id = sender.get("id") if isinstance(sender.get("id"), int) else None
     name = " ".join(
         part
@@ -79,7 +82,7 @@ def summarise(raw: dict) -> RawSummary:
     return RawSummary(user_id, name.strip(), username, kind, preview)
 
 
-def _message_kind(message: dict) -> str:
+def _message_kind(message: dict[str, Any]) -> str:
     text = message.get("text")
     if isinstance(text, str):
         return "command" if text.startswith("/") else "text"

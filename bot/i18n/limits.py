@@ -11,13 +11,15 @@ Telegram counts them (``bot.i18n.fit``).
 
 from __future__ import annotations
 
+from typing import Any
+
 from bot.i18n import Rendered, Safe, t
 from bot.i18n.fit import CAPTION_LIMIT, ELLIPSIS, TEXT_LIMIT, shorten, shown_length
 
 _TEXT_METHODS = {"sendmessage", "editmessagetext"}
 
 
-def fit_payload(method: str, payload: dict, lang: str) -> dict:
+def fit_payload(method: str, payload: dict[str, Any], lang: str) -> dict[str, Any]:
     """The payload with its text (4 096) or captions (1 024) fitted; the same dict when
     nothing had to change."""
     name = method.lower()

@@ -1,0 +1,304 @@
+"""Commands and buttons are wired in several places by name (bot/app.py, bot/commands.py,
+the services that make buttons); these tests fail when one place names what another lacks.
+
+A command missing from /help or from a role's menu is one nobody finds; a menu entry with
+no handler answers "unsupported"; a button whose action is not registered answers "this
+button has expired" on its very first tap, and a registered action no service makes is
+dead code that still accepts forged taps. A payload that lacks a key its handler indexes
+fails with KeyError on the first tap, so payloads are checked against their handlers too.
+"""
+
+from __future__ import annotations
+
+import ast
+import inspect
+import json
+import re
+import textwrap
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+import sqlite_utils
+
+from bot.app import BUTTON_ACTIONS, COMMANDS
+from bot.commands import ROLE_COMMANDS, STRANGER_COMMANDS
+from bot.domain.lifecycle import Role
+from bot.domain.people import Person
+from bot.i18n import LANGUAGES, t
+from bot.services.registration import queue_command_menu, show_help
+from bot.work import Work, WorkEnv
+from storage.db import open_database
+
+ROOT = Path(__file__).resolve().parents[2]
+# Where buttons are made: the services, and the builders that run off the event loop.
+BUTTON_MAKERS = (ROOT / "bot", ROOT / "handlers")
+# Telegram's rule for a BotCommand (setMyCommands refuses anything else).
+COMMAND_NAME = re.compile(r"[a-z0-9_]{1,32}")
+DESCRIPTION_LIMIT = 256
+# Commands every registered person needs, whatever their role.
+EVERYONE = {"help", "lang"}
+
+
+def menu_names(menu: tuple[tuple[str, str], ...]) -> list[str]:
+    return [name for name, _ in menu]
+
+
+def every_menu() -> dict[str, tuple[tuple[str, str], ...]]:
+    return {role.value: menu for role, menu in ROLE_COMMANDS.items()} | {
+        "stranger": STRANGER_COMMANDS
+    }
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> Iterator[sqlite_utils.Database]:
+    """A scratch database at the current schema, for services to queue messages in."""
+    database = open_database(tmp_path / "duban.sqlite")
+    yield database
+    database.close()
+
+
+def work_for(db: sqlite_utils.Database, role: Role, lang: str) -> Work:
+    """A Work for a registered person of this role and language, as a handler makes it."""
+    person = Person(
+        id=1,
+        tg_user_id=7001,
+        name="测试",
+        role=role,
+        unit_id=None,
+        unit=None,
+        language=lang,
+        active=True,
+    )
+    env = WorkEnv(tz=ZoneInfo("Asia/Shanghai"), bot_username="duban_bot")
+    return Work(
+        db,
+        env,
+        datetime.now(UTC),
+        lang,
+        chat_id=7001,
+        person=person,
+        update_id=1,
+        tg_user_id=7001,
+    )
+
+
+def queued(db: sqlite_utils.Database, method: str) -> list[dict]:
+    """The payloads the services queued for this Bot API method, oldest first."""
+    rows = db.execute(
+        "SELECT payload FROM outbox WHERE method = ? ORDER BY id", [method]
+    ).fetchall()
+    return [json.loads(payload) for (payload,) in rows]
+
+
+def test_every_command_is_in_a_menu_and_every_menu_entry_has_a_handler() -> None:
+    """Each registered command is offered to someone, and each offered command runs."""
+    offered = {name for menu in every_menu().values() for name in menu_names(menu)}
+    assert set(COMMANDS) - offered == set(), "commands in no menu"
+    assert offered - set(COMMANDS) == set(), "menu entries with no handler"
+    for name, handler in COMMANDS.items():
+        assert inspect.iscoroutinefunction(handler), name
+
+
+def test_menus_are_commands_telegram_accepts() -> None:
+    """Every menu lists each command once, under a name setMyCommands accepts, with a
+    description of 1–256 characters in both languages."""
+    for who, menu in every_menu().items():
+        names = menu_names(menu)
+        assert len(names) == len(set(names)), f"{who}: a command listed twice"
+        for name, key in menu:
+            assert COMMAND_NAME.fullmatch(name), name
+            for lang in LANGUAGES:
+                assert 1 <= len(t(lang, key)) <= DESCRIPTION_LIMIT, (who, name, lang)
+
+
+def test_every_registered_role_can_get_help_and_change_language() -> None:
+    """/help and /lang are in every registered role's menu: without them a person cannot
+    find the rest or read it in their language."""
+    for role in Role:
+        assert set(menu_names(ROLE_COMMANDS[role])) >= EVERYONE, role
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+@pytest.mark.parametrize("role", list(Role))
+def test_help_lists_the_roles_commands_in_its_language(
+    db: sqlite_utils.Database, role: Role, lang: str
+) -> None:
+    """/help shows exactly the role's menu: each command with its description in the
+    reader's language, nothing the role does not have."""
+    show_help(work_for(db, role, lang))
+    (message,) = queued(db, "sendMessage")
+    lines = message["text"].split("\n")
+    assert lines[0] == t(lang, "help.title")
+    assert lines[1:] == [f"/{name} — {t(lang, key)}" for name, key in ROLE_COMMANDS[role]]
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+@pytest.mark.parametrize("role", list(Role))
+def test_command_menu_matches_help_in_its_language(
+    db: sqlite_utils.Database, role: Role, lang: str
+) -> None:
+    """The menu Telegram shows beside the text field (setMyCommands for the person's chat)
+    has the same commands and descriptions as /help, in the person's language."""
+    work = work_for(db, role, lang)
+    queue_command_menu(work, work.person)
+    (menu,) = queued(db, "setMyCommands")
+    assert menu["scope"] == {"type": "chat", "chat_id": 7001}
+    assert menu["commands"] == [
+        {"command": name, "description": t(lang, key)} for name, key in ROLE_COMMANDS[role]
+    ]
+
+
+def buttons_made() -> dict[str, list[str]]:
+    """Every ``Button(label, "action", …)`` in the code: action name → where it is made."""
+    made: dict[str, list[str]] = {}
+    for folder in BUTTON_MAKERS:
+        for path in sorted(folder.rglob("*.py")):
+            tree = ast.parse(path.read_text(encoding="utf-8"), str(path))
+            for node in ast.walk(tree):
+                if not isinstance(node, ast.Call):
+                    continue
+                callee = node.func
+                name = callee.id if isinstance(callee, ast.Name) else getattr(callee, "attr", "")
+                if name != "Button":
+                    continue
+                where = f"{path.relative_to(ROOT)}:{node.lineno}"
+                action = node.args[1] if len(node.args) > 1 else None
+                for keyword in node.keywords:
+                    if keyword.arg == "action":
+                        action = keyword.value
+                assert isinstance(action, ast.Constant) and isinstance(action.value, str), (
+                    f"{where}: a button's action must be written out as a string, "
+                    "so this test (and a reader) can see where it leads"
+                )
+                made.setdefault(action.value, []).append(where)
+    return made
+
+
+def test_every_button_made_is_registered() -> None:
+    """A button whose action has no handler would answer "expired" on its first tap."""
+    made = buttons_made()
+    assert made, "the scan found no buttons at all"
+    unregistered = {action: where for action, where in made.items() if action not in BUTTON_ACTIONS}
+    assert unregistered == {}
+
+
+def test_every_registered_button_action_is_made_somewhere() -> None:
+    """A registered action no code makes is dead wiring that still answers forged taps."""
+    assert set(BUTTON_ACTIONS) - set(buttons_made()) == set()
+    for name, handler in BUTTON_ACTIONS.items():
+        assert inspect.iscoroutinefunction(handler), name
+
+
+def literal_keys(node: ast.expr | None) -> set[str] | None:
+    """The keys of a payload written out as a dict literal; None for any other expression."""
+    if node is None:
+        return set()
+    if isinstance(node, ast.Dict) and all(isinstance(key, ast.Constant) for key in node.keys):
+        return {key.value for key in node.keys if isinstance(key, ast.Constant)}
+    return None
+
+
+def payloads_made() -> list[tuple[str, str, set[str]]]:
+    """(action, where, payload keys) for every button whose payload is a dict literal,
+    written in the call or in the local variable the call names."""
+    found = []
+    for folder in BUTTON_MAKERS:
+        for path in sorted(folder.rglob("*.py")):
+            tree = ast.parse(path.read_text(encoding="utf-8"), str(path))
+            for function in ast.walk(tree):
+                if not isinstance(function, ast.FunctionDef | ast.AsyncFunctionDef):
+                    continue
+                assigned = [
+                    (node.lineno, target.id, node.value)
+                    for node in ast.walk(function)
+                    if isinstance(node, ast.Assign)
+                    for target in node.targets
+                    if isinstance(target, ast.Name)
+                ]
+                for call in ast.walk(function):
+                    if not (
+                        isinstance(call, ast.Call)
+                        and isinstance(call.func, ast.Name)
+                        and call.func.id == "Button"
+                        and isinstance(call.args[1], ast.Constant)
+                    ):
+                        continue
+                    payload = call.args[2] if len(call.args) > 2 else None
+                    for keyword in call.keywords:
+                        if keyword.arg == "payload":
+                            payload = keyword.value
+                    if isinstance(payload, ast.Name):
+                        earlier = [
+                            (line, value)
+                            for line, name, value in assigned
+                            if name == payload.id and line <= call.lineno
+                        ]
+                        payload = max(earlier, key=lambda pair: pair[0])[1] if earlier else None
+                    keys = literal_keys(payload)
+                    if keys is not None:
+                        where = f"{path.relative_to(ROOT)}:{call.lineno}"
+                        found.append((call.args[1].value, where, keys))
+    return found
+
+
+def payload_reads(handler: Callable[..., object]) -> tuple[set[str], set[str], bool]:
+    """What a button handler takes from its payload: the keys it indexes (payload["k"]),
+    those it may do without (payload.get("k")), and whether it passes the payload on whole
+    (then the function it calls decides, and the keys are not checked here)."""
+    function = ast.parse(textwrap.dedent(inspect.getsource(handler))).body[0]
+    assert isinstance(function, ast.AsyncFunctionDef)
+    name = function.args.args[2].arg
+    required, optional, uses = set(), set(), 0
+    for node in ast.walk(function):
+        if isinstance(node, ast.Name) and node.id == name:
+            uses += 1
+        elif (
+            isinstance(node, ast.Subscript)
+            and isinstance(node.value, ast.Name)
+            and node.value.id == name
+            and isinstance(node.slice, ast.Constant)
+        ):
+            required.add(node.slice.value)
+            uses -= 1
+        elif (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and isinstance(node.func.value, ast.Name)
+            and node.func.value.id == name
+            and node.func.attr == "get"
+            and isinstance(node.args[0], ast.Constant)
+        ):
+            optional.add(node.args[0].value)
+            uses -= 1
+    # The dispatcher adds the button's own token to every payload.
+    return required - {"_token"}, optional, uses > 0
+
+
+def test_every_button_carries_what_its_handler_reads() -> None:
+    """Where a button's payload is written out, it holds every key its handler indexes (a
+    missing one is a KeyError on the first tap) and nothing the handler never reads."""
+    made = payloads_made()
+    assert len(made) > len(BUTTON_ACTIONS) // 2, "the scan lost sight of the payloads"
+    wrong = []
+    for action, where, keys in made:
+        required, optional, whole = payload_reads(BUTTON_ACTIONS[action])
+        if not required <= keys or not (whole or keys <= required | optional):
+            wrong.append((where, action, sorted(keys), sorted(required), sorted(optional)))
+    assert wrong == []
+
+
+def test_the_payload_check_sees_a_missing_key() -> None:
+    """The handler scan is not blind: it finds an indexed key, an optional one, and a
+    payload handed on whole."""
+
+    async def handler(update: object, context: object, payload: dict) -> None:
+        print(payload["item"], payload.get("page"))
+
+    async def passes_on(update: object, context: object, payload: dict) -> None:
+        print(dict(payload))
+
+    assert payload_reads(handler) == ({"item"}, {"page"}, False)
+    assert payload_reads(passes_on) == (set(), set(), True)
