@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import io
 import json
 import secrets
 from collections.abc import AsyncIterator
@@ -12,6 +13,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import openpyxl
 import sqlite_utils
 
 from bot.clock import FakeClock
@@ -507,6 +509,33 @@ def button_data(message: ChatMessage, label: str) -> str:
 def last_document(phone: Phone) -> dict:
     """The newest file the bot sent this phone (an export, a dossier, an annotated sheet)."""
     return next(m for m in reversed(phone.bot_messages) if m.document).document
+
+
+def last_workbook(phone: Phone) -> openpyxl.Workbook:
+    """The newest file the bot sent this phone, opened as the office opens it in Excel."""
+    return openpyxl.load_workbook(io.BytesIO(phone.download(last_document(phone)["file_id"])))
+
+
+async def export_menu_for_town(phone: Phone, town: str) -> None:
+    """/export, 按镇区, the town: the format menu for that town's items is showing."""
+    await phone.send("/export")
+    await phone.expect("导出督办台账")
+    await phone.tap("按镇区")
+    await phone.expect("选择镇区")
+    await phone.tap(town)
+    await phone.expect(f"范围：{town}")
+
+
+async def export_menu_for_company(phone: Phone, town: str, company: str) -> None:
+    """/export, 按企业, the company's town, the company: its format menu is showing."""
+    await phone.send("/export")
+    await phone.expect("导出督办台账")
+    await phone.tap("按企业")
+    await phone.expect("企业在哪个镇区")
+    await phone.tap(town)
+    await phone.expect(f"选择{town}的企业")
+    await phone.tap(company)
+    await phone.expect(f"范围：{company}")
 
 
 HISTORY_PHOTOS = [make_jpeg(320, 240, n) for n in range(3)]

@@ -13,7 +13,7 @@ import openpyxl
 
 from bot.domain.lifecycle import Role
 from sandbox.phones import Phone
-from tests.harness import Duban
+from tests.harness import Duban, last_workbook
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 WAIT = 20
@@ -134,8 +134,7 @@ async def test_formula_in_a_cell_comes_back_as_text(duban: Duban) -> None:
     await admin.tap("📗 Excel 表格")
     await admin.expect("已导出 2 项", within=WAIT)
     await duban.settle(WAIT)
-    document = next(m for m in reversed(admin.bot_messages) if m.document)
-    book = openpyxl.load_workbook(io.BytesIO(admin.download(document.document["file_id"])))
+    book = last_workbook(admin)
     cells = [cell for sheet in book.worksheets for row in sheet.iter_rows() for cell in row]
     formulas = [c.coordinate for c in cells if c.data_type == "f"]
     assert formulas == []

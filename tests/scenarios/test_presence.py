@@ -14,7 +14,14 @@ from bot.domain.lifecycle import Role
 from bot.domain.presence import Point
 from bot.reports.visits_sheet import dossier_lines
 from storage import presence
-from tests.harness import Duban, office, start_visit
+from tests.harness import (
+    Duban,
+    export_menu_for_town,
+    last_document,
+    last_workbook,
+    office,
+    start_visit,
+)
 
 WAIT = 30.0
 LIWEI = Point(32.3700, 120.5600)
@@ -81,17 +88,11 @@ async def test_far_location_is_flagged_everywhere_a_meeting_looks(duban: Duban) 
     listing = await wang.expect("最近的走访")
     assert "位置不符（约 3.1 km）" in listing.text and _map_links(listing)
 
-    await admin.send("/export")
-    await admin.expect("导出督办台账")
-    await admin.tap("按镇区")
-    await admin.expect("选择镇区")
-    await admin.tap("磨头镇")
-    await admin.expect("范围：磨头镇")
+    await export_menu_for_town(admin, "磨头镇")
     await admin.tap("📗 Excel 表格")
     await admin.expect("已导出 1 项（磨头镇）", within=WAIT)
     await duban.settle(WAIT)
-    document = next(m for m in reversed(admin.bot_messages) if m.document)
-    book = openpyxl.load_workbook(io.BytesIO(admin.download(document.document["file_id"])))
+    book = last_workbook(admin)
     sheet = book["走访记录"]
     headers = [cell.value for cell in sheet[1]]
     assert headers[:5] == ["企业", "镇区", "督查人员", "开始", "结束"]
@@ -111,8 +112,7 @@ async def test_far_location_is_flagged_everywhere_a_meeting_looks(duban: Duban) 
     await admin.tap("📄 档案 PDF")
     await admin.expect("档案已生成", within=WAIT)
     await duban.settle(WAIT)
-    pdf = next(m for m in reversed(admin.bot_messages) if m.document)
-    assert admin.download(pdf.document["file_id"]).startswith(b"%PDF")
+    assert admin.download(last_document(admin)["file_id"]).startswith(b"%PDF")
     db = duban.db()
     try:  # the PDF's text is CID-encoded; these are the lines it is written from
         lines = dossier_lines(db, item.id, duban.settings.timezone, "zh")

@@ -11,7 +11,13 @@ import openpyxl
 
 from bot.domain.lifecycle import Role
 from bot.reports import exports
-from tests.harness import Duban, history_world, last_document
+from tests.harness import (
+    Duban,
+    export_menu_for_company,
+    history_world,
+    last_document,
+    last_workbook,
+)
 from tests.report_seed import seed
 
 WAIT = 20.0
@@ -53,8 +59,7 @@ async def test_admin_imports_sheet_by_chat_after_preview(duban: Duban) -> None:
     assert "row 3, column 领域" in preview.text
     assert not preview.buttons  # nothing can be imported while a row is wrong
     await duban.settle(WAIT)
-    annotated = last_document(admin)
-    book = openpyxl.load_workbook(io.BytesIO(admin.download(annotated["file_id"])))
+    book = last_workbook(admin)
     sheet = book.active
     assert sheet.cell(row=1, column=9).value == "错误（督办机器人）"
     assert "unknown area" in sheet.cell(row=3, column=9).value
@@ -154,14 +159,7 @@ async def test_company_export_with_evidence_zip(duban: Duban) -> None:
     point at the files inside it."""
     codes, _ = await history_world(duban, 6202, 6203)
     admin = duban.admin()
-    await admin.send("/export")
-    await admin.expect("导出督办台账")
-    await admin.tap("按企业")
-    await admin.expect("企业在哪个镇区")
-    await admin.tap("磨头镇")
-    await admin.expect("选择磨头镇的企业")
-    await admin.tap("卓远半导体")
-    await admin.expect("范围：卓远半导体")
+    await export_menu_for_company(admin, "磨头镇", "卓远半导体")
     await admin.tap("🗂 Excel + 佐证材料（.zip）")
     await admin.expect("3 个佐证文件，分 1 个压缩包", within=WAIT)
     await duban.settle(WAIT)

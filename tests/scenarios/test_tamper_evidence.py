@@ -20,7 +20,15 @@ from bot.domain.lifecycle import Role
 from bot.reports import exports
 from sandbox.images import make_jpeg
 from tests.desk import at_the_desk
-from tests.harness import HISTORY_PHOTOS, Duban, history_world, last_document, office, start_visit
+from tests.harness import (
+    HISTORY_PHOTOS,
+    Duban,
+    export_menu_for_company,
+    history_world,
+    last_document,
+    office,
+    start_visit,
+)
 from tests.pdf_text import pdf_text
 from tests.tamper_tools import edit_event, last_event, recompute_chain
 
@@ -142,14 +150,7 @@ async def test_export_zip_and_dossier_carry_hashes_and_the_head(duban: Duban) ->
     shows each file's short hash and the head."""
     code, hashes = await _world(duban)
     admin = duban.admin()
-    await admin.send("/export")
-    await admin.expect("导出督办台账")
-    await admin.tap("按企业")
-    await admin.expect("企业在哪个镇区")
-    await admin.tap("磨头镇")
-    await admin.expect("选择磨头镇的企业")
-    await admin.tap("卓远半导体")
-    await admin.expect("范围：卓远半导体")
+    await export_menu_for_company(admin, "磨头镇", "卓远半导体")
     await admin.tap("🗂 Excel + 佐证材料（.zip）")
     await admin.expect("3 个佐证文件", within=WAIT)
     await duban.settle(WAIT)
