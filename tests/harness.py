@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import io
 import json
+import re
 import secrets
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -509,6 +510,12 @@ def button_data(message: ChatMessage, label: str) -> str:
 def last_document(phone: Phone) -> dict:
     """The newest file the bot sent this phone (an export, a dossier, an annotated sheet)."""
     return next(m for m in reversed(phone.bot_messages) if m.document).document
+
+
+async def open_card(phone: Phone, code: str) -> ChatMessage:
+    """/item CODE, and the card it shows (not another message that names the code)."""
+    await phone.send(f"/item {code}")
+    return await phone.expect(re.compile(rf"{code}[^\n]*\n状态"))
 
 
 def last_workbook(phone: Phone) -> openpyxl.Workbook:

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import io
 import json
-import re
 from datetime import date
 
 import openpyxl
@@ -14,19 +13,13 @@ import openpyxl
 from bot.domain.lifecycle import Role
 from sandbox.phones import Phone
 from storage import followup, ledger
-from tests.harness import Duban, office
+from tests.harness import Duban, office, open_card
 
 UNIT = "科技局"
 NOT_YOURS = "这个按钮不属于您。"
 NOT_ASSIGNED = "只有办公室指派到该事项的督查人员才能核验销号"
 WAIT = 20.0
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-async def open_card(phone: Phone, code: str):
-    """/item CODE, and the card it shows (not another message that names the code)."""
-    await phone.send(f"/item {code}")
-    return await phone.expect(re.compile(rf"{code}[^\n]*\n状态"))
 
 
 async def request_close_out(phone: Phone, code: str, text: str) -> None:
