@@ -18,7 +18,7 @@ from tests.harness import (
     last_document,
     last_workbook,
 )
-from tests.report_seed import seed
+from tests.report_seed import seed, zip_inputs
 
 WAIT = 20.0
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -177,23 +177,7 @@ async def test_company_export_with_evidence_zip(duban: Duban) -> None:
 def test_zip_parts_stay_under_the_limit(tmp_path: Path, monkeypatch) -> None:
     """Evidence is split over several parts so none passes the upload limit."""
     monkeypatch.setattr(exports, "PART_LIMIT", 250_000)
-    workbook = tmp_path / "export.xlsx"
-    workbook.write_bytes(b"x" * 10_000)
-    files = []
-    for number in range(5):
-        source = tmp_path / f"{number}.jpg"
-        source.write_bytes(bytes([number]) * 100_000)
-        files.append(
-            exports.EvidenceFile(
-                "2024-001",
-                datetime.now(UTC),
-                "photo",
-                "",
-                "",
-                source,
-                f"evidence/2024-001/{number}.jpg",
-            )
-        )
+    workbook, files = zip_inputs(tmp_path, 5)
     parts = exports.write_zip_parts(tmp_path, workbook, "台账.xlsx", files)
     assert len(parts) == 3
     assert all(part.stat().st_size < 250_000 for part in parts)

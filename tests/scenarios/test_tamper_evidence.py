@@ -9,7 +9,7 @@ import hashlib
 import io
 import re
 import zipfile
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import openpyxl
@@ -30,6 +30,7 @@ from tests.harness import (
     start_visit,
 )
 from tests.pdf_text import pdf_text
+from tests.report_seed import zip_inputs
 from tests.tamper_tools import edit_event, last_event, recompute_chain
 
 WAIT = 20.0
@@ -196,24 +197,7 @@ async def test_export_zip_and_dossier_carry_hashes_and_the_head(duban: Duban) ->
 def test_each_zip_part_lists_its_own_files_with_their_sha256(tmp_path: Path, monkeypatch) -> None:
     """Split over parts, each part's manifest.csv names exactly the files in that part."""
     monkeypatch.setattr(exports, "PART_LIMIT", 250_000)
-    workbook = tmp_path / "export.xlsx"
-    workbook.write_bytes(b"x" * 10_000)
-    files = []
-    for number in range(4):
-        source = tmp_path / f"{number}.jpg"
-        source.write_bytes(bytes([number]) * 100_000)
-        files.append(
-            exports.EvidenceFile(
-                "2024-001",
-                datetime(2024, 6, 3, tzinfo=UTC),
-                "photo",
-                "",
-                "",
-                source,
-                f"evidence/2024-001/{number}.jpg",
-                hashlib.sha256(source.read_bytes()).hexdigest(),
-            )
-        )
+    workbook, files = zip_inputs(tmp_path, 4)
     parts = exports.write_zip_parts(tmp_path, workbook, "ledger.xlsx", files, "en")
     assert len(parts) > 1
     for part in parts:
