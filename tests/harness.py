@@ -518,6 +518,19 @@ async def open_card(phone: Phone, code: str) -> ChatMessage:
     return await phone.expect(re.compile(rf"{code}[^\n]*\n状态"))
 
 
+async def invite_in_chat(admin: Phone, role_label: str, name: str) -> tuple[str, int]:
+    """The admin makes an invitation with /invite; returns its code and the link message id."""
+    await admin.send("/invite")
+    await admin.expect("邀请哪类用户")
+    await admin.tap(role_label)
+    await admin.expect("请输入被邀请人的姓名")
+    await admin.send(name)
+    message = await admin.expect("生成邀请链接")
+    code = re.search(r"start=([\w-]+)", message.text)
+    assert code is not None, message.text
+    return code.group(1), message.message_id
+
+
 def last_workbook(phone: Phone) -> openpyxl.Workbook:
     """The newest file the bot sent this phone, opened as the office opens it in Excel."""
     return openpyxl.load_workbook(io.BytesIO(phone.download(last_document(phone)["file_id"])))

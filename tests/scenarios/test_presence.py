@@ -4,10 +4,7 @@ a company without coordinates gets them from its first located visit once the of
 
 from __future__ import annotations
 
-import io
 from datetime import UTC, datetime, timedelta
-
-import openpyxl
 
 from bot.domain.audit import Origin
 from bot.domain.lifecycle import Role
@@ -22,6 +19,7 @@ from tests.harness import (
     office,
     start_visit,
 )
+from tests.sheets import XLSX, xlsx
 
 WAIT = 30.0
 LIWEI = Point(32.3700, 120.5600)
@@ -233,16 +231,7 @@ async def test_admin_sets_coordinates_with_company_command(duban: Duban) -> None
 
 
 def _sheet_with_places(rows: list[list[object]]) -> bytes:
-    book = openpyxl.Workbook()
-    book.active.append(["序号", "问题", "承办单位", "镇区", "企业", "纬度", "经度"])
-    for row in rows:
-        book.active.append(row)
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
-
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    return xlsx(["序号", "问题", "承办单位", "镇区", "企业", "纬度", "经度"], rows)
 
 
 async def test_sheet_columns_set_coordinates_by_chat_import(duban: Duban) -> None:

@@ -19,20 +19,13 @@ from tests.harness import (
     last_workbook,
 )
 from tests.report_seed import seed, zip_inputs
+from tests.sheets import XLSX, xlsx
 
 WAIT = 20.0
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _sheet(rows: list[list[object]]) -> bytes:
-    book = openpyxl.Workbook()
-    sheet = book.active
-    sheet.append(["序号", "问题", "措施", "承办单位", "办理时限", "领域", "镇区", "企业"])
-    for row in rows:
-        sheet.append(row)
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    return xlsx(["序号", "问题", "措施", "承办单位", "办理时限", "领域", "镇区", "企业"], rows)
 
 
 GOOD = [1, "研发投入偏低", "建研发中心", "科技局", "2030-06-30", "高企培育", "磨头镇", "卓远半导体"]
