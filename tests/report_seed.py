@@ -96,6 +96,15 @@ def seed(db: sqlite_utils.Database, now: datetime, *, people: dict | None = None
     return out
 
 
+def store_media(media_dir: Path, data: bytes) -> str:
+    """A downloaded evidence file as it lies under MEDIA_DIR, named by its sha256 (which is
+    returned, for the evidence row)."""
+    sha = hashlib.sha256(data).hexdigest()
+    (media_dir / sha[:2]).mkdir(parents=True, exist_ok=True)
+    (media_dir / sha[:2] / sha).write_bytes(data)
+    return sha
+
+
 def _first_number(text: str) -> float | None:
     from bot.domain.targets import parse_target_number
 
@@ -153,10 +162,7 @@ def add_full_history(
         .last_pk
     )
     for number, file_id in enumerate(photo_file_ids):
-        jpeg = make_jpeg(320, 240, number)
-        sha = hashlib.sha256(jpeg).hexdigest()
-        (media_dir / sha[:2]).mkdir(parents=True, exist_ok=True)
-        (media_dir / sha[:2] / sha).write_bytes(jpeg)
+        sha = store_media(media_dir, make_jpeg(320, 240, number))
         db["evidence"].insert(
             {
                 "item_id": item_id,
