@@ -89,16 +89,7 @@ def ensure_admin(
         else:
             person_id = person.id
             restored = {"role": Role.ADMIN.value, "active": 1}
-            db["people"].update(person_id, restored)
-            record(
-                db,
-                origin,
-                entity="person",
-                entity_id=person_id,
-                action="admin_restored_from_settings",
-                before={"role": person.role.value, "active": int(person.active)},
-                after=restored,
-            )
+            update_person(db, person_id, restored, origin, action="admin_restored_from_settings")
     return by_id(db, person_id)
 
 
@@ -321,8 +312,16 @@ def all_people(db: sqlite_utils.Database) -> list[Person]:
     return [_person(r) for r in db.execute(sql).fetchall()]
 
 
-def update_person(db: sqlite_utils.Database, person_id: int, values: dict, origin: Origin) -> None:
-    """Change a person's role, unit or active flag, with its audit event."""
+def update_person(
+    db: sqlite_utils.Database,
+    person_id: int,
+    values: dict,
+    origin: Origin,
+    *,
+    action: str = "changed",
+) -> None:
+    """Change a person's role, unit or active flag, with its audit event (``action`` says
+    why when it is not an administrator's change, e.g. ADMIN_IDS putting an admin back)."""
     with db.atomic():
         before = db["people"].get(person_id)
         db["people"].update(person_id, values)
@@ -331,7 +330,7 @@ def update_person(db: sqlite_utils.Database, person_id: int, values: dict, origi
             origin,
             entity="person",
             entity_id=person_id,
-            action="changed",
+            action=action,
             before={k: before[k] for k in values},
             after=values,
         )

@@ -13,7 +13,7 @@ import pytest
 from bot.clock import FakeClock
 from sandbox.server import Sandbox
 from sandbox.state import SandboxState
-from tests.harness import Duban, make_settings
+from tests.harness import Duban, make_settings, running
 
 # httpx logs every request URL, and Bot API URLs hold the token.
 logging.getLogger("httpx").setLevel(logging.WARNING)
@@ -33,30 +33,17 @@ async def bot_sandbox() -> AsyncIterator[Sandbox]:
 @pytest.fixture
 async def duban(bot_sandbox: Sandbox, tmp_path: Path) -> AsyncIterator[Duban]:
     """Duban running in-process against the sandbox, on a fresh database."""
-    bot = Duban(bot_sandbox, make_settings(bot_sandbox, tmp_path))
-    await bot.start()
-    try:
+    async with running(Duban(bot_sandbox, make_settings(bot_sandbox, tmp_path))) as bot:
         yield bot
-    finally:
-        for phone in bot.phones:
-            phone.close()
-        await bot.stop()
 
 
 @pytest.fixture
 async def clocked_duban(bot_sandbox: Sandbox, tmp_path: Path) -> AsyncIterator[Duban]:
     """Duban on a FakeClock that starts at the real time and moves only when a test says
     (``duban.clock.advance(...)``); messages queued for later wait for the clock too."""
-    bot = Duban(
-        bot_sandbox, make_settings(bot_sandbox, tmp_path), clock=FakeClock(datetime.now(UTC))
-    )
-    await bot.start()
-    try:
+    clock = FakeClock(datetime.now(UTC))
+    async with running(Duban(bot_sandbox, make_settings(bot_sandbox, tmp_path), clock)) as bot:
         yield bot
-    finally:
-        for phone in bot.phones:
-            phone.close()
-        await bot.stop()
 
 
 # Monday 3 June 2024, 08:00 in Shanghai: before the daily push, in a week with a holiday
@@ -67,11 +54,6 @@ CLOCK_START = datetime(2024, 6, 3, 8, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
 @pytest.fixture
 async def duban_clock(bot_sandbox: Sandbox, tmp_path: Path) -> AsyncIterator[Duban]:
     """Duban on a FakeClock (``duban.travel``, ``duban.sweep``) for time-driven scenarios."""
-    bot = Duban(bot_sandbox, make_settings(bot_sandbox, tmp_path), clock=FakeClock(CLOCK_START))
-    await bot.start()
-    try:
+    clock = FakeClock(CLOCK_START)
+    async with running(Duban(bot_sandbox, make_settings(bot_sandbox, tmp_path), clock)) as bot:
         yield bot
-    finally:
-        for phone in bot.phones:
-            phone.close()
-        await bot.stop()

@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import asyncio
+import io
 import json
+import re
 import secrets
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import openpyxl
 import sqlite_utils
 
 from bot.clock import FakeClock
@@ -20,11 +25,12 @@ from bot.domain.lifecycle import Role
 from bot.main import BotRuntime
 from sandbox.files import photo_sizes_json
 from sandbox.images import make_jpeg
-from sandbox.phones import Phone
+from sandbox.phones import ChatMessage, Phone
 from sandbox.server import Sandbox
 from sandbox.state import CallbackQueryRecord
 from storage import inbox, ledger, people
 from storage.db import connect
+from tests.report_seed import add_full_history, seed
 
 TOKEN = "424242:" + "D" * 35
 ADMIN_ID = 9000
@@ -192,6 +198,26 @@ class Duban:
             db.close()
         await self.processed(seconds)
 
+    def inbox_row(self, update_id: int) -> tuple[str, int]:
+        """An update's inbox status and how many attempts failed so far."""
+        db = self.db()
+        try:
+            return db.execute(
+                "SELECT status, attempts FROM inbox WHERE update_id = ?", [update_id]
+            ).fetchone()
+        finally:
+            db.close()
+
+    async def until_inbox_row(
+        self, update_id: int, wanted: tuple[str, int], within: float = 20.0
+    ) -> None:
+        """Wait until the update's inbox row is ``wanted`` (status, attempts): how the
+        fault tests watch a retry happen, one attempt at a time."""
+        deadline = asyncio.get_running_loop().time() + within
+        while (row := self.inbox_row(update_id)) != wanted:
+            assert asyncio.get_running_loop().time() < deadline, f"row is {row}, not {wanted}"
+            await asyncio.sleep(0.05)
+
     def _now(self) -> datetime:
         return self.clock.now() if self.clock else datetime.now(UTC)
 
@@ -223,6 +249,14 @@ class Duban:
             return ledger.create_item(db, fields, period, origin)
         finally:
             db.close()
+
+    def seed_research_item(self) -> Item:
+        """卓远半导体's one open item, 研发投入不足 led by 科技局, due in 20 days by the bot's
+        clock: the world most visit scenarios start from."""
+        return self.seed_item(
+            "研发投入不足", company="卓远半导体", town="高新区", unit="科技局",
+            deadline=self._now().date() + timedelta(days=20),
+        )  # fmt: skip
 
     def seed_company(self, name: str, town: str | None = None) -> int:
         db = self.db()
@@ -443,12 +477,123 @@ async def office(duban: Duban) -> Phone:
 
 async def inspector_on_visit(duban: Duban, user_id: int) -> Phone:
     """An inspector on a visit to 卓远半导体, whose one open item is due in 20 days."""
-    today = datetime.now(UTC).date()
-    duban.seed_item(
-        "研发投入不足", company="卓远半导体", town="高新区", unit="科技局",
-        deadline=today + timedelta(days=20),
-    )  # fmt: skip
+    duban.seed_research_item()
     inspector = await duban.register(user_id, "王督查", Role.INSPECTOR)
     await start_visit(inspector)
     await duban.settle()
     return inspector
+
+
+@asynccontextmanager
+async def running(bot: Duban) -> AsyncIterator[Duban]:
+    """Duban started for one test, and afterwards its phones closed and the bot stopped, so
+    no poller or sender outlives the test that made it."""
+    await bot.start()
+    try:
+        yield bot
+    finally:
+        for phone in bot.phones:
+            phone.close()
+        await bot.stop()
+
+
+def button_data(message: ChatMessage, label: str) -> str:
+    """The callback_data of a button on one particular (perhaps older) message, as a thumb
+    taps it from a chat scrolled back."""
+    for row in message.inline_keyboard:
+        for button in row:
+            if label in button["text"]:
+                return button["callback_data"]
+    raise AssertionError(f"no {label!r} on {message.describe()}")
+
+
+def last_document(phone: Phone) -> dict:
+    """The newest file the bot sent this phone (an export, a dossier, an annotated sheet)."""
+    return next(m for m in reversed(phone.bot_messages) if m.document).document
+
+
+async def open_card(phone: Phone, code: str) -> ChatMessage:
+    """/item CODE, and the card it shows (not another message that names the code)."""
+    await phone.send(f"/item {code}")
+    return await phone.expect(re.compile(rf"{code}[^\n]*\n状态"))
+
+
+async def invite_in_chat(admin: Phone, role_label: str, name: str) -> tuple[str, int]:
+    """The admin makes an invitation with /invite; returns its code and the link message id."""
+    await admin.send("/invite")
+    await admin.expect("邀请哪类用户")
+    await admin.tap(role_label)
+    await admin.expect("请输入被邀请人的姓名")
+    await admin.send(name)
+    message = await admin.expect("生成邀请链接")
+    code = re.search(r"start=([\w-]+)", message.text)
+    assert code is not None, message.text
+    return code.group(1), message.message_id
+
+
+def last_workbook(phone: Phone) -> openpyxl.Workbook:
+    """The newest file the bot sent this phone, opened as the office opens it in Excel."""
+    return openpyxl.load_workbook(io.BytesIO(phone.download(last_document(phone)["file_id"])))
+
+
+async def export_menu_for_town(phone: Phone, town: str) -> None:
+    """/export, 按镇区, the town: the format menu for that town's items is showing."""
+    await phone.send("/export")
+    await phone.expect("导出督办台账")
+    await phone.tap("按镇区")
+    await phone.expect("选择镇区")
+    await phone.tap(town)
+    await phone.expect(f"范围：{town}")
+
+
+async def export_menu_for_company(phone: Phone, town: str, company: str) -> None:
+    """/export, 按企业, the company's town, the company: its format menu is showing."""
+    await phone.send("/export")
+    await phone.expect("导出督办台账")
+    await phone.tap("按企业")
+    await phone.expect("企业在哪个镇区")
+    await phone.tap(town)
+    await phone.expect(f"选择{town}的企业")
+    await phone.tap(company)
+    await phone.expect(f"范围：{company}")
+
+
+HISTORY_PHOTOS = [make_jpeg(320, 240, n) for n in range(3)]
+
+
+async def history_world(
+    duban: Duban, inspector_tg: int, contact_tg: int
+) -> tuple[dict[str, str], list[str]]:
+    """The report scenarios' ledger (tests.report_seed) with a full history on its "chip"
+    item, written by a registered inspector (王督查), 科技局's contact (赵联络) and the
+    administrator, with HISTORY_PHOTOS stored as its evidence. Returns the item codes by
+    label and the photos' Telegram file ids."""
+    inspector = await duban.register(inspector_tg, "王督查", Role.INSPECTOR)
+    contact = await duban.register(contact_tg, "赵联络", Role.CONTACT, unit="科技局")
+    await office(duban)  # the admin's person row comes with their first message
+    files = duban.sandbox.state.files
+    file_ids = [files.add_photo(photo, 320, 240)[-1].file_id for photo in HISTORY_PHOTOS]
+    db = duban.db()
+    try:
+        now = datetime.now(UTC)
+        seeded = seed(db, now)
+        ids = {
+            tg: db.execute("SELECT id FROM people WHERE tg_user_id = ?", [tg]).fetchone()[0]
+            for tg in (inspector_tg, contact_tg, ADMIN_ID)
+        }
+        add_full_history(
+            db,
+            seeded.ids["chip"],
+            now,
+            inspector_id=ids[inspector_tg],
+            contact_id=ids[contact_tg],
+            admin_id=ids[ADMIN_ID],
+            admin_tg=ADMIN_ID,
+            photo_file_ids=file_ids,
+            media_dir=duban.settings.media_dir,
+        )
+    finally:
+        db.close()
+    inspector.close()
+    contact.close()
+    return seeded.codes, file_ids

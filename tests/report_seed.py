@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import sqlite_utils
@@ -16,6 +16,7 @@ import sqlite_utils
 from bot.domain.audit import ActorKind, Origin
 from bot.domain.items import ItemFields
 from bot.domain.lifecycle import Actor, Event, Role
+from bot.reports.exports import EvidenceFile
 from sandbox.images import make_jpeg
 from storage import ledger
 
@@ -95,6 +96,15 @@ def seed(db: sqlite_utils.Database, now: datetime, *, people: dict | None = None
     return out
 
 
+def store_media(media_dir: Path, data: bytes) -> str:
+    """A downloaded evidence file as it lies under MEDIA_DIR, named by its sha256 (which is
+    returned, for the evidence row)."""
+    sha = hashlib.sha256(data).hexdigest()
+    (media_dir / sha[:2]).mkdir(parents=True, exist_ok=True)
+    (media_dir / sha[:2] / sha).write_bytes(data)
+    return sha
+
+
 def _first_number(text: str) -> float | None:
     from bot.domain.targets import parse_target_number
 
@@ -152,10 +162,7 @@ def add_full_history(
         .last_pk
     )
     for number, file_id in enumerate(photo_file_ids):
-        jpeg = make_jpeg(320, 240, number)
-        sha = hashlib.sha256(jpeg).hexdigest()
-        (media_dir / sha[:2]).mkdir(parents=True, exist_ok=True)
-        (media_dir / sha[:2] / sha).write_bytes(jpeg)
+        sha = store_media(media_dir, make_jpeg(320, 240, number))
         db["evidence"].insert(
             {
                 "item_id": item_id,
@@ -232,3 +239,28 @@ def add_full_history(
             "decided_at": at(27),
         }
     )
+
+
+def zip_inputs(folder: Path, photos: int) -> tuple[Path, list[EvidenceFile]]:
+    """What ``exports.write_zip_parts`` packs, written in ``folder``: a 10 kB workbook and
+    ``photos`` evidence files of 100 kB each (item 2024-001, ``evidence/2024-001/N.jpg``,
+    each with its recorded sha256), so a test can set PART_LIMIT to force several parts."""
+    workbook = folder / "export.xlsx"
+    workbook.write_bytes(b"x" * 10_000)
+    files = []
+    for number in range(photos):
+        source = folder / f"{number}.jpg"
+        source.write_bytes(bytes([number]) * 100_000)
+        files.append(
+            EvidenceFile(
+                "2024-001",
+                datetime(2024, 6, 3, tzinfo=UTC),
+                "photo",
+                "",
+                "",
+                source,
+                f"evidence/2024-001/{number}.jpg",
+                hashlib.sha256(source.read_bytes()).hexdigest(),
+            )
+        )
+    return workbook, files

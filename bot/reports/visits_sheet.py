@@ -126,6 +126,14 @@ def visit_rows(db: sqlite_utils.Database, visit_ids: Iterable[int]) -> list[Visi
     return rows
 
 
+# The visits to a chosen company, or to any company in a chosen town, by the scope's name.
+_VISITS_IN_SCOPE = {
+    "company": "SELECT v.id FROM visits v JOIN companies c ON c.id = v.company_id WHERE c.name = ?",
+    "town": "SELECT v.id FROM visits v JOIN companies c ON c.id = v.company_id "
+    "JOIN towns t ON t.id = c.town_id WHERE t.name = ?",
+}
+
+
 def export_visit_ids(
     db: sqlite_utils.Database, item_ids: Iterable[int], chosen: dict[str, str | None]
 ) -> list[int]:
@@ -146,24 +154,9 @@ def export_visit_ids(
                 chunk,
             )
         )
-    if chosen.get("company"):
-        found.update(
-            row[0]
-            for row in db.execute(
-                "SELECT v.id FROM visits v JOIN companies c ON c.id = v.company_id "
-                "WHERE c.name = ?",
-                [chosen["company"]],
-            )
-        )
-    if chosen.get("town"):
-        found.update(
-            row[0]
-            for row in db.execute(
-                "SELECT v.id FROM visits v JOIN companies c ON c.id = v.company_id "
-                "JOIN towns t ON t.id = c.town_id WHERE t.name = ?",
-                [chosen["town"]],
-            )
-        )
+    for scope, sql in _VISITS_IN_SCOPE.items():
+        if chosen.get(scope):
+            found.update(row[0] for row in db.execute(sql, [chosen[scope]]))
     return sorted(found)
 
 

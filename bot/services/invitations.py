@@ -46,6 +46,16 @@ def _role(lang: str, role: Role | str) -> str:
     return t(lang, f"role.{Role(role).value}")
 
 
+def _invitee(lang: str, invitation: Invitation) -> dict[str, str]:
+    """The invited person as every invitation message names them (name, role, unit), so
+    the notice, the edited link message and the /invite list never describe them apart."""
+    return {
+        "name": invitation.name,
+        "role": _role(lang, invitation.role),
+        "unit": unit_part(lang, invitation.unit),
+    }
+
+
 # --- a registered person taps a link -------------------------------------------------
 
 
@@ -109,9 +119,7 @@ def after_redeem(work: Work, invitation: Invitation, person: Person, redeemer: R
             t(
                 lang,
                 "invites.used_notice",
-                name=invitation.name,
-                role=_role(lang, invitation.role),
-                unit=unit_part(lang, invitation.unit),
+                **_invitee(lang, invitation),
                 who=who(lang, redeemer),
             ),
             keyboard=[
@@ -133,9 +141,7 @@ def after_redeem(work: Work, invitation: Invitation, person: Person, redeemer: R
         lambda lang: t(
             lang,
             "invites.message_used",
-            name=invitation.name,
-            role=_role(lang, invitation.role),
-            unit=unit_part(lang, invitation.unit),
+            **_invitee(lang, invitation),
             who=who(lang, redeemer),
             at=_local(work, work.at),
         ),
@@ -197,13 +203,7 @@ def mark_revoked(work: Work, invitation: Invitation) -> None:
         work,
         invitation,
         "revoked",
-        lambda lang: t(
-            lang,
-            "invites.message_revoked",
-            name=invitation.name,
-            role=_role(lang, invitation.role),
-            unit=unit_part(lang, invitation.unit),
-        ),
+        lambda lang: t(lang, "invites.message_revoked", **_invitee(lang, invitation)),
     )
 
 
@@ -219,9 +219,7 @@ def show_pending(work: Work) -> None:
     lines = [
         work.t(
             "invites.pending_line",
-            name=invitation.name,
-            role=_role(work.lang, invitation.role),
-            unit=unit_part(work.lang, invitation.unit),
+            **_invitee(work.lang, invitation),
             expires=_local(work, invitation.expires_at),
         )
         for invitation in pending

@@ -218,12 +218,20 @@ def _admin(work: Work) -> Person:
     return work.person
 
 
-def confirm_button(work: Work, proposal_id: int) -> None:
-    """✅ on a proposal: the visit's place becomes the company's; earlier visits measured."""
+def _decide(work: Work, proposal_id: int, decision: str) -> tuple[store.Proposal, int] | None:
+    """An administrator's ✅ or ✖️ on a proposal; None (and they are told) when it was
+    already decided, by an earlier tap or another administrator."""
     _admin(work)
-    decided = store.decide(work.db, proposal_id, "confirmed", work.origin)
+    decided = store.decide(work.db, proposal_id, decision, work.origin)
     if decided is None:
         work.reply("presence.already_decided")
+    return decided
+
+
+def confirm_button(work: Work, proposal_id: int) -> None:
+    """✅ on a proposal: the visit's place becomes the company's; earlier visits measured."""
+    decided = _decide(work, proposal_id, "confirmed")
+    if decided is None:
         return
     proposal, measured = decided
     work.reply(
@@ -236,12 +244,9 @@ def confirm_button(work: Work, proposal_id: int) -> None:
 
 def reject_button(work: Work, proposal_id: int) -> None:
     """✖️ on a proposal: the company stays without coordinates (the visit keeps its place)."""
-    _admin(work)
-    decided = store.decide(work.db, proposal_id, "rejected", work.origin)
-    if decided is None:
-        work.reply("presence.already_decided")
-        return
-    work.reply("presence.rejected", company=decided[0].company)
+    decided = _decide(work, proposal_id, "rejected")
+    if decided is not None:
+        work.reply("presence.rejected", company=decided[0].company)
 
 
 # --- administrators: /company ----------------------------------------------------------------

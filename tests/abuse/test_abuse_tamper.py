@@ -10,17 +10,14 @@ from pathlib import Path
 import pytest
 
 from bot.cli import main
+from tests.desk import at_the_desk
 from tests.tamper_tools import PHOTO, last_event, ledger_with_a_photo
 
 
 @pytest.fixture
 def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    db_path = tmp_path / "duban.sqlite"
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.setenv("DATABASE_PATH", str(db_path))
-    monkeypatch.setenv("MEDIA_DIR", str(tmp_path / "media"))
-    monkeypatch.delenv("TELEGRAM_BOT_TOKEN", raising=False)
-    return db_path
+    """The desk's database path, in a fresh folder."""
+    return at_the_desk(monkeypatch, tmp_path)
 
 
 def _sql(db_path: Path, *statements: str) -> None:

@@ -19,23 +19,6 @@ from storage.db import open_database
 from tests.harness import Duban
 
 
-def inbox_row(duban: Duban, update_id: int) -> tuple[str, int]:
-    db = duban.db()
-    try:
-        return db.execute(
-            "SELECT status, attempts FROM inbox WHERE update_id = ?", [update_id]
-        ).fetchone()
-    finally:
-        db.close()
-
-
-async def until_row(duban: Duban, update_id: int, wanted: tuple[str, int]) -> None:
-    deadline = asyncio.get_running_loop().time() + 15
-    while (row := inbox_row(duban, update_id)) != wanted:
-        assert asyncio.get_running_loop().time() < deadline, f"row is {row}, not {wanted}"
-        await asyncio.sleep(0.05)
-
-
 def last_update_id(duban: Duban) -> int:
     db = duban.db()
     try:
@@ -66,23 +49,23 @@ async def test_handler_failing_twice_is_retried_after_pauses_and_applied_once(
     await inspector.send("/help")
     await duban.received(2)  # the /start and the /help
     update_id = last_update_id(duban)
-    await until_row(duban, update_id, ("pending", 1))
+    await duban.until_inbox_row(update_id, ("pending", 1), within=15)
 
     # Not tried again while the pause lasts, not even by a restarted bot.
     await asyncio.sleep(1.5)
     await duban.restart()
     await asyncio.sleep(1.5)
-    assert inbox_row(duban, update_id) == ("pending", 1) and len(calls) == 1
+    assert duban.inbox_row(update_id) == ("pending", 1) and len(calls) == 1
 
     duban.clock.advance(timedelta(seconds=1))
-    await until_row(duban, update_id, ("pending", 2))
+    await duban.until_inbox_row(update_id, ("pending", 2), within=15)
     assert len(calls) == 2
     duban.clock.advance(timedelta(seconds=4))  # 4 of the 5 s after the second failure
     await asyncio.sleep(1.5)
     assert len(calls) == 2, "tried again before its pause was over"
 
     duban.clock.advance(timedelta(seconds=1))
-    await until_row(duban, update_id, ("done", 2))
+    await duban.until_inbox_row(update_id, ("done", 2), within=15)
     await inspector.expect("可用命令", within=10)
     await duban.settle()
     assert len(calls) == 3

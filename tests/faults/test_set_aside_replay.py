@@ -16,24 +16,8 @@ from bot.cli import main
 from bot.domain.lifecycle import Role
 from bot.services import registration
 from sandbox.phones import Phone
+from tests.desk import at_the_desk
 from tests.harness import TOKEN, Duban, office
-
-
-def inbox_row(duban: Duban, update_id: int) -> tuple[str, int]:
-    db = duban.db()
-    try:
-        return db.execute(
-            "SELECT status, attempts FROM inbox WHERE update_id = ?", [update_id]
-        ).fetchone()
-    finally:
-        db.close()
-
-
-async def until_row(duban: Duban, update_id: int, wanted: tuple[str, int]) -> None:
-    deadline = asyncio.get_running_loop().time() + 20
-    while (row := inbox_row(duban, update_id)) != wanted:
-        assert asyncio.get_running_loop().time() < deadline, f"row is {row}, not {wanted}"
-        await asyncio.sleep(0.05)
 
 
 async def help_set_aside(duban: Duban, phone: Phone) -> int:
@@ -49,7 +33,7 @@ async def help_set_aside(duban: Duban, phone: Phone) -> int:
                 "SELECT max(update_id) FROM inbox WHERE raw LIKE '%/help%' AND raw LIKE ?",
                 [f'%"id": {phone.user_id}%'],
             ).fetchone()
-            if row[0] is not None and inbox_row(duban, row[0])[0] != "done":
+            if row[0] is not None and duban.inbox_row(row[0])[0] != "done":
                 update_id = row[0]
                 break
             assert asyncio.get_running_loop().time() < deadline, "the /help never arrived"
@@ -57,9 +41,9 @@ async def help_set_aside(duban: Duban, phone: Phone) -> int:
     finally:
         db.close()
     for attempts in (1, 2, 3):
-        await until_row(duban, update_id, ("pending", attempts))
+        await duban.until_inbox_row(update_id, ("pending", attempts))
         duban.clock.advance(timedelta(seconds=30))
-    await until_row(duban, update_id, ("set_aside", 4))
+    await duban.until_inbox_row(update_id, ("set_aside", 4))
     return update_id
 
 
@@ -110,7 +94,7 @@ async def test_set_aside_update_is_listed_and_replayed_by_the_button(
     await admin.tap(f"🔁 重新处理 #{update_id}")
     await admin.expect(f"已将 #{update_id} 放回处理队列")
     await inspector.expect("可用命令", within=10)
-    await until_row(duban, update_id, ("done", 0))
+    await duban.until_inbox_row(update_id, ("done", 0))
     await duban.settle()
     assert sum(m.text.startswith("可用命令") for m in inspector.bot_messages) == 1
 
@@ -146,10 +130,7 @@ async def test_set_aside_update_is_replayed_from_the_command_line(
     await duban.settle()
     broken_help["broken"] = True
     update_id = await help_set_aside(duban, inspector)
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.setenv("DATABASE_PATH", str(duban.settings.database_path))
-    monkeypatch.setenv("MEDIA_DIR", str(tmp_path / "media"))
-    monkeypatch.delenv("TELEGRAM_BOT_TOKEN", raising=False)
+    at_the_desk(monkeypatch, tmp_path, duban.settings.database_path)
 
     assert main(["inbox", "list"]) == 0
     listed = capsys.readouterr().out
@@ -160,7 +141,7 @@ async def test_set_aside_update_is_replayed_from_the_command_line(
     assert main(["inbox", "retry", str(update_id)]) == 0
     assert "back in line" in capsys.readouterr().out
     await inspector.expect("可用命令", within=15)
-    await until_row(duban, update_id, ("done", 0))
+    await duban.until_inbox_row(update_id, ("done", 0))
 
     assert main(["inbox", "retry", str(update_id)]) == 1
     assert "processed already" in capsys.readouterr().err

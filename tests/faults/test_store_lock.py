@@ -9,36 +9,24 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
 import sqlite_utils
 
 from storage.db import Store, connect
+from tests.notes_store import add_note, note_texts, notes_store
 
 SHORT_TIMEOUT = "PRAGMA busy_timeout = 50"
 
 
 @pytest.fixture
-async def store(tmp_path: Path):
-    opened = Store(tmp_path / "duban.sqlite")
-    await opened.open()
-    await opened.run(lambda db: db.execute("CREATE TABLE notes (id INTEGER PRIMARY KEY, text)"))
-    await opened.run_alone(lambda db: db.execute(SHORT_TIMEOUT))
-    yield opened
-    await opened.close()
-
-
-def _add(db: sqlite_utils.Database, text: str) -> None:
-    db.execute("INSERT INTO notes (text) VALUES (?)", [text])
-
-
-def _texts(path: Path) -> list[str]:
-    db = connect(path, read_only=True)
-    try:
-        return [row[0] for row in db.execute("SELECT text FROM notes ORDER BY id")]
-    finally:
-        db.close()
+async def store(tmp_path: Path) -> AsyncIterator[Store]:
+    """A notes store whose busy timeout is 50 ms, so a held lock refuses it at once."""
+    async with notes_store(tmp_path / "duban.sqlite") as opened:
+        await opened.run_alone(lambda db: db.execute(SHORT_TIMEOUT))
+        yield opened
 
 
 async def test_writes_wait_for_the_lock_and_are_applied_once(store: Store) -> None:
@@ -47,8 +35,8 @@ async def test_writes_wait_for_the_lock_and_are_applied_once(store: Store) -> No
     locker = connect(store.path)
     locker.execute("BEGIN IMMEDIATE")
     try:
-        writes = [asyncio.ensure_future(store.run(_add, f"n{n}")) for n in range(5)]
-        lone = asyncio.ensure_future(store.run_alone(_add, "alone"))
+        writes = [asyncio.ensure_future(store.run(add_note, f"n{n}")) for n in range(5)]
+        lone = asyncio.ensure_future(store.run_alone(add_note, "alone"))
         await asyncio.sleep(0.6)
         assert not any(w.done() for w in [*writes, lone]), "nothing can be written yet"
         assert store.lock_wait.busy >= 2 and store.lock_wait.since is not None
@@ -56,7 +44,7 @@ async def test_writes_wait_for_the_lock_and_are_applied_once(store: Store) -> No
         locker.execute("ROLLBACK")
         locker.close()
     await asyncio.wait_for(asyncio.gather(*writes, lone), 10)
-    assert sorted(_texts(store.path)) == sorted([f"n{n}" for n in range(5)] + ["alone"])
+    assert sorted(note_texts(store.path)) == sorted([f"n{n}" for n in range(5)] + ["alone"])
     assert store.lock_wait.since is None, "the outage is over once a write went through"
 
 
@@ -69,11 +57,11 @@ async def test_job_that_wrote_before_the_lock_refused_it_is_not_run_again(
 
     def add_lock_add(db: sqlite_utils.Database) -> None:
         calls.append(1)
-        _add(db, "first")  # committed on its own (no transaction)
+        add_note(db, "first")  # committed on its own (no transaction)
         locker = sqlite3.connect(store.path)
         locker.execute("BEGIN IMMEDIATE")
         try:
-            _add(db, "second")
+            add_note(db, "second")
         finally:
             locker.rollback()
             locker.close()
@@ -81,4 +69,4 @@ async def test_job_that_wrote_before_the_lock_refused_it_is_not_run_again(
     with pytest.raises(sqlite3.OperationalError, match="locked"):
         await store.run_alone(add_lock_add)
     assert calls == [1]
-    assert _texts(store.path) == ["first"]
+    assert note_texts(store.path) == ["first"]

@@ -19,6 +19,7 @@ from storage.audit import item_events
 from storage.db import connect, open_database
 from storage.ledger import get_item, list_items
 from storage.people import bot_username, get_invitation
+from tests.desk import at_the_desk
 from tests.harness import TOKEN
 
 HEADER = [
@@ -86,12 +87,8 @@ def office_sheet(path: Path, rows: list[list[object]] = ROWS) -> Path:
 
 @pytest.fixture
 def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    db_path = tmp_path / "duban.sqlite"
-    monkeypatch.chdir(tmp_path)  # no stray .env from the developer's checkout
-    monkeypatch.setenv("DATABASE_PATH", str(db_path))
-    monkeypatch.setenv("MEDIA_DIR", str(tmp_path / "media"))
-    monkeypatch.delenv("TELEGRAM_BOT_TOKEN", raising=False)
-    return db_path
+    """The desk's database path, in a fresh folder."""
+    return at_the_desk(monkeypatch, tmp_path)
 
 
 def test_import_summarises_and_skips_blank_and_total_rows(

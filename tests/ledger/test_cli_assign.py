@@ -15,6 +15,7 @@ from bot.domain.items import ItemFields
 from storage.audit import item_events
 from storage.db import open_database
 from storage.ledger import create_item, ensure_period, get_item, list_items
+from tests.desk import at_the_desk
 
 T = "2024-05-01T08:00:00+00:00"
 
@@ -22,11 +23,7 @@ T = "2024-05-01T08:00:00+00:00"
 @pytest.fixture
 def db_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A database with one item (2024-001) and two registered inspectors, 王督查 and 李代表."""
-    path = tmp_path / "duban.sqlite"
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.setenv("DATABASE_PATH", str(path))
-    monkeypatch.setenv("MEDIA_DIR", str(tmp_path / "media"))
-    monkeypatch.delenv("TELEGRAM_BOT_TOKEN", raising=False)
+    path = at_the_desk(monkeypatch, tmp_path)
     db = open_database(path)
     origin = Origin.cli(datetime(2024, 5, 1, tzinfo=UTC))
     ensure_period(db, "2024", 2024, origin)

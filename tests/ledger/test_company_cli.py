@@ -13,6 +13,7 @@ from bot.domain.presence import Point
 from storage import ledger, presence
 from storage import visits as visit_store
 from storage.db import open_database
+from tests.desk import at_the_desk
 
 AT = datetime(2024, 3, 1, 2, 0, tzinfo=UTC)
 
@@ -20,11 +21,7 @@ AT = datetime(2024, 3, 1, 2, 0, tzinfo=UTC)
 @pytest.fixture
 def db_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A database with 力威机械 (no coordinates yet) and one visit 3.1 km east of it."""
-    path = tmp_path / "duban.sqlite"
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.setenv("DATABASE_PATH", str(path))
-    monkeypatch.setenv("MEDIA_DIR", str(tmp_path / "media"))
-    monkeypatch.delenv("TELEGRAM_BOT_TOKEN", raising=False)
+    path = at_the_desk(monkeypatch, tmp_path)
     db = open_database(path)
     origin = Origin.cli(AT)
     with db.atomic():

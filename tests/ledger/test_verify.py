@@ -19,17 +19,14 @@ from storage import ledger
 from storage.audit import chain_head, chain_rows, record
 from storage.db import connect, open_database
 from storage.migrations import migrations, upgrade
+from tests.desk import at_the_desk
 from tests.tamper_tools import PHOTO, edit_event, last_event, ledger_with_a_photo, recompute_chain
 
 
 @pytest.fixture
 def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    db_path = tmp_path / "duban.sqlite"
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.setenv("DATABASE_PATH", str(db_path))
-    monkeypatch.setenv("MEDIA_DIR", str(tmp_path / "media"))
-    monkeypatch.delenv("TELEGRAM_BOT_TOKEN", raising=False)
-    return db_path
+    """The desk's database path, in a fresh folder."""
+    return at_the_desk(monkeypatch, tmp_path)
 
 
 def test_clean_record_exits_0_and_prints_the_head(env: Path, capsys) -> None:

@@ -9,6 +9,8 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -36,65 +38,20 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-def test_datasette_serves_read_only_on_localhost(tmp_path: Path) -> None:
-    """The server binds 127.0.0.1 and answers a saved query as JSON; writes are refused."""
-    path = tmp_path / "duban.sqlite"
+@contextmanager
+def _browsing(folder: Path) -> Iterator[tuple[str, list[str]]]:
+    """``duban browse``'s command on the seeded ledger in ``folder``, once it answers: the
+    database's URL and the command line; the server is stopped afterwards."""
+    path = folder / "duban.sqlite"
     db = open_database(path)
     seed(db, datetime.now(UTC))
     db.close()
-    meta = tmp_path / "metadata.json"
+    meta = folder / "metadata.json"
     meta.write_text(json.dumps(metadata("duban"), ensure_ascii=False), encoding="utf-8")
     port = _free_port()
     args = command(path, meta, port)
-    assert args[args.index("--host") + 1] == "127.0.0.1"
     server = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        url = f"http://127.0.0.1:{port}/duban/overdue_by_unit.json?_shape=array"
-        for _ in range(100):
-            try:
-                with urllib.request.urlopen(url, timeout=2) as response:
-                    rows = json.loads(response.read())
-                break
-            except OSError:
-                time.sleep(0.1)
-        else:
-            raise AssertionError("datasette did not answer")
-        assert {row["承办单位"] for row in rows} == {"科技局", "工信局", "财政局"}
-        query = urllib.parse.urlencode({"sql": "DELETE FROM items"})
-        try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/duban.json?{query}", timeout=5)
-            raise AssertionError("a write query was accepted")
-        except urllib.error.HTTPError as error:
-            assert error.code == 400
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
-    check = open_database(path)
-    assert check.execute("SELECT count(*) FROM items").fetchone()[0] == 6
-
-
-def test_secret_tables_are_refused_to_pages_and_typed_sql(tmp_path: Path) -> None:
-    """invitations, inbox and buttons: hidden from the lists, 403 as pages, and refused to
-    SQL typed into the query page; the ledger's tables still answer."""
-    path = tmp_path / "duban.sqlite"
-    db = open_database(path)
-    seed(db, datetime.now(UTC))
-    db.close()
-    meta = tmp_path / "metadata.json"
-    meta.write_text(json.dumps(metadata("duban"), ensure_ascii=False), encoding="utf-8")
-    port = _free_port()
-    server = subprocess.Popen(
-        command(path, meta, port), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-    )
     base = f"http://127.0.0.1:{port}/duban"
-
-    def status(url: str) -> tuple[int, dict | list]:
-        try:
-            with urllib.request.urlopen(url, timeout=5) as response:
-                return response.status, json.loads(response.read())
-        except urllib.error.HTTPError as error:
-            return error.code, {}
-
     try:
         for _ in range(100):
             try:
@@ -104,6 +61,42 @@ def test_secret_tables_are_refused_to_pages_and_typed_sql(tmp_path: Path) -> Non
                 time.sleep(0.1)
         else:
             raise AssertionError("datasette did not answer")
+        yield base, args
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+def test_datasette_serves_read_only_on_localhost(tmp_path: Path) -> None:
+    """The server binds 127.0.0.1 and answers a saved query as JSON; writes are refused."""
+    with _browsing(tmp_path) as (base, args):
+        assert args[args.index("--host") + 1] == "127.0.0.1"
+        url = f"{base}/overdue_by_unit.json?_shape=array"
+        with urllib.request.urlopen(url, timeout=5) as response:
+            rows = json.loads(response.read())
+        assert {row["承办单位"] for row in rows} == {"科技局", "工信局", "财政局"}
+        query = urllib.parse.urlencode({"sql": "DELETE FROM items"})
+        try:
+            urllib.request.urlopen(f"{base}.json?{query}", timeout=5)
+            raise AssertionError("a write query was accepted")
+        except urllib.error.HTTPError as error:
+            assert error.code == 400
+    check = open_database(tmp_path / "duban.sqlite")
+    assert check.execute("SELECT count(*) FROM items").fetchone()[0] == 6
+
+
+def test_secret_tables_are_refused_to_pages_and_typed_sql(tmp_path: Path) -> None:
+    """invitations, inbox and buttons: hidden from the lists, 403 as pages, and refused to
+    SQL typed into the query page; the ledger's tables still answer."""
+
+    def status(url: str) -> tuple[int, dict | list]:
+        try:
+            with urllib.request.urlopen(url, timeout=5) as response:
+                return response.status, json.loads(response.read())
+        except urllib.error.HTTPError as error:
+            return error.code, {}
+
+    with _browsing(tmp_path) as (base, _):
         _, listing = status(f"{base}.json")
         shown = {table["name"] for table in listing["tables"] if not table["hidden"]}
         assert "items" in shown and not shown & {"invitations", "inbox", "buttons"}
@@ -117,6 +110,3 @@ def test_secret_tables_are_refused_to_pages_and_typed_sql(tmp_path: Path) -> Non
             f"{base}.json?{urllib.parse.urlencode({'sql': 'SELECT code FROM items'})}"
         )
         assert code == 200 and len(rows["rows"]) == 6
-    finally:
-        server.terminate()
-        server.wait(timeout=10)

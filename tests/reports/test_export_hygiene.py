@@ -3,7 +3,6 @@ any kind. The workbook must open, no cell may run, no file in the .zip may run."
 
 from __future__ import annotations
 
-import hashlib
 import zipfile
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -18,7 +17,7 @@ from bot.sheets.export import write_csv
 from bot.sheets.safety import SheetRows
 from storage.db import open_database
 from storage.report_jobs import ReportJob
-from tests.report_seed import seed
+from tests.report_seed import seed, store_media
 
 TZ = ZoneInfo("Asia/Shanghai")
 NOW = datetime(2026, 11, 30, 9, 0, tzinfo=TZ)
@@ -26,10 +25,7 @@ DIRTY = "研发\x07中心\x00未建成\x1b[0m"  # a bell, a NUL, an escape seque
 
 
 def _evidence(db, media: Path, finding_id: int, item_id: int, person: int, name: str | None):
-    data = f"file {name}".encode()
-    sha = hashlib.sha256(data).hexdigest()
-    (media / sha[:2]).mkdir(parents=True, exist_ok=True)
-    (media / sha[:2] / sha).write_bytes(data)
+    sha = store_media(media, f"file {name}".encode())
     db["evidence"].insert(
         {
             "item_id": item_id,

@@ -7,16 +7,10 @@ from datetime import date
 
 from bot.domain.audit import Origin
 from bot.domain.lifecycle import Event, Role
-from sandbox.phones import Phone
 from storage import ledger, people
-from tests.harness import Duban, at, office
+from tests.harness import Duban, at, office, open_card
 
 UNIT = "科技局"
-
-
-async def open_card(phone: Phone, code: str) -> None:
-    await phone.send(f"/item {code}")
-    await phone.expect(code)
 
 
 async def test_progress_with_a_figure_toward_the_target(duban_clock: Duban) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -10,7 +9,7 @@ from bot.domain.lifecycle import Role
 from sandbox.phones import Phone
 from storage.db import backup
 from storage.people import SCRUBBED_TEXT
-from tests.harness import ADMIN_ID, TOKEN, Duban, office
+from tests.harness import ADMIN_ID, TOKEN, Duban, invite_in_chat, office
 
 
 def _phone(duban: Duban, user_id: int, name: str, username: str | None = None) -> Phone:
@@ -18,19 +17,6 @@ def _phone(duban: Duban, user_id: int, name: str, username: str | None = None) -
     phone = duban.sandbox.phone(user_id=user_id, name=name, username=username, token=TOKEN)
     duban.phones.append(phone)
     return phone
-
-
-async def _invite_in_chat(admin: Phone, role_label: str, name: str) -> tuple[str, int]:
-    """The admin makes an invitation with /invite; returns its code and the link message id."""
-    await admin.send("/invite")
-    await admin.expect("邀请哪类用户")
-    await admin.tap(role_label)
-    await admin.expect("请输入被邀请人的姓名")
-    await admin.send(name)
-    message = await admin.expect("生成邀请链接")
-    code = re.search(r"start=([\w-]+)", message.text)
-    assert code is not None, message.text
-    return code.group(1), message.message_id
 
 
 def _row(duban: Duban, sql: str, params: list) -> tuple:
@@ -127,7 +113,7 @@ async def test_admin_ids_admin_cannot_redeem_an_invitation(duban: Duban) -> None
     """The admin who taps the link they just made is told why nothing happened; they stay an
     administrator and the link still works for the invited person."""
     admin = await office(duban)
-    code, _ = await _invite_in_chat(admin, "督查人员", "王督查")
+    code, _ = await invite_in_chat(admin, "督查人员", "王督查")
     await admin.send(f"/start {code}")
     await admin.expect("身份不能通过邀请链接更改")
     assert _person(duban, ADMIN_ID)[:2] == ("admin", 1)
@@ -144,7 +130,7 @@ async def test_inviter_is_told_who_used_the_link_and_can_deactivate_them(duban: 
     """When a link is used, its maker learns the Telegram name, @username and id of whoever
     used it, the message with the link says it was used, and one tap deactivates them."""
     admin = await office(duban)
-    code, link_message = await _invite_in_chat(admin, "督查人员", "王督查")
+    code, link_message = await invite_in_chat(admin, "督查人员", "王督查")
     stranger = _phone(duban, 5104, "张三", username="zhang_san")
     await stranger.send(f"/start {code}")
     await stranger.expect("欢迎，王督查")
@@ -168,8 +154,8 @@ async def test_admin_invitation_lapses_after_24_hours(clocked_duban: Duban) -> N
     made at the same time still works (it lasts invitation_days)."""
     duban = clocked_duban
     admin = await office(duban)
-    admin_code, _ = await _invite_in_chat(admin, "管理员", "钱主任")
-    inspector_code, _ = await _invite_in_chat(admin, "督查人员", "王督查")
+    admin_code, _ = await invite_in_chat(admin, "管理员", "钱主任")
+    inspector_code, _ = await invite_in_chat(admin, "督查人员", "王督查")
     expires = _row(
         duban, "SELECT expires_at, created_at FROM invitations WHERE name = ?", ["钱主任"]
     )
@@ -193,7 +179,7 @@ async def test_admin_invitation_hours_is_a_setting(duban: Duban) -> None:
     await admin.expect("管理员邀请有效小时数")
     await admin.send("6小时")
     await admin.expect("「管理员邀请有效小时数」已改为 6")
-    await _invite_in_chat(admin, "管理员", "钱主任")
+    await invite_in_chat(admin, "管理员", "钱主任")
     created, expires = _row(
         duban, "SELECT created_at, expires_at FROM invitations WHERE name = ?", ["钱主任"]
     )
@@ -205,7 +191,7 @@ async def test_invite_lists_pending_invitations_with_revoke(duban: Duban) -> Non
     """/invite shows the invitations nobody has used yet; revoking one kills its link and
     its message says so, and the list no longer shows it."""
     admin = await office(duban)
-    code, link_message = await _invite_in_chat(admin, "督查人员", "王督查")
+    code, link_message = await invite_in_chat(admin, "督查人员", "王督查")
     duban.invitation(Role.LEADER, "陈主任")
     used = duban.invitation(Role.INSPECTOR, "李代表")
     await duban.phone(5107, "李").send(f"/start {used}")
@@ -231,8 +217,8 @@ async def test_no_plain_code_in_a_backup_of_a_running_bot(duban: Duban, tmp_path
     """The link exists only on the admin's phone: once sent, the outbox keeps no text of
     it, and a backup of the database holds neither a live code nor a used one."""
     admin = await office(duban)
-    live, live_message = await _invite_in_chat(admin, "管理员", "钱主任")
-    used, _ = await _invite_in_chat(admin, "督查人员", "王督查")
+    live, live_message = await invite_in_chat(admin, "管理员", "钱主任")
+    used, _ = await invite_in_chat(admin, "督查人员", "王督查")
     await duban.phone(5109, "王").send(f"/start {used}")
     await admin.expect("邀请已被使用")
     await duban.settle()

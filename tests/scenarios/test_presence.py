@@ -4,17 +4,22 @@ a company without coordinates gets them from its first located visit once the of
 
 from __future__ import annotations
 
-import io
 from datetime import UTC, datetime, timedelta
-
-import openpyxl
 
 from bot.domain.audit import Origin
 from bot.domain.lifecycle import Role
 from bot.domain.presence import Point
 from bot.reports.visits_sheet import dossier_lines
 from storage import presence
-from tests.harness import Duban, office, start_visit
+from tests.harness import (
+    Duban,
+    export_menu_for_town,
+    last_document,
+    last_workbook,
+    office,
+    start_visit,
+)
+from tests.sheets import XLSX, xlsx
 
 WAIT = 30.0
 LIWEI = Point(32.3700, 120.5600)
@@ -81,17 +86,11 @@ async def test_far_location_is_flagged_everywhere_a_meeting_looks(duban: Duban) 
     listing = await wang.expect("最近的走访")
     assert "位置不符（约 3.1 km）" in listing.text and _map_links(listing)
 
-    await admin.send("/export")
-    await admin.expect("导出督办台账")
-    await admin.tap("按镇区")
-    await admin.expect("选择镇区")
-    await admin.tap("磨头镇")
-    await admin.expect("范围：磨头镇")
+    await export_menu_for_town(admin, "磨头镇")
     await admin.tap("📗 Excel 表格")
     await admin.expect("已导出 1 项（磨头镇）", within=WAIT)
     await duban.settle(WAIT)
-    document = next(m for m in reversed(admin.bot_messages) if m.document)
-    book = openpyxl.load_workbook(io.BytesIO(admin.download(document.document["file_id"])))
+    book = last_workbook(admin)
     sheet = book["走访记录"]
     headers = [cell.value for cell in sheet[1]]
     assert headers[:5] == ["企业", "镇区", "督查人员", "开始", "结束"]
@@ -111,8 +110,7 @@ async def test_far_location_is_flagged_everywhere_a_meeting_looks(duban: Duban) 
     await admin.tap("📄 档案 PDF")
     await admin.expect("档案已生成", within=WAIT)
     await duban.settle(WAIT)
-    pdf = next(m for m in reversed(admin.bot_messages) if m.document)
-    assert admin.download(pdf.document["file_id"]).startswith(b"%PDF")
+    assert admin.download(last_document(admin)["file_id"]).startswith(b"%PDF")
     db = duban.db()
     try:  # the PDF's text is CID-encoded; these are the lines it is written from
         lines = dossier_lines(db, item.id, duban.settings.timezone, "zh")
@@ -233,16 +231,7 @@ async def test_admin_sets_coordinates_with_company_command(duban: Duban) -> None
 
 
 def _sheet_with_places(rows: list[list[object]]) -> bytes:
-    book = openpyxl.Workbook()
-    book.active.append(["序号", "问题", "承办单位", "镇区", "企业", "纬度", "经度"])
-    for row in rows:
-        book.active.append(row)
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
-
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    return xlsx(["序号", "问题", "承办单位", "镇区", "企业", "纬度", "经度"], rows)
 
 
 async def test_sheet_columns_set_coordinates_by_chat_import(duban: Duban) -> None:

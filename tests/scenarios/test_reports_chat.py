@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import io
 from datetime import UTC, datetime
 
-import openpyxl
 import pytest
 
 from bot.domain.lifecycle import Role
-from tests.harness import ADMIN_ID, Duban
+from tests.harness import ADMIN_ID, Duban, export_menu_for_town, last_document, last_workbook
 from tests.report_seed import seed
 
 WAIT = 20.0  # a job is picked up within a second; charts take a moment on a slow machine
@@ -101,18 +99,12 @@ async def test_export_of_one_town_opens_cell_by_cell(duban: Duban) -> None:
     """A leader exports one town's items; the workbook has those items and their history."""
     codes = await _seeded(duban)
     leader = await duban.register(6104, "孙主任", Role.LEADER)
-    await leader.send("/export")
-    await leader.expect("导出督办台账")
-    await leader.tap("按镇区")
-    await leader.expect("选择镇区")
-    await leader.tap("吴窑镇")
-    await leader.expect("范围：吴窑镇")
+    await export_menu_for_town(leader, "吴窑镇")
     await leader.tap("📗 Excel 表格")
     await leader.expect("已导出 2 项（吴窑镇）", within=WAIT)
     await duban.settle(WAIT)
-    document = next(m for m in reversed(leader.bot_messages) if m.document)
-    assert document.document["file_name"].endswith(".xlsx")
-    book = openpyxl.load_workbook(io.BytesIO(leader.download(document.document["file_id"])))
+    assert last_document(leader)["file_name"].endswith(".xlsx")
+    book = last_workbook(leader)
     items = book["全部事项"]
     assert items["A2"].value == "督办编号"
     rows = list(items.iter_rows(min_row=3, values_only=True))

@@ -11,23 +11,21 @@ import openpyxl
 
 from bot.domain.lifecycle import Role
 from bot.reports import exports
-from sandbox.images import make_jpeg
-from tests.harness import ADMIN_ID, Duban
-from tests.report_seed import add_full_history, seed
+from tests.harness import (
+    Duban,
+    export_menu_for_company,
+    history_world,
+    last_document,
+    last_workbook,
+)
+from tests.report_seed import seed, zip_inputs
+from tests.sheets import XLSX, xlsx
 
 WAIT = 20.0
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _sheet(rows: list[list[object]]) -> bytes:
-    book = openpyxl.Workbook()
-    sheet = book.active
-    sheet.append(["序号", "问题", "措施", "承办单位", "办理时限", "领域", "镇区", "企业"])
-    for row in rows:
-        sheet.append(row)
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    return xlsx(["序号", "问题", "措施", "承办单位", "办理时限", "领域", "镇区", "企业"], rows)
 
 
 GOOD = [1, "研发投入偏低", "建研发中心", "科技局", "2030-06-30", "高企培育", "磨头镇", "卓远半导体"]
@@ -44,10 +42,6 @@ BAD = [
 ]
 
 
-def _last_document(phone) -> dict:
-    return next(m for m in reversed(phone.bot_messages) if m.document).document
-
-
 async def test_admin_imports_sheet_by_chat_after_preview(duban: Duban) -> None:
     """A sheet with a row error comes back annotated; the fixed sheet imports on confirm."""
     admin = duban.admin()
@@ -58,8 +52,7 @@ async def test_admin_imports_sheet_by_chat_after_preview(duban: Duban) -> None:
     assert "row 3, column 领域" in preview.text
     assert not preview.buttons  # nothing can be imported while a row is wrong
     await duban.settle(WAIT)
-    annotated = _last_document(admin)
-    book = openpyxl.load_workbook(io.BytesIO(admin.download(annotated["file_id"])))
+    book = last_workbook(admin)
     sheet = book.active
     assert sheet.cell(row=1, column=9).value == "错误（督办机器人）"
     assert "unknown area" in sheet.cell(row=3, column=9).value
@@ -90,44 +83,10 @@ async def test_leader_sheet_is_refused_politely(duban: Duban) -> None:
     await leader.expect("只有管理员可以通过发送表格导入")
 
 
-async def _history_world(duban: Duban) -> tuple[dict, list[str]]:
-    inspector = await duban.register(6202, "王督查", Role.INSPECTOR)
-    contact = await duban.register(6203, "赵联络", Role.CONTACT, unit="科技局")
-    admin = duban.admin()
-    await admin.send("/help")  # the admin's person row comes with their first message
-    await admin.expect("可用命令")
-    files = duban.sandbox.state.files
-    file_ids = [files.add_photo(make_jpeg(320, 240, n), 320, 240)[-1].file_id for n in range(3)]
-    db = duban.db()
-    try:
-        now = datetime.now(UTC)
-        seeded = seed(db, now)
-        ids = {
-            tg: db.execute("SELECT id FROM people WHERE tg_user_id = ?", [tg]).fetchone()[0]
-            for tg in (6202, 6203, ADMIN_ID)
-        }
-        add_full_history(
-            db,
-            seeded.ids["chip"],
-            now,
-            inspector_id=ids[6202],
-            contact_id=ids[6203],
-            admin_id=ids[ADMIN_ID],
-            admin_tg=ADMIN_ID,
-            photo_file_ids=file_ids,
-            media_dir=duban.settings.media_dir,
-        )
-    finally:
-        db.close()
-    inspector.close()
-    contact.close()
-    return seeded.codes, file_ids
-
-
 async def test_history_shows_every_kind_of_event_and_the_album(duban: Duban) -> None:
     """/history lists visits, progress toward the target, deadline changes, escalation,
     close-out and look-back; the photos come as one album and the dossier as a PDF."""
-    codes, _ = await _history_world(duban)
+    codes, _ = await history_world(duban, 6202, 6203)
     admin = duban.admin()
     await admin.send(f"/history {codes['chip']}")
     shown = await admin.expect(codes["chip"])
@@ -153,7 +112,7 @@ async def test_history_shows_every_kind_of_event_and_the_album(duban: Duban) -> 
     await admin.tap("📄 档案 PDF")
     await admin.expect("档案已生成", within=WAIT)
     await duban.settle(WAIT)
-    pdf = admin.download(_last_document(admin)["file_id"])
+    pdf = admin.download(last_document(admin)["file_id"])
     assert pdf.startswith(b"%PDF")
     assert b"/FontFile3" in pdf  # the CJK font is embedded (CFF outlines)
     assert pdf.count(b"/Subtype /Image") >= 3
@@ -161,7 +120,7 @@ async def test_history_shows_every_kind_of_event_and_the_album(duban: Duban) -> 
 
 async def test_contact_cannot_read_another_units_history(duban: Duban) -> None:
     """A contact sees their own unit's items only."""
-    codes, _ = await _history_world(duban)
+    codes, _ = await history_world(duban, 6202, 6203)
     other = await duban.register(6204, "钱联络", Role.CONTACT, unit="工信局")
     await other.send(f"/history {codes['chip']}")
     await other.expect("这个事项不属于您的单位")
@@ -183,7 +142,7 @@ async def test_ranking_notice_as_picture_and_pdf(duban: Duban) -> None:
     await admin.expect("通报已生成", within=WAIT)
     await duban.settle(WAIT)
     assert any(m.photo for m in admin.bot_messages)
-    document = _last_document(admin)
+    document = last_document(admin)
     assert document["file_name"].endswith(".pdf")
     assert admin.download(document["file_id"]).startswith(b"%PDF")
 
@@ -191,20 +150,13 @@ async def test_ranking_notice_as_picture_and_pdf(duban: Duban) -> None:
 async def test_company_export_with_evidence_zip(duban: Duban) -> None:
     """A company's items and their evidence come as a .zip; the links in the workbook
     point at the files inside it."""
-    codes, _ = await _history_world(duban)
+    codes, _ = await history_world(duban, 6202, 6203)
     admin = duban.admin()
-    await admin.send("/export")
-    await admin.expect("导出督办台账")
-    await admin.tap("按企业")
-    await admin.expect("企业在哪个镇区")
-    await admin.tap("磨头镇")
-    await admin.expect("选择磨头镇的企业")
-    await admin.tap("卓远半导体")
-    await admin.expect("范围：卓远半导体")
+    await export_menu_for_company(admin, "磨头镇", "卓远半导体")
     await admin.tap("🗂 Excel + 佐证材料（.zip）")
     await admin.expect("3 个佐证文件，分 1 个压缩包", within=WAIT)
     await duban.settle(WAIT)
-    archive = zipfile.ZipFile(io.BytesIO(admin.download(_last_document(admin)["file_id"])))
+    archive = zipfile.ZipFile(io.BytesIO(admin.download(last_document(admin)["file_id"])))
     names = archive.namelist()
     workbook_name = next(name for name in names if name.endswith(".xlsx"))
     evidence_names = sorted(name for name in names if name.startswith("evidence/"))
@@ -218,23 +170,7 @@ async def test_company_export_with_evidence_zip(duban: Duban) -> None:
 def test_zip_parts_stay_under_the_limit(tmp_path: Path, monkeypatch) -> None:
     """Evidence is split over several parts so none passes the upload limit."""
     monkeypatch.setattr(exports, "PART_LIMIT", 250_000)
-    workbook = tmp_path / "export.xlsx"
-    workbook.write_bytes(b"x" * 10_000)
-    files = []
-    for number in range(5):
-        source = tmp_path / f"{number}.jpg"
-        source.write_bytes(bytes([number]) * 100_000)
-        files.append(
-            exports.EvidenceFile(
-                "2024-001",
-                datetime.now(UTC),
-                "photo",
-                "",
-                "",
-                source,
-                f"evidence/2024-001/{number}.jpg",
-            )
-        )
+    workbook, files = zip_inputs(tmp_path, 5)
     parts = exports.write_zip_parts(tmp_path, workbook, "台账.xlsx", files)
     assert len(parts) == 3
     assert all(part.stat().st_size < 250_000 for part in parts)

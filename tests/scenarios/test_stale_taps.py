@@ -8,20 +8,10 @@ and changes nothing it should not.
 from __future__ import annotations
 
 import asyncio
-from datetime import UTC, datetime, timedelta
 
 from bot.domain.lifecycle import Role
 from sandbox.phones import ChatMessage, Phone
-from tests.harness import Duban, office, start_visit
-
-
-def _seed(duban: Duban):
-    """卓远半导体's one open item, led by 科技局."""
-    today = datetime.now(UTC).date()
-    return duban.seed_item(
-        "研发投入不足", company="卓远半导体", town="高新区", unit="科技局",
-        deadline=today + timedelta(days=20),
-    )  # fmt: skip
+from tests.harness import Duban, button_data, office, start_visit
 
 
 def _count(duban: Duban, sql: str, *args: object) -> int:
@@ -30,15 +20,6 @@ def _count(duban: Duban, sql: str, *args: object) -> int:
         return db.execute(sql, list(args)).fetchone()[0]
     finally:
         db.close()
-
-
-def _button(message: ChatMessage, label: str) -> str:
-    """The callback_data of a button on one particular (perhaps older) message."""
-    for row in message.inline_keyboard:
-        for button in row:
-            if label in button["text"]:
-                return button["callback_data"]
-    raise AssertionError(f"no {label!r} on {message.describe()}")
 
 
 def _card(phone: Phone, number: int) -> ChatMessage:
@@ -63,7 +44,7 @@ async def _answer(duban: Duban, query_id: str) -> dict:
 async def test_two_fast_taps_on_a_company_start_one_visit(duban: Duban) -> None:
     """Tapping a company twice before the first answer starts one visit with one card; the
     second tap is told the visit has already started."""
-    _seed(duban)
+    duban.seed_research_item()
     wang = await duban.register(6801, "王督查", Role.INSPECTOR)
     await wang.send("/visit 卓远")
     await wang.expect("匹配的企业")
@@ -83,7 +64,7 @@ async def test_two_fast_taps_on_a_company_start_one_visit(duban: Duban) -> None:
 async def test_old_company_buttons_after_the_visit_ended_start_nothing(duban: Duban) -> None:
     """After /done, a company button from the earlier search and the 按镇区 button of the
     earlier /visit answer "already ended" and start no visit (no empty summary follows)."""
-    _seed(duban)
+    duban.seed_research_item()
     admin = await office(duban)
     wang = await duban.register(6811, "王督查", Role.INSPECTOR)
     await start_visit(wang)
@@ -112,7 +93,7 @@ async def test_withdraw_after_done_corrects_card_summary_and_counts(duban: Duban
     """A finding withdrawn after /done: its card says 已撤回 and loses its buttons, every
     summary is edited to the new count with a correction line, the lead unit's contact is
     told to disregard the notice, /visits counts one; a second tap is answered."""
-    item = _seed(duban)
+    item = duban.seed_research_item()
     admin = await office(duban)
     contact = await duban.register(6822, "赵联络", Role.CONTACT, unit="科技局")
     wang = await duban.register(6821, "王督查", Role.INSPECTOR)
@@ -131,7 +112,7 @@ async def test_withdraw_after_done_corrects_card_summary_and_counts(duban: Duban
     await duban.settle()
 
     card = _card(wang, 1)
-    withdraw = _button(card, "撤回")
+    withdraw = button_data(card, "撤回")
     wang.actions.tap(card.message_id, withdraw)
     await wang.expect("已撤回这条发现")
     corrected = await admin.expect("已更正")
@@ -165,7 +146,7 @@ async def test_withdraw_after_done_corrects_card_summary_and_counts(duban: Duban
 async def test_move_after_done_corrects_the_summary(duban: Duban) -> None:
     """A finding tied after /done (from its card) moves the summary's line from 未关联 to
     the item, and the item's lead unit is told as if it had been tied during the visit."""
-    item = _seed(duban)
+    item = duban.seed_research_item()
     admin = await office(duban)
     contact = await duban.register(6832, "赵联络", Role.CONTACT, unit="科技局")
     wang = await duban.register(6831, "王督查", Role.INSPECTOR)
@@ -186,7 +167,7 @@ async def test_move_after_done_corrects_the_summary(duban: Duban) -> None:
 async def test_withdraw_tapped_twice_fast_withdraws_once(duban: Duban) -> None:
     """Two fast taps on 撤回: one withdrawal, one confirmation, and the other tap is told
     the finding was already withdrawn."""
-    _seed(duban)
+    duban.seed_research_item()
     wang = await duban.register(6841, "王督查", Role.INSPECTOR)
     await start_visit(wang)
     await wang.send("这条记错了")
@@ -207,7 +188,7 @@ async def test_withdraw_tapped_twice_fast_withdraws_once(duban: Duban) -> None:
 async def test_second_tap_on_done_is_answered(duban: Duban) -> None:
     """The 结束走访 button tapped again after the visit ended sends no second summary and
     answers that the visit has ended."""
-    _seed(duban)
+    duban.seed_research_item()
     wang = await duban.register(6851, "王督查", Role.INSPECTOR)
     await start_visit(wang)
     card = next(m for m in wang.bot_messages if "走访中" in m.text)
@@ -216,7 +197,7 @@ async def test_second_tap_on_done_is_answered(duban: Duban) -> None:
     await wang.expect("走访结束")
     await duban.settle()
 
-    query = wang.actions.tap(card.message_id, _button(card, done))
+    query = wang.actions.tap(card.message_id, button_data(card, done))
     answer = await _answer(duban, query)
     assert "已经结束" in answer["text"]
     await wang.expect_silence()
@@ -225,7 +206,7 @@ async def test_second_tap_on_done_is_answered(duban: Duban) -> None:
 
 async def test_stale_company_button_in_english(duban: Duban) -> None:
     """An English-speaking inspector's old company button says so in English."""
-    _seed(duban)
+    duban.seed_research_item()
     smith = await duban.register(6861, "Smith", Role.INSPECTOR, language="en")
     await smith.send("/visit 卓远")
     await smith.expect("Companies matching")

@@ -9,7 +9,7 @@ import hashlib
 import io
 import re
 import zipfile
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import openpyxl
@@ -19,9 +19,18 @@ from bot.cli import main
 from bot.domain.lifecycle import Role
 from bot.reports import exports
 from sandbox.images import make_jpeg
-from tests.harness import ADMIN_ID, Duban, office, start_visit
+from tests.desk import at_the_desk
+from tests.harness import (
+    HISTORY_PHOTOS,
+    Duban,
+    export_menu_for_company,
+    history_world,
+    last_document,
+    office,
+    start_visit,
+)
 from tests.pdf_text import pdf_text
-from tests.report_seed import add_full_history, seed
+from tests.report_seed import zip_inputs
 from tests.tamper_tools import edit_event, last_event, recompute_chain
 
 WAIT = 20.0
@@ -32,11 +41,7 @@ HEAD = re.compile(r"\b([0-9a-f]{64})\b")
 def cli_env(duban_clock: Duban, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """``duban verify`` pointed at the running bot's database and media, as on the server."""
     settings = duban_clock.settings
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.setenv("DATABASE_PATH", str(settings.database_path))
-    monkeypatch.setenv("MEDIA_DIR", str(settings.media_dir))
-    monkeypatch.delenv("TELEGRAM_BOT_TOKEN", raising=False)
-    return settings.database_path
+    return at_the_desk(monkeypatch, tmp_path, settings.database_path, settings.media_dir)
 
 
 async def _weekly(duban: Duban, admin, moment: datetime) -> str:
@@ -54,11 +59,7 @@ async def test_verify_on_a_real_run_and_after_each_kind_of_tampering(
     recomputed after the edit passes alone but not against the published head; the next
     weekly self-check tells the administrator what is wrong."""
     duban = duban_clock
-    today = duban.clock.now().date()
-    duban.seed_item(
-        "研发投入不足", company="卓远半导体", town="高新区", unit="科技局",
-        deadline=today + timedelta(days=20),
-    )  # fmt: skip
+    duban.seed_research_item()
     admin = await office(duban)
     inspector = await duban.register(6401, "王督查", Role.INSPECTOR)
     await start_visit(inspector)
@@ -128,36 +129,8 @@ async def test_weekly_self_check_goes_out_once_a_week(duban_clock: Duban) -> Non
 
 async def _world(duban: Duban) -> tuple[str, list[str]]:
     """An item with three stored photos (the report scenarios' world); its code and hashes."""
-    inspector = await duban.register(6402, "王督查", Role.INSPECTOR)
-    contact = await duban.register(6403, "赵联络", Role.CONTACT, unit="科技局")
-    await office(duban)
-    files = duban.sandbox.state.files
-    file_ids = [files.add_photo(make_jpeg(320, 240, n), 320, 240)[-1].file_id for n in range(3)]
-    db = duban.db()
-    try:
-        now = datetime.now(UTC)
-        seeded = seed(db, now)
-        ids = {
-            tg: db.execute("SELECT id FROM people WHERE tg_user_id = ?", [tg]).fetchone()[0]
-            for tg in (6402, 6403, ADMIN_ID)
-        }
-        add_full_history(
-            db,
-            seeded.ids["chip"],
-            now,
-            inspector_id=ids[6402],
-            contact_id=ids[6403],
-            admin_id=ids[ADMIN_ID],
-            admin_tg=ADMIN_ID,
-            photo_file_ids=file_ids,
-            media_dir=duban.settings.media_dir,
-        )
-    finally:
-        db.close()
-    inspector.close()
-    contact.close()
-    hashes = [hashlib.sha256(make_jpeg(320, 240, n)).hexdigest() for n in range(3)]
-    return seeded.codes["chip"], hashes
+    codes, _ = await history_world(duban, 6402, 6403)
+    return codes["chip"], [hashlib.sha256(photo).hexdigest() for photo in HISTORY_PHOTOS]
 
 
 async def test_history_lists_each_evidence_file_with_its_sha256(duban: Duban) -> None:
@@ -178,18 +151,11 @@ async def test_export_zip_and_dossier_carry_hashes_and_the_head(duban: Duban) ->
     shows each file's short hash and the head."""
     code, hashes = await _world(duban)
     admin = duban.admin()
-    await admin.send("/export")
-    await admin.expect("导出督办台账")
-    await admin.tap("按企业")
-    await admin.expect("企业在哪个镇区")
-    await admin.tap("磨头镇")
-    await admin.expect("选择磨头镇的企业")
-    await admin.tap("卓远半导体")
-    await admin.expect("范围：卓远半导体")
+    await export_menu_for_company(admin, "磨头镇", "卓远半导体")
     await admin.tap("🗂 Excel + 佐证材料（.zip）")
     await admin.expect("3 个佐证文件", within=WAIT)
     await duban.settle(WAIT)
-    document = next(m for m in reversed(admin.bot_messages) if m.document).document
+    document = last_document(admin)
     archive = zipfile.ZipFile(io.BytesIO(admin.download(document["file_id"])))
     manifest = list(csv.reader(io.StringIO(archive.read("manifest.csv").decode("utf-8-sig"))))
     assert manifest[0][:3] == ["文件", "sha256", "字节数"]
@@ -219,7 +185,7 @@ async def test_export_zip_and_dossier_carry_hashes_and_the_head(duban: Duban) ->
     await admin.tap("📄 档案 PDF")
     await admin.expect("档案已生成", within=WAIT)
     await duban.settle(WAIT)
-    pdf = next(m for m in reversed(admin.bot_messages) if m.document).document
+    pdf = last_document(admin)
     text = pdf_text(admin.download(pdf["file_id"]))
     for digest in hashes:
         assert f"sha256 {digest[:12]}" in text
@@ -231,24 +197,7 @@ async def test_export_zip_and_dossier_carry_hashes_and_the_head(duban: Duban) ->
 def test_each_zip_part_lists_its_own_files_with_their_sha256(tmp_path: Path, monkeypatch) -> None:
     """Split over parts, each part's manifest.csv names exactly the files in that part."""
     monkeypatch.setattr(exports, "PART_LIMIT", 250_000)
-    workbook = tmp_path / "export.xlsx"
-    workbook.write_bytes(b"x" * 10_000)
-    files = []
-    for number in range(4):
-        source = tmp_path / f"{number}.jpg"
-        source.write_bytes(bytes([number]) * 100_000)
-        files.append(
-            exports.EvidenceFile(
-                "2024-001",
-                datetime(2024, 6, 3, tzinfo=UTC),
-                "photo",
-                "",
-                "",
-                source,
-                f"evidence/2024-001/{number}.jpg",
-                hashlib.sha256(source.read_bytes()).hexdigest(),
-            )
-        )
+    workbook, files = zip_inputs(tmp_path, 4)
     parts = exports.write_zip_parts(tmp_path, workbook, "ledger.xlsx", files, "en")
     assert len(parts) > 1
     for part in parts:

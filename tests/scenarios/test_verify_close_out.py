@@ -4,29 +4,19 @@ line of evidence — and the office assigning inspectors from the item card."""
 
 from __future__ import annotations
 
-import io
 import json
-import re
 from datetime import date
-
-import openpyxl
 
 from bot.domain.lifecycle import Role
 from sandbox.phones import Phone
 from storage import followup, ledger
-from tests.harness import Duban, office
+from tests.harness import Duban, office, open_card
+from tests.sheets import XLSX, xlsx
 
 UNIT = "科技局"
 NOT_YOURS = "这个按钮不属于您。"
 NOT_ASSIGNED = "只有办公室指派到该事项的督查人员才能核验销号"
 WAIT = 20.0
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-async def open_card(phone: Phone, code: str):
-    """/item CODE, and the card it shows (not another message that names the code)."""
-    await phone.send(f"/item {code}")
-    return await phone.expect(re.compile(rf"{code}[^\n]*\n状态"))
 
 
 async def request_close_out(phone: Phone, code: str, text: str) -> None:
@@ -244,14 +234,7 @@ async def test_only_administrators_may_assign(duban_clock: Duban) -> None:
 
 
 def _sheet(rows: list[list[object]]) -> bytes:
-    book = openpyxl.Workbook()
-    sheet = book.active
-    sheet.append(["序号", "问题", "承办单位", "办理时限", "督查人员"])
-    for row in rows:
-        sheet.append(row)
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    return xlsx(["序号", "问题", "承办单位", "办理时限", "督查人员"], rows)
 
 
 async def test_the_sheet_sent_in_the_chat_assigns_inspectors(duban: Duban) -> None:
