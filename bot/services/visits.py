@@ -458,6 +458,7 @@ def _correct(work: Work, shown: sent.Shown, payload: dict) -> None:
                 "parse_mode": "HTML",
                 "link_preview_options": {"is_disabled": True},
             },
+            key=sent.edit_key(shown, work.cause),
         )
 
 
@@ -522,7 +523,7 @@ def _correct_contacts(work: Work, visit: Visit) -> None:
         else:
             contact = people.by_id(work.db, contact_id)
             text = t(contact.language, "visit.contact_withdrawn", company=visit.company)
-        if text != shown.payload.get("text"):
+        if text != sent.shown_text(work.db, shown):
             _correct(work, shown, {**shown.payload, "text": text})
     for contact_id, (contact, text) in notices.items():
         work.send_text(contact.tg_user_id, text, key=f"{prefix}{contact_id}")
