@@ -278,3 +278,23 @@ async def test_second_tap_on_confirm_is_answered_and_changes_nothing_more(duban:
     duban.forge_tap(contact, confirm)  # a second tap that was already on its way
     await contact.expect("您好，赵主任！您已登记为分管领导")
     assert _person(duban, 5110) == ("leader", 1, None)
+
+
+async def test_keep_tapped_after_confirm_does_not_say_nothing_changed(duban: Duban) -> None:
+    """✅ and then 保持不变 on the same question (the second tap on its way before the edit
+    showed): the change stands, and the answer says who they are now — never that their
+    registration stayed as it was and the invitation went unused."""
+    contact = await duban.register(5111, "赵联络", Role.CONTACT, unit="科技局")
+    code = duban.invitation(Role.LEADER, "赵主任")
+    await contact.send(f"/start {code}")
+    await contact.expect("将更改您的登记信息")
+    _, keep = contact.find_button("保持不变")
+    await contact.tap("✅ 确认更改")
+    await contact.expect("您现在登记为 赵主任（分管领导）")
+    duban.forge_tap(contact, keep)
+    answer = await contact.expect("您好，赵主任！您已登记为分管领导")
+    assert "没有被使用" not in answer.text
+    await contact.expect_silence()
+    assert not any("没有被使用" in m.text for m in contact.bot_messages)
+    assert _person(duban, 5111) == ("leader", 1, None)
+    assert _used(duban, "赵主任")[1] == duban.person_id(5111)
