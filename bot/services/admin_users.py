@@ -236,6 +236,9 @@ def deactivate(work: Work, person_id: int) -> None:
         return
     if _refuse_settings_admin(work, person):
         return
+    if not person.active:  # a second tap, or the old notice's ⛔ 立即停用: nothing to change
+        work.answer_tap("users.already_inactive", alert=True, name=person.name)
+        return
     people.update_person(work.db, person.id, {"active": 0}, work.origin)
     work.reply("users.deactivated", name=person.name)
 

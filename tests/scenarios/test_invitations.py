@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import re
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -298,3 +299,37 @@ async def test_keep_tapped_after_confirm_does_not_say_nothing_changed(duban: Dub
     assert not any("没有被使用" in m.text for m in contact.bot_messages)
     assert _person(duban, 5111) == ("leader", 1, None)
     assert _used(duban, "赵主任")[1] == duban.person_id(5111)
+
+
+async def test_deactivate_now_tapped_twice_deactivates_once(duban: Duban) -> None:
+    """The inviter's ⛔ 立即停用 tapped again (a double tap, or later from the old notice)
+    is answered that the person is already deactivated: no second "已停用" message and no
+    second audit event claiming a change."""
+    admin = await office(duban)
+    code, _ = await _invite_in_chat(admin, "督查人员", "王督查")
+    stranger = _phone(duban, 5112, "张三")
+    await stranger.send(f"/start {code}")
+    await stranger.expect("欢迎，王督查")
+    await admin.expect("邀请已被使用")
+    _, deactivate = admin.find_button("⛔ 立即停用")
+    await admin.tap("⛔ 立即停用")
+    await admin.expect("王督查 已停用")
+    await duban.settle()
+
+    answers = len([e for e in admin.events if e["kind"] == "answer"])
+    duban.forge_tap(admin, deactivate)
+    await duban.all_processed()
+    for _ in range(100):
+        tapped = [e for e in admin.events if e["kind"] == "answer"]
+        if len(tapped) > answers:
+            break
+        await asyncio.sleep(0.05)
+    assert "已经停用" in tapped[-1]["text"]
+    await admin.expect_silence()
+    changes = _row(
+        duban,
+        "SELECT count(*) FROM audit_events WHERE entity = 'person' AND action = 'changed' "
+        "AND entity_id = ?",
+        [duban.person_id(5112)],
+    )
+    assert changes == (1,)
