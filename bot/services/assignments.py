@@ -119,7 +119,7 @@ def menu(work: Work, item_id: int, page: int = 0, message_id: int | None = None)
         problem=short(item.problem, 80),
         page=page + 1,
         pages=pages,
-        assigned=work.t("verify.sep").join(names) if names else work.t("verify.nobody"),
+        assigned=work.t("list.sep").join(names) if names else work.t("verify.nobody"),
     )
     show_menu(work, message_id, text, keyboard)
 

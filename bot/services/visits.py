@@ -394,14 +394,13 @@ def close_visit(work: Work, visit: Visit, reason: str, *, idle_hours: int = 0) -
         dialogs.clear(work.db, member.id)
     ended = store.get_visit(work.db, visit.id)
     assert ended is not None
-    names = "、".join(m.name for m in members) or "—"
     admins = [
         a
         for a in people.active_people(work.db, role=Role.ADMIN)
         if a.tg_user_id is not None and a.id not in {m.id for m in members}
     ]
     for person in [*members, *admins]:
-        text = _summary(work, ended, person.language, reason, idle_hours, names)
+        text = _summary(work, ended, person.language, reason, idle_hours, members)
         work.queue(
             "sendMessage",
             person.tg_user_id,
@@ -428,14 +427,14 @@ def refresh_summary(work: Work, visit_id: int) -> None:
     visit = store.get_visit(work.db, visit_id)
     if visit is None or visit.is_open:
         return
-    names = "、".join(m.name for m in _members(work, visit)) or "—"
+    members = _members(work, visit)
     reason = visit.end_reason or "done"
     idle_hours = work.policy.visit_idle_hours
     when = work.at.astimezone(work.tz).strftime("%m-%d %H:%M")
     for shown in sent.messages_sent(work.db, f"visit-summary:{visit.id}:"):
         person = people.by_id(work.db, int(shown.key.rsplit(":", 1)[1]))
         lang = person.language
-        text = _summary(work, visit, lang, reason, idle_hours, names)
+        text = _summary(work, visit, lang, reason, idle_hours, members)
         text += "\n" + t(lang, "visit.summary_corrected", when=when)
         _correct(work, shown, _summary_payload(shown.chat_id, text))
     _correct_contacts(work, visit)
@@ -462,7 +461,9 @@ def _correct(work: Work, shown: sent.Shown, payload: dict) -> None:
         )
 
 
-def _summary(work: Work, visit: Visit, lang: str, reason: str, idle_hours: int, names: str) -> str:
+def _summary(
+    work: Work, visit: Visit, lang: str, reason: str, idle_hours: int, members: list[Person]
+) -> str:
     findings = store.visit_findings(work.db, visit.id)
     counts = evidence_store.count_by_kind(
         work.db,
@@ -495,7 +496,7 @@ def _summary(work: Work, visit: Visit, lang: str, reason: str, idle_hours: int, 
         "visit.summary",
         how=Safe(t(lang, "visit.ended_idle", hours=idle_hours) if reason == "idle" else ""),
         company=visit.company,
-        names=names,
+        names=t(lang, "list.sep").join(m.name for m in members) or "—",
         duration=duration,
         findings=len(findings),
         photos=photos,
