@@ -271,30 +271,28 @@ def _start(work: Work, person: Person, company: Company) -> None:
 
 
 def join_button(work: Work, visit_id: int, token: str) -> None:
-    """Join a colleague's open visit (a team visit): both see each other's findings."""
+    """Join a colleague's open visit (a team visit): both see each other's findings.
+
+    ``_choice_taken`` has made sure this person is on no open visit, this one included.
+    """
     person = require_inspector(work)
     if _choice_taken(work, token, starts=True):
         return
-    current = store.open_visit_of(work.db, person.id)
-    if current is not None and current.id != visit_id:
-        raise VisitAlreadyOpen
     visit = store.get_visit(work.db, visit_id)
     if visit is None or not visit.is_open:
         raise VisitOver
-    if store.join_visit(work.db, visit.id, person.id, work.at):
-        dialogs.clear(work.db, person.id)
-        buttons.use_all(work.db, person.id, CHOICE_ACTIONS, work.at)
-        record(work.db, work.origin, entity="visit", entity_id=visit.id, action="joined")
-        for member in _members(work, visit, but=person.id):
-            work.send_text(
-                member.tg_user_id,
-                t(member.language, "visit.member_joined", name=person.name),
-                key=f"visit-joined:{visit.id}:{person.id}:{member.id}",
-            )
-        send_card(work, visit)
-        _ask_location(work)
-    else:
-        send_card(work, visit)
+    store.join_visit(work.db, visit.id, person.id, work.at)
+    dialogs.clear(work.db, person.id)
+    buttons.use_all(work.db, person.id, CHOICE_ACTIONS, work.at)
+    record(work.db, work.origin, entity="visit", entity_id=visit.id, action="joined")
+    for member in _members(work, visit, but=person.id):
+        work.send_text(
+            member.tg_user_id,
+            t(member.language, "visit.member_joined", name=person.name),
+            key=f"visit-joined:{visit.id}:{person.id}:{member.id}",
+        )
+    send_card(work, visit)
+    _ask_location(work)
 
 
 def _members(work: Work, visit: Visit, *, but: int | None = None) -> list[Person]:
