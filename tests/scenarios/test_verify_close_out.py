@@ -286,3 +286,23 @@ async def test_the_sheet_sent_in_the_chat_assigns_inspectors(duban: Duban) -> No
         db.close()
     assert item.inspector_ids == {li_id}
     assert any("办公室指派您督查" in text and item.code in text for text in notices)
+
+
+async def test_assign_menu_leaves_the_item_card_in_place(duban_clock: Duban) -> None:
+    """👤 指派督查 opens the menu as a message of its own: the item card it was tapped on
+    keeps its text and buttons (销号, 回头看 and the rest stay within reach), and the menu's
+    own taps edit the menu, never the card."""
+    admin = await office(duban_clock)
+    await duban_clock.register(7231, "李代表", Role.INSPECTOR)
+    item = duban_clock.seed_task("科技金融产品少", UNIT, date(2024, 9, 30))
+    card = await open_card(admin, item.code)
+
+    await admin.tap("👤 指派督查")
+    menu = await admin.expect("指派督查（第 1/1 页）")
+    assert menu.message_id != card.message_id
+    await admin.tap("李代表")
+    edited = await admin.expect("已指派：李代表")
+    assert edited.message_id == menu.message_id
+    await duban_clock.settle()
+    shown = next(m for m in admin.bot_messages if m.message_id == card.message_id)
+    assert shown.text == card.text and "👤 指派督查" in shown.buttons
