@@ -7,13 +7,15 @@ from __future__ import annotations
 import io
 import json
 import re
-from datetime import date
+from datetime import UTC, date, datetime
 
 import openpyxl
 
+from bot.domain.audit import Origin
 from bot.domain.lifecycle import Role
 from sandbox.phones import Phone
 from storage import followup, ledger
+from storage.audit import record_item
 from tests.harness import Duban, office
 
 UNIT = "科技局"
@@ -306,3 +308,30 @@ async def test_assign_menu_leaves_the_item_card_in_place(duban_clock: Duban) -> 
     await duban_clock.settle()
     shown = next(m for m in admin.bot_messages if m.message_id == card.message_id)
     assert shown.text == card.text and "👤 指派督查" in shown.buttons
+
+
+async def test_history_of_an_upgraded_item_calls_a_logged_finding_involvement(
+    duban_clock: Duban,
+) -> None:
+    """Before the upgrade, logging a finding wrote an "inspector assigned" event (with
+    ``by: finding``). Migration 0006 made that row involvement; /history must say the same
+    (参与督查), not that the office assigned them, while a real office assignment still
+    reads 指派督查人员."""
+    admin = await office(duban_clock)
+    await duban_clock.register(7241, "王督查", Role.INSPECTOR)
+    await duban_clock.register(7242, "李代表", Role.INSPECTOR)
+    item = duban_clock.seed_task("科技金融产品少", UNIT, date(2024, 9, 30))
+    db = duban_clock.db()
+    try:
+        origin = Origin.cli(datetime(2024, 6, 5, tzinfo=UTC))
+        for person, by in ((7241, "finding"), (7242, "office")):
+            after = {"person_id": duban_clock.person_id(person), "by": by}
+            record_item(db, origin, item.id, "inspector_assigned", after=after)
+        db.conn.commit()
+    finally:
+        db.close()
+
+    await admin.send(f"/history {item.code}")
+    history = await admin.expect("指派督查人员：李代表")
+    assert "参与督查（记录发现）：王督查" in history.text
+    assert "指派督查人员：王督查" not in history.text
