@@ -335,3 +335,16 @@ async def test_history_of_an_upgraded_item_calls_a_logged_finding_involvement(
     history = await admin.expect("指派督查人员：李代表")
     assert "参与督查（记录发现）：王督查" in history.text
     assert "指派督查人员：王督查" not in history.text
+
+
+async def test_when_only_leaders_can_verify_the_card_names_them_once(duban_clock: Duban) -> None:
+    """The office asks for a close-out on the unit's behalf and no inspector is assigned:
+    the leaders are asked, and the card names them — without a trailing "领导" as if some
+    further leaders, not asked, could take it too."""
+    admin = await office(duban_clock)
+    zhao = await duban_clock.register(7251, "赵主任", Role.LEADER)
+    item = duban_clock.seed_task("研发投入占比偏低", UNIT, date(2024, 6, 28))
+    await request_close_out(admin, item.code, "单位已报送书面材料")
+    await admin.expect("已送 1 位核验人员审核")
+    card = await zhao.expect("销号核验")
+    assert "可核验：赵主任\n" in card.text
