@@ -37,6 +37,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{name} 已经停用了，无需再次操作。",
         "{name} is already deactivated; nothing more to do.",
     ),
+    "users.role_already": (
+        "{name} 已经是{role}了，无需再次更改。",
+        "{name} is already {role}; nothing to change.",
+    ),
     # --- input hygiene
     "text.only_controls": (
         "这条消息只有无法显示的控制字符，没有保存。请重新输入文字。",

@@ -214,7 +214,10 @@ def show_user(work: Work, person_id: int) -> None:
 def change_role(work: Work, person_id: int, role: str) -> None:
     _require_admin(work)
     person = people.by_id(work.db, person_id)
-    if role not in {r.value for r in ROLES} or role == person.role.value:
+    if role not in {r.value for r in ROLES}:
+        return
+    if role == person.role.value:  # a second tap, or an old card: the first one changed it
+        work.answer_tap("users.role_already", name=person.name, role=work.t(f"role.{role}"))
         return
     if _refuse_settings_admin(work, person):
         return

@@ -333,3 +333,37 @@ async def test_deactivate_now_tapped_twice_deactivates_once(duban: Duban) -> Non
         [duban.person_id(5112)],
     )
     assert changes == (1,)
+
+
+async def test_a_role_tapped_twice_is_answered_and_changed_once(duban: Duban) -> None:
+    """A role button on a person's /users card tapped again after the change (a double tap,
+    or the card scrolled back to) is answered that they have that role already: no second
+    audit event, no second message."""
+    admin = await office(duban)
+    await duban.register(5121, "孙联络", Role.CONTACT, unit="科技局")
+    await admin.send("/users")
+    await admin.expect("位用户")
+    await admin.tap("孙联络 · 承办单位联络员 · 科技局")
+    await admin.expect("孙联络")
+    _, leader = admin.find_button("分管领导")
+    await admin.tap("分管领导")
+    await admin.expect("孙联络 的角色已改为分管领导")
+    await duban.settle()
+
+    answers = len([e for e in admin.events if e["kind"] == "answer"])
+    duban.forge_tap(admin, leader)
+    await duban.all_processed()
+    for _ in range(100):
+        tapped = [e for e in admin.events if e["kind"] == "answer"]
+        if len(tapped) > answers:
+            break
+        await asyncio.sleep(0.05)
+    assert "已经是分管领导" in tapped[-1]["text"]
+    await admin.expect_silence()
+    changes = _row(
+        duban,
+        "SELECT count(*) FROM audit_events WHERE entity = 'person' AND action = 'changed' "
+        "AND entity_id = ?",
+        [duban.person_id(5121)],
+    )
+    assert changes == (1,)
