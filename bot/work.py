@@ -125,6 +125,12 @@ class Work:
             raise RuntimeError("nobody to reply to")
         self.send_text(self.chat_id, self.t(key, **values), keyboard=keyboard)
 
+    @property
+    def cause(self) -> str:
+        """What this work answers (its update, or a sweep's source): the stem of the outbox
+        keys it makes, so a replayed update queues nothing twice."""
+        return f"u{self.update_id}" if self.update_id is not None else self.source
+
     def answer_tap(self, key: str, /, *, alert: bool = False, **values: object) -> None:
         """Answer the tapped button (plain text: a toast, or an alert); a reply otherwise."""
         if self.tap is None:
@@ -174,8 +180,7 @@ class Work:
         here, the one place every message passes (``bot.i18n.limits``)."""
         self._queued += 1
         if key is None:
-            cause = f"u{self.update_id}" if self.update_id is not None else self.source
-            key = f"{cause}:{self._queued}"
+            key = f"{self.cause}:{self._queued}"
         return outbox.enqueue(
             self.db,
             key=key,

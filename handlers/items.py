@@ -85,10 +85,10 @@ def _tapped_message(update: Update) -> int | None:
 
 
 async def assign_menu_button(update: Update, context: DubanContext, payload: dict) -> None:
-    """👤 指派督查: a page of inspectors to assign to the item, or remove."""
-    await context.work(
-        assignments.menu, payload["item"], payload.get("page", 0), _tapped_message(update)
-    )
+    """👤 指派督查: a page of inspectors to assign to the item, or remove (from the card a
+    new message, so the card stays; from the menu's own page buttons an edit)."""
+    tapped = None if payload.get("new") else _tapped_message(update)
+    await context.work(assignments.menu, payload["item"], payload.get("page", 0), tapped)
 
 
 async def assign_set_button(update: Update, context: DubanContext, payload: dict) -> None:

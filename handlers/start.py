@@ -27,7 +27,7 @@ async def accept_button(update: Update, context: DubanContext, payload: dict) ->
 
 async def keep_button(update: Update, context: DubanContext, payload: dict) -> None:
     """A registered person keeps their registration; the invitation stays unused."""
-    await context.work(registration.keep_as_is, _tapped_message(update))
+    await context.work(registration.keep_as_is, payload.get("invitation"), _tapped_message(update))
 
 
 def _tapped_message(update: Update) -> int | None:

@@ -215,10 +215,17 @@ def forget_sent_links(db: sqlite_utils.Database) -> int:
 
 def forget_code_in_update(db: sqlite_utils.Database, update_id: int, code: str) -> None:
     """Blank a ``/start CODE`` in the stored update that carried it (in the commit that
-    finishes the update, so a crash before it replays the update with its code intact)."""
+    finishes the update, so a crash before it replays the update with its code intact).
+
+    The code is replaced inside the message's text only, wherever it stands there: a code
+    typed by hand may follow several spaces, and a short bogus "code" must not touch the
+    rest of the stored JSON.
+    """
     db.execute(
-        "UPDATE inbox SET raw = replace(raw, ?, '/start [invitation]') WHERE update_id = ?",
-        [f"/start {code}", update_id],
+        "UPDATE inbox SET raw = json_set(raw, '$.message.text', "
+        "replace(json_extract(raw, '$.message.text'), ?, '[invitation]')) "
+        "WHERE update_id = ? AND instr(json_extract(raw, '$.message.text'), ?) > 0",
+        [code, update_id, code],
     )
 
 

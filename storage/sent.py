@@ -1,7 +1,9 @@
 """Messages the bot sent earlier, found again by their outbox keys so they can be corrected.
 
 A message is a series of outbox rows sharing a key prefix (see ``outbox.coalesce``): the
-first row sends it, later rows edit it. What a person sees is the newest row's text.
+first row sends it, later rows edit it. What a person sees is the newest row's text. A
+correction of a message found here is keyed with ``edit_key``, so that ``shown_text`` can
+tell what the person has now, not only what was sent first.
 """
 
 from __future__ import annotations
@@ -46,3 +48,23 @@ def messages_sent(db: sqlite_utils.Database, key_prefix: str) -> list[Shown]:
         [key_prefix, key_prefix + "\U0010ffff"],
     ).fetchall()
     return [Shown(r[0], r[1], r[2], r[3], json.loads(r[4])) for r in rows]
+
+
+def edit_key(shown: Shown, cause: str) -> str:
+    """The outbox key of a correction of ``shown`` made by ``cause`` (one per update)."""
+    return f"{shown.key}:edit:{cause}"
+
+
+def shown_text(db: sqlite_utils.Database, shown: Shown) -> str | None:
+    """The text the recipient has now: the newest correction's, else the send's own.
+
+    Comparing with the first text alone would miss a message corrected and then due to
+    read as it first did (a finding moved to another unit's item and back again).
+    """
+    prefix = edit_key(shown, "")
+    row = db.execute(
+        "SELECT payload FROM outbox WHERE dedup_key >= ? AND dedup_key < ? "
+        "AND method = 'editMessageText' ORDER BY id DESC LIMIT 1",
+        [prefix, prefix + "\U0010ffff"],
+    ).fetchone()
+    return json.loads(row[0]).get("text") if row else shown.payload.get("text")

@@ -1,6 +1,8 @@
 """Registration, help, language, errors: messages every user can meet."""
 
 MESSAGES: dict[str, tuple[str, str]] = {
+    # Between the names of a list: Chinese enumerates with 、, English with a comma.
+    "list.sep": ("、", ", "),
     "start.invitation_only": (
         "您好！本机器人仅限受邀人员使用。请向人大常委会办公室索取邀请链接。",
         "Hello! This bot is by invitation only. Please ask the committee office for an "

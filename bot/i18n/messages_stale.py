@@ -32,6 +32,15 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "这个文件已经撤回了（记录保留备查）。",
         "This file has already been withdrawn (kept on record).",
     ),
+    # --- people (answered to the tap)
+    "users.already_inactive": (
+        "{name} 已经停用了，无需再次操作。",
+        "{name} is already deactivated; nothing more to do.",
+    ),
+    "users.role_already": (
+        "{name} 已经是{role}了，无需再次更改。",
+        "{name} is already {role}; nothing to change.",
+    ),
     # --- input hygiene
     "text.only_controls": (
         "这条消息只有无法显示的控制字符，没有保存。请重新输入文字。",

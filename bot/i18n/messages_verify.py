@@ -32,9 +32,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "verify.card_who": ("\n可核验销号：{who}", "\nMay verify the close-out: {who}"),
     "verify.nobody": ("（无）", "(none)"),
-    "verify.admins": ("管理员", "administrators"),
     "verify.leaders": ("领导", "leaders"),
-    "verify.sep": ("、", ", "),
     # --- 👤 指派督查 on the item card (administrators)
     "verify.btn_assign": ("👤 指派督查", "👤 Assign inspectors"),
     "verify.admin_only": (

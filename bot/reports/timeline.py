@@ -81,6 +81,10 @@ def events(db: sqlite_utils.Database, item: Item) -> list[Event]:
         who = by_tg.get(actor, "") if kind == "user" else f"@{kind}"  # resolved in describe()
         before_v = json.loads(before) if before else {}
         after_v = json.loads(after) if after else {}
+        if action == "inspector_assigned" and after_v.get("by") == "finding":
+            # Written before migration 0006, when logging a finding "assigned": that row is
+            # involvement now, and the trail must not say the office assigned anyone.
+            action = "inspector_involved"
         values = _audit_values(after_v, before_v)
         person = after_v.get("person_id", before_v.get("person_id"))
         if person is not None:  # an inspector assigned, removed or involved: by name

@@ -214,7 +214,10 @@ def show_user(work: Work, person_id: int) -> None:
 def change_role(work: Work, person_id: int, role: str) -> None:
     _require_admin(work)
     person = people.by_id(work.db, person_id)
-    if role not in {r.value for r in ROLES} or role == person.role.value:
+    if role not in {r.value for r in ROLES}:
+        return
+    if role == person.role.value:  # a second tap, or an old card: the first one changed it
+        work.answer_tap("users.role_already", name=person.name, role=work.t(f"role.{role}"))
         return
     if _refuse_settings_admin(work, person):
         return
@@ -235,6 +238,9 @@ def deactivate(work: Work, person_id: int) -> None:
         work.reply("users.not_yourself")
         return
     if _refuse_settings_admin(work, person):
+        return
+    if not person.active:  # a second tap, or the old notice's ⛔ 立即停用: nothing to change
+        work.answer_tap("users.already_inactive", alert=True, name=person.name)
         return
     people.update_person(work.db, person.id, {"active": 0}, work.origin)
     work.reply("users.deactivated", name=person.name)

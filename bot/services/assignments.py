@@ -78,7 +78,10 @@ def _require_admin(work: Work) -> None:
 
 
 def _card_button(work: Work, item: Item) -> Keyboard:
-    return [[Button(work.t("verify.btn_assign"), "assign.menu", {"item": item.id, "page": 0})]]
+    # "new": the menu comes as a message of its own, so the card it was tapped on (with
+    # its other actions) stays; the menu's own page buttons then edit the menu.
+    payload = {"item": item.id, "page": 0, "new": True}
+    return [[Button(work.t("verify.btn_assign"), "assign.menu", payload)]]
 
 
 item_card.CARD_BUTTONS[Role.ADMIN].append(_card_button)
@@ -119,7 +122,7 @@ def menu(work: Work, item_id: int, page: int = 0, message_id: int | None = None)
         problem=short(item.problem, 80),
         page=page + 1,
         pages=pages,
-        assigned=work.t("verify.sep").join(names) if names else work.t("verify.nobody"),
+        assigned=work.t("list.sep").join(names) if names else work.t("verify.nobody"),
     )
     show_menu(work, message_id, text, keyboard)
 

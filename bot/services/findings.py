@@ -464,11 +464,18 @@ def tie_button(
     finding = _own_finding(work, finding_id)
     item = _check_item(work, finding, item_id)
     if not buttons.use_once(work.db, token, work.at) or finding.item_id == item.id:
-        work.answer_tap("finding.already_tied", code=item.code)  # the first tap did it
+        # The first tap did it; the finding may have been moved on since: say where it is.
+        work.answer_tap("finding.already_tied", code=_code_now(work, finding.item_id, item))
         return
     dialogs.clear(work.db, finding.person_id)
     _tie(work, finding, item)
     _show_change(work, finding, message_id)
+
+
+def _code_now(work: Work, item_id: int | None, tapped: Item) -> str:
+    """The code of the item a finding or file is tied to now (a repeated tap is answered
+    with where it is, not with the item its old button named)."""
+    return get_item(work.db, item_id).code if item_id is not None else tapped.code
 
 
 def later_button(work: Work, finding_id: int) -> None:
@@ -710,7 +717,8 @@ def evidence_tie(work: Work, evidence_id: int, item_id: int, token: str) -> None
     finding = _evidence_finding(work, found)
     item = _check_item(work, finding, item_id)
     if not buttons.use_once(work.db, token, work.at) or found.item_id == item.id:
-        work.answer_tap("evidence.moved", code=item.code)  # the first tap did it
+        # The first tap did it; the file may have been moved on since: say where it is.
+        work.answer_tap("evidence.moved", code=_code_now(work, found.item_id, item))
         return
     person = require_inspector(work)
     evidence_store.move_evidence(work.db, found.id, item.id)

@@ -45,12 +45,19 @@ def _accepted(item: Item, candidates: list[Person]) -> list[Person]:
 
 def _names(work: Work, lang: str, person_ids: Iterable[int]) -> str:
     names = [people.by_id(work.db, pid).name for pid in sorted(person_ids)]
-    return t(lang, "verify.sep").join(names) if names else t(lang, "verify.nobody")
+    return t(lang, "list.sep").join(names) if names else t(lang, "verify.nobody")
 
 
 def who_may_verify(lang: str, asked: list[Person]) -> str:
-    """The people asked to verify, by name, and the leaders who may as well (plain text)."""
-    return t(lang, "verify.sep").join([p.name for p in asked] + [t(lang, "verify.leaders")])
+    """The people asked to verify, by name, and the leaders who may as well (plain text).
+
+    When the leaders are the ones asked (nobody else could take it) they are named, and
+    "leaders" is not added as if others beyond them could verify too.
+    """
+    names = [p.name for p in asked]
+    if not any(p.role is Role.LEADER for p in asked):
+        names.append(t(lang, "verify.leaders"))
+    return t(lang, "list.sep").join(names)
 
 
 def people_section(work: Work, item: Item) -> Safe:

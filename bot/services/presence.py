@@ -94,8 +94,9 @@ def item_visits_section(work: Work, item_id: int) -> str:
 
 
 def _names(work: Work, visit_id: int) -> str:
+    """The visit's team, joined as the reader's language joins a list."""
     members = visit_store.member_ids(work.db, visit_id)
-    return "、".join(people.by_id(work.db, person_id).name for person_id in members)
+    return work.t("list.sep").join(people.by_id(work.db, pid).name for pid in members)
 
 
 # --- the inspector's location ------------------------------------------------------------

@@ -78,9 +78,7 @@ def accept_change(
     if invitation is None:
         _answer(work, message_id, "invites.unknown_code")
         return None
-    if invitation.used_by == work.person.id:  # a second tap on the same confirmation
-        role = role_label(work, work.person)
-        _answer(work, message_id, "start.already", name=work.person.name, role=role)
+    if _answered_already(work, invitation, message_id):
         return work.person
     refusal = invitation.refusal(work.at)
     if refusal:
@@ -91,9 +89,29 @@ def accept_change(
     return person
 
 
-def keep_as_is(work: Work, message_id: int | None = None) -> None:
-    """A registered person declined: nothing changes and the invitation stays unused."""
+def keep_as_is(work: Work, invitation_id: object, message_id: int | None = None) -> None:
+    """A registered person declined: nothing changes and the invitation stays unused.
+
+    Unless ✅ of the same question was tapped first: then "nothing changed" would be untrue,
+    and they are told who they are now instead.
+    """
+    if work.person is None:  # the button handler lets only its registered owner this far
+        refuse_stranger(work)
+        return
+    invitation = _invitation_from_button(work, invitation_id)
+    if invitation is not None and _answered_already(work, invitation, message_id):
+        return
     _answer(work, message_id, "invites.kept")
+
+
+def _answered_already(work: Work, invitation: Invitation, message_id: int | None) -> bool:
+    """A later tap on a question this person already confirmed: say who they are now."""
+    assert work.person is not None
+    if invitation.used_by != work.person.id:
+        return False
+    role = role_label(work, work.person)
+    _answer(work, message_id, "start.already", name=work.person.name, role=role)
+    return True
 
 
 def _answer(work: Work, message_id: int | None, key: str, /, **values: object) -> None:

@@ -271,30 +271,28 @@ def _start(work: Work, person: Person, company: Company) -> None:
 
 
 def join_button(work: Work, visit_id: int, token: str) -> None:
-    """Join a colleague's open visit (a team visit): both see each other's findings."""
+    """Join a colleague's open visit (a team visit): both see each other's findings.
+
+    ``_choice_taken`` has made sure this person is on no open visit, this one included.
+    """
     person = require_inspector(work)
     if _choice_taken(work, token, starts=True):
         return
-    current = store.open_visit_of(work.db, person.id)
-    if current is not None and current.id != visit_id:
-        raise VisitAlreadyOpen
     visit = store.get_visit(work.db, visit_id)
     if visit is None or not visit.is_open:
         raise VisitOver
-    if store.join_visit(work.db, visit.id, person.id, work.at):
-        dialogs.clear(work.db, person.id)
-        buttons.use_all(work.db, person.id, CHOICE_ACTIONS, work.at)
-        record(work.db, work.origin, entity="visit", entity_id=visit.id, action="joined")
-        for member in _members(work, visit, but=person.id):
-            work.send_text(
-                member.tg_user_id,
-                t(member.language, "visit.member_joined", name=person.name),
-                key=f"visit-joined:{visit.id}:{person.id}:{member.id}",
-            )
-        send_card(work, visit)
-        _ask_location(work)
-    else:
-        send_card(work, visit)
+    store.join_visit(work.db, visit.id, person.id, work.at)
+    dialogs.clear(work.db, person.id)
+    buttons.use_all(work.db, person.id, CHOICE_ACTIONS, work.at)
+    record(work.db, work.origin, entity="visit", entity_id=visit.id, action="joined")
+    for member in _members(work, visit, but=person.id):
+        work.send_text(
+            member.tg_user_id,
+            t(member.language, "visit.member_joined", name=person.name),
+            key=f"visit-joined:{visit.id}:{person.id}:{member.id}",
+        )
+    send_card(work, visit)
+    _ask_location(work)
 
 
 def _members(work: Work, visit: Visit, *, but: int | None = None) -> list[Person]:
@@ -394,14 +392,13 @@ def close_visit(work: Work, visit: Visit, reason: str, *, idle_hours: int = 0) -
         dialogs.clear(work.db, member.id)
     ended = store.get_visit(work.db, visit.id)
     assert ended is not None
-    names = "、".join(m.name for m in members) or "—"
     admins = [
         a
         for a in people.active_people(work.db, role=Role.ADMIN)
         if a.tg_user_id is not None and a.id not in {m.id for m in members}
     ]
     for person in [*members, *admins]:
-        text = _summary(work, ended, person.language, reason, idle_hours, names)
+        text = _summary(work, ended, person.language, reason, idle_hours, members)
         work.queue(
             "sendMessage",
             person.tg_user_id,
@@ -428,14 +425,14 @@ def refresh_summary(work: Work, visit_id: int) -> None:
     visit = store.get_visit(work.db, visit_id)
     if visit is None or visit.is_open:
         return
-    names = "、".join(m.name for m in _members(work, visit)) or "—"
+    members = _members(work, visit)
     reason = visit.end_reason or "done"
     idle_hours = work.policy.visit_idle_hours
     when = work.at.astimezone(work.tz).strftime("%m-%d %H:%M")
     for shown in sent.messages_sent(work.db, f"visit-summary:{visit.id}:"):
         person = people.by_id(work.db, int(shown.key.rsplit(":", 1)[1]))
         lang = person.language
-        text = _summary(work, visit, lang, reason, idle_hours, names)
+        text = _summary(work, visit, lang, reason, idle_hours, members)
         text += "\n" + t(lang, "visit.summary_corrected", when=when)
         _correct(work, shown, _summary_payload(shown.chat_id, text))
     _correct_contacts(work, visit)
@@ -458,10 +455,13 @@ def _correct(work: Work, shown: sent.Shown, payload: dict) -> None:
                 "parse_mode": "HTML",
                 "link_preview_options": {"is_disabled": True},
             },
+            key=sent.edit_key(shown, work.cause),
         )
 
 
-def _summary(work: Work, visit: Visit, lang: str, reason: str, idle_hours: int, names: str) -> str:
+def _summary(
+    work: Work, visit: Visit, lang: str, reason: str, idle_hours: int, members: list[Person]
+) -> str:
     findings = store.visit_findings(work.db, visit.id)
     counts = evidence_store.count_by_kind(
         work.db,
@@ -494,7 +494,7 @@ def _summary(work: Work, visit: Visit, lang: str, reason: str, idle_hours: int, 
         "visit.summary",
         how=Safe(t(lang, "visit.ended_idle", hours=idle_hours) if reason == "idle" else ""),
         company=visit.company,
-        names=names,
+        names=t(lang, "list.sep").join(m.name for m in members) or "—",
         duration=duration,
         findings=len(findings),
         photos=photos,
@@ -522,7 +522,7 @@ def _correct_contacts(work: Work, visit: Visit) -> None:
         else:
             contact = people.by_id(work.db, contact_id)
             text = t(contact.language, "visit.contact_withdrawn", company=visit.company)
-        if text != shown.payload.get("text"):
+        if text != sent.shown_text(work.db, shown):
             _correct(work, shown, {**shown.payload, "text": text})
     for contact_id, (contact, text) in notices.items():
         work.send_text(contact.tg_user_id, text, key=f"{prefix}{contact_id}")

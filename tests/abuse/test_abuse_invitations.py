@@ -131,3 +131,22 @@ async def test_crafted_revoke_payloads_change_nothing(duban: Duban) -> None:
         assert db.execute("SELECT revoked_at FROM invitations").fetchone() == (None,)
     finally:
         db.close()
+
+
+async def test_a_code_typed_with_extra_spaces_leaves_no_trace_in_the_inbox(duban: Duban) -> None:
+    """Someone types the link's code by hand as "/start   CODE" (Telegram keeps the inner
+    spaces, and the bot still reads the code): they are registered, and the stored update
+    keeps no copy of the code, as with a tapped link."""
+    code = duban.invitation(Role.INSPECTOR, "孙督查")
+    typist = duban.sandbox.phone(user_id=8611, name="孙", token=TOKEN)
+    duban.phones.append(typist)
+    await typist.send(f"/start   {code}")
+    await typist.expect("欢迎，孙督查")
+    await duban.settle()
+    db = duban.db()
+    try:
+        kept = db.execute("SELECT count(*) FROM inbox WHERE instr(raw, ?) > 0", [code]).fetchone()
+    finally:
+        db.close()
+    assert kept == (0,)
+    assert _people(duban)[8611][:2] == ("inspector", 1)

@@ -59,3 +59,26 @@ def test_old_traces_point_at_the_invitation_not_its_code(upgraded: Path) -> None
             db.execute("UPDATE audit_events SET actor = 'x'")
     finally:
         db.close()
+
+
+def test_upgrade_of_a_database_whose_trigger_was_dropped_by_hand(tmp_path: Path) -> None:
+    """An old database whose append-only UPDATE trigger someone dropped with sqlite3 (the
+    tampering ``duban verify`` exists to catch) still upgrades: the bot starts, no plain
+    code remains, and both append-only triggers are back."""
+    path = tmp_path / "old.sqlite"
+    old_database(path, 9000, traces=True)
+    db = connect(path)
+    try:
+        db.execute("DROP TRIGGER audit_events_no_update")
+    finally:
+        db.close()
+    open_database(path).close()
+    assert not any(code.encode() in path.read_bytes() for code in CODES)
+    db = connect(path)
+    try:
+        with pytest.raises(Exception, match="append-only"):
+            db.execute("UPDATE audit_events SET actor = 'x'")
+        with pytest.raises(Exception, match="append-only"):
+            db.execute("DELETE FROM audit_events")
+    finally:
+        db.close()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -264,3 +265,91 @@ async def test_second_tap_on_confirm_is_answered_and_changes_nothing_more(duban:
     duban.forge_tap(contact, confirm)  # a second tap that was already on its way
     await contact.expect("您好，赵主任！您已登记为分管领导")
     assert _person(duban, 5110) == ("leader", 1, None)
+
+
+async def test_keep_tapped_after_confirm_does_not_say_nothing_changed(duban: Duban) -> None:
+    """✅ and then 保持不变 on the same question (the second tap on its way before the edit
+    showed): the change stands, and the answer says who they are now — never that their
+    registration stayed as it was and the invitation went unused."""
+    contact = await duban.register(5111, "赵联络", Role.CONTACT, unit="科技局")
+    code = duban.invitation(Role.LEADER, "赵主任")
+    await contact.send(f"/start {code}")
+    await contact.expect("将更改您的登记信息")
+    _, keep = contact.find_button("保持不变")
+    await contact.tap("✅ 确认更改")
+    await contact.expect("您现在登记为 赵主任（分管领导）")
+    duban.forge_tap(contact, keep)
+    answer = await contact.expect("您好，赵主任！您已登记为分管领导")
+    assert "没有被使用" not in answer.text
+    await contact.expect_silence()
+    assert not any("没有被使用" in m.text for m in contact.bot_messages)
+    assert _person(duban, 5111) == ("leader", 1, None)
+    assert _used(duban, "赵主任")[1] == duban.person_id(5111)
+
+
+async def test_deactivate_now_tapped_twice_deactivates_once(duban: Duban) -> None:
+    """The inviter's ⛔ 立即停用 tapped again (a double tap, or later from the old notice)
+    is answered that the person is already deactivated: no second "已停用" message and no
+    second audit event claiming a change."""
+    admin = await office(duban)
+    code, _ = await invite_in_chat(admin, "督查人员", "王督查")
+    stranger = _phone(duban, 5112, "张三")
+    await stranger.send(f"/start {code}")
+    await stranger.expect("欢迎，王督查")
+    await admin.expect("邀请已被使用")
+    _, deactivate = admin.find_button("⛔ 立即停用")
+    await admin.tap("⛔ 立即停用")
+    await admin.expect("王督查 已停用")
+    await duban.settle()
+
+    answers = len([e for e in admin.events if e["kind"] == "answer"])
+    duban.forge_tap(admin, deactivate)
+    await duban.all_processed()
+    for _ in range(100):
+        tapped = [e for e in admin.events if e["kind"] == "answer"]
+        if len(tapped) > answers:
+            break
+        await asyncio.sleep(0.05)
+    assert "已经停用" in tapped[-1]["text"]
+    await admin.expect_silence()
+    changes = _row(
+        duban,
+        "SELECT count(*) FROM audit_events WHERE entity = 'person' AND action = 'changed' "
+        "AND entity_id = ?",
+        [duban.person_id(5112)],
+    )
+    assert changes == (1,)
+
+
+async def test_a_role_tapped_twice_is_answered_and_changed_once(duban: Duban) -> None:
+    """A role button on a person's /users card tapped again after the change (a double tap,
+    or the card scrolled back to) is answered that they have that role already: no second
+    audit event, no second message."""
+    admin = await office(duban)
+    await duban.register(5121, "孙联络", Role.CONTACT, unit="科技局")
+    await admin.send("/users")
+    await admin.expect("位用户")
+    await admin.tap("孙联络 · 承办单位联络员 · 科技局")
+    await admin.expect("孙联络")
+    _, leader = admin.find_button("分管领导")
+    await admin.tap("分管领导")
+    await admin.expect("孙联络 的角色已改为分管领导")
+    await duban.settle()
+
+    answers = len([e for e in admin.events if e["kind"] == "answer"])
+    duban.forge_tap(admin, leader)
+    await duban.all_processed()
+    for _ in range(100):
+        tapped = [e for e in admin.events if e["kind"] == "answer"]
+        if len(tapped) > answers:
+            break
+        await asyncio.sleep(0.05)
+    assert "已经是分管领导" in tapped[-1]["text"]
+    await admin.expect_silence()
+    changes = _row(
+        duban,
+        "SELECT count(*) FROM audit_events WHERE entity = 'person' AND action = 'changed' "
+        "AND entity_id = ?",
+        [duban.person_id(5121)],
+    )
+    assert changes == (1,)

@@ -8,6 +8,7 @@ and changes nothing it should not.
 from __future__ import annotations
 
 import asyncio
+from datetime import UTC, datetime, timedelta
 
 from bot.domain.lifecycle import Role
 from sandbox.phones import ChatMessage, Phone
@@ -218,3 +219,82 @@ async def test_stale_company_button_in_english(duban: Duban) -> None:
 
     answer = await smith.tap("卓远半导体（高新区）")
     assert answer is not None and "already ended" in answer.text
+
+
+async def test_finding_moved_away_and_back_after_done_restores_the_notice(duban: Duban) -> None:
+    """A finding moved after /done to another unit's item and then back: each lead unit's
+    contact ends with the notice that is true now — 科技局 sees its item again (not the
+    "nothing to do" correction it was shown in between), 应急局 is told to disregard."""
+    item = duban.seed_research_item()
+    other = duban.seed_item(
+        "安全台账缺失", company="卓远半导体", town="高新区", unit="应急局",
+        deadline=datetime.now(UTC).date() + timedelta(days=20),
+    )  # fmt: skip
+    await office(duban)
+    keji = await duban.register(6872, "赵联络", Role.CONTACT, unit="科技局")
+    yingji = await duban.register(6873, "钱联络", Role.CONTACT, unit="应急局")
+    wang = await duban.register(6871, "王督查", Role.INSPECTOR)
+    await start_visit(wang)
+    await wang.send("设备老化严重")
+    await wang.expect("发现 1")
+    await wang.tap(item.code)
+    await wang.expect(f"已关联：{item.code}")
+    await wang.send("/done")
+    await wang.expect("走访结束")
+    await keji.expect(item.code)
+    await duban.settle()
+
+    await wang.tap("移到其他事项")
+    await wang.expect("移到哪个事项")
+    await wang.tap(other.code)
+    await keji.expect("无需处理")
+    await yingji.expect(other.code)
+    await duban.settle()
+
+    await wang.tap("移到其他事项")
+    await wang.expect("移到哪个事项")
+    await wang.tap(item.code)
+    await yingji.expect("无需处理")
+    await duban.settle()
+
+    notices = [m for m in keji.bot_messages if "卓远半导体" in m.text]
+    assert len(notices) == 1
+    assert item.code in notices[0].text and "无需处理" not in notices[0].text
+    notices = [m for m in yingji.bot_messages if "卓远半导体" in m.text]
+    assert len(notices) == 1 and "无需处理" in notices[0].text
+
+
+async def test_old_tie_button_names_the_item_the_finding_is_tied_to_now(duban: Duban) -> None:
+    """A finding tied to one item, then moved to another: tapping the first tie button
+    again (an old message) is answered with the item it is tied to now, and moves nothing."""
+    item = duban.seed_research_item()
+    other = duban.seed_item(
+        "安全台账缺失", company="卓远半导体", town="高新区", unit="应急局",
+        deadline=datetime.now(UTC).date() + timedelta(days=20),
+    )  # fmt: skip
+    wang = await duban.register(6881, "王督查", Role.INSPECTOR)
+    await start_visit(wang)
+    await wang.send("设备老化严重")
+    await wang.expect("发现 1")
+    _, tie_first = wang.find_button(item.code)
+    await wang.tap(item.code)
+    await wang.expect(f"已关联：{item.code}")
+    await wang.tap("移到其他事项")
+    await wang.expect("移到哪个事项")
+    await wang.tap(other.code)
+    await wang.expect(f"已关联：{other.code}")
+    await duban.settle()
+
+    answered = len([e for e in wang.events if e["kind"] == "answer"])
+    duban.forge_tap(wang, tie_first)  # from a phone that had not yet shown the edit
+    await duban.all_processed()
+    for _ in range(100):
+        answers = [e for e in wang.events if e["kind"] == "answer"]
+        if len(answers) > answered:
+            break
+        await asyncio.sleep(0.05)
+    answer = answers[-1]["text"] or ""
+    assert other.code in answer and item.code not in answer, answer
+    await wang.expect_silence()
+    tied = "SELECT item_id FROM findings WHERE person_id = ?"
+    assert _count(duban, tied, duban.person_id(6881)) == other.id

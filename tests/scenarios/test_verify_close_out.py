@@ -5,11 +5,13 @@ line of evidence — and the office assigning inspectors from the item card."""
 from __future__ import annotations
 
 import json
-from datetime import date
+from datetime import UTC, date, datetime
 
+from bot.domain.audit import Origin
 from bot.domain.lifecycle import Role
 from sandbox.phones import Phone
 from storage import followup, ledger
+from storage.audit import record_item
 from tests.harness import Duban, office, open_card
 from tests.sheets import XLSX, xlsx
 
@@ -269,3 +271,63 @@ async def test_the_sheet_sent_in_the_chat_assigns_inspectors(duban: Duban) -> No
         db.close()
     assert item.inspector_ids == {li_id}
     assert any("办公室指派您督查" in text and item.code in text for text in notices)
+
+
+async def test_assign_menu_leaves_the_item_card_in_place(duban_clock: Duban) -> None:
+    """👤 指派督查 opens the menu as a message of its own: the item card it was tapped on
+    keeps its text and buttons (销号, 回头看 and the rest stay within reach), and the menu's
+    own taps edit the menu, never the card."""
+    admin = await office(duban_clock)
+    await duban_clock.register(7231, "李代表", Role.INSPECTOR)
+    item = duban_clock.seed_task("科技金融产品少", UNIT, date(2024, 9, 30))
+    card = await open_card(admin, item.code)
+
+    await admin.tap("👤 指派督查")
+    menu = await admin.expect("指派督查（第 1/1 页）")
+    assert menu.message_id != card.message_id
+    await admin.tap("李代表")
+    edited = await admin.expect("已指派：李代表")
+    assert edited.message_id == menu.message_id
+    await duban_clock.settle()
+    shown = next(m for m in admin.bot_messages if m.message_id == card.message_id)
+    assert shown.text == card.text and "👤 指派督查" in shown.buttons
+
+
+async def test_history_of_an_upgraded_item_calls_a_logged_finding_involvement(
+    duban_clock: Duban,
+) -> None:
+    """Before the upgrade, logging a finding wrote an "inspector assigned" event (with
+    ``by: finding``). Migration 0006 made that row involvement; /history must say the same
+    (参与督查), not that the office assigned them, while a real office assignment still
+    reads 指派督查人员."""
+    admin = await office(duban_clock)
+    await duban_clock.register(7241, "王督查", Role.INSPECTOR)
+    await duban_clock.register(7242, "李代表", Role.INSPECTOR)
+    item = duban_clock.seed_task("科技金融产品少", UNIT, date(2024, 9, 30))
+    db = duban_clock.db()
+    try:
+        origin = Origin.cli(datetime(2024, 6, 5, tzinfo=UTC))
+        for person, by in ((7241, "finding"), (7242, "office")):
+            after = {"person_id": duban_clock.person_id(person), "by": by}
+            record_item(db, origin, item.id, "inspector_assigned", after=after)
+        db.conn.commit()
+    finally:
+        db.close()
+
+    await admin.send(f"/history {item.code}")
+    history = await admin.expect("指派督查人员：李代表")
+    assert "参与督查（记录发现）：王督查" in history.text
+    assert "指派督查人员：王督查" not in history.text
+
+
+async def test_when_only_leaders_can_verify_the_card_names_them_once(duban_clock: Duban) -> None:
+    """The office asks for a close-out on the unit's behalf and no inspector is assigned:
+    the leaders are asked, and the card names them — without a trailing "领导" as if some
+    further leaders, not asked, could take it too."""
+    admin = await office(duban_clock)
+    zhao = await duban_clock.register(7251, "赵主任", Role.LEADER)
+    item = duban_clock.seed_task("研发投入占比偏低", UNIT, date(2024, 6, 28))
+    await request_close_out(admin, item.code, "单位已报送书面材料")
+    await admin.expect("已送 1 位核验人员审核")
+    card = await zhao.expect("销号核验")
+    assert "可核验：赵主任\n" in card.text

@@ -209,3 +209,53 @@ async def test_replayed_update_makes_one_finding(duban: Duban) -> None:
         assert db.execute("SELECT count(*) FROM outbox").fetchone()[0] == sent
     finally:
         db.close()
+
+
+async def test_team_summary_lists_the_team_as_each_reader_writes_a_list(duban: Duban) -> None:
+    """An English-speaking colleague's summary names the team "王督查, Smith" (a Chinese
+    enumeration comma would be a stray mark in English); the Chinese one keeps 、. A
+    correction after /done (a finding withdrawn) keeps each reader's way too."""
+    _seed(duban)
+    wang = await duban.register(6211, "王督查", Role.INSPECTOR)
+    smith = await duban.register(6212, "Smith", Role.INSPECTOR, language="en")
+    await _start_visit(wang)
+    await smith.send("/visit")
+    await smith.expect("Choose")
+    await smith.tap("👥 Join 王督查 at 卓远半导体")
+    await wang.expect("Smith 加入了本次走访")
+    await wang.send("这条记错了")
+    await wang.expect("发现 1")
+
+    await smith.send("/done")
+    assert "Inspectors: 王督查, Smith" in (await smith.expect("Visit finished")).text
+    assert "督查：王督查、Smith" in (await wang.expect("走访结束")).text
+    await duban.settle()
+
+    await wang.tap("撤回")
+    await wang.expect("已撤回这条发现")
+    corrected = await smith.expect("Corrected")
+    assert "Inspectors: 王督查, Smith" in corrected.text
+
+
+async def test_item_card_lists_a_team_visit_in_the_readers_way(duban: Duban) -> None:
+    """The item card's visits block names a team as the reader writes a list: "王督查, Smith"
+    for an English reader, 王督查、Smith for a Chinese one."""
+    first, _, _ = _seed(duban)
+    wang = await duban.register(6221, "王督查", Role.INSPECTOR)
+    smith = await duban.register(6222, "Smith", Role.INSPECTOR, language="en")
+    await _start_visit(wang)
+    await smith.send("/visit")
+    await smith.expect("Choose")
+    await smith.tap("👥 Join 王督查 at 卓远半导体")
+    await wang.expect("Smith 加入了本次走访")
+    await wang.send("设备老化严重")
+    await wang.expect("发现 1")
+    await wang.tap(first.code)
+    await wang.expect(f"已关联：{first.code}")
+    await wang.send("/done")
+    await smith.expect("Visit finished")
+
+    await smith.send(f"/item {first.code}")
+    assert "卓远半导体 王督查, Smith:" in (await smith.expect("Visits")).text
+    await wang.send(f"/item {first.code}")
+    assert "卓远半导体 王督查、Smith：" in (await wang.expect("走访记录")).text
