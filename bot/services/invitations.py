@@ -84,7 +84,7 @@ def ask_to_confirm(work: Work, person: Person, invitation: Invitation) -> None:
         keyboard=[
             [
                 Button(work.t("invites.confirm"), "invite.accept", payload),
-                Button(work.t("invites.keep"), "invite.keep"),  # keeps what the person has
+                Button(work.t("invites.keep"), "invite.keep", payload),
             ]
         ],
     )
