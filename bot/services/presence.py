@@ -355,9 +355,19 @@ def place_text(work: Work, state: str, data: dict, text: str) -> None:
     try:
         point = parse_point(" ".join(text.split()))
     except CoordinateError as error:
-        work.reply("presence.bad_place", reason=short(str(error), 120))
+        work.reply("presence.bad_place", reason=coordinate_reason(work.lang, error))
         return
     _set_place(work, int(data["company"]), point)
+
+
+def coordinate_reason(lang: str, error: CoordinateError) -> str:
+    """Why a typed coordinate was refused, in the reader's language (the error's own
+    message is English, for the sheet import and the CLI); what they typed, shortened."""
+    values = {
+        name: short(value, 40) if isinstance(value, str) else value
+        for name, value in error.values.items()
+    }
+    return t(lang, f"presence.coordinate.{error.kind}", **values)
 
 
 def _set_place(work: Work, company_id: int, point: Point) -> None:
