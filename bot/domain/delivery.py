@@ -111,11 +111,17 @@ def preview_of(payload: dict, length: int = 60) -> str:
     return plain if len(plain) <= length else plain[: length - 1] + "…"
 
 
+def is_file_spec(value: object) -> bool:
+    """Whether a payload field names a file on disk (``{"path": …}``) rather than a
+    Telegram file_id: such files are read at send time and count against the upload limit."""
+    return isinstance(value, dict) and isinstance(value.get("path"), str)
+
+
 def file_name_of(payload: dict) -> str:
     """The name of the file on disk a payload sends (``{"path": …}``), or ""."""
     for field in ("document", "photo", "video", "audio", "voice"):
         value = payload.get(field)
-        if isinstance(value, dict) and isinstance(value.get("path"), str):
+        if is_file_spec(value):
             return value.get("filename") or value["path"].rsplit("/", 1)[-1]
     return ""
 
