@@ -587,9 +587,10 @@ def _forget_code(db: sqlite_utils.Database, code: str, invitation_id: int) -> No
         [code, code],
     )
     # Audit events are append-only; a revocation's event named the code it revoked. The
-    # trigger is lifted for this one rewrite only, inside the migration's transaction.
+    # trigger is lifted for this one rewrite only, inside the migration's transaction (IF
+    # EXISTS: one dropped by hand must not stop the upgrade; it is made again just below).
     if db.execute("SELECT 1 FROM audit_events WHERE instr(after, ?) > 0", [code]).fetchone():
-        db.execute("DROP TRIGGER audit_events_no_update")
+        db.execute("DROP TRIGGER IF EXISTS audit_events_no_update")
         db.execute(
             "UPDATE audit_events SET after = json_object('invitation', ?) "
             "WHERE entity = 'invitation' AND instr(after, ?) > 0",

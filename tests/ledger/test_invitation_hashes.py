@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -57,5 +58,26 @@ def test_old_traces_point_at_the_invitation_not_its_code(upgraded: Path) -> None
         assert json.loads(payload) == {"invitation": live.id}
         with pytest.raises(Exception, match="append-only"):
             db.execute("UPDATE audit_events SET actor = 'x'")
+    finally:
+        db.close()
+
+
+def test_upgrade_with_the_update_trigger_dropped_by_hand(tmp_path: Path) -> None:
+    """An old database whose append-only UPDATE trigger someone dropped (as 0009 allows for)
+    still upgrades: the revocation's code is cleaned and both triggers are there after."""
+    path = tmp_path / "old.sqlite"
+    old_database(path, 9000, traces=True)
+    conn = sqlite3.connect(path)
+    with conn:
+        conn.execute("DROP TRIGGER audit_events_no_update")
+    conn.close()
+    open_database(path).close()
+    assert REVOKED.encode() not in path.read_bytes()
+    db = connect(path)
+    try:
+        with pytest.raises(Exception, match="append-only"):
+            db.execute("UPDATE audit_events SET actor = 'x'")
+        with pytest.raises(Exception, match="append-only"):
+            db.execute("DELETE FROM audit_events")
     finally:
         db.close()
