@@ -22,6 +22,16 @@ from storage.audit import record
 from storage.db import insert_row
 from storage.ledger import iso
 
+# Which item an evidence row belongs to: its own ``item_id`` (set when it was sent to an
+# item or moved), else that of its finding, progress report or close-out request. One
+# definition for /history, dossiers and exports, so they never disagree about a file.
+ITEM_JOINS = (
+    "LEFT JOIN findings f ON f.id = e.finding_id "
+    "LEFT JOIN progress_reports p ON p.id = e.progress_id "
+    "LEFT JOIN closeout_requests r ON r.id = e.closeout_id"
+)
+ITEM_OF = "coalesce(e.item_id, f.item_id, p.item_id, r.item_id)"
+
 
 @dataclass(frozen=True)
 class Evidence:
