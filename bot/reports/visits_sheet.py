@@ -23,6 +23,7 @@ from bot.i18n import Safe, t
 from bot.sheets.export import sheet_title
 from bot.sheets.safety import SheetRows
 from storage.policy import load_policy
+from storage.presence import item_visit_ids
 
 _HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 _FAR_FILL = PatternFill("solid", fgColor="F8CBAD")
@@ -227,16 +228,8 @@ def dossier_lines(db: sqlite_utils.Database, item_id: int, tz: ZoneInfo, lang: s
     """The dossier's visits block for one item: each visit with findings on it, its presence
     check, the raw coordinates and the server's time of arrival."""
     radius = load_policy(db).presence_radius_m
-    visit_ids = [
-        row[0]
-        for row in db.execute(
-            "SELECT DISTINCT visit_id FROM findings WHERE item_id = ? AND withdrawn = 0 "
-            "AND visit_id IS NOT NULL",
-            [item_id],
-        )
-    ]
     lines = []
-    for row in visit_rows(db, visit_ids):
+    for row in visit_rows(db, item_visit_ids(db, item_id)):
         where = ""
         if row.point is not None and row.located_at is not None:
             where = t(
