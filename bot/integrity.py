@@ -44,11 +44,11 @@ def check(
         chain = ChainCheck(published_head=published_head)
         for row in chain_rows(db):
             chain.add(row)
-        recorded = _recorded_files(db)
-        rows_problems = _rows_against_chain(db)
+        stored = _stored_rows(db)
+        rows_problems = _rows_against_chain(stored, evidence.chained_hashes(db))
     finally:
         db.conn.execute("COMMIT")
-    files, media_problems = _check_media(media_dir, recorded)
+    files, media_problems = _check_media(media_dir, _by_file(stored))
     problems = rows_problems + media_problems + chain.finish()
     return IntegrityReport(files, chain.events, chain.head, problems)
 
@@ -64,24 +64,26 @@ def check_path(
         db.close()
 
 
-def _recorded_files(db: sqlite_utils.Database) -> dict[str, list[int]]:
+def _stored_rows(db: sqlite_utils.Database) -> list[tuple[int, str]]:
+    """Every evidence row whose file was stored, with the sha256 it records."""
+    return db.execute(
+        "SELECT id, sha256 FROM evidence WHERE stored = 'stored' AND sha256 IS NOT NULL ORDER BY id"
+    ).fetchall()
+
+
+def _by_file(stored: list[tuple[int, str]]) -> dict[str, list[int]]:
     """Each stored file's sha256 with the evidence rows that point at it."""
     recorded: dict[str, list[int]] = {}
-    for evidence_id, sha256 in db.execute(
-        "SELECT id, sha256 FROM evidence WHERE stored = 'stored' AND sha256 IS NOT NULL ORDER BY id"
-    ):
+    for evidence_id, sha256 in stored:
         recorded.setdefault(sha256, []).append(evidence_id)
     return recorded
 
 
-def _rows_against_chain(db: sqlite_utils.Database) -> list[Problem]:
+def _rows_against_chain(stored: list[tuple[int, str]], chained: dict[int, str]) -> list[Problem]:
     """Each stored evidence row's sha256 against the one the chain recorded when its file
     was stored: a file swapped together with its row's hash matches itself, not the chain."""
-    chained = evidence.chained_hashes(db)
     problems = []
-    for evidence_id, sha256 in db.execute(
-        "SELECT id, sha256 FROM evidence WHERE stored = 'stored' AND sha256 IS NOT NULL ORDER BY id"
-    ):
+    for evidence_id, sha256 in stored:
         values = {"evidence": evidence_id, "stored": sha256}
         if evidence_id not in chained:
             problems.append(Problem("evidence_unchained", values))

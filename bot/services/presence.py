@@ -333,12 +333,12 @@ def place_text(work: Work, state: str, data: dict, text: str) -> None:
     try:
         point = parse_point(" ".join(text.split()))
     except CoordinateError as error:
-        work.reply("presence.bad_place", reason=coordinate_reason(work.lang, error))
+        work.reply("presence.bad_place", reason=_coordinate_reason(work.lang, error))
         return
     _set_place(work, int(data["company"]), point)
 
 
-def coordinate_reason(lang: str, error: CoordinateError) -> str:
+def _coordinate_reason(lang: str, error: CoordinateError) -> str:
     """Why a typed coordinate was refused, in the reader's language (the error's own
     message is English, for the sheet import and the CLI); what they typed, shortened."""
     values = {
