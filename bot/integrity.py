@@ -18,6 +18,7 @@ from bot.domain.audit_chain import HEX64, ChainCheck, Head, Problem
 from bot.i18n import t
 from bot.reports.build import IN, OUT
 from bot.reports.timeline import media_file
+from storage import evidence
 from storage.audit import chain_rows
 from storage.db import connect
 
@@ -43,11 +44,13 @@ def check(
         chain = ChainCheck(published_head=published_head)
         for row in chain_rows(db):
             chain.add(row)
-        recorded = _recorded_files(db)
+        stored = _stored_rows(db)
+        rows_problems = _rows_against_chain(stored, evidence.chained_hashes(db))
     finally:
         db.conn.execute("COMMIT")
-    files, media_problems = _check_media(media_dir, recorded)
-    return IntegrityReport(files, chain.events, chain.head, media_problems + chain.finish())
+    files, media_problems = _check_media(media_dir, _by_file(stored))
+    problems = rows_problems + media_problems + chain.finish()
+    return IntegrityReport(files, chain.events, chain.head, problems)
 
 
 def check_path(
@@ -61,14 +64,34 @@ def check_path(
         db.close()
 
 
-def _recorded_files(db: sqlite_utils.Database) -> dict[str, list[int]]:
+def _stored_rows(db: sqlite_utils.Database) -> list[tuple[int, str]]:
+    """Every evidence row whose file was stored, with the sha256 it records."""
+    return db.execute(
+        "SELECT id, sha256 FROM evidence WHERE stored = 'stored' AND sha256 IS NOT NULL ORDER BY id"
+    ).fetchall()
+
+
+def _by_file(stored: list[tuple[int, str]]) -> dict[str, list[int]]:
     """Each stored file's sha256 with the evidence rows that point at it."""
     recorded: dict[str, list[int]] = {}
-    for evidence_id, sha256 in db.execute(
-        "SELECT id, sha256 FROM evidence WHERE stored = 'stored' AND sha256 IS NOT NULL ORDER BY id"
-    ):
+    for evidence_id, sha256 in stored:
         recorded.setdefault(sha256, []).append(evidence_id)
     return recorded
+
+
+def _rows_against_chain(stored: list[tuple[int, str]], chained: dict[int, str]) -> list[Problem]:
+    """Each stored evidence row's sha256 against the one the chain recorded when its file
+    was stored: a file swapped together with its row's hash matches itself, not the chain."""
+    problems = []
+    for evidence_id, sha256 in stored:
+        values = {"evidence": evidence_id, "stored": sha256}
+        if evidence_id not in chained:
+            problems.append(Problem("evidence_unchained", values))
+        elif chained[evidence_id] != sha256:
+            problems.append(
+                Problem("evidence_rehashed", values | {"chained": chained[evidence_id]})
+            )
+    return problems
 
 
 def file_sha256(path: Path) -> str:

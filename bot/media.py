@@ -79,7 +79,7 @@ async def download_pending(application: Application, services: Services) -> None
             continue
         digest = await asyncio.to_thread(_digest, data)
         await asyncio.to_thread(_write_once, media_dir, digest, data)
-        await store.run(evidence.mark_stored, pending.id, digest)
+        await store.run(evidence.mark_stored, pending.id, digest, clock.now())
 
 
 async def _failed(services: Services, pending: evidence.PendingFile, reason: str) -> None:

@@ -45,6 +45,7 @@ from bot.domain.delivery import (
     gave_up_waiting,
     is_blocked,
     is_entity_too_large,
+    is_file_spec,
 )
 from bot.logs import redact
 from bot.services import delivery
@@ -403,10 +404,6 @@ _MEDIA_TYPES = {
 }
 
 
-def _is_file(value: object) -> bool:
-    return isinstance(value, dict) and isinstance(value.get("path"), str)
-
-
 def _read(spec: dict, *, attach: bool = False) -> InputFile:
     path = Path(spec["path"])
     return InputFile(path.read_bytes(), filename=spec.get("filename") or path.name, attach=attach)
@@ -415,7 +412,7 @@ def _read(spec: dict, *, attach: bool = False) -> InputFile:
 def _input_media(item: dict) -> InputMedia:
     media = item["media"]
     return _MEDIA_TYPES[item["type"]](
-        media=_read(media, attach=True) if _is_file(media) else media,
+        media=_read(media, attach=True) if is_file_spec(media) else media,
         caption=item.get("caption"),
         parse_mode=item.get("parse_mode"),
     )
@@ -436,7 +433,7 @@ def _payload_with_files(payload: dict) -> dict:
     _check_sizes(payload)
     out = dict(payload)
     for name in _FILE_FIELDS:
-        if _is_file(out.get(name)):
+        if is_file_spec(out.get(name)):
             out[name] = _read(out[name])
     if isinstance(out.get("media"), list):
         out["media"] = [_input_media(item) for item in out["media"]]
@@ -445,7 +442,7 @@ def _payload_with_files(payload: dict) -> dict:
 
 async def with_files(payload: dict) -> dict:
     """Read referred files off the event loop (a 45 MB part takes a moment)."""
-    if not any(_is_file(payload.get(n)) for n in _FILE_FIELDS) and not isinstance(
+    if not any(is_file_spec(payload.get(n)) for n in _FILE_FIELDS) and not isinstance(
         payload.get("media"), list
     ):
         return payload

@@ -3,6 +3,10 @@
 A row is written in the transaction of the update that brought the file, with
 ``stored='pending'``; the download job (bot/media.py) fetches the bytes later and records
 their sha256. A row is never deleted: withdrawing marks it, moving changes its item.
+
+The sha256 is also written into the audit hash chain as it is recorded (``file_stored``):
+the evidence table itself is not append-only, so without that someone with the file could
+swap a photo and its row's sha256 together and ``duban verify`` would find them agreeing.
 """
 
 from __future__ import annotations
@@ -12,9 +16,21 @@ from datetime import datetime
 
 import sqlite_utils
 
+from bot.domain.audit import Origin
 from bot.domain.visits import MediaIn
+from storage.audit import record
 from storage.db import insert_row
 from storage.ledger import iso
+
+# Which item an evidence row belongs to: its own ``item_id`` (set when it was sent to an
+# item or moved), else that of its finding, progress report or close-out request. One
+# definition for /history, dossiers and exports, so they never disagree about a file.
+ITEM_JOINS = (
+    "LEFT JOIN findings f ON f.id = e.finding_id "
+    "LEFT JOIN progress_reports p ON p.id = e.progress_id "
+    "LEFT JOIN closeout_requests r ON r.id = e.closeout_id"
+)
+ITEM_OF = "coalesce(e.item_id, f.item_id, p.item_id, r.item_id)"
 
 
 @dataclass(frozen=True)
@@ -139,12 +155,42 @@ def pending_downloads(db: sqlite_utils.Database, now: datetime, limit: int) -> l
     return [PendingFile(row[0], row[1], row[2]) for row in rows]
 
 
-def mark_stored(db: sqlite_utils.Database, evidence_id: int, sha256: str) -> None:
-    db.execute(
-        "UPDATE evidence SET stored = 'stored', sha256 = ?, "
-        "download_attempts = download_attempts + 1 WHERE id = ? AND stored = 'pending'",
-        [sha256, evidence_id],
+STORED_ACTION = "file_stored"  # the audit event that vouches for an evidence file's sha256
+
+
+def mark_stored(db: sqlite_utils.Database, evidence_id: int, sha256: str, at: datetime) -> None:
+    """The file's bytes are in MEDIA_DIR: its sha256 on the row and in the audit chain."""
+    with db.atomic():
+        changed = db.execute(
+            "UPDATE evidence SET stored = 'stored', sha256 = ?, "
+            "download_attempts = download_attempts + 1 WHERE id = ? AND stored = 'pending'",
+            [sha256, evidence_id],
+        ).rowcount
+        if changed:
+            record_stored(db, evidence_id, sha256, Origin.system(at, "media"))
+
+
+def record_stored(db: sqlite_utils.Database, evidence_id: int, sha256: str, origin: Origin) -> None:
+    """The audit event binding an evidence row to its file's sha256 (no item: the file
+    belongs to whichever item the row is moved to, and item timelines list files apart)."""
+    record(
+        db,
+        origin,
+        entity="evidence",
+        entity_id=evidence_id,
+        action=STORED_ACTION,
+        after={"sha256": sha256},
     )
+
+
+def chained_hashes(db: sqlite_utils.Database) -> dict[int, str]:
+    """Each evidence row's sha256 as the audit chain recorded it (the latest event wins)."""
+    rows = db.execute(
+        "SELECT entity_id, json_extract(after, '$.sha256') FROM audit_events "
+        "WHERE entity = 'evidence' AND action = ? ORDER BY id",
+        [STORED_ACTION],
+    )
+    return {evidence_id: sha256 for evidence_id, sha256 in rows}
 
 
 def mark_too_big(db: sqlite_utils.Database, evidence_id: int) -> None:

@@ -683,11 +683,46 @@ ALTER TABLE audit_events ADD COLUMN hash TEXT
         )
 
 
-@migrations(name="0011_delivery")
+@migrations(name="0010_delivery")
 def _delivery(db: sqlite_utils.Database) -> None:
     # When a row's sends began to fail: after 24 hours of failures it is given up
     # (bot/domain/delivery.py). created_at cannot tell, as a row may wait days to be due.
     _execute_all(db, "ALTER TABLE outbox ADD COLUMN failing_since TEXT")
+
+
+@migrations(name="0011_evidence_in_chain")
+def _evidence_in_chain(db: sqlite_utils.Database) -> None:
+    """Every file already stored gets the ``file_stored`` audit event that new files get as
+    they are stored (storage/evidence.py), so ``duban verify`` can hold each evidence row's
+    sha256 to the chain. As with 0009, the chain vouches for them from the upgrade on."""
+    from datetime import UTC, datetime
+
+    from bot.domain.audit import Origin
+    from storage.audit import append_events, event_row
+    from storage.evidence import STORED_ACTION
+
+    origin = Origin.system(datetime.now(UTC), "upgrade")
+    last_id = 0
+    while True:  # in batches, as 0009 does
+        batch = db.execute(
+            "SELECT id, sha256 FROM evidence WHERE id > ? AND stored = 'stored' "
+            "AND sha256 IS NOT NULL ORDER BY id LIMIT 5000",
+            [last_id],
+        ).fetchall()
+        if not batch:
+            return
+        rows = [
+            event_row(
+                origin,
+                entity="evidence",
+                entity_id=evidence_id,
+                action=STORED_ACTION,
+                after={"sha256": sha256},
+            )
+            for evidence_id, sha256 in batch
+        ]
+        append_events(db, rows)
+        last_id = batch[-1][0]
 
 
 def unknown_migrations(db: sqlite_utils.Database) -> list[str]:

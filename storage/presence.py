@@ -108,6 +108,43 @@ def _measure_unmeasured(db: sqlite_utils.Database, company_id: int, company: Poi
     return len(rows)
 
 
+def company_place(
+    db: sqlite_utils.Database, company_id: int
+) -> tuple[Point | None, str | None, datetime | None]:
+    """A company's coordinates, where they came from (sheet, admin, visit) and since when."""
+    row = db.execute(
+        "SELECT latitude, longitude, coordinates_source, coordinates_at FROM companies "
+        "WHERE id = ?",
+        [company_id],
+    ).fetchone()
+    if row is None or row[0] is None:
+        return None, None, None
+    return Point(row[0], row[1]), row[2], datetime.fromisoformat(row[3]) if row[3] else None
+
+
+def company_visits(
+    db: sqlite_utils.Database, company_id: int, limit: int
+) -> list[tuple[int, datetime]]:
+    """The company's latest visits (id, start), newest first."""
+    rows = db.execute(
+        "SELECT id, started_at FROM visits WHERE company_id = ? ORDER BY started_at DESC, id "
+        "DESC LIMIT ?",
+        [company_id, limit],
+    ).fetchall()
+    return [(visit_id, datetime.fromisoformat(started)) for visit_id, started in rows]
+
+
+def item_visit_ids(db: sqlite_utils.Database, item_id: int, limit: int = -1) -> list[int]:
+    """The visits behind an item: those with a finding on it that is not withdrawn, newest
+    first (the item card shows a few, the dossier all: one rule for both)."""
+    rows = db.execute(
+        "SELECT DISTINCT visit_id FROM findings WHERE item_id = ? AND withdrawn = 0 "
+        "AND visit_id IS NOT NULL ORDER BY visit_id DESC LIMIT ?",
+        [item_id, limit],
+    ).fetchall()
+    return [row[0] for row in rows]
+
+
 # --- arrivals ---------------------------------------------------------------------------
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 from bot.domain.audit import Origin
 from bot.domain.audit_chain import GENESIS, chain_hash
 from bot.domain.items import ItemFields
-from storage import ledger
+from storage import evidence, ledger
 from storage.audit import CHAIN_COLUMNS
 from storage.db import open_database
 
@@ -67,24 +67,30 @@ def last_event(db_path: Path) -> tuple[int, str]:
 
 
 def ledger_with_a_photo(db_path: Path, media: Path) -> Path:
-    """Three items (audit events) and one stored photo, as the bot would leave them."""
+    """Three items and one stored photo, as the bot would leave them: events 1 and 2 create
+    items, 3 records the photo's sha256 (``file_stored``), 4 creates the third item."""
     db = open_database(db_path)
     try:
         origin = Origin.cli(datetime(2024, 6, 3, 1, 0, tzinfo=UTC))
         ledger.ensure_period(db, "2024", 2024, origin)
-        items = [
-            ledger.create_item(db, ItemFields(problem, unit="科技局"), "2024", origin)
-            for problem in ("研发投入不足", "孵化器建设慢", "人才引进难")
-        ]
+
+        def create(problem: str) -> int:
+            return ledger.create_item(db, ItemFields(problem, unit="科技局"), "2024", origin).id
+
+        first = create("研发投入不足")
+        create("孵化器建设慢")
         digest = hashlib.sha256(PHOTO).hexdigest()
         path = media / digest[:2] / digest[2:4] / digest
         path.parent.mkdir(parents=True)
         path.write_bytes(PHOTO)
-        db.execute(
-            "INSERT INTO evidence (item_id, kind, sha256, taken_at, stored, created_at) "
-            "VALUES (?, 'photo', ?, ?, 'stored', ?)",
-            [items[0].id, digest, origin.at.isoformat(), origin.at.isoformat()],
-        )
+        with db.atomic():
+            evidence_id = db.execute(
+                "INSERT INTO evidence (item_id, kind, sha256, taken_at, stored, created_at) "
+                "VALUES (?, 'photo', ?, ?, 'stored', ?)",
+                [first, digest, origin.at.isoformat(), origin.at.isoformat()],
+            ).lastrowid
+            evidence.record_stored(db, evidence_id, digest, Origin.system(origin.at, "media"))
+        create("人才引进难")
         return path
     finally:
         db.close()

@@ -20,7 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
-from typing import Any
+from typing import Any, TypeGuard
 
 GIVE_UP_AFTER = timedelta(hours=24)
 HOLD_ATTEMPTS = 3  # backoff 2 s, 4 s, 8 s: about 14 s of strict order, then no more
@@ -112,11 +112,17 @@ def preview_of(payload: dict[str, Any], length: int = 60) -> str:
     return plain if len(plain) <= length else plain[: length - 1] + "…"
 
 
+def is_file_spec(value: object) -> TypeGuard[dict[str, Any]]:
+    """Whether a payload field names a file on disk (``{"path": …}``) rather than a
+    Telegram file_id: such files are read at send time and count against the upload limit."""
+    return isinstance(value, dict) and isinstance(value.get("path"), str)
+
+
 def file_name_of(payload: dict[str, Any]) -> str:
     """The name of the file on disk a payload sends (``{"path": …}``), or ""."""
     for field in ("document", "photo", "video", "audio", "voice"):
         value = payload.get(field)
-        if isinstance(value, dict) and isinstance(value.get("path"), str):
+        if is_file_spec(value):
             return str(value.get("filename") or value["path"].rsplit("/", 1)[-1])
     return ""
 

@@ -18,7 +18,17 @@ EARTH_RADIUS_M = 6_371_008.8
 
 
 class CoordinateError(ValueError):
-    """A coordinate that cannot be read; the message says what was wrong and what to write."""
+    """A coordinate that cannot be read.
+
+    The English message is the sheet import's row error and the CLI's answer, as for
+    deadlines; a chat reply is in the reader's language, so ``kind`` and ``values`` name the
+    fault for the catalogue (``presence.coordinate.<kind>``) instead of the message.
+    """
+
+    def __init__(self, kind: str, message: str, **values: object) -> None:
+        super().__init__(message)
+        self.kind = kind
+        self.values = values
 
 
 @dataclass(frozen=True)
@@ -30,9 +40,17 @@ class Point:
 
     def __post_init__(self) -> None:
         if not (math.isfinite(self.latitude) and -90 <= self.latitude <= 90):
-            raise CoordinateError(f"latitude {self.latitude} is not between -90 and 90")
+            raise CoordinateError(
+                "latitude_range",
+                f"latitude {self.latitude} is not between -90 and 90",
+                value=self.latitude,
+            )
         if not (math.isfinite(self.longitude) and -180 <= self.longitude <= 180):
-            raise CoordinateError(f"longitude {self.longitude} is not between -180 and 180")
+            raise CoordinateError(
+                "longitude_range",
+                f"longitude {self.longitude} is not between -180 and 180",
+                value=self.longitude,
+            )
 
     def shown(self) -> str:
         """The point as people read it, e.g. ``32.37000N 120.56000E`` (about 1 m precision)."""
@@ -104,11 +122,15 @@ def parse_degrees(text: str, kind: str) -> float:
         sign = lat_sign if kind == "latitude" else lng_sign
         if sign is None:
             other = "longitude" if kind == "latitude" else "latitude"
-            raise CoordinateError(f"'{text.strip()}' is a {other}, not a {kind}")
+            raise CoordinateError(
+                f"not_{kind}", f"'{text.strip()}' is a {other}, not a {kind}", text=text.strip()
+            )
         value = math.copysign(value, sign) if value >= 0 else value
     limit = 90 if kind == "latitude" else 180
     if not -limit <= value <= limit:
-        raise CoordinateError(f"{kind} {value} is not between -{limit} and {limit}")
+        raise CoordinateError(
+            f"{kind}_range", f"{kind} {value} is not between -{limit} and {limit}", value=value
+        )
     return value
 
 
@@ -122,8 +144,10 @@ def parse_point(text: str) -> Point:
     parts = [part for part in _SEPARATOR.split(_attach_marks(text.strip())) if part]
     if len(parts) != 2:
         raise CoordinateError(
+            "not_pair",
             f"cannot read '{text.strip()}' as a coordinate: write latitude and longitude, "
-            "like 32.37, 120.56 or 32.37N 120.56E"
+            "like 32.37, 120.56 or 32.37N 120.56E",
+            text=text.strip(),
         )
     (word_a, a), (word_b, b) = (_one_value(part) for part in parts)
     lat, lng = _order(text, word_a, a, word_b, b)
@@ -140,7 +164,11 @@ def _attach_marks(text: str) -> str:
 def _one_value(text: str) -> tuple[str | None, float]:
     match = _MARKED.match(text)
     if match is None:
-        raise CoordinateError(f"cannot read '{text.strip()}' as degrees (like 32.37)")
+        raise CoordinateError(
+            "not_degrees",
+            f"cannot read '{text.strip()}' as degrees (like 32.37)",
+            text=text.strip(),
+        )
     word = (match.group("pre") or match.group("post") or "").lower() or None
     return word, float(match.group("value"))
 
@@ -159,15 +187,21 @@ def _order(
         return _signed(word_b, b, _LAT_WORDS), _signed(word_a, a, _LNG_WORDS)
     if word_a is not None or word_b is not None:
         raise CoordinateError(
-            f"'{text.strip()}' must mark one latitude (N/S, 北纬) and one longitude (E/W, 东经)"
+            "marks",
+            f"'{text.strip()}' must mark one latitude (N/S, 北纬) and one longitude (E/W, 东经)",
+            text=text.strip(),
         )
     if abs(a) > 90 >= abs(b):
         return b, a
     if abs(b) > 90 >= abs(a):
         return a, b
     if abs(a) > 90 and abs(b) > 90:
-        raise CoordinateError(f"'{text.strip()}': neither value can be a latitude")
+        raise CoordinateError(
+            "no_latitude", f"'{text.strip()}': neither value can be a latitude", text=text.strip()
+        )
     raise CoordinateError(
+        "ambiguous",
         f"'{text.strip()}': cannot tell latitude from longitude; mark them, "
-        "like 32.37N 120.56E, or use the 纬度 and 经度 columns"
+        "like 32.37N 120.56E, or use the 纬度 and 经度 columns",
+        text=text.strip(),
     )

@@ -119,6 +119,43 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Cannot read that coordinate: {reason}. Type it again, e.g. 32.37, 120.56, or send "
         "a location.",
     ),
+    # Why a typed coordinate could not be read (bot/domain/presence.py CoordinateError.kind)
+    "presence.coordinate.not_pair": (
+        "「{text}」不是一对经纬度，请写纬度和经度两个数",
+        "'{text}' is not a pair: write a latitude and a longitude",
+    ),
+    "presence.coordinate.not_degrees": (
+        "「{text}」不是以度为单位的数（如 32.37）",
+        "'{text}' is not a number of degrees (like 32.37)",
+    ),
+    "presence.coordinate.marks": (
+        "「{text}」须标明一个纬度（N/S、北纬）和一个经度（E/W、东经）",
+        "'{text}' must mark one latitude (N/S) and one longitude (E/W)",
+    ),
+    "presence.coordinate.no_latitude": (
+        "「{text}」中两个数都超过 90，都不可能是纬度",
+        "in '{text}' neither value can be a latitude",
+    ),
+    "presence.coordinate.ambiguous": (
+        "「{text}」分不清哪个是纬度、哪个是经度，请标明，如 32.37N 120.56E",
+        "in '{text}' latitude cannot be told from longitude; mark them, like 32.37N 120.56E",
+    ),
+    "presence.coordinate.latitude_range": (
+        "纬度 {value} 不在 -90 到 90 之间",
+        "latitude {value} is not between -90 and 90",
+    ),
+    "presence.coordinate.longitude_range": (
+        "经度 {value} 不在 -180 到 180 之间",
+        "longitude {value} is not between -180 and 180",
+    ),
+    "presence.coordinate.not_latitude": (
+        "「{text}」是经度，不是纬度",
+        "'{text}' is a longitude, not a latitude",
+    ),
+    "presence.coordinate.not_longitude": (
+        "「{text}」是纬度，不是经度",
+        "'{text}' is a latitude, not a longitude",
+    ),
     "presence.place_set": (
         "✅ 已设置 {company} 的坐标：{point}。{measured}",
         "✅ {company}'s coordinates set: {point}. {measured}",

@@ -94,6 +94,18 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Evidence file changed: {path} (evidence #{evidence}) should have sha256 {expected} "
         "but has {actual}.",
     ),
+    "tamper.problem.evidence_rehashed": (
+        "证据 #{evidence} 记录的 sha256 为 {stored}，而保存文件时写入审计链的是 {chained}："
+        "证据记录在督办之外被改动，文件可能已被替换。",
+        "Evidence #{evidence} records sha256 {stored}, but the audit chain recorded {chained} "
+        "when its file was stored: the evidence row was changed outside Duban, and the file "
+        "may have been replaced.",
+    ),
+    "tamper.problem.evidence_unchained": (
+        "证据 #{evidence} 的 sha256 {stored} 没有写入审计链：这条记录不是由督办保存的。",
+        "Evidence #{evidence} has sha256 {stored}, which the audit chain never recorded: the "
+        "row was not stored by Duban.",
+    ),
     "tamper.problem.event_unchained": (
         "审计事件 #{event} 没有链哈希：它不是由督办写入的。",
         "Audit event #{event} has no chain hash: it was not written by Duban.",

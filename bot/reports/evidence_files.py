@@ -8,6 +8,8 @@ from datetime import datetime
 
 import sqlite_utils
 
+from storage.evidence import ITEM_JOINS, ITEM_OF
+
 
 @dataclass(frozen=True)
 class EvidenceHash:
@@ -23,13 +25,10 @@ def item_files(db: sqlite_utils.Database, item_id: int) -> list[EvidenceHash]:
     """The item's evidence files (from visits, progress and close-outs), oldest first;
     locations are not files and withdrawn evidence is no longer the item's."""
     rows = db.execute(
-        "SELECT e.id, e.kind, e.stored, e.sha256, e.taken_at, p.name FROM evidence e "
-        "LEFT JOIN findings f ON f.id = e.finding_id "
-        "LEFT JOIN progress_reports r ON r.id = e.progress_id "
-        "LEFT JOIN closeout_requests c ON c.id = e.closeout_id "
-        "LEFT JOIN people p ON p.id = e.person_id "
+        "SELECT e.id, e.kind, e.stored, e.sha256, e.taken_at, who.name FROM evidence e "
+        f"{ITEM_JOINS} LEFT JOIN people who ON who.id = e.person_id "
         "WHERE e.kind != 'location' AND e.stored != 'none' AND e.withdrawn = 0 AND "
-        "coalesce(e.item_id, f.item_id, r.item_id, c.item_id) = ? ORDER BY e.taken_at, e.id",
+        f"{ITEM_OF} = ? ORDER BY e.taken_at, e.id",
         [item_id],
     )
     return [

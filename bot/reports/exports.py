@@ -36,6 +36,7 @@ from bot.reports.visits_sheet import add_visits_sheet, export_visit_ids
 from bot.sheets.export import sheet_title, write_xlsx
 from bot.sheets.safety import SheetRows
 from storage import people
+from storage.evidence import ITEM_JOINS, ITEM_OF
 from storage.report_jobs import ReportJob
 
 PART_LIMIT = 45 * 1024 * 1024  # Telegram takes 50 MB from bots; leave room for zip headers
@@ -246,11 +247,9 @@ def _evidence(
     found: list[EvidenceFile] = []
     seen: dict[str, int] = defaultdict(int)
     for evidence_id, item_id, kind, sha256, file_name, caption, taken_at, person_id in db.execute(
-        "SELECT e.id, coalesce(e.item_id, f.item_id, p.item_id, r.item_id), e.kind, e.sha256, "
+        f"SELECT e.id, {ITEM_OF}, e.kind, e.sha256, "
         "e.file_name, e.caption, e.taken_at, e.person_id FROM evidence e "
-        "LEFT JOIN findings f ON f.id = e.finding_id "
-        "LEFT JOIN progress_reports p ON p.id = e.progress_id "
-        "LEFT JOIN closeout_requests r ON r.id = e.closeout_id "
+        f"{ITEM_JOINS} "
         "WHERE e.withdrawn = 0 AND e.stored = 'stored' AND e.sha256 IS NOT NULL ORDER BY e.id"
     ):
         code = ids.get(item_id)

@@ -20,6 +20,7 @@ from bot.domain.reports import progress_percent
 from bot.domain.targets import format_number
 from bot.i18n import Safe, t
 from bot.i18n.catalogue import CATALOGUE
+from storage.evidence import ITEM_JOINS, ITEM_OF
 
 # Audit actions shown as their own line (the rest are covered by the tables below, or
 # are bookkeeping such as log_activity, which only moves open → in progress).
@@ -217,11 +218,8 @@ def photos(db: sqlite_utils.Database, item_id: int) -> list[Photo]:
     by_id, _ = _names(db)
     rows = db.execute(
         "SELECT e.id, e.file_id, e.sha256, e.caption, e.taken_at, e.person_id FROM evidence e "
-        "LEFT JOIN findings f ON f.id = e.finding_id "
-        "LEFT JOIN progress_reports p ON p.id = e.progress_id "
-        "LEFT JOIN closeout_requests r ON r.id = e.closeout_id "
-        "WHERE e.kind = 'photo' AND e.withdrawn = 0 AND "
-        "coalesce(e.item_id, f.item_id, p.item_id, r.item_id) = ? ORDER BY e.taken_at, e.id",
+        f"{ITEM_JOINS} WHERE e.kind = 'photo' AND e.withdrawn = 0 AND "
+        f"{ITEM_OF} = ? ORDER BY e.taken_at, e.id",
         [item_id],
     )
     return [Photo(r[0], r[1], r[2], r[3] or "", _moment(r[4]), by_id.get(r[5], "")) for r in rows]

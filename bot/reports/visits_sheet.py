@@ -7,6 +7,7 @@ are the WGS-84 values the phone sent, unchanged; the column headers say so.
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -22,6 +23,7 @@ from bot.i18n import Safe, t
 from bot.sheets.export import sheet_title
 from bot.sheets.safety import SheetRows
 from storage.policy import load_policy
+from storage.presence import item_visit_ids
 
 _HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 _FAR_FILL = PatternFill("solid", fgColor="F8CBAD")
@@ -72,12 +74,14 @@ def visit_rows(db: sqlite_utils.Database, visit_ids: Iterable[int]) -> list[Visi
     wanted = sorted(set(visit_ids))
     if not wanted:
         return []
-    marks = ", ".join("?" for _ in wanted)
+    # One JSON parameter, not one "?" per visit: an export of every visit must not meet
+    # SQLite's cap on parameters (32 766 in most builds, 999 in older ones).
+    marks, wanted_json = "SELECT value FROM json_each(?)", [json.dumps(wanted)]
     names: dict[int, list[str]] = defaultdict(list)
     for visit_id, name in db.execute(
         "SELECT m.visit_id, p.name FROM visit_members m JOIN people p ON p.id = m.person_id "
         f"WHERE m.visit_id IN ({marks}) ORDER BY m.joined_at, m.person_id",
-        wanted,
+        wanted_json,
     ):
         names[visit_id].append(name)
     findings: dict[int, int] = defaultdict(int)
@@ -85,7 +89,7 @@ def visit_rows(db: sqlite_utils.Database, visit_ids: Iterable[int]) -> list[Visi
     for visit_id, code in db.execute(
         "SELECT f.visit_id, i.code FROM findings f LEFT JOIN items i ON i.id = f.item_id "
         f"WHERE f.withdrawn = 0 AND f.visit_id IN ({marks})",
-        wanted,
+        wanted_json,
     ):
         findings[visit_id] += 1
         if code:
@@ -95,7 +99,7 @@ def visit_rows(db: sqlite_utils.Database, visit_ids: Iterable[int]) -> list[Visi
             "SELECT f.visit_id, count(*) FROM evidence e JOIN findings f ON f.id = e.finding_id "
             f"WHERE e.kind = 'photo' AND e.withdrawn = 0 AND f.withdrawn = 0 "
             f"AND f.visit_id IN ({marks}) GROUP BY f.visit_id",
-            wanted,
+            wanted_json,
         ).fetchall()
     )
     rows = []
@@ -104,7 +108,7 @@ def visit_rows(db: sqlite_utils.Database, visit_ids: Iterable[int]) -> list[Visi
         "v.longitude, v.located_at, v.distance_m FROM visits v "
         "JOIN companies c ON c.id = v.company_id LEFT JOIN towns t ON t.id = c.town_id "
         f"WHERE v.id IN ({marks}) ORDER BY v.started_at, v.id",
-        wanted,
+        wanted_json,
     ):
         visit_id, company, town, started, ended, lat, lng, located, distance = row
         rows.append(
@@ -217,16 +221,8 @@ def dossier_lines(db: sqlite_utils.Database, item_id: int, tz: ZoneInfo, lang: s
     """The dossier's visits block for one item: each visit with findings on it, its presence
     check, the raw coordinates and the server's time of arrival."""
     radius = load_policy(db).presence_radius_m
-    visit_ids = [
-        row[0]
-        for row in db.execute(
-            "SELECT DISTINCT visit_id FROM findings WHERE item_id = ? AND withdrawn = 0 "
-            "AND visit_id IS NOT NULL",
-            [item_id],
-        )
-    ]
     lines = []
-    for row in visit_rows(db, visit_ids):
+    for row in visit_rows(db, item_visit_ids(db, item_id)):
         where = ""
         if row.point is not None and row.located_at is not None:
             where = t(

@@ -14,6 +14,7 @@ from bot.domain.delivery import (
     DeadLetter,
     Failure,
     file_name_of,
+    is_file_spec,
     kind_of,
     preview_of,
 )
@@ -65,14 +66,10 @@ def queue_file(work: Work, chat_id: int, method: str, payload: dict, *, key: str
 def upload_size(payload: dict) -> int:
     """Bytes of the files on disk a payload names (``{"path": …}``), as one upload sends
     them; 0 when it names none. Raises OSError for a file that is gone."""
-    specs = [value for value in payload.values() if _is_file(value)]
+    specs = [value for value in payload.values() if is_file_spec(value)]
     if isinstance(payload.get("media"), list):
-        specs += [item["media"] for item in payload["media"] if _is_file(item.get("media"))]
+        specs += [item["media"] for item in payload["media"] if is_file_spec(item.get("media"))]
     return sum(Path(spec["path"]).stat().st_size for spec in specs)
-
-
-def _is_file(value: object) -> bool:
-    return isinstance(value, dict) and isinstance(value.get("path"), str)
 
 
 def tell_admins(work: Work, letter: DeadLetter, *, once: str) -> None:

@@ -10,8 +10,6 @@ set them on import.
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from bot.domain.lifecycle import DomainError, Role
 from bot.domain.people import Person
 from bot.domain.presence import (
@@ -69,13 +67,8 @@ def visit_arrival_html(work: Work, lang: str, visit_id: int) -> Safe:
 
 def item_visits_section(work: Work, item_id: int) -> str:
     """The item card's block: the latest visits with findings on it, and how they check out."""
-    rows = work.db.execute(
-        "SELECT DISTINCT visit_id FROM findings WHERE item_id = ? AND withdrawn = 0 "
-        "AND visit_id IS NOT NULL ORDER BY visit_id DESC LIMIT ?",
-        [item_id, ITEM_CARD_VISITS],
-    ).fetchall()
     lines = []
-    for (visit_id,) in rows:
+    for visit_id in store.item_visit_ids(work.db, item_id, ITEM_CARD_VISITS):
         visit = visit_store.get_visit(work.db, visit_id)
         if visit is None:
             continue
@@ -288,7 +281,7 @@ def _company(work: Work, company_id: int) -> Company:
 
 
 def _show(work: Work, company: Company) -> None:
-    point, source, since = _place(work, company.id)
+    point, source, since = store.company_place(work.db, company.id)
     if point is None:
         place = work.t("presence.no_place")
     else:
@@ -305,15 +298,11 @@ def _show(work: Work, company: Company) -> None:
         name = people.by_id(work.db, proposal.proposed_by).name
         pending = work.t("presence.pending", point=proposal.point.shown(), name=name)
     lines = []
-    for visit_id, started in work.db.execute(
-        "SELECT id, started_at FROM visits WHERE company_id = ? ORDER BY started_at DESC, id "
-        "DESC LIMIT ?",
-        [company.id, CARD_VISITS],
-    ).fetchall():
+    for visit_id, started in store.company_visits(work.db, company.id, CARD_VISITS):
         lines.append(
             work.t(
                 "presence.visit_line",
-                day=datetime.fromisoformat(started).astimezone(work.tz).strftime("%Y-%m-%d"),
+                day=started.astimezone(work.tz).strftime("%Y-%m-%d"),
                 names=_names(work, visit_id),
                 arrival=visit_arrival_html(work, work.lang, visit_id),
             )
@@ -336,17 +325,6 @@ def _show(work: Work, company: Company) -> None:
     )
 
 
-def _place(work: Work, company_id: int) -> tuple[Point | None, str | None, datetime | None]:
-    row = work.db.execute(
-        "SELECT latitude, longitude, coordinates_source, coordinates_at FROM companies "
-        "WHERE id = ?",
-        [company_id],
-    ).fetchone()
-    if row is None or row[0] is None:
-        return None, None, None
-    return Point(row[0], row[1]), row[2], datetime.fromisoformat(row[3]) if row[3] else None
-
-
 def set_button(work: Work, company_id: int) -> None:
     """📍 设置坐标: the next location or typed coordinates are this company's place."""
     admin = _admin(work)
@@ -361,9 +339,19 @@ def place_text(work: Work, state: str, data: dict, text: str) -> None:
     try:
         point = parse_point(" ".join(text.split()))
     except CoordinateError as error:
-        work.reply("presence.bad_place", reason=short(str(error), 120))
+        work.reply("presence.bad_place", reason=_coordinate_reason(work.lang, error))
         return
     _set_place(work, int(data["company"]), point)
+
+
+def _coordinate_reason(lang: str, error: CoordinateError) -> str:
+    """Why a typed coordinate was refused, in the reader's language (the error's own
+    message is English, for the sheet import and the CLI); what they typed, shortened."""
+    values = {
+        name: short(value, 40) if isinstance(value, str) else value
+        for name, value in error.values.items()
+    }
+    return t(lang, f"presence.coordinate.{error.kind}", **values)
 
 
 def _set_place(work: Work, company_id: int, point: Point) -> None:

@@ -77,6 +77,48 @@ def test_a_photo_swapped_for_another_under_the_same_name_is_named(env: Path, cap
     assert f"should have sha256 {hashlib.sha256(PHOTO).hexdigest()}" in out
 
 
+def test_a_photo_swapped_together_with_its_rows_hash_is_named(env: Path, capsys) -> None:
+    """The other picture written under its own sha256 and the evidence row pointed at it
+    (the evidence table has no triggers): file and row agree, the chain does not."""
+    photo = ledger_with_a_photo(env, env.parent / "media")
+    other = b"\xff\xd8 another picture entirely \xff\xd9"
+    digest = hashlib.sha256(other).hexdigest()
+    planted = env.parent / "media" / digest[:2] / digest[2:4] / digest
+    planted.parent.mkdir(parents=True, exist_ok=True)
+    planted.write_bytes(other)
+    photo.unlink()
+    conn = sqlite3.connect(env)
+    with conn:
+        conn.execute("UPDATE evidence SET sha256 = ? WHERE id = 1", [digest])
+    conn.close()
+    assert main(["verify"]) == 1
+    out = capsys.readouterr().out
+    assert f"Evidence #1 records sha256 {digest}" in out
+    assert f"the audit chain recorded {photo.name} when its file was stored" in out
+
+
+def test_an_evidence_row_inserted_by_hand_is_named(env: Path, capsys) -> None:
+    """A stored evidence row with a real file but no file_stored event: not stored by Duban."""
+    ledger_with_a_photo(env, env.parent / "media")
+    other = b"\xff\xd8 a picture from elsewhere \xff\xd9"
+    digest = hashlib.sha256(other).hexdigest()
+    planted = env.parent / "media" / digest[:2] / digest[2:4] / digest
+    planted.parent.mkdir(parents=True, exist_ok=True)
+    planted.write_bytes(other)
+    conn = sqlite3.connect(env)
+    with conn:
+        conn.execute(
+            "INSERT INTO evidence (item_id, kind, sha256, taken_at, stored, created_at) "
+            "VALUES (1, 'photo', ?, '2024-06-03T02:00:00+00:00', 'stored', "
+            "'2024-06-03T02:00:00+00:00')",
+            [digest],
+        )
+    conn.close()
+    assert main(["verify"]) == 1
+    out = capsys.readouterr().out
+    assert f"Evidence #2 has sha256 {digest}, which the audit chain never recorded" in out
+
+
 def test_a_file_planted_under_a_hash_name_is_named(env: Path, capsys) -> None:
     """A file put into MEDIA_DIR under some sha256 that is not its content's is a mismatch,
     even when no evidence row points at it yet."""

@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from bot.domain.retries import MAX_ATTEMPTS, pause_after, retry_at, sender_label, summarise
+from bot.domain.retries import (
+    KINDS,
+    MAX_ATTEMPTS,
+    pause_after,
+    retry_at,
+    sender_label,
+    summarise,
+)
+from bot.i18n import t
 
 AT = datetime(2024, 6, 3, 1, 0, tzinfo=UTC)
 
@@ -39,6 +47,28 @@ def test_kinds_of_updates_are_told_apart() -> None:
     assert summarise({"message": {"from": sender, "location": {}}}).kind == "location"
     assert summarise({"callback_query": {"from": sender, "data": "t"}}).kind == "button"
     assert summarise({"edited_message": {"from": sender, "text": "改"}}).kind == "edit"
+
+
+def test_every_kind_has_a_name_in_both_languages() -> None:
+    """/stuck and the set-aside notice name the kind from the catalogue: every kind
+    ``summarise`` can return (``KINDS``) has a zh and an en label, and no other is returned."""
+    sender = {"id": 7}
+    samples = [
+        {"message": {"from": sender, "text": "/visit"}},
+        {"message": {"from": sender, "text": "企业反映"}},
+        {"message": {"from": sender, "photo": [{}]}},
+        {"message": {"from": sender, "document": {}}},
+        {"message": {"from": sender, "voice": {}}},
+        {"message": {"from": sender, "location": {}}},
+        {"message": {"from": sender, "sticker": {}}},
+        {"callback_query": {"from": sender}},
+        {"edited_message": {"from": sender}},
+        {"my_chat_member": {"from": sender}},
+    ]
+    assert {summarise(raw).kind for raw in samples} == set(KINDS)
+    for kind in KINDS:
+        zh, en = t("zh", f"faults.kind.{kind}"), t("en", f"faults.kind.{kind}")
+        assert zh and en and zh != en
 
 
 def test_sender_is_named_by_registered_name_then_telegram() -> None:

@@ -70,3 +70,28 @@ async def test_job_that_wrote_before_the_lock_refused_it_is_not_run_again(
         await store.run_alone(add_lock_add)
     assert calls == [1]
     assert note_texts(store.path) == ["first"]
+
+
+@pytest.mark.parametrize("waiting", ["grouped", "lone"])
+async def test_closing_while_the_lock_is_held_does_not_hang(store: Store, waiting: str) -> None:
+    """Shutdown while another program still holds the lock: the waiting writes are given
+    up with the lock's error (their updates stay pending in the inbox) and close() returns
+    within a busy timeout and one pause, instead of waiting for the other program. Grouped
+    writes wait in BEGIN IMMEDIATE, a lone one by retrying its statement: both must end."""
+    locker = connect(store.path)
+    locker.execute("BEGIN IMMEDIATE")
+    try:
+        if waiting == "grouped":
+            writes = [asyncio.ensure_future(store.run(add_note, f"g{n}")) for n in range(3)]
+        else:
+            writes = [asyncio.ensure_future(store.run_alone(add_note, "lone"))]
+        await asyncio.sleep(0.3)
+        assert store.lock_wait.since is not None, "the write is waiting for the lock"
+        await asyncio.wait_for(store.close(), 5)
+        for write in writes:
+            with pytest.raises(sqlite3.OperationalError, match="locked"):
+                await asyncio.wait_for(write, 1)
+    finally:
+        locker.execute("ROLLBACK")
+        locker.close()
+    assert note_texts(store.path) == []

@@ -150,6 +150,31 @@ def test_upgrade_chains_the_events_already_there(tmp_path: Path) -> None:
         db.execute("UPDATE audit_events SET actor = 'x'")
 
 
+def test_upgrade_puts_files_already_stored_into_the_chain(env: Path, capsys) -> None:
+    """A photo stored before the chain held evidence hashes gets its file_stored event at
+    the upgrade: verify is clean, and changing that row's sha256 afterwards is caught."""
+    media = env.parent / "media"
+    old = connect(env)
+    migrations.apply(old, stop_before="0011_evidence_in_chain")
+    digest = hashlib.sha256(PHOTO).hexdigest()
+    path = media / digest[:2] / digest[2:4] / digest
+    path.parent.mkdir(parents=True)
+    path.write_bytes(PHOTO)
+    old.execute(
+        "INSERT INTO evidence (kind, sha256, taken_at, stored, created_at) "
+        "VALUES ('photo', ?, '2024-06-03T01:00:00+00:00', 'stored', '2024-06-03T01:00:00+00:00')",
+        [digest],
+    )
+    old.close()
+    assert main(["verify"]) == 0  # opening it upgrades it
+    assert "OK: every evidence file and every audit event matches" in capsys.readouterr().out
+    db = connect(env)
+    db.execute("UPDATE evidence SET sha256 = ? WHERE id = 1", ["ab" * 32])
+    db.close()
+    assert main(["verify"]) == 1
+    assert f"the audit chain recorded {digest}" in capsys.readouterr().out
+
+
 def test_every_export_publishes_the_head(env: Path, capsys) -> None:
     """`duban export` prints the chain head and writes it on the summary sheet, so each
     export is a copy of it kept outside the database."""

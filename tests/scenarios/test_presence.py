@@ -230,6 +230,38 @@ async def test_admin_sets_coordinates_with_company_command(duban: Duban) -> None
     await inspector.expect("管理员")  # refused: admin.only
 
 
+async def test_bad_typed_coordinate_explained_in_readers_language(duban: Duban) -> None:
+    """A coordinate typed for 📍 设置坐标 that cannot be read is explained in the admin's own
+    language (the parser's English reason is for the sheet import), and the question waits."""
+    _liwei(duban, placed=False)
+    admin = await office(duban)
+    await admin.send("/company 力威")
+    await admin.expect("力威机械")
+    await admin.tap("📍 设置坐标")
+    await admin.expect("请发送 力威机械 的位置")
+    await admin.send("32.37, 60.1")
+    reply = await admin.expect("无法识别这个坐标")
+    assert "分不清哪个是纬度、哪个是经度" in reply.text
+    assert "cannot" not in reply.text and "latitude" not in reply.text
+    await admin.send("32.37N 120.56N")
+    reply = await admin.expect("无法识别这个坐标")
+    assert "须标明一个纬度" in reply.text and "must" not in reply.text
+    await admin.send("北纬95 东经120.56")
+    reply = await admin.expect("无法识别这个坐标")
+    assert "纬度 95.0 不在 -90 到 90 之间" in reply.text
+
+    english = await duban.register(6852, "Ann Admin", Role.ADMIN, language="en")
+    await english.send("/company 力威")
+    await english.expect("力威机械")
+    await english.tap("📍 Set coordinates")
+    await english.expect("Send 力威机械's location")
+    await english.send("32.37, 60.1")
+    reply = await english.expect("Cannot read that coordinate")
+    assert "latitude cannot be told from longitude" in reply.text
+    await english.send("32.37N, 120.56E")
+    await english.expect("力威机械's coordinates set: 32.37000N 120.56000E")
+
+
 def _sheet_with_places(rows: list[list[object]]) -> bytes:
     return xlsx(["序号", "问题", "承办单位", "镇区", "企业", "纬度", "经度"], rows)
 
