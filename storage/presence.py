@@ -6,6 +6,7 @@ Work's transaction, the import and the CLI inside theirs. Every change is audite
 
 from __future__ import annotations
 
+import sqlite3
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -16,6 +17,7 @@ from bot.domain.presence import Point, distance_m
 from storage.audit import record
 from storage.db import insert_row
 from storage.ledger import iso
+from storage.rows import fetch_all, fetch_one
 
 
 @dataclass(frozen=True)
@@ -48,17 +50,15 @@ def _point(latitude: float | None, longitude: float | None) -> Point | None:
 
 
 def company_point(db: sqlite_utils.Database, company_id: int) -> Point | None:
-    row = db.execute(
-        "SELECT latitude, longitude FROM companies WHERE id = ?", [company_id]
-    ).fetchone()
-    return _point(*row) if row else None
+    row = fetch_one(db, "SELECT latitude, longitude FROM companies WHERE id = ?", [company_id])
+    return _point(row["latitude"], row["longitude"]) if row else None
 
 
 def company_points_by_name(db: sqlite_utils.Database) -> dict[str, Point]:
     """Every company that has coordinates, by name (the import compares against these)."""
-    rows = db.execute(
-        "SELECT name, latitude, longitude FROM companies WHERE latitude IS NOT NULL"
-    ).fetchall()
+    rows = fetch_all(
+        db, "SELECT name, latitude, longitude FROM companies WHERE latitude IS NOT NULL"
+    )
     return {name: Point(lat, lng) for name, lat, lng in rows}
 
 
@@ -95,11 +95,12 @@ def set_company_point(
 
 
 def _measure_unmeasured(db: sqlite_utils.Database, company_id: int, company: Point) -> int:
-    rows = db.execute(
+    rows = fetch_all(
+        db,
         "SELECT id, latitude, longitude FROM visits WHERE company_id = ? "
         "AND latitude IS NOT NULL AND distance_m IS NULL",
         [company_id],
-    ).fetchall()
+    )
     for visit_id, lat, lng in rows:
         db.execute(
             "UPDATE visits SET distance_m = ? WHERE id = ?",
@@ -149,34 +150,35 @@ def arrival(db: sqlite_utils.Database, visit_id: int) -> Arrival:
 # --- proposals --------------------------------------------------------------------------
 
 _PROPOSAL_SELECT = (
-    "SELECT p.id, p.company_id, c.name, p.visit_id, p.latitude, p.longitude, p.proposed_by, "
+    "SELECT p.id, p.company_id, c.name AS company, p.visit_id, p.latitude, p.longitude, "
+    "p.proposed_by, "
     "p.proposed_at, p.outcome FROM company_place_proposals p "
     "JOIN companies c ON c.id = p.company_id"
 )
 
 
-def _proposal(row: tuple) -> Proposal:
+def _proposal(row: sqlite3.Row) -> Proposal:
     return Proposal(
-        row[0],
-        row[1],
-        row[2],
-        row[3],
-        Point(row[4], row[5]),
-        row[6],
-        datetime.fromisoformat(row[7]),
-        row[8],
+        row["id"],
+        row["company_id"],
+        row["company"],
+        row["visit_id"],
+        Point(row["latitude"], row["longitude"]),
+        row["proposed_by"],
+        datetime.fromisoformat(row["proposed_at"]),
+        row["outcome"],
     )
 
 
 def open_proposal(db: sqlite_utils.Database, company_id: int) -> Proposal | None:
-    row = db.execute(
-        f"{_PROPOSAL_SELECT} WHERE p.company_id = ? AND p.outcome IS NULL", [company_id]
-    ).fetchone()
+    row = fetch_one(
+        db, f"{_PROPOSAL_SELECT} WHERE p.company_id = ? AND p.outcome IS NULL", [company_id]
+    )
     return _proposal(row) if row else None
 
 
 def get_proposal(db: sqlite_utils.Database, proposal_id: int) -> Proposal | None:
-    row = db.execute(f"{_PROPOSAL_SELECT} WHERE p.id = ?", [proposal_id]).fetchone()
+    row = fetch_one(db, f"{_PROPOSAL_SELECT} WHERE p.id = ?", [proposal_id])
     return _proposal(row) if row else None
 
 

@@ -11,6 +11,8 @@ from dataclasses import dataclass
 
 import sqlite_utils
 
+from storage.rows import fetch_all, fetch_one
+
 
 @dataclass(frozen=True)
 class Shown:
@@ -25,11 +27,12 @@ class Shown:
 
 def shown_message_id(db: sqlite_utils.Database, prefix: str) -> int | None:
     """The Telegram id of the message a coalesced series shows (None while none was sent)."""
-    row = db.execute(
+    row = fetch_one(
+        db,
         "SELECT status, method, payload, message_id FROM outbox "
         "WHERE dedup_key >= ? AND dedup_key < ? ORDER BY id DESC LIMIT 1",
         [prefix, prefix + "\U0010ffff"],
-    ).fetchone()
+    )
     if row is None:
         return None
     status, method, payload, message_id = row
@@ -40,9 +43,13 @@ def shown_message_id(db: sqlite_utils.Database, prefix: str) -> int | None:
 
 def messages_sent(db: sqlite_utils.Database, key_prefix: str) -> list[Shown]:
     """The first rows (the sends, not their edits) whose keys start with ``key_prefix``."""
-    rows = db.execute(
+    rows = fetch_all(
+        db,
         "SELECT dedup_key, chat_id, status, message_id, payload FROM outbox "
         "WHERE dedup_key >= ? AND dedup_key < ? AND method = 'sendMessage' ORDER BY id",
         [key_prefix, key_prefix + "\U0010ffff"],
-    ).fetchall()
-    return [Shown(r[0], r[1], r[2], r[3], json.loads(r[4])) for r in rows]
+    )
+    return [
+        Shown(r["dedup_key"], r["chat_id"], r["status"], r["message_id"], json.loads(r["payload"]))
+        for r in rows
+    ]
