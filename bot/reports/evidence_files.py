@@ -8,6 +8,8 @@ from datetime import datetime
 
 import sqlite_utils
 
+from storage.rows import fetch_all
+
 
 @dataclass(frozen=True)
 class EvidenceHash:
@@ -22,8 +24,9 @@ class EvidenceHash:
 def item_files(db: sqlite_utils.Database, item_id: int) -> list[EvidenceHash]:
     """The item's evidence files (from visits, progress and close-outs), oldest first;
     locations are not files and withdrawn evidence is no longer the item's."""
-    rows = db.execute(
-        "SELECT e.id, e.kind, e.stored, e.sha256, e.taken_at, p.name FROM evidence e "
+    rows = fetch_all(
+        db,
+        "SELECT e.id, e.kind, e.stored, e.sha256, e.taken_at, p.name AS person FROM evidence e "
         "LEFT JOIN findings f ON f.id = e.finding_id "
         "LEFT JOIN progress_reports r ON r.id = e.progress_id "
         "LEFT JOIN closeout_requests c ON c.id = e.closeout_id "
@@ -33,6 +36,13 @@ def item_files(db: sqlite_utils.Database, item_id: int) -> list[EvidenceHash]:
         [item_id],
     )
     return [
-        EvidenceHash(row[0], row[1], row[2], row[3], datetime.fromisoformat(row[4]), row[5] or "")
+        EvidenceHash(
+            row["id"],
+            row["kind"],
+            row["stored"],
+            row["sha256"],
+            datetime.fromisoformat(row["taken_at"]),
+            row["person"] or "",
+        )
         for row in rows
     ]

@@ -22,6 +22,7 @@ from bot.i18n import Safe, t
 from bot.sheets.export import sheet_title
 from bot.sheets.safety import SheetRows
 from storage.policy import load_policy
+from storage.rows import fetch_values
 
 _HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 _FAR_FILL = PatternFill("solid", fgColor="F8CBAD")
@@ -132,15 +133,15 @@ def export_visit_ids(
     """The visits an export covers: all of them for the whole ledger; otherwise those with
     findings on the exported items, and those to the chosen company or in the chosen town."""
     if not any(chosen.values()):
-        return [row[0] for row in db.execute("SELECT id FROM visits")]
+        return fetch_values(db, "SELECT id FROM visits")
     found: set[int] = set()
     ids = sorted(set(item_ids))
     for start in range(0, len(ids), 500):
         chunk = ids[start : start + 500]
         marks = ", ".join("?" for _ in chunk)
         found.update(
-            row[0]
-            for row in db.execute(
+            fetch_values(
+                db,
                 "SELECT DISTINCT visit_id FROM findings WHERE withdrawn = 0 "
                 f"AND visit_id IS NOT NULL AND item_id IN ({marks})",
                 chunk,
@@ -148,8 +149,8 @@ def export_visit_ids(
         )
     if chosen.get("company"):
         found.update(
-            row[0]
-            for row in db.execute(
+            fetch_values(
+                db,
                 "SELECT v.id FROM visits v JOIN companies c ON c.id = v.company_id "
                 "WHERE c.name = ?",
                 [chosen["company"]],
@@ -157,8 +158,8 @@ def export_visit_ids(
         )
     if chosen.get("town"):
         found.update(
-            row[0]
-            for row in db.execute(
+            fetch_values(
+                db,
                 "SELECT v.id FROM visits v JOIN companies c ON c.id = v.company_id "
                 "JOIN towns t ON t.id = c.town_id WHERE t.name = ?",
                 [chosen["town"]],
@@ -224,14 +225,12 @@ def dossier_lines(db: sqlite_utils.Database, item_id: int, tz: ZoneInfo, lang: s
     """The dossier's visits block for one item: each visit with findings on it, its presence
     check, the raw coordinates and the server's time of arrival."""
     radius = load_policy(db).presence_radius_m
-    visit_ids = [
-        row[0]
-        for row in db.execute(
-            "SELECT DISTINCT visit_id FROM findings WHERE item_id = ? AND withdrawn = 0 "
-            "AND visit_id IS NOT NULL",
-            [item_id],
-        )
-    ]
+    visit_ids = fetch_values(
+        db,
+        "SELECT DISTINCT visit_id FROM findings WHERE item_id = ? AND withdrawn = 0 "
+        "AND visit_id IS NOT NULL",
+        [item_id],
+    )
     lines = []
     for row in visit_rows(db, visit_ids):
         where = ""

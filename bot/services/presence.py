@@ -29,6 +29,7 @@ from storage import dialogs, people
 from storage import presence as store
 from storage import visits as visit_store
 from storage.audit import record
+from storage.rows import fetch_one
 from storage.visits import Company, Visit
 
 SEARCH_LIMIT = 8
@@ -331,14 +332,17 @@ def _show(work: Work, company: Company) -> None:
 
 
 def _place(work: Work, company_id: int) -> tuple[Point | None, str | None, datetime | None]:
-    row = work.db.execute(
+    row = fetch_one(
+        work.db,
         "SELECT latitude, longitude, coordinates_source, coordinates_at FROM companies "
         "WHERE id = ?",
         [company_id],
-    ).fetchone()
-    if row is None or row[0] is None:
+    )
+    if row is None or row["latitude"] is None:
         return None, None, None
-    return Point(row[0], row[1]), row[2], datetime.fromisoformat(row[3]) if row[3] else None
+    at = row["coordinates_at"]
+    point = Point(row["latitude"], row["longitude"])
+    return point, row["coordinates_source"], datetime.fromisoformat(at) if at else None
 
 
 def set_button(work: Work, company_id: int) -> None:
