@@ -15,6 +15,7 @@ from bot.reports.visits_sheet import check_text, visit_rows
 from storage import presence
 from storage import visits as visit_store
 from storage.policy import load_policy
+from storage.rows import fetch_values
 
 EXIT_OK, EXIT_REFUSED = 0, 1
 VISITS_SHOWN = 20
@@ -52,13 +53,11 @@ def run_company_cli(
     shown = f"{place.shown()} (WGS-84)  {place.map_url()}" if place else "no coordinates"
     print(f"{company.name}{town}: {shown}")
     radius = load_policy(db).presence_radius_m
-    visit_ids = [
-        row[0]
-        for row in db.execute(
-            "SELECT id FROM visits WHERE company_id = ? ORDER BY started_at DESC LIMIT ?",
-            [company.id, VISITS_SHOWN],
-        )
-    ]
+    visit_ids = fetch_values(
+        db,
+        "SELECT id FROM visits WHERE company_id = ? ORDER BY started_at DESC LIMIT ?",
+        [company.id, VISITS_SHOWN],
+    )
     for row in reversed(visit_rows(db, visit_ids)):
         started = row.started_at.astimezone(tz).strftime("%Y-%m-%d %H:%M")
         where = row.point.shown() if row.point else "-"

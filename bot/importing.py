@@ -28,6 +28,7 @@ from bot.sheets.reader import read_sheet
 from bot.sheets.table import split_names
 from bot.work import WorkEnv
 from storage import ledger, people, presence
+from storage.rows import fetch_value
 
 DEFAULT_ENV = WorkEnv(ZoneInfo("Asia/Shanghai"), "")
 
@@ -73,7 +74,7 @@ def _area_name(db: sqlite_utils.Database, written: str) -> str | None:
     area = ledger.area_id(db, written)
     if area is None:
         return None
-    return db.execute("SELECT name_zh FROM areas WHERE id = ?", [area]).fetchone()[0]
+    return fetch_value(db, "SELECT name_zh FROM areas WHERE id = ?", [area])
 
 
 def _fields(row: SheetRow, area: str | None) -> ItemFields:

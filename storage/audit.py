@@ -17,6 +17,7 @@ import sqlite_utils
 from bot.domain.audit import Origin
 from bot.domain.audit_chain import GENESIS, Head, link
 from storage.db import insert_row, insert_rows
+from storage.rows import as_dicts, fetch_one
 
 
 def record(
@@ -100,8 +101,8 @@ def append_events(db: sqlite_utils.Database, rows: list[dict]) -> list[int]:
     """
     if not rows:
         return []
-    last = db.execute("SELECT id, hash FROM audit_events ORDER BY id DESC LIMIT 1").fetchone()
-    last_id, prev_hash = (last[0], last[1] or GENESIS) if last else (0, GENESIS)
+    last = fetch_one(db, "SELECT id, hash FROM audit_events ORDER BY id DESC LIMIT 1")
+    last_id, prev_hash = (last["id"], last["hash"] or GENESIS) if last else (0, GENESIS)
     numbered = [row | {"id": last_id + offset} for offset, row in enumerate(rows, start=1)]
     linked = link(prev_hash, numbered)
     if len(linked) == 1:
@@ -113,10 +114,10 @@ def append_events(db: sqlite_utils.Database, rows: list[dict]) -> list[int]:
 
 def chain_head(db: sqlite_utils.Database) -> Head | None:
     """The newest event's chain hash, to publish outside the database (None: no events)."""
-    row = db.execute("SELECT id, hash, at FROM audit_events ORDER BY id DESC LIMIT 1").fetchone()
-    if row is None or row[1] is None:
+    row = fetch_one(db, "SELECT id, hash, at FROM audit_events ORDER BY id DESC LIMIT 1")
+    if row is None or row["hash"] is None:
         return None
-    return Head(row[0], row[1], row[2])
+    return Head(row["id"], row["hash"], row["at"])
 
 
 CHAIN_COLUMNS = (
@@ -127,10 +128,7 @@ CHAIN_COLUMNS = (
 
 def chain_rows(db: sqlite_utils.Database) -> Iterator[dict]:
     """Every event with its chain columns, oldest first, streamed (a million rows is fine)."""
-    cursor = db.execute(f"SELECT {CHAIN_COLUMNS} FROM audit_events ORDER BY id")
-    names = [column[0] for column in cursor.description]
-    for values in cursor:
-        yield dict(zip(names, values, strict=True))
+    yield from as_dicts(db.execute(f"SELECT {CHAIN_COLUMNS} FROM audit_events ORDER BY id"))
 
 
 def item_events(db: sqlite_utils.Database, item_id: int) -> list[dict]:

@@ -8,6 +8,8 @@ from datetime import datetime
 
 import sqlite_utils
 
+from storage.rows import fetch_one, fetch_value
+
 
 @dataclass(frozen=True)
 class Press:
@@ -22,20 +24,21 @@ class Press:
 def resolve(db: sqlite_utils.Database, token: str) -> Press | None:
     if not token or len(token) > 64:
         return None
-    row = db.execute(
+    row = fetch_one(
+        db,
         "SELECT token, person_id, action, payload, expires_at, used_at FROM buttons "
         "WHERE token = ?",
         [token],
-    ).fetchone()
+    )
     if not row:
         return None
     return Press(
-        row[0],
-        row[1],
-        row[2],
-        json.loads(row[3]),
-        datetime.fromisoformat(row[4]),
-        datetime.fromisoformat(row[5]) if row[5] else None,
+        row["token"],
+        row["person_id"],
+        row["action"],
+        json.loads(row["payload"]),
+        datetime.fromisoformat(row["expires_at"]),
+        datetime.fromisoformat(row["used_at"]) if row["used_at"] else None,
     )
 
 
@@ -51,8 +54,7 @@ def use_once(db: sqlite_utils.Database, token: str, at: datetime) -> bool:
 
 def is_used(db: sqlite_utils.Database, token: str) -> bool:
     """Whether a button was used (tapped once, or retired with its siblings)."""
-    row = db.execute("SELECT used_at FROM buttons WHERE token = ?", [token]).fetchone()
-    return bool(row and row[0])
+    return bool(fetch_value(db, "SELECT used_at FROM buttons WHERE token = ?", [token]))
 
 
 def use_all(

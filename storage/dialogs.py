@@ -8,6 +8,8 @@ from datetime import datetime
 
 import sqlite_utils
 
+from storage.rows import fetch_one
+
 
 @dataclass(frozen=True)
 class Dialog:
@@ -16,8 +18,8 @@ class Dialog:
 
 
 def get(db: sqlite_utils.Database, person_id: int) -> Dialog | None:
-    row = db.execute("SELECT state, data FROM dialogs WHERE person_id = ?", [person_id]).fetchone()
-    return Dialog(row[0], json.loads(row[1])) if row else None
+    row = fetch_one(db, "SELECT state, data FROM dialogs WHERE person_id = ?", [person_id])
+    return Dialog(row["state"], json.loads(row["data"])) if row else None
 
 
 def put(db: sqlite_utils.Database, person_id: int, state: str, data: dict, at: datetime) -> None:

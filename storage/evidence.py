@@ -11,6 +11,7 @@ swap a photo and its row's sha256 together and ``duban verify`` would find them 
 
 from __future__ import annotations
 
+import sqlite3
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -21,6 +22,7 @@ from bot.domain.visits import MediaIn
 from storage.audit import record
 from storage.db import insert_row
 from storage.ledger import iso
+from storage.rows import fetch_all, fetch_one
 
 # Which item an evidence row belongs to: its own ``item_id`` (set when it was sent to an
 # item or moved), else that of its finding, progress report or close-out request. One
@@ -92,41 +94,50 @@ _SELECT = (
 )
 
 
-def _evidence(row: tuple) -> Evidence:
+def _evidence(row: sqlite3.Row) -> Evidence:
     return Evidence(
-        row[0], row[1], row[2], row[3], row[4], row[5], row[6], bool(row[7]),
-        datetime.fromisoformat(row[8]),
-    )  # fmt: skip
+        row["id"],
+        row["item_id"],
+        row["finding_id"],
+        row["person_id"],
+        row["kind"],
+        row["file_id"],
+        row["stored"],
+        bool(row["withdrawn"]),
+        datetime.fromisoformat(row["taken_at"]),
+    )
 
 
 def get_evidence(db: sqlite_utils.Database, evidence_id: int) -> Evidence | None:
-    row = db.execute(f"{_SELECT} WHERE id = ?", [evidence_id]).fetchone()
+    row = fetch_one(db, f"{_SELECT} WHERE id = ?", [evidence_id])
     return _evidence(row) if row else None
 
 
 def of_finding(db: sqlite_utils.Database, finding_id: int) -> list[Evidence]:
-    rows = db.execute(
-        f"{_SELECT} WHERE finding_id = ? AND withdrawn = 0 ORDER BY id", [finding_id]
-    ).fetchall()
+    rows = fetch_all(
+        db, f"{_SELECT} WHERE finding_id = ? AND withdrawn = 0 ORDER BY id", [finding_id]
+    )
     return [_evidence(row) for row in rows]
 
 
 def count_by_kind(db: sqlite_utils.Database, where: str, params: list) -> dict[str, int]:
-    rows = db.execute(
-        f"SELECT kind, count(*) FROM evidence WHERE withdrawn = 0 AND {where} GROUP BY kind",
+    rows = fetch_all(
+        db,
+        f"SELECT kind, count(*) AS n FROM evidence WHERE withdrawn = 0 AND {where} GROUP BY kind",
         params,
     )
-    return {row[0]: row[1] for row in rows}
+    return {row["kind"]: row["n"] for row in rows}
 
 
 def finding_files(db: sqlite_utils.Database, finding_id: int) -> tuple[dict[str, int], int]:
     """A finding's files counted by kind, and how many of them were too big to download."""
-    rows = db.execute(
-        "SELECT kind, count(*), sum(stored = 'too_big') FROM evidence "
+    rows = fetch_all(
+        db,
+        "SELECT kind, count(*) AS n, sum(stored = 'too_big') AS too_big FROM evidence "
         "WHERE withdrawn = 0 AND finding_id = ? GROUP BY kind",
         [finding_id],
-    ).fetchall()
-    return {kind: count for kind, count, _ in rows}, sum(too_big for *_, too_big in rows)
+    )
+    return {row["kind"]: row["n"] for row in rows}, sum(row["too_big"] for row in rows)
 
 
 def move_evidence(db: sqlite_utils.Database, evidence_id: int, item_id: int) -> None:
@@ -146,13 +157,14 @@ def withdraw_evidence(db: sqlite_utils.Database, evidence_id: int) -> bool:
 
 def pending_downloads(db: sqlite_utils.Database, now: datetime, limit: int) -> list[PendingFile]:
     """Files still to fetch whose retry time has come, fewest attempts first."""
-    rows = db.execute(
+    rows = fetch_all(
+        db,
         "SELECT id, file_id, download_attempts FROM evidence WHERE stored = 'pending' "
         "AND file_id IS NOT NULL AND (next_download_at IS NULL OR next_download_at <= ?) "
         "ORDER BY download_attempts, id LIMIT ?",
         [iso(now), limit],
-    ).fetchall()
-    return [PendingFile(row[0], row[1], row[2]) for row in rows]
+    )
+    return [PendingFile(row["id"], row["file_id"], row["download_attempts"]) for row in rows]
 
 
 STORED_ACTION = "file_stored"  # the audit event that vouches for an evidence file's sha256

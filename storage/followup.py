@@ -11,6 +11,7 @@ from datetime import date, datetime
 import sqlite_utils
 
 from storage.db import insert_row
+from storage.rows import fetch_one
 
 
 def attach_evidence(db: sqlite_utils.Database, ids: list[int], column: str, owner: int) -> None:
@@ -53,16 +54,14 @@ def add_progress(
 
 def latest_progress(db: sqlite_utils.Database, item_id: int) -> dict | None:
     """The item's newest progress report, with how many it has in all (``count``)."""
-    row = db.execute(
+    row = fetch_one(
+        db,
         "SELECT text, figure, created_at, person_id, "
-        "(SELECT count(*) FROM progress_reports WHERE item_id = ?) "
+        "(SELECT count(*) FROM progress_reports WHERE item_id = ?) AS count "
         "FROM progress_reports WHERE item_id = ? ORDER BY id DESC LIMIT 1",
         [item_id, item_id],
-    ).fetchone()
-    if row is None:
-        return None
-    keys = ("text", "figure", "created_at", "person_id", "count")
-    return dict(zip(keys, row, strict=True))
+    )
+    return dict(row) if row else None
 
 
 def add_closeout(

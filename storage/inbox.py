@@ -12,14 +12,17 @@ administrator replays it (``/stuck`` or ``duban inbox retry``).
 from __future__ import annotations
 
 import json
+import sqlite3
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import NamedTuple
 
 import sqlite_utils
 
 from bot.domain.audit import Origin
 from bot.domain.retries import MAX_ATTEMPTS, PAUSES, retry_at
 from storage.audit import record
+from storage.rows import fetch_all, fetch_one, fetch_value, fetch_values
 
 # A pending row is due when it never failed, or when the pause after its failures is over:
 # its last failure is no later than ``now`` minus that pause. The cut-offs are passed in
@@ -48,40 +51,46 @@ def save_updates(db: sqlite_utils.Database, updates: list[dict], at: datetime) -
 
 
 def next_offset(db: sqlite_utils.Database) -> int | None:
-    row = db.execute("SELECT max(update_id) FROM inbox").fetchone()
-    return row[0] + 1 if row and row[0] is not None else None
+    newest = fetch_value(db, "SELECT max(update_id) FROM inbox")
+    return newest + 1 if newest is not None else None
+
+
+class PendingUpdate(NamedTuple):
+    """A pending update and its raw JSON (unpacks as ``update_id, raw``)."""
+
+    update_id: int
+    raw: dict
 
 
 def pending(
     db: sqlite_utils.Database, limit: int, taken: frozenset[int], now: datetime
-) -> tuple[list[int], list[tuple[int, dict]]]:
+) -> tuple[list[int], list[PendingUpdate]]:
     """Which of the ``taken`` updates are finished (no longer pending), and the oldest
     pending updates not taken yet and due at ``now`` (not pausing after a failure), with
     their raw JSON — at most ``limit`` taken and new together, so a backlog after downtime
     is read a slice at a time."""
     marks = json.dumps(sorted(taken))
-    finished = [
-        row[0]
-        for row in db.execute(
-            "SELECT value FROM json_each(?) AS t WHERE NOT EXISTS ("
-            "  SELECT 1 FROM inbox WHERE update_id = t.value AND status = 'pending')",
-            [marks],
-        )
-    ]
+    finished = fetch_values(
+        db,
+        "SELECT value FROM json_each(?) AS t WHERE NOT EXISTS ("
+        "  SELECT 1 FROM inbox WHERE update_id = t.value AND status = 'pending')",
+        [marks],
+    )
     room = limit - (len(taken) - len(finished))
     if room <= 0:
         return finished, []
-    rows = db.execute(
+    rows = fetch_all(
+        db,
         "SELECT update_id, raw FROM inbox WHERE status = 'pending' AND " + _DUE + " "
         "AND update_id NOT IN (SELECT value FROM json_each(?)) ORDER BY update_id LIMIT ?",
         [*_cutoffs(now), marks, room],
-    ).fetchall()
-    return finished, [(update_id, json.loads(raw)) for update_id, raw in rows]
+    )
+    return finished, [PendingUpdate(row["update_id"], json.loads(row["raw"])) for row in rows]
 
 
 def is_done(db: sqlite_utils.Database, update_id: int) -> bool:
-    row = db.execute("SELECT status FROM inbox WHERE update_id = ?", [update_id]).fetchone()
-    return bool(row) and row[0] != "pending"
+    status = fetch_value(db, "SELECT status FROM inbox WHERE update_id = ?", [update_id])
+    return status is not None and status != "pending"
 
 
 def mark_done(db: sqlite_utils.Database, update_id: int, at: datetime) -> None:
@@ -108,20 +117,21 @@ def mark_failed(
             "WHERE update_id = ? AND status = 'pending' AND (attempts >= ? OR ?)",
             [update_id, MAX_ATTEMPTS, int(final)],
         )
-        row = db.execute("SELECT status FROM inbox WHERE update_id = ?", [update_id]).fetchone()
-        return row[0] if row else "missing"
+        status = fetch_value(db, "SELECT status FROM inbox WHERE update_id = ?", [update_id])
+        return "missing" if status is None else status
 
 
 def next_retry(db: sqlite_utils.Database, update_id: int) -> datetime | None:
     """When a pending row that failed before is due again (None: due now, or not pending)."""
-    row = db.execute(
+    row = fetch_one(
+        db,
         "SELECT attempts, processed_at FROM inbox "
         "WHERE update_id = ? AND status = 'pending' AND attempts > 0",
         [update_id],
-    ).fetchone()
-    if row is None or row[1] is None:
+    )
+    if row is None or row["processed_at"] is None:
         return None
-    return retry_at(datetime.fromisoformat(row[1]), row[0])
+    return retry_at(datetime.fromisoformat(row["processed_at"]), row["attempts"])
 
 
 @dataclass(frozen=True)
@@ -138,34 +148,37 @@ class SetAside:
 
 def set_aside(db: sqlite_utils.Database, limit: int = 1000) -> tuple[int, list[SetAside]]:
     """How many updates are set aside, and the oldest ``limit`` of them."""
-    count = db.execute("SELECT count(*) FROM inbox WHERE status = 'set_aside'").fetchone()[0]
-    rows = db.execute(
-        "SELECT update_id, raw, received_at, processed_at, attempts, last_error FROM inbox "
-        "WHERE status = 'set_aside' ORDER BY update_id LIMIT ?",
+    count = fetch_value(db, "SELECT count(*) FROM inbox WHERE status = 'set_aside'")
+    rows = fetch_all(
+        db,
+        _SET_ASIDE_SELECT + "WHERE status = 'set_aside' ORDER BY update_id LIMIT ?",
         [limit],
-    ).fetchall()
+    )
     return count, [_set_aside(row) for row in rows]
 
 
 def set_aside_row(db: sqlite_utils.Database, update_id: int) -> SetAside | None:
     """One set-aside update (None if it is not set aside, or not there)."""
-    row = db.execute(
-        "SELECT update_id, raw, received_at, processed_at, attempts, last_error FROM inbox "
-        "WHERE update_id = ? AND status = 'set_aside'",
-        [update_id],
-    ).fetchone()
+    row = fetch_one(
+        db, _SET_ASIDE_SELECT + "WHERE update_id = ? AND status = 'set_aside'", [update_id]
+    )
     return _set_aside(row) if row else None
 
 
-def _set_aside(row: tuple) -> SetAside:
-    update_id, raw, received_at, failed_at, attempts, error = row
+_SET_ASIDE_SELECT = (
+    "SELECT update_id, raw, received_at, processed_at, attempts, last_error FROM inbox "
+)
+
+
+def _set_aside(row: sqlite3.Row) -> SetAside:
+    failed_at = row["processed_at"]  # the time of the last failed attempt
     return SetAside(
-        update_id,
-        _json_or_empty(raw),
-        datetime.fromisoformat(received_at),
+        row["update_id"],
+        _json_or_empty(row["raw"]),
+        datetime.fromisoformat(row["received_at"]),
         datetime.fromisoformat(failed_at) if failed_at else None,
-        attempts,
-        error or "",
+        row["attempts"],
+        row["last_error"] or "",
     )
 
 

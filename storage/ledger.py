@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import dataclasses
 import re
+import sqlite3
 from collections.abc import Callable, Iterable, Iterator
 from datetime import date, datetime
+from typing import NamedTuple
 
 import sqlite_utils
 
@@ -19,6 +21,7 @@ from bot.domain.items import SHEET_FIELDS, Item, ItemFields
 from bot.domain.lifecycle import Actor, Event, Status, decide
 from storage.audit import append_events, event_row, record_item
 from storage.db import insert_row, insert_rows
+from storage.rows import fetch_one, fetch_value, iter_rows
 
 _LOOKUP_TABLES = ("units", "towns")
 
@@ -37,8 +40,7 @@ def iso(moment: datetime) -> str:
 def lookup_id(db: sqlite_utils.Database, table: str, name: str | None) -> int | None:
     if not name:
         return None
-    row = db.execute(f"SELECT id FROM [{table}] WHERE name = ?", [name]).fetchone()
-    return row[0] if row else None
+    return fetch_value(db, f"SELECT id FROM [{table}] WHERE name = ?", [name])
 
 
 def ensure_named(
@@ -65,11 +67,11 @@ def ensure_company(
 ) -> int | None:
     if not name:
         return None
-    row = db.execute("SELECT id, town_id FROM companies WHERE name = ?", [name]).fetchone()
+    row = fetch_one(db, "SELECT id, town_id FROM companies WHERE name = ?", [name])
     if row:
-        if row[1] is None and town_id is not None:
-            db.execute("UPDATE companies SET town_id = ? WHERE id = ?", [town_id, row[0]])
-        return row[0]
+        if row["town_id"] is None and town_id is not None:
+            db.execute("UPDATE companies SET town_id = ? WHERE id = ?", [town_id, row["id"]])
+        return row["id"]
     return insert_row(
         db,
         "companies",
@@ -87,17 +89,17 @@ def area_id(db: sqlite_utils.Database, name: str | None) -> int | None:
     """Areas are the fixed 1+8; a sheet may name one in Chinese, in English or by code."""
     if not name:
         return None
-    row = db.execute(
+    return fetch_value(
+        db,
         "SELECT id FROM areas WHERE name_zh = ? OR lower(name_en) = lower(?) OR code = ?",
         [name, name, name],
-    ).fetchone()
-    return row[0] if row else None
+    )
 
 
 def ensure_period(db: sqlite_utils.Database, name: str, year: int, origin: Origin) -> int:
-    row = db.execute("SELECT id FROM periods WHERE name = ?", [name]).fetchone()
-    if row:
-        return row[0]
+    period_id = fetch_value(db, "SELECT id FROM periods WHERE name = ?", [name])
+    if period_id is not None:
+        return period_id
     return insert_row(
         db,
         "periods",
@@ -112,13 +114,19 @@ def ensure_period(db: sqlite_utils.Database, name: str, year: int, origin: Origi
 
 
 def period_year(db: sqlite_utils.Database, name: str) -> int | None:
-    row = db.execute("SELECT year FROM periods WHERE name = ?", [name]).fetchone()
-    return row[0] if row else None
+    return fetch_value(db, "SELECT year FROM periods WHERE name = ?", [name])
 
 
-def latest_period(db: sqlite_utils.Database) -> tuple[str, int] | None:
-    row = db.execute("SELECT name, year FROM periods ORDER BY year DESC, id DESC").fetchone()
-    return (row[0], row[1]) if row else None
+class PeriodYear(NamedTuple):
+    """A period's name and year (unpacks as ``name, year``)."""
+
+    name: str
+    year: int
+
+
+def latest_period(db: sqlite_utils.Database) -> PeriodYear | None:
+    row = fetch_one(db, "SELECT name, year FROM periods ORDER BY year DESC, id DESC")
+    return PeriodYear(row["name"], row["year"]) if row else None
 
 
 # --- items --------------------------------------------------------------------------
@@ -146,7 +154,7 @@ SELECT i.*, p.name AS period_name, u.name AS unit_name, a.name_zh AS area_name,
 """
 
 
-def _to_item(row: dict) -> Item:
+def _to_item(row: sqlite3.Row) -> Item:
     co_pairs = [
         part.split("\x1f", 1) for part in (row["co_units_packed"] or "").split("\x1e") if part
     ]
@@ -194,10 +202,8 @@ def _query_items(db: sqlite_utils.Database, where: str = "", params: Iterable = 
 def iter_items(db: sqlite_utils.Database, where: str = "", params: Iterable = ()) -> Iterator[Item]:
     """Items one at a time: a pass over a whole ledger of 100 000 holds one, not all."""
     sql = _ITEM_SELECT + (f" WHERE {where}" if where else "") + " ORDER BY i.code"
-    cursor = db.execute(sql, list(params))
-    columns = [d[0] for d in cursor.description]
-    for row in cursor:
-        yield _to_item(dict(zip(columns, row, strict=True)))
+    for row in iter_rows(db, sql, list(params)):
+        yield _to_item(row)
 
 
 def items_where(db: sqlite_utils.Database, where: str, params: Iterable = ()) -> list[Item]:
@@ -329,8 +335,10 @@ def create_item(
 ) -> Item:
     """Create an item in a period, with its audit event, in one transaction."""
     with db.atomic():
-        item_id = create_items(db, [fields], period, origin, code=code, needs_review=needs_review)
-        return get_item(db, item_id[0])
+        (item_id,) = create_items(
+            db, [fields], period, origin, code=code, needs_review=needs_review
+        )
+        return get_item(db, item_id)
 
 
 def create_items(
@@ -348,14 +356,14 @@ def create_items(
     a 10 000-row import close to the time it takes just to read the sheet.
     """
     with db.atomic():
-        row = db.execute("SELECT id, year FROM periods WHERE name = ?", [period]).fetchone()
+        row = fetch_one(db, "SELECT id, year FROM periods WHERE name = ?", [period])
         if not row:
             raise NotFound(f"no period {period}")
-        period_id, year = row
+        period_id, year = row["id"], row["year"]
         now = iso(origin.at)
         names = _Names(db, origin)
         codes = _Codes(db, year)
-        next_id = db.execute("SELECT coalesce(max(id), 0) + 1 FROM items").fetchone()[0]
+        next_id = fetch_value(db, "SELECT coalesce(max(id), 0) + 1 FROM items")
         items, periods, co_units, events = [], [], [], []
         for fields in many:
             preferred = int(fields.seq) if fields.seq and fields.seq.isdigit() else None

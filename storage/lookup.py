@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import sqlite_utils
 
+from storage.rows import fetch_values
+
 
 def search_item_ids(db: sqlite_utils.Database, words: str, limit: int) -> list[int]:
     """Items whose code, problem, measure or company contains the words (all of them).
@@ -21,10 +23,10 @@ def search_item_ids(db: sqlite_utils.Database, words: str, limit: int) -> list[i
             "OR instr(coalesce(c.name, ''), ?) > 0)"
         )
         params += [term] * 4
-    rows = db.execute(
+    return fetch_values(
+        db,
         "SELECT i.id FROM items i LEFT JOIN companies c ON c.id = i.company_id "
         f"WHERE i.merged_into IS NULL AND {' AND '.join(clauses)} "
         "ORDER BY i.status = 'closed', i.code LIMIT ?",
         [*params, limit],
-    ).fetchall()
-    return [row[0] for row in rows]
+    )

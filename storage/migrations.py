@@ -13,6 +13,8 @@ import hashlib
 import sqlite_utils
 from sqlite_utils import Migrations
 
+from storage.rows import as_dicts, fetch_all, fetch_value
+
 migrations = Migrations("duban")
 
 AREAS = (
@@ -500,6 +502,20 @@ CREATE INDEX item_inspectors_person ON item_inspectors(person_id)
     )
 
 
+# The columns an invitation keeps, in order, when its code is replaced by the code's hash.
+_KEPT_INVITATION_COLUMNS = (
+    "role",
+    "unit_id",
+    "name",
+    "created_by",
+    "created_at",
+    "expires_at",
+    "used_by",
+    "used_at",
+    "revoked_at",
+)
+
+
 @migrations(name="0007_invitation_hashes")
 def _invitation_hashes(db: sqlite_utils.Database) -> None:
     """Invitation codes are kept only as their sha256, so a backup or ``duban browse`` shows
@@ -514,10 +530,11 @@ def _invitation_hashes(db: sqlite_utils.Database) -> None:
     dropped before the new one is made, so the new one reuses its pages.
     """
     db.execute("PRAGMA secure_delete = ON")
-    old = db.execute(
+    old = fetch_all(
+        db,
         "SELECT code, role, unit_id, name, created_by, created_at, expires_at, used_by, "
-        "used_at, revoked_at FROM invitations ORDER BY rowid"
-    ).fetchall()
+        "used_at, revoked_at FROM invitations ORDER BY rowid",
+    )
     db.execute("DROP TABLE invitations")
     _execute_all(
         db,
@@ -540,16 +557,20 @@ CREATE TABLE invitations (
 """,
     )
     ids: dict[str, int] = {}
-    for code, *rest in old:
-        created_by = rest[3]
-        inviter = db.execute(
-            "SELECT id FROM people WHERE CAST(tg_user_id AS TEXT) = ?", [created_by]
-        ).fetchone()
+    for row in old:
+        code = row["code"]
+        inviter = fetch_value(
+            db, "SELECT id FROM people WHERE CAST(tg_user_id AS TEXT) = ?", [row["created_by"]]
+        )
         cursor = db.execute(
             "INSERT INTO invitations (code_hash, role, unit_id, name, created_by, "
             "created_at, expires_at, used_by, used_at, revoked_at, created_by_person) "
             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [hashlib.sha256(code.encode("utf-8")).hexdigest(), *rest, inviter and inviter[0]],
+            [
+                hashlib.sha256(code.encode("utf-8")).hexdigest(),
+                *(row[name] for name in _KEPT_INVITATION_COLUMNS),
+                inviter,
+            ],
         )
         ids[code] = cursor.lastrowid
     for code, invitation_id in ids.items():
@@ -562,14 +583,15 @@ def _forget_code(db: sqlite_utils.Database, code: str, invitation_id: int) -> No
     The admin's message that carried the link is found by it, so that message is still
     edited when the link is used after the upgrade.
     """
-    message = db.execute(
+    message_key = fetch_value(
+        db,
         "SELECT dedup_key FROM outbox WHERE method = 'sendMessage' AND instr(payload, ?) > 0 "
         "ORDER BY id LIMIT 1",
         [code],
-    ).fetchone()
-    if message:
+    )
+    if message_key is not None:
         db.execute(
-            "UPDATE invitations SET message_key = ? WHERE id = ?", [message[0], invitation_id]
+            "UPDATE invitations SET message_key = ? WHERE id = ?", [message_key, invitation_id]
         )
     db.execute(
         "UPDATE buttons SET payload = json_object('invitation', ?) "
@@ -665,8 +687,7 @@ ALTER TABLE audit_events ADD COLUMN hash TEXT
         cursor = db.execute(
             f"SELECT {columns} FROM audit_events WHERE id > ? ORDER BY id LIMIT 5000", [last_id]
         )
-        names = [column[0] for column in cursor.description]
-        batch = [dict(zip(names, values, strict=True)) for values in cursor.fetchall()]
+        batch = list(as_dicts(cursor))
         if not batch:
             break
         updates = []

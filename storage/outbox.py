@@ -10,11 +10,13 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import NamedTuple
 
 import sqlite_utils
 
 from bot.domain.delivery import HOLD_ATTEMPTS
 from bot.logs import redact
+from storage.rows import fetch_all, fetch_one, fetch_value
 
 
 @dataclass(frozen=True)
@@ -66,7 +68,8 @@ def due(
     ``skip`` holds the rows the sender already has on their way: they are left out in
     SQL, so their payloads are not read and decoded again on every pass.
     """
-    rows = db.execute(
+    rows = fetch_all(
+        db,
         "SELECT id, chat_id, method, payload, attempts FROM outbox AS o "
         "WHERE status = 'pending' AND not_before <= :now "
         "AND id NOT IN (SELECT value FROM json_each(:skip)) AND NOT EXISTS ("
@@ -81,8 +84,11 @@ def due(
             "skip": json.dumps(sorted(skip)),
             "hold": HOLD_ATTEMPTS,
         },
-    ).fetchall()
-    return [Outgoing(r[0], r[1], r[2], json.loads(r[3]), r[4]) for r in rows]
+    )
+    return [
+        Outgoing(r["id"], r["chat_id"], r["method"], json.loads(r["payload"]), r["attempts"])
+        for r in rows
+    ]
 
 
 def due_and_next(
@@ -93,8 +99,8 @@ def due_and_next(
 
 
 def next_due_at(db: sqlite_utils.Database) -> datetime | None:
-    row = db.execute("SELECT min(not_before) FROM outbox WHERE status = 'pending'").fetchone()
-    return datetime.fromisoformat(row[0]) if row and row[0] else None
+    soonest = fetch_value(db, "SELECT min(not_before) FROM outbox WHERE status = 'pending'")
+    return datetime.fromisoformat(soonest) if soonest else None
 
 
 def mark_sent(
@@ -111,14 +117,15 @@ def mark_sent(
     Both writes belong together; the sender runs this inside its transaction of outcomes
     (one savepoint for the batch, not one per message).
     """
-    row = db.execute(
+    row = fetch_one(
+        db,
         "UPDATE outbox SET status = 'sent', sent_at = ?, message_id = ?, "
         "attempts = attempts + 1 WHERE id = ? RETURNING dedup_key, method, payload",
         [at.isoformat(), message_id, row_id],
-    ).fetchone()
+    )
     if row is None or sent_payload is None or message_id is None:
         return
-    key, method, payload = row[0], row[1], json.loads(row[2])
+    key, method, payload = row["dedup_key"], row["method"], json.loads(row["payload"])
     # An edit can be rewritten on its way too (coalesce rewrites the series' newest row).
     if method in ("sendMessage", "editMessageText") and payload != sent_payload:
         enqueue(
@@ -162,16 +169,27 @@ def mark_retry(
 
 def failing_since(db: sqlite_utils.Database, row_id: int) -> datetime | None:
     """When the row's sends began to fail, if they have."""
-    row = db.execute("SELECT failing_since FROM outbox WHERE id = ?", [row_id]).fetchone()
-    return datetime.fromisoformat(row[0]) if row and row[0] else None
+    since = fetch_value(db, "SELECT failing_since FROM outbox WHERE id = ?", [row_id])
+    return datetime.fromisoformat(since) if since else None
 
 
-def row_for_notice(db: sqlite_utils.Database, row_id: int) -> tuple[str, int, str, dict] | None:
+class Notice(NamedTuple):
+    """What a dead row was (unpacks as ``key, chat_id, method, payload``)."""
+
+    key: str
+    chat_id: int
+    method: str
+    payload: dict
+
+
+def row_for_notice(db: sqlite_utils.Database, row_id: int) -> Notice | None:
     """A row's key, chat, method and payload, to tell the administrators it died."""
-    row = db.execute(
-        "SELECT dedup_key, chat_id, method, payload FROM outbox WHERE id = ?", [row_id]
-    ).fetchone()
-    return (row[0], row[1], row[2], json.loads(row[3])) if row else None
+    row = fetch_one(
+        db, "SELECT dedup_key, chat_id, method, payload FROM outbox WHERE id = ?", [row_id]
+    )
+    if row is None:
+        return None
+    return Notice(row["dedup_key"], row["chat_id"], row["method"], json.loads(row["payload"]))
 
 
 def mark_dead(db: sqlite_utils.Database, row_id: int, error: str) -> None:
@@ -183,10 +201,9 @@ def mark_dead(db: sqlite_utils.Database, row_id: int, error: str) -> None:
 
 def sent_message_id(db: sqlite_utils.Database, key: str) -> int | None:
     """The Telegram message id of a sent row (to edit it later), if it was sent."""
-    row = db.execute(
-        "SELECT message_id FROM outbox WHERE dedup_key = ? AND status = 'sent'", [key]
-    ).fetchone()
-    return row[0] if row else None
+    return fetch_value(
+        db, "SELECT message_id FROM outbox WHERE dedup_key = ? AND status = 'sent'", [key]
+    )
 
 
 def replace_pending(
@@ -243,14 +260,16 @@ def coalesce(
     rewritten while on its way is followed by an edit (see ``mark_sent``). Returns the key
     used.
     """
-    row = db.execute(
+    row = fetch_one(
+        db,
         "SELECT dedup_key, status, method, payload, message_id FROM outbox "
         "WHERE dedup_key >= ? AND dedup_key < ? ORDER BY id DESC LIMIT 1",
         [prefix, prefix + "\U0010ffff"],
-    ).fetchone()
+    )
     shown = None
     if row is not None and method == "sendMessage":
-        key, status, row_method, row_payload, row_message_id = row
+        key, status = row["dedup_key"], row["status"]
+        row_method, row_payload, row_message_id = row["method"], row["payload"], row["message_id"]
         if row_method == "editMessageText":
             shown = json.loads(row_payload)["message_id"]
         elif status == "sent":
@@ -261,10 +280,11 @@ def coalesce(
             return key
     count = 0
     if row is not None:
-        count = db.execute(
+        count = fetch_value(
+            db,
             "SELECT count(*) FROM outbox WHERE dedup_key >= ? AND dedup_key < ?",
             [prefix, prefix + "\U0010ffff"],
-        ).fetchone()[0]
+        )
     key = f"{prefix}{count + 1}"
     if shown is not None:
         method, payload, not_before = "editMessageText", _as_edit(payload, shown), at

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import sqlite3
 from dataclasses import replace
 from datetime import datetime
+from typing import NamedTuple
 
 import sqlite_utils
 
@@ -20,27 +22,36 @@ from bot.domain.policy import Policy
 from storage.audit import record, record_item
 from storage.db import insert_row
 from storage.ledger import NotFound, ensure_named, iso
+from storage.rows import fetch_all, fetch_one, fetch_value, fetch_values
 
 _PERSON_SELECT = (
-    "SELECT p.id, p.tg_user_id, p.name, p.role, p.unit_id, u.name, p.language, p.active, "
+    "SELECT p.id, p.tg_user_id, p.name, p.role, p.unit_id, u.name AS unit, p.language, p.active, "
     "p.reachable "
     "FROM people p LEFT JOIN units u ON u.id = p.unit_id"
 )
 
 
-def _person(row: tuple) -> Person:
+def _person(row: sqlite3.Row) -> Person:
     return Person(
-        row[0], row[1], row[2], Role(row[3]), row[4], row[5], row[6], bool(row[7]), bool(row[8])
+        row["id"],
+        row["tg_user_id"],
+        row["name"],
+        Role(row["role"]),
+        row["unit_id"],
+        row["unit"],
+        row["language"],
+        bool(row["active"]),
+        bool(row["reachable"]),
     )
 
 
 def by_telegram_id(db: sqlite_utils.Database, tg_user_id: int) -> Person | None:
-    row = db.execute(f"{_PERSON_SELECT} WHERE p.tg_user_id = ?", [tg_user_id]).fetchone()
+    row = fetch_one(db, f"{_PERSON_SELECT} WHERE p.tg_user_id = ?", [tg_user_id])
     return _person(row) if row else None
 
 
 def by_id(db: sqlite_utils.Database, person_id: int) -> Person:
-    row = db.execute(f"{_PERSON_SELECT} WHERE p.id = ?", [person_id]).fetchone()
+    row = fetch_one(db, f"{_PERSON_SELECT} WHERE p.id = ?", [person_id])
     if not row:
         raise NotFound(f"no person {person_id}")
     return _person(row)
@@ -57,7 +68,7 @@ def active_people(
         clauses.append("p.unit_id = ?")
         params.append(unit_id)
     sql = f"{_PERSON_SELECT} WHERE {' AND '.join(clauses)} ORDER BY p.id"
-    return [_person(r) for r in db.execute(sql, params).fetchall()]
+    return [_person(r) for r in fetch_all(db, sql, params)]
 
 
 def ensure_admin(
@@ -135,50 +146,52 @@ def create_invitation(
 
 
 _INVITATION_SELECT = (
-    "SELECT i.id, i.code_hash, i.role, i.unit_id, u.name, i.name, i.expires_at, i.used_at, "
+    "SELECT i.id, i.code_hash, i.role, i.unit_id, u.name AS unit, i.name, i.expires_at, "
+    "i.used_at, "
     "i.revoked_at, i.used_by, i.created_by_person, i.message_key "
     "FROM invitations i LEFT JOIN units u ON u.id = i.unit_id"
 )
 
 
-def _invitation(row: tuple) -> Invitation:
+def _invitation(row: sqlite3.Row) -> Invitation:
     def moment(text: str | None) -> datetime | None:
         return datetime.fromisoformat(text) if text else None
 
     return Invitation(
-        row[0],
-        row[1],
-        Role(row[2]),
-        row[3],
-        row[4],
-        row[5],
-        moment(row[6]),
-        moment(row[7]),
-        moment(row[8]),
-        row[9],
-        row[10],
-        row[11],
+        row["id"],
+        row["code_hash"],
+        Role(row["role"]),
+        row["unit_id"],
+        row["unit"],
+        row["name"],
+        moment(row["expires_at"]),
+        moment(row["used_at"]),
+        moment(row["revoked_at"]),
+        row["used_by"],
+        row["created_by_person"],
+        row["message_key"],
     )
 
 
 def get_invitation(db: sqlite_utils.Database, code: str) -> Invitation | None:
     """The invitation a typed or tapped code stands for (looked up by its hash)."""
-    row = db.execute(f"{_INVITATION_SELECT} WHERE i.code_hash = ?", [hash_code(code)]).fetchone()
+    row = fetch_one(db, f"{_INVITATION_SELECT} WHERE i.code_hash = ?", [hash_code(code)])
     return _invitation(row) if row else None
 
 
 def invitation_by_id(db: sqlite_utils.Database, invitation_id: int) -> Invitation | None:
-    row = db.execute(f"{_INVITATION_SELECT} WHERE i.id = ?", [invitation_id]).fetchone()
+    row = fetch_one(db, f"{_INVITATION_SELECT} WHERE i.id = ?", [invitation_id])
     return _invitation(row) if row else None
 
 
 def pending_invitations(db: sqlite_utils.Database, now: datetime) -> list[Invitation]:
     """Invitations that can still be used, the soonest to lapse first (the /invite list)."""
-    rows = db.execute(
+    rows = fetch_all(
+        db,
         f"{_INVITATION_SELECT} WHERE i.used_at IS NULL AND i.revoked_at IS NULL "
         "AND i.expires_at > ? ORDER BY i.expires_at, i.id",
         [iso(now)],
-    ).fetchall()
+    )
     return [_invitation(row) for row in rows]
 
 
@@ -187,12 +200,18 @@ def set_invitation_message(db: sqlite_utils.Database, invitation_id: int, key: s
     db.execute("UPDATE invitations SET message_key = ? WHERE id = ?", [key, invitation_id])
 
 
-def invitation_message(db: sqlite_utils.Database, key: str) -> tuple[int, str, int | None] | None:
+class HeldMessage(NamedTuple):
+    """An outbox message as its recipient has it (unpacks as ``chat_id, status, message_id``)."""
+
+    chat_id: int
+    status: str  # pending, sent or dead
+    message_id: int | None  # None until it was sent
+
+
+def invitation_message(db: sqlite_utils.Database, key: str) -> HeldMessage | None:
     """The admin's message holding a link: its chat, outbox status and Telegram message id."""
-    row = db.execute(
-        "SELECT chat_id, status, message_id FROM outbox WHERE dedup_key = ?", [key]
-    ).fetchone()
-    return (row[0], row[1], row[2]) if row else None
+    row = fetch_one(db, "SELECT chat_id, status, message_id FROM outbox WHERE dedup_key = ?", [key])
+    return HeldMessage(row["chat_id"], row["status"], row["message_id"]) if row else None
 
 
 SCRUBBED_TEXT = "[invitation message: the link is kept only on the phone it was sent to]"
@@ -316,7 +335,7 @@ def set_reachable(db: sqlite_utils.Database, tg_user_id: int, reachable: bool) -
 
 def all_people(db: sqlite_utils.Database) -> list[Person]:
     sql = f"{_PERSON_SELECT} ORDER BY p.active DESC, p.role, p.name"
-    return [_person(r) for r in db.execute(sql).fetchall()]
+    return [_person(r) for r in fetch_all(db, sql)]
 
 
 def update_person(
@@ -348,12 +367,9 @@ def hand_over(
 ) -> dict[str, int]:
     """Move assigned items and open visits from one person to another."""
     with db.atomic():
-        items = [
-            row[0]
-            for row in db.execute(
-                "SELECT item_id FROM item_inspectors WHERE person_id = ?", [person_id]
-            )
-        ]
+        items = fetch_values(
+            db, "SELECT item_id FROM item_inspectors WHERE person_id = ?", [person_id]
+        )
         for item_id in items:
             db.execute(
                 "INSERT OR IGNORE INTO item_inspectors (item_id, person_id, assigned_by, "
@@ -372,14 +388,12 @@ def hand_over(
                 before={"person_id": person_id},
                 after={"person_id": successor_id},
             )
-        visits = [
-            row[0]
-            for row in db.execute(
-                "SELECT v.id FROM visits v JOIN visit_members m ON m.visit_id = v.id "
-                "WHERE m.person_id = ? AND v.ended_at IS NULL",
-                [person_id],
-            )
-        ]
+        visits = fetch_values(
+            db,
+            "SELECT v.id FROM visits v JOIN visit_members m ON m.visit_id = v.id "
+            "WHERE m.person_id = ? AND v.ended_at IS NULL",
+            [person_id],
+        )
         for visit_id in visits:
             db.execute(
                 "INSERT OR IGNORE INTO visit_members (visit_id, person_id, joined_at) "
@@ -402,8 +416,7 @@ def hand_over(
 
 
 def bot_username(db: sqlite_utils.Database) -> str | None:
-    row = db.execute("SELECT value FROM runtime_facts WHERE key = 'bot_username'").fetchone()
-    return row[0] if row else None
+    return fetch_value(db, "SELECT value FROM runtime_facts WHERE key = 'bot_username'")
 
 
 def remember_bot_username(db: sqlite_utils.Database, username: str) -> None:

@@ -6,6 +6,7 @@ Work's transaction, the import and the CLI inside theirs. Every change is audite
 
 from __future__ import annotations
 
+import sqlite3
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -16,6 +17,7 @@ from bot.domain.presence import Point, distance_m
 from storage.audit import record
 from storage.db import insert_row
 from storage.ledger import iso
+from storage.rows import fetch_all, fetch_one, fetch_values
 
 
 @dataclass(frozen=True)
@@ -48,17 +50,15 @@ def _point(latitude: float | None, longitude: float | None) -> Point | None:
 
 
 def company_point(db: sqlite_utils.Database, company_id: int) -> Point | None:
-    row = db.execute(
-        "SELECT latitude, longitude FROM companies WHERE id = ?", [company_id]
-    ).fetchone()
-    return _point(*row) if row else None
+    row = fetch_one(db, "SELECT latitude, longitude FROM companies WHERE id = ?", [company_id])
+    return _point(row["latitude"], row["longitude"]) if row else None
 
 
 def company_points_by_name(db: sqlite_utils.Database) -> dict[str, Point]:
     """Every company that has coordinates, by name (the import compares against these)."""
-    rows = db.execute(
-        "SELECT name, latitude, longitude FROM companies WHERE latitude IS NOT NULL"
-    ).fetchall()
+    rows = fetch_all(
+        db, "SELECT name, latitude, longitude FROM companies WHERE latitude IS NOT NULL"
+    )
     return {name: Point(lat, lng) for name, lat, lng in rows}
 
 
@@ -95,15 +95,16 @@ def set_company_point(
 
 
 def _measure_unmeasured(db: sqlite_utils.Database, company_id: int, company: Point) -> int:
-    rows = db.execute(
+    rows = fetch_all(
+        db,
         "SELECT id, latitude, longitude FROM visits WHERE company_id = ? "
         "AND latitude IS NOT NULL AND distance_m IS NULL",
         [company_id],
-    ).fetchall()
-    for visit_id, lat, lng in rows:
+    )
+    for row in rows:
         db.execute(
             "UPDATE visits SET distance_m = ? WHERE id = ?",
-            [distance_m(company, Point(lat, lng)), visit_id],
+            [distance_m(company, Point(row["latitude"], row["longitude"])), row["id"]],
         )
     return len(rows)
 
@@ -112,37 +113,41 @@ def company_place(
     db: sqlite_utils.Database, company_id: int
 ) -> tuple[Point | None, str | None, datetime | None]:
     """A company's coordinates, where they came from (sheet, admin, visit) and since when."""
-    row = db.execute(
+    row = fetch_one(
+        db,
         "SELECT latitude, longitude, coordinates_source, coordinates_at FROM companies "
         "WHERE id = ?",
         [company_id],
-    ).fetchone()
-    if row is None or row[0] is None:
+    )
+    if row is None or row["latitude"] is None:
         return None, None, None
-    return Point(row[0], row[1]), row[2], datetime.fromisoformat(row[3]) if row[3] else None
+    since = row["coordinates_at"]
+    point = Point(row["latitude"], row["longitude"])
+    return point, row["coordinates_source"], datetime.fromisoformat(since) if since else None
 
 
 def company_visits(
     db: sqlite_utils.Database, company_id: int, limit: int
 ) -> list[tuple[int, datetime]]:
     """The company's latest visits (id, start), newest first."""
-    rows = db.execute(
+    rows = fetch_all(
+        db,
         "SELECT id, started_at FROM visits WHERE company_id = ? ORDER BY started_at DESC, id "
         "DESC LIMIT ?",
         [company_id, limit],
-    ).fetchall()
-    return [(visit_id, datetime.fromisoformat(started)) for visit_id, started in rows]
+    )
+    return [(row["id"], datetime.fromisoformat(row["started_at"])) for row in rows]
 
 
 def item_visit_ids(db: sqlite_utils.Database, item_id: int, limit: int = -1) -> list[int]:
     """The visits behind an item: those with a finding on it that is not withdrawn, newest
     first (the item card shows a few, the dossier all: one rule for both)."""
-    rows = db.execute(
+    return fetch_values(
+        db,
         "SELECT DISTINCT visit_id FROM findings WHERE item_id = ? AND withdrawn = 0 "
         "AND visit_id IS NOT NULL ORDER BY visit_id DESC LIMIT ?",
         [item_id, limit],
-    ).fetchall()
-    return [row[0] for row in rows]
+    )
 
 
 # --- arrivals ---------------------------------------------------------------------------
@@ -186,34 +191,35 @@ def arrival(db: sqlite_utils.Database, visit_id: int) -> Arrival:
 # --- proposals --------------------------------------------------------------------------
 
 _PROPOSAL_SELECT = (
-    "SELECT p.id, p.company_id, c.name, p.visit_id, p.latitude, p.longitude, p.proposed_by, "
+    "SELECT p.id, p.company_id, c.name AS company, p.visit_id, p.latitude, p.longitude, "
+    "p.proposed_by, "
     "p.proposed_at, p.outcome FROM company_place_proposals p "
     "JOIN companies c ON c.id = p.company_id"
 )
 
 
-def _proposal(row: tuple) -> Proposal:
+def _proposal(row: sqlite3.Row) -> Proposal:
     return Proposal(
-        row[0],
-        row[1],
-        row[2],
-        row[3],
-        Point(row[4], row[5]),
-        row[6],
-        datetime.fromisoformat(row[7]),
-        row[8],
+        row["id"],
+        row["company_id"],
+        row["company"],
+        row["visit_id"],
+        Point(row["latitude"], row["longitude"]),
+        row["proposed_by"],
+        datetime.fromisoformat(row["proposed_at"]),
+        row["outcome"],
     )
 
 
 def open_proposal(db: sqlite_utils.Database, company_id: int) -> Proposal | None:
-    row = db.execute(
-        f"{_PROPOSAL_SELECT} WHERE p.company_id = ? AND p.outcome IS NULL", [company_id]
-    ).fetchone()
+    row = fetch_one(
+        db, f"{_PROPOSAL_SELECT} WHERE p.company_id = ? AND p.outcome IS NULL", [company_id]
+    )
     return _proposal(row) if row else None
 
 
 def get_proposal(db: sqlite_utils.Database, proposal_id: int) -> Proposal | None:
-    row = db.execute(f"{_PROPOSAL_SELECT} WHERE p.id = ?", [proposal_id]).fetchone()
+    row = fetch_one(db, f"{_PROPOSAL_SELECT} WHERE p.id = ?", [proposal_id])
     return _proposal(row) if row else None
 
 

@@ -8,9 +8,11 @@ tables below hold the rest.
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import NamedTuple
 
 import sqlite_utils
 
@@ -22,13 +24,13 @@ from bot.domain.workdays import WorkCalendar
 from storage import ledger, people
 from storage.audit import record, record_item
 from storage.db import insert_row
+from storage.rows import fetch_all, fetch_one, fetch_value, fetch_values
 
 # --- sweep state
 
 
 def get_state(db: sqlite_utils.Database, key: str) -> str | None:
-    row = db.execute("SELECT value FROM sweep_state WHERE key = ?", [key]).fetchone()
-    return row[0] if row else None
+    return fetch_value(db, "SELECT value FROM sweep_state WHERE key = ?", [key])
 
 
 def set_state(db: sqlite_utils.Database, key: str, value: str) -> None:
@@ -53,17 +55,24 @@ def calendar(db: sqlite_utils.Database) -> WorkCalendar:
     return WorkCalendar({date.fromisoformat(day): bool(workday) for day, workday in rows})
 
 
-def overrides(db: sqlite_utils.Database) -> list[tuple[date, bool]]:
-    rows = db.execute("SELECT day, workday FROM workday_overrides ORDER BY day").fetchall()
-    return [(date.fromisoformat(day), bool(workday)) for day, workday in rows]
+class Override(NamedTuple):
+    """A day the office declared a working day or a holiday (unpacks as ``day, workday``)."""
+
+    day: date
+    workday: bool
+
+
+def overrides(db: sqlite_utils.Database) -> list[Override]:
+    rows = fetch_all(db, "SELECT day, workday FROM workday_overrides ORDER BY day")
+    return [Override(date.fromisoformat(row["day"]), bool(row["workday"])) for row in rows]
 
 
 def set_override(db: sqlite_utils.Database, day: date, workday: bool, origin: Origin) -> None:
     """Make ``day`` a working day or a holiday, audited; every schedule is recomputed."""
     with db.atomic():
-        before = db.execute(
-            "SELECT workday FROM workday_overrides WHERE day = ?", [day.isoformat()]
-        ).fetchone()
+        before = fetch_value(
+            db, "SELECT workday FROM workday_overrides WHERE day = ?", [day.isoformat()]
+        )
         db["workday_overrides"].upsert(
             {
                 "day": day.isoformat(),
@@ -78,7 +87,7 @@ def set_override(db: sqlite_utils.Database, day: date, workday: bool, origin: Or
             origin,
             entity="workday",
             action="changed",
-            before={day.isoformat(): None if before is None else bool(before[0])},
+            before={day.isoformat(): None if before is None else bool(before)},
             after={day.isoformat(): workday},
         )
         reschedule_all(db)
@@ -103,10 +112,12 @@ def due_items(db: sqlite_utils.Database, today: date) -> Iterator[DueItem]:
 
     Yielded 500 at a time: after downtime, or on a ledger's first day, every item may be due,
     and a pass holds only the ones it keeps for today's messages, not the whole table."""
-    rows = db.execute(
-        "SELECT id, swept_on FROM items WHERE next_sweep_on <= ?", [today.isoformat()]
-    ).fetchall()
-    swept = {row[0]: date.fromisoformat(row[1]) if row[1] else None for row in rows}
+    rows = fetch_all(
+        db, "SELECT id, swept_on FROM items WHERE next_sweep_on <= ?", [today.isoformat()]
+    )
+    swept = {
+        row["id"]: date.fromisoformat(row["swept_on"]) if row["swept_on"] else None for row in rows
+    }
     del rows  # the generator lives as long as the pass: keep what it needs, no more
     ids = list(swept)
     for start in range(0, len(ids), 500):  # SQLite's bound-variable limit
@@ -142,8 +153,9 @@ def contacts_by_unit(db: sqlite_utils.Database) -> dict[int, list[Person]]:
 
 
 def pushed_today(db: sqlite_utils.Database, day: date) -> set[int]:
-    rows = db.execute("SELECT person_id FROM daily_pushes WHERE day = ?", [day.isoformat()])
-    return {row[0] for row in rows}
+    return set(
+        fetch_values(db, "SELECT person_id FROM daily_pushes WHERE day = ?", [day.isoformat()])
+    )
 
 
 def mark_pushed(db: sqlite_utils.Database, person_id: int, day: date) -> None:
@@ -159,17 +171,17 @@ def park_unit(db: sqlite_utils.Database, unit_id: int, at: datetime) -> str:
         "INSERT OR IGNORE INTO parked_units (unit_id, since) VALUES (?, ?)",
         [unit_id, at.isoformat()],
     )
-    return db.execute("SELECT since FROM parked_units WHERE unit_id = ?", [unit_id]).fetchone()[0]
+    return fetch_value(db, "SELECT since FROM parked_units WHERE unit_id = ?", [unit_id])
 
 
 def release_parked_units(db: sqlite_utils.Database) -> list[int]:
     """Units that now have a contact: their items are looked at again at the next pass."""
-    rows = db.execute(
+    units = fetch_values(
+        db,
         "SELECT pu.unit_id FROM parked_units pu WHERE EXISTS (SELECT 1 FROM people p "
         "WHERE p.unit_id = pu.unit_id AND p.role = 'contact' AND p.active = 1 "
-        "AND p.tg_user_id IS NOT NULL)"
-    ).fetchall()
-    units = [row[0] for row in rows]
+        "AND p.tg_user_id IS NOT NULL)",
+    )
     for unit_id in units:
         db.execute(
             "UPDATE items SET next_sweep_on = '' WHERE unit_id = ? AND next_sweep_on IS NOT NULL",
@@ -195,13 +207,22 @@ class Ack:
 
 
 _ACK_SELECT = (
-    "SELECT a.id, a.item_id, i.code, i.problem, a.unit_id, u.name, a.kind, a.sent_on "
+    "SELECT a.id, a.item_id, i.code, i.problem, a.unit_id, u.name AS unit, a.kind, a.sent_on "
     "FROM acks a JOIN items i ON i.id = a.item_id JOIN units u ON u.id = a.unit_id"
 )
 
 
-def _ack(row: tuple) -> Ack:
-    return Ack(row[0], row[1], row[2], row[3], row[4], row[5], row[6], date.fromisoformat(row[7]))
+def _ack(row: sqlite3.Row) -> Ack:
+    return Ack(
+        row["id"],
+        row["item_id"],
+        row["code"],
+        row["problem"],
+        row["unit_id"],
+        row["unit"],
+        row["kind"],
+        date.fromisoformat(row["sent_on"]),
+    )
 
 
 def was_assigned(db: sqlite_utils.Database, item_id: int, unit_id: int) -> bool:
@@ -240,8 +261,8 @@ def open_acks(db: sqlite_utils.Database, unit_id: int | None = None) -> list[Ack
     if unit_id is not None:
         where += " AND a.unit_id = ?"
         params.append(unit_id)
-    rows = db.execute(_ACK_SELECT + where + " ORDER BY u.name, a.sent_on, i.code", params)
-    return [_ack(row) for row in rows.fetchall()]
+    rows = fetch_all(db, _ACK_SELECT + where + " ORDER BY u.name, a.sent_on, i.code", params)
+    return [_ack(row) for row in rows]
 
 
 def acknowledge(
@@ -268,8 +289,8 @@ def acknowledge(
 
 
 def late_acks_to_tell(db: sqlite_utils.Database) -> list[Ack]:
-    rows = db.execute(_ACK_SELECT + " WHERE a.acked_at IS NULL AND a.overdue_told = 0")
-    return [_ack(row) for row in rows.fetchall()]
+    rows = fetch_all(db, _ACK_SELECT + " WHERE a.acked_at IS NULL AND a.overdue_told = 0")
+    return [_ack(row) for row in rows]
 
 
 def mark_ack_told(db: sqlite_utils.Database, ack_id: int) -> None:
@@ -290,12 +311,10 @@ def open_lookback(db: sqlite_utils.Database, item: Item, at: datetime) -> int | 
 
 
 def lookback(db: sqlite_utils.Database, lookback_id: int) -> dict | None:
-    row = db.execute(
-        "SELECT id, item_id, closed_at, outcome FROM lookbacks WHERE id = ?", [lookback_id]
-    ).fetchone()
-    if not row:
-        return None
-    return {"id": row[0], "item_id": row[1], "closed_at": row[2], "outcome": row[3]}
+    row = fetch_one(
+        db, "SELECT id, item_id, closed_at, outcome FROM lookbacks WHERE id = ?", [lookback_id]
+    )
+    return dict(row) if row else None
 
 
 def decide_lookback(

@@ -8,6 +8,7 @@ delivers the result in the transaction that marks the job done.
 from __future__ import annotations
 
 import json
+import sqlite3
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -15,6 +16,7 @@ import sqlite_utils
 
 from bot.logs import redact
 from storage.db import insert_row
+from storage.rows import fetch_one, fetch_value, fetch_values
 
 MAX_ATTEMPTS = 3
 
@@ -47,17 +49,17 @@ _SELECT = (
 )
 
 
-def _job(row: tuple) -> ReportJob:
+def _job(row: sqlite3.Row) -> ReportJob:
     return ReportJob(
-        row[0],
-        row[1],
-        row[2],
-        row[3],
-        row[4],
-        json.loads(row[5]),
-        row[6],
-        row[7],
-        datetime.fromisoformat(row[8]),
+        row["id"],
+        row["kind"],
+        row["person_id"],
+        row["chat_id"],
+        row["language"],
+        json.loads(row["params"]),
+        row["status"],
+        row["attempts"],
+        datetime.fromisoformat(row["created_at"]),
     )
 
 
@@ -88,7 +90,7 @@ def create(
 
 
 def get(db: sqlite_utils.Database, job_id: int) -> ReportJob | None:
-    row = db.execute(f"{_SELECT} WHERE id = ?", [job_id]).fetchone()
+    row = fetch_one(db, f"{_SELECT} WHERE id = ?", [job_id])
     return _job(row) if row else None
 
 
@@ -106,16 +108,16 @@ def next_pending(db: sqlite_utils.Database, skip: tuple[int, ...] = ()) -> Repor
     """The oldest pending job not in ``skip`` (jobs this process is already running)."""
     # "id NOT IN (NULL)" would match nothing, so an empty skip list adds no condition.
     skipping = f" AND id NOT IN ({','.join('?' * len(skip))})" if skip else ""
-    row = db.execute(
-        f"{_SELECT} WHERE status = 'pending'{skipping} ORDER BY id LIMIT 1", list(skip)
-    ).fetchone()
+    row = fetch_one(
+        db, f"{_SELECT} WHERE status = 'pending'{skipping} ORDER BY id LIMIT 1", list(skip)
+    )
     return _job(row) if row else None
 
 
 def start_attempt(db: sqlite_utils.Database, job_id: int) -> int:
     """Count an attempt before building; returns the attempt number."""
     db.execute("UPDATE report_jobs SET attempts = attempts + 1 WHERE id = ?", [job_id])
-    return db.execute("SELECT attempts FROM report_jobs WHERE id = ?", [job_id]).fetchone()[0]
+    return fetch_value(db, "SELECT attempts FROM report_jobs WHERE id = ?", [job_id])
 
 
 def record_error(db: sqlite_utils.Database, job_id: int, error: str) -> None:
@@ -137,11 +139,11 @@ def finish(db: sqlite_utils.Database, job_id: int, status: str, at: datetime) ->
 
 def finished_before(db: sqlite_utils.Database, moment: datetime) -> list[int]:
     """Jobs finished before ``moment`` (their files may go)."""
-    rows = db.execute(
+    return fetch_values(
+        db,
         "SELECT id FROM report_jobs WHERE status != 'pending' AND finished_at < ?",
         [moment.isoformat()],
     )
-    return [row[0] for row in rows]
 
 
 def file_still_queued(db: sqlite_utils.Database, path_fragment: str) -> bool:

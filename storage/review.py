@@ -13,13 +13,13 @@ import sqlite_utils
 from bot.domain.audit import Origin
 from storage.audit import record, record_item
 from storage.ledger import get_item, iso
+from storage.rows import fetch_values
 
 
 def items_to_review(db: sqlite_utils.Database) -> list[int]:
-    rows = db.execute(
-        "SELECT id FROM items WHERE needs_review = 1 AND review_outcome IS NULL ORDER BY id"
+    return fetch_values(
+        db, "SELECT id FROM items WHERE needs_review = 1 AND review_outcome IS NULL ORDER BY id"
     )
-    return [row[0] for row in rows]
 
 
 def mark_item_completed(db: sqlite_utils.Database, item_id: int, origin: Origin) -> None:

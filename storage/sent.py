@@ -13,6 +13,8 @@ from dataclasses import dataclass
 
 import sqlite_utils
 
+from storage.rows import fetch_all, fetch_one
+
 
 @dataclass(frozen=True)
 class Shown:
@@ -27,11 +29,12 @@ class Shown:
 
 def shown_message_id(db: sqlite_utils.Database, prefix: str) -> int | None:
     """The Telegram id of the message a coalesced series shows (None while none was sent)."""
-    row = db.execute(
+    row = fetch_one(
+        db,
         "SELECT status, method, payload, message_id FROM outbox "
         "WHERE dedup_key >= ? AND dedup_key < ? ORDER BY id DESC LIMIT 1",
         [prefix, prefix + "\U0010ffff"],
-    ).fetchone()
+    )
     if row is None:
         return None
     status, method, payload, message_id = row
@@ -42,12 +45,16 @@ def shown_message_id(db: sqlite_utils.Database, prefix: str) -> int | None:
 
 def messages_sent(db: sqlite_utils.Database, key_prefix: str) -> list[Shown]:
     """The first rows (the sends, not their edits) whose keys start with ``key_prefix``."""
-    rows = db.execute(
+    rows = fetch_all(
+        db,
         "SELECT dedup_key, chat_id, status, message_id, payload FROM outbox "
         "WHERE dedup_key >= ? AND dedup_key < ? AND method = 'sendMessage' ORDER BY id",
         [key_prefix, key_prefix + "\U0010ffff"],
-    ).fetchall()
-    return [Shown(r[0], r[1], r[2], r[3], json.loads(r[4])) for r in rows]
+    )
+    return [
+        Shown(r["dedup_key"], r["chat_id"], r["status"], r["message_id"], json.loads(r["payload"]))
+        for r in rows
+    ]
 
 
 def edit_key(shown: Shown, cause: str) -> str:
@@ -62,9 +69,10 @@ def shown_text(db: sqlite_utils.Database, shown: Shown) -> str | None:
     read as it first did (a finding moved to another unit's item and back again).
     """
     prefix = edit_key(shown, "")
-    row = db.execute(
+    row = fetch_one(
+        db,
         "SELECT payload FROM outbox WHERE dedup_key >= ? AND dedup_key < ? "
         "AND method = 'editMessageText' ORDER BY id DESC LIMIT 1",
         [prefix, prefix + "\U0010ffff"],
-    ).fetchone()
-    return json.loads(row[0]).get("text") if row else shown.payload.get("text")
+    )
+    return json.loads(row["payload"]).get("text") if row else shown.payload.get("text")

@@ -6,8 +6,10 @@ one Work's transaction.
 
 from __future__ import annotations
 
+import sqlite3
 from dataclasses import dataclass
 from datetime import datetime
+from typing import NamedTuple
 
 import sqlite_utils
 
@@ -15,6 +17,7 @@ from bot.domain.audit import Origin
 from storage.audit import record
 from storage.db import insert_row
 from storage.ledger import iso
+from storage.rows import fetch_all, fetch_one, fetch_value, fetch_values
 
 # Companies the office merged away or rejected are no longer offered.
 _LIVE_COMPANY = "coalesce(c.review_outcome, '') NOT IN ('merged', 'rejected')"
@@ -27,6 +30,13 @@ class Company:
     town_id: int | None
     town: str | None
     needs_review: bool
+
+
+class Town(NamedTuple):
+    """A town as offered when choosing where a company is (unpacks as ``id, name``)."""
+
+    id: int
+    name: str
 
 
 @dataclass(frozen=True)
@@ -61,6 +71,13 @@ class Finding:
     last_activity_at: datetime
 
 
+class VisitCount(NamedTuple):
+    """A visit with its count of findings still standing (unpacks as ``visit, findings``)."""
+
+    visit: Visit
+    findings: int
+
+
 def _moment(text: str | None) -> datetime | None:
     return datetime.fromisoformat(text) if text else None
 
@@ -68,22 +85,22 @@ def _moment(text: str | None) -> datetime | None:
 # --- companies and towns --------------------------------------------------------------
 
 _COMPANY_SELECT = (
-    "SELECT c.id, c.name, c.town_id, t.name, c.needs_review FROM companies c "
+    "SELECT c.id, c.name, c.town_id, t.name AS town, c.needs_review FROM companies c "
     "LEFT JOIN towns t ON t.id = c.town_id"
 )
 
 
-def _company(row: tuple) -> Company:
-    return Company(row[0], row[1], row[2], row[3], bool(row[4]))
+def _company(row: sqlite3.Row) -> Company:
+    return Company(row["id"], row["name"], row["town_id"], row["town"], bool(row["needs_review"]))
 
 
 def get_company(db: sqlite_utils.Database, company_id: int) -> Company | None:
-    row = db.execute(f"{_COMPANY_SELECT} WHERE c.id = ?", [company_id]).fetchone()
+    row = fetch_one(db, f"{_COMPANY_SELECT} WHERE c.id = ?", [company_id])
     return _company(row) if row else None
 
 
 def company_by_name(db: sqlite_utils.Database, name: str) -> Company | None:
-    row = db.execute(f"{_COMPANY_SELECT} WHERE c.name = ?", [name]).fetchone()
+    row = fetch_one(db, f"{_COMPANY_SELECT} WHERE c.name = ?", [name])
     return _company(row) if row else None
 
 
@@ -92,29 +109,33 @@ def search_companies(db: sqlite_utils.Database, words: str, limit: int) -> list[
 
     ``instr`` rather than LIKE, so that % and _ typed by a person are plain characters.
     """
-    rows = db.execute(
+    found = fetch_all(
+        db,
         f"{_COMPANY_SELECT} WHERE instr(c.name, ?) > 0 AND {_LIVE_COMPANY} "
         "ORDER BY length(c.name), c.name LIMIT ?",
         [words, limit],
-    ).fetchall()
-    return [_company(row) for row in rows]
+    )
+    return [_company(row) for row in found]
 
 
-def towns(db: sqlite_utils.Database) -> list[tuple[int, str]]:
-    return [(row[0], row[1]) for row in db.execute("SELECT id, name FROM towns ORDER BY id")]
+def towns(db: sqlite_utils.Database) -> list[Town]:
+    return [
+        Town(row["id"], row["name"])
+        for row in fetch_all(db, "SELECT id, name FROM towns ORDER BY id")
+    ]
 
 
 def town_name(db: sqlite_utils.Database, town_id: int) -> str | None:
-    row = db.execute("SELECT name FROM towns WHERE id = ?", [town_id]).fetchone()
-    return row[0] if row else None
+    return fetch_value(db, "SELECT name FROM towns WHERE id = ?", [town_id])
 
 
 def companies_in_town(db: sqlite_utils.Database, town_id: int, limit: int) -> list[Company]:
-    rows = db.execute(
+    found = fetch_all(
+        db,
         f"{_COMPANY_SELECT} WHERE c.town_id = ? AND {_LIVE_COMPANY} ORDER BY c.name LIMIT ?",
         [town_id, limit],
-    ).fetchall()
-    return [_company(row) for row in rows]
+    )
+    return [_company(row) for row in found]
 
 
 def add_company(
@@ -146,49 +167,51 @@ def add_company(
 
 
 def companies_to_review(db: sqlite_utils.Database) -> list[Company]:
-    rows = db.execute(
-        f"{_COMPANY_SELECT} WHERE c.needs_review = 1 AND {_LIVE_COMPANY} ORDER BY c.id"
-    ).fetchall()
-    return [_company(row) for row in rows]
+    found = fetch_all(
+        db, f"{_COMPANY_SELECT} WHERE c.needs_review = 1 AND {_LIVE_COMPANY} ORDER BY c.id"
+    )
+    return [_company(row) for row in found]
 
 
 # --- visits ---------------------------------------------------------------------------
 
 _VISIT_SELECT = (
-    "SELECT v.id, v.company_id, c.name, c.town_id, t.name, v.started_by, v.started_at, "
+    "SELECT v.id, v.company_id, c.name AS company, c.town_id, t.name AS town, v.started_by, "
+    "v.started_at, "
     "v.last_activity_at, v.ended_at, v.end_reason, v.located_at FROM visits v "
     "JOIN companies c ON c.id = v.company_id LEFT JOIN towns t ON t.id = c.town_id"
 )
 
 
-def _visit(row: tuple) -> Visit:
+def _visit(row: sqlite3.Row) -> Visit:
     return Visit(
-        row[0],
-        row[1],
-        row[2],
-        row[3],
-        row[4],
-        row[5],
-        datetime.fromisoformat(row[6]),
-        datetime.fromisoformat(row[7]),
-        _moment(row[8]),
-        row[9],
-        _moment(row[10]),
+        row["id"],
+        row["company_id"],
+        row["company"],
+        row["town_id"],
+        row["town"],
+        row["started_by"],
+        datetime.fromisoformat(row["started_at"]),
+        datetime.fromisoformat(row["last_activity_at"]),
+        _moment(row["ended_at"]),
+        row["end_reason"],
+        _moment(row["located_at"]),
     )
 
 
 def get_visit(db: sqlite_utils.Database, visit_id: int) -> Visit | None:
-    row = db.execute(f"{_VISIT_SELECT} WHERE v.id = ?", [visit_id]).fetchone()
+    row = fetch_one(db, f"{_VISIT_SELECT} WHERE v.id = ?", [visit_id])
     return _visit(row) if row else None
 
 
 def open_visit_of(db: sqlite_utils.Database, person_id: int) -> Visit | None:
     """The one open visit a person is a member of, if any."""
-    row = db.execute(
+    row = fetch_one(
+        db,
         f"{_VISIT_SELECT} JOIN visit_members m ON m.visit_id = v.id "
         "WHERE m.person_id = ? AND v.ended_at IS NULL ORDER BY v.id DESC",
         [person_id],
-    ).fetchone()
+    )
     return _visit(row) if row else None
 
 
@@ -196,12 +219,13 @@ def visit_during(
     db: sqlite_utils.Database, person_id: int, moment: datetime, grace
 ) -> Visit | None:
     """The ended visit of this person that ``moment`` falls in (for photos arriving late)."""
-    row = db.execute(
+    row = fetch_one(
+        db,
         f"{_VISIT_SELECT} JOIN visit_members m ON m.visit_id = v.id "
         "WHERE m.person_id = ? AND v.ended_at IS NOT NULL AND v.started_at <= ? "
         "AND v.ended_at >= ? ORDER BY v.id DESC",
         [person_id, iso(moment + grace), iso(moment)],
-    ).fetchone()
+    )
     return _visit(row) if row else None
 
 
@@ -230,32 +254,34 @@ def join_visit(db: sqlite_utils.Database, visit_id: int, person_id: int, at: dat
 
 
 def member_ids(db: sqlite_utils.Database, visit_id: int) -> list[int]:
-    rows = db.execute(
+    return fetch_values(
+        db,
         "SELECT person_id FROM visit_members WHERE visit_id = ? ORDER BY joined_at, person_id",
         [visit_id],
     )
-    return [row[0] for row in rows]
 
 
 def colleagues_open_visits(db: sqlite_utils.Database, person_id: int) -> list[Visit]:
     """Open visits this person could join (not already a member), newest first."""
-    rows = db.execute(
+    found = fetch_all(
+        db,
         f"{_VISIT_SELECT} WHERE v.ended_at IS NULL AND NOT EXISTS (SELECT 1 FROM visit_members "
         "m WHERE m.visit_id = v.id AND m.person_id = ?) ORDER BY v.id DESC LIMIT 5",
         [person_id],
-    ).fetchall()
-    return [_visit(row) for row in rows]
+    )
+    return [_visit(row) for row in found]
 
 
 def recent_companies(db: sqlite_utils.Database, person_id: int, limit: int) -> list[Company]:
-    rows = db.execute(
+    found = fetch_all(
+        db,
         f"{_COMPANY_SELECT} JOIN (SELECT v.company_id, max(v.started_at) AS last "
         "FROM visits v JOIN visit_members m ON m.visit_id = v.id WHERE m.person_id = ? "
         f"GROUP BY v.company_id) r ON r.company_id = c.id WHERE {_LIVE_COMPANY} "
         "ORDER BY r.last DESC LIMIT ?",
         [person_id, limit],
-    ).fetchall()
-    return [_company(row) for row in rows]
+    )
+    return [_company(row) for row in found]
 
 
 def touch_visit(db: sqlite_utils.Database, visit_id: int, at: datetime) -> None:
@@ -276,27 +302,28 @@ def end_visit(db: sqlite_utils.Database, visit_id: int, at: datetime, reason: st
 
 
 def idle_visit_ids(db: sqlite_utils.Database, idle_since: datetime) -> list[int]:
-    rows = db.execute(
+    return fetch_values(
+        db,
         "SELECT id FROM visits WHERE ended_at IS NULL AND last_activity_at < ? ORDER BY id",
         [iso(idle_since)],
     )
-    return [row[0] for row in rows]
 
 
-def visits_of(db: sqlite_utils.Database, person_id: int, limit: int) -> list[tuple[Visit, int]]:
+def visits_of(db: sqlite_utils.Database, person_id: int, limit: int) -> list[VisitCount]:
     """A person's latest visits, each with its count of findings still standing."""
-    rows = db.execute(
+    found = fetch_all(
+        db,
         f"{_VISIT_SELECT} JOIN visit_members m ON m.visit_id = v.id WHERE m.person_id = ? "
         "ORDER BY v.started_at DESC, v.id DESC LIMIT ?",
         [person_id, limit],
-    ).fetchall()
+    )
     result = []
-    for row in rows:
+    for row in found:
         visit = _visit(row)
-        count = db.execute(
-            "SELECT count(*) FROM findings WHERE visit_id = ? AND withdrawn = 0", [visit.id]
-        ).fetchone()[0]
-        result.append((visit, count))
+        count = fetch_value(
+            db, "SELECT count(*) FROM findings WHERE visit_id = ? AND withdrawn = 0", [visit.id]
+        )
+        result.append(VisitCount(visit, count))
     return result
 
 
@@ -304,21 +331,21 @@ def visits_of(db: sqlite_utils.Database, person_id: int, limit: int) -> list[tup
 
 _FINDING_SELECT = (
     "SELECT id, visit_id, item_id, person_id, text, media_group_id, withdrawn, created_at, "
-    "coalesce(last_activity_at, created_at) FROM findings"
+    "coalesce(last_activity_at, created_at) AS last_activity_at FROM findings"
 )
 
 
-def _finding(row: tuple) -> Finding:
+def _finding(row: sqlite3.Row) -> Finding:
     return Finding(
-        row[0],
-        row[1],
-        row[2],
-        row[3],
-        row[4],
-        row[5],
-        bool(row[6]),
-        datetime.fromisoformat(row[7]),
-        datetime.fromisoformat(row[8]),
+        row["id"],
+        row["visit_id"],
+        row["item_id"],
+        row["person_id"],
+        row["text"],
+        row["media_group_id"],
+        bool(row["withdrawn"]),
+        datetime.fromisoformat(row["created_at"]),
+        datetime.fromisoformat(row["last_activity_at"]),
     )
 
 
@@ -350,7 +377,7 @@ def add_finding(
 
 
 def get_finding(db: sqlite_utils.Database, finding_id: int) -> Finding | None:
-    row = db.execute(f"{_FINDING_SELECT} WHERE id = ?", [finding_id]).fetchone()
+    row = fetch_one(db, f"{_FINDING_SELECT} WHERE id = ?", [finding_id])
     return _finding(row) if row else None
 
 
@@ -362,21 +389,23 @@ def latest_finding(
         where, params = "visit_id = ?", [visit_id]
     else:
         where, params = "visit_id IS NULL AND item_id = ?", [item_id]
-    row = db.execute(
+    row = fetch_one(
+        db,
         f"{_FINDING_SELECT} WHERE {where} AND person_id = ? AND withdrawn = 0 "
         "ORDER BY id DESC LIMIT 1",
         [*params, person_id],
-    ).fetchone()
+    )
     return _finding(row) if row else None
 
 
 def finding_of_album(
     db: sqlite_utils.Database, person_id: int, media_group_id: str
 ) -> Finding | None:
-    row = db.execute(
+    row = fetch_one(
+        db,
         f"{_FINDING_SELECT} WHERE person_id = ? AND media_group_id = ? ORDER BY id LIMIT 1",
         [person_id, media_group_id],
-    ).fetchone()
+    )
     return _finding(row) if row else None
 
 
@@ -415,15 +444,16 @@ def withdraw_finding(db: sqlite_utils.Database, finding_id: int) -> bool:
 
 
 def visit_findings(db: sqlite_utils.Database, visit_id: int) -> list[Finding]:
-    rows = db.execute(
-        f"{_FINDING_SELECT} WHERE visit_id = ? AND withdrawn = 0 ORDER BY id", [visit_id]
-    ).fetchall()
+    rows = fetch_all(
+        db, f"{_FINDING_SELECT} WHERE visit_id = ? AND withdrawn = 0 ORDER BY id", [visit_id]
+    )
     return [_finding(row) for row in rows]
 
 
 def item_findings(db: sqlite_utils.Database, item_id: int, limit: int) -> list[Finding]:
-    rows = db.execute(
+    rows = fetch_all(
+        db,
         f"{_FINDING_SELECT} WHERE item_id = ? AND withdrawn = 0 ORDER BY id DESC LIMIT ?",
         [item_id, limit],
-    ).fetchall()
+    )
     return [_finding(row) for row in rows]

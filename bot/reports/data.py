@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 import sqlite_utils
 
 from bot.domain.reports import Scope, period_range, progress_percent, week_starts
+from storage.rows import fetch_all, fetch_values
 
 
 @dataclass(frozen=True)
@@ -161,15 +162,16 @@ def collect(
     where, params = scope_clause(scope)
     clauses, filter_params = _filter_clauses(filters)
     area_name = "a.name_en" if language == "en" else "a.name_zh"
-    rows = db.execute(
+    rows = fetch_all(
+        db,
         f"SELECT i.id, i.status, i.deadline, i.created_at, i.closed_at, i.target_number, "
         f"u.name, {area_name}, t.name FROM items i "
         "LEFT JOIN units u ON u.id = i.unit_id LEFT JOIN areas a ON a.id = i.area_id "
         "LEFT JOIN towns t ON t.id = i.town_id "
         f"WHERE {' AND '.join([where, *clauses])}",
         [*params, *filter_params],
-    ).fetchall()
-    earliest = min((_local_day(r[3], tz) for r in rows), default=today)
+    )
+    earliest = min((_local_day(r["created_at"], tz) for r in rows), default=today)
     start, end = period_range(filters.period, today, earliest)
     data = ReportData(start=start, end=end)
     figures = _latest_figures(db, where, params)
@@ -234,7 +236,7 @@ def _count_rows(counts: dict[str, list[int]], order: list[str] | None) -> list[C
 
 def _area_order(db: sqlite_utils.Database, language: str) -> list[str]:
     column = "name_en" if language == "en" else "name_zh"
-    return [row[0] for row in db.execute(f"SELECT {column} FROM areas ORDER BY id")]
+    return fetch_values(db, f"SELECT {column} FROM areas ORDER BY id")
 
 
 def _latest_figures(db: sqlite_utils.Database, where: str, params: list) -> dict[int, float]:
@@ -296,13 +298,15 @@ def _visits_per_town(
     if filters.town:
         clauses.append("t.name = ?")
         params.append(filters.town)
-    rows = db.execute(
-        "SELECT coalesce(t.name, ''), count(*) FROM visits v "
+    rows = fetch_all(
+        db,
+        "SELECT coalesce(t.name, '') AS town, count(*) AS visits FROM visits v "
         "JOIN companies c ON c.id = v.company_id LEFT JOIN towns t ON t.id = c.town_id "
         f"WHERE {' AND '.join(clauses)} GROUP BY 1",
         params,
-    ).fetchall()
-    return sorted(((name, count) for name, count in rows), key=lambda row: (-row[1], row[0]))
+    )
+    ordered = sorted(rows, key=lambda row: (-row["visits"], row["town"]))
+    return [(row["town"], row["visits"]) for row in ordered]
 
 
 def units_with_items(
@@ -320,13 +324,13 @@ def units_with_items(
         clauses.append("(i.status <> 'closed' OR i.closed_at IS NULL OR i.closed_at >= ?)")
         params.append(_utc_start_of(start, tz))
     item_clauses, item_params = _filter_clauses(Filters(area=filters.area, town=filters.town))
-    rows = db.execute(
+    return fetch_values(
+        db,
         "SELECT DISTINCT u.name FROM items i JOIN units u ON u.id = i.unit_id "
         "LEFT JOIN areas a ON a.id = i.area_id LEFT JOIN towns t ON t.id = i.town_id "
         f"WHERE {' AND '.join([*clauses, *item_clauses])} ORDER BY u.name",
         [*params, *item_params],
-    ).fetchall()
-    return [row[0] for row in rows]
+    )
 
 
 def tongbao_key(row: Ranked) -> tuple:

@@ -9,6 +9,7 @@ from datetime import datetime
 import sqlite_utils
 
 from storage.evidence import ITEM_JOINS, ITEM_OF
+from storage.rows import fetch_all
 
 
 @dataclass(frozen=True)
@@ -24,14 +25,22 @@ class EvidenceHash:
 def item_files(db: sqlite_utils.Database, item_id: int) -> list[EvidenceHash]:
     """The item's evidence files (from visits, progress and close-outs), oldest first;
     locations are not files and withdrawn evidence is no longer the item's."""
-    rows = db.execute(
-        "SELECT e.id, e.kind, e.stored, e.sha256, e.taken_at, who.name FROM evidence e "
+    rows = fetch_all(
+        db,
+        "SELECT e.id, e.kind, e.stored, e.sha256, e.taken_at, who.name AS person FROM evidence e "
         f"{ITEM_JOINS} LEFT JOIN people who ON who.id = e.person_id "
         "WHERE e.kind != 'location' AND e.stored != 'none' AND e.withdrawn = 0 AND "
         f"{ITEM_OF} = ? ORDER BY e.taken_at, e.id",
         [item_id],
     )
     return [
-        EvidenceHash(row[0], row[1], row[2], row[3], datetime.fromisoformat(row[4]), row[5] or "")
+        EvidenceHash(
+            row["id"],
+            row["kind"],
+            row["stored"],
+            row["sha256"],
+            datetime.fromisoformat(row["taken_at"]),
+            row["person"] or "",
+        )
         for row in rows
     ]

@@ -13,6 +13,7 @@ from bot.reports.data import Filters, ReportData, collect
 from storage import people
 from storage.ledger import lookup_id
 from storage.report_jobs import ReportJob
+from storage.rows import fetch_one
 
 
 def filters_from(params: dict) -> Filters:
@@ -27,8 +28,10 @@ def filters_from(params: dict) -> Filters:
 def area_label(db: sqlite_utils.Database, code: str | None, lang: str) -> str | None:
     if not code:
         return None
-    row = db.execute("SELECT name_zh, name_en FROM areas WHERE code = ?", [code]).fetchone()
-    return (row[1] if lang == "en" else row[0]) if row else code
+    row = fetch_one(db, "SELECT name_zh, name_en FROM areas WHERE code = ?", [code])
+    if row is None:
+        return code
+    return row["name_en"] if lang == "en" else row["name_zh"]
 
 
 def scope_for(db: sqlite_utils.Database, person: Person, filters: Filters) -> Scope:

@@ -21,6 +21,7 @@ from bot.domain.targets import format_number
 from bot.i18n import Safe, t
 from bot.i18n.catalogue import CATALOGUE
 from storage.evidence import ITEM_JOINS, ITEM_OF
+from storage.rows import fetch_all
 
 # Audit actions shown as their own line (the rest are covered by the tables below, or
 # are bookkeeping such as log_activity, which only moves open → in progress).
@@ -216,13 +217,24 @@ def _number(value: float | None) -> str:
 def photos(db: sqlite_utils.Database, item_id: int) -> list[Photo]:
     """The item's photos (from visits, progress reports and close-out requests)."""
     by_id, _ = _names(db)
-    rows = db.execute(
+    rows = fetch_all(
+        db,
         "SELECT e.id, e.file_id, e.sha256, e.caption, e.taken_at, e.person_id FROM evidence e "
         f"{ITEM_JOINS} WHERE e.kind = 'photo' AND e.withdrawn = 0 AND "
         f"{ITEM_OF} = ? ORDER BY e.taken_at, e.id",
         [item_id],
     )
-    return [Photo(r[0], r[1], r[2], r[3] or "", _moment(r[4]), by_id.get(r[5], "")) for r in rows]
+    return [
+        Photo(
+            r["id"],
+            r["file_id"],
+            r["sha256"],
+            r["caption"] or "",
+            _moment(r["taken_at"]),
+            by_id.get(r["person_id"], ""),
+        )
+        for r in rows
+    ]
 
 
 def media_file(media_dir: Path, sha256: str | None) -> Path | None:

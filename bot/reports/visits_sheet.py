@@ -24,6 +24,7 @@ from bot.sheets.export import sheet_title
 from bot.sheets.safety import SheetRows
 from storage.policy import load_policy
 from storage.presence import item_visit_ids
+from storage.rows import fetch_values
 
 _HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 _FAR_FILL = PatternFill("solid", fgColor="F8CBAD")
@@ -144,15 +145,15 @@ def export_visit_ids(
     """The visits an export covers: all of them for the whole ledger; otherwise those with
     findings on the exported items, and those to the chosen company or in the chosen town."""
     if not any(chosen.values()):
-        return [row[0] for row in db.execute("SELECT id FROM visits")]
+        return fetch_values(db, "SELECT id FROM visits")
     found: set[int] = set()
     ids = sorted(set(item_ids))
     for start in range(0, len(ids), 500):
         chunk = ids[start : start + 500]
         marks = ", ".join("?" for _ in chunk)
         found.update(
-            row[0]
-            for row in db.execute(
+            fetch_values(
+                db,
                 "SELECT DISTINCT visit_id FROM findings WHERE withdrawn = 0 "
                 f"AND visit_id IS NOT NULL AND item_id IN ({marks})",
                 chunk,
@@ -160,7 +161,7 @@ def export_visit_ids(
         )
     for scope, sql in _VISITS_IN_SCOPE.items():
         if chosen.get(scope):
-            found.update(row[0] for row in db.execute(sql, [chosen[scope]]))
+            found.update(fetch_values(db, sql, [chosen[scope]]))
     return sorted(found)
 
 

@@ -13,6 +13,7 @@ from bot.services.registration import queue_command_menu
 from bot.work import Button, Work
 from storage import dialogs, people
 from storage.policy import load_policy
+from storage.rows import fetch_values
 
 ROLES = (Role.INSPECTOR, Role.CONTACT, Role.ADMIN, Role.LEADER)
 NAME_LIMIT = 40
@@ -51,7 +52,7 @@ def invite_role(work: Work, role: str) -> None:
     if role not in {r.value for r in ROLES}:
         return
     if role == Role.CONTACT.value:
-        units = [row[0] for row in work.db.execute("SELECT name FROM units ORDER BY id")]
+        units = fetch_values(work.db, "SELECT name FROM units ORDER BY id")
         keyboard = [
             [Button(name, "invite.unit", {"role": role, "unit": name}) for name in pair]
             for pair in (units[i : i + 2] for i in range(0, len(units), 2))

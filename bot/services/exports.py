@@ -8,6 +8,7 @@ from bot.reports.scope import FILTERS, scope_name
 from bot.services.report_menus import rows_of, show_menu, start_job
 from bot.work import Button, Keyboard, Work
 from storage import buttons
+from storage.rows import fetch_values
 
 MAX_CHOICES = 60  # Telegram shows at most 100 buttons under a message
 FORMATS = ("xlsx", "zip", "dossier")
@@ -35,24 +36,25 @@ def pick(work: Work, by: str, town: str | None, message_id: int | None) -> None:
     _require(work)
     db = work.db
     if by == "company" and town is None:
-        names = [row[0] for row in db.execute("SELECT name FROM towns ORDER BY name")]
+        names = fetch_values(db, "SELECT name FROM towns ORDER BY name")
         options = [Button(name, "export.scope", {"by": by, "town": name}) for name in names]
         options.append(Button(work.t("export.no_town"), "export.scope", {"by": by, "town": ""}))
         title = work.t("export.choose_town_of_company")
     elif by == "company":
-        rows = db.execute(
+        companies = fetch_values(
+            db,
             "SELECT c.name FROM companies c LEFT JOIN towns t ON t.id = c.town_id "
             "WHERE coalesce(t.name, '') = ? ORDER BY c.name LIMIT ?",
             [town, MAX_CHOICES],
         )
         options = [
-            Button(row[0], "export.formats", {"filter": {"company": row[0]}}) for row in rows
+            Button(name, "export.formats", {"filter": {"company": name}}) for name in companies
         ]
         title = work.t("export.choose_company", town=town or work.t("export.no_town"))
     else:
         table = "towns" if by == "town" else "units"
-        rows = db.execute(f"SELECT name FROM {table} ORDER BY name LIMIT ?", [MAX_CHOICES])
-        options = [Button(row[0], "export.formats", {"filter": {by: row[0]}}) for row in rows]
+        names = fetch_values(db, f"SELECT name FROM {table} ORDER BY name LIMIT ?", [MAX_CHOICES])
+        options = [Button(name, "export.formats", {"filter": {by: name}}) for name in names]
         title = work.t(f"export.choose_{by}")
     if not options:
         work.reply("export.nothing_to_choose")

@@ -50,6 +50,7 @@ from storage.ledger import (
     latest_period,
     record_involvement,
 )
+from storage.rows import fetch_value
 from storage.visits import Finding, Visit
 
 PROBLEM_LIMIT = 500
@@ -367,10 +368,11 @@ def _show_change(work: Work, finding: Finding, tapped: int | None) -> None:
 def _ordinal(work: Work, finding: Finding) -> int:
     if finding.visit_id is None:
         return finding.id
-    return work.db.execute(
+    return fetch_value(
+        work.db,
         "SELECT count(*) FROM findings WHERE visit_id = ? AND id <= ?",
         [finding.visit_id, finding.id],
-    ).fetchone()[0]
+    )
 
 
 def _tell_members(work: Work, visit: Visit, finding: Finding) -> None:

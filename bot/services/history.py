@@ -19,6 +19,7 @@ from bot.sheets.headers import STATUS_LABELS
 from bot.work import Button, Work
 from storage import buttons
 from storage.ledger import NotFound, get_item
+from storage.rows import fetch_value
 
 # Telegram refuses texts over 4096 characters (counted after HTML is parsed, bot.i18n.fit);
 # staying under it leaves room for the line that joins a chunk to the next.
@@ -64,11 +65,11 @@ def show_by_code(work: Work, code: str) -> None:
     if not code:
         work.reply("history.usage")
         return
-    row = work.db.execute("SELECT id FROM items WHERE code = ?", [code]).fetchone()
-    if row is None:
+    item_id = fetch_value(work.db, "SELECT id FROM items WHERE code = ?", [code])
+    if item_id is None:
         work.reply("history.not_found_code", code=code)
         return
-    show(work, row[0])
+    show(work, item_id)
 
 
 def show(work: Work, item_id: int) -> None:

@@ -23,6 +23,7 @@ from bot.services.report_menus import rows_of, show_menu, start_job
 from bot.work import Button, Keyboard, Work
 from storage import buttons
 from storage.ledger import lookup_id
+from storage.rows import fetch_one
 
 MAX_TOWN_BUTTONS = 40
 UNITS_PER_PAGE = 10  # five rows of two: the list stays short enough to read on a phone
@@ -106,8 +107,10 @@ def _menu(work: Work, state: dict, message_id: int | None) -> None:
 def _area_name(work: Work, code: str | None) -> str | None:
     if not code:
         return None
-    row = work.db.execute("SELECT name_zh, name_en FROM areas WHERE code = ?", [code]).fetchone()
-    return (row[1] if work.lang == "en" else row[0]) if row else None
+    row = fetch_one(work.db, "SELECT name_zh, name_en FROM areas WHERE code = ?", [code])
+    if row is None:
+        return None
+    return row["name_en"] if work.lang == "en" else row["name_zh"]
 
 
 def pick(work: Work, state: dict, what: str, message_id: int | None) -> None:

@@ -19,6 +19,7 @@ from bot.work import Button, Keyboard, Work
 from storage import dialogs, review
 from storage import visits as visit_store
 from storage.ledger import NotFound, get_item, period_year, update_sheet_fields
+from storage.rows import fetch_value, fetch_values
 from storage.visits import Company
 
 NAME_LIMIT = 40
@@ -43,8 +44,8 @@ def _pending_item(work: Work, item_id: int) -> Item:
         item = get_item(work.db, item_id)
     except NotFound:
         raise AlreadyReviewed from None
-    outcome = work.db.execute("SELECT review_outcome FROM items WHERE id = ?", [item.id]).fetchone()
-    if not item.needs_review or outcome[0] is not None:
+    outcome = fetch_value(work.db, "SELECT review_outcome FROM items WHERE id = ?", [item.id])
+    if not item.needs_review or outcome is not None:
         raise AlreadyReviewed
     return item
 
@@ -93,7 +94,7 @@ def complete_button(work: Work, item_id: int) -> None:
     """Step 1: the lead unit, as buttons of the known units or typed."""
     admin = _admin(work)
     item = _pending_item(work, item_id)
-    units = [row[0] for row in work.db.execute("SELECT name FROM units ORDER BY id")]
+    units = fetch_values(work.db, "SELECT name FROM units ORDER BY id")
     keyboard: Keyboard = [
         [Button(name, "queue.unit", {"item": item.id, "unit": name}) for name in units[i : i + 2]]
         for i in range(0, len(units), 2)
@@ -239,9 +240,7 @@ def reject_button(work: Work, item_id: int) -> None:
 def company_button(work: Work, company_id: int) -> None:
     _admin(work)
     company = _pending_company(work, company_id)
-    visits = work.db.execute(
-        "SELECT count(*) FROM visits WHERE company_id = ?", [company.id]
-    ).fetchone()[0]
+    visits = fetch_value(work.db, "SELECT count(*) FROM visits WHERE company_id = ?", [company.id])
     keyboard: Keyboard = [
         [Button(work.t("queue.btn_confirm_company"), "queue.company_ok", {"company": company.id})],
         [Button(work.t("queue.btn_merge"), "queue.company_merge", {"company": company.id})],
