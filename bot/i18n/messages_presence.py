@@ -129,8 +129,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "'{text}' is not a number of degrees (like 32.37)",
     ),
     "presence.coordinate.marks": (
-        "「{text}」须标明一个纬度（N/S、北纬）和一个经度（E/W、东经）",
-        "'{text}' must mark one latitude (N/S) and one longitude (E/W)",
+        "「{text}」须标明一个纬度（北纬/南纬或 <code>N</code>/<code>S</code>）"
+        "和一个经度（东经/西经或 <code>E</code>/<code>W</code>）",
+        "'{text}' must mark one latitude (<code>N</code>/<code>S</code>) "
+        "and one longitude (<code>E</code>/<code>W</code>)",
     ),
     "presence.coordinate.no_latitude": (
         "「{text}」中两个数都超过 90，都不可能是纬度",
