@@ -1,4 +1,5 @@
-"""How an item is seen: who may see it, and its one-line form in bundles, lists, notices."""
+"""How an item is seen: fetched for someone who may see it (the rule is bot/domain/permissions.py),
+and its one-line form in bundles, lists, notices."""
 
 from __future__ import annotations
 
