@@ -2,8 +2,19 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta, tzinfo
 from typing import Protocol
+
+
+def local_day(moment: datetime, tz: tzinfo) -> date:
+    """The calendar day ``moment`` falls on where the office is (``tz``, Asia/Shanghai).
+
+    Moments are stored in UTC, but deadlines, reminders and reports count the office's days:
+    at 07:00 Beijing time it is still yesterday in UTC. Every "today" (``local_day(work.at,
+    work.tz)``) and every "the day it was closed" goes through here, so none forgets the
+    conversion.
+    """
+    return moment.astimezone(tz).date()
 
 
 class Clock(Protocol):

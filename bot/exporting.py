@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 import sqlite_utils
 
-from bot.listing import item_level
+from bot.domain.escalation import item_level
 from bot.sheets.export import write_csv, write_xlsx
 from bot.sheets.model import ExportData, ExportItem
 from storage.audit import chain_head

@@ -8,15 +8,11 @@ from zoneinfo import ZoneInfo
 
 import sqlite_utils
 
-from bot.domain.escalation import derived_level, effective_level
+from bot.clock import local_day
+from bot.domain.escalation import item_level
 from bot.domain.items import Item
 from storage.ledger import list_items
 from storage.policy import load_policy
-
-
-def item_level(item: Item, today, red_after_days: int) -> str:
-    derived = derived_level(item.deadline, today, item.status, red_after_days)
-    return effective_level(item.sheet_level, item.manual_level, derived)
 
 
 def item_row(item: Item, level: str) -> dict[str, object]:
@@ -52,7 +48,7 @@ def item_rows(
     unit: str | None = None,
     now: datetime | None = None,
 ) -> list[dict[str, object]]:
-    today = (now or datetime.now(UTC)).astimezone(tz).date()
+    today = local_day(now or datetime.now(UTC), tz)
     red_after = load_policy(db).red_after_overdue_days
     return [
         item_row(item, item_level(item, today, red_after))

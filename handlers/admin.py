@@ -5,27 +5,17 @@ from __future__ import annotations
 from telegram import Update
 
 from bot.context import DubanContext
-from bot.domain.lifecycle import Role
 from bot.services import admin_users
-
-
-async def _admin_only(context: DubanContext) -> bool:
-    if context.person is not None and context.person.role is Role.ADMIN:
-        return True
-    await context.work(lambda work: work.reply("admin.only"))
-    return False
 
 
 async def invite(update: Update, context: DubanContext) -> None:
     """Start an invitation: role, unit (contacts), name, then the link."""
-    if await _admin_only(context):
-        await context.work(admin_users.invite_start)
+    await context.work(admin_users.invite_start)  # refuses anyone but an administrator
 
 
 async def users(update: Update, context: DubanContext) -> None:
     """List everyone registered, each a button to manage them."""
-    if await _admin_only(context):
-        await context.work(admin_users.list_users)
+    await context.work(admin_users.list_users)  # refuses anyone but an administrator
 
 
 async def invite_role_button(update: Update, context: DubanContext, payload: dict) -> None:

@@ -9,7 +9,7 @@ the highest of the three, so nobody's warning is hidden by a calmer one.
 from __future__ import annotations
 
 from datetime import date, timedelta
-from typing import Literal
+from typing import Literal, Protocol
 
 from bot.domain.lifecycle import Status
 
@@ -44,6 +44,28 @@ def effective_level(sheet_level: str | None, manual_level: str | None, derived: 
     """The colour shown and acted on: the highest of the sheet's, a person's and time's."""
     levels = [level or "none" for level in (sheet_level, manual_level, derived)]
     return LEVELS[max(level_rank(level) for level in levels)]
+
+
+class Levelled(Protocol):
+    """What an item's colour is worked out from: a ledger Item, or the reminders' lighter
+    ReminderItem, both have these."""
+
+    @property
+    def deadline(self) -> date | None: ...
+    @property
+    def status(self) -> Status: ...
+    @property
+    def sheet_level(self) -> str | None: ...
+    @property
+    def manual_level(self) -> str | None: ...
+
+
+def item_level(item: Levelled, today: date, red_after_days: int) -> Level:
+    """An item's colour on ``today``: the highest of the sheet's, the hand-raised one and the
+    one its deadline gives. The one place a colour is worked out from an item, so a card, a
+    list, the export and the reminders never disagree about it."""
+    derived = derived_level(item.deadline, today, item.status, red_after_days)
+    return effective_level(item.sheet_level, item.manual_level, derived)
 
 
 def first_red_day(deadline: date, red_after_days: int) -> date:

@@ -28,10 +28,6 @@ class Person:
     def actor(self) -> Actor:
         return Actor(self.id, self.role, self.unit_id)
 
-    @property
-    def is_admin(self) -> bool:
-        return self.role is Role.ADMIN
-
 
 @dataclass(frozen=True)
 class Invitation:

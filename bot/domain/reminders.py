@@ -43,7 +43,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta, tzinfo
 from typing import Literal
 
-from bot.domain.escalation import Level, derived_level, effective_level, level_rank
+from bot.domain.escalation import Level, item_level, level_rank
 from bot.domain.lifecycle import Status
 from bot.domain.policy import Policy
 from bot.domain.workdays import WorkCalendar
@@ -136,7 +136,7 @@ def due_between(
     start = today - _ONE_DAY if last_day is None else last_day
     if start >= today or item.status in _QUIET_FOR:
         return None
-    level = _level_on(item, today, policy)
+    level = item_level(item, today, policy.red_after_overdue_days)
     if item.deadline is not None and (
         _next_deadline_rung(item.deadline, start, policy, calendar) <= today
     ):
@@ -292,11 +292,6 @@ def _deadline_reason(deadline: date, today: date, level: Level) -> ReminderReaso
     if today == deadline:
         return ReminderReason("due_today", 0, level)
     return ReminderReason("overdue", (today - deadline).days, level)
-
-
-def _level_on(item: ReminderItem, day: date, policy: Policy) -> Level:
-    derived = derived_level(item.deadline, day, item.status, policy.red_after_overdue_days)
-    return effective_level(item.sheet_level, item.manual_level, derived)
 
 
 def _urgency(entry: tuple[ReminderItem, ReminderReason]) -> tuple[int, int, list[tuple[int, str]]]:

@@ -13,6 +13,7 @@ from datetime import date, timedelta
 
 from bot.domain.lifecycle import DomainError, Role
 from bot.domain.people import Person
+from bot.domain.permissions import ReportsNotForYou
 
 PERIODS = ("month", "quarter", "year", "all")
 DEFAULT_PERIOD = "quarter"
@@ -30,12 +31,6 @@ class UnknownUnit(DomainError):
     """A report or export named a unit the ledger does not know."""
 
     key = "report.unknown_unit"
-
-
-class ReportsNotForYou(DomainError):
-    """This role has no use for this document (e.g. a contact asking for /export)."""
-
-    key = "report.not_allowed"
 
 
 @dataclass(frozen=True)
@@ -73,11 +68,6 @@ def check_unit_choice(person: Person) -> None:
     if person.role is Role.CONTACT:
         raise NotYourUnit("a contact may not choose among the units")
     raise ReportsNotForYou("only leaders and admins choose a unit from the list")
-
-
-def may_export(person: Person) -> bool:
-    """The whole ledger as a workbook is for the office and its leaders."""
-    return person.role in (Role.ADMIN, Role.LEADER)
 
 
 def period_range(period: str, today: date, earliest: date | None = None) -> tuple[date, date]:

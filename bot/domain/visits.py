@@ -11,7 +11,6 @@ import calendar
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from bot.domain.escalation import derived_level, effective_level
 from bot.domain.items import Item
 
 # Telegram's getFile refuses files larger than this; such evidence keeps only its file_id.
@@ -61,11 +60,6 @@ def joins_finding(last_activity: datetime | None, now: datetime, caption: str) -
     if caption.strip() or last_activity is None:
         return False
     return now - last_activity <= FINDING_WINDOW
-
-
-def item_level(item: Item, today: date, red_after_days: int) -> str:
-    derived = derived_level(item.deadline, today, item.status, red_after_days)
-    return effective_level(item.sheet_level, item.manual_level, derived)
 
 
 def by_urgency(items: list[Item], today: date) -> list[Item]:

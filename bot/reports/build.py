@@ -11,13 +11,14 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
 import sqlite_utils
 
+from bot.clock import local_day
 from bot.work import Keyboard, Work
 from storage.report_jobs import ReportJob
 
@@ -40,8 +41,9 @@ class BuildContext:
         return self.media_dir / IN / str(job_id)
 
     @property
-    def today(self):
-        return self.now.astimezone(self.tz).date()
+    def today(self) -> date:
+        """The office's day the job runs on (one rule: bot/clock.py local_day)."""
+        return local_day(self.now, self.tz)
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 
 import sqlite_utils
 
+from bot.clock import local_day
 from bot.domain.reports import Scope, period_range, progress_percent, week_starts
 from storage.rows import fetch_all, fetch_values
 
@@ -139,7 +140,7 @@ def _filter_clauses(filters: Filters) -> tuple[list[str], list]:
 
 
 def _local_day(text: str | None, tz: ZoneInfo) -> date | None:
-    return datetime.fromisoformat(text).astimezone(tz).date() if text else None
+    return local_day(datetime.fromisoformat(text), tz) if text else None
 
 
 def _utc_end_of(day: date, tz: ZoneInfo) -> str:

@@ -21,8 +21,8 @@ from PIL import Image, UnidentifiedImageError
 
 from bot.domain.audit_chain import short
 from bot.domain.items import Item
-from bot.domain.lifecycle import DomainError, Role
-from bot.domain.reports import ReportsNotForYou, may_export
+from bot.domain.lifecycle import DomainError
+from bot.domain.permissions import ReportsNotForYou, require_export, require_sight
 from bot.i18n import Safe, t
 from bot.reports import timeline
 from bot.reports.build import BuildContext, Result, document, photo, sync_file, write_file
@@ -101,8 +101,7 @@ def _paragraph(pdf: FPDF, text: str, height: float = 6) -> None:
 def build_ranking(context: BuildContext, job: ReportJob, db: sqlite_utils.Database) -> Result:
     """The 通报 as PDF (text, ranking table, chart) and the chart alone as a picture."""
     lang = job.language
-    if not may_export(people.by_id(db, job.person_id)):
-        raise ReportsNotForYou
+    require_export(people.by_id(db, job.person_id))
     rows = ranking(db, context.today, context.tz, lang)
     if not rows:
         return Result(t(lang, "ranking.empty"))
@@ -171,12 +170,10 @@ def build_dossier(context: BuildContext, job: ReportJob, db: sqlite_utils.Databa
             items = [get_item(db, int(params["item"]))]
         except NotFound:
             raise NothingToShow from None
-        if person.role is Role.CONTACT and not items[0].parties.involves_unit(person.unit_id):
-            raise ReportsNotForYou
+        require_sight(person, items[0], refusal=ReportsNotForYou.key)
         title, name = items[0].code, f"dossier-{items[0].code}.pdf"
     else:
-        if not may_export(person):
-            raise ReportsNotForYou
+        require_export(person)
         items = list_items(db, company=params["company"])
         title, name = params["company"], f"dossier-{job.id}.pdf"
     if not items:

@@ -26,7 +26,7 @@ import sqlite_utils
 from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 
-from bot.domain.reports import ReportsNotForYou, may_export
+from bot.domain.permissions import require_export
 from bot.exporting import export_data
 from bot.i18n import t
 from bot.reports.build import BuildContext, Result, document, sync_file
@@ -60,8 +60,7 @@ class EvidenceFile:
 def build_export(context: BuildContext, job: ReportJob, db: sqlite_utils.Database) -> Result:
     """In a worker thread: the workbook (and .zip parts) on disk, then the documents."""
     lang = job.language
-    if not may_export(people.by_id(db, job.person_id)):
-        raise ReportsNotForYou
+    require_export(people.by_id(db, job.person_id))
     chosen = {key: job.params.get("filter", {}).get(key) for key in FILTERS}
     data = export_data(db, context.tz, now=context.now, language=lang, **chosen)
     scope = scope_name(lang, chosen)

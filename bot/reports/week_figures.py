@@ -17,9 +17,10 @@ from zoneinfo import ZoneInfo
 
 import sqlite_utils
 
+from bot.clock import local_day
+from bot.domain.escalation import item_level
 from bot.domain.items import Item
 from bot.domain.lifecycle import Status
-from bot.listing import item_level
 from bot.reports.data import tongbao_key
 from storage import ledger
 from storage.policy import load_policy
@@ -82,7 +83,7 @@ def days_overdue(item: Item, today: date) -> int | None:
 
 
 def closed_on(item: Item, tz: ZoneInfo) -> date | None:
-    return item.closed_at.astimezone(tz).date() if item.closed_at else None
+    return local_day(item.closed_at, tz) if item.closed_at else None
 
 
 def tongbao_order(unit: UnitWeek) -> tuple:
@@ -96,7 +97,7 @@ def collect_week(
     """The figures of the digest for the week starting ``monday``, as of ``now``."""
     start, end = week_range(monday)
     red_after = load_policy(db).red_after_overdue_days
-    today = now.astimezone(tz).date()
+    today = local_day(now, tz)
     closed, newly_overdue, red = [], [], []
     counts: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0, 0, 0])
     for item in ledger.iter_items(db):

@@ -23,7 +23,7 @@ from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
 from bot.domain.items import Item
-from bot.domain.reports import ReportsNotForYou, may_export
+from bot.domain.permissions import require_export
 from bot.i18n import t
 from bot.reports.build import BuildContext, Result, document, sync_file
 from bot.reports.week_figures import WeekFigures, closed_on, collect_week, days_overdue
@@ -69,8 +69,8 @@ _UNIT_COLUMNS = (
 def build_weekly(context: BuildContext, job: ReportJob, db: sqlite_utils.Database) -> Result:
     """In the builder process: the week's workbook on disk, and the document to send."""
     lang = job.language
-    if not may_export(people.by_id(db, job.person_id)):
-        raise ReportsNotForYou  # the role may have changed since the digest went out
+    # the role may have changed since the digest went out
+    require_export(people.by_id(db, job.person_id))
     figures = collect_week(db, date.fromisoformat(job.params["week"]), context.now, context.tz)
     path = context.out_dir(job.id) / "weekly.xlsx"
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -4,8 +4,8 @@ not (/acks), and is told when an acknowledgement is late."""
 from __future__ import annotations
 
 from bot.domain.lifecycle import Role
+from bot.domain.permissions import require_admin
 from bot.i18n import Safe
-from bot.services.admin_users import NotAdmin
 from bot.work import Work
 from storage import reminders as reminder_store
 
@@ -24,8 +24,7 @@ def acknowledge(work: Work, ack_ids: list[int]) -> None:
 
 def list_open(work: Work) -> None:
     """/acks: every acknowledgement still owed, by unit, oldest first."""
-    if work.person is None or work.person.role is not Role.ADMIN:
-        raise NotAdmin
+    require_admin(work.person)
     owed = reminder_store.open_acks(work.db)
     if not owed:
         work.reply("ack.none_owed")

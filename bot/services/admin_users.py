@@ -5,8 +5,9 @@ from __future__ import annotations
 import sqlite_utils
 
 from bot.domain.audit import Origin
-from bot.domain.lifecycle import DomainError, Role
+from bot.domain.lifecycle import Role
 from bot.domain.people import Invitation, Person, deep_link
+from bot.domain.permissions import require_admin
 from bot.i18n import Safe
 from bot.services import invitations
 from bot.services.registration import queue_command_menu
@@ -19,24 +20,12 @@ ROLES = (Role.INSPECTOR, Role.CONTACT, Role.ADMIN, Role.LEADER)
 NAME_LIMIT = 40
 
 
-class NotAdmin(DomainError):
-    """A non-admin reached an admin action (a stale button, or a role taken away)."""
-
-    key = "admin.only"
-
-
-def _require_admin(work: Work) -> Person:
-    if work.person is None or work.person.role is not Role.ADMIN:
-        raise NotAdmin
-    return work.person
-
-
 # --- invitations ---------------------------------------------------------------------
 
 
 def invite_start(work: Work) -> None:
     """The invitations still open (each with revoke), then step 1: which role?"""
-    admin = _require_admin(work)
+    admin = require_admin(work.person)
     dialogs.clear(work.db, admin.id)
     invitations.show_pending(work)
     keyboard = [
@@ -48,7 +37,7 @@ def invite_start(work: Work) -> None:
 
 def invite_role(work: Work, role: str) -> None:
     """Step 2: contacts need a unit; everyone else goes straight to the name."""
-    admin = _require_admin(work)
+    admin = require_admin(work.person)
     if role not in {r.value for r in ROLES}:
         return
     if role == Role.CONTACT.value:
@@ -64,7 +53,7 @@ def invite_role(work: Work, role: str) -> None:
 
 
 def invite_unit(work: Work, role: str, unit: str) -> None:
-    admin = _require_admin(work)
+    admin = require_admin(work.person)
     _ask_name(work, admin, role, unit.strip()[:NAME_LIMIT])
 
 
@@ -75,7 +64,7 @@ def _ask_name(work: Work, admin: Person, role: str, unit: str | None) -> None:
 
 def invite_text(work: Work, state: str, data: dict, text: str) -> None:
     """Typed answers during /invite: a unit name not among the buttons, then the name."""
-    admin = _require_admin(work)
+    admin = require_admin(work.person)
     text = " ".join(text.split())
     if not text or len(text) > NAME_LIMIT:
         work.reply("invite.name_invalid", limit=NAME_LIMIT)
@@ -123,7 +112,7 @@ def _show_invitation(work: Work, invitation: Invitation) -> None:
 
 def invite_revoke(work: Work, invitation_id: object) -> None:
     """Revoke an invitation from its own message or from the /invite list."""
-    _require_admin(work)
+    require_admin(work.person)
     invitation = None
     if isinstance(invitation_id, int) and not isinstance(invitation_id, bool):
         invitation = people.invitation_by_id(work.db, invitation_id)
@@ -142,7 +131,7 @@ def _local(work: Work, moment) -> str:
 
 
 def list_users(work: Work) -> None:
-    _require_admin(work)
+    require_admin(work.person)
     everyone = people.all_people(work.db)
     if not everyone:
         work.reply("users.none")
@@ -178,7 +167,7 @@ def _marker(work: Work, person: Person) -> str:
 
 
 def show_user(work: Work, person_id: int) -> None:
-    _require_admin(work)
+    require_admin(work.person)
     person = people.by_id(work.db, person_id)
     keyboard = [
         [
@@ -213,7 +202,7 @@ def show_user(work: Work, person_id: int) -> None:
 
 
 def change_role(work: Work, person_id: int, role: str) -> None:
-    _require_admin(work)
+    require_admin(work.person)
     person = people.by_id(work.db, person_id)
     if role not in {r.value for r in ROLES}:
         return
@@ -233,7 +222,7 @@ def change_role(work: Work, person_id: int, role: str) -> None:
 
 
 def deactivate(work: Work, person_id: int) -> None:
-    admin = _require_admin(work)
+    admin = require_admin(work.person)
     person = people.by_id(work.db, person_id)
     if person.id == admin.id:
         work.reply("users.not_yourself")
@@ -248,7 +237,7 @@ def deactivate(work: Work, person_id: int) -> None:
 
 
 def handover_choose(work: Work, person_id: int) -> None:
-    _require_admin(work)
+    require_admin(work.person)
     person = people.by_id(work.db, person_id)
     if _refuse_settings_admin(work, person):
         return
@@ -264,7 +253,7 @@ def handover_choose(work: Work, person_id: int) -> None:
 
 def handover(work: Work, person_id: int, successor_id: int) -> None:
     """Hand a departing person's items and open visits to a successor, then deactivate."""
-    _require_admin(work)
+    require_admin(work.person)
     person = people.by_id(work.db, person_id)
     if _refuse_settings_admin(work, person):
         return

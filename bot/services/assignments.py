@@ -14,8 +14,9 @@ import sqlite_utils
 
 from bot.domain.audit import Origin
 from bot.domain.items import Item
-from bot.domain.lifecycle import DomainError, Role
+from bot.domain.lifecycle import Role
 from bot.domain.people import Person
+from bot.domain.permissions import NotAdmin, require_admin
 from bot.domain.visits import short
 from bot.i18n import t
 from bot.services import item_card, notify
@@ -27,8 +28,8 @@ from storage import ledger, people
 PAGE = 8  # inspectors per page of the menu: four rows of two fit a phone screen
 
 
-class AdminOnly(DomainError):
-    key = "verify.admin_only"
+# The card's 👤 指派督查 refuses with its own line (what only administrators do here).
+ASSIGN_REFUSAL = "verify.admin_only"
 
 
 def change(
@@ -72,11 +73,6 @@ def inspectors_named(db: sqlite_utils.Database, name: str) -> list[Person]:
 # --- 👤 指派督查 on the item card -----------------------------------------------------------
 
 
-def _require_admin(work: Work) -> None:
-    if work.person is None or work.person.role is not Role.ADMIN:
-        raise AdminOnly
-
-
 def _card_button(work: Work, item: Item) -> Keyboard:
     # "new": the menu comes as a message of its own, so the card it was tapped on (with
     # its other actions) stays; the menu's own page buttons then edit the menu.
@@ -89,7 +85,7 @@ item_card.CARD_BUTTONS[Role.ADMIN].append(_card_button)
 
 def menu(work: Work, item_id: int, page: int = 0, message_id: int | None = None) -> None:
     """One page of active inspectors; ✅ marks those assigned. Edited in place when tapped."""
-    _require_admin(work)
+    require_admin(work.person, ASSIGN_REFUSAL)
     item = viewable_item(work, item_id)
     inspectors = people.active_people(work.db, role=Role.INSPECTOR)
     if not inspectors:
@@ -135,12 +131,12 @@ def set_assignment(
     The button carries the intended state, not "toggle", so a double tap or an old menu
     never undoes what the tap meant; it is answered instead.
     """
-    _require_admin(work)
+    require_admin(work.person, ASSIGN_REFUSAL)
     item = viewable_item(work, item_id)
     try:
         inspector = people.by_id(work.db, int(person_id))
     except (ledger.NotFound, ValueError, TypeError):
-        raise AdminOnly from None  # a forged payload: nobody to assign
+        raise NotAdmin(ASSIGN_REFUSAL) from None  # a forged payload: nobody to assign
     if not inspector.active or inspector.role is not Role.INSPECTOR:
         work.reply("verify.not_inspector", name=inspector.name)
         return

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from bot.clock import local_day
 from bot.domain.items import Item
 from bot.domain.reports import progress_percent
 from bot.domain.targets import format_number
@@ -27,7 +28,7 @@ def progress_section(work: Work, item: Item) -> str:
     report = followup.latest_progress(work.db, item.id)
     if report is None:
         return work.t("card.no_progress")
-    day = datetime.fromisoformat(report["created_at"]).astimezone(work.tz).date()
+    day = local_day(datetime.fromisoformat(report["created_at"]), work.tz)
     text = (report["text"] or "").strip()
     return work.t(
         "card.progress",

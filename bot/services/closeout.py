@@ -8,13 +8,13 @@ evidence re-sent by file id so the verifier sees what was sent.
 
 from __future__ import annotations
 
+from bot.clock import local_day
 from bot.domain.items import Item
 from bot.domain.lifecycle import Event, decide
 from bot.domain.people import Person
 from bot.i18n import t
 from bot.services import notify
 from bot.services.item_people import verifiers, who_may_verify
-from bot.services.item_view import local_today
 from bot.work import Button, Keyboard, Work
 from storage import dialogs, followup, ledger, people
 from storage import reminders as reminder_store
@@ -134,7 +134,7 @@ def return_text(work: Work, state: str, data: dict, text: str) -> None:
     if item.unit_id is None:
         return
     ack = reminder_store.open_ack(
-        work.db, item.id, item.unit_id, "returned", local_today(work), work.at
+        work.db, item.id, item.unit_id, "returned", local_day(work.at, work.tz), work.at
     )
     notify.tell(
         work,

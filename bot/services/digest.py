@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 
+from bot.domain.permissions import require_export
 from bot.domain.policy import Policy
 from bot.domain.reminders import next_weekly_digest_time
-from bot.domain.reports import ReportsNotForYou, may_export
 from bot.domain.workdays import WorkCalendar
 from bot.i18n import Safe, t
 from bot.reports.week_figures import collect_week, week_range
@@ -85,8 +85,7 @@ def send(work: Work, week: date) -> None:
 def full_report(work: Work, week_text: str) -> None:
     """The button under the digest: the week's workbook, built off the event loop by a
     report job; a second tap while it is being built starts nothing."""
-    if work.person is None or not may_export(work.person):
-        raise ReportsNotForYou
+    require_export(work.person)
     monday = date.fromisoformat(week_text)
     params = {"week": monday.isoformat()}
     if report_jobs.is_pending(work.db, kind=WEEKLY_JOB, person_id=work.person.id, params=params):

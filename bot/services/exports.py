@@ -3,7 +3,7 @@ a .zip with the evidence, or a company's dossier PDF; built by a job."""
 
 from __future__ import annotations
 
-from bot.domain.reports import ReportsNotForYou, may_export
+from bot.domain.permissions import require_export
 from bot.reports.scope import FILTERS, scope_name
 from bot.services.report_menus import rows_of, show_menu, start_job
 from bot.work import Button, Keyboard, Work
@@ -15,8 +15,7 @@ FORMATS = ("xlsx", "zip", "dossier")
 
 
 def _require(work: Work) -> None:
-    if work.person is None or not may_export(work.person):
-        raise ReportsNotForYou
+    require_export(work.person)
 
 
 def offer(work: Work) -> None:

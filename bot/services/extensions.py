@@ -8,12 +8,13 @@ from __future__ import annotations
 
 from datetime import date
 
+from bot.clock import local_day
 from bot.domain.deadlines import DeadlineError, parse_deadline
 from bot.domain.lifecycle import DomainError, Role, Status
+from bot.domain.permissions import require_admin
 from bot.i18n import t
 from bot.services import notify
-from bot.services.admin_users import NotAdmin
-from bot.services.item_view import local_today, viewable_item
+from bot.services.item_view import viewable_item
 from bot.work import Button, Work
 from storage import dialogs, followup, ledger, people
 
@@ -46,7 +47,7 @@ def parse_new_date(text: str, today: date) -> date | None:
 def on_text(work: Work, state: str, data: dict, text: str) -> None:
     item = ledger.get_item(work.db, data["item"])
     if state == "extension.date":
-        today = local_today(work)
+        today = local_day(work.at, work.tz)
         new = parse_new_date(text, today)
         earliest = max(today, item.deadline) if item.deadline else today
         if new is None or new <= earliest:
@@ -88,8 +89,7 @@ def on_text(work: Work, state: str, data: dict, text: str) -> None:
 
 def decide(work: Work, request_id: int, approve: bool) -> None:
     """同意 / 不同意: only administrators; the requester is told at once (urgent)."""
-    if work.person is None or work.person.role is not Role.ADMIN:
-        raise NotAdmin
+    require_admin(work.person)
     request = followup.extension(work.db, int(request_id))
     if request is None:
         return

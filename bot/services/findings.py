@@ -17,6 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from bot.clock import local_day
 from bot.domain.deadlines import Deadline, DeadlineError, parse_deadline
 from bot.domain.items import Item, ItemFields
 from bot.domain.lifecycle import DomainError, Event, Role, Status
@@ -33,7 +34,7 @@ from bot.domain.visits import (
 )
 from bot.i18n import t
 from bot.i18n.limits import fit_payload
-from bot.services.visit_items import button_label, may_take, offered_items, today
+from bot.services.visit_items import button_label, may_take, offered_items
 from bot.services.visits import refresh_summary, require_inspector
 from bot.work import Button, Keyboard, Work
 from storage import buttons, dialogs, outbox, people, sent
@@ -532,7 +533,7 @@ def new_item_button(work: Work, finding_id: int) -> None:
 
 def _ask_deadline(work: Work, finding: Finding) -> None:
     dialogs.put(work.db, finding.person_id, "finding.deadline", {"finding": finding.id}, work.at)
-    day = today(work)
+    day = local_day(work.at, work.tz)
     keyboard: Keyboard = [
         [
             Button(
@@ -567,7 +568,7 @@ def deadline_button(
     if choice == "none":
         deadline = Deadline(date=None, text="")
     else:
-        day = quick_deadline(choice, today(work))
+        day = quick_deadline(choice, local_day(work.at, work.tz))
         deadline = Deadline(date=day, text=day.isoformat())
     _create_item(work, finding, deadline, edit=message_id)
 
@@ -595,7 +596,7 @@ def finding_text(work: Work, state: str, data: dict, text: str) -> None:
         record(work.db, work.origin, entity="finding", entity_id=finding.id, action="described")
         _ask_deadline(work, _own_finding(work, finding.id))
         return
-    year = today(work).year
+    year = local_day(work.at, work.tz).year
     try:
         deadline = parse_deadline(text, year)
     except DeadlineError:
@@ -621,7 +622,7 @@ def _create_item(
     _, company, town = _scope(work, finding)
     latest = latest_period(work.db)
     if latest is None:
-        year = today(work).year
+        year = local_day(work.at, work.tz).year
         ensure_period(work.db, str(year), year, work.origin)
         latest = (str(year), year)
     fields = ItemFields(

@@ -10,10 +10,10 @@ import math
 
 from bot.domain.items import Item
 from bot.domain.lifecycle import DomainError
+from bot.domain.permissions import NotYourItem, require_sight
 from bot.i18n.fit import shown_length, split
 from bot.reports import timeline
 from bot.reports.evidence_files import EvidenceHash, item_files
-from bot.services.item_view import may_view
 from bot.services.report_menus import start_job
 from bot.sheets.headers import STATUS_LABELS
 from bot.work import Button, Work
@@ -25,26 +25,22 @@ from storage.rows import fetch_value
 # staying under it leaves room for the line that joins a chunk to the next.
 CHUNK_LIMIT = 3800
 ALBUM_MAX = 10
+# /history keeps its own wording of the refusal (the rule is bot/domain/permissions.py).
+HISTORY_REFUSAL = "history.not_yours"
 
 
 class NoSuchItem(DomainError):
     key = "history.not_found"
 
 
-class NotYourItem(DomainError):
-    key = "history.not_yours"
-
-
 def _item(work: Work, item_id: int) -> Item:
     if work.person is None:
-        raise NotYourItem
+        raise NotYourItem(HISTORY_REFUSAL)
     try:
         item = get_item(work.db, item_id)
     except NotFound:
         raise NoSuchItem(str(item_id)) from None
-    if not may_view(work.person, item):
-        raise NotYourItem(item.code)
-    return item
+    return require_sight(work.person, item, HISTORY_REFUSAL)
 
 
 def history_buttons(work: Work, item: Item) -> list[Button]:

@@ -15,6 +15,7 @@ from datetime import datetime
 
 from bot.domain.lifecycle import Role
 from bot.domain.people import Invitation, Person, changes_on_redeem
+from bot.domain.permissions import is_admin
 from bot.i18n import Safe, t
 from bot.work import Button, Work
 from storage import outbox, people
@@ -153,7 +154,7 @@ def _answerable(work: Work, invitation: Invitation, redeemed: Person) -> list[Pe
     ``duban invite``, or they are no longer an active admin), every active administrator."""
     if invitation.created_by_person is not None:
         inviter = people.by_id(work.db, invitation.created_by_person)
-        reachable = inviter.active and inviter.is_admin and inviter.tg_user_id is not None
+        reachable = inviter.active and is_admin(inviter) and inviter.tg_user_id is not None
         if reachable and inviter.id != redeemed.id:
             return [inviter]
     return [

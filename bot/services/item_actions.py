@@ -14,6 +14,7 @@ import unicodedata
 
 from bot.domain.items import Item
 from bot.domain.lifecycle import DomainError, Event, Role, Status, decide, may
+from bot.domain.permissions import is_admin
 from bot.domain.visits import MediaIn
 from bot.i18n import Safe
 from bot.services import closeout, item_card
@@ -59,7 +60,7 @@ def card_actions(work: Work, item: Item) -> Keyboard:
         ]
         if acks:
             rows.append([Button(work.t("act.ack"), "ack", {"acks": acks})])
-    if person.role is Role.ADMIN and may(Event.REQUEST_CLOSE, status, actor, parties):
+    if is_admin(person) and may(Event.REQUEST_CLOSE, status, actor, parties):
         # The office may ask on a unit's behalf (papers handed in at the desk); it then
         # cannot verify that close-out itself (bot/domain/lifecycle.py verify_refusal).
         rows.append([Button(work.t("act.closeout"), "fu.closeout", payload)])
@@ -87,7 +88,7 @@ def _require(work: Work, item: Item, event: Event) -> None:
     person = work.person
     if person is None:
         raise NotYourAction
-    office_close = person.role is Role.ADMIN and event is Event.REQUEST_CLOSE
+    office_close = is_admin(person) and event is Event.REQUEST_CLOSE
     if person.role is not Role.CONTACT and not office_close:
         raise NotYourAction
     decide(event, item.status, person.actor, item.parties, has_evidence=True)

@@ -11,12 +11,12 @@ from collections.abc import Callable
 
 from bot.domain.items import Item
 from bot.domain.lifecycle import DomainError, Role, Status
+from bot.domain.permissions import may_see_item
 from bot.domain.visits import short
 from bot.i18n import Safe
 from bot.services.card_progress import progress_section
 from bot.services.history import history_buttons
 from bot.services.item_people import people_section
-from bot.services.item_view import may_view
 from bot.services.presence import item_visits_section
 from bot.services.visit_items import item_line
 from bot.work import Button, Keyboard, Work
@@ -71,7 +71,7 @@ def render_card(work: Work, item: Item) -> tuple[str, Keyboard]:
 
 
 def _may_see(work: Work, item: Item) -> bool:
-    return may_view(work.person, item)
+    return may_see_item(work.person, item)
 
 
 def show_card(work: Work, item: Item) -> None:

@@ -1,15 +1,16 @@
-"""How an item is seen: who may see it, and its one-line form in bundles, lists, notices."""
+"""How an item is seen: fetched for someone who may see it (the rule is bot/domain/permissions.py),
+and its one-line form in bundles, lists, notices."""
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Protocol
 
+from bot.clock import local_day
+from bot.domain.escalation import item_level
 from bot.domain.items import Item
-from bot.domain.lifecycle import DomainError, Role
-from bot.domain.people import Person
+from bot.domain.lifecycle import DomainError
+from bot.domain.permissions import require_sight
 from bot.domain.visits import LEVEL_MARKS, short
-from bot.listing import item_level
 from bot.work import Button, Work
 from storage import ledger
 
@@ -18,40 +19,19 @@ class NoSuchItem(DomainError):
     key = "view.no_item"
 
 
-class NotYourItem(DomainError):
-    """A contact asked for another unit's item (a forged or stale button, or /item)."""
-
-    key = "view.not_yours"
-
-
-def may_view(person: Person | None, item: Item) -> bool:
-    """Contacts see their own unit's items (lead or co-unit); the office sees everything."""
-    if person is None or not person.active:
-        return False
-    if person.role is Role.CONTACT:
-        return item.parties.involves_unit(person.unit_id)
-    return True
-
-
 def viewable_item(work: Work, item_id: int) -> Item:
     """The item, if this person may see it; raises the refusal otherwise."""
     try:
         item = ledger.get_item(work.db, int(item_id))
     except (ledger.NotFound, ValueError, TypeError):
         raise NoSuchItem from None
-    if not may_view(work.person, item):
-        raise NotYourItem
-    return item
-
-
-def local_today(work: Work) -> date:
-    return work.at.astimezone(work.tz).date()
+    return require_sight(work.person, item)
 
 
 def level_of(work: Work, item: Item, red_after: int | None = None) -> str:
     if red_after is None:
         red_after = work.policy.red_after_overdue_days
-    return item_level(item, local_today(work), red_after)
+    return item_level(item, local_day(work.at, work.tz), red_after)
 
 
 class Listed(Protocol):

@@ -3,6 +3,7 @@ confirm it or reopen the item with what they found."""
 
 from __future__ import annotations
 
+from bot.clock import local_day
 from bot.domain.items import Item
 from bot.domain.lifecycle import DomainError, Event, decide
 from bot.i18n import t
@@ -39,7 +40,7 @@ def send_tasks(work: Work, item: Item, lookback_id: int) -> None:
         code=item.code,
         problem=item.problem,
         unit=item.unit or "—",
-        closed=item.closed_at.astimezone(work.tz).date().isoformat() if item.closed_at else "—",
+        closed=local_day(item.closed_at, work.tz).isoformat() if item.closed_at else "—",
     )
 
 

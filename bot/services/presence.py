@@ -11,7 +11,7 @@ set them on import.
 from __future__ import annotations
 
 from bot.domain.lifecycle import DomainError, Role
-from bot.domain.people import Person
+from bot.domain.permissions import require_admin
 from bot.domain.presence import (
     CoordinateError,
     Point,
@@ -32,10 +32,6 @@ from storage.visits import Company, Visit
 SEARCH_LIMIT = 8
 CARD_VISITS = 5
 ITEM_CARD_VISITS = 3
-
-
-class AdminsOnly(DomainError):
-    key = "admin.only"
 
 
 class CompanyGone(DomainError):
@@ -206,16 +202,10 @@ def _plain(work: Work, text: str) -> None:
 # --- administrators: proposals ----------------------------------------------------------------
 
 
-def _admin(work: Work) -> Person:
-    if work.person is None or work.person.role is not Role.ADMIN:
-        raise AdminsOnly
-    return work.person
-
-
 def _decide(work: Work, proposal_id: int, decision: str) -> tuple[store.Proposal, int] | None:
     """An administrator's ✅ or ✖️ on a proposal; None (and they are told) when it was
     already decided, by an earlier tap or another administrator."""
-    _admin(work)
+    require_admin(work.person)
     decided = store.decide(work.db, proposal_id, decision, work.origin)
     if decided is None:
         work.reply("presence.already_decided")
@@ -248,7 +238,7 @@ def reject_button(work: Work, proposal_id: int) -> None:
 
 def company_command(work: Work, words: str) -> None:
     """/company <part of a name>: the company's place, its recent visits, and a way to set it."""
-    _admin(work)
+    require_admin(work.person)
     words = " ".join(words.split())
     if not words:
         work.reply("presence.usage")
@@ -269,7 +259,7 @@ def company_command(work: Work, words: str) -> None:
 
 
 def company_button(work: Work, company_id: int) -> None:
-    _admin(work)
+    require_admin(work.person)
     _show(work, _company(work, company_id))
 
 
@@ -327,7 +317,7 @@ def _show(work: Work, company: Company) -> None:
 
 def set_button(work: Work, company_id: int) -> None:
     """📍 设置坐标: the next location or typed coordinates are this company's place."""
-    admin = _admin(work)
+    admin = require_admin(work.person)
     company = _company(work, company_id)
     dialogs.put(work.db, admin.id, "place.set", {"company": company.id}, work.at)
     work.reply("presence.ask_place", company=company.name)
@@ -335,7 +325,7 @@ def set_button(work: Work, company_id: int) -> None:
 
 def place_text(work: Work, state: str, data: dict, text: str) -> None:
     """Typed coordinates while 📍 设置坐标 waits; a bad one is explained and still waits."""
-    _admin(work)
+    require_admin(work.person)
     try:
         point = parse_point(" ".join(text.split()))
     except CoordinateError as error:
@@ -355,7 +345,7 @@ def _coordinate_reason(lang: str, error: CoordinateError) -> str:
 
 
 def _set_place(work: Work, company_id: int, point: Point) -> None:
-    admin = _admin(work)
+    admin = require_admin(work.person)
     company = _company(work, company_id)
     dialogs.clear(work.db, admin.id)
     measured = store.set_company_point(work.db, company.id, point, "admin", work.origin)

@@ -7,14 +7,14 @@ tap checks the person's scope again (a contact may only ever see their own unit)
 
 from __future__ import annotations
 
+from bot.clock import local_day
 from bot.domain.people import Person
+from bot.domain.permissions import ReportsNotForYou, may_export, require_export
 from bot.domain.reports import (
     PERIODS,
-    ReportsNotForYou,
     UnknownUnit,
     check_unit_choice,
     may_choose_unit,
-    may_export,
     report_scope,
 )
 from bot.i18n import Safe
@@ -142,7 +142,7 @@ def units(work: Work, state: dict, page: object, message_id: int | None) -> None
     a unit tapped here comes back to the menu as ``/report <unit>`` would)."""
     check_unit_choice(_person(work))
     state = _checked_state(work, state)
-    today = work.at.astimezone(work.tz).date()
+    today = local_day(work.at, work.tz)
     filters = Filters(period=state["period"], area=state["area"], town=state["town"])
     names = units_with_items(work.db, filters, today, work.tz)
     pages = max(1, -(-len(names) // UNITS_PER_PAGE))
@@ -184,8 +184,7 @@ def go(work: Work, state: dict, token: str) -> None:
 
 def ranking(work: Work, token: str) -> None:
     """The 通报: units ranked by close-out rate and overdue items, as PDF and picture."""
-    if not may_export(_person(work)):
-        raise ReportsNotForYou
+    require_export(_person(work))
     if not buttons.use_once(work.db, token, work.at):
         return
     start_job(work, "ranking", {}, "ranking.working")

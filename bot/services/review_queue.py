@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from bot.domain.deadlines import DeadlineError, parse_deadline
 from bot.domain.items import Item, ItemFields
-from bot.domain.lifecycle import DomainError, Role, Status
+from bot.domain.lifecycle import DomainError, Status
 from bot.domain.people import Person
+from bot.domain.permissions import require_admin
 from bot.domain.visits import short
 from bot.services.item_card import render_card
 from bot.services.visit_items import offered_items
@@ -25,18 +26,8 @@ from storage.visits import Company
 NAME_LIMIT = 40
 
 
-class NotAdmin(DomainError):
-    key = "admin.only"
-
-
 class AlreadyReviewed(DomainError):
     key = "queue.already_done"
-
-
-def _admin(work: Work) -> Person:
-    if work.person is None or work.person.role is not Role.ADMIN:
-        raise NotAdmin
-    return work.person
 
 
 def _pending_item(work: Work, item_id: int) -> Item:
@@ -58,7 +49,7 @@ def _pending_company(work: Work, company_id: int) -> Company:
 
 
 def queue_command(work: Work) -> None:
-    _admin(work)
+    require_admin(work.person)
     items = [get_item(work.db, i) for i in review.items_to_review(work.db)]
     companies = visit_store.companies_to_review(work.db)
     if not items and not companies:
@@ -78,7 +69,7 @@ def queue_command(work: Work) -> None:
 
 
 def item_button(work: Work, item_id: int) -> None:
-    _admin(work)
+    require_admin(work.person)
     item = _pending_item(work, item_id)
     text, _ = render_card(work, item)
     keyboard: Keyboard = [
@@ -92,7 +83,7 @@ def item_button(work: Work, item_id: int) -> None:
 
 def complete_button(work: Work, item_id: int) -> None:
     """Step 1: the lead unit, as buttons of the known units or typed."""
-    admin = _admin(work)
+    admin = require_admin(work.person)
     item = _pending_item(work, item_id)
     units = fetch_values(work.db, "SELECT name FROM units ORDER BY id")
     keyboard: Keyboard = [
@@ -104,7 +95,7 @@ def complete_button(work: Work, item_id: int) -> None:
 
 
 def unit_button(work: Work, item_id: int, unit: str) -> None:
-    admin = _admin(work)
+    admin = require_admin(work.person)
     _ask_deadline(work, admin, _pending_item(work, item_id), unit)
 
 
@@ -120,14 +111,14 @@ def _ask_deadline(work: Work, admin: Person, item: Item, unit: str) -> None:
 
 
 def keep_deadline_button(work: Work, item_id: int, unit: str) -> None:
-    admin = _admin(work)
+    admin = require_admin(work.person)
     item = _pending_item(work, item_id)
     _complete(work, admin, item, unit, None)
 
 
 def queue_text(work: Work, state: str, data: dict, text: str) -> None:
     """Typed answers in /queue: a unit name, a deadline, or what to merge into."""
-    admin = _admin(work)
+    admin = require_admin(work.person)
     text = " ".join(text.split())
     if not text:
         return
@@ -186,7 +177,7 @@ def _complete(work: Work, admin: Person, item: Item, unit: str, deadline) -> Non
 
 
 def merge_button(work: Work, item_id: int) -> None:
-    admin = _admin(work)
+    admin = require_admin(work.person)
     item = _pending_item(work, item_id)
     candidates = [
         i
@@ -208,7 +199,7 @@ def merge_button(work: Work, item_id: int) -> None:
 
 
 def merge_into_button(work: Work, item_id: int, into: int) -> None:
-    admin = _admin(work)
+    admin = require_admin(work.person)
     duplicate = _pending_item(work, item_id)
     try:
         target = get_item(work.db, into)
@@ -227,7 +218,7 @@ def _merge(work: Work, admin: Person, duplicate: Item, target: Item) -> None:
 
 
 def reject_button(work: Work, item_id: int) -> None:
-    admin = _admin(work)
+    admin = require_admin(work.person)
     item = _pending_item(work, item_id)
     review.reject_item(work.db, item.id, work.origin)
     dialogs.clear(work.db, admin.id)
@@ -238,7 +229,7 @@ def reject_button(work: Work, item_id: int) -> None:
 
 
 def company_button(work: Work, company_id: int) -> None:
-    _admin(work)
+    require_admin(work.person)
     company = _pending_company(work, company_id)
     visits = fetch_value(work.db, "SELECT count(*) FROM visits WHERE company_id = ?", [company.id])
     keyboard: Keyboard = [
@@ -258,7 +249,7 @@ def company_button(work: Work, company_id: int) -> None:
 
 def company_ok_button(work: Work, company_id: int) -> None:
     """Confirm a company: choose (or confirm) its town."""
-    _admin(work)
+    require_admin(work.person)
     company = _pending_company(work, company_id)
     keyboard: Keyboard = [
         [
@@ -271,7 +262,7 @@ def company_ok_button(work: Work, company_id: int) -> None:
 
 
 def company_town_button(work: Work, company_id: int, town_id: int) -> None:
-    _admin(work)
+    require_admin(work.person)
     company = _pending_company(work, company_id)
     review.complete_company(work.db, company.id, town_id, work.origin)
     work.reply(
@@ -282,7 +273,7 @@ def company_town_button(work: Work, company_id: int, town_id: int) -> None:
 
 
 def company_merge_button(work: Work, company_id: int) -> None:
-    admin = _admin(work)
+    admin = require_admin(work.person)
     company = _pending_company(work, company_id)
     dialogs.put(work.db, admin.id, "queue.company_merge", {"company": company.id}, work.at)
     _offer_companies(work, company, company.name[:2])
@@ -298,7 +289,7 @@ def _offer_companies(work: Work, company: Company, words: str) -> None:
 
 
 def company_into_button(work: Work, company_id: int, into: int) -> None:
-    admin = _admin(work)
+    admin = require_admin(work.person)
     company = _pending_company(work, company_id)
     target = visit_store.get_company(work.db, into)
     if target is None or target.id == company.id:
@@ -309,7 +300,7 @@ def company_into_button(work: Work, company_id: int, into: int) -> None:
 
 
 def company_reject_button(work: Work, company_id: int) -> None:
-    _admin(work)
+    require_admin(work.person)
     company = _pending_company(work, company_id)
     review.reject_company(work.db, company.id, work.origin)
     work.reply("queue.company_rejected", name=company.name)

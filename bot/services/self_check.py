@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 
+from bot.clock import local_day
 from bot.domain.reminders import next_weekly_digest_time
 from bot.i18n import Safe, t
 from bot.integrity import IntegrityReport, describe
@@ -70,7 +71,7 @@ def publish(work: Work, week: date, report: IntegrityReport) -> int:
         key,
         dedup=f"integrity:{week.isoformat()}",
         urgent=bool(report.problems),
-        date=work.at.astimezone(work.tz).date().isoformat(),
+        date=local_day(work.at, work.tz).isoformat(),
         files=report.files,
         events=report.events,
         count=len(report.problems),

@@ -6,11 +6,10 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from bot.domain.lifecycle import Role
+from bot.clock import local_day
+from bot.domain.permissions import require_admin
 from bot.domain.policy import SETTING_KEYS, PolicyError
 from bot.i18n import Safe
-from bot.services.admin_users import NotAdmin
-from bot.services.item_view import local_today
 from bot.work import Button, Work
 from storage import dialogs, ledger
 from storage import reminders as reminder_store
@@ -31,14 +30,9 @@ _HOLIDAY = re.compile(r"(\d{4}-\d{2}-\d{2})\s+(on|off|上班|放假)", re.IGNORE
 _YEAR = re.compile(r"(20\d\d)")
 
 
-def _require_admin(work: Work) -> None:
-    if work.person is None or work.person.role is not Role.ADMIN:
-        raise NotAdmin
-
-
 def show(work: Work) -> None:
     """Every setting with its current and default value, each a button to change it."""
-    _require_admin(work)
+    require_admin(work.person)
     dialogs.clear(work.db, work.person.id)
     lines = []
     for view in load_policy(work.db).describe():
@@ -58,7 +52,7 @@ def show(work: Work) -> None:
 
 
 def choose(work: Work, key: str) -> None:
-    _require_admin(work)
+    require_admin(work.person)
     if key not in SETTING_KEYS:
         return
     view = next(v for v in load_policy(work.db).describe() if v.key == key)
@@ -73,7 +67,7 @@ def choose(work: Work, key: str) -> None:
 
 def on_text(work: Work, state: str, data: dict, text: str) -> None:
     """The typed value: checked by the policy itself; a refusal says why and asks again."""
-    _require_admin(work)
+    require_admin(work.person)
     key = data["key"]
     label = work.t(f"setting.{key}")
     try:
@@ -91,7 +85,7 @@ def on_text(work: Work, state: str, data: dict, text: str) -> None:
 
 def holiday(work: Work, text: str) -> None:
     """/holiday YYYY-MM-DD on|off: a working day (on) or a holiday (off); bare: the list."""
-    _require_admin(work)
+    require_admin(work.person)
     match = _HOLIDAY.fullmatch(text.strip())
     if match is None:
         lines = [
@@ -112,12 +106,12 @@ def holiday(work: Work, text: str) -> None:
 
 def new_period(work: Work, name: str) -> None:
     """/period <name>: unfinished items roll into the new period with code and history."""
-    _require_admin(work)
+    require_admin(work.person)
     name = " ".join(name.split())[:40]
     if not name:
         work.reply("period.usage")
         return
     found = _YEAR.search(name)
-    year = int(found.group(1)) if found else local_today(work).year
+    year = int(found.group(1)) if found else local_day(work.at, work.tz).year
     codes = ledger.roll_over(work.db, name, year, work.origin)
     work.reply("period.started", name=name, count=len(codes))

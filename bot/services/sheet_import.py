@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bot.domain.lifecycle import Role
+from bot.domain.permissions import is_admin
 from bot.domain.visits import MediaIn
 from bot.services.report_menus import show_menu, start_job
 from bot.sheets.safety import MAX_FILE_BYTES
@@ -39,7 +39,7 @@ def receive(work: Work, media: MediaIn) -> None:
     person = work.person
     if person is None:
         return
-    if person.role is not Role.ADMIN:
+    if not is_admin(person):
         work.reply("import.admin_only")
         return
     if media.size is not None and media.size > MAX_FILE_BYTES:
@@ -65,7 +65,7 @@ def _source(work: Work, job_id: int) -> report_jobs.ReportJob | None:
 
 def confirm(work: Work, job_id: int, expect: dict, token: str, message_id: int | None) -> None:
     """Apply the previewed import (the button works once)."""
-    if work.person is None or work.person.role is not Role.ADMIN:
+    if not is_admin(work.person):
         work.reply("import.admin_only")
         return
     source = _source(work, job_id)

@@ -9,9 +9,9 @@ and the office is told again. Nothing about it is kept outside the inbox row.
 from __future__ import annotations
 
 from bot.domain.lifecycle import Role
+from bot.domain.permissions import require_admin
 from bot.domain.retries import RawSummary, sender_label, summarise
 from bot.i18n import Safe, t
-from bot.services.admin_users import NotAdmin
 from bot.work import Button, Work
 from storage import inbox, people
 
@@ -19,11 +19,6 @@ from storage import inbox, people
 # names, a 32-character username, the preview and the error cut short) stay inside 4 096.
 LISTED = 8
 ERROR_CHARS = 120
-
-
-def _require_admin(work: Work) -> None:
-    if work.person is None or work.person.role is not Role.ADMIN:
-        raise NotAdmin
 
 
 def _who(work: Work, summary: RawSummary, lang: str) -> str:
@@ -60,7 +55,7 @@ def notify_set_aside(work: Work, update_id: int, lang: str) -> None:
 
 def list_stuck(work: Work) -> None:
     """The oldest set-aside updates: who, when, what kind, why; a replay button each."""
-    _require_admin(work)
+    require_admin(work.person)
     count, rows = inbox.set_aside(work.db, LISTED)
     if not count:
         work.reply("faults.none")
@@ -91,7 +86,7 @@ def list_stuck(work: Work) -> None:
 
 def replay(work: Work, update_id: int) -> bool:
     """Put one set-aside update back in line; True if it was (the processor is woken)."""
-    _require_admin(work)
+    require_admin(work.person)
     outcome = inbox.replay(work.db, update_id, work.origin)
     key = {
         "replayed": "faults.replayed",

@@ -24,7 +24,8 @@ import functools
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from bot.domain.escalation import first_red_day, turned_red
+from bot.clock import local_day
+from bot.domain.escalation import first_red_day, item_level, turned_red
 from bot.domain.items import Item
 from bot.domain.lifecycle import Status
 from bot.domain.people import Person
@@ -40,7 +41,6 @@ from bot.domain.reminders import (
 from bot.domain.visits import LEVEL_MARKS, short
 from bot.domain.workdays import WorkCalendar
 from bot.i18n import Safe, t
-from bot.listing import item_level
 from bot.services import digest, escalation, lookback
 from bot.services.admin_notices import notify_admins
 from bot.services.item_view import open_button
@@ -181,7 +181,7 @@ def _look_at(state: Pass, due: DueItem) -> None:
         manual_level=item.manual_level,
     )
     # Reminders cover every rung since the last delivery, or since the item was created.
-    since = due.swept_on or item.created_at.astimezone(work.tz).date() - _ONE_DAY
+    since = due.swept_on or local_day(item.created_at, work.tz) - _ONE_DAY
     reason = due_between(subject, since, today, policy, state.calendar)
     new = item.unit_id is not None and not store.was_assigned(work.db, item.id, item.unit_id)
     wanted = (reason is not None or new) and item.unit_id is not None
@@ -232,9 +232,7 @@ def _lookback(state: Pass, item: Item) -> None:
     if item.closed_at is None:
         store.schedule(work.db, item.id, None, state.today)
         return
-    due_on = item.closed_at.astimezone(work.tz).date() + timedelta(
-        days=state.policy.lookback_after_days
-    )
+    due_on = local_day(item.closed_at, work.tz) + timedelta(days=state.policy.lookback_after_days)
     if state.today < due_on:
         store.schedule(work.db, item.id, due_on, state.today)
         return

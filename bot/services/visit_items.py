@@ -6,11 +6,11 @@ company (a town's incubator, say): what an inspector standing there may find new
 
 from __future__ import annotations
 
-from datetime import date
-
+from bot.clock import local_day
+from bot.domain.escalation import item_level
 from bot.domain.items import Item
 from bot.domain.lifecycle import Status
-from bot.domain.visits import LEVEL_MARKS, by_urgency, item_level, short
+from bot.domain.visits import LEVEL_MARKS, by_urgency, short
 from bot.work import Work
 from storage.ledger import items_where
 
@@ -24,7 +24,7 @@ def offered_items(work: Work, company: str | None, town: str | None) -> list[Ite
         "i.status != 'closed' AND (c.name = ? OR (t.name = ? AND i.company_id IS NULL))",
         [company, town],
     )
-    return by_urgency(live, today(work))
+    return by_urgency(live, local_day(work.at, work.tz))
 
 
 def may_take(item: Item, company_id: int | None, town: str | None) -> bool:
@@ -36,13 +36,9 @@ def may_take(item: Item, company_id: int | None, town: str | None) -> bool:
     return town is not None and item.town == town
 
 
-def today(work: Work) -> date:
-    return work.at.astimezone(work.tz).date()
-
-
 def item_line(work: Work, item: Item, *, limit: int = 30) -> str:
     """ "🔴 2024-003 研发投入不足… · 截止 05-31（逾期 12 天）" in the reader's language."""
-    day = today(work)
+    day = local_day(work.at, work.tz)
     mark = LEVEL_MARKS.get(item_level(item, day, work.policy.red_after_overdue_days))
     if item.deadline is None:
         due = work.t("items.no_deadline") if not item.deadline_text else item.deadline_text
@@ -58,5 +54,7 @@ def item_line(work: Work, item: Item, *, limit: int = 30) -> str:
 
 
 def button_label(work: Work, item: Item) -> str:
-    mark = LEVEL_MARKS.get(item_level(item, today(work), work.policy.red_after_overdue_days))
+    mark = LEVEL_MARKS.get(
+        item_level(item, local_day(work.at, work.tz), work.policy.red_after_overdue_days)
+    )
     return f"{mark} {item.code} {short(item.problem, 18)}"

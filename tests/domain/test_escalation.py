@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
 import pytest
@@ -10,6 +11,7 @@ from bot.domain.escalation import (
     derived_level,
     effective_level,
     first_red_day,
+    item_level,
     level_rank,
     turned_red,
 )
@@ -79,3 +81,25 @@ def test_already_red_by_hand_does_not_turn_red() -> None:
     assert not turned_red(
         DEADLINE, Status.OPEN, 30, date(2024, 12, 20), date(2024, 12, 21), manual_level="red"
     )
+
+
+@dataclass(frozen=True)
+class _Row:
+    """The four fields an item's colour is worked out from (an Item or a ReminderItem)."""
+
+    deadline: date | None
+    status: Status
+    sheet_level: str = "none"
+    manual_level: str = "none"
+
+
+def test_an_items_level_is_the_highest_of_time_sheet_and_hand() -> None:
+    """item_level, the one place a colour is worked out from an item: late items turn yellow
+    then red, a sheet's or a hand-raised colour is never lowered by time, closed stays calm."""
+    late = date(2024, 11, 21)
+    assert item_level(_Row(DEADLINE, Status.OPEN), late, 30) == "yellow"
+    assert item_level(_Row(DEADLINE, Status.OPEN), date(2024, 12, 21), 30) == "red"
+    assert item_level(_Row(DEADLINE, Status.OPEN, sheet_level="red"), DEADLINE, 30) == "red"
+    assert item_level(_Row(DEADLINE, Status.OPEN, manual_level="blue"), DEADLINE, 30) == "blue"
+    assert item_level(_Row(None, Status.OPEN), late, 30) == "none"
+    assert item_level(_Row(DEADLINE, Status.CLOSED), date(2024, 12, 21), 30) == "none"

@@ -1,9 +1,10 @@
 """Each role's command menu (bot/commands.py) is what that role may do: every command in
 it works for the role, every command outside it is refused with a polite line.
 
-The menus and the access rules live apart (the menu in bot/commands.py, each rule inside
-its service), so nothing else stops them drifting: a command added to a menu but refused
-to that role, or one a role may use but never sees in /help.
+The menus and the access rules live apart (the menu in bot/commands.py, the rules in
+bot/domain/permissions.py and the services that ask them), so nothing else stops them
+drifting: a command added to a menu but refused to that role, or one a role may use but
+never sees in /help.
 """
 
 from __future__ import annotations
@@ -13,12 +14,14 @@ import asyncio
 from bot.app import COMMANDS
 from bot.commands import ROLE_COMMANDS, STRANGER_COMMANDS
 from bot.domain.lifecycle import Role
+from bot.domain.permissions import NotAdmin, ReportsNotForYou
 from bot.i18n import t
 from sandbox.phones import Phone
 from tests.harness import Duban, office
 
-# The lines a service answers with when the person's role may not use the command.
-REFUSALS = ("admin.only", "visit.inspectors_only", "mine.contacts_only", "report.not_allowed")
+# The lines a service answers with when the person's role may not use the command: the
+# permission module's refusals, and the two role checks of /visit and /mine.
+REFUSALS = (NotAdmin.key, "visit.inspectors_only", "mine.contacts_only", ReportsNotForYou.key)
 
 
 async def test_each_role_may_use_exactly_the_commands_in_its_menu(duban: Duban) -> None:

@@ -11,7 +11,7 @@ import pytest
 
 from bot.domain.audit import Origin
 from bot.domain.items import ItemFields
-from bot.domain.reports import ReportsNotForYou
+from bot.domain.permissions import ReportsNotForYou
 from bot.reports.build import BuildContext
 from bot.reports.data import ranking
 from bot.reports.week_figures import collect_week
