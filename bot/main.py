@@ -108,7 +108,9 @@ class BotRuntime:
         if self.application is not None:
             if self.application.running:
                 await self.application.stop()
-            await self.application.shutdown()
+            await self.application.shutdown()  # closes the HTTP clients (bot/transport.py)
+        # After the Application: its stop awaited the report drain, so no build is waited on.
+        await self.services.builder.close()
         await self.store.close()
 
 
