@@ -22,7 +22,7 @@ from bot.clock import FakeClock
 from bot.config import load_settings
 from bot.context import Services, system_work
 from bot.reports.build import BuildContext
-from bot.reports.runner import build_off_loop, builder_pool, deliver
+from bot.reports.runner import build_off_loop, deliver
 from storage import report_jobs
 from storage.db import Store, open_database
 
@@ -178,7 +178,7 @@ async def _job(services: Services, context: BuildContext, kind: str, params: dic
         )
     )
     job = await services.store.run(report_jobs.get, job_id)
-    result = await build_off_loop(kind, context, job)
+    result = await build_off_loop(services, kind, context, job)
     await system_work(services, deliver, job.id, result, source=f"bench:{job.id}")
     return time.perf_counter() - started
 
@@ -196,7 +196,7 @@ async def _run(folder: Path) -> dict:
     context = BuildContext(path, settings.media_dir, settings.timezone, now)
     # Start the builder process first, as the bot has by the time someone asks (spawning
     # and importing matplotlib is a one-off second, not part of a report's time).
-    await asyncio.get_running_loop().run_in_executor(builder_pool(), int)
+    await services.builder.run(int)
     ticker = Ticker()
     tick_task = asyncio.create_task(ticker.run())
     try:
@@ -205,6 +205,7 @@ async def _run(folder: Path) -> dict:
     finally:
         ticker.running = False
         await tick_task
+        await services.builder.close()
         await store.close()
     return {
         "bench": "reports",

@@ -15,15 +15,8 @@ from telegram.ext import (
     filters,
 )
 
-from bot import (  # noqa: F401  (register the features' periodic jobs)
-    integrity_jobs,
-    invitation_jobs,
-    reminder_jobs,
-    visit_jobs,
-)
 from bot.config import Settings
 from bot.context import BotData, DubanContext, Services
-from bot.reports import runner  # noqa: F401  (registers the report jobs' runner)
 from bot.transport import AiohttpRequest
 from handlers import (
     access,

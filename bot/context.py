@@ -12,6 +12,7 @@ from telegram.ext import CallbackContext, ExtBot
 from bot.clock import Clock
 from bot.config import Settings
 from bot.domain.people import Person
+from bot.reports.pool import BuilderPool
 from bot.work import TapAnswer, Work, WorkEnv, run_work
 from storage.db import Store
 
@@ -42,6 +43,9 @@ class Services:
     # Per-process bookkeeping of the update being processed, never state that matters.
     committed: set[int] = field(default_factory=set)
     failures: dict[int, str] = field(default_factory=dict)
+    # The builder process (reports, imports, the weekly self-check): started on first use,
+    # shut down by BotRuntime.stop.
+    builder: BuilderPool = field(default_factory=BuilderPool)
 
     @property
     def env(self) -> WorkEnv:

@@ -1,6 +1,8 @@
 """Periodic work: each job reads its state from the database, with ``now`` from the clock.
 
-Jobs run on PTB's JobQueue (APScheduler underneath) with ``run_repeating``, once at
+Every periodic job is in ``PERIODIC_JOBS`` below, with its name, interval and function, so
+the whole schedule reads top to bottom in one place; the functions live with their
+features. Jobs run on PTB's JobQueue (APScheduler underneath) with ``run_repeating``, once at
 start-up and then every interval. Nothing they need is kept in scheduler memory, so a job
 missed while the bot was down simply finds more to do at its next run. Tests call
 ``run_job`` to run one immediately after moving the fake clock.
@@ -19,7 +21,9 @@ from dataclasses import dataclass
 
 from telegram.ext import Application
 
+from bot import integrity_jobs, invitation_jobs, media, reminder_jobs, visit_jobs
 from bot.context import Services
+from bot.reports import runner
 from storage.db import is_locked
 
 log = logging.getLogger(__name__)
@@ -34,8 +38,24 @@ class Job:
     run: JobFn
 
 
-# Features add their periodic jobs here.
-JOBS: list[Job] = []
+# Every periodic job of the bot. Each runs once about half a second after start-up, then
+# every ``every_seconds``; names are how logs, the scheduler and ``run_job`` call them.
+PERIODIC_JOBS: tuple[Job, ...] = (
+    # The reminder sweep: rungs of items' ladders that have come due (bot/services/sweep.py).
+    Job("reminders", 60, reminder_jobs.run_sweep),
+    # Photos and files of visits fetched from Telegram and kept on disk.
+    Job("evidence.download", 5, media.download_pending),
+    # Visits idle longer than the policy's visit_idle_hours, ended with their summaries.
+    Job("visits.idle", 60, visit_jobs.end_idle_visits),
+    # Invitation texts with a live code dropped from the outbox once Telegram has them.
+    Job("invitations.forget_links", 5, invitation_jobs.forget_sent_links),
+    # Reports, exports and imports waiting to be built in the builder process.
+    Job("report-jobs", 1.0, runner.tick),
+    # Built files removed two days after their job finished.
+    Job("report-files", 3600.0, runner.sweep_files),
+    # Is the week's self-check due? It runs once a week, in the builder process.
+    Job("integrity.weekly", 600, integrity_jobs.weekly_self_check),
+)
 
 
 LOCKED_FIRST_PAUSE = 1.0
@@ -64,7 +84,7 @@ async def run_patiently(application: Application, services: Services, job: Job) 
 
 def schedule_jobs(application: Application, services: Services) -> None:
     running: set[str] = set()  # names of the jobs whose run has not finished yet
-    for job in JOBS:
+    for job in PERIODIC_JOBS:
 
         async def callback(_context: object, job: Job = job) -> None:
             if job.name in running:
@@ -93,7 +113,7 @@ def schedule_jobs(application: Application, services: Services) -> None:
 
 async def run_job(application: Application, services: Services, name: str) -> None:
     """Run one job now (tests use it after moving the fake clock)."""
-    for job in JOBS:
+    for job in PERIODIC_JOBS:
         if job.name == name:
             await job.run(application, services)
             return

@@ -51,6 +51,15 @@ class BotRuntime:
         self.outage: StorageOutage | None = None
 
     async def start(self) -> None:
+        """Open everything in order; if any step fails (a wrong token, an unreachable Bot API
+        server), close what was opened before raising, so nothing is left behind."""
+        try:
+            await self._start()
+        except BaseException:
+            await self.stop()
+            raise
+
+    async def _start(self) -> None:
         await self.store.open()
         services = self.services
         application = build_application(self.settings, services, flood_limits=self.flood_limits)
@@ -97,6 +106,8 @@ class BotRuntime:
                 raise task.exception()
 
     async def stop(self) -> None:
+        """Close everything ``start`` opened, last opened first; safe after a partial start:
+        the tasks, the Application and its HTTP clients, the builder process, the store."""
         if self.outage is not None:
             self.outage.close()
         for task in self._tasks:
@@ -109,6 +120,11 @@ class BotRuntime:
             if self.application.running:
                 await self.application.stop()
             await self.application.shutdown()
+            # The HTTP clients (bot/transport.py): Application.shutdown closes them only for
+            # an Application whose initialize succeeded; getMe failing leaves them open.
+            await self.application.bot.shutdown()
+        # After the Application: its stop awaited the report drain, so no build is waited on.
+        await self.services.builder.close()
         await self.store.close()
 
 

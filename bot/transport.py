@@ -56,6 +56,11 @@ class AiohttpRequest(BaseRequest):
     def read_timeout(self) -> float | None:
         return self._read_timeout
 
+    @property
+    def closed(self) -> bool:
+        """Whether no connection pool is open (before ``initialize``, after ``shutdown``)."""
+        return self._session is None or self._session.closed
+
     async def initialize(self) -> None:
         if self._session is None or self._session.closed:
             # certifi's certificates, as httpx uses: the same servers are trusted either way,

@@ -1,17 +1,13 @@
-"""The visit feature's periodic work: evidence downloads and ending idle visits."""
+"""The visit feature's periodic work: ending idle visits (scheduled in bot/jobs.py,
+beside the evidence downloads of bot/media.py)."""
 
 from __future__ import annotations
 
 from telegram.ext import Application
 
 from bot.context import Services, system_work
-from bot.jobs import JOBS, Job
-from bot.media import download_pending
 from bot.services.visits import close_idle_visits
 from storage.policy import load_policy
-
-DOWNLOAD_EVERY_SECONDS = 5
-IDLE_CHECK_EVERY_SECONDS = 60
 
 
 async def end_idle_visits(application: Application, services: Services) -> None:
@@ -23,7 +19,3 @@ async def end_idle_visits(application: Application, services: Services) -> None:
         policy.visit_idle_hours,
         source=f"visit-idle:{services.clock.now().isoformat()}",
     )
-
-
-JOBS.append(Job("evidence.download", DOWNLOAD_EVERY_SECONDS, download_pending))
-JOBS.append(Job("visits.idle", IDLE_CHECK_EVERY_SECONDS, end_idle_visits))

@@ -8,12 +8,9 @@ connection of their own, then delivers the result in one transaction on the data
 thread: the outbox rows (pointing at files already on disk) and the job marked done. A
 crash anywhere leaves the job pending, and it is built again.
 
-Builds run in one spawned worker *process*, not a thread. A 10 000-item workbook makes a
-million short-lived Python objects (openpyxl cells point back at their sheet, so they are
-freed by the cyclic collector); in a thread, each full collection held the GIL for up to
-half a second and every chat stalled with it (bench/bench_reports.py measured 480 ms).
-In its own process the build has its own GIL and collector, and the bot's loop stays
-responsive. The worker is started once and reused (spawn, never fork: the bot has threads).
+Builds run in the bot's builder process (bot/reports/pool.py, ``services.builder``), not
+on the event loop and not in a thread: its own GIL and collector keep every chat responsive
+while a 10 000-item workbook is made.
 """
 
 from __future__ import annotations
@@ -22,14 +19,9 @@ import asyncio
 import contextlib
 import importlib
 import logging
-import multiprocessing
 import shutil
 import weakref
-from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from datetime import timedelta
-from typing import TypeVar
 
 from telegram.error import TelegramError
 from telegram.ext import Application
@@ -37,7 +29,6 @@ from telegram.ext import Application
 from bot.context import Services, system_work
 from bot.domain.lifecycle import DomainError
 from bot.i18n import t
-from bot.jobs import JOBS, Job
 from bot.logs import redact
 from bot.reports.build import IN, OUT, BuildContext, Builder, Result
 from bot.services import delivery
@@ -47,7 +38,6 @@ from storage.db import connect
 from storage.report_jobs import MAX_ATTEMPTS, ReportJob
 
 log = logging.getLogger(__name__)
-T = TypeVar("T")
 
 # Each kind's builder as "module:function", imported in the builder process when first
 # needed: the bot's own process never loads matplotlib, openpyxl or fpdf (tens of MB).
@@ -74,44 +64,13 @@ ACTION_EVERY_S = 4.5
 KEEP_FILES = timedelta(days=2)
 
 _drainers: weakref.WeakKeyDictionary[Application, asyncio.Task] = weakref.WeakKeyDictionary()
-_pool: ProcessPoolExecutor | None = None
-# A fresh worker now and then returns whatever memory big builds left fragmented.
-JOBS_PER_WORKER = 50
 
 
-def builder_pool() -> ProcessPoolExecutor:
-    """The builder process, started on first use and shared by every runner in the process."""
-    global _pool
-    if _pool is None:
-        _pool = ProcessPoolExecutor(
-            max_workers=1,
-            mp_context=multiprocessing.get_context("spawn"),
-            max_tasks_per_child=JOBS_PER_WORKER,
-        )
-    return _pool
-
-
-async def build_off_loop(kind: str, context: BuildContext, job: ReportJob) -> Result:
-    """Build a job in the builder process (started again if it died, e.g. out of memory)."""
-    global _pool
-    loop = asyncio.get_running_loop()
-    try:
-        return await loop.run_in_executor(builder_pool(), build, kind, context, job)
-    except BrokenProcessPool:
-        _pool = None
-        raise
-
-
-async def run_in_builder(fn: Callable[..., T], *args: object) -> T:
-    """Any other heavy, picklable work (the weekly self-check) in the builder process,
-    started again if it died."""
-    global _pool
-    loop = asyncio.get_running_loop()
-    try:
-        return await loop.run_in_executor(builder_pool(), fn, *args)
-    except BrokenProcessPool:
-        _pool = None
-        raise
+async def build_off_loop(
+    services: Services, kind: str, context: BuildContext, job: ReportJob
+) -> Result:
+    """Build a job in the bot's builder process (started again if it died, e.g. out of memory)."""
+    return await services.builder.run(build, kind, context, job)
 
 
 async def tick(application: Application, services: Services) -> None:
@@ -152,7 +111,7 @@ async def run_job(application: Application, services: Services, job: ReportJob) 
             from bot.reports import imports  # openpyxl: only when a sheet comes in
 
             await imports.download(application.bot, context, job)
-        result = await build_off_loop(job.kind, context, job)
+        result = await build_off_loop(services, job.kind, context, job)
     except DomainError as error:
         result = Result(t(job.language, error.key), failed=True)
     except Exception as error:  # a bug or a bad file must not stop the other jobs
@@ -244,7 +203,3 @@ async def sweep_files(application: Application, services: Services) -> None:
             if await services.store.run(report_jobs.file_still_queued, str(folder)):
                 continue
             await asyncio.to_thread(shutil.rmtree, folder, True)
-
-
-JOBS.append(Job("report-jobs", 1.0, tick))
-JOBS.append(Job("report-files", 3600.0, sweep_files))

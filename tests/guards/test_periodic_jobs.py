@@ -1,0 +1,57 @@
+"""The running bot's schedule is the one list in bot/jobs.py, and the list is what we mean.
+
+Jobs used to register themselves when their module happened to be imported; a module
+dropped from an import line silently stopped its job. Now ``PERIODIC_JOBS`` is the whole
+schedule: these tests pin its names and intervals (tests, logs and operators call jobs by
+name) and check that the scheduler of a started bot holds exactly those jobs, each allowed
+the second instance that lets a run still waiting for a lock skip quietly.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from bot.jobs import PERIODIC_JOBS
+from tests.harness import Duban
+
+# Name → seconds between runs. A change here is a change of behaviour: say why in the commit.
+SCHEDULE = {
+    "reminders": 60,
+    "evidence.download": 5,
+    "visits.idle": 60,
+    "invitations.forget_links": 5,
+    "report-jobs": 1,
+    "report-files": 3600,
+    "integrity.weekly": 600,
+}
+
+
+def test_the_list_names_every_job_once_with_its_interval() -> None:
+    """Every job the bot relies on is in PERIODIC_JOBS once, at its interval."""
+    names = [job.name for job in PERIODIC_JOBS]
+    assert len(names) == len(set(names))
+    assert {job.name: job.every_seconds for job in PERIODIC_JOBS} == SCHEDULE
+
+
+async def test_a_started_bot_schedules_exactly_the_listed_jobs(duban: Duban) -> None:
+    """After start-up the JobQueue holds one repeating job per entry of the list, at its
+    interval, with two instances allowed (the second returns at once while the first waits)."""
+    assert duban.runtime is not None and duban.runtime.application is not None
+    scheduled = duban.runtime.application.job_queue.jobs()
+    assert {job.name: job.job.trigger.interval for job in scheduled} == {
+        name: timedelta(seconds=seconds) for name, seconds in SCHEDULE.items()
+    }
+    assert len(scheduled) == len(SCHEDULE)
+    assert {job.job.max_instances for job in scheduled} == {2}
+
+
+async def test_run_job_runs_a_listed_job_by_name(duban: Duban) -> None:
+    """``run_job`` finds jobs in the same list the scheduler uses: every listed name runs
+    (on a fresh database each finds nothing to do), and a name not in it is refused."""
+    assert duban.runtime is not None
+    for name in SCHEDULE:
+        await duban.runtime.run_job(name)
+    with pytest.raises(KeyError, match="no-such-job"):
+        await duban.runtime.run_job("no-such-job")
