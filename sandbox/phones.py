@@ -194,15 +194,21 @@ class Phone:
         spinner a user sees until the bot answers) unless ``wait_answer`` is False.
         """
         message, data = self.find_button(button)
-        seen = len(self.chat.events)
         query_id = self.actions.tap(message.message_id, data)
         if not wait_answer:
             return None
+        return await self.answer_to(query_id, within=within, what=repr(button))
+
+    async def answer_to(
+        self, query_id: str, *, within: float | None = None, what: str = ""
+    ) -> CallbackAnswer:
+        """Wait for the bot's answerCallbackQuery to the tap ``query_id`` (a tap made by
+        ``tap``, ``actions.tap`` or forged by a test)."""
         event = await self._wait_for(
             lambda e: e["kind"] == "answer" and e["callback_query_id"] == query_id,
-            seen,
+            0,
             within,
-            f"an answer to the tap on {button!r} (answerCallbackQuery)",
+            f"an answer to the tap on {what or query_id} (answerCallbackQuery)",
         )
         return CallbackAnswer(event["text"], event["show_alert"], event.get("url"))
 

@@ -25,7 +25,7 @@ from bot.domain.lifecycle import Role
 from bot.main import BotRuntime
 from sandbox.files import photo_sizes_json
 from sandbox.images import make_jpeg
-from sandbox.phones import ChatMessage, Phone
+from sandbox.phones import CallbackAnswer, ChatMessage, Phone
 from sandbox.server import Sandbox
 from sandbox.state import CallbackQueryRecord
 from storage import inbox, ledger, people
@@ -270,9 +270,9 @@ class Duban:
         finally:
             db.close()
 
-    def forge_tap(self, phone: Phone, callback_data: str) -> None:
+    def forge_tap(self, phone: Phone, callback_data: str) -> str:
         """A callback_query with any data on the phone's latest bot message, as a modified
-        client could send it (phone.tap only presses buttons that are shown)."""
+        client could send it (phone.tap only presses buttons that are shown); its id."""
         message = phone.latest
         assert message is not None
         state = self.sandbox.state
@@ -297,6 +297,11 @@ class Duban:
                 "data": callback_data,
             },
         )
+        return query_id
+
+    async def forged_tap(self, phone: Phone, callback_data: str) -> CallbackAnswer:
+        """Forge a tap (``forge_tap``) and wait for the bot's answer to it."""
+        return await phone.answer_to(self.forge_tap(phone, callback_data))
 
     def send_raw(self, phone: Phone, content: dict, kind: str = "message") -> dict:
         """A message of a kind the scripted phone has no method for (sticker, poll,

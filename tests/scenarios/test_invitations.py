@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -302,15 +301,8 @@ async def test_deactivate_now_tapped_twice_deactivates_once(duban: Duban) -> Non
     await admin.expect("王督查 已停用")
     await duban.settle()
 
-    answers = len([e for e in admin.events if e["kind"] == "answer"])
-    duban.forge_tap(admin, deactivate)
-    await duban.all_processed()
-    for _ in range(100):
-        tapped = [e for e in admin.events if e["kind"] == "answer"]
-        if len(tapped) > answers:
-            break
-        await asyncio.sleep(0.05)
-    assert "已经停用" in tapped[-1]["text"]
+    answer = await duban.forged_tap(admin, deactivate)
+    assert "已经停用" in answer.text
     await admin.expect_silence()
     changes = _row(
         duban,
@@ -336,15 +328,8 @@ async def test_a_role_tapped_twice_is_answered_and_changed_once(duban: Duban) ->
     await admin.expect("孙联络 的角色已改为分管领导")
     await duban.settle()
 
-    answers = len([e for e in admin.events if e["kind"] == "answer"])
-    duban.forge_tap(admin, leader)
-    await duban.all_processed()
-    for _ in range(100):
-        tapped = [e for e in admin.events if e["kind"] == "answer"]
-        if len(tapped) > answers:
-            break
-        await asyncio.sleep(0.05)
-    assert "已经是分管领导" in tapped[-1]["text"]
+    answer = await duban.forged_tap(admin, leader)
+    assert "已经是分管领导" in answer.text
     await admin.expect_silence()
     changes = _row(
         duban,

@@ -129,16 +129,8 @@ async def test_withdraw_after_done_corrects_card_summary_and_counts(duban: Duban
     assert "1 条" in (await wang.expect("卓远半导体")).text
 
     # The old button, tapped again from a phone that had not yet shown the edit.
-    answered = len([e for e in wang.events if e["kind"] == "answer"])
-    duban.forge_tap(wang, withdraw)
-    await duban.all_processed()
-    for _ in range(100):
-        answers = [e for e in wang.events if e["kind"] == "answer"]
-        if len(answers) > answered:
-            break
-        await asyncio.sleep(0.05)
-    answer = answers[-1]
-    assert "已经撤回" in answer["text"] and answer["show_alert"]
+    answer = await duban.forged_tap(wang, withdraw)
+    assert "已经撤回" in answer.text and answer.show_alert
     await wang.expect_silence()
     withdrawn = "SELECT count(*) FROM audit_events WHERE entity = 'finding' AND action = ?"
     assert _count(duban, withdrawn, "withdrawn") == 1
@@ -285,15 +277,8 @@ async def test_old_tie_button_names_the_item_the_finding_is_tied_to_now(duban: D
     await wang.expect(f"已关联：{other.code}")
     await duban.settle()
 
-    answered = len([e for e in wang.events if e["kind"] == "answer"])
-    duban.forge_tap(wang, tie_first)  # from a phone that had not yet shown the edit
-    await duban.all_processed()
-    for _ in range(100):
-        answers = [e for e in wang.events if e["kind"] == "answer"]
-        if len(answers) > answered:
-            break
-        await asyncio.sleep(0.05)
-    answer = answers[-1]["text"] or ""
+    # From a phone that had not yet shown the edit.
+    answer = (await duban.forged_tap(wang, tie_first)).text or ""
     assert other.code in answer and item.code not in answer, answer
     await wang.expect_silence()
     tied = "SELECT item_id FROM findings WHERE person_id = ?"
