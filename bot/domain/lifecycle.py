@@ -79,7 +79,10 @@ class DomainError(Exception):
     # taps on buttons that no longer apply: the chat stays as it was).
     answers_tap = False
 
-    def __init__(self, detail: str = "") -> None:
+    def __init__(self, detail: str = "", *, key: str | None = None) -> None:
+        """``key`` replaces the class's message where a screen has its own wording."""
+        if key is not None:
+            self.key = key
         super().__init__(detail or self.key)
         self.detail = detail
 

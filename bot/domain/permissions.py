@@ -23,21 +23,11 @@ class NotAdmin(DomainError):
 
     key = "admin.only"
 
-    def __init__(self, key: str | None = None, detail: str = "") -> None:
-        super().__init__(detail)
-        if key is not None:
-            self.key = key
-
 
 class NotYourItem(DomainError):
     """Someone asked for an item of another unit (a forged or stale button, or a code)."""
 
     key = "view.not_yours"
-
-    def __init__(self, key: str | None = None, detail: str = "") -> None:
-        super().__init__(detail)
-        if key is not None:
-            self.key = key
 
 
 class ReportsNotForYou(DomainError):
@@ -55,7 +45,7 @@ def require_admin(person: Person | None, refusal: str | None = None) -> Person:
     """The person, if an administrator; otherwise NotAdmin with ``refusal`` as its
     explanation (default ``admin.only``)."""
     if person is None or not is_admin(person):
-        raise NotAdmin(refusal)
+        raise NotAdmin(key=refusal)
     return person
 
 
@@ -73,7 +63,7 @@ def require_sight(person: Person | None, item: Item, refusal: str | None = None)
     """The item, if ``person`` may see it; otherwise NotYourItem (``refusal`` as its key,
     default ``view.not_yours``), naming the item's code for the log."""
     if not may_see_item(person, item):
-        raise NotYourItem(refusal, item.code)
+        raise NotYourItem(item.code, key=refusal)
     return item
 
 

@@ -136,7 +136,7 @@ def set_assignment(
     try:
         inspector = people.by_id(work.db, int(person_id))
     except (ledger.NotFound, ValueError, TypeError):
-        raise NotAdmin(ASSIGN_REFUSAL) from None  # a forged payload: nobody to assign
+        raise NotAdmin(key=ASSIGN_REFUSAL) from None  # a forged payload: nobody to assign
     if not inspector.active or inspector.role is not Role.INSPECTOR:
         work.reply("verify.not_inspector", name=inspector.name)
         return

@@ -35,7 +35,7 @@ class NoSuchItem(DomainError):
 
 def _item(work: Work, item_id: int) -> Item:
     if work.person is None:
-        raise NotYourItem(HISTORY_REFUSAL)
+        raise NotYourItem(key=HISTORY_REFUSAL)
     try:
         item = get_item(work.db, item_id)
     except NotFound:
