@@ -18,7 +18,7 @@ import statistics
 
 from telegram.request import BaseRequest, HTTPXRequest
 
-from bot.transport import AiohttpRequest
+from bot.platforms.telegram.transport import AiohttpRequest
 from sandbox.server import Sandbox
 from sandbox.state import SandboxState
 from tests.harness import TOKEN

@@ -29,7 +29,7 @@ from pathlib import Path
 import openpyxl
 from openpyxl.worksheet.cell_range import MultiCellRange
 
-from bot.importing import import_file
+from bot.sheets.importing import import_file
 from bot.sheets.reader import read_sheet
 from storage.db import open_database
 

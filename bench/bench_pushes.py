@@ -25,7 +25,7 @@ from bot.clock import FakeClock
 from bot.domain.audit import Origin
 from bot.domain.items import ItemFields
 from bot.domain.lifecycle import Role
-from bot.main import BotRuntime
+from bot.runtime.startup import BotRuntime
 from sandbox.limits import BOT_RATE_PER_S
 from sandbox.server import Sandbox
 from sandbox.state import SandboxState

@@ -1,6 +1,6 @@
 """/report and /export on 10 000 items: how long they take, and how long the event loop stalls.
 
-The jobs run as the bot runs them: built in the builder process (bot/reports/runner.py)
+The jobs run as the bot runs them: built in the builder process (bot/builders/runner.py)
 with a read-only connection of their own, then delivered in one transaction on the
 store's thread. Meanwhile a ticker on the event loop asks to wake every 10 ms; the longest delay
 past that is the stall every other chat would feel. The goal is under 50 ms.
@@ -18,11 +18,11 @@ import time
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
+from bot.builders.build import BuildContext
+from bot.builders.runner import build_off_loop, deliver
 from bot.clock import FakeClock
 from bot.config import load_settings
-from bot.context import Services, system_work
-from bot.reports.build import BuildContext
-from bot.reports.runner import build_off_loop, deliver
+from bot.runtime.context import Resources, system_work
 from storage import report_jobs
 from storage.db import Store, open_database
 
@@ -162,7 +162,7 @@ class Ticker:
             self.worst = max(self.worst, loop.time() - expected)
 
 
-async def _job(services: Services, context: BuildContext, kind: str, params: dict) -> float:
+async def _job(services: Resources, context: BuildContext, kind: str, params: dict) -> float:
     """One job as the runner does it; returns its wall time."""
     started = time.perf_counter()
     job_id = await services.store.run(
@@ -192,7 +192,7 @@ async def _run(folder: Path) -> dict:
     )
     store = Store(path)
     await store.open()
-    services = Services(settings, store, FakeClock(now))
+    services = Resources(settings, store, FakeClock(now))
     context = BuildContext(path, settings.media_dir, settings.timezone, now)
     # Start the builder process first, as the bot has by the time someone asks (spawning
     # and importing matplotlib is a one-off second, not part of a report's time).

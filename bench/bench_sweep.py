@@ -27,8 +27,8 @@ from zoneinfo import ZoneInfo
 
 import sqlite_utils
 
+from bot.runtime.work import Work, WorkEnv
 from bot.services.sweep import run_pass
-from bot.work import Work, WorkEnv
 from storage import reminders as store
 from storage.db import connect, open_database
 from storage.policy import load_policy

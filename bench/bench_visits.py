@@ -14,7 +14,8 @@ Each bot runs as its own process, as it is deployed, with the sandbox and the ph
 this one (``apart``); the bots' CPU time per message is reported beside the rates. The
 same comparison with everything in one interpreter (``one_process``, the bot sharing its
 interpreter lock with the sandbox and the phones) is reported too, and so is Duban
-against the same echo given Duban's HTTP client (bot/transport.py): part of Duban's lead
+against the same echo given Duban's HTTP client (bot/platforms/telegram/transport.py):
+part of Duban's lead
 over the bare echo is that client, and this figure shows what the durability costs alone.
 Photos are measured separately (one photo finding per message, downloaded and hashed into
 MEDIA_DIR). Prints one JSON line.
@@ -38,7 +39,7 @@ from bench.bench_echo import converse, run_echo_baseline
 from bot.domain.audit import Origin
 from bot.domain.items import ItemFields
 from bot.domain.lifecycle import Role
-from bot.main import BotRuntime
+from bot.runtime.startup import BotRuntime
 from sandbox.phones import Phone
 from sandbox.server import Sandbox
 from sandbox.state import SandboxState

@@ -1,7 +1,7 @@
 """The bots of the visit benchmark, each run as its own process, as a bot is deployed.
 
     python -m bench.bots echo          # bare python-telegram-bot: run_polling and an echo
-    python -m bench.bots echo-aiohttp  # the same echo on Duban's HTTP client (bot/transport.py)
+    python -m bench.bots echo-aiohttp  # the same echo on Duban's HTTP client
     python -m bench.bots duban         # Duban, as `duban run` starts it, flood limits off
     python -m bench.bots duban-office-hours  # Duban with flood limits, its clock moved into
                                              # office hours (the demo's clock), so its first
@@ -40,7 +40,7 @@ def run_echo(request: BaseRequest | None = None) -> None:
 
 
 def run_echo_aiohttp() -> None:
-    from bot.transport import AiohttpRequest
+    from bot.platforms.telegram.transport import AiohttpRequest
 
     run_echo(AiohttpRequest())
 
@@ -49,7 +49,7 @@ def run_duban() -> None:
     # Imported here: the echo process holds python-telegram-bot and nothing of Duban's.
     from bot.config import load_settings
     from bot.logs import configure_logging
-    from bot.main import serve
+    from bot.runtime.startup import serve
 
     settings = load_settings()
     configure_logging(settings.token, logging.WARNING)
@@ -59,10 +59,10 @@ def run_duban() -> None:
 def run_duban_office_hours() -> None:
     from datetime import UTC, datetime
 
+    from bot.cli.demo import DemoClock, office_hours_offset
     from bot.config import load_settings
-    from bot.demo import DemoClock, office_hours_offset
     from bot.logs import configure_logging
-    from bot.main import serve
+    from bot.runtime.startup import serve
 
     settings = load_settings()
     configure_logging(settings.token, logging.WARNING)

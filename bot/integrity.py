@@ -1,7 +1,7 @@
 """Re-checking the record: every evidence file against its sha256, the audit hash chain, and
 optionally a chain head published earlier. ``duban verify`` and the weekly self-check both
 run ``check``; it reads and hashes for seconds to minutes, so the bot runs it in the report
-builder process (bot/integrity_jobs.py), never on the event loop.
+builder process (bot/jobs/self_check.py), never on the event loop.
 """
 
 from __future__ import annotations
@@ -14,10 +14,10 @@ from pathlib import Path
 
 import sqlite_utils
 
+from bot.builders.build import IN, OUT
+from bot.builders.timeline import media_file
 from bot.domain.audit_chain import HEX64, ChainCheck, Head, Problem
 from bot.i18n import t
-from bot.reports.build import IN, OUT
-from bot.reports.timeline import media_file
 from storage import evidence
 from storage.audit import chain_rows
 from storage.db import connect

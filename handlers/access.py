@@ -8,9 +8,11 @@ from telegram import Update
 from telegram.error import TelegramError
 from telegram.ext import ApplicationHandlerStop
 
-from bot.context import DubanContext
+from bot.chat import Sender
 from bot.domain.audit import Origin
 from bot.i18n import language_for
+from bot.runtime.context import DubanContext
+from bot.runtime.work import telegram_chat
 from bot.services.registration import refuse_stranger
 from storage import people
 
@@ -21,8 +23,9 @@ async def identify(update: Update, context: DubanContext) -> None:
     user, chat = update.effective_user, update.effective_chat
     if user is None or chat is None or chat.type != "private" or user.is_bot:
         raise ApplicationHandlerStop  # the bot works in private chats only
-    services = context.services
-    context.chat, context.tg_user_id = chat.id, user.id
+    services = context.resources
+    context.chat = telegram_chat(chat.id)
+    context.sender = Sender(telegram_chat(user.id), user.full_name, user.username)
     context.lang = language_for(user.language_code, services.settings.default_language)
 
     if user.id in services.settings.admin_ids:

@@ -9,10 +9,10 @@ from telegram.constants import ParseMode
 from telegram.error import TelegramError
 from telegram.ext import Application, ApplicationHandlerStop
 
-from bot.context import STORAGE_FULL, STORAGE_LOCKED, DubanContext, Services, system_work
 from bot.domain.lifecycle import Role
 from bot.i18n import language_for, t
 from bot.logs import redact
+from bot.runtime.context import STORAGE_FULL, STORAGE_LOCKED, DubanContext, Resources, system_work
 from bot.services import admin_notices, stuck
 from storage import people
 from storage.db import is_disk_full, is_locked
@@ -24,7 +24,7 @@ async def on_error(update: object, context: DubanContext) -> None:
     """Record the failure so the processor retries the update, then sets it aside.
 
     A full database is not the update's fault: it is recorded as STORAGE_FULL, so the
-    processor keeps the update pending until there is room (bot/updates.py). A database
+    processor keeps the update pending until there is room (bot/runtime/updates.py). A database
     another program keeps locked is not its fault either (STORAGE_LOCKED).
     """
     if is_disk_full(context.error):
@@ -40,16 +40,16 @@ async def on_error(update: object, context: DubanContext) -> None:
             exc_info=context.error,
         )
         # Stored in inbox.last_error: an exception's text may quote a request URL.
-        failure = redact(repr(context.error), context.services.settings.token)
+        failure = redact(repr(context.error), context.resources.settings.token)
     if isinstance(update, Update):
-        context.services.failures[update.update_id] = failure
+        context.resources.failures[update.update_id] = failure
         # Fail closed: no later handler group runs for this update. Without this, a failure
         # in access.identify (group -1) let the update reach the handlers with no person
         # checked (and a second context.work, which raises).
         raise ApplicationHandlerStop
 
 
-async def report_set_aside(services: Services, update: Update) -> None:
+async def report_set_aside(services: Resources, update: Update) -> None:
     """The sender gets an apology, the admins a notice pointing to /stuck."""
     user = update.effective_user
     lang = language_for(user.language_code if user else None, services.settings.default_language)
@@ -62,7 +62,7 @@ async def report_set_aside(services: Services, update: Update) -> None:
     )
 
 
-async def report_blocked(services: Services, chat_id: int) -> None:
+async def report_blocked(services: Resources, chat_id: int) -> None:
     await system_work(
         services,
         admin_notices.person_unreachable,
@@ -71,7 +71,7 @@ async def report_blocked(services: Services, chat_id: int) -> None:
     )
 
 
-async def report_storage_full(application: Application, services: Services) -> None:
+async def report_storage_full(application: Application, services: Resources) -> None:
     """Tell the admins the database is full: through the outbox if it still takes the
     notice, else straight to Telegram (the outbox lives in the database that is full)."""
     try:
@@ -98,7 +98,7 @@ async def report_storage_full(application: Application, services: Services) -> N
             log.error("could not tell admin %s that the database is full: %s", chat_id, error)
 
 
-async def report_storage_back(services: Services) -> None:
+async def report_storage_back(services: Resources) -> None:
     """Tell the admins the outage is over (a durable notice: there is room again)."""
     await system_work(
         services,

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from telegram import Update
 
-from bot.context import DubanContext
-from bot.work import Work
+from bot.runtime.context import DubanContext
+from bot.runtime.work import Work
 
 
 async def ignore(update: Update, context: DubanContext) -> None:

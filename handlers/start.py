@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from telegram import Update
 
-from bot.context import DubanContext
+from bot.runtime.context import DubanContext
 from bot.services import registration
 from bot.services.invitations import Redeemer
 

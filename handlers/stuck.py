@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from telegram import Update
 
-from bot.context import DubanContext
+from bot.runtime.context import DubanContext
 from bot.services import stuck as stuck_service
 
 
@@ -16,4 +16,4 @@ async def stuck(update: Update, context: DubanContext) -> None:
 async def replay_button(update: Update, context: DubanContext, payload: dict) -> None:
     """Put one back in line, and wake the processor so it runs within moments."""
     if await context.work(stuck_service.replay, payload["update"]):
-        context.services.inbox_ready.set()
+        context.resources.inbox_ready.set()

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from telegram import Message, Update
 
-from bot.context import DubanContext
 from bot.domain.visits import MediaIn
+from bot.runtime.context import DubanContext
 from bot.services import findings, visits
 from bot.services.router import route_media
 

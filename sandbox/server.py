@@ -86,7 +86,7 @@ class Sandbox:
         # (often 100-300 ms from China through a proxy), and some failures only show then.
         self.latency = 0.0
         # What the phone page offers (``GET /sandbox/roster``): people to be and places to
-        # send as a location. Whoever embeds the sandbox fills them in (``bot.demo`` does).
+        # send as a location. Whoever embeds the sandbox fills them in (``bot.cli.demo`` does).
         self.roster: list[dict[str, Any]] = []
         self.places: list[dict[str, Any]] = []
         # Further names the control API answers to (e.g. a demo reached on a LAN by name).

@@ -1,7 +1,7 @@
 """Report jobs: a report, export, document or sheet import someone asked for in the chat.
 
 A job row is written in the transaction of the request (with the "working on it…" reply), so
-it is never lost; the runner (bot/reports/runner.py) builds it off the event loop and
+it is never lost; the runner (bot/builders/runner.py) builds it off the event loop and
 delivers the result in the transaction that marks the job done.
 """
 

@@ -22,7 +22,7 @@ from bot.config import Settings, load_settings
 from bot.domain.audit import Origin
 from bot.domain.items import Item, ItemFields
 from bot.domain.lifecycle import Role
-from bot.main import BotRuntime
+from bot.runtime.startup import BotRuntime
 from sandbox.files import photo_sizes_json
 from sandbox.images import make_jpeg
 from sandbox.phones import CallbackAnswer, ChatMessage, Phone
@@ -144,7 +144,7 @@ class Duban:
         """Move the fake clock (a local time) and let the sender look at the outbox again."""
         assert self.clock is not None and self.runtime is not None
         self.clock.set(moment.replace(tzinfo=moment.tzinfo or self.settings.timezone))
-        self.runtime.services.outbox_ready.set()
+        self.runtime.resources.outbox_ready.set()
 
     async def sweep(self, moment: datetime | None = None) -> None:
         """Run the reminder sweep now (at ``moment``, local, if given)."""
@@ -338,7 +338,7 @@ class Duban:
         """Deliver an already processed update again, as Telegram may after a lost offset:
         stored again (the inbox ignores it) and run through the handlers again.
         Returns how many inbox rows the second delivery added (0 expected)."""
-        from bot.updates import Processor
+        from bot.runtime.updates import Processor
 
         db = self.db()
         try:
@@ -354,7 +354,7 @@ class Duban:
         async def set_aside(_update: object) -> None:
             raise AssertionError("a replayed update must not fail")
 
-        processor = Processor(runtime.application, runtime.services, asyncio.Event(), set_aside)
+        processor = Processor(runtime.application, runtime.resources, asyncio.Event(), set_aside)
         await processor.process(update_id, update)
         return added
 

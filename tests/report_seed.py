@@ -13,10 +13,10 @@ from pathlib import Path
 
 import sqlite_utils
 
+from bot.builders.export_job import EvidenceFile
 from bot.domain.audit import ActorKind, Origin
 from bot.domain.items import ItemFields
 from bot.domain.lifecycle import Actor, Event, Role
-from bot.reports.exports import EvidenceFile
 from sandbox.images import make_jpeg
 from storage import ledger
 

@@ -71,7 +71,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{name} 不是在岗的督查人员，不能指派。",
         "{name} is not an active inspector and cannot be assigned.",
     ),
-    # --- the chat import's preview (bot/reports/imports.py)
+    # --- the chat import's preview (bot/builders/import_preview.py)
     "verify.import_assigned": (
         "\n督查人员列：将新增 {count} 项督查指派（只增加，不取消已有指派）。",
         "\nInspectors column: {count} new inspector assignments (it adds, never removes).",

@@ -6,7 +6,7 @@ from __future__ import annotations
 from bot.domain.lifecycle import Role
 from bot.domain.permissions import require_admin
 from bot.i18n import Safe
-from bot.work import Work
+from bot.runtime.work import Work
 from storage import reminders as reminder_store
 
 

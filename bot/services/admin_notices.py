@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bot.domain.lifecycle import Role
 from bot.i18n import Safe, t
-from bot.work import Work
+from bot.runtime.work import Work
 from storage import people
 
 

@@ -9,9 +9,9 @@ from bot.domain.lifecycle import Role
 from bot.domain.people import Invitation, Person, deep_link
 from bot.domain.permissions import require_admin
 from bot.i18n import Safe
+from bot.runtime.work import Button, Work
 from bot.services import invitations
 from bot.services.registration import queue_command_menu
-from bot.work import Button, Work
 from storage import dialogs, people
 from storage.policy import load_policy
 from storage.rows import fetch_values

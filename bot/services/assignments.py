@@ -19,10 +19,10 @@ from bot.domain.people import Person
 from bot.domain.permissions import NotAdmin, require_admin
 from bot.domain.visits import short
 from bot.i18n import t
+from bot.runtime.work import Button, Keyboard, Work, WorkEnv
 from bot.services import item_card, notify
 from bot.services.item_view import viewable_item
 from bot.services.report_menus import rows_of, show_menu
-from bot.work import Button, Keyboard, Work, WorkEnv
 from storage import ledger, people
 
 PAGE = 8  # inspectors per page of the menu: four rows of two fit a phone screen

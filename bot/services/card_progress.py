@@ -13,7 +13,7 @@ from bot.domain.reports import progress_percent
 from bot.domain.targets import format_number
 from bot.domain.visits import short
 from bot.i18n import Safe
-from bot.work import Work
+from bot.runtime.work import Work
 from storage import followup, people
 from storage.ledger import NotFound
 

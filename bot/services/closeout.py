@@ -13,9 +13,9 @@ from bot.domain.items import Item
 from bot.domain.lifecycle import Event, decide
 from bot.domain.people import Person
 from bot.i18n import t
+from bot.runtime.work import Button, Keyboard, Work
 from bot.services import notify
 from bot.services.item_people import verifiers, who_may_verify
-from bot.work import Button, Keyboard, Work
 from storage import dialogs, followup, ledger, people
 from storage import reminders as reminder_store
 

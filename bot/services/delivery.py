@@ -19,8 +19,8 @@ from bot.domain.delivery import (
     preview_of,
 )
 from bot.i18n import Safe, t
+from bot.runtime.work import Work
 from bot.services import notify
-from bot.work import Work
 from storage import outbox, people
 
 # Keys of the notices themselves: a notice that cannot be delivered is not reported again

@@ -3,7 +3,7 @@
 One per person per week: ``last_digest_week`` (the Monday of the last week sent) is kept
 in ``sweep_state``, so a digest missed while the bot was down goes out at the first sweep
 after its moment, once. It covers the seven days before that week's Monday. Its button
-asks for the full report, a workbook built by a report job (bot/reports/weekly_report.py)
+asks for the full report, a workbook built by a report job (bot/builders/weekly_report.py)
 from the same figures.
 """
 
@@ -11,16 +11,16 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 
+from bot.builders.week_figures import collect_week, week_range
 from bot.domain.permissions import require_export
 from bot.domain.policy import Policy
 from bot.domain.reminders import next_weekly_digest_time
 from bot.domain.workdays import WorkCalendar
 from bot.i18n import Safe, t
-from bot.reports.week_figures import collect_week, week_range
+from bot.runtime.work import Button, Work
 from bot.services import notify
 from bot.services.item_view import item_line
 from bot.services.report_menus import start_job
-from bot.work import Button, Work
 from storage import reminders as store
 from storage import report_jobs
 

@@ -6,9 +6,9 @@ from __future__ import annotations
 from bot.domain.items import Item
 from bot.i18n import Safe, t
 from bot.i18n.catalogue import CATALOGUE
+from bot.runtime.work import Button, Work
 from bot.services import notify
 from bot.services.item_view import viewable_item
-from bot.work import Button, Work
 from storage import ledger
 from storage.audit import item_events
 

@@ -3,10 +3,10 @@ a .zip with the evidence, or a company's dossier PDF; built by a job."""
 
 from __future__ import annotations
 
+from bot.builders.scope import FILTERS, scope_name
 from bot.domain.permissions import require_export
-from bot.reports.scope import FILTERS, scope_name
+from bot.runtime.work import Button, Keyboard, Work
 from bot.services.report_menus import rows_of, show_menu, start_job
-from bot.work import Button, Keyboard, Work
 from storage import buttons
 from storage.rows import fetch_values
 

@@ -13,9 +13,9 @@ from bot.domain.deadlines import DeadlineError, parse_deadline
 from bot.domain.lifecycle import DomainError, Role, Status
 from bot.domain.permissions import require_admin
 from bot.i18n import t
+from bot.runtime.work import Button, Work
 from bot.services import notify
 from bot.services.item_view import viewable_item
-from bot.work import Button, Work
 from storage import dialogs, followup, ledger, people
 
 

@@ -5,7 +5,7 @@ with a caption is a new finding with the caption as its text; the photos of one 
 one finding; any other photo, file, voice note or video joins the inspector's latest finding
 of this visit while that finding saw something in the last 10 minutes (tied or not), and
 otherwise opens a finding of its own. Every file is an evidence row committed with its
-update (``stored='pending'``); bot/media.py fetches the bytes later.
+update (``stored='pending'``); bot/platforms/telegram/media.py fetches the bytes later.
 
 Confirmations are coalesced per finding (storage.outbox.coalesce): the photos of an album,
 or of a quick burst, get one message that counts them, carrying the buttons that tie the
@@ -34,9 +34,9 @@ from bot.domain.visits import (
 )
 from bot.i18n import t
 from bot.i18n.limits import fit_payload
+from bot.runtime.work import Button, Keyboard, Work
 from bot.services.visit_items import button_label, may_take, offered_items
 from bot.services.visits import refresh_summary, require_inspector
-from bot.work import Button, Keyboard, Work
 from storage import buttons, dialogs, outbox, people, sent
 from storage import evidence as evidence_store
 from storage import visits as store

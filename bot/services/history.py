@@ -8,15 +8,15 @@ from __future__ import annotations
 
 import math
 
+from bot.builders import timeline
+from bot.builders.evidence_files import EvidenceHash, item_files
 from bot.domain.items import Item
 from bot.domain.lifecycle import DomainError
 from bot.domain.permissions import NotYourItem, require_sight
 from bot.i18n.fit import shown_length, split
-from bot.reports import timeline
-from bot.reports.evidence_files import EvidenceHash, item_files
+from bot.runtime.work import Button, Work
 from bot.services.report_menus import start_job
 from bot.sheets.headers import STATUS_LABELS
-from bot.work import Button, Work
 from storage import buttons
 from storage.ledger import NotFound, get_item
 from storage.rows import fetch_value

@@ -17,7 +17,7 @@ from bot.domain.lifecycle import Role
 from bot.domain.people import Invitation, Person, changes_on_redeem
 from bot.domain.permissions import is_admin
 from bot.i18n import Safe, t
-from bot.work import Button, Work
+from bot.runtime.work import Button, Work
 from storage import outbox, people
 
 # The /invite list shows at most this many (soonest to lapse first), so the message and its

@@ -17,9 +17,9 @@ from bot.domain.lifecycle import DomainError, Event, Role, Status, decide, may
 from bot.domain.permissions import is_admin
 from bot.domain.visits import MediaIn
 from bot.i18n import Safe
+from bot.runtime.work import Button, Keyboard, Work
 from bot.services import closeout, item_card
 from bot.services.item_view import viewable_item
-from bot.work import Button, Keyboard, Work
 from storage import dialogs, evidence, followup, ledger
 from storage import reminders as reminder_store
 

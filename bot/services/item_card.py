@@ -14,12 +14,12 @@ from bot.domain.lifecycle import DomainError, Role, Status
 from bot.domain.permissions import may_see_item
 from bot.domain.visits import short
 from bot.i18n import Safe
+from bot.runtime.work import Button, Keyboard, Work
 from bot.services.card_progress import progress_section
 from bot.services.history import history_buttons
 from bot.services.item_people import people_section
 from bot.services.presence import item_visits_section
 from bot.services.visit_items import item_line
-from bot.work import Button, Keyboard, Work
 from storage import dialogs, people
 from storage import evidence as evidence_store
 from storage import visits as visit_store

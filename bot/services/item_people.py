@@ -12,8 +12,8 @@ from bot.domain.items import Item
 from bot.domain.lifecycle import Event, Role, Status, may
 from bot.domain.people import Person
 from bot.i18n import Safe, t
+from bot.runtime.work import Work
 from bot.services import notify
-from bot.work import Work
 from storage import people
 
 

@@ -11,7 +11,7 @@ from bot.domain.items import Item
 from bot.domain.lifecycle import DomainError
 from bot.domain.permissions import require_sight
 from bot.domain.visits import LEVEL_MARKS, short
-from bot.work import Button, Work
+from bot.runtime.work import Button, Work
 from storage import ledger
 
 

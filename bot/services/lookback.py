@@ -7,8 +7,8 @@ from bot.clock import local_day
 from bot.domain.items import Item
 from bot.domain.lifecycle import DomainError, Event, decide
 from bot.i18n import t
+from bot.runtime.work import Button, Work
 from bot.services import notify
-from bot.work import Button, Work
 from storage import dialogs, ledger, people, visits
 from storage import reminders as reminder_store
 from storage.audit import record

@@ -5,8 +5,8 @@ from __future__ import annotations
 from bot.domain.escalation import level_rank
 from bot.domain.lifecycle import Role
 from bot.i18n import Safe
+from bot.runtime.work import Work
 from bot.services.item_view import item_line, level_of, open_button
-from bot.work import Work
 from storage import ledger
 
 BUTTON_LIMIT = 40

@@ -9,7 +9,7 @@ from bot.domain.lifecycle import Role
 from bot.domain.people import Person
 from bot.domain.reminders import defer_out_of_quiet
 from bot.i18n import t
-from bot.work import Keyboard, Work
+from bot.runtime.work import Keyboard, Work
 from storage import people
 
 

@@ -22,7 +22,7 @@ from bot.domain.presence import (
 )
 from bot.domain.visits import short
 from bot.i18n import Safe, t
-from bot.work import Button, Keyboard, Work
+from bot.runtime.work import Button, Keyboard, Work
 from storage import dialogs, people
 from storage import presence as store
 from storage import visits as visit_store

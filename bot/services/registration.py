@@ -6,6 +6,7 @@ from bot.commands import commands_for
 from bot.domain.lifecycle import Role
 from bot.domain.people import Invitation, Person
 from bot.i18n import LANGUAGES, t
+from bot.runtime.work import Button, Work
 from bot.services.invitations import (
     Redeemer,
     after_redeem,
@@ -14,7 +15,6 @@ from bot.services.invitations import (
     unit_part,
 )
 from bot.services.report_menus import show_menu
-from bot.work import Button, Work
 from storage import people
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.work import Keyboard, Work
+from bot.runtime.work import Keyboard, Work
 from storage import report_jobs
 
 

@@ -7,6 +7,7 @@ tap checks the person's scope again (a contact may only ever see their own unit)
 
 from __future__ import annotations
 
+from bot.builders.data import Filters, units_with_items
 from bot.clock import local_day
 from bot.domain.people import Person
 from bot.domain.permissions import ReportsNotForYou, may_export, require_export
@@ -18,9 +19,8 @@ from bot.domain.reports import (
     report_scope,
 )
 from bot.i18n import Safe
-from bot.reports.data import Filters, units_with_items
+from bot.runtime.work import Button, Keyboard, Work
 from bot.services.report_menus import rows_of, show_menu, start_job
-from bot.work import Button, Keyboard, Work
 from storage import buttons
 from storage.ledger import lookup_id
 from storage.rows import fetch_one

@@ -14,9 +14,9 @@ from bot.domain.lifecycle import DomainError, Status
 from bot.domain.people import Person
 from bot.domain.permissions import require_admin
 from bot.domain.visits import short
+from bot.runtime.work import Button, Keyboard, Work
 from bot.services.item_card import render_card
 from bot.services.visit_items import offered_items
-from bot.work import Button, Keyboard, Work
 from storage import dialogs, review
 from storage import visits as visit_store
 from storage.ledger import NotFound, get_item, period_year, update_sheet_fields

@@ -7,6 +7,7 @@ from dataclasses import replace
 
 from bot.domain.hygiene import without_controls
 from bot.domain.visits import MediaIn
+from bot.runtime.work import Work
 from bot.services import (
     admin_users,
     closeout,
@@ -20,7 +21,6 @@ from bot.services import (
     sheet_import,
     visits,
 )
-from bot.work import Work
 from storage import dialogs
 
 # dialog state prefix → service taking (work, state, data, text)

@@ -16,8 +16,8 @@ from bot.clock import local_day
 from bot.domain.reminders import next_weekly_digest_time
 from bot.i18n import Safe, t
 from bot.integrity import IntegrityReport, describe
+from bot.runtime.work import Work
 from bot.services import notify
-from bot.work import Work
 from storage import reminders as store
 
 STATE_KEY = "last_integrity_week"

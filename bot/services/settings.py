@@ -10,7 +10,7 @@ from bot.clock import local_day
 from bot.domain.permissions import require_admin
 from bot.domain.policy import SETTING_KEYS, PolicyError
 from bot.i18n import Safe
-from bot.work import Button, Work
+from bot.runtime.work import Button, Work
 from storage import dialogs, ledger
 from storage import reminders as reminder_store
 from storage.policy import load_policy, set_policy_value

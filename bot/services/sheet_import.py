@@ -12,9 +12,9 @@ from pathlib import Path
 
 from bot.domain.permissions import is_admin
 from bot.domain.visits import MediaIn
+from bot.runtime.work import Work
 from bot.services.report_menus import show_menu, start_job
 from bot.sheets.safety import MAX_FILE_BYTES
-from bot.work import Work
 from storage import buttons, report_jobs
 
 SHEET_SUFFIXES = (".xlsx", ".csv")

@@ -12,7 +12,7 @@ from bot.domain.lifecycle import Role
 from bot.domain.permissions import require_admin
 from bot.domain.retries import RawSummary, sender_label, summarise
 from bot.i18n import Safe, t
-from bot.work import Button, Work
+from bot.runtime.work import Button, Work
 from storage import inbox, people
 
 # Entries in one /stuck message: eight of the longest possible (two 64-character Telegram

@@ -41,10 +41,10 @@ from bot.domain.reminders import (
 from bot.domain.visits import LEVEL_MARKS, short
 from bot.domain.workdays import WorkCalendar
 from bot.i18n import Safe, t
+from bot.runtime.work import Button, Keyboard, Work
 from bot.services import digest, escalation, lookback
 from bot.services.admin_notices import notify_admins
 from bot.services.item_view import open_button
-from bot.work import Button, Keyboard, Work
 from storage import reminders as store
 from storage.policy import load_policy
 from storage.reminders import DueItem

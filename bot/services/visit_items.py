@@ -11,7 +11,7 @@ from bot.domain.escalation import item_level
 from bot.domain.items import Item
 from bot.domain.lifecycle import Status
 from bot.domain.visits import LEVEL_MARKS, by_urgency, short
-from bot.work import Work
+from bot.runtime.work import Work
 from storage.ledger import items_where
 
 

@@ -15,9 +15,9 @@ from bot.domain.lifecycle import DomainError, Role
 from bot.domain.people import Person
 from bot.domain.visits import duration_minutes, short
 from bot.i18n import Safe, t
+from bot.runtime.work import Button, Keyboard, Work
 from bot.services.presence import visit_arrival_html
 from bot.services.visit_items import item_line, offered_items
-from bot.work import Button, Keyboard, Work
 from storage import buttons, dialogs, outbox, people, sent
 from storage import evidence as evidence_store
 from storage import visits as store

@@ -1,5 +1,5 @@
 """Reading and writing the office's supervision table (.xlsx and .csv).
 
-Import from the submodules (``bot.sheets.reader``, ``bot.sheets.export``): both load
+Import from the submodules (``bot.sheets.reader``, ``bot.sheets.writer``): both load
 openpyxl, which the bot's own process leaves to its builder process.
 """

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 import sqlite_utils
 
-from bot.lock_watch import LockWatch
+from bot.runtime.lock_watch import LockWatch
 from sandbox.server import Sandbox
 from storage import outbox
 from tests.harness import Duban, make_settings, office, running
@@ -69,7 +69,7 @@ async def test_locked_database_is_waited_out_with_nothing_lost(
         )
     locker.execute("BEGIN IMMEDIATE")
     try:
-        runtime.services.outbox_ready.set()
+        runtime.resources.outbox_ready.set()
         for phone in strangers:
             await phone.send("在吗？")
         await asyncio.sleep(HOLD_SECONDS)

@@ -10,8 +10,8 @@ import secrets
 from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, TypeHandler
 
-from bot.app import BUTTON_ACTIONS
 from bot.domain.lifecycle import Role
+from bot.platforms.telegram.application import BUTTON_ACTIONS
 from sandbox.images import make_jpeg
 from sandbox.phones import Phone
 from tests.harness import Duban
@@ -94,7 +94,7 @@ async def test_stranger_gets_one_polite_line_for_everything(duban: Duban) -> Non
 
     commands, message_handlers, callback_handlers = registered_handlers(duban)
     assert {"start", "help", "users", "visit", "export"} <= commands
-    assert callback_handlers == 1  # all buttons go through handlers/buttons.py
+    assert callback_handlers == 1  # all buttons go through handlers/dispatch.py
 
     texts = [f"/{command}" for command in sorted(commands)]
     texts += ["/start 不存在的邀请码", "/users@duban_424242_bot", "/visit 卓远半导体 ../../"]

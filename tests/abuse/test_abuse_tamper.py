@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.cli import main
+from bot.cli.main import main
 from tests.desk import at_the_desk
 from tests.tamper_tools import PHOTO, last_event, ledger_with_a_photo
 

@@ -93,7 +93,7 @@ async def test_token_is_never_logged_stored_or_sent(duban: Duban, bot_log: io.St
     await wang.expect("/visit", within=10)
     assert send_fault.fired == 1
     # A handler that fails with the token in its error (as a careless library might).
-    services = duban.runtime.services
+    services = duban.runtime.resources
 
     async def explode(update: object, context: object) -> None:
         raise RuntimeError(f"request to https://api.telegram.org/bot{TOKEN}/getMe failed")

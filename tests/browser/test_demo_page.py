@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.demo import Demo, start_demo
+from bot.cli.demo import Demo, start_demo
 
 pytestmark = pytest.mark.browser
 

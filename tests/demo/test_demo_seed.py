@@ -11,7 +11,15 @@ from pathlib import Path
 import aiohttp
 import pytest
 
-from bot.demo import COMPANY_PLACES, PEOPLE, ROWS, TIMEZONE, Demo, office_hours_offset, start_demo
+from bot.cli.demo import (
+    COMPANY_PLACES,
+    PEOPLE,
+    ROWS,
+    TIMEZONE,
+    Demo,
+    office_hours_offset,
+    start_demo,
+)
 from bot.domain.workdays import WorkCalendar
 from sandbox.images import make_jpeg
 from storage.db import connect

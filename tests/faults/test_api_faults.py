@@ -18,7 +18,7 @@ async def test_sandbox_restart_loses_nothing_and_backs_off(
     is answered once it is back."""
     inspector = await duban.register(7101, "王督查", Role.INSPECTOR)
     await duban.settle()
-    caplog.set_level(logging.WARNING, logger="bot.updates")
+    caplog.set_level(logging.WARNING, logger="bot.runtime.updates")
 
     await duban.sandbox.stop()
     await inspector.send("/help")  # queued at Telegram while the bot cannot reach it

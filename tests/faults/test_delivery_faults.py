@@ -122,7 +122,7 @@ async def test_a_day_of_failures_gives_up_and_later_messages_pass_it(duban_clock
     await attempts_reach(duban_clock, key, 1)
     for tried in (2, 3):  # past each retry's backoff (1 s, then 2 s)
         clock.advance(timedelta(seconds=3))
-        duban_clock.runtime.services.outbox_ready.set()
+        duban_clock.runtime.resources.outbox_ready.set()
         await attempts_reach(duban_clock, key, tried)
     assert fault.remaining == 0 and faulted(duban_clock, "sendMessage", 502) == 3
 
@@ -133,7 +133,7 @@ async def test_a_day_of_failures_gives_up_and_later_messages_pass_it(duban_clock
 
     duban_clock.sandbox.faults.inject("sendMessage", times=1, status=502)
     clock.advance(timedelta(hours=24))
-    duban_clock.runtime.services.outbox_ready.set()
+    duban_clock.runtime.resources.outbox_ready.set()
     notice = await admin.expect("一条消息未能送达")
     assert "连续 24 小时发送失败" in notice.text and "赵联络" in notice.text
     assert faulted(duban_clock, "sendMessage", 502) == 4

@@ -11,8 +11,8 @@ from types import SimpleNamespace
 from telegram.error import BadRequest
 
 from bot.clock import FakeClock
-from bot.context import Services
-from bot.sender import Sender
+from bot.runtime.context import Resources
+from bot.runtime.sender import Sender
 from storage import outbox
 from storage.db import Store
 
@@ -44,7 +44,7 @@ async def test_a_rewritten_edit_called_unchanged_is_followed_by_the_newer_text(
                 db, key=key, chat_id=5, method="editMessageText", payload=SHOWN, at=AT
             )
         )
-        services = Services(SimpleNamespace(), store, FakeClock(AT))  # type: ignore[arg-type]
+        services = Resources(SimpleNamespace(), store, FakeClock(AT))  # type: ignore[arg-type]
         bot = UnchangedEdit(store, key)
         sender = Sender(SimpleNamespace(bot=bot), services, on_blocked=None)  # type: ignore[arg-type]
         (row,) = await store.run(outbox.due, AT)

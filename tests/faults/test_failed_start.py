@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 from telegram.error import NetworkError
 
-from bot.main import BotRuntime
-from bot.transport import AiohttpRequest
+from bot.platforms.telegram.transport import AiohttpRequest
+from bot.runtime.startup import BotRuntime
 from sandbox.server import Sandbox
 from tests.harness import make_settings
 
@@ -56,7 +56,7 @@ async def test_failed_start_closes_http_clients_and_database(
     again = BotRuntime(make_settings(bot_sandbox, tmp_path))
     await again.start()
     try:
-        assert again.services.bot_username
+        assert again.resources.bot_username
     finally:
         await again.stop()
     assert open_clients() == before

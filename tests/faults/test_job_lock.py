@@ -7,8 +7,8 @@ import sqlite3
 
 import pytest
 
-from bot import jobs
-from bot.jobs import Job, run_patiently
+from bot.jobs import schedule as jobs
+from bot.jobs.schedule import Job, run_patiently
 
 
 async def test_job_refused_by_the_lock_runs_again_and_is_logged_once(
@@ -17,7 +17,7 @@ async def test_job_refused_by_the_lock_runs_again_and_is_logged_once(
     """A reminder pass that finds the database locked twice is not lost until its next
     interval: it runs again after growing pauses, and the log says so once, not per try."""
     monkeypatch.setattr(jobs, "LOCKED_FIRST_PAUSE", 0.01)
-    caplog.set_level(logging.INFO, logger="bot.jobs")
+    caplog.set_level(logging.INFO, logger="bot.jobs.schedule")
     runs: list[str] = []
 
     async def sweep(_application: object, _services: object) -> None:

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.cli import main
+from bot.cli.main import main
 from bot.domain.lifecycle import Role
 from bot.services import registration
 from sandbox.phones import Phone

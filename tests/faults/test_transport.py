@@ -1,4 +1,5 @@
-"""The bot's HTTP client (bot/transport.py) against a server that misbehaves on purpose."""
+"""The bot's HTTP client (bot/platforms/telegram/transport.py) against a server that
+misbehaves on purpose."""
 
 from __future__ import annotations
 
@@ -15,11 +16,11 @@ from telegram.error import NetworkError, TimedOut
 from telegram.request import HTTPXRequest, RequestData
 from telegram.request._requestparameter import RequestParameter
 
-from bot.app import build_application
 from bot.clock import SystemClock
 from bot.config import load_settings
-from bot.context import Services
-from bot.transport import AiohttpRequest
+from bot.platforms.telegram.application import build_application
+from bot.platforms.telegram.transport import AiohttpRequest
+from bot.runtime.context import Resources
 from storage.db import Store
 from tests.harness import TOKEN
 
@@ -123,7 +124,7 @@ def test_the_bot_uses_aiohttp_unless_a_proxy_is_set(
         },
         dotenv=tmp_path / "none",
     )
-    services = Services(settings, Store(tmp_path / "duban.sqlite"), SystemClock())
+    services = Resources(settings, Store(tmp_path / "duban.sqlite"), SystemClock())
 
     application = build_application(settings, services)
 

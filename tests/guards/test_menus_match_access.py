@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import asyncio
 
-from bot.app import COMMANDS
 from bot.commands import ROLE_COMMANDS, STRANGER_COMMANDS
 from bot.domain.lifecycle import Role
 from bot.domain.permissions import NotAdmin, ReportsNotForYou
 from bot.i18n import t
+from bot.platforms.telegram.application import COMMANDS
 from sandbox.phones import Phone
 from tests.harness import Duban, office
 

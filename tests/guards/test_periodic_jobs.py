@@ -1,4 +1,4 @@
-"""The running bot's schedule is the one list in bot/jobs.py, and the list is what we mean.
+"""The running bot's schedule is the one list in bot/jobs/schedule.py, and the list is what we mean.
 
 Jobs used to register themselves when their module happened to be imported; a module
 dropped from an import line silently stopped its job. Now ``PERIODIC_JOBS`` is the whole
@@ -13,7 +13,7 @@ from datetime import timedelta
 
 import pytest
 
-from bot.jobs import PERIODIC_JOBS
+from bot.jobs.schedule import PERIODIC_JOBS
 from tests.harness import Duban
 
 # Name → seconds between runs. A change here is a change of behaviour: say why in the commit.

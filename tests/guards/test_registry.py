@@ -1,4 +1,5 @@
-"""Commands and buttons are wired in several places by name (bot/app.py, bot/commands.py,
+"""Commands and buttons are wired in several places by name
+(bot/platforms/telegram/application.py, bot/commands.py,
 the services that make buttons); these tests fail when one place names what another lacks.
 
 A command missing from /help or from a role's menu is one nobody finds; a menu entry with
@@ -23,13 +24,14 @@ from zoneinfo import ZoneInfo
 import pytest
 import sqlite_utils
 
-from bot.app import BUTTON_ACTIONS, COMMANDS
+from bot.chat import Sender
 from bot.commands import ROLE_COMMANDS, STRANGER_COMMANDS
 from bot.domain.lifecycle import Role
 from bot.domain.people import Person
 from bot.i18n import LANGUAGES, t
+from bot.platforms.telegram.application import BUTTON_ACTIONS, COMMANDS
+from bot.runtime.work import Work, WorkEnv, telegram_chat
 from bot.services.registration import queue_command_menu, show_help
-from bot.work import Work, WorkEnv
 from storage.db import open_database
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -78,10 +80,10 @@ def work_for(db: sqlite_utils.Database, role: Role, lang: str) -> Work:
         env,
         datetime.now(UTC),
         lang,
-        chat_id=7001,
+        chat=telegram_chat(7001),
         person=person,
         update_id=1,
-        tg_user_id=7001,
+        sender=Sender(telegram_chat(7001), "测试"),
     )
 
 
@@ -156,6 +158,8 @@ def buttons_made() -> dict[str, list[str]]:
     made: dict[str, list[str]] = {}
     for folder in BUTTON_MAKERS:
         for path in sorted(folder.rglob("*.py")):
+            if path.name == "actions.py":  # button_to: the registry's own maker
+                continue
             tree = ast.parse(path.read_text(encoding="utf-8"), str(path))
             for node in ast.walk(tree):
                 if not isinstance(node, ast.Call):
@@ -207,6 +211,8 @@ def payloads_made() -> list[tuple[str, str, set[str]]]:
     found = []
     for folder in BUTTON_MAKERS:
         for path in sorted(folder.rglob("*.py")):
+            if path.name == "actions.py":  # button_to: the registry's own maker
+                continue
             tree = ast.parse(path.read_text(encoding="utf-8"), str(path))
             for function in ast.walk(tree):
                 if not isinstance(function, ast.FunctionDef | ast.AsyncFunctionDef):

@@ -13,7 +13,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from bot.cli import build_parser, main
+from bot.cli.main import build_parser, main
 from sandbox.server import Sandbox
 from storage.audit import item_events
 from storage.db import connect, open_database

@@ -9,7 +9,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from bot.cli import main
+from bot.cli.main import main
 from bot.domain.audit import Origin
 from bot.domain.items import ItemFields
 from storage.audit import item_events

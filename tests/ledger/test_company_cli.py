@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.cli import main
+from bot.cli.main import main
 from bot.domain.audit import Origin
 from bot.domain.presence import Point
 from storage import ledger, presence

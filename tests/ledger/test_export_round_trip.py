@@ -19,8 +19,8 @@ import sqlite_utils
 from bot.domain.audit import Origin
 from bot.domain.items import ItemFields
 from bot.domain.presence import Point
-from bot.exporting import export_ledger
-from bot.importing import import_file
+from bot.sheets.exporting import export_ledger
+from bot.sheets.importing import import_file
 from storage import presence
 from storage.db import open_database
 from storage.ledger import assign_inspector, create_item, ensure_period, get_item

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from bot.domain.presence import Point
-from bot.importing import import_file
+from bot.sheets.importing import import_file
 from bot.sheets.model import RowError
 from bot.sheets.reader import read_sheet
 from storage import presence

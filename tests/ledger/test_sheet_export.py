@@ -10,9 +10,9 @@ import openpyxl
 import pytest
 
 from bot.domain.presence import Point
-from bot.sheets.export import sheet_title, write_csv, write_xlsx
 from bot.sheets.model import ExportData, ExportItem
 from bot.sheets.reader import read_sheet
+from bot.sheets.writer import sheet_title, write_csv, write_xlsx
 
 TODAY = dt.date(2024, 7, 1)
 CST = dt.timezone(dt.timedelta(hours=8))

@@ -11,7 +11,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from bot.cli import main
+from bot.cli.main import main
 from bot.domain.audit import Origin
 from bot.domain.audit_chain import GENESIS, ChainCheck
 from bot.domain.items import ItemFields

@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bot.browse import CANNED_QUERIES, command, metadata
+from bot.cli.browse import CANNED_QUERIES, command, metadata
 from storage.db import open_database
 from tests.report_seed import seed
 

@@ -1,6 +1,6 @@
 """The builder process belongs to the running bot: a stopped bot leaves none behind.
 
-Reports, exports and the weekly self-check run in a spawned worker process (bot/reports/
+Reports, exports and the weekly self-check run in a spawned worker process (bot/builders/
 pool.py). A worker that outlived ``BotRuntime.stop`` would hold memory and open files after
 a service restart, and keep the test process (or the service manager's unit) from exiting
 cleanly; a pool left closed would refuse every export after the bot came back.
@@ -49,7 +49,7 @@ async def test_stop_ends_the_builder_process_and_a_restart_builds_again(duban: D
         db.close()
     await export_town(duban, 6104)
     assert duban.runtime is not None
-    first = await duban.runtime.services.builder.run(os.getpid)
+    first = await duban.runtime.resources.builder.run(os.getpid)
     assert first != os.getpid() and alive(first)
     assert first in {child.pid for child in multiprocessing.active_children()}
 
@@ -59,7 +59,7 @@ async def test_stop_ends_the_builder_process_and_a_restart_builds_again(duban: D
 
     await duban.start()
     await export_town(duban, 6105)
-    second = await duban.runtime.services.builder.run(os.getpid)
+    second = await duban.runtime.resources.builder.run(os.getpid)
     assert second not in (first, os.getpid()) and alive(second)
 
 
@@ -70,5 +70,5 @@ async def test_a_bot_that_built_nothing_starts_no_builder_process(duban: Duban) 
     before = {child.pid for child in multiprocessing.active_children()}
     await duban.admin().send("/help")
     await duban.settle(2.0)
-    assert not duban.runtime.services.builder.started
+    assert not duban.runtime.resources.builder.started
     assert {child.pid for child in multiprocessing.active_children()} == before

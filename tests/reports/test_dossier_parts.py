@@ -7,9 +7,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from bot.builders.build import BuildContext
+from bot.builders.documents import pack, write_dossier_parts
 from bot.domain.lifecycle import Role
-from bot.reports.build import BuildContext
-from bot.reports.documents import pack, write_dossier_parts
 from storage.db import open_database
 from storage.ledger import get_item
 from tests.report_seed import _person, add_full_history, seed

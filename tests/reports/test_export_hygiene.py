@@ -11,10 +11,10 @@ from zoneinfo import ZoneInfo
 import openpyxl
 import pytest
 
-from bot.reports.build import BuildContext
-from bot.reports.exports import archive_suffix, build_export
-from bot.sheets.export import write_csv
+from bot.builders.build import BuildContext
+from bot.builders.export_job import archive_suffix, build_export
 from bot.sheets.safety import SheetRows
+from bot.sheets.writer import write_csv
 from storage.db import open_database
 from storage.report_jobs import ReportJob
 from tests.report_seed import seed, store_media
@@ -130,7 +130,7 @@ def test_archive_suffix_keeps_only_known_kinds(name, fallback, suffix) -> None:
 def test_csv_export_drops_control_characters(world, tmp_path: Path) -> None:
     """The .csv export holds no control characters either (Excel shows them as boxes or
     stops reading)."""
-    from bot.exporting import export_data
+    from bot.sheets.exporting import export_data
 
     db, _, context, _ = world
     db.execute("UPDATE items SET problem = ? WHERE id = 1", [DIRTY])

@@ -8,9 +8,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from bot.builders import charts
+from bot.builders.data import CountRow, Filters, ReportData, UnitRow, WeekPoint, collect
 from bot.domain.reports import Scope
-from bot.reports import charts
-from bot.reports.data import CountRow, Filters, ReportData, UnitRow, WeekPoint, collect
 from storage.db import open_database
 from tests.report_seed import seed
 

@@ -11,8 +11,8 @@ from zoneinfo import ZoneInfo
 from bot.domain.audit import Origin
 from bot.domain.audit_chain import Head, Problem
 from bot.integrity import IntegrityReport
+from bot.runtime.work import WorkEnv, run_work
 from bot.services.self_check import publish
-from bot.work import WorkEnv, run_work
 from storage import people
 from storage.db import open_database
 
@@ -29,10 +29,10 @@ def _publish(db, report: IntegrityReport) -> int:
         env=WorkEnv(ZoneInfo("Asia/Shanghai"), "duban_bot"),
         at=AT,
         lang="zh",
-        chat_id=None,
+        chat=None,
         person=None,
         update_id=None,
-        tg_user_id=None,
+        sender=None,
         source="integrity-test",
     )
 

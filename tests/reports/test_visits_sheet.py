@@ -6,8 +6,8 @@ import sqlite3
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from bot.builders.visits_sheet import export_visit_ids, visit_rows
 from bot.domain.audit import Origin
-from bot.reports.visits_sheet import export_visit_ids, visit_rows
 from storage import ledger
 from storage import visits as visit_store
 from storage.db import open_database

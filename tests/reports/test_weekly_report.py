@@ -9,13 +9,13 @@ from zoneinfo import ZoneInfo
 import openpyxl
 import pytest
 
+from bot.builders.build import BuildContext
+from bot.builders.data import ranking
+from bot.builders.week_figures import collect_week
+from bot.builders.weekly_report import build_weekly
 from bot.domain.audit import Origin
 from bot.domain.items import ItemFields
 from bot.domain.permissions import ReportsNotForYou
-from bot.reports.build import BuildContext
-from bot.reports.data import ranking
-from bot.reports.week_figures import collect_week
-from bot.reports.weekly_report import build_weekly
 from storage import ledger, people
 from storage.db import open_database
 from storage.report_jobs import ReportJob

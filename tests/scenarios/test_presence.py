@@ -6,10 +6,10 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+from bot.builders.visits_sheet import dossier_lines
 from bot.domain.audit import Origin
 from bot.domain.lifecycle import Role
 from bot.domain.presence import Point
-from bot.reports.visits_sheet import dossier_lines
 from storage import presence
 from tests.harness import (
     Duban,

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import openpyxl
 
+from bot.builders import export_job
 from bot.domain.lifecycle import Role
-from bot.reports import exports
 from tests.harness import (
     Duban,
     export_menu_for_company,
@@ -169,12 +169,12 @@ async def test_company_export_with_evidence_zip(duban: Duban) -> None:
 
 def test_zip_parts_stay_under_the_limit(tmp_path: Path, monkeypatch) -> None:
     """Evidence is split over several parts so none passes the upload limit."""
-    monkeypatch.setattr(exports, "PART_LIMIT", 250_000)
+    monkeypatch.setattr(export_job, "PART_LIMIT", 250_000)
     workbook, files = zip_inputs(tmp_path, 5)
-    parts = exports.write_zip_parts(tmp_path, workbook, "台账.xlsx", files)
+    parts = export_job.write_zip_parts(tmp_path, workbook, "台账.xlsx", files)
     assert len(parts) == 3
     assert all(part.stat().st_size < 250_000 for part in parts)
     listed = [zipfile.ZipFile(part).namelist() for part in parts]
-    assert all(names[-1] == exports.MANIFEST for names in listed)  # each part has its own
+    assert all(names[-1] == export_job.MANIFEST for names in listed)  # each part has its own
     inside = [name for names in listed for name in names[:-1]]
     assert inside == ["台账.xlsx"] + [f"evidence/2024-001/{n}.jpg" for n in range(5)]

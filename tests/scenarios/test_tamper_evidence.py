@@ -15,9 +15,9 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from bot.cli import main
+from bot.builders import export_job
+from bot.cli.main import main
 from bot.domain.lifecycle import Role
-from bot.reports import exports
 from sandbox.images import make_jpeg
 from tests.desk import at_the_desk
 from tests.harness import (
@@ -196,13 +196,13 @@ async def test_export_zip_and_dossier_carry_hashes_and_the_head(duban: Duban) ->
 
 def test_each_zip_part_lists_its_own_files_with_their_sha256(tmp_path: Path, monkeypatch) -> None:
     """Split over parts, each part's manifest.csv names exactly the files in that part."""
-    monkeypatch.setattr(exports, "PART_LIMIT", 250_000)
+    monkeypatch.setattr(export_job, "PART_LIMIT", 250_000)
     workbook, files = zip_inputs(tmp_path, 4)
-    parts = exports.write_zip_parts(tmp_path, workbook, "ledger.xlsx", files, "en")
+    parts = export_job.write_zip_parts(tmp_path, workbook, "ledger.xlsx", files, "en")
     assert len(parts) > 1
     for part in parts:
         archive = zipfile.ZipFile(part)
-        rows = list(csv.reader(io.StringIO(archive.read(exports.MANIFEST).decode("utf-8-sig"))))
+        rows = list(csv.reader(io.StringIO(archive.read(export_job.MANIFEST).decode("utf-8-sig"))))
         assert rows[0] == ["file", "sha256", "bytes", "code", "kind", "taken at"]
         assert [row[0] for row in rows[1:]] == archive.namelist()[:-1]
         for name, digest, *_ in rows[1:]:

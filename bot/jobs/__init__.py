@@ -1,0 +1,1 @@
+"""Periodic work, registered in one visible list (bot/jobs/schedule.py)."""

@@ -1,0 +1,124 @@
+"""Periodic work: each job reads its state from the database, with ``now`` from the clock.
+
+Every periodic job is in ``PERIODIC_JOBS`` below, with its name, interval and function, so
+the whole schedule reads top to bottom in one place; the functions live with their
+features. Jobs run on PTB's JobQueue (APScheduler underneath) with ``run_repeating``, once at
+start-up and then every interval. Nothing they need is kept in scheduler memory, so a job
+missed while the bot was down simply finds more to do at its next run. Tests call
+``run_job`` to run one immediately after moving the fake clock.
+
+A database locked by another program is waited out by the Store; if the lock still reaches
+a job, the job runs again after a growing pause (said once, not per try), and a job still
+waiting is not started a second time by the scheduler.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+
+from telegram.ext import Application
+
+from bot.builders import runner
+from bot.jobs import invitations as invitation_jobs
+from bot.jobs import reminders as reminder_jobs
+from bot.jobs import self_check as integrity_jobs
+from bot.jobs import visits as visit_jobs
+from bot.platforms.telegram import media
+from bot.runtime.context import Resources
+from storage.db import is_locked
+
+log = logging.getLogger(__name__)
+
+JobFn = Callable[[Application, Resources], Awaitable[None]]
+
+
+@dataclass(frozen=True)
+class Job:
+    name: str
+    every_seconds: float
+    run: JobFn
+
+
+# Every periodic job of the bot. Each runs once about half a second after start-up, then
+# every ``every_seconds``; names are how logs, the scheduler and ``run_job`` call them.
+PERIODIC_JOBS: tuple[Job, ...] = (
+    # The reminder sweep: rungs of items' ladders that have come due (bot/services/sweep.py).
+    Job("reminders", 60, reminder_jobs.run_sweep),
+    # Photos and files of visits fetched from Telegram and kept on disk.
+    Job("evidence.download", 5, media.download_pending),
+    # Visits idle longer than the policy's visit_idle_hours, ended with their summaries.
+    Job("visits.idle", 60, visit_jobs.end_idle_visits),
+    # Invitation texts with a live code dropped from the outbox once Telegram has them.
+    Job("invitations.forget_links", 5, invitation_jobs.forget_sent_links),
+    # Reports, exports and imports waiting to be built in the builder process.
+    Job("report-jobs", 1.0, runner.tick),
+    # Built files removed two days after their job finished.
+    Job("report-files", 3600.0, runner.sweep_files),
+    # Is the week's self-check due? It runs once a week, in the builder process.
+    Job("integrity.weekly", 600, integrity_jobs.weekly_self_check),
+)
+
+
+LOCKED_FIRST_PAUSE = 1.0
+LOCKED_MAX_PAUSE = 30.0
+
+
+async def run_patiently(application: Application, services: Resources, job: Job) -> None:
+    """Run a job; while the database is locked, again after 1 s, 2 s … up to 30 s."""
+    pause, waited = LOCKED_FIRST_PAUSE, False
+    while True:
+        try:
+            await job.run(application, services)
+        except Exception as error:
+            if not is_locked(error):
+                raise
+            if not waited:
+                log.warning("periodic job %s waits for the database lock", job.name)
+            waited = True
+            await asyncio.sleep(pause)
+            pause = min(pause * 2, LOCKED_MAX_PAUSE)
+            continue
+        if waited:
+            log.warning("periodic job %s ran after the database lock was released", job.name)
+        return
+
+
+def schedule_jobs(application: Application, services: Resources) -> None:
+    running: set[str] = set()  # names of the jobs whose run has not finished yet
+    for job in PERIODIC_JOBS:
+
+        async def callback(_context: object, job: Job = job) -> None:
+            if job.name in running:
+                return  # the last run still waits (for the lock, a slow disk): it is enough
+            running.add(job.name)
+            try:
+                await run_patiently(application, services, job)
+            except Exception:
+                log.exception(
+                    "periodic job %s failed; it runs again at its next interval", job.name
+                )
+            finally:
+                running.discard(job.name)
+
+        # Two instances allowed, the second returning at once while the first still runs:
+        # with APScheduler's default of one, every interval of a long wait logs a warning
+        # ("skipped: maximum number of running instances reached").
+        application.job_queue.run_repeating(
+            callback,
+            interval=job.every_seconds,
+            first=0.5,
+            name=job.name,
+            job_kwargs={"max_instances": 2},
+        )
+
+
+async def run_job(application: Application, services: Resources, name: str) -> None:
+    """Run one job now (tests use it after moving the fake clock)."""
+    for job in PERIODIC_JOBS:
+        if job.name == name:
+            await job.run(application, services)
+            return
+    raise KeyError(name)

@@ -1,0 +1,1 @@
+"""The runtime: receiving updates, one transaction per update, delivering the outbox."""

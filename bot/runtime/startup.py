@@ -1,0 +1,165 @@
+"""Start-up and shutdown: services opened and closed in one place, in order."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import signal
+import sys
+
+from telegram.ext import Application
+
+from bot.clock import Clock, SystemClock
+from bot.config import Settings
+from bot.jobs.schedule import run_job, schedule_jobs
+from bot.logs import configure_logging
+from bot.platforms.telegram.application import build_application
+from bot.runtime.context import Resources
+from bot.runtime.lock_watch import LockWatch
+from bot.runtime.sender import Sender
+from bot.runtime.updates import Poller, Processor, StorageOutage
+from handlers.errors import (
+    report_blocked,
+    report_set_aside,
+    report_storage_back,
+    report_storage_full,
+)
+from storage import people
+from storage.db import Store
+
+log = logging.getLogger(__name__)
+
+
+class BotRuntime:
+    """The running bot: store, Application, and the poller/processor/sender tasks."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        clock: Clock | None = None,
+        *,
+        flood_limits: bool = True,
+    ) -> None:
+        self.settings = settings
+        self.store = Store(settings.database_path)
+        self.resources = Resources(settings, self.store, clock or SystemClock())
+        # Off only for benchmarks against a sandbox whose own limits are off.
+        self.flood_limits = flood_limits
+        self.application: Application | None = None
+        self._tasks: list[asyncio.Task] = []
+        self.outage: StorageOutage | None = None
+
+    async def start(self) -> None:
+        """Open everything in order; if any step fails (a wrong token, an unreachable Bot API
+        server), close what was opened before raising, so nothing is left behind."""
+        try:
+            await self._start()
+        except BaseException:
+            await self.stop()
+            raise
+
+    async def _start(self) -> None:
+        await self.store.open()
+        services = self.resources
+        application = build_application(self.settings, services, flood_limits=self.flood_limits)
+        self.application = application
+        await application.initialize()  # getMe: fails fast on a wrong token or URL
+        services.bot_username = application.bot.username
+        await self.store.run(people.remember_bot_username, services.bot_username)
+        await application.start()  # the JobQueue
+        schedule_jobs(application, services)
+        inbox_ready = services.inbox_ready
+        inbox_ready.set()  # unfinished rows from before a restart run first
+        self.outage = outage = StorageOutage(
+            lambda: report_storage_full(application, services),
+            lambda: report_storage_back(services),
+        )
+        processor = Processor(
+            application, services, inbox_ready, lambda u: report_set_aside(services, u), outage
+        )
+        poller = Poller(application, services, processor.offer, outage)
+        sender = Sender(
+            application,
+            services,
+            lambda chat_id: report_blocked(services, chat_id),
+            per_chat_rate=1.0 if self.flood_limits else None,
+        )
+        watch = LockWatch(application, services)
+        for name, job in (
+            ("poller", poller),
+            ("processor", processor),
+            ("sender", sender),
+            ("lock-watch", watch),
+        ):
+            self._tasks.append(asyncio.create_task(job.run(), name=name))
+        log.info("Duban is running as @%s", services.bot_username)
+
+    async def run_job(self, name: str) -> None:
+        await run_job(self.application, self.resources, name)
+
+    async def wait(self) -> None:
+        """Return when a task stops on its own (which only a fatal error does)."""
+        done, _ = await asyncio.wait(self._tasks, return_when=asyncio.FIRST_COMPLETED)
+        for task in done:
+            if task.exception():
+                raise task.exception()
+
+    async def stop(self) -> None:
+        """Close everything ``start`` opened, last opened first; safe after a partial start:
+        the tasks, the Application and its HTTP clients, the builder process, the store."""
+        if self.outage is not None:
+            self.outage.close()
+        for task in self._tasks:
+            task.cancel()
+        for task in self._tasks:
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await task
+        self._tasks.clear()
+        if self.application is not None:
+            if self.application.running:
+                await self.application.stop()
+            await self.application.shutdown()
+            # The HTTP clients (bot/platforms/telegram/transport.py): Application.shutdown
+            # closes them only for
+            # an Application whose initialize succeeded; getMe failing leaves them open.
+            await self.application.bot.shutdown()
+        # After the Application: its stop awaited the report drain, so no build is waited on.
+        await self.resources.builder.close()
+        await self.store.close()
+
+
+async def serve(
+    settings: Settings, *, flood_limits: bool = True, clock: Clock | None = None
+) -> None:
+    """Run until SIGINT or SIGTERM. ``flood_limits=False`` only for benchmarks against the
+    sandbox with its own limits off: Telegram enforces them whatever the bot does; a
+    ``clock`` only for the demo and benchmarks that must run in office hours."""
+    runtime = BotRuntime(settings, clock, flood_limits=flood_limits)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    await runtime.start()
+    try:
+        stopper = asyncio.create_task(stop.wait())
+        runner = asyncio.create_task(runtime.wait())
+        await asyncio.wait({stopper, runner}, return_when=asyncio.FIRST_COMPLETED)
+        if runner.done() and runner.exception():
+            raise runner.exception()
+    finally:
+        await runtime.stop()
+
+
+def run_bot(settings: Settings) -> int:
+    if not settings.token:
+        print(
+            "duban: TELEGRAM_BOT_TOKEN is not set; put it in the environment or .env "
+            "(or run `duban demo` to try the bot on the local sandbox)",
+            file=sys.stderr,
+        )
+        return 3
+    configure_logging(settings.token)
+    with contextlib.suppress(KeyboardInterrupt):
+        asyncio.run(serve(settings))
+    return 0

@@ -1,0 +1,368 @@
+"""One update's changes and the messages they cause, committed in one transaction.
+
+A handler never sends a message itself. It hands a service function to ``context.work``;
+that function runs on the database thread with a ``Work``, changes what it must and queues
+replies with ``work.reply``. The same commit writes the changes, queues the messages in the
+outbox and marks the update done in the inbox — so a crash at any instant either loses the
+whole update (it is processed again after restart) or keeps all of it (and the outbox still
+delivers the reply).
+"""
+
+from __future__ import annotations
+
+import functools
+import html
+import json
+import secrets
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import sqlite_utils
+
+from bot.chat import (
+    Address,
+    Album,
+    Attachment,
+    CommandMenu,
+    Delete,
+    Edit,
+    Keyboard,
+    Outgoing,
+    PlacedButton,
+    PlacedKeyboard,
+    Sender,
+    Tap,
+    Text,
+    UrlButton,
+)
+from bot.chat import Button as Button  # services still import it from here
+from bot.domain.audit import ActorKind, Origin
+from bot.domain.lifecycle import DomainError
+from bot.domain.people import Person
+from bot.domain.policy import Policy
+from bot.i18n import t
+from bot.i18n.limits import fit_payload
+from bot.platforms import RENDERERS, Renderer
+from bot.platforms.telegram.render import inline_markup
+from storage import inbox, outbox
+from storage.policy import load_policy
+
+BUTTON_LIFETIME = timedelta(days=30)
+
+# Telegram shows at most 200 characters of a button's answer; others show less or none.
+TAP_ANSWER_LIMIT = 200
+
+
+@dataclass(frozen=True)
+class WorkEnv:
+    """Deployment facts a service may need: the local time zone, the bot's username, the
+    administrators named in the configuration (ADMIN_IDS), whom no chat action demotes, and
+    each platform's rendering of messages (bot/platforms/)."""
+
+    tz: ZoneInfo
+    bot_username: str
+    default_language: str = "zh"
+    admin_ids: frozenset[int] = frozenset()
+    renderers: Mapping[str, Renderer] = field(default_factory=lambda: RENDERERS)
+
+
+@dataclass
+class Work:
+    """One transaction's changes and the messages they cause.
+
+    Services say what to show in neutral terms (``send``, ``edit``, ``send_file``,
+    ``send_album``, ``delete``, ``set_commands``); the chat's platform renders it
+    (bot/platforms/) and the rendering is queued in the outbox in this same transaction.
+    """
+
+    db: sqlite_utils.Database
+    env: WorkEnv
+    at: datetime
+    lang: str
+    chat: Address | None
+    person: Person | None
+    update_id: int | None = None
+    sender: Sender | None = None
+    source: str = ""  # dedup prefix for messages not caused by an update (sweeps)
+    tap: Tap | None = None  # set while a button tap is handled
+    _queued: int = 0
+
+    @functools.cached_property
+    def policy(self) -> Policy:
+        """The office's policy, read once per transaction (it is not changed within one)."""
+        return load_policy(self.db)
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return self.env.tz
+
+    @property
+    def bot_username(self) -> str:
+        return self.env.bot_username
+
+    @property
+    def chat_id(self) -> int | None:
+        """The Telegram chat of the update (until every service speaks ``work.chat``)."""
+        return int(self.chat.id) if self.chat is not None else None
+
+    @property
+    def tg_user_id(self) -> int | None:
+        """The sender's Telegram id (until every service speaks ``work.sender``)."""
+        return int(self.sender.address.id) if self.sender is not None else None
+
+    @property
+    def origin(self) -> Origin:
+        if self.person is None and self.sender is None:
+            return Origin.system(self.at, self.source or "duban")
+        return Origin(
+            ActorKind.USER,
+            str(self.tg_user_id if self.person is None else self.person.tg_user_id),
+            self.at,
+            update_id=self.update_id,
+            person_id=self.person.id if self.person else None,
+        )
+
+    def t(self, key: str, /, **values: object) -> str:
+        return t(self.lang, key, **values)
+
+    @property
+    def cause(self) -> str:
+        """What this work answers (its update, or a sweep's source): the stem of the outbox
+        keys it makes, so a replayed update queues nothing twice."""
+        return f"u{self.update_id}" if self.update_id is not None else self.source
+
+    # --- saying things ----------------------------------------------------------------
+
+    def reply(self, key: str, /, *, keyboard: Keyboard | None = None, **values: object) -> None:
+        """Answer the person who sent the update, in their language."""
+        self.send(self._here(), self.t(key, **values), keyboard=keyboard)
+
+    def answer_tap(self, key: str, /, *, alert: bool = False, **values: object) -> None:
+        """Answer the tapped button (plain text: a toast, or an alert); a reply otherwise."""
+        if self.tap is None:
+            self.reply(key, **values)
+            return
+        self.tap.text = html.unescape(self.t(key, **values))[:TAP_ANSWER_LIMIT]
+        self.tap.alert = alert
+
+    def send(
+        self,
+        to: Address,
+        text: str,
+        *,
+        keyboard: Keyboard | None = None,
+        reply_keyboard: list[list[str]] | None = None,
+        request_location: str | None = None,
+        remove_keyboard: bool = False,
+        key: str | None = None,
+        not_before: datetime | None = None,
+        button_owner: int | None = None,
+    ) -> bool:
+        """Queue a text; ``key`` deduplicates (False: already queued), otherwise one key
+        per update and message. Buttons are for ``button_owner`` (default: this person)."""
+        message = Text(
+            text,
+            buttons=self._placed(keyboard, button_owner),
+            reply_keyboard=reply_keyboard,
+            request_location=request_location,
+            remove_keyboard=remove_keyboard,
+        )
+        return self.put(to, message, key=key, not_before=not_before)
+
+    def edit(
+        self,
+        to: Address,
+        message_id: int,
+        text: str,
+        *,
+        keyboard: Keyboard | None = None,
+        key: str | None = None,
+        button_owner: int | None = None,
+    ) -> bool:
+        """Rewrite a message sent earlier (a card, a menu); without a keyboard its buttons go."""
+        message = Edit(message_id, text, self._placed(keyboard, button_owner))
+        return self.put(to, message, key=key)
+
+    def send_file(
+        self,
+        to: Address,
+        kind: str,
+        ref: str,
+        *,
+        caption: str = "",
+        keyboard: Keyboard | None = None,
+        key: str | None = None,
+        not_before: datetime | None = None,
+    ) -> bool:
+        """A photo, video, voice note or document the platform already holds."""
+        message = Attachment(kind, ref, caption, self._placed(keyboard, None))
+        return self.put(to, message, key=key, not_before=not_before)
+
+    def send_album(
+        self,
+        to: Address,
+        files: list[Attachment],
+        *,
+        key: str | None = None,
+        not_before: datetime | None = None,
+    ) -> bool:
+        """Files shown together where the platform can (bot/chat.py ``Album``)."""
+        if not files:
+            return False
+        return self.put(to, Album(tuple(files)), key=key, not_before=not_before)
+
+    def delete(self, to: Address, message_id: int, *, key: str | None = None) -> bool:
+        return self.put(to, Delete(message_id), key=key)
+
+    def set_commands(self, to: Address, commands: list[tuple[str, str]], *, key: str) -> bool:
+        """The command menu of one person's chat (``CommandMenu``)."""
+        return self.put(to, CommandMenu(tuple(commands)), key=key)
+
+    def put(
+        self,
+        to: Address,
+        message: Outgoing,
+        *,
+        key: str | None = None,
+        not_before: datetime | None = None,
+    ) -> bool:
+        """Render ``message`` for ``to``'s platform and queue the calls in the outbox.
+
+        A message may take several calls (an album in parts): the first carries ``key``,
+        the others ``key:1``, ``key:2`` … so a replay queues none of them twice.
+        """
+        calls = self.env.renderers[to.platform].render(message, to.id, self.lang)
+        queued = False
+        for n, (method, payload) in enumerate(calls):
+            if key is None:
+                self._queued += 1
+                call_key = f"{self.cause}:{self._queued}"
+            else:
+                call_key = key if n == 0 else f"{key}:{n}"
+            queued = self._enqueue(to, method, payload, call_key, not_before) or queued
+        return queued
+
+    def placed(self, keyboard: Keyboard, owner: int | None) -> PlacedKeyboard:
+        """Store each button's meaning and give the platform only an opaque token."""
+        rows, stored = [], []
+        created, expires = self.at.isoformat(), (self.at + BUTTON_LIFETIME).isoformat()
+        for row in keyboard:
+            cells = []
+            for button in row:
+                if isinstance(button, UrlButton):
+                    cells.append(PlacedButton(button.label, url=button.url))
+                    continue
+                if owner is None:
+                    raise RuntimeError("a button needs the person it is meant for")
+                token = secrets.token_urlsafe(12)
+                payload = json.dumps(button.payload, ensure_ascii=False)
+                stored.append((token, owner, button.action, payload, created, expires))
+                cells.append(PlacedButton(button.label, token=token))
+            rows.append(cells)
+        # One plain executemany: sqlite-utils' insert() inspects the table on every call,
+        # which dominated a reminder pass that makes a thousand buttons.
+        self.db.conn.executemany(
+            "INSERT INTO buttons (token, person_id, action, payload, created_at, expires_at) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
+            stored,
+        )
+        return rows
+
+    def _placed(self, keyboard: Keyboard | None, owner: int | None) -> PlacedKeyboard | None:
+        if not keyboard:
+            return None
+        return self.placed(keyboard, owner or (self.person.id if self.person else None))
+
+    def _here(self) -> Address:
+        if self.chat is None:
+            raise RuntimeError("nobody to reply to")
+        return self.chat
+
+    def _enqueue(
+        self,
+        to: Address,
+        method: str,
+        payload: dict,
+        key: str,
+        not_before: datetime | None,
+    ) -> bool:
+        return outbox.enqueue(
+            self.db,
+            key=key,
+            chat_id=int(to.id),
+            method=method,
+            payload=payload,
+            at=self.at,
+            not_before=not_before,
+        )
+
+    # --- until every service speaks the neutral layer ---------------------------------
+
+    def send_text(self, chat_id: int, text: str, **options: Any) -> bool:
+        return self.send(telegram_chat(chat_id), text, **options)
+
+    def queue(
+        self,
+        method: str,
+        chat_id: int,
+        payload: dict,
+        *,
+        key: str | None = None,
+        not_before: datetime | None = None,
+    ) -> bool:
+        self._queued += 1
+        if key is None:
+            key = f"{self.cause}:{self._queued}"
+        payload = fit_payload(method, payload, self.lang)
+        return self._enqueue(telegram_chat(chat_id), method, payload, key, not_before)
+
+    def inline_markup(self, keyboard: Keyboard, owner: int | None) -> dict:
+        return inline_markup(self.placed(keyboard, owner))
+
+
+def telegram_chat(chat_id: int) -> Address:
+    return Address("telegram", str(chat_id))
+
+
+def run_work(
+    db: sqlite_utils.Database,
+    fn: Callable[..., object],
+    args: tuple,
+    kwargs: dict,
+    *,
+    env: WorkEnv,
+    at: datetime,
+    lang: str,
+    chat: Address | None,
+    person: Person | None,
+    update_id: int | None,
+    sender: Sender | None,
+    source: str = "",
+    tap: Tap | None = None,
+) -> object:
+    """The transaction behind ``context.work`` (runs on the database thread).
+
+    A DomainError undoes the service's changes (a savepoint) and becomes a polite reply,
+    in the same commit that marks the update done: a refused action is finished too.
+    """
+    with db.atomic():
+        if update_id is not None and inbox.is_done(db, update_id):
+            return None  # applied before a crash; its replies are already in the outbox
+        work = Work(db, env, at, lang, chat, person, update_id, sender, source, tap)
+        result = None
+        try:
+            with db.atomic():
+                result = fn(work, *args, **kwargs)
+        except DomainError as error:
+            if chat is None:
+                raise
+            if error.answers_tap and tap is not None:
+                work.answer_tap(error.key, alert=True)
+            else:
+                work.reply(error.key)
+        if update_id is not None:
+            inbox.mark_done(db, update_id, at)
+        return result

@@ -1,0 +1,84 @@
+"""Exporting the ledger for the office's desk (``duban export`` and, later, the chat)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import sqlite_utils
+
+from bot.domain.escalation import item_level
+from bot.sheets.model import ExportData, ExportItem
+from bot.sheets.writer import write_csv, write_xlsx
+from storage.audit import chain_head
+from storage.ledger import assigned_inspectors, list_items
+from storage.policy import load_policy
+from storage.presence import company_points_by_name
+
+
+def export_data(
+    db: sqlite_utils.Database,
+    tz: ZoneInfo,
+    *,
+    period: str | None = None,
+    town: str | None = None,
+    unit: str | None = None,
+    company: str | None = None,
+    now: datetime | None = None,
+    language: str = "zh",
+) -> ExportData:
+    moment = (now or datetime.now(UTC)).astimezone(tz)
+    today = moment.date()
+    red_after = load_policy(db).red_after_overdue_days
+    items = list_items(db, period=period, town=town, unit=unit, company=company)
+    assigned = assigned_inspectors(db)
+    places = company_points_by_name(db)
+    rows = [
+        ExportItem(
+            code=item.code,
+            problem=item.problem,
+            period=item.period,
+            seq=item.seq or "",
+            measure=item.measure,
+            unit=item.unit or "",
+            co_units=item.co_units,
+            deadline=item.deadline,
+            deadline_text=item.deadline_text,
+            recurring=item.recurring,
+            ongoing=item.ongoing,
+            target=item.target,
+            area=item.area or "",
+            town=item.town or "",
+            company=item.company or "",
+            status=item.status.value,
+            level=item_level(item, today, red_after),
+            sheet_level=item.sheet_level,
+            last_activity=item.last_activity_at.astimezone(tz),
+            notes=item.notes,
+            inspectors=tuple(name for _, name in assigned.get(item.id, [])),
+            point=places.get(item.company) if item.company else None,
+        )
+        for item in items
+    ]
+    title = f"督办事项 {period}" if period else "督办事项"
+    head = chain_head(db)
+    return ExportData(
+        title=title,
+        today=today,
+        items=rows,
+        language=language,
+        audit_head=head.hash if head else None,
+        audit_head_event=head.event_id if head else None,
+    )
+
+
+def export_ledger(
+    db: sqlite_utils.Database, path: Path, tz: ZoneInfo, *, period: str | None = None
+) -> int:
+    data = export_data(db, tz, period=period)
+    if path.suffix.lower() == ".csv":
+        write_csv(path, data)
+    else:
+        write_xlsx(path, data)
+    return len(data.items)
