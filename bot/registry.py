@@ -8,5 +8,61 @@ menus and of /help. A new module of actions is added to this list.
 from __future__ import annotations
 
 from bot.actions import Registry
+from bot.services import (
+    acks,
+    admin_users,
+    assignments,
+    card_progress,
+    closeout,
+    digest,
+    escalation,
+    exports,
+    extensions,
+    findings,
+    history,
+    invitations,
+    item_actions,
+    item_card,
+    lookback,
+    mine,
+    presence,
+    registration,
+    reports,
+    review_queue,
+    settings,
+    sheet_import,
+    stuck,
+    visits,
+)
 
-ACTIONS = Registry.collect(())
+# Menus follow this order: /invite /users, /queue, /company, /stuck, /acks, /settings
+# /holiday /period, /visit /done /visits, /mine, /item, /report, /export, /history, then
+# /lang /help (and /start, offered to strangers only).
+ACTIONS = Registry.collect(
+    (
+        admin_users,
+        invitations,
+        review_queue,
+        assignments,
+        presence,
+        stuck,
+        acks,
+        settings,
+        visits,
+        findings,
+        mine,
+        item_card,
+        item_actions,
+        card_progress,
+        closeout,
+        extensions,
+        escalation,
+        lookback,
+        digest,
+        reports,
+        exports,
+        sheet_import,
+        history,
+        registration,
+    )
+)

@@ -7,6 +7,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from bot.chat import Address
 from bot.domain.lifecycle import Actor, Role
 
 INVITATION_CODE_BYTES = 12  # 16 url-safe characters: unguessable, fits /start's 64 limit
@@ -27,6 +28,13 @@ class Person:
     @property
     def actor(self) -> Actor:
         return Actor(self.id, self.role, self.unit_id)
+
+    @property
+    def address(self) -> Address | None:
+        """Where the bot writes to this person; None before they first wrote to it."""
+        if self.tg_user_id is None:
+            return None
+        return Address("telegram", str(self.tg_user_id))
 
 
 @dataclass(frozen=True)

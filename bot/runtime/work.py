@@ -221,6 +221,37 @@ class Work:
         """The command menu of one person's chat (``CommandMenu``)."""
         return self.put(to, CommandMenu(tuple(commands)), key=key)
 
+    def show_latest(
+        self,
+        to: Address,
+        series: str,
+        text: str,
+        *,
+        keyboard: Keyboard | None = None,
+        not_before: datetime | None = None,
+    ) -> None:
+        """One message for a series of updates (``outbox.coalesce``): the first queues it,
+        later ones rewrite it while it waits or edit it once it is on the phone."""
+        message = Text(text, buttons=self._placed(keyboard, None))
+        ((method, payload),) = self.env.renderers[to.platform].render(message, to.id, self.lang)
+        outbox.coalesce(
+            self.db,
+            prefix=series,
+            chat_id=int(to.id),
+            method=method,
+            payload=payload,
+            at=self.at,
+            not_before=not_before,
+        )
+
+    def rewrite_pending(
+        self, to: Address, key: str, text: str, *, keyboard: Keyboard | None = None
+    ) -> bool:
+        """Give a queued message (by its key) a newer text; False once it has left."""
+        message = Text(text, buttons=self._placed(keyboard, None))
+        ((_, payload),) = self.env.renderers[to.platform].render(message, to.id, self.lang)
+        return outbox.replace_pending(self.db, key, payload)
+
     def put(
         self,
         to: Address,
