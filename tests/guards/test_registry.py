@@ -1,310 +1,426 @@
-"""Commands and buttons are wired in several places by name
-(bot/platforms/telegram/application.py, bot/commands.py,
-the services that make buttons); these tests fail when one place names what another lacks.
+"""Every command and button is declared once, beside its function (bot/actions.py), and
+collected by bot/registry.py; these tests fail when a declaration and its use drift apart.
 
-A command missing from /help or from a role's menu is one nobody finds; a menu entry with
-no handler answers "unsupported"; a button whose action is not registered answers "this
-button has expired" on its very first tap, and a registered action no service makes is
-dead code that still accepts forged taps. A payload that lacks a key its handler indexes
-fails with KeyError on the first tap, so payloads are checked against their handlers too.
+A command missing from /help or from a role's menu is one nobody finds. A declaration in a
+module the registry does not list is never wired: its buttons answer "this button has
+expired" on their first tap. A button made with arguments its function does not take fails
+only weeks later, at the tap, so every ``button_to`` call is read here and bound to its
+function's signature. A button made by hand (``Button(label, "name", {...})``) escapes that
+check, so none may be. And the services and the domain speak no platform: the last guard
+keeps Telegram's vocabulary out of them.
 """
 
 from __future__ import annotations
 
 import ast
+import importlib
 import inspect
-import json
+import pkgutil
 import re
-import textwrap
 from collections.abc import Callable, Iterator
-from datetime import UTC, datetime
 from pathlib import Path
-from zoneinfo import ZoneInfo
+from types import ModuleType
+from typing import Any
 
 import pytest
-import sqlite_utils
 
-from bot.chat import Sender
-from bot.commands import ROLE_COMMANDS, STRANGER_COMMANDS
+import bot.services
+from bot.actions import Action, Registry, button_to
+from bot.chat import Button, CommandMenu, Text
 from bot.domain.lifecycle import Role
-from bot.domain.people import Person
 from bot.i18n import LANGUAGES, t
-from bot.platforms.telegram.application import BUTTON_ACTIONS, COMMANDS
-from bot.runtime.work import Work, WorkEnv, telegram_chat
-from bot.services.registration import queue_command_menu, show_help
-from storage.db import open_database
+from bot.registry import ACTIONS
+from storage import people
+from tests.guards import fake_actions
+from tests.recording import Recording
+from tests.report_seed import _person
 
 ROOT = Path(__file__).resolve().parents[2]
-# Where buttons are made: the services, and the builders that run off the event loop.
+# Where buttons are made: the services, the builders off the event loop, the adapter.
 BUTTON_MAKERS = (ROOT / "bot", ROOT / "handlers")
+# The one module allowed to construct a Button: button_to's own.
+BUTTON_MAKER = ROOT / "bot" / "actions.py"
 # Telegram's rule for a BotCommand (setMyCommands refuses anything else).
 COMMAND_NAME = re.compile(r"[a-z0-9_]{1,32}")
 DESCRIPTION_LIMIT = 256
 # Commands every registered person needs, whatever their role.
-EVERYONE = {"help", "lang"}
+EVERYONE_NEEDS = {"help", "lang"}
+# Telegram's vocabulary, which no service or domain module may speak (issue 13).
+PLATFORM_WORDS = re.compile(
+    r"\b(chat_id|reply_markup|InlineKeyboardMarkup|sendMessage|editMessageText|sendPhoto"
+    r"|sendDocument|sendMediaGroup|sendVideo|sendVoice|deleteMessage|setMyCommands"
+    r"|answerCallbackQuery|sendChatAction)\b"
+)
+TELEGRAM_IMPORT = re.compile(r"^\s*(from|import)\s+telegram\b", re.MULTILINE)
+NEUTRAL_FOLDERS = (ROOT / "bot" / "services", ROOT / "bot" / "domain")
 
 
-def menu_names(menu: tuple[tuple[str, str], ...]) -> list[str]:
-    return [name for name, _ in menu]
-
-
-def every_menu() -> dict[str, tuple[tuple[str, str], ...]]:
-    return {role.value: menu for role, menu in ROLE_COMMANDS.items()} | {
-        "stranger": STRANGER_COMMANDS
-    }
+def menu_names(role: Role | None) -> list[str]:
+    return [action.name for action in ACTIONS.menu(role)]
 
 
 @pytest.fixture
-def db(tmp_path: Path) -> Iterator[sqlite_utils.Database]:
-    """A scratch database at the current schema, for services to queue messages in."""
-    database = open_database(tmp_path / "duban.sqlite")
-    yield database
-    database.close()
+def recording(tmp_path: Path) -> Iterator[Recording]:
+    recording = Recording.open(tmp_path / "duban.sqlite")
+    yield recording
+    recording.close()
 
 
-def work_for(db: sqlite_utils.Database, role: Role, lang: str) -> Work:
-    """A Work for a registered person of this role and language, as a handler makes it."""
-    person = Person(
-        id=1,
-        tg_user_id=7001,
-        name="测试",
-        role=role,
-        unit_id=None,
-        unit=None,
-        language=lang,
-        active=True,
-    )
-    env = WorkEnv(tz=ZoneInfo("Asia/Shanghai"), bot_username="duban_bot")
-    return Work(
-        db,
-        env,
-        datetime.now(UTC),
-        lang,
-        chat=telegram_chat(7001),
-        person=person,
-        update_id=1,
-        sender=Sender(telegram_chat(7001), "测试"),
-    )
+def registered(recording: Recording, role: Role, lang: str) -> int:
+    """A person of this role and language (seeded as tests/report_seed.py seeds people)."""
+    unit = "科技局" if role is Role.CONTACT else None
+    person_id = _person(recording.db, "测试", role, unit, 7001)
+    people.set_language(recording.db, person_id, lang)
+    return person_id
 
 
-def queued(db: sqlite_utils.Database, method: str) -> list[dict]:
-    """The payloads the services queued for this Bot API method, oldest first."""
-    rows = db.execute(
-        "SELECT payload FROM outbox WHERE method = ? ORDER BY id", [method]
-    ).fetchall()
-    return [json.loads(payload) for (payload,) in rows]
+# --- commands: menus and /help ------------------------------------------------------------
 
 
-def test_every_command_is_in_a_menu_and_every_menu_entry_has_a_handler() -> None:
-    """Each registered command is offered to someone, and each offered command runs."""
-    offered = {name for menu in every_menu().values() for name in menu_names(menu)}
-    assert set(COMMANDS) - offered == set(), "commands in no menu"
-    assert offered - set(COMMANDS) == set(), "menu entries with no handler"
-    for name, handler in COMMANDS.items():
-        assert inspect.iscoroutinefunction(handler), name
+def test_commands_are_ones_telegram_accepts() -> None:
+    """Each command's name is one setMyCommands accepts, and its description 1–256
+    characters in both languages."""
+    assert ACTIONS.commands, "the registry holds no commands"
+    for name, action in ACTIONS.commands.items():
+        assert COMMAND_NAME.fullmatch(name), name
+        assert action.help is not None
+        for lang in LANGUAGES:
+            assert 1 <= len(t(lang, action.help)) <= DESCRIPTION_LIMIT, (name, lang)
 
 
-def test_menus_are_commands_telegram_accepts() -> None:
-    """Every menu lists each command once, under a name setMyCommands accepts, with a
-    description of 1–256 characters in both languages."""
-    for who, menu in every_menu().items():
-        names = menu_names(menu)
-        assert len(names) == len(set(names)), f"{who}: a command listed twice"
-        for name, key in menu:
-            assert COMMAND_NAME.fullmatch(name), name
-            for lang in LANGUAGES:
-                assert 1 <= len(t(lang, key)) <= DESCRIPTION_LIMIT, (who, name, lang)
+def test_every_command_is_offered_to_someone() -> None:
+    """A command in no role's menu (and not a stranger's) is one nobody finds; and each is
+    offered exactly to the roles it is shown to."""
+    offered = {name for role in [*Role, None] for name in menu_names(role)}
+    assert set(ACTIONS.commands) - offered == set()
+    for name, action in ACTIONS.commands.items():
+        shown_to = action.roles if action.shown_to is None else action.shown_to
+        for role in Role:
+            assert (name in menu_names(role)) == (role in shown_to), (name, role)
 
 
-def test_every_registered_role_can_get_help_and_change_language() -> None:
-    """/help and /lang are in every registered role's menu: without them a person cannot
-    find the rest or read it in their language."""
+def test_every_role_can_get_help_and_change_language() -> None:
+    """/help and /lang are in every registered role's menu, and every role may use them:
+    without them a person cannot find the rest or read it in their language."""
     for role in Role:
-        assert set(menu_names(ROLE_COMMANDS[role])) >= EVERYONE, role
+        assert set(menu_names(role)) >= EVERYONE_NEEDS, role
+        for name in EVERYONE_NEEDS:
+            assert ACTIONS.commands[name].allows(role), (name, role)
+
+
+def test_strangers_see_start_only() -> None:
+    """Someone not registered is offered /start (to redeem an invitation) and nothing else,
+    and no registered person sees it."""
+    assert menu_names(None) == ["start"]
+    assert ACTIONS.commands["start"].allows(None)
+    assert all("start" not in menu_names(role) for role in Role)
+
+
+def expected_lines(role: Role, lang: str) -> list[str]:
+    return [f"/{action.name} — {t(lang, action.help or '')}" for action in ACTIONS.menu(role)]
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
 @pytest.mark.parametrize("role", list(Role))
 def test_help_lists_the_roles_commands_in_its_language(
-    db: sqlite_utils.Database, role: Role, lang: str
+    recording: Recording, role: Role, lang: str
 ) -> None:
-    """/help shows exactly the role's menu: each command with its description in the
-    reader's language, nothing the role does not have."""
-    show_help(work_for(db, role, lang))
-    (message,) = queued(db, "sendMessage")
-    lines = message["text"].split("\n")
-    assert lines[0] == t(lang, "help.title")
-    assert lines[1:] == [f"/{name} — {t(lang, key)}" for name, key in ROLE_COMMANDS[role]]
+    """/help shows exactly the role's menu, in order: each command with its description in
+    the reader's language, nothing the role does not have."""
+    desk = recording.desk(registered(recording, role, lang))
+    desk.send("/help")
+    help_message = desk.expect(t(lang, "help.title"))
+    assert isinstance(help_message.message, Text)
+    assert help_message.text.split("\n") == [t(lang, "help.title"), *expected_lines(role, lang)]
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
 @pytest.mark.parametrize("role", list(Role))
 def test_command_menu_matches_help_in_its_language(
-    db: sqlite_utils.Database, role: Role, lang: str
+    recording: Recording, role: Role, lang: str
 ) -> None:
-    """The menu Telegram shows beside the text field (setMyCommands for the person's chat)
-    has the same commands and descriptions as /help, in the person's language."""
-    work = work_for(db, role, lang)
-    queue_command_menu(work, work.person)
-    (menu,) = queued(db, "setMyCommands")
-    assert menu["scope"] == {"type": "chat", "chat_id": 7001}
-    assert menu["commands"] == [
-        {"command": name, "description": t(lang, key)} for name, key in ROLE_COMMANDS[role]
+    """Choosing a language (/lang, then its button) sets the chat's command menu: the same
+    commands and descriptions as /help, in that language."""
+    other = next(language for language in LANGUAGES if language != lang)
+    desk = recording.desk(registered(recording, role, other))
+    desk.send("/lang")
+    desk.tap(t(lang, f"lang.{lang}"))
+    menus = [shown for shown in desk.shown if isinstance(shown.message, CommandMenu)]
+    assert menus, "choosing a language set no command menu"
+    menu = menus[-1].message
+    assert isinstance(menu, CommandMenu)
+    expected = tuple((a.name, t(lang, a.help or "")) for a in ACTIONS.menu(role))
+    assert menu.commands == expected
+
+
+# --- every declaration is collected --------------------------------------------------------
+
+
+def service_modules() -> list[ModuleType]:
+    """Every module under bot/services, imported (so each declaration in it is made)."""
+    return [
+        importlib.import_module(info.name)
+        for info in pkgutil.walk_packages(bot.services.__path__, "bot.services.")
     ]
 
 
-def buttons_made() -> dict[str, list[str]]:
-    """Every ``Button(label, "action", …)`` in the code: action name → where it is made."""
-    made: dict[str, list[str]] = {}
-    for folder in BUTTON_MAKERS:
-        for path in sorted(folder.rglob("*.py")):
-            if path.name == "actions.py":  # button_to: the registry's own maker
-                continue
-            tree = ast.parse(path.read_text(encoding="utf-8"), str(path))
-            for node in ast.walk(tree):
-                if not isinstance(node, ast.Call):
-                    continue
-                callee = node.func
-                name = callee.id if isinstance(callee, ast.Name) else getattr(callee, "attr", "")
-                if name != "Button":
-                    continue
-                where = f"{path.relative_to(ROOT)}:{node.lineno}"
-                action = node.args[1] if len(node.args) > 1 else None
-                for keyword in node.keywords:
-                    if keyword.arg == "action":
-                        action = keyword.value
-                assert isinstance(action, ast.Constant) and isinstance(action.value, str), (
-                    f"{where}: a button's action must be written out as a string, "
-                    "so this test (and a reader) can see where it leads"
-                )
-                made.setdefault(action.value, []).append(where)
-    return made
+def test_every_declared_action_is_collected_by_the_registry() -> None:
+    """A function declared in a module bot/registry.py does not list is never wired."""
+    everything = Registry.collect(service_modules())
+    collected = {a.fn for a in [*ACTIONS.commands.values(), *ACTIONS.buttons.values()]}
+    missed = sorted(
+        f"{a.fn.__module__}.{a.fn.__qualname__}"
+        for a in [*everything.commands.values(), *everything.buttons.values()]
+        if a.fn not in collected
+    )
+    assert missed == [], "declared in a module the registry does not list"
 
 
-def test_every_button_made_is_registered() -> None:
-    """A button whose action has no handler would answer "expired" on its first tap."""
-    made = buttons_made()
-    assert made, "the scan found no buttons at all"
-    unregistered = {action: where for action, where in made.items() if action not in BUTTON_ACTIONS}
-    assert unregistered == {}
+def test_declarations_sit_in_the_services() -> None:
+    """Actions are declared beside the service functions that do them, not in an adapter
+    or a builder, where the registry would not look."""
+    services = ROOT / "bot" / "services"
+    outside = [
+        f"{path.relative_to(ROOT)}:{node.lineno}"
+        for path in source_files()
+        if services not in path.parents and path != BUTTON_MAKER
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+        if isinstance(node, ast.FunctionDef)
+        for decorator in node.decorator_list
+        if isinstance(decorator, ast.Call) and callee_name(decorator) in {"command", "button"}
+    ]
+    assert outside == []
 
 
-def test_every_registered_button_action_is_made_somewhere() -> None:
-    """A registered action no code makes is dead wiring that still answers forged taps."""
-    assert set(BUTTON_ACTIONS) - set(buttons_made()) == set()
-    for name, handler in BUTTON_ACTIONS.items():
-        assert inspect.iscoroutinefunction(handler), name
+# --- every button made is declared, with arguments its function takes ----------------------
 
 
-def literal_keys(node: ast.expr | None) -> set[str] | None:
-    """The keys of a payload written out as a dict literal; None for any other expression."""
-    if node is None:
-        return set()
-    if isinstance(node, ast.Dict) and all(isinstance(key, ast.Constant) for key in node.keys):
-        return {key.value for key in node.keys if isinstance(key, ast.Constant)}
+def source_files() -> list[Path]:
+    return [path for folder in BUTTON_MAKERS for path in sorted(folder.rglob("*.py"))]
+
+
+def module_name(path: Path) -> str:
+    return ".".join(path.relative_to(ROOT).with_suffix("").parts).removesuffix(".__init__")
+
+
+def imported_names(tree: ast.Module, module: str) -> dict[str, str]:
+    """Every name an import statement anywhere in the file binds (module level or inside
+    a function, as imports that avoid a cycle are), and the dotted path it stands for."""
+    names = {}
+    package = module.rpartition(".")[0]
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                if alias.asname:
+                    names[alias.asname] = alias.name
+                else:
+                    top = alias.name.split(".")[0]
+                    names[top] = top
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                parent = package.rsplit(".", node.level - 1)[0] if node.level > 1 else package
+                base = f"{parent}.{base}" if base else parent
+            for alias in node.names:
+                names[alias.asname or alias.name] = f"{base}.{alias.name}"
+    return names
+
+
+def resolve(dotted: str) -> Any:
+    """The object a dotted path names: the longest importable module, then attributes."""
+    parts = dotted.split(".")
+    for cut in range(len(parts), 0, -1):
+        try:
+            value: Any = importlib.import_module(".".join(parts[:cut]))
+        except ModuleNotFoundError:
+            continue
+        for part in parts[cut:]:
+            value = getattr(value, part)
+        return value
+    raise LookupError(dotted)
+
+
+def dotted(node: ast.expr) -> str | None:
+    """``a.b.c`` for a name or a chain of attributes; None for any other expression."""
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Attribute):
+        base = dotted(node.value)
+        return f"{base}.{node.attr}" if base else None
     return None
 
 
-def payloads_made() -> list[tuple[str, str, set[str]]]:
-    """(action, where, payload keys) for every button whose payload is a dict literal,
-    written in the call or in the local variable the call names."""
-    found = []
-    for folder in BUTTON_MAKERS:
-        for path in sorted(folder.rglob("*.py")):
-            if path.name == "actions.py":  # button_to: the registry's own maker
-                continue
-            tree = ast.parse(path.read_text(encoding="utf-8"), str(path))
-            for function in ast.walk(tree):
-                if not isinstance(function, ast.FunctionDef | ast.AsyncFunctionDef):
-                    continue
-                assigned = [
-                    (node.lineno, target.id, node.value)
-                    for node in ast.walk(function)
-                    if isinstance(node, ast.Assign)
-                    for target in node.targets
-                    if isinstance(target, ast.Name)
-                ]
-                for call in ast.walk(function):
-                    if not (
-                        isinstance(call, ast.Call)
-                        and isinstance(call.func, ast.Name)
-                        and call.func.id == "Button"
-                        and isinstance(call.args[1], ast.Constant)
-                    ):
-                        continue
-                    payload = call.args[2] if len(call.args) > 2 else None
-                    for keyword in call.keywords:
-                        if keyword.arg == "payload":
-                            payload = keyword.value
-                    if isinstance(payload, ast.Name):
-                        earlier = [
-                            (line, value)
-                            for line, name, value in assigned
-                            if name == payload.id and line <= call.lineno
-                        ]
-                        payload = max(earlier, key=lambda pair: pair[0])[1] if earlier else None
-                    keys = literal_keys(payload)
-                    if keys is not None:
-                        where = f"{path.relative_to(ROOT)}:{call.lineno}"
-                        found.append((call.args[1].value, where, keys))
-    return found
+def callee_name(call: ast.Call) -> str:
+    func = call.func
+    return func.id if isinstance(func, ast.Name) else getattr(func, "attr", "")
 
 
-def payload_reads(handler: Callable[..., object]) -> tuple[set[str], set[str], bool]:
-    """What a button handler takes from its payload: the keys it indexes (payload["k"]),
-    those it may do without (payload.get("k")), and whether it passes the payload on whole
-    (then the function it calls decides, and the keys are not checked here)."""
-    function = ast.parse(textwrap.dedent(inspect.getsource(handler))).body[0]
-    assert isinstance(function, ast.AsyncFunctionDef)
-    name = function.args.args[2].arg
-    required, optional, uses = set(), set(), 0
-    for node in ast.walk(function):
-        if isinstance(node, ast.Name) and node.id == name:
-            uses += 1
-        elif (
-            isinstance(node, ast.Subscript)
-            and isinstance(node.value, ast.Name)
-            and node.value.id == name
-            and isinstance(node.slice, ast.Constant)
-        ):
-            required.add(node.slice.value)
-            uses -= 1
-        elif (
-            isinstance(node, ast.Call)
-            and isinstance(node.func, ast.Attribute)
-            and isinstance(node.func.value, ast.Name)
-            and node.func.value.id == name
-            and node.func.attr == "get"
-            and isinstance(node.args[0], ast.Constant)
-        ):
-            optional.add(node.args[0].value)
-            uses -= 1
-    # The dispatcher adds the button's own token to every payload.
-    return required - {"_token"}, optional, uses > 0
+def calls_to(name: str, skip: Path | None = None) -> Iterator[tuple[Path, ast.Module, ast.Call]]:
+    for path in source_files():
+        if path == skip:
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"), str(path))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Call) and callee_name(node) == name:
+                yield path, tree, node
 
 
-def test_every_button_carries_what_its_handler_reads() -> None:
-    """Where a button's payload is written out, it holds every key its handler indexes (a
-    missing one is a KeyError on the first tap) and nothing the handler never reads."""
-    made = payloads_made()
-    assert len(made) > len(BUTTON_ACTIONS) // 2, "the scan lost sight of the payloads"
+def buttons_made() -> list[tuple[str, Callable[..., Any], list[str]]]:
+    """(where, function, keyword names) for every ``button_to(fn, label, k=…)`` call."""
+    made = []
+    for path, tree, call in calls_to("button_to", skip=BUTTON_MAKER):
+        where = f"{path.relative_to(ROOT)}:{call.lineno}"
+        module = module_name(path)
+        assert len(call.args) == 2, f"{where}: button_to(function, label, **arguments)"
+        target = dotted(call.args[0])
+        assert target is not None, f"{where}: name the button's function itself"
+        head, _, rest = target.partition(".")
+        imports = imported_names(tree, module)
+        path_of = imports.get(head, f"{module}.{head}")
+        function = resolve(f"{path_of}.{rest}" if rest else path_of)
+        keywords = [keyword.arg for keyword in call.keywords]
+        assert None not in keywords, f"{where}: write each argument out, so it can be checked"
+        made.append((where, function, [k for k in keywords if k is not None]))
+    return made
+
+
+def test_every_button_made_is_declared_and_its_arguments_fit() -> None:
+    """Each ``button_to`` names a function the registry holds as a button, and its keyword
+    arguments bind to that function's signature (a missing or unknown one fails here)."""
+    made = buttons_made()
+    assert made, "the scan found no button_to calls at all"
     wrong = []
-    for action, where, keys in made:
-        required, optional, whole = payload_reads(BUTTON_ACTIONS[action])
-        if not required <= keys or not (whole or keys <= required | optional):
-            wrong.append((where, action, sorted(keys), sorted(required), sorted(optional)))
+    buttons = {action.fn: name for name, action in ACTIONS.buttons.items()}
+    for where, function, keywords in made:
+        if function not in buttons:
+            wrong.append((where, function.__qualname__, "not a declared button"))
+            continue
+        try:
+            inspect.signature(function).bind(None, **dict.fromkeys(keywords))
+        except TypeError as error:
+            wrong.append((where, function.__qualname__, str(error)))
     assert wrong == []
 
 
-def test_the_payload_check_sees_a_missing_key() -> None:
-    """The handler scan is not blind: it finds an indexed key, an optional one, and a
-    payload handed on whole."""
+def test_every_declared_button_is_made_somewhere() -> None:
+    """A declared button no code makes is dead wiring that still answers forged taps."""
+    made = {function for _, function, _ in buttons_made()}
+    assert sorted(n for n, a in ACTIONS.buttons.items() if a.fn not in made) == []
 
-    async def handler(update: object, context: object, payload: dict) -> None:
-        print(payload["item"], payload.get("page"))
 
-    async def passes_on(update: object, context: object, payload: dict) -> None:
-        print(dict(payload))
+def test_no_button_is_made_by_hand() -> None:
+    """``Button(…)`` outside bot/actions.py skips the signature check of ``button_to``."""
+    by_hand = [
+        f"{path.relative_to(ROOT)}:{call.lineno}"
+        for path, _, call in calls_to("Button", skip=BUTTON_MAKER)
+    ]
+    assert by_hand == []
 
-    assert payload_reads(handler) == ({"item"}, {"page"}, False)
-    assert payload_reads(passes_on) == (set(), set(), True)
+
+def test_the_scan_resolves_buttons_and_sees_a_wrong_argument(tmp_path: Path) -> None:
+    """The scan is not blind: it resolves a function imported inside a function or named
+    through its module, and binding finds an unknown argument."""
+    source = (
+        "def f(work):\n"
+        "    from tests.guards.fake_actions import pick\n"
+        "    from tests.guards import fake_actions as actions\n"
+        "    return button_to(pick, 'a', item=1), button_to(actions.pick, 'b', itme=1)\n"
+    )
+    tree = ast.parse(source)
+    imports = imported_names(tree, "tests.guards.scratch")
+    assert resolve(imports["pick"]) is fake_actions.pick
+    assert resolve(f"{imports['actions']}.pick") is fake_actions.pick
+    with pytest.raises(TypeError):
+        inspect.signature(fake_actions.pick).bind(None, itme=1)
+
+
+# --- the registry itself, on a small module -------------------------------------------------
+
+
+def test_collect_keeps_the_order_of_definition() -> None:
+    """The menus and /help follow the modules' order and, within one, their definitions."""
+    registry = Registry.collect([fake_actions])
+    assert list(registry.commands) == ["alpha", "beta", "gamma"]
+    assert list(registry.buttons) == ["fake.pick", "fake.other"]
+    assert registry.commands["beta"].takes_text and not registry.commands["alpha"].takes_text
+
+
+def test_menu_is_per_role_and_strangers_see_their_own() -> None:
+    registry = Registry.collect([fake_actions])
+    assert [a.name for a in registry.menu(Role.ADMIN)] == ["alpha", "beta"]
+    assert [a.name for a in registry.menu(Role.INSPECTOR)] == ["alpha"]
+    assert [a.name for a in registry.menu(None)] == ["gamma"]
+
+
+def test_a_name_declared_twice_is_refused() -> None:
+    with pytest.raises(ValueError, match="declared twice"):
+        Registry.collect([fake_actions, fake_actions])
+    registry = Registry()
+    registry.add(Action("x", fake_actions.other, frozenset(), "admin.only"))
+    with pytest.raises(ValueError):
+        registry.add(Action("x", fake_actions.alpha, frozenset(), "admin.only"))
+
+
+def test_button_to_makes_the_button_its_function_is_declared_as() -> None:
+    assert button_to(fake_actions.pick, "一", item=3) == Button("一", "fake.pick", {"item": 3})
+    assert button_to(fake_actions.pick, "二", item=3, page=2).payload == {"item": 3, "page": 2}
+
+
+@pytest.mark.parametrize(
+    "arguments",
+    [{}, {"itme": 3}, {"item": 3, "extra": 1}, {"page": 1}],
+    ids=["missing", "misspelt", "unknown", "only-optional"],
+)
+def test_button_to_refuses_arguments_its_function_does_not_take(arguments: dict) -> None:
+    with pytest.raises(TypeError):
+        button_to(fake_actions.pick, "一", **arguments)
+
+
+def test_button_to_refuses_what_is_not_a_declared_button() -> None:
+    """A command, or a function nobody declared, cannot sit under a button."""
+    with pytest.raises(TypeError):
+        button_to(fake_actions.alpha, "一")
+    with pytest.raises(TypeError):
+        button_to(fake_actions.undeclared, "一", item=1)
+
+
+def test_role_pre_filter() -> None:
+    """``allows``: a role in the action's roles; someone unregistered only if strangers."""
+    pick = Registry.collect([fake_actions]).buttons["fake.pick"]
+    assert pick.allows(Role.INSPECTOR)
+    assert not pick.allows(Role.CONTACT) and not pick.allows(None)
+    gamma = Registry.collect([fake_actions]).commands["gamma"]
+    assert gamma.allows(None) and gamma.allows(Role.LEADER)
+
+
+# --- services and the domain speak no platform ---------------------------------------------
+
+
+def platform_words() -> dict[str, list[str]]:
+    """Each service or domain module that imports telegram or writes its vocabulary."""
+    found: dict[str, list[str]] = {}
+    for folder in NEUTRAL_FOLDERS:
+        for path in sorted(folder.rglob("*.py")):
+            source = path.read_text(encoding="utf-8")
+            words = sorted(set(PLATFORM_WORDS.findall(source)))
+            if TELEGRAM_IMPORT.search(source):
+                words.insert(0, "import telegram")
+            if words:
+                found[str(path.relative_to(ROOT))] = words
+    return found
+
+
+def test_services_and_domain_speak_no_platform() -> None:
+    """No module under bot/services or bot/domain imports telegram or names chat_id,
+    reply_markup, InlineKeyboardMarkup or a Bot API method: they speak bot/chat.py."""
+    assert platform_words() == {}
+
+
+def test_the_platform_guard_sees_the_words() -> None:
+    assert PLATFORM_WORDS.findall('work.queue("sendMessage", chat_id, {"reply_markup": m})') == [
+        "sendMessage",
+        "chat_id",
+        "reply_markup",
+    ]
+    assert TELEGRAM_IMPORT.search("x = 1\nfrom telegram import Update\n")
+    assert not PLATFORM_WORDS.search("person.address, work.chat, remove_keyboard")
