@@ -6,6 +6,8 @@ button, someone else's, a role taken away, arguments the function no longer take
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -21,6 +23,8 @@ from storage import people
 from tests.guards import fake_actions
 from tests.recording import Recording
 from tests.report_seed import _person
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
@@ -79,3 +83,10 @@ def test_someone_elses_and_outdated_buttons_are_refused(recording: Recording) ->
     inspector.tap("一")  # made by an older version whose function took other arguments
     assert inspector.answers == [t("zh", "error.button_expired")]
     inspector.expect_nothing()
+
+
+def test_the_desk_and_every_service_load_without_telegram() -> None:
+    """The services, the registry and the desk import no part of python-telegram-bot: a
+    second platform's adapter can drive them as the desk does."""
+    check = "import sys, tests.recording, bot.registry; sys.exit('telegram' in sys.modules)"
+    assert subprocess.run([sys.executable, "-c", check], cwd=ROOT).returncode == 0
