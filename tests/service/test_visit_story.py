@@ -52,7 +52,8 @@ def test_a_visit_told_through_the_services(recording: Recording, ledger: Seeded)
     assert "卓远半导体（磨头镇）" in [button.label for button in matches.buttons]
     inspector.tap("卓远半导体（磨头镇）")
     card = inspector.expect("走访中")
-    assert chip in card.text and "🔴" in card.text  # the overdue item, in its colour
+    assert chip in card.text and "逾期" in card.text  # the overdue item
+    assert "🟡" in card.text or "🔴" in card.text  # in its colour
     where = inspector.expect("发送当前位置")
     assert isinstance(where.message, Text) and where.message.request_location
 
