@@ -17,6 +17,7 @@ import pytest
 
 from bot.chat import Text
 from bot.domain.lifecycle import Role
+from storage import people
 from tests.recording import Desk, Recording
 from tests.report_seed import Seeded, _person, seed
 
@@ -86,3 +87,29 @@ def test_a_visit_told_through_the_services(recording: Recording, ledger: Seeded)
     assert evidence == [("photo", ledger.ids["chip"])]
     status = db.execute("SELECT status FROM items WHERE id = ?", [ledger.ids["chip"]])
     assert status.fetchone()[0] == "in_progress"
+
+
+def test_a_visit_in_english_left_untied(recording: Recording, ledger: Seeded) -> None:
+    """An English-speaking inspector picks the company by town, leaves a finding untied
+    ("Later"), and reads the whole visit in English; nobody else is told of it."""
+    contact = person(recording, "赵联络", Role.CONTACT, 6102, unit="科技局")
+    inspector = person(recording, "Inspector Wang", Role.INSPECTOR, 6111)
+    people.set_language(recording.db, inspector.person_id, "en")
+
+    inspector.send("/visit")
+    inspector.expect("Choose the company")
+    inspector.tap("By town")
+    inspector.expect("Choose the town")
+    inspector.tap("磨头镇")
+    inspector.expect("Companies in 磨头镇")
+    inspector.tap("卓远半导体")
+    inspector.expect("visit open since")
+    inspector.send("The workshop lacks ventilation")
+    inspector.expect("Which item is this about?")
+    inspector.tap("Later")
+    inspector.expect("not tied for now")
+    inspector.send("/done")
+    summary = inspector.expect("Visit finished: 卓远半导体")
+    assert "Findings: 1" in summary.text and "not tied to an item: 1" in summary.text
+    assert all(shown.lang == "en" for shown in inspector.shown)
+    contact.expect_nothing()
