@@ -29,6 +29,7 @@ from bot.actions import Action, Registry, button_to
 from bot.chat import Button, CommandMenu, Text
 from bot.domain.lifecycle import Role
 from bot.i18n import LANGUAGES, t
+from bot.i18n.catalogue import CATALOGUE
 from bot.registry import ACTIONS
 from storage import people
 from tests.guards import fake_actions
@@ -53,6 +54,37 @@ PLATFORM_WORDS = re.compile(
 )
 TELEGRAM_IMPORT = re.compile(r"^\s*(from|import)\s+telegram\b", re.MULTILINE)
 NEUTRAL_FOLDERS = (ROOT / "bot" / "services", ROOT / "bot" / "domain")
+
+# fmt: off
+# Every button name stored with tokens before the registry (the legacy BUTTON_ACTIONS at
+# issue 13's start). Buttons already in people's chats carry these names for 30 days
+# (BUTTON_LIFETIME), so each must stay declared under exactly this name.
+NAMES_IN_CHATS = frozenset({
+    "ack", "assign.menu", "assign.set", "co.approve", "co.return", "digest.full",
+    "esc.meeting", "esc.raise", "evidence.move", "evidence.show", "evidence.tie",
+    "evidence.withdraw", "export.formats", "export.go", "export.scope", "ext.approve",
+    "ext.refuse", "ext.start", "finding.deadline", "finding.files", "finding.later",
+    "finding.move", "finding.new", "finding.tie", "finding.withdraw", "fu.cancel",
+    "fu.closeout", "fu.progress", "fu.submit", "import.cancel", "import.confirm",
+    "invite.accept", "invite.keep", "invite.revoke", "invite.role", "invite.unit",
+    "item.album", "item.attach", "item.dossier", "item.history", "item.show", "lang",
+    "lb.holds", "lb.reopen", "place.company", "place.confirm", "place.reject", "place.set",
+    "queue.company", "queue.company_into", "queue.company_merge", "queue.company_ok",
+    "queue.company_reject", "queue.company_town", "queue.complete", "queue.item",
+    "queue.keep", "queue.merge", "queue.merge_into", "queue.reject", "queue.unit",
+    "report.choose", "report.go", "report.pick", "report.ranking", "report.units",
+    "settings.key", "stuck.replay", "users.deactivate", "users.handover",
+    "users.handover_to", "users.role", "users.show", "visit.company", "visit.done",
+    "visit.join", "visit.new_company", "visit.new_company_town", "visit.town",
+    "visit.towns",
+})
+# Every command before the registry: none may be lost on the way into it.
+COMMANDS_BEFORE = frozenset({
+    "acks", "company", "done", "export", "help", "history", "holiday", "invite", "item",
+    "lang", "mine", "period", "queue", "report", "settings", "start", "stuck", "users",
+    "visit", "visits",
+})
+# fmt: on
 
 
 def menu_names(role: Role | None) -> list[str]:
@@ -151,6 +183,27 @@ def test_command_menu_matches_help_in_its_language(
     assert isinstance(menu, CommandMenu)
     expected = tuple((a.name, t(lang, a.help or "")) for a in ACTIONS.menu(role))
     assert menu.commands == expected
+
+
+def test_every_command_of_before_is_still_declared() -> None:
+    assert sorted(COMMANDS_BEFORE - set(ACTIONS.commands)) == []
+
+
+def test_buttons_already_in_chats_still_lead_somewhere() -> None:
+    """A button name dropped or renamed answers "this button has expired" to every button
+    of that kind already sent."""
+    assert sorted(NAMES_IN_CHATS - set(ACTIONS.buttons)) == []
+
+
+def test_every_description_and_refusal_is_in_the_catalogue() -> None:
+    """A declaration's help line and refusal are catalogue keys with both languages."""
+    missing = []
+    for action in [*ACTIONS.commands.values(), *ACTIONS.buttons.values()]:
+        for key in (action.help, action.refusal):
+            entry = CATALOGUE.get(key) if key else {}
+            if entry is None or any(not entry.get(lang) for lang in LANGUAGES):
+                missing.append((action.name, key))
+    assert missing == []
 
 
 # --- every declaration is collected --------------------------------------------------------
