@@ -199,8 +199,8 @@ def test_every_description_and_refusal_is_in_the_catalogue() -> None:
     """A declaration's help line and refusal are catalogue keys with both languages."""
     missing = []
     for action in [*ACTIONS.commands.values(), *ACTIONS.buttons.values()]:
-        for key in (action.help, action.refusal):
-            entry = CATALOGUE.get(key) if key else {}
+        for key in filter(None, (action.help, action.refusal)):
+            entry = CATALOGUE.get(key)
             if entry is None or any(not entry.get(lang) for lang in LANGUAGES):
                 missing.append((action.name, key))
     assert missing == []
