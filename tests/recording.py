@@ -182,12 +182,12 @@ class Desk:
         word, _, rest = text[1:].partition(" ")
         action = self.recording.registry.commands.get(word.lower())
         assert action is not None, f"/{word} is not a command of the registry"
-        self._work(perform, action, *((rest.strip(),) if action.takes_text else ()))
+        words = " ".join(rest.split())  # as Telegram's context.args, joined by on_command
+        self._work(perform, action, *((words,) if action.takes_text else ()))
 
     def send_photo(self, caption: str = "") -> None:
         """A photo as a phone sends it; the file reference is made up, as nothing fetches it."""
         self._photos += 1
-        _, now = self.recording.next_update()
         photo = MediaIn(
             kind="photo",
             file_id=f"desk-photo-{self.person_id}-{self._photos}",
@@ -197,7 +197,7 @@ class Desk:
             file_name=None,
             caption=caption,
             media_group_id=None,
-            taken_at=now,
+            taken_at=self.recording.now,
         )
         self._work(route_media, photo)
 
