@@ -22,10 +22,6 @@ async def show_button(update: Update, context: DubanContext, payload: dict) -> N
     await context.work(item_card.item_button, payload["item"])
 
 
-async def attach_button(update: Update, context: DubanContext, payload: dict) -> None:
-    await context.work(item_card.attach_button, payload["item"])
-
-
 async def queue_item_button(update: Update, context: DubanContext, payload: dict) -> None:
     await context.work(review_queue.item_button, payload["item"])
 
