@@ -21,11 +21,11 @@ def urgent_at(work: Work) -> datetime:
 def leaders_and_admins(work: Work) -> list[Person]:
     found = people.active_people(work.db, role=Role.ADMIN)
     found += people.active_people(work.db, role=Role.LEADER)
-    return [p for p in found if p.tg_user_id is not None]
+    return [p for p in found if p.address is not None]
 
 
 def admins(work: Work) -> list[Person]:
-    return [p for p in people.active_people(work.db, role=Role.ADMIN) if p.tg_user_id is not None]
+    return [p for p in people.active_people(work.db, role=Role.ADMIN) if p.address is not None]
 
 
 def unit_contacts(work: Work, unit_id: int | None) -> list[Person]:
@@ -34,7 +34,7 @@ def unit_contacts(work: Work, unit_id: int | None) -> list[Person]:
     return [
         p
         for p in people.active_people(work.db, role=Role.CONTACT, unit_id=unit_id)
-        if p.tg_user_id is not None
+        if p.address is not None
     ]
 
 
@@ -57,11 +57,12 @@ def tell(
     not_before = urgent_at(work) if urgent else None
     sent = 0
     for person in recipients:
-        if person.id == skip or person.tg_user_id is None:
+        to = person.address
+        if person.id == skip or to is None:
             continue
         filled = {k: v(person.language) if callable(v) else v for k, v in values.items()}
-        sent += work.send_text(
-            person.tg_user_id,
+        sent += work.send(
+            to,
             t(person.language, message_key, **filled),
             keyboard=keyboard(person) if keyboard else None,
             button_owner=person.id,
