@@ -146,6 +146,6 @@ def _ack_keys(person: Person, ack_id: int, item_id: int) -> Keyboard:
     return [
         [
             button_to(acks.acknowledge, t(person.language, "act.ack"), acks=[ack_id]),
-            Button(t(person.language, "act.open"), "item.show", {"item": item_id}),
+            notify.open_item_button(person.language, item_id),
         ]
     ]

@@ -4,7 +4,6 @@ an administrator or leader can escalate by hand or mark a joint meeting (专题�
 from __future__ import annotations
 
 from bot.actions import button
-from bot.chat import Button
 from bot.domain.items import Item
 from bot.i18n import Safe, t
 from bot.i18n.catalogue import CATALOGUE
@@ -31,7 +30,7 @@ def history(work: Work, item: Item, lang: str) -> str:
 
 
 def _open_keys(item: Item):
-    return lambda person: [[Button(t(person.language, "act.open"), "item.show", {"item": item.id})]]
+    return lambda person: [[notify.open_item_button(person.language, item.id)]]
 
 
 def red_notice(work: Work, item: Item, days_overdue: int) -> None:

@@ -4,7 +4,6 @@ confirm it or reopen the item with what they found."""
 from __future__ import annotations
 
 from bot.actions import button, button_to
-from bot.chat import Button
 from bot.clock import local_day
 from bot.domain.items import Item
 from bot.domain.lifecycle import DomainError, Event, decide
@@ -106,9 +105,7 @@ def reopen_text(work: Work, state: str, data: dict, text: str) -> None:
         notify.unit_contacts(work, item.unit_id),
         "lb.reopened_notice",
         dedup=f"lookback:{task['id']}:reopened",
-        keyboard=lambda person: [
-            [Button(t(person.language, "act.open"), "item.show", {"item": item.id})]
-        ],
+        keyboard=lambda person: [[notify.open_item_button(person.language, item.id)]],
         code=item.code,
         problem=item.problem,
         finding=finding,

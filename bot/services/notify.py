@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from datetime import datetime
 
+from bot.chat import Button
 from bot.domain.lifecycle import Role
 from bot.domain.people import Person
 from bot.domain.reminders import defer_out_of_quiet
@@ -16,6 +17,14 @@ from storage import people
 def urgent_at(work: Work) -> datetime:
     """Now, or the end of quiet hours: urgent messages are deferred, never dropped."""
     return defer_out_of_quiet(work.at, work.policy, work.tz)
+
+
+def open_item_button(lang: str, item_id: int) -> Button:
+    """The button under a notice that opens the item's card (``act.open``).
+
+    Made by the action's name, ``item.show``, because the item card's module declares that
+    action; this is the one place a notice names it."""
+    return Button(t(lang, "act.open"), "item.show", {"item": item_id})
 
 
 def leaders_and_admins(work: Work) -> list[Person]:
