@@ -81,9 +81,11 @@ def tell_admins(work: Work, letter: DeadLetter, *, once: str) -> None:
     if not first:
         return
     for admin in notify.admins(work):
-        lang = admin.language
-        work.send_text(
-            admin.tg_user_id,
+        to, lang = admin.address, admin.language
+        if to is None:
+            continue  # notify.admins lists only people the bot can write to
+        work.send(
+            to,
             t(
                 lang,
                 "delivery.dead_notice",
