@@ -25,10 +25,8 @@ from handlers import (
     contacts,
     errors,
     fallback,
-    imports,
     items,
     presence,
-    reports,
     start,
     stuck,
     text,
@@ -114,21 +112,7 @@ BUTTON_ACTIONS: dict[str, LegacyButton] = {
     "lb.reopen": contacts.lookback_reopen_button,
     "settings.key": contacts.setting_button,
     "digest.full": contacts.digest_full_button,
-    # reports, exports, sheet import by chat, item history
-    "report.choose": reports.report_choose_button,
-    "report.pick": reports.report_pick_button,
-    "report.units": reports.report_units_button,
-    "report.go": reports.report_go_button,
-    "report.ranking": reports.ranking_button,
-    "export.scope": reports.export_scope_button,
-    "export.formats": reports.export_formats_button,
-    "export.go": reports.export_go_button,
     "stuck.replay": stuck.replay_button,
-    "import.confirm": imports.confirm_button,
-    "import.cancel": imports.cancel_button,
-    "item.history": reports.history_button,
-    "item.album": reports.album_button,
-    "item.dossier": reports.dossier_button,
 }
 
 # Commands and their handlers; bot/commands.py says which role sees which in its menu.
@@ -149,9 +133,6 @@ COMMANDS = {
     "settings": contacts.settings_command,
     "holiday": contacts.holiday_command,
     "period": contacts.period_command,
-    "report": reports.report,
-    "export": reports.export,
-    "history": reports.history_command,
     "company": presence.company,
 }
 
