@@ -17,7 +17,7 @@ from bot.domain.items import Item
 from bot.domain.lifecycle import DomainError
 from bot.domain.permissions import NotYourItem, require_sight
 from bot.i18n.fit import shown_length, split
-from bot.runtime.work import Work
+from bot.runtime.work import Keyboard, Work
 from bot.services.report_menus import start_job
 from bot.sheets.headers import STATUS_LABELS
 from storage import buttons
@@ -78,7 +78,8 @@ def show(work: Work, item: int) -> None:
     more = history_buttons(work, shown)[1:]  # photos and PDF (the history is on screen)
     for index, chunk in enumerate(chunks):
         last = index == len(chunks) - 1
-        work.send(_chat(work), chunk, keyboard=[more] if last and more else None)
+        keyboard: Keyboard | None = [[*more]] if last and more else None
+        work.send(_chat(work), chunk, keyboard=keyboard)
 
 
 def _chat(work: Work) -> Address:
@@ -181,7 +182,11 @@ def album(work: Work, item: int) -> None:
     for size in album_groups(len(photos)):
         group = photos[start : start + size]
         start += size
-        files = [Attachment("photo", photo.file_id, _caption(work, photo)) for photo in group]
+        files = [
+            Attachment("photo", ref, _caption(work, photo))
+            for photo in group
+            if (ref := photo.file_id)
+        ]
         work.send_album(_chat(work), files)
 
 

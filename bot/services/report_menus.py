@@ -3,7 +3,9 @@ a menu's last tap starts."""
 
 from __future__ import annotations
 
-from bot.chat import Address
+from collections.abc import Sequence
+
+from bot.chat import Address, Button, UrlButton
 from bot.runtime.work import Keyboard, Work
 from storage import report_jobs
 
@@ -42,8 +44,9 @@ def start_job(work: Work, kind: str, params: dict, working_key: str, **values: o
     return job_id
 
 
-def rows_of(buttons: list, per_row: int = 2) -> Keyboard:
-    return [buttons[i : i + per_row] for i in range(0, len(buttons), per_row)]
+def rows_of(buttons: Sequence[Button | UrlButton], per_row: int = 2) -> Keyboard:
+    """Buttons laid out ``per_row`` to a row (two fit a phone's width with Chinese names)."""
+    return [list(buttons[i : i + per_row]) for i in range(0, len(buttons), per_row)]
 
 
 def _chat(work: Work) -> Address:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from bot.actions import EVERYONE, OFFICE, button, button_to, command
 from bot.builders.data import Filters, units_with_items
-from bot.chat import Button
+from bot.chat import Button, UrlButton
 from bot.clock import local_day
 from bot.domain.people import Person
 from bot.domain.permissions import ReportsNotForYou, may_export
@@ -149,7 +149,10 @@ def pick(work: Work, state: dict, what: str) -> None:
         ]
         title = work.t("report.choose_town")
         any_choice = state | {"town": None}
-    keyboard = [[button_to(choose, work.t("report.any"), **any_choice)], *rows_of(options)]
+    keyboard: Keyboard = [
+        [button_to(choose, work.t("report.any"), **any_choice)],
+        *rows_of(options),
+    ]
     show_menu(work, tapped_message(work), title, keyboard)
 
 
@@ -169,7 +172,7 @@ def units(work: Work, state: dict, page: object = 0) -> None:
         [button_to(choose, work.t("report.any"), **(state | {"unit": None}))],
         *rows_of([button_to(choose, name, **(state | {"unit": name})) for name in shown]),
     ]
-    turn: list[Button] = []
+    turn: list[Button | UrlButton] = []
     if page > 0:
         turn.append(button_to(units, work.t("report.prev_page"), state=state, page=page - 1))
     if page < pages - 1:
