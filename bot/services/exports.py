@@ -10,8 +10,7 @@ from __future__ import annotations
 from bot.actions import OFFICE, button, button_to, command
 from bot.builders.scope import FILTERS, scope_name
 from bot.runtime.work import Keyboard, Work
-from bot.services.report_menus import rows_of, show_menu, start_job, tapped_message
-from storage import buttons
+from bot.services.report_menus import first_tap, rows_of, show_menu, start_job, tapped_message
 from storage.rows import fetch_values
 
 MAX_CHOICES = 60  # Telegram shows at most 100 buttons under a message
@@ -78,9 +77,7 @@ def formats(work: Work, filter: dict | None = None) -> None:
 def go(work: Work, filter: dict, format: str) -> None:
     """Start the export (once, however often the button is tapped); the payload's keys
     ``filter`` and ``format`` name the parameters, as buttons already in chats store them."""
-    if format not in FORMATS or work.tap is None:
-        return
-    if not buttons.use_once(work.db, work.tap.token, work.at):
+    if format not in FORMATS or not first_tap(work):
         return
     chosen = {key: value for key, value in filter.items() if key in FILTERS and value}
     scope = scope_name(work.lang, chosen)

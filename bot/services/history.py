@@ -18,9 +18,8 @@ from bot.domain.lifecycle import DomainError
 from bot.domain.permissions import NotYourItem, require_sight
 from bot.i18n.fit import shown_length, split
 from bot.runtime.work import Keyboard, Work
-from bot.services.report_menus import start_job
+from bot.services.report_menus import first_tap, start_job
 from bot.sheets.headers import STATUS_LABELS
-from storage import buttons
 from storage.ledger import NotFound, get_item
 from storage.rows import fetch_value
 
@@ -204,6 +203,6 @@ def dossier(work: Work, item: int) -> None:
     """The item's dossier PDF (timeline and captioned photos), built by a job once, however
     often the button is tapped."""
     shown = _item(work, item)
-    if work.tap is None or not buttons.use_once(work.db, work.tap.token, work.at):
+    if not first_tap(work):
         return
     start_job(work, "dossier", {"item": shown.id}, "dossier.working", code=shown.code)

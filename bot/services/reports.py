@@ -23,8 +23,7 @@ from bot.domain.reports import (
 )
 from bot.i18n import Safe
 from bot.runtime.work import Keyboard, Work
-from bot.services.report_menus import rows_of, show_menu, start_job, tapped_message
-from storage import buttons
+from bot.services.report_menus import first_tap, rows_of, show_menu, start_job, tapped_message
 from storage.ledger import lookup_id
 from storage.rows import fetch_one
 
@@ -200,7 +199,7 @@ def go(
 ) -> None:
     """Build the report (once, however often the button is tapped)."""
     state = _checked_state(work, {"period": period, "area": area, "town": town, "unit": unit})
-    if not _first_tap(work):
+    if not first_tap(work):
         return
     start_job(work, "report", state, "report.working")
 
@@ -208,11 +207,6 @@ def go(
 @button("report.ranking", roles=OFFICE, refusal="report.not_allowed")
 def ranking(work: Work) -> None:
     """The 通报: units ranked by close-out rate and overdue items, as PDF and picture."""
-    if not _first_tap(work):
+    if not first_tap(work):
         return
     start_job(work, "ranking", {}, "ranking.working")
-
-
-def _first_tap(work: Work) -> bool:
-    """Whether this is the first tap of a single-use button (a job starts once)."""
-    return work.tap is not None and buttons.use_once(work.db, work.tap.token, work.at)

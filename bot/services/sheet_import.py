@@ -14,9 +14,9 @@ from bot.actions import ADMINS, EVERYONE, button
 from bot.domain.permissions import is_admin
 from bot.domain.visits import MediaIn
 from bot.runtime.work import Work
-from bot.services.report_menus import show_menu, start_job, tapped_message
+from bot.services.report_menus import first_tap, show_menu, start_job, tapped_message
 from bot.sheets.safety import MAX_FILE_BYTES
-from storage import buttons, report_jobs
+from storage import report_jobs
 
 SHEET_SUFFIXES = (".xlsx", ".csv")
 
@@ -73,7 +73,7 @@ def confirm(work: Work, job: int, new: int, changed: int, places: int = 0) -> No
     if source is None:
         work.reply("import.expired")
         return
-    if not _first_tap(work):
+    if not first_tap(work):
         return
     text = work.t("import.confirmed", file=source.params["file_name"])
     show_menu(work, tapped_message(work), text, [])
@@ -84,10 +84,6 @@ def confirm(work: Work, job: int, new: int, changed: int, places: int = 0) -> No
 @button("import.cancel", roles=EVERYONE)
 def cancel(work: Work, job: int) -> None:
     """Drop the previewed import (only its sender's tap counts; others' do nothing)."""
-    if _source(work, job) is None or not _first_tap(work):
+    if _source(work, job) is None or not first_tap(work):
         return
     show_menu(work, tapped_message(work), work.t("import.cancelled"), [])
-
-
-def _first_tap(work: Work) -> bool:
-    return work.tap is not None and buttons.use_once(work.db, work.tap.token, work.at)
