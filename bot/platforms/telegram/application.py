@@ -24,10 +24,8 @@ from handlers import (
     admin,
     errors,
     fallback,
-    imports,
     items,
     presence,
-    reports,
     start,
     stuck,
     text,
@@ -84,21 +82,7 @@ BUTTON_ACTIONS: dict[str, LegacyButton] = {
     "place.set": presence.set_button,
     "place.confirm": presence.confirm_button,
     "place.reject": presence.reject_button,
-    # reports, exports, sheet import by chat, item history
-    "report.choose": reports.report_choose_button,
-    "report.pick": reports.report_pick_button,
-    "report.units": reports.report_units_button,
-    "report.go": reports.report_go_button,
-    "report.ranking": reports.ranking_button,
-    "export.scope": reports.export_scope_button,
-    "export.formats": reports.export_formats_button,
-    "export.go": reports.export_go_button,
     "stuck.replay": stuck.replay_button,
-    "import.confirm": imports.confirm_button,
-    "import.cancel": imports.cancel_button,
-    "item.history": reports.history_button,
-    "item.album": reports.album_button,
-    "item.dossier": reports.dossier_button,
 }
 
 # Commands and their handlers; bot/commands.py says which role sees which in its menu.
@@ -114,9 +98,6 @@ COMMANDS = {
     "item": items.item,
     "queue": items.queue,
     "stuck": stuck.stuck,
-    "report": reports.report,
-    "export": reports.export,
-    "history": reports.history_command,
     "company": presence.company,
 }
 
