@@ -27,11 +27,10 @@ from handlers import (
     fallback,
     imports,
     items,
-    presence,
+    messages,
     reports,
     start,
     stuck,
-    text,
     visits,
 )
 from handlers.dispatch import LegacyButton, make_button_handler, on_command
@@ -56,13 +55,6 @@ BUTTON_ACTIONS: dict[str, LegacyButton] = {
     "users.handover": admin.handover_button,
     "users.handover_to": admin.handover_to_button,
     # visits (四不两直) and findings
-    "visit.join": visits.join_button,
-    "visit.towns": visits.towns_button,
-    "visit.town": visits.town_button,
-    "visit.company": visits.company_button,
-    "visit.new_company": visits.new_company_button,
-    "visit.new_company_town": visits.new_company_town_button,
-    "visit.done": visits.done_button,
     "finding.tie": visits.tie_button,
     "finding.new": visits.new_item_button,
     "finding.deadline": visits.deadline_button,
@@ -92,11 +84,6 @@ BUTTON_ACTIONS: dict[str, LegacyButton] = {
     "queue.company_merge": items.company_merge_button,
     "queue.company_into": items.company_into_button,
     "queue.company_reject": items.company_reject_button,
-    # proof of presence: company coordinates and proposals from visits
-    "place.company": presence.company_button,
-    "place.set": presence.set_button,
-    "place.confirm": presence.confirm_button,
-    "place.reject": presence.reject_button,
     # contacts' follow-up, verification, escalation, look-back, settings (督办提醒)
     "fu.progress": contacts.progress_button,
     "fu.closeout": contacts.closeout_button,
@@ -138,9 +125,6 @@ COMMANDS = {
     "lang": start.lang,
     "invite": admin.invite,
     "users": admin.users,
-    "visit": visits.visit,
-    "done": visits.done,
-    "visits": visits.visit_list,
     "item": items.item,
     "queue": items.queue,
     "stuck": stuck.stuck,
@@ -152,7 +136,6 @@ COMMANDS = {
     "report": reports.report,
     "export": reports.export,
     "history": reports.history_command,
-    "company": presence.company,
 }
 
 
@@ -195,10 +178,12 @@ def build_application(
     application.add_handler(CallbackQueryHandler(make_button_handler(BUTTON_ACTIONS)))
     # Forwarded messages are not first-hand evidence: caught before texts and files.
     application.add_handler(
-        MessageHandler(filters.UpdateType.MESSAGE & filters.FORWARDED, visits.on_forwarded)
+        MessageHandler(filters.UpdateType.MESSAGE & filters.FORWARDED, messages.on_forwarded)
     )
     application.add_handler(
-        MessageHandler(filters.UpdateType.MESSAGE & filters.TEXT & ~filters.COMMAND, text.on_text)
+        MessageHandler(
+            filters.UpdateType.MESSAGE & filters.TEXT & ~filters.COMMAND, messages.on_text
+        )
     )
     # Evidence: photos, files, voice notes, videos. GIFs arrive as documents too; they are not.
     application.add_handler(
@@ -213,11 +198,11 @@ def build_application(
                 | filters.Document.ALL
             )
             & ~filters.ANIMATION,
-            visits.on_media,
+            messages.on_media,
         )
     )
     application.add_handler(
-        MessageHandler(filters.UpdateType.MESSAGE & filters.LOCATION, presence.on_location)
+        MessageHandler(filters.UpdateType.MESSAGE & filters.LOCATION, messages.on_location)
     )
     # Edits of earlier messages change nothing already recorded; they are ignored.
     application.add_handler(MessageHandler(filters.UpdateType.EDITED, fallback.ignore))
