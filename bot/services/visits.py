@@ -62,7 +62,7 @@ CHOICE_ACTIONS = (
 
 
 def require_inspector(work: Work) -> Person:
-    """The inspector asking, for a function no declared action guards (a dialog step)."""
+    """The inspector asking, where no declaration has checked the role already."""
     if work.person is None or work.person.role is not Role.INSPECTOR:
         raise InspectorsOnly
     return work.person
@@ -80,15 +80,6 @@ def _tap_token(work: Work) -> str:
     if work.tap is None:
         raise RuntimeError("a button's action called outside a tap")
     return work.tap.token
-
-
-def member_visit(work: Work, visit_id: int) -> Visit:
-    """The open visit behind a button, checked again: still open, and this person is in it."""
-    person = require_inspector(work)
-    visit = store.get_visit(work.db, visit_id)
-    if visit is None or not visit.is_open or person.id not in store.member_ids(work.db, visit.id):
-        raise VisitOver
-    return visit
 
 
 # --- starting ---------------------------------------------------------------------------
