@@ -8,6 +8,7 @@ audited; every button re-checks that the row still waits for review.
 
 from __future__ import annotations
 
+from bot.actions import button_to
 from bot.domain.deadlines import DeadlineError, parse_deadline
 from bot.domain.items import Item, ItemFields
 from bot.domain.lifecycle import DomainError, Status
@@ -15,6 +16,7 @@ from bot.domain.people import Person
 from bot.domain.permissions import require_admin
 from bot.domain.visits import short
 from bot.runtime.work import Button, Keyboard, Work
+from bot.services import presence
 from bot.services.item_card import render_card
 from bot.services.visit_items import offered_items
 from storage import dialogs, review
@@ -236,7 +238,7 @@ def company_button(work: Work, company_id: int) -> None:
         [Button(work.t("queue.btn_confirm_company"), "queue.company_ok", {"company": company.id})],
         [Button(work.t("queue.btn_merge"), "queue.company_merge", {"company": company.id})],
         [Button(work.t("queue.btn_reject"), "queue.company_reject", {"company": company.id})],
-        [Button(work.t("presence.btn_set"), "place.set", {"company": company.id})],
+        [button_to(presence.set_button, work.t("presence.btn_set"), company=company.id)],
     ]
     work.reply(
         "queue.company",

@@ -25,11 +25,9 @@ from handlers import (
     errors,
     fallback,
     items,
-    presence,
+    messages,
     start,
     stuck,
-    text,
-    visits,
 )
 from handlers.dispatch import LegacyButton, make_button_handler, on_command
 
@@ -53,13 +51,6 @@ BUTTON_ACTIONS: dict[str, LegacyButton] = {
     "users.handover": admin.handover_button,
     "users.handover_to": admin.handover_to_button,
     # visits (四不两直) and findings
-    "visit.join": visits.join_button,
-    "visit.towns": visits.towns_button,
-    "visit.town": visits.town_button,
-    "visit.company": visits.company_button,
-    "visit.new_company": visits.new_company_button,
-    "visit.new_company_town": visits.new_company_town_button,
-    "visit.done": visits.done_button,
     # item cards and the office's review queue
     "item.show": items.show_button,
     "assign.menu": items.assign_menu_button,
@@ -77,11 +68,6 @@ BUTTON_ACTIONS: dict[str, LegacyButton] = {
     "queue.company_merge": items.company_merge_button,
     "queue.company_into": items.company_into_button,
     "queue.company_reject": items.company_reject_button,
-    # proof of presence: company coordinates and proposals from visits
-    "place.company": presence.company_button,
-    "place.set": presence.set_button,
-    "place.confirm": presence.confirm_button,
-    "place.reject": presence.reject_button,
     "stuck.replay": stuck.replay_button,
 }
 
@@ -92,13 +78,9 @@ COMMANDS = {
     "lang": start.lang,
     "invite": admin.invite,
     "users": admin.users,
-    "visit": visits.visit,
-    "done": visits.done,
-    "visits": visits.visit_list,
     "item": items.item,
     "queue": items.queue,
     "stuck": stuck.stuck,
-    "company": presence.company,
 }
 
 
@@ -141,10 +123,12 @@ def build_application(
     application.add_handler(CallbackQueryHandler(make_button_handler(BUTTON_ACTIONS)))
     # Forwarded messages are not first-hand evidence: caught before texts and files.
     application.add_handler(
-        MessageHandler(filters.UpdateType.MESSAGE & filters.FORWARDED, visits.on_forwarded)
+        MessageHandler(filters.UpdateType.MESSAGE & filters.FORWARDED, messages.on_forwarded)
     )
     application.add_handler(
-        MessageHandler(filters.UpdateType.MESSAGE & filters.TEXT & ~filters.COMMAND, text.on_text)
+        MessageHandler(
+            filters.UpdateType.MESSAGE & filters.TEXT & ~filters.COMMAND, messages.on_text
+        )
     )
     # Evidence: photos, files, voice notes, videos. GIFs arrive as documents too; they are not.
     application.add_handler(
@@ -159,11 +143,11 @@ def build_application(
                 | filters.Document.ALL
             )
             & ~filters.ANIMATION,
-            visits.on_media,
+            messages.on_media,
         )
     )
     application.add_handler(
-        MessageHandler(filters.UpdateType.MESSAGE & filters.LOCATION, presence.on_location)
+        MessageHandler(filters.UpdateType.MESSAGE & filters.LOCATION, messages.on_location)
     )
     # Edits of earlier messages change nothing already recorded; they are ignored.
     application.add_handler(MessageHandler(filters.UpdateType.EDITED, fallback.ignore))
