@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from bot.domain.lifecycle import Parties, Status
+from bot.domain.lifecycle import DomainError, Parties, Status
 
 # Fields an import may change; status, level by hand and history are never among them.
 SHEET_FIELDS = (
@@ -26,6 +26,13 @@ SHEET_FIELDS = (
     "sheet_level",
     "notes",
 )
+
+
+class NoSuchItem(DomainError):
+    """No item has the id asked for (a stale button, a typed number): one error for every
+    screen, each free to keep its own wording with ``key=``."""
+
+    key = "view.no_item"
 
 
 @dataclass(frozen=True)
