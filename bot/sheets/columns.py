@@ -55,7 +55,8 @@ class Column:
 
 
 def _attribute(name: str) -> Cell:
-    return lambda item, _language, _words: getattr(item, name)
+    """A text field as written; an empty one (None or "") as an empty string."""
+    return lambda item, _language, _words: getattr(item, name) or ""
 
 
 def _joined(name: str) -> Cell:
