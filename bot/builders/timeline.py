@@ -2,8 +2,9 @@
 
 The audit trail says who changed what; the visit, finding, progress, close-out and
 extension tables hold what people wrote. This module reads them all (plain SQL, any
-connection) and returns plain events; the chat view (bot/services/history.py) and the PDF
-dossier (bot/builders/documents.py) only lay them out.
+connection) and returns plain events; the chat view (bot/services/history.py), the PDF
+dossier (bot/builders/documents.py) and the export's 事项历史 sheet
+(bot/builders/export_job.py) only lay them out, so they cannot tell different stories.
 """
 
 from __future__ import annotations
@@ -86,7 +87,6 @@ def histories(db: sqlite_utils.Database, item_ids: Iterable[int]) -> dict[int, l
     if not wanted:
         return {}
     chosen = json.dumps(wanted)
-    found: dict[int, list[Event]] = defaultdict(list)
     by_id, by_tg = _names(db)
     items = {
         row["id"]: row
@@ -96,13 +96,38 @@ def histories(db: sqlite_utils.Database, item_ids: Iterable[int]) -> dict[int, l
             [chosen],
         )
     }
+    found: dict[int, list[Event]] = defaultdict(list)
+    sources = (
+        _audit(db, chosen, by_id, by_tg),
+        _findings(db, chosen, by_id),
+        _progress(db, chosen, by_id, items),
+        _closeouts(db, chosen, by_id),
+        _extensions(db, chosen, by_id),
+        _deadline_changes(db, chosen, items),
+        _lookbacks(db, chosen, by_id),
+    )
+    for source in sources:  # in this order: events at the same moment keep it
+        for item_id, event in source:
+            found[item_id].append(event)
+    for listed in found.values():
+        listed.sort(key=lambda event: event.at)  # stable
+    return dict(found)
+
+
+Found = list[tuple[int, Event]]  # (item id, event), each source oldest row first
+
+
+def _audit(
+    db: sqlite_utils.Database, chosen: str, by_id: dict[int, str], by_tg: dict[str, str]
+) -> Found:
+    """Audited changes, but not those told better by the tables below."""
     closing = {
         item_id
         for (item_id,) in db.execute(
             f"SELECT DISTINCT item_id FROM closeout_requests WHERE item_id IN {_CHOSEN}", [chosen]
         )
     }
-
+    found: Found = []
     for item_id, action, kind, actor, at, before, after in db.execute(
         "SELECT item_id, action, actor_kind, actor, at, before, after FROM audit_events "
         f"WHERE item_id IN {_CHOSEN} ORDER BY id",
@@ -110,7 +135,7 @@ def histories(db: sqlite_utils.Database, item_ids: Iterable[int]) -> dict[int, l
     ):
         if action in _SKIPPED_ACTIONS or (action == "request_close" and item_id in closing):
             continue
-        who = by_tg.get(actor, "") if kind == "user" else f"@{kind}"  # resolved in describe()
+        who = by_tg.get(actor, "") if kind == "user" else f"@{kind}"  # resolved by actor()
         before_v = json.loads(before) if before else {}
         after_v = json.loads(after) if after else {}
         if action == "inspector_assigned" and after_v.get("by") == "finding":
@@ -121,8 +146,12 @@ def histories(db: sqlite_utils.Database, item_ids: Iterable[int]) -> dict[int, l
         person = after_v.get("person_id", before_v.get("person_id"))
         if person is not None:  # an inspector assigned, removed or involved: by name
             values["inspector"] = by_id.get(person, "")
-        found[item_id].append(Event(_moment(at), f"audit.{action}", who, values))
+        found.append((item_id, Event(_moment(at), f"audit.{action}", who, values)))
+    return found
 
+
+def _findings(db: sqlite_utils.Database, chosen: str, by_id: dict[int, str]) -> Found:
+    found: Found = []
     for item_id, visit_id, company, person_id, text, created_at, photos in db.execute(
         "SELECT f.item_id, v.id, c.name, f.person_id, f.text, f.created_at, "
         "(SELECT count(*) FROM evidence e WHERE e.finding_id = f.id AND e.withdrawn = 0) "
@@ -133,8 +162,17 @@ def histories(db: sqlite_utils.Database, item_ids: Iterable[int]) -> dict[int, l
     ):
         values = {"company": company or "", "text": text, "photos": photos}
         kind = "visit_finding" if visit_id is not None else "finding"
-        found[item_id].append(Event(_moment(created_at), kind, by_id.get(person_id, ""), values))
+        found.append((item_id, Event(_moment(created_at), kind, by_id.get(person_id, ""), values)))
+    return found
 
+
+def _progress(
+    db: sqlite_utils.Database,
+    chosen: str,
+    by_id: dict[int, str],
+    items: dict[int, sqlite3.Row],
+) -> Found:
+    found: Found = []
     for item_id, person_id, text, figure, created_at in db.execute(
         "SELECT item_id, person_id, text, figure, created_at FROM progress_reports "
         f"WHERE item_id IN {_CHOSEN} ORDER BY id",
@@ -148,101 +186,96 @@ def histories(db: sqlite_utils.Database, item_ids: Iterable[int]) -> dict[int, l
             "target": _number(target),
             "percent": f"{percent:.0f}%" if percent is not None else "",
         }
-        found[item_id].append(
-            Event(_moment(created_at), "progress", by_id.get(person_id, ""), values)
-        )
+        event = Event(_moment(created_at), "progress", by_id.get(person_id, ""), values)
+        found.append((item_id, event))
+    return found
 
+
+def _closeouts(db: sqlite_utils.Database, chosen: str, by_id: dict[int, str]) -> Found:
+    """Each close-out request, and its decision once made."""
+    found: Found = []
     for item_id, by, text, status, decided_by, decided_at, reason, created_at in db.execute(
         "SELECT item_id, requested_by, text, status, decided_by, decided_at, reason, "
         f"created_at FROM closeout_requests WHERE item_id IN {_CHOSEN} ORDER BY id",
         [chosen],
     ):
-        found[item_id].append(
-            Event(_moment(created_at), "closeout_requested", by_id.get(by, ""), {"text": text})
-        )
+        asked = Event(_moment(created_at), "closeout_requested", by_id.get(by, ""), {"text": text})
+        found.append((item_id, asked))
         if status != "pending" and decided_at:
-            found[item_id].append(
-                Event(
-                    _moment(decided_at),
-                    f"closeout_{status}",
-                    by_id.get(decided_by, ""),
-                    {"reason": reason or ""},
-                )
+            decided = Event(
+                _moment(decided_at),
+                f"closeout_{status}",
+                by_id.get(decided_by, ""),
+                {"reason": reason or ""},
             )
+            found.append((item_id, decided))
+    return found
 
+
+def _extensions(db: sqlite_utils.Database, chosen: str, by_id: dict[int, str]) -> Found:
+    """Each extension request, and its decision once made."""
+    found: Found = []
     for item_id, by, new_deadline, reason, status, decided_by, decided_at, created_at in db.execute(
         "SELECT item_id, requested_by, new_deadline, reason, status, decided_by, "
         f"decided_at, created_at FROM extension_requests WHERE item_id IN {_CHOSEN} "
         "ORDER BY id",
         [chosen],
     ):
-        found[item_id].append(
-            Event(
-                _moment(created_at),
-                "extension_requested",
-                by_id.get(by, ""),
-                {"deadline": new_deadline, "reason": reason},
-            )
-        )
+        values = {"deadline": new_deadline, "reason": reason}
+        asked = Event(_moment(created_at), "extension_requested", by_id.get(by, ""), values)
+        found.append((item_id, asked))
         if status != "pending" and decided_at:
-            found[item_id].append(
-                Event(
-                    _moment(decided_at),
-                    f"extension_{status}",
-                    by_id.get(decided_by, ""),
-                    {"deadline": new_deadline},
-                )
+            decided = Event(
+                _moment(decided_at),
+                f"extension_{status}",
+                by_id.get(decided_by, ""),
+                {"deadline": new_deadline},
             )
+            found.append((item_id, decided))
+    return found
 
-    for item_id, changes in _deadline_changes(db, chosen, items).items():
-        found[item_id].extend(changes)
-    if _table_exists(db, "lookbacks"):
-        for item_id, outcome, decided_by, decided_at, finding in db.execute(
-            "SELECT item_id, outcome, decided_by, decided_at, finding FROM lookbacks "
-            f"WHERE item_id IN {_CHOSEN} AND outcome IS NOT NULL ORDER BY id",
-            [chosen],
-        ):
-            found[item_id].append(
-                Event(
-                    _moment(decided_at),
-                    f"lookback_{outcome}",
-                    by_id.get(decided_by, ""),
-                    {"text": finding or ""},
-                )
-            )
-    for listed in found.values():
-        listed.sort(key=lambda event: event.at)  # stable: same moment keeps the order above
-    return dict(found)
+
+def _lookbacks(db: sqlite_utils.Database, chosen: str, by_id: dict[int, str]) -> Found:
+    """Decided look-backs (回头看); databases from before the table have none."""
+    if not _table_exists(db, "lookbacks"):
+        return []
+    found: Found = []
+    for item_id, outcome, decided_by, decided_at, finding in db.execute(
+        "SELECT item_id, outcome, decided_by, decided_at, finding FROM lookbacks "
+        f"WHERE item_id IN {_CHOSEN} AND outcome IS NOT NULL ORDER BY id",
+        [chosen],
+    ):
+        event = Event(
+            _moment(decided_at),
+            f"lookback_{outcome}",
+            by_id.get(decided_by, ""),
+            {"text": finding or ""},
+        )
+        found.append((item_id, event))
+    return found
 
 
 def _deadline_changes(
     db: sqlite_utils.Database, chosen: str, items: dict[int, sqlite3.Row]
-) -> dict[int, list[Event]]:
+) -> Found:
     """Each replaced deadline with the one that replaced it (the last by the current one)."""
-    rows: dict[int, list[tuple]] = defaultdict(list)
+    replaced: dict[int, list[tuple]] = defaultdict(list)
     for item_id, deadline, text, replaced_at, reason in db.execute(
         "SELECT item_id, deadline, deadline_text, replaced_at, reason FROM deadline_history "
         f"WHERE item_id IN {_CHOSEN} ORDER BY id",
         [chosen],
     ):
-        rows[item_id].append((deadline, text, replaced_at, reason))
-    changes: dict[int, list[Event]] = {}
-    for item_id, replaced in rows.items():
+        replaced[item_id].append((deadline, text, replaced_at, reason))
+    found: Found = []
+    for item_id, rows in replaced.items():
         item = items.get(item_id)
         current = (item["deadline"] or item["deadline_text"]) if item else None
-        changes[item_id] = []
-        for index, (deadline, text, replaced_at, reason) in enumerate(replaced):
-            following = replaced[index + 1] if index + 1 < len(replaced) else None
+        for index, (deadline, text, replaced_at, reason) in enumerate(rows):
+            following = rows[index + 1] if index + 1 < len(rows) else None
             new = (following[0] or following[1]) if following else current
-            changes[item_id].append(
-                Event(
-                    _moment(replaced_at),
-                    "deadline_changed",
-                    "",
-                    {"old": deadline or text or "—", "new": new or "—", "reason": reason},
-                )
-            )
-    return changes
+            values = {"old": deadline or text or "—", "new": new or "—", "reason": reason}
+            found.append((item_id, Event(_moment(replaced_at), "deadline_changed", "", values)))
+    return found
 
 
 def _audit_values(after: dict, before: dict) -> dict:
