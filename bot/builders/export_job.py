@@ -118,12 +118,12 @@ def _item_ids(db: sqlite_utils.Database, codes: set[str]) -> dict[int, str]:
 
 
 def _people(db: sqlite_utils.Database) -> tuple[dict[int, str], dict[str, str]]:
-    by_id, by_tg = {}, {}
-    for person_id, tg_user_id, name in db.execute("SELECT id, tg_user_id, name FROM people"):
+    by_id, by_account = {}, {}
+    for person_id, account, name in db.execute("SELECT id, account, name FROM people"):
         by_id[person_id] = name
-        if tg_user_id is not None:
-            by_tg[str(tg_user_id)] = name
-    return by_id, by_tg
+        if account is not None:
+            by_account[account] = name
+    return by_id, by_account
 
 
 def history_rows(
