@@ -46,7 +46,10 @@ def save_updates(db: sqlite_utils.Database, updates: list[dict], at: datetime) -
 
     A row is keyed by its platform and that platform's id of the update as text
     (``event``), so another platform's string ids sit beside Telegram's; ``update_id``, the
-    number the rest of the bot names an update by, is Telegram's own for its updates.
+    number the rest of the bot names an update by (audit events, dedup keys, ``/stuck``),
+    is Telegram's own for its updates, so ``next_offset`` and every record made before
+    0012 keep meaning what they meant. Another platform's adapter numbers its events when
+    it stores them, with numbers Telegram never uses (Telegram's are positive).
     """
     received = at.isoformat()
     with db.atomic():
