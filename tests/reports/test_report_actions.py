@@ -43,7 +43,7 @@ def db(tmp_path: Path) -> Iterator[sqlite_utils.Database]:
 
 def work_for(db: sqlite_utils.Database, role: Role, tap: Tap | None = None) -> Work:
     """The Work of one update (a tap is the next update: its own outbox keys)."""
-    person = Person(1, CHAT, "办公室", role, None, None, "zh", True)
+    person = Person(1, "telegram", str(CHAT), "办公室", role, None, None, "zh", True)
     env = WorkEnv(tz=ZoneInfo("Asia/Shanghai"), bot_username="duban_bot")
     chat = telegram_chat(CHAT)
     update = 1 if tap is None else 2
