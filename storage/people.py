@@ -9,6 +9,7 @@ from typing import NamedTuple
 
 import sqlite_utils
 
+from bot.chat import Address
 from bot.domain.audit import Origin
 from bot.domain.lifecycle import Role
 from bot.domain.people import (
@@ -48,6 +49,13 @@ def _person(row: sqlite3.Row) -> Person:
 def by_telegram_id(db: sqlite_utils.Database, tg_user_id: int) -> Person | None:
     row = fetch_one(db, f"{_PERSON_SELECT} WHERE p.tg_user_id = ?", [tg_user_id])
     return _person(row) if row else None
+
+
+def by_address(db: sqlite_utils.Database, address: Address) -> Person | None:
+    """Whoever writes from this chat (the bot's chats are private: the chat is the person)."""
+    if address.platform != "telegram":
+        return None
+    return by_telegram_id(db, int(address.id))
 
 
 def by_id(db: sqlite_utils.Database, person_id: int) -> Person:
@@ -206,6 +214,12 @@ class HeldMessage(NamedTuple):
     chat_id: int
     status: str  # pending, sent or dead
     message_id: int | None  # None until it was sent
+
+    @property
+    def address(self) -> Address:
+        """Its chat as services address one (bot/chat.py): the outbox names Telegram chats
+        until the migration that gives every table a platform."""
+        return Address("telegram", str(self.chat_id))
 
 
 def invitation_message(db: sqlite_utils.Database, key: str) -> HeldMessage | None:

@@ -25,11 +25,11 @@ import pytest
 import sqlite_utils
 
 from bot.chat import Sender
-from bot.commands import ROLE_COMMANDS, STRANGER_COMMANDS
 from bot.domain.lifecycle import Role
 from bot.domain.people import Person
 from bot.i18n import LANGUAGES, t
 from bot.platforms.telegram.application import BUTTON_ACTIONS, COMMANDS
+from bot.registry import ACTIONS
 from bot.runtime.work import Work, WorkEnv, telegram_chat
 from bot.services.registration import queue_command_menu, show_help
 from storage.db import open_database
@@ -48,10 +48,13 @@ def menu_names(menu: tuple[tuple[str, str], ...]) -> list[str]:
     return [name for name, _ in menu]
 
 
+def menu_of(role: Role | None) -> tuple[tuple[str, str], ...]:
+    """A role's menu as the registry declares it: (command, catalogue key of its line)."""
+    return tuple((action.name, action.help or "") for action in ACTIONS.menu(role))
+
+
 def every_menu() -> dict[str, tuple[tuple[str, str], ...]]:
-    return {role.value: menu for role, menu in ROLE_COMMANDS.items()} | {
-        "stranger": STRANGER_COMMANDS
-    }
+    return {role.value: menu_of(role) for role in Role} | {"stranger": menu_of(None)}
 
 
 @pytest.fixture
@@ -96,10 +99,12 @@ def queued(db: sqlite_utils.Database, method: str) -> list[dict]:
 
 
 def test_every_command_is_in_a_menu_and_every_menu_entry_has_a_handler() -> None:
-    """Each registered command is offered to someone, and each offered command runs."""
+    """Each declared command is offered to someone, and each offered command runs (the
+    commands still wired by hand join the menus as their services declare them)."""
     offered = {name for menu in every_menu().values() for name in menu_names(menu)}
-    assert set(COMMANDS) - offered == set(), "commands in no menu"
-    assert offered - set(COMMANDS) == set(), "menu entries with no handler"
+    assert set(ACTIONS.commands) - offered == set(), "commands in no menu"
+    assert offered - set(ACTIONS.commands) == set(), "menu entries with no handler"
+    assert set(COMMANDS) & set(ACTIONS.commands) == set(), "a command wired twice"
     for name, handler in COMMANDS.items():
         assert inspect.iscoroutinefunction(handler), name
 
@@ -120,7 +125,7 @@ def test_every_registered_role_can_get_help_and_change_language() -> None:
     """/help and /lang are in every registered role's menu: without them a person cannot
     find the rest or read it in their language."""
     for role in Role:
-        assert set(menu_names(ROLE_COMMANDS[role])) >= EVERYONE, role
+        assert set(menu_names(menu_of(role))) >= EVERYONE, role
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
@@ -134,7 +139,7 @@ def test_help_lists_the_roles_commands_in_its_language(
     (message,) = queued(db, "sendMessage")
     lines = message["text"].split("\n")
     assert lines[0] == t(lang, "help.title")
-    assert lines[1:] == [f"/{name} — {t(lang, key)}" for name, key in ROLE_COMMANDS[role]]
+    assert lines[1:] == [f"/{name} — {t(lang, key)}" for name, key in menu_of(role)]
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
@@ -149,7 +154,7 @@ def test_command_menu_matches_help_in_its_language(
     (menu,) = queued(db, "setMyCommands")
     assert menu["scope"] == {"type": "chat", "chat_id": 7001}
     assert menu["commands"] == [
-        {"command": name, "description": t(lang, key)} for name, key in ROLE_COMMANDS[role]
+        {"command": name, "description": t(lang, key)} for name, key in menu_of(role)
     ]
 
 
@@ -185,7 +190,8 @@ def test_every_button_made_is_registered() -> None:
     """A button whose action has no handler would answer "expired" on its first tap."""
     made = buttons_made()
     assert made, "the scan found no buttons at all"
-    unregistered = {action: where for action, where in made.items() if action not in BUTTON_ACTIONS}
+    registered = set(BUTTON_ACTIONS) | set(ACTIONS.buttons)
+    unregistered = {action: where for action, where in made.items() if action not in registered}
     assert unregistered == {}
 
 
@@ -290,6 +296,12 @@ def test_every_button_carries_what_its_handler_reads() -> None:
     assert len(made) > len(BUTTON_ACTIONS) // 2, "the scan lost sight of the payloads"
     wrong = []
     for action, where, keys in made:
+        if action in ACTIONS.buttons:  # a declared button: its function's signature decides
+            try:
+                inspect.signature(ACTIONS.buttons[action].fn).bind(None, **dict.fromkeys(keys))
+            except TypeError:
+                wrong.append((where, action, sorted(keys), [], []))
+            continue
         required, optional, whole = payload_reads(BUTTON_ACTIONS[action])
         if not required <= keys or not (whole or keys <= required | optional):
             wrong.append((where, action, sorted(keys), sorted(required), sorted(optional)))

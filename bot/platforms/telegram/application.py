@@ -21,7 +21,6 @@ from bot.registry import ACTIONS
 from bot.runtime.context import BotData, DubanContext, Resources
 from handlers import (
     access,
-    admin,
     contacts,
     errors,
     fallback,
@@ -29,8 +28,6 @@ from handlers import (
     items,
     presence,
     reports,
-    start,
-    stuck,
     text,
     visits,
 )
@@ -44,17 +41,6 @@ POOL = 256  # connections to the Bot API server at most, as python-telegram-bot'
 
 # Inline button actions, by the name stored with each button's token.
 BUTTON_ACTIONS: dict[str, LegacyButton] = {
-    "lang": start.lang_button,
-    "invite.role": admin.invite_role_button,
-    "invite.unit": admin.invite_unit_button,
-    "invite.revoke": admin.invite_revoke_button,
-    "invite.accept": start.accept_button,
-    "invite.keep": start.keep_button,
-    "users.show": admin.user_button,
-    "users.role": admin.role_button,
-    "users.deactivate": admin.deactivate_button,
-    "users.handover": admin.handover_button,
-    "users.handover_to": admin.handover_to_button,
     # visits (四不两直) and findings
     "visit.join": visits.join_button,
     "visit.towns": visits.towns_button,
@@ -74,24 +60,8 @@ BUTTON_ACTIONS: dict[str, LegacyButton] = {
     "evidence.move": visits.evidence_move_button,
     "evidence.tie": visits.evidence_tie_button,
     "evidence.withdraw": visits.evidence_withdraw_button,
-    # item cards and the office's review queue
-    "item.show": items.show_button,
+    # item cards
     "item.attach": items.attach_button,
-    "assign.menu": items.assign_menu_button,
-    "assign.set": items.assign_set_button,
-    "queue.item": items.queue_item_button,
-    "queue.complete": items.complete_button,
-    "queue.unit": items.unit_button,
-    "queue.keep": items.keep_deadline_button,
-    "queue.merge": items.merge_button,
-    "queue.merge_into": items.merge_into_button,
-    "queue.reject": items.reject_button,
-    "queue.company": items.company_button,
-    "queue.company_ok": items.company_ok_button,
-    "queue.company_town": items.company_town_button,
-    "queue.company_merge": items.company_merge_button,
-    "queue.company_into": items.company_into_button,
-    "queue.company_reject": items.company_reject_button,
     # proof of presence: company coordinates and proposals from visits
     "place.company": presence.company_button,
     "place.set": presence.set_button,
@@ -123,7 +93,6 @@ BUTTON_ACTIONS: dict[str, LegacyButton] = {
     "export.scope": reports.export_scope_button,
     "export.formats": reports.export_formats_button,
     "export.go": reports.export_go_button,
-    "stuck.replay": stuck.replay_button,
     "import.confirm": imports.confirm_button,
     "import.cancel": imports.cancel_button,
     "item.history": reports.history_button,
@@ -131,19 +100,11 @@ BUTTON_ACTIONS: dict[str, LegacyButton] = {
     "item.dossier": reports.dossier_button,
 }
 
-# Commands and their handlers; bot/commands.py says which role sees which in its menu.
+# Commands not yet declared in the registry (bot/registry.py), and their handlers.
 COMMANDS = {
-    "start": start.start,
-    "help": start.help_command,
-    "lang": start.lang,
-    "invite": admin.invite,
-    "users": admin.users,
     "visit": visits.visit,
     "done": visits.done,
     "visits": visits.visit_list,
-    "item": items.item,
-    "queue": items.queue,
-    "stuck": stuck.stuck,
     "mine": contacts.mine_command,
     "acks": contacts.acks_command,
     "settings": contacts.settings_command,
