@@ -126,13 +126,13 @@ def _answerable(work: Work, invitation: Invitation, redeemed: Person) -> list[Pe
     ``duban invite``, or they are no longer an active admin), every active administrator."""
     if invitation.created_by_person is not None:
         inviter = people.by_id(work.db, invitation.created_by_person)
-        reachable = inviter.active and is_admin(inviter) and inviter.tg_user_id is not None
+        reachable = inviter.active and is_admin(inviter) and inviter.address is not None
         if reachable and inviter.id != redeemed.id:
             return [inviter]
     return [
         admin
         for admin in people.active_people(work.db, role=Role.ADMIN)
-        if admin.tg_user_id is not None and admin.id != redeemed.id
+        if admin.address is not None and admin.id != redeemed.id
     ]
 
 

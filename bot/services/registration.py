@@ -29,7 +29,8 @@ def start(work: Work, text: str) -> None:
     A code is never left behind: the update that carried it is cleaned in the inbox in this
     same commit, whatever becomes of the code.
     """
-    code = text.split()[0] if text.split() else None
+    words = text.split()
+    code = words[0] if words else None
     if not code:
         if work.person is not None and work.person.active:
             work.reply("start.already", name=work.person.name, role=role_label(work, work.person))

@@ -23,9 +23,7 @@ ERROR_CHARS = 120
 
 
 def _who(work: Work, summary: RawSummary, lang: str) -> str:
-    person = (
-        people.by_telegram_id(work.db, summary.user_id) if summary.user_id is not None else None
-    )
+    person = people.by_address(work.db, summary.address) if summary.address else None
     return sender_label(summary, person.name if person else None) or t(lang, "faults.someone")
 
 

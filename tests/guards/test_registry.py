@@ -1,5 +1,5 @@
 """Commands and buttons are wired in several places by name
-(bot/platforms/telegram/application.py, bot/commands.py,
+(bot/platforms/telegram/application.py, the registry bot/registry.py,
 the services that make buttons); these tests fail when one place names what another lacks.
 
 A command missing from /help or from a role's menu is one nobody finds; a menu entry with
