@@ -63,6 +63,9 @@ _KINDS = {
     "sendanimation": Kind.MEDIA,
 }
 
+# A neutral file's kind (bot/chat.py Attachment) as the administrators are told it.
+FILE_KINDS = {"photo": Kind.PHOTO, "document": Kind.DOCUMENT, "video": Kind.MEDIA}
+
 
 def kind_of(method: str) -> Kind:
     return _KINDS.get(method.lower(), Kind.OTHER)

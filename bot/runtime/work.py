@@ -245,10 +245,17 @@ class Work:
         )
 
     def rewrite_pending(
-        self, to: Address, key: str, text: str, *, keyboard: Keyboard | None = None
+        self,
+        to: Address,
+        key: str,
+        text: str,
+        *,
+        keyboard: Keyboard | None = None,
+        remove_keyboard: bool = False,
     ) -> bool:
-        """Give a queued message (by its key) a newer text; False once it has left."""
-        message = Text(text, buttons=self._placed(keyboard, None))
+        """Give a queued message (by its key) a newer text; False once it has left. The
+        rewrite replaces the whole message: say ``remove_keyboard`` again if it did."""
+        message = Text(text, buttons=self._placed(keyboard, None), remove_keyboard=remove_keyboard)
         ((_, payload),) = self.env.renderers[to.platform].render(message, to.id, self.lang)
         return outbox.replace_pending(self.db, key, payload)
 

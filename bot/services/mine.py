@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from bot.actions import CONTACTS, command
 from bot.domain.escalation import level_rank
-from bot.domain.lifecycle import Role
 from bot.i18n import Safe
 from bot.runtime.work import Work
 from bot.services.item_view import item_line, level_of, open_button
@@ -12,10 +12,12 @@ from storage import ledger
 BUTTON_LIMIT = 40
 
 
+@command("mine", roles=CONTACTS, help="cmd.mine", refusal="mine.contacts_only")
 def my_items(work: Work) -> None:
+    """List the contact's unit's open items, most urgent first."""
     person = work.person
-    if person is None or person.role is not Role.CONTACT or person.unit_id is None:
-        work.reply("mine.contacts_only")
+    if person is None or person.unit_id is None:
+        work.reply("mine.contacts_only")  # a contact whose unit was taken away
         return
     items = ledger.items_where(
         work.db,

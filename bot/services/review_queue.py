@@ -15,7 +15,8 @@ from bot.domain.lifecycle import DomainError, Status
 from bot.domain.people import Person
 from bot.domain.permissions import require_admin
 from bot.domain.visits import short
-from bot.runtime.work import Button, Keyboard, Work
+from bot.runtime.work import Keyboard, Work
+from bot.services import presence
 from bot.services.item_card import render_card
 from bot.services.visit_items import offered_items
 from storage import dialogs, review
@@ -246,7 +247,7 @@ def company_button(work: Work, company: int) -> None:
         [button_to(company_ok_button, work.t("queue.btn_confirm_company"), company=pending.id)],
         [button_to(company_merge_button, work.t("queue.btn_merge"), company=pending.id)],
         [button_to(company_reject_button, work.t("queue.btn_reject"), company=pending.id)],
-        [Button(work.t("presence.btn_set"), "place.set", {"company": pending.id})],
+        [button_to(presence.set_button, work.t("presence.btn_set"), company=pending.id)],
     ]
     work.reply(
         "queue.company",
