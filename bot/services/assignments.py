@@ -19,7 +19,6 @@ from bot.domain.lifecycle import Role
 from bot.domain.people import Person
 from bot.domain.permissions import NotAdmin
 from bot.domain.visits import short
-from bot.i18n import t
 from bot.runtime.work import Keyboard, Work, WorkEnv
 from bot.services import item_card, notify
 from bot.services.item_view import viewable_item
@@ -49,9 +48,7 @@ def change(
         [inspector],
         "verify.told_assigned" if assign else "verify.told_removed",
         dedup=f"assign:{event}",
-        keyboard=lambda person: [
-            [button_to(item_card.item_button, t(person.language, "act.open"), item=item.id)]
-        ],
+        keyboard=lambda person: [[notify.open_item_button(person.language, item.id)]],
         code=item.code,
         problem=item.problem,
         unit=item.unit or "—",

@@ -1,12 +1,10 @@
-"""Commands and buttons are wired in several places by name
-(bot/platforms/telegram/application.py, the registry bot/registry.py,
-the services that make buttons); these tests fail when one place names what another lacks.
+"""Commands are declared in the registry (bot/registry.py) and offered in menus and /help
+built from it; buttons are made with ``button_to`` from the functions they call. These
+tests fail when a declaration and its use drift apart.
 
 A command missing from /help or from a role's menu is one nobody finds; a menu entry with
-no handler answers "unsupported"; a button whose action is not registered answers "this
-button has expired" on its very first tap, and a registered action no service makes is
-dead code that still accepts forged taps. A payload that lacks a key its handler indexes
-fails with KeyError on the first tap, so payloads are checked against their handlers too.
+no handler answers "unsupported"; a button made by hand escapes the check ``button_to``
+makes of its arguments, and would fail only at its first tap.
 """
 
 from __future__ import annotations
@@ -15,8 +13,7 @@ import ast
 import inspect
 import json
 import re
-import textwrap
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -28,7 +25,7 @@ from bot.chat import Sender
 from bot.domain.lifecycle import Role
 from bot.domain.people import Person
 from bot.i18n import LANGUAGES, t
-from bot.platforms.telegram.application import BUTTON_ACTIONS, COMMANDS
+from bot.platforms.telegram.application import COMMANDS
 from bot.registry import ACTIONS
 from bot.runtime.work import Work, WorkEnv, telegram_chat
 from bot.services.registration import queue_command_menu, show_help
@@ -186,137 +183,7 @@ def buttons_made() -> dict[str, list[str]]:
     return made
 
 
-def test_every_button_made_is_registered() -> None:
-    """A button whose action has no handler would answer "expired" on its first tap."""
-    made = buttons_made()
-    assert made, "the scan found no buttons at all"
-    registered = set(BUTTON_ACTIONS) | set(ACTIONS.buttons)
-    unregistered = {action: where for action, where in made.items() if action not in registered}
-    assert unregistered == {}
-
-
-def test_every_registered_button_action_is_made_somewhere() -> None:
-    """A registered action no code makes is dead wiring that still answers forged taps."""
-    assert set(BUTTON_ACTIONS) - set(buttons_made()) == set()
-    for name, handler in BUTTON_ACTIONS.items():
-        assert inspect.iscoroutinefunction(handler), name
-
-
-def literal_keys(node: ast.expr | None) -> set[str] | None:
-    """The keys of a payload written out as a dict literal; None for any other expression."""
-    if node is None:
-        return set()
-    if isinstance(node, ast.Dict) and all(isinstance(key, ast.Constant) for key in node.keys):
-        return {key.value for key in node.keys if isinstance(key, ast.Constant)}
-    return None
-
-
-def payloads_made() -> list[tuple[str, str, set[str]]]:
-    """(action, where, payload keys) for every button whose payload is a dict literal,
-    written in the call or in the local variable the call names."""
-    found = []
-    for folder in BUTTON_MAKERS:
-        for path in sorted(folder.rglob("*.py")):
-            if path.name == "actions.py":  # button_to: the registry's own maker
-                continue
-            tree = ast.parse(path.read_text(encoding="utf-8"), str(path))
-            for function in ast.walk(tree):
-                if not isinstance(function, ast.FunctionDef | ast.AsyncFunctionDef):
-                    continue
-                assigned = [
-                    (node.lineno, target.id, node.value)
-                    for node in ast.walk(function)
-                    if isinstance(node, ast.Assign)
-                    for target in node.targets
-                    if isinstance(target, ast.Name)
-                ]
-                for call in ast.walk(function):
-                    if not (
-                        isinstance(call, ast.Call)
-                        and isinstance(call.func, ast.Name)
-                        and call.func.id == "Button"
-                        and isinstance(call.args[1], ast.Constant)
-                    ):
-                        continue
-                    payload = call.args[2] if len(call.args) > 2 else None
-                    for keyword in call.keywords:
-                        if keyword.arg == "payload":
-                            payload = keyword.value
-                    if isinstance(payload, ast.Name):
-                        earlier = [
-                            (line, value)
-                            for line, name, value in assigned
-                            if name == payload.id and line <= call.lineno
-                        ]
-                        payload = max(earlier, key=lambda pair: pair[0])[1] if earlier else None
-                    keys = literal_keys(payload)
-                    if keys is not None:
-                        where = f"{path.relative_to(ROOT)}:{call.lineno}"
-                        found.append((call.args[1].value, where, keys))
-    return found
-
-
-def payload_reads(handler: Callable[..., object]) -> tuple[set[str], set[str], bool]:
-    """What a button handler takes from its payload: the keys it indexes (payload["k"]),
-    those it may do without (payload.get("k")), and whether it passes the payload on whole
-    (then the function it calls decides, and the keys are not checked here)."""
-    function = ast.parse(textwrap.dedent(inspect.getsource(handler))).body[0]
-    assert isinstance(function, ast.AsyncFunctionDef)
-    name = function.args.args[2].arg
-    required, optional, uses = set(), set(), 0
-    for node in ast.walk(function):
-        if isinstance(node, ast.Name) and node.id == name:
-            uses += 1
-        elif (
-            isinstance(node, ast.Subscript)
-            and isinstance(node.value, ast.Name)
-            and node.value.id == name
-            and isinstance(node.slice, ast.Constant)
-        ):
-            required.add(node.slice.value)
-            uses -= 1
-        elif (
-            isinstance(node, ast.Call)
-            and isinstance(node.func, ast.Attribute)
-            and isinstance(node.func.value, ast.Name)
-            and node.func.value.id == name
-            and node.func.attr == "get"
-            and isinstance(node.args[0], ast.Constant)
-        ):
-            optional.add(node.args[0].value)
-            uses -= 1
-    # The dispatcher adds the button's own token to every payload.
-    return required - {"_token"}, optional, uses > 0
-
-
-def test_every_button_carries_what_its_handler_reads() -> None:
-    """Where a button's payload is written out, it holds every key its handler indexes (a
-    missing one is a KeyError on the first tap) and nothing the handler never reads."""
-    made = payloads_made()
-    assert len(made) > len(BUTTON_ACTIONS) // 2, "the scan lost sight of the payloads"
-    wrong = []
-    for action, where, keys in made:
-        if action in ACTIONS.buttons:  # a declared button: its function's signature decides
-            try:
-                inspect.signature(ACTIONS.buttons[action].fn).bind(None, **dict.fromkeys(keys))
-            except TypeError:
-                wrong.append((where, action, sorted(keys), [], []))
-            continue
-        required, optional, whole = payload_reads(BUTTON_ACTIONS[action])
-        if not required <= keys or not (whole or keys <= required | optional):
-            wrong.append((where, action, sorted(keys), sorted(required), sorted(optional)))
-    assert wrong == []
-
-
-def test_the_payload_check_sees_a_missing_key() -> None:
-    """The handler scan is not blind: it finds an indexed key, an optional one, and a
-    payload handed on whole."""
-
-    async def handler(update: object, context: object, payload: dict) -> None:
-        print(payload["item"], payload.get("page"))
-
-    async def passes_on(update: object, context: object, payload: dict) -> None:
-        print(dict(payload))
-
-    assert payload_reads(handler) == ({"item"}, {"page"}, False)
-    assert payload_reads(passes_on) == (set(), set(), True)
+def test_no_button_is_made_by_hand() -> None:
+    """Every button is made with ``button_to``, which binds its arguments to the declared
+    function when the button is made; one made by hand would escape that check."""
+    assert buttons_made() == {}
