@@ -15,6 +15,7 @@ from bot.domain.lifecycle import Role
 from bot.domain.people import (
     Invitation,
     Person,
+    fold_name,
     hash_code,
     invitation_expiry,
     new_invitation_code,
@@ -77,6 +78,16 @@ def active_people(
         params.append(unit_id)
     sql = f"{_PERSON_SELECT} WHERE {' AND '.join(clauses)} ORDER BY p.id"
     return [_person(r) for r in fetch_all(db, sql, params)]
+
+
+def inspectors_by_name(db: sqlite_utils.Database) -> dict[str, list[Person]]:
+    """Active inspectors by folded name (bot.domain.people.fold_name): the one lookup behind
+    a name typed at the desk (``duban assign``) and a sheet's 督查人员 cell; a name with
+    two people under it is for the caller to refuse."""
+    found: dict[str, list[Person]] = {}
+    for person in active_people(db, role=Role.INSPECTOR):
+        found.setdefault(fold_name(person.name), []).append(person)
+    return found
 
 
 def ensure_admin(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+import unicodedata
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -91,6 +92,12 @@ def changes_on_redeem(person: Person, invitation: Invitation) -> list[Change]:
         ("unit", person.unit, invitation.unit),
     )
     return [Change(name, before, after) for name, before, after in pairs if before != after]
+
+
+def fold_name(name: str) -> str:
+    """A name as compared: full/half width, case and spaces do not matter (``王 督查`` typed
+    on a phone, ``王督查`` in a sheet cell are one person)."""
+    return "".join(unicodedata.normalize("NFKC", name).split()).casefold()
 
 
 def hash_code(code: str) -> str:

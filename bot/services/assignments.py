@@ -7,7 +7,6 @@ the inspector is told in their own language.
 
 from __future__ import annotations
 
-import unicodedata
 from datetime import datetime
 
 import sqlite_utils
@@ -16,7 +15,7 @@ from bot.actions import ADMINS, button, button_to
 from bot.domain.audit import Origin
 from bot.domain.items import Item
 from bot.domain.lifecycle import Role
-from bot.domain.people import Person
+from bot.domain.people import Person, fold_name
 from bot.domain.permissions import NotAdmin
 from bot.domain.visits import short
 from bot.runtime.work import Keyboard, Work, WorkEnv
@@ -54,18 +53,6 @@ def change(
         unit=item.unit or "—",
     )
     return True
-
-
-def fold_name(name: str) -> str:
-    """A name as compared: full/half width, case and spaces do not matter."""
-    return "".join(unicodedata.normalize("NFKC", name).split()).casefold()
-
-
-def inspectors_named(db: sqlite_utils.Database, name: str) -> list[Person]:
-    """Active inspectors with this name (width, case and spaces do not matter)."""
-    wanted = fold_name(name)
-    inspectors = people.active_people(db, role=Role.INSPECTOR)
-    return [p for p in inspectors if fold_name(p.name) == wanted]
 
 
 # --- 👤 指派督查 on the item card -----------------------------------------------------------
@@ -169,7 +156,7 @@ def assign_by_name(
         item = ledger.get_item(db, code.strip())
     except ledger.NotFound:
         raise ValueError(f"no item has the code {code!r}") from None
-    found = inspectors_named(db, name)
+    found = people.inspectors_by_name(db).get(fold_name(name), [])
     if not found:
         raise ValueError(f"no active inspector is named {name!r}")
     if len(found) > 1:

@@ -13,8 +13,7 @@ from bot.actions import EVERYONE, button, button_to, command
 from bot.builders import timeline
 from bot.builders.evidence_files import EvidenceHash, item_files
 from bot.chat import Address, Attachment, Button
-from bot.domain.items import Item
-from bot.domain.lifecycle import DomainError
+from bot.domain.items import Item, NoSuchItem
 from bot.domain.permissions import NotYourItem, require_sight
 from bot.i18n.fit import shown_length, split
 from bot.runtime.work import Keyboard, Work
@@ -31,17 +30,13 @@ ALBUM_MAX = 10
 HISTORY_REFUSAL = "history.not_yours"
 
 
-class NoSuchItem(DomainError):
-    key = "history.not_found"
-
-
 def _item(work: Work, item_id: int) -> Item:
     if work.person is None:
         raise NotYourItem(key=HISTORY_REFUSAL)
     try:
         item = get_item(work.db, item_id)
     except NotFound:
-        raise NoSuchItem(str(item_id)) from None
+        raise NoSuchItem(str(item_id), key="history.not_found") from None
     return require_sight(work.person, item, HISTORY_REFUSAL)
 
 

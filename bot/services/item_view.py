@@ -9,16 +9,11 @@ from bot.actions import button_to
 from bot.chat import Button
 from bot.clock import local_day
 from bot.domain.escalation import item_level
-from bot.domain.items import Item
-from bot.domain.lifecycle import DomainError
+from bot.domain.items import Item, NoSuchItem
 from bot.domain.permissions import require_sight
 from bot.domain.visits import LEVEL_MARKS, short
 from bot.runtime.work import Work
 from storage import ledger
-
-
-class NoSuchItem(DomainError):
-    key = "view.no_item"
 
 
 def viewable_item(work: Work, item_id: int) -> Item:
