@@ -1,10 +1,11 @@
-"""What happens around an invitation besides registering: the confirmation a registered
-person is asked for, the inviter's notice, the admin's link message kept up to date, and
-the list of invitations still open.
+"""What happens around an invitation besides registering (bot/services/registration.py):
+the inviter's notice, the admin's link message kept up to date, and the list of invitations
+still open.
 
 An invitation link is a bearer token: whoever taps it becomes the invited person. So the
-person who made it is told at once who used it (Telegram name, @username, id), with a button
-to deactivate them, and the message that held the link says it was used.
+person who made it is told at once who used it (as their platform names them: name,
+@username, id), with a button to deactivate them, and the message that held the link says
+it was used.
 """
 
 from __future__ import annotations
