@@ -78,7 +78,7 @@ def build_ledger(path: Path, now: datetime, items: int = ITEMS, seed: int = 11) 
                 [name, index % len(_TOWNS) + 1, stamp],
             )
         db.execute(
-            "INSERT INTO people (tg_user_id, name, role, language, created_at) "
+            "INSERT INTO people (account, name, role, language, created_at) "
             "VALUES (1, '办公室', 'admin', 'zh', ?)",
             [stamp],
         )

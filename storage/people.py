@@ -13,6 +13,7 @@ from bot.chat import Address
 from bot.domain.audit import Origin
 from bot.domain.lifecycle import Role
 from bot.domain.people import (
+    TELEGRAM,
     Invitation,
     Person,
     fold_name,
@@ -27,8 +28,8 @@ from storage.ledger import NotFound, ensure_named, iso
 from storage.rows import fetch_all, fetch_one, fetch_value, fetch_values
 
 _PERSON_SELECT = (
-    "SELECT p.id, p.tg_user_id, p.name, p.role, p.unit_id, u.name AS unit, p.language, p.active, "
-    "p.reachable "
+    "SELECT p.id, p.platform, p.account, p.name, p.role, p.unit_id, u.name AS unit, "
+    "p.language, p.active, p.reachable "
     "FROM people p LEFT JOIN units u ON u.id = p.unit_id"
 )
 
@@ -36,7 +37,8 @@ _PERSON_SELECT = (
 def _person(row: sqlite3.Row) -> Person:
     return Person(
         row["id"],
-        row["tg_user_id"],
+        row["platform"],
+        row["account"],
         row["name"],
         Role(row["role"]),
         row["unit_id"],
@@ -47,16 +49,29 @@ def _person(row: sqlite3.Row) -> Person:
     )
 
 
-def by_telegram_id(db: sqlite_utils.Database, tg_user_id: int) -> Person | None:
-    row = fetch_one(db, f"{_PERSON_SELECT} WHERE p.tg_user_id = ?", [tg_user_id])
+def by_address(db: sqlite_utils.Database, address: Address) -> Person | None:
+    """The person who writes from this platform's account, if the bot knows them."""
+    row = fetch_one(
+        db,
+        f"{_PERSON_SELECT} WHERE p.platform = ? AND p.account = ?",
+        [address.platform, address.id],
+    )
     return _person(row) if row else None
 
 
-def by_address(db: sqlite_utils.Database, address: Address) -> Person | None:
-    """Whoever writes from this chat (the bot's chats are private: the chat is the person)."""
-    if address.platform != "telegram":
-        return None
-    return by_telegram_id(db, int(address.id))
+def by_telegram_id(db: sqlite_utils.Database, tg_user_id: int) -> Person | None:
+    """``by_address`` for a Telegram user id (the callers that still speak Telegram)."""
+    return by_address(db, telegram_account(tg_user_id))
+
+
+def telegram_account(tg_user_id: int) -> Address:
+    return Address(TELEGRAM, str(tg_user_id))
+
+
+def _account(who: Address | int) -> Address:
+    """An address as given; a bare number is a Telegram user id (callers from before there
+    was more than one platform pass those)."""
+    return who if isinstance(who, Address) else telegram_account(who)
 
 
 def by_id(db: sqlite_utils.Database, person_id: int) -> Person:
@@ -91,7 +106,7 @@ def inspectors_by_name(db: sqlite_utils.Database) -> dict[str, list[Person]]:
 
 
 def ensure_admin(
-    db: sqlite_utils.Database, tg_user_id: int, name: str, language: str, origin: Origin
+    db: sqlite_utils.Database, who: Address | int, name: str, language: str, origin: Origin
 ) -> Person:
     """An ADMIN_IDS user is an active administrator on every update, no invitation needed.
 
@@ -99,7 +114,8 @@ def ensure_admin(
     was changed — by another admin, a stray invitation or a hand-edited database — with an
     audit event saying so.
     """
-    person = by_telegram_id(db, tg_user_id)
+    account = _account(who)
+    person = by_address(db, account)
     if person is not None and person.role is Role.ADMIN and person.active:
         return person
     with db.atomic():
@@ -108,7 +124,8 @@ def ensure_admin(
                 db,
                 "people",
                 {
-                    "tg_user_id": tg_user_id,
+                    "platform": account.platform,
+                    "account": account.id,
                     "name": name,
                     "role": Role.ADMIN.value,
                     "language": language,
@@ -220,7 +237,8 @@ def set_invitation_message(db: sqlite_utils.Database, invitation_id: int, key: s
 
 
 class HeldMessage(NamedTuple):
-    """An outbox message as its recipient has it (unpacks as ``chat_id, status, message_id``)."""
+    """An outbox message as its recipient has it (unpacks as ``chat_id, status, message_id``);
+    ``address`` is the chat as the services name one."""
 
     chat_id: int
     status: str  # pending, sent or dead
@@ -228,15 +246,20 @@ class HeldMessage(NamedTuple):
 
     @property
     def address(self) -> Address:
-        """Its chat as services address one (bot/chat.py): the outbox names Telegram chats
-        until the migration that gives every table a platform."""
-        return Address("telegram", str(self.chat_id))
+        """Its chat as services address one (bot/chat.py): a link message is a Telegram
+        one (``invitation_message``)."""
+        return telegram_account(self.chat_id)
 
 
 def invitation_message(db: sqlite_utils.Database, key: str) -> HeldMessage | None:
-    """The admin's message holding a link: its chat, outbox status and Telegram message id."""
-    row = fetch_one(db, "SELECT chat_id, status, message_id FROM outbox WHERE dedup_key = ?", [key])
-    return HeldMessage(row["chat_id"], row["status"], row["message_id"]) if row else None
+    """The admin's message holding a link: its chat, outbox status and message id (links are
+    made by the Telegram bot, so the chat is a Telegram one)."""
+    row = fetch_one(
+        db,
+        "SELECT chat, status, message_id FROM outbox WHERE dedup_key = ? AND platform = ?",
+        [key, TELEGRAM],
+    )
+    return HeldMessage(int(row["chat"]), row["status"], row["message_id"]) if row else None
 
 
 SCRUBBED_TEXT = "[invitation message: the link is kept only on the phone it was sent to]"
@@ -295,11 +318,13 @@ def revoke_invitation(db: sqlite_utils.Database, invitation_id: int, origin: Ori
 def redeem_invitation(
     db: sqlite_utils.Database,
     invitation: Invitation,
-    tg_user_id: int,
+    who: Address | int,
     language: str,
     origin: Origin,
 ) -> Person:
-    """Register the person the invitation names; the invitation is used up in the same commit."""
+    """Register the person the invitation names (``who``: the account that redeemed it);
+    the invitation is used up in the same commit."""
+    account = _account(who)
     with db.atomic():
         used = db.execute(
             "UPDATE invitations SET used_at = ? WHERE id = ? AND used_at IS NULL "
@@ -308,9 +333,10 @@ def redeem_invitation(
         ).rowcount
         if not used:
             raise NotFound("invitation already used")
-        existing = by_telegram_id(db, tg_user_id)
+        existing = by_address(db, account)
         values = {
-            "tg_user_id": tg_user_id,
+            "platform": account.platform,
+            "account": account.id,
             "name": invitation.name,
             "role": invitation.role.value,
             "unit_id": invitation.unit_id,
@@ -348,12 +374,13 @@ def set_language(db: sqlite_utils.Database, person_id: int, language: str) -> No
     db.execute("UPDATE people SET language = ? WHERE id = ?", [language, person_id])
 
 
-def set_reachable(db: sqlite_utils.Database, tg_user_id: int, reachable: bool) -> bool:
-    """Record whether Telegram delivers to this person; True if that changed."""
+def set_reachable(db: sqlite_utils.Database, who: Address | int, reachable: bool) -> bool:
+    """Record whether the platform delivers to this person; True if that changed."""
+    account = _account(who)
     return bool(
         db.execute(
-            "UPDATE people SET reachable = ? WHERE tg_user_id = ? AND reachable != ?",
-            [int(reachable), tg_user_id, int(reachable)],
+            "UPDATE people SET reachable = ? WHERE platform = ? AND account = ? AND reachable != ?",
+            [int(reachable), account.platform, account.id, int(reachable)],
         ).rowcount
     )
 

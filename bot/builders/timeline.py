@@ -58,13 +58,13 @@ def _moment(text: str) -> datetime:
 
 
 def _names(db: sqlite_utils.Database) -> tuple[dict[int, str], dict[str, str]]:
-    """People by id and by Telegram user id (audit events name the latter)."""
-    by_id, by_tg = {}, {}
-    for person_id, tg_user_id, name in db.execute("SELECT id, tg_user_id, name FROM people"):
+    """People by id and by their platform account (audit events name the latter)."""
+    by_id, by_account = {}, {}
+    for person_id, account, name in db.execute("SELECT id, account, name FROM people"):
         by_id[person_id] = name
-        if tg_user_id is not None:
-            by_tg[str(tg_user_id)] = name
-    return by_id, by_tg
+        if account is not None:
+            by_account[account] = name
+    return by_id, by_account
 
 
 def _table_exists(db: sqlite_utils.Database, name: str) -> bool:

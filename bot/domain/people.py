@@ -11,20 +11,25 @@ from datetime import datetime, timedelta
 from bot.chat import Address
 from bot.domain.lifecycle import Actor, Role
 
+TELEGRAM = "telegram"  # the platform every person came from before DingTalk
 INVITATION_CODE_BYTES = 12  # 16 url-safe characters: unguessable, fits /start's 64 limit
 
 
 @dataclass(frozen=True)
 class Person:
+    """Someone the bot knows; ``platform`` and ``account`` say where they write from and
+    that platform's id of them, as text (None for someone invited who never wrote)."""
+
     id: int
-    tg_user_id: int | None
+    platform: str
+    account: str | None
     name: str
     role: Role
     unit_id: int | None
     unit: str | None
     language: str
     active: bool
-    reachable: bool = True  # False once Telegram said the person blocked the bot
+    reachable: bool = True  # False once the platform said the person blocked the bot
 
     @property
     def actor(self) -> Actor:
@@ -33,9 +38,17 @@ class Person:
     @property
     def address(self) -> Address | None:
         """Where the bot writes to this person; None before they first wrote to it."""
-        if self.tg_user_id is None:
+        if self.account is None:
             return None
-        return Address("telegram", str(self.tg_user_id))
+        return Address(self.platform, self.account)
+
+    @property
+    def tg_user_id(self) -> int | None:
+        """Their Telegram user id, for code that still speaks Telegram (until every service
+        writes to ``address``); None on another platform or before they wrote."""
+        if self.platform != TELEGRAM or self.account is None:
+            return None
+        return int(self.account)
 
 
 @dataclass(frozen=True)

@@ -237,7 +237,7 @@ class Work:
         outbox.coalesce(
             self.db,
             prefix=series,
-            chat_id=int(to.id),
+            to=to,
             method=method,
             payload=payload,
             at=self.at,
@@ -330,7 +330,7 @@ class Work:
         return outbox.enqueue(
             self.db,
             key=key,
-            chat_id=int(to.id),
+            to=to,
             method=method,
             payload=payload,
             at=self.at,

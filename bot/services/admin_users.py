@@ -158,7 +158,7 @@ def list_users(work: Work) -> None:
 def _refuse_settings_admin(work: Work, person: Person) -> bool:
     """An ADMIN_IDS administrator is one on every update: changing them here would be undone
     at their next message, so it is refused with the reason (True if refused)."""
-    if invitations.is_settings_admin(work, person.tg_user_id):
+    if invitations.is_settings_admin(work, person.address):
         work.reply("users.settings_admin_refused", name=person.name)
         return True
     return False
@@ -166,7 +166,7 @@ def _refuse_settings_admin(work: Work, person: Person) -> bool:
 
 def _marker(work: Work, person: Person) -> str:
     """🔒 an ADMIN_IDS administrator (nothing here changes them), ⛔ a deactivated person."""
-    if invitations.is_settings_admin(work, person.tg_user_id):
+    if invitations.is_settings_admin(work, person.address):
         return "🔒 "
     return "" if person.active else "⛔ "
 
@@ -189,7 +189,7 @@ def show_user(work: Work, person: int) -> None:
                 button_to(handover_choose, work.t("users.handover"), person=shown.id),
             ]
         )
-    if invitations.is_settings_admin(work, shown.tg_user_id):
+    if invitations.is_settings_admin(work, shown.address):
         state = Safe(f"{work.t('users.active')}\n{work.t('users.settings_admin_note')}")
     else:
         state = work.t("users.active" if shown.active else "users.inactive")

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from datetime import datetime
 
 from bot.actions import button_to
-from bot.chat import Sender
+from bot.chat import Address, Sender
 from bot.domain.lifecycle import Role
 from bot.domain.people import Invitation, Person
 from bot.domain.permissions import is_admin
@@ -28,20 +28,15 @@ from storage import people
 PENDING_SHOWN = 30
 
 
-def sender_id(sender: Sender) -> int:
-    """The sender's id as the people table keeps it (Telegram's number, until the migration
-    that gives people a platform and an id of text)."""
-    return int(sender.address.id)
-
-
-def is_settings_admin(work: Work, tg_user_id: int | None) -> bool:
-    """An administrator named in ADMIN_IDS: no chat action changes their role."""
-    return tg_user_id is not None and tg_user_id in work.env.admin_ids
+def is_settings_admin(work: Work, who: Address | None) -> bool:
+    """An administrator named in ADMIN_IDS (the configuration's Telegram user ids): no chat
+    action changes their role."""
+    return who is not None and any(who == people.telegram_account(i) for i in work.env.admin_ids)
 
 
 def sender_is_settings_admin(work: Work) -> bool:
     """Whether whoever sent this update is an administrator named in ADMIN_IDS."""
-    return work.sender is not None and is_settings_admin(work, sender_id(work.sender))
+    return work.sender is not None and is_settings_admin(work, work.sender.address)
 
 
 def unit_part(lang: str, unit: str | None) -> str:

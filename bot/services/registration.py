@@ -164,9 +164,7 @@ def _redeem(work: Work, invitation: Invitation, language: str) -> Person:
     redeemer = work.sender
     if redeemer is None:
         raise RuntimeError("an invitation is redeemed by the sender of an update")
-    person = people.redeem_invitation(
-        work.db, invitation, invitations.sender_id(redeemer), language, work.origin
-    )
+    person = people.redeem_invitation(work.db, invitation, redeemer.address, language, work.origin)
     work.person, work.lang = person, person.language
     queue_command_menu(work, person)
     invitations.after_redeem(work, invitation, person, redeemer)

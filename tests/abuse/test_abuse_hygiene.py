@@ -58,7 +58,9 @@ def test_outbox_and_report_job_errors_are_redacted(tmp_path) -> None:
     db = open_database(tmp_path / "duban.sqlite")
     now = datetime.now(UTC)
     for key in ("a", "b"):
-        outbox.enqueue(db, key=key, chat_id=1, method="sendMessage", payload={}, at=now)
+        outbox.enqueue(
+            db, key=key, to=Address("telegram", "1"), method="sendMessage", payload={}, at=now
+        )
     rows = [row[0] for row in db.execute("SELECT id FROM outbox ORDER BY id")]
     outbox.mark_retry(db, rows[0], f"ConnectError: {URL}", now)
     outbox.mark_dead(db, rows[1], f"BadRequest at {URL}")

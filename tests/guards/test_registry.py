@@ -66,7 +66,8 @@ def work_for(db: sqlite_utils.Database, role: Role, lang: str) -> Work:
     """A Work for a registered person of this role and language, as a handler makes it."""
     person = Person(
         id=1,
-        tg_user_id=7001,
+        platform="telegram",
+        account="7001",
         name="测试",
         role=role,
         unit_id=None,

@@ -51,7 +51,7 @@ def world(tmp_path: Path):
     (as rows written before input was cleaned, or by another tool, would)."""
     db = open_database(tmp_path / "duban.sqlite")
     seeded = seed(db, NOW.astimezone(UTC))
-    person = {"tg_user_id": 1, "name": "办公室\x01", "role": "admin", "language": "zh"}
+    person = {"account": "1", "name": "办公室\x01", "role": "admin", "language": "zh"}
     admin = db["people"].insert({**person, "created_at": NOW.isoformat()}).last_pk
     item_id = seeded.ids["chip"]
     company = db.execute("SELECT company_id FROM items WHERE id = ?", [item_id]).fetchone()[0]

@@ -75,7 +75,7 @@ def _chat_entries(db, item_id: int, admin_id: int, lang: str) -> list[tuple[str,
 def _sheet_rows(db, context: BuildContext, admin_id: int, code: str, lang: str) -> list[tuple]:
     job = ReportJob(1, "export", admin_id, 1, lang, {"filter": {}}, "pending", 0, NOW)
     result = build_export(context, job, db)
-    path = Path(result.sends[0].payload["document"]["path"])
+    path = Path(result.sends[0].path)
     book = openpyxl.load_workbook(io.BytesIO(path.read_bytes()))
     history = book[t(lang, "export.history_sheet")]
     return [row for row in history.iter_rows(min_row=2, values_only=True) if row[0] == code]
