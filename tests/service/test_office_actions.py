@@ -98,7 +98,8 @@ def work_for(db: sqlite_utils.Database, person: Person | None, sender: Sender) -
 def inspector() -> Person:
     return Person(
         id=1,
-        tg_user_id=7001,
+        platform="telegram",
+        account="7001",
         name="王督查",
         role=Role.INSPECTOR,
         unit_id=None,
