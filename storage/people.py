@@ -237,15 +237,18 @@ def set_invitation_message(db: sqlite_utils.Database, invitation_id: int, key: s
 
 
 class HeldMessage(NamedTuple):
-    """An outbox message as its recipient has it (unpacks as ``chat_id, status, message_id``).
-
-    ``chat_id`` is a Telegram chat's number: bot/services/invitations.py still unpacks it
-    as one, until it speaks the neutral layer.
-    """
+    """An outbox message as its recipient has it (unpacks as ``chat_id, status, message_id``);
+    ``address`` is the chat as the services name one."""
 
     chat_id: int
     status: str  # pending, sent or dead
     message_id: int | None  # None until it was sent
+
+    @property
+    def address(self) -> Address:
+        """Its chat as services address one (bot/chat.py): a link message is a Telegram
+        one (``invitation_message``)."""
+        return telegram_account(self.chat_id)
 
 
 def invitation_message(db: sqlite_utils.Database, key: str) -> HeldMessage | None:

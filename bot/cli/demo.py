@@ -29,8 +29,8 @@ from zoneinfo import ZoneInfo
 import openpyxl
 import sqlite_utils
 
+from bot import registry
 from bot.chat import Address
-from bot.commands import commands_for
 from bot.config import Settings, load_settings
 from bot.domain.audit import Origin
 from bot.domain.lifecycle import Actor, Event, Role
@@ -355,9 +355,9 @@ def _register(db: sqlite_utils.Database, person: DemoPerson, origin: Origin) -> 
 def _queue_command_menu(db: sqlite_utils.Database, person: DemoPerson, now: datetime) -> None:
     """The person's command menu, as registering would have set it (sent once the bot runs)."""
     commands = [
-        {"command": name, "description": t("zh", key)}
-        for name, key in commands_for(person.role)
-        if key in CATALOGUE
+        {"command": action.name, "description": t("zh", action.help)}
+        for action in registry.ACTIONS.menu(person.role)
+        if action.help in CATALOGUE
     ]
     outbox.enqueue(
         db,

@@ -18,8 +18,8 @@ def notify_admins(work: Work, key: str, /, *, once: str | None = None, **values:
         if not inserted:
             return
     for admin in people.active_people(work.db, role=Role.ADMIN):
-        if admin.tg_user_id is not None:
-            work.send_text(admin.tg_user_id, t(admin.language, key, **values))
+        if admin.address is not None:
+            work.send(admin.address, t(admin.language, key, **values))
 
 
 def person_unreachable(work: Work, tg_user_id: int) -> None:
@@ -30,13 +30,13 @@ def person_unreachable(work: Work, tg_user_id: int) -> None:
     if person is None:
         return
     for admin in people.active_people(work.db, role=Role.ADMIN):
-        if admin.tg_user_id is None or admin.id == person.id:
+        if admin.address is None or admin.id == person.id:
             continue
         unit = f"，{person.unit}" if person.unit and admin.language == "zh" else ""
         if person.unit and admin.language == "en":
             unit = f", {person.unit}"
-        work.send_text(
-            admin.tg_user_id,
+        work.send(
+            admin.address,
             t(
                 admin.language,
                 "admin.user_blocked_bot",

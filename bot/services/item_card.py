@@ -9,13 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from bot.actions import INSPECTORS, button, button_to
+from bot.actions import EVERYONE, INSPECTORS, button, button_to, command
 from bot.domain.items import Item
 from bot.domain.lifecycle import DomainError, Role, Status
 from bot.domain.permissions import may_see_item
 from bot.domain.visits import short
 from bot.i18n import Safe
-from bot.runtime.work import Button, Keyboard, Work
+from bot.runtime.work import Keyboard, Work
 from bot.services.card_progress import progress_section
 from bot.services.history import history_buttons
 from bot.services.item_people import people_section
@@ -80,10 +80,11 @@ def show_card(work: Work, item: Item) -> None:
         raise ItemHidden
     text, keyboard = render_card(work, item)
     keyboard = [*keyboard, history_buttons(work, item)]  # history, photos, dossier PDF
-    assert work.chat_id is not None
-    work.send_text(work.chat_id, text, keyboard=keyboard or None)
+    if work.chat is not None:
+        work.send(work.chat, text, keyboard=keyboard or None)
 
 
+@command("item", roles=EVERYONE, help="cmd.item")
 def item_command(work: Work, words: str) -> None:
     """/item <code> shows the card; /item <words> searches codes, problems and companies."""
     words = " ".join(words.split())
@@ -103,18 +104,20 @@ def item_command(work: Work, words: str) -> None:
         show_card(work, found[0])
     else:
         keyboard: Keyboard = [
-            [Button(f"{i.code} {short(i.problem, 24)}", "item.show", {"item": i.id})]
+            [button_to(item_button, f"{i.code} {short(i.problem, 24)}", item=i.id)]
             for i in found[:SEARCH_LIMIT]
         ]
         work.reply("card.choose", words=words, keyboard=keyboard)
 
 
-def item_button(work: Work, item_id: int) -> None:
+@button("item.show", roles=EVERYONE)
+def item_button(work: Work, item: int) -> None:
+    """The card of an item a button names (in lists, notices, search results)."""
     try:
-        item = get_item(work.db, item_id)
+        found = get_item(work.db, item)
     except NotFound:
         raise ItemHidden from None
-    show_card(work, item)
+    show_card(work, found)
 
 
 def _inspector_buttons(work: Work, item: Item) -> Keyboard:

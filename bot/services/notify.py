@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from datetime import datetime
 
+from bot.actions import button_to
 from bot.chat import Button
 from bot.domain.lifecycle import Role
 from bot.domain.people import Person
@@ -20,11 +21,10 @@ def urgent_at(work: Work) -> datetime:
 
 
 def open_item_button(lang: str, item_id: int) -> Button:
-    """The button under a notice that opens the item's card (``act.open``).
+    """The button under a notice that opens the item's card (``act.open``)."""
+    from bot.services import item_card  # at call time: the card's own imports reach here
 
-    Made by the action's name, ``item.show``, because the item card's module declares that
-    action; this is the one place a notice names it."""
-    return Button(t(lang, "act.open"), "item.show", {"item": item_id})
+    return button_to(item_card.item_button, t(lang, "act.open"), item=item_id)
 
 
 def leaders_and_admins(work: Work) -> list[Person]:

@@ -1,21 +1,20 @@
-"""Each role's command menu (bot/commands.py) is what that role may do: every command in
-it works for the role, every command outside it is refused with a polite line.
+"""Each role's command menu (built from the registry, bot/registry.py) is what that role
+may do: every command in it works for the role, every command outside it is refused with a
+polite line.
 
-The menus and the access rules live apart (the menu in bot/commands.py, the rules in
-bot/domain/permissions.py and the services that ask them), so nothing else stops them
-drifting: a command added to a menu but refused to that role, or one a role may use but
-never sees in /help.
+A command's menu and its role pre-filter are declared together, but rules inside the
+services (bot/domain/permissions.py) may still refuse: nothing else stops them drifting
+apart, a command offered to a role but refused to it, or one a role may use but never sees
+in /help.
 """
 
 from __future__ import annotations
 
 import asyncio
 
-from bot.commands import ROLE_COMMANDS, STRANGER_COMMANDS
 from bot.domain.lifecycle import Role
 from bot.domain.permissions import NotAdmin, ReportsNotForYou
 from bot.i18n import t
-from bot.platforms.telegram.application import COMMANDS
 from bot.registry import ACTIONS
 from sandbox.phones import Phone
 from tests.harness import Duban, office
@@ -34,14 +33,14 @@ async def test_each_role_may_use_exactly_the_commands_in_its_menu(duban: Duban) 
     phones[Role.LEADER] = await duban.register(6103, "赵领导", Role.LEADER)
     await duban.settle()  # the administrator's notices that the invitations were used
     refusals = {t("zh", key) for key in REFUSALS}
-    strangers_only = {name for name, _ in STRANGER_COMMANDS}
+    strangers_only = {action.name for action in ACTIONS.menu(None)}
 
     async def misfits(role: Role, phone: Phone) -> list[tuple[str, str, str]]:
         """The commands whose answer disagrees with the role's menu: (role, command, reply)."""
-        menu = {name for name, _ in ROLE_COMMANDS[role]}
+        menu = {action.name for action in ACTIONS.menu(role)}
         phone.skip_to_end()
         wrong = []
-        for command in sorted((set(COMMANDS) | set(ACTIONS.commands)) - strangers_only):
+        for command in sorted(set(ACTIONS.commands) - strangers_only):
             await phone.send(f"/{command}")
             reply = await phone.expect_message()
             if (reply.text in refusals) == (command in menu):

@@ -1,12 +1,10 @@
-"""Commands and buttons are wired in several places by name
-(bot/platforms/telegram/application.py, bot/commands.py,
-the services that make buttons); these tests fail when one place names what another lacks.
+"""Commands are declared in the registry (bot/registry.py) and offered in menus and /help
+built from it; buttons are made with ``button_to`` from the functions they call. These
+tests fail when a declaration and its use drift apart.
 
 A command missing from /help or from a role's menu is one nobody finds; a menu entry with
-no handler answers "unsupported"; a button whose action is not registered answers "this
-button has expired" on its very first tap, and a registered action no service makes is
-dead code that still accepts forged taps. A payload that lacks a key its handler indexes
-fails with KeyError on the first tap, so payloads are checked against their handlers too.
+no handler answers "unsupported"; a button made by hand escapes the check ``button_to``
+makes of its arguments, and would fail only at its first tap.
 """
 
 from __future__ import annotations
@@ -15,8 +13,7 @@ import ast
 import inspect
 import json
 import re
-import textwrap
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -25,11 +22,10 @@ import pytest
 import sqlite_utils
 
 from bot.chat import Sender
-from bot.commands import ROLE_COMMANDS, STRANGER_COMMANDS
 from bot.domain.lifecycle import Role
 from bot.domain.people import Person
 from bot.i18n import LANGUAGES, t
-from bot.platforms.telegram.application import BUTTON_ACTIONS, COMMANDS
+from bot.platforms.telegram.application import COMMANDS
 from bot.registry import ACTIONS
 from bot.runtime.work import Work, WorkEnv, telegram_chat
 from bot.services.registration import queue_command_menu, show_help
@@ -49,10 +45,13 @@ def menu_names(menu: tuple[tuple[str, str], ...]) -> list[str]:
     return [name for name, _ in menu]
 
 
+def menu_of(role: Role | None) -> tuple[tuple[str, str], ...]:
+    """A role's menu as the registry declares it: (command, catalogue key of its line)."""
+    return tuple((action.name, action.help or "") for action in ACTIONS.menu(role))
+
+
 def every_menu() -> dict[str, tuple[tuple[str, str], ...]]:
-    return {role.value: menu for role, menu in ROLE_COMMANDS.items()} | {
-        "stranger": STRANGER_COMMANDS
-    }
+    return {role.value: menu_of(role) for role in Role} | {"stranger": menu_of(None)}
 
 
 @pytest.fixture
@@ -98,11 +97,12 @@ def queued(db: sqlite_utils.Database, method: str) -> list[dict]:
 
 
 def test_every_command_is_in_a_menu_and_every_menu_entry_has_a_handler() -> None:
-    """Each registered command is offered to someone, and each offered command runs."""
+    """Each declared command is offered to someone, and each offered command runs (the
+    commands still wired by hand join the menus as their services declare them)."""
     offered = {name for menu in every_menu().values() for name in menu_names(menu)}
-    handled = set(COMMANDS) | set(ACTIONS.commands)  # legacy wiring, then the registry
-    assert handled - offered == set(), "commands in no menu"
-    assert offered - handled == set(), "menu entries with no handler"
+    assert set(ACTIONS.commands) - offered == set(), "commands in no menu"
+    assert offered - set(ACTIONS.commands) == set(), "menu entries with no handler"
+    assert set(COMMANDS) & set(ACTIONS.commands) == set(), "a command wired twice"
     for name, handler in COMMANDS.items():
         assert inspect.iscoroutinefunction(handler), name
 
@@ -123,7 +123,7 @@ def test_every_registered_role_can_get_help_and_change_language() -> None:
     """/help and /lang are in every registered role's menu: without them a person cannot
     find the rest or read it in their language."""
     for role in Role:
-        assert set(menu_names(ROLE_COMMANDS[role])) >= EVERYONE, role
+        assert set(menu_names(menu_of(role))) >= EVERYONE, role
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
@@ -137,7 +137,7 @@ def test_help_lists_the_roles_commands_in_its_language(
     (message,) = queued(db, "sendMessage")
     lines = message["text"].split("\n")
     assert lines[0] == t(lang, "help.title")
-    assert lines[1:] == [f"/{name} — {t(lang, key)}" for name, key in ROLE_COMMANDS[role]]
+    assert lines[1:] == [f"/{name} — {t(lang, key)}" for name, key in menu_of(role)]
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
@@ -152,7 +152,7 @@ def test_command_menu_matches_help_in_its_language(
     (menu,) = queued(db, "setMyCommands")
     assert menu["scope"] == {"type": "chat", "chat_id": 7001}
     assert menu["commands"] == [
-        {"command": name, "description": t(lang, key)} for name, key in ROLE_COMMANDS[role]
+        {"command": name, "description": t(lang, key)} for name, key in menu_of(role)
     ]
 
 
@@ -184,130 +184,7 @@ def buttons_made() -> dict[str, list[str]]:
     return made
 
 
-def test_every_button_made_is_registered() -> None:
-    """A button whose action has no handler would answer "expired" on its first tap."""
-    made = buttons_made()
-    assert made, "the scan found no buttons at all"
-    unregistered = {action: where for action, where in made.items() if action not in BUTTON_ACTIONS}
-    assert unregistered == {}
-
-
-def test_every_registered_button_action_is_made_somewhere() -> None:
-    """A registered action no code makes is dead wiring that still answers forged taps."""
-    assert set(BUTTON_ACTIONS) - set(buttons_made()) == set()
-    for name, handler in BUTTON_ACTIONS.items():
-        assert inspect.iscoroutinefunction(handler), name
-
-
-def literal_keys(node: ast.expr | None) -> set[str] | None:
-    """The keys of a payload written out as a dict literal; None for any other expression."""
-    if node is None:
-        return set()
-    if isinstance(node, ast.Dict) and all(isinstance(key, ast.Constant) for key in node.keys):
-        return {key.value for key in node.keys if isinstance(key, ast.Constant)}
-    return None
-
-
-def payloads_made() -> list[tuple[str, str, set[str]]]:
-    """(action, where, payload keys) for every button whose payload is a dict literal,
-    written in the call or in the local variable the call names."""
-    found = []
-    for folder in BUTTON_MAKERS:
-        for path in sorted(folder.rglob("*.py")):
-            if path.name == "actions.py":  # button_to: the registry's own maker
-                continue
-            tree = ast.parse(path.read_text(encoding="utf-8"), str(path))
-            for function in ast.walk(tree):
-                if not isinstance(function, ast.FunctionDef | ast.AsyncFunctionDef):
-                    continue
-                assigned = [
-                    (node.lineno, target.id, node.value)
-                    for node in ast.walk(function)
-                    if isinstance(node, ast.Assign)
-                    for target in node.targets
-                    if isinstance(target, ast.Name)
-                ]
-                for call in ast.walk(function):
-                    if not (
-                        isinstance(call, ast.Call)
-                        and isinstance(call.func, ast.Name)
-                        and call.func.id == "Button"
-                        and isinstance(call.args[1], ast.Constant)
-                    ):
-                        continue
-                    payload = call.args[2] if len(call.args) > 2 else None
-                    for keyword in call.keywords:
-                        if keyword.arg == "payload":
-                            payload = keyword.value
-                    if isinstance(payload, ast.Name):
-                        earlier = [
-                            (line, value)
-                            for line, name, value in assigned
-                            if name == payload.id and line <= call.lineno
-                        ]
-                        payload = max(earlier, key=lambda pair: pair[0])[1] if earlier else None
-                    keys = literal_keys(payload)
-                    if keys is not None:
-                        where = f"{path.relative_to(ROOT)}:{call.lineno}"
-                        found.append((call.args[1].value, where, keys))
-    return found
-
-
-def payload_reads(handler: Callable[..., object]) -> tuple[set[str], set[str], bool]:
-    """What a button handler takes from its payload: the keys it indexes (payload["k"]),
-    those it may do without (payload.get("k")), and whether it passes the payload on whole
-    (then the function it calls decides, and the keys are not checked here)."""
-    function = ast.parse(textwrap.dedent(inspect.getsource(handler))).body[0]
-    assert isinstance(function, ast.AsyncFunctionDef)
-    name = function.args.args[2].arg
-    required, optional, uses = set(), set(), 0
-    for node in ast.walk(function):
-        if isinstance(node, ast.Name) and node.id == name:
-            uses += 1
-        elif (
-            isinstance(node, ast.Subscript)
-            and isinstance(node.value, ast.Name)
-            and node.value.id == name
-            and isinstance(node.slice, ast.Constant)
-        ):
-            required.add(node.slice.value)
-            uses -= 1
-        elif (
-            isinstance(node, ast.Call)
-            and isinstance(node.func, ast.Attribute)
-            and isinstance(node.func.value, ast.Name)
-            and node.func.value.id == name
-            and node.func.attr == "get"
-            and isinstance(node.args[0], ast.Constant)
-        ):
-            optional.add(node.args[0].value)
-            uses -= 1
-    # The dispatcher adds the button's own token to every payload.
-    return required - {"_token"}, optional, uses > 0
-
-
-def test_every_button_carries_what_its_handler_reads() -> None:
-    """Where a button's payload is written out, it holds every key its handler indexes (a
-    missing one is a KeyError on the first tap) and nothing the handler never reads."""
-    made = payloads_made()
-    assert len(made) > len(BUTTON_ACTIONS) // 2, "the scan lost sight of the payloads"
-    wrong = []
-    for action, where, keys in made:
-        required, optional, whole = payload_reads(BUTTON_ACTIONS[action])
-        if not required <= keys or not (whole or keys <= required | optional):
-            wrong.append((where, action, sorted(keys), sorted(required), sorted(optional)))
-    assert wrong == []
-
-
-def test_the_payload_check_sees_a_missing_key() -> None:
-    """The handler scan is not blind: it finds an indexed key, an optional one, and a
-    payload handed on whole."""
-
-    async def handler(update: object, context: object, payload: dict) -> None:
-        print(payload["item"], payload.get("page"))
-
-    async def passes_on(update: object, context: object, payload: dict) -> None:
-        print(dict(payload))
-
-    assert payload_reads(handler) == ({"item"}, {"page"}, False)
-    assert payload_reads(passes_on) == (set(), set(), True)
+def test_no_button_is_made_by_hand() -> None:
+    """Every button is made with ``button_to``, which binds its arguments to the declared
+    function when the button is made; one made by hand would escape that check."""
+    assert buttons_made() == {}

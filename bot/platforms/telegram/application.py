@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+
 from telegram import Update
 from telegram.ext import (
     AIORateLimiter,
@@ -19,16 +21,7 @@ from bot.config import Settings
 from bot.platforms.telegram.transport import AiohttpRequest
 from bot.registry import ACTIONS
 from bot.runtime.context import BotData, DubanContext, Resources
-from handlers import (
-    access,
-    admin,
-    errors,
-    fallback,
-    items,
-    messages,
-    start,
-    stuck,
-)
+from handlers import access, errors, fallback, messages
 from handlers.dispatch import LegacyButton, make_button_handler, on_command
 
 # Across all chats: 14 messages per half second is 28 a second in bursts of at most 14,
@@ -37,51 +30,10 @@ from handlers.dispatch import LegacyButton, make_button_handler, on_command
 OVERALL_BURST, OVERALL_PERIOD = 14, 0.5
 POOL = 256  # connections to the Bot API server at most, as python-telegram-bot's default
 
-# Inline button actions, by the name stored with each button's token.
-BUTTON_ACTIONS: dict[str, LegacyButton] = {
-    "lang": start.lang_button,
-    "invite.role": admin.invite_role_button,
-    "invite.unit": admin.invite_unit_button,
-    "invite.revoke": admin.invite_revoke_button,
-    "invite.accept": start.accept_button,
-    "invite.keep": start.keep_button,
-    "users.show": admin.user_button,
-    "users.role": admin.role_button,
-    "users.deactivate": admin.deactivate_button,
-    "users.handover": admin.handover_button,
-    "users.handover_to": admin.handover_to_button,
-    # visits (四不两直) and findings
-    # item cards and the office's review queue
-    "item.show": items.show_button,
-    "assign.menu": items.assign_menu_button,
-    "assign.set": items.assign_set_button,
-    "queue.item": items.queue_item_button,
-    "queue.complete": items.complete_button,
-    "queue.unit": items.unit_button,
-    "queue.keep": items.keep_deadline_button,
-    "queue.merge": items.merge_button,
-    "queue.merge_into": items.merge_into_button,
-    "queue.reject": items.reject_button,
-    "queue.company": items.company_button,
-    "queue.company_ok": items.company_ok_button,
-    "queue.company_town": items.company_town_button,
-    "queue.company_merge": items.company_merge_button,
-    "queue.company_into": items.company_into_button,
-    "queue.company_reject": items.company_reject_button,
-    "stuck.replay": stuck.replay_button,
-}
-
-# Commands and their handlers; bot/commands.py says which role sees which in its menu.
-COMMANDS = {
-    "start": start.start,
-    "help": start.help_command,
-    "lang": start.lang,
-    "invite": admin.invite,
-    "users": admin.users,
-    "item": items.item,
-    "queue": items.queue,
-    "stuck": stuck.stuck,
-}
+# Buttons and commands not (yet) declared in the registry (bot/registry.py): none are left;
+# the dispatcher still takes this table while the legacy wiring is being removed.
+BUTTON_ACTIONS: dict[str, LegacyButton] = {}
+COMMANDS: dict[str, Callable[[Update, DubanContext], Awaitable[None]]] = {}
 
 
 def build_application(
