@@ -65,14 +65,11 @@ async def report_set_aside(services: Resources, update: Update) -> None:
 
 
 async def report_blocked(services: Resources, chat: Address) -> None:
-    """The person behind a chat that blocked the bot is marked unreachable, the admins told.
-
-    The sender delivers to Telegram only, so the chat's id is a Telegram user's number,
-    which is what admin_notices still takes."""
+    """The person behind a chat that blocked the bot is marked unreachable, the admins told."""
     await system_work(
         services,
         admin_notices.person_unreachable,
-        int(chat.id),
+        chat,
         source=f"blocked:{chat.id}:{services.clock.now().isoformat()}",
     )
 

@@ -194,7 +194,7 @@ class Notice(NamedTuple):
     """
 
     key: str
-    chat_id: int
+    to: Address
     method: str
     payload: dict
 
@@ -202,11 +202,12 @@ class Notice(NamedTuple):
 def row_for_notice(db: sqlite_utils.Database, row_id: int) -> Notice | None:
     """A row's key, chat, method and payload, to tell the administrators it died."""
     row = fetch_one(
-        db, "SELECT dedup_key, chat, method, payload FROM outbox WHERE id = ?", [row_id]
+        db, "SELECT dedup_key, platform, chat, method, payload FROM outbox WHERE id = ?", [row_id]
     )
     if row is None:
         return None
-    return Notice(row["dedup_key"], int(row["chat"]), row["method"], json.loads(row["payload"]))
+    to = Address(row["platform"], row["chat"])
+    return Notice(row["dedup_key"], to, row["method"], json.loads(row["payload"]))
 
 
 def mark_dead(db: sqlite_utils.Database, row_id: int, error: str) -> None:

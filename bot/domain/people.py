@@ -42,14 +42,6 @@ class Person:
             return None
         return Address(self.platform, self.account)
 
-    @property
-    def tg_user_id(self) -> int | None:
-        """Their Telegram user id, for code that still speaks Telegram (until every service
-        writes to ``address``); None on another platform or before they wrote."""
-        if self.platform != TELEGRAM or self.account is None:
-            return None
-        return int(self.account)
-
 
 @dataclass(frozen=True)
 class Invitation:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bot.chat import Address
 from bot.domain.lifecycle import Role
 from bot.i18n import Safe, t
 from bot.runtime.work import Work
@@ -22,11 +23,11 @@ def notify_admins(work: Work, key: str, /, *, once: str | None = None, **values:
             work.send(admin.address, t(admin.language, key, **values))
 
 
-def person_unreachable(work: Work, tg_user_id: int) -> None:
+def person_unreachable(work: Work, chat: Address) -> None:
     """Mark a person who blocked the bot, and tell the admins once."""
-    if not people.set_reachable(work.db, tg_user_id, False):
+    if not people.set_reachable(work.db, chat, False):
         return
-    person = people.by_telegram_id(work.db, tg_user_id)
+    person = people.by_address(work.db, chat)
     if person is None:
         return
     for admin in people.active_people(work.db, role=Role.ADMIN):

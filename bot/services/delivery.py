@@ -36,10 +36,10 @@ def give_up(work: Work, row_id: int, failure: Failure, detail: str) -> None:
     found = outbox.row_for_notice(work.db, row_id)
     if found is None:
         return
-    key, chat_id, method, payload = found
+    key, to, method, payload = found
     if key.startswith(NOTICE_PREFIX):
         return
-    letter = DeadLetter(chat_id, kind_of(method), failure, detail[:300], preview_of(payload))
+    letter = DeadLetter(to, kind_of(method), failure, detail[:300], preview_of(payload))
     tell_admins(work, letter, once=f"{NOTICE_PREFIX}{row_id}")
 
 
@@ -57,7 +57,7 @@ def queue_file(work: Work, to: Address, files: Attachment | Album, *, key: str) 
         key=f"{key}:too-big",
     )
     detail = f"{size} bytes"
-    letter = DeadLetter(int(to.id), _kind_of(files), Failure.TOO_BIG, detail, name)
+    letter = DeadLetter(to, _kind_of(files), Failure.TOO_BIG, detail, name)
     tell_admins(work, letter, once=f"{NOTICE_PREFIX}{key}")
     return False
 
@@ -115,7 +115,7 @@ def tell_admins(work: Work, letter: DeadLetter, *, once: str) -> None:
             t(
                 lang,
                 "delivery.dead_notice",
-                whom=Safe(recipient(work, lang, letter.chat_id)),
+                whom=Safe(recipient(work, lang, letter.to)),
                 kind=Safe(t(lang, f"delivery.kind.{letter.kind.value}")),
                 why=Safe(t(lang, f"delivery.why.{letter.failure.value}")),
                 detail=letter.detail or "—",
@@ -126,11 +126,11 @@ def tell_admins(work: Work, letter: DeadLetter, *, once: str) -> None:
         )
 
 
-def recipient(work: Work, lang: str, chat_id: int) -> str:
+def recipient(work: Work, lang: str, to: Address) -> str:
     """The person behind a chat, as an administrator knows them (HTML)."""
-    person = people.by_telegram_id(work.db, chat_id)
+    person = people.by_address(work.db, to)
     if person is None:
-        return t(lang, "delivery.whom_unknown", chat=chat_id)
+        return t(lang, "delivery.whom_unknown", chat=to.id)
     role = t(lang, f"role.{person.role.value}")
     if person.unit:
         return t(lang, "delivery.whom_unit", name=person.name, role=Safe(role), unit=person.unit)

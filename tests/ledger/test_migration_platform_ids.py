@@ -88,9 +88,9 @@ def test_people_keep_their_ids_and_name_their_platform(upgraded: sqlite_utils.Da
     inspector = people.by_address(upgraded, Address("telegram", "7001"))
     assert inspector is not None and inspector.id == 4
     assert inspector.address == Address("telegram", "7001")
-    assert inspector.tg_user_id == 7001
+    assert inspector.account == "7001"
     invited = people.by_id(upgraded, 9)
-    assert invited.address is None and invited.tg_user_id is None
+    assert invited.address is None and invited.account is None
 
 
 def test_references_to_people_survive_and_foreign_keys_are_enforced_again(

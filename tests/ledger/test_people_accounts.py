@@ -34,7 +34,7 @@ def test_a_person_on_another_platform_keeps_their_string_account() -> None:
     person = people.redeem_invitation(db, _invited(db, "王督查"), DINGTALK, "zh", ORIGIN)
     assert (person.platform, person.account) == ("dingtalk", "0123-staff")
     assert person.address == DINGTALK
-    assert person.tg_user_id is None
+    assert person.account is None
     assert people.by_address(db, DINGTALK) == person
     assert people.by_address(db, Address("telegram", "0123-staff")) is None
 
@@ -44,7 +44,7 @@ def test_a_telegram_number_and_its_address_are_the_same_person() -> None:
     db = open_database(":memory:")
     person = people.redeem_invitation(db, _invited(db, "李代表"), 7001, "en", ORIGIN)
     assert person.address == Address("telegram", "7001")
-    assert person.tg_user_id == 7001
+    assert person.account == "7001"
     assert people.by_telegram_id(db, 7001) == person
     assert people.by_address(db, Address("telegram", "7001")) == person
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-
 from telegram import Update
 from telegram.ext import (
     AIORateLimiter,
@@ -22,18 +20,13 @@ from bot.platforms.telegram.transport import AiohttpRequest
 from bot.registry import ACTIONS
 from bot.runtime.context import BotData, DubanContext, Resources
 from handlers import access, errors, fallback, messages
-from handlers.dispatch import LegacyButton, make_button_handler, on_command
+from handlers.dispatch import on_button, on_command
 
 # Across all chats: 14 messages per half second is 28 a second in bursts of at most 14,
 # so Telegram's bucket (about 30 a second) always keeps tokens for requests that arrive
 # bunched up after crossing the network.
 OVERALL_BURST, OVERALL_PERIOD = 14, 0.5
 POOL = 256  # connections to the Bot API server at most, as python-telegram-bot's default
-
-# Buttons and commands not (yet) declared in the registry (bot/registry.py): none are left;
-# the dispatcher still takes this table while the legacy wiring is being removed.
-BUTTON_ACTIONS: dict[str, LegacyButton] = {}
-COMMANDS: dict[str, Callable[[Update, DubanContext], Awaitable[None]]] = {}
 
 
 def build_application(
@@ -68,11 +61,9 @@ def build_application(
     # Group -1 runs first for every update: it identifies the person and stops strangers.
     application.add_handler(TypeHandler(Update, access.identify), group=-1)
 
-    for name in ACTIONS.commands:
-        application.add_handler(CommandHandler(name, on_command))
-    for name, callback in COMMANDS.items():
-        application.add_handler(CommandHandler(name, callback))
-    application.add_handler(CallbackQueryHandler(make_button_handler(BUTTON_ACTIONS)))
+    # Every command and button of the registry (bot/registry.py), through one dispatcher.
+    application.add_handler(CommandHandler(list(ACTIONS.commands), on_command))
+    application.add_handler(CallbackQueryHandler(on_button))
     # Forwarded messages are not first-hand evidence: caught before texts and files.
     application.add_handler(
         MessageHandler(filters.UpdateType.MESSAGE & filters.FORWARDED, messages.on_forwarded)
