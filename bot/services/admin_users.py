@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sqlite_utils
 
-from bot.actions import ADMINS, button, button_to, command
+from bot.actions import ADMINS, button, button_to, command, step
 from bot.domain.audit import Origin
 from bot.domain.lifecycle import Role
 from bot.domain.people import Invitation, Person, deep_link
@@ -64,6 +64,7 @@ def _ask_name(work: Work, admin: Person, role: str, unit: str | None) -> None:
     work.reply("invite.ask_name")
 
 
+@step("invite.", roles=ADMINS, refusal="admin.only")
 def invite_text(work: Work, state: str, data: dict, text: str) -> None:
     """Typed answers during /invite: a unit name not among the buttons, then the name."""
     admin = require_admin(work.person)

@@ -8,7 +8,7 @@ evidence re-sent by file id so the verifier sees what was sent.
 
 from __future__ import annotations
 
-from bot.actions import button, button_to
+from bot.actions import button, button_to, step
 from bot.chat import Attachment, Button
 from bot.clock import local_day
 from bot.domain.items import Item
@@ -111,6 +111,7 @@ def return_start(work: Work, request: int) -> None:
     work.reply("co.ask_reason", code=item.code)
 
 
+@step("closeout.return")
 def return_text(work: Work, state: str, data: dict, text: str) -> None:
     """The typed reason: the item goes back to the unit, who must acknowledge it."""
     dialogs.clear(work.db, work.person.id)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from bot.actions import ADMINS, CONTACTS, button, button_to
+from bot.actions import ADMINS, CONTACTS, button, button_to, step
 from bot.clock import local_day
 from bot.domain.deadlines import DeadlineError, parse_deadline
 from bot.domain.lifecycle import DomainError, Status
@@ -46,6 +46,7 @@ def parse_new_date(text: str, today: date) -> date | None:
         return None
 
 
+@step("extension.")
 def on_text(work: Work, state: str, data: dict, text: str) -> None:
     item = ledger.get_item(work.db, data["item"])
     if state == "extension.date":

@@ -19,7 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from bot.actions import INSPECTORS, button, button_to
+from bot.actions import INSPECTORS, button, button_to, step
 from bot.chat import Address
 from bot.clock import local_day
 from bot.domain.deadlines import Deadline, DeadlineError, parse_deadline
@@ -111,6 +111,7 @@ def visit_text(work: Work, text: str) -> bool:
     return True
 
 
+@step("item.attach", roles=INSPECTORS)
 def attach_text(work: Work, state: str, data: dict, text: str) -> None:
     """A text after "add evidence" on an item card goes to that item (TEXT_DIALOGS)."""
     place = _attach_place(work, data)
@@ -193,6 +194,7 @@ def _media_place(work: Work, person_id: int, media: MediaIn) -> Place | None:
     return Place(visit=visit) if visit is not None else None
 
 
+@step("item.attach", takes="media", roles=INSPECTORS)
 def attach_media(work: Work, state: str, data: dict, media: MediaIn) -> None:
     """A file after "add evidence" on an item card goes to that item (MEDIA_DIALOGS)."""
     place = _attach_place(work, data)
@@ -591,6 +593,7 @@ def _waiting_for_deadline(work: Work, finding: Finding) -> bool:
     )
 
 
+@step("finding.", roles=INSPECTORS, refusal=InspectorsOnly.key)
 def finding_text(work: Work, state: str, data: dict, text: str) -> None:
     """Typed answers about a finding: its problem (photo-only findings), its deadline."""
     person = require_inspector(work)

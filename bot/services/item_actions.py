@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from bot.actions import button, button_to
+from bot.actions import button, button_to, step
 from bot.domain.items import Item
 from bot.domain.lifecycle import DomainError, Event, Role, Status, decide, may
 from bot.domain.permissions import is_admin
@@ -131,6 +131,7 @@ def parse_figure(text: str) -> float | None:
     return float(match.group(1)) if match else None
 
 
+@step("followup.")
 def on_text(work: Work, state: str, data: dict, text: str) -> None:
     """Typed text in the dialog: a figure toward the target, or words of the report."""
     item = ledger.get_item(work.db, data["item"])
@@ -143,6 +144,7 @@ def on_text(work: Work, state: str, data: dict, text: str) -> None:
     _collected(work, data)
 
 
+@step("followup.", takes="media")
 def on_media(work: Work, state: str, data: dict, media: MediaIn) -> None:
     """A photo or document: stored as evidence now, tied to the report on 提交."""
     evidence_id = evidence.add_evidence(

@@ -3,7 +3,7 @@ confirm it or reopen the item with what they found."""
 
 from __future__ import annotations
 
-from bot.actions import button, button_to
+from bot.actions import button, button_to, step
 from bot.clock import local_day
 from bot.domain.items import Item
 from bot.domain.lifecycle import DomainError, Event, decide
@@ -79,6 +79,7 @@ def reopen_start(work: Work, lookback: int) -> None:
     work.reply("lb.ask_finding", code=item.code)
 
 
+@step("lookback.")
 def reopen_text(work: Work, state: str, data: dict, text: str) -> None:
     """The typed finding: the item is reopened and the unit told."""
     dialogs.clear(work.db, work.person.id)

@@ -10,7 +10,7 @@ set them on import.
 
 from __future__ import annotations
 
-from bot.actions import ADMINS, button, button_to, command
+from bot.actions import ADMINS, button, button_to, command, step
 from bot.domain.lifecycle import DomainError, Role
 from bot.domain.people import Person
 from bot.domain.permissions import require_admin
@@ -319,6 +319,7 @@ def set_button(work: Work, company: int) -> None:
     work.reply("presence.ask_place", company=chosen.name)
 
 
+@step("place.", roles=ADMINS, refusal="admin.only")
 def place_text(work: Work, state: str, data: dict, text: str) -> None:
     """Typed coordinates while 📍 设置坐标 waits; a bad one is explained and still waits."""
     require_admin(work.person)

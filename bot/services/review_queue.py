@@ -8,7 +8,7 @@ audited; every button re-checks that the row still waits for review.
 
 from __future__ import annotations
 
-from bot.actions import ADMINS, button, button_to, command
+from bot.actions import ADMINS, button, button_to, command, step
 from bot.domain.deadlines import DeadlineError, parse_deadline
 from bot.domain.items import Item, ItemFields
 from bot.domain.lifecycle import DomainError, Status
@@ -122,6 +122,7 @@ def keep_deadline_button(work: Work, item: int, unit: str) -> None:
     _complete(work, admin, _pending_item(work, item), unit, None)
 
 
+@step("queue.", roles=ADMINS, refusal="admin.only")
 def queue_text(work: Work, state: str, data: dict, text: str) -> None:
     """Typed answers in /queue: a unit name, a deadline, or what to merge into."""
     admin = require_admin(work.person)

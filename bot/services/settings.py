@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from bot.actions import ADMINS, button, button_to, command
+from bot.actions import ADMINS, button, button_to, command, step
 from bot.clock import local_day
 from bot.domain.permissions import require_admin
 from bot.domain.policy import SETTING_KEYS, PolicyError
@@ -65,6 +65,7 @@ def choose(work: Work, key: str) -> None:
     )
 
 
+@step("settings.", roles=ADMINS, refusal="admin.only")
 def on_text(work: Work, state: str, data: dict, text: str) -> None:
     """The typed value: checked by the policy itself; a refusal says why and asks again."""
     require_admin(work.person)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import timedelta
 
-from bot.actions import INSPECTORS, button, button_to, command
+from bot.actions import INSPECTORS, button, button_to, command, step
 from bot.chat import Address
 from bot.domain.lifecycle import DomainError, Role
 from bot.domain.people import Person
@@ -114,14 +114,10 @@ def visit_command(work: Work, words: str) -> None:
     work.reply("visit.choose", keyboard=keyboard)
 
 
+@step("visit.", roles=INSPECTORS)
 def visit_text(work: Work, state: str, data: dict, text: str) -> None:
     """Typed answers while choosing a company: a part of its name, or a new one's details."""
-    person = work.person
-    if person is None or person.role is not Role.INSPECTOR:
-        if person is not None:
-            dialogs.clear(work.db, person.id)  # the role changed since the question
-        work.reply("text.no_context")
-        return
+    person = _inspector(work)
     text = " ".join(text.split())
     if not text:
         return
