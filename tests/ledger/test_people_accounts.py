@@ -28,13 +28,11 @@ def _invited(db: sqlite_utils.Database, name: str) -> people.Invitation:
 
 
 def test_a_person_on_another_platform_keeps_their_string_account() -> None:
-    """A DingTalk id is stored as given (leading zero, letters) and gives their address;
-    they have no Telegram id."""
+    """A DingTalk id is stored as given (leading zero, letters) and gives their address."""
     db = open_database(":memory:")
     person = people.redeem_invitation(db, _invited(db, "王督查"), DINGTALK, "zh", ORIGIN)
     assert (person.platform, person.account) == ("dingtalk", "0123-staff")
     assert person.address == DINGTALK
-    assert person.account is None
     assert people.by_address(db, DINGTALK) == person
     assert people.by_address(db, Address("telegram", "0123-staff")) is None
 
