@@ -18,7 +18,6 @@ import sqlite_utils
 
 from bot.chat import Address
 from bot.domain.delivery import HOLD_ATTEMPTS
-from bot.domain.people import TELEGRAM
 from bot.logs import redact
 from storage.rows import fetch_all, fetch_one, fetch_value
 
@@ -187,11 +186,7 @@ def failing_since(db: sqlite_utils.Database, row_id: int) -> datetime | None:
 
 
 class Notice(NamedTuple):
-    """What a dead row was (unpacks as ``key, chat_id, method, payload``).
-
-    ``chat_id`` is a Telegram chat's number: bot/services/delivery.py still unpacks it as
-    one, until it speaks the neutral layer.
-    """
+    """What a dead row was (unpacks as ``key, to, method, payload``)."""
 
     key: str
     to: Address
@@ -262,8 +257,7 @@ def coalesce(
     db: sqlite_utils.Database,
     *,
     prefix: str,
-    to: Address | None = None,
-    chat_id: int | None = None,
+    to: Address,
     method: str,
     payload: dict,
     at: datetime,
@@ -278,14 +272,7 @@ def coalesce(
     waiting: rewriting it keeps the series one message (see ``replace_pending``). A row
     rewritten while on its way is followed by an edit (see ``mark_sent``). Returns the key
     used.
-
-    The chat is ``to``; ``chat_id``, a Telegram chat's number, is taken instead until
-    bot/services/findings.py queues its cards through ``Work.show_latest``.
     """
-    if to is None:
-        if chat_id is None:
-            raise TypeError("coalesce needs the chat to write to")
-        to = Address(TELEGRAM, str(chat_id))
     row = fetch_one(
         db,
         "SELECT dedup_key, status, method, payload, message_id FROM outbox "

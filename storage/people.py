@@ -237,29 +237,21 @@ def set_invitation_message(db: sqlite_utils.Database, invitation_id: int, key: s
 
 
 class HeldMessage(NamedTuple):
-    """An outbox message as its recipient has it (unpacks as ``chat_id, status, message_id``);
-    ``address`` is the chat as the services name one."""
+    """An outbox message as its recipient has it (unpacks as ``address, status, message_id``)."""
 
-    chat_id: int
+    address: Address
     status: str  # pending, sent or dead
     message_id: int | None  # None until it was sent
 
-    @property
-    def address(self) -> Address:
-        """Its chat as services address one (bot/chat.py): a link message is a Telegram
-        one (``invitation_message``)."""
-        return telegram_account(self.chat_id)
-
 
 def invitation_message(db: sqlite_utils.Database, key: str) -> HeldMessage | None:
-    """The admin's message holding a link: its chat, outbox status and message id (links are
-    made by the Telegram bot, so the chat is a Telegram one)."""
+    """The admin's message holding a link: its chat, outbox status and message id."""
     row = fetch_one(
-        db,
-        "SELECT chat, status, message_id FROM outbox WHERE dedup_key = ? AND platform = ?",
-        [key, TELEGRAM],
+        db, "SELECT platform, chat, status, message_id FROM outbox WHERE dedup_key = ?", [key]
     )
-    return HeldMessage(int(row["chat"]), row["status"], row["message_id"]) if row else None
+    if row is None:
+        return None
+    return HeldMessage(Address(row["platform"], row["chat"]), row["status"], row["message_id"])
 
 
 SCRUBBED_TEXT = "[invitation message: the link is kept only on the phone it was sent to]"
