@@ -27,6 +27,7 @@ class Shown:
     message_id: int | None  # None until it was sent
     payload: dict  # what the send carries (its text as first sent)
 
+
 def shown_message_id(db: sqlite_utils.Database, prefix: str) -> int | None:
     """The Telegram id of the message a coalesced series shows (None while none was sent)."""
     row = fetch_one(

@@ -226,7 +226,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "🔴 <b>Red item</b> {code}\n{problem}\nUnit: {unit}\nDue {deadline}, {days} days "
         "overdue: escalated supervision.\nRecent history:\n{history}",
     ),
-    "esc.history_line": ("· {day} {what} {reason}", "· {day} {what} {reason}"),
+    "esc.history_line": ("· {day} {what}", "· {day} {what}"),
     "esc.raised_done": ("{code} 已提级督办。", "{code} is escalated."),
     "esc.raised_notice": (
         "⬆️ <b>提级督办</b> {code}（{by}）\n{problem}\n承办单位：{unit}\n近期记录：\n{history}",

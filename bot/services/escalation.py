@@ -4,28 +4,30 @@ an administrator or leader can escalate by hand or mark a joint meeting (专题�
 from __future__ import annotations
 
 from bot.actions import button
+from bot.builders import timeline
+from bot.clock import local_day
 from bot.domain.items import Item
 from bot.i18n import Safe, t
-from bot.i18n.catalogue import CATALOGUE
 from bot.runtime.work import Work
 from bot.services import notify
 from bot.services.item_view import viewable_item
 from storage import ledger
-from storage.audit import item_events
 
 HISTORY_LINES = 5
 
 
 def history(work: Work, item: Item, lang: str) -> str:
-    """The item's last few audit events, one line each, as HTML."""
-    events = item_events(work.db, item.id)[-HISTORY_LINES:]
-    lines = []
-    for event in events:
-        label_key = f"audit.{event['action']}"
-        label = t(lang, label_key) if label_key in CATALOGUE else event["action"]
-        day = event["at"][:10]
-        reason = (event["after"] or {}).get("reason", "") if event["after"] else ""
-        lines.append(t(lang, "esc.history_line", day=day, what=label, reason=reason[:60]))
+    """The item's last few events, one line each, told as /history tells them (the one
+    assembler, bot/builders/timeline.py)."""
+    lines = [
+        t(
+            lang,
+            "esc.history_line",
+            day=local_day(event.at, work.tz).isoformat(),
+            what=Safe(timeline.describe(lang, event)),
+        )
+        for event in timeline.events(work.db, item)[-HISTORY_LINES:]
+    ]
     return Safe("\n".join(lines))
 
 

@@ -20,7 +20,8 @@ from sandbox.phones import Phone
 from tests.harness import Duban, office
 
 # The lines a service answers with when the person's role may not use the command: the
-# permission module's refusals, and the two role checks of /visit and /mine.
+# permission module's refusals, the two role checks of /visit and /mine, and (below) every
+# refusal a command declares.
 REFUSALS = (NotAdmin.key, "visit.inspectors_only", "mine.contacts_only", ReportsNotForYou.key)
 
 
@@ -32,7 +33,8 @@ async def test_each_role_may_use_exactly_the_commands_in_its_menu(duban: Duban) 
     phones[Role.CONTACT] = await duban.register(6102, "李联络", Role.CONTACT, unit="县住建局")
     phones[Role.LEADER] = await duban.register(6103, "赵领导", Role.LEADER)
     await duban.settle()  # the administrator's notices that the invitations were used
-    refusals = {t("zh", key) for key in REFUSALS}
+    declared = {action.refusal for action in ACTIONS.commands.values()}
+    refusals = {t("zh", key) for key in (*REFUSALS, *declared)}
     strangers_only = {action.name for action in ACTIONS.menu(None)}
 
     async def misfits(role: Role, phone: Phone) -> list[tuple[str, str, str]]:
