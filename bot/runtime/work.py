@@ -101,6 +101,14 @@ class Work:
         return self.env.bot_username
 
     @property
+    def registered(self) -> Person:
+        """The person behind the update, in an action whose declaration let only registered
+        roles in (``perform`` checked the role): nothing to check again inside it."""
+        if self.person is None:
+            raise RuntimeError("a declared action ran without a registered person")
+        return self.person
+
+    @property
     def origin(self) -> Origin:
         if self.person is None and self.sender is None:
             return Origin.system(self.at, self.source or "duban")

@@ -8,7 +8,6 @@ from bot.actions import ADMINS, button, button_to, command, step
 from bot.domain.audit import Origin
 from bot.domain.lifecycle import Role
 from bot.domain.people import Invitation, Person, deep_link
-from bot.domain.permissions import require_admin
 from bot.i18n import Safe
 from bot.runtime.work import Work
 from bot.services import invitations, registration
@@ -26,7 +25,7 @@ NAME_LIMIT = 40
 @command("invite", roles=ADMINS, help="cmd.invite")
 def invite_start(work: Work) -> None:
     """The invitations still open (each with revoke), then step 1: which role?"""
-    admin = require_admin(work.person)
+    admin = work.registered
     dialogs.clear(work.db, admin.id)
     invitations.show_pending(work)
     keyboard = [
@@ -38,7 +37,7 @@ def invite_start(work: Work) -> None:
 @button("invite.role", roles=ADMINS)
 def invite_role(work: Work, role: str) -> None:
     """Step 2: contacts need a unit; everyone else goes straight to the name."""
-    admin = require_admin(work.person)
+    admin = work.registered
     if role not in {r.value for r in ROLES}:
         return
     if role == Role.CONTACT.value:
@@ -55,7 +54,7 @@ def invite_role(work: Work, role: str) -> None:
 
 @button("invite.unit", roles=ADMINS)
 def invite_unit(work: Work, role: str, unit: str) -> None:
-    admin = require_admin(work.person)
+    admin = work.registered
     _ask_name(work, admin, role, unit.strip()[:NAME_LIMIT])
 
 
@@ -67,7 +66,7 @@ def _ask_name(work: Work, admin: Person, role: str, unit: str | None) -> None:
 @step("invite.", roles=ADMINS, refusal="admin.only")
 def invite_text(work: Work, state: str, data: dict, text: str) -> None:
     """Typed answers during /invite: a unit name not among the buttons, then the name."""
-    admin = require_admin(work.person)
+    admin = work.registered
     text = " ".join(text.split())
     if not text or len(text) > NAME_LIMIT:
         work.reply("invite.name_invalid", limit=NAME_LIMIT)

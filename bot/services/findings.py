@@ -596,7 +596,7 @@ def _waiting_for_deadline(work: Work, finding: Finding) -> bool:
 @step("finding.", roles=INSPECTORS, refusal=InspectorsOnly.key)
 def finding_text(work: Work, state: str, data: dict, text: str) -> None:
     """Typed answers about a finding: its problem (photo-only findings), its deadline."""
-    person = require_inspector(work)
+    person = work.registered
     finding = store.get_finding(work.db, int(data["finding"]))
     if finding is None or finding.withdrawn or finding.person_id != person.id:
         # The question is moot (withdrawn meanwhile): the text is taken as if none was asked.
@@ -723,7 +723,7 @@ def evidence_tie(work: Work, evidence: int, item: int) -> None:
         # The first tap did it; the file may have been moved on since: say where it is.
         work.answer_tap("evidence.moved", code=_code_now(work, found.item_id, chosen))
         return
-    person = require_inspector(work)
+    person = work.registered
     evidence_store.move_evidence(work.db, found.id, chosen.id)
     apply_event(work.db, chosen.id, Event.LOG_ACTIVITY, person.actor, work.origin)
     record_involvement(work.db, chosen.id, person.id, work.origin)

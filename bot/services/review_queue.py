@@ -13,7 +13,6 @@ from bot.domain.deadlines import DeadlineError, parse_deadline
 from bot.domain.items import Item, ItemFields
 from bot.domain.lifecycle import DomainError, Status
 from bot.domain.people import Person
-from bot.domain.permissions import require_admin
 from bot.domain.visits import short
 from bot.runtime.work import Keyboard, Work
 from bot.services import presence
@@ -86,7 +85,7 @@ def item_button(work: Work, item: int) -> None:
 @button("queue.complete", roles=ADMINS)
 def complete_button(work: Work, item: int) -> None:
     """Step 1: the lead unit, as buttons of the known units or typed."""
-    admin = require_admin(work.person)
+    admin = work.registered
     pending = _pending_item(work, item)
     units = fetch_values(work.db, "SELECT name FROM units ORDER BY id")
     keyboard: Keyboard = [
@@ -100,7 +99,7 @@ def complete_button(work: Work, item: int) -> None:
 @button("queue.unit", roles=ADMINS)
 def unit_button(work: Work, item: int, unit: str) -> None:
     """A unit's button in step 1: then the deadline."""
-    admin = require_admin(work.person)
+    admin = work.registered
     _ask_deadline(work, admin, _pending_item(work, item), unit)
 
 
@@ -118,14 +117,14 @@ def _ask_deadline(work: Work, admin: Person, item: Item, unit: str) -> None:
 @button("queue.keep", roles=ADMINS)
 def keep_deadline_button(work: Work, item: int, unit: str) -> None:
     """Step 2 answered by keeping the deadline the item has."""
-    admin = require_admin(work.person)
+    admin = work.registered
     _complete(work, admin, _pending_item(work, item), unit, None)
 
 
 @step("queue.", roles=ADMINS, refusal="admin.only")
 def queue_text(work: Work, state: str, data: dict, text: str) -> None:
     """Typed answers in /queue: a unit name, a deadline, or what to merge into."""
-    admin = require_admin(work.person)
+    admin = work.registered
     text = " ".join(text.split())
     if not text:
         return
@@ -186,7 +185,7 @@ def _complete(work: Work, admin: Person, item: Item, unit: str, deadline) -> Non
 @button("queue.merge", roles=ADMINS)
 def merge_button(work: Work, item: int) -> None:
     """The items at the same place to merge into, as buttons, or a code typed."""
-    admin = require_admin(work.person)
+    admin = work.registered
     pending = _pending_item(work, item)
     candidates = [
         i
@@ -208,7 +207,7 @@ def merge_button(work: Work, item: int) -> None:
 @button("queue.merge_into", roles=ADMINS)
 def merge_into_button(work: Work, item: int, into: int) -> None:
     """Merge the waiting item into this one: its findings and evidence move along."""
-    admin = require_admin(work.person)
+    admin = work.registered
     duplicate = _pending_item(work, item)
     try:
         target = get_item(work.db, into)
@@ -229,7 +228,7 @@ def _merge(work: Work, admin: Person, duplicate: Item, target: Item) -> None:
 @button("queue.reject", roles=ADMINS)
 def reject_button(work: Work, item: int) -> None:
     """Not a real item: rejected, and out of the queue."""
-    admin = require_admin(work.person)
+    admin = work.registered
     pending = _pending_item(work, item)
     review.reject_item(work.db, pending.id, work.origin)
     dialogs.clear(work.db, admin.id)
@@ -288,7 +287,7 @@ def company_town_button(work: Work, company: int, town: int) -> None:
 @button("queue.company_merge", roles=ADMINS)
 def company_merge_button(work: Work, company: int) -> None:
     """The companies to merge into, found by the first characters of its name (or typed)."""
-    admin = require_admin(work.person)
+    admin = work.registered
     pending = _pending_company(work, company)
     dialogs.put(work.db, admin.id, "queue.company_merge", {"company": pending.id}, work.at)
     _offer_companies(work, pending, pending.name[:2])
@@ -305,7 +304,7 @@ def _offer_companies(work: Work, company: Company, words: str) -> None:
 @button("queue.company_into", roles=ADMINS)
 def company_into_button(work: Work, company: int, into: int) -> None:
     """Merge the waiting company into this one (storage/review.py says what moves)."""
-    admin = require_admin(work.person)
+    admin = work.registered
     pending = _pending_company(work, company)
     target = visit_store.get_company(work.db, into)
     if target is None or target.id == pending.id:

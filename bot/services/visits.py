@@ -68,13 +68,6 @@ def require_inspector(work: Work) -> Person:
     return work.person
 
 
-def _inspector(work: Work) -> Person:
-    """The inspector behind a declared action: ``perform`` let no other role in."""
-    if work.person is None:
-        raise RuntimeError("an inspector's action without a person")
-    return work.person
-
-
 def _tap_token(work: Work) -> str:
     """The token of the button being tapped (its single use is recorded against it)."""
     if work.tap is None:
@@ -88,7 +81,7 @@ def _tap_token(work: Work) -> str:
 @command("visit", roles=INSPECTORS, help="cmd.visit", refusal="visit.inspectors_only")
 def visit_command(work: Work, words: str) -> None:
     """/visit [name]: the open visit's card, or the ways to pick a company."""
-    person = _inspector(work)
+    person = work.registered
     visit = store.open_visit_of(work.db, person.id)
     if visit is not None:
         send_card(work, visit)
@@ -117,7 +110,7 @@ def visit_command(work: Work, words: str) -> None:
 @step("visit.", roles=INSPECTORS)
 def visit_text(work: Work, state: str, data: dict, text: str) -> None:
     """Typed answers while choosing a company: a part of its name, or a new one's details."""
-    person = _inspector(work)
+    person = work.registered
     text = " ".join(text.split())
     if not text:
         return
@@ -161,7 +154,7 @@ def _choice_taken(work: Work, *, starts: bool) -> bool:
     A button that starts a visit is used up by the tap (``use_once``: of two fast taps only
     the first starts one); the others only check that no visit started since they were made.
     """
-    person = _inspector(work)
+    person = work.registered
     token = _tap_token(work)
     fresh = (
         buttons.use_once(work.db, token, work.at) if starts else not buttons.is_used(work.db, token)
@@ -207,7 +200,7 @@ def town_button(work: Work, town: int) -> None:
 @button("visit.company", roles=INSPECTORS, refusal="visit.inspectors_only")
 def company_button(work: Work, company: int) -> None:
     """Start the visit at the chosen company, once: an old list or a second tap is told so."""
-    person = _inspector(work)
+    person = work.registered
     if _choice_taken(work, starts=True):
         return
     chosen = store.get_company(work.db, company)
@@ -219,7 +212,7 @@ def company_button(work: Work, company: int) -> None:
 @button("visit.new_company", roles=INSPECTORS, refusal="visit.inspectors_only")
 def new_company_button(work: Work, name: str | None = None) -> None:
     """➕ a company not on the list: its name (typed, or the words searched for), then its town."""
-    person = _inspector(work)
+    person = work.registered
     if _choice_taken(work, starts=False):
         return
     if store.open_visit_of(work.db, person.id) is not None:
@@ -251,7 +244,7 @@ def _ask_town(work: Work, person: Person, name: str) -> None:
 @button("visit.new_company_town", roles=INSPECTORS, refusal="visit.inspectors_only")
 def new_company_town_button(work: Work, name: str, town: int) -> None:
     """The new company's town picked: the company is added and its visit starts, once."""
-    person = _inspector(work)
+    person = work.registered
     if _choice_taken(work, starts=True):
         return
     _create_company_and_start(work, person, name, town)
@@ -290,7 +283,7 @@ def join_button(work: Work, visit: int) -> None:
 
     ``_choice_taken`` has made sure this person is on no open visit, this one included.
     """
-    person = _inspector(work)
+    person = work.registered
     if _choice_taken(work, starts=True):
         return
     joined = store.get_visit(work.db, visit)
@@ -355,7 +348,7 @@ def _ask_location(work: Work) -> None:
 @command("done", roles=INSPECTORS, help="cmd.done", refusal="visit.inspectors_only")
 def done_command(work: Work) -> None:
     """/done: end the open visit and send its summary."""
-    person = _inspector(work)
+    person = work.registered
     visit = store.open_visit_of(work.db, person.id)
     if visit is None:
         work.reply("visit.none_open")
@@ -366,7 +359,7 @@ def done_command(work: Work) -> None:
 @button("visit.done", roles=INSPECTORS, refusal="visit.inspectors_only")
 def done_button(work: Work, visit: int) -> None:
     """✅ under the visit card: end it (any member may), once."""
-    person = _inspector(work)
+    person = work.registered
     ending = store.get_visit(work.db, visit)
     if ending is None or person.id not in store.member_ids(work.db, ending.id):
         raise VisitOver
@@ -556,7 +549,7 @@ def _contact_notices(work: Work, visit: Visit) -> dict[int, tuple[Person, Addres
 @command("visits", roles=INSPECTORS, help="cmd.visits", refusal="visit.inspectors_only")
 def visits_command(work: Work) -> None:
     """/visits: the person's last ten visits with their findings count and presence check."""
-    person = _inspector(work)
+    person = work.registered
     rows = store.visits_of(work.db, person.id, 10)
     if not rows:
         work.reply("visit.list_empty")
