@@ -25,7 +25,8 @@ run: $(STAMP)
 system-deps:
 	@sh scripts/install-system-deps.sh
 
-# mypy (configured in pyproject.toml: strict on bot/domain and bot/i18n) runs before pytest.
+# mypy (configured in pyproject.toml: strict on the domain, the catalogue and the message
+# layer) runs before pytest.
 test: $(STAMP) system-deps
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .

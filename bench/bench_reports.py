@@ -20,6 +20,7 @@ from pathlib import Path
 
 from bot.builders.build import BuildContext
 from bot.builders.runner import build_off_loop, deliver
+from bot.chat import Address
 from bot.clock import FakeClock
 from bot.config import load_settings
 from bot.runtime.context import Resources, system_work
@@ -78,7 +79,7 @@ def build_ledger(path: Path, now: datetime, items: int = ITEMS, seed: int = 11) 
                 [name, index % len(_TOWNS) + 1, stamp],
             )
         db.execute(
-            "INSERT INTO people (tg_user_id, name, role, language, created_at) "
+            "INSERT INTO people (account, name, role, language, created_at) "
             "VALUES (1, '办公室', 'admin', 'zh', ?)",
             [stamp],
         )
@@ -170,7 +171,7 @@ async def _job(services: Resources, context: BuildContext, kind: str, params: di
             db,
             kind=kind,
             person_id=1,
-            chat_id=1,
+            chat=Address("telegram", "1"),
             language="zh",
             params=params,
             at=context.now,

@@ -62,9 +62,9 @@ def build(path: Path, items: int = ITEMS, seed: int = 11) -> None:
             )
             for n in range(2):
                 db.execute(
-                    "INSERT INTO people (tg_user_id, name, role, unit_id, created_at) "
+                    "INSERT INTO people (account, name, role, unit_id, created_at) "
                     "VALUES (?, ?, 'contact', ?, ?)",
-                    [100_000 + unit * 10 + n, f"联络员{unit}-{n}", unit, created],
+                    [str(100_000 + unit * 10 + n), f"联络员{unit}-{n}", unit, created],
                 )
         today = DAY_BEFORE.date()
         rows = []

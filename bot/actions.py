@@ -43,14 +43,18 @@ OFFICE = frozenset({Role.ADMIN, Role.LEADER})
 
 @dataclass(frozen=True)
 class Action:
-    """What a command or a button does and who may ask for it.
+    """What a command, a button or a dialog step does and who may ask for it.
 
+    ``kind``: command, button, or the dialog step that takes a typed ``text`` or a sent
+    ``media`` file while the bot waits for one (its name is the prefix of the dialog states
+    it answers, bot/services/router.py).
     ``strangers``: someone not (or no longer) registered may use it (/start).
     ``refusal``: the catalogue key that explains a refusal to a registered person whose
     role is not in ``roles``. ``help``: a command's one line in /help and the menu, shown
     to ``shown_to`` (its roles unless said otherwise).
     """
 
+    kind: str
     name: str
     fn: Callable[..., None]
     roles: frozenset[Role]
@@ -82,7 +86,7 @@ def command(
 
     def declare(fn: F) -> F:
         takes_text = len(inspect.signature(fn).parameters) > 1
-        action = Action(name, fn, roles, refusal, help, strangers, takes_text, shown_to)
+        action = Action("command", name, fn, roles, refusal, help, strangers, takes_text, shown_to)
         _DECLARED[fn] = action
         return fn
 
@@ -95,7 +99,27 @@ def button(
     """Declare a button action; ``name`` is stored with every button made for it."""
 
     def declare(fn: F) -> F:
-        _DECLARED[fn] = Action(name, fn, roles, refusal)
+        _DECLARED[fn] = Action("button", name, fn, roles, refusal)
+        return fn
+
+    return declare
+
+
+def step(
+    states: str,
+    *,
+    takes: str = "text",
+    roles: frozenset[Role] = EVERYONE,
+    refusal: str = "text.no_context",
+) -> Callable[[F], F]:
+    """Declare the answer to a question the bot asked: the function takes the Work, the
+    dialog's state and data, and the typed text (``takes="text"``) or the file
+    (``takes="media"``) for every dialog state that starts with ``states``. Someone whose
+    role no longer fits (changed since the question) has the dialog dropped and is told
+    ``refusal``."""
+
+    def declare(fn: F) -> F:
+        _DECLARED[fn] = Action(takes, states, fn, roles, refusal)
         return fn
 
     return declare
@@ -105,7 +129,7 @@ def button_to(fn: Callable[..., Any], label: str, /, **arguments: Any) -> Button
     """A button that calls ``fn`` with ``arguments``; a TypeError now if they do not fit its
     signature (a missing or unknown argument), never weeks later at the tap."""
     action = _DECLARED.get(fn)
-    if action is None or action.help is not None:
+    if action is None or action.kind != "button":
         raise TypeError(f"{fn.__qualname__} is not declared as a button")
     inspect.signature(fn).bind(None, **arguments)
     return Button(label, action.name, arguments)
@@ -118,6 +142,7 @@ class Registry:
     def __init__(self) -> None:
         self.commands: dict[str, Action] = {}
         self.buttons: dict[str, Action] = {}
+        self.steps: dict[str, dict[str, Action]] = {"text": {}, "media": {}}
 
     @classmethod
     def collect(cls, modules: Iterable[ModuleType]) -> Registry:
@@ -133,10 +158,18 @@ class Registry:
         return registry
 
     def add(self, action: Action) -> None:
-        table = self.buttons if action.help is None else self.commands
+        tables = {"command": self.commands, "button": self.buttons, **self.steps}
+        table = tables[action.kind]
         if action.name in table:
             raise ValueError(f"{action.name} is declared twice")
         table[action.name] = action
+
+    def step_for(self, takes: str, state: str) -> Action | None:
+        """The step answering a dialog in ``state`` with a text or a file."""
+        for prefix, action in self.steps[takes].items():
+            if state.startswith(prefix):
+                return action
+        return None
 
     def menu(self, role: Role | None) -> list[Action]:
         """The commands this role (None: someone unregistered) is offered, in order."""

@@ -10,6 +10,7 @@ adapter does where its platform lacks it, so a service never asks which platform
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -37,7 +38,7 @@ class Button:
 
     label: str
     action: str
-    payload: dict = field(default_factory=dict)
+    payload: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -90,12 +91,20 @@ class Edit:
 @dataclass(frozen=True)
 class Attachment:
     """A file to send: ``kind`` is photo, video, voice or document; ``ref`` is the platform's
-    own reference to a file it already holds (Telegram's file_id)."""
+    own reference to a file it already holds (Telegram's file_id). A file the bot made (a
+    report, a workbook) is on disk instead: ``path``, uploaded when the message is sent,
+    under ``file_name`` if given (made with ``Attachment.on_disk``)."""
 
     kind: str
     ref: str
     caption: str = ""
     buttons: PlacedKeyboard | None = None
+    path: str = ""
+    file_name: str = ""
+
+    @classmethod
+    def on_disk(cls, kind: str, path: str, caption: str = "", file_name: str = "") -> Attachment:
+        return cls(kind, "", caption, path=path, file_name=file_name)
 
 
 @dataclass(frozen=True)

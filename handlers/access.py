@@ -25,25 +25,26 @@ async def identify(update: Update, context: DubanContext) -> None:
         raise ApplicationHandlerStop  # the bot works in private chats only
     services = context.resources
     context.chat = telegram_chat(chat.id)
-    context.sender = Sender(telegram_chat(user.id), user.full_name, user.username)
+    account = telegram_chat(user.id)  # a private chat's id is its user's
+    context.sender = Sender(account, user.full_name, user.username)
     context.lang = language_for(user.language_code, services.settings.default_language)
 
     if user.id in services.settings.admin_ids:
         context.person = await services.store.run(
             people.ensure_admin,
-            user.id,
+            account,
             user.full_name,
             context.lang,
             Origin.system(services.clock.now(), "ADMIN_IDS"),
         )
     else:
-        context.person = await services.store.run(people.by_telegram_id, user.id)
+        context.person = await services.store.run(people.by_address, account)
     if context.person is not None and context.person.active:
         context.lang = context.person.language
         if not context.person.reachable and _reachable_again(update):
             # They had blocked the bot (a send got 403) and now unblocked it or write again.
             # Blocking itself is left to that 403, which also tells the admins.
-            await services.store.run(people.set_reachable, user.id, True)
+            await services.store.run(people.set_reachable, account, True)
         return
     context.person = None
     if _is_start_with_code(update):

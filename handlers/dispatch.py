@@ -6,8 +6,6 @@ token; what the button means, and whom it was for, is read from the database.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-
 from telegram import Update
 
 from bot.chat import Tap
@@ -18,8 +16,6 @@ from bot.runtime.dispatch import perform
 from handlers.access import answer_quietly
 from storage import buttons
 
-LegacyButton = Callable[[Update, DubanContext, dict], Awaitable[None]]
-
 
 async def on_command(update: Update, context: DubanContext) -> None:
     """A command of the registry, with the words after it if its function takes them."""
@@ -29,32 +25,24 @@ async def on_command(update: Update, context: DubanContext) -> None:
     await context.work(perform, action, *args)
 
 
-def make_button_handler(legacy: dict[str, LegacyButton]):
-    async def on_button(update: Update, context: DubanContext) -> None:
-        """Resolve the pressed button and run its action, or refuse politely."""
-        query = update.callback_query
-        data = query.data if isinstance(query.data, str) else ""  # PTB checks no types
-        press = await context.resources.store.run(buttons.resolve, data)
-        now = context.resources.clock.now()
-        refusal = None
-        known = press is not None and (press.action in ACTIONS.buttons or press.action in legacy)
-        if press is None or not known or now >= press.expires_at:
-            refusal = "error.button_expired"
-        elif context.person is None or press.person_id != context.person.id:
-            refusal = "error.button_not_yours"
-        if refusal:
-            await answer_quietly(update, t(context.lang, refusal))
-            return
-        # Answered after the action: a stale or repeated tap is told so where it was tapped.
-        message = query.message
-        context.tap = Tap(press.token, message.message_id if message is not None else None)
-        try:
-            action = ACTIONS.buttons.get(press.action)
-            if action is not None:
-                await context.work(perform, action, **press.payload)
-            else:
-                await legacy[press.action](update, context, press.payload | {"_token": press.token})
-        finally:
-            await answer_quietly(update, context.tap.text, alert=context.tap.alert)
-
-    return on_button
+async def on_button(update: Update, context: DubanContext) -> None:
+    """Resolve the pressed button and run its action, or refuse politely."""
+    query = update.callback_query
+    data = query.data if isinstance(query.data, str) else ""  # PTB checks no types
+    press = await context.resources.store.run(buttons.resolve, data)
+    now = context.resources.clock.now()
+    refusal = None
+    if press is None or press.action not in ACTIONS.buttons or now >= press.expires_at:
+        refusal = "error.button_expired"
+    elif context.person is None or press.person_id != context.person.id:
+        refusal = "error.button_not_yours"
+    if refusal:
+        await answer_quietly(update, t(context.lang, refusal))
+        return
+    # Answered after the action: a stale or repeated tap is told so where it was tapped.
+    message = query.message
+    context.tap = Tap(press.token, message.message_id if message is not None else None)
+    try:
+        await context.work(perform, ACTIONS.buttons[press.action], **press.payload)
+    finally:
+        await answer_quietly(update, context.tap.text, alert=context.tap.alert)

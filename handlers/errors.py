@@ -9,7 +9,9 @@ from telegram.constants import ParseMode
 from telegram.error import TelegramError
 from telegram.ext import Application, ApplicationHandlerStop
 
+from bot.chat import Address
 from bot.domain.lifecycle import Role
+from bot.domain.people import TELEGRAM
 from bot.i18n import language_for, t
 from bot.logs import redact
 from bot.runtime.context import STORAGE_FULL, STORAGE_LOCKED, DubanContext, Resources, system_work
@@ -62,12 +64,13 @@ async def report_set_aside(services: Resources, update: Update) -> None:
     )
 
 
-async def report_blocked(services: Resources, chat_id: int) -> None:
+async def report_blocked(services: Resources, chat: Address) -> None:
+    """The person behind a chat that blocked the bot is marked unreachable, the admins told."""
     await system_work(
         services,
         admin_notices.person_unreachable,
-        chat_id,
-        source=f"blocked:{chat_id}:{services.clock.now().isoformat()}",
+        chat,
+        source=f"blocked:{chat.id}:{services.clock.now().isoformat()}",
     )
 
 
@@ -86,7 +89,11 @@ async def report_storage_full(application: Application, services: Resources) -> 
         if not is_disk_full(error):
             raise
     admins = await services.store.run(people.active_people, role=Role.ADMIN)
-    chats = {p.tg_user_id: p.language for p in admins if p.tg_user_id is not None}
+    chats = {
+        int(p.account): p.language
+        for p in admins
+        if p.platform == TELEGRAM and p.account is not None
+    }
     for admin_id in services.settings.admin_ids:
         chats.setdefault(admin_id, services.settings.default_language)
     for chat_id, lang in chats.items():

@@ -1,4 +1,4 @@
-"""The durable inbox: every raw update is committed here before Telegram forgets it.
+"""The durable inbox: every raw update is committed here before the platform forgets it.
 
 Telegram re-sends an update until a later ``getUpdates`` offset confirms it, so writing the
 batch here first, and only then asking for the next batch, means a crash loses nothing.
@@ -20,6 +20,7 @@ from typing import NamedTuple
 import sqlite_utils
 
 from bot.domain.audit import Origin
+from bot.domain.people import TELEGRAM
 from bot.domain.retries import MAX_ATTEMPTS, PAUSES, retry_at
 from storage.audit import record
 from storage.rows import fetch_all, fetch_one, fetch_value, fetch_values
@@ -40,18 +41,38 @@ def _cutoffs(now: datetime) -> list[str]:
 
 
 def save_updates(db: sqlite_utils.Database, updates: list[dict], at: datetime) -> int:
-    """Store a batch in one commit; an update seen before is ignored. Returns new rows."""
+    """Store a batch of Telegram updates in one commit; an update seen before is ignored.
+    Returns new rows.
+
+    A row is keyed by its platform and that platform's id of the update as text
+    (``event``), so another platform's string ids sit beside Telegram's; ``update_id``, the
+    number the rest of the bot names an update by (audit events, dedup keys, ``/stuck``),
+    is Telegram's own for its updates, so ``next_offset`` and every record made before
+    0012 keep meaning what they meant. Another platform's adapter numbers its events when
+    it stores them, with numbers Telegram never uses (Telegram's are positive).
+    """
     received = at.isoformat()
     with db.atomic():
         cursor = db.conn.executemany(
-            "INSERT OR IGNORE INTO inbox (update_id, raw, received_at) VALUES (?, ?, ?)",
-            [(u["update_id"], json.dumps(u, ensure_ascii=False), received) for u in updates],
+            "INSERT OR IGNORE INTO inbox (update_id, platform, event, raw, received_at) "
+            "VALUES (?, ?, ?, ?, ?)",
+            [
+                (
+                    u["update_id"],
+                    TELEGRAM,
+                    str(u["update_id"]),
+                    json.dumps(u, ensure_ascii=False),
+                    received,
+                )
+                for u in updates
+            ],
         )
         return cursor.rowcount
 
 
 def next_offset(db: sqlite_utils.Database) -> int | None:
-    newest = fetch_value(db, "SELECT max(update_id) FROM inbox")
+    """The ``getUpdates`` offset that confirms every Telegram update stored."""
+    newest = fetch_value(db, "SELECT max(update_id) FROM inbox WHERE platform = ?", [TELEGRAM])
     return newest + 1 if newest is not None else None
 
 

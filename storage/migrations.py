@@ -746,6 +746,124 @@ def _evidence_in_chain(db: sqlite_utils.Database) -> None:
         last_id = batch[-1][0]
 
 
+# The three tables as 0012 leaves them. Each keeps its rows' ids, so the sender's order per
+# chat, the buttons and visits that name a person, and the audit trail's update ids still hold.
+_PLATFORM_TABLES = """
+CREATE TABLE people_new (
+    id INTEGER PRIMARY KEY,
+    platform TEXT NOT NULL DEFAULT 'telegram', -- where the person writes from
+    account TEXT,                              -- that platform's id of them; NULL until they write
+    name TEXT NOT NULL,
+    role TEXT NOT NULL CHECK (role IN ('inspector', 'contact', 'admin', 'leader')),
+    unit_id INTEGER REFERENCES units(id),
+    language TEXT NOT NULL DEFAULT 'zh' CHECK (language IN ('zh', 'en')),
+    active INTEGER NOT NULL DEFAULT 1,
+    reachable INTEGER NOT NULL DEFAULT 1,      -- 0 once the platform says the bot is blocked
+    created_at TEXT NOT NULL,
+    UNIQUE (platform, account)
+);
+INSERT INTO people_new (id, platform, account, name, role, unit_id, language, active,
+    reachable, created_at)
+    SELECT id, 'telegram', CAST(tg_user_id AS TEXT), name, role, unit_id, language, active,
+        reachable, created_at
+    FROM people ORDER BY id;
+DROP TABLE people;
+ALTER TABLE people_new RENAME TO people;
+CREATE TABLE inbox_new (
+    update_id INTEGER PRIMARY KEY,             -- Duban's number for the update (Telegram's own)
+    platform TEXT NOT NULL DEFAULT 'telegram',
+    event TEXT NOT NULL,                       -- the platform's id of the update, as text
+    raw TEXT NOT NULL,                         -- the update as the platform sent it
+    received_at TEXT NOT NULL,
+    status TEXT NOT NULL DEFAULT 'pending'
+        CHECK (status IN ('pending', 'done', 'set_aside')),
+    attempts INTEGER NOT NULL DEFAULT 0,
+    last_error TEXT,
+    processed_at TEXT,
+    UNIQUE (platform, event)
+);
+INSERT INTO inbox_new (update_id, platform, event, raw, received_at, status, attempts,
+    last_error, processed_at)
+    SELECT update_id, 'telegram', CAST(update_id AS TEXT), raw, received_at, status, attempts,
+        last_error, processed_at
+    FROM inbox ORDER BY update_id;
+DROP TABLE inbox;
+ALTER TABLE inbox_new RENAME TO inbox;
+CREATE INDEX inbox_pending ON inbox(status, update_id) WHERE status = 'pending';
+CREATE TABLE outbox_new (
+    id INTEGER PRIMARY KEY,
+    dedup_key TEXT NOT NULL UNIQUE,
+    platform TEXT NOT NULL DEFAULT 'telegram',
+    chat TEXT NOT NULL,                        -- that platform's id of the chat, as text
+    method TEXT NOT NULL,                      -- the platform's call: sendMessage, sendPhoto, ...
+    payload TEXT NOT NULL,                     -- JSON
+    created_at TEXT NOT NULL,
+    not_before TEXT NOT NULL,
+    status TEXT NOT NULL DEFAULT 'pending'
+        CHECK (status IN ('pending', 'sent', 'dead')),
+    attempts INTEGER NOT NULL DEFAULT 0,
+    last_error TEXT,
+    sent_at TEXT,
+    message_id INTEGER,
+    failing_since TEXT
+);
+INSERT INTO outbox_new (id, dedup_key, platform, chat, method, payload, created_at,
+    not_before, status, attempts, last_error, sent_at, message_id, failing_since)
+    SELECT id, dedup_key, 'telegram', CAST(chat_id AS TEXT), method, payload, created_at,
+        not_before, status, attempts, last_error, sent_at, message_id, failing_since
+    FROM outbox ORDER BY id;
+DROP TABLE outbox;
+ALTER TABLE outbox_new RENAME TO outbox;
+CREATE INDEX outbox_due ON outbox(status, not_before) WHERE status = 'pending';
+CREATE INDEX outbox_chat ON outbox(platform, chat, id) WHERE status = 'pending'
+"""
+
+
+class ForeignKeysBrokenError(Exception):
+    """A table rebuild would leave rows pointing at nothing; the upgrade was undone."""
+
+
+@migrations(name="0012_platform_ids", transactional=False)
+def _platform_ids(db: sqlite_utils.Database) -> None:
+    """People, inbox updates and outbox messages name their platform and its id as text, so
+    a second chat platform (DingTalk's ids are strings) sits beside Telegram.
+
+    A column's type cannot be changed in place, so the three tables are rebuilt (SQLite's
+    own recipe: new table, copy, drop, rename). Dropping ``people`` while foreign keys are
+    enforced would refuse, since a dozen tables point at it, and SQLite switches them off
+    only outside a transaction: this migration therefore runs its own one, switches the
+    checks off around it, runs ``foreign_key_check`` before committing (every reference
+    that found its person before must find it still; a database someone broke by hand is
+    not refused for what it already was) and switches them back on whatever happens.
+
+    The migration's record is written after that commit (sqlite-utils does so for a
+    migration that is not transactional), so a crash in between runs it again on a
+    database it already changed: a ``people`` table without ``tg_user_id`` means done
+    (and a VACUUM cut short by the crash is only space not yet given back).
+    """
+    columns = {row["name"] for row in fetch_all(db, "PRAGMA table_info(people)")}
+    if "tg_user_id" not in columns:
+        return
+    if db.conn.in_transaction:
+        raise RuntimeError("0012_platform_ids must run outside a transaction")
+    enforced = fetch_value(db, "PRAGMA foreign_keys")
+    db.execute("PRAGMA foreign_keys = OFF")
+    try:
+        with db.atomic():
+            already = set(db.execute("PRAGMA foreign_key_check").fetchall())
+            _execute_all(db, _PLATFORM_TABLES)
+            broken = set(db.execute("PRAGMA foreign_key_check").fetchall()) - already
+            if broken:
+                raise ForeignKeysBrokenError(f"rows would point at nothing: {sorted(broken)[:5]}")
+    finally:
+        db.execute(f"PRAGMA foreign_keys = {'ON' if enforced else 'OFF'}")
+    # The old tables' pages are free now: the inbox and the outbox, which keep every update
+    # and message ever, would hold the file at twice their size until reused. VACUUM (not
+    # possible inside a transaction) gives them back to the disk once, at the upgrade.
+    if fetch_value(db, "PRAGMA freelist_count"):
+        db.execute("VACUUM")
+
+
 def unknown_migrations(db: sqlite_utils.Database) -> list[str]:
     """Names recorded in the database that this code does not register."""
     known = {m.name for m in migrations._migrations}

@@ -1,8 +1,10 @@
 """The outbox: messages the bot owes people, written in the same commit as their cause.
 
-A row is marked sent only after Telegram said ok, so delivery is at least once. The unique
-``dedup_key`` makes queuing the same message twice (a re-run update, a repeated sweep) a
-no-op.
+A row is marked sent only after the platform said ok, so delivery is at least once. The
+unique ``dedup_key`` makes queuing the same message twice (a re-run update, a repeated
+sweep) a no-op. A row names its chat as an ``Address`` (stored as ``platform`` and
+``chat``, the platform's id as text); its ``method`` and ``payload`` are that platform's
+rendering of the message (bot/platforms/), so the sender replays exactly what was queued.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from typing import NamedTuple
 
 import sqlite_utils
 
+from bot.chat import Address
 from bot.domain.delivery import HOLD_ATTEMPTS
 from bot.logs import redact
 from storage.rows import fetch_all, fetch_one, fetch_value
@@ -22,7 +25,7 @@ from storage.rows import fetch_all, fetch_one, fetch_value
 @dataclass(frozen=True)
 class Outgoing:
     id: int
-    chat_id: int
+    to: Address
     method: str
     payload: dict
     attempts: int
@@ -32,7 +35,7 @@ def enqueue(
     db: sqlite_utils.Database,
     *,
     key: str,
-    chat_id: int,
+    to: Address,
     method: str,
     payload: dict,
     at: datetime,
@@ -40,11 +43,12 @@ def enqueue(
 ) -> bool:
     """Queue a message; False if one with this key was queued before."""
     cursor = db.execute(
-        "INSERT OR IGNORE INTO outbox (dedup_key, chat_id, method, payload, created_at, "
-        "not_before) VALUES (?, ?, ?, ?, ?, ?)",
+        "INSERT OR IGNORE INTO outbox (dedup_key, platform, chat, method, payload, created_at, "
+        "not_before) VALUES (?, ?, ?, ?, ?, ?, ?)",
         [
             key,
-            chat_id,
+            to.platform,
+            to.id,
             method,
             json.dumps(payload, ensure_ascii=False),
             at.isoformat(),
@@ -70,11 +74,12 @@ def due(
     """
     rows = fetch_all(
         db,
-        "SELECT id, chat_id, method, payload, attempts FROM outbox AS o "
+        "SELECT id, platform, chat, method, payload, attempts FROM outbox AS o "
         "WHERE status = 'pending' AND not_before <= :now "
         "AND id NOT IN (SELECT value FROM json_each(:skip)) AND NOT EXISTS ("
-        "  SELECT 1 FROM outbox AS earlier WHERE earlier.chat_id = o.chat_id"
-        "  AND earlier.status = 'pending' AND earlier.id < o.id AND earlier.attempts > 0"
+        "  SELECT 1 FROM outbox AS earlier WHERE earlier.platform = o.platform"
+        "  AND earlier.chat = o.chat AND earlier.status = 'pending' AND earlier.id < o.id"
+        "  AND earlier.attempts > 0"
         "  AND earlier.not_before > :now"
         "  AND (earlier.attempts < :hold OR earlier.created_at = o.created_at)) "
         "ORDER BY id LIMIT :limit",
@@ -86,7 +91,13 @@ def due(
         },
     )
     return [
-        Outgoing(r["id"], r["chat_id"], r["method"], json.loads(r["payload"]), r["attempts"])
+        Outgoing(
+            r["id"],
+            Address(r["platform"], r["chat"]),
+            r["method"],
+            json.loads(r["payload"]),
+            r["attempts"],
+        )
         for r in rows
     ]
 
@@ -120,18 +131,19 @@ def mark_sent(
     row = fetch_one(
         db,
         "UPDATE outbox SET status = 'sent', sent_at = ?, message_id = ?, "
-        "attempts = attempts + 1 WHERE id = ? RETURNING dedup_key, method, payload",
+        "attempts = attempts + 1 WHERE id = ? RETURNING dedup_key, platform, chat, method, payload",
         [at.isoformat(), message_id, row_id],
     )
     if row is None or sent_payload is None or message_id is None:
         return
     key, method, payload = row["dedup_key"], row["method"], json.loads(row["payload"])
+    to = Address(row["platform"], row["chat"])
     # An edit can be rewritten on its way too (coalesce rewrites the series' newest row).
     if method in ("sendMessage", "editMessageText") and payload != sent_payload:
         enqueue(
             db,
             key=f"{key}:edit",
-            chat_id=payload["chat_id"],
+            to=to,
             method="editMessageText",
             payload=_as_edit(payload, message_id),
             at=at,
@@ -174,10 +186,10 @@ def failing_since(db: sqlite_utils.Database, row_id: int) -> datetime | None:
 
 
 class Notice(NamedTuple):
-    """What a dead row was (unpacks as ``key, chat_id, method, payload``)."""
+    """What a dead row was (unpacks as ``key, to, method, payload``)."""
 
     key: str
-    chat_id: int
+    to: Address
     method: str
     payload: dict
 
@@ -185,11 +197,12 @@ class Notice(NamedTuple):
 def row_for_notice(db: sqlite_utils.Database, row_id: int) -> Notice | None:
     """A row's key, chat, method and payload, to tell the administrators it died."""
     row = fetch_one(
-        db, "SELECT dedup_key, chat_id, method, payload FROM outbox WHERE id = ?", [row_id]
+        db, "SELECT dedup_key, platform, chat, method, payload FROM outbox WHERE id = ?", [row_id]
     )
     if row is None:
         return None
-    return Notice(row["dedup_key"], row["chat_id"], row["method"], json.loads(row["payload"]))
+    to = Address(row["platform"], row["chat"])
+    return Notice(row["dedup_key"], to, row["method"], json.loads(row["payload"]))
 
 
 def mark_dead(db: sqlite_utils.Database, row_id: int, error: str) -> None:
@@ -244,7 +257,7 @@ def coalesce(
     db: sqlite_utils.Database,
     *,
     prefix: str,
-    chat_id: int,
+    to: Address,
     method: str,
     payload: dict,
     at: datetime,
@@ -288,7 +301,5 @@ def coalesce(
     key = f"{prefix}{count + 1}"
     if shown is not None:
         method, payload, not_before = "editMessageText", _as_edit(payload, shown), at
-    enqueue(
-        db, key=key, chat_id=chat_id, method=method, payload=payload, at=at, not_before=not_before
-    )
+    enqueue(db, key=key, to=to, method=method, payload=payload, at=at, not_before=not_before)
     return key

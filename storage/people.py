@@ -9,11 +9,14 @@ from typing import NamedTuple
 
 import sqlite_utils
 
+from bot.chat import Address
 from bot.domain.audit import Origin
 from bot.domain.lifecycle import Role
 from bot.domain.people import (
+    TELEGRAM,
     Invitation,
     Person,
+    fold_name,
     hash_code,
     invitation_expiry,
     new_invitation_code,
@@ -25,8 +28,8 @@ from storage.ledger import NotFound, ensure_named, iso
 from storage.rows import fetch_all, fetch_one, fetch_value, fetch_values
 
 _PERSON_SELECT = (
-    "SELECT p.id, p.tg_user_id, p.name, p.role, p.unit_id, u.name AS unit, p.language, p.active, "
-    "p.reachable "
+    "SELECT p.id, p.platform, p.account, p.name, p.role, p.unit_id, u.name AS unit, "
+    "p.language, p.active, p.reachable "
     "FROM people p LEFT JOIN units u ON u.id = p.unit_id"
 )
 
@@ -34,7 +37,8 @@ _PERSON_SELECT = (
 def _person(row: sqlite3.Row) -> Person:
     return Person(
         row["id"],
-        row["tg_user_id"],
+        row["platform"],
+        row["account"],
         row["name"],
         Role(row["role"]),
         row["unit_id"],
@@ -45,9 +49,29 @@ def _person(row: sqlite3.Row) -> Person:
     )
 
 
-def by_telegram_id(db: sqlite_utils.Database, tg_user_id: int) -> Person | None:
-    row = fetch_one(db, f"{_PERSON_SELECT} WHERE p.tg_user_id = ?", [tg_user_id])
+def by_address(db: sqlite_utils.Database, address: Address) -> Person | None:
+    """The person who writes from this platform's account, if the bot knows them."""
+    row = fetch_one(
+        db,
+        f"{_PERSON_SELECT} WHERE p.platform = ? AND p.account = ?",
+        [address.platform, address.id],
+    )
     return _person(row) if row else None
+
+
+def by_telegram_id(db: sqlite_utils.Database, tg_user_id: int) -> Person | None:
+    """``by_address`` for a Telegram user id (the callers that still speak Telegram)."""
+    return by_address(db, telegram_account(tg_user_id))
+
+
+def telegram_account(tg_user_id: int) -> Address:
+    return Address(TELEGRAM, str(tg_user_id))
+
+
+def _account(who: Address | int) -> Address:
+    """An address as given; a bare number is a Telegram user id (callers from before there
+    was more than one platform pass those)."""
+    return who if isinstance(who, Address) else telegram_account(who)
 
 
 def by_id(db: sqlite_utils.Database, person_id: int) -> Person:
@@ -71,8 +95,18 @@ def active_people(
     return [_person(r) for r in fetch_all(db, sql, params)]
 
 
+def inspectors_by_name(db: sqlite_utils.Database) -> dict[str, list[Person]]:
+    """Active inspectors by folded name (bot.domain.people.fold_name): the one lookup behind
+    a name typed at the desk (``duban assign``) and a sheet's 督查人员 cell; a name with
+    two people under it is for the caller to refuse."""
+    found: dict[str, list[Person]] = {}
+    for person in active_people(db, role=Role.INSPECTOR):
+        found.setdefault(fold_name(person.name), []).append(person)
+    return found
+
+
 def ensure_admin(
-    db: sqlite_utils.Database, tg_user_id: int, name: str, language: str, origin: Origin
+    db: sqlite_utils.Database, who: Address | int, name: str, language: str, origin: Origin
 ) -> Person:
     """An ADMIN_IDS user is an active administrator on every update, no invitation needed.
 
@@ -80,7 +114,8 @@ def ensure_admin(
     was changed — by another admin, a stray invitation or a hand-edited database — with an
     audit event saying so.
     """
-    person = by_telegram_id(db, tg_user_id)
+    account = _account(who)
+    person = by_address(db, account)
     if person is not None and person.role is Role.ADMIN and person.active:
         return person
     with db.atomic():
@@ -89,7 +124,8 @@ def ensure_admin(
                 db,
                 "people",
                 {
-                    "tg_user_id": tg_user_id,
+                    "platform": account.platform,
+                    "account": account.id,
                     "name": name,
                     "role": Role.ADMIN.value,
                     "language": language,
@@ -201,17 +237,21 @@ def set_invitation_message(db: sqlite_utils.Database, invitation_id: int, key: s
 
 
 class HeldMessage(NamedTuple):
-    """An outbox message as its recipient has it (unpacks as ``chat_id, status, message_id``)."""
+    """An outbox message as its recipient has it (unpacks as ``address, status, message_id``)."""
 
-    chat_id: int
+    address: Address
     status: str  # pending, sent or dead
     message_id: int | None  # None until it was sent
 
 
 def invitation_message(db: sqlite_utils.Database, key: str) -> HeldMessage | None:
-    """The admin's message holding a link: its chat, outbox status and Telegram message id."""
-    row = fetch_one(db, "SELECT chat_id, status, message_id FROM outbox WHERE dedup_key = ?", [key])
-    return HeldMessage(row["chat_id"], row["status"], row["message_id"]) if row else None
+    """The admin's message holding a link: its chat, outbox status and message id."""
+    row = fetch_one(
+        db, "SELECT platform, chat, status, message_id FROM outbox WHERE dedup_key = ?", [key]
+    )
+    if row is None:
+        return None
+    return HeldMessage(Address(row["platform"], row["chat"]), row["status"], row["message_id"])
 
 
 SCRUBBED_TEXT = "[invitation message: the link is kept only on the phone it was sent to]"
@@ -270,11 +310,13 @@ def revoke_invitation(db: sqlite_utils.Database, invitation_id: int, origin: Ori
 def redeem_invitation(
     db: sqlite_utils.Database,
     invitation: Invitation,
-    tg_user_id: int,
+    who: Address | int,
     language: str,
     origin: Origin,
 ) -> Person:
-    """Register the person the invitation names; the invitation is used up in the same commit."""
+    """Register the person the invitation names (``who``: the account that redeemed it);
+    the invitation is used up in the same commit."""
+    account = _account(who)
     with db.atomic():
         used = db.execute(
             "UPDATE invitations SET used_at = ? WHERE id = ? AND used_at IS NULL "
@@ -283,9 +325,10 @@ def redeem_invitation(
         ).rowcount
         if not used:
             raise NotFound("invitation already used")
-        existing = by_telegram_id(db, tg_user_id)
+        existing = by_address(db, account)
         values = {
-            "tg_user_id": tg_user_id,
+            "platform": account.platform,
+            "account": account.id,
             "name": invitation.name,
             "role": invitation.role.value,
             "unit_id": invitation.unit_id,
@@ -323,12 +366,13 @@ def set_language(db: sqlite_utils.Database, person_id: int, language: str) -> No
     db.execute("UPDATE people SET language = ? WHERE id = ?", [language, person_id])
 
 
-def set_reachable(db: sqlite_utils.Database, tg_user_id: int, reachable: bool) -> bool:
-    """Record whether Telegram delivers to this person; True if that changed."""
+def set_reachable(db: sqlite_utils.Database, who: Address | int, reachable: bool) -> bool:
+    """Record whether the platform delivers to this person; True if that changed."""
+    account = _account(who)
     return bool(
         db.execute(
-            "UPDATE people SET reachable = ? WHERE tg_user_id = ? AND reachable != ?",
-            [int(reachable), tg_user_id, int(reachable)],
+            "UPDATE people SET reachable = ? WHERE platform = ? AND account = ? AND reachable != ?",
+            [int(reachable), account.platform, account.id, int(reachable)],
         ).rowcount
     )
 

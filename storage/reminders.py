@@ -147,7 +147,7 @@ def contacts_by_unit(db: sqlite_utils.Database) -> dict[int, list[Person]]:
     """Every active, registered contact, by unit."""
     found: dict[int, list[Person]] = {}
     for person in people.active_people(db, role=Role.CONTACT):
-        if person.tg_user_id is not None and person.unit_id is not None:
+        if person.address is not None and person.unit_id is not None:
             found.setdefault(person.unit_id, []).append(person)
     return found
 
@@ -180,7 +180,7 @@ def release_parked_units(db: sqlite_utils.Database) -> list[int]:
         db,
         "SELECT pu.unit_id FROM parked_units pu WHERE EXISTS (SELECT 1 FROM people p "
         "WHERE p.unit_id = pu.unit_id AND p.role = 'contact' AND p.active = 1 "
-        "AND p.tg_user_id IS NOT NULL)",
+        "AND p.account IS NOT NULL)",
     )
     for unit_id in units:
         db.execute(

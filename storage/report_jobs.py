@@ -14,6 +14,7 @@ from datetime import datetime
 
 import sqlite_utils
 
+from bot.chat import Address
 from bot.logs import redact
 from storage.db import insert_row
 from storage.rows import fetch_one, fetch_value, fetch_values
@@ -32,6 +33,12 @@ class ReportJob:
     status: str
     attempts: int
     created_at: datetime
+
+    @property
+    def chat(self) -> Address:
+        """The chat the job was asked for in, where its result goes (Telegram's, the only
+        platform whose chats this table holds so far)."""
+        return Address("telegram", str(self.chat_id))
 
     @property
     def progress_key(self) -> str:
@@ -68,7 +75,7 @@ def create(
     *,
     kind: str,
     person_id: int,
-    chat_id: int,
+    chat: Address,
     language: str,
     params: dict,
     at: datetime,
@@ -80,7 +87,7 @@ def create(
         {
             "kind": kind,
             "person_id": person_id,
-            "chat_id": chat_id,
+            "chat_id": int(chat.id),
             "language": language,
             "params": json.dumps(params, ensure_ascii=False),
             "created_at": at.isoformat(),

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import sqlite_utils
 
+from bot.chat import Address
 from storage.rows import fetch_all, fetch_one
 
 
@@ -21,7 +22,7 @@ class Shown:
     """One message of a series as the recipient has it, or will have it."""
 
     key: str  # the outbox key of the row that sent it
-    chat_id: int
+    to: Address
     status: str  # pending, sent or dead
     message_id: int | None  # None until it was sent
     payload: dict  # what the send carries (its text as first sent)
@@ -47,12 +48,18 @@ def messages_sent(db: sqlite_utils.Database, key_prefix: str) -> list[Shown]:
     """The first rows (the sends, not their edits) whose keys start with ``key_prefix``."""
     rows = fetch_all(
         db,
-        "SELECT dedup_key, chat_id, status, message_id, payload FROM outbox "
+        "SELECT dedup_key, platform, chat, status, message_id, payload FROM outbox "
         "WHERE dedup_key >= ? AND dedup_key < ? AND method = 'sendMessage' ORDER BY id",
         [key_prefix, key_prefix + "\U0010ffff"],
     )
     return [
-        Shown(r["dedup_key"], r["chat_id"], r["status"], r["message_id"], json.loads(r["payload"]))
+        Shown(
+            r["dedup_key"],
+            Address(r["platform"], r["chat"]),
+            r["status"],
+            r["message_id"],
+            json.loads(r["payload"]),
+        )
         for r in rows
     ]
 

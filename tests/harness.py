@@ -583,7 +583,7 @@ async def history_world(
         now = datetime.now(UTC)
         seeded = seed(db, now)
         ids = {
-            tg: db.execute("SELECT id FROM people WHERE tg_user_id = ?", [tg]).fetchone()[0]
+            tg: db.execute("SELECT id FROM people WHERE account = ?", [tg]).fetchone()[0]
             for tg in (inspector_tg, contact_tg, ADMIN_ID)
         }
         add_full_history(

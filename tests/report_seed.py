@@ -32,14 +32,14 @@ class Seeded:
 
 def _person(db: sqlite_utils.Database, name: str, role: Role, unit: str | None, tg: int) -> int:
     unit_id = ledger.ensure_named(db, "units", unit, Origin.cli(datetime.now().astimezone()))
-    row = db.execute("SELECT id FROM people WHERE tg_user_id = ?", [tg]).fetchone()
+    row = db.execute("SELECT id FROM people WHERE account = ?", [str(tg)]).fetchone()
     if row:
         return row[0]
     return (
         db["people"]
         .insert(
             {
-                "tg_user_id": tg,
+                "account": str(tg),
                 "name": name,
                 "role": role.value,
                 "unit_id": unit_id,

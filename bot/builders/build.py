@@ -18,12 +18,14 @@ from zoneinfo import ZoneInfo
 
 import sqlite_utils
 
+from bot.chat import Album, Attachment
 from bot.clock import local_day
 from bot.runtime.work import Keyboard, Work
 from storage.report_jobs import ReportJob
 
 OUT = "out"  # MEDIA_DIR/out/<job id>/… : files made for people, removed after a while
 IN = "in"  # MEDIA_DIR/in/<job id>/…  : files people sent us to import
+ALBUM_SIZE = 10  # pictures shown together at most (Telegram's limit, the smallest we meet)
 
 
 @dataclass(frozen=True)
@@ -46,12 +48,8 @@ class BuildContext:
         return local_day(self.now, self.tz)
 
 
-@dataclass(frozen=True)
-class Send:
-    """One Bot API call to queue (chat_id is added on delivery); files as {"path": ...}."""
-
-    method: str
-    payload: dict
+# A file a job made, to send after its text: one file, or up to ten photos together.
+Send = Attachment | Album
 
 
 class Commit(Protocol):
@@ -62,7 +60,8 @@ class Commit(Protocol):
 
 @dataclass
 class Result:
-    """The text that replaces "working on it…", and what to send after it."""
+    """The text that replaces "working on it…", and the files to send after it (neutral
+    messages of files on disk: bot/chat.py ``Attachment.on_disk``)."""
 
     text: str
     keyboard: Keyboard | None = None
@@ -95,30 +94,22 @@ def sync_file(path: Path) -> Path:
     return path
 
 
-def photo(path: Path, caption: str = "") -> Send:
-    payload: dict = {"photo": {"path": str(path)}}
-    if caption:
-        payload |= {"caption": caption, "parse_mode": "HTML"}
-    return Send("sendPhoto", payload)
+def photo(path: Path, caption: str = "") -> Attachment:
+    return Attachment.on_disk("photo", str(path), caption)
 
 
-def document(path: Path, caption: str = "", file_name: str | None = None) -> Send:
-    payload: dict = {"document": {"path": str(path), "filename": file_name or path.name}}
-    if caption:
-        payload |= {"caption": caption, "parse_mode": "HTML"}
-    return Send("sendDocument", payload)
+def document(path: Path, caption: str = "", file_name: str | None = None) -> Attachment:
+    return Attachment.on_disk("document", str(path), caption, file_name or path.name)
 
 
 def album(paths: list[Path], caption: str = "") -> list[Send]:
-    """Photos from disk as albums of 2–10 (a single photo goes alone)."""
+    """Photos from disk as albums of up to 10 (a single photo goes alone), the caption under
+    the first; each album is one send, so each is given up alone if it fails."""
     sends: list[Send] = []
-    for start in range(0, len(paths), 10):
-        chunk = paths[start : start + 10]
-        if len(chunk) == 1:
-            sends.append(photo(chunk[0], caption if start == 0 else ""))
-            continue
-        media = [{"type": "photo", "media": {"path": str(p)}} for p in chunk]
-        if caption and start == 0:
-            media[0] |= {"caption": caption, "parse_mode": "HTML"}
-        sends.append(Send("sendMediaGroup", {"media": media}))
+    for start in range(0, len(paths), ALBUM_SIZE):
+        chunk = paths[start : start + ALBUM_SIZE]
+        photos = [
+            photo(path, caption if start == 0 and n == 0 else "") for n, path in enumerate(chunk)
+        ]
+        sends.append(photos[0] if len(photos) == 1 else Album(tuple(photos)))
     return sends

@@ -14,7 +14,6 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
-import json
 import re
 import zipfile
 from collections import defaultdict
@@ -26,9 +25,9 @@ import sqlite_utils
 from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 
+from bot.builders import timeline
 from bot.builders.build import BuildContext, Result, document, sync_file
 from bot.builders.scope import FILTERS, scope_name
-from bot.builders.timeline import media_file
 from bot.builders.visits_sheet import add_visits_sheet, export_visit_ids
 from bot.domain.permissions import require_export
 from bot.i18n import t
@@ -117,93 +116,23 @@ def _item_ids(db: sqlite_utils.Database, codes: set[str]) -> dict[int, str]:
     }
 
 
-def _people(db: sqlite_utils.Database) -> tuple[dict[int, str], dict[str, str]]:
-    by_id, by_tg = {}, {}
-    for person_id, tg_user_id, name in db.execute("SELECT id, tg_user_id, name FROM people"):
-        by_id[person_id] = name
-        if tg_user_id is not None:
-            by_tg[str(tg_user_id)] = name
-    return by_id, by_tg
+def _people(db: sqlite_utils.Database) -> dict[int, str]:
+    return {person_id: name for person_id, name in db.execute("SELECT id, name FROM people")}
 
 
 def history_rows(
     db: sqlite_utils.Database, ids: dict[int, str], context: BuildContext, lang: str
 ) -> list[list[object]]:
-    """Every event of the exported items in a few bulk queries (10 000 items: ~1 s)."""
-    by_id, by_tg = _people(db)
-    rows: list[tuple[str, str, str, str, str]] = []
-
-    def local(text: str) -> str:
-        return datetime.fromisoformat(text).astimezone(context.tz).strftime("%Y-%m-%d %H:%M")
-
-    for item_id, at, kind, actor, action, before, after in db.execute(
-        "SELECT item_id, at, actor_kind, actor, action, before, after FROM audit_events "
-        "WHERE item_id IS NOT NULL ORDER BY id"
-    ):
-        if item_id not in ids:
-            continue
-        who = by_tg.get(actor, actor) if kind == "user" else t(lang, f"export.actor.{kind}")
-        change = _change_text(before, after)
-        rows.append(
-            (ids[item_id], local(at), who, t(lang, "export.event.audit", action=action), change)
-        )
-    for item_id, person_id, text, at in db.execute(
-        "SELECT item_id, person_id, text, created_at FROM findings "
-        "WHERE item_id IS NOT NULL AND withdrawn = 0"
-    ):
-        if item_id in ids:
-            rows.append(
-                (
-                    ids[item_id],
-                    local(at),
-                    by_id.get(person_id, ""),
-                    t(lang, "export.event.finding"),
-                    text,
-                )
-            )
-    for item_id, person_id, text, figure, at in db.execute(
-        "SELECT item_id, person_id, text, figure, created_at FROM progress_reports"
-    ):
-        if item_id in ids:
-            figure_text = f" [{figure:g}]" if figure is not None else ""
-            rows.append(
-                (
-                    ids[item_id],
-                    local(at),
-                    by_id.get(person_id, ""),
-                    t(lang, "export.event.progress"),
-                    text + figure_text,
-                )
-            )
-    for item_id, person_id, text, status, reason, at in db.execute(
-        "SELECT item_id, requested_by, text, status, reason, created_at FROM closeout_requests"
-    ):
-        if item_id in ids:
-            detail = text + (f" ({status}: {reason})" if reason else f" ({status})")
-            rows.append(
-                (
-                    ids[item_id],
-                    local(at),
-                    by_id.get(person_id, ""),
-                    t(lang, "export.event.closeout"),
-                    detail,
-                )
-            )
-    rows.sort(key=lambda row: (row[0], row[1]))
-    return [list(row) for row in rows]
-
-
-def _change_text(before: str | None, after: str | None) -> str:
-    """``field: old → new`` for each changed field of an audit event."""
-    old = json.loads(before) if before else {}
-    new = json.loads(after) if after else {}
-    parts = []
-    for key in sorted(set(old) | set(new)):
-        if key in old:
-            parts.append(f"{key}: {old.get(key)} → {new.get(key)}")
-        else:
-            parts.append(f"{key}: {new.get(key)}")
-    return "; ".join(parts)[:2000]
+    """Every event of the exported items, by code then as /history orders them: the events
+    come from the one assembler (bot/builders/timeline.py), a few bulk queries in all."""
+    rows: list[list[object]] = []
+    found = timeline.histories(db, ids)
+    for item_id, code in sorted(ids.items(), key=lambda pair: pair[1]):
+        for event in found.get(item_id, []):
+            when = event.at.astimezone(context.tz).strftime("%Y-%m-%d %H:%M")
+            what, detail = timeline.sheet_cells(lang, event)
+            rows.append([code, when, timeline.actor(lang, event), what, detail])
+    return rows
 
 
 def _add_table(
@@ -242,7 +171,7 @@ def _evidence(
     db: sqlite_utils.Database, context: BuildContext, ids: dict[int, str]
 ) -> list[EvidenceFile]:
     """Stored evidence files of the exported items that are on disk."""
-    by_id, _ = _people(db)
+    by_id = _people(db)
     found: list[EvidenceFile] = []
     seen: dict[str, int] = defaultdict(int)
     for evidence_id, item_id, kind, sha256, file_name, caption, taken_at, person_id in db.execute(
@@ -252,7 +181,7 @@ def _evidence(
         "WHERE e.withdrawn = 0 AND e.stored = 'stored' AND e.sha256 IS NOT NULL ORDER BY e.id"
     ):
         code = ids.get(item_id)
-        source = media_file(context.media_dir, sha256) if code else None
+        source = timeline.media_file(context.media_dir, sha256) if code else None
         if source is None:
             continue
         suffix = archive_suffix(file_name, source.suffix or _SUFFIX.get(kind, ""))

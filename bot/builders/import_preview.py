@@ -26,11 +26,13 @@ from openpyxl.styles import Font, PatternFill
 from telegram import Bot
 from telegram.error import TelegramError
 
+from bot.actions import button_to
 from bot.builders.build import BuildContext, Result, document, sync_file
 from bot.domain.audit import ActorKind, Origin
 from bot.domain.lifecycle import DomainError
 from bot.i18n import Safe, t
-from bot.runtime.work import Button, Keyboard, Work
+from bot.runtime.work import Keyboard, Work
+from bot.services import sheet_import
 from bot.services.assignments import assign_from_sheet
 from bot.sheets.importing import ImportPlan, apply_plan, file_sha256, plan_import, resolve_period
 from bot.sheets.model import RowError, SheetFileError, SheetReadResult
@@ -112,8 +114,8 @@ def confirm_keyboard(lang: str, source_job: int, plan: ImportPlan) -> Keyboard:
     expect = {"new": len(plan.new), "changed": len(plan.updates), "places": len(plan.places)}
     return [
         [
-            Button(t(lang, "import.confirm"), "import.confirm", {"job": source_job, **expect}),
-            Button(t(lang, "import.cancel"), "import.cancel", {"job": source_job}),
+            button_to(sheet_import.confirm, t(lang, "import.confirm"), job=source_job, **expect),
+            button_to(sheet_import.cancel, t(lang, "import.cancel"), job=source_job),
         ]
     ]
 

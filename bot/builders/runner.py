@@ -164,31 +164,16 @@ def deliver(work: Work, job_id: int, result: Result) -> None:
     text, keyboard = result.text, result.keyboard
     if result.commit is not None and not result.failed:
         text, keyboard = result.commit(work)
-    markup = work.inline_markup(keyboard, job.person_id) if keyboard else None
+    key = f"job:{job.id}:text"
     message_id = outbox.sent_message_id(work.db, job.progress_key)
     if message_id is not None:
-        payload = {
-            "chat_id": job.chat_id,
-            "message_id": message_id,
-            "text": text,
-            "parse_mode": "HTML",
-            "link_preview_options": {"is_disabled": True},
-        }
-        if markup:
-            payload["reply_markup"] = markup
-        work.queue("editMessageText", job.chat_id, payload, key=f"job:{job.id}:text")
-    else:
-        work.send_text(
-            job.chat_id,
-            text,
-            keyboard=keyboard,
-            key=f"job:{job.id}:text",
-            button_owner=job.person_id,
+        work.edit(
+            job.chat, message_id, text, keyboard=keyboard, key=key, button_owner=job.person_id
         )
+    else:
+        work.send(job.chat, text, keyboard=keyboard, key=key, button_owner=job.person_id)
     for number, send in enumerate(result.sends):
-        payload = {"chat_id": job.chat_id, **send.payload}
-        key = f"job:{job.id}:{number}"
-        delivery.queue_file(work, job.chat_id, send.method, payload, key=key)
+        delivery.queue_file(work, job.chat, send, key=f"job:{job.id}:{number}")
     report_jobs.finish(work.db, job.id, "failed" if result.failed else "done", work.at)
 
 

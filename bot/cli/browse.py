@@ -45,7 +45,7 @@ FROM items i LEFT JOIN units u ON u.id = i.unit_id
 WHERE i.status != 'closed' AND NOT EXISTS (
   SELECT 1 FROM people p
   WHERE p.unit_id = i.unit_id AND p.role = 'contact' AND p.active = 1
-    AND p.tg_user_id IS NOT NULL)
+    AND p.account IS NOT NULL)
 ORDER BY 承办单位, i.deadline""",
     },
     "visits_this_month": {

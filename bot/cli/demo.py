@@ -29,10 +29,12 @@ from zoneinfo import ZoneInfo
 import openpyxl
 import sqlite_utils
 
-from bot.commands import commands_for
+from bot import registry
+from bot.chat import Address
 from bot.config import Settings, load_settings
 from bot.domain.audit import Origin
 from bot.domain.lifecycle import Actor, Event, Role
+from bot.domain.people import TELEGRAM
 from bot.domain.workdays import WorkCalendar
 from bot.i18n import t
 from bot.i18n.catalogue import CATALOGUE
@@ -334,7 +336,8 @@ def _register(db: sqlite_utils.Database, person: DemoPerson, origin: Origin) -> 
         db["people"]
         .insert(
             {
-                "tg_user_id": person.user_id,
+                "platform": TELEGRAM,
+                "account": str(person.user_id),
                 "name": person.name,
                 "role": person.role.value,
                 "unit_id": unit_id,
@@ -352,14 +355,14 @@ def _register(db: sqlite_utils.Database, person: DemoPerson, origin: Origin) -> 
 def _queue_command_menu(db: sqlite_utils.Database, person: DemoPerson, now: datetime) -> None:
     """The person's command menu, as registering would have set it (sent once the bot runs)."""
     commands = [
-        {"command": name, "description": t("zh", key)}
-        for name, key in commands_for(person.role)
-        if key in CATALOGUE
+        {"command": action.name, "description": t("zh", action.help)}
+        for action in registry.ACTIONS.menu(person.role)
+        if action.help in CATALOGUE
     ]
     outbox.enqueue(
         db,
         key=f"demo-menu:{person.user_id}",
-        chat_id=person.user_id,
+        to=Address(TELEGRAM, str(person.user_id)),
         method="setMyCommands",
         payload={"commands": commands, "scope": {"type": "chat", "chat_id": person.user_id}},
         at=now,

@@ -22,6 +22,8 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any, TypeGuard
 
+from bot.chat import Address
+
 GIVE_UP_AFTER = timedelta(hours=24)
 HOLD_ATTEMPTS = 3  # backoff 2 s, 4 s, 8 s: about 14 s of strict order, then no more
 UPLOAD_LIMIT = 50 * 1024 * 1024  # bytes Telegram takes in one upload from a bot
@@ -63,6 +65,9 @@ _KINDS = {
     "sendanimation": Kind.MEDIA,
 }
 
+# A neutral file's kind (bot/chat.py Attachment) as the administrators are told it.
+FILE_KINDS = {"photo": Kind.PHOTO, "document": Kind.DOCUMENT, "video": Kind.MEDIA}
+
 
 def kind_of(method: str) -> Kind:
     return _KINDS.get(method.lower(), Kind.OTHER)
@@ -93,7 +98,7 @@ def gave_up_waiting(failing_since: datetime | None, now: datetime) -> bool:
 class DeadLetter:
     """A message given up (or never queued), as the administrators' notice describes it."""
 
-    chat_id: int
+    to: Address
     kind: Kind
     failure: Failure
     detail: str  # Telegram's words or the last error, for whoever looks closer

@@ -5,9 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from bot.domain.lifecycle import Parties, Status
+from bot.domain.lifecycle import DomainError, Parties, Status
 
-# Fields an import may change; status, level by hand and history are never among them.
+# Fields an import may change (ItemFields's, in the order the audit trail lists a change);
+# status, level by hand and history are never among them.
 SHEET_FIELDS = (
     "seq",
     "problem",
@@ -26,6 +27,13 @@ SHEET_FIELDS = (
     "sheet_level",
     "notes",
 )
+
+
+class NoSuchItem(DomainError):
+    """No item has the id asked for (a stale button, a typed number): one error for every
+    screen, each free to keep its own wording with ``key=``."""
+
+    key = "view.no_item"
 
 
 @dataclass(frozen=True)
@@ -50,33 +58,20 @@ class ItemFields:
     notes: str = ""
 
 
-@dataclass(frozen=True)
-class Item:
+@dataclass(frozen=True, kw_only=True)
+class Item(ItemFields):
+    """A list item: what its sheet row says (``ItemFields``, the same fields an import reads
+    and the export writes) and what the bot keeps beside it."""
+
     id: int
     code: str
     period: str
-    seq: str | None
-    problem: str
-    measure: str
-    unit: str | None
     unit_id: int | None
-    co_units: tuple[str, ...]
     co_unit_ids: frozenset[int]
-    deadline: date | None
-    deadline_text: str
-    recurring: str | None
-    ongoing: bool
-    target: str
-    target_number: float | None
-    area: str | None
-    town: str | None
-    company: str | None
     company_id: int | None
     status: Status
-    sheet_level: str
     manual_level: str
     joint_meeting: bool
-    notes: str
     needs_review: bool
     inspector_ids: frozenset[int]  # assigned by the office: they may verify a close-out
     created_at: datetime

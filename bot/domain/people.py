@@ -4,26 +4,32 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+import unicodedata
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from bot.chat import Address
 from bot.domain.lifecycle import Actor, Role
 
+TELEGRAM = "telegram"  # the platform every person came from before DingTalk
 INVITATION_CODE_BYTES = 12  # 16 url-safe characters: unguessable, fits /start's 64 limit
 
 
 @dataclass(frozen=True)
 class Person:
+    """Someone the bot knows; ``platform`` and ``account`` say where they write from and
+    that platform's id of them, as text (None for someone invited who never wrote)."""
+
     id: int
-    tg_user_id: int | None
+    platform: str
+    account: str | None
     name: str
     role: Role
     unit_id: int | None
     unit: str | None
     language: str
     active: bool
-    reachable: bool = True  # False once Telegram said the person blocked the bot
+    reachable: bool = True  # False once the platform said the person blocked the bot
 
     @property
     def actor(self) -> Actor:
@@ -32,9 +38,9 @@ class Person:
     @property
     def address(self) -> Address | None:
         """Where the bot writes to this person; None before they first wrote to it."""
-        if self.tg_user_id is None:
+        if self.account is None:
             return None
-        return Address("telegram", str(self.tg_user_id))
+        return Address(self.platform, self.account)
 
 
 @dataclass(frozen=True)
@@ -91,6 +97,12 @@ def changes_on_redeem(person: Person, invitation: Invitation) -> list[Change]:
         ("unit", person.unit, invitation.unit),
     )
     return [Change(name, before, after) for name, before, after in pairs if before != after]
+
+
+def fold_name(name: str) -> str:
+    """A name as compared: full/half width, case and spaces do not matter (``王 督查`` typed
+    on a phone, ``王督查`` in a sheet cell are one person)."""
+    return "".join(unicodedata.normalize("NFKC", name).split()).casefold()
 
 
 def hash_code(code: str) -> str:

@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from bot.chat import Address
+
 # Seconds to wait after the 1st, 2nd and 3rd failed attempt; the 4th failure sets it aside.
 PAUSES: tuple[int, ...] = (1, 5, 30)
 MAX_ATTEMPTS = len(PAUSES) + 1
@@ -45,6 +47,11 @@ class RawSummary:
     username: str | None
     kind: str
     preview: str
+
+    @property
+    def address(self) -> Address | None:
+        """The sender's private chat, to apologise in (raw updates here are Telegram's)."""
+        return None if self.user_id is None else Address("telegram", str(self.user_id))
 
 
 PREVIEW_CHARS = 40

@@ -8,6 +8,7 @@ from bot.i18n import (
     messages_common,
     messages_delivery,
     messages_faults,
+    messages_history,
     messages_invites,
     messages_presence,
     messages_reminders,
@@ -37,6 +38,7 @@ _SECTIONS = (
     messages_tamper.MESSAGES,
     messages_faults.MESSAGES,
     messages_delivery.MESSAGES,
+    messages_history.MESSAGES,
     messages_stale.MESSAGES,
 )
 

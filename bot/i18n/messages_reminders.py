@@ -3,6 +3,19 @@
 MESSAGES: dict[str, tuple[str, str]] = {
     # --- commands
     "cmd.mine": ("本单位的督办事项", "my unit's items"),
+    "cmd.red": ("红色督办事项（提级）", "red items (escalated)"),
+    "red.title": (
+        "<b>🔴 红色督办事项（{count}）</b>\n{lines}",
+        "<b>🔴 Red items ({count})</b>\n{lines}",
+    ),
+    "red.line": ("{line}｜{unit}｜逾期 {days} 天", "{line} | {unit} | {days} days overdue"),
+    "red.line_one_day": ("{line}｜{unit}｜逾期 {days} 天", "{line} | {unit} | {days} day overdue"),
+    "red.line_due": ("{line}｜{unit}｜时限 {deadline}", "{line} | {unit} | due {deadline}"),
+    "red.none": ("目前没有红色督办事项。", "There are no red items at the moment."),
+    "red.office_only": (
+        "红色督办清单供领导和督办办公室查看。",
+        "The list of red items is for leaders and the office.",
+    ),
     "cmd.acks": ("未签收情况", "acknowledgements still owed"),
     "cmd.settings": ("提醒规则设置", "reminder settings"),
     "cmd.holiday": (
@@ -213,7 +226,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "🔴 <b>Red item</b> {code}\n{problem}\nUnit: {unit}\nDue {deadline}, {days} days "
         "overdue: escalated supervision.\nRecent history:\n{history}",
     ),
-    "esc.history_line": ("· {day} {what} {reason}", "· {day} {what} {reason}"),
+    "esc.history_line": ("· {day} {what}", "· {day} {what}"),
     "esc.raised_done": ("{code} 已提级督办。", "{code} is escalated."),
     "esc.raised_notice": (
         "⬆️ <b>提级督办</b> {code}（{by}）\n{problem}\n承办单位：{unit}\n近期记录：\n{history}",

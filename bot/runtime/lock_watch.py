@@ -20,6 +20,7 @@ from telegram.error import TelegramError
 from telegram.ext import Application
 
 from bot.domain.lifecycle import Role
+from bot.domain.people import TELEGRAM
 from bot.i18n import t
 from bot.runtime.context import Resources, system_work
 from bot.services import admin_notices
@@ -62,15 +63,15 @@ class LockWatch:
                 log.error("could not tell admin %s that the database is locked: %s", chat_id, error)
 
     def _admin_chats(self) -> dict[int, str]:
-        """Every active admin's chat and language, and ADMIN_IDS (runs in a thread)."""
+        """Every active admin's Telegram chat and language, and ADMIN_IDS (runs in a thread)."""
         settings = self.resources.settings
         chats: dict[int, str] = {}
         try:
             db = connect(settings.database_path, read_only=True)
             try:
                 for admin in people.active_people(db, role=Role.ADMIN):
-                    if admin.tg_user_id is not None:
-                        chats[admin.tg_user_id] = admin.language
+                    if admin.platform == TELEGRAM and admin.account is not None:
+                        chats[int(admin.account)] = admin.language
             finally:
                 db.close()
         except Exception:  # the list is a courtesy: ADMIN_IDS are told whatever happens

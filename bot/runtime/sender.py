@@ -38,6 +38,7 @@ from telegram import (
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 from telegram.ext import Application
 
+from bot.chat import Address
 from bot.domain.delivery import (
     UPLOAD_LIMIT,
     Failure,
@@ -116,7 +117,7 @@ class Sender:
         self,
         application: Application,
         services: Resources,
-        on_blocked: Callable[[int], Awaitable[None]],
+        on_blocked: Callable[[Address], Awaitable[None]],
         *,
         per_chat_rate: float | None = 1.0,
         per_chat_burst: float = 3.0,
@@ -126,10 +127,10 @@ class Sender:
         self.on_blocked = on_blocked
         self.per_chat_rate = per_chat_rate
         self.per_chat_burst = per_chat_burst
-        self._limits: dict[int, ChatLimit] = {}
-        self._queues: dict[int, list[Outgoing]] = {}
+        self._limits: dict[Address, ChatLimit] = {}
+        self._queues: dict[Address, list[Outgoing]] = {}
         self._inflight: set[int] = set()
-        self._workers: dict[int, asyncio.Task] = {}  # one per chat with rows to send
+        self._workers: dict[Address, asyncio.Task] = {}  # one per chat with rows to send
         # Outcomes of sends that a full database could not record yet, by outbox row id.
         # Their rows stay "in flight", so a delivered message is not sent a second time.
         self._unrecorded: dict[int, tuple[Callable[..., object], tuple]] = {}
@@ -156,24 +157,24 @@ class Sender:
                 if row.id in self._inflight:
                     continue
                 self._inflight.add(row.id)
-                queue = self._queues.setdefault(row.chat_id, [])
+                queue = self._queues.setdefault(row.to, [])
                 queue.append(row)
-                if len(queue) == 1 and not self._chat_busy(row.chat_id):
-                    self._start_worker(row.chat_id)
+                if len(queue) == 1 and not self._chat_busy(row.to):
+                    self._start_worker(row.to)
             await self._sleep_until(next_due)
 
-    def _chat_busy(self, chat_id: int) -> bool:
-        worker = self._workers.get(chat_id)
+    def _chat_busy(self, chat: Address) -> bool:
+        worker = self._workers.get(chat)
         return worker is not None and not worker.done()
 
-    def _start_worker(self, chat_id: int) -> None:
-        task = asyncio.create_task(self._drain(chat_id), name=f"send-{chat_id}")
-        self._workers[chat_id] = task
-        task.add_done_callback(lambda done: self._forget(chat_id, done))
+    def _start_worker(self, chat: Address) -> None:
+        task = asyncio.create_task(self._drain(chat), name=f"send-{chat.platform}-{chat.id}")
+        self._workers[chat] = task
+        task.add_done_callback(lambda done: self._forget(chat, done))
 
-    def _forget(self, chat_id: int, worker: asyncio.Task) -> None:
-        if self._workers.get(chat_id) is worker:
-            del self._workers[chat_id]
+    def _forget(self, chat: Address, worker: asyncio.Task) -> None:
+        if self._workers.get(chat) is worker:
+            del self._workers[chat]
 
     async def _sleep_until(self, next_due: datetime | None) -> None:
         timeout = 30.0
@@ -186,13 +187,13 @@ class Sender:
             async with asyncio.timeout(timeout):
                 await self.resources.outbox_ready.wait()
 
-    async def _drain(self, chat_id: int) -> None:
+    async def _drain(self, chat: Address) -> None:
         """Send one chat's rows in order; stop at the first that must wait."""
-        queue = self._queues[chat_id]
+        queue = self._queues[chat]
         try:
             while queue:
                 row = queue[0]
-                await self._respect_chat_limit(chat_id)
+                await self._respect_chat_limit(chat)
                 delivered = await self._deliver(row)
                 queue.pop(0)
                 if row.id not in self._unrecorded:
@@ -205,11 +206,11 @@ class Sender:
             queue.clear()
             self.resources.outbox_ready.set()
 
-    async def _respect_chat_limit(self, chat_id: int) -> None:
-        if self.per_chat_rate is None or chat_id < 0:
-            return  # groups are limited by AIORateLimiter
+    async def _respect_chat_limit(self, chat: Address) -> None:
+        if self.per_chat_rate is None or chat.id.startswith("-"):
+            return  # groups (Telegram numbers them below zero) are limited by AIORateLimiter
         limit = self._limits.setdefault(
-            chat_id, ChatLimit(self.per_chat_rate, self.per_chat_burst, self.per_chat_burst)
+            chat, ChatLimit(self.per_chat_rate, self.per_chat_burst, self.per_chat_burst)
         )
         delay = limit.delay(time.monotonic())
         if delay > 0:
@@ -283,14 +284,14 @@ class Sender:
             if not is_blocked(str(error)):  # e.g. a kind of file this person does not take
                 log.error("outbox row %s forbidden by Telegram: %s", row.id, error)
                 return await self._give_up(row, Failure.FORBIDDEN, str(error))
-            log.info("chat %s cannot be reached: %s", row.chat_id, error)
+            log.info("chat %s cannot be reached: %s", row.to.id, error)
             await self._record(row, outbox.mark_dead, str(error))
             try:
-                await self.on_blocked(row.chat_id)
+                await self.on_blocked(row.to)
             except sqlite3.OperationalError as error:
                 if not is_disk_full(error):
                     raise
-                log.warning("chat %s blocked the bot; the database is full", row.chat_id)
+                log.warning("chat %s blocked the bot; the database is full", row.to.id)
             return True
         except BadRequest as error:
             if "message is not modified" in str(error).lower():  # PTB capitalises it

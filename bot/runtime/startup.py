@@ -82,7 +82,7 @@ class BotRuntime:
         sender = Sender(
             application,
             services,
-            lambda chat_id: report_blocked(services, chat_id),
+            lambda chat: report_blocked(services, chat),
             per_chat_rate=1.0 if self.flood_limits else None,
         )
         watch = LockWatch(application, services)

@@ -17,7 +17,6 @@ import secrets
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
 from zoneinfo import ZoneInfo
 
 import sqlite_utils
@@ -44,9 +43,7 @@ from bot.domain.lifecycle import DomainError
 from bot.domain.people import Person
 from bot.domain.policy import Policy
 from bot.i18n import t
-from bot.i18n.limits import fit_payload
 from bot.platforms import RENDERERS, Renderer
-from bot.platforms.telegram.render import inline_markup
 from storage import inbox, outbox
 from storage.policy import load_policy
 
@@ -104,14 +101,12 @@ class Work:
         return self.env.bot_username
 
     @property
-    def chat_id(self) -> int | None:
-        """The Telegram chat of the update (until every service speaks ``work.chat``)."""
-        return int(self.chat.id) if self.chat is not None else None
-
-    @property
-    def tg_user_id(self) -> int | None:
-        """The sender's Telegram id (until every service speaks ``work.sender``)."""
-        return int(self.sender.address.id) if self.sender is not None else None
+    def registered(self) -> Person:
+        """The person behind the update, in an action whose declaration let only registered
+        roles in (``perform`` checked the role): nothing to check again inside it."""
+        if self.person is None:
+            raise RuntimeError("a declared action ran without a registered person")
+        return self.person
 
     @property
     def origin(self) -> Origin:
@@ -119,11 +114,18 @@ class Work:
             return Origin.system(self.at, self.source or "duban")
         return Origin(
             ActorKind.USER,
-            str(self.tg_user_id if self.person is None else self.person.tg_user_id),
+            self._actor_account(),
             self.at,
             update_id=self.update_id,
             person_id=self.person.id if self.person else None,
         )
+
+    def _actor_account(self) -> str:
+        """The platform account audit events name (a person's, or the sender's if the
+        person is not registered yet)."""
+        if self.person is not None and self.person.account is not None:
+            return self.person.account
+        return self.sender.address.id if self.sender is not None else ""
 
     def t(self, key: str, /, **values: object) -> str:
         return t(self.lang, key, **values)
@@ -237,7 +239,7 @@ class Work:
         outbox.coalesce(
             self.db,
             prefix=series,
-            chat_id=int(to.id),
+            to=to,
             method=method,
             payload=payload,
             at=self.at,
@@ -245,10 +247,17 @@ class Work:
         )
 
     def rewrite_pending(
-        self, to: Address, key: str, text: str, *, keyboard: Keyboard | None = None
+        self,
+        to: Address,
+        key: str,
+        text: str,
+        *,
+        keyboard: Keyboard | None = None,
+        remove_keyboard: bool = False,
     ) -> bool:
-        """Give a queued message (by its key) a newer text; False once it has left."""
-        message = Text(text, buttons=self._placed(keyboard, None))
+        """Give a queued message (by its key) a newer text; False once it has left. The
+        rewrite replaces the whole message: say ``remove_keyboard`` again if it did."""
+        message = Text(text, buttons=self._placed(keyboard, None), remove_keyboard=remove_keyboard)
         ((_, payload),) = self.env.renderers[to.platform].render(message, to.id, self.lang)
         return outbox.replace_pending(self.db, key, payload)
 
@@ -323,35 +332,12 @@ class Work:
         return outbox.enqueue(
             self.db,
             key=key,
-            chat_id=int(to.id),
+            to=to,
             method=method,
             payload=payload,
             at=self.at,
             not_before=not_before,
         )
-
-    # --- until every service speaks the neutral layer ---------------------------------
-
-    def send_text(self, chat_id: int, text: str, **options: Any) -> bool:
-        return self.send(telegram_chat(chat_id), text, **options)
-
-    def queue(
-        self,
-        method: str,
-        chat_id: int,
-        payload: dict,
-        *,
-        key: str | None = None,
-        not_before: datetime | None = None,
-    ) -> bool:
-        self._queued += 1
-        if key is None:
-            key = f"{self.cause}:{self._queued}"
-        payload = fit_payload(method, payload, self.lang)
-        return self._enqueue(telegram_chat(chat_id), method, payload, key, not_before)
-
-    def inline_markup(self, keyboard: Keyboard, owner: int | None) -> dict:
-        return inline_markup(self.placed(keyboard, owner))
 
 
 def telegram_chat(chat_id: int) -> Address:

@@ -3,28 +3,27 @@ not (/acks), and is told when an acknowledgement is late."""
 
 from __future__ import annotations
 
-from bot.domain.lifecycle import Role
-from bot.domain.permissions import require_admin
+from bot.actions import ADMINS, CONTACTS, button, command
 from bot.i18n import Safe
 from bot.runtime.work import Work
 from storage import reminders as reminder_store
 
 
-def acknowledge(work: Work, ack_ids: list[int]) -> None:
+@button("ack", roles=CONTACTS, refusal="error.not_permitted")
+def acknowledge(work: Work, acks: list[int]) -> None:
+    """签收 the acknowledgements the button lists (those still owed by this contact's unit)."""
     person = work.person
-    if person is None or person.role is not Role.CONTACT:
-        work.reply("error.not_permitted")
-        return
-    done = reminder_store.acknowledge(work.db, [int(i) for i in ack_ids], person, work.origin)
+    assert person is not None  # the role pre-filter let only a contact through
+    done = reminder_store.acknowledge(work.db, [int(i) for i in acks], person, work.origin)
     if not done:
         work.reply("ack.nothing")
         return
     work.reply("ack.done", count=len(done), codes="、".join(a.code for a in done))
 
 
+@command("acks", roles=ADMINS, help="cmd.acks")
 def list_open(work: Work) -> None:
     """/acks: every acknowledgement still owed, by unit, oldest first."""
-    require_admin(work.person)
     owed = reminder_store.open_acks(work.db)
     if not owed:
         work.reply("ack.none_owed")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bot.chat import Address
 from bot.domain.lifecycle import Role
 from bot.i18n import Safe, t
 from bot.runtime.work import Work
@@ -18,25 +19,25 @@ def notify_admins(work: Work, key: str, /, *, once: str | None = None, **values:
         if not inserted:
             return
     for admin in people.active_people(work.db, role=Role.ADMIN):
-        if admin.tg_user_id is not None:
-            work.send_text(admin.tg_user_id, t(admin.language, key, **values))
+        if admin.address is not None:
+            work.send(admin.address, t(admin.language, key, **values))
 
 
-def person_unreachable(work: Work, tg_user_id: int) -> None:
+def person_unreachable(work: Work, chat: Address) -> None:
     """Mark a person who blocked the bot, and tell the admins once."""
-    if not people.set_reachable(work.db, tg_user_id, False):
+    if not people.set_reachable(work.db, chat, False):
         return
-    person = people.by_telegram_id(work.db, tg_user_id)
+    person = people.by_address(work.db, chat)
     if person is None:
         return
     for admin in people.active_people(work.db, role=Role.ADMIN):
-        if admin.tg_user_id is None or admin.id == person.id:
+        if admin.address is None or admin.id == person.id:
             continue
         unit = f"，{person.unit}" if person.unit and admin.language == "zh" else ""
         if person.unit and admin.language == "en":
             unit = f", {person.unit}"
-        work.send_text(
-            admin.tg_user_id,
+        work.send(
+            admin.address,
             t(
                 admin.language,
                 "admin.user_blocked_bot",

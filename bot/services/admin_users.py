@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import sqlite_utils
 
+from bot.actions import ADMINS, button, button_to, command, step
 from bot.domain.audit import Origin
 from bot.domain.lifecycle import Role
 from bot.domain.people import Invitation, Person, deep_link
-from bot.domain.permissions import require_admin
 from bot.i18n import Safe
-from bot.runtime.work import Button, Work
-from bot.services import invitations
-from bot.services.registration import queue_command_menu
+from bot.runtime.work import Work
+from bot.services import invitations, registration
 from storage import dialogs, people
 from storage.policy import load_policy
 from storage.rows import fetch_values
@@ -23,27 +22,28 @@ NAME_LIMIT = 40
 # --- invitations ---------------------------------------------------------------------
 
 
+@command("invite", roles=ADMINS, help="cmd.invite")
 def invite_start(work: Work) -> None:
     """The invitations still open (each with revoke), then step 1: which role?"""
-    admin = require_admin(work.person)
+    admin = work.registered
     dialogs.clear(work.db, admin.id)
     invitations.show_pending(work)
     keyboard = [
-        [Button(work.t(f"role.{role.value}"), "invite.role", {"role": role.value})]
-        for role in ROLES
+        [button_to(invite_role, work.t(f"role.{role.value}"), role=role.value)] for role in ROLES
     ]
     work.reply("invite.choose_role", keyboard=keyboard)
 
 
+@button("invite.role", roles=ADMINS)
 def invite_role(work: Work, role: str) -> None:
     """Step 2: contacts need a unit; everyone else goes straight to the name."""
-    admin = require_admin(work.person)
+    admin = work.registered
     if role not in {r.value for r in ROLES}:
         return
     if role == Role.CONTACT.value:
         units = fetch_values(work.db, "SELECT name FROM units ORDER BY id")
         keyboard = [
-            [Button(name, "invite.unit", {"role": role, "unit": name}) for name in pair]
+            [button_to(invite_unit, name, role=role, unit=name) for name in pair]
             for pair in (units[i : i + 2] for i in range(0, len(units), 2))
         ]
         dialogs.put(work.db, admin.id, "invite.unit", {"role": role}, work.at)
@@ -52,8 +52,9 @@ def invite_role(work: Work, role: str) -> None:
     _ask_name(work, admin, role, None)
 
 
+@button("invite.unit", roles=ADMINS)
 def invite_unit(work: Work, role: str, unit: str) -> None:
-    admin = require_admin(work.person)
+    admin = work.registered
     _ask_name(work, admin, role, unit.strip()[:NAME_LIMIT])
 
 
@@ -62,9 +63,10 @@ def _ask_name(work: Work, admin: Person, role: str, unit: str | None) -> None:
     work.reply("invite.ask_name")
 
 
+@step("invite.", roles=ADMINS, refusal="admin.only")
 def invite_text(work: Work, state: str, data: dict, text: str) -> None:
     """Typed answers during /invite: a unit name not among the buttons, then the name."""
-    admin = require_admin(work.person)
+    admin = work.registered
     text = " ".join(text.split())
     if not text or len(text) > NAME_LIMIT:
         work.reply("invite.name_invalid", limit=NAME_LIMIT)
@@ -92,8 +94,8 @@ def _show_invitation(work: Work, invitation: Invitation) -> None:
     link = deep_link(work.bot_username, invitation.code)
     unit = Safe(work.t("start.welcome_unit", unit=invitation.unit)) if invitation.unit else ""
     key = invitations.link_message_key(invitation.id)
-    work.send_text(
-        work.chat_id,
+    work.send(
+        work.chat,
         work.t(
             "invite.created",
             name=invitation.name,
@@ -102,24 +104,26 @@ def _show_invitation(work: Work, invitation: Invitation) -> None:
             link=link,
             expires=_local(work, invitation.expires_at),
         ),
-        keyboard=[
-            [Button(work.t("invite.revoke"), "invite.revoke", {"invitation": invitation.id})]
-        ],
+        keyboard=[[button_to(invite_revoke, work.t("invite.revoke"), invitation=invitation.id)]],
         key=key,
     )
     people.set_invitation_message(work.db, invitation.id, key)
 
 
-def invite_revoke(work: Work, invitation_id: object) -> None:
-    """Revoke an invitation from its own message or from the /invite list."""
-    require_admin(work.person)
-    invitation = None
-    if isinstance(invitation_id, int) and not isinstance(invitation_id, bool):
-        invitation = people.invitation_by_id(work.db, invitation_id)
-    if invitation is None or not people.revoke_invitation(work.db, invitation.id, work.origin):
+@button("invite.revoke", roles=ADMINS)
+def invite_revoke(work: Work, invitation: object = None, code: object = None) -> None:
+    """Revoke an invitation from its own message or from the /invite list.
+
+    ``code``: revoke buttons made before invitations were kept as sha256 carried the code
+    itself; such a button names no invitation now and is told it revokes nothing.
+    """
+    found = None
+    if isinstance(invitation, int) and not isinstance(invitation, bool):
+        found = people.invitation_by_id(work.db, invitation)
+    if found is None or not people.revoke_invitation(work.db, found.id, work.origin):
         work.reply("invite.not_revocable")
         return
-    invitations.mark_revoked(work, invitation)
+    invitations.mark_revoked(work, found)
     work.reply("invite.revoked")
 
 
@@ -130,19 +134,20 @@ def _local(work: Work, moment) -> str:
 # --- people --------------------------------------------------------------------------
 
 
+@command("users", roles=ADMINS, help="cmd.users")
 def list_users(work: Work) -> None:
-    require_admin(work.person)
+    """Everyone registered, each a button to manage them."""
     everyone = people.all_people(work.db)
     if not everyone:
         work.reply("users.none")
         return
     keyboard = [
         [
-            Button(
+            button_to(
+                show_user,
                 f"{_marker(work, p)}{p.name} · {work.t(f'role.{p.role.value}')}"
                 + (f" · {p.unit}" if p.unit else ""),
-                "users.show",
-                {"person": p.id},
+                person=p.id,
             )
         ]
         for p in everyone
@@ -153,7 +158,7 @@ def list_users(work: Work) -> None:
 def _refuse_settings_admin(work: Work, person: Person) -> bool:
     """An ADMIN_IDS administrator is one on every update: changing them here would be undone
     at their next message, so it is refused with the reason (True if refused)."""
-    if invitations.is_settings_admin(work, person.tg_user_id):
+    if invitations.is_settings_admin(work, person.address):
         work.reply("users.settings_admin_refused", name=person.name)
         return True
     return False
@@ -161,108 +166,104 @@ def _refuse_settings_admin(work: Work, person: Person) -> bool:
 
 def _marker(work: Work, person: Person) -> str:
     """🔒 an ADMIN_IDS administrator (nothing here changes them), ⛔ a deactivated person."""
-    if invitations.is_settings_admin(work, person.tg_user_id):
+    if invitations.is_settings_admin(work, person.address):
         return "🔒 "
     return "" if person.active else "⛔ "
 
 
-def show_user(work: Work, person_id: int) -> None:
-    require_admin(work.person)
-    person = people.by_id(work.db, person_id)
+@button("users.show", roles=ADMINS)
+def show_user(work: Work, person: int) -> None:
+    """One person's card: their role to change, deactivation and handover."""
+    shown = people.by_id(work.db, person)
     keyboard = [
         [
-            Button(
-                work.t(f"role.{role.value}"),
-                "users.role",
-                {"person": person.id, "role": role.value},
-            )
+            button_to(change_role, work.t(f"role.{role.value}"), person=shown.id, role=role.value)
             for role in ROLES
-            if role is not person.role
+            if role is not shown.role
         ],
     ]
-    if person.active:
+    if shown.active:
         keyboard.append(
             [
-                Button(work.t("users.deactivate"), "users.deactivate", {"person": person.id}),
-                Button(work.t("users.handover"), "users.handover", {"person": person.id}),
+                button_to(deactivate, work.t("users.deactivate"), person=shown.id),
+                button_to(handover_choose, work.t("users.handover"), person=shown.id),
             ]
         )
-    if invitations.is_settings_admin(work, person.tg_user_id):
+    if invitations.is_settings_admin(work, shown.address):
         state = Safe(f"{work.t('users.active')}\n{work.t('users.settings_admin_note')}")
     else:
-        state = work.t("users.active" if person.active else "users.inactive")
+        state = work.t("users.active" if shown.active else "users.inactive")
     work.reply(
         "users.card",
-        name=person.name,
-        role=work.t(f"role.{person.role.value}"),
-        unit=person.unit or "—",
+        name=shown.name,
+        role=work.t(f"role.{shown.role.value}"),
+        unit=shown.unit or "—",
         state=state,
         keyboard=keyboard,
     )
 
 
-def change_role(work: Work, person_id: int, role: str) -> None:
-    require_admin(work.person)
-    person = people.by_id(work.db, person_id)
+@button("users.role", roles=ADMINS)
+def change_role(work: Work, person: int, role: str) -> None:
+    """Give someone another role (a contact needs a unit); their command menu follows."""
+    someone = people.by_id(work.db, person)
     if role not in {r.value for r in ROLES}:
         return
-    if role == person.role.value:  # a second tap, or an old card: the first one changed it
-        work.answer_tap("users.role_already", name=person.name, role=work.t(f"role.{role}"))
+    if role == someone.role.value:  # a second tap, or an old card: the first one changed it
+        work.answer_tap("users.role_already", name=someone.name, role=work.t(f"role.{role}"))
         return
-    if _refuse_settings_admin(work, person):
+    if _refuse_settings_admin(work, someone):
         return
-    if role == Role.CONTACT.value and person.unit_id is None:
+    if role == Role.CONTACT.value and someone.unit_id is None:
         work.reply("users.contact_needs_unit")
         return
-    people.update_person(work.db, person.id, {"role": role}, work.origin)
-    changed = people.by_id(work.db, person.id)
-    if changed.tg_user_id is not None:
-        queue_command_menu(work, changed)
-    work.reply("users.role_changed", name=person.name, role=work.t(f"role.{role}"))
+    people.update_person(work.db, someone.id, {"role": role}, work.origin)
+    registration.queue_command_menu(work, people.by_id(work.db, someone.id))
+    work.reply("users.role_changed", name=someone.name, role=work.t(f"role.{role}"))
 
 
-def deactivate(work: Work, person_id: int) -> None:
-    admin = require_admin(work.person)
-    person = people.by_id(work.db, person_id)
-    if person.id == admin.id:
+@button("users.deactivate", roles=ADMINS)
+def deactivate(work: Work, person: int) -> None:
+    """Stop someone using the bot (from their card, or the notice that they used a link)."""
+    someone = people.by_id(work.db, person)
+    if work.person is not None and someone.id == work.person.id:
         work.reply("users.not_yourself")
         return
-    if _refuse_settings_admin(work, person):
+    if _refuse_settings_admin(work, someone):
         return
-    if not person.active:  # a second tap, or the old notice's ⛔ 立即停用: nothing to change
-        work.answer_tap("users.already_inactive", alert=True, name=person.name)
+    if not someone.active:  # a second tap, or the old notice's ⛔ 立即停用: nothing to change
+        work.answer_tap("users.already_inactive", alert=True, name=someone.name)
         return
-    people.update_person(work.db, person.id, {"active": 0}, work.origin)
-    work.reply("users.deactivated", name=person.name)
+    people.update_person(work.db, someone.id, {"active": 0}, work.origin)
+    work.reply("users.deactivated", name=someone.name)
 
 
-def handover_choose(work: Work, person_id: int) -> None:
-    require_admin(work.person)
-    person = people.by_id(work.db, person_id)
-    if _refuse_settings_admin(work, person):
+@button("users.handover", roles=ADMINS)
+def handover_choose(work: Work, person: int) -> None:
+    """Who takes over a departing person's items: the other active people of their role."""
+    someone = people.by_id(work.db, person)
+    if _refuse_settings_admin(work, someone):
         return
-    candidates = [p for p in people.active_people(work.db, role=person.role) if p.id != person.id]
+    candidates = [p for p in people.active_people(work.db, role=someone.role) if p.id != someone.id]
     if not candidates:
         work.reply("users.no_successor")
         return
-    keyboard = [
-        [Button(p.name, "users.handover_to", {"person": person.id, "to": p.id})] for p in candidates
-    ]
-    work.reply("users.choose_successor", name=person.name, keyboard=keyboard)
+    keyboard = [[button_to(handover, p.name, person=someone.id, to=p.id)] for p in candidates]
+    work.reply("users.choose_successor", name=someone.name, keyboard=keyboard)
 
 
-def handover(work: Work, person_id: int, successor_id: int) -> None:
+@button("users.handover_to", roles=ADMINS)
+def handover(work: Work, person: int, to: int) -> None:
     """Hand a departing person's items and open visits to a successor, then deactivate."""
-    require_admin(work.person)
-    person = people.by_id(work.db, person_id)
-    if _refuse_settings_admin(work, person):
+    someone = people.by_id(work.db, person)
+    if _refuse_settings_admin(work, someone):
         return
-    successor = people.by_id(work.db, successor_id)
-    counts = people.hand_over(work.db, person.id, successor.id, work.origin)
-    people.update_person(work.db, person.id, {"active": 0}, work.origin)
+    successor = people.by_id(work.db, to)
+    counts = people.hand_over(work.db, someone.id, successor.id, work.origin)
+    people.update_person(work.db, someone.id, {"active": 0}, work.origin)
     work.reply(
         "users.handed_over",
-        name=person.name,
+        name=someone.name,
         successor=successor.name,
         items=counts["items"],
         visits=counts["visits"],

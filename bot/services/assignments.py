@@ -7,19 +7,18 @@ the inspector is told in their own language.
 
 from __future__ import annotations
 
-import unicodedata
 from datetime import datetime
 
 import sqlite_utils
 
+from bot.actions import ADMINS, button, button_to
 from bot.domain.audit import Origin
 from bot.domain.items import Item
 from bot.domain.lifecycle import Role
-from bot.domain.people import Person
-from bot.domain.permissions import NotAdmin, require_admin
+from bot.domain.people import Person, fold_name
+from bot.domain.permissions import NotAdmin
 from bot.domain.visits import short
-from bot.i18n import t
-from bot.runtime.work import Button, Keyboard, Work, WorkEnv
+from bot.runtime.work import Keyboard, Work, WorkEnv
 from bot.services import item_card, notify
 from bot.services.item_view import viewable_item
 from bot.services.report_menus import rows_of, show_menu
@@ -48,26 +47,12 @@ def change(
         [inspector],
         "verify.told_assigned" if assign else "verify.told_removed",
         dedup=f"assign:{event}",
-        keyboard=lambda person: [
-            [Button(t(person.language, "act.open"), "item.show", {"item": item.id})]
-        ],
+        keyboard=lambda person: [[notify.open_item_button(person.language, item.id)]],
         code=item.code,
         problem=item.problem,
         unit=item.unit or "—",
     )
     return True
-
-
-def fold_name(name: str) -> str:
-    """A name as compared: full/half width, case and spaces do not matter."""
-    return "".join(unicodedata.normalize("NFKC", name).split()).casefold()
-
-
-def inspectors_named(db: sqlite_utils.Database, name: str) -> list[Person]:
-    """Active inspectors with this name (width, case and spaces do not matter)."""
-    wanted = fold_name(name)
-    inspectors = people.active_people(db, role=Role.INSPECTOR)
-    return [p for p in inspectors if fold_name(p.name) == wanted]
 
 
 # --- 👤 指派督查 on the item card -----------------------------------------------------------
@@ -76,17 +61,21 @@ def inspectors_named(db: sqlite_utils.Database, name: str) -> list[Person]:
 def _card_button(work: Work, item: Item) -> Keyboard:
     # "new": the menu comes as a message of its own, so the card it was tapped on (with
     # its other actions) stays; the menu's own page buttons then edit the menu.
-    payload = {"item": item.id, "page": 0, "new": True}
-    return [[Button(work.t("verify.btn_assign"), "assign.menu", payload)]]
+    return [[button_to(menu, work.t("verify.btn_assign"), item=item.id, page=0, new=True)]]
 
 
 item_card.CARD_BUTTONS[Role.ADMIN].append(_card_button)
 
 
-def menu(work: Work, item_id: int, page: int = 0, message_id: int | None = None) -> None:
-    """One page of active inspectors; ✅ marks those assigned. Edited in place when tapped."""
-    require_admin(work.person, ASSIGN_REFUSAL)
-    item = viewable_item(work, item_id)
+@button("assign.menu", roles=ADMINS, refusal=ASSIGN_REFUSAL)
+def menu(work: Work, item: int, page: int = 0, new: bool = False) -> None:
+    """One page of active inspectors; ✅ marks those assigned. Tapped on the card (``new``)
+    it comes as a message of its own, so the card stays; its own page buttons edit it."""
+    tapped = work.tap.message_id if work.tap is not None and not new else None
+    _show_menu(work, viewable_item(work, item), page, tapped)
+
+
+def _show_menu(work: Work, item: Item, page: int, message_id: int | None) -> None:
     inspectors = people.active_people(work.db, role=Role.INSPECTOR)
     if not inspectors:
         work.reply("verify.no_inspectors")
@@ -96,19 +85,18 @@ def menu(work: Work, item_id: int, page: int = 0, message_id: int | None = None)
     buttons = []
     for person in inspectors[page * PAGE : (page + 1) * PAGE]:
         assigned = person.id in item.inspector_ids
-        payload = {"item": item.id, "person": person.id, "on": not assigned, "page": page}
         label = f"✅ {person.name}" if assigned else person.name
-        buttons.append(Button(label, "assign.set", payload))
+        buttons.append(
+            button_to(
+                set_assignment, label, item=item.id, person=person.id, on=not assigned, page=page
+            )
+        )
     keyboard = rows_of(buttons)
     nav = []
     if page > 0:
-        nav.append(
-            Button(work.t("verify.prev"), "assign.menu", {"item": item.id, "page": page - 1})
-        )
+        nav.append(button_to(menu, work.t("verify.prev"), item=item.id, page=page - 1))
     if page < pages - 1:
-        nav.append(
-            Button(work.t("verify.next"), "assign.menu", {"item": item.id, "page": page + 1})
-        )
+        nav.append(button_to(menu, work.t("verify.next"), item=item.id, page=page + 1))
     if nav:
         keyboard.append(nav)
     names = [p.name for p in inspectors if p.id in item.inspector_ids]
@@ -123,30 +111,29 @@ def menu(work: Work, item_id: int, page: int = 0, message_id: int | None = None)
     show_menu(work, message_id, text, keyboard)
 
 
-def set_assignment(
-    work: Work, item_id: int, person_id: int, on: bool, page: int, message_id: int | None
-) -> None:
+@button("assign.set", roles=ADMINS, refusal=ASSIGN_REFUSAL)
+def set_assignment(work: Work, item: int, person: int, on: bool, page: int = 0) -> None:
     """A tap on a name: assign (or remove) exactly as the button says, whatever came first.
 
     The button carries the intended state, not "toggle", so a double tap or an old menu
-    never undoes what the tap meant; it is answered instead.
+    never undoes what the tap meant; it is answered instead. The menu tapped is redrawn.
     """
-    require_admin(work.person, ASSIGN_REFUSAL)
-    item = viewable_item(work, item_id)
+    shown = viewable_item(work, item)
     try:
-        inspector = people.by_id(work.db, int(person_id))
+        inspector = people.by_id(work.db, int(person))
     except (ledger.NotFound, ValueError, TypeError):
         raise NotAdmin(key=ASSIGN_REFUSAL) from None  # a forged payload: nobody to assign
     if not inspector.active or inspector.role is not Role.INSPECTOR:
         work.reply("verify.not_inspector", name=inspector.name)
         return
-    changed = change(work, item, inspector, bool(on))
+    changed = change(work, shown, inspector, bool(on))
     if changed:
         key = "verify.assigned_done" if on else "verify.removed_done"
     else:
         key = "verify.already_assigned" if on else "verify.already_removed"
-    work.reply(key, name=inspector.name, code=item.code)
-    menu(work, item.id, page, message_id)
+    work.reply(key, name=inspector.name, code=shown.code)
+    tapped = work.tap.message_id if work.tap is not None else None
+    _show_menu(work, viewable_item(work, shown.id), page, tapped)
 
 
 # --- outside the chat: `duban assign` and the sheet's 督查人员 column -------------------------
@@ -169,7 +156,7 @@ def assign_by_name(
         item = ledger.get_item(db, code.strip())
     except ledger.NotFound:
         raise ValueError(f"no item has the code {code!r}") from None
-    found = inspectors_named(db, name)
+    found = people.inspectors_by_name(db).get(fold_name(name), [])
     if not found:
         raise ValueError(f"no active inspector is named {name!r}")
     if len(found) > 1:

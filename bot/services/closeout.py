@@ -8,29 +8,27 @@ evidence re-sent by file id so the verifier sees what was sent.
 
 from __future__ import annotations
 
+from bot.actions import button, button_to, step
+from bot.chat import Attachment, Button
 from bot.clock import local_day
 from bot.domain.items import Item
 from bot.domain.lifecycle import Event, decide
 from bot.domain.people import Person
 from bot.i18n import t
-from bot.runtime.work import Button, Keyboard, Work
-from bot.services import notify
+from bot.runtime.work import Keyboard, Work
+from bot.services import acks, notify
 from bot.services.item_people import verifiers, who_may_verify
 from storage import dialogs, followup, ledger, people
 from storage import reminders as reminder_store
 
-_SEND_BY_KIND = {
-    "document": ("sendDocument", "document"),
-    "video": ("sendVideo", "video"),
-    "voice": ("sendVoice", "voice"),
-}
+# Evidence re-sent one by one after the photos' album (each as what it is).
+_SENT_ALONE = frozenset({"document", "video", "voice"})
 
 
 def decision_row(lang: str, request_id: int) -> list[Button]:
-    payload = {"request": request_id}
     return [
-        Button(t(lang, "co.approve"), "co.approve", payload),
-        Button(t(lang, "co.return"), "co.return", payload),
+        button_to(approve, t(lang, "co.approve"), request=request_id),
+        button_to(return_start, t(lang, "co.return"), request=request_id),
     ]
 
 
@@ -38,26 +36,19 @@ def send_verification(work: Work, item: Item, request_id: int) -> int:
     """Queue the evidence and the card for each verifier; returns how many were asked."""
     request = followup.closeout(work.db, request_id)
     files = followup.evidence_of(work.db, "closeout_id", request_id)
-    photos = [f["file_id"] for f in files if f["kind"] == "photo"]
-    others = [f for f in files if f["kind"] in _SEND_BY_KIND]
+    photos = [Attachment("photo", f["file_id"]) for f in files if f["kind"] == "photo"]
+    others = [f for f in files if f["kind"] in _SENT_ALONE]
     requester = people.by_id(work.db, request["requested_by"])
     at = notify.urgent_at(work)
     asked = verifiers(work, item)
     for person in asked:
-        chat, prefix = person.tg_user_id, f"verify:{request_id}:{person.id}"
-        for n, start in enumerate(range(0, len(photos), 10)):
-            chunk = photos[start : start + 10]
-            if len(chunk) == 1:
-                payload = {"chat_id": chat, "photo": chunk[0]}
-                work.queue("sendPhoto", chat, payload, key=f"{prefix}:p{n}", not_before=at)
-            else:
-                media = [{"type": "photo", "media": file_id} for file_id in chunk]
-                payload = {"chat_id": chat, "media": media}
-                work.queue("sendMediaGroup", chat, payload, key=f"{prefix}:p{n}", not_before=at)
+        to, prefix = person.address, f"verify:{request_id}:{person.id}"
+        if to is None:
+            continue
+        work.send_album(to, photos, key=f"{prefix}:p", not_before=at)
         for row in others:
-            method, field = _SEND_BY_KIND[row["kind"]]
-            payload = {"chat_id": chat, field: row["file_id"]}
-            work.queue(method, chat, payload, key=f"{prefix}:f{row['id']}", not_before=at)
+            key = f"{prefix}:f{row['id']}"
+            work.send_file(to, row["kind"], row["file_id"], key=key, not_before=at)
     notify.tell(
         work,
         asked,
@@ -86,38 +77,41 @@ def _pending(work: Work, request_id: int) -> tuple[dict, Item] | None:
     return request, item
 
 
-def approve(work: Work, request_id: int) -> None:
+@button("co.approve")
+def approve(work: Work, request: int) -> None:
     """销号: the item is closed; the contacts are told."""
-    found = _pending(work, request_id)
+    found = _pending(work, request)
     if found is None:
         return
-    request, item = found
+    row, item = found
     ledger.apply_event(work.db, item.id, Event.APPROVE_CLOSE, work.person.actor, work.origin)
-    followup.decide_closeout(work.db, request["id"], "approved", work.person.id, work.at)
+    followup.decide_closeout(work.db, row["id"], "approved", work.person.id, work.at)
     work.reply("co.approved_done", code=item.code)
     notify.tell(
         work,
         notify.unit_contacts(work, item.unit_id),
         "co.approved_notice",
-        dedup=f"closeout:{request['id']}:approved",
+        dedup=f"closeout:{row['id']}:approved",
         code=item.code,
         problem=item.problem,
         by=work.person.name,
     )
 
 
-def return_start(work: Work, request_id: int) -> None:
+@button("co.return")
+def return_start(work: Work, request: int) -> None:
     """退办: ask the verifier for the reason first."""
-    found = _pending(work, request_id)
+    found = _pending(work, request)
     if found is None:
         return
-    request, item = found
+    row, item = found
     # Refuse now (not after the reason is typed) anyone the lifecycle would refuse.
     decide(Event.RETURN_CLOSE, item.status, work.person.actor, item.parties, reason="?")
-    dialogs.put(work.db, work.person.id, "closeout.return", {"request": request["id"]}, work.at)
+    dialogs.put(work.db, work.person.id, "closeout.return", {"request": row["id"]}, work.at)
     work.reply("co.ask_reason", code=item.code)
 
 
+@step("closeout.return")
 def return_text(work: Work, state: str, data: dict, text: str) -> None:
     """The typed reason: the item goes back to the unit, who must acknowledge it."""
     dialogs.clear(work.db, work.person.id)
@@ -152,7 +146,7 @@ def return_text(work: Work, state: str, data: dict, text: str) -> None:
 def _ack_keys(person: Person, ack_id: int, item_id: int) -> Keyboard:
     return [
         [
-            Button(t(person.language, "act.ack"), "ack", {"acks": [ack_id]}),
-            Button(t(person.language, "act.open"), "item.show", {"item": item_id}),
+            button_to(acks.acknowledge, t(person.language, "act.ack"), acks=[ack_id]),
+            notify.open_item_button(person.language, item_id),
         ]
     ]

@@ -9,11 +9,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from bot.chat import Address, Album, Attachment
 from bot.domain.delivery import (
+    FILE_KINDS,
     UPLOAD_LIMIT,
     DeadLetter,
     Failure,
-    file_name_of,
+    Kind,
     is_file_spec,
     kind_of,
     preview_of,
@@ -34,33 +36,57 @@ def give_up(work: Work, row_id: int, failure: Failure, detail: str) -> None:
     found = outbox.row_for_notice(work.db, row_id)
     if found is None:
         return
-    key, chat_id, method, payload = found
+    key, to, method, payload = found
     if key.startswith(NOTICE_PREFIX):
         return
-    letter = DeadLetter(chat_id, kind_of(method), failure, detail[:300], preview_of(payload))
+    letter = DeadLetter(to, kind_of(method), failure, detail[:300], preview_of(payload))
     tell_admins(work, letter, once=f"{NOTICE_PREFIX}{row_id}")
 
 
-def queue_file(work: Work, chat_id: int, method: str, payload: dict, *, key: str) -> bool:
+def queue_file(work: Work, to: Address, files: Attachment | Album, *, key: str) -> bool:
     """Queue a send of files on disk, checked against Telegram's 50 MB upload limit first:
     a file over it is not queued (it could never be sent); the person and the
     administrators are told instead. Returns whether it was queued."""
-    size = upload_size(payload)
+    size = files_size(files)
     if size <= UPLOAD_LIMIT:
-        return work.queue(method, chat_id, payload, key=key)
-    name = file_name_of(payload) or preview_of(payload) or "—"
-    work.send_text(
-        chat_id,
+        return work.put(to, files, key=key)
+    name = _name_of(files) or "—"
+    work.send(
+        to,
         work.t("delivery.file_too_big", name=name, size=f"{size / 1024 / 1024:.1f}"),
         key=f"{key}:too-big",
     )
     detail = f"{size} bytes"
-    tell_admins(
-        work,
-        DeadLetter(chat_id, kind_of(method), Failure.TOO_BIG, detail, name),
-        once=f"{NOTICE_PREFIX}{key}",
-    )
+    letter = DeadLetter(to, _kind_of(files), Failure.TOO_BIG, detail, name)
+    tell_admins(work, letter, once=f"{NOTICE_PREFIX}{key}")
     return False
+
+
+def files_size(files: Attachment | Album) -> int:
+    """Bytes of the files on disk a message sends, as one upload sends them.
+    Raises OSError for a file that is gone."""
+    return sum(Path(file.path).stat().st_size for file in _each(files) if file.path)
+
+
+def _each(files: Attachment | Album) -> tuple[Attachment, ...]:
+    return files.attachments if isinstance(files, Album) else (files,)
+
+
+def _name_of(files: Attachment | Album) -> str:
+    """How the person and the administrators recognise the file: its name, or for an
+    album the start of its caption."""
+    if isinstance(files, Album):
+        first = files.attachments[0] if files.attachments else None
+        return preview_of({"caption": first.caption}) if first is not None else ""
+    if files.path:
+        return files.file_name or Path(files.path).name
+    return preview_of({"caption": files.caption})
+
+
+def _kind_of(files: Attachment | Album) -> Kind:
+    if isinstance(files, Album):
+        return Kind.ALBUM
+    return FILE_KINDS.get(files.kind, Kind.MEDIA)
 
 
 def upload_size(payload: dict) -> int:
@@ -81,13 +107,15 @@ def tell_admins(work: Work, letter: DeadLetter, *, once: str) -> None:
     if not first:
         return
     for admin in notify.admins(work):
-        lang = admin.language
-        work.send_text(
-            admin.tg_user_id,
+        to, lang = admin.address, admin.language
+        if to is None:
+            continue  # notify.admins lists only people the bot can write to
+        work.send(
+            to,
             t(
                 lang,
                 "delivery.dead_notice",
-                whom=Safe(recipient(work, lang, letter.chat_id)),
+                whom=Safe(recipient(work, lang, letter.to)),
                 kind=Safe(t(lang, f"delivery.kind.{letter.kind.value}")),
                 why=Safe(t(lang, f"delivery.why.{letter.failure.value}")),
                 detail=letter.detail or "—",
@@ -98,11 +126,11 @@ def tell_admins(work: Work, letter: DeadLetter, *, once: str) -> None:
         )
 
 
-def recipient(work: Work, lang: str, chat_id: int) -> str:
+def recipient(work: Work, lang: str, to: Address) -> str:
     """The person behind a chat, as an administrator knows them (HTML)."""
-    person = people.by_telegram_id(work.db, chat_id)
+    person = people.by_address(work.db, to)
     if person is None:
-        return t(lang, "delivery.whom_unknown", chat=chat_id)
+        return t(lang, "delivery.whom_unknown", chat=to.id)
     role = t(lang, f"role.{person.role.value}")
     if person.unit:
         return t(lang, "delivery.whom_unit", name=person.name, role=Safe(role), unit=person.unit)

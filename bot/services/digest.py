@@ -11,13 +11,14 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 
+from bot.actions import OFFICE, button, button_to
 from bot.builders.week_figures import collect_week, week_range
-from bot.domain.permissions import require_export
+from bot.domain.permissions import ReportsNotForYou
 from bot.domain.policy import Policy
 from bot.domain.reminders import next_weekly_digest_time
 from bot.domain.workdays import WorkCalendar
 from bot.i18n import Safe, t
-from bot.runtime.work import Button, Work
+from bot.runtime.work import Work
 from bot.services import notify
 from bot.services.item_view import item_line
 from bot.services.report_menus import start_job
@@ -70,7 +71,7 @@ def send(work: Work, week: date) -> None:
         dedup=f"weekly:{week.isoformat()}",
         urgent=False,
         keyboard=lambda person: [
-            [Button(t(person.language, "digest.full"), "digest.full", {"week": week.isoformat()})]
+            [button_to(full_report, t(person.language, "digest.full"), week=week.isoformat())]
         ],
         start=data.start.isoformat(),
         end=data.end.isoformat(),
@@ -82,11 +83,12 @@ def send(work: Work, week: date) -> None:
     )
 
 
-def full_report(work: Work, week_text: str) -> None:
+@button("digest.full", roles=OFFICE, refusal=ReportsNotForYou.key)
+def full_report(work: Work, week: str) -> None:
     """The button under the digest: the week's workbook, built off the event loop by a
-    report job; a second tap while it is being built starts nothing."""
-    require_export(work.person)
-    monday = date.fromisoformat(week_text)
+    report job; a second tap while it is being built starts nothing. The office's
+    documents are for the office and its leaders (bot/domain/permissions.py may_export)."""
+    monday = date.fromisoformat(week)
     params = {"week": monday.isoformat()}
     if report_jobs.is_pending(work.db, kind=WEEKLY_JOB, person_id=work.person.id, params=params):
         return  # its "working on it" message is already in the chat

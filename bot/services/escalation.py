@@ -3,33 +3,36 @@ an administrator or leader can escalate by hand or mark a joint meeting (专题�
 
 from __future__ import annotations
 
+from bot.actions import button
+from bot.builders import timeline
+from bot.clock import local_day
 from bot.domain.items import Item
 from bot.i18n import Safe, t
-from bot.i18n.catalogue import CATALOGUE
-from bot.runtime.work import Button, Work
+from bot.runtime.work import Work
 from bot.services import notify
 from bot.services.item_view import viewable_item
 from storage import ledger
-from storage.audit import item_events
 
 HISTORY_LINES = 5
 
 
 def history(work: Work, item: Item, lang: str) -> str:
-    """The item's last few audit events, one line each, as HTML."""
-    events = item_events(work.db, item.id)[-HISTORY_LINES:]
-    lines = []
-    for event in events:
-        label_key = f"audit.{event['action']}"
-        label = t(lang, label_key) if label_key in CATALOGUE else event["action"]
-        day = event["at"][:10]
-        reason = (event["after"] or {}).get("reason", "") if event["after"] else ""
-        lines.append(t(lang, "esc.history_line", day=day, what=label, reason=reason[:60]))
+    """The item's last few events, one line each, told as /history tells them (the one
+    assembler, bot/builders/timeline.py)."""
+    lines = [
+        t(
+            lang,
+            "esc.history_line",
+            day=local_day(event.at, work.tz).isoformat(),
+            what=Safe(timeline.describe(lang, event)),
+        )
+        for event in timeline.events(work.db, item)[-HISTORY_LINES:]
+    ]
     return Safe("\n".join(lines))
 
 
 def _open_keys(item: Item):
-    return lambda person: [[Button(t(person.language, "act.open"), "item.show", {"item": item.id})]]
+    return lambda person: [[notify.open_item_button(person.language, item.id)]]
 
 
 def red_notice(work: Work, item: Item, days_overdue: int) -> None:
@@ -49,12 +52,14 @@ def red_notice(work: Work, item: Item, days_overdue: int) -> None:
     )
 
 
-def raise_level(work: Work, item_id: int) -> None:
-    """提级: the item becomes red by hand; leaders, administrators and the unit are told."""
-    item = viewable_item(work, item_id)
-    changed = ledger.escalate(work.db, item.id, "red", work.person.actor, work.origin)
-    work.reply("esc.raised_done", code=item.code)
-    cause = f"escalated:{item.id}:u{work.update_id}"
+@button("esc.raise")
+def raise_level(work: Work, item: int) -> None:
+    """提级: the item becomes red by hand; leaders, administrators and the unit are told.
+    Who may escalate is the lifecycle's rule (ledger.escalate), asked of the item as it is."""
+    found = viewable_item(work, item)
+    changed = ledger.escalate(work.db, found.id, "red", work.person.actor, work.origin)
+    work.reply("esc.raised_done", code=found.code)
+    cause = f"escalated:{found.id}:u{work.update_id}"
     notify.tell(
         work,
         notify.leaders_and_admins(work),
@@ -62,40 +67,41 @@ def raise_level(work: Work, item_id: int) -> None:
         dedup=cause,
         skip=work.person.id,
         keyboard=_open_keys(changed),
-        code=item.code,
-        problem=item.problem,
-        unit=item.unit or "—",
+        code=found.code,
+        problem=found.problem,
+        unit=found.unit or "—",
         by=work.person.name,
         history=lambda lang: history(work, changed, lang),
     )
     notify.tell(
         work,
-        notify.unit_contacts(work, item.unit_id),
+        notify.unit_contacts(work, found.unit_id),
         "esc.raised_contact",
         dedup=cause + ":unit",
         keyboard=_open_keys(changed),
-        code=item.code,
-        problem=item.problem,
+        code=found.code,
+        problem=found.problem,
     )
 
 
-def joint_meeting(work: Work, item_id: int) -> None:
+@button("esc.meeting")
+def joint_meeting(work: Work, item: int) -> None:
     """专题会商: mark (or unmark) the item for a joint meeting; leaders and admins are told."""
-    item = viewable_item(work, item_id)
-    marked = not item.joint_meeting
+    found = viewable_item(work, item)
+    marked = not found.joint_meeting
     ledger.escalate(
-        work.db, item.id, item.manual_level, work.person.actor, work.origin, joint_meeting=marked
+        work.db, found.id, found.manual_level, work.person.actor, work.origin, joint_meeting=marked
     )
-    work.reply("esc.meeting_on" if marked else "esc.meeting_off", code=item.code)
+    work.reply("esc.meeting_on" if marked else "esc.meeting_off", code=found.code)
     if marked:
         notify.tell(
             work,
             notify.leaders_and_admins(work),
             "esc.meeting_notice",
-            dedup=f"meeting:{item.id}:u{work.update_id}",
+            dedup=f"meeting:{found.id}:u{work.update_id}",
             skip=work.person.id,
-            keyboard=_open_keys(item),
-            code=item.code,
-            problem=item.problem,
+            keyboard=_open_keys(found),
+            code=found.code,
+            problem=found.problem,
             by=work.person.name,
         )

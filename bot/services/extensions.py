@@ -8,12 +8,12 @@ from __future__ import annotations
 
 from datetime import date
 
+from bot.actions import ADMINS, CONTACTS, button, button_to, step
 from bot.clock import local_day
 from bot.domain.deadlines import DeadlineError, parse_deadline
-from bot.domain.lifecycle import DomainError, Role, Status
-from bot.domain.permissions import require_admin
+from bot.domain.lifecycle import DomainError, Status
 from bot.i18n import t
-from bot.runtime.work import Button, Work
+from bot.runtime.work import Work
 from bot.services import notify
 from bot.services.item_view import viewable_item
 from storage import dialogs, followup, ledger, people
@@ -23,17 +23,19 @@ class NotLeadContact(DomainError):
     key = "ext.lead_only"
 
 
-def start(work: Work, item_id: int) -> None:
-    item = viewable_item(work, item_id)
+@button("ext.start", roles=CONTACTS, refusal=NotLeadContact.key)
+def start(work: Work, item: int) -> None:
+    """延期申请: ask the lead unit's contact for the new date (then the reason)."""
+    found = viewable_item(work, item)
     person = work.person
-    if person.role is not Role.CONTACT or person.unit_id != item.unit_id:
+    if person.unit_id != found.unit_id:
         raise NotLeadContact
-    if item.status is Status.CLOSED:
+    if found.status is Status.CLOSED:
         work.reply("error.illegal_transition")
         return
-    dialogs.put(work.db, person.id, "extension.date", {"item": item.id}, work.at)
-    current = item.deadline.isoformat() if item.deadline else item.deadline_text or "—"
-    work.reply("ext.ask_date", code=item.code, current=current)
+    dialogs.put(work.db, person.id, "extension.date", {"item": found.id}, work.at)
+    current = found.deadline.isoformat() if found.deadline else found.deadline_text or "—"
+    work.reply("ext.ask_date", code=found.code, current=current)
 
 
 def parse_new_date(text: str, today: date) -> date | None:
@@ -44,6 +46,7 @@ def parse_new_date(text: str, today: date) -> date | None:
         return None
 
 
+@step("extension.")
 def on_text(work: Work, state: str, data: dict, text: str) -> None:
     item = ledger.get_item(work.db, data["item"])
     if state == "extension.date":
@@ -73,8 +76,8 @@ def on_text(work: Work, state: str, data: dict, text: str) -> None:
         dedup=f"extension:{request}:card",
         keyboard=lambda person: [
             [
-                Button(t(person.language, "ext.approve"), "ext.approve", {"request": request}),
-                Button(t(person.language, "ext.refuse"), "ext.refuse", {"request": request}),
+                button_to(approve, t(person.language, "ext.approve"), request=request),
+                button_to(refuse, t(person.language, "ext.refuse"), request=request),
             ]
         ],
         code=item.code,
@@ -87,9 +90,21 @@ def on_text(work: Work, state: str, data: dict, text: str) -> None:
     )
 
 
-def decide(work: Work, request_id: int, approve: bool) -> None:
-    """同意 / 不同意: only administrators; the requester is told at once (urgent)."""
-    require_admin(work.person)
+@button("ext.approve", roles=ADMINS)
+def approve(work: Work, request: int) -> None:
+    """同意: the new deadline takes effect."""
+    _decide(work, request, approve=True)
+
+
+@button("ext.refuse", roles=ADMINS)
+def refuse(work: Work, request: int) -> None:
+    """不同意: the deadline stays."""
+    _decide(work, request, approve=False)
+
+
+def _decide(work: Work, request_id: int, *, approve: bool) -> None:
+    """Only administrators decide (the button's roles); the requester is told at once
+    (urgent)."""
     request = followup.extension(work.db, int(request_id))
     if request is None:
         return

@@ -7,9 +7,11 @@ of this visit while that finding saw something in the last 10 minutes (tied or n
 otherwise opens a finding of its own. Every file is an evidence row committed with its
 update (``stored='pending'``); bot/platforms/telegram/media.py fetches the bytes later.
 
-Confirmations are coalesced per finding (storage.outbox.coalesce): the photos of an album,
-or of a quick burst, get one message that counts them, carrying the buttons that tie the
-finding to an item with one tap.
+Confirmations are coalesced per finding (``Work.show_latest``): the photos of an album, or
+of a quick burst, get one message that counts them, carrying the buttons that tie the
+finding to an item with one tap. Every button here is declared beside its function
+(bot/actions.py) for inspectors only; whose finding or file it is, and whether it still
+applies, is checked again at each tap.
 """
 
 from __future__ import annotations
@@ -17,6 +19,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from bot.actions import INSPECTORS, button, button_to, step
+from bot.chat import Address
 from bot.clock import local_day
 from bot.domain.deadlines import Deadline, DeadlineError, parse_deadline
 from bot.domain.items import Item, ItemFields
@@ -33,11 +37,10 @@ from bot.domain.visits import (
     short,
 )
 from bot.i18n import t
-from bot.i18n.limits import fit_payload
-from bot.runtime.work import Button, Keyboard, Work
+from bot.runtime.work import Keyboard, Work
 from bot.services.visit_items import button_label, may_take, offered_items
-from bot.services.visits import refresh_summary, require_inspector
-from storage import buttons, dialogs, outbox, people, sent
+from bot.services.visits import InspectorsOnly, refresh_summary, require_inspector
+from storage import buttons, dialogs, people, sent
 from storage import evidence as evidence_store
 from storage import visits as store
 from storage.audit import record
@@ -108,6 +111,7 @@ def visit_text(work: Work, text: str) -> bool:
     return True
 
 
+@step("item.attach", roles=INSPECTORS)
 def attach_text(work: Work, state: str, data: dict, text: str) -> None:
     """A text after "add evidence" on an item card goes to that item (TEXT_DIALOGS)."""
     place = _attach_place(work, data)
@@ -190,6 +194,7 @@ def _media_place(work: Work, person_id: int, media: MediaIn) -> Place | None:
     return Place(visit=visit) if visit is not None else None
 
 
+@step("item.attach", takes="media", roles=INSPECTORS)
 def attach_media(work: Work, state: str, data: dict, media: MediaIn) -> None:
     """A file after "add evidence" on an item card goes to that item (MEDIA_DIALOGS)."""
     place = _attach_place(work, data)
@@ -306,46 +311,46 @@ def confirm(work: Work, finding_id: int, *, late: bool = False, edit: int | None
     elif finding.item_id is None:
         lines.append(work.t("finding.choose_item"))
         for item in _options(work, finding)[:TIE_BUTTONS]:
-            payload = {"finding": finding.id, "item": item.id}
-            keyboard.append([Button(button_label(work, item), "finding.tie", payload)])
+            label = button_label(work, item)
+            keyboard.append([button_to(tie_button, label, finding=finding.id, item=item.id)])
         keyboard.append(
             [
-                Button(work.t("finding.btn_new"), "finding.new", {"finding": finding.id}),
-                Button(work.t("finding.btn_later"), "finding.later", {"finding": finding.id}),
+                button_to(new_item_button, work.t("finding.btn_new"), finding=finding.id),
+                button_to(later_button, work.t("finding.btn_later"), finding=finding.id),
             ]
         )
     else:
         item = get_item(work.db, finding.item_id)
         key = "finding.tied_new" if item.needs_review else "finding.tied"
         lines.append(work.t(key, code=item.code, problem=short(item.problem, 30)))
-        keyboard.append(
-            [Button(work.t("finding.btn_move"), "finding.move", {"finding": finding.id})]
-        )
+        keyboard.append([button_to(move_button, work.t("finding.btn_move"), finding=finding.id)])
     if not finding.withdrawn:
-        last = [Button(work.t("finding.btn_withdraw"), "finding.withdraw", {"finding": finding.id})]
+        last = [button_to(withdraw_button, work.t("finding.btn_withdraw"), finding=finding.id)]
         if counts:
-            last.insert(
-                0, Button(work.t("finding.btn_files"), "finding.files", {"finding": finding.id})
-            )
+            last.insert(0, button_to(files_button, work.t("finding.btn_files"), finding=finding.id))
         keyboard.append(last)
-    assert work.chat_id is not None
-    payload: dict = {"chat_id": work.chat_id, "text": "\n".join(lines), "parse_mode": "HTML"}
-    if keyboard:  # a withdrawn finding's card keeps no buttons (an edit without any drops them)
-        payload["reply_markup"] = work.inline_markup(keyboard, person.id)
+    here = _here(work)
+    text = "\n".join(lines)
+    # A withdrawn finding's card keeps no buttons (an edit without any drops them).
     if edit is not None:
-        work.queue("editMessageText", work.chat_id, payload | {"message_id": edit})
+        work.edit(here, edit, text, keyboard=keyboard or None, button_owner=person.id)
         return
-    outbox.coalesce(
-        work.db,
-        prefix=_card_series(finding.id, person.id),
-        chat_id=work.chat_id,
-        method="sendMessage",
-        payload=fit_payload("sendMessage", payload, work.lang),  # coalesce skips Work.queue
-        at=work.at,
+    work.show_latest(
+        here,
+        _card_series(finding.id, person.id),
+        text,
+        keyboard=keyboard or None,
         # An album arrives as several updates: let it settle into one message. A text is
         # confirmed at once; photos that follow it edit that confirmation.
         not_before=work.at + (CONFIRM_DELAY if finding.media_group_id else timedelta(0)),
     )
+
+
+def _here(work: Work) -> Address:
+    """The chat the finding came from: its card and its files are shown there."""
+    if work.chat is None:
+        raise RuntimeError("a finding is answered in the chat it came from")
+    return work.chat
 
 
 def _card_series(finding_id: int, person_id: int) -> str:
@@ -383,11 +388,11 @@ def _tell_members(work: Work, visit: Visit, finding: Finding) -> None:
         if person_id == work.person.id:
             continue
         member = people.by_id(work.db, person_id)
-        if not member.active or member.tg_user_id is None:
+        if not member.active or member.address is None:
             continue
         text = short(finding.text, 60) if finding.text else t(member.language, "finding.no_text")
-        work.send_text(
-            member.tg_user_id,
+        work.send(
+            member.address,
             t(member.language, "finding.member_notice", name=work.person.name, text=text),
             key=f"finding-notice:{finding.id}:{member.id}",
         )
@@ -459,20 +464,31 @@ def _tie(work: Work, finding: Finding, item: Item) -> None:
     )
 
 
-def tie_button(
-    work: Work, finding_id: int, item_id: int, token: str, message_id: int | None = None
-) -> None:
+@button("finding.tie", roles=INSPECTORS, refusal=InspectorsOnly.key)
+def tie_button(work: Work, finding: int, item: int) -> None:
     """One tap: this finding is about that item (or, from "move", now about that item).
     The tapped message becomes the finding's confirmation, so stale buttons disappear."""
-    finding = _own_finding(work, finding_id)
-    item = _check_item(work, finding, item_id)
-    if not buttons.use_once(work.db, token, work.at) or finding.item_id == item.id:
+    mine = _own_finding(work, finding)
+    chosen = _check_item(work, mine, item)
+    if not _first_tap(work) or mine.item_id == chosen.id:
         # The first tap did it; the finding may have been moved on since: say where it is.
-        work.answer_tap("finding.already_tied", code=_code_now(work, finding.item_id, item))
+        work.answer_tap("finding.already_tied", code=_code_now(work, mine.item_id, chosen))
         return
-    dialogs.clear(work.db, finding.person_id)
-    _tie(work, finding, item)
-    _show_change(work, finding, message_id)
+    dialogs.clear(work.db, mine.person_id)
+    _tie(work, mine, chosen)
+    _show_change(work, mine, _tapped(work))
+
+
+def _first_tap(work: Work) -> bool:
+    """Spend the tapped button's token: False if a tap of it (a double tap, or the same
+    button in another copy of the chat) was handled before. Called outside a tap (a
+    service test), nothing is spent and the change is made."""
+    return work.tap is None or buttons.use_once(work.db, work.tap.token, work.at)
+
+
+def _tapped(work: Work) -> int | None:
+    """The message whose button was tapped (rewritten in place), if it is known."""
+    return work.tap.message_id if work.tap is not None else None
 
 
 def _code_now(work: Work, item_id: int | None, tapped: Item) -> str:
@@ -481,54 +497,58 @@ def _code_now(work: Work, item_id: int | None, tapped: Item) -> str:
     return get_item(work.db, item_id).code if item_id is not None else tapped.code
 
 
-def later_button(work: Work, finding_id: int) -> None:
-    _own_finding(work, finding_id)
+@button("finding.later", roles=INSPECTORS, refusal=InspectorsOnly.key)
+def later_button(work: Work, finding: int) -> None:
+    _own_finding(work, finding)
     work.reply("finding.later")
 
 
-def move_button(work: Work, finding_id: int) -> None:
-    finding = _own_finding(work, finding_id)
+@button("finding.move", roles=INSPECTORS, refusal=InspectorsOnly.key)
+def move_button(work: Work, finding: int) -> None:
+    mine = _own_finding(work, finding)
     keyboard: Keyboard = [
-        [Button(button_label(work, item), "finding.tie", {"finding": finding.id, "item": item.id})]
-        for item in _options(work, finding)[:TIE_BUTTONS]
+        [button_to(tie_button, button_label(work, item), finding=mine.id, item=item.id)]
+        for item in _options(work, mine)[:TIE_BUTTONS]
     ]
-    if finding.visit_id is not None:
-        keyboard.append([Button(work.t("finding.btn_new"), "finding.new", {"finding": finding.id})])
+    if mine.visit_id is not None:
+        keyboard.append([button_to(new_item_button, work.t("finding.btn_new"), finding=mine.id)])
     work.reply("finding.move_to", keyboard=keyboard or None)
 
 
-def withdraw_button(work: Work, finding_id: int, message_id: int | None = None) -> None:
+@button("finding.withdraw", roles=INSPECTORS, refusal=InspectorsOnly.key)
+def withdraw_button(work: Work, finding: int) -> None:
     """Withdraw a finding: kept and audited, no longer counted anywhere — also after its
     visit ended (its card, the summary and the contacts' notices are corrected). A second
     tap is answered: FindingWithdrawn."""
-    finding = _own_finding(work, finding_id)
-    store.withdraw_finding(work.db, finding.id)
+    mine = _own_finding(work, finding)
+    store.withdraw_finding(work.db, mine.id)
     record(
         work.db,
         work.origin,
         entity="finding",
-        entity_id=finding.id,
-        item_id=finding.item_id,
+        entity_id=mine.id,
+        item_id=mine.item_id,
         action="withdrawn",
         before={"withdrawn": False},
         after={"withdrawn": True},
     )
-    _show_change(work, finding, message_id)
+    _show_change(work, mine, _tapped(work))
     work.reply("finding.withdrawn_ok")
 
 
 # --- a new item from a finding ----------------------------------------------------------
 
 
-def new_item_button(work: Work, finding_id: int) -> None:
-    finding = _own_finding(work, finding_id)
-    if finding.visit_id is None:
+@button("finding.new", roles=INSPECTORS, refusal=InspectorsOnly.key)
+def new_item_button(work: Work, finding: int) -> None:
+    mine = _own_finding(work, finding)
+    if mine.visit_id is None:
         raise NotYourFinding
-    if not finding.text.strip():
-        dialogs.put(work.db, finding.person_id, "finding.problem", {"finding": finding.id}, work.at)
+    if not mine.text.strip():
+        dialogs.put(work.db, mine.person_id, "finding.problem", {"finding": mine.id}, work.at)
         work.reply("finding.ask_problem")
         return
-    _ask_deadline(work, finding)
+    _ask_deadline(work, mine)
 
 
 def _ask_deadline(work: Work, finding: Finding) -> None:
@@ -536,41 +556,34 @@ def _ask_deadline(work: Work, finding: Finding) -> None:
     day = local_day(work.at, work.tz)
     keyboard: Keyboard = [
         [
-            Button(
+            button_to(
+                deadline_button,
                 work.t(
                     f"finding.deadline_{choice}", date=quick_deadline(choice, day).strftime("%m-%d")
                 ),
-                "finding.deadline",
-                {"finding": finding.id, "choice": choice},
+                finding=finding.id,
+                choice=choice,
             )
         ]
         for choice in QUICK_DEADLINES
     ]
-    keyboard.append(
-        [
-            Button(
-                work.t("finding.deadline_none"),
-                "finding.deadline",
-                {"finding": finding.id, "choice": "none"},
-            )
-        ]
-    )
+    label = work.t("finding.deadline_none")
+    keyboard.append([button_to(deadline_button, label, finding=finding.id, choice="none")])
     work.reply("finding.ask_deadline", problem=short(finding.text, 60), keyboard=keyboard)
 
 
-def deadline_button(
-    work: Work, finding_id: int, choice: str, message_id: int | None = None
-) -> None:
+@button("finding.deadline", roles=INSPECTORS, refusal=InspectorsOnly.key)
+def deadline_button(work: Work, finding: int, choice: str) -> None:
     """A quick deadline: the new item is created now (once: the dialog row is the guard)."""
-    finding = _own_finding(work, finding_id)
-    if not _waiting_for_deadline(work, finding):
+    mine = _own_finding(work, finding)
+    if not _waiting_for_deadline(work, mine):
         return  # another deadline button of the same question was tapped first
     if choice == "none":
         deadline = Deadline(date=None, text="")
     else:
         day = quick_deadline(choice, local_day(work.at, work.tz))
         deadline = Deadline(date=day, text=day.isoformat())
-    _create_item(work, finding, deadline, edit=message_id)
+    _create_item(work, mine, deadline, edit=_tapped(work))
 
 
 def _waiting_for_deadline(work: Work, finding: Finding) -> bool:
@@ -580,9 +593,10 @@ def _waiting_for_deadline(work: Work, finding: Finding) -> bool:
     )
 
 
+@step("finding.", roles=INSPECTORS, refusal=InspectorsOnly.key)
 def finding_text(work: Work, state: str, data: dict, text: str) -> None:
     """Typed answers about a finding: its problem (photo-only findings), its deadline."""
-    person = require_inspector(work)
+    person = work.registered
     finding = store.get_finding(work.db, int(data["finding"]))
     if finding is None or finding.withdrawn or finding.person_id != person.id:
         # The question is moot (withdrawn meanwhile): the text is taken as if none was asked.
@@ -652,49 +666,33 @@ def _own_evidence(work: Work, evidence_id: int) -> Evidence:
     return found
 
 
-def files_button(work: Work, finding_id: int) -> None:
+@button("finding.files", roles=INSPECTORS, refusal=InspectorsOnly.key)
+def files_button(work: Work, finding: int) -> None:
     """The finding's files as buttons, each opening that file with its own actions."""
-    finding = _own_finding(work, finding_id)
+    mine = _own_finding(work, finding)
     keyboard: Keyboard = []
-    for number, found in enumerate(evidence_store.of_finding(work.db, finding.id), start=1):
+    for number, found in enumerate(evidence_store.of_finding(work.db, mine.id), start=1):
         moment = found.taken_at.astimezone(work.tz).strftime("%H:%M")
         label = f"{KIND_MARKS.get(found.kind, '📎')} {number} · {moment}"
-        keyboard.append([Button(label, "evidence.show", {"evidence": found.id})])
+        keyboard.append([button_to(evidence_show, label, evidence=found.id)])
     work.reply("finding.files", keyboard=keyboard or None)
 
 
-_SEND = {
-    "photo": "sendPhoto",
-    "document": "sendDocument",
-    "video": "sendVideo",
-    "voice": "sendVoice",
-}
-
-
-def evidence_show(work: Work, evidence_id: int) -> None:
-    found = _own_evidence(work, evidence_id)
-    person = require_inspector(work)
+@button("evidence.show", roles=INSPECTORS, refusal=InspectorsOnly.key)
+def evidence_show(work: Work, evidence: int) -> None:
+    """One file, sent again as it was received, with its own move and withdraw buttons."""
+    found = _own_evidence(work, evidence)
     keyboard: Keyboard = [
         [
-            Button(work.t("finding.btn_move"), "evidence.move", {"evidence": found.id}),
-            Button(work.t("finding.btn_withdraw"), "evidence.withdraw", {"evidence": found.id}),
+            button_to(evidence_move, work.t("finding.btn_move"), evidence=found.id),
+            button_to(evidence_withdraw, work.t("finding.btn_withdraw"), evidence=found.id),
         ]
     ]
-    assert work.chat_id is not None and found.file_id is not None
+    assert found.file_id is not None  # every evidence row is made from a received file
     caption = work.t(
         "evidence.caption", when=found.taken_at.astimezone(work.tz).strftime("%m-%d %H:%M")
     )
-    work.queue(
-        _SEND[found.kind],
-        work.chat_id,
-        {
-            "chat_id": work.chat_id,
-            found.kind: found.file_id,
-            "caption": caption,
-            "parse_mode": "HTML",
-            "reply_markup": work.inline_markup(keyboard, person.id),
-        },
-    )
+    work.send_file(_here(work), found.kind, found.file_id, caption=caption, keyboard=keyboard)
 
 
 def _evidence_finding(work: Work, found: Evidence) -> Finding:
@@ -703,46 +701,49 @@ def _evidence_finding(work: Work, found: Evidence) -> Finding:
     return _own_finding(work, found.finding_id)
 
 
-def evidence_move(work: Work, evidence_id: int) -> None:
-    found = _own_evidence(work, evidence_id)
+@button("evidence.move", roles=INSPECTORS, refusal=InspectorsOnly.key)
+def evidence_move(work: Work, evidence: int) -> None:
+    found = _own_evidence(work, evidence)
     finding = _evidence_finding(work, found)
     keyboard: Keyboard = [
-        [Button(button_label(work, item), "evidence.tie", {"evidence": found.id, "item": item.id})]
+        [button_to(evidence_tie, button_label(work, item), evidence=found.id, item=item.id)]
         for item in offered_items(work, *_scope(work, finding)[1:])
         if item.id != found.item_id
     ][:TIE_BUTTONS]
     work.reply("finding.move_to", keyboard=keyboard or None)
 
 
-def evidence_tie(work: Work, evidence_id: int, item_id: int, token: str) -> None:
+@button("evidence.tie", roles=INSPECTORS, refusal=InspectorsOnly.key)
+def evidence_tie(work: Work, evidence: int, item: int) -> None:
     """Move one photo (or file) to another item of the same visit."""
-    found = _own_evidence(work, evidence_id)
+    found = _own_evidence(work, evidence)
     finding = _evidence_finding(work, found)
-    item = _check_item(work, finding, item_id)
-    if not buttons.use_once(work.db, token, work.at) or found.item_id == item.id:
+    chosen = _check_item(work, finding, item)
+    if not _first_tap(work) or found.item_id == chosen.id:
         # The first tap did it; the file may have been moved on since: say where it is.
-        work.answer_tap("evidence.moved", code=_code_now(work, found.item_id, item))
+        work.answer_tap("evidence.moved", code=_code_now(work, found.item_id, chosen))
         return
-    person = require_inspector(work)
-    evidence_store.move_evidence(work.db, found.id, item.id)
-    apply_event(work.db, item.id, Event.LOG_ACTIVITY, person.actor, work.origin)
-    record_involvement(work.db, item.id, person.id, work.origin)
+    person = work.registered
+    evidence_store.move_evidence(work.db, found.id, chosen.id)
+    apply_event(work.db, chosen.id, Event.LOG_ACTIVITY, person.actor, work.origin)
+    record_involvement(work.db, chosen.id, person.id, work.origin)
     record(
         work.db,
         work.origin,
         entity="evidence",
         entity_id=found.id,
-        item_id=item.id,
+        item_id=chosen.id,
         action="moved",
         before={"item_id": found.item_id},
-        after={"item_id": item.id},
+        after={"item_id": chosen.id},
     )
-    work.reply("evidence.moved", code=item.code)
+    work.reply("evidence.moved", code=chosen.code)
 
 
-def evidence_withdraw(work: Work, evidence_id: int) -> None:
+@button("evidence.withdraw", roles=INSPECTORS, refusal=InspectorsOnly.key)
+def evidence_withdraw(work: Work, evidence: int) -> None:
     """Withdraw one file; a second tap is answered (EvidenceWithdrawn)."""
-    found = _own_evidence(work, evidence_id)
+    found = _own_evidence(work, evidence)
     evidence_store.withdraw_evidence(work.db, found.id)
     record(
         work.db,

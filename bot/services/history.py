@@ -1,23 +1,24 @@
 """An item's history in the chat: a timeline in messages under Telegram's 4096 characters,
 its photos as albums, and its dossier as a PDF for a meeting.
 
-The visits engineer's /item card offers these with ``history_buttons(work, item)``.
+The /item card offers these with ``history_buttons(work, item)``. Anyone registered may
+ask; whether they may see this item is bot/domain/permissions.py's ``require_sight``.
 """
 
 from __future__ import annotations
 
 import math
 
+from bot.actions import EVERYONE, button, button_to, command
 from bot.builders import timeline
 from bot.builders.evidence_files import EvidenceHash, item_files
-from bot.domain.items import Item
-from bot.domain.lifecycle import DomainError
+from bot.chat import Address, Attachment, Button
+from bot.domain.items import Item, NoSuchItem
 from bot.domain.permissions import NotYourItem, require_sight
 from bot.i18n.fit import shown_length, split
-from bot.runtime.work import Button, Work
-from bot.services.report_menus import start_job
+from bot.runtime.work import Keyboard, Work
+from bot.services.report_menus import first_tap, start_job
 from bot.sheets.headers import STATUS_LABELS
-from storage import buttons
 from storage.ledger import NotFound, get_item
 from storage.rows import fetch_value
 
@@ -29,32 +30,27 @@ ALBUM_MAX = 10
 HISTORY_REFUSAL = "history.not_yours"
 
 
-class NoSuchItem(DomainError):
-    key = "history.not_found"
-
-
 def _item(work: Work, item_id: int) -> Item:
     if work.person is None:
         raise NotYourItem(key=HISTORY_REFUSAL)
     try:
         item = get_item(work.db, item_id)
     except NotFound:
-        raise NoSuchItem(str(item_id)) from None
+        raise NoSuchItem(str(item_id), key="history.not_found") from None
     return require_sight(work.person, item, HISTORY_REFUSAL)
 
 
 def history_buttons(work: Work, item: Item) -> list[Button]:
     """History, photos and PDF buttons for an item card."""
     count = len(timeline.photos(work.db, item.id))
-    row = [Button(work.t("history.button"), "item.history", {"item": item.id})]
+    row = [button_to(show, work.t("history.button"), item=item.id)]
     if count:
-        row.append(
-            Button(work.t("history.album_button", count=count), "item.album", {"item": item.id})
-        )
-    row.append(Button(work.t("history.pdf_button"), "item.dossier", {"item": item.id}))
+        row.append(button_to(album, work.t("history.album_button", count=count), item=item.id))
+    row.append(button_to(dossier, work.t("history.pdf_button"), item=item.id))
     return row
 
 
+@command("history", roles=EVERYONE, help="cmd.history", refusal=HISTORY_REFUSAL)
 def show_by_code(work: Work, code: str) -> None:
     """``/history <code>``."""
     code = code.strip()
@@ -68,13 +64,22 @@ def show_by_code(work: Work, code: str) -> None:
     show(work, item_id)
 
 
-def show(work: Work, item_id: int) -> None:
-    item = _item(work, item_id)
-    chunks = render_timeline(work, item)
-    more = history_buttons(work, item)[1:]  # photos and PDF (the history is on screen)
+@button("item.history", roles=EVERYONE, refusal=HISTORY_REFUSAL)
+def show(work: Work, item: int) -> None:
+    """The item's history in messages, the last with its photos and PDF buttons."""
+    shown = _item(work, item)
+    chunks = render_timeline(work, shown)
+    more = history_buttons(work, shown)[1:]  # photos and PDF (the history is on screen)
     for index, chunk in enumerate(chunks):
         last = index == len(chunks) - 1
-        work.send_text(work.chat_id, chunk, keyboard=[more] if last and more else None)
+        keyboard: Keyboard | None = [[*more]] if last and more else None
+        work.send(_chat(work), chunk, keyboard=keyboard)
+
+
+def _chat(work: Work) -> Address:
+    if work.chat is None:
+        raise RuntimeError("a history is shown in the chat that asked for it")
+    return work.chat
 
 
 def render_timeline(work: Work, item: Item) -> list[str]:
@@ -158,37 +163,25 @@ def album_groups(count: int) -> list[int]:
     return [size + (1 if index < extra else 0) for index in range(groups)]
 
 
-def album(work: Work, item_id: int) -> None:
-    """The item's photos, by Telegram file_id, in albums of 2–10."""
-    item = _item(work, item_id)
-    shown = [photo for photo in timeline.photos(work.db, item.id) if photo.file_id]
-    if not shown:
-        work.reply("history.no_photos", code=item.code)
+@button("item.album", roles=EVERYONE, refusal=HISTORY_REFUSAL)
+def album(work: Work, item: int) -> None:
+    """The item's photos, by the platform's own file references, in albums of 2–10 split
+    as evenly as possible (``album_groups``)."""
+    shown = _item(work, item)
+    photos = [photo for photo in timeline.photos(work.db, shown.id) if photo.file_id]
+    if not photos:
+        work.reply("history.no_photos", code=shown.code)
         return
     start = 0
-    for size in album_groups(len(shown)):
-        group = shown[start : start + size]
+    for size in album_groups(len(photos)):
+        group = photos[start : start + size]
         start += size
-        media = [
-            {
-                "type": "photo",
-                "media": photo.file_id,
-                "caption": _caption(work, photo),
-                "parse_mode": "HTML",
-            }
+        files = [
+            Attachment("photo", ref, _caption(work, photo))
             for photo in group
+            if (ref := photo.file_id)
         ]
-        if len(media) == 1:
-            only = media[0]
-            payload = {
-                "chat_id": work.chat_id,
-                "photo": only["media"],
-                "caption": only["caption"],
-                "parse_mode": "HTML",
-            }
-            work.queue("sendPhoto", work.chat_id, payload)
-        else:
-            work.queue("sendMediaGroup", work.chat_id, {"chat_id": work.chat_id, "media": media})
+        work.send_album(_chat(work), files)
 
 
 def _caption(work: Work, photo: timeline.Photo) -> str:
@@ -200,9 +193,11 @@ def _caption(work: Work, photo: timeline.Photo) -> str:
     )
 
 
-def dossier(work: Work, item_id: int, token: str) -> None:
-    """The item's dossier PDF (timeline and captioned photos), built by a job."""
-    item = _item(work, item_id)
-    if not buttons.use_once(work.db, token, work.at):
+@button("item.dossier", roles=EVERYONE, refusal=HISTORY_REFUSAL)
+def dossier(work: Work, item: int) -> None:
+    """The item's dossier PDF (timeline and captioned photos), built by a job once, however
+    often the button is tapped."""
+    shown = _item(work, item)
+    if not first_tap(work):
         return
-    start_job(work, "dossier", {"item": item.id}, "dossier.working", code=item.code)
+    start_job(work, "dossier", {"item": shown.id}, "dossier.working", code=shown.code)

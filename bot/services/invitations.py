@@ -1,49 +1,49 @@
-"""What happens around an invitation besides registering: the confirmation a registered
-person is asked for, the inviter's notice, the admin's link message kept up to date, and
-the list of invitations still open.
+"""What happens around an invitation besides registering (bot/services/registration.py):
+the inviter's notice, the admin's link message kept up to date, and the list of invitations
+still open.
 
 An invitation link is a bearer token: whoever taps it becomes the invited person. So the
-person who made it is told at once who used it (Telegram name, @username, id), with a button
-to deactivate them, and the message that held the link says it was used.
+person who made it is told at once who used it (as their platform names them: name,
+@username, id), with a button to deactivate them, and the message that held the link says
+it was used.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import datetime
 
+from bot.actions import button_to
+from bot.chat import Address, Sender
 from bot.domain.lifecycle import Role
-from bot.domain.people import Invitation, Person, changes_on_redeem
+from bot.domain.people import Invitation, Person
 from bot.domain.permissions import is_admin
 from bot.i18n import Safe, t
-from bot.runtime.work import Button, Work
-from storage import outbox, people
+from bot.runtime.work import Work
+from bot.services import admin_users
+from storage import people
 
 # The /invite list shows at most this many (soonest to lapse first), so the message and its
 # buttons stay well inside Telegram's limits; the title still counts them all.
 PENDING_SHOWN = 30
 
 
-@dataclass(frozen=True)
-class Redeemer:
-    """Who tapped the link, as Telegram names them (not as the invitation names them)."""
-
-    tg_user_id: int
-    full_name: str
-    username: str | None
+def is_settings_admin(work: Work, who: Address | None) -> bool:
+    """An administrator named in ADMIN_IDS (the configuration's Telegram user ids): no chat
+    action changes their role."""
+    return who is not None and any(who == people.telegram_account(i) for i in work.env.admin_ids)
 
 
-def is_settings_admin(work: Work, tg_user_id: int | None) -> bool:
-    """An administrator named in ADMIN_IDS: no chat action changes their role."""
-    return tg_user_id is not None and tg_user_id in work.env.admin_ids
+def sender_is_settings_admin(work: Work) -> bool:
+    """Whether whoever sent this update is an administrator named in ADMIN_IDS."""
+    return work.sender is not None and is_settings_admin(work, work.sender.address)
 
 
 def unit_part(lang: str, unit: str | None) -> str:
     return Safe(t(lang, "start.welcome_unit", unit=unit)) if unit else ""
 
 
-def _role(lang: str, role: Role | str) -> str:
+def role_name(lang: str, role: Role | str) -> str:
     return t(lang, f"role.{Role(role).value}")
 
 
@@ -52,49 +52,17 @@ def _invitee(lang: str, invitation: Invitation) -> dict[str, str]:
     the notice, the edited link message and the /invite list never describe them apart."""
     return {
         "name": invitation.name,
-        "role": _role(lang, invitation.role),
+        "role": role_name(lang, invitation.role),
         "unit": unit_part(lang, invitation.unit),
     }
-
-
-# --- a registered person taps a link -------------------------------------------------
-
-
-def ask_to_confirm(work: Work, person: Person, invitation: Invitation) -> None:
-    """Show what the invitation would change and change nothing until they confirm."""
-    lines = []
-    for change in changes_on_redeem(person, invitation):
-        before, after = change.before, change.after
-        if change.field == "role":
-            before, after = _role(work.lang, before), _role(work.lang, after)
-        lines.append(
-            work.t(
-                "invites.change_line",
-                field=work.t(f"invites.field.{change.field}"),
-                before=before or work.t("invites.nothing"),
-                after=after or work.t("invites.nothing"),
-            )
-        )
-    payload = {"invitation": invitation.id}
-    work.reply(
-        "invites.confirm_change",
-        name=person.name,
-        role=_role(work.lang, person.role),
-        unit=unit_part(work.lang, person.unit),
-        changes=Safe("\n".join(lines) or work.t("invites.no_change")),
-        keyboard=[
-            [
-                Button(work.t("invites.confirm"), "invite.accept", payload),
-                Button(work.t("invites.keep"), "invite.keep", payload),
-            ]
-        ],
-    )
 
 
 # --- after a redemption --------------------------------------------------------------
 
 
-def who(lang: str, redeemer: Redeemer) -> str:
+def who(lang: str, redeemer: Sender) -> str:
+    """The person who tapped the link as their platform names them (not as the invitation
+    names them)."""
     username = (
         Safe(t(lang, "invites.who_username", username=redeemer.username))
         if redeemer.username
@@ -104,19 +72,21 @@ def who(lang: str, redeemer: Redeemer) -> str:
         t(
             lang,
             "invites.who",
-            full_name=redeemer.full_name or "—",
+            full_name=redeemer.name or "—",
             username=username,
-            id=redeemer.tg_user_id,
+            id=redeemer.address.id,
         )
     )
 
 
-def after_redeem(work: Work, invitation: Invitation, person: Person, redeemer: Redeemer) -> None:
+def after_redeem(work: Work, invitation: Invitation, person: Person, redeemer: Sender) -> None:
     """Tell whoever is answerable for the invitation who used it, and mark its message used."""
     for admin in _answerable(work, invitation, person):
-        lang = admin.language
-        work.send_text(
-            admin.tg_user_id,
+        lang, address = admin.language, admin.address
+        if address is None:
+            continue
+        work.send(
+            address,
             t(
                 lang,
                 "invites.used_notice",
@@ -125,10 +95,8 @@ def after_redeem(work: Work, invitation: Invitation, person: Person, redeemer: R
             ),
             keyboard=[
                 [
-                    Button(
-                        t(lang, "invites.deactivate_now"),
-                        "users.deactivate",
-                        {"person": person.id},
+                    button_to(
+                        admin_users.deactivate, t(lang, "invites.deactivate_now"), person=person.id
                     )
                 ]
             ],
@@ -154,13 +122,13 @@ def _answerable(work: Work, invitation: Invitation, redeemed: Person) -> list[Pe
     ``duban invite``, or they are no longer an active admin), every active administrator."""
     if invitation.created_by_person is not None:
         inviter = people.by_id(work.db, invitation.created_by_person)
-        reachable = inviter.active and is_admin(inviter) and inviter.tg_user_id is not None
+        reachable = inviter.active and is_admin(inviter) and inviter.address is not None
         if reachable and inviter.id != redeemed.id:
             return [inviter]
     return [
         admin
         for admin in people.active_people(work.db, role=Role.ADMIN)
-        if admin.tg_user_id is not None and admin.id != redeemed.id
+        if admin.address is not None and admin.id != redeemed.id
     ]
 
 
@@ -183,20 +151,12 @@ def _edit_link_message(
     message = people.invitation_message(work.db, key) if key else None
     if message is None:
         return
-    chat_id, status, message_id = message
-    reader = people.by_telegram_id(work.db, chat_id)
+    reader = people.by_address(work.db, message.address)
     lang = reader.language if reader else work.env.default_language
-    payload = {
-        "chat_id": chat_id,
-        "text": text_in(lang),
-        "parse_mode": "HTML",
-        "link_preview_options": {"is_disabled": True},
-    }
-    if status == "pending":
-        outbox.replace_pending(work.db, key, payload)
-    elif status == "sent" and message_id is not None:
-        edit = payload | {"message_id": message_id}
-        work.queue("editMessageText", chat_id, edit, key=f"{key}:{what}")
+    if message.status == "pending":
+        work.rewrite_pending(message.address, key, text_in(lang))
+    elif message.status == "sent" and message.message_id is not None:
+        work.edit(message.address, message.message_id, text_in(lang), key=f"{key}:{what}")
 
 
 def mark_revoked(work: Work, invitation: Invitation) -> None:
@@ -227,14 +187,14 @@ def show_pending(work: Work) -> None:
     ]
     keyboard = [
         [
-            Button(
+            button_to(
+                admin_users.invite_revoke,
                 work.t(
                     "invites.revoke_one",
                     name=invitation.name,
-                    role=_role(work.lang, invitation.role),
+                    role=role_name(work.lang, invitation.role),
                 ),
-                "invite.revoke",
-                {"invitation": invitation.id},
+                invitation=invitation.id,
             )
         ]
         for invitation in pending

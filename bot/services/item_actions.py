@@ -12,13 +12,15 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from bot.actions import button, button_to, step
 from bot.domain.items import Item
 from bot.domain.lifecycle import DomainError, Event, Role, Status, decide, may
 from bot.domain.permissions import is_admin
 from bot.domain.visits import MediaIn
 from bot.i18n import Safe
-from bot.runtime.work import Button, Keyboard, Work
-from bot.services import closeout, item_card
+from bot.runtime.work import Keyboard, Work
+from bot.services import acks as ack_actions
+from bot.services import closeout, escalation, extensions, item_card
 from bot.services.item_view import viewable_item
 from storage import dialogs, evidence, followup, ledger
 from storage import reminders as reminder_store
@@ -43,32 +45,31 @@ def card_actions(work: Work, item: Item) -> Keyboard:
     if person is None:
         return []
     actor, parties, status = person.actor, item.parties, item.status
-    payload = {"item": item.id}
     rows: Keyboard = []
     if person.role is Role.CONTACT:
         row = []
         if may(Event.LOG_ACTIVITY, status, actor, parties):
-            row.append(Button(work.t("act.progress"), "fu.progress", payload))
+            row.append(button_to(start_progress, work.t("act.progress"), item=item.id))
         if may(Event.REQUEST_CLOSE, status, actor, parties):
-            row.append(Button(work.t("act.closeout"), "fu.closeout", payload))
+            row.append(button_to(start_closeout, work.t("act.closeout"), item=item.id))
         if row:
             rows.append(row)
         if person.unit_id == item.unit_id and status is not Status.CLOSED:
-            rows.append([Button(work.t("act.extension"), "ext.start", payload)])
+            rows.append([button_to(extensions.start, work.t("act.extension"), item=item.id)])
         acks = [
             a.id for a in reminder_store.open_acks(work.db, person.unit_id) if a.item_id == item.id
         ]
         if acks:
-            rows.append([Button(work.t("act.ack"), "ack", {"acks": acks})])
+            rows.append([button_to(ack_actions.acknowledge, work.t("act.ack"), acks=acks)])
     if is_admin(person) and may(Event.REQUEST_CLOSE, status, actor, parties):
         # The office may ask on a unit's behalf (papers handed in at the desk); it then
         # cannot verify that close-out itself (bot/domain/lifecycle.py verify_refusal).
-        rows.append([Button(work.t("act.closeout"), "fu.closeout", payload)])
+        rows.append([button_to(start_closeout, work.t("act.closeout"), item=item.id)])
     if may(Event.ESCALATE, status, actor, parties):
         meeting = "act.meeting_off" if item.joint_meeting else "act.meeting"
-        row = [Button(work.t(meeting), "esc.meeting", payload)]
+        row = [button_to(escalation.joint_meeting, work.t(meeting), item=item.id)]
         if item.manual_level != "red":
-            row.insert(0, Button(work.t("act.escalate"), "esc.raise", payload))
+            row.insert(0, button_to(escalation.raise_level, work.t("act.escalate"), item=item.id))
         rows.append(row)
     if status is Status.CLOSE_REQUESTED and may(Event.APPROVE_CLOSE, status, actor, parties):
         request = followup.pending_closeout(work.db, item.id)
@@ -94,8 +95,20 @@ def _require(work: Work, item: Item, event: Event) -> None:
     decide(event, item.status, person.actor, item.parties, has_evidence=True)
 
 
-def start(work: Work, kind: str, item_id: int) -> None:
-    """报告进展 / 申请销号: open the collecting dialog for this item."""
+@button("fu.progress")
+def start_progress(work: Work, item: int) -> None:
+    """报告进展: open the collecting dialog for a progress report on the item."""
+    _start(work, PROGRESS, item)
+
+
+@button("fu.closeout")
+def start_closeout(work: Work, item: int) -> None:
+    """申请销号: open the collecting dialog for a close-out request on the item."""
+    _start(work, CLOSEOUT, item)
+
+
+def _start(work: Work, kind: str, item_id: int) -> None:
+    """Open the collecting dialog of this kind, if this person may now act on the item."""
     item = viewable_item(work, item_id)
     _require(work, item, Event.LOG_ACTIVITY if kind == PROGRESS else Event.REQUEST_CLOSE)
     data = {"item": item.id, "texts": [], "evidence": [], "figure": None}
@@ -109,7 +122,7 @@ def start(work: Work, kind: str, item_id: int) -> None:
 
 
 def _keys(work: Work) -> Keyboard:
-    return [[Button(work.t("fu.submit"), "fu.submit"), Button(work.t("fu.cancel"), "fu.cancel")]]
+    return [[button_to(submit, work.t("fu.submit")), button_to(cancel, work.t("fu.cancel"))]]
 
 
 def parse_figure(text: str) -> float | None:
@@ -118,6 +131,7 @@ def parse_figure(text: str) -> float | None:
     return float(match.group(1)) if match else None
 
 
+@step("followup.")
 def on_text(work: Work, state: str, data: dict, text: str) -> None:
     """Typed text in the dialog: a figure toward the target, or words of the report."""
     item = ledger.get_item(work.db, data["item"])
@@ -130,6 +144,7 @@ def on_text(work: Work, state: str, data: dict, text: str) -> None:
     _collected(work, data)
 
 
+@step("followup.", takes="media")
 def on_media(work: Work, state: str, data: dict, media: MediaIn) -> None:
     """A photo or document: stored as evidence now, tied to the report on 提交."""
     evidence_id = evidence.add_evidence(
@@ -156,16 +171,19 @@ def _collected(work: Work, data: dict, key: str | None = None) -> None:
         files=len(data["evidence"]),
         figure=figure,
     )
-    work.send_text(work.chat_id, text, keyboard=_keys(work), key=key)
+    work.send(work.chat, text, keyboard=_keys(work), key=key)
 
 
+@button("fu.cancel")
 def cancel(work: Work) -> None:
+    """Drop the report or request being collected."""
     dialog = dialogs.get(work.db, work.person.id) if work.person else None
     if dialog is not None and dialog.state.startswith(_STATE):
         dialogs.clear(work.db, work.person.id)
         work.reply("fu.cancelled")
 
 
+@button("fu.submit")
 def submit(work: Work) -> None:
     """提交: the progress report or close-out request, with its evidence, in one commit."""
     dialog = dialogs.get(work.db, work.person.id) if work.person else None

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from bot.actions import EVERYONE, INSPECTORS, button, button_to, command
 from bot.domain.items import Item
 from bot.domain.lifecycle import DomainError, Role, Status
 from bot.domain.permissions import may_see_item
 from bot.domain.visits import short
 from bot.i18n import Safe
-from bot.runtime.work import Button, Keyboard, Work
+from bot.runtime.work import Keyboard, Work
 from bot.services.card_progress import progress_section
 from bot.services.history import history_buttons
 from bot.services.item_people import people_section
@@ -79,10 +80,11 @@ def show_card(work: Work, item: Item) -> None:
         raise ItemHidden
     text, keyboard = render_card(work, item)
     keyboard = [*keyboard, history_buttons(work, item)]  # history, photos, dossier PDF
-    assert work.chat_id is not None
-    work.send_text(work.chat_id, text, keyboard=keyboard or None)
+    if work.chat is not None:
+        work.send(work.chat, text, keyboard=keyboard or None)
 
 
+@command("item", roles=EVERYONE, help="cmd.item")
 def item_command(work: Work, words: str) -> None:
     """/item <code> shows the card; /item <words> searches codes, problems and companies."""
     words = " ".join(words.split())
@@ -102,42 +104,48 @@ def item_command(work: Work, words: str) -> None:
         show_card(work, found[0])
     else:
         keyboard: Keyboard = [
-            [Button(f"{i.code} {short(i.problem, 24)}", "item.show", {"item": i.id})]
+            [button_to(item_button, f"{i.code} {short(i.problem, 24)}", item=i.id)]
             for i in found[:SEARCH_LIMIT]
         ]
         work.reply("card.choose", words=words, keyboard=keyboard)
 
 
-def item_button(work: Work, item_id: int) -> None:
+@button("item.show", roles=EVERYONE)
+def item_button(work: Work, item: int) -> None:
+    """The card of an item a button names (in lists, notices, search results)."""
     try:
-        item = get_item(work.db, item_id)
+        found = get_item(work.db, item)
     except NotFound:
         raise ItemHidden from None
-    show_card(work, item)
+    show_card(work, found)
 
 
 def _inspector_buttons(work: Work, item: Item) -> Keyboard:
     if item.status is Status.CLOSED:
         return []
-    return [[Button(work.t("card.btn_attach"), "item.attach", {"item": item.id})]]
+    return [[button_to(attach_button, work.t("card.btn_attach"), item=item.id)]]
 
 
 CARD_BUTTONS[Role.INSPECTOR].append(_inspector_buttons)
 
 
-def attach_button(work: Work, item_id: int) -> None:
-    """The next text or photos this inspector sends are attached to this item."""
-    person = work.person
-    if person is None or person.role is not Role.INSPECTOR:
-        raise ItemHidden
+@button("item.attach", roles=INSPECTORS, refusal=ItemHidden.key)
+def attach_button(work: Work, item: int) -> None:
+    """The next text or photos this inspector sends are attached to this item
+    (bot/services/findings.py takes them: the "item.attach" dialog)."""
+    assert work.person is not None  # the registry let only an inspector through
     try:
-        item = get_item(work.db, item_id)
+        card = get_item(work.db, item)
     except NotFound:
         raise ItemHidden from None
-    if item.status is Status.CLOSED:
+    if card.status is Status.CLOSED:
         work.reply("card.closed")
         return
     dialogs.put(
-        work.db, person.id, "item.attach", {"item": item.id, "at": work.at.isoformat()}, work.at
+        work.db,
+        work.person.id,
+        "item.attach",
+        {"item": card.id, "at": work.at.isoformat()},
+        work.at,
     )
-    work.reply("card.attach_ready", code=item.code)
+    work.reply("card.attach_ready", code=card.code)

@@ -36,7 +36,7 @@ def _accepted(item: Item, candidates: list[Person]) -> list[Person]:
     for person in candidates:
         if (
             person.active
-            and person.tg_user_id is not None
+            and person.address is not None
             and may(Event.APPROVE_CLOSE, Status.CLOSE_REQUESTED, person.actor, item.parties)
         ):
             found.setdefault(person.id, person)

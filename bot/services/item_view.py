@@ -5,18 +5,15 @@ from __future__ import annotations
 
 from typing import Protocol
 
+from bot.actions import button_to
+from bot.chat import Button
 from bot.clock import local_day
 from bot.domain.escalation import item_level
-from bot.domain.items import Item
-from bot.domain.lifecycle import DomainError
+from bot.domain.items import Item, NoSuchItem
 from bot.domain.permissions import require_sight
 from bot.domain.visits import LEVEL_MARKS, short
-from bot.runtime.work import Button, Work
+from bot.runtime.work import Work
 from storage import ledger
-
-
-class NoSuchItem(DomainError):
-    key = "view.no_item"
 
 
 def viewable_item(work: Work, item_id: int) -> Item:
@@ -51,4 +48,7 @@ def item_line(item: Listed, level: str, limit: int = 24) -> str:
 
 
 def open_button(item: Listed, level: str) -> Button:
-    return Button(item_line(item, level, 18), "item.show", {"item": item.id})
+    """A button that opens the item's card, labelled with its one line."""
+    from bot.services import item_card  # at call time: the card's own imports reach here
+
+    return button_to(item_card.item_button, item_line(item, level, 18), item=item.id)

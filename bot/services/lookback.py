@@ -3,11 +3,12 @@ confirm it or reopen the item with what they found."""
 
 from __future__ import annotations
 
+from bot.actions import button, button_to, step
 from bot.clock import local_day
 from bot.domain.items import Item
 from bot.domain.lifecycle import DomainError, Event, decide
 from bot.i18n import t
-from bot.runtime.work import Button, Work
+from bot.runtime.work import Work
 from bot.services import notify
 from storage import dialogs, ledger, people, visits
 from storage import reminders as reminder_store
@@ -21,10 +22,9 @@ class LookbackDone(DomainError):
 def send_tasks(work: Work, item: Item, lookback_id: int) -> None:
     """One message per inspector of the item (the administrators if it has none)."""
     inspectors = [people.by_id(work.db, pid) for pid in sorted(item.inspector_ids)]
-    recipients = [p for p in inspectors if p.active and p.tg_user_id is not None]
+    recipients = [p for p in inspectors if p.active and p.address is not None]
     if not recipients:
         recipients = notify.admins(work)
-    payload = {"lookback": lookback_id}
     notify.tell(
         work,
         recipients,
@@ -33,8 +33,8 @@ def send_tasks(work: Work, item: Item, lookback_id: int) -> None:
         urgent=False,
         keyboard=lambda person: [
             [
-                Button(t(person.language, "lb.holds"), "lb.holds", payload),
-                Button(t(person.language, "lb.reopen"), "lb.reopen", payload),
+                button_to(confirm, t(person.language, "lb.holds"), lookback=lookback_id),
+                button_to(reopen_start, t(person.language, "lb.reopen"), lookback=lookback_id),
             ]
         ],
         code=item.code,
@@ -54,9 +54,10 @@ def _open_task(work: Work, lookback_id: int) -> tuple[dict, Item]:
     return task, item
 
 
-def confirm(work: Work, lookback_id: int) -> None:
+@button("lb.holds")
+def confirm(work: Work, lookback: int) -> None:
     """确认巩固: the fix holds; recorded in the item's audit trail."""
-    task, item = _open_task(work, lookback_id)
+    task, item = _open_task(work, lookback)
     reminder_store.decide_lookback(work.db, task["id"], "holds", work.person.id, work.at)
     record(
         work.db,
@@ -70,12 +71,15 @@ def confirm(work: Work, lookback_id: int) -> None:
     work.reply("lb.confirmed", code=item.code)
 
 
-def reopen_start(work: Work, lookback_id: int) -> None:
-    task, item = _open_task(work, lookback_id)
+@button("lb.reopen")
+def reopen_start(work: Work, lookback: int) -> None:
+    """Reopen after a look-back: the finding is asked next."""
+    task, item = _open_task(work, lookback)
     dialogs.put(work.db, work.person.id, "lookback.finding", {"lookback": task["id"]}, work.at)
     work.reply("lb.ask_finding", code=item.code)
 
 
+@step("lookback.")
 def reopen_text(work: Work, state: str, data: dict, text: str) -> None:
     """The typed finding: the item is reopened and the unit told."""
     dialogs.clear(work.db, work.person.id)
@@ -102,9 +106,7 @@ def reopen_text(work: Work, state: str, data: dict, text: str) -> None:
         notify.unit_contacts(work, item.unit_id),
         "lb.reopened_notice",
         dedup=f"lookback:{task['id']}:reopened",
-        keyboard=lambda person: [
-            [Button(t(person.language, "act.open"), "item.show", {"item": item.id})]
-        ],
+        keyboard=lambda person: [[notify.open_item_button(person.language, item.id)]],
         code=item.code,
         problem=item.problem,
         finding=finding,

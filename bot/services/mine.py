@@ -1,9 +1,14 @@
-"""/mine: a contact's unit's open items, most urgent first, each a button to its card."""
+"""Lists of open items, each a button to its card: /mine for a contact's unit (most urgent
+first), /red for leaders and the office (every item at the red level, most overdue first)."""
 
 from __future__ import annotations
 
+from datetime import date
+
+from bot.actions import CONTACTS, OFFICE, command
+from bot.clock import local_day
 from bot.domain.escalation import level_rank
-from bot.domain.lifecycle import Role
+from bot.domain.items import Item
 from bot.i18n import Safe
 from bot.runtime.work import Work
 from bot.services.item_view import item_line, level_of, open_button
@@ -12,10 +17,12 @@ from storage import ledger
 BUTTON_LIMIT = 40
 
 
+@command("mine", roles=CONTACTS, help="cmd.mine", refusal="mine.contacts_only")
 def my_items(work: Work) -> None:
+    """List the contact's unit's open items, most urgent first."""
     person = work.person
-    if person is None or person.role is not Role.CONTACT or person.unit_id is None:
-        work.reply("mine.contacts_only")
+    if person is None or person.unit_id is None:
+        work.reply("mine.contacts_only")  # a contact whose unit was taken away
         return
     items = ledger.items_where(
         work.db,
@@ -52,3 +59,34 @@ def my_items(work: Work) -> None:
         lines=Safe("\n".join(lines[:80])),
         keyboard=keyboard,
     )
+
+
+@command("red", roles=OFFICE, help="cmd.red", refusal="red.office_only")
+def red_items(work: Work) -> None:
+    """/red: every open item at the red level (提级督办), most overdue first — what a leader
+    takes to a meeting, with the responsible unit and how long it is overdue."""
+    today = local_day(work.at, work.tz)
+    red_after = work.policy.red_after_overdue_days
+    items = [
+        item
+        for item in ledger.items_where(work.db, "i.status != 'closed'")
+        if level_of(work, item, red_after) == "red"
+    ]
+    if not items:
+        work.reply("red.none")
+        return
+    items.sort(key=lambda i: (i.deadline is None, i.deadline or today, i.code))
+    lines = [_red_line(work, item, today) for item in items]
+    keyboard = [[open_button(item, "red")] for item in items[:BUTTON_LIMIT]]
+    work.reply("red.title", count=len(items), lines=Safe("\n".join(lines[:80])), keyboard=keyboard)
+
+
+def _red_line(work: Work, item: Item, today: date) -> str:
+    """Red by time: how long overdue. Red by the sheet or by hand: the deadline as given."""
+    line, unit = item_line(item, "red"), item.unit or "—"
+    if item.deadline is not None and item.deadline < today:
+        days = (today - item.deadline).days
+        key = "red.line_one_day" if days == 1 else "red.line"
+        return work.t(key, line=line, unit=unit, days=days)
+    deadline = item.deadline.isoformat() if item.deadline else item.deadline_text
+    return work.t("red.line_due", line=line, unit=unit, deadline=deadline or "—")

@@ -10,7 +10,9 @@ set them on import.
 
 from __future__ import annotations
 
+from bot.actions import ADMINS, button, button_to, command, step
 from bot.domain.lifecycle import DomainError, Role
+from bot.domain.people import Person
 from bot.domain.permissions import require_admin
 from bot.domain.presence import (
     CoordinateError,
@@ -22,7 +24,7 @@ from bot.domain.presence import (
 )
 from bot.domain.visits import short
 from bot.i18n import Safe, t
-from bot.runtime.work import Button, Keyboard, Work
+from bot.runtime.work import Keyboard, Work
 from storage import dialogs, people
 from storage import presence as store
 from storage import visits as visit_store
@@ -36,6 +38,13 @@ ITEM_CARD_VISITS = 3
 
 class CompanyGone(DomainError):
     key = "presence.company_gone"
+
+
+def _admin(work: Work) -> Person:
+    """The administrator behind a declared action: ``perform`` let no other role in."""
+    if work.person is None:
+        raise RuntimeError("an administrator's action without a person")
+    return work.person
 
 
 # --- how an arrival reads ------------------------------------------------------------------
@@ -153,20 +162,17 @@ def _propose(work: Work, visit: Visit, point: Point) -> None:
     if proposal_id is None:
         return  # an earlier visit's proposal is still waiting
     for admin in people.active_people(work.db, role=Role.ADMIN):
-        if admin.tg_user_id is None:
+        address = admin.address
+        if address is None:
             continue
         keyboard: Keyboard = [
             [
-                Button(
-                    t(admin.language, "presence.btn_confirm"), "place.confirm", {"p": proposal_id}
-                ),
-                Button(
-                    t(admin.language, "presence.btn_reject"), "place.reject", {"p": proposal_id}
-                ),
+                button_to(confirm_button, t(admin.language, "presence.btn_confirm"), p=proposal_id),
+                button_to(reject_button, t(admin.language, "presence.btn_reject"), p=proposal_id),
             ]
         ]
-        work.send_text(
-            admin.tg_user_id,
+        work.send(
+            address,
             t(
                 admin.language,
                 "presence.proposal",
@@ -185,18 +191,8 @@ def _propose(work: Work, visit: Visit, point: Point) -> None:
 
 def _plain(work: Work, text: str) -> None:
     """A reply that also takes the location keyboard away."""
-    assert work.chat_id is not None
-    work.queue(
-        "sendMessage",
-        work.chat_id,
-        {
-            "chat_id": work.chat_id,
-            "text": text,
-            "parse_mode": "HTML",
-            "link_preview_options": {"is_disabled": True},
-            "reply_markup": {"remove_keyboard": True},
-        },
-    )
+    assert work.chat is not None
+    work.send(work.chat, text, remove_keyboard=True)
 
 
 # --- administrators: proposals ----------------------------------------------------------------
@@ -205,16 +201,16 @@ def _plain(work: Work, text: str) -> None:
 def _decide(work: Work, proposal_id: int, decision: str) -> tuple[store.Proposal, int] | None:
     """An administrator's ✅ or ✖️ on a proposal; None (and they are told) when it was
     already decided, by an earlier tap or another administrator."""
-    require_admin(work.person)
     decided = store.decide(work.db, proposal_id, decision, work.origin)
     if decided is None:
         work.reply("presence.already_decided")
     return decided
 
 
-def confirm_button(work: Work, proposal_id: int) -> None:
-    """✅ on a proposal: the visit's place becomes the company's; earlier visits measured."""
-    decided = _decide(work, proposal_id, "confirmed")
+@button("place.confirm", roles=ADMINS)
+def confirm_button(work: Work, p: int) -> None:
+    """✅ on proposal ``p``: the visit's place becomes the company's; earlier visits measured."""
+    decided = _decide(work, p, "confirmed")
     if decided is None:
         return
     proposal, measured = decided
@@ -226,9 +222,10 @@ def confirm_button(work: Work, proposal_id: int) -> None:
     )
 
 
-def reject_button(work: Work, proposal_id: int) -> None:
-    """✖️ on a proposal: the company stays without coordinates (the visit keeps its place)."""
-    decided = _decide(work, proposal_id, "rejected")
+@button("place.reject", roles=ADMINS)
+def reject_button(work: Work, p: int) -> None:
+    """✖️ on proposal ``p``: the company stays without coordinates (the visit keeps its place)."""
+    decided = _decide(work, p, "rejected")
     if decided is not None:
         work.reply("presence.rejected", company=decided[0].company)
 
@@ -236,9 +233,9 @@ def reject_button(work: Work, proposal_id: int) -> None:
 # --- administrators: /company ----------------------------------------------------------------
 
 
+@command("company", roles=ADMINS, help="cmd.company")
 def company_command(work: Work, words: str) -> None:
     """/company <part of a name>: the company's place, its recent visits, and a way to set it."""
-    require_admin(work.person)
     words = " ".join(words.split())
     if not words:
         work.reply("presence.usage")
@@ -253,14 +250,15 @@ def company_command(work: Work, words: str) -> None:
         _show(work, found[0])
     else:
         keyboard: Keyboard = [
-            [Button(c.name, "place.company", {"company": c.id})] for c in found[:SEARCH_LIMIT]
+            [button_to(company_button, c.name, company=c.id)] for c in found[:SEARCH_LIMIT]
         ]
         work.reply("presence.choose", words=words, keyboard=keyboard)
 
 
-def company_button(work: Work, company_id: int) -> None:
-    require_admin(work.person)
-    _show(work, _company(work, company_id))
+@button("place.company", roles=ADMINS)
+def company_button(work: Work, company: int) -> None:
+    """A company picked from /company's list: its card."""
+    _show(work, _company(work, company))
 
 
 def _company(work: Work, company_id: int) -> Company:
@@ -297,13 +295,10 @@ def _show(work: Work, company: Company) -> None:
                 arrival=visit_arrival_html(work, work.lang, visit_id),
             )
         )
-    keyboard: Keyboard = [
-        [Button(work.t("presence.btn_set"), "place.set", {"company": company.id})]
-    ]
+    keyboard: Keyboard = [[button_to(set_button, work.t("presence.btn_set"), company=company.id)]]
     if proposal is not None:
-        keyboard.append(
-            [Button(work.t("presence.btn_use_proposal"), "place.confirm", {"p": proposal.id})]
-        )
+        label = work.t("presence.btn_use_proposal")
+        keyboard.append([button_to(confirm_button, label, p=proposal.id)])
     work.reply(
         "presence.card",
         company=company.name,
@@ -315,14 +310,16 @@ def _show(work: Work, company: Company) -> None:
     )
 
 
-def set_button(work: Work, company_id: int) -> None:
+@button("place.set", roles=ADMINS)
+def set_button(work: Work, company: int) -> None:
     """📍 设置坐标: the next location or typed coordinates are this company's place."""
-    admin = require_admin(work.person)
-    company = _company(work, company_id)
-    dialogs.put(work.db, admin.id, "place.set", {"company": company.id}, work.at)
-    work.reply("presence.ask_place", company=company.name)
+    admin = _admin(work)
+    chosen = _company(work, company)
+    dialogs.put(work.db, admin.id, "place.set", {"company": chosen.id}, work.at)
+    work.reply("presence.ask_place", company=chosen.name)
 
 
+@step("place.", roles=ADMINS, refusal="admin.only")
 def place_text(work: Work, state: str, data: dict, text: str) -> None:
     """Typed coordinates while 📍 设置坐标 waits; a bad one is explained and still waits."""
     require_admin(work.person)

@@ -1,19 +1,18 @@
-"""Invitation-only registration, help and language: each runs inside one Work."""
+"""Invitation-only registration, help and language: /start, /help, /lang and their buttons.
+
+The command menus and /help come from the registry (bot/registry.py), which itself imports
+this module: it is read at call time, inside the functions, so that importing this module
+first never hands the registry a half-loaded copy of it.
+"""
 
 from __future__ import annotations
 
-from bot.commands import commands_for
+from bot.actions import EVERYONE, button, button_to, command
 from bot.domain.lifecycle import Role
-from bot.domain.people import Invitation, Person
-from bot.i18n import LANGUAGES, t
-from bot.runtime.work import Button, Work
-from bot.services.invitations import (
-    Redeemer,
-    after_redeem,
-    ask_to_confirm,
-    is_settings_admin,
-    unit_part,
-)
+from bot.domain.people import Invitation, Person, changes_on_redeem
+from bot.i18n import LANGUAGES, Safe, t
+from bot.runtime.work import Work
+from bot.services import invitations
 from bot.services.report_menus import show_menu
 from storage import people
 
@@ -23,158 +22,207 @@ def refuse_stranger(work: Work) -> None:
     work.reply("start.invitation_only")
 
 
-def start(
-    work: Work, code: str | None, language: str, redeemer: Redeemer | None = None
-) -> Person | None:
+@command("start", roles=EVERYONE, help="cmd.start", strangers=True, shown_to=frozenset())
+def start(work: Work, text: str) -> None:
     """``/start <code>`` registers; a registered person is greeted; anyone else refused.
 
     A code is never left behind: the update that carried it is cleaned in the inbox in this
     same commit, whatever becomes of the code.
     """
+    words = text.split()
+    code = words[0] if words else None
     if not code:
         if work.person is not None and work.person.active:
             work.reply("start.already", name=work.person.name, role=role_label(work, work.person))
-            return work.person
+            return
         refuse_stranger(work)
-        return None
+        return
     if work.update_id is not None:
         people.forget_code_in_update(work.db, work.update_id, code)
     registered = work.person is not None and work.person.active
-    if is_settings_admin(work, work.tg_user_id):
+    if invitations.sender_is_settings_admin(work):
         work.reply("invites.settings_admin_start")
-        return work.person
+        return
     invitation = people.get_invitation(work.db, code)
     if invitation is None:
         if registered:
             work.reply("invites.unknown_code")
         else:
             refuse_stranger(work)
-        return None
+        return
     refusal = invitation.refusal(work.at)
     if refusal:
         work.reply(refusal)
-        return None
-    if registered:
+        return
+    if work.person is not None and registered:
         ask_to_confirm(work, work.person, invitation)
-        return work.person
-    person = _redeem(work, invitation, language, redeemer)
-    _welcome(work, person, None, "start.welcome")
-    return person
+        return
+    person = _redeem(work, invitation, work.lang)
+    _welcome(work, person, "start.welcome")
 
 
-def accept_change(
-    work: Work, invitation_id: object, redeemer: Redeemer, message_id: int | None = None
-) -> Person | None:
+def ask_to_confirm(work: Work, person: Person, invitation: Invitation) -> None:
+    """A registered person tapped a link: show what the invitation would change and change
+    nothing until they confirm."""
+    lines = []
+    for change in changes_on_redeem(person, invitation):
+        before, after = change.before, change.after
+        if change.field == "role":
+            before, after = (
+                invitations.role_name(work.lang, before),
+                invitations.role_name(work.lang, after),
+            )
+        lines.append(
+            work.t(
+                "invites.change_line",
+                field=work.t(f"invites.field.{change.field}"),
+                before=before or work.t("invites.nothing"),
+                after=after or work.t("invites.nothing"),
+            )
+        )
+    work.reply(
+        "invites.confirm_change",
+        name=person.name,
+        role=invitations.role_name(work.lang, person.role),
+        unit=invitations.unit_part(work.lang, person.unit),
+        changes=Safe("\n".join(lines) or work.t("invites.no_change")),
+        keyboard=[
+            [
+                button_to(accept_change, work.t("invites.confirm"), invitation=invitation.id),
+                button_to(keep_as_is, work.t("invites.keep"), invitation=invitation.id),
+            ]
+        ],
+    )
+
+
+@button("invite.accept", roles=EVERYONE)
+def accept_change(work: Work, invitation: object = None) -> None:
     """A registered person confirmed what the invitation changes: redeem it now, if it still
     can be (it may have been used, revoked or expired since they were asked). The question
     is edited into the outcome, so its buttons do not stay behind."""
-    if is_settings_admin(work, work.tg_user_id):
-        _answer(work, message_id, "invites.settings_admin_start")
-        return None
-    if work.person is None:  # the button handler lets only its registered owner this far
+    if invitations.sender_is_settings_admin(work):
+        _answer(work, "invites.settings_admin_start")
+        return
+    if work.person is None:  # the button dispatcher lets only its registered owner this far
         refuse_stranger(work)
-        return None
-    invitation = _invitation_from_button(work, invitation_id)
-    if invitation is None:
-        _answer(work, message_id, "invites.unknown_code")
-        return None
-    if _answered_already(work, invitation, message_id):
-        return work.person
-    refusal = invitation.refusal(work.at)
+        return
+    found = _invitation_from_button(work, invitation)
+    if found is None:
+        _answer(work, "invites.unknown_code")
+        return
+    if _answered_already(work, found):
+        return
+    refusal = found.refusal(work.at)
     if refusal:
-        _answer(work, message_id, refusal)
-        return None
-    person = _redeem(work, invitation, work.person.language, redeemer)
-    _welcome(work, person, message_id, "invites.changed")
-    return person
+        _answer(work, refusal)
+        return
+    person = _redeem(work, found, work.person.language)
+    _welcome(work, person, "invites.changed")
 
 
-def keep_as_is(work: Work, invitation_id: object, message_id: int | None = None) -> None:
+@button("invite.keep", roles=EVERYONE)
+def keep_as_is(work: Work, invitation: object = None) -> None:
     """A registered person declined: nothing changes and the invitation stays unused.
 
     Unless ✅ of the same question was tapped first: then "nothing changed" would be untrue,
     and they are told who they are now instead.
     """
-    if work.person is None:  # the button handler lets only its registered owner this far
+    if work.person is None:  # the button dispatcher lets only its registered owner this far
         refuse_stranger(work)
         return
-    invitation = _invitation_from_button(work, invitation_id)
-    if invitation is not None and _answered_already(work, invitation, message_id):
+    found = _invitation_from_button(work, invitation)
+    if found is not None and _answered_already(work, found):
         return
-    _answer(work, message_id, "invites.kept")
+    _answer(work, "invites.kept")
 
 
-def _answered_already(work: Work, invitation: Invitation, message_id: int | None) -> bool:
+def _answered_already(work: Work, invitation: Invitation) -> bool:
     """A later tap on a question this person already confirmed: say who they are now."""
     assert work.person is not None
     if invitation.used_by != work.person.id:
         return False
     role = role_label(work, work.person)
-    _answer(work, message_id, "start.already", name=work.person.name, role=role)
+    _answer(work, "start.already", name=work.person.name, role=role)
     return True
 
 
-def _answer(work: Work, message_id: int | None, key: str, /, **values: object) -> None:
-    """Edit the confirmation question into this answer (without buttons), or reply."""
+def _answer(work: Work, key: str, /, **values: object) -> None:
+    """Edit the tapped confirmation question into this answer (without buttons), or reply."""
+    message_id = work.tap.message_id if work.tap is not None else None
     show_menu(work, message_id, work.t(key, **values), [])
 
 
 def _invitation_from_button(work: Work, invitation_id: object) -> Invitation | None:
+    """The invitation a button names; None for a forged or malformed id."""
     if not isinstance(invitation_id, int) or isinstance(invitation_id, bool):
         return None
     return people.invitation_by_id(work.db, invitation_id)
 
 
-def _redeem(work: Work, invitation: Invitation, language: str, redeemer: Redeemer | None) -> Person:
+def _redeem(work: Work, invitation: Invitation, language: str) -> Person:
     """Use the invitation up for whoever sent this update, and tell those answerable."""
-    redeemer = redeemer or Redeemer(work.tg_user_id, "", None)
-    person = people.redeem_invitation(work.db, invitation, work.tg_user_id, language, work.origin)
+    redeemer = work.sender
+    if redeemer is None:
+        raise RuntimeError("an invitation is redeemed by the sender of an update")
+    person = people.redeem_invitation(work.db, invitation, redeemer.address, language, work.origin)
     work.person, work.lang = person, person.language
     queue_command_menu(work, person)
-    after_redeem(work, invitation, person, redeemer)
+    invitations.after_redeem(work, invitation, person, redeemer)
     return person
 
 
-def _welcome(work: Work, person: Person, message_id: int | None, key: str) -> None:
-    unit = unit_part(work.lang, person.unit)
-    _answer(work, message_id, key, name=person.name, role=role_label(work, person), unit=unit)
+def _welcome(work: Work, person: Person, key: str) -> None:
+    unit = invitations.unit_part(work.lang, person.unit)
+    _answer(work, key, name=person.name, role=role_label(work, person), unit=unit)
 
 
 def role_label(work: Work, person: Person) -> str:
     return work.t(f"role.{person.role.value}")
 
 
+def menu_of(role: Role | None, lang: str) -> list[tuple[str, str]]:
+    """The commands offered to ``role`` (None: someone unregistered), each with its one
+    line in ``lang``: the command menu and /help, both from the registry."""
+    from bot import registry  # read at call time: the registry imports this module
+
+    return [(action.name, t(lang, action.help or "")) for action in registry.ACTIONS.menu(role)]
+
+
 def queue_command_menu(work: Work, person: Person) -> None:
-    """The person's own command menu, in their language (setMyCommands for their chat)."""
-    commands = [
-        {"command": name, "description": t(person.language, key)}
-        for name, key in commands_for(person.role)
-    ]
-    work.queue(
-        "setMyCommands",
-        person.tg_user_id,
-        {"commands": commands, "scope": {"type": "chat", "chat_id": person.tg_user_id}},
-        key=f"menu:{person.tg_user_id}:{person.role.value}:{person.language}:{work.at.isoformat()}",
+    """The person's own command menu, in their language (for their chat only)."""
+    address = person.address
+    if address is None:
+        return
+    work.set_commands(
+        address,
+        menu_of(person.role, person.language),
+        key=f"menu:{address.id}:{person.role.value}:{person.language}:{work.at.isoformat()}",
     )
 
 
-def show_help(work: Work) -> None:
-    person = work.person
-    role: Role | None = person.role if person else None
-    lines = [work.t("help.title")]
-    lines += [f"/{name} — {work.t(key)}" for name, key in commands_for(role)]
-    work.send_text(work.chat_id, "\n".join(lines))
-
-
+@command("lang", roles=EVERYONE, help="cmd.lang")
 def choose_language(work: Work) -> None:
-    keyboard = [[Button(t(lang, f"lang.{lang}"), "lang", {"lang": lang}) for lang in LANGUAGES]]
+    """Offer the two languages as buttons, each named in its own language."""
+    keyboard = [[button_to(set_language, t(lang, f"lang.{lang}"), lang=lang) for lang in LANGUAGES]]
     work.reply("lang.choose", keyboard=keyboard)
 
 
-def set_language(work: Work, language: str) -> None:
-    if language not in LANGUAGES or work.person is None:
+@command("help", roles=EVERYONE, help="cmd.help")
+def show_help(work: Work) -> None:
+    """The commands of this person's role, as their menu lists them."""
+    role = work.person.role if work.person is not None else None
+    lines = [work.t("help.title")]
+    lines += [f"/{name} — {line}" for name, line in menu_of(role, work.lang)]
+    if work.chat is not None:
+        work.send(work.chat, "\n".join(lines))
+
+
+@button("lang", roles=EVERYONE)
+def set_language(work: Work, lang: str = "") -> None:
+    """Switch the person's language, and their command menu with it."""
+    if lang not in LANGUAGES or work.person is None:
         return
-    people.set_language(work.db, work.person.id, language)
-    work.lang = language
+    people.set_language(work.db, work.person.id, lang)
+    work.lang = lang
     work.reply("lang.set")
     queue_command_menu(work, people.by_id(work.db, work.person.id))

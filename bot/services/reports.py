@@ -2,15 +2,18 @@
 builds text and charts.
 
 Buttons carry the whole choice so far in their payload, so no dialog row is needed; every
-tap checks the person's scope again (a contact may only ever see their own unit).
+tap checks the person's scope again (a contact may only ever see their own unit). Every
+registered person has a report (their own scope); the ranking is the office's.
 """
 
 from __future__ import annotations
 
+from bot.actions import EVERYONE, OFFICE, button, button_to, command
 from bot.builders.data import Filters, units_with_items
+from bot.chat import Button, UrlButton
 from bot.clock import local_day
 from bot.domain.people import Person
-from bot.domain.permissions import ReportsNotForYou, may_export, require_export
+from bot.domain.permissions import ReportsNotForYou, may_export
 from bot.domain.reports import (
     PERIODS,
     UnknownUnit,
@@ -19,9 +22,8 @@ from bot.domain.reports import (
     report_scope,
 )
 from bot.i18n import Safe
-from bot.runtime.work import Button, Keyboard, Work
-from bot.services.report_menus import rows_of, show_menu, start_job
-from storage import buttons
+from bot.runtime.work import Keyboard, Work
+from bot.services.report_menus import first_tap, rows_of, show_menu, start_job, tapped_message
 from storage.ledger import lookup_id
 from storage.rows import fetch_one
 
@@ -49,14 +51,23 @@ def _checked_state(work: Work, state: dict) -> dict:
     return {"period": period, "area": state.get("area"), "town": state.get("town"), "unit": unit}
 
 
+@command("report", roles=EVERYONE, help="cmd.report", refusal="report.not_allowed")
 def offer(work: Work, unit: str) -> None:
     """``/report [unit]``: the options menu (a contact naming another unit is refused)."""
     _menu(work, _checked_state(work, {"unit": unit.strip() or None}), None)
 
 
-def choose(work: Work, state: dict, message_id: int | None) -> None:
-    """A period, area or town was tapped: show the menu again with it chosen."""
-    _menu(work, _checked_state(work, state), message_id)
+@button("report.choose", roles=EVERYONE, refusal="report.not_allowed")
+def choose(
+    work: Work,
+    period: str | None = None,
+    area: str | None = None,
+    town: str | None = None,
+    unit: str | None = None,
+) -> None:
+    """A period, area, town or unit was tapped: show the menu again with it chosen."""
+    state = {"period": period, "area": area, "town": town, "unit": unit}
+    _menu(work, _checked_state(work, state), tapped_message(work))
 
 
 def _menu(work: Work, state: dict, message_id: int | None) -> None:
@@ -64,36 +75,39 @@ def _menu(work: Work, state: dict, message_id: int | None) -> None:
     area = _area_name(work, state["area"])
     keyboard: Keyboard = [
         [
-            Button(
+            button_to(
+                choose,
                 ("✓ " if state["period"] == p else "") + work.t(f"report.period.{p}"),
-                "report.choose",
-                state | {"period": p},
+                **(state | {"period": p}),
             )
             for p in PERIODS
         ],
         [
-            Button(
+            button_to(
+                pick,
                 work.t("report.pick_area", area=area or work.t("report.any")),
-                "report.pick",
-                {"state": state, "what": "area"},
+                state=state,
+                what="area",
             ),
-            Button(
+            button_to(
+                pick,
                 work.t("report.pick_town", town=state["town"] or work.t("report.any")),
-                "report.pick",
-                {"state": state, "what": "town"},
+                state=state,
+                what="town",
             ),
         ],
-        [Button(work.t("report.go"), "report.go", state)],
+        [button_to(go, work.t("report.go"), **state)],
     ]
     if may_choose_unit(person):
-        unit_button = Button(
+        unit_button = button_to(
+            units,
             work.t("report.pick_unit", unit=state["unit"] or work.t("report.any")),
-            "report.units",
-            {"state": state, "page": 0},
+            state=state,
+            page=0,
         )
         keyboard.insert(2, [unit_button])
     if may_export(person):
-        keyboard.append([Button(work.t("report.ranking"), "report.ranking", {})])
+        keyboard.append([button_to(ranking, work.t("report.ranking"))])
     text = work.t(
         "report.menu",
         period=work.t(f"report.period.{state['period']}"),
@@ -113,31 +127,36 @@ def _area_name(work: Work, code: str | None) -> str | None:
     return row["name_en"] if work.lang == "en" else row["name_zh"]
 
 
-def pick(work: Work, state: dict, what: str, message_id: int | None) -> None:
+@button("report.pick", roles=EVERYONE, refusal="report.not_allowed")
+def pick(work: Work, state: dict, what: str) -> None:
     """The list of areas (the 1+8) or towns to choose from."""
     state = _checked_state(work, state)
     if what == "area":
         column = "name_en" if work.lang == "en" else "name_zh"
         options = [
-            Button(name, "report.choose", state | {"area": code})
+            button_to(choose, name, **(state | {"area": code}))
             for code, name in work.db.execute(f"SELECT code, {column} FROM areas ORDER BY id")
         ]
         title = work.t("report.choose_area")
         any_choice = state | {"area": None}
     else:
         options = [
-            Button(name, "report.choose", state | {"town": name})
+            button_to(choose, name, **(state | {"town": name}))
             for (name,) in work.db.execute(
                 "SELECT name FROM towns ORDER BY name LIMIT ?", [MAX_TOWN_BUTTONS]
             )
         ]
         title = work.t("report.choose_town")
         any_choice = state | {"town": None}
-    keyboard = [[Button(work.t("report.any"), "report.choose", any_choice)], *rows_of(options)]
-    show_menu(work, message_id, title, keyboard)
+    keyboard: Keyboard = [
+        [button_to(choose, work.t("report.any"), **any_choice)],
+        *rows_of(options),
+    ]
+    show_menu(work, tapped_message(work), title, keyboard)
 
 
-def units(work: Work, state: dict, page: object, message_id: int | None) -> None:
+@button("report.units", roles=EVERYONE, refusal="report.not_allowed")
+def units(work: Work, state: dict, page: object = 0) -> None:
     """One page of the units with items under the options chosen (leaders and admins only;
     a unit tapped here comes back to the menu as ``/report <unit>`` would)."""
     check_unit_choice(_person(work))
@@ -149,18 +168,14 @@ def units(work: Work, state: dict, page: object, message_id: int | None) -> None
     page = min(max(page if isinstance(page, int) else 0, 0), pages - 1)
     shown = names[page * UNITS_PER_PAGE : (page + 1) * UNITS_PER_PAGE]
     keyboard: Keyboard = [
-        [Button(work.t("report.any"), "report.choose", state | {"unit": None})],
-        *rows_of([Button(name, "report.choose", state | {"unit": name}) for name in shown]),
+        [button_to(choose, work.t("report.any"), **(state | {"unit": None}))],
+        *rows_of([button_to(choose, name, **(state | {"unit": name})) for name in shown]),
     ]
-    turn: list[Button] = []
+    turn: list[Button | UrlButton] = []
     if page > 0:
-        turn.append(
-            Button(work.t("report.prev_page"), "report.units", {"state": state, "page": page - 1})
-        )
+        turn.append(button_to(units, work.t("report.prev_page"), state=state, page=page - 1))
     if page < pages - 1:
-        turn.append(
-            Button(work.t("report.next_page"), "report.units", {"state": state, "page": page + 1})
-        )
+        turn.append(button_to(units, work.t("report.next_page"), state=state, page=page + 1))
     if turn:
         keyboard.append(turn)
     text = work.t(
@@ -171,20 +186,27 @@ def units(work: Work, state: dict, page: object, message_id: int | None) -> None
         page=Safe(work.t("report.units_page", page=page + 1, pages=pages)) if pages > 1 else "",
         note=Safe(work.t("report.units_listed" if names else "report.units_none")),
     )
-    show_menu(work, message_id, text, keyboard)
+    show_menu(work, tapped_message(work), text, keyboard)
 
 
-def go(work: Work, state: dict, token: str) -> None:
+@button("report.go", roles=EVERYONE, refusal="report.not_allowed")
+def go(
+    work: Work,
+    period: str | None = None,
+    area: str | None = None,
+    town: str | None = None,
+    unit: str | None = None,
+) -> None:
     """Build the report (once, however often the button is tapped)."""
-    state = _checked_state(work, state)
-    if not buttons.use_once(work.db, token, work.at):
+    state = _checked_state(work, {"period": period, "area": area, "town": town, "unit": unit})
+    if not first_tap(work):
         return
     start_job(work, "report", state, "report.working")
 
 
-def ranking(work: Work, token: str) -> None:
+@button("report.ranking", roles=OFFICE, refusal="report.not_allowed")
+def ranking(work: Work) -> None:
     """The 通报: units ranked by close-out rate and overdue items, as PDF and picture."""
-    require_export(_person(work))
-    if not buttons.use_once(work.db, token, work.at):
+    if not first_tap(work):
         return
     start_job(work, "ranking", {}, "ranking.working")

@@ -6,11 +6,12 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from bot.actions import ADMINS, button, button_to, command, step
 from bot.clock import local_day
 from bot.domain.permissions import require_admin
 from bot.domain.policy import SETTING_KEYS, PolicyError
 from bot.i18n import Safe
-from bot.runtime.work import Button, Work
+from bot.runtime.work import Work
 from storage import dialogs, ledger
 from storage import reminders as reminder_store
 from storage.policy import load_policy, set_policy_value
@@ -30,9 +31,9 @@ _HOLIDAY = re.compile(r"(\d{4}-\d{2}-\d{2})\s+(on|off|上班|放假)", re.IGNORE
 _YEAR = re.compile(r"(20\d\d)")
 
 
+@command("settings", roles=ADMINS, help="cmd.settings")
 def show(work: Work) -> None:
     """Every setting with its current and default value, each a button to change it."""
-    require_admin(work.person)
     dialogs.clear(work.db, work.person.id)
     lines = []
     for view in load_policy(work.db).describe():
@@ -44,15 +45,14 @@ def show(work: Work) -> None:
                 default=view.default,
             )
         )
-    buttons = [
-        Button(work.t(f"setting.{key}"), "settings.key", {"key": key}) for key in SETTING_KEYS
-    ]
+    buttons = [button_to(choose, work.t(f"setting.{key}"), key=key) for key in SETTING_KEYS]
     keyboard = [buttons[i : i + 2] for i in range(0, len(buttons), 2)]
     work.reply("settings.title", lines=Safe("\n".join(lines)), keyboard=keyboard)
 
 
+@button("settings.key", roles=ADMINS)
 def choose(work: Work, key: str) -> None:
-    require_admin(work.person)
+    """Ask for a new value of one setting."""
     if key not in SETTING_KEYS:
         return
     view = next(v for v in load_policy(work.db).describe() if v.key == key)
@@ -65,6 +65,7 @@ def choose(work: Work, key: str) -> None:
     )
 
 
+@step("settings.", roles=ADMINS, refusal="admin.only")
 def on_text(work: Work, state: str, data: dict, text: str) -> None:
     """The typed value: checked by the policy itself; a refusal says why and asks again."""
     require_admin(work.person)
@@ -83,9 +84,9 @@ def on_text(work: Work, state: str, data: dict, text: str) -> None:
     work.reply("settings.saved", label=label, value=shown)
 
 
+@command("holiday", roles=ADMINS, help="cmd.holiday")
 def holiday(work: Work, text: str) -> None:
     """/holiday YYYY-MM-DD on|off: a working day (on) or a holiday (off); bare: the list."""
-    require_admin(work.person)
     match = _HOLIDAY.fullmatch(text.strip())
     if match is None:
         lines = [
@@ -104,9 +105,9 @@ def holiday(work: Work, text: str) -> None:
     work.reply("holiday.set_on" if workday else "holiday.set_off", day=day.isoformat())
 
 
+@command("period", roles=ADMINS, help="cmd.period")
 def new_period(work: Work, name: str) -> None:
     """/period <name>: unfinished items roll into the new period with code and history."""
-    require_admin(work.person)
     name = " ".join(name.split())[:40]
     if not name:
         work.reply("period.usage")

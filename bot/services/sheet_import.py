@@ -10,12 +10,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from bot.actions import ADMINS, EVERYONE, button
 from bot.domain.permissions import is_admin
 from bot.domain.visits import MediaIn
 from bot.runtime.work import Work
-from bot.services.report_menus import show_menu, start_job
+from bot.services.report_menus import first_tap, show_menu, start_job, tapped_message
 from bot.sheets.safety import MAX_FILE_BYTES
-from storage import buttons, report_jobs
+from storage import report_jobs
 
 SHEET_SUFFIXES = (".xlsx", ".csv")
 
@@ -58,29 +59,31 @@ def receive(work: Work, media: MediaIn) -> None:
 
 def _source(work: Work, job_id: int) -> report_jobs.ReportJob | None:
     job = report_jobs.get(work.db, job_id)
-    if job is None or job.kind != "import" or job.person_id != work.person.id:
+    if job is None or job.kind != "import" or work.person is None:
         return None
-    return job
+    return job if job.person_id == work.person.id else None
 
 
-def confirm(work: Work, job_id: int, expect: dict, token: str, message_id: int | None) -> None:
-    """Apply the previewed import (the button works once)."""
-    if not is_admin(work.person):
-        work.reply("import.admin_only")
-        return
-    source = _source(work, job_id)
+@button("import.confirm", roles=ADMINS, refusal="import.admin_only")
+def confirm(work: Work, job: int, new: int, changed: int, places: int = 0) -> None:
+    """Apply the previewed import (the button works once). ``new``, ``changed`` and
+    ``places`` are what the preview showed: the apply refuses a sheet that changed since.
+    ``places`` (company coordinates) is absent on buttons made before it was counted."""
+    source = _source(work, job)
     if source is None:
         work.reply("import.expired")
         return
-    if not buttons.use_once(work.db, token, work.at):
+    if not first_tap(work):
         return
-    show_menu(work, message_id, work.t("import.confirmed", file=source.params["file_name"]), [])
+    text = work.t("import.confirmed", file=source.params["file_name"])
+    show_menu(work, tapped_message(work), text, [])
+    expect = {"new": new, "changed": changed, "places": places}
     start_job(work, "import_apply", {"source": source.id, "expect": expect}, "import.applying")
 
 
-def cancel(work: Work, job_id: int, token: str, message_id: int | None) -> None:
-    if work.person is None or _source(work, job_id) is None:
+@button("import.cancel", roles=EVERYONE)
+def cancel(work: Work, job: int) -> None:
+    """Drop the previewed import (only its sender's tap counts; others' do nothing)."""
+    if _source(work, job) is None or not first_tap(work):
         return
-    if not buttons.use_once(work.db, token, work.at):
-        return
-    show_menu(work, message_id, work.t("import.cancelled"), [])
+    show_menu(work, tapped_message(work), work.t("import.cancelled"), [])

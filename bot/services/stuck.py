@@ -1,18 +1,19 @@
 """Updates set aside after failing every attempt: the office is told, lists them with
 ``/stuck`` and replays one with a button (or ``duban inbox retry ID``).
 
-Replaying puts the update back in the inbox as if it had just arrived; the processor runs
-it through the handlers again, and if it fails every attempt again it is set aside again
+Replaying puts the update back in the inbox as if it had just arrived; the processor's next
+fetch (it fetches again as soon as the lane that ran the tap is done) runs it through the
+handlers again, and if it fails every attempt again it is set aside again
 and the office is told again. Nothing about it is kept outside the inbox row.
 """
 
 from __future__ import annotations
 
+from bot.actions import ADMINS, button, button_to, command
 from bot.domain.lifecycle import Role
-from bot.domain.permissions import require_admin
 from bot.domain.retries import RawSummary, sender_label, summarise
 from bot.i18n import Safe, t
-from bot.runtime.work import Button, Work
+from bot.runtime.work import Work
 from storage import inbox, people
 
 # Entries in one /stuck message: eight of the longest possible (two 64-character Telegram
@@ -22,9 +23,7 @@ ERROR_CHARS = 120
 
 
 def _who(work: Work, summary: RawSummary, lang: str) -> str:
-    person = (
-        people.by_telegram_id(work.db, summary.user_id) if summary.user_id is not None else None
-    )
+    person = people.by_address(work.db, summary.address) if summary.address else None
     return sender_label(summary, person.name if person else None) or t(lang, "faults.someone")
 
 
@@ -35,13 +34,13 @@ def notify_set_aside(work: Work, update_id: int, lang: str) -> None:
     if row is None:
         return  # replayed already, before this notice was written
     summary = summarise(row.raw)
-    if summary.user_id is not None:
-        work.send_text(summary.user_id, t(lang, "error.sorry"))
+    if summary.address is not None:
+        work.send(summary.address, t(lang, "error.sorry"))
     for admin in people.active_people(work.db, role=Role.ADMIN):
-        if admin.tg_user_id is None:
+        if admin.address is None:
             continue
-        work.send_text(
-            admin.tg_user_id,
+        work.send(
+            admin.address,
             t(
                 admin.language,
                 "faults.set_aside_notice",
@@ -53,9 +52,9 @@ def notify_set_aside(work: Work, update_id: int, lang: str) -> None:
         )
 
 
+@command("stuck", roles=ADMINS, help="cmd.stuck")
 def list_stuck(work: Work) -> None:
     """The oldest set-aside updates: who, when, what kind, why; a replay button each."""
-    require_admin(work.person)
     count, rows = inbox.set_aside(work.db, LISTED)
     if not count:
         work.reply("faults.none")
@@ -78,20 +77,19 @@ def list_stuck(work: Work) -> None:
             )
         )
         label = work.t("faults.replay", update_id=row.update_id)
-        keyboard.append([Button(label, "stuck.replay", {"update": row.update_id})])
+        keyboard.append([button_to(replay, label, update=row.update_id)])
     if count > len(rows):
         blocks.append(work.t("faults.more", count=count - len(rows)))
-    work.send_text(work.chat_id, "\n\n".join(blocks), keyboard=keyboard)
+    work.send(work.chat, "\n\n".join(blocks), keyboard=keyboard)
 
 
-def replay(work: Work, update_id: int) -> bool:
-    """Put one set-aside update back in line; True if it was (the processor is woken)."""
-    require_admin(work.person)
-    outcome = inbox.replay(work.db, update_id, work.origin)
+@button("stuck.replay", roles=ADMINS)
+def replay(work: Work, update: int) -> None:
+    """Put one set-aside update back in line, to run within moments."""
+    outcome = inbox.replay(work.db, update, work.origin)
     key = {
         "replayed": "faults.replayed",
         "pending": "faults.replay_pending",
         "done": "faults.replay_done",
     }.get(outcome, "faults.replay_missing")
-    work.reply(key, update_id=update_id)
-    return outcome == "replayed"
+    work.reply(key, update_id=update)

@@ -24,6 +24,7 @@ import functools
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from bot.actions import button_to
 from bot.clock import local_day
 from bot.domain.escalation import first_red_day, item_level, turned_red
 from bot.domain.items import Item
@@ -41,8 +42,8 @@ from bot.domain.reminders import (
 from bot.domain.visits import LEVEL_MARKS, short
 from bot.domain.workdays import WorkCalendar
 from bot.i18n import Safe, t
-from bot.runtime.work import Button, Keyboard, Work
-from bot.services import digest, escalation, lookback
+from bot.runtime.work import Keyboard, Work
+from bot.services import acks, digest, escalation, lookback
 from bot.services.admin_notices import notify_admins
 from bot.services.item_view import open_button
 from storage import reminders as store
@@ -276,6 +277,9 @@ def reason_text(lang: str, entry: Entry) -> str:
 
 def _send_bundle(work: Work, message: Bundle, today: date) -> None:
     person = message.person
+    to = person.address
+    if to is None:
+        return  # never reached: contacts_by_unit lists only people who wrote to the bot
     lang = person.language
     lead = _ordered(message.lead)
     lines = [
@@ -318,9 +322,9 @@ def _send_bundle(work: Work, message: Bundle, today: date) -> None:
     keyboard: Keyboard = [buttons[i : i + 2] for i in range(0, len(buttons), 2)]
     if message.acks:
         label = t(lang, "remind.ack_all", count=len(message.acks))
-        keyboard.append([Button(label, "ack", {"acks": message.acks})])
-    work.send_text(
-        person.tg_user_id,
+        keyboard.append([button_to(acks.acknowledge, label, acks=message.acks)])
+    work.send(
+        to,
         text,
         keyboard=keyboard,
         button_owner=person.id,

@@ -11,14 +11,16 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import timedelta
 
+from bot.actions import INSPECTORS, button, button_to, command, step
+from bot.chat import Address
 from bot.domain.lifecycle import DomainError, Role
 from bot.domain.people import Person
 from bot.domain.visits import duration_minutes, short
 from bot.i18n import Safe, t
-from bot.runtime.work import Button, Keyboard, Work
+from bot.runtime.work import Keyboard, Work
 from bot.services.presence import visit_arrival_html
 from bot.services.visit_items import item_line, offered_items
-from storage import buttons, dialogs, outbox, people, sent
+from storage import buttons, dialogs, people, sent
 from storage import evidence as evidence_store
 from storage import visits as store
 from storage.audit import record
@@ -60,26 +62,26 @@ CHOICE_ACTIONS = (
 
 
 def require_inspector(work: Work) -> Person:
+    """The inspector asking, where no declaration has checked the role already."""
     if work.person is None or work.person.role is not Role.INSPECTOR:
         raise InspectorsOnly
     return work.person
 
 
-def member_visit(work: Work, visit_id: int) -> Visit:
-    """The open visit behind a button, checked again: still open, and this person is in it."""
-    person = require_inspector(work)
-    visit = store.get_visit(work.db, visit_id)
-    if visit is None or not visit.is_open or person.id not in store.member_ids(work.db, visit.id):
-        raise VisitOver
-    return visit
+def _tap_token(work: Work) -> str:
+    """The token of the button being tapped (its single use is recorded against it)."""
+    if work.tap is None:
+        raise RuntimeError("a button's action called outside a tap")
+    return work.tap.token
 
 
 # --- starting ---------------------------------------------------------------------------
 
 
+@command("visit", roles=INSPECTORS, help="cmd.visit", refusal="visit.inspectors_only")
 def visit_command(work: Work, words: str) -> None:
     """/visit [name]: the open visit's card, or the ways to pick a company."""
-    person = require_inspector(work)
+    person = work.registered
     visit = store.open_visit_of(work.db, person.id)
     if visit is not None:
         send_card(work, visit)
@@ -93,26 +95,22 @@ def visit_command(work: Work, words: str) -> None:
     for other in store.colleagues_open_visits(work.db, person.id):
         starter = people.by_id(work.db, other.started_by)
         label = work.t("visit.btn_join", name=starter.name, company=other.company)
-        keyboard.append([Button(label, "visit.join", {"visit": other.id})])
+        keyboard.append([button_to(join_button, label, visit=other.id)])
     for company in store.recent_companies(work.db, person.id, RECENT_LIMIT):
-        keyboard.append([Button(f"🕘 {company.name}", "visit.company", {"company": company.id})])
+        keyboard.append([button_to(company_button, f"🕘 {company.name}", company=company.id)])
     keyboard.append(
         [
-            Button(work.t("visit.btn_by_town"), "visit.towns", {}),
-            Button(work.t("visit.btn_new_company"), "visit.new_company", {}),
+            button_to(towns_button, work.t("visit.btn_by_town")),
+            button_to(new_company_button, work.t("visit.btn_new_company")),
         ]
     )
     work.reply("visit.choose", keyboard=keyboard)
 
 
+@step("visit.", roles=INSPECTORS)
 def visit_text(work: Work, state: str, data: dict, text: str) -> None:
     """Typed answers while choosing a company: a part of its name, or a new one's details."""
-    person = work.person
-    if person is None or person.role is not Role.INSPECTOR:
-        if person is not None:
-            dialogs.clear(work.db, person.id)  # the role changed since the question
-        work.reply("text.no_context")
-        return
+    person = work.registered
     text = " ".join(text.split())
     if not text:
         return
@@ -134,11 +132,10 @@ def visit_text(work: Work, state: str, data: dict, text: str) -> None:
 def _search(work: Work, words: str) -> None:
     found = store.search_companies(work.db, words, SEARCH_LIMIT + 1)
     keyboard: Keyboard = [
-        [Button(_company_label(c), "visit.company", {"company": c.id})]
-        for c in found[:SEARCH_LIMIT]
+        [button_to(company_button, _company_label(c), company=c.id)] for c in found[:SEARCH_LIMIT]
     ]
     add_label = work.t("visit.btn_add_named", name=short(words, 20))
-    keyboard.append([Button(add_label, "visit.new_company", {"name": words[:NAME_LIMIT]})])
+    keyboard.append([button_to(new_company_button, add_label, name=words[:NAME_LIMIT])])
     if not found:
         work.reply("visit.none_found", words=words, keyboard=keyboard)
     elif len(found) > SEARCH_LIMIT:
@@ -151,13 +148,14 @@ def _company_label(company: Company) -> str:
     return f"{company.name}（{company.town}）" if company.town else company.name
 
 
-def _choice_taken(work: Work, token: str, *, starts: bool) -> bool:
-    """Whether this company-choice button no longer applies; if so the tap is answered.
+def _choice_taken(work: Work, *, starts: bool) -> bool:
+    """Whether the tapped company-choice button no longer applies; if so the tap is answered.
 
     A button that starts a visit is used up by the tap (``use_once``: of two fast taps only
     the first starts one); the others only check that no visit started since they were made.
     """
-    person = require_inspector(work)
+    person = work.registered
+    token = _tap_token(work)
     fresh = (
         buttons.use_once(work.db, token, work.at) if starts else not buttons.is_used(work.db, token)
     )
@@ -171,44 +169,51 @@ def _choice_taken(work: Work, token: str, *, starts: bool) -> bool:
     return True
 
 
-def towns_button(work: Work, token: str) -> None:
-    if _choice_taken(work, token, starts=False):
+@button("visit.towns", roles=INSPECTORS, refusal="visit.inspectors_only")
+def towns_button(work: Work) -> None:
+    """🏘 by town: the towns to pick the company's from."""
+    if _choice_taken(work, starts=False):
         return
     towns = store.towns(work.db)
     if not towns:
         work.reply("visit.no_towns")
         return
     keyboard: Keyboard = [
-        [Button(name, "visit.town", {"town": town_id}) for town_id, name in towns[i : i + 3]]
+        [button_to(town_button, name, town=town_id) for town_id, name in towns[i : i + 3]]
         for i in range(0, len(towns), 3)
     ]
     work.reply("visit.choose_town", keyboard=keyboard)
 
 
-def town_button(work: Work, town_id: int, token: str) -> None:
-    if _choice_taken(work, token, starts=False):
+@button("visit.town", roles=INSPECTORS, refusal="visit.inspectors_only")
+def town_button(work: Work, town: int) -> None:
+    """A town picked: its companies, and a way to add one."""
+    if _choice_taken(work, starts=False):
         return
-    name = store.town_name(work.db, town_id)
-    companies = store.companies_in_town(work.db, town_id, TOWN_COMPANIES_LIMIT)
-    keyboard: Keyboard = [[Button(c.name, "visit.company", {"company": c.id})] for c in companies]
-    keyboard.append([Button(work.t("visit.btn_new_company"), "visit.new_company", {})])
+    name = store.town_name(work.db, town)
+    companies = store.companies_in_town(work.db, town, TOWN_COMPANIES_LIMIT)
+    keyboard: Keyboard = [[button_to(company_button, c.name, company=c.id)] for c in companies]
+    keyboard.append([button_to(new_company_button, work.t("visit.btn_new_company"))])
     work.reply("visit.town_companies", town=name or "", keyboard=keyboard)
 
 
-def company_button(work: Work, company_id: int, token: str) -> None:
+@button("visit.company", roles=INSPECTORS, refusal="visit.inspectors_only")
+def company_button(work: Work, company: int) -> None:
     """Start the visit at the chosen company, once: an old list or a second tap is told so."""
-    person = require_inspector(work)
-    if _choice_taken(work, token, starts=True):
+    person = work.registered
+    if _choice_taken(work, starts=True):
         return
-    company = store.get_company(work.db, company_id)
-    if company is None:
+    chosen = store.get_company(work.db, company)
+    if chosen is None:
         raise VisitOver
-    _start(work, person, company)
+    _start(work, person, chosen)
 
 
-def new_company_button(work: Work, name: str | None, token: str) -> None:
-    person = require_inspector(work)
-    if _choice_taken(work, token, starts=False):
+@button("visit.new_company", roles=INSPECTORS, refusal="visit.inspectors_only")
+def new_company_button(work: Work, name: str | None = None) -> None:
+    """➕ a company not on the list: its name (typed, or the words searched for), then its town."""
+    person = work.registered
+    if _choice_taken(work, starts=False):
         return
     if store.open_visit_of(work.db, person.id) is not None:
         raise VisitAlreadyOpen
@@ -228,7 +233,7 @@ def _ask_town(work: Work, person: Person, name: str) -> None:
     towns = store.towns(work.db)
     keyboard: Keyboard = [
         [
-            Button(town, "visit.new_company_town", {"name": name, "town": town_id})
+            button_to(new_company_town_button, town, name=name, town=town_id)
             for town_id, town in towns[i : i + 3]
         ]
         for i in range(0, len(towns), 3)
@@ -236,11 +241,13 @@ def _ask_town(work: Work, person: Person, name: str) -> None:
     work.reply("visit.ask_new_town", name=name, keyboard=keyboard or None)
 
 
-def new_company_town_button(work: Work, name: str, town_id: int, token: str) -> None:
-    person = require_inspector(work)
-    if _choice_taken(work, token, starts=True):
+@button("visit.new_company_town", roles=INSPECTORS, refusal="visit.inspectors_only")
+def new_company_town_button(work: Work, name: str, town: int) -> None:
+    """The new company's town picked: the company is added and its visit starts, once."""
+    person = work.registered
+    if _choice_taken(work, starts=True):
         return
-    _create_company_and_start(work, person, name, town_id)
+    _create_company_and_start(work, person, name, town)
 
 
 def _create_company_and_start(work: Work, person: Person, name: str, town_id: int) -> None:
@@ -270,37 +277,40 @@ def _start(work: Work, person: Person, company: Company) -> None:
     _ask_location(work)
 
 
-def join_button(work: Work, visit_id: int, token: str) -> None:
+@button("visit.join", roles=INSPECTORS, refusal="visit.inspectors_only")
+def join_button(work: Work, visit: int) -> None:
     """Join a colleague's open visit (a team visit): both see each other's findings.
 
     ``_choice_taken`` has made sure this person is on no open visit, this one included.
     """
-    person = require_inspector(work)
-    if _choice_taken(work, token, starts=True):
+    person = work.registered
+    if _choice_taken(work, starts=True):
         return
-    visit = store.get_visit(work.db, visit_id)
-    if visit is None or not visit.is_open:
+    joined = store.get_visit(work.db, visit)
+    if joined is None or not joined.is_open:
         raise VisitOver
-    store.join_visit(work.db, visit.id, person.id, work.at)
+    store.join_visit(work.db, joined.id, person.id, work.at)
     dialogs.clear(work.db, person.id)
     buttons.use_all(work.db, person.id, CHOICE_ACTIONS, work.at)
-    record(work.db, work.origin, entity="visit", entity_id=visit.id, action="joined")
-    for member in _members(work, visit, but=person.id):
-        work.send_text(
-            member.tg_user_id,
+    record(work.db, work.origin, entity="visit", entity_id=joined.id, action="joined")
+    for member, address in _members(work, joined, but=person.id):
+        work.send(
+            address,
             t(member.language, "visit.member_joined", name=person.name),
-            key=f"visit-joined:{visit.id}:{person.id}:{member.id}",
+            key=f"visit-joined:{joined.id}:{person.id}:{member.id}",
         )
-    send_card(work, visit)
+    send_card(work, joined)
     _ask_location(work)
 
 
-def _members(work: Work, visit: Visit, *, but: int | None = None) -> list[Person]:
+def _members(work: Work, visit: Visit, *, but: int | None = None) -> list[tuple[Person, Address]]:
+    """The visit's active members the bot can write to, each with where to write."""
     found = []
     for person_id in store.member_ids(work.db, visit.id):
         person = people.by_id(work.db, person_id)
-        if person.id != but and person.active and person.tg_user_id is not None:
-            found.append(person)
+        address = person.address
+        if person.id != but and person.active and address is not None:
+            found.append((person, address))
     return found
 
 
@@ -318,33 +328,27 @@ def send_card(work: Work, visit: Visit) -> None:
         started=started,
         count=len(items),
         items=Safe("\n".join(lines) if lines else work.t("visit.no_items")),
-        keyboard=[[Button(work.t("visit.btn_done"), "visit.done", {"visit": visit.id})]],
+        keyboard=[[button_to(done_button, work.t("visit.btn_done"), visit=visit.id)]],
     )
 
 
 def _ask_location(work: Work) -> None:
     """Ask once for the location with a reply-keyboard button; nothing waits for it."""
-    work.queue(
-        "sendMessage",
-        work.chat_id,
-        {
-            "chat_id": work.chat_id,
-            "text": work.t("visit.ask_location"),
-            "parse_mode": "HTML",
-            "reply_markup": {
-                "keyboard": [[{"text": work.t("visit.btn_location"), "request_location": True}]],
-                "resize_keyboard": True,
-                "one_time_keyboard": True,
-            },
-        },
+    assert work.chat is not None  # a visit starts from a command or a tap in a chat
+    work.send(
+        work.chat,
+        work.t("visit.ask_location"),
+        request_location=work.t("visit.btn_location"),
     )
 
 
 # --- ending -----------------------------------------------------------------------------
 
 
+@command("done", roles=INSPECTORS, help="cmd.done", refusal="visit.inspectors_only")
 def done_command(work: Work) -> None:
-    person = require_inspector(work)
+    """/done: end the open visit and send its summary."""
+    person = work.registered
     visit = store.open_visit_of(work.db, person.id)
     if visit is None:
         work.reply("visit.none_open")
@@ -352,16 +356,18 @@ def done_command(work: Work) -> None:
     close_visit(work, visit, "done")
 
 
-def done_button(work: Work, visit_id: int) -> None:
-    person = require_inspector(work)
-    visit = store.get_visit(work.db, visit_id)
-    if visit is None or person.id not in store.member_ids(work.db, visit.id):
+@button("visit.done", roles=INSPECTORS, refusal="visit.inspectors_only")
+def done_button(work: Work, visit: int) -> None:
+    """✅ under the visit card: end it (any member may), once."""
+    person = work.registered
+    ending = store.get_visit(work.db, visit)
+    if ending is None or person.id not in store.member_ids(work.db, ending.id):
         raise VisitOver
-    if not visit.is_open:
+    if not ending.is_open:
         # A double tap, or a colleague ended it a moment ago: the summary is on its way.
-        work.answer_tap("visit.already_ended", company=visit.company)
+        work.answer_tap("visit.already_ended", company=ending.company)
         return
-    close_visit(work, visit, "done")
+    close_visit(work, ending, "done")
 
 
 def close_idle_visits(work: Work, idle_hours: int) -> int:
@@ -388,34 +394,24 @@ def close_visit(work: Work, visit: Visit, reason: str, *, idle_hours: int = 0) -
         after={"reason": reason},
     )
     members = _members(work, visit)
-    for member in members:
+    for member, _ in members:
         dialogs.clear(work.db, member.id)
     ended = store.get_visit(work.db, visit.id)
     assert ended is not None
+    team = [member for member, _ in members]
+    member_ids = {member.id for member in team}
     admins = [
-        a
-        for a in people.active_people(work.db, role=Role.ADMIN)
-        if a.tg_user_id is not None and a.id not in {m.id for m in members}
+        (admin, admin.address)
+        for admin in people.active_people(work.db, role=Role.ADMIN)
+        if admin.id not in member_ids
     ]
-    for person in [*members, *admins]:
-        text = _summary(work, ended, person.language, reason, idle_hours, members)
-        work.queue(
-            "sendMessage",
-            person.tg_user_id,
-            _summary_payload(person.tg_user_id, text),
-            key=f"visit-summary:{visit.id}:{person.id}",
-        )
+    for person, address in [*members, *admins]:
+        if address is None:
+            continue
+        text = _summary(work, ended, person.language, reason, idle_hours, team)
+        # The summary also takes the location keyboard away: the visit needs it no more.
+        work.send(address, text, remove_keyboard=True, key=f"visit-summary:{visit.id}:{person.id}")
     _tell_contacts(work, ended)
-
-
-def _summary_payload(chat_id: int, text: str) -> dict:
-    return {
-        "chat_id": chat_id,
-        "text": text,
-        "parse_mode": "HTML",
-        "link_preview_options": {"is_disabled": True},
-        "reply_markup": {"remove_keyboard": True},
-    }
 
 
 def refresh_summary(work: Work, visit_id: int) -> None:
@@ -425,38 +421,32 @@ def refresh_summary(work: Work, visit_id: int) -> None:
     visit = store.get_visit(work.db, visit_id)
     if visit is None or visit.is_open:
         return
-    members = _members(work, visit)
+    team = [member for member, _ in _members(work, visit)]
     reason = visit.end_reason or "done"
     idle_hours = work.policy.visit_idle_hours
     when = work.at.astimezone(work.tz).strftime("%m-%d %H:%M")
     for shown in sent.messages_sent(work.db, f"visit-summary:{visit.id}:"):
         person = people.by_id(work.db, int(shown.key.rsplit(":", 1)[1]))
         lang = person.language
-        text = _summary(work, visit, lang, reason, idle_hours, members)
+        text = _summary(work, visit, lang, reason, idle_hours, team)
         text += "\n" + t(lang, "visit.summary_corrected", when=when)
-        _correct(work, shown, _summary_payload(shown.chat_id, text))
+        _correct(work, person, shown, text, remove_keyboard=True)
     _correct_contacts(work, visit)
 
 
-def _correct(work: Work, shown: sent.Shown, payload: dict) -> None:
-    """Show ``payload``'s text in a message sent earlier: rewritten while it waits, edited
-    once on the phone. A message that could not be delivered (dead) is left to the
-    administrators' notice of it."""
+def _correct(
+    work: Work, person: Person, shown: sent.Shown, text: str, *, remove_keyboard: bool = False
+) -> None:
+    """Show ``text`` in a message sent earlier to ``person``: rewritten while it waits
+    (as it was queued: ``remove_keyboard`` for a summary), edited once on the phone. A
+    message that could not be delivered (dead) is left to the administrators' notice of it."""
+    address = person.address
+    if address is None:
+        return
     if shown.status == "pending":
-        outbox.replace_pending(work.db, shown.key, payload)
+        work.rewrite_pending(address, shown.key, text, remove_keyboard=remove_keyboard)
     elif shown.status == "sent" and shown.message_id is not None:
-        work.queue(
-            "editMessageText",
-            shown.chat_id,
-            {
-                "chat_id": shown.chat_id,
-                "message_id": shown.message_id,
-                "text": payload["text"],
-                "parse_mode": "HTML",
-                "link_preview_options": {"is_disabled": True},
-            },
-            key=sent.edit_key(shown, work.cause),
-        )
+        work.edit(address, shown.message_id, text, key=sent.edit_key(shown, work.cause))
 
 
 def _summary(
@@ -506,8 +496,8 @@ def _summary(
 
 def _tell_contacts(work: Work, visit: Visit) -> None:
     """One message per active contact of a lead unit, listing their items with findings."""
-    for contact, text in _contact_notices(work, visit).values():
-        work.send_text(contact.tg_user_id, text, key=f"visit-contact:{visit.id}:{contact.id}")
+    for contact, address, text in _contact_notices(work, visit).values():
+        work.send(address, text, key=f"visit-contact:{visit.id}:{contact.id}")
 
 
 def _correct_contacts(work: Work, visit: Visit) -> None:
@@ -517,18 +507,18 @@ def _correct_contacts(work: Work, visit: Visit) -> None:
     prefix = f"visit-contact:{visit.id}:"
     for shown in sent.messages_sent(work.db, prefix):
         contact_id = int(shown.key.rsplit(":", 1)[1])
+        contact = people.by_id(work.db, contact_id)
         if contact_id in notices:
-            text = notices.pop(contact_id)[1]
+            text = notices.pop(contact_id)[2]
         else:
-            contact = people.by_id(work.db, contact_id)
             text = t(contact.language, "visit.contact_withdrawn", company=visit.company)
         if text != sent.shown_text(work.db, shown):
-            _correct(work, shown, {**shown.payload, "text": text})
-    for contact_id, (contact, text) in notices.items():
-        work.send_text(contact.tg_user_id, text, key=f"{prefix}{contact_id}")
+            _correct(work, contact, shown, text)
+    for contact_id, (_, address, text) in notices.items():
+        work.send(address, text, key=f"{prefix}{contact_id}")
 
 
-def _contact_notices(work: Work, visit: Visit) -> dict[int, tuple[Person, str]]:
+def _contact_notices(work: Work, visit: Visit) -> dict[int, tuple[Person, Address, str]]:
     """Per active contact of a lead unit: the notice listing their items with findings."""
     by_unit: dict[int, list] = defaultdict(list)
     seen: set[int] = set()
@@ -539,10 +529,11 @@ def _contact_notices(work: Work, visit: Visit) -> dict[int, tuple[Person, str]]:
         item = get_item(work.db, finding.item_id)
         if item.unit_id is not None:
             by_unit[item.unit_id].append(item)
-    notices: dict[int, tuple[Person, str]] = {}
+    notices: dict[int, tuple[Person, Address, str]] = {}
     for unit_id, items in by_unit.items():
         for contact in people.active_people(work.db, role=Role.CONTACT, unit_id=unit_id):
-            if contact.tg_user_id is None:
+            address = contact.address
+            if address is None:
                 continue
             lines = "\n".join(
                 t(contact.language, "visit.contact_line", code=i.code, problem=short(i.problem))
@@ -551,13 +542,14 @@ def _contact_notices(work: Work, visit: Visit) -> dict[int, tuple[Person, str]]:
             text = t(
                 contact.language, "visit.contact_notice", company=visit.company, items=Safe(lines)
             )
-            notices[contact.id] = (contact, text)
+            notices[contact.id] = (contact, address, text)
     return notices
 
 
+@command("visits", roles=INSPECTORS, help="cmd.visits", refusal="visit.inspectors_only")
 def visits_command(work: Work) -> None:
     """/visits: the person's last ten visits with their findings count and presence check."""
-    person = require_inspector(work)
+    person = work.registered
     rows = store.visits_of(work.db, person.id, 10)
     if not rows:
         work.reply("visit.list_empty")

@@ -36,26 +36,12 @@ def export_data(
     places = company_points_by_name(db)
     rows = [
         ExportItem(
+            **item.sheet_values(),
             code=item.code,
-            problem=item.problem,
             period=item.period,
-            seq=item.seq or "",
-            measure=item.measure,
-            unit=item.unit or "",
-            co_units=item.co_units,
-            deadline=item.deadline,
-            deadline_text=item.deadline_text,
-            recurring=item.recurring,
-            ongoing=item.ongoing,
-            target=item.target,
-            area=item.area or "",
-            town=item.town or "",
-            company=item.company or "",
             status=item.status.value,
             level=item_level(item, today, red_after),
-            sheet_level=item.sheet_level,
             last_activity=item.last_activity_at.astimezone(tz),
-            notes=item.notes,
             inspectors=tuple(name for _, name in assigned.get(item.id, [])),
             point=places.get(item.company) if item.company else None,
         )

@@ -20,10 +20,10 @@ import sqlite_utils
 
 from bot.domain.audit import ActorKind, Origin
 from bot.domain.items import Item, ItemFields
-from bot.domain.lifecycle import Role
+from bot.domain.people import Person, fold_name
 from bot.domain.presence import Point, distance_m
 from bot.runtime.work import WorkEnv
-from bot.services.assignments import assign_from_sheet, fold_name, office_work
+from bot.services.assignments import assign_from_sheet, office_work
 from bot.sheets.model import RowError, SheetFileError, SheetReadResult, SheetRow
 from bot.sheets.reader import read_sheet
 from bot.sheets.table import split_names
@@ -105,7 +105,7 @@ def plan_import(db: sqlite_utils.Database, result: SheetReadResult, period: str)
     by_code = {item.code: item for item in items}
     by_seq = {item.seq: item for item in items if item.period == period and item.seq}
     columns = result.columns
-    inspectors = _inspectors_by_name(db)
+    inspectors = people.inspectors_by_name(db)
     assigned = ledger.assigned_inspectors(db)
     seen: dict[str, int] = {}
     areas: dict[str, str | None] = {}  # as written → the 1+8 area's name
@@ -227,7 +227,7 @@ def apply_plan(
 
 def _row_inspectors(
     names: tuple[str, ...],
-    known: dict[str, list[int]],
+    known: dict[str, list[Person]],
     assigned: Sequence[tuple[int, str]] = (),
 ) -> tuple[tuple[int, ...], str | None]:
     """The ids of the inspectors a 督查人员 cell names, or why one of them cannot be used.
@@ -250,7 +250,7 @@ def _row_inspectors(
             return (), f"no registered inspector is named {name!r}"
         if len(found) > 1:
             return (), f"{len(found)} active inspectors are named {name!r}; rename one first"
-        ids.append(found[0])
+        ids.append(found[0].id)
     return tuple(dict.fromkeys(ids)), None
 
 
@@ -268,14 +268,6 @@ def _rejoined(names: tuple[str, ...], assigned: Sequence[tuple[int, str]]) -> tu
                 joined[start : start + len(parts)] = [held]
                 break
     return tuple(joined)
-
-
-def _inspectors_by_name(db: sqlite_utils.Database) -> dict[str, list[int]]:
-    """Active inspectors by folded name (width, case and spaces do not matter)."""
-    found: dict[str, list[int]] = {}
-    for person in people.active_people(db, role=Role.INSPECTOR):
-        found.setdefault(fold_name(person.name), []).append(person.id)
-    return found
 
 
 def file_sha256(path: Path) -> str:

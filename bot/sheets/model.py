@@ -11,6 +11,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from bot.domain.deadlines import Deadline
+from bot.domain.items import ItemFields
 from bot.domain.presence import Point
 
 STATUSES = ("open", "in_progress", "close_requested", "closed")
@@ -79,31 +80,23 @@ class SheetReadResult:
     encoding: str | None = None  # the CSV encoding that was used; None for .xlsx
 
 
-@dataclass(frozen=True)
-class ExportItem:
-    """One item as the office sees it in an exported table."""
+@dataclass(frozen=True, kw_only=True)
+class ExportItem(ItemFields):
+    """One item as the office sees it in an exported table: its sheet fields (the ones an
+    import reads, ``ItemFields``) and what the bot keeps beside them."""
 
     code: str
-    problem: str
+    # A one-line cell left empty reads back as "" (SheetRow), so an item made here to be
+    # written compares equal with what the reader returns.
+    seq: str | None = ""
+    area: str | None = ""
+    town: str | None = ""
+    company: str | None = ""
     period: str = ""
-    seq: str = ""
-    measure: str = ""
-    unit: str = ""
-    co_units: Sequence[str] = ()
-    deadline: dt.date | None = None
-    deadline_text: str = ""
-    recurring: str | None = None
-    ongoing: bool = False
-    target: str = ""
-    area: str = ""
-    town: str = ""
-    company: str = ""
     status: str = "open"
     level: str = "none"  # the level in force now: the highest of sheet, by hand, by deadline
-    sheet_level: str = "none"  # the level the office's sheet gives (督办等级), re-imported
     # Local (Asia/Shanghai) time; an aware datetime is converted, a naive one is taken as local.
     last_activity: dt.datetime | None = None
-    notes: str = ""
     # Written so that an exported, edited and re-imported table keeps them (督查人员, 纬度/经度):
     # the names of the inspectors the office assigned, and the company's coordinates.
     inspectors: Sequence[str] = ()

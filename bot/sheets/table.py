@@ -29,7 +29,8 @@ from bot.domain.hygiene import without_controls
 from bot.domain.presence import CoordinateError, Point, parse_degrees, parse_point
 from bot.domain.targets import parse_target_number
 from bot.domain.units import parse_units
-from bot.sheets.headers import FIELD_NAMES, display_header, match_field, parse_level, parse_status
+from bot.sheets.columns import FIELD_NAMES, PLAIN_FIELDS, Reading, match_field
+from bot.sheets.headers import display_header, parse_level, parse_status
 from bot.sheets.model import RowError, SheetFileError, SheetRow
 
 HEADER_SCAN_ROWS = 10
@@ -248,25 +249,21 @@ class RowReader:
             return
         unit, co_units = self._parse_units(text.get("unit", ""), text.get("co_units", ""))
         target_value = raw.get("target")
+        plain = {
+            name: _one_line(text.get(name, "")) if reading is Reading.LINE else text.get(name, "")
+            for name, reading in PLAIN_FIELDS.items()
+        }
         self.rows.append(
             SheetRow(
                 row=row_number,
                 raw=raw,
-                code=_one_line(text.get("code", "")),
-                seq=_one_line(text.get("seq", "")),
-                problem=problem,
-                measure=text.get("measure", ""),
+                **plain,
                 unit=unit,
                 co_units=co_units,
                 deadline=deadline,
-                target=text.get("target", ""),
                 target_number=parse_target_number(
                     target_value if isinstance(target_value, int | float) else text.get("target")
                 ),
-                area=_one_line(text.get("area", "")),
-                town=_one_line(text.get("town", "")),
-                company=_one_line(text.get("company", "")),
-                notes=text.get("notes", ""),
                 level=level,
                 status=parse_status(text["status"]) if text.get("status") else None,
                 inspectors=split_names(text.get("inspectors", "")),

@@ -4,7 +4,8 @@ The .xlsx has a summary sheet (counts by status and level; per unit: total, clos
 overdue and close-out rate), an all-items sheet, and one sheet per town with one block
 per company (一镇区一企一表一清单). Item tables use the reader's Chinese column names with
 the item code first (``督办编号``), so an exported file imported again updates the same
-items instead of creating new ones.
+items instead of creating new ones; their columns, headers and cells are declared once, with
+the reader's, in bot/sheets/columns.py.
 
 The item tables end with 督查人员 (the inspectors the office assigned, joined with 、) and
 纬度 / 经度 (the company's WGS-84 coordinates, empty when it has none), in the form the
@@ -22,7 +23,6 @@ import datetime as dt
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
 from openpyxl import Workbook
@@ -31,17 +31,11 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from bot.i18n import t
-from bot.sheets.headers import (
-    EXPORT_HEADERS_EN,
-    EXPORT_ONLY_HEADERS,
-    FIELD_NAMES,
-    LEVEL_LABELS,
-    STATUS_LABELS,
-)
+from bot.sheets.columns import EXPORTED, column_headers, item_cells
+from bot.sheets.headers import LEVEL_LABELS, STATUS_LABELS
 from bot.sheets.model import ExportData, ExportItem
 from bot.sheets.safety import FORMULA_START, SheetRows, cell_text
 
-_CHINA = dt.timezone(dt.timedelta(hours=8))  # Asia/Shanghai has had no DST since 1991
 _BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
 
 # Styles shared with the weekly workbook (bot/builders/weekly_report.py).
@@ -100,53 +94,6 @@ _WORDS = {
         "ongoing": "Ongoing",
     },
 }
-
-
-@dataclass(frozen=True)
-class _Column:
-    field: str
-    width: int
-    wrap: bool = False
-
-
-# Item table columns, in order; the code comes first so a re-import matches by code.
-_COLUMNS = (
-    _Column("code", 12),
-    _Column("period", 10),
-    _Column("seq", 6),
-    _Column("area", 12),
-    _Column("town", 10),
-    _Column("company", 16),
-    _Column("problem", 40, wrap=True),
-    _Column("measure", 40, wrap=True),
-    _Column("unit", 14),
-    _Column("co_units", 18, wrap=True),
-    _Column("deadline", 12),
-    _Column("deadline_text", 14),
-    _Column("target", 24, wrap=True),
-    _Column("level", 14),
-    _Column("current_level", 14),
-    _Column("status", 12),
-    _Column("last_activity", 17),
-    _Column("notes", 20, wrap=True),
-    # Last, so the columns above keep their places; the import reads all three back.
-    _Column("inspectors", 16, wrap=True),
-    _Column("latitude", 11),
-    _Column("longitude", 11),
-)
-
-
-def column_headers(language: str) -> list[str]:
-    """The item table's header row in the export language."""
-    headers = []
-    for column in _COLUMNS:
-        if column.field in EXPORT_ONLY_HEADERS:
-            zh, en = EXPORT_ONLY_HEADERS[column.field]
-            headers.append(zh if language == "zh" else en)
-        else:
-            zh = FIELD_NAMES[column.field][0]
-            headers.append(zh if language == "zh" else EXPORT_HEADERS_EN[column.field])
-    return headers
 
 
 def is_overdue(item: ExportItem, today: dt.date) -> bool:
@@ -269,20 +216,20 @@ def _start_item_table(table: SheetRows, title: str, language: str) -> None:
     """Title row, then the header row, frozen and bold."""
     table.append([title])
     table.cell(1).font = TITLE_FONT
-    table.sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(_COLUMNS))
+    table.sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(EXPORTED))
     table.append(column_headers(language))
-    for column in range(1, len(_COLUMNS) + 1):
+    for column in range(1, len(EXPORTED) + 1):
         cell = table.cell(column)
         cell.font = BOLD
         cell.fill = HEADER_FILL
         cell.alignment = Alignment(wrap_text=True, vertical="center")
     table.sheet.freeze_panes = "A3"
-    for index, column in enumerate(_COLUMNS, start=1):
+    for index, column in enumerate(EXPORTED, start=1):
         table.sheet.column_dimensions[get_column_letter(index)].width = column.width
 
 
 def _add_filter(table: SheetRows) -> None:
-    last = get_column_letter(len(_COLUMNS))
+    last = get_column_letter(len(EXPORTED))
     table.sheet.auto_filter.ref = f"A2:{last}{max(table.last_row, 2)}"
 
 
@@ -290,63 +237,19 @@ def _write_block_title(table: SheetRows, title: str) -> None:
     row = table.append([title])
     table.cell(1).font = BOLD
     table.cell(1).fill = _BLOCK_FILL
-    table.sheet.merge_cells(start_row=row, start_column=1, end_row=row, end_column=len(_COLUMNS))
+    table.sheet.merge_cells(start_row=row, start_column=1, end_row=row, end_column=len(EXPORTED))
 
 
 def _append_items(table: SheetRows, items: Iterable[ExportItem], data: ExportData) -> None:
     words = _words(data.language)
-    wrapped = [index for index, column in enumerate(_COLUMNS, start=1) if column.wrap]
-    deadline_column = next(i for i, c in enumerate(_COLUMNS, 1) if c.field == "deadline")
+    wrapped = [index for index, column in enumerate(EXPORTED, start=1) if column.wrap]
+    deadline_column = next(i for i, c in enumerate(EXPORTED, 1) if c.name == "deadline")
     for item in items:
-        table.append(_item_values(item, data.language, words))
+        table.append(item_cells(item, data.language, words))
         for index in wrapped:
             table.cell(index).alignment = WRAP
         if is_overdue(item, data.today):
             table.cell(deadline_column).font = OVERDUE_FONT
-
-
-def _item_values(item: ExportItem, language: str, words: dict[str, str]) -> list[object]:
-    values: dict[str, object] = {
-        "code": item.code,
-        "period": item.period,
-        "seq": item.seq,
-        "area": item.area,
-        "town": item.town,
-        "company": item.company,
-        "problem": item.problem,
-        "measure": item.measure,
-        "unit": item.unit,
-        "co_units": "、".join(item.co_units),
-        "deadline": _deadline_value(item, words),
-        "deadline_text": item.deadline_text,
-        "target": item.target,
-        "level": LEVEL_LABELS[language].get(item.sheet_level, item.sheet_level),
-        "current_level": LEVEL_LABELS[language].get(item.level, item.level),
-        "status": STATUS_LABELS[language].get(item.status, item.status),
-        "last_activity": _local(item.last_activity),
-        "notes": item.notes,
-        "inspectors": "、".join(item.inspectors),
-        "latitude": item.point.latitude if item.point else None,
-        "longitude": item.point.longitude if item.point else None,
-    }
-    return [values[column.field] for column in _COLUMNS]
-
-
-def _deadline_value(item: ExportItem, words: dict[str, str]) -> dt.date | str:
-    if item.deadline is not None:
-        return item.deadline
-    if item.deadline_text:
-        return item.deadline_text
-    if item.recurring in ("monthly", "quarterly"):
-        return words[item.recurring]
-    return words["ongoing"] if item.ongoing else ""
-
-
-def _local(moment: dt.datetime | None) -> dt.datetime | None:
-    """Excel has no time zones: aware times become China time, naive ones are kept."""
-    if moment is None or moment.tzinfo is None:
-        return moment
-    return moment.astimezone(_CHINA).replace(tzinfo=None)
 
 
 def _grouped(
@@ -375,7 +278,7 @@ def write_csv(path: Path, data: ExportData) -> None:
         writer = csv.writer(handle)
         writer.writerow(column_headers(data.language))
         for item in data.items:
-            writer.writerow([_csv_cell(v) for v in _item_values(item, data.language, words)])
+            writer.writerow([_csv_cell(v) for v in item_cells(item, data.language, words)])
 
 
 def _csv_cell(value: object) -> str:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from bot.chat import Address
 from bot.domain.hygiene import without_controls
 from bot.domain.lifecycle import Role
 from storage import outbox, report_jobs
@@ -57,13 +58,22 @@ def test_outbox_and_report_job_errors_are_redacted(tmp_path) -> None:
     db = open_database(tmp_path / "duban.sqlite")
     now = datetime.now(UTC)
     for key in ("a", "b"):
-        outbox.enqueue(db, key=key, chat_id=1, method="sendMessage", payload={}, at=now)
+        outbox.enqueue(
+            db, key=key, to=Address("telegram", "1"), method="sendMessage", payload={}, at=now
+        )
     rows = [row[0] for row in db.execute("SELECT id FROM outbox ORDER BY id")]
     outbox.mark_retry(db, rows[0], f"ConnectError: {URL}", now)
     outbox.mark_dead(db, rows[1], f"BadRequest at {URL}")
     db["people"].insert({"id": 1, "name": "办公室", "role": "admin", "created_at": now.isoformat()})
     job = report_jobs.create(
-        db, kind="export", person_id=1, chat_id=1, language="zh", params={}, at=now, update_id=None
+        db,
+        kind="export",
+        person_id=1,
+        chat=Address("telegram", "1"),
+        language="zh",
+        params={},
+        at=now,
+        update_id=None,
     )
     report_jobs.record_error(db, job, f"NetworkError('{URL}')")
 

@@ -11,7 +11,9 @@ from tests.harness import TOKEN, Duban, invite_in_chat, office
 def _people(duban: Duban) -> dict[int, tuple]:
     db = duban.db()
     try:
-        rows = db.execute("SELECT tg_user_id, role, active, name FROM people").fetchall()
+        rows = db.execute(
+            "SELECT CAST(account AS INTEGER), role, active, name FROM people"
+        ).fetchall()
     finally:
         db.close()
     return {row[0]: row[1:] for row in rows}

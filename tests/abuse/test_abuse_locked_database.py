@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 import sqlite_utils
 
+from bot.chat import Address
 from bot.runtime.lock_watch import LockWatch
 from sandbox.server import Sandbox
 from storage import outbox
@@ -62,7 +63,7 @@ async def test_locked_database_is_waited_out_with_nothing_lost(
         outbox.enqueue(
             locker,
             key=f"locked-test:{phone.user_id}",
-            chat_id=phone.chat_id,
+            to=Address("telegram", str(phone.chat_id)),
             method="sendMessage",
             payload={"chat_id": phone.chat_id, "text": f"维护通知 {phone.user_id}"},
             at=now,

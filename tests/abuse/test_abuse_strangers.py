@@ -11,7 +11,7 @@ from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, TypeHandler
 
 from bot.domain.lifecycle import Role
-from bot.platforms.telegram.application import BUTTON_ACTIONS
+from bot.registry import ACTIONS
 from sandbox.images import make_jpeg
 from sandbox.phones import Phone
 from tests.harness import Duban
@@ -98,7 +98,7 @@ async def test_stranger_gets_one_polite_line_for_everything(duban: Duban) -> Non
 
     texts = [f"/{command}" for command in sorted(commands)]
     texts += ["/start 不存在的邀请码", "/users@duban_424242_bot", "/visit 卓远半导体 ../../"]
-    tokens = [duban.make_button(owner_id, action, {}) for action in sorted(BUTTON_ACTIONS)]
+    tokens = [duban.make_button(owner_id, action, {}) for action in sorted(ACTIONS.buttons)]
     tokens += [secrets.token_urlsafe(12) for _ in range(3)] + ["x" * 64, "lang"]
     before = duban.table_counts(skip=UNTOUCHED)
 

@@ -12,6 +12,7 @@ from telegram.ext import CommandHandler
 
 from bot.domain.lifecycle import Role
 from bot.logs import RedactTokens
+from bot.registry import ACTIONS
 from sandbox.images import make_jpeg
 from tests.harness import TOKEN, Duban
 
@@ -90,7 +91,9 @@ async def test_token_is_never_logged_stored_or_sent(duban: Duban, bot_log: io.St
     # A send that fails (500) and is retried.
     send_fault = duban.sandbox.faults.inject("sendMessage", status=500)
     await wang.send("/help")
-    await wang.expect("/visit", within=10)
+    shown = await wang.expect("可用命令", within=10)
+    # The inspector's commands as the registry declares them (/visit among them).
+    assert all(f"/{a.name} — " in shown.text for a in ACTIONS.menu(Role.INSPECTOR))
     assert send_fault.fired == 1
     # A handler that fails with the token in its error (as a careless library might).
     services = duban.runtime.resources

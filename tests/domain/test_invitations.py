@@ -52,7 +52,7 @@ def test_admin_invitation_hours_defaults_to_a_day_and_is_checked() -> None:
 def test_changes_list_only_what_differs() -> None:
     """A contact of 科技局 shown an inspector's link sees role and unit change, not the
     name they already have."""
-    person = Person(3, 55, "王督查", Role.CONTACT, 7, "科技局", "zh", True)
+    person = Person(3, "telegram", "55", "王督查", Role.CONTACT, 7, "科技局", "zh", True)
     changes = changes_on_redeem(person, _invitation(Role.INSPECTOR, "王督查", None))
     assert changes == [Change("role", "contact", "inspector"), Change("unit", "科技局", None)]
     same = _invitation(Role.CONTACT, "王督查", "科技局")

@@ -27,7 +27,7 @@ MOMENT = datetime(2025, 3, 1, 2, 0, tzinfo=UTC)
 
 
 def person(role: Role, unit_id: int | None = None, active: bool = True) -> Person:
-    return Person(7, 1007, "某人", role, unit_id, None, "zh", active)
+    return Person(7, "telegram", "1007", "某人", role, unit_id, None, "zh", active)
 
 
 def item() -> Item:

@@ -20,6 +20,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import sqlite_utils
 
+from bot.chat import Address
 from storage import outbox
 from storage.db import open_database
 from tests.harness import Duban, inspector_on_visit
@@ -117,7 +118,7 @@ def _confirm(db: sqlite_utils.Database, photos: int, at: datetime, delay: timede
     return outbox.coalesce(
         db,
         prefix=PREFIX,
-        chat_id=42,
+        to=Address("telegram", "42"),
         method="sendMessage",
         payload=_text(photos),
         at=at,

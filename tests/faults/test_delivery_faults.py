@@ -146,7 +146,7 @@ def outbox_row_key(duban: Duban, phone: Phone) -> str:
     db = duban.db()
     try:
         return db.execute(
-            "SELECT dedup_key FROM outbox WHERE chat_id = ? ORDER BY id DESC LIMIT 1",
+            "SELECT dedup_key FROM outbox WHERE chat = ? ORDER BY id DESC LIMIT 1",
             [phone.user_id],
         ).fetchone()[0]
     finally:
@@ -198,7 +198,7 @@ async def test_a_403_on_a_file_gives_up_that_file_not_the_person(duban_clock: Du
     db = duban_clock.db()
     try:
         reachable = db.execute(
-            "SELECT reachable FROM people WHERE tg_user_id = ?", [contact.user_id]
+            "SELECT reachable FROM people WHERE account = ?", [contact.user_id]
         ).fetchone()[0]
     finally:
         db.close()

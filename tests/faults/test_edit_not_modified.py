@@ -10,6 +10,7 @@ from types import SimpleNamespace
 
 from telegram.error import BadRequest
 
+from bot.chat import Address
 from bot.clock import FakeClock
 from bot.runtime.context import Resources
 from bot.runtime.sender import Sender
@@ -41,7 +42,12 @@ async def test_a_rewritten_edit_called_unchanged_is_followed_by_the_newer_text(
         key = "finding:1:1:2"
         await store.run(
             lambda db: outbox.enqueue(
-                db, key=key, chat_id=5, method="editMessageText", payload=SHOWN, at=AT
+                db,
+                key=key,
+                to=Address("telegram", "5"),
+                method="editMessageText",
+                payload=SHOWN,
+                at=AT,
             )
         )
         services = Resources(SimpleNamespace(), store, FakeClock(AT))  # type: ignore[arg-type]

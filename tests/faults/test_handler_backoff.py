@@ -7,13 +7,14 @@ a FakeClock: a retry happens only when it has moved past the pause, so each wait
 from __future__ import annotations
 
 import asyncio
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
 from bot.domain.lifecycle import Role
-from bot.services import registration
+from bot.registry import ACTIONS
 from storage import inbox
 from storage.db import open_database
 from tests.harness import Duban
@@ -37,7 +38,8 @@ async def test_handler_failing_twice_is_retried_after_pauses_and_applied_once(
     inspector = await duban.register(7301, "王督查", Role.INSPECTOR)
     await duban.settle()
     calls: list[int] = []
-    real_help = registration.show_help
+    declared = ACTIONS.commands["help"]
+    real_help = declared.fn
 
     def flaky_help(work) -> None:
         calls.append(1)
@@ -45,7 +47,7 @@ async def test_handler_failing_twice_is_retried_after_pauses_and_applied_once(
             raise RuntimeError("the help text is not ready")
         real_help(work)
 
-    monkeypatch.setattr(registration, "show_help", flaky_help)
+    monkeypatch.setitem(ACTIONS.commands, "help", replace(declared, fn=flaky_help))
     await inspector.send("/help")
     await duban.received(2)  # the /start and the /help
     update_id = last_update_id(duban)

@@ -7,6 +7,7 @@ Before, a set-aside update stayed in the inbox with no way to run it again.
 from __future__ import annotations
 
 import asyncio
+from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
 
@@ -14,7 +15,7 @@ import pytest
 
 from bot.cli.main import main
 from bot.domain.lifecycle import Role
-from bot.services import registration
+from bot.registry import ACTIONS
 from sandbox.phones import Phone
 from tests.desk import at_the_desk
 from tests.harness import TOKEN, Duban, office
@@ -51,14 +52,15 @@ async def help_set_aside(duban: Duban, phone: Phone) -> int:
 def broken_help(monkeypatch: pytest.MonkeyPatch) -> dict[str, bool]:
     """/help fails (with the bot token in its error text) while ``broken`` is true."""
     state = {"broken": False}
-    real_help = registration.show_help
+    declared = ACTIONS.commands["help"]
+    real_help = declared.fn
 
     def help_or_fail(work) -> None:
         if state["broken"]:
             raise RuntimeError(f"help failed calling https://api.example/bot{TOKEN}/getMe")
         real_help(work)
 
-    monkeypatch.setattr(registration, "show_help", help_or_fail)
+    monkeypatch.setitem(ACTIONS.commands, "help", replace(declared, fn=help_or_fail))
     return state
 
 

@@ -29,7 +29,7 @@ def db_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     ensure_period(db, "2024", 2024, origin)
     create_item(db, ItemFields("孵化器入驻率不足", seq="1", unit="科技局"), "2024", origin)
     db.execute(
-        "INSERT INTO people (tg_user_id, name, role, language, created_at) VALUES "
+        "INSERT INTO people (account, name, role, language, created_at) VALUES "
         f"(9101, '王督查', 'inspector', 'zh', '{T}'), (9102, 'Li Daibiao', 'inspector', 'en', "
         f"'{T}'), (9103, '赵联络', 'contact', 'zh', '{T}')"
     )
@@ -41,7 +41,7 @@ def db_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 def _told(path: Path, chat_id: int) -> list[str]:
     db = open_database(path)
     try:
-        rows = db.execute("SELECT payload FROM outbox WHERE chat_id = ?", [chat_id]).fetchall()
+        rows = db.execute("SELECT payload FROM outbox WHERE chat = ?", [str(chat_id)]).fetchall()
         return [json.loads(row[0])["text"] for row in rows]
     finally:
         db.close()

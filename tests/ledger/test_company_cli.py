@@ -32,7 +32,7 @@ def db_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
             db["people"]
             .insert(
                 {
-                    "tg_user_id": 6001,
+                    "account": "6001",
                     "name": "王督查",
                     "role": "inspector",
                     "created_at": AT.isoformat(),

@@ -35,7 +35,7 @@ LIWEI = Point(32.371234, 120.567891)
 def _person(db: sqlite_utils.Database, tg_user_id: int, name: str) -> int:
     """A registered inspector; returns their id."""
     return db.execute(
-        "INSERT INTO people (tg_user_id, name, role, language, created_at) "
+        "INSERT INTO people (account, name, role, language, created_at) "
         "VALUES (?, ?, 'inspector', 'zh', ?)",
         [tg_user_id, name, T],
     ).lastrowid
@@ -196,7 +196,7 @@ def test_a_name_added_in_the_export_assigns_that_inspector(
     assert get_item(db, "2024-003").inspector_ids == set()
     after = _state(db)
     assert after["audit"] == before["audit"] + 2  # one inspector_assigned per item
-    told = db.execute("SELECT count(*) FROM outbox WHERE chat_id = 9103").fetchone()[0]
+    told = db.execute("SELECT count(*) FROM outbox WHERE chat = '9103'").fetchone()[0]
     assert told == 2
     assert (after["items"], after["places"]) == (before["items"], before["places"])
 

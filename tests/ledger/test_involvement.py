@@ -21,7 +21,7 @@ def _world():
     first = ledger.create_item(db, ItemFields("研发投入不足", unit="科技局"), "2025", ORIGIN)
     second = ledger.create_item(db, ItemFields("研发投入偏低", unit="科技局"), "2025", ORIGIN)
     db.execute(
-        "INSERT INTO people (id, tg_user_id, name, role, created_at) VALUES "
+        "INSERT INTO people (id, account, name, role, created_at) VALUES "
         f"(1, 101, '王督查', 'inspector', '{T}'), (2, 102, '李代表', 'inspector', '{T}')"
     )
     return db, first.id, second.id

@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from bot.chat import Address
 from bot.domain.delivery import HOLD_ATTEMPTS
 from storage import outbox
 from storage.db import open_database
@@ -21,7 +22,14 @@ def db():
 
 
 def _queue(db, key: str, at: datetime, chat: int = CHAT) -> int:
-    outbox.enqueue(db, key=key, chat_id=chat, method="sendMessage", payload={"text": key}, at=at)
+    outbox.enqueue(
+        db,
+        key=key,
+        to=Address("telegram", str(chat)),
+        method="sendMessage",
+        payload={"text": key},
+        at=at,
+    )
     return db.execute("SELECT id FROM outbox WHERE dedup_key = ?", [key]).fetchone()[0]
 
 

@@ -13,6 +13,7 @@ import pytest
 
 from bot.builders.build import BuildContext
 from bot.builders.export_job import archive_suffix, build_export
+from bot.platforms.telegram.render import TelegramRenderer
 from bot.sheets.safety import SheetRows
 from bot.sheets.writer import write_csv
 from storage.db import open_database
@@ -50,7 +51,7 @@ def world(tmp_path: Path):
     (as rows written before input was cleaned, or by another tool, would)."""
     db = open_database(tmp_path / "duban.sqlite")
     seeded = seed(db, NOW.astimezone(UTC))
-    person = {"tg_user_id": 1, "name": "办公室\x01", "role": "admin", "language": "zh"}
+    person = {"account": "1", "name": "办公室\x01", "role": "admin", "language": "zh"}
     admin = db["people"].insert({**person, "created_at": NOW.isoformat()}).last_pk
     item_id = seeded.ids["chip"]
     company = db.execute("SELECT company_id FROM items WHERE id = ?", [item_id]).fetchone()[0]
@@ -74,7 +75,8 @@ def test_export_with_control_characters_and_odd_files_opens_cleanly(world) -> No
     only known extensions: .pdf and .jpg stay, .html, .exe and none become .bin."""
     db, job, context, code = world
     result = build_export(context, job, db)
-    part = Path(result.sends[0].payload["document"]["path"])
+    ((_, payload),) = TelegramRenderer().render(result.sends[0], "1", "zh")
+    part = Path(payload["document"]["path"])
     archive = zipfile.ZipFile(part)
     names = sorted(n for n in archive.namelist() if n.startswith("evidence/"))
     suffixes = sorted(Path(n).suffix for n in names)

@@ -27,7 +27,7 @@ def test_every_visit_past_sqlites_parameter_cap(tmp_path: Path) -> None:
             db["people"]
             .insert(
                 {
-                    "tg_user_id": 6001,
+                    "account": "6001",
                     "name": "王督查",
                     "role": "inspector",
                     "created_at": AT.isoformat(),

@@ -16,6 +16,7 @@ from bot.builders.weekly_report import build_weekly
 from bot.domain.audit import Origin
 from bot.domain.items import ItemFields
 from bot.domain.permissions import ReportsNotForYou
+from bot.platforms.telegram.render import TelegramRenderer
 from storage import ledger, people
 from storage.db import open_database
 from storage.report_jobs import ReportJob
@@ -107,12 +108,13 @@ def test_workbook_sheets_cells_and_styling(db, tmp_path: Path) -> None:
     assert not result.failed
     assert "督办周报（2026-11-23 至 2026-11-29）已生成" in result.text
     (send,) = result.sends
-    assert send.method == "sendDocument"
-    assert send.payload["document"]["filename"] == "督办周报_2026-11-23至2026-11-29.xlsx"
-    caption = send.payload["caption"]
+    ((method, payload),) = TelegramRenderer().render(send, "1", "zh")
+    assert method == "sendDocument"
+    assert payload["document"]["filename"] == "督办周报_2026-11-23至2026-11-29.xlsx"
+    caption = payload["caption"]
     assert "本周销号：2 项" in caption and "总体销号率：50.0%（4/8）" in caption
 
-    book = openpyxl.load_workbook(send.payload["document"]["path"])
+    book = openpyxl.load_workbook(payload["document"]["path"])
     assert book.sheetnames == ["概况", "本周销号", "新增逾期", "红色事项", "单位排名"]
     summary = {r[0].value: r[1] for r in book["概况"].iter_rows(min_row=3) if r[0].value}
     assert summary["统计周期"].value == "2026-11-23 至 2026-11-29"
@@ -148,9 +150,10 @@ def test_english_workbook_for_an_english_reader(db, tmp_path: Path) -> None:
     _world(db)
     result = build_weekly(_context(tmp_path), _job(_person(db, language="en"), "en"), db)
     (send,) = result.sends
-    assert send.payload["document"]["filename"] == "Weekly_report_2026-11-23_to_2026-11-29.xlsx"
-    assert "Overall close-out rate: 50.0% (4/8)" in send.payload["caption"]
-    book = openpyxl.load_workbook(send.payload["document"]["path"])
+    ((_, payload),) = TelegramRenderer().render(send, "1", "en")
+    assert payload["document"]["filename"] == "Weekly_report_2026-11-23_to_2026-11-29.xlsx"
+    assert "Overall close-out rate: 50.0% (4/8)" in payload["caption"]
+    book = openpyxl.load_workbook(payload["document"]["path"])
     assert book.sheetnames == ["Summary", "Closed this week", "Newly overdue", "Red items", "Units"]
     assert [c.value for c in book["Closed this week"][2]][-1] == "Closed on"
     assert book["Units"]["B2"].value == "Lead unit"

@@ -94,7 +94,7 @@ async def test_exported_workbook_sent_back_changes_nothing_until_a_name_is_added
         assigned = ledger.get_item(db, item.id).inspector_ids
         notices = [
             json.loads(row[0]).get("text", "")
-            for row in db.execute("SELECT payload FROM outbox WHERE chat_id = 6872")
+            for row in db.execute("SELECT payload FROM outbox WHERE chat = '6872'")
         ]
     finally:
         db.close()

@@ -166,7 +166,8 @@ async def test_red_item_is_escalated_and_leaders_told(duban_clock: Duban) -> Non
     await leader.expect_silence(0.2)
     await duban_clock.sweep(at(6, 7))
     red = await leader.expect("红色督办")
-    assert item.code in red.text and "建立" in red.text
+    # Its recent history in /history's words (one assembler: bot/builders/timeline.py).
+    assert item.code in red.text and "登记为督办事项" in red.text
     await admin.expect("红色督办")
     await duban_clock.sweep(at(6, 7, 10))
     assert sum("红色督办" in m.text for m in leader.bot_messages) == 1

@@ -31,7 +31,7 @@ def _person(duban: Duban, tg_user_id: int) -> tuple:
     return _row(
         duban,
         "SELECT p.role, p.active, u.name FROM people p LEFT JOIN units u ON u.id = p.unit_id "
-        "WHERE p.tg_user_id = ?",
+        "WHERE p.account = ?",
         [tg_user_id],
     )
 
@@ -48,9 +48,7 @@ async def test_admin_ids_admin_is_restored_on_their_next_update(duban: Duban) ->
     admin = await office(duban)
     db = duban.db()
     try:
-        db.execute(
-            "UPDATE people SET role = 'contact', active = 0 WHERE tg_user_id = ?", [ADMIN_ID]
-        )
+        db.execute("UPDATE people SET role = 'contact', active = 0 WHERE account = ?", [ADMIN_ID])
     finally:
         db.close()
     await admin.send("/invite")

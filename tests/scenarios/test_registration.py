@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot.domain.lifecycle import Role
+from bot.registry import ACTIONS
 from tests.harness import Duban
 
 
@@ -30,7 +31,9 @@ async def test_invitation_registers_once_and_only_once(duban: Duban) -> None:
     await inspector.send(f"/start {code}")
     await inspector.expect("欢迎，王督查！您已登记为督查人员")
     await inspector.send("/help")
-    await inspector.expect("/visit")
+    shown = await inspector.expect("可用命令")
+    # The inspector's commands as the registry declares them (/visit among them).
+    assert all(f"/{a.name} — " in shown.text for a in ACTIONS.menu(Role.INSPECTOR))
 
     other = duban.phone(5004, "李")
     await other.send(f"/start {code}")

@@ -255,7 +255,7 @@ def _reachable(duban: Duban, tg_user_id: int) -> int:
     db = duban.db()
     try:
         return db.execute(
-            "SELECT reachable FROM people WHERE tg_user_id = ?", [tg_user_id]
+            "SELECT reachable FROM people WHERE account = ?", [tg_user_id]
         ).fetchone()[0]
     finally:
         db.close()

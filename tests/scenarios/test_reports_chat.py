@@ -79,7 +79,7 @@ async def test_inspector_report_covers_own_work(duban: Duban) -> None:
     inspector = await duban.register(6103, "王督查", Role.INSPECTOR)
     db = duban.db()
     try:
-        person = db.execute("SELECT id FROM people WHERE tg_user_id = 6103").fetchone()[0]
+        person = db.execute("SELECT id FROM people WHERE account = '6103'").fetchone()[0]
         item = db.execute("SELECT id FROM items WHERE code = ?", [codes["valve"]]).fetchone()[0]
         db.execute(
             "INSERT INTO item_inspectors (item_id, person_id, assigned_by, assigned_at) "

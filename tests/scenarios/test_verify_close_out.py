@@ -168,7 +168,7 @@ async def test_the_office_assigns_and_removes_inspectors_from_the_card(
     try:
         for n in range(9):  # enough registered inspectors for a second page
             db.execute(
-                "INSERT INTO people (tg_user_id, name, role, created_at) "
+                "INSERT INTO people (account, name, role, created_at) "
                 "VALUES (?, ?, 'inspector', '2024-06-01T00:00:00+00:00')",
                 [7300 + n, f"督查{n}"],
             )
@@ -265,7 +265,7 @@ async def test_the_sheet_sent_in_the_chat_assigns_inspectors(duban: Duban) -> No
         (item,) = ledger.list_items(db)
         notices = [
             json.loads(row[0]).get("text", "")
-            for row in db.execute("SELECT payload FROM outbox WHERE chat_id = 7241")
+            for row in db.execute("SELECT payload FROM outbox WHERE chat = '7241'")
         ]
     finally:
         db.close()

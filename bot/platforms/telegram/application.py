@@ -19,141 +19,14 @@ from bot.config import Settings
 from bot.platforms.telegram.transport import AiohttpRequest
 from bot.registry import ACTIONS
 from bot.runtime.context import BotData, DubanContext, Resources
-from handlers import (
-    access,
-    admin,
-    contacts,
-    errors,
-    fallback,
-    imports,
-    items,
-    presence,
-    reports,
-    start,
-    stuck,
-    text,
-    visits,
-)
-from handlers.dispatch import LegacyButton, make_button_handler, on_command
+from handlers import access, errors, fallback, messages
+from handlers.dispatch import on_button, on_command
 
 # Across all chats: 14 messages per half second is 28 a second in bursts of at most 14,
 # so Telegram's bucket (about 30 a second) always keeps tokens for requests that arrive
 # bunched up after crossing the network.
 OVERALL_BURST, OVERALL_PERIOD = 14, 0.5
 POOL = 256  # connections to the Bot API server at most, as python-telegram-bot's default
-
-# Inline button actions, by the name stored with each button's token.
-BUTTON_ACTIONS: dict[str, LegacyButton] = {
-    "lang": start.lang_button,
-    "invite.role": admin.invite_role_button,
-    "invite.unit": admin.invite_unit_button,
-    "invite.revoke": admin.invite_revoke_button,
-    "invite.accept": start.accept_button,
-    "invite.keep": start.keep_button,
-    "users.show": admin.user_button,
-    "users.role": admin.role_button,
-    "users.deactivate": admin.deactivate_button,
-    "users.handover": admin.handover_button,
-    "users.handover_to": admin.handover_to_button,
-    # visits (四不两直) and findings
-    "visit.join": visits.join_button,
-    "visit.towns": visits.towns_button,
-    "visit.town": visits.town_button,
-    "visit.company": visits.company_button,
-    "visit.new_company": visits.new_company_button,
-    "visit.new_company_town": visits.new_company_town_button,
-    "visit.done": visits.done_button,
-    "finding.tie": visits.tie_button,
-    "finding.new": visits.new_item_button,
-    "finding.deadline": visits.deadline_button,
-    "finding.later": visits.later_button,
-    "finding.move": visits.move_button,
-    "finding.withdraw": visits.withdraw_button,
-    "finding.files": visits.files_button,
-    "evidence.show": visits.evidence_show_button,
-    "evidence.move": visits.evidence_move_button,
-    "evidence.tie": visits.evidence_tie_button,
-    "evidence.withdraw": visits.evidence_withdraw_button,
-    # item cards and the office's review queue
-    "item.show": items.show_button,
-    "item.attach": items.attach_button,
-    "assign.menu": items.assign_menu_button,
-    "assign.set": items.assign_set_button,
-    "queue.item": items.queue_item_button,
-    "queue.complete": items.complete_button,
-    "queue.unit": items.unit_button,
-    "queue.keep": items.keep_deadline_button,
-    "queue.merge": items.merge_button,
-    "queue.merge_into": items.merge_into_button,
-    "queue.reject": items.reject_button,
-    "queue.company": items.company_button,
-    "queue.company_ok": items.company_ok_button,
-    "queue.company_town": items.company_town_button,
-    "queue.company_merge": items.company_merge_button,
-    "queue.company_into": items.company_into_button,
-    "queue.company_reject": items.company_reject_button,
-    # proof of presence: company coordinates and proposals from visits
-    "place.company": presence.company_button,
-    "place.set": presence.set_button,
-    "place.confirm": presence.confirm_button,
-    "place.reject": presence.reject_button,
-    # contacts' follow-up, verification, escalation, look-back, settings (督办提醒)
-    "fu.progress": contacts.progress_button,
-    "fu.closeout": contacts.closeout_button,
-    "fu.submit": contacts.submit_button,
-    "fu.cancel": contacts.cancel_button,
-    "ext.start": contacts.extension_button,
-    "ext.approve": contacts.extension_approve_button,
-    "ext.refuse": contacts.extension_refuse_button,
-    "co.approve": contacts.approve_button,
-    "co.return": contacts.return_button,
-    "esc.raise": contacts.escalate_button,
-    "esc.meeting": contacts.meeting_button,
-    "ack": contacts.ack_button,
-    "lb.holds": contacts.lookback_holds_button,
-    "lb.reopen": contacts.lookback_reopen_button,
-    "settings.key": contacts.setting_button,
-    "digest.full": contacts.digest_full_button,
-    # reports, exports, sheet import by chat, item history
-    "report.choose": reports.report_choose_button,
-    "report.pick": reports.report_pick_button,
-    "report.units": reports.report_units_button,
-    "report.go": reports.report_go_button,
-    "report.ranking": reports.ranking_button,
-    "export.scope": reports.export_scope_button,
-    "export.formats": reports.export_formats_button,
-    "export.go": reports.export_go_button,
-    "stuck.replay": stuck.replay_button,
-    "import.confirm": imports.confirm_button,
-    "import.cancel": imports.cancel_button,
-    "item.history": reports.history_button,
-    "item.album": reports.album_button,
-    "item.dossier": reports.dossier_button,
-}
-
-# Commands and their handlers; bot/commands.py says which role sees which in its menu.
-COMMANDS = {
-    "start": start.start,
-    "help": start.help_command,
-    "lang": start.lang,
-    "invite": admin.invite,
-    "users": admin.users,
-    "visit": visits.visit,
-    "done": visits.done,
-    "visits": visits.visit_list,
-    "item": items.item,
-    "queue": items.queue,
-    "stuck": stuck.stuck,
-    "mine": contacts.mine_command,
-    "acks": contacts.acks_command,
-    "settings": contacts.settings_command,
-    "holiday": contacts.holiday_command,
-    "period": contacts.period_command,
-    "report": reports.report,
-    "export": reports.export,
-    "history": reports.history_command,
-    "company": presence.company,
-}
 
 
 def build_application(
@@ -188,17 +61,17 @@ def build_application(
     # Group -1 runs first for every update: it identifies the person and stops strangers.
     application.add_handler(TypeHandler(Update, access.identify), group=-1)
 
-    for name in ACTIONS.commands:
-        application.add_handler(CommandHandler(name, on_command))
-    for name, callback in COMMANDS.items():
-        application.add_handler(CommandHandler(name, callback))
-    application.add_handler(CallbackQueryHandler(make_button_handler(BUTTON_ACTIONS)))
+    # Every command and button of the registry (bot/registry.py), through one dispatcher.
+    application.add_handler(CommandHandler(list(ACTIONS.commands), on_command))
+    application.add_handler(CallbackQueryHandler(on_button))
     # Forwarded messages are not first-hand evidence: caught before texts and files.
     application.add_handler(
-        MessageHandler(filters.UpdateType.MESSAGE & filters.FORWARDED, visits.on_forwarded)
+        MessageHandler(filters.UpdateType.MESSAGE & filters.FORWARDED, messages.on_forwarded)
     )
     application.add_handler(
-        MessageHandler(filters.UpdateType.MESSAGE & filters.TEXT & ~filters.COMMAND, text.on_text)
+        MessageHandler(
+            filters.UpdateType.MESSAGE & filters.TEXT & ~filters.COMMAND, messages.on_text
+        )
     )
     # Evidence: photos, files, voice notes, videos. GIFs arrive as documents too; they are not.
     application.add_handler(
@@ -213,11 +86,11 @@ def build_application(
                 | filters.Document.ALL
             )
             & ~filters.ANIMATION,
-            visits.on_media,
+            messages.on_media,
         )
     )
     application.add_handler(
-        MessageHandler(filters.UpdateType.MESSAGE & filters.LOCATION, presence.on_location)
+        MessageHandler(filters.UpdateType.MESSAGE & filters.LOCATION, messages.on_location)
     )
     # Edits of earlier messages change nothing already recorded; they are ignored.
     application.add_handler(MessageHandler(filters.UpdateType.EDITED, fallback.ignore))

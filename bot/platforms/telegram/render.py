@@ -111,8 +111,19 @@ def _text(message: Text, chat_id: int) -> dict[str, Any]:
     return payload
 
 
+def _media(file: Attachment) -> str | dict[str, str]:
+    """The file's own reference, or a file on disk as the sender uploads it
+    (``{"path": …, "filename": …}``, read when the call is made)."""
+    if not file.path:
+        return file.ref
+    spec = {"path": file.path}
+    if file.file_name:
+        spec["filename"] = file.file_name
+    return spec
+
+
 def _attachment(file: Attachment, chat_id: int) -> Call:
-    payload: dict[str, Any] = {"chat_id": chat_id, file.kind: file.ref}
+    payload: dict[str, Any] = {"chat_id": chat_id, file.kind: _media(file)}
     if file.caption:
         payload |= {"caption": file.caption, "parse_mode": "HTML"}
     if file.buttons:
@@ -133,7 +144,7 @@ def _album(album: Album, chat_id: int) -> list[Call]:
             continue
         media = []
         for file in group:
-            entry: dict[str, Any] = {"type": file.kind, "media": file.ref}
+            entry: dict[str, Any] = {"type": file.kind, "media": _media(file)}
             if file.caption:
                 entry |= {"caption": file.caption, "parse_mode": "HTML"}
             media.append(entry)
