@@ -1,11 +1,12 @@
 """A small module of declared actions, for the registry's own tests (test_registry.py) and
 the desk's (tests/service/test_desk.py): two commands, a stranger's command, two buttons,
-and a function left undeclared. Its names are not Duban's; bot/registry.py never lists it.
+a dialog step, and a function left undeclared. Its names are not Duban's; bot/registry.py
+never lists it.
 """
 
 from __future__ import annotations
 
-from bot.actions import ADMINS, EVERYONE, INSPECTORS, button, button_to, command
+from bot.actions import ADMINS, EVERYONE, INSPECTORS, button, button_to, command, step
 from bot.domain.permissions import NotAdmin
 from bot.runtime.work import Work
 
@@ -39,6 +40,12 @@ def pick(work: Work, item: int, page: int = 0) -> None:
 
 @button("fake.other")
 def other(work: Work) -> None:
+    work.reply("help.title")
+
+
+@step("fake.ask", roles=INSPECTORS)
+def answer(work: Work, state: str, data: dict, text: str) -> None:
+    """Answers the question a dialog in a ``fake.ask…`` state waits on."""
     work.reply("help.title")
 
 

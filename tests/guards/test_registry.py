@@ -198,7 +198,7 @@ def test_buttons_already_in_chats_still_lead_somewhere() -> None:
 def test_every_description_and_refusal_is_in_the_catalogue() -> None:
     """A declaration's help line and refusal are catalogue keys with both languages."""
     missing = []
-    for action in [*ACTIONS.commands.values(), *ACTIONS.buttons.values()]:
+    for action in every_action(ACTIONS):
         for key in filter(None, (action.help, action.refusal)):
             entry = CATALOGUE.get(key)
             if entry is None or any(not entry.get(lang) for lang in LANGUAGES):
@@ -217,14 +217,19 @@ def service_modules() -> list[ModuleType]:
     ]
 
 
+def every_action(registry: Registry) -> list[Action]:
+    """Its commands, buttons and dialog steps."""
+    steps = [action for table in registry.steps.values() for action in table.values()]
+    return [*registry.commands.values(), *registry.buttons.values(), *steps]
+
+
 def test_every_declared_action_is_collected_by_the_registry() -> None:
     """A function declared in a module bot/registry.py does not list is never wired."""
-    everything = Registry.collect(service_modules())
-    collected = {a.fn for a in [*ACTIONS.commands.values(), *ACTIONS.buttons.values()]}
+    collected = {action.fn for action in every_action(ACTIONS)}
     missed = sorted(
-        f"{a.fn.__module__}.{a.fn.__qualname__}"
-        for a in [*everything.commands.values(), *everything.buttons.values()]
-        if a.fn not in collected
+        f"{action.fn.__module__}.{action.fn.__qualname__}"
+        for action in every_action(Registry.collect(service_modules()))
+        if action.fn not in collected
     )
     assert missed == [], "declared in a module the registry does not list"
 
@@ -240,7 +245,8 @@ def test_declarations_sit_in_the_services() -> None:
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
         if isinstance(node, ast.FunctionDef)
         for decorator in node.decorator_list
-        if isinstance(decorator, ast.Call) and callee_name(decorator) in {"command", "button"}
+        if isinstance(decorator, ast.Call)
+        and callee_name(decorator) in {"command", "button", "step"}
     ]
     assert outside == []
 
@@ -416,6 +422,14 @@ def test_collect_keeps_the_order_of_definition() -> None:
     assert registry.commands["beta"].takes_text and not registry.commands["alpha"].takes_text
 
 
+def test_a_dialog_step_answers_the_states_it_names() -> None:
+    registry = Registry.collect([fake_actions])
+    assert registry.step_for("text", "fake.ask.name") is not None
+    assert registry.step_for("text", "fake.ask.name").fn is fake_actions.answer
+    assert registry.step_for("media", "fake.ask.name") is None
+    assert registry.step_for("text", "other.state") is None
+
+
 def test_menu_is_per_role_and_strangers_see_their_own() -> None:
     registry = Registry.collect([fake_actions])
     assert [a.name for a in registry.menu(Role.ADMIN)] == ["alpha", "beta"]
@@ -427,9 +441,10 @@ def test_a_name_declared_twice_is_refused() -> None:
     with pytest.raises(ValueError, match="declared twice"):
         Registry.collect([fake_actions, fake_actions])
     registry = Registry()
-    registry.add(Action("x", fake_actions.other, frozenset(), "admin.only"))
+    registry.add(Action("button", "x", fake_actions.other, frozenset(), "admin.only"))
     with pytest.raises(ValueError):
-        registry.add(Action("x", fake_actions.alpha, frozenset(), "admin.only"))
+        registry.add(Action("button", "x", fake_actions.alpha, frozenset(), "admin.only"))
+    registry.add(Action("command", "x", fake_actions.alpha, frozenset(), "admin.only", "cmd.help"))
 
 
 def test_button_to_makes_the_button_its_function_is_declared_as() -> None:
