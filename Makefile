@@ -26,12 +26,13 @@ system-deps:
 	@sh scripts/install-system-deps.sh
 
 # mypy (configured in pyproject.toml: strict on the domain, the catalogue and the message
-# layer) runs before pytest.
+# layer) runs before pytest; pytest runs in two worker processes (pytest-xdist), one test
+# file at a time each.
 test: $(STAMP) system-deps
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy
-	$(PY) -m pytest -q
+	$(PY) -m pytest -q -n 2 --dist loadfile
 
 stress: $(STAMP)
 	DUBAN_STRESS=full $(PY) -m pytest -q -m slow tests
