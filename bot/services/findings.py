@@ -113,7 +113,7 @@ def visit_text(work: Work, text: str) -> bool:
 
 @step("item.attach", roles=INSPECTORS)
 def attach_text(work: Work, state: str, data: dict, text: str) -> None:
-    """A text after "add evidence" on an item card goes to that item (TEXT_DIALOGS)."""
+    """A text after "add evidence" on an item card goes to that item."""
     place = _attach_place(work, data)
     if place is None:
         if not visit_text(work, text):
