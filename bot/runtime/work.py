@@ -44,7 +44,7 @@ from bot.domain.people import Person
 from bot.domain.policy import Policy
 from bot.i18n import t
 from bot.platforms import RENDERERS, Renderer
-from storage import inbox, outbox
+from storage import buttons, inbox, outbox
 from storage.policy import load_policy
 
 BUTTON_LIFETIME = timedelta(days=30)
@@ -99,6 +99,18 @@ class Work:
     @property
     def bot_username(self) -> str:
         return self.env.bot_username
+
+    @property
+    def tapped_message(self) -> int | None:
+        """The message whose button is being tapped (a menu or card rewritten in place);
+        None outside a tap (a command) or when the platform did not say."""
+        return self.tap.message_id if self.tap is not None else None
+
+    def first_tap(self) -> bool:
+        """Spend the tapped button's token: False if a tap of it was handled before (a
+        double tap, or the same button in another copy of the chat), so a single-use
+        button acts once. Outside a tap nothing is spent and the action goes ahead."""
+        return self.tap is None or buttons.use_once(self.db, self.tap.token, self.at)
 
     @property
     def registered(self) -> Person:

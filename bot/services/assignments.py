@@ -71,7 +71,7 @@ item_card.CARD_BUTTONS[Role.ADMIN].append(_card_button)
 def menu(work: Work, item: int, page: int = 0, new: bool = False) -> None:
     """One page of active inspectors; ✅ marks those assigned. Tapped on the card (``new``)
     it comes as a message of its own, so the card stays; its own page buttons edit it."""
-    tapped = work.tap.message_id if work.tap is not None and not new else None
+    tapped = work.tapped_message if not new else None
     _show_menu(work, viewable_item(work, item), page, tapped)
 
 
@@ -132,7 +132,7 @@ def set_assignment(work: Work, item: int, person: int, on: bool, page: int = 0) 
     else:
         key = "verify.already_assigned" if on else "verify.already_removed"
     work.reply(key, name=inspector.name, code=shown.code)
-    tapped = work.tap.message_id if work.tap is not None else None
+    tapped = work.tapped_message
     _show_menu(work, viewable_item(work, shown.id), page, tapped)
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from bot.actions import OFFICE, button, button_to, command
 from bot.builders.scope import FILTERS, scope_name
 from bot.runtime.work import Keyboard, Work
-from bot.services.report_menus import first_tap, rows_of, show_menu, start_job, tapped_message
+from bot.services.report_menus import rows_of, show_menu, start_job
 from storage.rows import fetch_values
 
 MAX_CHOICES = 60  # Telegram shows at most 100 buttons under a message
@@ -54,7 +54,7 @@ def pick(work: Work, by: str, town: str | None = None) -> None:
     if not options:
         work.reply("export.nothing_to_choose")
         return
-    show_menu(work, tapped_message(work), title, rows_of(options))
+    show_menu(work, work.tapped_message, title, rows_of(options))
 
 
 @button("export.formats", roles=OFFICE, refusal=NOT_FOR_YOU)
@@ -70,14 +70,14 @@ def formats(work: Work, filter: dict | None = None) -> None:
     if chosen.get("company"):
         keyboard.append([button_to(go, work.t("export.dossier"), filter=chosen, format="dossier")])
     text = work.t("export.formats", scope=scope_name(work.lang, chosen))
-    show_menu(work, tapped_message(work), text, keyboard)
+    show_menu(work, work.tapped_message, text, keyboard)
 
 
 @button("export.go", roles=OFFICE, refusal=NOT_FOR_YOU)
 def go(work: Work, filter: dict, format: str) -> None:
     """Start the export (once, however often the button is tapped); the payload's keys
     ``filter`` and ``format`` name the parameters, as buttons already in chats store them."""
-    if format not in FORMATS or not first_tap(work):
+    if format not in FORMATS or not work.first_tap():
         return
     chosen = {key: value for key, value in filter.items() if key in FILTERS and value}
     scope = scope_name(work.lang, chosen)

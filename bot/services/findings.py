@@ -40,7 +40,7 @@ from bot.i18n import t
 from bot.runtime.work import Keyboard, Work
 from bot.services.visit_items import button_label, may_take, offered_items
 from bot.services.visits import InspectorsOnly, refresh_summary, require_inspector
-from storage import buttons, dialogs, people, sent
+from storage import dialogs, people, sent
 from storage import evidence as evidence_store
 from storage import visits as store
 from storage.audit import record
@@ -470,25 +470,13 @@ def tie_button(work: Work, finding: int, item: int) -> None:
     The tapped message becomes the finding's confirmation, so stale buttons disappear."""
     mine = _own_finding(work, finding)
     chosen = _check_item(work, mine, item)
-    if not _first_tap(work) or mine.item_id == chosen.id:
+    if not work.first_tap() or mine.item_id == chosen.id:
         # The first tap did it; the finding may have been moved on since: say where it is.
         work.answer_tap("finding.already_tied", code=_code_now(work, mine.item_id, chosen))
         return
     dialogs.clear(work.db, mine.person_id)
     _tie(work, mine, chosen)
-    _show_change(work, mine, _tapped(work))
-
-
-def _first_tap(work: Work) -> bool:
-    """Spend the tapped button's token: False if a tap of it (a double tap, or the same
-    button in another copy of the chat) was handled before. Called outside a tap (a
-    service test), nothing is spent and the change is made."""
-    return work.tap is None or buttons.use_once(work.db, work.tap.token, work.at)
-
-
-def _tapped(work: Work) -> int | None:
-    """The message whose button was tapped (rewritten in place), if it is known."""
-    return work.tap.message_id if work.tap is not None else None
+    _show_change(work, mine, work.tapped_message)
 
 
 def _code_now(work: Work, item_id: int | None, tapped: Item) -> str:
@@ -532,7 +520,7 @@ def withdraw_button(work: Work, finding: int) -> None:
         before={"withdrawn": False},
         after={"withdrawn": True},
     )
-    _show_change(work, mine, _tapped(work))
+    _show_change(work, mine, work.tapped_message)
     work.reply("finding.withdrawn_ok")
 
 
@@ -583,7 +571,7 @@ def deadline_button(work: Work, finding: int, choice: str) -> None:
     else:
         day = quick_deadline(choice, local_day(work.at, work.tz))
         deadline = Deadline(date=day, text=day.isoformat())
-    _create_item(work, mine, deadline, edit=_tapped(work))
+    _create_item(work, mine, deadline, edit=work.tapped_message)
 
 
 def _waiting_for_deadline(work: Work, finding: Finding) -> bool:
@@ -719,7 +707,7 @@ def evidence_tie(work: Work, evidence: int, item: int) -> None:
     found = _own_evidence(work, evidence)
     finding = _evidence_finding(work, found)
     chosen = _check_item(work, finding, item)
-    if not _first_tap(work) or found.item_id == chosen.id:
+    if not work.first_tap() or found.item_id == chosen.id:
         # The first tap did it; the file may have been moved on since: say where it is.
         work.answer_tap("evidence.moved", code=_code_now(work, found.item_id, chosen))
         return

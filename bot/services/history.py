@@ -17,7 +17,7 @@ from bot.domain.items import Item, NoSuchItem
 from bot.domain.permissions import NotYourItem, require_sight
 from bot.i18n.fit import shown_length, split
 from bot.runtime.work import Keyboard, Work
-from bot.services.report_menus import first_tap, start_job
+from bot.services.report_menus import start_job
 from bot.sheets.headers import STATUS_LABELS
 from storage.ledger import NotFound, get_item
 from storage.rows import fetch_value
@@ -198,6 +198,6 @@ def dossier(work: Work, item: int) -> None:
     """The item's dossier PDF (timeline and captioned photos), built by a job once, however
     often the button is tapped."""
     shown = _item(work, item)
-    if not first_tap(work):
+    if not work.first_tap():
         return
     start_job(work, "dossier", {"item": shown.id}, "dossier.working", code=shown.code)

@@ -148,7 +148,7 @@ def _answered_already(work: Work, invitation: Invitation) -> bool:
 
 def _answer(work: Work, key: str, /, **values: object) -> None:
     """Edit the tapped confirmation question into this answer (without buttons), or reply."""
-    message_id = work.tap.message_id if work.tap is not None else None
+    message_id = work.tapped_message
     show_menu(work, message_id, work.t(key, **values), [])
 
 

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 from bot.chat import Address, Button, UrlButton
 from bot.runtime.work import Keyboard, Work
-from storage import buttons, report_jobs
+from storage import report_jobs
 
 
 def show_menu(work: Work, message_id: int | None, text: str, keyboard: Keyboard) -> None:
@@ -18,17 +18,6 @@ def show_menu(work: Work, message_id: int | None, text: str, keyboard: Keyboard)
         work.send(chat, text, keyboard=keyboard)
         return
     work.edit(chat, message_id, text, keyboard=keyboard)
-
-
-def tapped_message(work: Work) -> int | None:
-    """The menu message whose button was tapped; None outside a tap (a command)."""
-    return work.tap.message_id if work.tap is not None else None
-
-
-def first_tap(work: Work) -> bool:
-    """Whether this is the first tap of a single-use button (a job starts once, however
-    often the button is tapped); False outside a tap."""
-    return work.tap is not None and buttons.use_once(work.db, work.tap.token, work.at)
 
 
 def start_job(work: Work, kind: str, params: dict, working_key: str, **values: object) -> int:

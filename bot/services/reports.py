@@ -23,7 +23,7 @@ from bot.domain.reports import (
 )
 from bot.i18n import Safe
 from bot.runtime.work import Keyboard, Work
-from bot.services.report_menus import first_tap, rows_of, show_menu, start_job, tapped_message
+from bot.services.report_menus import rows_of, show_menu, start_job
 from storage.ledger import lookup_id
 from storage.rows import fetch_one
 
@@ -67,7 +67,7 @@ def choose(
 ) -> None:
     """A period, area, town or unit was tapped: show the menu again with it chosen."""
     state = {"period": period, "area": area, "town": town, "unit": unit}
-    _menu(work, _checked_state(work, state), tapped_message(work))
+    _menu(work, _checked_state(work, state), work.tapped_message)
 
 
 def _menu(work: Work, state: dict, message_id: int | None) -> None:
@@ -152,7 +152,7 @@ def pick(work: Work, state: dict, what: str) -> None:
         [button_to(choose, work.t("report.any"), **any_choice)],
         *rows_of(options),
     ]
-    show_menu(work, tapped_message(work), title, keyboard)
+    show_menu(work, work.tapped_message, title, keyboard)
 
 
 @button("report.units", roles=EVERYONE, refusal="report.not_allowed")
@@ -186,7 +186,7 @@ def units(work: Work, state: dict, page: object = 0) -> None:
         page=Safe(work.t("report.units_page", page=page + 1, pages=pages)) if pages > 1 else "",
         note=Safe(work.t("report.units_listed" if names else "report.units_none")),
     )
-    show_menu(work, tapped_message(work), text, keyboard)
+    show_menu(work, work.tapped_message, text, keyboard)
 
 
 @button("report.go", roles=EVERYONE, refusal="report.not_allowed")
@@ -199,7 +199,7 @@ def go(
 ) -> None:
     """Build the report (once, however often the button is tapped)."""
     state = _checked_state(work, {"period": period, "area": area, "town": town, "unit": unit})
-    if not first_tap(work):
+    if not work.first_tap():
         return
     start_job(work, "report", state, "report.working")
 
@@ -207,6 +207,6 @@ def go(
 @button("report.ranking", roles=OFFICE, refusal="report.not_allowed")
 def ranking(work: Work) -> None:
     """The 通报: units ranked by close-out rate and overdue items, as PDF and picture."""
-    if not first_tap(work):
+    if not work.first_tap():
         return
     start_job(work, "ranking", {}, "ranking.working")

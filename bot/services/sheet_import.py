@@ -14,7 +14,7 @@ from bot.actions import ADMINS, EVERYONE, button
 from bot.domain.permissions import is_admin
 from bot.domain.visits import MediaIn
 from bot.runtime.work import Work
-from bot.services.report_menus import first_tap, show_menu, start_job, tapped_message
+from bot.services.report_menus import show_menu, start_job
 from bot.sheets.safety import MAX_FILE_BYTES
 from storage import report_jobs
 
@@ -73,10 +73,10 @@ def confirm(work: Work, job: int, new: int, changed: int, places: int = 0) -> No
     if source is None:
         work.reply("import.expired")
         return
-    if not first_tap(work):
+    if not work.first_tap():
         return
     text = work.t("import.confirmed", file=source.params["file_name"])
-    show_menu(work, tapped_message(work), text, [])
+    show_menu(work, work.tapped_message, text, [])
     expect = {"new": new, "changed": changed, "places": places}
     start_job(work, "import_apply", {"source": source.id, "expect": expect}, "import.applying")
 
@@ -84,6 +84,6 @@ def confirm(work: Work, job: int, new: int, changed: int, places: int = 0) -> No
 @button("import.cancel", roles=EVERYONE)
 def cancel(work: Work, job: int) -> None:
     """Drop the previewed import (only its sender's tap counts; others' do nothing)."""
-    if _source(work, job) is None or not first_tap(work):
+    if _source(work, job) is None or not work.first_tap():
         return
-    show_menu(work, tapped_message(work), work.t("import.cancelled"), [])
+    show_menu(work, work.tapped_message, work.t("import.cancelled"), [])
