@@ -30,7 +30,7 @@ import openpyxl
 import sqlite_utils
 
 from bot import registry
-from bot.chat import Address
+from bot.chat import Address, CommandMenu
 from bot.config import Settings, load_settings
 from bot.domain.audit import Origin
 from bot.domain.lifecycle import Actor, Event, Role
@@ -39,6 +39,7 @@ from bot.domain.workdays import WorkCalendar
 from bot.i18n import t
 from bot.i18n.catalogue import CATALOGUE
 from bot.logs import configure_logging
+from bot.platforms import RENDERERS
 from bot.runtime.startup import BotRuntime
 from bot.sheets.importing import import_file
 from sandbox.server import DEFAULT_TOKEN, Sandbox
@@ -354,18 +355,17 @@ def _register(db: sqlite_utils.Database, person: DemoPerson, origin: Origin) -> 
 
 def _queue_command_menu(db: sqlite_utils.Database, person: DemoPerson, now: datetime) -> None:
     """The person's command menu, as registering would have set it (sent once the bot runs)."""
-    commands = [
-        {"command": action.name, "description": t("zh", action.help)}
-        for action in registry.ACTIONS.menu(person.role)
-        if action.help in CATALOGUE
-    ]
+    menu = CommandMenu(
+        tuple(
+            (action.name, t("zh", action.help))
+            for action in registry.ACTIONS.menu(person.role)
+            if action.help in CATALOGUE
+        )
+    )
+    to = Address(TELEGRAM, str(person.user_id))
+    ((method, payload),) = RENDERERS[TELEGRAM].render(menu, to.id, "zh")
     outbox.enqueue(
-        db,
-        key=f"demo-menu:{person.user_id}",
-        to=Address(TELEGRAM, str(person.user_id)),
-        method="setMyCommands",
-        payload={"commands": commands, "scope": {"type": "chat", "chat_id": person.user_id}},
-        at=now,
+        db, key=f"demo-menu:{person.user_id}", to=to, method=method, payload=payload, at=now
     )
 
 
