@@ -23,6 +23,7 @@ bot/domain/permissions.py — and calls the function in the update's one transac
 
 from __future__ import annotations
 
+import functools
 import inspect
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -66,6 +67,11 @@ class Action:
 
     def allows(self, role: Role | None) -> bool:
         return self.strangers if role is None else role in self.roles
+
+    @functools.cached_property
+    def signature(self) -> inspect.Signature:
+        """The function's parameters, read once (a reminder pass makes a thousand buttons)."""
+        return inspect.signature(self.fn)
 
 
 # Every declared function and its action; bot/registry.py collects them module by module.
@@ -131,7 +137,7 @@ def button_to(fn: Callable[..., Any], label: str, /, **arguments: Any) -> Button
     action = _DECLARED.get(fn)
     if action is None or action.kind != "button":
         raise TypeError(f"{fn.__qualname__} is not declared as a button")
-    inspect.signature(fn).bind(None, **arguments)
+    action.signature.bind(None, **arguments)
     return Button(label, action.name, arguments)
 
 

@@ -7,7 +7,6 @@ counts), then the function is called with the arguments the command or button ca
 
 from __future__ import annotations
 
-import inspect
 from typing import Any
 
 from bot.actions import Action
@@ -28,7 +27,7 @@ def perform(work: Work, action: Action, /, *args: Any, **arguments: Any) -> None
     if not action.allows(role):
         raise DomainError(key=action.refusal)
     try:
-        inspect.signature(action.fn).bind(work, *args, **arguments)
+        action.signature.bind(work, *args, **arguments)
     except TypeError as error:
         raise ButtonOutdated(str(error)) from None
     action.fn(work, *args, **arguments)

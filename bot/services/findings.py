@@ -39,7 +39,7 @@ from bot.domain.visits import (
 from bot.i18n import t
 from bot.runtime.work import Keyboard, Work
 from bot.services.visit_items import button_label, may_take, offered_items
-from bot.services.visits import InspectorsOnly, refresh_summary, require_inspector
+from bot.services.visits import InspectorsOnly, refresh_summary
 from storage import dialogs, people, sent
 from storage import evidence as evidence_store
 from storage import visits as store
@@ -123,7 +123,7 @@ def attach_text(work: Work, state: str, data: dict, text: str) -> None:
 
 
 def _text_finding(work: Work, place: Place, text: str) -> None:
-    person = require_inspector(work)
+    person = work.registered
     finding_id = store.add_finding(
         work.db,
         visit_id=place.visit.id if place.visit else None,
@@ -206,7 +206,7 @@ def attach_media(work: Work, state: str, data: dict, media: MediaIn) -> None:
 
 
 def _media_finding(work: Work, place: Place, media: MediaIn) -> None:
-    person = require_inspector(work)
+    person = work.registered
     finding = None
     if media.media_group_id:
         finding = store.finding_of_album(work.db, person.id, media.media_group_id)
@@ -286,7 +286,7 @@ def refuse_forwarded(work: Work) -> None:
 def confirm(work: Work, finding_id: int, *, late: bool = False, edit: int | None = None) -> None:
     """The one message about a finding (coalesced while it waits), with its buttons; with
     ``edit``, that message (the one whose button was tapped) is rewritten instead."""
-    person = require_inspector(work)
+    person = work.registered
     finding = _finding(work, finding_id)
     counts, too_big = evidence_store.finding_files(work.db, finding.id)
     parts = [f"{KIND_MARKS[kind]} {work.t(f'finding.kind_{kind}', count=n)}" for kind, n in
@@ -362,7 +362,7 @@ def _show_change(work: Work, finding: Finding, tapped: int | None) -> None:
     """After a tie, move or withdrawal: the finding's card shows it (and so does the message
     whose button was tapped, when that is another one, e.g. the "move to" list), and a
     finished visit's summary and the contacts' notices are corrected."""
-    person = require_inspector(work)
+    person = work.registered
     card = sent.shown_message_id(work.db, _card_series(finding.id, person.id))
     confirm(work, finding.id)
     if tapped is not None and tapped != card:
@@ -409,7 +409,7 @@ def _finding(work: Work, finding_id: int) -> Finding:
 
 
 def _own_finding(work: Work, finding_id: int) -> Finding:
-    person = require_inspector(work)
+    person = work.registered
     finding = store.get_finding(work.db, finding_id)
     if finding is None or finding.person_id != person.id:
         raise NotYourFinding
@@ -448,7 +448,7 @@ def _check_item(work: Work, finding: Finding, item_id: int) -> Item:
 
 def _tie(work: Work, finding: Finding, item: Item) -> None:
     """Tie (or move) a finding to an item: the item is active, the inspector involved."""
-    person = require_inspector(work)
+    person = work.registered
     store.set_finding_item(work.db, finding, item.id)
     apply_event(work.db, item.id, Event.LOG_ACTIVITY, person.actor, work.origin)
     record_involvement(work.db, item.id, person.id, work.origin)
@@ -619,7 +619,7 @@ def finding_text(work: Work, state: str, data: dict, text: str) -> None:
 def _create_item(
     work: Work, finding: Finding, deadline: Deadline, *, edit: int | None = None
 ) -> None:
-    person = require_inspector(work)
+    person = work.registered
     dialogs.clear(work.db, person.id)
     _, company, town = _scope(work, finding)
     latest = latest_period(work.db)
@@ -645,7 +645,7 @@ def _create_item(
 
 
 def _own_evidence(work: Work, evidence_id: int) -> Evidence:
-    person = require_inspector(work)
+    person = work.registered
     found = evidence_store.get_evidence(work.db, evidence_id)
     if found is None or found.person_id != person.id:
         raise NotYourFinding
@@ -751,7 +751,7 @@ def evidence_withdraw(work: Work, evidence: int) -> None:
 def _evidence_changed(work: Work, finding: Finding) -> None:
     """A file of a finding was withdrawn: its card counts the files of now, and a finished
     visit's summary its photos."""
-    if finding.person_id == require_inspector(work).id:
+    if finding.person_id == work.registered.id:
         confirm(work, finding.id)
     if finding.visit_id is not None:
         refresh_summary(work, finding.visit_id)

@@ -61,13 +61,6 @@ CHOICE_ACTIONS = (
 )
 
 
-def require_inspector(work: Work) -> Person:
-    """The inspector asking, where no declaration has checked the role already."""
-    if work.person is None or work.person.role is not Role.INSPECTOR:
-        raise InspectorsOnly
-    return work.person
-
-
 def _tap_token(work: Work) -> str:
     """The token of the button being tapped (its single use is recorded against it)."""
     if work.tap is None:
