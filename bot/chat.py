@@ -130,7 +130,16 @@ class CommandMenu:
     commands: tuple[tuple[str, str], ...]
 
 
-Outgoing = Text | Edit | Attachment | Album | Delete | CommandMenu
+@dataclass(frozen=True)
+class ChatAction:
+    """Show that the bot is at work for this chat ("sending a photo…") while a report or an
+    import is built: ``activity`` is typing, upload_photo or upload_document. Shown at once,
+    never queued (it is worth nothing later); where a platform has none, nothing is shown."""
+
+    activity: str
+
+
+Outgoing = Text | Edit | Attachment | Album | Delete | CommandMenu | ChatAction
 
 
 @dataclass

@@ -27,9 +27,11 @@ from telegram.error import TelegramError
 from telegram.ext import Application
 
 from bot.builders.build import IN, OUT, BuildContext, Builder, Result
+from bot.chat import Address, ChatAction
 from bot.domain.lifecycle import DomainError
 from bot.i18n import t
 from bot.logs import redact
+from bot.platforms import RENDERERS
 from bot.runtime.context import Resources, system_work
 from bot.runtime.work import Work
 from bot.services import delivery
@@ -105,7 +107,7 @@ async def run_job(application: Application, services: Resources, job: ReportJob)
         now=services.clock.now(),
         bot_username=services.bot_username,
     )
-    action = asyncio.create_task(_show_action(application, job.chat_id, ACTIONS[job.kind]))
+    action = asyncio.create_task(_show_action(application, job.chat, ACTIONS[job.kind]))
     try:
         if job.kind == "import":
             from bot.builders import import_preview  # openpyxl: only when a sheet comes in
@@ -147,10 +149,13 @@ def build(kind: str, context: BuildContext, job: ReportJob) -> Result:
         db.close()
 
 
-async def _show_action(application: Application, chat_id: int, action: str) -> None:
+async def _show_action(application: Application, to: Address, activity: str) -> None:
+    """The chat action, again every few seconds until the job is done (it fades after ~5 s)."""
+    ((method, payload),) = RENDERERS[to.platform].render(ChatAction(activity), to.id, "")
     with contextlib.suppress(TelegramError):
         while True:
-            await application.bot.send_chat_action(chat_id, action)
+            # Lower case: PTB passes the rendered JSON through as it is (as the sender does).
+            await application.bot.do_api_request(method.lower(), api_kwargs=payload)
             await asyncio.sleep(ACTION_EVERY_S)
 
 

@@ -42,6 +42,9 @@ async def test_admin_gets_summary_and_charts_as_one_album(duban: Duban) -> None:
     photos = _album(admin)
     assert len(photos) >= 5  # close-out, overdue, areas, towns, trend (+ targets)
     assert len({p["media_group_id"] for p in photos}) == 1
+    # While it was built the chat showed "sending a photo…" (a neutral ChatAction).
+    shown = duban.sandbox.state.calls_to("sendChatAction")
+    assert shown and {call["params"]["action"] for call in shown} == {"upload_photo"}
 
 
 async def test_leader_filters_by_town(duban: Duban) -> None:

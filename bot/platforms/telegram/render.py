@@ -14,6 +14,7 @@ from typing import Any
 from bot.chat import (
     Album,
     Attachment,
+    ChatAction,
     CommandMenu,
     Delete,
     Edit,
@@ -61,6 +62,8 @@ class TelegramRenderer:
             return _album(message, chat_id)
         if isinstance(message, Delete):
             return [("deleteMessage", {"chat_id": chat_id, "message_id": message.message_id})]
+        if isinstance(message, ChatAction):
+            return [("sendChatAction", {"chat_id": chat_id, "action": message.activity})]
         if isinstance(message, CommandMenu):
             commands = [{"command": n, "description": d} for n, d in message.commands]
             scope = {"type": "chat", "chat_id": chat_id}
