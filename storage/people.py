@@ -60,7 +60,8 @@ def by_address(db: sqlite_utils.Database, address: Address) -> Person | None:
 
 
 def by_telegram_id(db: sqlite_utils.Database, tg_user_id: int) -> Person | None:
-    """``by_address`` for a Telegram user id (the callers that still speak Telegram)."""
+    """``by_address`` for a Telegram user id (``duban inbox`` reads raw Telegram updates;
+    tests register phones by number)."""
     return by_address(db, telegram_account(tg_user_id))
 
 
@@ -69,8 +70,8 @@ def telegram_account(tg_user_id: int) -> Address:
 
 
 def _account(who: Address | int) -> Address:
-    """An address as given; a bare number is a Telegram user id (callers from before there
-    was more than one platform pass those)."""
+    """An address as given; a bare number is a Telegram user id (the command line and the
+    tests name Telegram people by number)."""
     return who if isinstance(who, Address) else telegram_account(who)
 
 
