@@ -8,7 +8,6 @@ from datetime import date
 
 from bot.actions import ADMINS, button, button_to, command, step
 from bot.clock import local_day
-from bot.domain.permissions import require_admin
 from bot.domain.policy import SETTING_KEYS, PolicyError
 from bot.i18n import Safe
 from bot.runtime.work import Work
@@ -68,7 +67,6 @@ def choose(work: Work, key: str) -> None:
 @step("settings.", roles=ADMINS, refusal="admin.only")
 def on_text(work: Work, state: str, data: dict, text: str) -> None:
     """The typed value: checked by the policy itself; a refusal says why and asks again."""
-    require_admin(work.person)
     key = data["key"]
     label = work.t(f"setting.{key}")
     try:
