@@ -1,4 +1,5 @@
-"""Commands and buttons, each declared once beside the service function that does it.
+"""Commands, buttons and dialog steps, each declared once beside the service function that
+does it.
 
     @command("visit", roles=INSPECTORS, help="cmd.visit", refusal="visit.inspectors_only")
     def visit_command(work: Work, text: str) -> None: ...
@@ -11,7 +12,9 @@
 A command's function takes the Work and, if it wants them, the words after the command. A
 button's function takes the Work and keyword arguments; ``button_to`` checks them against
 its signature when the button is made, not when someone taps it weeks later. The tapped
-button itself (its token, the message it sat under) is ``work.tap``.
+button itself (its token, the message it sat under) is ``work.tap``. A dialog step
+(``step``) answers a question the bot asked: the router (bot/services/router.py) gives it
+the typed text or the sent file.
 
 bot/registry.py collects the declarations of the modules it lists, in order: that is the
 order of the command menus and /help, built from the same declarations. A platform's
