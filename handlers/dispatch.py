@@ -13,6 +13,7 @@ from bot.i18n import t
 from bot.registry import ACTIONS
 from bot.runtime.context import DubanContext
 from bot.runtime.dispatch import perform
+from bot.services import registration
 from handlers.access import answer_quietly
 from storage import buttons
 
@@ -23,6 +24,12 @@ async def on_command(update: Update, context: DubanContext) -> None:
     action = ACTIONS.commands[word]
     args = (" ".join(context.args or []),) if action.takes_text else ()
     await context.work(perform, action, *args)
+
+
+async def on_unknown_command(update: Update, context: DubanContext) -> None:
+    """A command no declaration has: answered as such, with /help."""
+    text = update.message.text if isinstance(update.message.text, str) else ""
+    await context.work(registration.unknown_command, text.split()[0] if text else "")
 
 
 async def on_button(update: Update, context: DubanContext) -> None:

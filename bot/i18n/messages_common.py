@@ -67,6 +67,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "⚠️ {name}（{role}{unit}）已屏蔽机器人，无法收到提醒。",
         "⚠️ {name} ({role}{unit}) has blocked the bot and cannot receive reminders.",
     ),
+    "command.unknown": (
+        "没有 {command} 这个命令。发送 /help 查看您可以使用的命令。",
+        "There is no command {command}. Send /help to see the ones you can use.",
+    ),
     "ignored.unsupported": (
         "机器人暂不处理这类消息（贴纸、动图、投票、联系人等）。",
         "The bot does not handle this kind of message (stickers, GIFs, polls, contacts…).",

@@ -217,6 +217,12 @@ def show_help(work: Work) -> None:
         work.send(work.chat, "\n".join(lines))
 
 
+def unknown_command(work: Work, word: str) -> None:
+    """A command Duban does not have (a typo, or one from another bot): said as such, with
+    the way to the ones it has — not the answer meant for stickers and polls."""
+    work.reply("command.unknown", command=word[:40])
+
+
 @button("lang", roles=EVERYONE)
 def set_language(work: Work, lang: str = "") -> None:
     """Switch the person's language, and their command menu with it."""

@@ -50,6 +50,7 @@ def send_every_kind(duban: Duban, phones: list[Phone]) -> list[dict]:
         next(kinds).actions.send_voice(b"OggS\x00voice"),
         next(kinds).actions.send_video(b"\x00\x00\x00\x18ftypmp42"),
         next(kinds).actions.send_location(32.37, 120.56),
+        next(kinds).actions.send_text("/nosuch"),  # a command no declaration has
     ]
     forwarded = next(kinds)
     sent.append(
@@ -102,12 +103,12 @@ async def test_stranger_gets_one_polite_line_for_everything(duban: Duban) -> Non
     tokens += [secrets.token_urlsafe(12) for _ in range(3)] + ["x" * 64, "lang"]
     before = duban.table_counts(skip=UNTOUCHED)
 
-    phones = [duban.phone(10_000 + n, f"路人{n}") for n in range(len(texts) + len(tokens) + 8)]
+    phones = [duban.phone(10_000 + n, f"路人{n}") for n in range(len(texts) + len(tokens) + 9)]
     cursor = iter(phones)
     for text in texts:
         await next(cursor).send(text)
     queries = [(duban.forge_callback(next(cursor), token)) for token in tokens]
-    sent = send_every_kind(duban, [next(cursor) for _ in range(8)])
+    sent = send_every_kind(duban, [next(cursor) for _ in range(9)])
 
     # Every MessageHandler of the Application is reached by one of the messages sent.
     bot = duban.runtime.application.bot

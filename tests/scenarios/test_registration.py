@@ -51,3 +51,22 @@ async def test_language_can_be_switched(duban: Duban) -> None:
     await phone.expect("Language set to English")
     await phone.send("/help")
     await phone.expect("Commands")
+
+
+async def test_an_unknown_command_is_answered_as_such_with_help(duban: Duban) -> None:
+    """A mistyped command is told it is not one, with the way to /help, in the person's
+    language — not the answer meant for stickers and polls; a stranger is still refused."""
+    phone = await duban.register(5006, "钱督查", Role.INSPECTOR)
+    await phone.send("/vist 卓远")
+    reply = await phone.expect("没有 /vist 这个命令")
+    assert "/help" in reply.text and "暂不处理这类消息" not in reply.text
+    await phone.send("/lang")
+    await phone.expect("请选择语言")
+    await phone.tap("English")
+    await phone.expect("Language set to English")
+    await phone.send("/reprot")
+    await phone.expect("There is no command /reprot. Send /help")
+
+    stranger = duban.phone(5007, "路人")
+    await stranger.send("/vist")
+    await stranger.expect("仅限受邀人员")

@@ -20,7 +20,7 @@ from bot.platforms.telegram.transport import AiohttpRequest
 from bot.registry import ACTIONS
 from bot.runtime.context import BotData, DubanContext, Resources
 from handlers import access, errors, fallback, messages
-from handlers.dispatch import on_button, on_command
+from handlers.dispatch import on_button, on_command, on_unknown_command
 
 # Across all chats: 14 messages per half second is 28 a second in bursts of at most 14,
 # so Telegram's bucket (about 30 a second) always keeps tokens for requests that arrive
@@ -94,7 +94,11 @@ def build_application(
     )
     # Edits of earlier messages change nothing already recorded; they are ignored.
     application.add_handler(MessageHandler(filters.UpdateType.EDITED, fallback.ignore))
-    # Anything no handler above took: stickers, polls, contacts, unknown commands.
+    # A command no declaration has (a typo, another bot's): said as such, with /help.
+    application.add_handler(
+        MessageHandler(filters.UpdateType.MESSAGE & filters.COMMAND, on_unknown_command)
+    )
+    # Anything no handler above took: stickers, GIFs, polls, contacts.
     application.add_handler(MessageHandler(filters.ALL, fallback.unsupported))
 
     application.add_error_handler(errors.on_error)
