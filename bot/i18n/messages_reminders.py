@@ -310,6 +310,18 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "⚙️ <b>Reminder rules</b> (tap a button below to change one)\n{lines}\n\n"
         "Holidays and working weekends: /holiday date on|off\nNew period: /period name",
     ),
+    "setting.value.on": ("开", "on"),
+    "setting.value.off": ("关", "off"),
+    "setting.value.none": ("无", "none"),
+    "setting.value.monthly": ("每月", "monthly"),
+    "setting.value.quarterly": ("每季度", "quarterly"),
+    "setting.value.mon": ("周一", "Monday"),
+    "setting.value.tue": ("周二", "Tuesday"),
+    "setting.value.wed": ("周三", "Wednesday"),
+    "setting.value.thu": ("周四", "Thursday"),
+    "setting.value.fri": ("周五", "Friday"),
+    "setting.value.sat": ("周六", "Saturday"),
+    "setting.value.sun": ("周日", "Sunday"),
     "settings.line": ("· {label}：<b>{value}</b>", "· {label}: <b>{value}</b>"),
     "settings.line_changed": (
         "· {label}：<b>{value}</b>（默认 {default}）",

@@ -10,6 +10,7 @@ from bot.actions import ADMINS, button, button_to, command, step
 from bot.clock import local_day
 from bot.domain.policy import SETTING_KEYS, PolicyError
 from bot.i18n import Safe
+from bot.i18n.catalogue import CATALOGUE
 from bot.runtime.work import Work
 from storage import dialogs, ledger
 from storage import reminders as reminder_store
@@ -40,8 +41,8 @@ def show(work: Work) -> None:
             work.t(
                 "settings.line_changed" if view.changed else "settings.line",
                 label=work.t(f"setting.{view.key}"),
-                value=view.value,
-                default=view.default,
+                value=_in_words(work, view.value),
+                default=_in_words(work, view.default),
             )
         )
     buttons = [button_to(choose, work.t(f"setting.{key}"), key=key) for key in SETTING_KEYS]
@@ -59,9 +60,16 @@ def choose(work: Work, key: str) -> None:
     work.reply(
         "settings.ask",
         label=work.t(f"setting.{key}"),
-        value=view.value,
-        default=view.default,
+        value=_in_words(work, view.value),
+        default=_in_words(work, view.default),
     )
+
+
+def _in_words(work: Work, value: str) -> str:
+    """A setting's value as the reader says it (开/关, 每月, 周一); numbers and times as
+    they are. The policy shows codes (on, monthly, mon), which are also what it accepts."""
+    key = f"setting.value.{value}"
+    return work.t(key) if key in CATALOGUE else value
 
 
 @step("settings.", roles=ADMINS, refusal="admin.only")
