@@ -10,9 +10,9 @@ from telegram.ext import ApplicationHandlerStop
 
 from bot.chat import Sender
 from bot.domain.audit import Origin
+from bot.domain.people import telegram_address
 from bot.i18n import language_for
 from bot.runtime.context import DubanContext
-from bot.runtime.work import telegram_chat
 from bot.services.registration import refuse_stranger
 from storage import people
 
@@ -24,8 +24,8 @@ async def identify(update: Update, context: DubanContext) -> None:
     if user is None or chat is None or chat.type != "private" or user.is_bot:
         raise ApplicationHandlerStop  # the bot works in private chats only
     services = context.resources
-    context.chat = telegram_chat(chat.id)
-    account = telegram_chat(user.id)  # a private chat's id is its user's
+    context.chat = telegram_address(chat.id)
+    account = telegram_address(user.id)  # a private chat's id is its user's
     context.sender = Sender(account, user.full_name, user.username)
     context.lang = language_for(user.language_code, services.settings.default_language)
 

@@ -13,13 +13,13 @@ from bot.chat import Address
 from bot.domain.audit import Origin
 from bot.domain.lifecycle import Role
 from bot.domain.people import (
-    TELEGRAM,
     Invitation,
     Person,
     fold_name,
     hash_code,
     invitation_expiry,
     new_invitation_code,
+    telegram_address,
 )
 from bot.domain.policy import Policy
 from storage.audit import record, record_item
@@ -62,17 +62,13 @@ def by_address(db: sqlite_utils.Database, address: Address) -> Person | None:
 def by_telegram_id(db: sqlite_utils.Database, tg_user_id: int) -> Person | None:
     """``by_address`` for a Telegram user id (``duban inbox`` reads raw Telegram updates;
     tests register phones by number)."""
-    return by_address(db, telegram_account(tg_user_id))
-
-
-def telegram_account(tg_user_id: int) -> Address:
-    return Address(TELEGRAM, str(tg_user_id))
+    return by_address(db, telegram_address(tg_user_id))
 
 
 def _account(who: Address | int) -> Address:
     """An address as given; a bare number is a Telegram user id (the command line and the
     tests name Telegram people by number)."""
-    return who if isinstance(who, Address) else telegram_account(who)
+    return who if isinstance(who, Address) else telegram_address(who)
 
 
 def by_id(db: sqlite_utils.Database, person_id: int) -> Person:

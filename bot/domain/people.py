@@ -12,6 +12,14 @@ from bot.chat import Address
 from bot.domain.lifecycle import Actor, Role
 
 TELEGRAM = "telegram"  # the platform every person came from before DingTalk
+
+
+def telegram_address(number: int) -> Address:
+    """A Telegram user or private chat as the bot addresses it (in a private chat the two
+    ids are the same number)."""
+    return Address(TELEGRAM, str(number))
+
+
 INVITATION_CODE_BYTES = 12  # 16 url-safe characters: unguessable, fits /start's 64 limit
 
 

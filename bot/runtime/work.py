@@ -17,6 +17,7 @@ import secrets
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import sqlite_utils
@@ -247,7 +248,7 @@ class Work:
         """One message for a series of updates (``outbox.coalesce``): the first queues it,
         later ones rewrite it while it waits or edit it once it is on the phone."""
         message = Text(text, buttons=self._placed(keyboard, None))
-        ((method, payload),) = self.env.renderers[to.platform].render(message, to.id, self.lang)
+        method, payload = self._render_one(to, message)
         outbox.coalesce(
             self.db,
             prefix=series,
@@ -270,7 +271,7 @@ class Work:
         """Give a queued message (by its key) a newer text; False once it has left. The
         rewrite replaces the whole message: say ``remove_keyboard`` again if it did."""
         message = Text(text, buttons=self._placed(keyboard, None), remove_keyboard=remove_keyboard)
-        ((_, payload),) = self.env.renderers[to.platform].render(message, to.id, self.lang)
+        _, payload = self._render_one(to, message)
         return outbox.replace_pending(self.db, key, payload)
 
     def put(
@@ -286,7 +287,7 @@ class Work:
         A message may take several calls (an album in parts): the first carries ``key``,
         the others ``key:1``, ``key:2`` … so a replay queues none of them twice.
         """
-        calls = self.env.renderers[to.platform].render(message, to.id, self.lang)
+        calls = self._render(to, message)
         queued = False
         for n, (method, payload) in enumerate(calls):
             if key is None:
@@ -328,6 +329,15 @@ class Work:
             return None
         return self.placed(keyboard, owner or (self.person.id if self.person else None))
 
+    def _render(self, to: Address, message: Outgoing) -> list[tuple[str, dict[str, Any]]]:
+        """``message`` as the API calls of ``to``'s platform (bot/platforms/)."""
+        return self.env.renderers[to.platform].render(message, to.id, self.lang)
+
+    def _render_one(self, to: Address, message: Text) -> tuple[str, dict[str, Any]]:
+        """A text's one call (a series or a queued row is one message on every platform)."""
+        (call,) = self._render(to, message)
+        return call
+
     def _here(self) -> Address:
         if self.chat is None:
             raise RuntimeError("nobody to reply to")
@@ -350,10 +360,6 @@ class Work:
             at=self.at,
             not_before=not_before,
         )
-
-
-def telegram_chat(chat_id: int) -> Address:
-    return Address("telegram", str(chat_id))
 
 
 def run_work(

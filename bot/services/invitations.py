@@ -16,7 +16,7 @@ from datetime import datetime
 from bot.actions import button_to
 from bot.chat import Address, Sender
 from bot.domain.lifecycle import Role
-from bot.domain.people import Invitation, Person
+from bot.domain.people import Invitation, Person, telegram_address
 from bot.domain.permissions import is_admin
 from bot.i18n import Safe, t
 from bot.runtime.work import Work
@@ -31,7 +31,7 @@ PENDING_SHOWN = 30
 def is_settings_admin(work: Work, who: Address | None) -> bool:
     """An administrator named in ADMIN_IDS (the configuration's Telegram user ids): no chat
     action changes their role."""
-    return who is not None and any(who == people.telegram_account(i) for i in work.env.admin_ids)
+    return who is not None and any(who == telegram_address(i) for i in work.env.admin_ids)
 
 
 def sender_is_settings_admin(work: Work) -> bool:

@@ -19,10 +19,10 @@ from bot.builders import runner, timeline
 from bot.builders.build import Result, album, document
 from bot.chat import Sender, Tap
 from bot.domain.lifecycle import DomainError, Role
-from bot.domain.people import Person
+from bot.domain.people import Person, telegram_address
 from bot.registry import ACTIONS
 from bot.runtime.dispatch import perform
-from bot.runtime.work import Work, WorkEnv, telegram_chat
+from bot.runtime.work import Work, WorkEnv
 from bot.services import delivery, history
 from storage import report_jobs
 from storage.db import open_database
@@ -45,7 +45,7 @@ def work_for(db: sqlite_utils.Database, role: Role, tap: Tap | None = None) -> W
     """The Work of one update (a tap is the next update: its own outbox keys)."""
     person = Person(1, "telegram", str(CHAT), "办公室", role, None, None, "zh", True)
     env = WorkEnv(tz=ZoneInfo("Asia/Shanghai"), bot_username="duban_bot")
-    chat = telegram_chat(CHAT)
+    chat = telegram_address(CHAT)
     update = 1 if tap is None else 2
     return Work(db, env, NOW, "zh", chat, person, update, Sender(chat, "办公室"), tap=tap)
 
@@ -120,7 +120,7 @@ def _job(db: sqlite_utils.Database) -> int:
         db,
         kind="export",
         person_id=1,
-        chat=telegram_chat(CHAT),
+        chat=telegram_address(CHAT),
         language="zh",
         params={},
         at=NOW,
