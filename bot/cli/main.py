@@ -80,22 +80,19 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from bot.sheets.exporting import export_ledger
+    from bot.builders.scope import Scope
+    from bot.cli.export import ExportRequest, run_export_cli
 
     settings = _settings()
     path = Path(args.path)
     if path.suffix.lower() not in (".xlsx", ".csv"):
         print(f"duban: {path}: the file name must end in .xlsx or .csv", file=sys.stderr)
         return EXIT_BAD_FILE
-    from storage.audit import chain_head
-
-    db = _open_db(settings)
-    count = export_ledger(db, path, settings.timezone, period=args.period)
-    print(f"exported {count} items to {path}")
-    head = chain_head(db)
-    if head is not None:  # published with every export: keep it to check with duban verify
-        print(f"audit chain head: event #{head.event_id} {head.hash}")
-    return EXIT_OK
+    scope = Scope(period=args.period, town=args.town, unit=args.unit, company=args.company)
+    zipped = Path(args.evidence_zip) if args.evidence_zip else None
+    request = ExportRequest(path, scope, history=args.history, evidence_zip=zipped)
+    lang = args.lang or settings.default_language
+    return run_export_cli(_open_db(settings), settings, request, lang)
 
 
 def cmd_items(args: argparse.Namespace) -> int:
@@ -265,9 +262,25 @@ def build_parser() -> argparse.ArgumentParser:
     imp.add_argument("--period", help="period name, e.g. 2024 (default: the latest period)")
     imp.add_argument("--dry-run", action="store_true", help="check everything, write nothing")
 
-    exp = add("export", "export the ledger to .xlsx or .csv", cmd_export)
+    exp = add(
+        "export",
+        "export the ledger to .xlsx or .csv, of a period, town, unit or company as /export does",
+        cmd_export,
+    )
     exp.add_argument("path")
-    exp.add_argument("--period", help="only this period's items")
+    exp.add_argument("--period", help="only this period's (批次) items, e.g. 2024")
+    exp.add_argument("--town", help="only this town's items, e.g. 磨头镇")
+    exp.add_argument("--unit", help="only this lead unit's items, e.g. 科技局")
+    exp.add_argument("--company", help="only this company's items, e.g. 力威机械")
+    exp.add_argument(
+        "--history", action="store_true", help="add the item history sheet (事项历史), as /export"
+    )
+    exp.add_argument(
+        "--evidence-zip",
+        metavar="ZIP",
+        help="also write the workbook with every evidence file as .zip (parts of 45 MB)",
+    )
+    exp.add_argument("--lang", choices=["zh", "en"], help="language of the workbook and messages")
 
     items = add("items", "list items", cmd_items)
     items.add_argument("--status", choices=["open", "in_progress", "close_requested", "closed"])

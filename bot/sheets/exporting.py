@@ -1,4 +1,5 @@
-"""Exporting the ledger for the office's desk (``duban export`` and, later, the chat)."""
+"""The ledger's rows for an export, in the chat (/export) and at the desk (``duban export``)
+alike: both ask for a bot/builders/scope.py ``Scope`` and get its items from there."""
 
 from __future__ import annotations
 
@@ -8,11 +9,12 @@ from zoneinfo import ZoneInfo
 
 import sqlite_utils
 
+from bot.builders.scope import Scope, scoped_items
 from bot.domain.escalation import item_level
 from bot.sheets.model import ExportData, ExportItem
 from bot.sheets.writer import write_csv, write_xlsx
 from storage.audit import chain_head
-from storage.ledger import assigned_inspectors, list_items
+from storage.ledger import assigned_inspectors
 from storage.policy import load_policy
 from storage.presence import company_points_by_name
 
@@ -20,18 +22,16 @@ from storage.presence import company_points_by_name
 def export_data(
     db: sqlite_utils.Database,
     tz: ZoneInfo,
+    scope: Scope | None = None,
     *,
-    period: str | None = None,
-    town: str | None = None,
-    unit: str | None = None,
-    company: str | None = None,
     now: datetime | None = None,
     language: str = "zh",
 ) -> ExportData:
     moment = (now or datetime.now(UTC)).astimezone(tz)
     today = moment.date()
     red_after = load_policy(db).red_after_overdue_days
-    items = list_items(db, period=period, town=town, unit=unit, company=company)
+    scope = scope or Scope()
+    items = scoped_items(db, scope)
     assigned = assigned_inspectors(db)
     places = company_points_by_name(db)
     rows = [
@@ -47,7 +47,7 @@ def export_data(
         )
         for item in items
     ]
-    title = f"督办事项 {period}" if period else "督办事项"
+    title = f"督办事项 {scope.period}" if scope.period else "督办事项"
     head = chain_head(db)
     return ExportData(
         title=title,
@@ -60,9 +60,10 @@ def export_data(
 
 
 def export_ledger(
-    db: sqlite_utils.Database, path: Path, tz: ZoneInfo, *, period: str | None = None
+    db: sqlite_utils.Database, path: Path, tz: ZoneInfo, scope: Scope | None = None
 ) -> int:
-    data = export_data(db, tz, period=period)
+    """The scope's items as one sheet (.xlsx) or one table (.csv); the number written."""
+    data = export_data(db, tz, scope)
     if path.suffix.lower() == ".csv":
         write_csv(path, data)
     else:
