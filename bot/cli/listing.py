@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
@@ -73,19 +74,29 @@ def _cut(text: str, limit: int) -> str:
 
 def render_table(rows: list[dict[str, object]]) -> str:
     columns = [
-        ("code", 10),
-        ("status", 15),
-        ("level", 6),
-        ("deadline", 10),
-        ("unit", 14),
-        ("problem", 40),
+        ("code", "code", 10),
+        ("status", "status", 15),
+        ("level", "level", 6),
+        ("deadline", "deadline", 10),
+        ("unit", "unit", 14),
+        ("problem", "problem", 40),
     ]
+    return render_columns(columns, rows, f"({len(rows)} items)")
+
+
+def render_columns(
+    columns: Sequence[tuple[str, str, int]], rows: list[dict[str, object]], total: str
+) -> str:
+    """Rows as a terminal table: each column a (key, header, width) in display columns,
+    long text cut with "…", empty cells as "-", and ``total`` as the last line."""
     lines = []
-    for row in [{name: name for name, _ in columns}, *rows]:
+    heading = {key: header for key, header, _ in columns}
+    for row in [heading, *rows]:
         cells = []
-        for name, limit in columns:
-            text = _cut(str(row[name] or "-"), limit)
+        for key, _, limit in columns:
+            value = row[key]
+            text = _cut("-" if value is None or value == "" else str(value), limit)
             cells.append(text + " " * (limit - _width(text)))
         lines.append("  ".join(cells).rstrip())
-    lines.append(f"({len(rows)} items)")
+    lines.append(total)
     return "\n".join(lines)

@@ -107,6 +107,33 @@ def cmd_items(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_list(args: argparse.Namespace) -> int:
+    from datetime import UTC, datetime
+
+    from bot.cli.lists import Desk, ListOptions, run_list_cli
+    from bot.clock import local_day
+
+    settings = _settings()
+    desk = Desk(
+        _open_db(settings),
+        settings.timezone,
+        local_day(datetime.now(UTC), settings.timezone),
+        args.lang or settings.default_language,
+    )
+    options = ListOptions(
+        status=args.status,
+        level=args.level,
+        period=args.period,
+        town=args.town,
+        unit=args.unit,
+        company=args.company,
+        inspector=args.inspector,
+        role=args.role,
+        limit=args.limit,
+    )
+    return run_list_cli(desk, args.what, options, args.format == "json")
+
+
 def cmd_invite(args: argparse.Namespace) -> int:
     from datetime import UTC, datetime
 
@@ -286,6 +313,33 @@ def build_parser() -> argparse.ArgumentParser:
     items.add_argument("--status", choices=["open", "in_progress", "close_requested", "closed"])
     items.add_argument("--unit", help="lead unit name, e.g. 科技局")
     items.add_argument("--format", choices=["table", "json"], default="table")
+
+    listing = add(
+        "list",
+        "list what the chat lists: items, red, visits, people, companies, closeouts, "
+        "extensions, acks, queue",
+        cmd_list,
+    )
+    listing.add_argument(
+        "what",
+        choices=[
+            *("items", "red", "visits", "people", "companies"),
+            *("closeouts", "extensions", "acks", "queue"),
+        ],
+        metavar="WHAT",
+        help="items | red | visits | people | companies | closeouts | extensions | acks | queue",
+    )
+    listing.add_argument("--status", help="items: open, in_progress… or 待办理, 办理中…")
+    listing.add_argument("--level", help="items: red, yellow, blue or 红, 黄, 蓝")
+    listing.add_argument("--period", help="items: this period's (批次), e.g. 2024")
+    listing.add_argument("--town", help="items, companies: this town's, e.g. 磨头镇")
+    listing.add_argument("--unit", help="items: this lead unit's, e.g. 科技局")
+    listing.add_argument("--company", help="items: this company's")
+    listing.add_argument("--inspector", help="visits: this person's, e.g. 王督查")
+    listing.add_argument("--role", choices=["inspector", "contact", "admin", "leader"])
+    listing.add_argument("--limit", type=int, default=50, help="visits: how many (default 50)")
+    listing.add_argument("--format", choices=["table", "json"], default="table")
+    listing.add_argument("--lang", choices=["zh", "en"], help="language of the table")
 
     invite = add("invite", "create a single-use invitation link", cmd_invite)
     invite.add_argument(

@@ -72,9 +72,7 @@ def pick(work: Work, by: str, town: str | None = None, period: str | None = None
     if by == "company" and town is None:
         names = fetch_values(db, "SELECT name FROM towns ORDER BY name")
         options = [button_to(pick, name, by=by, town=name, period=period) for name in names]
-        options.append(
-            button_to(pick, work.t("export.no_town"), by=by, town="", period=period)
-        )
+        options.append(button_to(pick, work.t("export.no_town"), by=by, town="", period=period))
         title = work.t("export.choose_town_of_company")
     elif by == "company":
         companies = fetch_values(
