@@ -33,9 +33,10 @@ from bot.services import (
     sheet_import,
     stuck,
     visits,
+    waiting,
 )
 
-# Menus follow this order: /invite /users, /queue, /company, /stuck, /acks, /settings
+# Menus follow this order: /invite /users, /queue, /company, /stuck, /acks, /waiting, /settings
 # /holiday /period, /visit /done /visits, /mine, /item, /report, /export, /history, then
 # /lang /help (and /start, offered to strangers only).
 ACTIONS = Registry.collect(
@@ -47,6 +48,7 @@ ACTIONS = Registry.collect(
         presence,
         stuck,
         acks,
+        waiting,
         settings,
         visits,
         findings,

@@ -10,7 +10,6 @@ catalogue.
 from __future__ import annotations
 
 import json
-import sqlite3
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -33,6 +32,7 @@ from storage.ledger import get_item, list_items
 from storage.policy import load_policy
 from storage.presence import company_points_by_name
 from storage.rows import fetch_all
+from storage.waiting import closeouts_waiting, extensions_waiting
 
 EXIT_OK, EXIT_BAD_VALUE = 0, 1
 
@@ -143,9 +143,12 @@ def status_code(text: str) -> str | None:
 
 
 def _local(moment: str | None, tz: ZoneInfo) -> str:
-    if not moment:
-        return ""
-    return datetime.fromisoformat(moment).astimezone(tz).strftime("%Y-%m-%d %H:%M")
+    return desk_time(datetime.fromisoformat(moment), tz) if moment else ""
+
+
+def desk_time(moment: datetime, tz: ZoneInfo) -> str:
+    """A moment as the office reads it: its own day and minute."""
+    return moment.astimezone(tz).strftime("%Y-%m-%d %H:%M")
 
 
 def _known(desk: Desk, scope: Scope) -> None:
@@ -343,27 +346,17 @@ def list_companies(desk: Desk, options: ListOptions) -> Listed:
     return Listed(columns, rows)
 
 
-def _waiting(desk: Desk, table: str, extra: str) -> list[sqlite3.Row]:
-    return fetch_all(
-        desk.db,
-        f"SELECT r.created_at, i.code, u.name AS unit, p.name AS who, {extra} FROM {table} r "
-        "JOIN items i ON i.id = r.item_id LEFT JOIN units u ON u.id = i.unit_id "
-        "LEFT JOIN people p ON p.id = r.requested_by "
-        "WHERE r.status = 'pending' ORDER BY r.created_at, r.id",
-    )
-
-
 def list_closeouts(desk: Desk, options: ListOptions) -> Listed:
-    """Close-out requests (销号申请) waiting for a verifier, oldest first."""
-    rows = [
+    """Close-out requests (销号申请) waiting for a verifier, oldest first (/waiting)."""
+    rows: list[dict[str, object]] = [
         {
-            "asked": _local(row["created_at"], desk.tz),
-            "code": row["code"],
-            "unit": row["unit"],
-            "by": row["who"],
-            "claim": row["text"],
+            "asked": desk_time(waiting.asked_at, desk.tz),
+            "code": waiting.code,
+            "unit": waiting.unit,
+            "by": waiting.by,
+            "claim": waiting.text,
         }
-        for row in _waiting(desk, "closeout_requests", "r.text")
+        for waiting in closeouts_waiting(desk.db)
     ]
     columns = (
         Column("asked", 17),
@@ -376,17 +369,17 @@ def list_closeouts(desk: Desk, options: ListOptions) -> Listed:
 
 
 def list_extensions(desk: Desk, options: ListOptions) -> Listed:
-    """Extension requests (延期申请) waiting for an administrator, oldest first."""
-    rows = [
+    """Extension requests (延期申请) waiting for an administrator, oldest first (/waiting)."""
+    rows: list[dict[str, object]] = [
         {
-            "asked": _local(row["created_at"], desk.tz),
-            "code": row["code"],
-            "unit": row["unit"],
-            "by": row["who"],
-            "new_deadline": row["new_deadline"],
-            "reason": row["reason"],
+            "asked": desk_time(waiting.asked_at, desk.tz),
+            "code": waiting.code,
+            "unit": waiting.unit,
+            "by": waiting.by,
+            "new_deadline": waiting.new_deadline.isoformat() if waiting.new_deadline else None,
+            "reason": waiting.text,
         }
-        for row in _waiting(desk, "extension_requests", "r.new_deadline, r.reason")
+        for waiting in extensions_waiting(desk.db)
     ]
     columns = (
         Column("asked", 17),

@@ -90,4 +90,34 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "parity.list.col.kind": ("类型", "Kind"),
     "parity.list.col.since": ("发出日期", "Since"),
     "parity.list.col.detail": ("内容", "Details"),
+    # --- /waiting
+    "parity.cmd.waiting": (
+        "待决定的销号和延期申请",
+        "close-outs and extensions awaiting a decision",
+    ),
+    "parity.waiting.none": (
+        "没有待决定的销号申请或延期申请。",
+        "No close-out or extension request is waiting for a decision.",
+    ),
+    "parity.waiting.title": (
+        "<b>⏳ 待决定的申请</b>\n{sections}\n\n点选事项，在事项卡片上处理。",
+        "<b>⏳ Requests awaiting a decision</b>\n{sections}\n\nTap an item to decide on its card.",
+    ),
+    "parity.waiting.closeouts": (
+        "<b>销号申请（{count}）</b>\n{lines}",
+        "<b>Close-outs ({count})</b>\n{lines}",
+    ),
+    "parity.waiting.extensions": (
+        "<b>延期申请（{count}）</b>\n{lines}",
+        "<b>Extensions ({count})</b>\n{lines}",
+    ),
+    "parity.waiting.closeout_line": (
+        "· {code}｜{unit}｜{by} {asked} 申请：{claim}",
+        "· {code} | {unit} | {by}, {asked}: {claim}",
+    ),
+    "parity.waiting.extension_line": (
+        "· {code}｜{unit}｜{by} {asked} 申请延期至 {deadline}：{reason}",
+        "· {code} | {unit} | {by}, {asked}: to {deadline} — {reason}",
+    ),
+    "parity.waiting.more": ("…另有 {count} 项", "…and {count} more"),
 }

@@ -80,3 +80,39 @@ async def test_red_acks_and_users_list_alike_in_chat_and_at_the_desk(
     assert {row["name"] for row in listed} >= {"王督查", "钱联络"}
     for row in listed:
         assert any(label.startswith(row["name"]) or row["name"] in label for label in users.buttons)
+
+
+async def test_waiting_decisions_alike_in_chat_and_at_the_desk(
+    duban: Duban, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys
+) -> None:
+    """A close-out and an extension asked for by 钱联络: /waiting lists both with a button
+    to each card, and ``duban list closeouts / extensions`` name the same requests."""
+    codes = _seed(duban)
+    await duban.register(6303, "钱联络", Role.CONTACT, unit="工信局")
+    admin = await office(duban)
+    await admin.send("/waiting")
+    await admin.expect("没有待决定的销号申请或延期申请")
+    db = duban.db()
+    try:
+        ids = {code: item_id for item_id, code in db.execute("SELECT id, code FROM items")}
+        person = db.execute("SELECT id FROM people WHERE account = '6303'").fetchone()[0]
+        asked = {"requested_by": person, "created_at": datetime.now(UTC).isoformat()}
+        db["closeout_requests"].insert(
+            {**asked, "item_id": ids[codes["valve"]], "text": "已引进人才20名"}
+        )
+        db["extension_requests"].insert(
+            {**asked, "item_id": ids[codes["ip"]], "new_deadline": "2027-06-30", "reason": "待审批"}
+        )
+    finally:
+        db.close()
+    settings = duban.settings
+    at_the_desk(monkeypatch, tmp_path, settings.database_path, settings.media_dir)
+
+    await admin.send("/waiting")
+    shown = await admin.expect("待决定的申请")
+    assert f"{codes['valve']}｜工信局｜钱联络" in shown.text and "已引进人才20名" in shown.text
+    assert "申请延期至 2027-06-30：待审批" in shown.text
+    assert [row["code"] for row in _desk(capsys, "closeouts")] == [codes["valve"]]
+    assert [row["code"] for row in _desk(capsys, "extensions")] == [codes["ip"]]
+    await admin.tap(codes["valve"])
+    await admin.expect(re.compile(rf"{codes['valve']}[^\n]*\n状态"))
