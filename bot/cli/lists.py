@@ -19,11 +19,13 @@ from zoneinfo import ZoneInfo
 
 import sqlite_utils
 
-from bot.builders.scope import Scope, unknown_filters
+from bot.builders.scope import Scope, scoped_items, unknown_filters
 from bot.cli.export import say
 from bot.cli.listing import render_columns
 from bot.domain.escalation import item_level
 from bot.domain.items import Item
+from bot.domain.lifecycle import Role
+from bot.i18n import LANGUAGES
 from bot.sheets.headers import LEVEL_LABELS, STATUS_LABELS, parse_status
 from storage import people, review
 from storage import reminders as reminder_store
@@ -174,18 +176,11 @@ def list_items_at_desk(desk: Desk, options: ListOptions) -> Listed:
     if options.level and level is None:
         raise BadValue(say(desk.lang, "parity.list.bad_level", value=options.level))
     _known(desk, Scope(options.period, options.town, options.unit, options.company))
-    found = list_items(
-        desk.db,
-        status=status,
-        period=options.period,
-        town=options.town,
-        unit=options.unit,
-        company=options.company,
-    )
+    scope = Scope(options.period, options.town, options.unit, options.company)
     rows = []
-    for item in found:
+    for item in scoped_items(desk.db, scope):  # a period's items as /export shows them
         item_level_code = _level(desk, item)
-        if level and item_level_code != level:
+        if (status and item.status.value != status) or (level and item_level_code != level):
             continue
         rows.append(
             {
@@ -287,8 +282,21 @@ def list_visits(desk: Desk, options: ListOptions) -> Listed:
     return Listed(columns, rows)
 
 
+def role_code(text: str) -> str | None:
+    """A role from its code (inspector) or its name in either language (督查人员, 联络员)."""
+    word = text.strip().lower()
+    for role in Role:
+        names = {role.value, *(say(lang, f"role.{role.value}").lower() for lang in LANGUAGES)}
+        if word in names or (len(word) >= 2 and any(word in name for name in names)):
+            return role.value
+    return None
+
+
 def list_people(desk: Desk, options: ListOptions) -> Listed:
     """Everyone registered, as /users lists them (--role narrows to one role)."""
+    role = role_code(options.role) if options.role else None
+    if options.role and role is None:
+        raise BadValue(say(desk.lang, "parity.list.bad_role", value=options.role))
     rows = [
         {
             "name": person.name,
@@ -298,7 +306,7 @@ def list_people(desk: Desk, options: ListOptions) -> Listed:
             "language": person.language,
         }
         for person in people.all_people(desk.db)
-        if options.role is None or person.role.value == options.role
+        if role is None or person.role.value == role
     ]
     columns = (
         Column("name", 12),

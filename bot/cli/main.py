@@ -336,7 +336,7 @@ def build_parser() -> argparse.ArgumentParser:
     listing.add_argument("--unit", help="items: this lead unit's, e.g. 科技局")
     listing.add_argument("--company", help="items: this company's")
     listing.add_argument("--inspector", help="visits: this person's, e.g. 王督查")
-    listing.add_argument("--role", choices=["inspector", "contact", "admin", "leader"])
+    listing.add_argument("--role", help="people: inspector, contact, admin, leader or 督查人员…")
     listing.add_argument("--limit", type=int, default=50, help="visits: how many (default 50)")
     listing.add_argument("--format", choices=["table", "json"], default="table")
     listing.add_argument("--lang", choices=["zh", "en"], help="language of the table")

@@ -53,6 +53,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "duban：无法识别的督办等级「{value}」（红、黄、蓝）",
         "duban: unknown level “{value}” (red, yellow, blue)",
     ),
+    "parity.list.bad_role": (
+        "duban：无法识别的角色「{value}」（督查人员、联络员、管理员、分管领导）",
+        "duban: unknown role “{value}” (inspector, contact, admin, leader)",
+    ),
     "parity.list.no_person": (
         "duban：没有名为「{name}」的人员",
         "duban: there is no one named “{name}”",

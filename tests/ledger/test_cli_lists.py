@@ -140,6 +140,10 @@ def test_visits_people_and_companies(world, capsys) -> None:
     assert [(p["name"], p["role"], p["active"]) for p in inspectors] == [
         ("王督查", "inspector", True)
     ]
+    assert _json(capsys, "people", "--role", "督查人员") == inspectors
+    assert [p["name"] for p in _json(capsys, "people", "--role", "联络员")] == ["赵联络"]
+    assert main(["list", "people", "--role", "局长"]) == 1
+    assert "无法识别的角色「局长」" in capsys.readouterr().err
     companies = _json(capsys, "companies", "--town", "吴窑镇")
     assert [(c["name"], c["open_items"], c["to_review"]) for c in companies] == [
         ("力威机械", 0, False),
