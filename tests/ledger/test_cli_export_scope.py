@@ -112,3 +112,24 @@ def test_csv_and_a_wrong_zip_name_are_refused(world, tmp_path: Path, capsys) -> 
     assert "须以 .zip 结尾" in capsys.readouterr().err and not out.exists()
     assert main(["export", str(table), "--unit", "科技局"]) == 0
     assert "高企培育" in table.read_text(encoding="utf-8-sig")
+
+
+def test_evidence_in_parts_named_as_the_chat_names_them(
+    world, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys
+) -> None:
+    """Past the part limit the archive comes in parts, 佐证_1of3.zip …, each with its own
+    manifest, together holding every photo once."""
+    monkeypatch.setattr("bot.builders.export_job.PART_LIMIT", 1)  # one file a part
+    out, archive = tmp_path / "out.xlsx", tmp_path / "佐证.zip"
+    arguments = ["export", str(out), "--company", "卓远半导体", "--evidence-zip", str(archive)]
+    assert main(arguments) == 0
+    parts = sorted(tmp_path.glob("佐证_*of*.zip"))
+    assert [part.name for part in parts] == [f"佐证_{n}of4.zip" for n in range(1, 5)]
+    assert not archive.exists()
+    assert "写入 4 个压缩包" in capsys.readouterr().out
+    photos = []
+    for part in parts:
+        with zipfile.ZipFile(part) as opened:
+            assert "manifest.csv" in opened.namelist()
+            photos += [name for name in opened.namelist() if name.startswith("evidence/")]
+    assert len(photos) == len(set(photos)) == 3
