@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo
 
 import sqlite_utils
 
+from bot.builders import timeline
 from bot.builders.scope import Scope, scoped_items, unknown_filters
 from bot.cli.export import say
 from bot.cli.listing import render_columns
@@ -30,7 +31,7 @@ from bot.sheets.headers import LEVEL_LABELS, STATUS_LABELS, parse_status
 from storage import people, review
 from storage import reminders as reminder_store
 from storage import visits as visit_store
-from storage.ledger import get_item, list_items
+from storage.ledger import NotFound, get_item, list_items
 from storage.policy import load_policy
 from storage.presence import company_points_by_name
 from storage.rows import fetch_all
@@ -57,6 +58,7 @@ class ListOptions:
     company: str | None = None
     inspector: str | None = None
     role: str | None = None
+    code: str | None = None
     limit: int = 50
 
 
@@ -453,6 +455,30 @@ def list_queue(desk: Desk, options: ListOptions) -> Listed:
     return Listed(columns, rows)
 
 
+def list_history(desk: Desk, options: ListOptions) -> Listed:
+    """One item's events, oldest first, from the one assembler behind /history and the
+    export's 事项历史 sheet (bot/builders/timeline.py), in the sheet's words."""
+    if not options.code:
+        raise BadValue(say(desk.lang, "parity.list.needs_code"))
+    try:
+        item = get_item(desk.db, options.code.strip())
+    except NotFound:
+        raise BadValue(say(desk.lang, "parity.list.no_item", code=options.code)) from None
+    rows: list[dict[str, object]] = []
+    for event in timeline.histories(desk.db, [item.id]).get(item.id, []):
+        what, detail = timeline.sheet_cells(desk.lang, event)
+        rows.append(
+            {
+                "when": desk_time(event.at, desk.tz),
+                "who": timeline.actor(desk.lang, event),
+                "what": what,
+                "detail": detail,
+            }
+        )
+    columns = (Column("when", 17), Column("who", 14), Column("what", 16), Column("detail", 50))
+    return Listed(columns, rows)
+
+
 LISTS: dict[str, Callable[[Desk, ListOptions], Listed]] = {
     "items": list_items_at_desk,
     "red": list_red,
@@ -463,6 +489,7 @@ LISTS: dict[str, Callable[[Desk, ListOptions], Listed]] = {
     "extensions": list_extensions,
     "acks": list_acks,
     "queue": list_queue,
+    "history": list_history,
 }
 
 

@@ -129,6 +129,7 @@ def cmd_list(args: argparse.Namespace) -> int:
         company=args.company,
         inspector=args.inspector,
         role=args.role,
+        code=args.code,
         limit=args.limit,
     )
     return run_list_cli(desk, args.what, options, args.format == "json")
@@ -317,17 +318,18 @@ def build_parser() -> argparse.ArgumentParser:
     listing = add(
         "list",
         "list what the chat lists: items, red, visits, people, companies, closeouts, "
-        "extensions, acks, queue",
+        "extensions, acks, queue, an item's history",
         cmd_list,
     )
     listing.add_argument(
         "what",
         choices=[
             *("items", "red", "visits", "people", "companies"),
-            *("closeouts", "extensions", "acks", "queue"),
+            *("closeouts", "extensions", "acks", "queue", "history"),
         ],
         metavar="WHAT",
-        help="items | red | visits | people | companies | closeouts | extensions | acks | queue",
+        help="items | red | visits | people | companies | closeouts | extensions | acks | "
+        "queue | history",
     )
     listing.add_argument("--status", help="items: open, in_progress… or 待办理, 办理中…")
     listing.add_argument("--level", help="items: red, yellow, blue or 红, 黄, 蓝")
@@ -337,6 +339,7 @@ def build_parser() -> argparse.ArgumentParser:
     listing.add_argument("--company", help="items: this company's")
     listing.add_argument("--inspector", help="visits: this person's, e.g. 王督查")
     listing.add_argument("--role", help="people: inspector, contact, admin, leader or 督查人员…")
+    listing.add_argument("--code", help="history: the item's code, e.g. 2024-012")
     listing.add_argument("--limit", type=int, default=50, help="visits: how many (default 50)")
     listing.add_argument("--format", choices=["table", "json"], default="table")
     listing.add_argument("--lang", choices=["zh", "en"], help="language of the table")

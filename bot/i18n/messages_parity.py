@@ -57,6 +57,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "duban：无法识别的角色「{value}」（督查人员、联络员、管理员、分管领导）",
         "duban: unknown role “{value}” (inspector, contact, admin, leader)",
     ),
+    "parity.list.needs_code": (
+        "duban：请用 --code 指明事项，例如 --code 2024-012",
+        "duban: name the item with --code, e.g. --code 2024-012",
+    ),
+    "parity.list.no_item": ("duban：没有编号为 {code} 的事项", "duban: there is no item {code}"),
     "parity.list.no_person": (
         "duban：没有名为「{name}」的人员",
         "duban: there is no one named “{name}”",
@@ -94,6 +99,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "parity.list.col.kind": ("类型", "Kind"),
     "parity.list.col.since": ("发出日期", "Since"),
     "parity.list.col.detail": ("内容", "Details"),
+    "parity.list.col.when": ("时间", "When"),
+    "parity.list.col.who": ("操作人", "Who"),
+    "parity.list.col.what": ("事件", "Event"),
     # --- /waiting
     "parity.cmd.waiting": (
         "待决定的销号和延期申请",

@@ -9,6 +9,7 @@ import json
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import openpyxl
 import pytest
 
 from bot.cli.lists import level_code, status_code
@@ -165,3 +166,24 @@ def test_level_words(typed: str, code: str | None) -> None:
 )
 def test_status_words(typed: str, code: str) -> None:
     assert status_code(typed) == code
+
+
+def test_an_items_history_is_the_exports_history(world, tmp_path: Path, capsys) -> None:
+    """``list history --code`` tells the item's story from the one assembler, oldest first:
+    the same events, in the same words, as the export's 事项历史 sheet."""
+    events = _json(capsys, "history", "--code", world["chip"])
+    assert len(events) >= 5
+    assert events == sorted(events, key=lambda event: event["when"])
+    assert any("设备采购周期长" in event["detail"] for event in events)
+    out = tmp_path / "history.xlsx"
+    assert main(["export", str(out), "--company", "卓远半导体", "--history"]) == 0
+    sheet = openpyxl.load_workbook(out)["事项历史"]
+    in_sheet = [
+        {"when": when, "who": who or "", "what": what or "", "detail": detail or ""}
+        for _, when, who, what, detail in sheet.iter_rows(min_row=2, values_only=True)
+    ]
+    assert in_sheet == events
+    assert main(["list", "history"]) == 1
+    assert "请用 --code 指明事项" in capsys.readouterr().err
+    assert main(["list", "history", "--code", "2031-999"]) == 1
+    assert capsys.readouterr().err.strip() == "duban：没有编号为 2031-999 的事项"
