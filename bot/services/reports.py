@@ -50,14 +50,10 @@ def _checked_state(work: Work, state: dict) -> dict:
             raise UnknownUnit(unit)
     report_scope(person, unit_id)
     period = state.get("period") if state.get("period") in PERIODS else "quarter"
-    batch = state.get("batch") if state.get("batch") in period_names(work.db) else None
-    return {
-        "period": period,
-        "batch": batch,
-        "area": state.get("area"),
-        "town": state.get("town"),
-        "unit": unit,
-    }
+    checked = {"period": period, "area": state.get("area"), "town": state.get("town"), "unit": unit}
+    if state.get("batch") and state["batch"] in period_names(work.db):
+        checked["batch"] = state["batch"]  # kept only when chosen: older buttons lack it
+    return checked
 
 
 @command("report", roles=EVERYONE, help="cmd.report", refusal="report.not_allowed")
@@ -87,9 +83,9 @@ def _menu(work: Work, state: dict, message_id: int | None) -> None:
         [
             button_to(
                 choose,
-                ("✓ " if state["period"] == p and not state["batch"] else "")
+                ("✓ " if state["period"] == p and not state.get("batch") else "")
                 + work.t(f"report.period.{p}"),
-                **(state | {"period": p, "batch": None}),
+                **(_without_batch(state) | {"period": p}),
             )
             for p in PERIODS
         ],
@@ -136,7 +132,8 @@ def _batch_rows(work: Work, state: dict) -> Keyboard:
     buttons = [
         button_to(
             choose,
-            ("✓ " if state["batch"] == name else "") + work.t("periods.report.batch", name=name),
+            ("✓ " if state.get("batch") == name else "")
+            + work.t("periods.report.batch", name=name),
             **(state | {"batch": name}),
         )
         for name in period_names(work.db)[:BATCH_BUTTONS]
@@ -144,9 +141,14 @@ def _batch_rows(work: Work, state: dict) -> Keyboard:
     return rows_of(buttons, per_row=BATCH_BUTTONS)
 
 
+def _without_batch(state: dict) -> dict:
+    """The choice with a calendar range instead of a period."""
+    return {key: value for key, value in state.items() if key != "batch"}
+
+
 def _period_label(work: Work, state: dict) -> str:
     """The chosen period or calendar range, as the menu names it."""
-    if state["batch"]:
+    if state.get("batch"):
         return work.t("periods.report.batch", name=state["batch"])
     return work.t(f"report.period.{state['period']}")
 
@@ -196,7 +198,7 @@ def units(work: Work, state: dict, page: object = 0) -> None:
     state = _checked_state(work, state)
     today = local_day(work.at, work.tz)
     filters = Filters(
-        period=state["period"], area=state["area"], town=state["town"], batch=state["batch"]
+        period=state["period"], area=state["area"], town=state["town"], batch=state.get("batch")
     )
     names = units_with_items(work.db, filters, today, work.tz)
     pages = max(1, -(-len(names) // UNITS_PER_PAGE))
