@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta, tzinfo
 from typing import Any
 
+from bot.domain.deadlines import DeadlineError, parse_deadline
 from bot.domain.items import SHEET_FIELDS, Item
 from bot.domain.lifecycle import Status
 
@@ -88,6 +89,8 @@ def item_as_of(
         values |= _undone_fields(event.before)
         _undo_inspectors(event, inspectors)
     values |= _deadline_at(deadlines, cutoff)
+    if any(event.action == "extended" for event in later):
+        values |= _rhythm(values.get("deadline_text", item.deadline_text), item.created_at.year)
     values["inspector_ids"] = frozenset(inspectors)
     if "status" in values:
         values["closed_at"] = _closed_at(item, Status(str(values["status"])), earlier)
@@ -136,6 +139,16 @@ def _deadline_at(deadlines: Iterable[ReplacedDeadline], cutoff: datetime) -> dic
         if replaced.replaced_at >= cutoff:
             return {"deadline": replaced.deadline, "deadline_text": replaced.deadline_text}
     return {}
+
+
+def _rhythm(deadline_text: str, year: int) -> dict[str, Any]:
+    """Whether the deadline in force was recurring (每月) or ongoing (长期坚持): an extension
+    replaced both with a date and recorded only the wording, so they are read from it."""
+    try:
+        read = parse_deadline(deadline_text, year)
+    except DeadlineError:
+        return {"recurring": None, "ongoing": False}
+    return {"recurring": read.recurring, "ongoing": read.ongoing}
 
 
 def _closed_at(item: Item, status: Status, earlier: Sequence[PastEvent]) -> datetime | None:

@@ -101,6 +101,14 @@ def test_an_item_closed_then_reopened_later_is_closed_with_its_close_time() -> N
     assert (past.status, past.closed_at) == (Status.CLOSED, closed)
 
 
+def test_an_extension_after_the_cutoff_gives_back_a_monthly_rhythm() -> None:
+    """An extension turns 每月 into a date; before it, the item was due every month."""
+    events = [PastEvent("extended", _at(2, 1), {"deadline": None}, {"deadline": "2025-06-30"})]
+    deadlines = [ReplacedDeadline(None, "每月", _at(2, 1))]
+    past = item_as_of(_item(), events, deadlines, PERIOD_END, period="2024")
+    assert (past.deadline, past.deadline_text, past.recurring) == (None, "每月", "monthly")
+
+
 def test_no_cutoff_keeps_the_item_as_it_is() -> None:
     now = _item()
     assert item_as_of(now, [], [], None, period="2025") == now
