@@ -82,7 +82,7 @@ def write_export(
     """The one export builder, for the chat's /export job and ``duban export`` alike: the
     scope's workbook in ``out`` (with the visits sheet, and the history sheet unless it is
     left out), and its evidence in .zip parts when asked for."""
-    data = export_data(db, context.tz, scope, now=context.now, language=lang)
+    data = export_data(db, context.tz, **scope.as_filter(), now=context.now, language=lang)
     named = scope_name(lang, scope)
     ids = _item_ids(db, {item.code for item in data.items})
     found = _evidence(db, context, ids) if evidence else []

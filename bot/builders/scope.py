@@ -1,6 +1,6 @@
 """What an export covers — a period (批次), town, unit or company — for the chat's /export
-and ``duban export`` alike: the one scope type, the one function that picks its items, and
-the name the result goes by.
+and ``duban export`` alike: the one scope type, the one function that picks its items (a
+period: every item it had, as of its last day), and the name the result goes by.
 
 Kept apart from bot/builders/export_job.py, which builds the workbook in the builder process
 with openpyxl: the chat side needs these and none of that.
@@ -10,16 +10,18 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
+from datetime import date
+from zoneinfo import ZoneInfo
 
 import sqlite_utils
 
-from bot.domain.items import Item
 from bot.i18n import t
 from storage.ledger import list_items
+from storage.periods import ItemAsOf, latest_figures, period_items_as_of
 from storage.rows import fetch_value
 
-# The filters a person can set, in the order a scope is named by. The period narrows as
-# well as one of the others, so it is named with them.
+# The filters a person can set. The period narrows as well as one of the others, so a scope
+# is named by both.
 FILTERS = ("period", "town", "unit", "company")
 PLACES = ("town", "unit", "company")
 
@@ -53,13 +55,34 @@ class Scope:
         return self.town or self.unit or self.company
 
 
-def scoped_items(db: sqlite_utils.Database, scope: Scope) -> list[Item]:
-    """The items an export of ``scope`` lists. The one place the period filter lives: what
-    a period's export shows (its items as they were on its last day, once periods keep
-    their picture) changes here for the chat and the command line together."""
-    return list_items(
-        db, period=scope.period, town=scope.town, unit=scope.unit, company=scope.company
-    )
+@dataclass(frozen=True)
+class Scoped:
+    """The items of a scope, each as of the day it is shown at, and that day when it is a
+    past period's last day (None: as they are today)."""
+
+    items: list[ItemAsOf]
+    as_of: date | None = None
+
+
+def scoped_items(db: sqlite_utils.Database, scope: Scope, today: date, tz: ZoneInfo) -> Scoped:
+    """The items an export (or ``duban list items``) of ``scope`` shows. The one place the
+    period filter lives: without a period, the items as they are now with their latest
+    figure; with one, every item the period had, as of its last day (storage.periods), so
+    rolling and later changes leave an old period's export as it was."""
+    if scope.period is None:
+        figures = latest_figures(db)
+        found = list_items(db, town=scope.town, unit=scope.unit, company=scope.company)
+        return Scoped([ItemAsOf(item, today, figures.get(item.id)) for item in found])
+    picture = period_items_as_of(db, scope.period, today, tz)
+    if picture is None:
+        return Scoped([])
+    wanted = {"town": scope.town, "unit": scope.unit, "company": scope.company}
+    narrowed = [
+        found
+        for found in picture.items
+        if all(value is None or getattr(found.item, key) == value for key, value in wanted.items())
+    ]
+    return Scoped(narrowed, picture.day if picture.day < today else None)
 
 
 def unknown_filters(db: sqlite_utils.Database, scope: Scope) -> list[tuple[str, str]]:
@@ -74,12 +97,12 @@ def unknown_filters(db: sqlite_utils.Database, scope: Scope) -> list[tuple[str, 
 
 
 def scope_name(lang: str, scope: Scope | Mapping[str, object]) -> str:
-    """How the scope is named in messages and file names: the place, the period, both
-    (2024批次·磨头镇), or 全部事项."""
+    """How the scope is named in messages and file names: the place, the period
+    (2024 批次), both (2024 批次·磨头镇), or 全部事项."""
     chosen = scope if isinstance(scope, Scope) else Scope.of(scope)
     place = chosen.place()
     if chosen.period and place:
         return t(lang, "parity.scope.period_and_place", period=chosen.period, place=place)
     if chosen.period:
-        return t(lang, "parity.scope.period", period=chosen.period)
+        return t(lang, "periods.export.scope", name=chosen.period)
     return place or t(lang, "export.everything")

@@ -50,7 +50,7 @@ def run_export_cli(
     if request.path.suffix.lower() == ".csv":
         from bot.sheets.exporting import export_ledger
 
-        count = export_ledger(db, request.path, settings.timezone, request.scope)
+        count = export_ledger(db, request.path, settings.timezone, **request.scope.as_filter())
     else:
         count = _write_workbook(db, settings, request, lang)
     print(f"exported {count} items to {request.path}")

@@ -180,8 +180,11 @@ def list_items_at_desk(desk: Desk, options: ListOptions) -> Listed:
     _known(desk, Scope(options.period, options.town, options.unit, options.company))
     scope = Scope(options.period, options.town, options.unit, options.company)
     rows = []
-    for item in scoped_items(desk.db, scope):  # a period's items as /export shows them
-        item_level_code = _level(desk, item)
+    red_after = load_policy(desk.db).red_after_overdue_days
+    # A period's items as /export shows them: as of its last day.
+    for found in scoped_items(desk.db, scope, desk.today, desk.tz).items:
+        item = found.item
+        item_level_code = item_level(item, found.day, red_after)
         if (status and item.status.value != status) or (level and item_level_code != level):
             continue
         rows.append(

@@ -11,6 +11,7 @@ from bot.i18n import (
     messages_history,
     messages_invites,
     messages_parity,
+    messages_periods,
     messages_presence,
     messages_reminders,
     messages_report_units,
@@ -42,6 +43,7 @@ _SECTIONS = (
     messages_history.MESSAGES,
     messages_stale.MESSAGES,
     messages_parity.MESSAGES,
+    messages_periods.MESSAGES,
 )
 
 

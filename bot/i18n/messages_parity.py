@@ -3,15 +3,11 @@
 
 MESSAGES: dict[str, tuple[str, str]] = {
     # --- how a scope is named (messages, captions and file names)
-    "parity.scope.period": ("{period}批次", "period {period}"),
-    "parity.scope.period_and_place": ("{period}批次·{place}", "{place}, period {period}"),
-    # --- /export: the period choice
-    "parity.export.period_button": ("📅 批次：{period}", "📅 Period: {period}"),
-    "parity.export.all_periods": ("全部批次", "All periods"),
-    "parity.export.choose_period": ("导出哪个批次？", "Which period to export?"),
-    "parity.export.choose_in_period": (
-        "<b>导出督办台账</b>（{period}批次）\n请选择范围：",
-        "<b>Export the ledger</b> (period {period})\nWhat to export?",
+    "parity.scope.period_and_place": ("{period} 批次·{place}", "{place}, period {period}"),
+    # --- /export: a period narrowed to a town, unit or company
+    "parity.export.formats_or_narrow": (
+        "范围：<b>{scope}</b>\n请选择格式，或在本批次内再按镇区、承办单位或企业选择：",
+        "Scope: <b>{scope}</b>\nChoose a format, or narrow the period to a town, unit or company:",
     ),
     # --- duban export
     "parity.cli.unknown.period": (

@@ -57,19 +57,19 @@ async def test_export_of_a_period_and_town_matches_the_desk(
     leader = await duban.register(6201, "孙主任", Role.LEADER)
     await leader.send("/export")
     await leader.expect("导出督办台账")
-    await leader.tap("📅 批次：全部批次")
-    periods = await leader.expect("导出哪个批次？")
-    assert [b for b in periods.buttons] == [codes["this_year"], "2019", "全部批次"]
-    await leader.tap("2019")
-    await leader.expect("导出督办台账（2019批次）")
+    await leader.tap("按批次")
+    periods = await leader.expect("选择批次")
+    assert periods.buttons == [f"{codes['this_year']} 批次", "2019 批次"]  # newest first
+    await leader.tap("2019 批次")
+    await leader.expect("范围：2019 批次\n请选择格式，或在本批次内再按镇区、承办单位或企业选择")
     await leader.tap("按镇区")
     await leader.expect("选择镇区")
     await leader.tap("磨头镇")
-    await leader.expect("范围：2019批次·磨头镇")
+    await leader.expect("范围：2019 批次·磨头镇")
     await leader.tap("📗 Excel 表格")
-    await leader.expect("已导出 1 项（2019批次·磨头镇）", within=WAIT)
+    await leader.expect("已导出 1 项（2019 批次·磨头镇）", within=WAIT)
     await duban.settle(WAIT)
-    assert "2019批次_磨头镇" in last_document(leader)["file_name"]
+    assert "2019_批次_磨头镇" in last_document(leader)["file_name"]
     chat = last_workbook(leader)
     assert _codes(chat) == [codes["old_motou"]]
 
@@ -83,42 +83,27 @@ async def test_export_of_a_period_and_town_matches_the_desk(
     assert _values(desk) == _values(chat)
 
 
-async def test_all_periods_again_and_a_company_within_this_year(duban: Duban) -> None:
-    """Back to 全部批次 the export is unrestricted again; within this year a company's
-    export names the period and still offers the company's dossier."""
+async def test_a_company_within_this_years_period(duban: Duban) -> None:
+    """Within this year's period a company's export names both, still offers the company's
+    dossier, and holds the company's one item of the period."""
     codes = _seed(duban)
+    this_year = codes["this_year"]
     leader = await duban.register(6202, "周主任", Role.LEADER)
     await leader.send("/export")
     await leader.expect("导出督办台账")
-    await leader.tap("📅 批次：全部批次")
-    await leader.expect("导出哪个批次？")
-    await leader.tap("2019")
-    await leader.expect("（2019批次）")
-    await leader.tap("📅 批次：2019")
-    await leader.expect("导出哪个批次？")
-    await leader.tap("全部批次")
-    await leader.expect("请选择范围")
-    await leader.tap("全部事项")
-    await leader.expect("范围：全部事项")
-    await leader.tap("📗 Excel 表格")
-    await leader.expect("已导出 8 项（全部事项）", within=WAIT)
-    await duban.settle(WAIT)
-    assert len(_codes(last_workbook(leader))) == 8
-
-    await leader.send("/export")
-    await leader.expect("导出督办台账")
-    await leader.tap("📅 批次：全部批次")
-    await leader.expect("导出哪个批次？")
-    await leader.tap(codes["this_year"])
-    await leader.expect(f"（{codes['this_year']}批次）")
+    await leader.tap("按批次")
+    await leader.expect("选择批次")
+    await leader.tap(f"{this_year} 批次")
+    await leader.expect(f"范围：{this_year} 批次")
     await leader.tap("按企业")
     await leader.expect("企业在哪个镇区")
     await leader.tap("磨头镇")
     await leader.expect("选择磨头镇的企业")
     await leader.tap("卓远半导体")
-    menu = await leader.expect(f"范围：{codes['this_year']}批次·卓远半导体")
+    menu = await leader.expect(f"范围：{this_year} 批次·卓远半导体")
     assert "📄 企业档案（PDF）" in menu.buttons
+    assert "按镇区" not in menu.buttons  # narrowed already
     await leader.tap("📗 Excel 表格")
-    await leader.expect(f"已导出 1 项（{codes['this_year']}批次·卓远半导体）", within=WAIT)
+    await leader.expect(f"已导出 1 项（{this_year} 批次·卓远半导体）", within=WAIT)
     await duban.settle(WAIT)
     assert _codes(last_workbook(leader)) == [codes["chip"]]
