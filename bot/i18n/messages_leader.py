@@ -48,4 +48,37 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "分管单位取消：{unit}",
         "No longer oversees {unit}",
     ),
+    # --- the dashboard picture (bot/builders/dashboard.py): plain text, drawn by matplotlib
+    "dash.title": ("督办一览", "Supervision at a glance"),
+    "dash.period": ("{start} 至 {end}", "{start} to {end}"),
+    "dash.week": ("本周 {start} 至 {end}", "Week {start} to {end}"),
+    "dash.total": ("督办事项", "Items"),
+    "dash.closed": ("已销号", "Closed"),
+    "dash.rate": ("销号率", "Close-out rate"),
+    "dash.overdue": ("逾期未办结", "Overdue"),
+    "dash.red_count": ("红色督办", "Red"),
+    "dash.newly_count": ("新增逾期", "Newly overdue"),
+    "dash.red": ("红色督办事项（{count}）", "Red items ({count})"),
+    "dash.newly": (
+        "新增逾期（近 {days} 天，{count}）",
+        "Newly overdue (last {days} days, {count})",
+    ),
+    "dash.newly_week": ("本周新增逾期（{count}）", "Newly overdue this week ({count})"),
+    "dash.units": ("销号率靠后的单位", "Units furthest behind"),
+    "dash.unit_line": (
+        "{rate}%（{closed}/{total}）逾期 {overdue}",
+        "{rate}% ({closed}/{total}), {overdue} overdue",
+    ),
+    "dash.days": ("逾期 {days} 天", "{days} d overdue"),
+    "dash.none": ("无", "None"),
+    "dash.more": (
+        "另有 {count} 项，见 /red 或详细图表",
+        "{count} more: see /red or the detailed charts",
+    ),
+    "dash.own_note": (
+        "★ 您分管的单位及其事项，排在前面",
+        "★ units you oversee and their items, listed first",
+    ),
+    "dash.caption": ("督办一览（详细图表见下方）", "At a glance (detailed charts below)"),
+    "dash.digest_caption": ("督办周报一览", "The week at a glance"),
 }
