@@ -27,6 +27,7 @@ from matplotlib.text import Text
 from bot.builders.charts import BLUE, DPI, GREEN, RED, WIDTH_IN
 from bot.builders.data import Filters, ReportData, UnitRow, _filter_clauses, scope_clause
 from bot.builders.fonts import use_cjk_font
+from bot.builders.week_figures import WeekFigures
 from bot.domain.escalation import item_level
 from bot.domain.items import Item
 from bot.domain.reports import Scope
@@ -68,6 +69,7 @@ class Dashboard:
     newly_overdue: list[Flagged]
     units: list[UnitRow]  # worst first
     own_units: frozenset[str] = field(default_factory=frozenset)
+    weekly: bool = False  # the digest's picture: "newly overdue" means in that week
 
     @property
     def rate(self) -> float:
@@ -132,6 +134,24 @@ def for_report(
         flagged(newly, today, own_units),
         worst_units(data.units, own_units),
         own_units,
+    )
+
+
+def for_week(figures: WeekFigures, title: str, own_units: frozenset[str]) -> Dashboard:
+    """The picture's figures for the weekly digest: the same counts as its message and
+    workbook (bot/builders/week_figures.py)."""
+    units = [UnitRow(unit.name, unit.total, unit.closed, unit.overdue) for unit in figures.units]
+    return Dashboard(
+        title,
+        "",
+        figures.total,
+        figures.closed_total,
+        figures.overdue_total,
+        flagged(figures.red, figures.today, own_units),
+        flagged(figures.newly_overdue, figures.today, own_units),
+        worst_units(units, own_units),
+        own_units,
+        weekly=True,
     )
 
 
@@ -227,9 +247,14 @@ def dashboard_figure(board: Dashboard, lang: str) -> Figure:
     page.y += 0.12
     _tiles(page, board, lang)
     _items(page, t(lang, "dash.red", count=len(board.red)), board.red, RED_ROWS, RED, lang)
+    newly = (
+        t(lang, "dash.newly_week", count=len(board.newly_overdue))
+        if board.weekly
+        else t(lang, "dash.newly", count=len(board.newly_overdue), days=NEWLY_DAYS)
+    )
     _items(
         page,
-        t(lang, "dash.newly", count=len(board.newly_overdue), days=NEWLY_DAYS),
+        newly,
         board.newly_overdue,
         OVERDUE_ROWS,
         ORANGE,

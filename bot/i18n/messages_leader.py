@@ -80,5 +80,5 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "★ units you oversee and their items, listed first",
     ),
     "dash.caption": ("督办一览（详细图表见下方）", "At a glance (detailed charts below)"),
-    "dash.digest_caption": ("督办周报一览", "The week at a glance"),
+    "dash.digest_caption": ("本周一览", "The week at a glance"),
 }
