@@ -145,3 +145,29 @@ async def test_leader_units_from_the_command_line(
     await chen.expect(f"红色督办 {ours.code}")
     await duban_clock.sweep(at(6, 3, 10))
     assert _red_notices(chen) == [ours.code]
+
+
+async def test_a_kept_card_of_someone_no_longer_a_leader_changes_nothing(
+    duban_clock: Duban,
+) -> None:
+    """The office taps a unit on a leader's card after that person became an inspector:
+    it is told why, and no 分管 is written."""
+    admin = await office(duban_clock)
+    await duban_clock.register(7341, "陈主任", Role.LEADER)
+    duban_clock.seed_task("高企培育后备库入库企业偏少", SCIENCE, date(2024, 9, 30))
+    await admin.send("/leaders")
+    await admin.expect("分管领导（1）")
+    await admin.tap("陈主任 · 未设（收到全部）")
+    await admin.expect("陈主任 的分管单位：未设")
+    db = duban_clock.db()
+    try:
+        db.execute("UPDATE people SET role = 'inspector' WHERE account = '7341'")
+    finally:
+        db.close()
+    await admin.tap(SCIENCE)
+    await admin.expect("此人已不是在职的分管领导")
+    db = duban_clock.db()
+    try:
+        assert db.execute("SELECT COUNT(*) FROM leader_units").fetchone()[0] == 0
+    finally:
+        db.close()
