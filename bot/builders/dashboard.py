@@ -214,6 +214,7 @@ class _Page:
             figure.patches.append(shape)
         placed: list[tuple[Text, float]] = []
         for x, y, text, style in self.texts:
+            style = dict(style)  # drawn as kept: the page can be drawn again
             right = float(style.pop("right", WIDTH_IN - MARGIN))  # type: ignore[arg-type]
             artist = figure.text(x / WIDTH_IN, 1 - y / height, text, va="top", **style)
             placed.append((artist, right))
