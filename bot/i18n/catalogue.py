@@ -10,6 +10,7 @@ from bot.i18n import (
     messages_faults,
     messages_history,
     messages_invites,
+    messages_leader,
     messages_periods,
     messages_presence,
     messages_reminders,
@@ -42,6 +43,7 @@ _SECTIONS = (
     messages_history.MESSAGES,
     messages_stale.MESSAGES,
     messages_periods.MESSAGES,
+    messages_leader.MESSAGES,
 )
 
 
