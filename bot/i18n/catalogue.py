@@ -16,6 +16,7 @@ from bot.i18n import (
     messages_reports,
     messages_runtime,
     messages_stale,
+    messages_state,
     messages_tamper,
     messages_verify,
     messages_visits,
@@ -40,6 +41,7 @@ _SECTIONS = (
     messages_delivery.MESSAGES,
     messages_history.MESSAGES,
     messages_stale.MESSAGES,
+    messages_state.MESSAGES,
 )
 
 

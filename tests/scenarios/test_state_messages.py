@@ -1,0 +1,166 @@
+"""Messages that follow the state (issue 14), as the office and the contacts meet them:
+the office's one notice of units without a contact, a finding notice with a button to
+open the item, and a report asked for again."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, date, datetime
+
+import pytest
+
+from bot.builders import runner
+from bot.domain.lifecycle import Role
+from sandbox.phones import Phone
+from tests.harness import Duban, at, inspector_on_visit, office
+from tests.report_seed import seed
+
+NO_CONTACT = "还没有登记联络员"
+WAIT = 20.0
+
+
+def notices(phone: Phone, words: str) -> list[str]:
+    return [m.text for m in phone.bot_messages if words in m.text]
+
+
+async def test_units_without_a_contact_come_as_one_notice_not_repeated_on_restart(
+    duban_clock: Duban,
+) -> None:
+    """Three units without a contact make ONE message to the office naming them all; a
+    restart and the next day's passes say nothing again; a fourth unit found later brings
+    one new message that lists all four."""
+    admin = await office(duban_clock)
+    for unit in ("人社局", "财政局", "商务局"):
+        duban_clock.seed_task(f"{unit}事项", unit, date(2024, 6, 4))
+    await duban_clock.sweep(at(6, 3))
+    notice = await admin.expect(NO_CONTACT)
+    assert all(f"· {unit}" in notice.text for unit in ("人社局", "财政局", "商务局"))
+    await duban_clock.settle()
+    assert len(notices(admin, NO_CONTACT)) == 1
+
+    await duban_clock.restart()
+    await duban_clock.sweep(at(6, 3, 10))
+    await duban_clock.sweep(at(6, 4))
+    await admin.expect_silence(0.5)
+    assert len(notices(admin, NO_CONTACT)) == 1
+
+    duban_clock.seed_task("农业农村局事项", "农业农村局", date(2024, 6, 20))
+    await duban_clock.sweep(at(6, 4, 10))
+    second = await admin.expect(NO_CONTACT)
+    assert all(f"· {unit}" in second.text for unit in ("人社局", "财政局", "商务局", "农业农村局"))
+    assert len(notices(admin, NO_CONTACT)) == 2
+
+
+async def test_office_notice_in_english(duban_clock: Duban) -> None:
+    """An English-speaking administrator reads the one notice in English."""
+    admin = duban_clock.admin("en")
+    await admin.send("/help")
+    await admin.expect("/report")
+    for unit in ("人社局", "财政局"):
+        duban_clock.seed_task(f"{unit}事项", unit, date(2024, 6, 4))
+    await duban_clock.sweep(at(6, 3))
+    notice = await admin.expect("These units have no registered contact")
+    assert "For the office" in notice.text
+    assert "· 人社局" in notice.text and "· 财政局" in notice.text
+
+
+async def test_finding_notice_opens_the_item_with_a_button(duban: Duban) -> None:
+    """The contact told of a finding on their item opens it with the button under the
+    notice, instead of typing /item and the code."""
+    contact = await duban.register(6302, "赵联络", Role.CONTACT, unit="科技局")
+    inspector = await inspector_on_visit(duban, 6301)
+    item = duban.seed_research_item()
+    await inspector.send("研发中心设备闲置")
+    await inspector.expect("发现 1")
+    await inspector.tap(item.code)
+    await inspector.expect(f"已关联：{item.code}")
+    await inspector.send("/done")
+    await inspector.expect("走访结束")
+    notice = await contact.expect("贵单位牵头")
+    assert "/item" not in notice.text
+    assert f"📂 查看 {item.code}" in notice.buttons
+    await contact.tap(f"📂 查看 {item.code}")
+    card = await contact.expect("状态")
+    assert item.code in card.text and "研发投入不足" in card.text
+
+
+async def _job_statuses(duban: Duban) -> list[str]:
+    """Every report job's status, once none is pending any more."""
+    db = duban.db()
+    try:
+        for _ in range(int(WAIT / 0.1)):
+            statuses = [r[0] for r in db.execute("SELECT status FROM report_jobs ORDER BY id")]
+            if "pending" not in statuses:
+                return statuses
+            await asyncio.sleep(0.1)
+        raise AssertionError(f"report jobs still pending: {statuses}")
+    finally:
+        db.close()
+
+
+async def _held_builds(monkeypatch: pytest.MonkeyPatch) -> asyncio.Event:
+    """Report builds wait until the returned event is set: "while it is being built"
+    lasts as long as the test needs."""
+    release = asyncio.Event()
+    build = runner.build_off_loop
+
+    async def held(*args: object, **kwargs: object) -> object:
+        await release.wait()
+        return await build(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(runner, "build_off_loop", held)
+    return release
+
+
+@pytest.mark.parametrize(
+    ("language", "menu", "build", "running", "done", "again"),
+    [
+        ("zh", "期间", "📊 生成报表", "同样的报表正在生成", "这份报表已于", "🔄 重新生成"),
+        (
+            "en",
+            "Period",
+            "📊 Build report",
+            "same report is being built",
+            "was delivered at",
+            "🔄 Build again",
+        ),
+    ],
+)
+async def test_a_report_asked_for_again_is_answered(
+    duban: Duban,
+    monkeypatch: pytest.MonkeyPatch,
+    language: str,
+    menu: str,
+    build: str,
+    running: str,
+    done: str,
+    again: str,
+) -> None:
+    """Tapping 生成报表 again while the same report is built says so (a new menu with the
+    same options too); once it is delivered, the tap points to it and offers a fresh one,
+    which is built."""
+    db = duban.db()
+    try:
+        seed(db, datetime.now(UTC))
+    finally:
+        db.close()
+    release = await _held_builds(monkeypatch)
+    admin = duban.admin(language)
+    await admin.send("/report")
+    await admin.expect(menu)
+    await admin.tap(build)
+    answer = await admin.tap(build)
+    assert answer is not None and running in answer.text
+    await admin.send("/report")
+    await admin.expect(menu)
+    answer = await admin.tap(build)
+    assert answer is not None and running in answer.text
+
+    release.set()
+    assert await _job_statuses(duban) == ["done"]
+    await duban.settle(WAIT)
+    await admin.tap(build)
+    pointer = await admin.expect(done)
+    assert again in pointer.buttons
+    await admin.tap(again)
+    assert await _job_statuses(duban) == ["done", "done"]
