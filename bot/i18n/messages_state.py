@@ -21,4 +21,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "🗂 <b>For the office</b> · {day}\n{sections}",
     ),
     "state.list_line": ("· {entry}", "· {entry}"),
+    # --- a reminder line once its item is acknowledged (replaces remind.reason.new / plus_new)
+    "remind.acked": ("✅ 已签收（{name} {when}）", "✅ acknowledged ({name}, {when})"),
+    "remind.plus_acked": ("；✅ 已签收（{name} {when}）", "; ✅ acknowledged ({name}, {when})"),
 }

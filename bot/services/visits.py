@@ -13,12 +13,13 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from bot.actions import INSPECTORS, button, button_to, command, step
-from bot.chat import Address, Button
+from bot.chat import Address
 from bot.domain.lifecycle import DomainError, Role
 from bot.domain.people import Person
 from bot.domain.visits import duration_minutes, short
 from bot.i18n import Safe, t
 from bot.runtime.work import Keyboard, Work
+from bot.services.item_view import open_labelled
 from bot.services.presence import visit_arrival_html
 from bot.services.visit_items import item_line, offered_items
 from storage import buttons, dialogs, people, sent
@@ -510,13 +511,6 @@ def _summary(
     )
 
 
-def _open_item(label: str, item_id: int) -> Button:
-    """A button that opens the item's card, as ``/item`` would."""
-    from bot.services import item_card  # at call time: the card's own imports reach here
-
-    return button_to(item_card.item_button, label, item=item_id)
-
-
 @dataclass(frozen=True)
 class ContactNotice:
     """What one contact is told of a visit: the items with findings, a button for each."""
@@ -589,7 +583,7 @@ def _contact_notices(work: Work, visit: Visit) -> dict[int, ContactNotice]:
             )
             text = t(lang, "visit.contact_notice", company=visit.company, items=Safe(lines))
             buttons = [
-                _open_item(t(lang, "visit.contact_open", code=i.code), i.id)
+                open_labelled(t(lang, "visit.contact_open", code=i.code), i.id)
                 for i in items[:NOTICE_BUTTONS]
             ]
             keyboard: Keyboard = [buttons[n : n + 2] for n in range(0, len(buttons), 2)]

@@ -11,8 +11,8 @@ import pytest
 
 from bot.builders import runner
 from bot.domain.lifecycle import Role
-from sandbox.phones import Phone
-from tests.harness import Duban, at, inspector_on_visit, office
+from sandbox.phones import ChatMessage, Phone
+from tests.harness import Duban, at, inspector_on_visit, office, open_card
 from tests.report_seed import seed
 
 NO_CONTACT = "还没有登记联络员"
@@ -164,3 +164,64 @@ async def test_a_report_asked_for_again_is_answered(
     assert again in pointer.buttons
     await admin.tap(again)
     assert await _job_statuses(duban) == ["done", "done"]
+
+
+def reminder_of(phone: Phone) -> ChatMessage:
+    """The day's reminder as the phone shows it now (edits included)."""
+    return next(m for m in phone.bot_messages if "督办提醒" in m.text or "Reminders" in m.text)
+
+
+async def test_the_reminder_follows_acknowledgements_from_the_card_and_a_colleague(
+    duban_clock: Duban,
+) -> None:
+    """Two new items in the morning reminder of two contacts of one unit. One item is
+    acknowledged from its card: both reminders say who and when on its line, and their
+    签收 button now asks for the other item only; the colleague acknowledges that one from
+    the reminder: the button goes from both, the items' own buttons stay."""
+    zhao = await duban_clock.register(7001, "赵联络", Role.CONTACT, unit="科技局")
+    sun = await duban_clock.register(7003, "孙联络", Role.CONTACT, unit="科技局")
+    first = duban_clock.seed_task("高企培育后备库储备不足", "科技局", date(2024, 6, 28))
+    second = duban_clock.seed_task("孵化器入驻率不足", "科技局", date(2024, 6, 28))
+    await duban_clock.sweep(at(6, 3))
+    for phone in (zhao, sun):
+        message = await phone.expect("新交办，请签收")
+        assert "✅ 签收新交办事项（2）" in message.buttons
+
+    await open_card(zhao, first.code)
+    await zhao.tap("签收")
+    await zhao.expect(f"已签收 1 项：{first.code}")
+    for phone in (zhao, sun):
+        await phone.expect("已签收（赵联络 09:00）")
+        edited = reminder_of(phone)
+        line = next(x for x in edited.text.split("\n") if first.code in x)
+        assert "已签收（赵联络 09:00）" in line and "请签收" not in line
+        other = next(x for x in edited.text.split("\n") if second.code in x)
+        assert "新交办，请签收" in other
+        assert "✅ 签收新交办事项（1）" in edited.buttons
+        assert sum(first.code in b or second.code in b for b in edited.buttons) == 2
+
+    await sun.tap("✅ 签收新交办事项（1）")
+    await sun.expect(f"已签收 1 项：{second.code}")
+    for phone in (zhao, sun):
+        await phone.expect("已签收（孙联络 09:00）")
+        edited = reminder_of(phone)
+        assert "请签收" not in edited.text
+        assert not any("签收" in b for b in edited.buttons)
+        assert sum(first.code in b or second.code in b for b in edited.buttons) == 2
+    await sun.tap(second.code)
+    card = await sun.expect("状态")
+    assert second.code in card.text
+
+
+async def test_the_reminder_follows_an_acknowledgement_in_english(duban_clock: Duban) -> None:
+    """In English the acknowledged line reads "acknowledged (name, time)" and the button goes."""
+    phone = await duban_clock.register(7001, "Zhao", Role.CONTACT, unit="科技局", language="en")
+    item = duban_clock.seed_task("高企培育后备库储备不足", "科技局", date(2024, 6, 28))
+    await duban_clock.sweep(at(6, 3))
+    await phone.expect("newly assigned, please acknowledge")
+    await phone.tap("✅ Acknowledge new items (1)")
+    await phone.expect("✅ acknowledged (Zhao, 09:00)")
+    edited = reminder_of(phone)
+    assert "please acknowledge" not in edited.text
+    assert edited.buttons and all("Acknowledge" not in b for b in edited.buttons)
+    assert any(item.code in b for b in edited.buttons)
