@@ -11,16 +11,16 @@ from __future__ import annotations
 
 import html
 from collections import defaultdict
-from datetime import date
+from dataclasses import dataclass
 
 from bot.actions import ADMINS, CONTACTS, button, button_to, command
-from bot.chat import Address
+from bot.chat import Address, Button
 from bot.domain.lifecycle import Role
 from bot.domain.people import Person
 from bot.i18n import Safe, t
 from bot.runtime.work import Keyboard, Work
 from bot.services.item_view import open_labelled
-from storage import buttons, people, sent
+from storage import buttons, followup, people, sent
 from storage import reminders as reminder_store
 from storage.reminders import Ack
 
@@ -37,7 +37,7 @@ def acknowledge(work: Work, acks: list[int]) -> None:
         work.reply("ack.nothing")
         return
     work.reply("ack.done", count=len(done), codes="、".join(a.code for a in done))
-    _follow_reminders(work, person, done)
+    _follow_messages(work, person, done)
 
 
 @command("acks", roles=ADMINS, help="cmd.acks")
@@ -60,86 +60,128 @@ def list_open(work: Work) -> None:
     work.reply("ack.owed", count=len(owed), lines=Safe("\n".join(lines)))
 
 
-# --- the reminders that asked ----------------------------------------------------------
+# --- the messages that asked ------------------------------------------------------------
 
 
-def _follow_reminders(work: Work, by: Person, done: list[Ack]) -> None:
-    """Edit the reminders that asked for these acknowledgements (each unit's contacts'
-    reminder of the day the item was first announced; bot/services/sweep.py keys it)."""
-    asked: dict[tuple[int, date], list[Ack]] = defaultdict(list)
-    for ack in done:
-        if ack.kind == "assigned":
-            asked[(ack.unit_id, ack.sent_on)].append(ack)
-    for (unit_id, day), acked in asked.items():
+def _follow_messages(work: Work, by: Person, done: list[Ack]) -> None:
+    """Edit the messages that asked for these acknowledgements, for every contact of the
+    unit: the reminder of the day a new item was announced (bot/services/sweep.py keys it
+    ``remind:<person>:<day>``), the notice of a returned close-out
+    (bot/services/closeout.py: ``closeout:<request>:returned:<person>``)."""
+    for unit_id, acked in _by_unit(done).items():
         owed = {a.id for a in reminder_store.open_acks(work.db, unit_id)}
         for contact in people.active_people(work.db, role=Role.CONTACT, unit_id=unit_id):
-            address = contact.address
-            if address is None:
+            if contact.address is None:
                 continue
-            for shown in sent.messages_sent(work.db, f"remind:{contact.id}:{day.isoformat()}"):
-                _follow(work, contact, address, shown, by, acked, owed)
+            asking = _Asking(work, contact, contact.address, by, owed)
+            # One edit per message, however many of its items were acknowledged at once.
+            messages: dict[str, tuple[sent.Shown, list[Ack]]] = {}
+            for ack in acked:
+                for shown in _messages_asking(work, contact, ack):
+                    messages.setdefault(shown.key, (shown, []))[1].append(ack)
+            for shown, answered in messages.values():
+                asking.follow(shown, answered)
 
 
-def _follow(
-    work: Work,
-    contact: Person,
-    address: Address,
-    shown: sent.Shown,
-    by: Person,
-    acked: list[Ack],
-    owed: set[int],
-) -> None:
-    """One reminder: the acknowledged items' lines say so; its 签收 button asks only for
-    what is still owed (gone when nothing is). A reminder that did not offer these items
-    (or could not be delivered) is left as it is."""
-    if shown.status == "dead":
-        return
-    offered: list[int] = []
-    keyboard: Keyboard = []
-    for row in sent.shown_buttons(work.db, shown):
-        kept = []
-        for label, token in row:
-            press = buttons.resolve(work.db, token)
-            if press is None:
-                continue
-            if press.action == ACTION:
-                offered += [int(i) for i in press.payload.get("acks", [])]
-            elif "item" in press.payload:  # the reminder's other buttons open its items
-                kept.append(open_labelled(label, int(press.payload["item"])))
-        if kept:
-            keyboard.append(kept)
-    if not any(ack.id in offered for ack in acked):
-        return
-    lang = contact.language
-    still = [i for i in offered if i in owed]
-    if still:
-        label = t(lang, "remind.ack_all", count=len(still))
-        keyboard.append([button_to(acknowledge, label, acks=still)])
-    text = sent.shown_text(work.db, shown) or ""
-    for ack in acked:
-        if ack.id in offered:
-            text = _acked_line(text, lang, ack, by, work)
-    if shown.status == "pending":
-        work.rewrite_pending(address, shown.key, text, keyboard=keyboard, button_owner=contact.id)
-    elif shown.message_id is not None:
-        work.edit(
-            address,
-            shown.message_id,
-            text,
-            keyboard=keyboard,
-            key=sent.edit_key(shown, work.cause),
-            button_owner=contact.id,
-        )
+def _by_unit(done: list[Ack]) -> dict[int, list[Ack]]:
+    found: dict[int, list[Ack]] = defaultdict(list)
+    for ack in done:
+        found[ack.unit_id].append(ack)
+    return found
 
 
-def _acked_line(text: str, lang: str, ack: Ack, by: Person, work: Work) -> str:
-    """The reminder's text with the item's "please acknowledge" replaced by who did, when.
+def _messages_asking(work: Work, contact: Person, ack: Ack) -> list[sent.Shown]:
+    """The messages to ``contact`` that may have offered 签收 of ``ack``."""
+    if ack.kind == "assigned":
+        key = f"remind:{contact.id}:{ack.sent_on.isoformat()}"
+    else:
+        request = followup.last_returned_closeout(work.db, ack.item_id)
+        if request is None:
+            return []
+        key = f"closeout:{request}:returned:{contact.id}"
+    # A key is a prefix of longer ones (…:1 of …:12): only the message itself is wanted.
+    return [shown for shown in sent.messages_sent(work.db, key) if shown.key == key]
+
+
+@dataclass
+class _Asking:
+    """One contact's messages that asked for acknowledgements, edited as they are given."""
+
+    work: Work
+    contact: Person
+    address: Address
+    by: Person
+    owed: set[int]
+
+    def follow(self, shown: sent.Shown, answered: list[Ack]) -> None:
+        """The acknowledged items' requests say who answered them, when; the message's 签收
+        button asks only for what is still owed (gone when nothing is). A message that did
+        not offer these acknowledgements (or could not be delivered) is left as it is."""
+        if shown.status == "dead":
+            return
+        work, lang = self.work, self.contact.language
+        offered, keyboard = self._buttons(shown)
+        answered = [ack for ack in answered if ack.id in offered]
+        if not answered:
+            return
+        still = [i for i in offered if i in self.owed]
+        if still:
+            keyboard.append([self._ack_button(shown, still)])
+        text = sent.shown_text(work.db, shown) or ""
+        local = work.at.astimezone(work.tz)
+        for ack in answered:
+            when = local.strftime("%H:%M" if local.date() == ack.sent_on else "%m-%d %H:%M")
+            if ack.kind == "assigned":
+                text = _acked_line(text, lang, ack.code, self.by.name, when)
+            else:
+                text += "\n" + t(lang, "remind.acked", name=self.by.name, when=when)
+        if shown.status == "pending":
+            work.rewrite_pending(
+                self.address, shown.key, text, keyboard=keyboard, button_owner=self.contact.id
+            )
+        elif shown.message_id is not None:
+            work.edit(
+                self.address,
+                shown.message_id,
+                text,
+                keyboard=keyboard,
+                key=sent.edit_key(shown, work.cause),
+                button_owner=self.contact.id,
+            )
+
+    def _buttons(self, shown: sent.Shown) -> tuple[list[int], Keyboard]:
+        """The acknowledgements the message's 签收 button offers, and its other buttons
+        (each opens an item) as they are shown."""
+        offered: list[int] = []
+        keyboard: Keyboard = []
+        for row in sent.shown_buttons(self.work.db, shown):
+            kept = []
+            for label, token in row:
+                press = buttons.resolve(self.work.db, token)
+                if press is None:
+                    continue
+                if press.action == ACTION:
+                    offered += [int(i) for i in press.payload.get("acks", [])]
+                elif "item" in press.payload:
+                    kept.append(open_labelled(label, int(press.payload["item"])))
+            if kept:
+                keyboard.append(kept)
+        return offered, keyboard
+
+    def _ack_button(self, shown: sent.Shown, still: list[int]) -> Button:
+        """The reminder's "签收 all (n)", or a notice's plain 签收."""
+        lang = self.contact.language
+        if shown.key.startswith("remind:"):
+            return button_to(acknowledge, t(lang, "remind.ack_all", count=len(still)), acks=still)
+        return button_to(acknowledge, t(lang, "act.ack"), acks=still)
+
+
+def _acked_line(text: str, lang: str, code: str, name: str, when: str) -> str:
+    """A reminder's text with the item's "please acknowledge" replaced by who did, when.
 
     The line is found by its code in bold (``remind.line``); its request is the catalogue's
     own phrase, so the same words are replaced in either language."""
-    local = work.at.astimezone(work.tz)
-    when = local.strftime("%H:%M" if local.date() == ack.sent_on else "%m-%d %H:%M")
-    marker = f"<b>{html.escape(ack.code, quote=False)}</b>"
+    marker = f"<b>{html.escape(code, quote=False)}</b>"
     lines = text.split("\n")
     for n, line in enumerate(lines):
         if marker not in line:
@@ -150,6 +192,6 @@ def _acked_line(text: str, lang: str, ack: Ack, by: Person, work: Work) -> str:
         ):
             request = t(lang, asked)
             if request in line:
-                lines[n] = line.replace(request, t(lang, answered, name=by.name, when=when))
+                lines[n] = line.replace(request, t(lang, answered, name=name, when=when))
                 break
     return "\n".join(lines)

@@ -225,3 +225,66 @@ async def test_the_reminder_follows_an_acknowledgement_in_english(duban_clock: D
     assert "please acknowledge" not in edited.text
     assert edited.buttons and all("Acknowledge" not in b for b in edited.buttons)
     assert any(item.code in b for b in edited.buttons)
+
+
+async def test_acknowledging_all_at_once_edits_the_reminder_once(duban_clock: Duban) -> None:
+    """签收 of three new items with one tap: every line says so and the button goes, in
+    ONE edit of the reminder (not one per item: Telegram limits edits per chat)."""
+    phone = await duban_clock.register(7001, "赵联络", Role.CONTACT, unit="科技局")
+    items = [duban_clock.seed_task(f"事项{n}", "科技局", date(2024, 6, 20 + n)) for n in range(3)]
+    await duban_clock.sweep(at(6, 3))
+    await phone.expect("新交办，请签收")
+    await phone.tap("✅ 签收新交办事项（3）")
+    await phone.expect("已签收 3 项")
+    await duban_clock.settle()
+    reminder = reminder_of(phone)
+    assert reminder.text.count("已签收（赵联络 09:00）") == 3
+    assert "请签收" not in reminder.text
+    assert not any("签收" in b for b in reminder.buttons)
+    assert sum(any(i.code in b for i in items) for b in reminder.buttons) == 3
+    db = duban_clock.db()
+    try:
+        edits = db.execute(
+            "SELECT count(*) FROM outbox WHERE method = 'editMessageText' "
+            "AND dedup_key LIKE 'remind:%'"
+        ).fetchone()[0]
+        assert edits == 1
+    finally:
+        db.close()
+
+
+async def test_a_returned_close_out_notice_follows_its_acknowledgement(
+    duban_clock: Duban,
+) -> None:
+    """A close-out is returned to the unit: both contacts are asked to 签收. Once one of
+    them does, the other's notice says who and when, and its 签收 button goes (the
+    button that opens the item stays)."""
+    await office(duban_clock)
+    zhao = await duban_clock.register(7102, "赵联络", Role.CONTACT, unit="科技局")
+    sun = await duban_clock.register(7103, "孙联络", Role.CONTACT, unit="科技局")
+    inspector = await duban_clock.register(7104, "王督查", Role.INSPECTOR)
+    item = duban_clock.seed_task(
+        "孵化器入驻率不足", "科技局", date(2024, 6, 28), inspectors=(duban_clock.person_id(7104),)
+    )
+    await open_card(zhao, item.code)
+    await zhao.tap("✅ 申请销号")
+    await zhao.expect("申请")
+    await zhao.send("入驻率已达 85%")
+    await zhao.send_photo()
+    await zhao.expect("文件 1 个")
+    await zhao.tap("提交")
+    await inspector.expect("销号核验")
+    await inspector.tap("↩️ 退办")
+    await inspector.expect("请输入退办")
+    await inspector.send("入驻企业名单缺少合同")
+    await inspector.expect("已退回承办单位")
+    for phone in (zhao, sun):
+        notice = await phone.expect("被退回")
+        assert "签收" in notice.buttons
+
+    await zhao.tap("签收")
+    await zhao.expect("已签收 1 项")
+    await sun.expect("已签收（赵联络")
+    notice = next(m for m in sun.bot_messages if "被退回" in m.text)
+    assert "签收" not in notice.buttons
+    assert "查看事项" in notice.buttons
