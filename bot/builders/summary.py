@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import sqlite_utils
 
 from bot.builders.build import BuildContext, Result, album, write_file
@@ -22,6 +24,7 @@ def filters_from(params: dict) -> Filters:
         area=params.get("area"),
         town=params.get("town"),
         unit=params.get("unit"),
+        batch=params.get("batch") or None,
     )
 
 
@@ -45,10 +48,18 @@ def scope_for(db: sqlite_utils.Database, person: Person, filters: Filters) -> Sc
 
 
 def describe(
-    db: sqlite_utils.Database, person: Person, scope: Scope, filters: Filters, lang: str
+    db: sqlite_utils.Database,
+    person: Person,
+    scope: Scope,
+    filters: Filters,
+    lang: str,
+    as_of: date | None = None,
 ) -> str:
-    """One line naming what the figures cover: whose items and which filters."""
+    """One line naming what the figures cover: whose items and which filters (and, for a
+    period, that they are its items as they stood on its last day, ``as_of``)."""
     parts = []
+    if filters.batch and as_of is not None:
+        parts.append(t(lang, "periods.report.covers", name=filters.batch, day=as_of.isoformat()))
     if scope.kind == "unit":
         parts.append(t(lang, "report.scope_unit", unit=person.unit or ""))
     elif scope.kind == "inspector":
@@ -86,7 +97,7 @@ def build_report(context: BuildContext, job: ReportJob, db: sqlite_utils.Databas
     filters = filters_from(job.params)
     scope = scope_for(db, person, filters)
     data = collect(db, scope, filters, context.today, context.tz, lang)
-    covers = describe(db, person, scope, filters, lang)
+    covers = describe(db, person, scope, filters, lang, as_of=data.end)
     if not data.total and not data.visits:
         return Result(t(lang, "report.empty", covers=covers or "—"))
     out = context.out_dir(job.id)
