@@ -1,10 +1,13 @@
 """签收: a contact acknowledges newly assigned and returned items; the office sees who has
 not (/acks), and is told when an acknowledgement is late.
 
-The morning reminder that asked for an acknowledgement follows it: once an item is
-acknowledged — from that reminder, from the item's card, or by a colleague of the same
-unit — every reminder of that day that offered it is edited, its line saying who
-acknowledged it and when, and its 签收 button kept only for the items still owed.
+The messages that asked for an acknowledgement follow it: once an item is acknowledged —
+from the morning reminder, from the item's card, or by a colleague of the same unit —
+every contact's reminder of that day that offered it is edited, its line saying who
+acknowledged it and when, and its 签收 button kept only for the items still owed (the
+items' own buttons stay); a returned close-out's notice says so too and loses its 签收.
+The message is found by its outbox key and redrawn from what it shows now
+(storage/sent.py), so nothing more has to be stored when it is sent.
 """
 
 from __future__ import annotations
