@@ -18,6 +18,7 @@ from bot.i18n import (
     messages_reports,
     messages_runtime,
     messages_stale,
+    messages_state,
     messages_tamper,
     messages_verify,
     messages_visits,
@@ -44,6 +45,7 @@ _SECTIONS = (
     messages_stale.MESSAGES,
     messages_periods.MESSAGES,
     messages_leader.MESSAGES,
+    messages_state.MESSAGES,
 )
 
 

@@ -225,7 +225,8 @@ async def test_unit_without_contact_is_reported_and_served_once_one_registers(
     await admin.expect("可用命令")
     duban_clock.seed_task("人才引进政策兑现慢", "人社局", date(2024, 6, 4))
     await duban_clock.sweep(at(6, 3))
-    await admin.expect("人社局 还没有登记联络员")
+    notice = await admin.expect("以下单位还没有登记联络员")
+    assert "· 人社局" in notice.text
     await duban_clock.sweep(at(6, 3, 9, 1))
     await admin.expect_silence(0.3)
     phone = await duban_clock.register(7010, "周联络", Role.CONTACT, unit="人社局")
