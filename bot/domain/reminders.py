@@ -154,6 +154,16 @@ def due_between(
     return None
 
 
+def overdue_standing(item: ReminderItem, today: date, policy: Policy) -> ReminderReason | None:
+    """The item's overdue (or due today) reason whatever its rhythm says, for the first notice
+    of a newly assigned item: a contact told of an item must hear at once that it is
+    already late, not wait for the item's next overdue rung."""
+    if item.deadline is None or today < item.deadline or item.status in _QUIET_FOR:
+        return None
+    level = item_level(item, today, policy.red_after_overdue_days)
+    return _deadline_reason(item.deadline, today, level)
+
+
 def bundle(
     entries: list[tuple[ReminderItem, ReminderReason]],
 ) -> list[tuple[ReminderItem, ReminderReason]]:

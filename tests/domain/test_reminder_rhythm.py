@@ -13,7 +13,13 @@ from itertools import pairwise
 
 from bot.domain.lifecycle import Status
 from bot.domain.policy import Policy
-from bot.domain.reminders import ReminderItem, due_between, is_due, next_reminder_date
+from bot.domain.reminders import (
+    ReminderItem,
+    due_between,
+    is_due,
+    next_reminder_date,
+    overdue_standing,
+)
 from bot.domain.workdays import WorkCalendar
 
 POLICY = Policy.defaults()
@@ -118,3 +124,14 @@ def test_after_downtime_one_reminder_then_the_rhythm_carries_on() -> None:
     following = next_reminder_date(subject, back, POLICY, CALENDAR)
     assert following == min(day for day in rhythm if day > back)
     assert due_between(subject, back, back, POLICY, CALENDAR) is None
+
+
+def test_a_newly_assigned_item_already_late_says_so_on_any_day() -> None:
+    """The first notice of an item is not bound to the rhythm: an item overdue since
+    20 May, assigned on 3 June (not one of its rungs), is described as 14 days overdue;
+    one not yet due has no such reason."""
+    late = item(date(2024, 5, 20))
+    assert is_due(late, date(2024, 6, 3), POLICY, CALENDAR) is None
+    reason = overdue_standing(late, date(2024, 6, 3), POLICY)
+    assert reason is not None and (reason.kind, reason.days) == ("overdue", 14)
+    assert overdue_standing(item(date(2024, 6, 30)), date(2024, 6, 3), POLICY) is None
