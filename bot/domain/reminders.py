@@ -236,6 +236,17 @@ def defer_out_of_quiet(now: datetime, policy: Policy, tz: tzinfo) -> datetime:
 def _next_deadline_rung(
     deadline: date, after: date, policy: Policy, calendar: WorkCalendar
 ) -> date:
+    """The first deadline rung strictly after ``after``, worked out once per calendar (a
+    sweep asks for each due item twice, and many items share a deadline)."""
+    return calendar.derived(
+        ("deadline rung", deadline, after, policy),
+        lambda: _first_deadline_rung_after(deadline, after, policy, calendar),
+    )
+
+
+def _first_deadline_rung_after(
+    deadline: date, after: date, policy: Policy, calendar: WorkCalendar
+) -> date:
     """The first deadline rung strictly after ``after``; the overdue rungs never run out."""
     # Every rung before the deadline lies before it, so for an overdue item (the bulk of a
     # sweep) there is nothing to look up there.
