@@ -12,7 +12,7 @@ from datetime import date, timedelta
 from itertools import pairwise
 
 from bot.domain.lifecycle import Status
-from bot.domain.policy import Policy
+from bot.domain.policy import Policy, parse_setting
 from bot.domain.reminders import (
     ReminderItem,
     due_between,
@@ -135,3 +135,10 @@ def test_a_newly_assigned_item_already_late_says_so_on_any_day() -> None:
     reason = overdue_standing(late, date(2024, 6, 3), POLICY)
     assert reason is not None and (reason.kind, reason.days) == ("overdue", 14)
     assert overdue_standing(item(date(2024, 6, 30)), date(2024, 6, 3), POLICY) is None
+
+
+def test_the_interval_may_be_written_in_working_days() -> None:
+    """The setting counts working days, and the office may say so when setting it."""
+    assert parse_setting("overdue_every_days", "4个工作日") == 4
+    assert parse_setting("overdue_every_days", "4 working days") == 4
+    assert parse_setting("overdue_every_days", "4天") == 4
