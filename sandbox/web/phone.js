@@ -126,7 +126,7 @@
   let chat = null; // per-person view state, rebuilt on every switch
   const lastSeen = new Map(); // user id → last event seq seen on screen
   // The read mark is kept by the sandbox (POST …/read), so a reload counts as unread only
-  // what came after it; markRead sends it shortly after the screen shows new events.
+  // what came after it; markReadSoon sends it shortly after the screen shows new events.
   const readTimers = new Map(); // user id → pending markRead timer
   const unread = new Map();
 
