@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
 import shutil
 import signal
@@ -48,8 +49,9 @@ from bot.sheets.importing import import_file
 from sandbox.server import DEFAULT_TOKEN, Sandbox
 from sandbox.state import SandboxState
 from storage import leader_units, ledger, outbox, reminders
+from storage import people as people_store
 from storage.audit import record
-from storage.db import open_database
+from storage.db import connect, open_database
 
 log = logging.getLogger(__name__)
 
@@ -400,21 +402,66 @@ def _queue_command_menu(db: sqlite_utils.Database, person: DemoPerson, now: date
     )
 
 
-def roster() -> list[dict[str, object]]:
-    """The people the page offers, in the shape ``GET /sandbox/roster`` serves."""
-    return [
-        {
-            "user_id": person.user_id,
-            "name": person.name,
-            "role": person.role.value,
-            "role_zh": ROLE_LABELS[person.role][0],
-            "role_en": ROLE_LABELS[person.role][1],
-            "unit": person.unit,
-            "hint_zh": person.hint_zh,
-            "hint_en": person.hint_en,
-        }
+def roster(db: sqlite_utils.Database | None = None) -> list[dict[str, object]]:
+    """The people the page offers, in the shape ``GET /sandbox/roster`` serves.
+
+    Without a database: the demo's cast as seeded. With the bot's database: the cast first,
+    then whoever registered since (an invitation tapped on the page), each with the role and
+    unit the bot knows them by now, so a newcomer is no longer labelled 新用户 once registered
+    and a cast member whose role the office changed shows the new one.
+    """
+    registered = {} if db is None else _registered_on_telegram(db)
+    cast = {str(person.user_id) for person in PEOPLE}
+    entries = [
+        _roster_entry(
+            person.user_id,
+            registered.get(str(person.user_id), (person.name, person.role, person.unit)),
+            person.hint_zh,
+            person.hint_en,
+        )
         for person in PEOPLE
     ]
+    entries += [
+        _roster_entry(int(account), who, "", "")
+        for account, who in registered.items()
+        if account not in cast and account.isdecimal()
+    ]
+    return entries
+
+
+def _registered_on_telegram(db: sqlite_utils.Database) -> dict[str, tuple[str, Role, str | None]]:
+    """Telegram account → (name, role, unit) of everyone active, in registration order."""
+    return {
+        person.account: (person.name, person.role, person.unit)
+        for person in people_store.active_people(db)
+        if person.platform == TELEGRAM and person.account is not None
+    }
+
+
+def _roster_entry(
+    user_id: int, who: tuple[str, Role, str | None], hint_zh: str, hint_en: str
+) -> dict[str, object]:
+    name, role, unit = who
+    return {
+        "user_id": user_id,
+        "name": name,
+        "role": role.value,
+        "role_zh": ROLE_LABELS[role][0],
+        "role_en": ROLE_LABELS[role][1],
+        "unit": unit,
+        "hint_zh": hint_zh,
+        "hint_en": hint_en,
+    }
+
+
+def live_roster(database: Path) -> list[dict[str, object]]:
+    """``roster`` as the bot's database says now; the sandbox asks on every page request, so
+    a short read-only connection each time (the bot keeps writing through its own)."""
+    db = connect(database, read_only=True)
+    try:
+        return roster(db)
+    finally:
+        db.close()
 
 
 def demo_settings(directory: Path, sandbox: Sandbox) -> Settings:
@@ -470,6 +517,7 @@ async def start_demo(directory: Path = DEMO_DIR, host: str = "127.0.0.1", port: 
     await asyncio.to_thread(prepare_directory, directory, clock.now())
     sandbox = Sandbox(SandboxState(clock=clock.timestamp), rate_limits=True, token=DEMO_TOKEN)
     sandbox.roster = roster()
+    sandbox.roster_source = functools.partial(live_roster, directory / "duban.sqlite")
     sandbox.places = [{"name": n, "latitude": la, "longitude": lo} for n, la, lo in PLACES]
     bot = sandbox.state.bot_for_token(DEMO_TOKEN)
     for person in PEOPLE:

@@ -338,7 +338,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "settings.saved": ("✅ 「{label}」已改为 {value}。", "✅ “{label}” is now {value}."),
     "setting.reminder_days_before": ("到期前提醒天数", "Remind days before deadline"),
     "setting.remind_on_deadline_day": ("到期当天提醒", "Remind on the deadline day"),
-    "setting.overdue_every_days": ("逾期后每隔几天提醒", "Overdue: remind every N days"),
+    "setting.overdue_every_days": (
+        "逾期后每隔几个工作日提醒",
+        "Overdue: remind every N working days",
+    ),
     "setting.red_after_overdue_days": ("逾期多少天转红色", "Red after N days overdue"),
     "setting.daily_push_time": ("每日推送时间", "Daily push time"),
     "setting.quiet_start": ("免打扰开始", "Quiet hours start"),

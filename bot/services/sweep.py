@@ -44,6 +44,7 @@ from bot.domain.reminders import (
     bundle,
     due_between,
     next_reminder_date,
+    overdue_standing,
 )
 from bot.domain.visits import LEVEL_MARKS, short
 from bot.domain.workdays import WorkCalendar
@@ -193,6 +194,8 @@ def _look_at(state: Pass, due: DueItem) -> None:
     since = due.swept_on or local_day(item.created_at, work.tz) - _ONE_DAY
     reason = due_between(subject, since, today, policy, state.calendar)
     new = item.unit_id is not None and not store.was_assigned(work.db, item.id, item.unit_id)
+    if new and reason is None:
+        reason = overdue_standing(subject, today, policy)
     wanted = (reason is not None or new) and item.unit_id is not None
     if wanted and not _deliver(state, item, reason, new):
         # Window left open: the missed reminder goes out at the next pass.
