@@ -10,6 +10,7 @@ from bot.i18n import (
     messages_faults,
     messages_history,
     messages_invites,
+    messages_leader,
     messages_parity,
     messages_periods,
     messages_presence,
@@ -18,6 +19,7 @@ from bot.i18n import (
     messages_reports,
     messages_runtime,
     messages_stale,
+    messages_state,
     messages_tamper,
     messages_verify,
     messages_visits,
@@ -44,6 +46,8 @@ _SECTIONS = (
     messages_stale.MESSAGES,
     messages_parity.MESSAGES,
     messages_periods.MESSAGES,
+    messages_leader.MESSAGES,
+    messages_state.MESSAGES,
 )
 
 
