@@ -24,7 +24,6 @@ from bot.builders.scope import Scope, scoped_items, unknown_filters
 from bot.cli.export import say
 from bot.cli.listing import render_columns
 from bot.domain.escalation import item_level
-from bot.domain.items import Item
 from bot.domain.lifecycle import Role
 from bot.i18n import LANGUAGES
 from bot.sheets.headers import LEVEL_LABELS, STATUS_LABELS, parse_status
@@ -164,10 +163,6 @@ def _known(desk: Desk, scope: Scope) -> None:
         raise BadValue("\n".join(lines))
 
 
-def _level(desk: Desk, item: Item) -> str:
-    return item_level(item, desk.today, load_policy(desk.db).red_after_overdue_days)
-
-
 def list_items_at_desk(desk: Desk, options: ListOptions) -> Listed:
     """Items by status, level, period, town, unit or company (the chat: /export's scopes,
     /red, /mine)."""
@@ -214,10 +209,11 @@ def list_items_at_desk(desk: Desk, options: ListOptions) -> Listed:
 
 def list_red(desk: Desk, options: ListOptions) -> Listed:
     """Every open item at the red level, most overdue first, as /red lists them."""
+    red_after = load_policy(desk.db).red_after_overdue_days
     items = [
         item
         for item in list_items(desk.db)
-        if item.status.value != "closed" and _level(desk, item) == "red"
+        if item.status.value != "closed" and item_level(item, desk.today, red_after) == "red"
     ]
     items.sort(key=lambda i: (i.deadline is None, i.deadline or desk.today, i.code))
     rows = []
