@@ -12,7 +12,7 @@ from __future__ import annotations
 from bot.actions import OFFICE, button, button_to, command
 from bot.builders.scope import PLACES, Scope, scope_name
 from bot.runtime.work import Keyboard, Work
-from bot.services.report_menus import rows_of, show_menu, start_job
+from bot.services.report_menus import build_or_answer, rows_of, show_menu
 from storage.periods import period_names
 from storage.rows import fetch_values
 
@@ -101,14 +101,18 @@ def formats(work: Work, filter: dict | None = None) -> None:
 
 @button("export.go", roles=OFFICE, refusal=NOT_FOR_YOU)
 def go(work: Work, filter: dict, format: str) -> None:
-    """Start the export (once, however often the button is tapped); the payload's keys
-    ``filter`` and ``format`` name the parameters, as buttons already in chats store them."""
-    if format not in FORMATS or not work.first_tap():
+    """Start the export; asked for again with the same scope it is answered, as a report is
+    (``build_or_answer``). The payload's keys ``filter`` and ``format`` name the
+    parameters, as buttons already in chats store them."""
+    if format not in FORMATS:
         return
     chosen = Scope.of(filter).as_filter()
-    scope = scope_name(work.lang, chosen)
+    again = button_to(go, work.t("report.build_again"), filter=filter, format=format)
     if format == "dossier" and chosen.get("company"):
         company = chosen["company"]
-        start_job(work, "dossier", {"company": company}, "dossier.working", code=company)
+        params = {"company": company}
+        build_or_answer(work, "dossier", params, "dossier.working", again, code=company)
         return
-    start_job(work, "export", {"filter": chosen, "format": format}, "export.working", scope=scope)
+    params = {"filter": chosen, "format": format}
+    scope = scope_name(work.lang, chosen)
+    build_or_answer(work, "export", params, "export.working", again, scope=scope)

@@ -20,6 +20,32 @@ def show_menu(work: Work, message_id: int | None, text: str, keyboard: Keyboard)
     work.edit(chat, message_id, text, keyboard=keyboard)
 
 
+def build_or_answer(
+    work: Work, kind: str, params: dict, working_key: str, again: Button, **values: object
+) -> None:
+    """Start the job once per button, and say something whenever it is asked for again.
+
+    A second tap (the same button, or a new menu with the same options) while the same
+    report is being built is told to wait: a second job would only deliver it twice. A tap
+    on a button that asked before, once the report was delivered, points to it and offers
+    to build it afresh (the figures may have moved since); a new menu's button builds a new
+    one. A report that failed is simply built again.
+    """
+    if work.person is None:
+        raise RuntimeError("a job is asked for by a registered person")
+    earlier = report_jobs.latest_alike(work.db, kind=kind, person_id=work.person.id, params=params)
+    first = work.first_tap()  # spent either way: this button has asked for this report
+    if earlier is not None and earlier.status == "pending":
+        work.answer_tap("report.same_running")
+        return
+    if not first and earlier is not None and earlier.status == "done":
+        when = earlier.finished_at or work.at
+        shown = when.astimezone(work.tz).strftime("%m-%d %H:%M")
+        work.reply("report.same_done", when=shown, keyboard=[[again]])
+        return
+    start_job(work, kind, params, working_key, **values)
+
+
 def start_job(work: Work, kind: str, params: dict, working_key: str, **values: object) -> int:
     """Queue a job for the runner and the "working on it…" message it will edit."""
     chat = _chat(work)

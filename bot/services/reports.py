@@ -23,8 +23,7 @@ from bot.domain.reports import (
 )
 from bot.i18n import Safe
 from bot.runtime.work import Keyboard, Work
-from bot.services.report_menus import rows_of, show_menu, start_job
-from storage import report_jobs
+from bot.services.report_menus import build_or_answer, rows_of, show_menu
 from storage.ledger import lookup_id
 from storage.periods import period_names
 from storage.rows import fetch_one
@@ -237,39 +236,16 @@ def go(
     batch: str | None = None,
 ) -> None:
     """Build the report; asked for again with the same options it is answered, not
-    ignored (``_build_or_answer``)."""
+    ignored (``build_or_answer``)."""
     state = _checked_state(
         work, {"period": period, "batch": batch, "area": area, "town": town, "unit": unit}
     )
     again = button_to(go, work.t("report.build_again"), **state)
-    _build_or_answer(work, "report", state, "report.working", again)
+    build_or_answer(work, "report", state, "report.working", again)
 
 
 @button("report.ranking", roles=OFFICE, refusal="report.not_allowed")
 def ranking(work: Work) -> None:
     """The 通报: units ranked by close-out rate and overdue items, as PDF and picture."""
     again = button_to(ranking, work.t("report.build_again"))
-    _build_or_answer(work, "ranking", {}, "ranking.working", again)
-
-
-def _build_or_answer(work: Work, kind: str, params: dict, working_key: str, again: Button) -> None:
-    """Start the job once per button, and say something whenever it is asked for again.
-
-    A second tap (the same button, or a new menu with the same options) while the same
-    report is being built is told to wait: a second job would only deliver it twice. A tap
-    on a button that asked before, once the report was delivered, points to it and offers
-    to build it afresh (the figures may have moved since); a new menu's button builds a new
-    one. A report that failed is simply built again.
-    """
-    person = _person(work)
-    earlier = report_jobs.latest_alike(work.db, kind=kind, person_id=person.id, params=params)
-    first = work.first_tap()  # spent either way: this button has asked for this report
-    if earlier is not None and earlier.status == "pending":
-        work.answer_tap("report.same_running")
-        return
-    if not first and earlier is not None and earlier.status == "done":
-        when = earlier.finished_at or work.at
-        shown = when.astimezone(work.tz).strftime("%m-%d %H:%M")
-        work.reply("report.same_done", when=shown, keyboard=[[again]])
-        return
-    start_job(work, kind, params, working_key)
+    build_or_answer(work, "ranking", {}, "ranking.working", again)

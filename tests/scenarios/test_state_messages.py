@@ -1,6 +1,6 @@
 """Messages that follow the state (issue 14), as the office and the contacts meet them:
 the office's one notice of units without a contact, a finding notice with a button to
-open the item, and a report asked for again."""
+open the item, and a report or an export asked for again."""
 
 from __future__ import annotations
 
@@ -163,6 +163,35 @@ async def test_a_report_asked_for_again_is_answered(
     pointer = await admin.expect(done)
     assert again in pointer.buttons
     await admin.tap(again)
+    assert await _job_statuses(duban) == ["done", "done"]
+
+
+async def test_an_export_asked_for_again_is_answered(
+    duban: Duban, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The export's format button behaves as 生成报表 does: a second tap while it is built
+    says so, a tap after delivery points to it and offers a fresh one."""
+    db = duban.db()
+    try:
+        seed(db, datetime.now(UTC))
+    finally:
+        db.close()
+    release = await _held_builds(monkeypatch)
+    admin = duban.admin()
+    await admin.send("/export")
+    await admin.expect("导出督办台账")
+    await admin.tap("全部事项")
+    await admin.expect("请选择格式")
+    await admin.tap("📗 Excel 表格")
+    answer = await admin.tap("📗 Excel 表格")
+    assert answer is not None and "同样的报表正在生成" in answer.text
+
+    release.set()
+    assert await _job_statuses(duban) == ["done"]
+    await duban.settle(WAIT)
+    await admin.tap("📗 Excel 表格")
+    pointer = await admin.expect("这份报表已于")
+    await admin.tap(pointer.buttons[0])
     assert await _job_statuses(duban) == ["done", "done"]
 
 
