@@ -155,3 +155,10 @@ def load_settings(env: Mapping[str, str] | None = None, dotenv: Path | None = No
 def token_configured() -> bool:
     """True when a bot token is set in the environment or ``.env`` (used by ``make run``)."""
     return bool(_environment(None, None).get("TELEGRAM_BOT_TOKEN", "").strip())
+
+
+def configured_language() -> str:
+    """DEFAULT_LANGUAGE as the environment or ``.env`` sets it, read on its own: the
+    command line needs a language even to say that another setting is wrong."""
+    language = _environment(None, None).get("DEFAULT_LANGUAGE", "").strip().lower()
+    return "zh" if language.startswith("zh") or language not in LANGUAGES else language

@@ -11,6 +11,7 @@ import sqlite_utils
 from bot.clock import local_day
 from bot.domain.escalation import item_level
 from bot.domain.items import Item
+from bot.i18n import plain
 from storage.ledger import list_items
 from storage.policy import load_policy
 
@@ -71,7 +72,9 @@ def _cut(text: str, limit: int) -> str:
     return out
 
 
-def render_table(rows: list[dict[str, object]]) -> str:
+def render_table(rows: list[dict[str, object]], lang: str = "zh") -> str:
+    """The items as a terminal table; its column heads are the JSON field names (what a
+    script reads), its count in ``lang``."""
     columns = [
         ("code", 10),
         ("status", 15),
@@ -87,5 +90,5 @@ def render_table(rows: list[dict[str, object]]) -> str:
             text = _cut(str(row[name] or "-"), limit)
             cells.append(text + " " * (limit - _width(text)))
         lines.append("  ".join(cells).rstrip())
-    lines.append(f"({len(rows)} items)")
+    lines.append(plain(lang, "cli.items.count", count=len(rows)))
     return "\n".join(lines)

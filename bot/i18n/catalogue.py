@@ -10,6 +10,7 @@ from bot.i18n import (
     messages_faults,
     messages_history,
     messages_invites,
+    messages_language,
     messages_presence,
     messages_reminders,
     messages_report_units,
@@ -40,6 +41,7 @@ _SECTIONS = (
     messages_delivery.MESSAGES,
     messages_history.MESSAGES,
     messages_stale.MESSAGES,
+    messages_language.MESSAGES,
 )
 
 
