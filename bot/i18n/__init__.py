@@ -41,7 +41,7 @@ class _Filler(string.Formatter):
     def format_field(self, value: object, format_spec: str) -> str:
         if "|" in format_spec:
             one, other = format_spec.split("|", 1)
-            return one if value == 1 else other
+            return one if value == 1 or str(value) == "1" else other
         text = value if isinstance(value, Safe) else html.escape(str(value), quote=False)
         return format(text, format_spec)
 

@@ -127,7 +127,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "按 {utf8} 或 {gbk} 读取 {file}，在前 {rows} 行中都找不到表头（写有问题等已知列名的一行）；"
         "请在 Excel 或 WPS 中另存为 {csv_utf8} 或 .xlsx",
         "cannot find the header row (a row naming 问题 and other known columns) in the "
-        "first {rows} rows of {file} when read as {utf8} or {gbk}; save it from Excel or WPS as "
+        "first {rows} {rows:row|rows} of {file} when read as {utf8} or {gbk}; save it from Excel "
+        "or WPS as "
         "{csv_utf8} or as .xlsx",
     ),
     "import.file.bad_csv": (
@@ -137,7 +138,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "import.file.no_header": (
         "在「{where}」的前 {rows} 行中找不到表头：没有哪一行含有问题、措施、承办单位、办理时限、"
         "跟踪督办目标中的至少两列",
-        'cannot find the header row in the first {rows} rows of "{where}": no row names at '
+        'cannot find the header row in the first {rows} {rows:row|rows} of "{where}": no row '
+        "names at "
         "least two of the columns 问题, 措施, 承办单位, 办理时限, 跟踪督办目标 (or Problem, "
         "Measures, Responsible unit, Deadline, Target)",
     ),
@@ -166,7 +168,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "import.file.too_many_parts": (
         "{file} 含有 {count} 个部件，这不是一份督办表格",
-        "{file} has {count} parts; this is not a task table",
+        "{file} has {count} {count:part|parts}; this is not a task table",
     ),
     "import.file.bomb": (
         "{file} 被拒收：其中的 {part} 解压后会膨胀 {ratio} 倍（疑似压缩炸弹）",

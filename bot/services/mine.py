@@ -86,7 +86,6 @@ def _red_line(work: Work, item: Item, today: date) -> str:
     line, unit = item_line(item, "red"), item.unit or "—"
     if item.deadline is not None and item.deadline < today:
         days = (today - item.deadline).days
-        key = "red.line_one_day" if days == 1 else "red.line"
-        return work.t(key, line=line, unit=unit, days=days)
+        return work.t("red.line", line=line, unit=unit, days=days)
     deadline = item.deadline.isoformat() if item.deadline else item.deadline_text
     return work.t("red.line_due", line=line, unit=unit, deadline=deadline or "—")
