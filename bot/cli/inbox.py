@@ -44,7 +44,7 @@ def list_set_aside(db: sqlite_utils.Database, tz: ZoneInfo, lang: str = "zh") ->
         failed = plain(
             lang,
             "cli.inbox.failed",
-            kind=summary.kind,
+            kind=plain(lang, f"faults.kind.{summary.kind}"),
             preview=preview,
             attempts=row.attempts,
             last=last,
