@@ -35,8 +35,8 @@ def _settings(lang: str) -> Settings:
     try:
         return load_settings()
     except ConfigError as error:
-        for problem in error.problems:
-            complain(lang, "cli.config", problem=problem)
+        for fault in error.faults:
+            complain(lang, "cli.config", problem=ConfigError.say(lang, fault))
         raise SystemExit(EXIT_CONFIG) from None
 
 

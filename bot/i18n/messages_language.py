@@ -340,4 +340,27 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "  (the demo's clock reads {at} Beijing time, in office hours, so that deadline "
         "reminders go out as they would at work)",
     ),
+    # A bad setting (bot/config.py ConfigFault), as duban reports it.
+    "config.line": ("{setting}：{reason}", "{setting}: {reason}"),
+    "config.token": (
+        "不像机器人令牌（应为数字、冒号，再加至少 20 个字母、数字、下划线或连字符）",
+        "does not look like a bot token (expected digits, ':', then at least 20 letters, "
+        "digits, '_' or '-')",
+    ),
+    "config.api_url": (
+        '"{value}" 不是网址，应形如 {example}',
+        "'{value}' is not an http or https URL such as {example}",
+    ),
+    "config.proxy": ('"{value}" 须以 {schemes} 之一开头', "'{value}' must start with {schemes}"),
+    "config.is_folder": ("{path} 是文件夹，不是文件", "{path} is a directory, not a file"),
+    "config.not_folder": ("{path} 已存在，但不是文件夹", "{path} exists and is not a directory"),
+    "config.admin_id": (
+        '"{value}" 不是 Telegram 用户 ID（一个整数）；多个 ID 用逗号分隔',
+        "'{value}' is not a Telegram user id (a whole number); separate several ids with commas",
+    ),
+    "config.timezone": (
+        '"{value}" 不是已知的时区名称（例如 {example}）',
+        "'{value}' is not a known IANA time zone (for example {example})",
+    ),
+    "config.language": ('"{value}" 须为以下之一：{choices}', "'{value}' must be one of: {choices}"),
 }

@@ -57,11 +57,18 @@ def test_the_precedence_as_a_rule() -> None:
 
 
 def test_a_bad_setting_is_reported_in_the_chosen_language(desk, capsys) -> None:
-    """Even a configuration error: the setting's own message, under a Chinese lead-in."""
+    """Even a configuration error, which comes before any setting is known."""
     desk.setenv("TIMEZONE", "Mars/Base")
     with pytest.raises(SystemExit):
         main(["items"])
-    assert capsys.readouterr().err.startswith("duban: 配置有误：TIMEZONE")
+    said = capsys.readouterr().err.strip()
+    assert said == 'duban: 配置有误：TIMEZONE："Mars/Base" 不是已知的时区名称（例如 Asia/Shanghai）'
+    with pytest.raises(SystemExit):
+        main(["--lang", "en", "items"])
+    said = capsys.readouterr().err.strip()
+    assert said == (
+        "duban: TIMEZONE: 'Mars/Base' is not a known IANA time zone (for example Asia/Shanghai)"
+    )
 
 
 def test_import_summary_in_both_languages(desk, tmp_path: Path, capsys) -> None:
