@@ -41,13 +41,17 @@ def _settings(lang: str) -> Settings:
 
 
 def _open_db(settings: Settings, lang: str):
-    from storage.db import open_database
-    from storage.migrations import SchemaTooNewError
+    import sqlite_utils
 
+    from storage.db import open_database
+    from storage.migrations import SchemaTooNewError, unknown_migrations
+
+    path = settings.database_path
     try:
-        return open_database(settings.database_path)
-    except SchemaTooNewError as error:
-        complain(lang, "cli.schema_too_new", path=settings.database_path, detail=error)
+        return open_database(path)
+    except SchemaTooNewError:
+        names = ", ".join(unknown_migrations(sqlite_utils.Database(path)))
+        complain(lang, "cli.schema_too_new", path=path, migrations=names)
         raise SystemExit(EXIT_CONFIG) from None
 
 
@@ -67,7 +71,11 @@ def _work_env(settings: Settings, db):
 def cmd_run(args: argparse.Namespace) -> int:
     from bot.runtime.startup import run_bot
 
-    return run_bot(_settings(args.lang))
+    settings = _settings(args.lang)
+    if not settings.token:
+        complain(args.lang, "cli.no_token")
+        return EXIT_CONFIG
+    return run_bot(settings)
 
 
 def cmd_demo(args: argparse.Namespace) -> int:

@@ -199,7 +199,19 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "cli.no_such_file": ("duban: 找不到文件 {path}", "duban: {path}: no such file"),
     "cli.no_database": ("duban: {path} 处没有数据库", "duban: no database at {path}"),
     "cli.config": ("duban: 配置有误：{problem}", "duban: {problem}"),
-    "cli.schema_too_new": ("duban: {path}：{detail}", "duban: {path}: {detail}"),
+    "cli.schema_too_new": (
+        "duban: {path} 由更新版本的督办写入（含本版本不认识的迁移 {migrations}）；"
+        "请升级督办，或恢复由本版本做的备份",
+        "duban: {path}: this database was written by a newer version of Duban (it has "
+        "migrations {migrations} that this version does not know); upgrade Duban or restore "
+        "a backup made by this version",
+    ),
+    "cli.no_token": (
+        "duban: 未设置 TELEGRAM_BOT_TOKEN；请写入环境变量或 .env"
+        "（或运行 duban demo，在本机沙盒中试用）",
+        "duban: TELEGRAM_BOT_TOKEN is not set; put it in the environment or .env (or run "
+        "`duban demo` to try the bot on the local sandbox)",
+    ),
     "cli.import.imported": (
         "已导入 {total} 项：新增 {new} 项，修改 {changed} 项",
         "imported {total} {total:item|items}: {new} new, {changed} updated",

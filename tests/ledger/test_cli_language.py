@@ -3,12 +3,14 @@ locale (LC_ALL, LC_MESSAGES, LANG), then DEFAULT_LANGUAGE (issue 14)."""
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 
 import pytest
 
 from bot.cli.language import cli_language, locale_language
 from bot.cli.main import main
+from storage.db import open_database
 from tests.desk import at_the_desk
 
 
@@ -89,3 +91,26 @@ def test_import_summary_in_both_languages(desk, tmp_path: Path, capsys) -> None:
 def test_a_missing_file_is_named_in_chinese(desk, capsys) -> None:
     assert main(["import", "没有这个文件.xlsx"]) == 2
     assert capsys.readouterr().err.strip() == "duban: 找不到文件 没有这个文件.xlsx"
+
+
+def test_a_newer_database_and_a_missing_token_are_explained_in_chinese(
+    desk, tmp_path: Path, capsys
+) -> None:
+    """Two refusals an operator meets first, said in the command line's language."""
+    assert main(["run"]) == 3
+    assert capsys.readouterr().err.startswith("duban: 未设置 TELEGRAM_BOT_TOKEN")
+
+    database = tmp_path / "duban.sqlite"
+    open_database(database).close()
+    raw = sqlite3.connect(database)
+    raw.execute(
+        "INSERT INTO _sqlite_migrations (migration_set, name, applied_at) "
+        "VALUES ('duban', '9999_from_the_future', '2030-01-01')"
+    )
+    raw.commit()
+    raw.close()
+    with pytest.raises(SystemExit):
+        main(["items"])
+    said = capsys.readouterr().err
+    assert said.startswith(f"duban: {database} 由更新版本的督办写入")
+    assert "9999_from_the_future" in said
