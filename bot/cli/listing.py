@@ -12,6 +12,7 @@ from bot.clock import local_day
 from bot.domain.escalation import item_level
 from bot.domain.items import Item
 from bot.i18n import plain
+from bot.sheets.headers import STATUS_LABELS
 from storage.ledger import list_items
 from storage.policy import load_policy
 
@@ -73,8 +74,8 @@ def _cut(text: str, limit: int) -> str:
 
 
 def render_table(rows: list[dict[str, object]], lang: str = "zh") -> str:
-    """The items as a terminal table; its column heads are the JSON field names (what a
-    script reads), its count in ``lang``."""
+    """The items as a terminal table for people, in ``lang``: column heads, statuses and
+    levels in words (the JSON keeps the codes, for scripts)."""
     columns = [
         ("code", 10),
         ("status", 15),
@@ -83,8 +84,9 @@ def render_table(rows: list[dict[str, object]], lang: str = "zh") -> str:
         ("unit", 14),
         ("problem", 40),
     ]
+    heads = {name: plain(lang, f"cli.items.head.{name}") for name, _ in columns}
     lines = []
-    for row in [{name: name for name, _ in columns}, *rows]:
+    for row in [heads, *(_in_words(row, lang) for row in rows)]:
         cells = []
         for name, limit in columns:
             text = _cut(str(row[name] or "-"), limit)
@@ -92,3 +94,10 @@ def render_table(rows: list[dict[str, object]], lang: str = "zh") -> str:
         lines.append("  ".join(cells).rstrip())
     lines.append(plain(lang, "cli.items.count", count=len(rows)))
     return "\n".join(lines)
+
+
+def _in_words(row: dict[str, object], lang: str) -> dict[str, object]:
+    """A row with its status as the sheet words it and its level as a colour."""
+    status = STATUS_LABELS[lang].get(str(row["status"]), row["status"])
+    level = plain(lang, f"cli.items.level.{row['level']}")
+    return row | {"status": status, "level": level}

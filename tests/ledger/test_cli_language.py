@@ -114,3 +114,19 @@ def test_a_newer_database_and_a_missing_token_are_explained_in_chinese(
     said = capsys.readouterr().err
     assert said.startswith(f"duban: {database} 由更新版本的督办写入")
     assert "9999_from_the_future" in said
+
+
+def test_the_items_table_reads_in_words(desk, tmp_path: Path, capsys) -> None:
+    """Column heads, statuses and colours in words; the JSON keeps the codes for scripts."""
+    from tests.ledger.test_cli import office_sheet
+
+    assert main(["import", str(office_sheet(tmp_path / "a.xlsx")), "--period", "2024"]) == 0
+    capsys.readouterr()
+    assert main(["items", "--unit", "高新区管委会"]) == 0
+    head, row, count = capsys.readouterr().out.strip().splitlines()
+    assert head.split() == ["编号", "状态", "等级", "办理时限", "承办单位", "问题"]
+    assert row.split()[:3] == ["2024-002", "待办理", "红"] and count == "（共 1 项）"
+    assert main(["--lang", "en", "items", "--unit", "高新区管委会"]) == 0
+    head, row, count = capsys.readouterr().out.strip().splitlines()
+    assert head.split() == ["code", "status", "level", "deadline", "unit", "problem"]
+    assert row.split()[:3] == ["2024-002", "Open", "red"] and count == "(1 item)"
