@@ -13,13 +13,16 @@ Each rule is stated exactly, so a new message is checked the day it is added:
 
 from __future__ import annotations
 
+import ast
 import re
 import string
+from pathlib import Path
 
 from bot.i18n import t
 from bot.i18n.catalogue import CATALOGUE
 
 KEYS = sorted(CATALOGUE)
+ROOT = Path(__file__).resolve().parents[2]
 
 # Nouns our messages count. An adjective may stand between ({files} evidence files).
 COUNT_NOUNS = [
@@ -89,3 +92,40 @@ def test_command_descriptions_are_in_sentence_case() -> None:
     commands = {key: CATALOGUE[key]["en"] for key in KEYS if key.startswith("cmd.")}
     assert len(commands) > 10
     assert {key: text for key, text in commands.items() if not text[0].isupper()} == {}
+
+
+def _calls(path: Path, name: str) -> list[ast.Call]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    return [
+        node
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Call)
+        and (getattr(node.func, "id", None) == name or getattr(node.func, "attr", None) == name)
+    ]
+
+
+def _first_text(call: ast.Call, position: int = 0) -> str | None:
+    if len(call.args) > position and isinstance(call.args[position], ast.Constant):
+        value = call.args[position].value
+        return value if isinstance(value, str) else None
+    return None
+
+
+def test_every_import_deadline_and_setting_reason_has_its_message() -> None:
+    """The reasons an import, a deadline or a setting gives are named by key in the code
+    (SheetFileError, RowError via the readers, DeadlineError's kind, ConfigFault's key):
+    each must be in the catalogue, or the reader would get a KeyError instead of a reason."""
+    named: set[str] = set()
+    for path in [*(ROOT / "bot" / "sheets").glob("*.py"), ROOT / "bot" / "cli" / "main.py"]:
+        source = path.read_text(encoding="utf-8")
+        named |= set(re.findall(r"\"((?:import\.(?:error|file|row)|cli)\.[a-z_.]+)\"", source))
+    for call in _calls(ROOT / "bot" / "domain" / "deadlines.py", "DeadlineError"):
+        kind = _first_text(call)
+        if kind:
+            named.add(f"deadline.error.{kind}")
+    for call in _calls(ROOT / "bot" / "config.py", "ConfigFault"):
+        key = _first_text(call, 1)
+        if key:
+            named.add(f"config.{key}")
+    assert len(named) > 40, "the scan lost sight of the reasons"
+    assert sorted(key for key in named if key not in CATALOGUE) == []
