@@ -9,7 +9,7 @@ from bot.clock import local_day
 from bot.domain.items import Item
 from bot.i18n import Safe, t
 from bot.runtime.work import Work
-from bot.services import notify
+from bot.services import leaders, notify
 from bot.services.item_view import viewable_item
 from storage import ledger
 
@@ -36,10 +36,11 @@ def _open_keys(item: Item):
 
 
 def red_notice(work: Work, item: Item, days_overdue: int) -> None:
-    """The item turned red: leaders and administrators are told once, with its history."""
+    """The item turned red: administrators and the leaders of its unit (分管; a leader with
+    none, every leader) are told once, with its history."""
     notify.tell(
         work,
-        notify.leaders_and_admins(work),
+        leaders.told_of(work, item),
         "esc.turned_red",
         dedup=f"red:{item.id}:{item.deadline}",
         keyboard=_open_keys(item),
@@ -54,7 +55,8 @@ def red_notice(work: Work, item: Item, days_overdue: int) -> None:
 
 @button("esc.raise")
 def raise_level(work: Work, item: int) -> None:
-    """提级: the item becomes red by hand; leaders, administrators and the unit are told.
+    """提级: the item becomes red by hand; administrators, the leaders of its unit (分管) and
+    the unit are told.
     Who may escalate is the lifecycle's rule (ledger.escalate), asked of the item as it is."""
     found = viewable_item(work, item)
     changed = ledger.escalate(work.db, found.id, "red", work.person.actor, work.origin)
@@ -62,7 +64,7 @@ def raise_level(work: Work, item: int) -> None:
     cause = f"escalated:{found.id}:u{work.update_id}"
     notify.tell(
         work,
-        notify.leaders_and_admins(work),
+        leaders.told_of(work, changed),
         "esc.raised_notice",
         dedup=cause,
         skip=work.person.id,
@@ -86,7 +88,8 @@ def raise_level(work: Work, item: int) -> None:
 
 @button("esc.meeting")
 def joint_meeting(work: Work, item: int) -> None:
-    """专题会商: mark (or unmark) the item for a joint meeting; leaders and admins are told."""
+    """专题会商: mark (or unmark) the item for a joint meeting; admins and the leaders of its
+    unit are told."""
     found = viewable_item(work, item)
     marked = not found.joint_meeting
     ledger.escalate(
@@ -96,7 +99,7 @@ def joint_meeting(work: Work, item: int) -> None:
     if marked:
         notify.tell(
             work,
-            notify.leaders_and_admins(work),
+            leaders.told_of(work, found),
             "esc.meeting_notice",
             dedup=f"meeting:{found.id}:u{work.update_id}",
             skip=work.person.id,
