@@ -34,11 +34,12 @@ from bot.services import (
     sheet_import,
     stuck,
     visits,
+    waiting,
 )
 
-# Menus follow this order: /invite /users, /leaders, /queue, /company, /stuck, /acks, /settings
-# /holiday /period, /visit /done /visits, /mine, /item, /report, /export, /history, then
-# /lang /help (and /start, offered to strangers only).
+# Menus follow this order: /invite /users, /leaders, /queue, /company, /stuck, /acks,
+# /waiting, /settings /holiday /period, /visit /done /visits, /mine, /item, /report, /export,
+# /history, then /lang /help (and /start, offered to strangers only).
 ACTIONS = Registry.collect(
     (
         admin_users,
@@ -49,6 +50,7 @@ ACTIONS = Registry.collect(
         presence,
         stuck,
         acks,
+        waiting,
         settings,
         visits,
         findings,

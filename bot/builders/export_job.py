@@ -1,6 +1,7 @@
-"""The /export job: the office's workbook for a town, unit or company (一镇区一企一表一清单),
-with each item's history and the visits behind them (where each inspector was, 位置不符
-flagged) on sheets of their own, and optionally a .zip with the evidence.
+"""The export builder of /export and ``duban export``: the office's workbook for a period,
+town, unit or company (一镇区一企一表一清单), with each item's history and the visits behind
+them (where each inspector was, 位置不符 flagged) on sheets of their own, and optionally a
+.zip with the evidence.
 
 The .zip holds the workbook and the evidence files under ``evidence/<code>/``; the
 evidence sheet links each file by a relative hyperlink, which opens once the parts are
@@ -27,7 +28,7 @@ from openpyxl.styles import Font, PatternFill
 
 from bot.builders import timeline
 from bot.builders.build import BuildContext, Result, document, sync_file
-from bot.builders.scope import FILTERS, scope_name
+from bot.builders.scope import Scope, scope_name
 from bot.builders.visits_sheet import add_visits_sheet, export_visit_ids
 from bot.domain.permissions import require_export
 from bot.i18n import t
@@ -56,52 +57,82 @@ class EvidenceFile:
     sha256: str = ""  # as recorded when the file was stored (its name under MEDIA_DIR)
 
 
-def build_export(context: BuildContext, job: ReportJob, db: sqlite_utils.Database) -> Result:
-    """In a worker thread: the workbook (and .zip parts) on disk, then the documents."""
-    lang = job.language
-    require_export(people.by_id(db, job.person_id))
-    chosen = {key: job.params.get("filter", {}).get(key) for key in FILTERS}
-    data = export_data(db, context.tz, now=context.now, language=lang, **chosen)
-    scope = scope_name(lang, chosen)
-    if not data.items:
-        return Result(t(lang, "export.empty", scope=scope))
-    codes = {item.code for item in data.items}
-    ids = _item_ids(db, codes)
-    with_evidence = job.params.get("format") == "zip"
-    evidence = _evidence(db, context, ids) if with_evidence else []
-    out = context.out_dir(job.id)
+@dataclass(frozen=True)
+class Export:
+    """What one export wrote: its workbook, and the .zip parts when evidence was asked for."""
+
+    scope: str  # the scope's name, as messages and file names say it
+    count: int  # items
+    name: str  # the file name without its suffix: 督办台账_<scope>_<day>
+    workbook: Path
+    parts: list[Path]
+    files: int  # evidence files in the parts
+
+
+def write_export(
+    context: BuildContext,
+    db: sqlite_utils.Database,
+    scope: Scope,
+    out: Path,
+    lang: str,
+    *,
+    history: bool = True,
+    evidence: bool = False,
+) -> Export:
+    """The one export builder, for the chat's /export job and ``duban export`` alike: the
+    scope's workbook in ``out`` (with the visits sheet, and the history sheet unless it is
+    left out), and its evidence in .zip parts when asked for."""
+    data = export_data(db, context.tz, **scope.as_filter(), now=context.now, language=lang)
+    named = scope_name(lang, scope)
+    ids = _item_ids(db, {item.code for item in data.items})
+    found = _evidence(db, context, ids) if evidence else []
     out.mkdir(parents=True, exist_ok=True)
-    stamp = context.today.isoformat()
     workbook = out / "export.xlsx"
 
     def extend(book: Workbook) -> None:
         used = {sheet.title.lower() for sheet in book.worksheets}
-        add_history_sheet(book, db, ids, context, lang, used)
-        add_visits_sheet(book, db, export_visit_ids(db, ids, chosen), context.tz, lang, used)
-        if with_evidence:
-            add_evidence_sheet(book, evidence, context, lang, used)
+        if history:
+            add_history_sheet(book, db, ids, context, lang, used)
+        add_visits_sheet(
+            book, db, export_visit_ids(db, ids, scope.as_filter()), context.tz, lang, used
+        )
+        if evidence:
+            add_evidence_sheet(book, found, context, lang, used)
 
     write_xlsx(workbook, data, extend)
     sync_file(workbook)
-    name = f"{t(lang, 'export.file_stem')}_{_safe(scope)}_{stamp}"
-    caption = t(lang, "export.caption", scope=scope, count=len(data.items))
+    name = f"{t(lang, 'export.file_stem')}_{_safe(named)}_{context.today.isoformat()}"
+    parts = write_zip_parts(out, workbook, f"{name}.xlsx", found, lang) if evidence else []
+    return Export(named, len(data.items), name, workbook, parts, len(found))
+
+
+def build_export(context: BuildContext, job: ReportJob, db: sqlite_utils.Database) -> Result:
+    """In a worker thread: the workbook (and .zip parts) on disk, then the documents."""
+    lang = job.language
+    require_export(people.by_id(db, job.person_id))
+    scope = Scope.of(job.params.get("filter"))
+    with_evidence = job.params.get("format") == "zip"
+    made = write_export(context, db, scope, context.out_dir(job.id), lang, evidence=with_evidence)
+    if not made.count:
+        return Result(t(lang, "export.empty", scope=made.scope))
+    caption = t(lang, "export.caption", scope=made.scope, count=made.count)
     if not with_evidence:
         return Result(
-            t(lang, "export.done", scope=scope, count=len(data.items)),
-            sends=[document(workbook, caption, f"{name}.xlsx")],
+            t(lang, "export.done", scope=made.scope, count=made.count),
+            sends=[document(made.workbook, caption, f"{made.name}.xlsx")],
         )
-    parts = write_zip_parts(out, workbook, f"{name}.xlsx", evidence, lang)
+    total = len(made.parts)
     sends = [
-        document(part, caption if number == 1 else "", f"{name}_{number}of{len(parts)}.zip")
-        for number, part in enumerate(parts, start=1)
+        document(part, caption if number == 1 else "", f"{made.name}_{number}of{total}.zip")
+        for number, part in enumerate(made.parts, start=1)
     ]
     text = t(
         lang,
         "export.done_zip",
-        scope=scope,
-        count=len(data.items),
-        files=len(evidence),
-        parts=len(parts),
+        scope=made.scope,
+        count=made.count,
+        files=made.files,
+        parts=total,
     )
     return Result(text, sends=sends)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
@@ -76,23 +77,27 @@ def _cut(text: str, limit: int) -> str:
 def render_table(rows: list[dict[str, object]], lang: str = "zh") -> str:
     """The items as a terminal table for people, in ``lang``: column heads, statuses and
     levels in words (the JSON keeps the codes, for scripts)."""
-    columns = [
-        ("code", 10),
-        ("status", 15),
-        ("level", 6),
-        ("deadline", 10),
-        ("unit", 14),
-        ("problem", 40),
-    ]
-    heads = {name: plain(lang, f"cli.items.head.{name}") for name, _ in columns}
+    widths = {"code": 10, "status": 15, "level": 6, "deadline": 10, "unit": 14, "problem": 40}
+    columns = [(key, plain(lang, f"cli.items.head.{key}"), width) for key, width in widths.items()]
+    in_words = [_in_words(row, lang) for row in rows]
+    return render_columns(columns, in_words, plain(lang, "cli.items.count", count=len(rows)))
+
+
+def render_columns(
+    columns: Sequence[tuple[str, str, int]], rows: list[dict[str, object]], total: str
+) -> str:
+    """Rows as a terminal table: each column a (key, header, width) in display columns,
+    long text cut with "…", empty cells as "-", and ``total`` as the last line."""
     lines = []
-    for row in [heads, *(_in_words(row, lang) for row in rows)]:
+    heading = {key: header for key, header, _ in columns}
+    for row in [heading, *rows]:
         cells = []
-        for name, limit in columns:
-            text = _cut(str(row[name] or "-"), limit)
+        for key, _, limit in columns:
+            value = row[key]
+            text = _cut("-" if value is None or value == "" else str(value), limit)
             cells.append(text + " " * (limit - _width(text)))
         lines.append("  ".join(cells).rstrip())
-    lines.append(plain(lang, "cli.items.count", count=len(rows)))
+    lines.append(total)
     return "\n".join(lines)
 
 

@@ -107,7 +107,8 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from bot.sheets.exporting import export_ledger
+    from bot.builders.scope import Scope
+    from bot.cli.export import ExportRequest, run_export_cli
 
     lang = args.lang
     settings = _settings(lang)
@@ -115,15 +116,10 @@ def cmd_export(args: argparse.Namespace) -> int:
     if path.suffix.lower() not in (".xlsx", ".csv"):
         complain(lang, "cli.export.bad_name", path=path)
         return EXIT_BAD_FILE
-    from storage.audit import chain_head
-
-    db = _open_db(settings, lang)
-    count = export_ledger(db, path, settings.timezone, period=args.period)
-    say(lang, "cli.export.done", count=count, path=path)
-    head = chain_head(db)
-    if head is not None:  # published with every export: keep it to check with duban verify
-        say(lang, "cli.export.head", event=head.event_id, hash=head.hash)
-    return EXIT_OK
+    scope = Scope(period=args.period, town=args.town, unit=args.unit, company=args.company)
+    zipped = Path(args.evidence_zip) if args.evidence_zip else None
+    request = ExportRequest(path, scope, history=args.history, evidence_zip=zipped)
+    return run_export_cli(_open_db(settings, lang), settings, request, lang)
 
 
 def cmd_items(args: argparse.Namespace) -> int:
@@ -137,6 +133,34 @@ def cmd_items(args: argparse.Namespace) -> int:
     else:
         print(render_table(rows, args.lang))
     return EXIT_OK
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    from datetime import UTC, datetime
+
+    from bot.cli.lists import Desk, ListOptions, run_list_cli
+    from bot.clock import local_day
+
+    settings = _settings(args.lang)
+    desk = Desk(
+        _open_db(settings, args.lang),
+        settings.timezone,
+        local_day(datetime.now(UTC), settings.timezone),
+        args.lang,
+    )
+    options = ListOptions(
+        status=args.status,
+        level=args.level,
+        period=args.period,
+        town=args.town,
+        unit=args.unit,
+        company=args.company,
+        inspector=args.inspector,
+        role=args.role,
+        code=args.code,
+        limit=args.limit,
+    )
+    return run_list_cli(desk, args.what, options, args.format == "json")
 
 
 def cmd_invite(args: argparse.Namespace) -> int:
@@ -316,14 +340,57 @@ def build_parser() -> argparse.ArgumentParser:
     imp.add_argument("--period", help="period name, e.g. 2024 (default: the latest period)")
     imp.add_argument("--dry-run", action="store_true", help="check everything, write nothing")
 
-    exp = add("export", "export the ledger to .xlsx or .csv", cmd_export)
+    exp = add(
+        "export",
+        "export the ledger to .xlsx or .csv, of a period, town, unit or company as /export does",
+        cmd_export,
+    )
     exp.add_argument("path")
-    exp.add_argument("--period", help="only this period's items")
+    exp.add_argument("--period", help="only this period's (批次) items, e.g. 2024")
+    exp.add_argument("--town", help="only this town's items, e.g. 磨头镇")
+    exp.add_argument("--unit", help="only this lead unit's items, e.g. 科技局")
+    exp.add_argument("--company", help="only this company's items, e.g. 力威机械")
+    exp.add_argument(
+        "--history", action="store_true", help="add the item history sheet (事项历史), as /export"
+    )
+    exp.add_argument(
+        "--evidence-zip",
+        metavar="ZIP",
+        help="also write the workbook with every evidence file as .zip (parts of 45 MB)",
+    )
 
     items = add("items", "list items", cmd_items)
     items.add_argument("--status", choices=["open", "in_progress", "close_requested", "closed"])
     items.add_argument("--unit", help="lead unit name, e.g. 科技局")
     items.add_argument("--format", choices=["table", "json"], default="table")
+
+    listing = add(
+        "list",
+        "list what the chat lists: items, red, visits, people, companies, closeouts, "
+        "extensions, acks, queue, an item's history",
+        cmd_list,
+    )
+    listing.add_argument(
+        "what",
+        choices=[
+            *("items", "red", "visits", "people", "companies"),
+            *("closeouts", "extensions", "acks", "queue", "history"),
+        ],
+        metavar="WHAT",
+        help="items | red | visits | people | companies | closeouts | extensions | acks | "
+        "queue | history",
+    )
+    listing.add_argument("--status", help="items: open, in_progress… or 待办理, 办理中…")
+    listing.add_argument("--level", help="items: red, yellow, blue or 红, 黄, 蓝")
+    listing.add_argument("--period", help="items: this period's (批次), e.g. 2024")
+    listing.add_argument("--town", help="items, companies: this town's, e.g. 磨头镇")
+    listing.add_argument("--unit", help="items: this lead unit's, e.g. 科技局")
+    listing.add_argument("--company", help="items: this company's")
+    listing.add_argument("--inspector", help="visits: this person's, e.g. 王督查")
+    listing.add_argument("--role", help="people: inspector, contact, admin, leader or 督查人员…")
+    listing.add_argument("--code", help="history: the item's code, e.g. 2024-012")
+    listing.add_argument("--limit", type=int, default=50, help="visits: how many (default 50)")
+    listing.add_argument("--format", choices=["table", "json"], default="table")
 
     invite = add("invite", "create a single-use invitation link", cmd_invite)
     invite.add_argument(

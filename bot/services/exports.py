@@ -1,6 +1,7 @@
-"""/export: everything, one town, unit or company (一镇区一企一表一清单), or one period (批次)
-as of its last day, as a workbook, a .zip with the evidence, or a company's dossier PDF;
-built by a job.
+"""/export: everything, one town, unit or company (一镇区一企一表一清单), one period (批次) as
+of its last day, or a town, unit or company within a period, as a workbook, a .zip with the
+evidence, or a company's dossier PDF; built by a job with the builder ``duban export`` uses
+too (bot/builders/export_job.py), for the same scope (bot/builders/scope.py).
 
 The whole ledger is for the office and its leaders: every action here is theirs alone
 (``OFFICE``), refused to others with the words a contact asking for /export has always seen.
@@ -9,7 +10,7 @@ The whole ledger is for the office and its leaders: every action here is theirs 
 from __future__ import annotations
 
 from bot.actions import OFFICE, button, button_to, command
-from bot.builders.scope import FILTERS, scope_name
+from bot.builders.scope import PLACES, Scope, scope_name
 from bot.runtime.work import Keyboard, Work
 from bot.services.report_menus import rows_of, show_menu, start_job
 from storage.periods import period_names
@@ -22,19 +23,21 @@ NOT_FOR_YOU = "report.not_allowed"
 
 @command("export", roles=OFFICE, help="cmd.export", refusal=NOT_FOR_YOU)
 def offer(work: Work) -> None:
-    """What to export: everything, or a town, unit or company to choose."""
+    """What to export: everything, or a town, unit, company or period to choose."""
     keyboard: Keyboard = [
         [button_to(formats, work.t("export.everything"), filter={})],
-        [button_to(pick, work.t(f"export.by_{by}"), by=by) for by in ("town", "unit", "company")],
+        [button_to(pick, work.t(f"export.by_{by}"), by=by) for by in PLACES],
         [button_to(pick, work.t("periods.export.by_period"), by="period")],
     ]
     work.reply("export.choose", keyboard=keyboard)
 
 
 @button("export.scope", roles=OFFICE, refusal=NOT_FOR_YOU)
-def pick(work: Work, by: str, town: str | None = None) -> None:
-    """Towns, units, (town by town) companies or periods (批次) to choose from."""
+def pick(work: Work, by: str, town: str | None = None, period: str | None = None) -> None:
+    """Periods, towns, units or (town by town) companies to choose from; a town, unit or
+    company within ``period`` when one was chosen first."""
     db = work.db
+    within = {"period": period} if period else {}
     if by == "period":
         options = [
             button_to(formats, work.t("periods.export.scope", name=name), filter={"period": name})
@@ -43,8 +46,8 @@ def pick(work: Work, by: str, town: str | None = None) -> None:
         title = work.t("periods.export.choose_period")
     elif by == "company" and town is None:
         names = fetch_values(db, "SELECT name FROM towns ORDER BY name")
-        options = [button_to(pick, name, by=by, town=name) for name in names]
-        options.append(button_to(pick, work.t("export.no_town"), by=by, town=""))
+        options = [button_to(pick, name, by=by, town=name, period=period) for name in names]
+        options.append(button_to(pick, work.t("export.no_town"), by=by, town="", period=period))
         title = work.t("export.choose_town_of_company")
     elif by == "company":
         companies = fetch_values(
@@ -53,12 +56,14 @@ def pick(work: Work, by: str, town: str | None = None) -> None:
             "WHERE coalesce(t.name, '') = ? ORDER BY c.name LIMIT ?",
             [town, MAX_CHOICES],
         )
-        options = [button_to(formats, name, filter={"company": name}) for name in companies]
+        options = [
+            button_to(formats, name, filter={**within, "company": name}) for name in companies
+        ]
         title = work.t("export.choose_company", town=town or work.t("export.no_town"))
     else:
         table = "towns" if by == "town" else "units"
         names = fetch_values(db, f"SELECT name FROM {table} ORDER BY name LIMIT ?", [MAX_CHOICES])
-        options = [button_to(formats, name, filter={by: name}) for name in names]
+        options = [button_to(formats, name, filter={**within, by: name}) for name in names]
         title = work.t(f"export.choose_{by}")
     if not options:
         work.reply("export.nothing_to_choose")
@@ -68,17 +73,29 @@ def pick(work: Work, by: str, town: str | None = None) -> None:
 
 @button("export.formats", roles=OFFICE, refusal=NOT_FOR_YOU)
 def formats(work: Work, filter: dict | None = None) -> None:
-    """The formats for the chosen scope (a company's dossier only for a company)."""
-    chosen = {key: value for key, value in (filter or {}).items() if key in FILTERS}
+    """The formats for the chosen scope (a company's dossier only for a company); for a
+    period alone, also its towns, units or companies to narrow it to, as ``duban export
+    --period 2024 --town 磨头镇`` does."""
+    scope = Scope.of(filter)
+    chosen = scope.as_filter()
     keyboard: Keyboard = [
         [
             button_to(go, work.t("export.xlsx"), filter=chosen, format="xlsx"),
             button_to(go, work.t("export.zip"), filter=chosen, format="zip"),
         ]
     ]
-    if chosen.get("company"):
+    if scope.company:
         keyboard.append([button_to(go, work.t("export.dossier"), filter=chosen, format="dossier")])
-    text = work.t("export.formats", scope=scope_name(work.lang, chosen))
+    named = scope_name(work.lang, scope)
+    text = work.t("export.formats", scope=named)
+    if scope.period and not scope.place():
+        keyboard.append(
+            [
+                button_to(pick, work.t(f"export.by_{by}"), by=by, period=scope.period)
+                for by in PLACES
+            ]
+        )
+        text = work.t("parity.export.formats_or_narrow", scope=named)
     show_menu(work, work.tapped_message, text, keyboard)
 
 
@@ -88,9 +105,10 @@ def go(work: Work, filter: dict, format: str) -> None:
     ``filter`` and ``format`` name the parameters, as buttons already in chats store them."""
     if format not in FORMATS or not work.first_tap():
         return
-    chosen = {key: value for key, value in filter.items() if key in FILTERS and value}
+    chosen = Scope.of(filter).as_filter()
     scope = scope_name(work.lang, chosen)
     if format == "dossier" and chosen.get("company"):
-        start_job(work, "dossier", {"company": chosen["company"]}, "dossier.working", code=scope)
+        company = chosen["company"]
+        start_job(work, "dossier", {"company": company}, "dossier.working", code=company)
         return
     start_job(work, "export", {"filter": chosen, "format": format}, "export.working", scope=scope)

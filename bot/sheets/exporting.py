@@ -1,20 +1,22 @@
-"""Exporting the ledger for the office's desk (``duban export`` and the chat's /export)."""
+"""The ledger's rows for an export, in the chat (/export) and at the desk (``duban export``)
+alike: both name a period, town, unit or company, and get its items from
+bot/builders/scope.py ``scoped_items``."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import sqlite_utils
 
+from bot.builders.scope import Scope, scoped_items
 from bot.domain.escalation import item_level
 from bot.domain.items import Item
 from bot.sheets.model import ExportData, ExportItem
 from bot.sheets.writer import write_csv, write_xlsx
 from storage.audit import chain_head
-from storage.ledger import assigned_inspectors, list_items
-from storage.periods import ItemAsOf, latest_figures, period_items_as_of
+from storage.ledger import assigned_inspectors
 from storage.policy import load_policy
 from storage.presence import company_points_by_name
 
@@ -31,25 +33,15 @@ def export_data(
     language: str = "zh",
 ) -> ExportData:
     """The items to export: as they are now, or, for a period (批次), every item that belonged
-    to it as of its last day (storage.periods), so rolling and later changes leave an old
-    period's export as it was."""
+    to it as of its last day (bot/builders/scope.py ``scoped_items``)."""
     moment = (now or datetime.now(UTC)).astimezone(tz)
     today = moment.date()
     red_after = load_policy(db).red_after_overdue_days
     assigned = assigned_inspectors(db)
     names = _people_names(db)
     places = company_points_by_name(db)
-    as_of: date | None = None
-    if period is None:
-        figures = latest_figures(db)
-        pictured = [
-            ItemAsOf(item, today, figures.get(item.id))
-            for item in list_items(db, town=town, unit=unit, company=company)
-        ]
-    else:
-        picture = period_items_as_of(db, period, today, tz)
-        pictured = _narrowed(picture.items if picture else [], town, unit, company)
-        as_of = picture.day if picture and picture.day < today else None
+    scope = Scope(period=period, town=town, unit=unit, company=company)
+    scoped = scoped_items(db, scope, today, tz)
     rows = [
         ExportItem(
             **found.item.sheet_values(),
@@ -62,7 +54,7 @@ def export_data(
             point=places.get(found.item.company) if found.item.company else None,
             latest_figure=found.figure,
         )
-        for found in pictured
+        for found in scoped.items
     ]
     title = f"督办事项 {period}" if period else "督办事项"
     head = chain_head(db)
@@ -73,20 +65,8 @@ def export_data(
         language=language,
         audit_head=head.hash if head else None,
         audit_head_event=head.event_id if head else None,
-        as_of=as_of,
+        as_of=scoped.as_of,
     )
-
-
-def _narrowed(
-    items: list[ItemAsOf], town: str | None, unit: str | None, company: str | None
-) -> list[ItemAsOf]:
-    """A period's items in the chosen town, lead unit or company, as they stood then."""
-    wanted = {"town": town, "unit": unit, "company": company}
-    return [
-        found
-        for found in items
-        if all(value is None or getattr(found.item, key) == value for key, value in wanted.items())
-    ]
 
 
 def _people_names(db: sqlite_utils.Database) -> dict[int, str]:
@@ -105,9 +85,17 @@ def _inspector_names(
 
 
 def export_ledger(
-    db: sqlite_utils.Database, path: Path, tz: ZoneInfo, *, period: str | None = None
+    db: sqlite_utils.Database,
+    path: Path,
+    tz: ZoneInfo,
+    *,
+    period: str | None = None,
+    town: str | None = None,
+    unit: str | None = None,
+    company: str | None = None,
 ) -> int:
-    data = export_data(db, tz, period=period)
+    """The scope's items as one sheet (.xlsx) or one table (.csv); the number written."""
+    data = export_data(db, tz, period=period, town=town, unit=unit, company=company)
     if path.suffix.lower() == ".csv":
         write_csv(path, data)
     else:

@@ -180,8 +180,8 @@ def test_every_export_publishes_the_head(env: Path, capsys) -> None:
     export is a copy of it kept outside the database."""
     ledger_with_a_photo(env, env.parent / "media")
     event_id, head = last_event(env)
-    assert main(["--lang", "en", "export", "台账.xlsx"]) == 0
-    assert f"audit chain head: event #{event_id} {head}" in capsys.readouterr().out
+    assert main(["export", "台账.xlsx"]) == 0
+    assert f"审计链头：事件 #{event_id} {head}" in capsys.readouterr().out
     summary = openpyxl.load_workbook("台账.xlsx").worksheets[0]
     rows = {row[0]: row[1:] for row in summary.iter_rows(values_only=True) if row[0]}
     assert rows["审计链头（sha256）"][:2] == (head, f"第 {event_id} 条审计事件")
