@@ -9,7 +9,7 @@ tables below hold the rest.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import NamedTuple
@@ -105,6 +105,7 @@ def reschedule_all(db: sqlite_utils.Database) -> None:
 class DueItem:
     item: Item
     swept_on: date | None
+    assigned: bool  # its lead unit was asked to acknowledge it (签收) already
 
 
 def due_items(db: sqlite_utils.Database, today: date) -> Iterator[DueItem]:
@@ -123,19 +124,32 @@ def due_items(db: sqlite_utils.Database, today: date) -> Iterator[DueItem]:
     for start in range(0, len(ids), 500):  # SQLite's bound-variable limit
         chunk = ids[start : start + 500]
         marks = ",".join("?" * len(chunk))
+        assigned = set(
+            db.execute(
+                "SELECT item_id, unit_id FROM acks "
+                f"WHERE kind = 'assigned' AND item_id IN ({marks})",
+                chunk,
+            ).fetchall()
+        )
         for item in ledger.items_where(db, f"i.id IN ({marks})", chunk):
-            yield DueItem(item, swept[item.id])
+            yield DueItem(item, swept[item.id], (item.id, item.unit_id) in assigned)
 
 
-def schedule(
-    db: sqlite_utils.Database, item_id: int, next_on: date | None, swept_on: date | None
+def schedule_all(
+    db: sqlite_utils.Database, plans: Iterable[tuple[int, date | None, date | None]]
 ) -> None:
-    db.execute(
+    """Each (item, next look, day last swept) in one statement: a pass over a heavy day
+    writes a couple of thousand of these, and one prepared statement run for all of them
+    saves a round of Python and SQL parsing per item."""
+    db.conn.executemany(
         "UPDATE items SET next_sweep_on = ?, swept_on = ? WHERE id = ?",
         [
-            next_on.isoformat() if next_on else None,
-            swept_on.isoformat() if swept_on else None,
-            item_id,
+            (
+                next_on.isoformat() if next_on else None,
+                swept_on.isoformat() if swept_on else None,
+                item_id,
+            )
+            for item_id, next_on, swept_on in plans
         ],
     )
 
@@ -229,15 +243,6 @@ def _ack(row: sqlite3.Row) -> Ack:
         row["unit"],
         row["kind"],
         date.fromisoformat(row["sent_on"]),
-    )
-
-
-def was_assigned(db: sqlite_utils.Database, item_id: int, unit_id: int) -> bool:
-    return bool(
-        db.execute(
-            "SELECT 1 FROM acks WHERE item_id = ? AND unit_id = ? AND kind = 'assigned'",
-            [item_id, unit_id],
-        ).fetchone()
     )
 
 

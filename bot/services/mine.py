@@ -1,5 +1,6 @@
 """Lists of open items, each a button to its card: /mine for a contact's unit (most urgent
-first), /red for leaders and the office (every item at the red level, most overdue first)."""
+first), /red for leaders and the office (every item at the red level, most overdue first; a
+leader's own units (分管) first)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from bot.domain.items import Item
 from bot.i18n import Safe
 from bot.runtime.work import Work
 from bot.services.item_view import item_line, level_of, open_button
-from storage import ledger
+from storage import leader_units, ledger
 
 BUTTON_LIMIT = 40
 
@@ -75,15 +76,23 @@ def red_items(work: Work) -> None:
     if not items:
         work.reply("red.none")
         return
-    items.sort(key=lambda i: (i.deadline is None, i.deadline or today, i.code))
-    lines = [_red_line(work, item, today) for item in items]
+    own = leader_units.unit_ids(work.db, work.person.id) if work.person else frozenset()
+    items.sort(
+        key=lambda i: (i.unit_id not in own, i.deadline is None, i.deadline or today, i.code)
+    )
+    lines = [_red_line(work, item, today, item.unit_id in own) for item in items]
+    if own:
+        lines.insert(0, work.t("dash.own_note"))
     keyboard = [[open_button(item, "red")] for item in items[:BUTTON_LIMIT]]
     work.reply("red.title", count=len(items), lines=Safe("\n".join(lines[:80])), keyboard=keyboard)
 
 
-def _red_line(work: Work, item: Item, today: date) -> str:
-    """Red by time: how long overdue. Red by the sheet or by hand: the deadline as given."""
+def _red_line(work: Work, item: Item, today: date, own: bool) -> str:
+    """Red by time: how long overdue. Red by the sheet or by hand: the deadline as given.
+    A leader's own units are starred, as on his dashboard picture."""
     line, unit = item_line(item, "red"), item.unit or "—"
+    if own:
+        unit = f"★ {unit}"
     if item.deadline is not None and item.deadline < today:
         days = (today - item.deadline).days
         return work.t("red.line", line=line, unit=unit, days=days)

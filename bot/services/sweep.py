@@ -109,6 +109,8 @@ class Pass:
     policy: Policy
     calendar: WorkCalendar
     bundles: dict[int, Bundle] = field(default_factory=dict)
+    # (item, next look, day swept) for every item looked at, written in one go at the end
+    plans: list[tuple[int, date | None, date | None]] = field(default_factory=list)
     unreached: bool = False  # a unit newly found without a contact: the office is told
 
     # Read when the first item is due: in most minutes of a working day none is.
@@ -149,6 +151,7 @@ def run_pass(work: Work, today: date, policy: Policy, calendar: WorkCalendar) ->
     )
     for entry in store.due_items(db, today):
         _look_at(state, entry)
+    store.schedule_all(db, state.plans)
     for person_id, message in state.bundles.items():
         _send_bundle(work, message, today)
         store.mark_pushed(db, person_id, today)
@@ -193,20 +196,20 @@ def _look_at(state: Pass, due: DueItem) -> None:
     # Reminders cover every rung since the last delivery, or since the item was created.
     since = due.swept_on or local_day(item.created_at, work.tz) - _ONE_DAY
     reason = due_between(subject, since, today, policy, state.calendar)
-    new = item.unit_id is not None and not store.was_assigned(work.db, item.id, item.unit_id)
+    new = item.unit_id is not None and not due.assigned
     if new and reason is None:
         reason = overdue_standing(subject, today, policy)
     wanted = (reason is not None or new) and item.unit_id is not None
     if wanted and not _deliver(state, item, reason, new):
         # Window left open: the missed reminder goes out at the next pass.
-        store.schedule(work.db, item.id, today + _ONE_DAY, due.swept_on)
+        state.plans.append((item.id, today + _ONE_DAY, due.swept_on))
         return
     next_on = next_reminder_date(subject, today, policy, state.calendar)
     if item.deadline is not None:
         red_day = first_red_day(item.deadline, red_after)
         if red_day > today:
             next_on = min(next_on or red_day, red_day)
-    store.schedule(work.db, item.id, next_on, today)
+    state.plans.append((item.id, next_on, today))
 
 
 def _deliver(state: Pass, item: Item, reason: ReminderReason | None, new: bool) -> bool:
@@ -241,16 +244,16 @@ def _deliver(state: Pass, item: Item, reason: ReminderReason | None, new: bool) 
 def _lookback(state: Pass, item: Item) -> None:
     work = state.work
     if item.closed_at is None:
-        store.schedule(work.db, item.id, None, state.today)
+        state.plans.append((item.id, None, state.today))
         return
     due_on = local_day(item.closed_at, work.tz) + timedelta(days=state.policy.lookback_after_days)
     if state.today < due_on:
-        store.schedule(work.db, item.id, due_on, state.today)
+        state.plans.append((item.id, due_on, state.today))
         return
     task = store.open_lookback(work.db, item, work.at)
     if task is not None:
         lookback.send_tasks(work, item, task)
-    store.schedule(work.db, item.id, None, state.today)
+    state.plans.append((item.id, None, state.today))
 
 
 # --- the one message of the day ------------------------------------------------------------

@@ -10,9 +10,12 @@ from pathlib import Path
 import pytest
 
 from bot.clock import local_day
+from bot.domain.audit import Origin
 from bot.domain.lifecycle import Role
 from bot.i18n import t
 from bot.registry import ACTIONS
+from storage import leader_units
+from storage.ledger import get_item
 from tests.recording import SHANGHAI, Recording
 from tests.report_seed import Seeded, _person, seed
 
@@ -54,6 +57,22 @@ def test_a_leader_sees_every_red_item_most_overdue_first(
     assert len(shown.buttons) == 2
     leader.tap(shown.buttons[0].label)
     leader.expect(ledger.codes["fund"])
+
+
+def test_a_leader_sees_the_units_he_oversees_first(recording: Recording, ledger: Seeded) -> None:
+    """A leader with 分管 units finds their red items at the top, starred as on his
+    dashboard picture, even when another unit's item is longer overdue."""
+    db = recording.db
+    db.execute("UPDATE items SET manual_level = 'red' WHERE id = ?", [ledger.ids["chip"]])
+    chen = _person(db, "陈主任", Role.LEADER, None, 6201)
+    chip = get_item(db, ledger.ids["chip"])
+    leader_units.add(db, chen, chip.unit_id, Origin.cli(recording.now))
+    leader = recording.desk(chen)
+    leader.send("/red")
+    lines = leader.expect("红色督办事项（3）").text.split("\n")[1:]
+    assert lines[0].startswith("★")
+    assert ledger.codes["chip"] in lines[1] and "★ 科技局" in lines[1]
+    assert ledger.codes["fund"] in lines[2] and "★" not in lines[2]
 
 
 def test_nothing_red_is_said_plainly(recording: Recording) -> None:
