@@ -14,17 +14,36 @@ from pathlib import Path
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from bot.i18n import plain
+
 DEFAULT_API_URL = "https://api.telegram.org"
 LANGUAGES = ("zh", "en")
 _TOKEN_RE = re.compile(r"^\d+:[A-Za-z0-9_-]{20,}$")
 
 
+@dataclass(frozen=True)
+class ConfigFault:
+    """One bad variable: its name, the catalogue's reason (``config.<key>``) and what the
+    reason quotes, so ``duban`` says it in its own language."""
+
+    setting: str
+    key: str
+    values: Mapping[str, object]
+
+
 class ConfigError(Exception):
     """Raised with one line per bad variable, each naming the variable and why."""
 
-    def __init__(self, problems: list[str]) -> None:
-        super().__init__("\n".join(problems))
-        self.problems = problems
+    def __init__(self, faults: list[ConfigFault]) -> None:
+        self.faults = faults
+        self.problems = [self.say("en", fault) for fault in faults]
+        super().__init__("\n".join(self.problems))
+
+    @staticmethod
+    def say(lang: str, fault: ConfigFault) -> str:
+        """ "TIMEZONE: 'Mars/Base' is not a known IANA time zone …", in ``lang``."""
+        reason = plain(lang, f"config.{fault.key}", **fault.values)
+        return plain(lang, "config.line", setting=fault.setting, reason=reason)
 
 
 @dataclass(frozen=True)
@@ -81,62 +100,56 @@ def _environment(env: Mapping[str, str] | None, dotenv: Path | None) -> dict[str
 def load_settings(env: Mapping[str, str] | None = None, dotenv: Path | None = None) -> Settings:
     """Build and validate settings; raise ConfigError listing every bad value."""
     values = _environment(env, dotenv)
-    problems: list[str] = []
+    problems: list[ConfigFault] = []
 
     def get(name: str, default: str = "") -> str:
         return values.get(name, default).strip()
 
     token = get("TELEGRAM_BOT_TOKEN") or None
     if token and not _TOKEN_RE.match(token):
-        problems.append(
-            "TELEGRAM_BOT_TOKEN: does not look like a bot token (expected digits, ':', "
-            "then at least 20 letters, digits, '_' or '-')"
-        )
+        problems.append(ConfigFault("TELEGRAM_BOT_TOKEN", "token", {}))
 
     api_url = get("TELEGRAM_API_URL", DEFAULT_API_URL).rstrip("/") or DEFAULT_API_URL
     parts = urlsplit(api_url)
     if parts.scheme not in ("http", "https") or not parts.netloc:
-        problems.append(
-            f"TELEGRAM_API_URL: {api_url!r} is not an http(s) URL such as {DEFAULT_API_URL}"
-        )
+        example = {"value": api_url, "example": DEFAULT_API_URL}
+        problems.append(ConfigFault("TELEGRAM_API_URL", "api_url", example))
 
     proxy = get("TELEGRAM_PROXY") or None
     if proxy and urlsplit(proxy).scheme not in ("http", "https", "socks5", "socks5h"):
+        schemes = "http://, https://, socks5://, socks5h://"
         problems.append(
-            f"TELEGRAM_PROXY: {proxy!r} must start with http://, https://, socks5:// or socks5h://"
+            ConfigFault("TELEGRAM_PROXY", "proxy", {"value": proxy, "schemes": schemes})
         )
 
     database_path = Path(get("DATABASE_PATH", "data/duban.sqlite"))
     if database_path.exists() and database_path.is_dir():
-        problems.append(f"DATABASE_PATH: {database_path} is a directory, not a file")
+        problems.append(ConfigFault("DATABASE_PATH", "is_folder", {"path": database_path}))
     media_dir = Path(get("MEDIA_DIR", "data/media"))
     if media_dir.exists() and not media_dir.is_dir():
-        problems.append(f"MEDIA_DIR: {media_dir} exists and is not a directory")
+        problems.append(ConfigFault("MEDIA_DIR", "not_folder", {"path": media_dir}))
 
     admin_ids: set[int] = set()
     for chunk in filter(None, (c.strip() for c in get("ADMIN_IDS").split(","))):
         try:
             admin_ids.add(int(chunk))
         except ValueError:
-            problems.append(
-                f"ADMIN_IDS: {chunk!r} is not a Telegram user id (a whole number); "
-                "separate several ids with commas"
-            )
+            problems.append(ConfigFault("ADMIN_IDS", "admin_id", {"value": chunk}))
 
     tz_name = get("TIMEZONE", "Asia/Shanghai")
     timezone = ZoneInfo("Asia/Shanghai")
     try:
         timezone = ZoneInfo(tz_name)
     except (ZoneInfoNotFoundError, ValueError):
-        problems.append(
-            f"TIMEZONE: {tz_name!r} is not a known IANA time zone (for example Asia/Shanghai)"
-        )
+        example = {"value": tz_name, "example": "Asia/Shanghai"}
+        problems.append(ConfigFault("TIMEZONE", "timezone", example))
 
     language = get("DEFAULT_LANGUAGE", "zh").lower()
     if language in ("zh-hans", "zh-cn", "zh_cn"):
         language = "zh"
     if language not in LANGUAGES:
-        problems.append(f"DEFAULT_LANGUAGE: {language!r} must be one of: {', '.join(LANGUAGES)}")
+        choices = {"value": language, "choices": ", ".join(LANGUAGES)}
+        problems.append(ConfigFault("DEFAULT_LANGUAGE", "language", choices))
 
     if problems:
         raise ConfigError(problems)
@@ -155,3 +168,10 @@ def load_settings(env: Mapping[str, str] | None = None, dotenv: Path | None = No
 def token_configured() -> bool:
     """True when a bot token is set in the environment or ``.env`` (used by ``make run``)."""
     return bool(_environment(None, None).get("TELEGRAM_BOT_TOKEN", "").strip())
+
+
+def configured_language() -> str:
+    """DEFAULT_LANGUAGE as the environment or ``.env`` sets it, read on its own: the
+    command line needs a language even to say that another setting is wrong."""
+    language = _environment(None, None).get("DEFAULT_LANGUAGE", "").strip().lower()
+    return "zh" if language.startswith("zh") or language not in LANGUAGES else language

@@ -16,10 +16,13 @@ def at_the_desk(
     """Point ``bot.cli.main`` at a database and media folder (by default ``duban.sqlite``
     and ``media`` in ``folder``) the way the server's environment does, from ``folder`` so
     no stray .env from the developer's checkout is read, and with no bot token, as the desk
-    commands need none. Returns the database path."""
+    commands need none. No locale or DEFAULT_LANGUAGE either, so the commands speak their
+    default, Chinese, unless a test gives ``--lang``. Returns the database path."""
     database = database or folder / "duban.sqlite"
     monkeypatch.chdir(folder)
     monkeypatch.setenv("DATABASE_PATH", str(database))
     monkeypatch.setenv("MEDIA_DIR", str(media or folder / "media"))
     monkeypatch.delenv("TELEGRAM_BOT_TOKEN", raising=False)
+    for name in ("LC_ALL", "LC_MESSAGES", "LANG", "DEFAULT_LANGUAGE"):
+        monkeypatch.delenv(name, raising=False)
     return database

@@ -38,6 +38,7 @@ from bot.sheets.importing import ImportPlan, apply_plan, file_sha256, plan_impor
 from bot.sheets.model import RowError, SheetFileError, SheetReadResult
 from bot.sheets.reader import read_sheet
 from bot.sheets.safety import SheetRows, cell_text
+from bot.sheets.wording import file_error_text, reason_text, row_error_text, row_note_text
 from storage import ledger, report_jobs
 from storage.report_jobs import ReportJob
 
@@ -103,7 +104,7 @@ def preview_text(lang: str, file_name: str, plan: ImportPlan) -> str:
     if not plan.errors:
         return text
     ordered = sorted(plan.errors, key=lambda e: (e.row, e.column or ""))
-    lines = "\n".join(f"• {error}" for error in ordered[:ERRORS_SHOWN])
+    lines = "\n".join(f"• {row_error_text(lang, error)}" for error in ordered[:ERRORS_SHOWN])
     more = ""
     if len(ordered) > ERRORS_SHOWN:
         more = Safe(t(lang, "import.more_errors", count=len(ordered) - ERRORS_SHOWN))
@@ -127,7 +128,8 @@ def build_preview(context: BuildContext, job: ReportJob, db: sqlite_utils.Databa
     try:
         result, plan, _ = _read_and_plan(db, context, path, job.params.get("period"))
     except SheetFileError as error:
-        return Result(t(lang, "import.bad_file", file=file_name, reason=str(error)))
+        reason = file_error_text(lang, error)
+        return Result(t(lang, "import.bad_file", file=file_name, reason=reason))
     text = preview_text(lang, file_name, plan)
     if plan.errors:
         marked = context.out_dir(job.id) / f"errors-{path.stem}.xlsx"
@@ -151,7 +153,8 @@ def build_apply(context: BuildContext, job: ReportJob, db: sqlite_utils.Database
     try:
         _, plan, year = _read_and_plan(db, context, path, source.params.get("period"))
     except SheetFileError as error:
-        return Result(t(lang, "import.bad_file", file=path.name, reason=str(error)), failed=True)
+        reason = file_error_text(lang, error)
+        return Result(t(lang, "import.bad_file", file=path.name, reason=reason), failed=True)
     expect = job.params["expect"]
     planned = (len(plan.new), len(plan.updates), len(plan.places))
     if plan.errors or planned != (expect["new"], expect["changed"], expect.get("places", 0)):
@@ -209,9 +212,8 @@ def annotate(
     for error in errors:
         by_row.setdefault(error.row, []).append(error)
     for row, row_errors in by_row.items():
-        reasons = "；".join(
-            f"{e.column}: {e.reason}" if e.column else e.reason for e in row_errors
-        )  # one cell per row, every reason in it
+        # One cell per row, every reason in it, in the language of whoever sent the sheet.
+        reasons = "；".join(row_note_text(lang, e) for e in row_errors)
         cell = notes.put(row, error_column, reasons)
         cell.font = _RED_FONT
         for column in range(1, error_column):
@@ -220,7 +222,7 @@ def annotate(
             column = column_of.get(error.column or "")
             if column:
                 faulty = sheet.cell(row=row, column=column)
-                faulty.comment = Comment(cell_text(error.reason), "Duban")
+                faulty.comment = Comment(cell_text(reason_text(lang, error)), "Duban")
                 faulty.font = _RED_FONT
     sheet.column_dimensions[openpyxl.utils.get_column_letter(error_column)].width = 60
     target.parent.mkdir(parents=True, exist_ok=True)

@@ -20,6 +20,8 @@ import sys
 import tempfile
 from pathlib import Path
 
+from bot.i18n import plain
+
 # The same names as bot/cli/browse_plugins/hidden_tables.py, which only Datasette imports.
 HIDDEN_TABLES = ("invitations", "inbox", "buttons")
 PLUGINS_DIR = Path(__file__).parent / "browse_plugins"
@@ -100,17 +102,18 @@ def command(database_path: Path, metadata_path: Path, port: int) -> list[str]:
     ]
 
 
-def run_browse(database_path: Path, port: int) -> int:
+def run_browse(database_path: Path, port: int, lang: str = "zh") -> int:
     """Serve until interrupted; the metadata file lives only as long as the server."""
     if not database_path.is_file():
-        print(f"duban: no database at {database_path}", file=sys.stderr)
+        print(plain(lang, "cli.no_database", path=database_path), file=sys.stderr)
         return 2
     with tempfile.TemporaryDirectory(prefix="duban-browse-") as folder:
         meta = Path(folder) / "metadata.json"
         meta.write_text(
             json.dumps(metadata(database_path.stem), ensure_ascii=False), encoding="utf-8"
         )
-        print(f"Duban data at http://127.0.0.1:{port}/ (read-only; Ctrl+C to stop)")
+        url = f"http://127.0.0.1:{port}/"
+        print(plain(lang, "cli.browse.serving", url=url, stop="Ctrl+C"))
         try:
             return subprocess.call(command(database_path, meta, port))
         except KeyboardInterrupt:

@@ -12,10 +12,12 @@ import sqlite_utils
 from bot.builders.visits_sheet import check_text, visit_rows
 from bot.domain.audit import Origin
 from bot.domain.presence import CoordinateError, parse_point
+from bot.i18n import plain
 from storage import presence
 from storage import visits as visit_store
 from storage.policy import load_policy
 from storage.rows import fetch_values
+from storage.visits import Company
 
 EXIT_OK, EXIT_REFUSED = 0, 1
 VISITS_SHOWN = 20
@@ -31,27 +33,26 @@ def run_company_cli(
     company = exact or (matches[0] if len(matches) == 1 else None)
     if company is None:
         if matches:
-            print(f"duban: '{name}' matches several companies:", file=sys.stderr)
+            print(plain(lang, "cli.company.several", name=name), file=sys.stderr)
             for found in matches:
                 print(f"  {found.name}", file=sys.stderr)
         else:
-            print(f"duban: no company matches '{name}'", file=sys.stderr)
+            print(plain(lang, "cli.company.none", name=name), file=sys.stderr)
         return EXIT_REFUSED
     if at is not None:
         try:
             point = parse_point(at)
         except CoordinateError as error:
-            print(f"duban: --at: {error}", file=sys.stderr)
+            reason = plain(lang, f"presence.coordinate.{error.kind}", **error.values)
+            print(plain(lang, "cli.company.bad_at", reason=reason), file=sys.stderr)
             return EXIT_REFUSED
         with db.atomic():
             measured = presence.set_company_point(
                 db, company.id, point, "admin", Origin.cli(datetime.now(UTC))
             )
-        print(f"set {company.name} to {point.shown()} (WGS-84); {measured} visits measured")
-    place = presence.company_point(db, company.id)
-    town = f"（{company.town}）" if company.town else ""
-    shown = f"{place.shown()} (WGS-84)  {place.map_url()}" if place else "no coordinates"
-    print(f"{company.name}{town}: {shown}")
+        shown = point.shown()
+        print(plain(lang, "cli.company.set", company=company.name, point=shown, count=measured))
+    print(_place_line(db, company, lang))
     radius = load_policy(db).presence_radius_m
     visit_ids = fetch_values(
         db,
@@ -63,3 +64,14 @@ def run_company_cli(
         where = row.point.shown() if row.point else "-"
         print(f"  {started}  {row.inspectors or '-'}  {check_text(lang, row, radius)}  {where}")
     return EXIT_OK
+
+
+def _place_line(db: sqlite_utils.Database, company: Company, lang: str) -> str:
+    """力威机械（磨头镇）：32.37000N 120.56000E（WGS-84）  <map link>, or that it has none."""
+    place = presence.company_point(db, company.id)
+    town = plain(lang, "cli.company.town", town=company.town) if company.town else ""
+    if place is None:
+        shown = plain(lang, "cli.company.no_point")
+    else:
+        shown = plain(lang, "cli.company.point", point=place.shown(), url=place.map_url())
+    return plain(lang, "cli.company.place", company=company.name, town=town, place=shown)

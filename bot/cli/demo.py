@@ -37,7 +37,7 @@ from bot.domain.audit import Origin
 from bot.domain.lifecycle import Actor, Event, Role
 from bot.domain.people import TELEGRAM
 from bot.domain.workdays import WorkCalendar
-from bot.i18n import t
+from bot.i18n import plain, t
 from bot.i18n.catalogue import CATALOGUE
 from bot.logs import configure_logging
 from bot.platforms import RENDERERS
@@ -535,7 +535,7 @@ async def start_demo(directory: Path = DEMO_DIR, host: str = "127.0.0.1", port: 
     return Demo(sandbox, runtime, directory, clock)
 
 
-def run_demo(host: str = "127.0.0.1", port: int = 8080) -> int:
+def run_demo(host: str = "127.0.0.1", port: int = 8080, lang: str = "zh") -> int:
     """``duban demo``: serve the demo until Ctrl-C."""
     configure_logging(DEMO_TOKEN)
 
@@ -543,8 +543,10 @@ def run_demo(host: str = "127.0.0.1", port: int = 8080) -> int:
         try:
             demo = await start_demo(DEMO_DIR, host, port)
         except OSError as error:
-            print(f"duban demo: cannot listen on {host}:{port}: {error.strerror}", file=sys.stderr)
-            print("  try another port: duban demo --port 8090", file=sys.stderr)
+            reason = error.strerror or str(error)
+            say = plain(lang, "cli.demo.cannot_listen", host=host, port=port, reason=reason)
+            print(say, file=sys.stderr)
+            print(plain(lang, "cli.demo.other_port"), file=sys.stderr)
             return 2
         stopping = asyncio.Event()
         loop = asyncio.get_running_loop()
@@ -552,12 +554,11 @@ def run_demo(host: str = "127.0.0.1", port: int = 8080) -> int:
             with contextlib.suppress(NotImplementedError):
                 loop.add_signal_handler(signal_number, stopping.set)
         print()
-        print(f"  督办 Duban demo — open the phone page:  {demo.page_url}")
-        print(f"  (demo data in {DEMO_DIR}/, seeded afresh on every start; Ctrl-C stops)")
+        print(plain(lang, "cli.demo.open", url=demo.page_url))
+        print(plain(lang, "cli.demo.data", folder=DEMO_DIR, stop="Ctrl-C"))
         if demo.clock.offset:
             shown = demo.clock.now().astimezone(TIMEZONE)
-            print(f"  (the demo's clock reads {shown:%Y-%m-%d %H:%M} Beijing time, in office")
-            print("   hours, so that deadline reminders go out as they would at work)")
+            print(plain(lang, "cli.demo.clock", at=f"{shown:%Y-%m-%d %H:%M}"))
         print(flush=True)
         try:
             waiter = asyncio.create_task(stopping.wait())

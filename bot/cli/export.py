@@ -53,10 +53,10 @@ def run_export_cli(
         count = export_ledger(db, request.path, settings.timezone, **request.scope.as_filter())
     else:
         count = _write_workbook(db, settings, request, lang)
-    print(f"exported {count} items to {request.path}")
+    print(say(lang, "cli.export.done", count=count, path=request.path))
     head = chain_head(db)
     if head is not None:  # published with every export: keep it to check with duban verify
-        print(f"audit chain head: event #{head.event_id} {head.hash}")
+        print(say(lang, "cli.export.head", event=head.event_id, hash=head.hash))
     return EXIT_OK
 
 

@@ -15,41 +15,56 @@ import sqlite_utils
 
 from bot.domain.audit import Origin
 from bot.domain.retries import sender_label, summarise
+from bot.i18n import plain
 from storage import inbox, people
 
 ERROR_CHARS = 200
 
 
-def list_set_aside(db: sqlite_utils.Database, tz: ZoneInfo) -> int:
-    """Print every set-aside update, one block each; exit status 0."""
+def list_set_aside(db: sqlite_utils.Database, tz: ZoneInfo, lang: str = "zh") -> int:
+    """Print every set-aside update, one block each; exit status 0. The error each failed
+    with is the program's own (for whoever fixes it) and is printed as it was logged."""
     count, rows = inbox.set_aside(db)
     if not count:
-        print("no update is set aside")
+        print(plain(lang, "cli.inbox.none"))
         return 0
-    print(f"{count} update(s) set aside; replay one with: duban inbox retry ID")
+    print(plain(lang, "cli.inbox.count", count=count))
     for row in rows:
         summary = summarise(row.raw)
         person = people.by_telegram_id(db, summary.user_id) if summary.user_id is not None else None
-        who = sender_label(summary, person.name if person else None) or "unknown sender"
+        who = sender_label(summary, person.name if person else None)
+        who = who or plain(lang, "cli.inbox.unknown_sender")
         preview = f" {summary.preview!r}" if summary.preview else ""
         error = " ".join(row.error.split())[:ERROR_CHARS]
-        last = f", last at {row.failed_at.astimezone(tz):%Y-%m-%d %H:%M}" if row.failed_at else ""
+        last = ""
+        if row.failed_at:
+            last = plain(
+                lang, "cli.inbox.last", at=f"{row.failed_at.astimezone(tz):%Y-%m-%d %H:%M}"
+            )
+        failed = plain(
+            lang,
+            "cli.inbox.failed",
+            kind=plain(lang, f"faults.kind.{summary.kind}"),
+            preview=preview,
+            attempts=row.attempts,
+            last=last,
+        )
         print(
             f"\n#{row.update_id}  {row.received_at.astimezone(tz):%Y-%m-%d %H:%M}  {who}\n"
-            f"  {summary.kind}{preview}, failed {row.attempts} times{last}\n  {error}"
+            f"  {failed}\n  {error}"
         )
     return 0
 
 
-def retry(db: sqlite_utils.Database, update_id: int) -> int:
+def retry(db: sqlite_utils.Database, update_id: int, lang: str = "zh") -> int:
     """Put one set-aside update back in line; 0 if it was, 1 (with the reason) if not."""
     outcome = inbox.replay(db, update_id, Origin.cli(datetime.now(UTC)))
     if outcome == "replayed":
-        print(f"update #{update_id} is back in line; the running bot processes it within seconds")
+        print(plain(lang, "cli.inbox.replayed", update=update_id))
         return 0
-    reason = {
-        "pending": "it is already waiting to be processed",
-        "done": "it was processed already",
-    }.get(outcome, "there is no such update")
-    print(f"duban: update #{update_id} was not replayed: {reason}", file=sys.stderr)
+    reason_key = {"pending": "cli.inbox.pending", "done": "cli.inbox.done"}.get(
+        outcome, "cli.inbox.missing"
+    )
+    reason = plain(lang, reason_key)
+    print(plain(lang, "cli.inbox.not_replayed", update=update_id, reason=reason), file=sys.stderr)
     return 1

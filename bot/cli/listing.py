@@ -12,6 +12,8 @@ import sqlite_utils
 from bot.clock import local_day
 from bot.domain.escalation import item_level
 from bot.domain.items import Item
+from bot.i18n import plain
+from bot.sheets.headers import STATUS_LABELS
 from storage.ledger import list_items
 from storage.policy import load_policy
 
@@ -72,16 +74,13 @@ def _cut(text: str, limit: int) -> str:
     return out
 
 
-def render_table(rows: list[dict[str, object]]) -> str:
-    columns = [
-        ("code", "code", 10),
-        ("status", "status", 15),
-        ("level", "level", 6),
-        ("deadline", "deadline", 10),
-        ("unit", "unit", 14),
-        ("problem", "problem", 40),
-    ]
-    return render_columns(columns, rows, f"({len(rows)} items)")
+def render_table(rows: list[dict[str, object]], lang: str = "zh") -> str:
+    """The items as a terminal table for people, in ``lang``: column heads, statuses and
+    levels in words (the JSON keeps the codes, for scripts)."""
+    widths = {"code": 10, "status": 15, "level": 6, "deadline": 10, "unit": 14, "problem": 40}
+    columns = [(key, plain(lang, f"cli.items.head.{key}"), width) for key, width in widths.items()]
+    in_words = [_in_words(row, lang) for row in rows]
+    return render_columns(columns, in_words, plain(lang, "cli.items.count", count=len(rows)))
 
 
 def render_columns(
@@ -100,3 +99,10 @@ def render_columns(
         lines.append("  ".join(cells).rstrip())
     lines.append(total)
     return "\n".join(lines)
+
+
+def _in_words(row: dict[str, object], lang: str) -> dict[str, object]:
+    """A row with its status as the sheet words it and its level as a colour."""
+    status = STATUS_LABELS[lang].get(str(row["status"]), row["status"])
+    level = plain(lang, f"cli.items.level.{row['level']}")
+    return row | {"status": status, "level": level}

@@ -1,35 +1,57 @@
-"""The ``duban`` command: a thin layer that parses arguments and calls the library."""
+"""The ``duban`` command: a thin layer that parses arguments and calls the library.
+
+What it prints is in the command line's language (bot/cli/language.py: ``--lang``, else the
+locale, else DEFAULT_LANGUAGE); its ``--help`` stays English, as argparse's own words are.
+"""
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from bot.config import ConfigError, Settings, load_settings
+from bot.cli.language import cli_language
+from bot.config import LANGUAGES, ConfigError, Settings, load_settings
+from bot.i18n import plain
 
 EXIT_OK, EXIT_ROW_ERRORS, EXIT_BAD_FILE, EXIT_CONFIG = 0, 1, 2, 3
+LANG_HELP = "language of what it prints (default: the locale, else DEFAULT_LANGUAGE, else zh)"
 
 
-def _settings() -> Settings:
+def say(lang: str, key: str, /, **values: object) -> None:
+    """Print one catalogue message as plain text."""
+    print(plain(lang, key, **values))
+
+
+def complain(lang: str, key: str, /, **values: object) -> None:
+    """Print one catalogue message to standard error."""
+    print(plain(lang, key, **values), file=sys.stderr)
+
+
+def _settings(lang: str) -> Settings:
     try:
         return load_settings()
     except ConfigError as error:
-        for problem in error.problems:
-            print(f"duban: {problem}", file=sys.stderr)
+        for fault in error.faults:
+            complain(lang, "cli.config", problem=ConfigError.say(lang, fault))
         raise SystemExit(EXIT_CONFIG) from None
 
 
-def _open_db(settings: Settings):
-    from storage.db import open_database
-    from storage.migrations import SchemaTooNewError
+def _open_db(settings: Settings, lang: str):
+    import sqlite_utils
 
+    from storage.db import open_database
+    from storage.migrations import SchemaTooNewError, unknown_migrations
+
+    path = settings.database_path
     try:
-        return open_database(settings.database_path)
-    except SchemaTooNewError as error:
-        print(f"duban: {settings.database_path}: {error}", file=sys.stderr)
+        return open_database(path)
+    except SchemaTooNewError:
+        names = ", ".join(unknown_migrations(sqlite_utils.Database(path)))
+        complain(lang, "cli.schema_too_new", path=path, migrations=names)
         raise SystemExit(EXIT_CONFIG) from None
 
 
@@ -49,13 +71,17 @@ def _work_env(settings: Settings, db):
 def cmd_run(args: argparse.Namespace) -> int:
     from bot.runtime.startup import run_bot
 
-    return run_bot(_settings())
+    settings = _settings(args.lang)
+    if not settings.token:
+        complain(args.lang, "cli.no_token")
+        return EXIT_CONFIG
+    return run_bot(settings)
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
     from bot.cli.demo import run_demo
 
-    return run_demo(host=args.host, port=args.port)
+    return run_demo(host=args.host, port=args.port, lang=args.lang)
 
 
 def cmd_sandbox(args: argparse.Namespace) -> int:
@@ -74,36 +100,38 @@ def cmd_sandbox(args: argparse.Namespace) -> int:
 def cmd_import(args: argparse.Namespace) -> int:
     from bot.sheets.importing import run_import_cli
 
-    settings = _settings()
-    db = _open_db(settings)
-    return run_import_cli(db, Path(args.path), args.period, args.dry_run, _work_env(settings, db))
+    settings = _settings(args.lang)
+    db = _open_db(settings, args.lang)
+    env = _work_env(settings, db)
+    return run_import_cli(db, Path(args.path), args.period, args.dry_run, env, args.lang)
 
 
 def cmd_export(args: argparse.Namespace) -> int:
     from bot.builders.scope import Scope
     from bot.cli.export import ExportRequest, run_export_cli
 
-    settings = _settings()
+    lang = args.lang
+    settings = _settings(lang)
     path = Path(args.path)
     if path.suffix.lower() not in (".xlsx", ".csv"):
-        print(f"duban: {path}: the file name must end in .xlsx or .csv", file=sys.stderr)
+        complain(lang, "cli.export.bad_name", path=path)
         return EXIT_BAD_FILE
     scope = Scope(period=args.period, town=args.town, unit=args.unit, company=args.company)
     zipped = Path(args.evidence_zip) if args.evidence_zip else None
     request = ExportRequest(path, scope, history=args.history, evidence_zip=zipped)
-    lang = args.lang or settings.default_language
-    return run_export_cli(_open_db(settings), settings, request, lang)
+    return run_export_cli(_open_db(settings, lang), settings, request, lang)
 
 
 def cmd_items(args: argparse.Namespace) -> int:
     from bot.cli.listing import item_rows, render_table
 
-    settings = _settings()
-    rows = item_rows(_open_db(settings), settings.timezone, status=args.status, unit=args.unit)
+    settings = _settings(args.lang)
+    db = _open_db(settings, args.lang)
+    rows = item_rows(db, settings.timezone, status=args.status, unit=args.unit)
     if args.format == "json":
         print(json.dumps(rows, ensure_ascii=False, indent=2))
     else:
-        print(render_table(rows))
+        print(render_table(rows, args.lang))
     return EXIT_OK
 
 
@@ -113,12 +141,12 @@ def cmd_list(args: argparse.Namespace) -> int:
     from bot.cli.lists import Desk, ListOptions, run_list_cli
     from bot.clock import local_day
 
-    settings = _settings()
+    settings = _settings(args.lang)
     desk = Desk(
-        _open_db(settings),
+        _open_db(settings, args.lang),
         settings.timezone,
         local_day(datetime.now(UTC), settings.timezone),
-        args.lang or settings.default_language,
+        args.lang,
     )
     options = ListOptions(
         status=args.status,
@@ -145,12 +173,13 @@ def cmd_invite(args: argparse.Namespace) -> int:
     from bot.services.admin_users import cli_invitation
     from storage.people import bot_username, remember_bot_username
 
-    settings = _settings()
+    lang = args.lang
+    settings = _settings(lang)
     role = Role(args.role)
     if role is Role.CONTACT and not args.unit:
-        print("duban: a contact invitation needs --unit (e.g. --unit 科技局)", file=sys.stderr)
+        complain(lang, "cli.invite.needs_unit")
         return EXIT_ROW_ERRORS
-    db = _open_db(settings)
+    db = _open_db(settings, lang)
     invitation = cli_invitation(
         db, role, args.name or role.value, args.unit, Origin.cli(datetime.now(UTC))
     )
@@ -166,45 +195,44 @@ def cmd_invite(args: argparse.Namespace) -> int:
         print(deep_link(username, invitation.code))
     else:
         print(f"/start {invitation.code}")
-        print(
-            f"duban: no t.me link: {missing}; the invited person sends the bot the /start line",
-            file=sys.stderr,
-        )
-    print(f"valid until {invitation.expires_at.astimezone(settings.timezone):%Y-%m-%d %H:%M}")
+        complain(lang, "cli.invite.no_link", reason=missing)
+    until = f"{invitation.expires_at.astimezone(settings.timezone):%Y-%m-%d %H:%M}"
+    say(lang, "cli.invite.valid_until", until=until)
     return EXIT_OK
 
 
 def cmd_assign(args: argparse.Namespace) -> int:
     from datetime import UTC, datetime
 
-    from bot.services.assignments import assign_by_name
+    from bot.services.assignments import AssignRefused, assign_by_name
 
-    settings = _settings()
-    db = _open_db(settings)
+    lang = args.lang
+    settings = _settings(lang)
+    db = _open_db(settings, lang)
     env = _work_env(settings, db)
+    at = datetime.now(UTC)
     try:
-        said = assign_by_name(db, env, args.code, args.inspector, args.remove, datetime.now(UTC))
-    except ValueError as error:
-        print(f"duban: {error}", file=sys.stderr)
+        key, values = assign_by_name(db, env, args.code, args.inspector, args.remove, at)
+    except AssignRefused as refused:
+        complain(lang, "cli.error", text=plain(lang, refused.key, **refused.values))
         return EXIT_ROW_ERRORS
-    print(said)
+    say(lang, key, **values)
     return EXIT_OK
 
 
 def cmd_leader_units(args: argparse.Namespace) -> int:
     from datetime import UTC, datetime
 
-    from bot.i18n import t
     from bot.services.leaders import LeaderUnitsError, cli_leader_units
 
-    settings = _settings()
-    db = _open_db(settings)
+    settings = _settings(args.lang)
+    db = _open_db(settings, args.lang)
     try:
         lines = cli_leader_units(
             db, args.name, args.add or [], args.remove or [], args.lang, datetime.now(UTC)
         )
     except LeaderUnitsError as error:
-        print(f"duban: {t(args.lang, error.key, **error.values)}", file=sys.stderr)
+        complain(args.lang, "cli.error", text=plain(args.lang, error.key, **error.values))
         return EXIT_ROW_ERRORS
     for line in lines:
         print(line)
@@ -214,80 +242,82 @@ def cmd_leader_units(args: argparse.Namespace) -> int:
 def cmd_company(args: argparse.Namespace) -> int:
     from bot.cli.company import run_company_cli
 
-    settings = _settings()
-    return run_company_cli(_open_db(settings), args.name, args.at, settings.timezone)
+    settings = _settings(args.lang)
+    db = _open_db(settings, args.lang)
+    return run_company_cli(db, args.name, args.at, settings.timezone, args.lang)
 
 
 def cmd_backup(args: argparse.Namespace) -> int:
     from storage.db import backup
 
-    settings = _settings()
+    settings = _settings(args.lang)
     if not settings.database_path.is_file():
-        print(f"duban: no database at {settings.database_path}", file=sys.stderr)
+        complain(args.lang, "cli.no_database", path=settings.database_path)
         return EXIT_BAD_FILE
     backup(settings.database_path, args.path)
-    print(f"backed up {settings.database_path} to {args.path}")
+    say(args.lang, "cli.backup.done", source=settings.database_path, target=args.path)
     return EXIT_OK
 
 
 def cmd_verify(args: argparse.Namespace) -> int:
     from bot.domain.audit_chain import valid_head
-    from bot.integrity import check, plain
+    from bot.integrity import check
+    from bot.integrity import plain as problem_text
 
-    settings = _settings()
+    lang = args.lang
+    settings = _settings(lang)
     published = None
     if args.head is not None:
         published = valid_head(args.head)
         if published is None:
-            print(
-                f"duban: --head {args.head!r} is not a chain head: it must be the 64 hex "
-                "characters published in the weekly message, an export or a dossier",
-                file=sys.stderr,
-            )
+            complain(lang, "cli.verify.bad_head", head=args.head)
             return EXIT_BAD_FILE
     if not settings.database_path.is_file():
-        print(f"duban: no database at {settings.database_path}", file=sys.stderr)
+        complain(lang, "cli.no_database", path=settings.database_path)
         return EXIT_BAD_FILE
-    report = check(_open_db(settings), settings.media_dir, published)
-    print(f"checked {report.files} evidence files and {report.events} audit events")
+    report = check(_open_db(settings, lang), settings.media_dir, published)
+    say(lang, "cli.verify.checked", files=report.files, events=report.events)
     if report.head is not None:
-        print(f"chain head: event #{report.head.event_id} {report.head.hash}")
+        say(lang, "cli.verify.head", event=report.head.event_id, hash=report.head.hash)
     for problem in report.problems:
-        print(f"MISMATCH: {plain(args.lang, problem)}")
+        say(lang, "cli.verify.mismatch", problem=problem_text(lang, problem))
     if report.problems:
-        print(f"{len(report.problems)} mismatches: the record does not hold as it is")
+        say(lang, "cli.verify.mismatches", count=len(report.problems))
         return EXIT_ROW_ERRORS
     if published is not None:
-        print(f"the published head {published} is in the chain, intact up to it")
-    print("OK: every evidence file and every audit event matches")
+        say(lang, "cli.verify.published", head=published)
+    say(lang, "cli.verify.ok")
     return EXIT_OK
 
 
 def cmd_inbox(args: argparse.Namespace) -> int:
     from bot.cli.inbox import list_set_aside, retry
 
-    settings = _settings()
-    db = _open_db(settings)
+    settings = _settings(args.lang)
+    db = _open_db(settings, args.lang)
     if args.action == "retry":
-        return retry(db, args.update_id)
-    return list_set_aside(db, settings.timezone)
+        return retry(db, args.update_id, args.lang)
+    return list_set_aside(db, settings.timezone, args.lang)
 
 
 def cmd_browse(args: argparse.Namespace) -> int:
     from bot.cli.browse import run_browse
 
-    return run_browse(_settings().database_path, args.port)
+    return run_browse(_settings(args.lang).database_path, args.port, args.lang)
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="duban", description="督办 Duban: supervision visits and follow-up on Telegram."
     )
+    parser.add_argument("--lang", choices=LANGUAGES, help=LANG_HELP)
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     def add(name: str, help_text: str, handler: Callable[[argparse.Namespace], int]):
         command = sub.add_parser(name, help=help_text, description=help_text)
         command.set_defaults(handler=handler)
+        # Also after the command (duban verify --lang zh); given there, it wins.
+        command.add_argument("--lang", choices=LANGUAGES, default=argparse.SUPPRESS, help=LANG_HELP)
         return command
 
     add("run", "run the bot (needs TELEGRAM_BOT_TOKEN)", cmd_run)
@@ -328,7 +358,6 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="ZIP",
         help="also write the workbook with every evidence file as .zip (parts of 45 MB)",
     )
-    exp.add_argument("--lang", choices=["zh", "en"], help="language of the workbook and messages")
 
     items = add("items", "list items", cmd_items)
     items.add_argument("--status", choices=["open", "in_progress", "close_requested", "closed"])
@@ -362,7 +391,6 @@ def build_parser() -> argparse.ArgumentParser:
     listing.add_argument("--code", help="history: the item's code, e.g. 2024-012")
     listing.add_argument("--limit", type=int, default=50, help="visits: how many (default 50)")
     listing.add_argument("--format", choices=["table", "json"], default="table")
-    listing.add_argument("--lang", choices=["zh", "en"], help="language of the table")
 
     invite = add("invite", "create a single-use invitation link", cmd_invite)
     invite.add_argument(
@@ -389,7 +417,6 @@ def build_parser() -> argparse.ArgumentParser:
     leader_units.add_argument(
         "--remove", action="append", metavar="UNIT", help="a unit to take away"
     )
-    leader_units.add_argument("--lang", choices=["zh", "en"], default="zh", help="language")
     company = add(
         "company", "show a company's coordinates and visit checks, or set them", cmd_company
     )
@@ -407,7 +434,6 @@ def build_parser() -> argparse.ArgumentParser:
     verify.add_argument(
         "--head", help="a chain head published earlier (weekly message, export, dossier)"
     )
-    verify.add_argument("--lang", choices=["en", "zh"], default="en", help="language of the report")
 
     back = add("backup", "copy the live database consistently", cmd_backup)
     back.add_argument("path")
@@ -422,4 +448,5 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    args.lang = cli_language(args.lang, os.environ)
     return args.handler(args)

@@ -51,11 +51,18 @@ _QUARTERLY = re.compile(
 
 
 class DeadlineError(ValueError):
-    """A deadline cell that cannot be read; ``reason`` is shown to the office as is."""
+    """A deadline cell that cannot be read.
 
-    def __init__(self, reason: str) -> None:
+    ``reason`` is the English wording; ``kind`` and ``values`` name the fault for the
+    catalogue (``deadline.error.<kind>``), so the sheet import, the CLI and a chat reply
+    say it in their reader's language (as CoordinateError does for coordinates).
+    """
+
+    def __init__(self, kind: str, reason: str, **values: object) -> None:
         super().__init__(reason)
+        self.kind = kind
         self.reason = reason
+        self.values = values
 
 
 @dataclass(frozen=True)
@@ -92,11 +99,13 @@ def parse_deadline(value: object, period_year: int) -> Deadline:
         # reading 45473 as 2024-06-30 would be a guess, so the office is asked instead.
         shown = str(int(value)) if float(value).is_integer() else str(value)
         raise DeadlineError(
+            "plain_number",
             f"cannot read '{shown}' as a date (it is a plain number; "
-            f"format the cell as a date or write it like 2024-06-30)"
+            f"format the cell as a date or write it like 2024-06-30)",
+            text=shown,
         )
     if not isinstance(value, str):
-        raise DeadlineError(f"cannot read '{value}' as a date")
+        raise DeadlineError("unreadable", f"cannot read '{value}' as a date", text=str(value))
     text = value.strip()
     if not text:
         return NO_DEADLINE
@@ -105,7 +114,12 @@ def parse_deadline(value: object, period_year: int) -> Deadline:
 
 def _from_date(day: dt.date, text: str) -> Deadline:
     if not _MIN_YEAR <= day.year <= _MAX_YEAR:
-        raise DeadlineError(f"cannot read '{text}' as a date (the year {day.year} is unlikely)")
+        raise DeadlineError(
+            "unlikely_year",
+            f"cannot read '{text}' as a date (the year {day.year} is unlikely)",
+            text=text,
+            year=day.year,
+        )
     return Deadline(date=day, text=text)
 
 
@@ -124,7 +138,7 @@ def _parse_text(text: str, period_year: int) -> Deadline:
     key = _SUFFIX.sub("", key) or key
     day = _match_date(key, text, period_year)
     if day is None:
-        raise DeadlineError(f"cannot read '{text}' as a date")
+        raise DeadlineError("unreadable", f"cannot read '{text}' as a date", text=text)
     return _from_date(day, text)
 
 
@@ -150,7 +164,12 @@ def _match_date(key: str, text: str, period_year: int) -> dt.date | None:
         else:
             year, quarter = _year(m[4], m[5], period_year), int(m[6])
         if not 1 <= quarter <= 4:
-            raise DeadlineError(f"cannot read '{text}' as a date (there is no quarter {quarter})")
+            raise DeadlineError(
+                "no_quarter",
+                f"cannot read '{text}' as a date (there is no quarter {quarter})",
+                text=text,
+                quarter=quarter,
+            )
         return _month_end(text, year, quarter * 3)
     return None
 
@@ -175,10 +194,17 @@ def _day(text: str, year: int, month: int, day: int) -> dt.date:
     try:
         return dt.date(year, month, day)
     except ValueError:
-        raise DeadlineError(f"cannot read '{text}' as a date (there is no such date)") from None
+        raise DeadlineError(
+            "no_such_date", f"cannot read '{text}' as a date (there is no such date)", text=text
+        ) from None
 
 
 def _month_end(text: str, year: int, month: int) -> dt.date:
     if not 1 <= month <= 12:
-        raise DeadlineError(f"cannot read '{text}' as a date (there is no month {month})")
+        raise DeadlineError(
+            "no_month",
+            f"cannot read '{text}' as a date (there is no month {month})",
+            text=text,
+            month=month,
+        )
     return dt.date(year, month, calendar.monthrange(year, month)[1])

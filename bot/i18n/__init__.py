@@ -3,11 +3,16 @@
 Messages are HTML (the bot sends everything with ``parse_mode=HTML``). ``t`` escapes every
 value it fills in, so text typed by users can never break the markup; a value wrapped in
 ``Safe`` is already HTML (a fragment rendered by ``t`` itself) and goes in as it is.
+
+English counts take the word's form from the number: ``{days} {days:day|days}`` reads
+"1 day" and "3 days" (the part before ``|`` is for exactly one). Chinese needs no such
+field; the guard tests refuse an English count followed by a bare plural noun.
 """
 
 from __future__ import annotations
 
 import html
+import re
 import string
 
 from bot.i18n.catalogue import CATALOGUE
@@ -29,16 +34,36 @@ class Rendered(Safe):
     values: dict[str, object]
 
 
+class _Filler(string.Formatter):
+    """Fills a template as ``str.format`` does, escaping each value, and reads a field
+    written ``{name:one|other}`` as the word for that count instead of the value."""
+
+    def format_field(self, value: object, format_spec: str) -> str:
+        if "|" in format_spec:
+            one, other = format_spec.split("|", 1)
+            return one if value == 1 or str(value) == "1" else other
+        text = value if isinstance(value, Safe) else html.escape(str(value), quote=False)
+        return format(text, format_spec)
+
+
+_FILLER = _Filler()
+
+
 def t(lang: str, key: str, /, **values: object) -> str:
     entry = CATALOGUE[key]
     template = entry.get(lang) or entry["zh"]
-    filled = {
-        name: value if isinstance(value, Safe) else html.escape(str(value), quote=False)
-        for name, value in values.items()
-    }
-    rendered = Rendered(template.format(**filled))
+    rendered = Rendered(_FILLER.vformat(template, (), values))
     rendered.key, rendered.lang, rendered.values = key, lang, values
     return rendered
+
+
+_TAG = re.compile(r"<[^>]*>")
+
+
+def plain(lang: str, key: str, /, **values: object) -> str:
+    """A message as plain text, for a terminal or a spreadsheet cell: its tags dropped and
+    its escapes undone (a value's own "<" is escaped, so it is never taken for a tag)."""
+    return html.unescape(_TAG.sub("", t(lang, key, **values)))
 
 
 def placeholders(template: str) -> set[str]:

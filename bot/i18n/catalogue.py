@@ -10,6 +10,7 @@ from bot.i18n import (
     messages_faults,
     messages_history,
     messages_invites,
+    messages_language,
     messages_leader,
     messages_parity,
     messages_periods,
@@ -48,6 +49,7 @@ _SECTIONS = (
     messages_periods.MESSAGES,
     messages_leader.MESSAGES,
     messages_state.MESSAGES,
+    messages_language.MESSAGES,
 )
 
 

@@ -10,7 +10,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "invite.ask_name": ("请输入被邀请人的姓名。", "Type the invited person's name."),
     "invite.name_invalid": (
         "名称不能为空，且不超过 {limit} 个字，请重新输入。",
-        "The name must not be empty or longer than {limit} characters; please type it again.",
+        "The name must not be empty or longer than {limit} {limit:character|characters}; please "
+        "type it again.",
     ),
     "invite.created": (
         "已为 <b>{name}</b>（{role}{unit}）生成邀请链接，仅可使用一次，{expires} 前有效：\n{link}\n"
@@ -25,7 +26,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "That invitation was already used or revoked.",
     ),
     "users.none": ("还没有登记的用户。", "Nobody is registered yet."),
-    "users.title": ("共 {count} 位用户，点选查看：", "{count} people; tap one to manage:"),
+    "users.title": (
+        "共 {count} 位用户，点选查看：",
+        "{count} {count:person|people}; tap one to manage:",
+    ),
     "users.card": (
         "<b>{name}</b>\n角色：{role}\n单位：{unit}\n状态：{state}",
         "<b>{name}</b>\nRole: {role}\nUnit: {unit}\nStatus: {state}",
@@ -48,7 +52,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "users.choose_successor": ("由谁接手 {name} 的工作？", "Who takes over from {name}?"),
     "users.handed_over": (
         "{name} 的 {items} 个事项和 {visits} 次进行中的走访已移交给 {successor}，{name} 已停用。",
-        "{name}'s {items} items and {visits} open visits now belong to {successor}; "
+        "{name}'s {items} {items:item|items} and {visits} open {visits:visit|visits} now belong "
+        "to {successor}; "
         "{name} was deactivated.",
     ),
     "text.no_context": (

@@ -22,7 +22,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     # --- a dossier over the upload limit, sent in parts
     "delivery.dossier_split": (
         "\n档案照片较多，分 {count} 个 PDF 发送，每个都含完整文字记录。",
-        "\nThe dossier has many photos: it comes as {count} PDFs, each with the whole text.",
+        "\nThe dossier has many photos: it comes as {count} {count:PDF|PDFs}, each with the whole "
+        "text.",
     ),
     "delivery.dossier_part": ("第 {number}/{count} 部分", "Part {number} of {count}"),
     "delivery.dossier_part_caption": (

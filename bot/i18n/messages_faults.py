@@ -1,24 +1,27 @@
 """Updates that failed every attempt: the office's notice, /stuck and its replay button."""
 
 MESSAGES: dict[str, tuple[str, str]] = {
-    "cmd.stuck": ("处理失败、已搁置的消息（可重新处理）", "messages that failed, to replay"),
+    "cmd.stuck": ("处理失败、已搁置的消息（可重新处理）", "Messages that failed, to replay"),
     "faults.set_aside_notice": (
         "⚠️ {who} 发来的一条消息（{kind}，编号 #{update_id}）处理 {attempts} 次均失败，"
         "已暂时搁置，其他消息照常处理。发送 /stuck 查看原因并重新处理。",
-        "⚠️ A message from {who} ({kind}, #{update_id}) failed {attempts} times and was set "
+        "⚠️ A message from {who} ({kind}, #{update_id}) failed {attempts} {attempts:time|times} "
+        "and was set "
         "aside; other messages are processed as usual. Send /stuck to see why and replay it.",
     ),
     "faults.none": ("目前没有搁置的消息。", "No message is set aside."),
     "faults.title": (
         "共 {count} 条消息处理失败、已搁置。排除原因后点“重新处理”，"
         "机器人会像刚收到一样再处理一次：",
-        "{count} messages failed and were set aside. Once the cause is fixed, tap Replay and "
-        "the bot processes it again as if it had just arrived:",
+        "{count} {count:message|messages} failed and {count:was|were} set aside. Once the cause "
+        "is fixed, tap Replay and the bot processes {count:it|each} again as if it had just "
+        "arrived:",
     ),
     "faults.entry": (
         "<b>#{update_id}</b> {who}\n{when} · {kind}{preview}\n"
         "失败 {attempts} 次：<code>{error}</code>",
-        "<b>#{update_id}</b> {who}\n{when} · {kind}{preview}\nFailed {attempts} times: "
+        "<b>#{update_id}</b> {who}\n{when} · {kind}{preview}\nFailed {attempts} "
+        "{attempts:time|times}: "
         "<code>{error}</code>",
     ),
     "faults.more": (

@@ -7,7 +7,7 @@ each field's old → new value."""
 MESSAGES: dict[str, tuple[str, str]] = {
     "history.sheet.visit_finding": (
         "🚶 走访 {company}（照片 {photos}）",
-        "🚶 Visit to {company} ({photos} photos)",
+        "🚶 Visit to {company} ({photos} {photos:photo|photos})",
     ),
     "history.detail.visit_finding": ("{text}", "{text}"),
     "history.sheet.finding": ("📝 发现问题", "📝 Finding"),

@@ -2,7 +2,7 @@
 
 MESSAGES: dict[str, tuple[str, str]] = {
     # --- /leaders and duban leader-units
-    "cmd.leaders": ("分管领导与分管单位", "leaders and the units they oversee"),
+    "cmd.leaders": ("分管领导与分管单位", "Leaders and the units they oversee"),
     "leaders.none": (
         "还没有登记分管领导。可用 /invite 邀请领导。",
         "No leader is registered yet. Invite one with /invite.",
@@ -61,7 +61,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "dash.red": ("红色督办事项（{count}）", "Red items ({count})"),
     "dash.newly": (
         "新增逾期（近 {days} 天，{count}）",
-        "Newly overdue (last {days} days, {count})",
+        "Newly overdue (last {days} {days:day|days}, {count})",
     ),
     "dash.newly_week": ("本周新增逾期（{count}）", "Newly overdue this week ({count})"),
     "dash.units": ("销号率靠后的单位", "Units furthest behind"),

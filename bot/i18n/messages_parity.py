@@ -37,10 +37,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "parity.cli.evidence_written": (
         "佐证材料 {files} 个文件（连同表格）写入 {parts} 个压缩包：{paths}",
-        "{files} evidence files (with the workbook) written in {parts} .zip parts: {paths}",
+        "{files} evidence {files:file|files} (with the workbook) written in {parts} .zip "
+        "{parts:part|parts}: {paths}",
     ),
     # --- duban list
-    "parity.list.total": ("（共 {count} 条）", "({count} rows)"),
+    "parity.list.total": ("（共 {count} 条）", "({count} {count:row|rows})"),
     "parity.list.bad_status": (
         "duban：无法识别的状态「{value}」（待办理、办理中、申请销号、已销号）",
         "duban: unknown status “{value}” (open, in_progress, close_requested, closed)",
@@ -85,7 +86,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "parity.list.col.active": ("在用", "Active"),
     "parity.list.col.language": ("语言", "Language"),
     "parity.list.col.open_items": ("未销号", "Open"),
-    "parity.list.col.coordinates": ("坐标（纬度, 经度）", "Coordinates (lat, lon)"),
+    "parity.list.col.coordinates": ("坐标（纬度，经度）", "Coordinates (lat, lon)"),
     "parity.list.col.to_review": ("待完善", "To review"),
     "parity.list.col.asked": ("申请时间", "Asked"),
     "parity.list.col.by": ("申请人", "By"),

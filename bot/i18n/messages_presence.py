@@ -67,7 +67,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "presence.measured": (
         "已为 {count} 次走访补算距离。",
-        "Distances filled in for {count} visits.",
+        "Distances filled in for {count} {count:visit|visits}.",
     ),
     "presence.rejected": (
         "已不采用该位置，{company} 仍无坐标。可发送 /company {company} 设置。",
@@ -175,7 +175,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     # --- the sheet import's preview
     "import.places": (
         "\n企业坐标：设置或更新 {count} 家企业。",
-        "\nCompany coordinates: set or changed for {count} companies.",
+        "\nCompany coordinates: set or changed for {count} {count:company|companies}.",
     ),
     # --- /settings and /help
     "setting.presence_radius_m": (

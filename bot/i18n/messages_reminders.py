@@ -2,27 +2,29 @@
 
 MESSAGES: dict[str, tuple[str, str]] = {
     # --- commands
-    "cmd.mine": ("本单位的督办事项", "my unit's items"),
-    "cmd.red": ("红色督办事项（提级）", "red items (escalated)"),
+    "cmd.mine": ("本单位的督办事项", "My unit's items"),
+    "cmd.red": ("红色督办事项（提级）", "Red items (escalated)"),
     "red.title": (
         "<b>🔴 红色督办事项（{count}）</b>\n{lines}",
         "<b>🔴 Red items ({count})</b>\n{lines}",
     ),
-    "red.line": ("{line}｜{unit}｜逾期 {days} 天", "{line} | {unit} | {days} days overdue"),
-    "red.line_one_day": ("{line}｜{unit}｜逾期 {days} 天", "{line} | {unit} | {days} day overdue"),
+    "red.line": (
+        "{line}｜{unit}｜逾期 {days} 天",
+        "{line} | {unit} | {days} {days:day|days} overdue",
+    ),
     "red.line_due": ("{line}｜{unit}｜时限 {deadline}", "{line} | {unit} | due {deadline}"),
     "red.none": ("目前没有红色督办事项。", "There are no red items at the moment."),
     "red.office_only": (
         "红色督办清单供领导和督办办公室查看。",
         "The list of red items is for leaders and the office.",
     ),
-    "cmd.acks": ("未签收情况", "acknowledgements still owed"),
-    "cmd.settings": ("提醒规则设置", "reminder settings"),
+    "cmd.acks": ("未签收情况", "Acknowledgements still owed"),
+    "cmd.settings": ("提醒规则设置", "Reminder settings"),
     "cmd.holiday": (
         "调整工作日：/holiday 日期 on|off",
-        "set a working day or holiday: /holiday date on|off",
+        "Set a working day or holiday: /holiday date on|off",
     ),
-    "cmd.period": ("开始新周期（滚动办理）：/period 名称", "start a new period: /period name"),
+    "cmd.period": ("开始新周期（滚动办理）：/period 名称", "Start a new period: /period name"),
     # --- viewing
     "view.no_item": ("没有找到这个事项。", "There is no such item."),
     "view.not_yours": (
@@ -36,7 +38,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     # --- the daily push
     "remind.header": (
         "📋 <b>督办提醒</b> · {day}\n{unit}今日有 {count} 项需要关注：\n{lines}",
-        "📋 <b>Reminders</b> · {day}\n{unit}: {count} items need attention today:\n{lines}",
+        "📋 <b>Reminders</b> · {day}\n{unit}: {count} {count:item needs|items need} attention "
+        "today:\n{lines}",
     ),
     "remind.header_co": (
         "📋 <b>督办提醒</b> · {day}\n{lines}",
@@ -58,9 +61,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "· {code} {problem} — {reason}（牵头：{unit}）",
         "· {code} {problem} — {reason} (lead: {unit})",
     ),
-    "remind.reason.before": ("还有 {days} 天到期（{deadline}）", "due in {days} days ({deadline})"),
+    "remind.reason.before": (
+        "还有 {days} 天到期（{deadline}）",
+        "due in {days} {days:day|days} ({deadline})",
+    ),
     "remind.reason.due_today": ("今天到期", "due today"),
-    "remind.reason.overdue": ("已逾期 {days} 天", "{days} days overdue"),
+    "remind.reason.overdue": ("已逾期 {days} 天", "{days} {days:day|days} overdue"),
     "remind.reason.recurring": ("请于 {end} 前报送", "report due by {end}"),
     "remind.reason.ongoing": (
         "长期坚持事项，请报告本期进展（{end}）",
@@ -94,7 +100,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "ack.kind.returned": ("退办", "returned"),
     "ack.late": (
         "⏰ {unit} 超过 {days} 个工作日未签收 {code} {problem}（{since} 送达）。",
-        "⏰ {unit} has not acknowledged {code} {problem} within {days} working days "
+        "⏰ {unit} has not acknowledged {code} {problem} within {days} working {days:day|days} "
         "(sent {since}).",
     ),
     # --- card actions
@@ -125,7 +131,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "fu.collected": (
         "已收到：文字 {texts} 段，文件 {files} 个，完成数 {figure}。继续发送，或点「提交」。",
-        "Received: {texts} notes, {files} files, figure {figure}. Send more, or tap Submit.",
+        "Received: {texts} {texts:note|notes}, {files} {files:file|files}, figure {figure}. Send "
+        "more, or tap Submit.",
     ),
     "fu.submit": ("提交", "Submit"),
     "fu.cancel": ("取消", "Cancel"),
@@ -140,11 +147,13 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "fu.progress_saved": (
         "✅ {code} 的进展已记录（附件 {files} 个），督查人员和办公室可以查看。",
-        "✅ Progress on {code} recorded ({files} files); inspectors and the office can see it.",
+        "✅ Progress on {code} recorded ({files} {files:file|files}); inspectors and the office "
+        "can see it.",
     ),
     "fu.closeout_sent": (
         "✅ {code} 的销号申请已提交，已送 {verifiers} 位核验人员审核。结果会通知您。",
-        "✅ Close-out of {code} requested and sent to {verifiers} verifiers. You will be told "
+        "✅ Close-out of {code} requested and sent to {verifiers} {verifiers:verifier|verifiers}. "
+        "You will be told "
         "the result.",
     ),
     # --- verification (销号 / 退办)
@@ -153,7 +162,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "办结说明：{text}\n佐证材料：{files} 个（见上方）\n可核验：{who}\n"
         "请核验后选择「销号」或「退办」。",
         "🔍 <b>Close-out check</b> {code}\n{problem}\nUnit: {unit}\nRequested by: {requester}\n"
-        "What was done: {text}\nEvidence: {files} files (above)\nMay verify: {who}\n"
+        "What was done: {text}\nEvidence: {files} {files:file|files} (above)\nMay verify: {who}\n"
         "Approve or return it.",
     ),
     "co.approve": ("✅ 销号", "✅ Approve"),
@@ -223,8 +232,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "esc.turned_red": (
         "🔴 <b>红色督办</b> {code}\n{problem}\n承办单位：{unit}\n"
         "时限 {deadline}，已逾期 {days} 天，转为提级监督。\n近期记录：\n{history}",
-        "🔴 <b>Red item</b> {code}\n{problem}\nUnit: {unit}\nDue {deadline}, {days} days "
-        "overdue: escalated supervision.\nRecent history:\n{history}",
+        "🔴 <b>Red item</b> {code}\n{problem}\nUnit: {unit}\nDue {deadline}, {days} "
+        "{days:day|days} overdue: escalated supervision.\nRecent history:\n{history}",
     ),
     "esc.history_line": ("· {day} {what}", "· {day} {what}"),
     "esc.raised_done": ("{code} 已提级督办。", "{code} is escalated."),
@@ -376,7 +385,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "period.started": (
         "✅ 新周期「{name}」已开始，{count} 项未办结事项已滚动转入（编号和记录保留）。",
-        "✅ Period “{name}” started; {count} unfinished items rolled over with their codes and "
+        "✅ Period “{name}” started; {count} unfinished {count:item|items} rolled over with their "
+        "codes and "
         "history.",
     ),
 }

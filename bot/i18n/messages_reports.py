@@ -29,7 +29,7 @@ _EVENTS: dict[str, tuple[str, str]] = {
     "history.event.other": ("记录：{action}", "Recorded: {action}"),
     "history.event.visit_finding": (
         "🚶 走访 {company}：{text}（照片 {photos}）",
-        "🚶 Visit to {company}: {text} ({photos} photos)",
+        "🚶 Visit to {company}: {text} ({photos} {photos:photo|photos})",
     ),
     "history.event.finding": ("📝 发现问题：{text}", "📝 Finding: {text}"),
     "history.event.progress": ("📈 办理进展：{text}{figure}", "📈 Progress: {text}{figure}"),
@@ -64,15 +64,18 @@ _EVENTS: dict[str, tuple[str, str]] = {
 
 MESSAGES: dict[str, tuple[str, str]] = {
     **_EVENTS,
-    "cmd.report": ("督办报表和图表", "reports and charts"),
-    "cmd.export": ("导出督办台账（Excel）", "export the ledger (Excel)"),
-    "cmd.history": ("事项历史：/history 编号", "an item's history: /history code"),
+    "cmd.report": ("督办报表和图表", "Reports and charts"),
+    "cmd.export": ("导出督办台账（Excel）", "Export the ledger (Excel)"),
+    "cmd.history": ("事项历史：/history 编号", "An item's history: /history code"),
     # --- charts
     "chart.no_unit": ("（未指定单位）", "(no unit)"),
     "chart.no_town": ("（未列镇区）", "(no town)"),
     "chart.closed": ("已销号", "Closed"),
     "chart.open": ("未销号", "Open"),
-    "chart.total_closed": ("共{total}项·销号{closed}", "{total} items · {closed} closed"),
+    "chart.total_closed": (
+        "共{total}项·销号{closed}",
+        "{total} {total:item|items} · {closed} closed",
+    ),
     "chart.closeout_title": ("各承办单位销号率", "Close-out rate by responsible unit"),
     "chart.closeout_axis": ("销号率（%）", "Close-out rate (%)"),
     "chart.overdue_title": ("各承办单位逾期事项", "Overdue items by responsible unit"),
@@ -83,7 +86,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "chart.visits_axis": ("走访次数", "Visits"),
     "chart.targets_title": ("各领域数值目标完成度", "Progress toward numeric targets by area"),
     "chart.targets_axis": ("平均完成度（%）", "Average progress (%)"),
-    "chart.targets_bar": ("{percent}%（{items}项）", "{percent}% ({items} items)"),
+    "chart.targets_bar": ("{percent}%（{items}项）", "{percent}% ({items} {items:item|items})"),
     "chart.trend_title": ("每周未销号与已销号事项", "Open and closed items, week by week"),
     "chart.trend_axis": ("周（周一日期）", "Week (starting Monday)"),
     # --- /report
@@ -111,8 +114,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "事项 {total} 项，已销号 {closed} 项（销号率 {rate}），逾期 {overdue} 项。\n"
         "本期新增 {new} 项，本期销号 {closed_in_period} 项，走访 {visits} 次。",
         "<b>Report</b> {start} to {end}{covers}\n"
-        "{total} items, {closed} closed (close-out rate {rate}), {overdue} overdue.\n"
-        "This period: {new} new, {closed_in_period} closed, {visits} visits.",
+        "{total} {total:item|items}, {closed} closed (close-out rate {rate}), {overdue} overdue.\n"
+        "This period: {new} new, {closed_in_period} closed, {visits} {visits:visit|visits}.",
     ),
     "report.scope_unit": ("本单位：{unit}", "Your unit: {unit}"),
     "report.scope_mine": ("我督办的事项和走访", "Items and visits of mine"),
@@ -139,7 +142,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "ranking.intro": (
         "截至{date}，督办事项共{total}项，已销号{closed}项，销号率{rate}，"
         "逾期未办结{overdue}项。现将各承办单位办理情况按销号率排序通报如下：",
-        "As of {date} there are {total} supervised items: {closed} closed (close-out rate "
+        "As of {date} there {total:is|are} {total} supervised {total:item|items}: {closed} closed "
+        "(close-out rate "
         "{rate}) and {overdue} overdue. The responsible units, ranked by close-out rate:",
     ),
     "ranking.col.rank": ("名次", "Rank"),
@@ -165,7 +169,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     # --- dossiers
     "dossier.working": ("⏳ 正在生成 {code} 的档案 PDF…", "⏳ Preparing the dossier of {code}…"),
     "dossier.done": ("✅ {title} 的档案已生成。", "✅ Dossier of {title} ready."),
-    "dossier.caption": ("{title} 督办档案（{count} 项）", "Dossier: {title} ({count} items)"),
+    "dossier.caption": (
+        "{title} 督办档案（{count} 项）",
+        "Dossier: {title} ({count} {count:item|items})",
+    ),
     "dossier.nothing": ("没有可以写入档案的事项。", "There are no items for this dossier."),
     "dossier.timeline": ("办理经过", "Timeline"),
     "dossier.photo_unreadable": (
@@ -207,16 +214,20 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "export.working": ("⏳ 正在导出（{scope}）…", "⏳ Exporting ({scope})…"),
     "export.done": (
         "✅ 已导出 {count} 项（{scope}），含每项的历史记录。",
-        "✅ Exported {count} items ({scope}) with each item's history.",
+        "✅ Exported {count} {count:item|items} ({scope}) with each item's history.",
     ),
     "export.done_zip": (
         "✅ 已导出 {count} 项（{scope}）和 {files} 个佐证文件，分 {parts} 个压缩包；"
         "请全部下载并解压到同一文件夹，表格中的链接即可打开文件。",
-        "✅ Exported {count} items ({scope}) and {files} evidence files in {parts} .zip "
+        "✅ Exported {count} {count:item|items} ({scope}) and {files} evidence {files:file|files} "
+        "in {parts} .zip "
         "parts; unpack them all into one folder and the links in the workbook open the files.",
     ),
     "export.empty": ("{scope}没有事项。", "There are no items in {scope}."),
-    "export.caption": ("督办台账：{scope}（{count} 项）", "Ledger: {scope} ({count} items)"),
+    "export.caption": (
+        "督办台账：{scope}（{count} 项）",
+        "Ledger: {scope} ({count} {count:item|items})",
+    ),
     "export.file_stem": ("督办台账", "ledger"),
     "export.history_sheet": ("事项历史", "Item history"),
     "export.history.code": ("督办编号", "Code"),
@@ -260,11 +271,13 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "<b>导入预览</b>：{file}\n期间：{period}\n"
         "新增 {new} 项，修改 {changed} 项，未变 {unchanged} 项，跳过 {skipped} 行。",
         "<b>Import preview</b>: {file}\nPeriod: {period}\n"
-        "{new} new, {changed} changed, {unchanged} unchanged, {skipped} rows skipped.",
+        "{new} new, {changed} changed, {unchanged} unchanged, {skipped} {skipped:row|rows} "
+        "skipped.",
     ),
     "import.errors": (
         "\n\n<b>{count} 处错误</b>，本次不会导入任何内容；请修改后重新发送：\n{lines}{more}",
-        "\n\n<b>{count} errors</b>, so nothing will be imported; fix them and send the "
+        "\n\n<b>{count} {count:error|errors}</b>, so nothing will be imported; fix them and send "
+        "the "
         "sheet again:\n{lines}{more}",
     ),
     "import.more_errors": (

@@ -66,7 +66,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "请把这个值另行保存（如抄入会议记录）。日后在服务器上运行 "
         "<code>duban verify --head 这个值</code>，可核对记录自此未被改写或删减。",
         "🔐 <b>Weekly integrity self-check</b> ({date})\n"
-        "Checked {files} evidence files and {events} audit events: all match.\n\n"
+        "Checked {files} evidence {files:file|files} and {events} audit {events:event|events}: "
+        "all match.\n\n"
         "Current audit chain head (event #{event}):\n<code>{head}</code>\n\n"
         "Keep this value somewhere else (e.g. in the meeting minutes). Later, "
         "<code>duban verify --head THIS_VALUE</code> on the server checks that nothing has "
@@ -77,8 +78,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "已核对证据文件 {files} 个、审计事件 {events} 条。\n\n{lines}\n\n"
         "请在服务器上运行 <code>duban verify</code> 查看全部详情，并与备份核对。\n"
         "当前审计链头（第 {event} 条事件）：\n<code>{head}</code>",
-        "⚠️ <b>Weekly integrity self-check: {count} mismatches</b> ({date})\n"
-        "Checked {files} evidence files and {events} audit events.\n\n{lines}\n\n"
+        "⚠️ <b>Weekly integrity self-check: {count} {count:mismatch|mismatches}</b> ({date})\n"
+        "Checked {files} evidence {files:file|files} and {events} audit "
+        "{events:event|events}.\n\n{lines}\n\n"
         "Run <code>duban verify</code> on the server for every detail, and compare with a "
         "backup.\nCurrent audit chain head (event #{event}):\n<code>{head}</code>",
     ),

@@ -36,7 +36,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "visit.name_too_long": (
         "名称太长了（最多 {limit} 个字），请简短些。",
-        "That name is too long (at most {limit} characters).",
+        "That name is too long (at most {limit} {limit:character|characters}).",
     ),
     "visit.no_towns": (
         "台账中还没有镇区。请直接输入企业名称。",
@@ -91,7 +91,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "visit.ended_idle": (
         "（{hours} 小时无新记录，自动结束）",
-        " (ended automatically after {hours} hours without news)",
+        " (ended automatically after {hours} {hours:hour|hours} without news)",
     ),
     "visit.duration": ("{hours} 小时 {minutes} 分", "{hours} h {minutes} min"),
     "visit.duration_minutes": ("{minutes} 分钟", "{minutes} min"),
@@ -120,8 +120,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{mark} <code>{code}</code> {problem} · {due}",
         "{mark} <code>{code}</code> {problem} · {due}",
     ),
-    "items.overdue": ("截止 {date}（逾期 {days} 天）", "due {date} ({days} days overdue)"),
-    "items.due": ("截止 {date}（还有 {days} 天）", "due {date} (in {days} days)"),
+    "items.overdue": (
+        "截止 {date}（逾期 {days} 天）",
+        "due {date} ({days} {days:day|days} overdue)",
+    ),
+    "items.due": ("截止 {date}（还有 {days} 天）", "due {date} (in {days} {days:day|days})"),
+    "items.due_today": ("截止 {date}（今天到期）", "due {date} (due today)"),
     "items.no_deadline": ("无固定时限", "no fixed deadline"),
     # --- findings
     "finding.saved": (
@@ -133,13 +137,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "⏱ 按拍摄时间归入已结束的 {company} 走访。",
         "⏱ Placed, by the time it was sent, in the finished visit to {company}.",
     ),
-    "finding.kind_photo": ("照片 {count} 张", "{count} photo(s)"),
-    "finding.kind_document": ("文件 {count} 份", "{count} file(s)"),
-    "finding.kind_video": ("视频 {count} 段", "{count} video(s)"),
-    "finding.kind_voice": ("语音 {count} 条", "{count} voice note(s)"),
+    "finding.kind_photo": ("照片 {count} 张", "{count} {count:photo|photos}"),
+    "finding.kind_document": ("文件 {count} 份", "{count} {count:file|files}"),
+    "finding.kind_video": ("视频 {count} 段", "{count} {count:video|videos}"),
+    "finding.kind_voice": ("语音 {count} 条", "{count} voice {count:note|notes}"),
     "finding.too_big": (
         "⚠️ 其中 {count} 个文件超过 20 MB，机器人无法下载原文件，但记录已保存。",
-        "⚠️ {count} file(s) are over 20 MB: the bot cannot download them, but the record is kept.",
+        "⚠️ {count} {count:file is|files are} over 20 MB: the bot cannot download them, but the "
+        "record is kept.",
     ),
     "finding.choose_item": (
         "这条发现与哪个事项有关？点一下即可：",
@@ -226,7 +231,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{line}\n状态：{status}\n牵头单位：{unit}\n企业/镇区：{place}{review}\n\n"
         "{progress}\n\n<b>最近发现</b>\n{findings}\n照片 {photos} 张 · 其他材料 {files} 份",
         "{line}\nStatus: {status}\nLead unit: {unit}\nCompany/town: {place}{review}\n\n"
-        "{progress}\n\n<b>Recent findings</b>\n{findings}\n{photos} photos · {files} other files",
+        "{progress}\n\n<b>Recent findings</b>\n{findings}\n{photos} {photos:photo|photos} · "
+        "{files} other {files:file|files}",
     ),
     "card.status_open": ("未开始", "open"),
     "card.status_in_progress": ("推进中", "in progress"),
@@ -293,7 +299,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "queue.company": (
         "🏭 <b>{name}</b>（{town}）· 现场新增 · 走访 {visits} 次",
-        "🏭 <b>{name}</b> ({town}) · added on a visit · {visits} visit(s)",
+        "🏭 <b>{name}</b> ({town}) · added on a visit · {visits} {visits:visit|visits}",
     ),
     "queue.btn_confirm_company": ("✔️ 确认（核对镇区）", "✔️ Confirm (check the town)"),
     "queue.ask_town": ("「{name}」属于哪个镇区？", "Which town is “{name}” in?"),

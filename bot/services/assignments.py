@@ -145,33 +145,40 @@ def office_work(db: sqlite_utils.Database, env: WorkEnv, at: datetime, source: s
     return Work(db, env, at, env.default_language, None, None, source=source)
 
 
+class AssignRefused(ValueError):
+    """``duban assign`` cannot be done: ``key`` names the reason in the catalogue."""
+
+    def __init__(self, key: str, **values: object) -> None:
+        super().__init__(key)
+        self.key = key
+        self.values = values
+
+
 def assign_by_name(
     db: sqlite_utils.Database, env: WorkEnv, code: str, name: str, remove: bool, at: datetime
-) -> str:
-    """`duban assign CODE --inspector NAME [--remove]`: what happened, in plain words.
+) -> tuple[str, dict[str, object]]:
+    """`duban assign CODE --inspector NAME [--remove]`: what happened, as a catalogue key
+    and its values (the command line says it in its own language).
 
-    Raises ValueError with the reason when the item or the inspector cannot be found.
+    Raises AssignRefused when the item or the inspector cannot be found.
     """
     try:
         item = ledger.get_item(db, code.strip())
     except ledger.NotFound:
-        raise ValueError(f"no item has the code {code!r}") from None
+        raise AssignRefused("cli.assign.no_item", code=code) from None
     found = people.inspectors_by_name(db).get(fold_name(name), [])
     if not found:
-        raise ValueError(f"no active inspector is named {name!r}")
+        raise AssignRefused("cli.assign.no_inspector", name=name)
     if len(found) > 1:
-        raise ValueError(f"{len(found)} active inspectors are named {name!r}; rename one first")
+        raise AssignRefused("import.error.many_inspectors", count=len(found), name=name)
     inspector = found[0]
     with db.atomic():
         work = office_work(db, env, at, source=f"cli-assign:{at.isoformat()}")
         changed = change(work, item, inspector, not remove, Origin.cli(at))
+    said = {"name": inspector.name, "code": item.code}
     if remove:
-        if changed:
-            return f"{inspector.name} is no longer assigned to {item.code}"
-        return f"{inspector.name} was not assigned to {item.code}"
-    if changed:
-        return f"assigned {inspector.name} to {item.code}"
-    return f"{inspector.name} was already assigned to {item.code}"
+        return ("cli.assign.removed" if changed else "cli.assign.was_not"), said
+    return ("cli.assign.assigned" if changed else "cli.assign.already"), said
 
 
 def assign_from_sheet(work: Work, pairs: list[tuple[int, int]], origin: Origin) -> int:

@@ -95,7 +95,6 @@ def _red_line(work: Work, item: Item, today: date, own: bool) -> str:
         unit = f"★ {unit}"
     if item.deadline is not None and item.deadline < today:
         days = (today - item.deadline).days
-        key = "red.line_one_day" if days == 1 else "red.line"
-        return work.t(key, line=line, unit=unit, days=days)
+        return work.t("red.line", line=line, unit=unit, days=days)
     deadline = item.deadline.isoformat() if item.deadline else item.deadline_text
     return work.t("red.line_due", line=line, unit=unit, deadline=deadline or "—")

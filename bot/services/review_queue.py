@@ -149,7 +149,8 @@ def _answer(work: Work, admin: Person, state: str, data: dict, text: str) -> Non
                 text, period_year(work.db, item.period) or item.created_at.year
             )
         except DeadlineError as error:
-            work.reply("queue.deadline_bad", reason=error.reason)
+            reason = work.t(f"deadline.error.{error.kind}", **error.values)
+            work.reply("queue.deadline_bad", reason=reason)
             return
         _complete(work, admin, item, data["unit"], deadline)
     elif state == "queue.merge_item":

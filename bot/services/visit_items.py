@@ -46,6 +46,8 @@ def item_line(work: Work, item: Item, *, limit: int = 30) -> str:
         days = (item.deadline - day).days
         if days < 0:
             due = work.t("items.overdue", date=item.deadline.isoformat(), days=-days)
+        elif days == 0:
+            due = work.t("items.due_today", date=item.deadline.isoformat())
         else:
             due = work.t("items.due", date=item.deadline.isoformat(), days=days)
     return work.t(

@@ -22,11 +22,13 @@ from bot.domain.audit import ActorKind, Origin
 from bot.domain.items import Item, ItemFields
 from bot.domain.people import Person, fold_name
 from bot.domain.presence import Point, distance_m
+from bot.i18n import plain
 from bot.runtime.work import WorkEnv
 from bot.services.assignments import assign_from_sheet, office_work
 from bot.sheets.model import RowError, SheetFileError, SheetReadResult, SheetRow
 from bot.sheets.reader import read_sheet
 from bot.sheets.table import split_names
+from bot.sheets.wording import file_error_text, row_error_text
 from storage import ledger, people, presence
 from storage.rows import fetch_value
 
@@ -57,13 +59,21 @@ class ImportPlan:
         """Inspector assignments the import adds (to new and existing items)."""
         return sum(map(len, self.new_inspectors)) + len(self.assignments)
 
-    def summary(self) -> str:
-        assigned = f", {self.assigned} inspector assignments" if self.assigned else ""
-        places = f", coordinates for {len(self.places)} companies" if self.places else ""
-        return (
-            f"imported {self.total} items: {len(self.new)} new, {len(self.updates)} updated"
-            f"{assigned}, {self.skipped} rows skipped (blank/subtotal){places}"
+    def summary(self, lang: str, *, dry_run: bool = False) -> str:
+        """What the import did (or, on a dry run, would do), as ``duban import`` prints it."""
+        text = plain(
+            lang,
+            "cli.import.would_import" if dry_run else "cli.import.imported",
+            total=self.total,
+            new=len(self.new),
+            changed=len(self.updates),
         )
+        if self.assigned:
+            text += plain(lang, "cli.import.assigned", count=self.assigned)
+        text += plain(lang, "cli.import.skipped", count=self.skipped)
+        if self.places:
+            text += plain(lang, "cli.import.places", count=len(self.places))
+        return text
 
 
 def _same_text(a: str, b: str) -> bool:
@@ -112,14 +122,16 @@ def plan_import(db: sqlite_utils.Database, result: SheetReadResult, period: str)
     known_places = presence.company_points_by_name(db)
     placed_in: dict[str, tuple[int, Point]] = {}  # company → (first row, place)
 
-    def error(row: SheetRow, name: str | None, reason: str) -> None:
-        plan.errors.append(RowError(row.row, columns.get(name, name) if name else None, reason))
+    def error(row: SheetRow, field_name: str, key: str, /, **values: object) -> None:
+        column = columns.get(field_name, field_name)
+        plan.errors.append(RowError(row.row, column, key, values, field_name))
 
     for row in result.rows:
         identity = f"code:{row.code}" if row.code else f"seq:{row.seq}" if row.seq else None
         if identity and identity in seen:
             name = "code" if row.code else "seq"
-            error(row, name, f"{row.code or row.seq} also appears in row {seen[identity]}")
+            value = row.code or row.seq
+            error(row, name, "import.error.duplicate", value=value, other=seen[identity])
             continue
         if identity:
             seen[identity] = row.row
@@ -130,14 +142,14 @@ def plan_import(db: sqlite_utils.Database, result: SheetReadResult, period: str)
                 areas[row.area] = _area_name(db, row.area)
             area = areas[row.area]
             if area is None:
-                error(row, "area", f"unknown area {row.area!r} (one of the 1+8 areas)")
+                error(row, "area", "import.error.unknown_area", area=row.area)
                 continue
 
         item: Item | None = None
         if row.code:
             item = by_code.get(row.code)
             if item is None:
-                error(row, "code", f"no item has the code {row.code!r}; clear it to add a new one")
+                error(row, "code", "import.error.unknown_code", code=row.code)
                 continue
         elif row.seq and row.seq in by_seq:
             item = by_seq[row.seq]
@@ -145,22 +157,27 @@ def plan_import(db: sqlite_utils.Database, result: SheetReadResult, period: str)
                 error(
                     row,
                     "seq",
-                    f"序号 {row.seq} is item {item.code} ({item.problem[:30]!r}) but this row "
-                    f"says {row.problem[:30]!r}; give a new row a new 序号, or use the code "
-                    f"column of an export to change an item's problem text",
+                    "import.error.seq_taken",
+                    seq=row.seq,
+                    code=item.code,
+                    existing=item.problem[:30],
+                    written=row.problem[:30],
                 )
                 continue
 
         already = assigned.get(item.id, []) if item is not None else []
         inspector_ids, problem = _row_inspectors(row.inspectors, inspectors, already)
         if problem:
-            error(row, "inspectors", problem)
+            key, values = problem
+            error(row, "inspectors", key, **values)
             continue
         if row.point is not None and not _plan_place(plan, row, known_places, placed_in):
             error(
                 row,
                 "coordinates" if "coordinates" in columns else "latitude",
-                f"{row.company} has other coordinates in row {placed_in[row.company][0]}",
+                "import.error.other_place",
+                company=row.company,
+                other=placed_in[row.company][0],
             )
             continue
 
@@ -229,8 +246,9 @@ def _row_inspectors(
     names: tuple[str, ...],
     known: dict[str, list[Person]],
     assigned: Sequence[tuple[int, str]] = (),
-) -> tuple[tuple[int, ...], str | None]:
-    """The ids of the inspectors a 督查人员 cell names, or why one of them cannot be used.
+) -> tuple[tuple[int, ...], tuple[str, dict[str, object]] | None]:
+    """The ids of the inspectors a 督查人员 cell names, or why one of them cannot be used
+    (a catalogue key and the values it quotes).
 
     A name is first looked up among the item's ``assigned`` inspectors, so the names our
     export writes always read back as the people they stand for, even when one of them has
@@ -247,9 +265,9 @@ def _row_inspectors(
             continue
         found = known.get(folded, [])
         if not found:
-            return (), f"no registered inspector is named {name!r}"
+            return (), ("import.error.no_inspector", {"name": name})
         if len(found) > 1:
-            return (), f"{len(found)} active inspectors are named {name!r}; rename one first"
+            return (), ("import.error.many_inspectors", {"count": len(found), "name": name})
         ids.append(found[0].id)
     return tuple(dict.fromkeys(ids)), None
 
@@ -327,21 +345,22 @@ def run_import_cli(
     period: str | None,
     dry_run: bool,
     env: WorkEnv | None = None,
+    lang: str = "zh",
 ) -> int:
-    """``duban import``: exit 0 imported, 1 row errors (nothing written), 2 unreadable file."""
+    """``duban import``: exit 0 imported, 1 row errors (nothing written), 2 unreadable file.
+    Everything it prints is in ``lang``, the command line's language."""
     if not path.is_file():
-        print(f"duban: {path}: no such file", file=sys.stderr)
+        print(plain(lang, "cli.no_such_file", path=path), file=sys.stderr)
         return 2
     try:
         plan = import_file(db, path, period, dry_run=dry_run, env=env)
     except SheetFileError as error:
-        print(f"duban: {path.name}: {error}", file=sys.stderr)
+        print(plain(lang, "cli.error", text=file_error_text(lang, error)), file=sys.stderr)
         return 2
     if plan.errors:
         for row_error in sorted(plan.errors, key=lambda e: e.row):
-            print(str(row_error), file=sys.stderr)
-        print(f"{len(plan.errors)} row errors; nothing was imported", file=sys.stderr)
+            print(row_error_text(lang, row_error), file=sys.stderr)
+        print(plain(lang, "cli.import.refused", count=len(plan.errors)), file=sys.stderr)
         return 1
-    prefix = "dry run: would have " if dry_run else ""
-    print(prefix + plan.summary())
+    print(plan.summary(lang, dry_run=dry_run))
     return 0

@@ -13,27 +13,33 @@ from dataclasses import dataclass, field
 from bot.domain.deadlines import Deadline
 from bot.domain.items import ItemFields
 from bot.domain.presence import Point
+from bot.i18n import plain
 
 STATUSES = ("open", "in_progress", "close_requested", "closed")
 LEVELS = ("none", "blue", "yellow", "red")
 
 
 class SheetFileError(ValueError):
-    """The whole file is refused (unsafe, damaged, wrong format, no header); one line."""
+    """The whole file is refused (unsafe, damaged, wrong format, no header): ``key`` names
+    the catalogue's reason (``import.file.*``) and ``values`` what it quotes, so each reader
+    gets it in their language (``bot.sheets.wording``); ``str()`` is the English line."""
+
+    def __init__(self, key: str, **values: object) -> None:
+        super().__init__(plain("en", key, **values))
+        self.key = key
+        self.values = values
 
 
 @dataclass(frozen=True)
 class RowError:
-    """One cell (or row) the office has to fix; printed as the office will read it."""
+    """One cell (or row) the office has to fix; ``bot.sheets.wording`` says it in the
+    reader's language."""
 
     row: int  # the row number Excel shows (or the record number in a CSV file)
-    column: str | None  # the header text as the user sees it; None for the whole row
-    reason: str
-
-    def __str__(self) -> str:
-        if self.column is None:
-            return f"row {self.row}: {self.reason}"
-        return f"row {self.row}, column {self.column}: {self.reason}"
+    column: str | None  # the header text as the sheet has it; None for the whole row
+    key: str  # the catalogue's reason: import.error.*, deadline.error.*, presence.coordinate.*
+    values: Mapping[str, object] = field(default_factory=dict)  # what the reason quotes
+    field_name: str | None = None  # the column's field (bot/sheets/columns.py): its English name
 
 
 @dataclass(frozen=True)

@@ -49,13 +49,10 @@ def read_sheet(path: Path, period_year: int, *, sheet: str | None = None) -> She
     if suffix == ".csv":
         return _read_csv(path, period_year)
     if suffix in (".xls", ".et", ".wps"):
-        raise SheetFileError(
-            f"{path.name} is an old-style workbook; open it in Excel or WPS and "
-            f"save it as .xlsx (Excel workbook), then send it again"
-        )
-    raise SheetFileError(
-        f"{path.name}: only .xlsx and .csv files can be read (got '{suffix or 'no extension'}')"
-    )
+        raise SheetFileError("import.file.old_style", file=path.name)
+    if not suffix:
+        raise SheetFileError("import.file.no_suffix", file=path.name)
+    raise SheetFileError("import.file.wrong_suffix", file=path.name, suffix=suffix)
 
 
 # --- .xlsx -----------------------------------------------------------------------------
@@ -78,7 +75,9 @@ def _load(path: Path) -> openpyxl.Workbook:
     try:
         return openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises KeyError, ValueError, ParseError, … on bad parts
-        raise SheetFileError(f"{path.name} cannot be read as an Excel workbook ({exc})") from None
+        raise SheetFileError(
+            "import.file.unreadable_workbook", file=path.name, detail=str(exc)
+        ) from None
 
 
 def _read_workbook(
@@ -93,11 +92,13 @@ def _read_workbook(
         chosen = [entry for entry in entries if entry.name == sheet]
         if not chosen:
             names = "、".join(entry.name for entry in entries)
-            raise SheetFileError(f"{path.name} has no sheet named '{sheet}' (it has {names})")
+            raise SheetFileError(
+                "import.file.no_such_sheet", file=path.name, sheet=sheet, names=names
+            )
     else:
         chosen = [entry for entry in entries if entry.visible]
     if not chosen:
-        raise SheetFileError(f"{path.name} has no visible worksheet")
+        raise SheetFileError("import.file.no_visible_sheet", file=path.name)
 
     candidates: list[tuple[SheetEntry, SheetLayout, Header | None]] = []
     for entry in chosen:
@@ -106,7 +107,7 @@ def _read_workbook(
         candidates.append((entry, layout, find_header(head, _zero_based(layout.hidden_columns))))
     # max() keeps the first of equals, so ties go to the leftmost sheet.
     entry, layout, found = max(candidates, key=lambda c: c[2].score if c[2] else -1)
-    where = f"sheet '{entry.name}'" if len(entries) > 1 else path.name
+    where = entry.name if len(entries) > 1 else path.name
     header = require_problem_column(found, where)
 
     hidden = _zero_based(layout.hidden_columns)
@@ -170,7 +171,7 @@ def _guarded(values_iter: Iterator[tuple[object, ...]], path: Path) -> Iterator[
         except StopIteration:
             return
         except Exception as exc:  # same zoo of exception types as in _load
-            raise SheetFileError(f"{path.name} is damaged and cannot be read ({exc})") from None
+            raise SheetFileError("import.file.damaged", file=path.name, detail=str(exc)) from None
         yield values
 
 
@@ -181,7 +182,7 @@ def _read_csv(path: Path, period_year: int) -> SheetReadResult:
     safety.check_size(path)
     data = path.read_bytes()
     if data.startswith(b"PK\x03\x04"):
-        raise SheetFileError(f"{path.name} is an .xlsx workbook named .csv; rename it to .xlsx")
+        raise SheetFileError("import.file.xlsx_named_csv", file=path.name)
     bom = data.startswith(codecs.BOM_UTF8)
     # UTF-8 first: GB18030 decodes almost any bytes, so it is only the last resort, and
     # an encoding counts only when the header is found in it.
@@ -206,9 +207,12 @@ def _read_csv(path: Path, period_year: int) -> SheetReadResult:
                     encoding=encoding,
                 )
     raise SheetFileError(
-        f"cannot find the header row (a row naming 问题 and other known columns) in the "
-        f"first {HEADER_SCAN_ROWS} rows of {path.name} when read as UTF-8 or GBK; save it "
-        f"from Excel or WPS as 'CSV UTF-8' or as .xlsx"
+        "import.file.no_csv_header",
+        file=path.name,
+        rows=HEADER_SCAN_ROWS,
+        utf8="UTF-8",
+        gbk="GBK",
+        csv_utf8="CSV UTF-8",
     )
 
 
@@ -217,4 +221,4 @@ def _csv_records(text: str, delimiter: str, path: Path) -> list[tuple[int, Seque
     try:
         return list(enumerate(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter), 1))
     except csv.Error as exc:
-        raise SheetFileError(f"{path.name} is not a readable CSV file ({exc})") from None
+        raise SheetFileError("import.file.bad_csv", file=path.name, detail=str(exc)) from None

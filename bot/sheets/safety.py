@@ -41,14 +41,18 @@ def check_size(path: Path) -> None:
     try:
         size = path.stat().st_size
     except OSError as exc:
-        raise SheetFileError(f"cannot open {path.name}: {exc.strerror or exc}") from None
+        raise SheetFileError(
+            "import.file.cannot_open", file=path.name, detail=exc.strerror or str(exc)
+        ) from None
     if size > MAX_FILE_BYTES:
         raise SheetFileError(
-            f"{path.name} is {size / 1024 / 1024:.1f} MB; sheets up to "
-            f"{MAX_FILE_BYTES // 1024 // 1024} MB are accepted"
+            "import.file.too_big",
+            file=path.name,
+            size=f"{size / 1024 / 1024:.1f}",
+            limit=MAX_FILE_BYTES // 1024 // 1024,
         )
     if size == 0:
-        raise SheetFileError(f"{path.name} is empty")
+        raise SheetFileError("import.file.empty", file=path.name)
 
 
 def open_xlsx_archive(path: Path) -> zipfile.ZipFile:
@@ -58,19 +62,13 @@ def open_xlsx_archive(path: Path) -> zipfile.ZipFile:
         magic = handle.read(8)
     if magic == _OLE_MAGIC:
         # Both legacy .xls files and password-protected .xlsx files are OLE containers.
-        raise SheetFileError(
-            f"{path.name} is an old-style .xls workbook or is password-protected; "
-            f"open it in Excel or WPS and save it as .xlsx without a password"
-        )
+        raise SheetFileError("import.file.ole", file=path.name)
     if not magic.startswith(_ZIP_MAGIC):
-        raise SheetFileError(f"{path.name} is not an .xlsx workbook (it is not a zip archive)")
+        raise SheetFileError("import.file.not_zip", file=path.name)
     try:
         archive = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError, ValueError):
-        raise SheetFileError(
-            f"{path.name} is damaged or truncated (its zip directory cannot be read); "
-            f"send the file again"
-        ) from None
+        raise SheetFileError("import.file.bad_zip", file=path.name) from None
     try:
         _check_members(path, archive)
     except BaseException:
@@ -82,7 +80,7 @@ def open_xlsx_archive(path: Path) -> zipfile.ZipFile:
 def _check_members(path: Path, archive: zipfile.ZipFile) -> None:
     infos = archive.infolist()
     if len(infos) > MAX_MEMBERS:
-        raise SheetFileError(f"{path.name} has {len(infos)} parts; this is not a task table")
+        raise SheetFileError("import.file.too_many_parts", file=path.name, count=len(infos))
     total = 0
     for info in infos:
         total += info.file_size
@@ -90,22 +88,26 @@ def _check_members(path: Path, archive: zipfile.ZipFile) -> None:
             info.compress_size == 0 or info.file_size / info.compress_size > MAX_RATIO
         ):
             raise SheetFileError(
-                f"{path.name} is refused: part {info.filename} would inflate "
-                f"{info.file_size // max(info.compress_size, 1)}× (a zip bomb?)"
+                "import.file.bomb",
+                file=path.name,
+                part=info.filename,
+                ratio=info.file_size // max(info.compress_size, 1),
             )
     if total > MAX_UNCOMPRESSED_BYTES:
         raise SheetFileError(
-            f"{path.name} is refused: it would inflate to {total / 1024 / 1024:.0f} MB "
-            f"(limit {MAX_UNCOMPRESSED_BYTES // 1024 // 1024} MB)"
+            "import.file.inflates",
+            file=path.name,
+            size=f"{total / 1024 / 1024:.0f}",
+            limit=MAX_UNCOMPRESSED_BYTES // 1024 // 1024,
         )
     if "xl/workbook.xml" not in archive.NameToInfo:
-        raise SheetFileError(f"{path.name} is a zip archive but not an Excel workbook")
+        raise SheetFileError("import.file.not_workbook", file=path.name)
     try:
         broken = archive.testzip()
     except (zipfile.BadZipFile, zlib.error, OSError, EOFError, ValueError, NotImplementedError):
         broken = "?"
     if broken is not None:
-        raise SheetFileError(f"{path.name} is damaged or truncated; send the file again")
+        raise SheetFileError("import.file.truncated", file=path.name)
 
 
 # --- writing ----------------------------------------------------------------------------

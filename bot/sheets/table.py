@@ -102,17 +102,16 @@ def _header_from(layers: tuple[Sequence[object], ...], last_row: int, hidden: se
 def require_problem_column(header: Header | None, where: str) -> Header:
     """The header, or a file-level error that says what was looked for."""
     if header is None:
-        raise SheetFileError(
-            f"cannot find the header row in the first {HEADER_SCAN_ROWS} rows of {where}: "
-            f"no row names at least two of the columns 问题, 措施, 承办单位, 办理时限, "
-            f"跟踪督办目标 (or Problem, Measures, Responsible unit, Deadline, Target)"
-        )
+        raise SheetFileError("import.file.no_header", where=where, rows=HEADER_SCAN_ROWS)
     if "problem" not in header.columns:
         found = "、".join(header.labels.values())
         names = "/".join(FIELD_NAMES["problem"][:4])
         raise SheetFileError(
-            f"{where} has no problem column ({names}) in header row {header.last_row} "
-            f"(found {found})"
+            "import.file.no_problem_column",
+            where=where,
+            names=names,
+            row=header.last_row,
+            found=found,
         )
     return header
 
@@ -145,11 +144,17 @@ def _one_line(text: str) -> str:
 
 
 class _CellError(Exception):
-    """A coordinate cell that cannot be read: which field, and why."""
+    """A coordinate cell that cannot be read: which field, and why (a catalogue key and
+    the values it quotes)."""
 
-    def __init__(self, field: str, reason: str) -> None:
-        super().__init__(reason)
-        self.field, self.reason = field, reason
+    def __init__(self, field: str, key: str, **values: object) -> None:
+        super().__init__(key)
+        self.field, self.key, self.values = field, key, values
+
+
+def _coordinate_error(field: str, error: CoordinateError) -> _CellError:
+    """The coordinate's fault, said as a chat reply says it (presence.coordinate.*)."""
+    return _CellError(field, f"presence.coordinate.{error.kind}", **error.values)
 
 
 class RowReader:
@@ -212,19 +217,19 @@ class RowReader:
         width = len(values)
         raw = {field: values[col] if col < width else None for field, col in self._fields}
         text = {field: cell_text(value, csv_quoted=self.csv_quoted) for field, value in raw.items()}
-        labels = self.header.labels
         errors: list[RowError] = []
 
         problem = text.get("problem", "")
         if not problem:
-            errors.append(RowError(row_number, labels["problem"], "no problem text"))
+            errors.append(self._error(row_number, "problem", "import.error.no_problem"))
         elif len(problem) < 20 and match_field(problem) == "problem":
             self.skipped += 1  # the header repeated (printed sheets repeat it on each page)
             return
 
         deadline = self._deadline(raw.get("deadline"))
         if isinstance(deadline, DeadlineError):
-            errors.append(RowError(row_number, labels["deadline"], deadline.reason))
+            key = f"deadline.error.{deadline.kind}"
+            errors.append(self._error(row_number, "deadline", key, **deadline.values))
         elif "deadline_text" in text:
             deadline = self._keep_wording(deadline, text["deadline_text"])
 
@@ -234,11 +239,8 @@ class RowReader:
                 self._levels[text["level"]] = parse_level(text["level"])
             parsed_level = self._levels[text["level"]]
             if parsed_level is None:
-                reason = (
-                    f"cannot read '{text['level']}' as a level "
-                    f"(write 一般督办, 重点督办 or 提级督办, or blue, yellow, red)"
-                )
-                errors.append(RowError(row_number, labels["level"], reason))
+                reason = self._error(row_number, "level", "import.error.level", text=text["level"])
+                errors.append(reason)
             else:
                 level = parsed_level
 
@@ -285,8 +287,8 @@ class RowReader:
                     other = "longitude" if field == "latitude" else "latitude"
                     if field not in labels:
                         wanted = FIELD_NAMES[field][0]
-                        raise _CellError(other, f"there is no {wanted} column to go with it")
-                    raise _CellError(field, f"{labels[other]} is given but this cell is empty")
+                        raise _CellError(other, "import.error.no_partner_column", wanted=wanted)
+                    raise _CellError(field, "import.error.partner_empty", other=labels[other])
                 point = Point(
                     self._degrees("latitude", latitude), self._degrees("longitude", longitude)
                 )
@@ -294,14 +296,13 @@ class RowReader:
                 try:
                     point = parse_point(text["coordinates"])
                 except CoordinateError as error:
-                    raise _CellError("coordinates", str(error)) from None
+                    raise _coordinate_error("coordinates", error) from None
         except _CellError as error:
-            errors.append(RowError(row_number, labels[error.field], error.reason))
+            errors.append(self._error(row_number, error.field, error.key, **error.values))
             return None
         if point is not None and not text.get("company"):
             field = "coordinates" if "coordinates" in text and not latitude else "latitude"
-            reason = "coordinates belong to a company, but this row names none (企业 column)"
-            errors.append(RowError(row_number, labels[field], reason))
+            errors.append(self._error(row_number, field, "import.error.place_without_company"))
             return None
         return point
 
@@ -310,7 +311,11 @@ class RowReader:
         try:
             return parse_degrees(value, field)
         except CoordinateError as error:
-            raise _CellError(field, str(error)) from None
+            raise _coordinate_error(field, error) from None
+
+    def _error(self, row_number: int, field: str, key: str, **values: object) -> RowError:
+        """A row error in the column that holds ``field``, as the sheet heads it."""
+        return RowError(row_number, self.header.labels[field], key, values, field)
 
     def _deadline(self, value: object) -> Deadline | DeadlineError:
         if isinstance(value, str) and self.csv_quoted:

@@ -150,7 +150,7 @@ def _parse(archive: zipfile.ZipFile, part: str) -> Element:
     try:
         data = archive.read(part)
     except KeyError:
-        raise SheetFileError(f"the workbook has no {part}; it is damaged") from None
+        raise SheetFileError("import.file.missing_part", part=part) from None
     return _parse_bytes(part, data)
 
 
@@ -158,7 +158,7 @@ def _parse_bytes(part: str, data: bytes) -> Element:
     try:
         return ElementTree.fromstring(data)
     except Exception as exc:  # defusedxml raises ParseError or its own Defused* errors
-        raise SheetFileError(f"the workbook's {part} is damaged or unsafe ({exc})") from None
+        raise SheetFileError("import.file.bad_part", part=part, detail=str(exc)) from None
 
 
 def _local(tag: object) -> str:

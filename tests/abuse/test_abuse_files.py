@@ -63,8 +63,8 @@ async def test_hostile_sheets_are_refused_with_a_reason(duban: Duban) -> None:
     admin = await office(duban)
     good = workbook([[1, "研发投入偏低", "加大投入", "科技局", "2031-12-31"]])
     cases = [
-        (zip_bomb(), "任务表.xlsx", XLSX, "zip bomb"),
-        (good[: len(good) // 2], "截断.xlsx", XLSX, "damaged or truncated"),
+        (zip_bomb(), "任务表.xlsx", XLSX, "疑似压缩炸弹"),
+        (good[: len(good) // 2], "截断.xlsx", XLSX, "已损坏或不完整"),
         ("序号,问题清单\n1,测试\n".encode("utf-16"), "编码.csv", "text/csv", "无法读取 编码.csv"),
         (bytes(range(256)) * 64, "乱码.csv", "text/csv", "无法读取 乱码.csv"),
     ]

@@ -36,7 +36,7 @@ def test_a_removed_event_is_named_by_the_event_after_it(env: Path, capsys) -> No
     """Deleting an event from the middle of the trail breaks the next event's link."""
     ledger_with_a_photo(env, env.parent / "media")
     _sql(env, "DELETE FROM audit_events WHERE id = 2")
-    assert main(["verify"]) == 1
+    assert main(["--lang", "en", "verify"]) == 1
     out = capsys.readouterr().out
     assert "Audit event #3 records the previous hash" in out
     assert "the event before it (#1)" in out
@@ -48,9 +48,9 @@ def test_cutting_off_the_newest_events_fails_against_the_published_head(env: Pat
     ledger_with_a_photo(env, env.parent / "media")
     _, published = last_event(env)
     _sql(env, "DELETE FROM audit_events WHERE id = (SELECT max(id) FROM audit_events)")
-    assert main(["verify"]) == 0
+    assert main(["--lang", "en", "verify"]) == 0
     capsys.readouterr()
-    assert main(["verify", "--head", published]) == 1
+    assert main(["--lang", "en", "verify", "--head", published]) == 1
     assert f"The published head {published} is not in the audit chain" in capsys.readouterr().out
 
 
@@ -62,7 +62,7 @@ def test_an_event_inserted_by_hand_is_not_part_of_the_chain(env: Path, capsys) -
         "INSERT INTO audit_events (item_id, entity, entity_id, action, actor_kind, actor, at) "
         "VALUES (1, 'item', 1, 'approve_close', 'user', '6001', '2024-06-03T02:00:00+00:00')",
     )
-    assert main(["verify"]) == 1
+    assert main(["--lang", "en", "verify"]) == 1
     assert "has no chain hash: it was not written by Duban" in capsys.readouterr().out
 
 
@@ -71,7 +71,7 @@ def test_a_photo_swapped_for_another_under_the_same_name_is_named(env: Path, cap
     photo = ledger_with_a_photo(env, env.parent / "media")
     other = b"\xff\xd8 another picture entirely \xff\xd9"
     photo.write_bytes(other)
-    assert main(["verify"]) == 1
+    assert main(["--lang", "en", "verify"]) == 1
     out = capsys.readouterr().out
     assert hashlib.sha256(other).hexdigest() in out
     assert f"should have sha256 {hashlib.sha256(PHOTO).hexdigest()}" in out
@@ -91,7 +91,7 @@ def test_a_photo_swapped_together_with_its_rows_hash_is_named(env: Path, capsys)
     with conn:
         conn.execute("UPDATE evidence SET sha256 = ? WHERE id = 1", [digest])
     conn.close()
-    assert main(["verify"]) == 1
+    assert main(["--lang", "en", "verify"]) == 1
     out = capsys.readouterr().out
     assert f"Evidence #1 records sha256 {digest}" in out
     assert f"the audit chain recorded {photo.name} when its file was stored" in out
@@ -114,7 +114,7 @@ def test_an_evidence_row_inserted_by_hand_is_named(env: Path, capsys) -> None:
             [digest],
         )
     conn.close()
-    assert main(["verify"]) == 1
+    assert main(["--lang", "en", "verify"]) == 1
     out = capsys.readouterr().out
     assert f"Evidence #2 has sha256 {digest}, which the audit chain never recorded" in out
 
@@ -127,7 +127,7 @@ def test_a_file_planted_under_a_hash_name_is_named(env: Path, capsys) -> None:
     planted = env.parent / "media" / "ab" / "ab" / name
     planted.parent.mkdir(parents=True)
     planted.write_bytes(b"planted")
-    assert main(["verify"]) == 1
+    assert main(["--lang", "en", "verify"]) == 1
     out = capsys.readouterr().out
     assert f"Evidence file changed: ab/ab/{name} (evidence #—) should have sha256 {name}" in out
 

@@ -136,20 +136,20 @@ async def test_set_aside_update_is_replayed_from_the_command_line(
 
     assert main(["inbox", "list"]) == 0
     listed = capsys.readouterr().out
-    assert f"#{update_id}" in listed and "李督查" in listed and "command '/help'" in listed
-    assert "failed 4 times" in listed and TOKEN not in listed
+    assert f"#{update_id}" in listed and "李督查" in listed and "命令 '/help'" in listed
+    assert "失败 4 次" in listed and TOKEN not in listed
 
     broken_help["broken"] = False
     assert main(["inbox", "retry", str(update_id)]) == 0
-    assert "back in line" in capsys.readouterr().out
+    assert "已重新排队" in capsys.readouterr().out
     await inspector.expect("可用命令", within=15)
     await duban.until_inbox_row(update_id, ("done", 0))
 
-    assert main(["inbox", "retry", str(update_id)]) == 1
+    assert main(["--lang", "en", "inbox", "retry", str(update_id)]) == 1
     assert "processed already" in capsys.readouterr().err
-    assert main(["inbox", "retry", "99999999"]) == 1
+    assert main(["--lang", "en", "inbox", "retry", "99999999"]) == 1
     assert "no such update" in capsys.readouterr().err
-    assert main(["inbox", "list"]) == 0
+    assert main(["--lang", "en", "inbox", "list"]) == 0
     assert "no update is set aside" in capsys.readouterr().out
 
 

@@ -36,6 +36,7 @@ ALLOWED_LATIN = {
     # Product and format names, written in Latin in Chinese too.
     "Telegram": "the chat platform",
     "Excel": "the spreadsheet program the office issues its table in",
+    "WPS": "the office suite many offices open and save the table in instead of Excel",
     "PDF": "the document format of dossiers and 通报",
     # Units.
     "MB": "file sizes (Telegram's limits are given in MB)",

@@ -96,7 +96,7 @@ def test_import_summarises_and_skips_blank_and_total_rows(
 ) -> None:
     """The office sees one line saying what the import did."""
     sheet = office_sheet(tmp_path / "任务表.xlsx")
-    assert main(["import", str(sheet), "--period", "2024"]) == 0
+    assert main(["--lang", "en", "import", str(sheet), "--period", "2024"]) == 0
     out = capsys.readouterr().out
     assert out.strip() == "imported 3 items: 3 new, 0 updated, 2 rows skipped (blank/subtotal)"
     items = list_items(open_database(env))
@@ -110,13 +110,13 @@ def test_import_summarises_and_skips_blank_and_total_rows(
 def test_reimport_updates_in_place_and_never_duplicates(env: Path, tmp_path: Path, capsys) -> None:
     """Importing the same sheet twice changes nothing; an edited cell updates the item, audited."""
     sheet = office_sheet(tmp_path / "a.xlsx")
-    assert main(["import", str(sheet), "--period", "2024"]) == 0
-    assert main(["import", str(sheet), "--period", "2024"]) == 0
+    assert main(["--lang", "en", "import", str(sheet), "--period", "2024"]) == 0
+    assert main(["--lang", "en", "import", str(sheet), "--period", "2024"]) == 0
     assert "0 new, 0 updated" in capsys.readouterr().out
 
     edited = [row[:] for row in ROWS]
     edited[1][4] = "2024-12-31"
-    assert main(["import", str(office_sheet(tmp_path / "b.xlsx", edited))]) == 0
+    assert main(["--lang", "en", "import", str(office_sheet(tmp_path / "b.xlsx", edited))]) == 0
     assert "0 new, 1 updated" in capsys.readouterr().out
     db = open_database(env)
     assert len(list_items(db)) == 3
@@ -131,9 +131,11 @@ def test_row_errors_write_nothing_and_name_row_and_column(
     """All or nothing: one bad cell and the office gets every error, the ledger stays empty."""
     bad = [row[:] for row in ROWS]
     bad[0][4] = "下个月吧"
+    # In Chinese, the command line's default.
     assert main(["import", str(office_sheet(tmp_path / "bad.xlsx", bad)), "--period", "2024"]) == 1
     err = capsys.readouterr().err
-    assert "row 3, column 办理时限: cannot read '下个月吧' as a date" in err
+    assert '第 3 行「办理时限」：无法把"下个月吧"读作日期' in err
+    assert "共 1 处错误，未导入任何内容" in err
     assert list_items(open_database(env)) == []
 
 
@@ -141,16 +143,21 @@ def test_inserted_row_cannot_rewrite_another_items_history(
     env: Path, tmp_path: Path, capsys
 ) -> None:
     """A 序号 that now names a different problem is a row error, not a silent rewrite."""
-    assert main(["import", str(office_sheet(tmp_path / "a.xlsx")), "--period", "2024"]) == 0
+    assert (
+        main(["--lang", "en", "import", str(office_sheet(tmp_path / "a.xlsx")), "--period", "2024"])
+        == 0
+    )
     shifted = [[1, "新插入的问题", "措施", "科技局", "年底", "", "", "", ""], *ROWS[1:]]
-    assert main(["import", str(office_sheet(tmp_path / "b.xlsx", shifted))]) == 1
-    assert "row 3, column 序号: 序号 1 is item 2024-001" in capsys.readouterr().err
+    assert main(["--lang", "en", "import", str(office_sheet(tmp_path / "b.xlsx", shifted))]) == 1
+    assert 'Row 3, column "No.": number 1 is item 2024-001' in capsys.readouterr().err
     assert get_item(open_database(env), "2024-001").problem == "高企培育后劲不足"
 
 
 def test_dry_run_writes_nothing(env: Path, tmp_path: Path, capsys) -> None:
     """--dry-run checks the whole sheet and reports what it would do."""
-    assert main(["import", str(office_sheet(tmp_path / "a.xlsx")), "--dry-run"]) == 0
+    assert (
+        main(["--lang", "en", "import", str(office_sheet(tmp_path / "a.xlsx")), "--dry-run"]) == 0
+    )
     assert capsys.readouterr().out.startswith("dry run: would have imported 3 items")
     assert list_items(open_database(env)) == []
 
@@ -159,36 +166,45 @@ def test_unreadable_file_is_one_line_and_exit_2(env: Path, tmp_path: Path, capsy
     """A file that is not a spreadsheet is refused with one clear line."""
     fake = tmp_path / "table.xlsx"
     fake.write_bytes(b"this is not a zip file")
-    assert main(["import", str(fake)]) == 2
+    assert main(["--lang", "en", "import", str(fake)]) == 2
     assert len(capsys.readouterr().err.strip().splitlines()) == 1
 
 
 def test_export_round_trips_through_import(env: Path, tmp_path: Path, capsys) -> None:
     """An exported workbook re-imports onto the same items, matched by their code."""
-    assert main(["import", str(office_sheet(tmp_path / "a.xlsx")), "--period", "2024"]) == 0
+    assert (
+        main(["--lang", "en", "import", str(office_sheet(tmp_path / "a.xlsx")), "--period", "2024"])
+        == 0
+    )
     out = tmp_path / "export.xlsx"
-    assert main(["export", str(out)]) == 0
+    assert main(["--lang", "en", "export", str(out)]) == 0
     workbook = openpyxl.load_workbook(out)
     assert len(workbook.sheetnames) >= 3  # summary, all items, one per town
     capsys.readouterr()
-    assert main(["import", str(out)]) == 0
+    assert main(["--lang", "en", "import", str(out)]) == 0
     assert "0 new, 0 updated" in capsys.readouterr().out
 
 
 def test_csv_export_has_a_bom_for_excel(env: Path, tmp_path: Path) -> None:
     """Excel opens the CSV with Chinese intact."""
-    assert main(["import", str(office_sheet(tmp_path / "a.xlsx")), "--period", "2024"]) == 0
+    assert (
+        main(["--lang", "en", "import", str(office_sheet(tmp_path / "a.xlsx")), "--period", "2024"])
+        == 0
+    )
     out = tmp_path / "export.csv"
-    assert main(["export", str(out)]) == 0
+    assert main(["--lang", "en", "export", str(out)]) == 0
     assert out.read_bytes().startswith(b"\xef\xbb\xbf")
     assert "高企培育后劲不足" in out.read_text(encoding="utf-8-sig")
 
 
 def test_items_json_has_the_documented_fields(env: Path, tmp_path: Path, capsys) -> None:
     """Scripts get every documented field, filtered by status and unit."""
-    assert main(["import", str(office_sheet(tmp_path / "a.xlsx")), "--period", "2024"]) == 0
+    assert (
+        main(["--lang", "en", "import", str(office_sheet(tmp_path / "a.xlsx")), "--period", "2024"])
+        == 0
+    )
     capsys.readouterr()
-    assert main(["items", "--unit", "科技局", "--format", "json"]) == 0
+    assert main(["--lang", "en", "items", "--unit", "科技局", "--format", "json"]) == 0
     rows = json.loads(capsys.readouterr().out)
     assert len(rows) == 1
     expected = {
@@ -213,18 +229,21 @@ def test_items_json_has_the_documented_fields(env: Path, tmp_path: Path, capsys)
     }
     assert expected <= set(rows[0])
     assert rows[0]["deadline"] == "2024-06-30" and rows[0]["level"] in ("yellow", "red")
-    assert main(["items", "--status", "closed"]) == 0
+    assert main(["--lang", "en", "items", "--status", "closed"]) == 0
     assert "(0 items)" in capsys.readouterr().out
 
 
 def test_backup_is_a_consistent_copy_while_in_use(env: Path, tmp_path: Path) -> None:
     """A backup taken while the bot holds the database open is complete and valid."""
-    assert main(["import", str(office_sheet(tmp_path / "a.xlsx")), "--period", "2024"]) == 0
+    assert (
+        main(["--lang", "en", "import", str(office_sheet(tmp_path / "a.xlsx")), "--period", "2024"])
+        == 0
+    )
     live = connect(env)
     live.execute("BEGIN")
     live.execute("INSERT INTO units (name, created_at) VALUES ('未提交', 'x')")
     target = tmp_path / "backup" / "copy.sqlite"
-    assert main(["backup", str(target)]) == 0
+    assert main(["--lang", "en", "backup", str(target)]) == 0
     live.execute("ROLLBACK")
     copy = connect(target)
     assert copy.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
@@ -233,8 +252,13 @@ def test_backup_is_a_consistent_copy_while_in_use(env: Path, tmp_path: Path) -> 
 
 def test_invite_prints_a_single_use_code(env: Path, capsys) -> None:
     """The office can invite from the desk; a contact invitation needs its unit."""
-    assert main(["invite", "--role", "contact", "--name", "赵联络"]) == 1
-    assert main(["invite", "--role", "contact", "--unit", "科技局", "--name", "赵联络"]) == 0
+    assert main(["--lang", "en", "invite", "--role", "contact", "--name", "赵联络"]) == 1
+    assert (
+        main(
+            ["--lang", "en", "invite", "--role", "contact", "--unit", "科技局", "--name", "赵联络"]
+        )
+        == 0
+    )
     assert capsys.readouterr().out.startswith("/start ")
 
 
@@ -245,7 +269,7 @@ async def test_invite_on_a_fresh_database_prints_the_link(
     monkeypatch.setenv("TELEGRAM_BOT_TOKEN", TOKEN)
     monkeypatch.setenv("TELEGRAM_API_URL", bot_sandbox.url)
     # In a thread: the sandbox answers on this test's event loop.
-    assert await asyncio.to_thread(main, ["invite", "--role", "inspector"]) == 0
+    assert await asyncio.to_thread(main, ["--lang", "en", "invite", "--role", "inspector"]) == 0
     out, err = capsys.readouterr()
     username = bot_sandbox.state.bot_for_token(TOKEN).username
     link, valid = out.splitlines()
@@ -256,7 +280,7 @@ async def test_invite_on_a_fresh_database_prints_the_link(
     assert get_invitation(db, code) is not None
     assert bot_username(db) == username  # stored, as the running bot stores it
 
-    assert await asyncio.to_thread(main, ["invite", "--role", "inspector"]) == 0
+    assert await asyncio.to_thread(main, ["--lang", "en", "invite", "--role", "inspector"]) == 0
     assert capsys.readouterr().out.startswith(f"https://t.me/{username}?start=")
     assert len(bot_sandbox.state.calls_to("getMe")) == 1  # asked once, then remembered
 
@@ -274,7 +298,7 @@ async def test_invite_without_telegram_prints_the_code_and_why(
     line says why there is no link, and the token is shown nowhere."""
     monkeypatch.setenv("TELEGRAM_BOT_TOKEN", TOKEN)
     monkeypatch.setenv("TELEGRAM_API_URL", f"http://127.0.0.1:{_closed_port()}")
-    assert await asyncio.to_thread(main, ["invite", "--role", "inspector"]) == 0
+    assert await asyncio.to_thread(main, ["--lang", "en", "invite", "--role", "inspector"]) == 0
     out, err = capsys.readouterr()
     assert out.startswith("/start ")
     assert err.startswith("duban: no t.me link: getMe at http://127.0.0.1:") and "failed" in err
@@ -286,7 +310,7 @@ async def test_invite_without_telegram_prints_the_code_and_why(
     revoked = TOKEN.split(":")[0] + ":" + "R" * 35
     monkeypatch.setenv("TELEGRAM_BOT_TOKEN", revoked)
     monkeypatch.setenv("TELEGRAM_API_URL", bot_sandbox.url)
-    assert await asyncio.to_thread(main, ["invite", "--role", "inspector"]) == 0
+    assert await asyncio.to_thread(main, ["--lang", "en", "invite", "--role", "inspector"]) == 0
     out2, err2 = capsys.readouterr()
     assert out2.startswith("/start ")
     assert "refused the token" in err2 and len(err2.splitlines()) == 1
@@ -304,7 +328,7 @@ def test_bad_setting_is_named_with_its_reason(env: Path, monkeypatch, capsys) ->
     """A wrong TIMEZONE stops the command with a line naming the variable."""
     monkeypatch.setenv("TIMEZONE", "Mars/Base")
     with pytest.raises(SystemExit):
-        main(["items"])
+        main(["--lang", "en", "items"])
     assert "TIMEZONE: 'Mars/Base' is not a known IANA time zone" in capsys.readouterr().err
 
 

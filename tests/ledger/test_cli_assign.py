@@ -63,18 +63,20 @@ def test_assign_and_remove_by_cli_is_audited_and_the_inspector_told(db_path: Pat
     """`duban assign` assigns, says so, records who did it and queues the inspector's notice;
     --remove undoes it the same way; repeating either changes nothing and says so."""
     code = "2024-001"
-    assert main(["assign", code, "--inspector", "王督查"]) == 0
+    assert main(["--lang", "en", "assign", code, "--inspector", "王督查"]) == 0
     assert f"assigned 王督查 to {code}" in capsys.readouterr().out
     assert _assigned(db_path) == {"王督查"}
     assert any("办公室指派您督查" in text and code in text for text in _told(db_path, 9101))
 
-    assert main(["assign", code, "--inspector", "王督查"]) == 0
+    assert main(["--lang", "en", "assign", code, "--inspector", "王督查"]) == 0
     assert "already assigned" in capsys.readouterr().out
     assert len(_told(db_path, 9101)) == 1
 
-    assert main(["assign", code, "--inspector", "li daibiao"]) == 0  # case and spaces folded
+    assert (
+        main(["--lang", "en", "assign", code, "--inspector", "li daibiao"]) == 0
+    )  # case and spaces folded
     assert any("The office assigned you" in text for text in _told(db_path, 9102))
-    assert main(["assign", code, "--inspector", "王督查", "--remove"]) == 0
+    assert main(["--lang", "en", "assign", code, "--inspector", "王督查", "--remove"]) == 0
     assert "no longer assigned" in capsys.readouterr().out
     assert _assigned(db_path) == {"Li Daibiao"}
     assert any("取消您对" in text for text in _told(db_path, 9101))
@@ -95,14 +97,14 @@ def test_assign_and_remove_by_cli_is_audited_and_the_inspector_told(db_path: Pat
 @pytest.mark.parametrize(
     ("args", "reason"),
     [
-        (["assign", "2024-999", "--inspector", "王督查"], "no item has the code '2024-999'"),
-        (["assign", "2024-001", "--inspector", "张三"], "no active inspector is named '张三'"),
+        (["assign", "2024-999", "--inspector", "王督查"], 'no item has the code "2024-999"'),
+        (["assign", "2024-001", "--inspector", "张三"], 'no active inspector is named "张三"'),
         (["assign", "2024-001", "--inspector", "赵联络"], "no active inspector is named"),
     ],
 )
 def test_assign_refuses_unknown_items_and_people(db_path: Path, capsys, args, reason):
     """An unknown code, an unknown name or a contact's name: exit 1, the reason, no change."""
-    assert main(args) == 1
+    assert main(["--lang", "en", *args]) == 1
     assert reason in capsys.readouterr().err
     assert _assigned(db_path) == set()
 
@@ -124,7 +126,10 @@ def test_sheet_column_assigns_registered_inspectors(db_path: Path, tmp_path: Pat
         [1, "孵化器入驻率不足", "科技局", "2024-06-30", "王督查、Li Daibiao"],
         [2, "技改项目推进慢", "工信局", "2024-09-30", "王督查；"],
     ]
-    assert main(["import", str(_sheet(tmp_path / "a.xlsx", rows)), "--period", "2024"]) == 0
+    assert (
+        main(["--lang", "en", "import", str(_sheet(tmp_path / "a.xlsx", rows)), "--period", "2024"])
+        == 0
+    )
     assert "3 inspector assignments" in capsys.readouterr().out
     db = open_database(db_path)
     try:
@@ -140,7 +145,10 @@ def test_sheet_column_assigns_registered_inspectors(db_path: Path, tmp_path: Pat
     assert names == {"2024-001": {"王督查", "Li Daibiao"}, "2024-002": {"王督查"}}
     assert len(_told(db_path, 9101)) == 2
 
-    assert main(["import", str(_sheet(tmp_path / "b.xlsx", rows)), "--period", "2024"]) == 0
+    assert (
+        main(["--lang", "en", "import", str(_sheet(tmp_path / "b.xlsx", rows)), "--period", "2024"])
+        == 0
+    )
     assert len(_told(db_path, 9101)) == 2  # imported again: nothing new, nobody told again
 
 
@@ -150,8 +158,11 @@ def test_unknown_inspector_in_the_sheet_is_a_row_error(db_path: Path, tmp_path: 
         [1, "孵化器入驻率不足", "科技局", "2024-06-30", "王督查"],
         [2, "技改项目推进慢", "工信局", "2024-09-30", "王督查，张三"],
     ]
-    assert main(["import", str(_sheet(tmp_path / "a.xlsx", rows)), "--period", "2024"]) == 1
+    assert (
+        main(["--lang", "en", "import", str(_sheet(tmp_path / "a.xlsx", rows)), "--period", "2024"])
+        == 1
+    )
     err = capsys.readouterr().err
-    assert "row 3, column 包挂督查: no registered inspector is named '张三'" in err
+    assert 'Row 3, column "Inspectors": no registered inspector is named "张三"' in err
     assert _assigned(db_path) == set()
     assert _told(db_path, 9101) == []

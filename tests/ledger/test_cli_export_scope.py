@@ -63,7 +63,7 @@ def test_unknown_names_are_refused_in_the_office_language(world, tmp_path: Path,
     assert main(["export", str(out), "--unit", "宣传部", "--lang", "en"]) == 1
     assert capsys.readouterr().err.strip() == "duban: there is no unit named “宣传部”"
     assert main(["export", str(out), "--town", "吴窑镇", "--period", "2019"]) == 0
-    assert "exported 0 items" in capsys.readouterr().out
+    assert "已导出 0 项" in capsys.readouterr().out
 
 
 def test_history_sheet_on_request(world, tmp_path: Path) -> None:

@@ -85,7 +85,7 @@ def test_table_is_in_chinese_by_default_and_english_on_request(world, capsys) ->
     assert main(["list", "items", "--level", "red", "--lang", "en"]) == 0
     english = capsys.readouterr().out.splitlines()
     assert english[0].split()[:3] == ["Code", "Status", "Level"]
-    assert "Red" in english[1] and english[-1] == "(1 rows)"
+    assert "Red" in english[1] and english[-1] == "(1 row)"
 
 
 def test_bad_values_are_named_back(world, capsys) -> None:

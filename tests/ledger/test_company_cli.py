@@ -47,11 +47,12 @@ def db_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def test_at_sets_coordinates_and_measures_earlier_visits(db_path: Path, capsys) -> None:
-    """--at takes the form map apps copy; the visit made before is then flagged."""
+    """--at takes the form map apps copy; the visit made before is then flagged (said in
+    Chinese, the command line's default)."""
     assert main(["company", "力威", "--at", "120.56,32.37"]) == 0
     out = capsys.readouterr().out
-    assert "set 力威机械 to 32.37000N 120.56000E (WGS-84); 1 visits measured" in out
-    assert "力威机械（磨头镇）: 32.37000N 120.56000E (WGS-84)  https://uri.amap.com/" in out
+    assert "已将 力威机械 的坐标设为 32.37000N 120.56000E（WGS-84）；已测算 1 次走访" in out
+    assert "力威机械（磨头镇）：32.37000N 120.56000E（WGS-84）  https://uri.amap.com/" in out
     assert "王督查  位置不符（约 3.1 km）  32.37000N 120.59300E" in out
     db = open_database(db_path)
     try:
@@ -63,11 +64,11 @@ def test_at_sets_coordinates_and_measures_earlier_visits(db_path: Path, capsys) 
 
 def test_unknown_ambiguous_or_bad_input_exits_1_and_changes_nothing(db_path: Path, capsys) -> None:
     """No match, several matches, or an unreadable coordinate: a plain message, exit 1."""
-    assert main(["company", "不存在"]) == 1
-    assert "no company matches '不存在'" in capsys.readouterr().err
-    assert main(["company", "力"]) == 1
+    assert main(["--lang", "en", "company", "不存在"]) == 1
+    assert 'no company matches "不存在"' in capsys.readouterr().err
+    assert main(["--lang", "en", "company", "力"]) == 1
     assert "matches several companies" in capsys.readouterr().err
-    assert main(["company", "力威机械", "--at", "32.37, 60"]) == 1
-    assert "cannot tell latitude from longitude" in capsys.readouterr().err
-    assert main(["company", "力威机械"]) == 0
-    assert "力威机械（磨头镇）: no coordinates" in capsys.readouterr().out
+    assert main(["--lang", "en", "company", "力威机械", "--at", "32.37, 60"]) == 1
+    assert "latitude cannot be told from longitude" in capsys.readouterr().err
+    assert main(["--lang", "en", "company", "力威机械"]) == 0
+    assert "力威机械 (磨头镇): no coordinates" in capsys.readouterr().out

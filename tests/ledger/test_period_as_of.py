@@ -144,7 +144,7 @@ def test_duban_export_period_2024_after_the_roll(
     db.close()
     out = tmp_path / "2024.xlsx"
     assert main(["export", str(out), "--period", "2024"]) == 0
-    assert "exported 3 items" in capsys.readouterr().out
+    assert "已导出 3 项" in capsys.readouterr().out
     sheet = openpyxl.load_workbook(out)["全部事项"]
     headers = [cell.value for cell in sheet[2]]
     rows = {

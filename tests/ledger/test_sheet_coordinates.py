@@ -9,8 +9,8 @@ import pytest
 
 from bot.domain.presence import Point
 from bot.sheets.importing import import_file
-from bot.sheets.model import RowError
 from bot.sheets.reader import read_sheet
+from bot.sheets.wording import reason_text
 from storage import presence
 from storage.db import open_database
 from tests.ledger.test_sheet_reader import make_xlsx
@@ -37,7 +37,8 @@ def test_latitude_and_longitude_columns_become_the_companys_place(tmp_path: Path
     )
     plan = import_file(db, sheet, "2024", dry_run=False, now=AT)
     assert not plan.errors and plan.places == {"力威机械": Point(32.37, 120.56)}
-    assert "coordinates for 1 companies" in plan.summary()
+    assert "coordinates for 1 company" in plan.summary("en")
+    assert "设置 1 家企业的坐标" in plan.summary("zh")
     places = presence.company_points_by_name(db)
     assert places == {"力威机械": Point(32.37, 120.56)}
     source = db.execute(
@@ -80,14 +81,19 @@ def test_bad_coordinates_are_row_errors_with_row_and_column(tmp_path: Path, db) 
         ],
     )
     plan = import_file(db, sheet, "2024", dry_run=False, now=AT)
-    assert sorted(plan.errors, key=lambda e: e.row) == [
-        RowError(2, "经度", "cannot read '东边' as degrees (like 32.37)"),
-        RowError(3, "纬度", "latitude 132.37 is not between -90 and 90"),
-        RowError(4, "纬度", "经度 is given but this cell is empty"),
-        RowError(
-            5, "纬度", "coordinates belong to a company, but this row names none (企业 column)"
-        ),
-        RowError(7, "纬度", "力沛阀门 has other coordinates in row 6"),
+    assert [(e.row, e.column, reason_text("en", e)) for e in plan.errors] == [
+        (2, "经度", "'东边' is not a number of degrees (like 32.37)"),
+        (3, "纬度", "latitude 132.37 is not between -90 and 90"),
+        (4, "纬度", '"经度" is given but this cell is empty'),
+        (5, "纬度", "coordinates belong to a company, but this row names none (企业 column)"),
+        (7, "纬度", '"力沛阀门" has other coordinates in row 6'),
+    ]
+    assert [reason_text("zh", e) for e in plan.errors] == [
+        "「东边」不是以度为单位的数（如 32.37）",
+        "纬度 132.37 不在 -90 到 90 之间",
+        "已填「经度」，但此格为空",
+        "坐标属于企业，但此行没有填写企业",
+        '"力沛阀门"在第 6 行有另一组坐标',
     ]
     assert db.execute("SELECT count(*) FROM items").fetchone()[0] == 0
     assert presence.company_points_by_name(db) == {}
@@ -102,4 +108,5 @@ def test_ambiguous_coordinate_cell_is_an_error_not_a_guess(tmp_path: Path) -> No
     result = read_sheet(sheet, 2024)
     assert len(result.errors) == 1
     assert result.errors[0].row == 2 and result.errors[0].column == "坐标"
-    assert "cannot tell latitude from longitude" in result.errors[0].reason
+    assert "latitude cannot be told from longitude" in reason_text("en", result.errors[0])
+    assert "分不清哪个是纬度" in reason_text("zh", result.errors[0])

@@ -9,6 +9,7 @@ import pytest
 
 from bot.sheets.model import SheetFileError
 from bot.sheets.reader import read_sheet
+from bot.sheets.wording import row_error_text
 
 YEAR = 2024
 TABLE = (
@@ -57,8 +58,8 @@ def test_row_numbers_count_records_not_lines(tmp_path: Path) -> None:
     path = tmp_path / "bad.csv"
     path.write_text(TABLE + '3,"孵化器\n建设慢",科技局,下个月吧,\n', encoding="utf-8")
     result = read_sheet(path, YEAR)
-    assert [str(e) for e in result.errors] == [
-        "row 7, column 办理时限: cannot read '下个月吧' as a date"
+    assert [row_error_text("zh", e) for e in result.errors] == [
+        '第 7 行「办理时限」：无法把"下个月吧"读作日期'
     ]
 
 

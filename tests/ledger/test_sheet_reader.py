@@ -13,6 +13,7 @@ import pytest
 
 from bot.sheets.model import RowError, SheetFileError
 from bot.sheets.reader import read_sheet
+from bot.sheets.wording import row_error_text
 
 YEAR = 2024
 
@@ -140,7 +141,7 @@ def test_hidden_column_is_ignored(tmp_path: Path) -> None:
     result = read_sheet(make_xlsx(tmp_path / "hidden.xlsx", rows, hidden=["B"]), YEAR)
     assert [row.problem for row in result.rows] == ["高企数量偏少"]
     # Row 3 only has a number in the first column and text in the hidden one.
-    assert [str(e) for e in result.errors] == ["row 3, column 问题: no problem text"]
+    assert [row_error_text("zh", e) for e in result.errors] == ["第 3 行「问题」：没有填写问题"]
 
 
 def test_row_errors_name_row_and_column(tmp_path: Path) -> None:
@@ -153,13 +154,20 @@ def test_row_errors_name_row_and_column(tmp_path: Path) -> None:
         [3, "孵化器建设慢", "科技局", "下个月吧", "紫色"],
     ]
     result = read_sheet(make_xlsx(tmp_path / "bad.xlsx", rows, merges=["A1:E1"]), YEAR)
-    assert [str(error) for error in result.errors] == [
-        "row 4, column 问题: no problem text",
-        "row 5, column 办理时限: cannot read '下个月吧' as a date",
-        "row 5, column 督办等级: cannot read '紫色' as a level "
+    assert [row_error_text("zh", error) for error in result.errors] == [
+        "第 4 行「问题」：没有填写问题",
+        '第 5 行「办理时限」：无法把"下个月吧"读作日期',
+        '第 5 行「督办等级」：无法把"紫色"读作督办等级（请写一般督办、重点督办或提级督办）',
+    ]
+    assert [row_error_text("en", error) for error in result.errors] == [
+        'Row 4, column "Problem": no problem text',
+        'Row 5, column "Deadline": cannot read "下个月吧" as a date',
+        'Row 5, column "Level": cannot read "紫色" as a level '
         "(write 一般督办, 重点督办 or 提级督办, or blue, yellow, red)",
     ]
-    assert result.errors[1] == RowError(5, "办理时限", "cannot read '下个月吧' as a date")
+    assert result.errors[1] == RowError(
+        5, "办理时限", "deadline.error.unreadable", {"text": "下个月吧"}, "deadline"
+    )
     assert [row.row for row in result.rows] == [3]
     assert result.rows[0].level == "blue"
 

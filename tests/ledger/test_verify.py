@@ -32,20 +32,20 @@ def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 def test_clean_record_exits_0_and_prints_the_head(env: Path, capsys) -> None:
     """An untouched ledger: every file and event matches, and the head is printed to keep."""
     ledger_with_a_photo(env, env.parent / "media")
-    assert main(["verify"]) == 0
+    assert main(["--lang", "en", "verify"]) == 0
     out = capsys.readouterr().out
     event_id, head = last_event(env)
     assert f"chain head: event #{event_id} {head}" in out
-    assert "checked 1 evidence files" in out
+    assert "checked 1 evidence file and" in out
     assert "OK: every evidence file and every audit event matches" in out
-    assert main(["verify", "--head", head.upper()]) == 0
+    assert main(["--lang", "en", "verify", "--head", head.upper()]) == 0
 
 
 def test_an_altered_photo_is_named_with_the_hash_it_should_have(env: Path, capsys) -> None:
     """One byte changed in a stored photo: exit 1, the file and both hashes named."""
     photo = ledger_with_a_photo(env, env.parent / "media")
     photo.write_bytes(PHOTO.replace(b"workshop", b"warehouse"))
-    assert main(["verify"]) == 1
+    assert main(["--lang", "en", "verify"]) == 1
     out = capsys.readouterr().out
     assert f"Evidence file changed: {photo.relative_to(env.parent / 'media')}" in out
     assert f"should have sha256 {photo.name}" in out
@@ -56,7 +56,7 @@ def test_a_missing_photo_is_named(env: Path, capsys) -> None:
     """A stored photo removed from MEDIA_DIR is a mismatch too."""
     photo = ledger_with_a_photo(env, env.parent / "media")
     photo.unlink()
-    assert main(["verify"]) == 1
+    assert main(["--lang", "en", "verify"]) == 1
     assert f"Evidence file missing: sha256 {photo.name}" in capsys.readouterr().out
 
 
@@ -64,7 +64,7 @@ def test_an_audit_row_edited_with_sqlite3_is_named(env: Path, capsys) -> None:
     """The append-only trigger dropped and one event's actor changed: exit 1, event named."""
     ledger_with_a_photo(env, env.parent / "media")
     edit_event(env, 2, "someone else")
-    assert main(["verify"]) == 1
+    assert main(["--lang", "en", "verify"]) == 1
     out = capsys.readouterr().out
     assert "Audit event #2 (created," in out
     assert "It was changed outside Duban" in out
@@ -77,9 +77,9 @@ def test_a_recomputed_chain_is_caught_only_by_the_published_head(env: Path, caps
     _, published = last_event(env)
     edit_event(env, 2, "someone else")
     recompute_chain(env)
-    assert main(["verify"]) == 0
+    assert main(["--lang", "en", "verify"]) == 0
     capsys.readouterr()
-    assert main(["verify", "--head", published]) == 1
+    assert main(["--lang", "en", "verify", "--head", published]) == 1
     out = capsys.readouterr().out
     assert f"The published head {published} is not in the audit chain" in out
 
@@ -95,13 +95,13 @@ def test_report_in_chinese(env: Path, capsys) -> None:
 def test_a_malformed_head_is_refused_with_the_reason(env: Path, capsys) -> None:
     """A head copied wrongly is not silently treated as 'not found': exit 2 and why."""
     ledger_with_a_photo(env, env.parent / "media")
-    assert main(["verify", "--head", "abc123"]) == 2
+    assert main(["--lang", "en", "verify", "--head", "abc123"]) == 2
     assert "must be the 64 hex characters" in capsys.readouterr().err
 
 
 def test_no_database_is_an_error_not_a_new_empty_file(env: Path, capsys) -> None:
     """Verifying a path with no database says so and creates nothing."""
-    assert main(["verify"]) == 2
+    assert main(["--lang", "en", "verify"]) == 2
     assert "no database at" in capsys.readouterr().err
     assert not env.exists()
 
@@ -166,12 +166,12 @@ def test_upgrade_puts_files_already_stored_into_the_chain(env: Path, capsys) -> 
         [digest],
     )
     old.close()
-    assert main(["verify"]) == 0  # opening it upgrades it
+    assert main(["--lang", "en", "verify"]) == 0  # opening it upgrades it
     assert "OK: every evidence file and every audit event matches" in capsys.readouterr().out
     db = connect(env)
     db.execute("UPDATE evidence SET sha256 = ? WHERE id = 1", ["ab" * 32])
     db.close()
-    assert main(["verify"]) == 1
+    assert main(["--lang", "en", "verify"]) == 1
     assert f"the audit chain recorded {digest}" in capsys.readouterr().out
 
 
@@ -181,7 +181,7 @@ def test_every_export_publishes_the_head(env: Path, capsys) -> None:
     ledger_with_a_photo(env, env.parent / "media")
     event_id, head = last_event(env)
     assert main(["export", "台账.xlsx"]) == 0
-    assert f"audit chain head: event #{event_id} {head}" in capsys.readouterr().out
+    assert f"审计链头：事件 #{event_id} {head}" in capsys.readouterr().out
     summary = openpyxl.load_workbook("台账.xlsx").worksheets[0]
     rows = {row[0]: row[1:] for row in summary.iter_rows(values_only=True) if row[0]}
     assert rows["审计链头（sha256）"][:2] == (head, f"第 {event_id} 条审计事件")

@@ -274,7 +274,7 @@ async def test_sheet_columns_set_coordinates_by_chat_import(duban: Duban) -> Non
     bad = [1, "高企申报材料不全", "科技局", "磨头镇", "力威机械", "三十二度", 120.56]
     await admin.send_document(_sheet_with_places([bad]), "任务表.xlsx", XLSX)
     preview = await admin.expect("导入预览", within=WAIT)
-    assert "row 2, column 纬度: cannot read '三十二度' as degrees" in preview.text
+    assert "第 2 行「纬度」：「三十二度」不是以度为单位的数（如 32.37）" in preview.text
     assert not preview.buttons
 
     good = [1, "高企申报材料不全", "科技局", "磨头镇", "力威机械", 32.37, 120.56]

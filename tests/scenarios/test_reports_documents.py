@@ -49,13 +49,13 @@ async def test_admin_imports_sheet_by_chat_after_preview(duban: Duban) -> None:
     await admin.expect("正在检查表格")
     preview = await admin.expect("导入预览", within=WAIT)
     assert "1 处错误" in preview.text
-    assert "row 3, column 领域" in preview.text
+    assert '第 3 行「领域」：无法识别的领域"不存在的领域"' in preview.text
     assert not preview.buttons  # nothing can be imported while a row is wrong
     await duban.settle(WAIT)
     book = last_workbook(admin)
     sheet = book.active
     assert sheet.cell(row=1, column=9).value == "错误（督办机器人）"
-    assert "unknown area" in sheet.cell(row=3, column=9).value
+    assert '「领域」：无法识别的领域"不存在的领域"' in sheet.cell(row=3, column=9).value
     assert sheet.cell(row=3, column=1).fill.fgColor.rgb.endswith("FFC7CE")
     assert sheet.cell(row=3, column=6).comment is not None
     assert sheet.cell(row=2, column=9).value is None

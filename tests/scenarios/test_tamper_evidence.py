@@ -79,7 +79,7 @@ async def test_verify_on_a_real_run_and_after_each_kind_of_tampering(
     assert published is not None and published.group(1) == head
     assert f"第 {event_id} 条事件" in weekly
 
-    assert main(["verify"]) == 0
+    assert main(["--lang", "en", "verify"]) == 0
     assert "OK: every evidence file" in capsys.readouterr().out
 
     db = duban.db()
@@ -90,18 +90,18 @@ async def test_verify_on_a_real_run_and_after_each_kind_of_tampering(
     photo = duban.settings.media_dir / digest[:2] / digest[2:4] / digest
     original = photo.read_bytes()
     photo.write_bytes(original[:-10] + b"0123456789")
-    assert main(["verify"]) == 1
+    assert main(["--lang", "en", "verify"]) == 1
     assert f"should have sha256 {digest}" in capsys.readouterr().out
     photo.write_bytes(original)
 
     edit_event(cli_env, 2, "9999")
-    assert main(["verify"]) == 1
+    assert main(["--lang", "en", "verify"]) == 1
     assert "Audit event #2" in capsys.readouterr().out
 
     recompute_chain(cli_env)
-    assert main(["verify"]) == 0
+    assert main(["--lang", "en", "verify"]) == 0
     capsys.readouterr()
-    assert main(["verify", "--head", head]) == 1
+    assert main(["--lang", "en", "verify", "--head", head]) == 1
     assert f"The published head {head} is not in the audit chain" in capsys.readouterr().out
 
     # The next week's self-check finds the photo altered again, and says so (Monday 10 June
@@ -110,7 +110,7 @@ async def test_verify_on_a_real_run_and_after_each_kind_of_tampering(
     later = await _weekly(duban, admin, duban.clock.now() + timedelta(days=8))
     assert "发现 1 处不符" in later
     assert f"应为 sha256 {digest}" in later
-    assert main(["verify"]) == 1
+    assert main(["--lang", "en", "verify"]) == 1
 
 
 async def test_weekly_self_check_goes_out_once_a_week(duban_clock: Duban) -> None:

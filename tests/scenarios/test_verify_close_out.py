@@ -249,7 +249,7 @@ async def test_the_sheet_sent_in_the_chat_assigns_inspectors(duban: Duban) -> No
         _sheet([[1, "研发投入偏低", "科技局", "2030-06-30", "李代表、张三"]]), "任务表.xlsx", XLSX
     )
     preview = await admin.expect("导入预览", within=WAIT)
-    assert "row 2, column 督查人员: no registered inspector is named '张三'" in preview.text
+    assert '第 2 行「督查人员」：没有名为"张三"的已登记督查人员' in preview.text
     assert not preview.buttons
 
     await admin.send_document(
