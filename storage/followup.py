@@ -11,7 +11,7 @@ from datetime import date, datetime
 import sqlite_utils
 
 from storage.db import insert_row
-from storage.rows import fetch_one
+from storage.rows import fetch_one, fetch_value
 
 
 def attach_evidence(db: sqlite_utils.Database, ids: list[int], column: str, owner: int) -> None:
@@ -102,12 +102,12 @@ def pending_closeout(db: sqlite_utils.Database, item_id: int) -> dict | None:
 
 def last_returned_closeout(db: sqlite_utils.Database, item_id: int) -> int | None:
     """The item's latest close-out request that was returned (its notice asked for 签收)."""
-    row = db.execute(
+    return fetch_value(
+        db,
         "SELECT id FROM closeout_requests WHERE item_id = ? AND status = 'returned' "
         "ORDER BY id DESC LIMIT 1",
         [item_id],
-    ).fetchone()
-    return row[0] if row else None
+    )
 
 
 def decide_closeout(
