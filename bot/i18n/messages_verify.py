@@ -78,7 +78,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     # --- the item's history (/history, dossier) and the escalation notice's last events
     "history.event.audit.inspector_unassigned": (
-        "👤 取消督查指派：{inspector}",
+        "👤 取消督查指派 {inspector}",
         "👤 Inspector assignment removed: {inspector}",
     ),
     "history.event.audit.inspector_involved": (
