@@ -44,6 +44,8 @@ _TOLD_BY = {
     "audit.lookback_reopen": {"lookback_reopened"},
     "extension_approved": {"audit.extended"},
     "deadline_changed": {"audit.extended", "audit.sheet_updated"},
+    # Tying a finding makes its inspector involved: the tie's line names them already.
+    "audit.inspector_involved": {"audit.tied", "audit.moved"},
 }
 # Audited fields shown as changes, by their column's name (bot/builders/changes.py).
 _CHANGEABLE = {*SHEET_FIELDS, "manual_level", "joint_meeting"}

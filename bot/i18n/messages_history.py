@@ -44,7 +44,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "history.detail.audit.created": ("{fields}", "{fields}"),
     "history.sheet.audit.sheet_updated": ("📝 台账更新", "📝 Updated from the sheet"),
     "history.detail.audit.sheet_updated": ("{changes}", "{changes}"),
-    "history.sheet.audit.escalated": ("🔺 调整督办等级", "🔺 Level changed"),
+    "history.sheet.audit.escalated": ("🔺 督办调整", "🔺 Supervision changed"),
     "history.detail.audit.escalated": ("{changes}", "{changes}"),
     "history.sheet.audit.extended": (
         "⏳ 批准延期：期限 {old} → {new}",
@@ -59,7 +59,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "🔍 回头看：问题未反弹",
         "🔍 Look-back: still solved",
     ),
-    "history.event.audit.acknowledged": ("✍️ {unit} 签收{ack}", "✍️ {unit} acknowledged {ack}"),
+    "history.event.audit.acknowledged": ("✍️ {unit} 签收{ack}", "✍️ {unit} signed for {ack}"),
     "history.event.audit.merged_into": ("🔗 并入 {code}", "🔗 Merged into {code}"),
     "history.event.audit.merged_from": (
         "🔗 {code} 并入本事项（移入发现 {count} 条）",
@@ -70,7 +70,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "🚫 核查后不列入督办",
         "🚫 Not a list item after review",
     ),
-    "history.event.audit.tied": ("🔗 发现关联到本事项", "🔗 A finding was tied to this item"),
+    "history.event.audit.tied": ("🔗 发现关联到本事项", "🔗 A finding was linked to this item"),
     "history.event.audit.moved": (
         "🔗 {what}从 {code} 移到本事项",
         "🔗 {what} moved here from {code}",

@@ -22,7 +22,10 @@ _EVENTS: dict[str, tuple[str, str]] = {
         "⏳ Extension approved: deadline {old} → {new}",
     ),
     "history.event.audit.escalate": ("🔺 提级督办", "🔺 Escalated"),
-    "history.event.audit.escalated": ("🔺 调整督办等级：{changes}", "🔺 Level changed: {changes}"),
+    "history.event.audit.escalated": (
+        "🔺 督办调整：{changes}",
+        "🔺 Supervision changed: {changes}",
+    ),
     "history.event.audit.inspector_assigned": (
         "👤 指派督查 {inspector}",
         "👤 Inspector assigned: {inspector}",
