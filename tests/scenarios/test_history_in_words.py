@@ -2,8 +2,9 @@
 demo's story — items imported from the office's sheet, an inspector assigned, a visit with
 a finding tied to the item, progress toward the target, an extension, the level raised, a
 close-out returned (and the return signed for) then approved — told by /history in Chinese
-and in English and by the export's 事项历史 sheet, one line per happening, with no
-internal event name and no Python value (None, True, a list, an id) anywhere."""
+and in English, by the item's dossier PDF and by the export's 事项历史 sheet, one line per
+happening, with no internal event name and no Python value (None, True, a list, an id)
+anywhere."""
 
 from __future__ import annotations
 
@@ -13,7 +14,16 @@ from bot.domain.audit import AuditAction
 from bot.domain.lifecycle import Role
 from sandbox.images import make_jpeg
 from sandbox.phones import Phone
-from tests.harness import Duban, at, last_workbook, office, open_card, start_visit
+from tests.harness import (
+    Duban,
+    at,
+    last_document,
+    last_workbook,
+    office,
+    open_card,
+    start_visit,
+)
+from tests.pdf_text import pdf_text
 from tests.sheets import XLSX, xlsx
 
 WAIT = 30.0
@@ -216,6 +226,21 @@ async def test_history_and_history_sheet_tell_the_story_in_words(duban_clock: Du
     assert chinese == STORY_ZH  # each happening once, in order, in words
     for line in chinese:
         _words_only(line, latin_names=True)
+
+    await admin.tap("📄 档案 PDF")
+    await admin.expect("档案已生成", within=WAIT)
+    await duban.settle(WAIT)
+    dossier = pdf_text(admin.download(last_document(admin)["file_id"]))
+    _words_only(dossier, latin_names=False)
+    for once in (
+        "指派督查",
+        "批准延期：期限",
+        "督办调整",
+        "销号申请被退回",
+        "销号申请通过",
+        "签收",
+    ):
+        assert dossier.count(once) == 1, once
 
     english = await _history_lines(leader, code)
     assert english == STORY_EN
