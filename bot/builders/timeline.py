@@ -5,6 +5,11 @@ extension tables hold what people wrote. This module reads them all (plain SQL, 
 connection) and returns plain events; the chat view (bot/services/history.py), the PDF
 dossier (bot/builders/documents.py) and the export's 事项历史 sheet
 (bot/builders/export_job.py) only lay them out, so they cannot tell different stories.
+
+Each happening is one event even where a table and the audit trail both record it (a
+close-out decision, an extension, a look-back), and each is said in the reader's words:
+ids become names and codes here, fields and values become the sheet's words when the
+event is laid out (``_filled``, bot/builders/changes.py).
 """
 
 from __future__ import annotations
@@ -102,7 +107,8 @@ def histories(db: sqlite_utils.Database, item_ids: Iterable[int]) -> dict[int, l
     dossier and the export's history sheet, so the chat and the workbook tell the same story.
 
     Each source table is read once for all the items (an export of 10 000 items is a few
-    queries, not a few per item); an item with no events has no key."""
+    queries, not a few per item); an item with no events has no key. A happening two
+    sources record is kept once (``_TOLD_BY``)."""
     wanted = sorted(set(item_ids))
     if not wanted:
         return {}
