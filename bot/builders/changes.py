@@ -54,6 +54,10 @@ def _changes(lang: str, before: dict, after: dict) -> list[tuple[str, str, str]]
     for field in sorted(fields, key=_order):
         if field == "deadline":
             old, new = _deadline(lang, before), _deadline(lang, after)
+            if old == new and "deadline_text" in (before | after):
+                field = "deadline_text"  # the same date, worded anew: its own column
+                old = value_text(lang, field, before.get(field))
+                new = value_text(lang, field, after.get(field))
         else:
             old = value_text(lang, field, before.get(field))
             new = value_text(lang, field, after.get(field))

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 import sqlite_utils
 
-from bot.builders import timeline
+from bot.builders import changes, timeline
 from bot.domain.audit import ActorKind, AuditAction, Origin
 from bot.domain.items import ItemFields
 from bot.domain.lifecycle import Role
@@ -93,6 +93,13 @@ def test_an_ongoing_item_and_an_emptied_cell_read_as_the_sheet_writes_them(db) -
     (_, _, detail) = _told(db, item_id, "zh")[-1]
     assert detail.startswith("领域 知识产权保护 → —；")
     assert detail.endswith("→ 长期坚持")
+
+
+def test_a_new_wording_of_the_same_date_reads_as_its_own_column() -> None:
+    before = {"deadline": "2026-06-30", "deadline_text": "6月底前"}
+    after = {"deadline": "2026-06-30", "deadline_text": "6月30日前"}
+    assert changes.change_text("zh", before, after) == "时限原文 6月底前 → 6月30日前"
+    assert changes.change_text("en", before, after) == "Deadline as written 6月底前 → 6月30日前"
 
 
 def test_roll_over_hand_over_and_merge_name_periods_people_and_codes(db) -> None:
