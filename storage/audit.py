@@ -14,7 +14,7 @@ from datetime import UTC
 
 import sqlite_utils
 
-from bot.domain.audit import Origin
+from bot.domain.audit import AuditAction, Origin
 from bot.domain.audit_chain import GENESIS, Head, link
 from storage.db import insert_row, insert_rows
 from storage.rows import as_dicts, fetch_one
@@ -25,7 +25,7 @@ def record(
     origin: Origin,
     *,
     entity: str,
-    action: str,
+    action: AuditAction,
     entity_id: int | None = None,
     item_id: int | None = None,
     before: dict | None = None,
@@ -51,7 +51,7 @@ def record_item(
     db: sqlite_utils.Database,
     origin: Origin,
     item_id: int,
-    action: str,
+    action: AuditAction,
     *,
     before: dict | None = None,
     after: dict | None = None,
@@ -73,7 +73,7 @@ def event_row(
     origin: Origin,
     *,
     entity: str,
-    action: str,
+    action: AuditAction,
     entity_id: int | None = None,
     item_id: int | None = None,
     before: dict | None = None,
@@ -84,7 +84,7 @@ def event_row(
         "item_id": item_id,
         "entity": entity,
         "entity_id": entity_id,
-        "action": action,
+        "action": AuditAction(action).value,  # the stored string, as old rows hold it
         "actor_kind": origin.kind.value,
         "actor": origin.actor,
         "at": origin.at.astimezone(UTC).isoformat(),

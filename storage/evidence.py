@@ -18,7 +18,7 @@ from datetime import datetime
 
 import sqlite_utils
 
-from bot.domain.audit import Origin
+from bot.domain.audit import AuditAction, Origin
 from bot.domain.visits import MediaIn
 from storage.audit import record
 from storage.db import insert_row
@@ -168,7 +168,9 @@ def pending_downloads(db: sqlite_utils.Database, now: datetime, limit: int) -> l
     return [PendingFile(row["id"], row["file_id"], row["download_attempts"]) for row in rows]
 
 
-STORED_ACTION = "file_stored"  # the audit event that vouches for an evidence file's sha256
+STORED_ACTION = (
+    AuditAction.FILE_STORED
+)  # the audit event that vouches for an evidence file's sha256
 
 
 def mark_stored(db: sqlite_utils.Database, evidence_id: int, sha256: str, at: datetime) -> None:

@@ -19,7 +19,7 @@ from typing import NamedTuple
 
 import sqlite_utils
 
-from bot.domain.audit import Origin
+from bot.domain.audit import AuditAction, Origin
 from bot.domain.people import TELEGRAM
 from bot.domain.retries import MAX_ATTEMPTS, PAUSES, retry_at
 from storage.audit import record
@@ -231,7 +231,7 @@ def replay(db: sqlite_utils.Database, update_id: int, origin: Origin) -> str:
             db,
             origin,
             entity="inbox",
-            action="replay",
+            action=AuditAction.REPLAY,
             entity_id=update_id,
             before={"status": status, "attempts": attempts, "last_error": error},
             after={"status": "pending", "attempts": 0},

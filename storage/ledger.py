@@ -16,7 +16,7 @@ from typing import NamedTuple
 
 import sqlite_utils
 
-from bot.domain.audit import Origin
+from bot.domain.audit import AuditAction, Origin
 from bot.domain.items import SHEET_FIELDS, Item, ItemFields
 from bot.domain.lifecycle import Actor, Event, Status, decide
 from storage.audit import append_events, event_row, record_item
@@ -392,7 +392,7 @@ def create_items(
                     entity="item",
                     entity_id=item_id,
                     item_id=item_id,
-                    action="created",
+                    action=AuditAction.CREATED,
                     after=_jsonable(vars(fields)),
                 )
             )
@@ -448,7 +448,7 @@ def update_sheet_fields(
             db,
             origin,
             item_id,
-            "sheet_updated",
+            AuditAction.SHEET_UPDATED,
             before=_jsonable({k: v[0] for k, v in changed.items()}),
             after=_jsonable({k: v[1] for k, v in changed.items()}),
         )
@@ -498,7 +498,7 @@ def apply_event(
             db,
             origin,
             item.id,
-            event.value,
+            AuditAction(event.value),  # the lifecycle's events are recorded as such
             before={"status": item.status.value},
             after={"status": new_status.value} | ({"reason": reason} if reason else {}),
         )
@@ -533,7 +533,7 @@ def extend_deadline(
             db,
             origin,
             item.id,
-            "extended",
+            AuditAction.EXTENDED,
             before={"deadline": item.deadline.isoformat() if item.deadline else None},
             after={"deadline": text, "reason": reason},
         )
@@ -561,7 +561,7 @@ def escalate(
             db,
             origin,
             item.id,
-            "escalated",
+            AuditAction.ESCALATED,
             before={"manual_level": item.manual_level, "joint_meeting": item.joint_meeting},
             after={
                 "manual_level": level,
@@ -588,7 +588,7 @@ def assign_inspector(
         if not inserted:
             return None
         return record_item(
-            db, origin, item_id, "inspector_assigned", after={"person_id": person_id}
+            db, origin, item_id, AuditAction.INSPECTOR_ASSIGNED, after={"person_id": person_id}
         )
 
 
@@ -607,7 +607,7 @@ def unassign_inspector(
         if not removed:
             return None
         return record_item(
-            db, origin, item_id, "inspector_unassigned", before={"person_id": person_id}
+            db, origin, item_id, AuditAction.INSPECTOR_UNASSIGNED, before={"person_id": person_id}
         )
 
 
@@ -640,7 +640,9 @@ def record_involvement(
             [item_id, person_id, iso(origin.at)],
         ).rowcount
         if inserted:
-            record_item(db, origin, item_id, "inspector_involved", after={"person_id": person_id})
+            record_item(
+                db, origin, item_id, AuditAction.INSPECTOR_INVOLVED, after={"person_id": person_id}
+            )
         return bool(inserted)
 
 
@@ -667,7 +669,7 @@ def roll_over(db: sqlite_utils.Database, new_period: str, year: int, origin: Ori
                 db,
                 origin,
                 item_id,
-                "rolled_over",
+                AuditAction.ROLLED_OVER,
                 before={"period_id": old_period},
                 after={"period_id": period_id},
             )

@@ -10,7 +10,7 @@ from typing import NamedTuple
 import sqlite_utils
 
 from bot.chat import Address
-from bot.domain.audit import Origin
+from bot.domain.audit import AuditAction, Origin
 from bot.domain.lifecycle import Role
 from bot.domain.people import (
     Invitation,
@@ -129,11 +129,19 @@ def ensure_admin(
                     "created_at": iso(origin.at),
                 },
             )
-            record(db, origin, entity="person", entity_id=person_id, action="admin_from_settings")
+            record(
+                db,
+                origin,
+                entity="person",
+                entity_id=person_id,
+                action=AuditAction.ADMIN_FROM_SETTINGS,
+            )
         else:
             person_id = person.id
             restored = {"role": Role.ADMIN.value, "active": 1}
-            update_person(db, person_id, restored, origin, action="admin_restored_from_settings")
+            update_person(
+                db, person_id, restored, origin, action=AuditAction.ADMIN_RESTORED_FROM_SETTINGS
+            )
     return by_id(db, person_id)
 
 
@@ -172,7 +180,7 @@ def create_invitation(
             origin,
             entity="invitation",
             entity_id=invitation_id,
-            action="created",
+            action=AuditAction.CREATED,
             after={"role": role.value, "unit": unit, "name": name},
         )
     return replace(invitation_by_id(db, invitation_id), code=code)
@@ -299,7 +307,7 @@ def revoke_invitation(db: sqlite_utils.Database, invitation_id: int, origin: Ori
                 origin,
                 entity="invitation",
                 entity_id=invitation_id,
-                action="revoked",
+                action=AuditAction.REVOKED,
             )
     return bool(revoked)
 
@@ -343,7 +351,7 @@ def redeem_invitation(
             origin,
             entity="person",
             entity_id=person_id,
-            action="registered",
+            action=AuditAction.REGISTERED,
             before=(
                 {"role": existing.role.value, "unit": existing.unit, "name": existing.name}
                 if existing
@@ -385,7 +393,7 @@ def update_person(
     values: dict,
     origin: Origin,
     *,
-    action: str = "changed",
+    action: AuditAction = AuditAction.CHANGED,
 ) -> None:
     """Change a person's role, unit or active flag, with its audit event (``action`` says
     why when it is not an administrator's change, e.g. ADMIN_IDS putting an admin back)."""
@@ -425,7 +433,7 @@ def hand_over(
                 db,
                 origin,
                 item_id,
-                "handed_over",
+                AuditAction.HANDED_OVER,
                 before={"person_id": person_id},
                 after={"person_id": successor_id},
             )
@@ -450,7 +458,7 @@ def hand_over(
             origin,
             entity="person",
             entity_id=person_id,
-            action="handed_over",
+            action=AuditAction.HANDED_OVER,
             after={"successor": successor_id, "items": len(items), "visits": len(visits)},
         )
         return {"items": len(items), "visits": len(visits)}

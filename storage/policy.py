@@ -6,7 +6,7 @@ import json
 
 import sqlite_utils
 
-from bot.domain.audit import Origin
+from bot.domain.audit import AuditAction, Origin
 from bot.domain.policy import Policy
 from storage.audit import record
 
@@ -35,7 +35,7 @@ def set_policy_value(db: sqlite_utils.Database, key: str, value: object, origin:
             db,
             origin,
             entity="policy",
-            action="changed",
+            action=AuditAction.CHANGED,
             before={key: before},
             after={key: policy.to_values().get(key)},
         )

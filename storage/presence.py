@@ -12,7 +12,7 @@ from datetime import datetime
 
 import sqlite_utils
 
-from bot.domain.audit import Origin
+from bot.domain.audit import AuditAction, Origin
 from bot.domain.presence import Point, distance_m
 from storage.audit import record
 from storage.db import insert_row
@@ -82,7 +82,7 @@ def set_company_point(
         origin,
         entity="company",
         entity_id=company_id,
-        action="coordinates_set",
+        action=AuditAction.COORDINATES_SET,
         before={"latitude": before.latitude, "longitude": before.longitude} if before else None,
         after={"latitude": point.latitude, "longitude": point.longitude, "source": source},
     )
@@ -247,7 +247,7 @@ def propose(
         origin,
         entity="company",
         entity_id=company_id,
-        action="coordinates_proposed",
+        action=AuditAction.COORDINATES_PROPOSED,
         after={"latitude": point.latitude, "longitude": point.longitude, "visit_id": visit_id},
     )
     return proposal_id
@@ -275,7 +275,7 @@ def decide(
         origin,
         entity="company",
         entity_id=proposal.company_id,
-        action="coordinates_rejected",
+        action=AuditAction.COORDINATES_REJECTED,
         after={"proposal_id": proposal_id},
     )
     return proposal, 0

@@ -16,7 +16,7 @@ from typing import NamedTuple
 
 import sqlite_utils
 
-from bot.domain.audit import Origin
+from bot.domain.audit import AuditAction, Origin
 from bot.domain.items import Item
 from bot.domain.lifecycle import Role
 from bot.domain.people import Person
@@ -86,7 +86,7 @@ def set_override(db: sqlite_utils.Database, day: date, workday: bool, origin: Or
             db,
             origin,
             entity="workday",
-            action="changed",
+            action=AuditAction.CHANGED,
             before={day.isoformat(): None if before is None else bool(before)},
             after={day.isoformat(): workday},
         )
@@ -293,7 +293,7 @@ def acknowledge(
             db,
             origin,
             ack.item_id,
-            "acknowledged",
+            AuditAction.ACKNOWLEDGED,
             after={"kind": ack.kind, "unit": ack.unit},
         )
         done.append(ack)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import sqlite_utils
 
-from bot.domain.audit import Origin
+from bot.domain.audit import AuditAction, Origin
 from storage.audit import record, record_item
 from storage.ledger import get_item, iso
 from storage.rows import fetch_values
@@ -28,7 +28,14 @@ def mark_item_completed(db: sqlite_utils.Database, item_id: int, origin: Origin)
         "WHERE id = ?",
         [iso(origin.at), item_id],
     )
-    record(db, origin, entity="item", entity_id=item_id, item_id=item_id, action="review_completed")
+    record(
+        db,
+        origin,
+        entity="item",
+        entity_id=item_id,
+        item_id=item_id,
+        action=AuditAction.REVIEW_COMPLETED,
+    )
 
 
 def merge_items(
@@ -64,7 +71,7 @@ def merge_items(
             db,
             origin,
             duplicate_id,
-            "merged_into",
+            AuditAction.MERGED_INTO,
             before={"status": duplicate.status.value},
             after={"status": "closed", "merged_into": target_id, "findings_moved": moved},
         )
@@ -72,7 +79,7 @@ def merge_items(
             db,
             origin,
             target_id,
-            "merged_from",
+            AuditAction.MERGED_FROM,
             after={"duplicate": duplicate_id, "findings_moved": moved},
         )
         return moved
@@ -92,7 +99,7 @@ def reject_item(db: sqlite_utils.Database, item_id: int, origin: Origin) -> None
             db,
             origin,
             item_id,
-            "review_rejected",
+            AuditAction.REVIEW_REJECTED,
             before={"status": item.status.value},
             after={"status": "closed"},
         )
@@ -112,7 +119,7 @@ def complete_company(
         origin,
         entity="company",
         entity_id=company_id,
-        action="review_completed",
+        action=AuditAction.REVIEW_COMPLETED,
         before={"town_id": before["town_id"]},
         after={"town_id": town_id},
     )
@@ -139,7 +146,7 @@ def merge_companies(
             origin,
             entity="company",
             entity_id=duplicate_id,
-            action="merged_into",
+            action=AuditAction.MERGED_INTO,
             after={"merged_into": target_id, "visits_moved": visits, "items_moved": items},
         )
 
@@ -149,4 +156,4 @@ def reject_company(db: sqlite_utils.Database, company_id: int, origin: Origin) -
         "UPDATE companies SET needs_review = 0, review_outcome = 'rejected' WHERE id = ?",
         [company_id],
     )
-    record(db, origin, entity="company", entity_id=company_id, action="review_rejected")
+    record(db, origin, entity="company", entity_id=company_id, action=AuditAction.REVIEW_REJECTED)

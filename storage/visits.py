@@ -13,7 +13,7 @@ from typing import NamedTuple
 
 import sqlite_utils
 
-from bot.domain.audit import Origin
+from bot.domain.audit import AuditAction, Origin
 from storage.audit import record
 from storage.db import insert_row
 from storage.ledger import iso
@@ -158,7 +158,7 @@ def add_company(
         origin,
         entity="company",
         entity_id=company_id,
-        action="created_on_visit",
+        action=AuditAction.CREATED_ON_VISIT,
         after={"name": name, "town_id": town_id},
     )
     company = get_company(db, company_id)

@@ -5,6 +5,11 @@ extension tables hold what people wrote. This module reads them all (plain SQL, 
 connection) and returns plain events; the chat view (bot/services/history.py), the PDF
 dossier (bot/builders/documents.py) and the export's 事项历史 sheet
 (bot/builders/export_job.py) only lay them out, so they cannot tell different stories.
+
+Each happening is one event even where a table and the audit trail both record it (a
+close-out decision, an extension, a look-back), and each is said in the reader's words:
+ids become names and codes here, fields and values become the sheet's words when the
+event is laid out (``_filled``, bot/builders/changes.py).
 """
 
 from __future__ import annotations
@@ -20,7 +25,9 @@ from pathlib import Path
 
 import sqlite_utils
 
-from bot.domain.items import Item
+from bot.builders import changes
+from bot.domain.audit import AuditAction
+from bot.domain.items import SHEET_FIELDS, Item
 from bot.domain.reports import progress_percent
 from bot.domain.targets import format_number
 from bot.i18n import Safe, t
@@ -28,9 +35,27 @@ from bot.i18n.catalogue import CATALOGUE
 from storage.evidence import ITEM_JOINS, ITEM_OF
 from storage.rows import fetch_all
 
-# Audit actions shown as their own line (the rest are covered by the tables below, or
-# are bookkeeping such as log_activity, which only moves open → in progress).
-_SKIPPED_ACTIONS = {"log_activity"}
+# Audit actions never shown: bookkeeping (log_activity only moves open → in progress,
+# and the progress, finding or evidence that caused it has its own line).
+_SKIPPED_ACTIONS = {AuditAction.LOG_ACTIVITY}
+# One change some tables and the audit trail both record: on the same item at the same
+# moment, an event of the kind on the left is left out when one of a kind on the right is
+# there, so each happening is one line (the table's line carries what people wrote).
+_TOLD_BY = {
+    "audit.request_close": {"closeout_requested"},
+    "audit.approve_close": {"closeout_approved"},
+    "audit.return_close": {"closeout_returned"},
+    "audit.lookback_confirmed": {"lookback_holds"},
+    "audit.lookback_reopen": {"lookback_reopened"},
+    "extension_approved": {"audit.extended"},
+    "deadline_changed": {"audit.extended", "audit.sheet_updated"},
+    # Tying a finding makes its inspector involved: the tie's line names them already.
+    "audit.inspector_involved": {"audit.tied", "audit.moved"},
+}
+# Audited fields shown as changes, by their column's name (bot/builders/changes.py).
+_CHANGEABLE = {*SHEET_FIELDS, "manual_level", "joint_meeting"}
+# Audited values that are another item's id: shown as its code.
+_ITEM_REFERENCES = ("merged_into", "duplicate", "item_id")
 # The items asked for, as a JSON array bound to the one parameter of each query.
 _CHOSEN = "(SELECT value FROM json_each(?))"
 
@@ -82,7 +107,8 @@ def histories(db: sqlite_utils.Database, item_ids: Iterable[int]) -> dict[int, l
     dossier and the export's history sheet, so the chat and the workbook tell the same story.
 
     Each source table is read once for all the items (an export of 10 000 items is a few
-    queries, not a few per item); an item with no events has no key."""
+    queries, not a few per item); an item with no events has no key. A happening two
+    sources record is kept once (``_TOLD_BY``)."""
     wanted = sorted(set(item_ids))
     if not wanted:
         return {}
@@ -109,9 +135,18 @@ def histories(db: sqlite_utils.Database, item_ids: Iterable[int]) -> dict[int, l
     for source in sources:  # in this order: events at the same moment keep it
         for item_id, event in source:
             found[item_id].append(event)
-    for listed in found.values():
+    for item_id, listed in found.items():
         listed.sort(key=lambda event: event.at)  # stable
+        found[item_id] = _told_once(listed)
     return dict(found)
+
+
+def _told_once(listed: list[Event]) -> list[Event]:
+    """The events less those another source tells at the same moment (``_TOLD_BY``)."""
+    kinds_at: dict[datetime, set[str]] = defaultdict(set)
+    for event in listed:
+        kinds_at[event.at].add(event.kind)
+    return [event for event in listed if not (_TOLD_BY.get(event.kind, set()) & kinds_at[event.at])]
 
 
 Found = list[tuple[int, Event]]  # (item id, event), each source oldest row first
@@ -120,34 +155,85 @@ Found = list[tuple[int, Event]]  # (item id, event), each source oldest row firs
 def _audit(
     db: sqlite_utils.Database, chosen: str, by_id: dict[int, str], by_tg: dict[str, str]
 ) -> Found:
-    """Audited changes, but not those told better by the tables below."""
-    closing = {
-        item_id
-        for (item_id,) in db.execute(
-            f"SELECT DISTINCT item_id FROM closeout_requests WHERE item_id IN {_CHOSEN}", [chosen]
-        )
-    }
-    found: Found = []
-    for item_id, action, kind, actor, at, before, after in db.execute(
-        "SELECT item_id, action, actor_kind, actor, at, before, after FROM audit_events "
-        f"WHERE item_id IN {_CHOSEN} ORDER BY id",
+    """Audited changes, each id in them resolved to what people call it (a person's name,
+    an item's code, a period's name), so the sentence needs no lookup of its own."""
+    rows = db.execute(
+        "SELECT item_id, action, actor_kind, actor, at, before, after, entity "
+        f"FROM audit_events WHERE item_id IN {_CHOSEN} ORDER BY id",
         [chosen],
-    ):
-        if action in _SKIPPED_ACTIONS or (action == "request_close" and item_id in closing):
+    ).fetchall()
+    periods = dict(db.execute("SELECT id, name FROM periods").fetchall())
+    codes = _codes(db, rows)
+    found: Found = []
+    for item_id, stored, kind, actor, at, before, after, entity in rows:
+        action = _action(stored)
+        if action in _SKIPPED_ACTIONS:
             continue
         who = by_tg.get(actor, "") if kind == "user" else f"@{kind}"  # resolved by actor()
         before_v = json.loads(before) if before else {}
         after_v = json.loads(after) if after else {}
-        if action == "inspector_assigned" and after_v.get("by") == "finding":
+        if action is AuditAction.INSPECTOR_ASSIGNED and after_v.get("by") == "finding":
             # Written before migration 0006, when logging a finding "assigned": that row is
             # involvement now, and the trail must not say the office assigned anyone.
-            action = "inspector_involved"
-        values = _audit_values(after_v, before_v)
-        person = after_v.get("person_id", before_v.get("person_id"))
-        if person is not None:  # an inspector assigned, removed or involved: by name
-            values["inspector"] = by_id.get(person, "")
-        found.append((item_id, Event(_moment(at), f"audit.{action}", who, values)))
+            action = AuditAction.INSPECTOR_INVOLVED
+        kind_key = f"audit.{action}" if action is not None else "other"
+        values = _audit_values(before_v, after_v, by_id, codes, periods)
+        values["entity"] = entity
+        found.append((item_id, Event(_moment(at), kind_key, who, values)))
     return found
+
+
+def _action(stored: str) -> AuditAction | None:
+    """The stored action as a member; None for a string no release ever wrote."""
+    try:
+        return AuditAction(stored)
+    except ValueError:
+        return None
+
+
+def _codes(db: sqlite_utils.Database, rows: list) -> dict[int, str]:
+    """The codes of the other items audit events name (a merge, a moved finding)."""
+    named = set()
+    for row in rows:
+        for text in (row[5], row[6]):
+            values = json.loads(text) if text else {}
+            named.update(
+                value
+                for key in _ITEM_REFERENCES
+                if isinstance(value := values.get(key), int) and not isinstance(value, bool)
+            )
+    if not named:
+        return {}
+    query = f"SELECT id, code FROM items WHERE id IN {_CHOSEN}"
+    return dict(db.execute(query, [json.dumps(sorted(named))]).fetchall())
+
+
+def _audit_values(
+    before: dict,
+    after: dict,
+    by_id: dict[int, str],
+    codes: dict[int, str],
+    periods: dict[int, str],
+) -> dict:
+    """What an audit event's sentence fills in: names for ids, the changed fields as
+    they were and became (worded per reader by ``_filled``)."""
+    person = after.get("person_id", before.get("person_id"))
+    return {
+        "reason": after.get("reason") or "",
+        "inspector": by_id.get(person, "") if person is not None else "",
+        "from": by_id.get(before.get("person_id"), "") if "person_id" in before else "",
+        "old": before.get("deadline") or "—",
+        "new": after.get("deadline") or "—",
+        "unit": after.get("unit") or "",
+        "ack": after.get("kind") or "",
+        "code": codes.get(after.get("merged_into") or after.get("duplicate"))
+        or codes.get(before.get("item_id"))
+        or "—",
+        "count": after.get("findings_moved", 0),
+        "period": periods.get(after.get("period_id"), ""),
+        "before": {key: value for key, value in before.items() if key in _CHANGEABLE},
+        "after": {key: value for key, value in after.items() if key in _CHANGEABLE},
+    }
 
 
 def _findings(db: sqlite_utils.Database, chosen: str, by_id: dict[int, str]) -> Found:
@@ -278,26 +364,6 @@ def _deadline_changes(
     return found
 
 
-def _audit_values(after: dict, before: dict) -> dict:
-    values = {"reason": after.get("reason", ""), "status": after.get("status", "")}
-    if "deadline" in after:
-        values["deadline"] = after["deadline"]
-    values["fields"] = ", ".join(sorted(after)) if after else ""
-    values["changes"] = _change_text(before, after)  # the workbook's detail column
-    return values
-
-
-def _change_text(before: dict, after: dict) -> str:
-    """``field: old → new`` for each changed field of an audit event."""
-    parts = []
-    for key in sorted(set(before) | set(after)):
-        if key in before:
-            parts.append(f"{key}: {before.get(key)} → {after.get(key)}")
-        else:
-            parts.append(f"{key}: {after.get(key)}")
-    return "; ".join(parts)[:2000]
-
-
 def _number(value: float | None) -> str:
     return "" if value is None else format_number(value)
 
@@ -349,8 +415,8 @@ def describe(lang: str, event: Event) -> str:
 def sentence(lang: str, event: Event) -> str:
     """What happened, as catalogue HTML, without who did it."""
     key = f"history.event.{event.kind}"
-    if key not in CATALOGUE:
-        return t(lang, "history.event.other", action=event.kind.removeprefix("audit."))
+    if key not in CATALOGUE:  # a stored action no release wrote: said as such, not as code
+        return t(lang, "history.event.other")
     return t(lang, key, **_filled(lang, event))
 
 
@@ -368,18 +434,29 @@ def sheet_cells(lang: str, event: Event) -> tuple[str, str]:
 
     The columns come from the same event as the chat's line, so the workbook and /history
     cannot disagree on what happened; only the layout differs. An event with no sheet
-    wording of its own (an audited change, a decision with nothing written) is the chat's
-    sentence, with the audited fields' old → new values as its detail."""
+    wording of its own (a decision with nothing written) is the chat's sentence, with
+    nothing as its detail."""
     what_key, detail_key = f"history.sheet.{event.kind}", f"history.detail.{event.kind}"
     if what_key not in CATALOGUE or detail_key not in CATALOGUE:
-        return _plain(sentence(lang, event)), str(event.values.get("changes", ""))
+        return _plain(sentence(lang, event)), ""
     values = _filled(lang, event)
     return _plain(t(lang, what_key, **values)), _plain(t(lang, detail_key, **values))
 
 
 def _filled(lang: str, event: Event) -> dict:
-    """The event's values for its catalogue text; a progress figure as its own phrase."""
+    """The event's values for its catalogue text, in the reader's words: a progress figure
+    as its own phrase; an audited change's fields by their column names and values as
+    people write them (bot/builders/changes.py); codes (a kind of acknowledgement, the
+    kind of record withdrawn) as the catalogue says them."""
     values = dict(event.values)
+    if event.kind.startswith("audit."):
+        before, after = values.get("before", {}), values.get("after", {})
+        values["changes"] = changes.change_text(lang, before, after)
+        values["fields"] = changes.fields_text(lang, after)
+        values["ack"] = _word(lang, "history.ack", values.get("ack"))
+        values["what"] = _word(lang, "history.entity", values.get("entity"))
+    if event.kind == "deadline_changed":
+        values["reason"] = _deadline_reason(lang, str(values.get("reason") or ""))
     if event.kind == "progress":
         figure = ""
         if values.get("percent"):
@@ -388,6 +465,23 @@ def _filled(lang: str, event: Event) -> dict:
             figure = t(lang, "history.figure_plain", **values)
         values["figure"] = Safe(figure)
     return values
+
+
+def _deadline_reason(lang: str, stored: str) -> str | Safe:
+    """Why a deadline was replaced, as stored by ``storage.ledger._keep_deadline`` ("sheet",
+    "extension: <reason>"), in the reader's words; anything else as it was written."""
+    if stored == "sheet":
+        return Safe(t(lang, "history.deadline_reason.sheet"))
+    if stored.startswith("extension: "):
+        reason = stored.removeprefix("extension: ")  # escaped by t, so the phrase is Safe
+        return Safe(t(lang, "history.deadline_reason.extension", reason=reason))
+    return stored
+
+
+def _word(lang: str, prefix: str, code: object) -> str:
+    """The catalogue's word for a stored code (``history.ack.returned``), or none."""
+    key = f"{prefix}.{code}"
+    return t(lang, key) if key in CATALOGUE else ""
 
 
 def _plain(rendered: str) -> str:

@@ -33,7 +33,7 @@ import sqlite_utils
 from bot import registry
 from bot.chat import Address, CommandMenu
 from bot.config import Settings, load_settings
-from bot.domain.audit import Origin
+from bot.domain.audit import AuditAction, Origin
 from bot.domain.lifecycle import Actor, Event, Role
 from bot.domain.people import TELEGRAM
 from bot.domain.workdays import WorkCalendar
@@ -381,7 +381,7 @@ def _register(db: sqlite_utils.Database, person: DemoPerson, origin: Origin) -> 
         )
         .last_pk
     )
-    record(db, origin, entity="person", entity_id=person_id, action="registered",
+    record(db, origin, entity="person", entity_id=person_id, action=AuditAction.REGISTERED,
            after={"role": person.role.value, "unit": person.unit, "name": person.name})  # fmt: skip
     return person_id
 

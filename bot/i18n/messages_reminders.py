@@ -254,19 +254,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "🗣 <b>{code}</b> 列入专题会商（{by}）：{problem}",
         "🗣 <b>{code}</b> is marked for a joint meeting ({by}): {problem}",
     ),
-    "audit.created": ("建立", "created"),
-    "audit.log_activity": ("报告进展", "progress"),
-    "audit.request_close": ("申请销号", "close-out requested"),
-    "audit.approve_close": ("销号", "closed"),
-    "audit.return_close": ("退办", "returned"),
-    "audit.lookback_reopen": ("回头看重新打开", "reopened at look-back"),
-    "audit.lookback_confirmed": ("回头看确认巩固", "look-back: holds"),
-    "audit.extended": ("延期", "extended"),
-    "audit.escalated": ("提级", "escalated"),
-    "audit.rolled_over": ("转入新周期", "rolled over"),
-    "audit.sheet_updated": ("任务表更新", "sheet updated"),
-    "audit.inspector_assigned": ("指派督查人员", "inspector assigned"),
-    "audit.acknowledged": ("签收", "acknowledged"),
     # --- look-back (回头看)
     "lb.task": (
         "🔁 <b>回头看</b> {code}\n{problem}\n承办单位：{unit}，{closed} 销号。\n"

@@ -1,12 +1,12 @@
 """Reports, charts, exports, sheet import by chat, item history and meeting documents."""
 
 _EVENTS: dict[str, tuple[str, str]] = {
-    "history.event.audit.created": ("登记为督办事项", "Registered as a list item"),
+    "history.event.audit.created": ("🆕 登记为督办事项", "🆕 Registered as a list item"),
     "history.event.audit.sheet_updated": (
-        "台账更新（{fields}）",
-        "Updated from the sheet ({fields})",
+        "📝 台账更新：{changes}",
+        "📝 Updated from the sheet: {changes}",
     ),
-    "history.event.audit.request_close": ("申请销号", "Close-out requested"),
+    "history.event.audit.request_close": ("📮 申请销号", "📮 Close-out requested"),
     "history.event.audit.approve_close": ("✅ 核实销号", "✅ Closed after verification"),
     "history.event.audit.return_close": (
         "↩️ 销号申请被退回：{reason}",
@@ -17,16 +17,28 @@ _EVENTS: dict[str, tuple[str, str]] = {
         "🔁 Reopened at a look-back: {reason}",
     ),
     "history.event.audit.extend": ("⏳ 批准延期", "⏳ Extension approved"),
-    "history.event.audit.extended": ("⏳ 办理时限延期", "⏳ Deadline extended"),
+    "history.event.audit.extended": (
+        "⏳ 批准延期：期限 {old} → {new}",
+        "⏳ Extension approved: deadline {old} → {new}",
+    ),
     "history.event.audit.escalate": ("🔺 提级督办", "🔺 Escalated"),
-    "history.event.audit.escalated": ("🔺 提级督办", "🔺 Escalated"),
+    "history.event.audit.escalated": (
+        "🔺 督办调整：{changes}",
+        "🔺 Supervision changed: {changes}",
+    ),
     "history.event.audit.inspector_assigned": (
-        "👤 指派督查人员：{inspector}",
+        "👤 指派督查 {inspector}",
         "👤 Inspector assigned: {inspector}",
     ),
-    "history.event.audit.rolled_over": ("滚动转入新一期", "Rolled over into a new period"),
-    "history.event.audit.handed_over": ("督查人员交接", "Handed over to another inspector"),
-    "history.event.other": ("记录：{action}", "Recorded: {action}"),
+    "history.event.audit.rolled_over": (
+        "📆 滚动转入新一期 {period}",
+        "📆 Rolled over into the period {period}",
+    ),
+    "history.event.audit.handed_over": (
+        "🔀 督查交接：{from} → {inspector}",
+        "🔀 Inspector handed over: {from} → {inspector}",
+    ),
+    "history.event.other": ("📌 记录了一项变更", "📌 A change was recorded"),
     "history.event.visit_finding": (
         "🚶 走访 {company}：{text}（照片 {photos}）",
         "🚶 Visit to {company}: {text} ({photos} {photos:photo|photos})",
@@ -36,8 +48,8 @@ _EVENTS: dict[str, tuple[str, str]] = {
     "history.event.closeout_requested": ("📮 申请销号：{text}", "📮 Close-out requested: {text}"),
     "history.event.closeout_approved": ("✅ 销号申请通过", "✅ Close-out approved"),
     "history.event.closeout_returned": (
-        "↩️ 销号申请退回：{reason}",
-        "↩️ Close-out returned: {reason}",
+        "↩️ 销号申请被退回：{reason}",
+        "↩️ Close-out request returned: {reason}",
     ),
     "history.event.extension_requested": (
         "⏳ 申请延期至 {deadline}：{reason}",

@@ -78,15 +78,13 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     # --- the item's history (/history, dossier) and the escalation notice's last events
     "history.event.audit.inspector_unassigned": (
-        "👤 取消督查指派：{inspector}",
+        "👤 取消督查指派 {inspector}",
         "👤 Inspector assignment removed: {inspector}",
     ),
     "history.event.audit.inspector_involved": (
         "参与督查（记录发现）：{inspector}",
         "Inspector involved (logged a finding): {inspector}",
     ),
-    "audit.inspector_unassigned": ("取消督查指派", "inspector assignment removed"),
-    "audit.inspector_involved": ("督查人员记录发现", "inspector involved"),
     # --- what the inspector is told
     "verify.told_assigned": (
         "👤 办公室指派您督查 <b>{code}</b>：{problem}\n牵头单位：{unit}\n"

@@ -22,6 +22,7 @@ from datetime import datetime, timedelta
 from bot.actions import INSPECTORS, button, button_to, step
 from bot.chat import Address
 from bot.clock import local_day
+from bot.domain.audit import AuditAction
 from bot.domain.deadlines import Deadline, DeadlineError, parse_deadline
 from bot.domain.items import Item, ItemFields
 from bot.domain.lifecycle import DomainError, Event, Role, Status
@@ -458,7 +459,7 @@ def _tie(work: Work, finding: Finding, item: Item) -> None:
         entity="finding",
         entity_id=finding.id,
         item_id=item.id,
-        action="tied" if finding.item_id is None else "moved",
+        action=AuditAction.TIED if finding.item_id is None else AuditAction.MOVED,
         before={"item_id": finding.item_id},
         after={"item_id": item.id},
     )
@@ -516,7 +517,7 @@ def withdraw_button(work: Work, finding: int) -> None:
         entity="finding",
         entity_id=mine.id,
         item_id=mine.item_id,
-        action="withdrawn",
+        action=AuditAction.WITHDRAWN,
         before={"withdrawn": False},
         after={"withdrawn": True},
     )
@@ -595,7 +596,13 @@ def finding_text(work: Work, state: str, data: dict, text: str) -> None:
     text = text.strip()
     if state == "finding.problem":
         store.set_finding_text(work.db, finding.id, text[:PROBLEM_LIMIT])
-        record(work.db, work.origin, entity="finding", entity_id=finding.id, action="described")
+        record(
+            work.db,
+            work.origin,
+            entity="finding",
+            entity_id=finding.id,
+            action=AuditAction.DESCRIBED,
+        )
         _ask_deadline(work, _own_finding(work, finding.id))
         return
     year = local_day(work.at, work.tz).year
@@ -721,7 +728,7 @@ def evidence_tie(work: Work, evidence: int, item: int) -> None:
         entity="evidence",
         entity_id=found.id,
         item_id=chosen.id,
-        action="moved",
+        action=AuditAction.MOVED,
         before={"item_id": found.item_id},
         after={"item_id": chosen.id},
     )
@@ -739,7 +746,7 @@ def evidence_withdraw(work: Work, evidence: int) -> None:
         entity="evidence",
         entity_id=found.id,
         item_id=found.item_id,
-        action="withdrawn",
+        action=AuditAction.WITHDRAWN,
         before={"withdrawn": False},
         after={"withdrawn": True},
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from bot.actions import button, button_to, step
 from bot.clock import local_day
+from bot.domain.audit import AuditAction
 from bot.domain.items import Item
 from bot.domain.lifecycle import DomainError, Event, decide
 from bot.i18n import t
@@ -65,7 +66,7 @@ def confirm(work: Work, lookback: int) -> None:
         entity="item",
         entity_id=item.id,
         item_id=item.id,
-        action="lookback_confirmed",
+        action=AuditAction.LOOKBACK_CONFIRMED,
         after={"lookback": task["id"]},
     )
     work.reply("lb.confirmed", code=item.code)

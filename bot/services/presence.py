@@ -11,6 +11,7 @@ set them on import.
 from __future__ import annotations
 
 from bot.actions import ADMINS, button, button_to, command, step
+from bot.domain.audit import AuditAction
 from bot.domain.lifecycle import DomainError, Role
 from bot.domain.people import Person
 from bot.domain.permissions import require_admin
@@ -139,7 +140,7 @@ def _arrive(work: Work, visit: Visit, point: Point) -> None:
         work.origin,
         entity="visit",
         entity_id=visit.id,
-        action="located",
+        action=AuditAction.LOCATED,
         after={
             "latitude": point.latitude,
             "longitude": point.longitude,

@@ -14,6 +14,7 @@ from datetime import timedelta
 
 from bot.actions import INSPECTORS, button, button_to, command, step
 from bot.chat import Address
+from bot.domain.audit import AuditAction
 from bot.domain.lifecycle import DomainError, Role
 from bot.domain.people import Person
 from bot.domain.visits import duration_minutes, short
@@ -264,7 +265,7 @@ def _start(work: Work, person: Person, company: Company) -> None:
         work.origin,
         entity="visit",
         entity_id=visit_id,
-        action="started",
+        action=AuditAction.STARTED,
         after={"company_id": company.id},
     )
     visit = store.get_visit(work.db, visit_id)
@@ -288,7 +289,7 @@ def join_button(work: Work, visit: int) -> None:
     store.join_visit(work.db, joined.id, person.id, work.at)
     dialogs.clear(work.db, person.id)
     buttons.use_all(work.db, person.id, CHOICE_ACTIONS, work.at)
-    record(work.db, work.origin, entity="visit", entity_id=joined.id, action="joined")
+    record(work.db, work.origin, entity="visit", entity_id=joined.id, action=AuditAction.JOINED)
     for member, address in _members(work, joined, but=person.id):
         work.send(
             address,
@@ -386,7 +387,7 @@ def close_visit(work: Work, visit: Visit, reason: str, *, idle_hours: int = 0) -
         work.origin,
         entity="visit",
         entity_id=visit.id,
-        action="ended",
+        action=AuditAction.ENDED,
         after={"reason": reason},
     )
     members = _members(work, visit)

@@ -12,7 +12,7 @@ import openpyxl
 import pytest
 
 from bot.cli.main import main
-from bot.domain.audit import Origin
+from bot.domain.audit import AuditAction, Origin
 from bot.domain.audit_chain import GENESIS, ChainCheck
 from bot.domain.items import ItemFields
 from storage import ledger
@@ -114,8 +114,12 @@ def test_events_chain_across_writers_and_bulk_imports(tmp_path: Path) -> None:
     origin = Origin.cli(datetime(2024, 6, 3, tzinfo=UTC))
     ledger.ensure_period(first, "2024", 2024, origin)
     ledger.create_items(first, [ItemFields(f"问题{n}") for n in range(5)], "2024", origin)
-    record(second, origin, entity="policy", action="set", after={"quiet_start": "21:00"})
-    record(first, origin, entity="policy", action="set", after={"quiet_start": "22:00"})
+    record(
+        second, origin, entity="policy", action=AuditAction.CHANGED, after={"quiet_start": "21:00"}
+    )
+    record(
+        first, origin, entity="policy", action=AuditAction.CHANGED, after={"quiet_start": "22:00"}
+    )
     check = ChainCheck()
     for row in chain_rows(first):
         check.add(row)
@@ -199,7 +203,8 @@ def test_two_writers_at_once_never_fork_the_chain(tmp_path: Path) -> None:
         db = connect(path)
         try:
             for number in range(150):  # each outside any transaction: record() takes one
-                record(db, origin, entity="policy", action=f"{name}{number}")
+                after = {"writer": name, "number": number}
+                record(db, origin, entity="policy", action=AuditAction.CHANGED, after=after)
         finally:
             db.close()
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 from datetime import UTC, date, datetime
 
-from bot.domain.audit import Origin
+from bot.domain.audit import AuditAction, Origin
 from bot.domain.lifecycle import Role
 from sandbox.phones import Phone
 from storage import followup, ledger
@@ -214,8 +214,8 @@ async def test_the_office_assigns_and_removes_inspectors_from_the_card(
     assert actions == ["inspector_assigned", "inspector_unassigned"]
     assert len([m for m in li.bot_messages if "办公室指派您督查" in m.text]) == 1
     await admin.send(f"/history {item.code}")
-    history = await admin.expect("指派督查人员：李代表")
-    assert "取消督查指派：李代表（办公室管理员）" in history.text
+    history = await admin.expect("指派督查 李代表")
+    assert "取消督查指派 李代表（办公室管理员）" in history.text
 
 
 async def test_only_administrators_may_assign(duban_clock: Duban) -> None:
@@ -299,7 +299,7 @@ async def test_history_of_an_upgraded_item_calls_a_logged_finding_involvement(
     """Before the upgrade, logging a finding wrote an "inspector assigned" event (with
     ``by: finding``). Migration 0006 made that row involvement; /history must say the same
     (参与督查), not that the office assigned them, while a real office assignment still
-    reads 指派督查人员."""
+    reads 指派督查."""
     admin = await office(duban_clock)
     await duban_clock.register(7241, "王督查", Role.INSPECTOR)
     await duban_clock.register(7242, "李代表", Role.INSPECTOR)
@@ -309,15 +309,15 @@ async def test_history_of_an_upgraded_item_calls_a_logged_finding_involvement(
         origin = Origin.cli(datetime(2024, 6, 5, tzinfo=UTC))
         for person, by in ((7241, "finding"), (7242, "office")):
             after = {"person_id": duban_clock.person_id(person), "by": by}
-            record_item(db, origin, item.id, "inspector_assigned", after=after)
+            record_item(db, origin, item.id, AuditAction.INSPECTOR_ASSIGNED, after=after)
         db.conn.commit()
     finally:
         db.close()
 
     await admin.send(f"/history {item.code}")
-    history = await admin.expect("指派督查人员：李代表")
+    history = await admin.expect("指派督查 李代表")
     assert "参与督查（记录发现）：王督查" in history.text
-    assert "指派督查人员：王督查" not in history.text
+    assert "指派督查 王督查" not in history.text
 
 
 async def test_when_only_leaders_can_verify_the_card_names_them_once(duban_clock: Duban) -> None:
