@@ -5,6 +5,7 @@ from __future__ import annotations
 from bot.i18n import (
     messages_admin,
     messages_card_progress,
+    messages_cards,
     messages_common,
     messages_delivery,
     messages_faults,
@@ -40,6 +41,7 @@ _SECTIONS = (
     messages_delivery.MESSAGES,
     messages_history.MESSAGES,
     messages_stale.MESSAGES,
+    messages_cards.MESSAGES,
 )
 
 
