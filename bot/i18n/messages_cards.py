@@ -36,6 +36,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "手动设为{level}，{who}：{reason}",
         "set {level} by hand, {who}: {reason}",
     ),
+    "cards.why_hand_bare": ("手动", "by hand"),
+    "cards.why_hand_bare_lower": ("手动设为{level}", "set {level} by hand"),
     "cards.someone": ("未记录设定人", "who is not recorded"),
     # --- setting a level by hand
     "cards.level_button": ("🎚 调整督办等级", "🎚 Set level"),

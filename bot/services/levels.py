@@ -55,23 +55,29 @@ def level_text(work: Work, item: Item) -> Safe:
     if why.by_sheet:
         reasons.append(work.t("cards.why_sheet"))
     if item.manual_level != "none":
-        note = ledger.manual_level(work.db, item.id)
-        who = _name(work, note.person_id)
-        if why.by_hand:
-            reasons.append(work.t("cards.why_hand", who=who, reason=note.reason or "—"))
-        else:
-            reasons.append(
-                work.t(
-                    "cards.why_hand_lower",
-                    level=work.t(f"cards.level.{item.manual_level}"),
-                    who=who,
-                    reason=note.reason or "—",
-                )
-            )
+        reasons.append(_by_hand(work, item, shown=why.by_hand))
     text = level_name(work, why.level)
     if reasons:
         text += work.t("cards.why", reasons=Safe(work.t("cards.why_sep").join(reasons)))
     return Safe(text)
+
+
+def _by_hand(work: Work, item: Item, *, shown: bool) -> str:
+    """ "手动，王主任：…", or "手动设为蓝色，王主任：…" when the deadline or the sheet shows
+    more; a level raised before reasons were kept (0013) says only that it was by hand."""
+    note = ledger.manual_level(work.db, item.id)
+    level = work.t(f"cards.level.{item.manual_level}")
+    if note.person_id is None and not note.reason:
+        return (
+            work.t("cards.why_hand_bare")
+            if shown
+            else work.t("cards.why_hand_bare_lower", level=level)
+        )
+    who = _name(work, note.person_id)
+    reason = note.reason or "—"
+    if shown:
+        return work.t("cards.why_hand", who=who, reason=reason)
+    return work.t("cards.why_hand_lower", level=level, who=who, reason=reason)
 
 
 def _name(work: Work, person_id: int | None) -> str:
