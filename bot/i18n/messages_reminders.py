@@ -153,7 +153,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "请核验后选择「销号」或「退办」。",
         "🔍 <b>Close-out check</b> {code}\n{problem}\nUnit: {unit}{figures}\n"
         "Requested by: {requester}\nWhat was done: {text}\n"
-        "Evidence: {files} files, {photos} of them photos (above)\nMay verify: {who}\n"
+        "Evidence files (above): {files}, photos among them: {photos}\nMay verify: {who}\n"
         "Approve or return it.",
     ),
     "co.approve": ("✅ 销号", "✅ Approve"),

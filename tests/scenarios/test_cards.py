@@ -7,10 +7,11 @@ from __future__ import annotations
 import json
 from datetime import UTC, date
 
-from bot.domain.lifecycle import Role
+from bot.domain.audit import Origin
+from bot.domain.lifecycle import Event, Role
 from bot.i18n.fit import utf16_len
 from sandbox.phones import ChatMessage, Phone
-from storage import followup
+from storage import followup, ledger, people
 from tests.harness import Duban, at, office, open_card
 
 UNIT = "科技局"
@@ -188,7 +189,7 @@ async def test_verifier_sees_the_record_beside_a_claim_that_does_not_match(
         "Last figure on record: 79/105 (75%) (2024-05-20, 赵联络)",
         "Figure in this request: no figure; see the note",
         "⚠️ The record does not reach the target",
-        "Evidence: 1 files, 1 of them photos (above)",
+        "Evidence files (above): 1, photos among them: 1",
     ):
         assert line in shown, line
 
@@ -347,3 +348,36 @@ async def test_contacts_and_inspectors_cannot_set_levels(duban_clock: Duban) -> 
     duban_clock.forge_callback(admin, yellow["callback_data"])
     await admin.expect("等级已有变化")
     assert len(level_audits(duban_clock, item.id)) == 1
+
+
+async def test_a_level_is_not_set_on_an_item_closed_meanwhile(duban_clock: Duban) -> None:
+    """The office chose yellow and was asked for the reason; the item is closed before the
+    reason arrives: the reason is refused politely, and so is the old menu's red; no level
+    is set and nothing is audited."""
+    admin = await office(duban_clock)
+    await duban_clock.register(7315, "陈主任", Role.LEADER)
+    item = seed_hightech(duban_clock, date(2024, 12, 31))
+    await open_card(admin, item.code)
+    await admin.tap("🎚 调整督办等级")
+    menu = await admin.expect("请选择手动等级")
+    await admin.tap("🟡 黄色")
+    await admin.expect("请输入理由")
+    db = duban_clock.db()
+    try:
+        origin = Origin.cli(duban_clock.clock.now())
+        office_actor = people.by_telegram_id(db, admin.user_id).actor
+        leader_actor = people.by_telegram_id(db, 7315).actor
+        ledger.apply_event(
+            db, item.id, Event.REQUEST_CLOSE, office_actor, origin, has_evidence=True
+        )
+        ledger.apply_event(db, item.id, Event.APPROVE_CLOSE, leader_actor, origin)
+    finally:
+        db.close()
+    await admin.send("情况有变")
+    await admin.expect("这个事项当前的状态不允许此操作")
+    red = next(b for row in menu.inline_keyboard for b in row if "红色" in b["text"])
+    duban_clock.forge_callback(admin, red["callback_data"])
+    await admin.expect("这个事项当前的状态不允许此操作", within=10)
+    assert level_audits(duban_clock, item.id) == []
+    card = await open_card(admin, item.code)
+    assert "督办等级：⚪ 未标色" in card.text and "🎚 调整督办等级" not in card.buttons
