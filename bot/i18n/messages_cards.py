@@ -86,7 +86,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "\nTarget: {target}\nLast figure on record: {last}\nFigure in this request: {claim}{gap}",
     ),
     "cards.co_figure": ("{figure}/{target}（{percent}）", "{figure}/{target} ({percent})"),
-    "cards.co_figure_when": ("{figure}（{day} {name}）", "{figure} ({day}, {name})"),
+    "cards.co_figure_when": ("{figure}，{day} {name}", "{figure}, {day}, {name}"),
     "cards.co_no_figure": ("无记录", "none"),
     "cards.co_no_claim": ("未填数字，见办结说明", "no figure; see the note"),
     "cards.co_gap": (

@@ -175,7 +175,7 @@ async def test_verifier_sees_the_record_beside_a_claim_that_does_not_match(
     card = (await wang.expect("销号核验")).text
     for line in (
         f"目标：{TARGET}",
-        "台账最近完成数：79/105（75%）（2024-05-20 赵联络）",
+        "台账最近完成数：79/105（75%），2024-05-20 赵联络",
         "本次申请所报：未填数字，见办结说明",
         "⚠️ 台账记录尚未达到目标",
         "办结说明：105家已全部完成",
@@ -186,7 +186,7 @@ async def test_verifier_sees_the_record_beside_a_claim_that_does_not_match(
     shown = (await smith.expect("Close-out check")).text
     for line in (
         f"Target: {TARGET}",
-        "Last figure on record: 79/105 (75%) (2024-05-20, 赵联络)",
+        "Last figure on record: 79/105 (75%), 2024-05-20, 赵联络",
         "Figure in this request: no figure; see the note",
         "⚠️ The record does not reach the target",
         "Evidence files (above): 1, photos among them: 1",
@@ -220,7 +220,7 @@ async def test_a_number_sent_during_close_out_is_recorded_as_the_figure(
     assert "完成数 105 已记录为本事项的最新完成数" in done.text
 
     card = (await wang.expect("销号核验")).text
-    assert "台账最近完成数：79/105（75%）（2024-05-20 赵联络）" in card
+    assert "台账最近完成数：79/105（75%），2024-05-20 赵联络" in card
     assert "本次申请所报：105/105（100%）" in card
     assert "办结说明：第二批认定已公示" in card and "105家" not in card.split("办结说明")[1]
     assert "尚未达到目标" not in card
