@@ -32,8 +32,12 @@ _STATE = "followup."
 # fit (bot/i18n/limits.py) and point to /history, which shows them in full.
 _TEXT_LIMIT = 4096
 _FIGURE = re.compile(r"(\d+(?:\.\d+)?)(?:\s*(?:/|of|／)\s*\d+(?:\.\d+)?)?")
-# A measure word after a figure (家, 个, 万元, %): a few characters, and found in the target.
+# A measure word after a figure: one the target itself uses (a few characters), or one of
+# the words the office's tables count in. "天" or "月" after a number is not a figure.
 _WORD_LIMIT = 3
+_MEASURE_WORDS = frozenset(
+    {"家", "个", "项", "人", "名", "件", "户", "所", "台", "套", "元", "万元", "亿元", "%"}
+)
 
 
 class NotYourAction(DomainError):
@@ -132,14 +136,15 @@ def _keys(work: Work) -> Keyboard:
 
 def parse_figure(text: str, target: str = "") -> float | None:
     """A typed figure: ``98``, ``98/142`` or ``98 of 142`` (the first number counts), or
-    with the target's own measure word after it (``105家`` when the target reads
-    "净增105家"); "105家已全部完成" is words, not a figure."""
+    with a measure word after it (``105家``, or the target's own word); "105家已全部完成"
+    and "3天" are words, not figures."""
     typed = unicodedata.normalize("NFKC", text).strip().lower()
     match = _FIGURE.fullmatch(typed)
     if match is None:
         match = _FIGURE.match(typed)
         word = typed[match.end() :].strip() if match else ""
-        if not (word and len(word) <= _WORD_LIMIT and word in target.lower()):
+        measured = word in _MEASURE_WORDS or (len(word) <= _WORD_LIMIT and word in target.lower())
+        if not (word and measured):
             return None
     return float(match.group(1)) if match else None
 
