@@ -5,10 +5,11 @@ The goal is a ratio of at most 0.2 on a typical day: the pass reads ``items.next
 through its partial index and touches only the items due that day. The table is a steady state a
 county could reach after years of rolling periods: 60 % closed and looked back at, 35 %
 open with deadlines spread over the next two years, 5 % overdue (reminded every third
-working day), 30 units with two contacts each. The timed pass is a normal working day
-after the previous day's pass (the heaviest day of the week is reported beside it); both
-sides are timed best-of-3, the pass on a fresh copy of the database each time (a pass
-changes what is due).
+working day, each on its own rhythm from its own deadline), 30 units with two contacts each.
+The timed passes are the working days of one week, Tuesday to Friday, each after the
+previous day's pass, as the bot runs them; the typical day is the Tuesday and the heaviest
+day of the week is reported beside it. Both sides are timed best-of-3, the week on a fresh
+copy of the database each time (a pass changes what is due).
 
     .venv/bin/python -m bench.bench_sweep
 """
@@ -37,13 +38,15 @@ ITEMS = 100_000
 UNITS = 30
 GOAL = 0.2
 TZ = ZoneInfo("Asia/Shanghai")
-# Monday 3 June 2024 is the day before. Tuesday 4 June is a typical day; Thursday 6 June is
-# the heaviest of the week: the overdue rhythm (every 3 days, counted from the reminder as
-# sent, weekends pushing it to Monday) brings every overdue item back on Mondays and
-# Thursdays, so that day about a fifth of the open items is due.
+# Monday 3 June 2024 is the day before; the week timed is Tuesday 4 to Friday 7 June, and
+# Tuesday is the typical day. Until issue 14 the overdue rhythm (every 3 days counted from
+# the reminder as sent, weekends pushing it to Monday) brought every overdue item back on
+# Mondays and Thursdays, so Thursday carried about a fifth of the open items; now each
+# overdue item comes back every third working day counted from its own deadline, about a
+# third of them each working day.
 DAY_BEFORE = datetime(2024, 6, 3, 9, 0, tzinfo=TZ)
-TYPICAL_DAY = datetime(2024, 6, 4, 9, 0, tzinfo=TZ)
-HEAVY_DAY = datetime(2024, 6, 6, 9, 0, tzinfo=TZ)
+WEEK = tuple(datetime(2024, 6, day, 9, 0, tzinfo=TZ) for day in (4, 5, 6, 7))
+TYPICAL_DAY = WEEK[0]
 
 
 def build(path: Path, items: int = ITEMS, seed: int = 11) -> None:
@@ -114,14 +117,18 @@ def _pass(db: sqlite_utils.Database, moment: datetime) -> None:
         run_pass(work, moment.date(), load_policy(db), store.calendar(db))
 
 
-def time_pass(template: Path, scratch: Path, moment: datetime) -> tuple[float, int]:
+def time_week(template: Path, scratch: Path) -> list[tuple[float, int]]:
+    """(seconds, items due) of each day's pass in ``WEEK``, run one after the other."""
     shutil.copyfile(template, scratch)
     db = connect(scratch)
     try:
-        due = sum(1 for _ in store.due_items(db, moment.date()))
-        start = time.perf_counter()
-        _pass(db, moment)
-        return time.perf_counter() - start, due
+        days = []
+        for moment in WEEK:
+            due = sum(1 for _ in store.due_items(db, moment.date()))
+            start = time.perf_counter()
+            _pass(db, moment)
+            days.append((time.perf_counter() - start, due))
+        return days
     finally:
         db.close()
 
@@ -143,10 +150,12 @@ def run() -> dict:
         template = Path(directory) / "template.sqlite"
         build(template)
         scratch = Path(directory) / "scratch.sqlite"
-        typical = [time_pass(template, scratch, TYPICAL_DAY) for _ in range(3)]
-        heavy = [time_pass(template, scratch, HEAVY_DAY) for _ in range(3)]
-        sweep = min(seconds for seconds, _ in typical)
-        heavy_sweep = min(seconds for seconds, _ in heavy)
+        weeks = [time_week(template, scratch) for _ in range(3)]
+        # Each day's best of three; the heaviest day is the one with the slowest best.
+        best = [min(week[day][0] for week in weeks) for day in range(len(WEEK))]
+        due = [weeks[0][day][1] for day in range(len(WEEK))]
+        heaviest = max(range(len(WEEK)), key=best.__getitem__)
+        sweep, heavy_sweep = best[0], best[heaviest]
         full_read = min(time_full_read(template) for _ in range(3))
         plan = (
             connect(template)
@@ -159,11 +168,13 @@ def run() -> dict:
     return {
         "bench": "sweep",
         "items": ITEMS,
-        "due_items": typical[0][1],
+        "due_items": due[0],
         "sweep_seconds": round(sweep, 4),
         "full_read_seconds": round(full_read, 4),
         "ratio": round(sweep / full_read, 3),
-        "heavy_day_due_items": heavy[0][1],
+        "heavy_day": WEEK[heaviest].date().isoformat(),
+        "week_due_items": due,
+        "heavy_day_due_items": due[heaviest],
         "heavy_day_sweep_seconds": round(heavy_sweep, 4),
         "heavy_day_ratio": round(heavy_sweep / full_read, 3),
         "goal": GOAL,

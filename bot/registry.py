@@ -23,6 +23,7 @@ from bot.services import (
     invitations,
     item_actions,
     item_card,
+    leaders,
     levels,
     lookback,
     mine,
@@ -36,12 +37,13 @@ from bot.services import (
     visits,
 )
 
-# Menus follow this order: /invite /users, /queue, /company, /stuck, /acks, /settings
+# Menus follow this order: /invite /users, /leaders, /queue, /company, /stuck, /acks, /settings
 # /holiday /period, /visit /done /visits, /mine, /item, /report, /export, /history, then
 # /lang /help (and /start, offered to strangers only).
 ACTIONS = Registry.collect(
     (
         admin_users,
+        leaders,
         invitations,
         review_queue,
         assignments,

@@ -24,11 +24,15 @@ Users and bots:
   → User (an id is chosen when absent; posting an existing id updates the profile)
 * ``GET /sandbox/roster`` → ``{people, places}``: who the phone page offers to be and
   where its location button may put you, as the embedder set them (``Sandbox.roster``,
-  ``Sandbox.places``; both empty unless set, e.g. by ``duban demo``)
+  ``Sandbox.places``; both empty unless set, e.g. by ``duban demo``). With
+  ``Sandbox.roster_source`` set, the people are asked for on every request, so each one's
+  ``role`` is the current one (``duban demo`` reads them from the bot's database: someone
+  who registered through an invitation is listed with the role they registered as)
 
 One private chat, ``/sandbox/chats/{bot}/{user}``:
 
-* ``GET  …`` → ``{chat, messages, events, reply_keyboard, blocked}`` (history)
+* ``GET  …`` → ``{chat, messages, events, reply_keyboard, blocked, read_seq}`` (history;
+  ``read_seq`` is the user's read mark, see ``…/read``)
 * ``GET  …/events?since=SEQ`` (or ``Last-Event-ID``) → Server-Sent Events, see below
 * ``POST …/text`` JSON ``{text, reply_to?}`` → the user's Message
 * ``GET  …/commands`` → the command menu this chat shows (setMyCommands: the chat's
@@ -41,6 +45,9 @@ One private chat, ``/sandbox/chats/{bot}/{user}``:
 * ``POST …/location`` JSON ``{latitude, longitude}`` → Message
 * ``POST …/tap`` JSON ``{message_id, callback_data}`` → ``{callback_query_id}``
 * ``POST …/block`` JSON ``{blocked: true|false}`` → ``{blocked}``
+* ``POST …/read`` JSON ``{seq}`` → ``{read_seq}``: the user has seen the chat up to event
+  ``seq``. The mark only moves forward and lives as long as the sandbox, so a reloaded
+  page counts as unread only the bot's messages after it.
 
 The phone page (``sandbox/web/``) is served at ``/phone/``; ``/`` redirects there.
 
@@ -176,6 +183,7 @@ def add_control_routes(app: web.Application, sandbox: Sandbox) -> None:
     app.router.add_post(chat + "/location", api.location)
     app.router.add_post(chat + "/tap", api.tap)
     app.router.add_post(chat + "/block", api.block)
+    app.router.add_post(chat + "/read", api.read)
     app.router.add_get("/sandbox/files/{file_id}", api.file)
     app.router.add_get("/sandbox/calls", api.calls)
     app.router.add_get("/sandbox/faults", api.faults)
@@ -291,9 +299,9 @@ class _ControlApi:
 
     @_guarded
     async def roster(self, request: web.Request) -> web.StreamResponse:
-        return web.json_response(
-            {"people": self.sandbox.roster, "places": self.sandbox.places}, dumps=_dumps
-        )
+        source = self.sandbox.roster_source
+        people = source() if source is not None else self.sandbox.roster
+        return web.json_response({"people": people, "places": self.sandbox.places}, dumps=_dumps)
 
     @_guarded
     async def commands(self, request: web.Request) -> web.StreamResponse:
@@ -318,6 +326,7 @@ class _ControlApi:
                 "events": [with_file_urls(event) for event in chat.events],
                 "reply_keyboard": chat.reply_keyboard,
                 "blocked": chat.blocked,
+                "read_seq": chat.read_seq,
             }
         )
 
@@ -399,6 +408,18 @@ class _ControlApi:
         blocked = bool(body["blocked"])
         self._actions(request).set_blocked(blocked)
         return web.json_response({"blocked": blocked})
+
+    @_guarded
+    async def read(self, request: web.Request) -> web.StreamResponse:
+        body = await request.json()
+        seq = body.get("seq")
+        if isinstance(seq, bool) or not isinstance(seq, int) or seq < 0:
+            raise _Refused(400, "seq must be a whole number of at least 0")
+        chat = self._actions(request).chat
+        # Never past the last event (a mark from a page that saw another sandbox's chat), and
+        # never backwards (two tabs marking at once).
+        chat.read_seq = max(chat.read_seq, min(seq, len(chat.events)))
+        return web.json_response({"read_seq": chat.read_seq})
 
     @_guarded
     async def file(self, request: web.Request) -> web.StreamResponse:

@@ -40,6 +40,7 @@ import logging
 import re
 import signal
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -88,6 +89,9 @@ class Sandbox:
         # What the phone page offers (``GET /sandbox/roster``): people to be and places to
         # send as a location. Whoever embeds the sandbox fills them in (``bot.cli.demo`` does).
         self.roster: list[dict[str, Any]] = []
+        # When set, asked on every ``GET /sandbox/roster`` instead of ``roster``: the embedder
+        # then says who everyone is now (a newcomer who registered gets their role).
+        self.roster_source: Callable[[], list[dict[str, Any]]] | None = None
         self.places: list[dict[str, Any]] = []
         # Further names the control API answers to (e.g. a demo reached on a LAN by name).
         self.extra_hosts: set[str] = set()

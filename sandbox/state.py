@@ -62,6 +62,9 @@ class ChatRecord:
     reply_keyboard: dict[str, Any] | None = None
     blocked: bool = False
     menu_button: dict[str, Any] | None = None
+    # The last event the user has seen on screen (the phone page's read mark), so that a
+    # reloaded page counts as unread only what came after it.
+    read_seq: int = 0
 
 
 @dataclass

@@ -129,6 +129,16 @@ def pending_closeout(db: sqlite_utils.Database, item_id: int) -> dict | None:
     )
 
 
+def last_returned_closeout(db: sqlite_utils.Database, item_id: int) -> int | None:
+    """The item's latest close-out request that was returned (its notice asked for 签收)."""
+    row = db.execute(
+        "SELECT id FROM closeout_requests WHERE item_id = ? AND status = 'returned' "
+        "ORDER BY id DESC LIMIT 1",
+        [item_id],
+    ).fetchone()
+    return row[0] if row else None
+
+
 def decide_closeout(
     db: sqlite_utils.Database,
     request_id: int,

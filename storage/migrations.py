@@ -864,6 +864,23 @@ def _platform_ids(db: sqlite_utils.Database) -> None:
         db.execute("VACUUM")
 
 
+@migrations(name="0014_leader_units")
+def _leader_units(db: sqlite_utils.Database) -> None:
+    """分管: the units each leader oversees. A leader with none hears of every red item, as
+    before this table existed, so an upgraded database changes nobody's notices."""
+    _execute_all(
+        db,
+        """
+CREATE TABLE leader_units (
+    person_id INTEGER NOT NULL REFERENCES people(id),
+    unit_id INTEGER NOT NULL REFERENCES units(id),
+    PRIMARY KEY (person_id, unit_id)
+);
+CREATE INDEX leader_units_unit ON leader_units(unit_id)
+""",
+    )
+
+
 def unknown_migrations(db: sqlite_utils.Database) -> list[str]:
     """Names recorded in the database that this code does not register."""
     known = {m.name for m in migrations._migrations}

@@ -174,6 +174,13 @@ def park_unit(db: sqlite_utils.Database, unit_id: int, at: datetime) -> str:
     return fetch_value(db, "SELECT since FROM parked_units WHERE unit_id = ?", [unit_id])
 
 
+def parked_unit_names(db: sqlite_utils.Database) -> list[str]:
+    """The units whose reminders wait for a contact, by name."""
+    return fetch_values(
+        db, "SELECT u.name FROM parked_units pu JOIN units u ON u.id = pu.unit_id ORDER BY u.name"
+    )
+
+
 def release_parked_units(db: sqlite_utils.Database) -> list[int]:
     """Units that now have a contact: their items are looked at again at the next pass."""
     units = fetch_values(

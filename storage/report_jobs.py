@@ -160,3 +160,29 @@ def file_still_queued(db: sqlite_utils.Database, path_fragment: str) -> bool:
         [path_fragment],
     ).fetchone()
     return row is not None
+
+
+@dataclass(frozen=True)
+class Earlier:
+    """The latest job a person asked for with the same kind and options: whether it is
+    still being built, and when it was delivered."""
+
+    id: int
+    status: str  # pending, done or failed
+    finished_at: datetime | None
+
+
+def latest_alike(
+    db: sqlite_utils.Database, *, kind: str, person_id: int, params: dict
+) -> Earlier | None:
+    """This person's latest job of this kind with exactly these options, if any."""
+    row = fetch_one(
+        db,
+        "SELECT id, status, finished_at FROM report_jobs WHERE kind = ? AND person_id = ? "
+        "AND params = ? ORDER BY id DESC LIMIT 1",
+        [kind, person_id, json.dumps(params, ensure_ascii=False)],
+    )
+    if row is None:
+        return None
+    finished = row["finished_at"]
+    return Earlier(row["id"], row["status"], datetime.fromisoformat(finished) if finished else None)

@@ -83,3 +83,20 @@ def shown_text(db: sqlite_utils.Database, shown: Shown) -> str | None:
         [prefix, prefix + "\U0010ffff"],
     )
     return json.loads(row["payload"]).get("text") if row else shown.payload.get("text")
+
+
+def shown_buttons(db: sqlite_utils.Database, shown: Shown) -> list[list[tuple[str, str]]]:
+    """The inline buttons the recipient has now under ``shown``, row by row, as (label,
+    token) pairs: the newest correction's, else the send's own (link buttons left out)."""
+    prefix = edit_key(shown, "")
+    row = fetch_one(
+        db,
+        "SELECT payload FROM outbox WHERE dedup_key >= ? AND dedup_key < ? "
+        "AND method = 'editMessageText' ORDER BY id DESC LIMIT 1",
+        [prefix, prefix + "\U0010ffff"],
+    )
+    payload = json.loads(row["payload"]) if row else shown.payload
+    keyboard = (payload.get("reply_markup") or {}).get("inline_keyboard") or []
+    return [
+        [(b["text"], b["callback_data"]) for b in r if b.get("callback_data")] for r in keyboard
+    ]

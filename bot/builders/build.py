@@ -67,6 +67,9 @@ class Result:
     keyboard: Keyboard | None = None
     sends: list[Send] = field(default_factory=list)
     failed: bool = False
+    # The files before the text (the text was not a "working on it…" message to edit): the
+    # leader's weekly digest opens with its picture, its words and button under it.
+    files_first: bool = False
     # Runs in the delivering transaction (on the database thread) before anything is
     # queued: an import applies its plan here and returns the text to show instead.
     commit: Commit | None = None

@@ -17,7 +17,9 @@ from zoneinfo import ZoneInfo
 import sqlite_utils
 
 from bot.clock import local_day
+from bot.domain.items import Item
 from bot.domain.reports import Scope, period_range, progress_percent, week_starts
+from storage.periods import period_items_as_of
 from storage.rows import fetch_all, fetch_values
 
 
@@ -29,6 +31,8 @@ class Filters:
     area: str | None = None  # area code, e.g. "hightech"
     town: str | None = None  # town name
     unit: str | None = None  # lead unit name (admins and leaders)
+    # A period (批次) by name: its items as of its last day, instead of the calendar range.
+    batch: str | None = None
 
 
 @dataclass(frozen=True)
@@ -161,22 +165,11 @@ def collect(
 ) -> ReportData:
     """Every figure of the report for this scope, filters and period ending ``today``."""
     where, params = scope_clause(scope)
-    clauses, filter_params = _filter_clauses(filters)
-    area_name = "a.name_en" if language == "en" else "a.name_zh"
-    rows = fetch_all(
-        db,
-        f"SELECT i.id, i.status, i.deadline, i.created_at, i.closed_at, i.target_number, "
-        f"u.name, {area_name}, t.name FROM items i "
-        "LEFT JOIN units u ON u.id = i.unit_id LEFT JOIN areas a ON a.id = i.area_id "
-        "LEFT JOIN towns t ON t.id = i.town_id "
-        f"WHERE {' AND '.join([where, *clauses])}",
-        [*params, *filter_params],
-    )
-    earliest = min((_local_day(r["created_at"], tz) for r in rows), default=today)
-    start, end = period_range(filters.period, today, earliest)
+    if filters.batch:
+        rows, figures, start, end = _batch_rows(db, where, params, filters, today, tz, language)
+    else:
+        rows, figures, start, end = _current_rows(db, where, params, filters, today, tz, language)
     data = ReportData(start=start, end=end)
-    figures = _latest_figures(db, where, params)
-    today_iso = today.isoformat()
 
     units: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
     areas: dict[str, list[int]] = defaultdict(lambda: [0, 0])
@@ -184,7 +177,7 @@ def collect(
     targets: dict[str, list[float]] = defaultdict(list)
     created_days: list[date] = []
     closed_days: list[date] = []
-    for item_id, status, deadline, created, closed_at, target, unit, area, town in rows:
+    for item_id, status, deadline, created, closed_at, target, unit, area, town, day in rows:
         created_day = _local_day(created, tz)
         if created_day > end:
             continue
@@ -193,7 +186,7 @@ def collect(
         closed_day = _local_day(closed_at, tz) if is_closed else None
         if closed_day is not None:
             closed_days.append(closed_day)
-        overdue = not is_closed and deadline is not None and deadline < today_iso
+        overdue = not is_closed and deadline is not None and deadline < day
         data.total += 1
         data.closed += is_closed
         data.overdue += overdue
@@ -225,6 +218,101 @@ def collect(
     data.visits = _visits_per_town(db, scope, filters, start, end, tz)
     data.visits_in_period = sum(count for _, count in data.visits)
     return data
+
+
+# One item as the counting loop reads it: id, status, deadline, created_at, closed_at,
+# target number, lead unit, area and town names, and the ISO day it is judged overdue on.
+_Row = tuple[int, str, str | None, str, str | None, float | None, str, str, str, str]
+
+
+def _current_rows(
+    db: sqlite_utils.Database,
+    where: str,
+    params: list,
+    filters: Filters,
+    today: date,
+    tz: ZoneInfo,
+    language: str,
+) -> tuple[list[_Row], dict[int, float], date, date]:
+    """The items as they are now, their latest figures, and the calendar range chosen."""
+    clauses, filter_params = _filter_clauses(filters)
+    area_name = "a.name_en" if language == "en" else "a.name_zh"
+    found = fetch_all(
+        db,
+        f"SELECT i.id, i.status, i.deadline, i.created_at, i.closed_at, i.target_number, "
+        f"u.name, {area_name}, t.name FROM items i "
+        "LEFT JOIN units u ON u.id = i.unit_id LEFT JOIN areas a ON a.id = i.area_id "
+        "LEFT JOIN towns t ON t.id = i.town_id "
+        f"WHERE {' AND '.join([where, *clauses])}",
+        [*params, *filter_params],
+    )
+    rows: list[_Row] = [(*row, today.isoformat()) for row in found]  # type: ignore[misc]
+    earliest = min((_local_day(r["created_at"], tz) for r in found), default=today)
+    start, end = period_range(filters.period, today, earliest)
+    return rows, _latest_figures(db, where, params), start, end
+
+
+def _batch_rows(
+    db: sqlite_utils.Database,
+    where: str,
+    params: list,
+    filters: Filters,
+    today: date,
+    tz: ZoneInfo,
+    language: str,
+) -> tuple[list[_Row], dict[int, float], date, date]:
+    """A period's items as of its last day (storage.periods), their figures then, and the
+    period's days: from its first day (or its first item) to its last day (or today).
+
+    Whose items a person sees is decided as today (scope); the area, town and unit chosen
+    narrow the items as they stood then.
+    """
+    picture = period_items_as_of(db, filters.batch or "", today, tz)
+    if picture is None:
+        return [], {}, today, today
+    visible = set(fetch_values(db, f"SELECT i.id FROM items i WHERE {where}", params))
+    areas = _areas_by_chinese_name(db, language)
+    rows: list[_Row] = []
+    figures: dict[int, float] = {}
+    for found in picture.items:
+        item = found.item
+        code, area = areas.get(item.area or "", (None, item.area or ""))
+        if item.id not in visible or (filters.area and code != filters.area):
+            continue
+        if (filters.town and item.town != filters.town) or (
+            filters.unit and item.unit != filters.unit
+        ):
+            continue
+        rows.append(_batch_row(item, area, found.day))
+        if found.figure is not None:
+            figures[item.id] = found.figure
+    created = [_local_day(row[3], tz) or today for row in rows]
+    start = min([picture.starts_on or today, *created])
+    return rows, figures, start, max(picture.day, start)
+
+
+def _batch_row(item: Item, area: str, day: date) -> _Row:
+    return (
+        item.id,
+        item.status.value,
+        item.deadline.isoformat() if item.deadline else None,
+        item.created_at.isoformat(),
+        item.closed_at.isoformat() if item.closed_at else None,
+        item.target_number,
+        item.unit or "",
+        area,
+        item.town or "",
+        day.isoformat(),
+    )
+
+
+def _areas_by_chinese_name(db: sqlite_utils.Database, language: str) -> dict[str, tuple[str, str]]:
+    """Area name as an item holds it (Chinese) → its code and the name shown in ``language``."""
+    column = "name_en" if language == "en" else "name_zh"
+    return {
+        name_zh: (code, shown)
+        for name_zh, code, shown in db.execute(f"SELECT name_zh, code, {column} FROM areas")
+    }
 
 
 def _count_rows(counts: dict[str, list[int]], order: list[str] | None) -> list[CountRow]:
@@ -318,6 +406,8 @@ def units_with_items(
     An item is in the period if it was created by the period's end and was not closed
     before its start; the area and town chosen narrow the list the same way as the report.
     """
+    if filters.batch:
+        return _batch_units(db, filters, today, tz)
     start, end = period_range(filters.period, today, earliest=today)
     clauses = ["i.created_at < ?"]
     params: list = [_utc_end_of(end, tz)]
@@ -332,6 +422,23 @@ def units_with_items(
         f"WHERE {' AND '.join([*clauses, *item_clauses])} ORDER BY u.name",
         [*params, *item_params],
     )
+
+
+def _batch_units(
+    db: sqlite_utils.Database, filters: Filters, today: date, tz: ZoneInfo
+) -> list[str]:
+    """Lead units of a period's items as they stood on its last day, in the area and town
+    chosen."""
+    rows, _figures, _start, _end = _batch_rows(
+        db,
+        "1",
+        [],
+        Filters(area=filters.area, town=filters.town, batch=filters.batch),
+        today,
+        tz,
+        "zh",
+    )
+    return sorted({row[6] for row in rows if row[6]})
 
 
 def tongbao_key(row: Ranked) -> tuple:

@@ -51,6 +51,7 @@ BUILDERS: dict[str, str] = {
     "import": "bot.builders.import_preview:build_preview",
     "import_apply": "bot.builders.import_preview:build_apply",
     "weekly": "bot.builders.weekly_report:build_weekly",
+    "digest": "bot.builders.digest_picture:build_digest",
 }
 # The chat action shown while a job runs ("sending a photo…"); Telegram shows it ~5 s.
 ACTIONS = {
@@ -61,6 +62,7 @@ ACTIONS = {
     "import": "typing",
     "import_apply": "typing",
     "weekly": "upload_document",
+    "digest": "upload_photo",
 }
 ACTION_EVERY_S = 4.5
 KEEP_FILES = timedelta(days=2)
@@ -170,6 +172,8 @@ def deliver(work: Work, job_id: int, result: Result) -> None:
     if result.commit is not None and not result.failed:
         text, keyboard = result.commit(work)
     key = f"job:{job.id}:text"
+    if result.files_first:
+        _queue_files(work, job, result)
     message_id = outbox.sent_message_id(work.db, job.progress_key)
     if message_id is not None:
         work.edit(
@@ -177,9 +181,14 @@ def deliver(work: Work, job_id: int, result: Result) -> None:
         )
     else:
         work.send(job.chat, text, keyboard=keyboard, key=key, button_owner=job.person_id)
+    if not result.files_first:
+        _queue_files(work, job, result)
+    report_jobs.finish(work.db, job.id, "failed" if result.failed else "done", work.at)
+
+
+def _queue_files(work: Work, job: ReportJob, result: Result) -> None:
     for number, send in enumerate(result.sends):
         delivery.queue_file(work, job.chat, send, key=f"job:{job.id}:{number}")
-    report_jobs.finish(work.db, job.id, "failed" if result.failed else "done", work.at)
 
 
 async def sweep_files(application: Application, services: Resources) -> None:

@@ -1,16 +1,21 @@
-"""The /report job: a short summary text and the charts, as PNG files sent as one album."""
+"""The /report job: a short summary text and the charts, as PNG files sent as one album;
+a leader gets the dashboard picture first (bot/builders/dashboard.py)."""
 
 from __future__ import annotations
 
+from datetime import date
+
 import sqlite_utils
 
-from bot.builders.build import BuildContext, Result, album, write_file
+from bot.builders import dashboard
+from bot.builders.build import BuildContext, Result, album, photo, write_file
 from bot.builders.charts import png, report_charts
 from bot.builders.data import Filters, ReportData, collect
+from bot.domain.lifecycle import Role
 from bot.domain.people import Person
 from bot.domain.reports import Scope, UnknownUnit, report_scope
 from bot.i18n import Safe, t
-from storage import people
+from storage import leader_units, people
 from storage.ledger import lookup_id
 from storage.report_jobs import ReportJob
 from storage.rows import fetch_one
@@ -22,6 +27,7 @@ def filters_from(params: dict) -> Filters:
         area=params.get("area"),
         town=params.get("town"),
         unit=params.get("unit"),
+        batch=params.get("batch") or None,
     )
 
 
@@ -45,10 +51,18 @@ def scope_for(db: sqlite_utils.Database, person: Person, filters: Filters) -> Sc
 
 
 def describe(
-    db: sqlite_utils.Database, person: Person, scope: Scope, filters: Filters, lang: str
+    db: sqlite_utils.Database,
+    person: Person,
+    scope: Scope,
+    filters: Filters,
+    lang: str,
+    as_of: date | None = None,
 ) -> str:
-    """One line naming what the figures cover: whose items and which filters."""
+    """One line naming what the figures cover: whose items and which filters (and, for a
+    period, that they are its items as they stood on its last day, ``as_of``)."""
     parts = []
+    if filters.batch and as_of is not None:
+        parts.append(t(lang, "periods.report.covers", name=filters.batch, day=as_of.isoformat()))
     if scope.kind == "unit":
         parts.append(t(lang, "report.scope_unit", unit=person.unit or ""))
     elif scope.kind == "inspector":
@@ -86,7 +100,7 @@ def build_report(context: BuildContext, job: ReportJob, db: sqlite_utils.Databas
     filters = filters_from(job.params)
     scope = scope_for(db, person, filters)
     data = collect(db, scope, filters, context.today, context.tz, lang)
-    covers = describe(db, person, scope, filters, lang)
+    covers = describe(db, person, scope, filters, lang, as_of=data.end)
     if not data.total and not data.visits:
         return Result(t(lang, "report.empty", covers=covers or "—"))
     out = context.out_dir(job.id)
@@ -94,4 +108,11 @@ def build_report(context: BuildContext, job: ReportJob, db: sqlite_utils.Databas
         write_file(out / f"{number:02d}-{name}.png", png(figure))
         for number, (name, figure) in enumerate(report_charts(data, lang), start=1)
     ]
-    return Result(summary_text(data, lang, covers), sends=album(paths))
+    sends = album(paths)
+    if person.role is Role.LEADER:  # the leader's page: one tall picture before the charts
+        own = frozenset(leader_units.unit_names(db, person.id))
+        title = t(lang, "dash.period", start=data.start.isoformat(), end=data.end.isoformat())
+        board = dashboard.for_report(db, scope, filters, data, context.today, title, covers, own)
+        picture = write_file(out / "00-dashboard.png", png(dashboard.dashboard_figure(board, lang)))
+        sends.insert(0, photo(picture, t(lang, "dash.caption")))
+    return Result(summary_text(data, lang, covers), sends=sends)

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
 import shutil
 import signal
@@ -41,12 +42,16 @@ from bot.i18n.catalogue import CATALOGUE
 from bot.logs import configure_logging
 from bot.platforms import RENDERERS
 from bot.runtime.startup import BotRuntime
+from bot.runtime.work import WorkEnv
+from bot.services import digest, escalation
+from bot.services.assignments import office_work
 from bot.sheets.importing import import_file
 from sandbox.server import DEFAULT_TOKEN, Sandbox
 from sandbox.state import SandboxState
-from storage import ledger, outbox
+from storage import leader_units, ledger, outbox, reminders
+from storage import people as people_store
 from storage.audit import record
-from storage.db import open_database
+from storage.db import connect, open_database
 
 log = logging.getLogger(__name__)
 
@@ -248,6 +253,11 @@ CLOSED = (22, 31)
 # The inspectors' own items (assigned by the office).
 ASSIGNED = {1001: (4, 9, 11, 14, 29), 1002: (5, 12, 13, 28)}
 
+# 陈主任's 分管 units, and the red items whose escalation notices the demo starts with:
+# 2026's 14 (高新区管委会, raised by the office) reaches him, 9 (吴窑镇) only the office.
+LEADER_UNITS = ("科技局", "高新区管委会")
+RED_NOTICES = ("14", "9")
+
 # The companies' places (WGS-84, approximate, in 如皋), written to the sheet's 纬度/经度
 # columns. 海泰科特 has none: its first located visit proposes one for 办公室 to confirm.
 # 斯密特森 is about 0.9 km from 卓远半导体, so sending one's place on a visit to the other
@@ -322,12 +332,35 @@ def seed_database(db: sqlite_utils.Database, sheet: Path, now: datetime) -> dict
         item_id = items[str(seq)].id
         ledger.apply_event(db, item_id, Event.REQUEST_CLOSE, office, origin, has_evidence=True)
         ledger.apply_event(db, item_id, Event.APPROVE_CLOSE, office, origin, has_evidence=True)
-    leader = Actor(person_ids[3001], Role.LEADER)
-    ledger.escalate(db, items["14"].id, "red", leader, origin, joint_meeting=True)
+    ledger.escalate(db, items["14"].id, "red", office, origin, joint_meeting=True)
     with db.atomic():
+        _leader_view(db, person_ids[3001], items, now, origin)
         for person in PEOPLE:
             _queue_command_menu(db, person, now)
     return {"items": len(items), "people": len(person_ids)}
+
+
+def _leader_view(
+    db: sqlite_utils.Database, leader_id: int, items: dict, now: datetime, origin: Origin
+) -> None:
+    """陈主任 oversees 科技局 and 高新区管委会 (分管) and opens a chat that holds what the page
+    promises: the escalation of 高新区管委会's red item (the red item of 吴窑镇, not his,
+    goes to the office only) and this week's digest, which the running bot draws for him
+    (its picture first). Queued through the same services the sweep uses."""
+    for unit in LEADER_UNITS:
+        unit_id = ledger.lookup_id(db, "units", unit)
+        if unit_id is not None:
+            leader_units.add(db, leader_id, unit_id, origin)
+    today = now.astimezone(TIMEZONE).date()
+    env = WorkEnv(TIMEZONE, "", "zh", frozenset({ADMIN_ID}))
+    work = office_work(db, env, now, source="demo")
+    for seq in RED_NOTICES:
+        item = ledger.get_item(db, items[seq].id)
+        if item.deadline is not None:
+            escalation.red_notice(work, item, (today - item.deadline).days)
+    week = today - timedelta(days=today.weekday())
+    digest.send(work, week)
+    reminders.set_state(db, "last_digest_week", week.isoformat())
 
 
 def _register(db: sqlite_utils.Database, person: DemoPerson, origin: Origin) -> int:
@@ -369,21 +402,66 @@ def _queue_command_menu(db: sqlite_utils.Database, person: DemoPerson, now: date
     )
 
 
-def roster() -> list[dict[str, object]]:
-    """The people the page offers, in the shape ``GET /sandbox/roster`` serves."""
-    return [
-        {
-            "user_id": person.user_id,
-            "name": person.name,
-            "role": person.role.value,
-            "role_zh": ROLE_LABELS[person.role][0],
-            "role_en": ROLE_LABELS[person.role][1],
-            "unit": person.unit,
-            "hint_zh": person.hint_zh,
-            "hint_en": person.hint_en,
-        }
+def roster(db: sqlite_utils.Database | None = None) -> list[dict[str, object]]:
+    """The people the page offers, in the shape ``GET /sandbox/roster`` serves.
+
+    Without a database: the demo's cast as seeded. With the bot's database: the cast first,
+    then whoever registered since (an invitation tapped on the page), each with the role and
+    unit the bot knows them by now, so a newcomer is no longer labelled 新用户 once registered
+    and a cast member whose role the office changed shows the new one.
+    """
+    registered = {} if db is None else _registered_on_telegram(db)
+    cast = {str(person.user_id) for person in PEOPLE}
+    entries = [
+        _roster_entry(
+            person.user_id,
+            registered.get(str(person.user_id), (person.name, person.role, person.unit)),
+            person.hint_zh,
+            person.hint_en,
+        )
         for person in PEOPLE
     ]
+    entries += [
+        _roster_entry(int(account), who, "", "")
+        for account, who in registered.items()
+        if account not in cast and account.isdecimal()
+    ]
+    return entries
+
+
+def _registered_on_telegram(db: sqlite_utils.Database) -> dict[str, tuple[str, Role, str | None]]:
+    """Telegram account → (name, role, unit) of everyone active, in registration order."""
+    return {
+        person.account: (person.name, person.role, person.unit)
+        for person in people_store.active_people(db)
+        if person.platform == TELEGRAM and person.account is not None
+    }
+
+
+def _roster_entry(
+    user_id: int, who: tuple[str, Role, str | None], hint_zh: str, hint_en: str
+) -> dict[str, object]:
+    name, role, unit = who
+    return {
+        "user_id": user_id,
+        "name": name,
+        "role": role.value,
+        "role_zh": ROLE_LABELS[role][0],
+        "role_en": ROLE_LABELS[role][1],
+        "unit": unit,
+        "hint_zh": hint_zh,
+        "hint_en": hint_en,
+    }
+
+
+def live_roster(database: Path) -> list[dict[str, object]]:
+    """``roster`` as the bot's database says now; the sandbox asks on every page request, so
+    a short read-only connection each time (the bot keeps writing through its own)."""
+    db = connect(database, read_only=True)
+    try:
+        return roster(db)
+    finally:
+        db.close()
 
 
 def demo_settings(directory: Path, sandbox: Sandbox) -> Settings:
@@ -439,6 +517,7 @@ async def start_demo(directory: Path = DEMO_DIR, host: str = "127.0.0.1", port: 
     await asyncio.to_thread(prepare_directory, directory, clock.now())
     sandbox = Sandbox(SandboxState(clock=clock.timestamp), rate_limits=True, token=DEMO_TOKEN)
     sandbox.roster = roster()
+    sandbox.roster_source = functools.partial(live_roster, directory / "duban.sqlite")
     sandbox.places = [{"name": n, "latitude": la, "longitude": lo} for n, la, lo in PLACES]
     bot = sandbox.state.bot_for_token(DEMO_TOKEN)
     for person in PEOPLE:

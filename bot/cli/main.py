@@ -166,6 +166,26 @@ def cmd_assign(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_leader_units(args: argparse.Namespace) -> int:
+    from datetime import UTC, datetime
+
+    from bot.i18n import t
+    from bot.services.leaders import LeaderUnitsError, cli_leader_units
+
+    settings = _settings()
+    db = _open_db(settings)
+    try:
+        lines = cli_leader_units(
+            db, args.name, args.add or [], args.remove or [], args.lang, datetime.now(UTC)
+        )
+    except LeaderUnitsError as error:
+        print(f"duban: {t(args.lang, error.key, **error.values)}", file=sys.stderr)
+        return EXIT_ROW_ERRORS
+    for line in lines:
+        print(line)
+    return EXIT_OK
+
+
 def cmd_company(args: argparse.Namespace) -> int:
     from bot.cli.company import run_company_cli
 
@@ -289,6 +309,17 @@ def build_parser() -> argparse.ArgumentParser:
     assign.add_argument("code", help="the item's code, e.g. 2024-012")
     assign.add_argument("--inspector", required=True, help="a registered inspector's name")
     assign.add_argument("--remove", action="store_true", help="remove the assignment instead")
+    leader_units = add(
+        "leader-units",
+        "list the units each leader oversees (分管), or add and remove them; audited",
+        cmd_leader_units,
+    )
+    leader_units.add_argument("name", nargs="?", help="a registered leader's name, e.g. 陈主任")
+    leader_units.add_argument("--add", action="append", metavar="UNIT", help="a unit to add")
+    leader_units.add_argument(
+        "--remove", action="append", metavar="UNIT", help="a unit to take away"
+    )
+    leader_units.add_argument("--lang", choices=["zh", "en"], default="zh", help="language")
     company = add(
         "company", "show a company's coordinates and visit checks, or set them", cmd_company
     )

@@ -42,7 +42,8 @@ class Policy:
     reminder_days_before: tuple[int, ...] = (7, 3, 1)
     # Remind on the deadline day itself.
     remind_on_deadline_day: bool = True
-    # While overdue, remind again every this many days, until the item is closed.
+    # While overdue, remind again every this many working days, counted from the item's own
+    # deadline, until the item is closed (bot.domain.reminders).
     overdue_every_days: int = 3
     # Overdue items are yellow; red once overdue by more than this many days (提级监督).
     red_after_overdue_days: int = 30
@@ -418,7 +419,9 @@ _SETTINGS: dict[str, _Setting] = {
         decode=_decode_flag,
         show=_show_flag,
     ),
-    "overdue_every_days": _count("overdue_every_days", 1, 60, "days", _DAYS, 3),
+    "overdue_every_days": _count(
+        "overdue_every_days", 1, 60, "days", "个?工作日|workdays?|working days?|" + _DAYS, 3
+    ),
     "red_after_overdue_days": _count("red_after_overdue_days", 0, 3650, "days", _DAYS, 30),
     "daily_push_time": _time_setting("daily_push_time"),
     "quiet_start": _time_setting("quiet_start"),

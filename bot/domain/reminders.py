@@ -7,11 +7,17 @@ The ladder for an item with a deadline D (all dates local, Asia/Shanghai):
   arrives before the deadline, and the contact is at the office then.
 * on the day: D, moved to the *next* working day if D is not one (nobody reads it on a
   holiday; the reason then truthfully says how many days overdue it is).
-* overdue: every 3 days (``policy.overdue_every_days``) counted from the previous reminder
-  as sent, starting from the on-the-day rung, each moved to the *next* working day, and never
-  ending while the item is not closed (督办不停). Counting from the reminder as sent means two
-  overdue reminders are always at least 3 days apart: a weekend delays the rhythm rather than
-  bunching a Monday and a Tuesday reminder together.
+* overdue: every 3 working days (``policy.overdue_every_days``) counted from the item's own
+  on-the-day rung, never ending while the item is not closed (督办不停). The k-th overdue
+  rung is the on-the-day rung plus k·3 working days, so each item keeps its own rhythm set by
+  its own deadline, and items due on different days come back on different weekdays: the
+  daily sweep carries about a third of the overdue items every working day instead of all
+  of them on a Monday and a Thursday (the rhythm as sent converges there, because every
+  weekend pushes it to a Monday). Counting working days keeps the other promises: two
+  overdue reminders are always at least 3 days apart (3 working days are at least 3 days),
+  and a weekend or holiday delays the next rung rather than bunching two reminders on
+  consecutive days. A rung missed while the bot was down is covered by the one reminder of
+  the next sweep (see below), and the rhythm then carries on from the deadline as before.
 
 An item with a recurring report (``monthly``/``quarterly``) is reminded at each period end
 (the last day of the month, or Mar 31/Jun 30/Sep 30/Dec 31), moved to the previous working
@@ -148,6 +154,16 @@ def due_between(
     return None
 
 
+def overdue_standing(item: ReminderItem, today: date, policy: Policy) -> ReminderReason | None:
+    """The item's overdue (or due today) reason whatever its rhythm says, for the first notice
+    of a newly assigned item: a contact told of an item must hear at once that it is
+    already late, not wait for the item's next overdue rung."""
+    if item.deadline is None or today < item.deadline or item.status in _QUIET_FOR:
+        return None
+    level = item_level(item, today, policy.red_after_overdue_days)
+    return _deadline_reason(item.deadline, today, level)
+
+
 def bundle(
     entries: list[tuple[ReminderItem, ReminderReason]],
 ) -> list[tuple[ReminderItem, ReminderReason]]:
@@ -220,13 +236,24 @@ def defer_out_of_quiet(now: datetime, policy: Policy, tz: tzinfo) -> datetime:
 def _next_deadline_rung(
     deadline: date, after: date, policy: Policy, calendar: WorkCalendar
 ) -> date:
+    """The first deadline rung strictly after ``after``, worked out once per calendar (a
+    sweep asks for each due item twice, and many items share a deadline)."""
+    return calendar.derived(
+        ("deadline rung", deadline, after, policy),
+        lambda: _first_deadline_rung_after(deadline, after, policy, calendar),
+    )
+
+
+def _first_deadline_rung_after(
+    deadline: date, after: date, policy: Policy, calendar: WorkCalendar
+) -> date:
     """The first deadline rung strictly after ``after``; the overdue rungs never run out."""
+    # Every rung before the deadline lies before it, so for an overdue item (the bulk of a
+    # sweep) there is nothing to look up there.
+    before = policy.reminder_days_before if after < deadline else ()
     rungs = [
         rung
-        for rung in (
-            calendar.previous_workday(deadline - timedelta(days=days))
-            for days in policy.reminder_days_before
-        )
+        for rung in (calendar.previous_workday(deadline - timedelta(days=days)) for days in before)
         if rung > after
     ]
     if policy.remind_on_deadline_day:
@@ -238,14 +265,14 @@ def _next_deadline_rung(
 
 
 def _next_overdue_rung(deadline: date, after: date, every: int, calendar: WorkCalendar) -> date:
-    # Each rung is counted from the one before (as sent, after moving), starting from the
-    # on-the-day rung, so a holiday delays the rhythm instead of bunching two reminders on
-    # consecutive days.
-    rung = calendar.next_workday(deadline)
-    while True:
-        rung = calendar.next_workday(rung + timedelta(days=every))
-        if rung > after:
-            return rung
+    """The first overdue rung strictly after ``after``: the on-the-day rung plus a whole
+    number (at least one) of ``every`` working days."""
+    on_the_day = calendar.next_workday(deadline)
+    # Rung k lies k·every working days after the on-the-day rung, and working days only
+    # grow with the date, so the first rung past ``after`` is the first k·every beyond the
+    # working days already gone by since the deadline.
+    gone_by = max(calendar.workdays_between(on_the_day, after), 0)
+    return calendar.add_workdays(on_the_day, (gone_by // every + 1) * every)
 
 
 def _periodic_sources(item: ReminderItem, policy: Policy) -> list[tuple[ReasonKind, str]]:

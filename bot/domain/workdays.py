@@ -10,7 +10,7 @@ when that is happening so someone can enter the holidays by hand.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Hashable, Mapping
 from datetime import date, timedelta
 from types import MappingProxyType
 
@@ -24,7 +24,7 @@ _SEARCH_LIMIT_DAYS = 3660
 class WorkCalendar:
     """Working days from the official schedule, corrected by the office's overrides."""
 
-    __slots__ = ("_known", "_overrides")
+    __slots__ = ("_derived", "_known", "_overrides")
 
     def __init__(self, overrides: Mapping[date, bool] | None = None) -> None:
         """``overrides`` maps a date to True (working day) or False (holiday)."""
@@ -32,6 +32,8 @@ class WorkCalendar:
         # Answers already looked up: the sweep walks the same weeks for every item, and the
         # package validates its argument on every call.
         self._known: dict[date, bool] = {}
+        # Answers other rules derive from this calendar alone (see ``derived``).
+        self._derived: dict[Hashable, date] = {}
 
     @property
     def overrides(self) -> Mapping[date, bool]:
@@ -51,6 +53,16 @@ class WorkCalendar:
             return bool(chinese_calendar.is_workday(day))
         except NotImplementedError:
             return day.weekday() < 5
+
+    def derived(self, key: Hashable, compute: Callable[[], date]) -> date:
+        """``compute()``, kept under ``key`` for as long as this calendar lives. A sweep reads
+        a fresh calendar and asks about many items with the same few deadlines (quarter ends,
+        6-30, 12-31), twice each; a rule whose answer depends only on the calendar and on
+        what ``key`` holds computes it once per sweep."""
+        known = self._derived.get(key)
+        if known is None:
+            known = self._derived[key] = compute()
+        return known
 
     def covers(self, year: int) -> bool:
         """Whether the official holiday schedule for ``year`` is known to the package."""

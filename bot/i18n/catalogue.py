@@ -11,12 +11,15 @@ from bot.i18n import (
     messages_faults,
     messages_history,
     messages_invites,
+    messages_leader,
+    messages_periods,
     messages_presence,
     messages_reminders,
     messages_report_units,
     messages_reports,
     messages_runtime,
     messages_stale,
+    messages_state,
     messages_tamper,
     messages_verify,
     messages_visits,
@@ -42,6 +45,9 @@ _SECTIONS = (
     messages_history.MESSAGES,
     messages_stale.MESSAGES,
     messages_cards.MESSAGES,
+    messages_periods.MESSAGES,
+    messages_leader.MESSAGES,
+    messages_state.MESSAGES,
 )
 
 

@@ -70,10 +70,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "remind.plus_new": ("；🆕 新交办，请签收", "; 🆕 newly assigned, please acknowledge"),
     "remind.ack_all": ("✅ 签收新交办事项（{count}）", "✅ Acknowledge new items ({count})"),
     "remind.no_contact": (
-        "⚠️ {unit} 还没有登记联络员，督办提醒无法送达。请发送 /invite 邀请该单位联络员；"
-        "登记后提醒会自动补发。",
-        "⚠️ {unit} has no registered contact, so its reminders cannot be delivered. Invite one "
-        "with /invite; the reminders follow once they register.",
+        "⚠️ 以下单位还没有登记联络员，督办提醒无法送达：\n{units}\n"
+        "请发送 /invite 邀请联络员；登记后提醒会自动补发。",
+        "⚠️ These units have no registered contact, so their reminders cannot be delivered:\n"
+        "{units}\nInvite one with /invite; the reminders follow once they register.",
     ),
     # --- acknowledgement (签收)
     "ack.done": ("已签收 {count} 项：{codes}", "Acknowledged {count}: {codes}"),
@@ -337,7 +337,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "settings.saved": ("✅ 「{label}」已改为 {value}。", "✅ “{label}” is now {value}."),
     "setting.reminder_days_before": ("到期前提醒天数", "Remind days before deadline"),
     "setting.remind_on_deadline_day": ("到期当天提醒", "Remind on the deadline day"),
-    "setting.overdue_every_days": ("逾期后每隔几天提醒", "Overdue: remind every N days"),
+    "setting.overdue_every_days": (
+        "逾期后每隔几个工作日提醒",
+        "Overdue: remind every N working days",
+    ),
     "setting.red_after_overdue_days": ("逾期多少天转红色", "Red after N days overdue"),
     "setting.daily_push_time": ("每日推送时间", "Daily push time"),
     "setting.quiet_start": ("免打扰开始", "Quiet hours start"),

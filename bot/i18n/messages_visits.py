@@ -103,9 +103,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "visit.summary_untied": ("· 未关联事项：{count} 条", "· not tied to an item: {count}"),
     "visit.contact_notice": (
         "📋 督查人员走访 <b>{company}</b> 时，对贵单位牵头的以下事项记录了新情况：\n{items}\n"
-        "发送 /item 编号 查看详情。",
+        "点下方按钮查看详情。",
         "📋 Inspectors visiting <b>{company}</b> recorded news on items your unit leads:\n"
-        "{items}\nSend /item and the code to see the details.",
+        "{items}\nTap a button below to see the details.",
     ),
     "visit.contact_line": ("· {code} {problem}", "· {code} {problem}"),
     "visit.list": ("<b>最近的走访</b>\n{lines}", "<b>Your recent visits</b>\n{lines}"),

@@ -267,10 +267,16 @@ class Work:
         *,
         keyboard: Keyboard | None = None,
         remove_keyboard: bool = False,
+        button_owner: int | None = None,
     ) -> bool:
         """Give a queued message (by its key) a newer text; False once it has left. The
-        rewrite replaces the whole message: say ``remove_keyboard`` again if it did."""
-        message = Text(text, buttons=self._placed(keyboard, None), remove_keyboard=remove_keyboard)
+        rewrite replaces the whole message: say ``remove_keyboard`` again if it did.
+        Buttons are for ``button_owner`` (default: this person), as with ``send``."""
+        message = Text(
+            text,
+            buttons=self._placed(keyboard, button_owner),
+            remove_keyboard=remove_keyboard,
+        )
         _, payload = self._render_one(to, message)
         return outbox.replace_pending(self.db, key, payload)
 

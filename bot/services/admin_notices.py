@@ -9,15 +9,21 @@ from bot.runtime.work import Work
 from storage import people
 
 
-def notify_admins(work: Work, key: str, /, *, once: str | None = None, **values: object) -> None:
-    """Send every active admin the message; with ``once``, only the first time ever."""
-    if once is not None:
-        inserted = work.db.execute(
+def first_time(work: Work, once: str) -> bool:
+    """Mark the administrators as told about ``once``; False if they were told before
+    (in an earlier pass, or before a restart: the marker is in the database)."""
+    return bool(
+        work.db.execute(
             "INSERT OR IGNORE INTO admin_notices (key, created_at) VALUES (?, ?)",
             [once, work.at.isoformat()],
         ).rowcount
-        if not inserted:
-            return
+    )
+
+
+def notify_admins(work: Work, key: str, /, *, once: str | None = None, **values: object) -> None:
+    """Send every active admin the message; with ``once``, only the first time ever."""
+    if once is not None and not first_time(work, once):
+        return
     for admin in people.active_people(work.db, role=Role.ADMIN):
         if admin.address is not None:
             work.send(admin.address, t(admin.language, key, **values))

@@ -9,7 +9,7 @@ from bot.clock import local_day
 from bot.domain.items import Item
 from bot.i18n import Safe, t
 from bot.runtime.work import Work
-from bot.services import notify
+from bot.services import leaders, notify
 from bot.services.item_view import viewable_item
 from storage import ledger
 
@@ -36,10 +36,11 @@ def _open_keys(item: Item):
 
 
 def red_notice(work: Work, item: Item, days_overdue: int) -> None:
-    """The item turned red: leaders and administrators are told once, with its history."""
+    """The item turned red: administrators and the leaders of its unit (分管; a leader with
+    none, every leader) are told once, with its history."""
     notify.tell(
         work,
-        notify.leaders_and_admins(work),
+        leaders.told_of(work, item),
         "esc.turned_red",
         dedup=f"red:{item.id}:{item.deadline}",
         keyboard=_open_keys(item),
@@ -66,11 +67,12 @@ def raise_level(work: Work, item: int, current: str | None = None) -> None:
 
 
 def announce_raised(work: Work, item: Item) -> None:
-    """The item was made red by hand: leaders, administrators and the unit are told."""
+    """The item was made red by hand: administrators, the leaders of its unit (分管) and the
+    unit are told."""
     cause = f"escalated:{item.id}:u{work.update_id}"
     notify.tell(
         work,
-        notify.leaders_and_admins(work),
+        leaders.told_of(work, item),
         "esc.raised_notice",
         dedup=cause,
         skip=work.person.id,
@@ -94,7 +96,8 @@ def announce_raised(work: Work, item: Item) -> None:
 
 @button("esc.meeting")
 def joint_meeting(work: Work, item: int) -> None:
-    """专题会商: mark (or unmark) the item for a joint meeting; leaders and admins are told."""
+    """专题会商: mark (or unmark) the item for a joint meeting; admins and the leaders of its
+    unit are told."""
     found = viewable_item(work, item)
     marked = not found.joint_meeting
     ledger.escalate(
@@ -104,7 +107,7 @@ def joint_meeting(work: Work, item: int) -> None:
     if marked:
         notify.tell(
             work,
-            notify.leaders_and_admins(work),
+            leaders.told_of(work, found),
             "esc.meeting_notice",
             dedup=f"meeting:{found.id}:u{work.update_id}",
             skip=work.person.id,

@@ -1,5 +1,6 @@
-"""/export: everything, or one town, unit or company (一镇区一企一表一清单), as a workbook,
-a .zip with the evidence, or a company's dossier PDF; built by a job.
+"""/export: everything, one town, unit or company (一镇区一企一表一清单), or one period (批次)
+as of its last day, as a workbook, a .zip with the evidence, or a company's dossier PDF;
+built by a job.
 
 The whole ledger is for the office and its leaders: every action here is theirs alone
 (``OFFICE``), refused to others with the words a contact asking for /export has always seen.
@@ -11,6 +12,7 @@ from bot.actions import OFFICE, button, button_to, command
 from bot.builders.scope import FILTERS, scope_name
 from bot.runtime.work import Keyboard, Work
 from bot.services.report_menus import rows_of, show_menu, start_job
+from storage.periods import period_names
 from storage.rows import fetch_values
 
 MAX_CHOICES = 60  # Telegram shows at most 100 buttons under a message
@@ -24,15 +26,22 @@ def offer(work: Work) -> None:
     keyboard: Keyboard = [
         [button_to(formats, work.t("export.everything"), filter={})],
         [button_to(pick, work.t(f"export.by_{by}"), by=by) for by in ("town", "unit", "company")],
+        [button_to(pick, work.t("periods.export.by_period"), by="period")],
     ]
     work.reply("export.choose", keyboard=keyboard)
 
 
 @button("export.scope", roles=OFFICE, refusal=NOT_FOR_YOU)
 def pick(work: Work, by: str, town: str | None = None) -> None:
-    """Towns, units or (town by town) companies to choose from."""
+    """Towns, units, (town by town) companies or periods (批次) to choose from."""
     db = work.db
-    if by == "company" and town is None:
+    if by == "period":
+        options = [
+            button_to(formats, work.t("periods.export.scope", name=name), filter={"period": name})
+            for name in period_names(db)[:MAX_CHOICES]
+        ]
+        title = work.t("periods.export.choose_period")
+    elif by == "company" and town is None:
         names = fetch_values(db, "SELECT name FROM towns ORDER BY name")
         options = [button_to(pick, name, by=by, town=name) for name in names]
         options.append(button_to(pick, work.t("export.no_town"), by=by, town=""))

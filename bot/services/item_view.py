@@ -52,3 +52,11 @@ def open_button(item: Listed, level: str) -> Button:
     from bot.services import item_card  # at call time: the card's own imports reach here
 
     return button_to(item_card.item_button, item_line(item, level, 18), item=item.id)
+
+
+def open_labelled(label: str, item_id: int) -> Button:
+    """A button that opens the item's card under a label made elsewhere: one naming the item
+    its own way (a notice's 📂 查看 code), or one redrawn as it was shown (an edited reminder)."""
+    from bot.services import item_card  # at call time: the card's own imports reach here
+
+    return button_to(item_card.item_button, label, item=item_id)

@@ -1,5 +1,5 @@
-"""/report: choose period, area, town and (leaders, admins) unit with buttons, then a job
-builds text and charts.
+"""/report: choose a calendar range or a period (批次), area, town and (leaders, admins)
+unit with buttons, then a job builds text and charts.
 
 Buttons carry the whole choice so far in their payload, so no dialog row is needed; every
 tap checks the person's scope again (a contact may only ever see their own unit). Every
@@ -24,10 +24,13 @@ from bot.domain.reports import (
 from bot.i18n import Safe
 from bot.runtime.work import Keyboard, Work
 from bot.services.report_menus import rows_of, show_menu, start_job
+from storage import report_jobs
 from storage.ledger import lookup_id
+from storage.periods import period_names
 from storage.rows import fetch_one
 
 MAX_TOWN_BUTTONS = 40
+BATCH_BUTTONS = 4  # the latest periods, one row: older ones are rarely asked for
 UNITS_PER_PAGE = 10  # five rows of two: the list stays short enough to read on a phone
 
 
@@ -48,7 +51,10 @@ def _checked_state(work: Work, state: dict) -> dict:
             raise UnknownUnit(unit)
     report_scope(person, unit_id)
     period = state.get("period") if state.get("period") in PERIODS else "quarter"
-    return {"period": period, "area": state.get("area"), "town": state.get("town"), "unit": unit}
+    checked = {"period": period, "area": state.get("area"), "town": state.get("town"), "unit": unit}
+    if state.get("batch") and state["batch"] in period_names(work.db):
+        checked["batch"] = state["batch"]  # kept only when chosen: older buttons lack it
+    return checked
 
 
 @command("report", roles=EVERYONE, help="cmd.report", refusal="report.not_allowed")
@@ -64,9 +70,10 @@ def choose(
     area: str | None = None,
     town: str | None = None,
     unit: str | None = None,
+    batch: str | None = None,
 ) -> None:
     """A period, area, town or unit was tapped: show the menu again with it chosen."""
-    state = {"period": period, "area": area, "town": town, "unit": unit}
+    state = {"period": period, "batch": batch, "area": area, "town": town, "unit": unit}
     _menu(work, _checked_state(work, state), work.tapped_message)
 
 
@@ -77,11 +84,13 @@ def _menu(work: Work, state: dict, message_id: int | None) -> None:
         [
             button_to(
                 choose,
-                ("✓ " if state["period"] == p else "") + work.t(f"report.period.{p}"),
-                **(state | {"period": p}),
+                ("✓ " if state["period"] == p and not state.get("batch") else "")
+                + work.t(f"report.period.{p}"),
+                **(_without_batch(state) | {"period": p}),
             )
             for p in PERIODS
         ],
+        *_batch_rows(work, state),
         [
             button_to(
                 pick,
@@ -110,12 +119,39 @@ def _menu(work: Work, state: dict, message_id: int | None) -> None:
         keyboard.append([button_to(ranking, work.t("report.ranking"))])
     text = work.t(
         "report.menu",
-        period=work.t(f"report.period.{state['period']}"),
+        period=_period_label(work, state),
         area=area or work.t("report.any"),
         town=state["town"] or work.t("report.any"),
         unit=Safe(work.t("report.menu_unit", unit=state["unit"])) if state["unit"] else "",
     )
     show_menu(work, message_id, text, keyboard)
+
+
+def _batch_rows(work: Work, state: dict) -> Keyboard:
+    """The latest periods (批次) to choose instead of a calendar range: a period's report
+    shows its items as they stood on its last day."""
+    buttons = [
+        button_to(
+            choose,
+            ("✓ " if state.get("batch") == name else "")
+            + work.t("periods.report.batch", name=name),
+            **(state | {"batch": name}),
+        )
+        for name in period_names(work.db)[:BATCH_BUTTONS]
+    ]
+    return rows_of(buttons, per_row=BATCH_BUTTONS)
+
+
+def _without_batch(state: dict) -> dict:
+    """The choice with a calendar range instead of a period."""
+    return {key: value for key, value in state.items() if key != "batch"}
+
+
+def _period_label(work: Work, state: dict) -> str:
+    """The chosen period or calendar range, as the menu names it."""
+    if state.get("batch"):
+        return work.t("periods.report.batch", name=state["batch"])
+    return work.t(f"report.period.{state['period']}")
 
 
 def _area_name(work: Work, code: str | None) -> str | None:
@@ -162,7 +198,9 @@ def units(work: Work, state: dict, page: object = 0) -> None:
     check_unit_choice(_person(work))
     state = _checked_state(work, state)
     today = local_day(work.at, work.tz)
-    filters = Filters(period=state["period"], area=state["area"], town=state["town"])
+    filters = Filters(
+        period=state["period"], area=state["area"], town=state["town"], batch=state.get("batch")
+    )
     names = units_with_items(work.db, filters, today, work.tz)
     pages = max(1, -(-len(names) // UNITS_PER_PAGE))
     page = min(max(page if isinstance(page, int) else 0, 0), pages - 1)
@@ -180,7 +218,7 @@ def units(work: Work, state: dict, page: object = 0) -> None:
         keyboard.append(turn)
     text = work.t(
         "report.choose_unit",
-        period=work.t(f"report.period.{state['period']}"),
+        period=_period_label(work, state),
         area=_area_name(work, state["area"]) or work.t("report.any"),
         town=state["town"] or work.t("report.any"),
         page=Safe(work.t("report.units_page", page=page + 1, pages=pages)) if pages > 1 else "",
@@ -196,17 +234,42 @@ def go(
     area: str | None = None,
     town: str | None = None,
     unit: str | None = None,
+    batch: str | None = None,
 ) -> None:
-    """Build the report (once, however often the button is tapped)."""
-    state = _checked_state(work, {"period": period, "area": area, "town": town, "unit": unit})
-    if not work.first_tap():
-        return
-    start_job(work, "report", state, "report.working")
+    """Build the report; asked for again with the same options it is answered, not
+    ignored (``_build_or_answer``)."""
+    state = _checked_state(
+        work, {"period": period, "batch": batch, "area": area, "town": town, "unit": unit}
+    )
+    again = button_to(go, work.t("report.build_again"), **state)
+    _build_or_answer(work, "report", state, "report.working", again)
 
 
 @button("report.ranking", roles=OFFICE, refusal="report.not_allowed")
 def ranking(work: Work) -> None:
     """The 通报: units ranked by close-out rate and overdue items, as PDF and picture."""
-    if not work.first_tap():
+    again = button_to(ranking, work.t("report.build_again"))
+    _build_or_answer(work, "ranking", {}, "ranking.working", again)
+
+
+def _build_or_answer(work: Work, kind: str, params: dict, working_key: str, again: Button) -> None:
+    """Start the job once per button, and say something whenever it is asked for again.
+
+    A second tap (the same button, or a new menu with the same options) while the same
+    report is being built is told to wait: a second job would only deliver it twice. A tap
+    on a button that asked before, once the report was delivered, points to it and offers
+    to build it afresh (the figures may have moved since); a new menu's button builds a new
+    one. A report that failed is simply built again.
+    """
+    person = _person(work)
+    earlier = report_jobs.latest_alike(work.db, kind=kind, person_id=person.id, params=params)
+    first = work.first_tap()  # spent either way: this button has asked for this report
+    if earlier is not None and earlier.status == "pending":
+        work.answer_tap("report.same_running")
         return
-    start_job(work, "ranking", {}, "ranking.working")
+    if not first and earlier is not None and earlier.status == "done":
+        when = earlier.finished_at or work.at
+        shown = when.astimezone(work.tz).strftime("%m-%d %H:%M")
+        work.reply("report.same_done", when=shown, keyboard=[[again]])
+        return
+    start_job(work, kind, params, working_key)

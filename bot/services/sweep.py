@@ -16,6 +16,12 @@ day a small share of the table) and, for each:
 A unit without a contact keeps its window open (``swept_on`` does not move) and the
 administrators are told once; when a contact registers, the unit's items are looked at
 again at the next sweep. A contact who already had today's message gets the item tomorrow.
+
+What a pass finds for the office (units newly without a contact, acknowledgements overdue)
+reaches each administrator as ONE message listing them all (``_tell_office``): the first
+pass after a start-up used to send one message per unit. The markers that say a unit or an
+acknowledgement was reported are in the database, so a restart repeats nothing; a unit
+found without a contact later brings a new message, listing every unit still waiting.
 """
 
 from __future__ import annotations
@@ -38,17 +44,18 @@ from bot.domain.reminders import (
     bundle,
     due_between,
     next_reminder_date,
+    overdue_standing,
 )
 from bot.domain.visits import LEVEL_MARKS, short
 from bot.domain.workdays import WorkCalendar
 from bot.i18n import Safe, t
 from bot.runtime.work import Keyboard, Work
-from bot.services import acks, digest, escalation, lookback
-from bot.services.admin_notices import notify_admins
+from bot.services import acks, digest, escalation, lookback, notify
+from bot.services.admin_notices import first_time
 from bot.services.item_view import open_button
 from storage import reminders as store
 from storage.policy import load_policy
-from storage.reminders import DueItem
+from storage.reminders import Ack, DueItem
 
 _ONE_DAY = timedelta(days=1)
 LEAD_LINES = 30  # one message stays well under Telegram's 4096 characters
@@ -102,6 +109,7 @@ class Pass:
     policy: Policy
     calendar: WorkCalendar
     bundles: dict[int, Bundle] = field(default_factory=dict)
+    unreached: bool = False  # a unit newly found without a contact: the office is told
 
     # Read when the first item is due: in most minutes of a working day none is.
     @functools.cached_property
@@ -144,7 +152,8 @@ def run_pass(work: Work, today: date, policy: Policy, calendar: WorkCalendar) ->
     for person_id, message in state.bundles.items():
         _send_bundle(work, message, today)
         store.mark_pushed(db, person_id, today)
-    _late_acks(work, today, policy, calendar)
+    late = _late_acks(work, today, policy, calendar)
+    _tell_office(work, today, state.unreached, late)
     store.set_state(db, "last_sweep_day", today.isoformat())
 
 
@@ -185,6 +194,8 @@ def _look_at(state: Pass, due: DueItem) -> None:
     since = due.swept_on or local_day(item.created_at, work.tz) - _ONE_DAY
     reason = due_between(subject, since, today, policy, state.calendar)
     new = item.unit_id is not None and not store.was_assigned(work.db, item.id, item.unit_id)
+    if new and reason is None:
+        reason = overdue_standing(subject, today, policy)
     wanted = (reason is not None or new) and item.unit_id is not None
     if wanted and not _deliver(state, item, reason, new):
         # Window left open: the missed reminder goes out at the next pass.
@@ -204,9 +215,8 @@ def _deliver(state: Pass, item: Item, reason: ReminderReason | None, new: bool) 
     lead = state.contacts.get(item.unit_id, [])
     if not lead:
         since = store.park_unit(work.db, item.unit_id, work.at)
-        notify_admins(
-            work, "remind.no_contact", once=f"no_contact:{item.unit_id}:{since}", unit=item.unit
-        )
+        if first_time(work, f"no_contact:{item.unit_id}:{since}"):
+            state.unreached = True
         return False
     fresh = [p for p in lead if p.id not in state.pushed]
     if not fresh:
@@ -332,19 +342,52 @@ def _send_bundle(work: Work, message: Bundle, today: date) -> None:
     )
 
 
-def _late_acks(work: Work, today: date, policy: Policy, calendar: WorkCalendar) -> None:
-    """Acknowledgements not given in time: the administrators are told once per item+unit."""
+def _late_acks(work: Work, today: date, policy: Policy, calendar: WorkCalendar) -> list[Ack]:
+    """Acknowledgements not given in time and not reported yet (each is reported once per
+    item and unit): marked as told, for ``_tell_office`` to list."""
+    late = []
     for ack in store.late_acks_to_tell(work.db):
         if not ack_overdue(ack.sent_on, today, policy, calendar):
             continue
-        notify_admins(
-            work,
-            "ack.late",
-            once=f"ack_late:{ack.item_id}:{ack.unit_id}",
-            unit=ack.unit,
-            code=ack.code,
-            problem=short(ack.problem, 24),
-            since=ack.sent_on.isoformat(),
-            days=policy.ack_overdue_workdays,
-        )
         store.mark_ack_told(work.db, ack.id)
+        late.append(ack)
+    return late
+
+
+def _tell_office(work: Work, today: date, unreached: bool, late: list[Ack]) -> None:
+    """One message to each administrator with what this pass found for the office: every
+    unit whose reminders wait for a contact (when one was newly found), and the
+    acknowledgements newly overdue. Nothing new, no message."""
+    units = store.parked_unit_names(work.db) if unreached else []
+    if not units and not late:
+        return
+    days = work.policy.ack_overdue_workdays
+
+    def sections(lang: str) -> Safe:
+        found = []
+        if units:
+            listed = "\n".join(t(lang, "state.list_line", entry=name) for name in units)
+            found.append(t(lang, "remind.no_contact", units=Safe(listed)))
+        for ack in late:
+            found.append(
+                t(
+                    lang,
+                    "ack.late",
+                    unit=ack.unit,
+                    code=ack.code,
+                    problem=short(ack.problem, 24),
+                    since=ack.sent_on.isoformat(),
+                    days=days,
+                )
+            )
+        return Safe("\n".join(found))
+
+    notify.tell(
+        work,
+        notify.admins(work),
+        "state.office_notice",
+        dedup=f"office:{work.cause}",
+        urgent=False,
+        day=today.isoformat(),
+        sections=sections,
+    )

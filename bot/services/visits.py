@@ -9,6 +9,7 @@ lead units' contacts which of their items got new findings.
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import dataclass
 from datetime import timedelta
 
 from bot.actions import INSPECTORS, button, button_to, command, step
@@ -18,6 +19,7 @@ from bot.domain.people import Person
 from bot.domain.visits import duration_minutes, short
 from bot.i18n import Safe, t
 from bot.runtime.work import Keyboard, Work
+from bot.services.item_view import open_labelled
 from bot.services.presence import visit_arrival_html
 from bot.services.visit_items import item_line, offered_items
 from storage import buttons, dialogs, people, sent
@@ -31,6 +33,7 @@ NAME_LIMIT = 60
 SEARCH_LIMIT = 8
 TOWN_COMPANIES_LIMIT = 12
 RECENT_LIMIT = 3
+NOTICE_BUTTONS = 10  # a contact's notice: one button per item, five rows of two
 
 
 class InspectorsOnly(DomainError):
@@ -428,18 +431,39 @@ def refresh_summary(work: Work, visit_id: int) -> None:
 
 
 def _correct(
-    work: Work, person: Person, shown: sent.Shown, text: str, *, remove_keyboard: bool = False
+    work: Work,
+    person: Person,
+    shown: sent.Shown,
+    text: str,
+    *,
+    remove_keyboard: bool = False,
+    keyboard: Keyboard | None = None,
 ) -> None:
     """Show ``text`` in a message sent earlier to ``person``: rewritten while it waits
     (as it was queued: ``remove_keyboard`` for a summary), edited once on the phone. A
-    message that could not be delivered (dead) is left to the administrators' notice of it."""
+    message that could not be delivered (dead) is left to the administrators' notice of it.
+    ``keyboard`` replaces the message's buttons (none: they go), for ``person``."""
     address = person.address
     if address is None:
         return
     if shown.status == "pending":
-        work.rewrite_pending(address, shown.key, text, remove_keyboard=remove_keyboard)
+        work.rewrite_pending(
+            address,
+            shown.key,
+            text,
+            keyboard=keyboard,
+            remove_keyboard=remove_keyboard,
+            button_owner=person.id,
+        )
     elif shown.status == "sent" and shown.message_id is not None:
-        work.edit(address, shown.message_id, text, key=sent.edit_key(shown, work.cause))
+        work.edit(
+            address,
+            shown.message_id,
+            text,
+            keyboard=keyboard,
+            key=sent.edit_key(shown, work.cause),
+            button_owner=person.id,
+        )
 
 
 def _summary(
@@ -487,10 +511,26 @@ def _summary(
     )
 
 
+@dataclass(frozen=True)
+class ContactNotice:
+    """What one contact is told of a visit: the items with findings, a button for each."""
+
+    contact: Person
+    address: Address
+    text: str
+    keyboard: Keyboard
+
+
 def _tell_contacts(work: Work, visit: Visit) -> None:
     """One message per active contact of a lead unit, listing their items with findings."""
-    for contact, address, text in _contact_notices(work, visit).values():
-        work.send(address, text, key=f"visit-contact:{visit.id}:{contact.id}")
+    for notice in _contact_notices(work, visit).values():
+        work.send(
+            notice.address,
+            notice.text,
+            keyboard=notice.keyboard,
+            button_owner=notice.contact.id,
+            key=f"visit-contact:{visit.id}:{notice.contact.id}",
+        )
 
 
 def _correct_contacts(work: Work, visit: Visit) -> None:
@@ -501,18 +541,27 @@ def _correct_contacts(work: Work, visit: Visit) -> None:
     for shown in sent.messages_sent(work.db, prefix):
         contact_id = int(shown.key.rsplit(":", 1)[1])
         contact = people.by_id(work.db, contact_id)
-        if contact_id in notices:
-            text = notices.pop(contact_id)[2]
+        notice = notices.pop(contact_id, None)
+        if notice is not None:
+            text, keyboard = notice.text, notice.keyboard
         else:
             text = t(contact.language, "visit.contact_withdrawn", company=visit.company)
+            keyboard = None
         if text != sent.shown_text(work.db, shown):
-            _correct(work, contact, shown, text)
-    for contact_id, (_, address, text) in notices.items():
-        work.send(address, text, key=f"{prefix}{contact_id}")
+            _correct(work, contact, shown, text, keyboard=keyboard)
+    for contact_id, notice in notices.items():
+        work.send(
+            notice.address,
+            notice.text,
+            keyboard=notice.keyboard,
+            button_owner=contact_id,
+            key=f"{prefix}{contact_id}",
+        )
 
 
-def _contact_notices(work: Work, visit: Visit) -> dict[int, tuple[Person, Address, str]]:
-    """Per active contact of a lead unit: the notice listing their items with findings."""
+def _contact_notices(work: Work, visit: Visit) -> dict[int, ContactNotice]:
+    """Per active contact of a lead unit: the notice listing their items with findings,
+    with a button that opens each item (at most ``NOTICE_BUTTONS``)."""
     by_unit: dict[int, list] = defaultdict(list)
     seen: set[int] = set()
     for finding in store.visit_findings(work.db, visit.id):
@@ -522,20 +571,23 @@ def _contact_notices(work: Work, visit: Visit) -> dict[int, tuple[Person, Addres
         item = get_item(work.db, finding.item_id)
         if item.unit_id is not None:
             by_unit[item.unit_id].append(item)
-    notices: dict[int, tuple[Person, Address, str]] = {}
+    notices: dict[int, ContactNotice] = {}
     for unit_id, items in by_unit.items():
         for contact in people.active_people(work.db, role=Role.CONTACT, unit_id=unit_id):
             address = contact.address
             if address is None:
                 continue
+            lang = contact.language
             lines = "\n".join(
-                t(contact.language, "visit.contact_line", code=i.code, problem=short(i.problem))
-                for i in items
+                t(lang, "visit.contact_line", code=i.code, problem=short(i.problem)) for i in items
             )
-            text = t(
-                contact.language, "visit.contact_notice", company=visit.company, items=Safe(lines)
-            )
-            notices[contact.id] = (contact, address, text)
+            text = t(lang, "visit.contact_notice", company=visit.company, items=Safe(lines))
+            buttons = [
+                open_labelled(t(lang, "visit.contact_open", code=i.code), i.id)
+                for i in items[:NOTICE_BUTTONS]
+            ]
+            keyboard: Keyboard = [buttons[n : n + 2] for n in range(0, len(buttons), 2)]
+            notices[contact.id] = ContactNotice(contact, address, text, keyboard)
     return notices
 
 

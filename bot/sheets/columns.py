@@ -81,6 +81,14 @@ def _current_level(item: ExportItem, language: str, _words: Mapping[str, str]) -
     return LEVEL_LABELS[language].get(item.level, item.level)
 
 
+def _latest_figure(item: ExportItem, _language: str, _words: Mapping[str, str]) -> object:
+    """A whole number as people write it (79, not 79.0)."""
+    figure = item.latest_figure
+    if figure is None:
+        return None
+    return int(figure) if figure.is_integer() else figure
+
+
 def _status(item: ExportItem, language: str, _words: Mapping[str, str]) -> object:
     return STATUS_LABELS[language].get(item.status, item.status)
 
@@ -224,6 +232,8 @@ COLUMNS: tuple[Column, ...] = (
         24,
         wrap=True,
     ),
+    # The latest figure toward the target (as of a period's last day in a period's export).
+    Column("latest_figure", ("最新数据",), "Latest figure", Reading.NEVER, _latest_figure, 10),
     # The level the office's sheet gives; the export writes it back for a re-import.
     Column(
         "level",

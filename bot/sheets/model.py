@@ -101,6 +101,9 @@ class ExportItem(ItemFields):
     # the names of the inspectors the office assigned, and the company's coordinates.
     inspectors: Sequence[str] = ()
     point: Point | None = None
+    # The latest figure reported toward the target (as of the period's last day, for a
+    # period's export); written for the reader, never read back.
+    latest_figure: float | None = None
 
 
 @dataclass(frozen=True)
@@ -115,3 +118,11 @@ class ExportData:
     # every export is a copy of the head kept outside the database (None: no events yet).
     audit_head: str | None = None
     audit_head_event: int | None = None
+    # A period's export shows its items as of its last day: that day, when it has passed
+    # (overdue is judged on it); None for items as they are today.
+    as_of: dt.date | None = None
+
+    @property
+    def overdue_day(self) -> dt.date:
+        """The day that decides which items are overdue."""
+        return self.as_of or self.today

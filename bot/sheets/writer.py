@@ -158,6 +158,8 @@ def _write_summary(table: SheetRows, data: ExportData, words: dict[str, str]) ->
     table.cell(1).font = TITLE_FONT
     table.sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=5)
     table.append([words["exported"], data.today])
+    if data.as_of is not None:
+        table.append([t(data.language, "periods.export.as_of"), data.as_of])
     if data.audit_head:
         event = t(data.language, "tamper.export.head_event", event=data.audit_head_event)
         table.append([t(data.language, "tamper.export.head"), data.audit_head, event])
@@ -181,7 +183,7 @@ def _write_summary(table: SheetRows, data: ExportData, words: dict[str, str]) ->
     unit_rows = []
     for unit, unit_items in _grouped(items, lambda item: item.unit):
         closed = sum(item.status == "closed" for item in unit_items)
-        overdue = sum(is_overdue(item, data.today) for item in unit_items)
+        overdue = sum(is_overdue(item, data.overdue_day) for item in unit_items)
         rate = closed / len(unit_items)
         unit_rows.append([unit or words["no_unit"], len(unit_items), closed, overdue, rate])
     unit_rows.sort(key=lambda row: (-row[1], row[0]))
@@ -248,7 +250,7 @@ def _append_items(table: SheetRows, items: Iterable[ExportItem], data: ExportDat
         table.append(item_cells(item, data.language, words))
         for index in wrapped:
             table.cell(index).alignment = WRAP
-        if is_overdue(item, data.today):
+        if is_overdue(item, data.overdue_day):
             table.cell(deadline_column).font = OVERDUE_FONT
 
 

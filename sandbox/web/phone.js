@@ -125,6 +125,9 @@
   let stream = null;
   let chat = null; // per-person view state, rebuilt on every switch
   const lastSeen = new Map(); // user id → last event seq seen on screen
+  // The read mark is kept by the sandbox (POST …/read), so a reload counts as unread only
+  // what came after it; markReadSoon sends it shortly after the screen shows new events.
+  const readTimers = new Map(); // user id → pending markRead timer
   const unread = new Map();
 
   function freshChat() {
@@ -174,6 +177,8 @@
       'fill="none" stroke="currentColor" stroke-width="2"/><circle cx="12" cy="10" r="2.2" ' +
       'fill="currentColor"/></svg>',
   };
+
+  const STARTS_WITH_SYMBOL = /^\p{Extended_Pictographic}/u;
 
   function colorClass(id) {
     return "c" + (Math.abs(Number(id)) % 7);
@@ -752,9 +757,28 @@
       case "unblocked": appendRow(el("div", "system", tr("unblocked")), event.time); break;
       default: break;
     }
-    if (event.kind === "message" && event.sender === "bot") showBotLabel();
+    if (event.kind === "message" && event.sender === "bot") {
+      showBotLabel();
+      // Registering changes who the person is (新用户 → their role): look again.
+      if (live) refreshPeopleSoon();
+    }
     lastSeen.set(current, event.seq);
+    markReadSoon();
     keepBottom();
+  }
+
+  function markReadSoon() {
+    const userId = current;
+    clearTimeout(readTimers.get(userId));
+    readTimers.set(userId, setTimeout(() => {
+      readTimers.delete(userId);
+      const seq = lastSeen.get(userId) || 0;
+      api(`${chatPath(userId)}/read`, {
+        method: "POST",
+        headers: { "Content-Type": "application/json" },
+        body: JSON.stringify({ seq }),
+      }).catch(() => {}); // the mark is a convenience; the chat itself is unaffected
+    }, 250));
   }
 
   // ---- reply keyboard --------------------------------------------------------------
@@ -784,7 +808,9 @@
         const text = typeof button === "string" ? button : button.text;
         const node = el("button", "reply-btn");
         node.type = "button";
-        if (button.request_location) node.append(svg(ICONS.locSmall));
+        // Telegram shows the label as the bot wrote it; the page adds its pin only when the
+        // label has no symbol of its own (the bot's "📍 发送位置" would read 📍📍).
+        if (button.request_location && !STARTS_WITH_SYMBOL.test(text)) node.append(svg(ICONS.locSmall));
         node.append(text);
         node.addEventListener("click", () => pressReply(button, text, markup));
         line.append(node);
@@ -967,12 +993,21 @@
     ]);
     places = roster.places || [];
     const known = new Set(roster.people.map((p) => p.user_id));
-    people = roster.people.map((p) => ({ ...p, known: true }));
+    const fresh = roster.people.map((p) => ({ ...p, known: true }));
     for (const user of users) {
       if (known.has(user.id)) continue;
-      people.push({ user_id: user.id, name: [user.first_name, user.last_name].filter(Boolean).join(" "), known: false });
+      fresh.push({ user_id: user.id, name: [user.first_name, user.last_name].filter(Boolean).join(" "), known: false });
     }
-    renderPeople();
+    // Re-rendering the strip replaces its tabs; only do it when someone changed.
+    const changed = JSON.stringify(fresh) !== JSON.stringify(people);
+    people = fresh;
+    if (changed) renderPeople();
+  }
+
+  let peopleTimer = null;
+  function refreshPeopleSoon() {
+    clearTimeout(peopleTimer);
+    peopleTimer = setTimeout(() => loadPeople().catch(() => {}), 300);
   }
 
   function roleOf(person) {
@@ -1061,12 +1096,14 @@
   }
 
   async function pollUnread() {
+    // Who everyone is may have changed (someone registered, the office changed a role).
+    await loadPeople().catch(() => {});
     // Other people's chats: count the bot's messages they have not looked at yet.
     for (const person of people) {
       if (person.user_id === current) continue;
       try {
         const state = await api(chatPath(person.user_id));
-        const seen = lastSeen.get(person.user_id) || 0;
+        const seen = Math.max(lastSeen.get(person.user_id) || 0, state.read_seq || 0);
         const count = state.events.filter((e) => e.kind === "message" && e.sender === "bot" && e.seq > seen).length;
         if (count !== (unread.get(person.user_id) || 0)) {
           unread.set(person.user_id, count);

@@ -238,3 +238,27 @@ def test_photo_and_document_from_the_page_reach_the_bot(demo: Demo, browser, tmp
         browser.execute_script("arguments[0].hidden = true", chooser)
     wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, ".row.out img"))
     assert "整改报告.pdf" in browser.find_elements(By.CSS_SELECTOR, ".row.out .bubble")[-1].text
+
+
+def test_leader_finds_the_escalation_and_a_legible_dashboard(demo: Demo, browser) -> None:
+    """陈主任 opens the demo: his chat holds the escalation of his unit's red item and the
+    weekly digest, which opens with the dashboard picture — 1080 px wide, taller than wide,
+    and shown whole (its box has the picture's own proportions: nothing cut off)."""
+    from selenium.webdriver.common.by import By
+
+    browser.get(demo.page_url + "#as=3001")
+    wait = _wait(browser)
+    wait.until(lambda d: d.find_element(By.TAG_NAME, "body").get_attribute("data-ready") == "3001")
+    escalation = _bot_bubble_with(browser, "红色督办")
+    assert "高新区管委会" in escalation.text
+    _bot_bubble_with(browser, "督办周报")
+    picture = _bot_bubble_with(browser, "本周一览").find_element(By.CSS_SELECTOR, ".photo img")
+    wait.until(lambda d: d.execute_script("return arguments[0].complete", picture))
+    size = browser.execute_script(
+        "const i = arguments[0]; const fit = getComputedStyle(i).objectFit;"
+        "return [i.naturalWidth, i.naturalHeight, i.clientWidth, i.clientHeight, fit];",
+        picture,
+    )
+    natural_w, natural_h, shown_w, shown_h, fit = size
+    assert natural_w >= 1000 and natural_h > natural_w
+    assert fit == "contain" and abs(shown_h / shown_w - natural_h / natural_w) < 0.02

@@ -144,3 +144,40 @@ def test_demo_clock_moves_a_saturday_night_to_monday_morning() -> None:
     assert (moved.date(), moved.time()) == (date(2025, 3, 10), time(9, 5))
     tuesday_noon = datetime(2025, 3, 11, 12, 0, tzinfo=TIMEZONE)
     assert not office_hours_offset(tuesday_noon, calendar)
+
+
+async def test_leader_opens_a_chat_with_an_escalation_and_the_digest(demo: Demo) -> None:
+    """陈主任 oversees 科技局 and 高新区管委会 (分管); his chat holds the red item of his unit
+    (not 吴窑镇's), and this week's digest opening with its picture, as the page promises."""
+    db = connect(demo.directory / "duban.sqlite")
+    try:
+        units = {
+            row[0]
+            for row in db.execute(
+                "SELECT u.name FROM leader_units l JOIN units u ON u.id = l.unit_id "
+                "JOIN people p ON p.id = l.person_id WHERE p.name = '陈主任'"
+            )
+        }
+        codes = dict(db.execute("SELECT seq, code FROM items").fetchall())
+    finally:
+        db.close()
+    assert units == {"科技局", "高新区管委会"}
+    async with aiohttp.ClientSession(demo.sandbox.url) as session:
+        for _ in range(300):
+            history = await _json(session, "/sandbox/chats/default/3001")
+            messages = history["messages"]
+            texts = [m.get("text") or m.get("caption") or "" for m in messages]
+            if any("督办周报" in text for text in texts):
+                break
+            await asyncio.sleep(0.1)
+        else:
+            raise AssertionError(f"no digest for 陈主任; the chat shows {texts}")
+        office = await _json(session, "/sandbox/chats/default/9001")
+    red = [text for text in texts if text.startswith("🔴 红色督办")]
+    assert len(red) == 1 and codes["14"] in red[0]
+    assert not any(codes["9"] in text for text in red)
+    office_texts = [m.get("text", "") for m in office["messages"]]
+    assert any(text.startswith("🔴 红色督办") and codes["9"] in text for text in office_texts)
+    photos = [index for index, m in enumerate(messages) if m.get("photo")]
+    digest_at = next(index for index, text in enumerate(texts) if "督办周报" in text)
+    assert photos and photos[0] < digest_at  # the picture, then the words

@@ -38,7 +38,7 @@ def test_a_raised_level_survives_and_can_be_lowered_with_a_reason(tmp_path: Path
     path = tmp_path / "old.sqlite"
     _old_database(path)
     db = connect(path)
-    assert upgrade(db) == ["0013_manual_level_reason"]
+    assert upgrade(db)[0] == "0013_manual_level_reason"
     assert ledger.get_item(db, 1).manual_level == "red"
     assert ledger.manual_level(db, 1) == ledger.ManualLevel("red", "", None)
 

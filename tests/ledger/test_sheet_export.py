@@ -161,14 +161,14 @@ def test_all_items_sheet_layout(tmp_path: Path, data: ExportData) -> None:
     assert workbook.sheetnames == ["汇总", "全部事项", "磨头镇", "高新区"]
     sheet = workbook["全部事项"]
     assert sheet.freeze_panes == "A3"
-    assert sheet.auto_filter.ref == "A2:U6"  # through 督查人员, 纬度, 经度
+    assert sheet.auto_filter.ref == "A2:V6"  # through 最新数据, 督查人员, 纬度, 经度
     assert [cell.value for cell in sheet[2]][:3] == ["督办编号", "期次", "序号"]
     deadline = sheet.cell(row=3, column=11)
     assert deadline.value == dt.datetime(2024, 6, 30)
     assert deadline.number_format == "yyyy-mm-dd"
     assert deadline.font.color.rgb.endswith("C00000")  # overdue on 2024-07-01
     assert sheet.cell(row=3, column=12).value == "6月底前"
-    assert sheet.cell(row=3, column=17).value == dt.datetime(2024, 6, 20, 9, 30)
+    assert sheet.cell(row=3, column=18).value == dt.datetime(2024, 6, 20, 9, 30)
     assert sheet.cell(row=6, column=11).value == "长期坚持"
 
 
