@@ -64,6 +64,35 @@ def latest_progress(db: sqlite_utils.Database, item_id: int) -> dict | None:
     return dict(row) if row else None
 
 
+def latest_figure(
+    db: sqlite_utils.Database, item_id: int, *, before_id: int | None = None
+) -> dict | None:
+    """The newest progress report that recorded a figure (``figure``, ``created_at``,
+    ``person_id``, ``id``); with ``before_id``, the newest one older than that report (what
+    the ledger said before a close-out's own figure was recorded)."""
+    row = fetch_one(
+        db,
+        "SELECT id, figure, created_at, person_id FROM progress_reports "
+        "WHERE item_id = ? AND figure IS NOT NULL AND id < ? ORDER BY id DESC LIMIT 1",
+        [item_id, before_id if before_id is not None else 2**62],
+    )
+    return dict(row) if row else None
+
+
+def figure_at(
+    db: sqlite_utils.Database, item_id: int, person_id: int, created_at: str
+) -> dict | None:
+    """The figure a person recorded on an item at one moment (the one a close-out request
+    was submitted with), or None."""
+    row = fetch_one(
+        db,
+        "SELECT id, figure, created_at, person_id FROM progress_reports WHERE item_id = ? "
+        "AND person_id = ? AND created_at = ? AND figure IS NOT NULL ORDER BY id DESC LIMIT 1",
+        [item_id, person_id, created_at],
+    )
+    return dict(row) if row else None
+
+
 def add_closeout(
     db: sqlite_utils.Database,
     item_id: int,

@@ -9,12 +9,9 @@ from __future__ import annotations
 
 import sqlite_utils
 
-from bot.domain.audit import Origin
+from bot.domain.audit import AuditAction, Origin
 from storage.audit import record
 from storage.rows import fetch_all, fetch_value
-
-ADDED = "leader_unit_added"
-REMOVED = "leader_unit_removed"
 
 
 def unit_names(db: sqlite_utils.Database, person_id: int) -> list[str]:
@@ -64,7 +61,7 @@ def add(db: sqlite_utils.Database, person_id: int, unit_id: int, origin: Origin)
             origin,
             entity="person",
             entity_id=person_id,
-            action=ADDED,
+            action=AuditAction.LEADER_UNIT_ADDED,
             after={"unit": _unit_name(db, unit_id)},
         )
     return True
@@ -83,7 +80,7 @@ def remove(db: sqlite_utils.Database, person_id: int, unit_id: int, origin: Orig
             origin,
             entity="person",
             entity_id=person_id,
-            action=REMOVED,
+            action=AuditAction.LEADER_UNIT_REMOVED,
             before={"unit": _unit_name(db, unit_id)},
         )
     return True

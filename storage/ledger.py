@@ -571,6 +571,61 @@ def escalate(
         return get_item(db, item.id)
 
 
+class ManualLevel(NamedTuple):
+    """An item's level set by hand, who set it (a person id, None before 0013) and why."""
+
+    level: str
+    reason: str
+    person_id: int | None
+
+
+def manual_level(db: sqlite_utils.Database, item_id: int) -> ManualLevel:
+    row = fetch_one(
+        db,
+        "SELECT manual_level, manual_level_reason, manual_level_by FROM items WHERE id = ?",
+        [item_id],
+    )
+    if row is None:
+        raise NotFound(f"no item {item_id}")
+    return ManualLevel(row["manual_level"], row["manual_level_reason"], row["manual_level_by"])
+
+
+def set_manual_level(
+    db: sqlite_utils.Database,
+    item_id: int,
+    level: str,
+    reason: str,
+    person_id: int,
+    actor: Actor,
+    origin: Origin,
+) -> Item:
+    """Set (raise, lower or clear with ``none``) the level by hand, with the reason; audited
+    as ``level_set`` with the level before and after. The lifecycle decides who may
+    (administrators and leaders, on an item not closed)."""
+    with db.atomic():
+        item = get_item(db, item_id)
+        decide(Event.ESCALATE, item.status, actor, item.parties)
+        cleared = level == "none"
+        db["items"].update(
+            item.id,
+            {
+                "manual_level": level,
+                "manual_level_reason": reason,
+                "manual_level_by": None if cleared else person_id,
+                "updated_at": iso(origin.at),
+            },
+        )
+        record_item(
+            db,
+            origin,
+            item.id,
+            AuditAction.LEVEL_SET,
+            before={"manual_level": item.manual_level},
+            after={"manual_level": level, "reason": reason},
+        )
+        return get_item(db, item.id)
+
+
 def assign_inspector(
     db: sqlite_utils.Database, item_id: int, person_id: int, origin: Origin
 ) -> int | None:

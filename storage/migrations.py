@@ -899,3 +899,17 @@ def upgrade(db: sqlite_utils.Database) -> list[str]:
     pending = [m.name for m in migrations.pending(db)]
     migrations.apply(db)
     return pending
+
+
+@migrations(name="0013_manual_level_reason")
+def _manual_level_reason(db: sqlite_utils.Database) -> None:
+    """Who set an item's level by hand and why, beside the level itself, so the card can say
+    "红色（手动，王主任：…）". A level raised before this upgrade keeps its colour, with no
+    reason and nobody named (the audit trail still says who raised it)."""
+    _execute_all(
+        db,
+        """
+ALTER TABLE items ADD COLUMN manual_level_reason TEXT NOT NULL DEFAULT '';
+ALTER TABLE items ADD COLUMN manual_level_by INTEGER REFERENCES people(id)
+""",
+    )

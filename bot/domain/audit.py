@@ -58,6 +58,7 @@ class AuditAction(StrEnum):
     EXTENDED = "extended"
     ESCALATE = "escalate"
     ESCALATED = "escalated"
+    LEVEL_SET = "level_set"  # a level set, lowered or cleared by hand, with the reason
     INSPECTOR_ASSIGNED = "inspector_assigned"
     INSPECTOR_UNASSIGNED = "inspector_unassigned"
     INSPECTOR_INVOLVED = "inspector_involved"
@@ -90,3 +91,5 @@ class AuditAction(StrEnum):
     ADMIN_FROM_SETTINGS = "admin_from_settings"
     ADMIN_RESTORED_FROM_SETTINGS = "admin_restored_from_settings"
     REPLAY = "replay"
+    LEADER_UNIT_ADDED = "leader_unit_added"  # 分管: a unit a leader oversees
+    LEADER_UNIT_REMOVED = "leader_unit_removed"

@@ -9,7 +9,7 @@ the highest of the three, so nobody's warning is hidden by a calmer one.
 from __future__ import annotations
 
 from datetime import date, timedelta
-from typing import Literal, Protocol
+from typing import Literal, NamedTuple, Protocol
 
 from bot.domain.lifecycle import Status
 
@@ -100,3 +100,47 @@ def turned_red(
         sheet_level, manual_level, derived_level(deadline, today, status, red_after_days)
     )
     return before != "red" and after == "red"
+
+
+MANUAL_CHOICES: tuple[Level, ...] = ("blue", "yellow", "red")
+
+
+class LevelWhy(NamedTuple):
+    """Why an item shows its colour: each source that reaches it (several may)."""
+
+    level: Level
+    overdue_days: int  # > 0 when the deadline alone gives this colour
+    by_sheet: bool
+    by_hand: bool
+
+
+def level_why(item: Levelled, today: date, red_after_days: int) -> LevelWhy:
+    """The shown colour and which of the deadline, the sheet and a person's hand give it,
+    so a card can say "红色（逾期 40 天）" rather than a bare colour nobody can question."""
+    derived = derived_level(item.deadline, today, item.status, red_after_days)
+    level = effective_level(item.sheet_level, item.manual_level, derived)
+    overdue = 0
+    if level != "none" and derived == level and item.deadline is not None:
+        overdue = (today - item.deadline).days
+    return LevelWhy(
+        level=level,
+        overdue_days=overdue,
+        by_sheet=level != "none" and (item.sheet_level or "none") == level,
+        by_hand=level != "none" and (item.manual_level or "none") == level,
+    )
+
+
+def level_with_manual(item: Levelled, manual: str, today: date, red_after_days: int) -> Level:
+    """The colour the item would show with ``manual`` as its level set by hand: never below
+    what the deadline or the sheet gives, however low a person sets it."""
+    derived = derived_level(item.deadline, today, item.status, red_after_days)
+    return effective_level(item.sheet_level, manual, derived)
+
+
+def manual_choices(current: str) -> list[str]:
+    """The levels a person may set by hand now: any colour but the current one, and
+    ``none`` (clear the hand-set level) when one is set."""
+    choices: list[str] = [level for level in MANUAL_CHOICES if level != current]
+    if current != "none":
+        choices.append("none")
+    return choices

@@ -5,6 +5,7 @@ from __future__ import annotations
 from bot.i18n import (
     messages_admin,
     messages_card_progress,
+    messages_cards,
     messages_common,
     messages_delivery,
     messages_faults,
@@ -46,6 +47,7 @@ _SECTIONS = (
     messages_history.MESSAGES,
     messages_stale.MESSAGES,
     messages_parity.MESSAGES,
+    messages_cards.MESSAGES,
     messages_periods.MESSAGES,
     messages_leader.MESSAGES,
     messages_state.MESSAGES,

@@ -109,7 +109,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "act.extension": ("⏳ 申请延期", "⏳ Ask for more time"),
     "act.ack": ("签收", "Acknowledge"),
     "act.open": ("查看事项", "Open item"),
-    "act.escalate": ("⬆️ 提级督办", "⬆️ Escalate"),
     "act.meeting": ("🗣 专题会商", "🗣 Joint meeting"),
     "act.meeting_off": ("取消专题会商", "Cancel joint meeting"),
     # --- progress and close-out requests
@@ -158,11 +157,13 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     # --- verification (销号 / 退办)
     "co.verify_card": (
-        "🔍 <b>销号核验</b> {code}\n{problem}\n承办单位：{unit}\n申请人：{requester}\n"
-        "办结说明：{text}\n佐证材料：{files} 个（见上方）\n可核验：{who}\n"
+        "🔍 <b>销号核验</b> {code}\n{problem}\n承办单位：{unit}{figures}\n申请人：{requester}\n"
+        "办结说明：{text}\n佐证材料：{files} 个（其中照片 {photos} 张，见上方）\n可核验：{who}\n"
         "请核验后选择「销号」或「退办」。",
-        "🔍 <b>Close-out check</b> {code}\n{problem}\nUnit: {unit}\nRequested by: {requester}\n"
-        "What was done: {text}\nEvidence: {files} {files:file|files} (above)\nMay verify: {who}\n"
+        "🔍 <b>Close-out check</b> {code}\n{problem}\nUnit: {unit}{figures}\n"
+        "Requested by: {requester}\nWhat was done: {text}\n"
+        "Evidence: {files} {files:file|files} (above), {photos} {photos:photo|photos} among "
+        "them\nMay verify: {who}\n"
         "Approve or return it.",
     ),
     "co.approve": ("✅ 销号", "✅ Approve"),
@@ -236,7 +237,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{days:day|days} overdue: escalated supervision.\nRecent history:\n{history}",
     ),
     "esc.history_line": ("· {day} {what}", "· {day} {what}"),
-    "esc.raised_done": ("{code} 已提级督办。", "{code} is escalated."),
     "esc.raised_notice": (
         "⬆️ <b>提级督办</b> {code}（{by}）\n{problem}\n承办单位：{unit}\n近期记录：\n{history}",
         "⬆️ <b>Escalated</b> {code} (by {by})\n{problem}\nUnit: {unit}\nRecent history:\n{history}",

@@ -228,11 +228,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     # --- item cards
     "card.text": (
-        "{line}\n状态：{status}\n牵头单位：{unit}\n企业/镇区：{place}{review}\n\n"
+        "{line}\n状态：{status}{facts}\n牵头单位：{unit}{co_units}\n企业/镇区：{place}{review}\n\n"
         "{progress}\n\n<b>最近发现</b>\n{findings}\n照片 {photos} 张 · 其他材料 {files} 份",
-        "{line}\nStatus: {status}\nLead unit: {unit}\nCompany/town: {place}{review}\n\n"
-        "{progress}\n\n<b>Recent findings</b>\n{findings}\n{photos} {photos:photo|photos} · "
-        "{files} other {files:file|files}",
+        "{line}\nStatus: {status}{facts}\nLead unit: {unit}{co_units}\nCompany/town: {place}"
+        "{review}\n\n{progress}\n\n<b>Recent findings</b>\n{findings}\n"
+        "{photos} {photos:photo|photos} · {files} other {files:file|files}",
     ),
     "card.status_open": ("未开始", "open"),
     "card.status_in_progress": ("推进中", "in progress"),

@@ -8,13 +8,17 @@ evidence re-sent by file id so the verifier sees what was sent.
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from bot.actions import button, button_to, step
 from bot.chat import Attachment, Button
 from bot.clock import local_day
 from bot.domain.items import Item
 from bot.domain.lifecycle import Event, decide
 from bot.domain.people import Person
-from bot.i18n import t
+from bot.domain.reports import progress_percent
+from bot.domain.targets import format_number
+from bot.i18n import Safe, t
 from bot.runtime.work import Keyboard, Work
 from bot.services import acks, notify
 from bot.services.item_people import verifiers, who_may_verify
@@ -61,9 +65,73 @@ def send_verification(work: Work, item: Item, request_id: int) -> int:
         requester=requester.name,
         text=request["text"] or "—",
         files=len(files),
+        photos=len(photos),
+        figures=lambda lang: figures_section(work, item, request, lang),
         who=lambda lang: who_may_verify(lang, asked),
     )
     return len(asked)
+
+
+def claimed_figure(work: Work, request: dict) -> dict | None:
+    """The figure sent with the close-out request: the progress report its submission
+    recorded (same person, same moment; bot/services/item_actions.py submit)."""
+    return followup.figure_at(
+        work.db, request["item_id"], request["requested_by"], request["created_at"]
+    )
+
+
+def figures_section(work: Work, item: Item, request: dict, lang: str) -> Safe:
+    """The target, the last figure on record and the request's own figure side by side,
+    with a warning when the record does not reach the target: a contact may write
+    "105家已全部完成" while the ledger says 79/105, and the verifier must see both."""
+    if not item.target.strip() and item.target_number is None:
+        return Safe("")
+    claim = claimed_figure(work, request)
+    last = followup.latest_figure(work.db, item.id, before_id=claim["id"] if claim else None)
+    if claim is not None:
+        claim_text = _figure(lang, claim["figure"], item.target_number)
+    else:
+        claim_text = t(lang, "cards.co_no_claim")
+    if last is not None:
+        who = people.by_id(work.db, last["person_id"]).name
+        day = local_day(datetime.fromisoformat(last["created_at"]), work.tz).isoformat()
+        last_text = t(
+            lang,
+            "cards.co_figure_when",
+            figure=Safe(_figure(lang, last["figure"], item.target_number)),
+            day=day,
+            name=who,
+        )
+    else:
+        last_text = t(lang, "cards.co_no_figure")
+    reached = claim if claim is not None else last
+    short_of = item.target_number is not None and (
+        reached is None or reached["figure"] < item.target_number
+    )
+    return Safe(
+        t(
+            lang,
+            "cards.co_figures",
+            target=item.target.strip() or format_number(item.target_number or 0),
+            last=Safe(last_text),
+            claim=Safe(claim_text),
+            gap=Safe(t(lang, "cards.co_gap") if short_of else ""),
+        )
+    )
+
+
+def _figure(lang: str, figure: float, target: float | None) -> str:
+    """``79/105（75%）``, or the figure alone for a target without a number."""
+    percent = progress_percent(figure, target)
+    if percent is None or target is None:
+        return format_number(figure)
+    return t(
+        lang,
+        "cards.co_figure",
+        figure=format_number(figure),
+        target=format_number(target),
+        percent=f"{percent:.0f}%",
+    )
 
 
 def _pending(work: Work, request_id: int) -> tuple[dict, Item] | None:

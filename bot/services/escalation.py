@@ -54,35 +54,43 @@ def red_notice(work: Work, item: Item, days_overdue: int) -> None:
 
 
 @button("esc.raise")
-def raise_level(work: Work, item: int) -> None:
-    """提级: the item becomes red by hand; administrators, the leaders of its unit (分管) and
-    the unit are told.
-    Who may escalate is the lifecycle's rule (ledger.escalate), asked of the item as it is."""
-    found = viewable_item(work, item)
-    changed = ledger.escalate(work.db, found.id, "red", work.person.actor, work.origin)
-    work.reply("esc.raised_done", code=found.code)
-    cause = f"escalated:{found.id}:u{work.update_id}"
+def raise_level(work: Work, item: int, current: str | None = None) -> None:
+    """提级 to red by hand: the 🔴 choice of 🎚 调整督办等级 (bot/services/levels.py), which
+    asks for the reason. ``current`` is the level set by hand the person saw; buttons made
+    before levels had reasons (still in chats) carry none, and only red itself is refused."""
+    from bot.services import levels  # at call time: levels announces through this module
+
+    found = levels.may_set(work, item)
+    if found.manual_level == "red" or current not in (None, found.manual_level):
+        raise levels.LevelChanged
+    levels.ask_reason(work, found, "red")
+
+
+def announce_raised(work: Work, item: Item) -> None:
+    """The item was made red by hand: administrators, the leaders of its unit (分管) and the
+    unit are told."""
+    cause = f"escalated:{item.id}:u{work.update_id}"
     notify.tell(
         work,
-        leaders.told_of(work, changed),
+        leaders.told_of(work, item),
         "esc.raised_notice",
         dedup=cause,
         skip=work.person.id,
-        keyboard=_open_keys(changed),
-        code=found.code,
-        problem=found.problem,
-        unit=found.unit or "—",
+        keyboard=_open_keys(item),
+        code=item.code,
+        problem=item.problem,
+        unit=item.unit or "—",
         by=work.person.name,
-        history=lambda lang: history(work, changed, lang),
+        history=lambda lang: history(work, item, lang),
     )
     notify.tell(
         work,
-        notify.unit_contacts(work, found.unit_id),
+        notify.unit_contacts(work, item.unit_id),
         "esc.raised_contact",
         dedup=cause + ":unit",
-        keyboard=_open_keys(changed),
-        code=found.code,
-        problem=found.problem,
+        keyboard=_open_keys(item),
+        code=item.code,
+        problem=item.problem,
     )
 
 

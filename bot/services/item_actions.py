@@ -16,11 +16,12 @@ from bot.actions import button, button_to, step
 from bot.domain.items import Item
 from bot.domain.lifecycle import DomainError, Event, Role, Status, decide, may
 from bot.domain.permissions import is_admin
+from bot.domain.targets import format_number
 from bot.domain.visits import MediaIn
 from bot.i18n import Safe
 from bot.runtime.work import Keyboard, Work
 from bot.services import acks as ack_actions
-from bot.services import closeout, escalation, extensions, item_card
+from bot.services import closeout, escalation, extensions, item_card, levels
 from bot.services.item_view import viewable_item
 from storage import dialogs, evidence, followup, ledger
 from storage import reminders as reminder_store
@@ -31,6 +32,12 @@ _STATE = "followup."
 # fit (bot/i18n/limits.py) and point to /history, which shows them in full.
 _TEXT_LIMIT = 4096
 _FIGURE = re.compile(r"(\d+(?:\.\d+)?)(?:\s*(?:/|of|／)\s*\d+(?:\.\d+)?)?")
+# A measure word after a figure: one the target itself uses (a few characters), or one of
+# the words the office's tables count in. "天" or "月" after a number is not a figure.
+_WORD_LIMIT = 3
+_MEASURE_WORDS = frozenset(
+    {"家", "个", "项", "人", "名", "件", "户", "所", "台", "套", "元", "万元", "亿元", "%"}
+)
 
 
 class NotYourAction(DomainError):
@@ -67,10 +74,12 @@ def card_actions(work: Work, item: Item) -> Keyboard:
         rows.append([button_to(start_closeout, work.t("act.closeout"), item=item.id)])
     if may(Event.ESCALATE, status, actor, parties):
         meeting = "act.meeting_off" if item.joint_meeting else "act.meeting"
-        row = [button_to(escalation.joint_meeting, work.t(meeting), item=item.id)]
-        if item.manual_level != "red":
-            row.insert(0, button_to(escalation.raise_level, work.t("act.escalate"), item=item.id))
-        rows.append(row)
+        rows.append(
+            [
+                levels.level_button(work, item),
+                button_to(escalation.joint_meeting, work.t(meeting), item=item.id),
+            ]
+        )
     if status is Status.CLOSE_REQUESTED and may(Event.APPROVE_CLOSE, status, actor, parties):
         request = followup.pending_closeout(work.db, item.id)
         if request is not None:
@@ -114,7 +123,7 @@ def _start(work: Work, kind: str, item_id: int) -> None:
     data = {"item": item.id, "texts": [], "evidence": [], "figure": None}
     dialogs.put(work.db, work.person.id, _STATE + kind, data, work.at)
     hint = ""
-    if kind == PROGRESS and item.target_number is not None:
+    if item.target_number is not None:
         hint = Safe(work.t("fu.figure_hint", target=item.target, number=f"{item.target_number:g}"))
     work.reply(
         f"fu.{kind}_prompt", code=item.code, problem=item.problem, hint=hint, keyboard=_keys(work)
@@ -125,17 +134,27 @@ def _keys(work: Work) -> Keyboard:
     return [[button_to(submit, work.t("fu.submit")), button_to(cancel, work.t("fu.cancel"))]]
 
 
-def parse_figure(text: str) -> float | None:
-    """A typed figure: ``98``, ``98/142`` or ``98 of 142`` (the first number counts)."""
-    match = _FIGURE.fullmatch(unicodedata.normalize("NFKC", text).strip().lower())
+def parse_figure(text: str, target: str = "") -> float | None:
+    """A typed figure: ``98``, ``98/142`` or ``98 of 142`` (the first number counts), or
+    with a measure word after it (``105家``, or the target's own word); "105家已全部完成"
+    and "3天" are words, not figures."""
+    typed = unicodedata.normalize("NFKC", text).strip().lower()
+    match = _FIGURE.fullmatch(typed)
+    if match is None:
+        match = _FIGURE.match(typed)
+        word = typed[match.end() :].strip() if match else ""
+        measured = word in _MEASURE_WORDS or (len(word) <= _WORD_LIMIT and word in target.lower())
+        if not (word and measured):
+            return None
     return float(match.group(1)) if match else None
 
 
 @step("followup.")
 def on_text(work: Work, state: str, data: dict, text: str) -> None:
-    """Typed text in the dialog: a figure toward the target, or words of the report."""
+    """Typed text in the dialog: a figure toward the target (in a progress report or a
+    close-out request alike), or words of the report."""
     item = ledger.get_item(work.db, data["item"])
-    figure = parse_figure(text) if state == _STATE + PROGRESS else None
+    figure = parse_figure(text, item.target)
     if figure is not None and item.target_number is not None:
         data["figure"] = figure
     else:
@@ -214,8 +233,18 @@ def submit(work: Work) -> None:
         work.origin,
         has_evidence=bool(text or ids),
     )
+    if data["figure"] is not None:
+        # Recorded as a progress figure is, beside the request, so the ledger and the
+        # verifier's card show what the unit claims (closeout.claimed_figure finds it).
+        followup.add_progress(
+            work.db, item.id, work.person.id, text, data["figure"], work.at, work.update_id
+        )
     request = followup.add_closeout(work.db, item.id, work.person.id, text, work.at, work.update_id)
     followup.attach_evidence(work.db, ids, "closeout_id", request)
     dialogs.clear(work.db, work.person.id)
     sent = closeout.send_verification(work, ledger.get_item(work.db, item.id), request)
-    work.reply("fu.closeout_sent", code=item.code, verifiers=sent)
+    answer = work.t("fu.closeout_sent", code=item.code, verifiers=sent)
+    if data["figure"] is not None:
+        saved = work.t("cards.closeout_figure_saved", figure=format_number(data["figure"]))
+        answer = Safe(answer + saved)
+    work.send(work.chat, answer)

@@ -16,11 +16,12 @@ from bot.domain.permissions import may_see_item
 from bot.domain.visits import short
 from bot.i18n import Safe
 from bot.runtime.work import Keyboard, Work
+from bot.services.card_facts import co_units_line, facts_section
 from bot.services.card_progress import progress_section
 from bot.services.history import history_buttons
 from bot.services.item_people import people_section
+from bot.services.item_view import item_line, level_of
 from bot.services.presence import item_visits_section
-from bot.services.visit_items import item_line
 from storage import dialogs, people
 from storage import evidence as evidence_store
 from storage import visits as visit_store
@@ -28,6 +29,9 @@ from storage.ledger import NotFound, get_item
 from storage.lookup import search_item_ids
 
 SEARCH_LIMIT = 8
+# The problem in the card's first line: long enough for any real one, short enough that the
+# card with its measure and target stays far below Telegram's 4 096 characters.
+PROBLEM_LIMIT = 300
 RECENT_FINDINGS = 5
 
 CardButtons = Callable[[Work, Item], Keyboard]
@@ -51,9 +55,11 @@ def render_card(work: Work, item: Item) -> tuple[str, Keyboard]:
     place = " · ".join(part for part in (item.company, item.town) if part) or "—"
     text = work.t(
         "card.text",
-        line=Safe(item_line(work, item, limit=200)),
+        line=item_line(item, level_of(work, item), limit=PROBLEM_LIMIT),
         status=work.t(f"card.status_{item.status.value}"),
+        facts=facts_section(work, item),
         unit=item.unit or work.t("card.no_unit"),
+        co_units=co_units_line(work, item),
         place=place,
         review=Safe(work.t("card.needs_review") if item.needs_review else ""),
         progress=Safe(progress_section(work, item)),

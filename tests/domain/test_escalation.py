@@ -13,6 +13,9 @@ from bot.domain.escalation import (
     first_red_day,
     item_level,
     level_rank,
+    level_why,
+    level_with_manual,
+    manual_choices,
     turned_red,
 )
 from bot.domain.lifecycle import Status
@@ -103,3 +106,32 @@ def test_an_items_level_is_the_highest_of_time_sheet_and_hand() -> None:
     assert item_level(_Row(DEADLINE, Status.OPEN, manual_level="blue"), DEADLINE, 30) == "blue"
     assert item_level(_Row(None, Status.OPEN), late, 30) == "none"
     assert item_level(_Row(DEADLINE, Status.CLOSED), date(2024, 12, 21), 30) == "none"
+
+
+def test_why_names_every_source_that_reaches_the_shown_colour() -> None:
+    """Red by 40 days overdue and by hand at once names both; a hand-set blue under a
+    deadline's yellow is not what the item shows, so the colour is not "by hand"."""
+    today = date(2024, 12, 30)
+    both = level_why(_Row(DEADLINE, Status.OPEN, manual_level="red"), today, 30)
+    assert both == ("red", 40, False, True)
+    lower = level_why(_Row(DEADLINE, Status.OPEN, manual_level="blue"), date(2024, 11, 25), 30)
+    assert lower == ("yellow", 5, False, False)
+    sheet = level_why(_Row(None, Status.OPEN, sheet_level="blue"), today, 30)
+    assert sheet == ("blue", 0, True, False)
+    assert level_why(_Row(DEADLINE, Status.OPEN), DEADLINE, 30) == ("none", 0, False, False)
+
+
+def test_a_level_set_by_hand_never_shows_below_the_deadline_or_the_sheet() -> None:
+    """Lowering by hand to blue (or clearing) leaves an overdue item yellow, a sheet's
+    yellow yellow; on an item not yet due it shows what was set."""
+    overdue = _Row(DEADLINE, Status.OPEN, manual_level="red")
+    assert level_with_manual(overdue, "blue", date(2024, 11, 25), 30) == "yellow"
+    assert level_with_manual(overdue, "none", date(2024, 11, 25), 30) == "yellow"
+    marked = _Row(None, Status.OPEN, sheet_level="yellow")
+    assert level_with_manual(marked, "blue", date(2024, 11, 25), 30) == "yellow"
+    assert level_with_manual(_Row(DEADLINE, Status.OPEN), "blue", date(2024, 11, 1), 30) == "blue"
+
+
+def test_choices_by_hand_leave_out_the_current_level_and_offer_clearing() -> None:
+    assert manual_choices("none") == ["blue", "yellow", "red"]
+    assert manual_choices("yellow") == ["blue", "red", "none"]

@@ -70,6 +70,8 @@ def test_a_rendered_message_shortens_what_the_user_typed_and_points_to_history()
         who="王督查、办公室",
         text="甲" * 6300,
         files=2,
+        photos=1,
+        figures="",
     )
     fitted = fit(card, TEXT_LIMIT, "zh")
     text, _ = parse_html(fitted)

@@ -30,7 +30,7 @@ def test_a_database_from_before_leader_units_upgrades_and_keeps_its_rows(
     old.close()
 
     db = connect(path)
-    assert upgrade(db) == ["0014_leader_units"]
+    assert upgrade(db)[0] == "0014_leader_units"
     assert db.execute("SELECT name, role FROM people").fetchall() == [("陈主任", "leader")]
     assert db.execute("SELECT name FROM units").fetchall() == [("科技局",)]
     # Nobody oversees anything yet: every leader hears of all, as before the upgrade.

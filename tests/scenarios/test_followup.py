@@ -144,8 +144,8 @@ async def test_extension_approved_moves_the_ladder_and_refusal_keeps_it(
 
 async def test_red_item_is_escalated_and_leaders_told(duban_clock: Duban) -> None:
     """With red after 2 days overdue (set in /settings), the item turning red is announced
-    to leaders and the office with its history; the office escalates another by hand and
-    marks a joint meeting, and leaders are told."""
+    to leaders and the office with its history; the office makes another red by hand, with
+    a reason, and marks a joint meeting, and leaders are told."""
     admin = await office(duban_clock)
     leader = await duban_clock.register(7106, "李主任", Role.LEADER)
     phone = await duban_clock.register(7107, "赵联络", Role.CONTACT, unit=UNIT)
@@ -173,8 +173,12 @@ async def test_red_item_is_escalated_and_leaders_told(duban_clock: Duban) -> Non
     assert sum("红色督办" in m.text for m in leader.bot_messages) == 1
 
     await open_card(admin, other.code)
-    await admin.tap("⬆️ 提级督办")
-    await admin.expect("已提级督办")
+    await admin.tap("🎚 调整督办等级")
+    await admin.expect("请选择手动等级")
+    await admin.tap("🔴 红色")
+    await admin.expect("请输入理由")
+    await admin.send("金融产品迟迟未推出")
+    await admin.expect("已手动设为🔴 红色")
     await leader.expect("提级督办")
     await phone.expect("已被提级督办")
     await open_card(admin, other.code)
