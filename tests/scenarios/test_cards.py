@@ -288,7 +288,7 @@ async def test_office_sets_and_lowers_levels_by_hand_with_reasons(duban_clock: D
     ]
     await admin.send(f"/history {item.code}")
     history = await admin.expect("手动调整督办等级")
-    assert "两次提醒未回复" in history.text
+    assert "督办等级 一般督办（蓝） → 重点督办（黄）；理由：两次提醒未回复" in history.text
 
 
 async def test_lowering_below_the_deadline_shows_what_the_deadline_gives(
