@@ -6,11 +6,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     # --- the item card's facts (bot/services/card_facts.py)
     "cards.level_line": ("\n督办等级：{level}", "\nLevel: {level}"),
     "cards.deadline": ("\n办理时限：{due}", "\nDeadline: {due}"),
-    "cards.due_in": ("{date}（还有 {days} 天）", "{date} (in {days} days)"),
-    "cards.due_in_one": ("{date}（还有 {days} 天）", "{date} (in {days} day)"),
+    "cards.due_in": ("{date}（还有 {days} 天）", "{date} (in {days} {days:day|days})"),
     "cards.due_today": ("{date}（今天到期）", "{date} (due today)"),
-    "cards.overdue": ("{date}（逾期 {days} 天）", "{date} ({days} days overdue)"),
-    "cards.overdue_one": ("{date}（逾期 {days} 天）", "{date} ({days} day overdue)"),
+    "cards.overdue": ("{date}（逾期 {days} 天）", "{date} ({days} {days:day|days} overdue)"),
     "cards.no_deadline": ("无固定时限", "no fixed deadline"),
     "cards.measure": ("\n措施：{measure}", "\nMeasure: {measure}"),
     "cards.target": ("\n目标：{target}{latest}", "\nTarget: {target}{latest}"),
@@ -28,8 +26,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "cards.level.red": ("红色", "red"),
     "cards.why": ("（{reasons}）", " ({reasons})"),
     "cards.why_sep": ("；", "; "),
-    "cards.why_overdue": ("逾期 {days} 天", "{days} days overdue"),
-    "cards.why_overdue_one": ("逾期 {days} 天", "{days} day overdue"),
+    "cards.why_overdue": ("逾期 {days} 天", "{days} {days:day|days} overdue"),
     "cards.why_sheet": ("任务表标定", "set by the sheet"),
     "cards.why_hand": ("手动，{who}：{reason}", "by hand, {who}: {reason}"),
     "cards.why_hand_lower": (
@@ -80,6 +77,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "🎚 手动调整督办等级：{changes}；理由：{reason}",
         "🎚 Level set by hand: {changes}; reason: {reason}",
     ),
+    "history.sheet.audit.level_set": ("🎚 手动调整督办等级", "🎚 Level set by hand"),
+    "history.detail.audit.level_set": ("{changes}；理由：{reason}", "{changes}; reason: {reason}"),
     # --- the verifier's close-out card (bot/services/closeout.py)
     "cards.co_figures": (
         "\n目标：{target}\n台账最近完成数：{last}\n本次申请所报：{claim}{gap}",

@@ -51,9 +51,8 @@ def due_text(work: Work, item: Item) -> str:
     if days == 0:
         return work.t("cards.due_today", date=day)
     if days < 0:
-        key = "cards.overdue_one" if days == -1 else "cards.overdue"
-        return work.t(key, date=day, days=-days)
-    return work.t("cards.due_in_one" if days == 1 else "cards.due_in", date=day, days=days)
+        return work.t("cards.overdue", date=day, days=-days)
+    return work.t("cards.due_in", date=day, days=days)
 
 
 def target_line(work: Work, item: Item) -> str:

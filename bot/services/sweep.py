@@ -61,6 +61,9 @@ _ONE_DAY = timedelta(days=1)
 LEAD_LINES = 30  # one message stays well under Telegram's 4096 characters
 CO_LINES = 10
 BUTTONS = 20
+# Next looks written at once: few statements on a heavy day, and after downtime (every item
+# due) a bounded list rather than one entry per item of the ledger.
+_PLANS_AT_ONCE = 1000
 
 
 @dataclass(frozen=True)
@@ -109,7 +112,7 @@ class Pass:
     policy: Policy
     calendar: WorkCalendar
     bundles: dict[int, Bundle] = field(default_factory=dict)
-    # (item, next look, day swept) for every item looked at, written in one go at the end
+    # (item, next look, day swept) of the items looked at, written _PLANS_AT_ONCE at a time
     plans: list[tuple[int, date | None, date | None]] = field(default_factory=list)
     unreached: bool = False  # a unit newly found without a contact: the office is told
 
@@ -151,6 +154,9 @@ def run_pass(work: Work, today: date, policy: Policy, calendar: WorkCalendar) ->
     )
     for entry in store.due_items(db, today):
         _look_at(state, entry)
+        if len(state.plans) >= _PLANS_AT_ONCE:
+            store.schedule_all(db, state.plans)
+            state.plans.clear()
     store.schedule_all(db, state.plans)
     for person_id, message in state.bundles.items():
         _send_bundle(work, message, today)

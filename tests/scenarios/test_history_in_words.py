@@ -37,6 +37,7 @@ FINDING = "研发中心未建成，设备未到位"
 RETURN_REASON = "缺少验收报告"
 EXTENSION_REASON = "设备采购周期长"
 _LINE = re.compile(r"^\d{2}:\d{2} (.+)$")
+RAISE_REASON = "两次提醒未回复"
 # What a reader must never see: an action's stored name, the assembler's own prefixes and
 # codes, and Python's way of writing a value.
 RAW_NAMES = [action.value for action in AuditAction] + ["audit.", "log_activity"]
@@ -50,7 +51,7 @@ STORY_ZH = [
     "📈 办理进展：已新增认定高企4家；数值 4/10，完成 40%（赵联络）",
     f"⏳ 申请延期至 2030-09-30：{EXTENSION_REASON}（赵联络）",
     "⏳ 批准延期：期限 2030-06-30 → 2030-09-30（办公室管理员）",
-    "🔺 督办调整：督办等级 — → 提级督办（红）（办公室管理员）",
+    f"🎚 手动调整督办等级：督办等级 — → 提级督办（红）；理由：{RAISE_REASON}（办公室管理员）",
     "📮 申请销号：研发中心已建成（赵联络）",
     f"↩️ 销号申请被退回：{RETURN_REASON}（王督查）",
     "✍️ 科技局 签收退回事项（赵联络）",
@@ -65,7 +66,7 @@ STORY_EN = [
     "📈 Progress: 已新增认定高企4家; figure 4 of 10, 40% done (赵联络)",
     f"⏳ Extension to 2030-09-30 requested: {EXTENSION_REASON} (赵联络)",
     "⏳ Extension approved: deadline 2030-06-30 → 2030-09-30 (办公室管理员)",
-    "🔺 Supervision changed: Level — → Red (办公室管理员)",
+    f"🎚 Level set by hand: Level — → Red; reason: {RAISE_REASON} (办公室管理员)",
     "📮 Close-out requested: 研发中心已建成 (赵联络)",
     f"↩️ Close-out request returned: {RETURN_REASON} (王督查)",
     "✍️ 科技局 signed for the returned item (赵联络)",
@@ -154,8 +155,12 @@ async def _play_the_story(duban: Duban, code: str) -> None:
 
     await duban.travel(at(6, 3, 10, 40))
     await open_card(admin, code)
-    await admin.tap("⬆️ 提级督办")
-    await admin.expect("已提级督办")
+    await admin.tap("🎚 调整督办等级")
+    await admin.expect("请选择手动等级")
+    await admin.tap("🔴 红色")
+    await admin.expect("请输入理由")
+    await admin.send(RAISE_REASON)
+    await admin.expect("已手动设为🔴 红色")
 
     await duban.travel(at(6, 3, 10, 50))
     await _request_close_out(contact, code, "研发中心已建成")
@@ -235,7 +240,7 @@ async def test_history_and_history_sheet_tell_the_story_in_words(duban_clock: Du
     for once in (
         "指派督查",
         "批准延期：期限",
-        "督办调整",
+        "手动调整督办等级",
         "销号申请被退回",
         "销号申请通过",
         "签收",
@@ -264,7 +269,8 @@ async def test_history_and_history_sheet_tell_the_story_in_words(duban_clock: Du
     assert events.count("⏳ 批准延期：期限 2030-06-30 → 2030-09-30") == 1
     assert events.count("↩️ 销号申请被退回") == 1
     assert events.count("✅ 销号申请通过") == 1
-    assert ("🔺 督办调整", "督办等级 — → 提级督办（红）") in [row[3:] for row in rows]
+    raised = ("🎚 手动调整督办等级", f"督办等级 — → 提级督办（红）；理由：{RAISE_REASON}")
+    assert raised in [row[3:] for row in rows]
 
     await _export(
         leader, "Export the ledger", "All items", "Choose a format", "📗 Excel workbook", "Exported"
