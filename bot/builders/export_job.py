@@ -19,7 +19,7 @@ import re
 import zipfile
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 
 import sqlite_utils
@@ -92,7 +92,7 @@ def write_export(
     def extend(book: Workbook) -> None:
         used = {sheet.title.lower() for sheet in book.worksheets}
         if history:
-            add_history_sheet(book, db, ids, context, lang, used)
+            add_history_sheet(book, db, ids, context, lang, used, until=data.as_of)
         add_visits_sheet(
             book, db, export_visit_ids(db, ids, scope.as_filter()), context.tz, lang, used
         )
@@ -152,15 +152,25 @@ def _people(db: sqlite_utils.Database) -> dict[int, str]:
 
 
 def history_rows(
-    db: sqlite_utils.Database, ids: dict[int, str], context: BuildContext, lang: str
+    db: sqlite_utils.Database,
+    ids: dict[int, str],
+    context: BuildContext,
+    lang: str,
+    until: date | None = None,
 ) -> list[list[object]]:
     """Every event of the exported items, by code then as /history orders them: the events
-    come from the one assembler (bot/builders/timeline.py), a few bulk queries in all."""
+    come from the one assembler (bot/builders/timeline.py), a few bulk queries in all.
+
+    A period's export (``until``: its last day) stops there, so the sheet tells the story
+    of the picture beside it and not what happened after the period."""
     rows: list[list[object]] = []
     found = timeline.histories(db, ids)
     for item_id, code in sorted(ids.items(), key=lambda pair: pair[1]):
         for event in found.get(item_id, []):
-            when = event.at.astimezone(context.tz).strftime("%Y-%m-%d %H:%M")
+            local = event.at.astimezone(context.tz)
+            if until is not None and local.date() > until:
+                continue
+            when = local.strftime("%Y-%m-%d %H:%M")
             what, detail = timeline.sheet_cells(lang, event)
             rows.append([code, when, timeline.actor(lang, event), what, detail])
     return rows
@@ -188,12 +198,13 @@ def add_history_sheet(
     context: BuildContext,
     lang: str,
     used: set[str],
+    until: date | None = None,
 ) -> None:
     names = ("code", "when", "who", "what", "detail")
     headers = [t(lang, f"export.history.{name}") for name in names]
     title = t(lang, "export.history_sheet")
     table = _add_table(book, title, headers, (12, 17, 14, 16, 70), used)
-    for row in history_rows(db, ids, context, lang):
+    for row in history_rows(db, ids, context, lang, until):
         table.append(row)
     table.sheet.auto_filter.ref = f"A1:E{table.last_row}"
 

@@ -152,3 +152,26 @@ def test_duban_export_period_2024_after_the_roll(
     }
     startups = rows[seeded.codes["startups"]]
     assert (startups["状态"], startups["最新数据"], startups["期次"]) == ("待办理", 79, "2024")
+
+
+def test_a_period_exports_history_ends_with_the_period(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The 2024 workbook's 事项历史 tells 2024's story: the close-out approved and the 105
+    reported in 2025 are in the whole export's history, not in the 2024 one."""
+    path = at_the_desk(monkeypatch, tmp_path)
+    db = open_database(path)
+    seeded: Rolled = seed_rolled(db)
+    db.close()
+    code = seeded.codes["startups"]
+
+    def history(*period: str) -> list[tuple]:
+        out = tmp_path / f"{'_'.join(period) or 'all'}.xlsx"
+        assert main(["export", str(out), *period, "--history"]) == 0
+        sheet = openpyxl.load_workbook(out)["事项历史"]
+        return [row for row in sheet.iter_rows(2, values_only=True) if row[0] == code]
+
+    whole, of_2024 = history(), history("--period", "2024")
+    assert any(row[1] >= "2025" for row in whole)
+    assert of_2024 and all(row[1] < "2025" for row in of_2024)
+    assert of_2024 == [row for row in whole if row[1] < "2025"]
