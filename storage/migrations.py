@@ -864,6 +864,20 @@ def _platform_ids(db: sqlite_utils.Database) -> None:
         db.execute("VACUUM")
 
 
+@migrations(name="0013_manual_level_reason")
+def _manual_level_reason(db: sqlite_utils.Database) -> None:
+    """Who set an item's level by hand and why, beside the level itself, so the card can say
+    "红色（手动，王主任：…）". A level raised before this upgrade keeps its colour, with no
+    reason and nobody named (the audit trail still says who raised it)."""
+    _execute_all(
+        db,
+        """
+ALTER TABLE items ADD COLUMN manual_level_reason TEXT NOT NULL DEFAULT '';
+ALTER TABLE items ADD COLUMN manual_level_by INTEGER REFERENCES people(id)
+""",
+    )
+
+
 @migrations(name="0014_leader_units")
 def _leader_units(db: sqlite_utils.Database) -> None:
     """分管: the units each leader oversees. A leader with none hears of every red item, as
@@ -877,6 +891,44 @@ CREATE TABLE leader_units (
     PRIMARY KEY (person_id, unit_id)
 );
 CREATE INDEX leader_units_unit ON leader_units(unit_id)
+""",
+    )
+
+
+@migrations(name="0015_sweep_schedule")
+def _sweep_schedule(db: sqlite_utils.Database) -> None:
+    """When the reminder sweep looks at each item next, in a narrow table of its own.
+
+    The dates lived in ``items`` (0004); a heavy day's pass rewrote a couple of thousand
+    wide item rows scattered over the table, and the commit wrote every page they sat on.
+    Here the same dates take a few bytes a row, so a pass writes a few dozen pages. ''
+    still means "at the next pass" (a new or changed item: the triggers set it), NULL
+    "nothing left to do"; every item keeps the dates it had.
+    """
+    _execute_all(
+        db,
+        """
+CREATE TABLE sweep_schedule (
+    item_id INTEGER PRIMARY KEY REFERENCES items(id) ON DELETE CASCADE,
+    next_on TEXT DEFAULT '',
+    swept_on TEXT
+);
+INSERT INTO sweep_schedule (item_id, next_on, swept_on)
+    SELECT id, next_sweep_on, swept_on FROM items;
+CREATE INDEX sweep_schedule_next ON sweep_schedule(next_on) WHERE next_on IS NOT NULL;
+DROP TRIGGER items_reschedule;
+DROP INDEX items_next_sweep;
+ALTER TABLE items DROP COLUMN next_sweep_on;
+ALTER TABLE items DROP COLUMN swept_on;
+CREATE TRIGGER items_scheduled AFTER INSERT ON items
+BEGIN INSERT INTO sweep_schedule (item_id) VALUES (NEW.id); END;
+CREATE TRIGGER items_reschedule AFTER UPDATE OF deadline, status, recurring, ongoing, unit_id,
+    sheet_level, manual_level, closed_at ON items
+WHEN OLD.deadline IS NOT NEW.deadline OR OLD.status IS NOT NEW.status
+    OR OLD.recurring IS NOT NEW.recurring OR OLD.ongoing IS NOT NEW.ongoing
+    OR OLD.unit_id IS NOT NEW.unit_id OR OLD.sheet_level IS NOT NEW.sheet_level
+    OR OLD.manual_level IS NOT NEW.manual_level OR OLD.closed_at IS NOT NEW.closed_at
+BEGIN UPDATE sweep_schedule SET next_on = '' WHERE item_id = NEW.id; END
 """,
     )
 
@@ -899,17 +951,3 @@ def upgrade(db: sqlite_utils.Database) -> list[str]:
     pending = [m.name for m in migrations.pending(db)]
     migrations.apply(db)
     return pending
-
-
-@migrations(name="0013_manual_level_reason")
-def _manual_level_reason(db: sqlite_utils.Database) -> None:
-    """Who set an item's level by hand and why, beside the level itself, so the card can say
-    "红色（手动，王主任：…）". A level raised before this upgrade keeps its colour, with no
-    reason and nobody named (the audit trail still says who raised it)."""
-    _execute_all(
-        db,
-        """
-ALTER TABLE items ADD COLUMN manual_level_reason TEXT NOT NULL DEFAULT '';
-ALTER TABLE items ADD COLUMN manual_level_by INTEGER REFERENCES people(id)
-""",
-    )

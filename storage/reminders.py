@@ -1,9 +1,9 @@
 """Reminder engine state: what the sweep must look at, what it delivered, who acknowledged.
 
-Nothing the reminders need is kept in scheduler memory. ``items.next_sweep_on`` (indexed)
-says when the sweep must look at an item again, ``items.swept_on`` through which local
-date its reminders were delivered (the lower end of the catch-up window), and the small
-tables below hold the rest.
+Nothing the reminders need is kept in scheduler memory. ``sweep_schedule.next_on``
+(indexed) says when the sweep must look at an item again, ``sweep_schedule.swept_on``
+through which local date its reminders were delivered (the lower end of the catch-up
+window), and the small tables below hold the rest.
 """
 
 from __future__ import annotations
@@ -95,7 +95,7 @@ def set_override(db: sqlite_utils.Database, day: date, workday: bool, origin: Or
 
 def reschedule_all(db: sqlite_utils.Database) -> None:
     """The ladder's rules changed: look at every item again at the next pass."""
-    db.execute("UPDATE items SET next_sweep_on = '' WHERE next_sweep_on IS NOT NULL")
+    db.execute("UPDATE sweep_schedule SET next_on = '' WHERE next_on IS NOT NULL")
 
 
 # --- the items to look at
@@ -114,7 +114,9 @@ def due_items(db: sqlite_utils.Database, today: date) -> Iterator[DueItem]:
     Yielded 500 at a time: after downtime, or on a ledger's first day, every item may be due,
     and a pass holds only the ones it keeps for today's messages, not the whole table."""
     rows = fetch_all(
-        db, "SELECT id, swept_on FROM items WHERE next_sweep_on <= ?", [today.isoformat()]
+        db,
+        "SELECT item_id AS id, swept_on FROM sweep_schedule WHERE next_on <= ?",
+        [today.isoformat()],
     )
     swept = {
         row["id"]: date.fromisoformat(row["swept_on"]) if row["swept_on"] else None for row in rows
@@ -142,7 +144,7 @@ def schedule_all(
     writes a couple of thousand of these, and one prepared statement run for all of them
     saves a round of Python and SQL parsing per item."""
     db.conn.executemany(
-        "UPDATE items SET next_sweep_on = ?, swept_on = ? WHERE id = ?",
+        "UPDATE sweep_schedule SET next_on = ?, swept_on = ? WHERE item_id = ?",
         [
             (
                 next_on.isoformat() if next_on else None,
@@ -205,7 +207,8 @@ def release_parked_units(db: sqlite_utils.Database) -> list[int]:
     )
     for unit_id in units:
         db.execute(
-            "UPDATE items SET next_sweep_on = '' WHERE unit_id = ? AND next_sweep_on IS NOT NULL",
+            "UPDATE sweep_schedule SET next_on = '' WHERE next_on IS NOT NULL "
+            "AND item_id IN (SELECT id FROM items WHERE unit_id = ?)",
             [unit_id],
         )
         db.execute("DELETE FROM parked_units WHERE unit_id = ?", [unit_id])

@@ -34,25 +34,30 @@ class Rendered(Safe):
     values: dict[str, object]
 
 
-class _Filler(string.Formatter):
-    """Fills a template as ``str.format`` does, escaping each value, and reads a field
-    written ``{name:one|other}`` as the word for that count instead of the value."""
-
-    def format_field(self, value: object, format_spec: str) -> str:
-        if "|" in format_spec:
-            one, other = format_spec.split("|", 1)
-            return one if value == 1 or str(value) == "1" else other
-        text = value if isinstance(value, Safe) else html.escape(str(value), quote=False)
-        return format(text, format_spec)
+# ``{name:one|other}``: the word for the count in ``name``.
+_PLURAL = re.compile(r"\{(\w+):([^{}|]*)\|([^{}]*)\}")
 
 
-_FILLER = _Filler()
+def _counted(template: str, values: dict[str, object]) -> str:
+    """The template with each plural field replaced by its word for the value's count."""
+
+    def word(field: re.Match[str]) -> str:
+        count = values[field[1]]
+        return field[2] if count == 1 or str(count) == "1" else field[3]
+
+    return _PLURAL.sub(word, template)
 
 
 def t(lang: str, key: str, /, **values: object) -> str:
     entry = CATALOGUE[key]
     template = entry.get(lang) or entry["zh"]
-    rendered = Rendered(_FILLER.vformat(template, (), values))
+    if "|" in template:
+        template = _counted(template, values)
+    filled = {
+        name: value if isinstance(value, Safe) else html.escape(str(value), quote=False)
+        for name, value in values.items()
+    }
+    rendered = Rendered(template.format(**filled))
     rendered.key, rendered.lang, rendered.values = key, lang, values
     return rendered
 

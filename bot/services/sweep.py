@@ -1,8 +1,8 @@
 """The reminder sweep: one pass a minute, reading what is due from the database.
 
 On working days between the daily push time and the start of quiet hours, the sweep looks
-at the items whose ``next_sweep_on`` is today or earlier (an index range scan: on a normal
-day a small share of the table) and, for each:
+at the items whose ``sweep_schedule.next_on`` is today or earlier (an index range scan: on a
+normal day a small share of the table) and, for each:
 
 * announces it to leaders and administrators if it turned red since it was last looked at;
 * for a closed item, opens the look-back task when it is due;
