@@ -1,15 +1,16 @@
 """How long a day's reminder pass over 100 000 items takes, against one plain full read of
 the items table (``SELECT * FROM items``, every row fetched).
 
-The goal is a ratio of at most 0.2 on a typical day: the pass reads ``sweep_schedule.next_on``
-through its partial index and touches only the items due that day. The table is a steady state a
-county could reach after years of rolling periods: 60 % closed and looked back at, 35 %
-open with deadlines spread over the next two years, 5 % overdue (reminded every third
-working day, each on its own rhythm from its own deadline), 30 units with two contacts each.
-The timed passes are the working days of one week, Tuesday to Friday, each after the
-previous day's pass, as the bot runs them; the typical day is the Tuesday and the heaviest
-day of the week is reported beside it. Both sides are timed best-of-3, the week on a fresh
-copy of the database each time (a pass changes what is due).
+The goals are a ratio of at most 0.2 on a typical day and 0.5 on the week's heaviest: the
+pass reads ``sweep_schedule.next_on`` through its partial index and touches only the items
+due that day. The table is a steady state a county could reach after years of rolling
+periods: 60 % closed and looked back at, 35 % open with deadlines spread over the next two
+years, 5 % overdue (reminded every third working day, each on its own rhythm from its own
+deadline), 30 units with two contacts each. The timed passes are the working days of one
+week, Tuesday to Friday, each after the previous day's pass, as the bot runs them; the
+typical day is the Tuesday and the heaviest day of the week is reported beside it. Both
+sides are timed best-of-3, the week on a fresh copy of the database each time (a pass
+changes what is due).
 
     .venv/bin/python -m bench.bench_sweep
 """
@@ -36,7 +37,8 @@ from storage.policy import load_policy
 
 ITEMS = 100_000
 UNITS = 30
-GOAL = 0.2
+GOAL = 0.2  # the typical day
+HEAVY_GOAL = 0.5  # the week's heaviest day
 TZ = ZoneInfo("Asia/Shanghai")
 # Monday 3 June 2024 is the day before; the week timed is Tuesday 4 to Friday 7 June, and
 # Tuesday is the typical day. Until issue 14 the overdue rhythm (every 3 days counted from
@@ -182,7 +184,8 @@ def run() -> dict:
         "heavy_day_sweep_seconds": round(heavy_sweep, 4),
         "heavy_day_ratio": round(heavy_sweep / full_read, 3),
         "goal": GOAL,
-        "ok": sweep / full_read <= GOAL,
+        "heavy_day_goal": HEAVY_GOAL,
+        "ok": sweep / full_read <= GOAL and heavy_sweep / full_read <= HEAVY_GOAL,
         "plan": " / ".join(row[-1] for row in plan),
     }
 
