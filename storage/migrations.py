@@ -902,7 +902,8 @@ def _sweep_schedule(db: sqlite_utils.Database) -> None:
     The dates lived in ``items`` (0004); a heavy day's pass rewrote a couple of thousand
     wide item rows scattered over the table, and the commit wrote every page they sat on.
     Here the same dates take a few bytes a row, so a pass writes a few dozen pages. ''
-    still means "at the next pass" (a new or changed item: the triggers set it), NULL
+    still means "at the next pass" (a changed item: the trigger sets it; a new one: the
+    ledger writes its row beside it, in bulk, as an import writes its items), NULL
     "nothing left to do"; every item keeps the dates it had.
     """
     _execute_all(
@@ -920,8 +921,6 @@ DROP TRIGGER items_reschedule;
 DROP INDEX items_next_sweep;
 ALTER TABLE items DROP COLUMN next_sweep_on;
 ALTER TABLE items DROP COLUMN swept_on;
-CREATE TRIGGER items_scheduled AFTER INSERT ON items
-BEGIN INSERT INTO sweep_schedule (item_id) VALUES (NEW.id); END;
 CREATE TRIGGER items_reschedule AFTER UPDATE OF deadline, status, recurring, ongoing, unit_id,
     sheet_level, manual_level, closed_at ON items
 WHEN OLD.deadline IS NOT NEW.deadline OR OLD.status IS NOT NEW.status
