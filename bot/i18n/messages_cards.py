@@ -17,6 +17,16 @@ MESSAGES: dict[str, tuple[str, str]] = {
         " (latest {figure}/{target}, {percent}, {day})",
     ),
     "cards.target_latest_plain": ("（最新 {figure}，{day}）", " (latest {figure}, {day})"),
+    # The newest figure is the one a pending close-out request was sent with: a claim.
+    "cards.target_claimed": (
+        "（销号申请所报 {figure}/{target}，{percent}，{day}，待核验）",
+        " (claimed with the close-out request: {figure}/{target}, {percent}, {day}; "
+        "not yet verified)",
+    ),
+    "cards.target_claimed_plain": (
+        "（销号申请所报 {figure}，{day}，待核验）",
+        " (claimed with the close-out request: {figure}, {day}; not yet verified)",
+    ),
     "cards.target_none_yet": ("（尚未报告数字）", " (no figure reported yet)"),
     "cards.co_units": ("\n协办单位：{units}", "\nCo-units: {units}"),
     # --- a level and why (bot/services/levels.py)

@@ -64,17 +64,30 @@ def target_line(work: Work, item: Item) -> str:
         return work.t("cards.target", target=target, latest=Safe(extra))
     day = local_day(datetime.fromisoformat(latest["created_at"]), work.tz).isoformat()
     percent = progress_percent(latest["figure"], item.target_number)
+    kind = "claimed" if _claimed(work, item, latest) else "latest"
     if percent is None or item.target_number is None:
-        extra = work.t("cards.target_latest_plain", figure=format_number(latest["figure"]), day=day)
+        extra = work.t(
+            f"cards.target_{kind}_plain", figure=format_number(latest["figure"]), day=day
+        )
     else:
         extra = work.t(
-            "cards.target_latest",
+            f"cards.target_{kind}",
             figure=format_number(latest["figure"]),
             target=format_number(item.target_number),
             percent=f"{percent:.0f}%",
             day=day,
         )
     return work.t("cards.target", target=target, latest=Safe(extra))
+
+
+def _claimed(work: Work, item: Item, latest: dict) -> bool:
+    """Whether the newest figure came with the close-out request still waiting: a claim the
+    verifier has not checked, which the card must not show as the ledger's word."""
+    waiting = followup.pending_closeout(work.db, item.id)
+    return waiting is not None and (waiting["requested_by"], waiting["created_at"]) == (
+        latest["person_id"],
+        latest["created_at"],
+    )
 
 
 def co_units_line(work: Work, item: Item) -> Safe:

@@ -199,7 +199,8 @@ async def test_a_number_sent_during_close_out_is_recorded_as_the_figure(
 ) -> None:
     """During 申请销号 the contact types "105家": it is taken as the figure (not a stray line
     of the note), the confirmation says it was recorded, the verifier sees 79/105 on record
-    beside 105/105 claimed, and the item card's target shows the new figure."""
+    beside 105/105 claimed, and the item card's target shows the new figure as a claim until
+    the verifier approves it."""
     admin = await office(duban_clock)
     contact = await duban_clock.register(7309, "赵联络", Role.CONTACT, unit=UNIT)
     wang = await duban_clock.register(7310, "王督查", Role.INSPECTOR)
@@ -232,6 +233,11 @@ async def test_a_number_sent_during_close_out_is_recorded_as_the_figure(
         assert figures == [79.0, 105.0]
     finally:
         db.close()
+    shown = (await open_card(admin, item.code)).text
+    assert f"目标：{TARGET}（销号申请所报 105/105，100%，2024-06-03，待核验）" in shown
+
+    await wang.tap("✅ 销号")
+    await wang.expect("已销号")
     shown = (await open_card(admin, item.code)).text
     assert f"目标：{TARGET}（最新 105/105，100%，2024-06-03）" in shown
 
