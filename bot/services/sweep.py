@@ -158,8 +158,9 @@ def run_pass(work: Work, today: date, policy: Policy, calendar: WorkCalendar) ->
             store.schedule_all(db, state.plans)
             state.plans.clear()
     store.schedule_all(db, state.plans)
+    composed: dict[tuple, tuple[str, Keyboard]] = {}
     for person_id, message in state.bundles.items():
-        _send_bundle(work, message, today)
+        _send_bundle(work, message, today, composed)
         store.mark_pushed(db, person_id, today)
     late = _late_acks(work, today, policy, calendar)
     _tell_office(work, today, state.unreached, late)
@@ -294,12 +295,36 @@ def reason_text(lang: str, entry: Entry) -> str:
     return text
 
 
-def _send_bundle(work: Work, message: Bundle, today: date) -> None:
+def _send_bundle(
+    work: Work, message: Bundle, today: date, composed: dict[tuple, tuple[str, Keyboard]]
+) -> None:
+    """Send one person's message of the day. The contacts of one unit usually get the same
+    message, so it is worded once per unit and language (``composed``) and sent to each."""
     person = message.person
     to = person.address
     if to is None:
         return  # never reached: contacts_by_unit lists only people who wrote to the bot
-    lang = person.language
+    same = (
+        person.language,
+        person.unit,
+        tuple(id(entry) for entry in message.lead),
+        tuple(id(entry) for entry in message.co),
+        tuple(message.acks),
+    )
+    if same not in composed:
+        composed[same] = _compose(person.language, person.unit or "", message, today)
+    text, keyboard = composed[same]
+    work.send(
+        to,
+        text,
+        keyboard=keyboard,
+        button_owner=person.id,
+        key=f"remind:{person.id}:{today.isoformat()}",
+    )
+
+
+def _compose(lang: str, unit: str, message: Bundle, today: date) -> tuple[str, Keyboard]:
+    """The message of the day's text and buttons, most urgent first."""
     lead = _ordered(message.lead)
     lines = [
         t(
@@ -333,7 +358,7 @@ def _send_bundle(work: Work, message: Bundle, today: date) -> None:
         lang,
         header,
         day=today.isoformat(),
-        unit=person.unit or "",
+        unit=unit,
         count=len(lead),
         lines=Safe("\n".join(lines)),
     )
@@ -342,13 +367,7 @@ def _send_bundle(work: Work, message: Bundle, today: date) -> None:
     if message.acks:
         label = t(lang, "remind.ack_all", count=len(message.acks))
         keyboard.append([button_to(acks.acknowledge, label, acks=message.acks)])
-    work.send(
-        to,
-        text,
-        keyboard=keyboard,
-        button_owner=person.id,
-        key=f"remind:{person.id}:{today.isoformat()}",
-    )
+    return text, keyboard
 
 
 def _late_acks(work: Work, today: date, policy: Policy, calendar: WorkCalendar) -> list[Ack]:
