@@ -79,6 +79,20 @@ def latest_figure(
     return dict(row) if row else None
 
 
+def latest_figures(
+    db: sqlite_utils.Database, where: str = "1", params: list | tuple = ()
+) -> dict[int, float]:
+    """Each item's most recently reported figure, for the items ``where`` (a condition on
+    ``items i``) picks: the reports' counts and an export's 最新数据 column."""
+    rows = db.execute(
+        "SELECT p.item_id, p.figure FROM progress_reports p WHERE p.id IN ("
+        "  SELECT max(pr.id) FROM progress_reports pr JOIN items i ON i.id = pr.item_id"
+        f"  WHERE pr.figure IS NOT NULL AND {where} GROUP BY pr.item_id)",
+        list(params),
+    )
+    return {item_id: figure for item_id, figure in rows}
+
+
 def figure_at(
     db: sqlite_utils.Database, item_id: int, person_id: int, created_at: str
 ) -> dict | None:

@@ -88,15 +88,6 @@ def period_items_as_of(
     return PeriodPicture(period, starts_on, picture_day, pictured)
 
 
-def latest_figures(db: sqlite_utils.Database) -> dict[int, float]:
-    """Each item's most recently reported figure, as things stand now."""
-    rows = db.execute(
-        "SELECT item_id, figure FROM progress_reports WHERE id IN ("
-        "  SELECT max(id) FROM progress_reports WHERE figure IS NOT NULL GROUP BY item_id)"
-    )
-    return {item_id: figure for item_id, figure in rows}
-
-
 def _midnight_after(day: date, tz: ZoneInfo) -> datetime:
     return datetime.combine(day + timedelta(days=1), time(), tz)
 

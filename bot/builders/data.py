@@ -19,6 +19,7 @@ import sqlite_utils
 from bot.clock import local_day
 from bot.domain.items import Item
 from bot.domain.reports import Scope, period_range, progress_percent, week_starts
+from storage import followup
 from storage.periods import period_items_as_of
 from storage.rows import fetch_all, fetch_values
 
@@ -249,7 +250,7 @@ def _current_rows(
     rows: list[_Row] = [(*row, today.isoformat()) for row in found]  # type: ignore[misc]
     earliest = min((_local_day(r["created_at"], tz) for r in found), default=today)
     start, end = period_range(filters.period, today, earliest)
-    return rows, _latest_figures(db, where, params), start, end
+    return rows, followup.latest_figures(db, where, params), start, end
 
 
 def _batch_rows(
@@ -326,17 +327,6 @@ def _count_rows(counts: dict[str, list[int]], order: list[str] | None) -> list[C
 def _area_order(db: sqlite_utils.Database, language: str) -> list[str]:
     column = "name_en" if language == "en" else "name_zh"
     return fetch_values(db, f"SELECT {column} FROM areas ORDER BY id")
-
-
-def _latest_figures(db: sqlite_utils.Database, where: str, params: list) -> dict[int, float]:
-    """Each item's most recently reported figure (progress toward its numeric target)."""
-    rows = db.execute(
-        "SELECT p.item_id, p.figure FROM progress_reports p WHERE p.id IN ("
-        "  SELECT max(pr.id) FROM progress_reports pr JOIN items i ON i.id = pr.item_id"
-        f"  WHERE pr.figure IS NOT NULL AND {where} GROUP BY pr.item_id)",
-        params,
-    )
-    return {item_id: figure for item_id, figure in rows}
 
 
 def _weeks(created: list[date], closed: list[date], start: date, end: date) -> list[WeekPoint]:

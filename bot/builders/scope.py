@@ -16,8 +16,9 @@ from zoneinfo import ZoneInfo
 import sqlite_utils
 
 from bot.i18n import t
+from storage.followup import latest_figures
 from storage.ledger import list_items
-from storage.periods import ItemAsOf, latest_figures, period_items_as_of
+from storage.periods import ItemAsOf, period_items_as_of
 from storage.rows import fetch_value
 
 # The filters a person can set. The period narrows as well as one of the others, so a scope
