@@ -49,9 +49,7 @@ def item_line(item: Listed, level: str, limit: int = 24) -> str:
 
 def open_button(item: Listed, level: str) -> Button:
     """A button that opens the item's card, labelled with its one line."""
-    from bot.services import item_card  # at call time: the card's own imports reach here
-
-    return button_to(item_card.item_button, item_line(item, level, 18), item=item.id)
+    return open_labelled(item_line(item, level, 18), item.id)
 
 
 def open_labelled(label: str, item_id: int) -> Button:
