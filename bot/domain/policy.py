@@ -70,6 +70,16 @@ class Policy:
     # A visit whose location is farther than this many metres from the company is flagged
     # 位置不符 (never refused): 500 m covers a large works and a poor phone fix.
     presence_radius_m: int = 500
+    # What the office's documents say of themselves (workbooks, 通报, dossiers, charts).
+    # Empty means the catalogue's wording in the reader's language (bot/builders/letterhead.py).
+    # The issuing office, in 通报 headers, 落款 and every document's footer.
+    office_name: str = ""
+    # The programme supervised, in titles: 关于{programme}督办事项办理情况的通报.
+    programme: str = ""
+    # The 代字 of a 通报's 文号: 皋人大办 gives 皋人大办〔2026〕12号.
+    notice_prefix: str = ""
+    # The 通报's closing section 下步要求, as the office words it (lines kept).
+    notice_requirements: str = ""
 
     def __post_init__(self) -> None:
         for name in SETTING_KEYS:
@@ -385,6 +395,44 @@ def _show_weekday(value: object) -> str:
     return WEEKDAYS[value]
 
 
+_DEFAULT_WORDS = frozenset({"default", "默认", "-", "none", "无"})
+
+
+def _text(key: str, limit: int, lines: bool = False) -> _Setting:
+    """Free text up to ``limit`` characters; a default word (默认, default) empties it, and
+    empty means the catalogue's wording. One-line texts have their spaces collapsed."""
+
+    def clean(text: str) -> str:
+        text = "".join(ch for ch in text if ch.isprintable() or ch in "\n\t ")
+        if lines:
+            rows = (" ".join(row.split()) for row in text.splitlines())
+            return "\n".join(row for row in rows if row)
+        return " ".join(text.split())
+
+    def parse(key: str, text: str) -> str:
+        return "" if text.strip().lower() in _DEFAULT_WORDS else clean(text)
+
+    def check(value: object) -> None:
+        if not isinstance(value, str):
+            raise PolicyError(key, "expected text")
+        if len(value) > limit:
+            raise PolicyError(key, f"at most {limit} characters, not {len(value)}")
+        if value != clean(value):
+            raise PolicyError(key, "expected printable text")
+
+    def decode(key: str, raw: object) -> str:
+        if not isinstance(raw, str):
+            raise PolicyError(key, f"stored value {raw!r} is not text")
+        return raw
+
+    return _Setting(parse=parse, check=check, encode=_same, decode=decode, show=_show_text)
+
+
+def _show_text(value: object) -> str:
+    assert isinstance(value, str)
+    return value or "default"
+
+
 def _is_int(value: object) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
@@ -458,5 +506,9 @@ _SETTINGS: dict[str, _Setting] = {
     "presence_radius_m": _count(
         "presence_radius_m", 50, 100_000, "metres", "米|公尺|m|metres?|meters?", 500
     ),
+    "office_name": _text("office_name", 40),
+    "programme": _text("programme", 30),
+    "notice_prefix": _text("notice_prefix", 12),
+    "notice_requirements": _text("notice_requirements", 1000, lines=True),
 }
 SETTING_KEYS: tuple[str, ...] = tuple(field.name for field in fields(Policy))

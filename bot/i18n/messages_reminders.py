@@ -301,9 +301,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "digest.full": ("📄 完整周报", "📄 Full report"),
     # --- settings, holidays, periods
     "settings.title": (
-        "⚙️ <b>提醒规则</b>（点选下方按钮修改）\n{lines}\n\n"
+        "⚙️ <b>提醒规则与文书设置</b>（点选下方按钮修改）\n{lines}\n\n"
         "调整节假日/调休：/holiday 日期 on|off\n开始新周期：/period 名称",
-        "⚙️ <b>Reminder rules</b> (tap a button below to change one)\n{lines}\n\n"
+        "⚙️ <b>Reminder rules and documents</b> (tap a button below to change one)\n{lines}\n\n"
         "Holidays and working weekends: /holiday date on|off\nNew period: /period name",
     ),
     "setting.value.on": ("开", "on"),

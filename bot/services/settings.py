@@ -7,8 +7,9 @@ import re
 from datetime import date
 
 from bot.actions import ADMINS, button, button_to, command, step
+from bot.builders.letterhead import TEXT_SETTINGS, worded
 from bot.clock import local_day
-from bot.domain.policy import SETTING_KEYS, PolicyError
+from bot.domain.policy import SETTING_KEYS, Policy, PolicyError
 from bot.i18n import Safe
 from bot.i18n.catalogue import CATALOGUE
 from bot.runtime.work import Work
@@ -41,8 +42,8 @@ def show(work: Work) -> None:
             work.t(
                 "settings.line_changed" if view.changed else "settings.line",
                 label=work.t(f"setting.{view.key}"),
-                value=_in_words(work, view.value),
-                default=_in_words(work, view.default),
+                value=_shortened(_in_words(work, view.key, view.value)),
+                default=_shortened(_in_words(work, view.key, view.default, marked=False)),
             )
         )
     buttons = [button_to(choose, work.t(f"setting.{key}"), key=key) for key in SETTING_KEYS]
@@ -60,16 +61,30 @@ def choose(work: Work, key: str) -> None:
     work.reply(
         "settings.ask",
         label=work.t(f"setting.{key}"),
-        value=_in_words(work, view.value),
-        default=_in_words(work, view.default),
+        value=_in_words(work, key, view.value),
+        default=_in_words(work, key, view.default, marked=False),
     )
 
 
-def _in_words(work: Work, value: str) -> str:
+def _in_words(work: Work, key: str, value: str, marked: bool = True) -> str:
     """A setting's value as the reader says it (开/关, 每月, 周一); numbers and times as
-    they are. The policy shows codes (on, monthly, mon), which are also what it accepts."""
-    key = f"setting.value.{value}"
-    return work.t(key) if key in CATALOGUE else value
+    they are. The policy shows codes (on, monthly, mon), which are also what it accepts.
+    An unset document text shows the wording documents use in its place, ``marked`` as the
+    default where it stands for the current value."""
+    if key in TEXT_SETTINGS:
+        if value != "default":
+            return value
+        wording = worded(Policy(), key, work.lang)
+        return work.t("setting.default_shown", value=wording) if marked else wording
+    word = f"setting.value.{value}"
+    return work.t(word) if word in CATALOGUE else value
+
+
+def _shortened(text: str, limit: int = 40) -> str:
+    """The settings list keeps one line per setting; a long text is cut, shown whole when
+    its button is tapped."""
+    first = text.split("\n", 1)[0]
+    return first if len(first) <= limit and first == text else first[:limit] + "…"
 
 
 @step("settings.", roles=ADMINS, refusal="admin.only")
@@ -87,7 +102,7 @@ def on_text(work: Work, state: str, data: dict, text: str) -> None:
     if key in SCHEDULE_KEYS:
         reminder_store.reschedule_all(work.db)
     shown = next(v.value for v in policy.describe() if v.key == key)
-    work.reply("settings.saved", label=label, value=shown)
+    work.reply("settings.saved", label=label, value=_in_words(work, key, shown))
 
 
 @command("holiday", roles=ADMINS, help="cmd.holiday")

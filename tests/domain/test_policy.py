@@ -138,3 +138,25 @@ def test_every_shown_value_can_be_typed_back() -> None:
     for row in policy.describe():
         assert parse_setting(row.key, row.value) == getattr(policy, row.key)
         assert parse_setting(row.key, row.default) == getattr(Policy(), row.key)
+
+
+def test_document_texts_default_to_empty_and_take_typed_text() -> None:
+    """The office names itself once; 默认 gives the catalogue's wording back."""
+    policy = Policy()
+    assert (policy.office_name, policy.programme, policy.notice_prefix) == ("", "", "")
+    named = policy.with_setting("office_name", "  如皋市人大常委会   办公室 ")
+    assert named.office_name == "如皋市人大常委会 办公室"
+    assert named.with_setting("office_name", "默认").office_name == ""
+    assert Policy.from_values(named.to_values()) == named
+
+
+def test_notice_requirements_keep_their_lines_and_refuse_overlong_text() -> None:
+    typed = "一、抓紧办理。\n\n  二、按时销号。\x07"
+    assert Policy().with_setting("notice_requirements", typed).notice_requirements == (
+        "一、抓紧办理。\n二、按时销号。"
+    )
+    with pytest.raises(PolicyError) as refused:
+        Policy().with_setting("notice_prefix", "皋" * 13)
+    assert refused.value.setting == "notice_prefix"
+    with pytest.raises(PolicyError):
+        Policy.from_values({"programme": 12})

@@ -46,3 +46,22 @@ def test_settings_read_in_words_in_chinese_and_english(recording: Recording) -> 
     assert "Weekly digest day: <b>Wednesday</b> (default Monday)" in shown
     assert "Ongoing items: progress every: <b>monthly</b>" in shown
     assert "Remind on the deadline day: <b>on</b>" in shown
+
+
+def test_document_texts_show_the_wording_used_until_the_office_sets_its_own(
+    recording: Recording,
+) -> None:
+    admin_id = _person(recording.db, "办公室", Role.ADMIN, None, 6302)
+    admin = recording.desk(admin_id)
+    admin.send("/settings")
+    shown = admin.expect("提醒规则").text
+    assert "发文机关：<b>人大常委会办公室（默认）</b>" in shown
+    first_line = "一、各责任单位要对照督办清单逐项销号，逾期事项须说明原因并明确完成时限。"
+    assert f"通报“下步要求”：<b>{first_line}…</b>" in shown  # one line each; whole when tapped
+
+    admin.tap("发文机关")
+    admin.send("如皋市人大常委会办公室")
+    admin.expect("「发文机关」已改为 如皋市人大常委会办公室")
+    admin.send("/settings")
+    shown = admin.expect("提醒规则").text
+    assert "发文机关：<b>如皋市人大常委会办公室</b>（默认 人大常委会办公室）" in shown
