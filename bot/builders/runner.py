@@ -46,7 +46,7 @@ log = logging.getLogger(__name__)
 BUILDERS: dict[str, str] = {
     "report": "bot.builders.summary:build_report",
     "ranking": "bot.builders.documents:build_ranking",
-    "dossier": "bot.builders.documents:build_dossier",
+    "dossier": "bot.builders.dossier:build_dossier",
     "export": "bot.builders.export_job:build_export",
     "import": "bot.builders.import_preview:build_preview",
     "import_apply": "bot.builders.import_preview:build_apply",

@@ -3,7 +3,7 @@
 The audit trail says who changed what; the visit, finding, progress, close-out and
 extension tables hold what people wrote. This module reads them all (plain SQL, any
 connection) and returns plain events; the chat view (bot/services/history.py), the PDF
-dossier (bot/builders/documents.py) and the export's 事项历史 sheet
+dossier (bot/builders/dossier.py) and the export's 事项历史 sheet
 (bot/builders/export_job.py) only lay them out, so they cannot tell different stories.
 
 Each happening is one event even where a table and the audit trail both record it (a

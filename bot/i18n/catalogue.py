@@ -8,6 +8,7 @@ from bot.i18n import (
     messages_cards,
     messages_common,
     messages_delivery,
+    messages_dossier,
     messages_faults,
     messages_history,
     messages_invites,
@@ -54,6 +55,7 @@ _SECTIONS = (
     messages_leader.MESSAGES,
     messages_state.MESSAGES,
     messages_language.MESSAGES,
+    messages_dossier.MESSAGES,
 )
 
 

@@ -9,6 +9,7 @@ in /history and the export).
 
 from __future__ import annotations
 
+import html
 from datetime import datetime
 
 from bot.clock import local_day
@@ -57,11 +58,26 @@ def due_text(work: Work, item: Item) -> str:
 
 def target_line(work: Work, item: Item) -> str:
     """目标：净增105家（最新 79/105，75%，2024-05-20）: the newest figure recorded toward it."""
-    target = short(item.target.strip(), TARGET_LIMIT) or format_number(item.target_number or 0)
+    target, latest = target_parts(work, item)
+    return work.t("cards.target", target=target, latest=latest)
+
+
+def target_text(work: Work, item: Item) -> Safe:
+    """The target line's value without its label (HTML), for the dossier's fact table: the
+    target whole (paper has room for it) and the latest figure's words."""
+    target, latest = target_parts(work, item, limit=None)
+    return Safe(html.escape(target, quote=False) + latest)
+
+
+def target_parts(work: Work, item: Item, limit: int | None = TARGET_LIMIT) -> tuple[str, Safe]:
+    """The target as typed (cut to ``limit`` for the card) and the latest figure's words
+    (HTML)."""
+    typed = item.target.strip()
+    target = (short(typed, limit) if limit else typed) or format_number(item.target_number or 0)
     latest = followup.latest_figure(work.db, item.id)
     if latest is None:
         extra = work.t("cards.target_none_yet") if item.target_number is not None else ""
-        return work.t("cards.target", target=target, latest=Safe(extra))
+        return target, Safe(extra)
     day = local_day(datetime.fromisoformat(latest["created_at"]), work.tz).isoformat()
     percent = progress_percent(latest["figure"], item.target_number)
     kind = "claimed" if _claimed(work, item, latest) else "latest"
@@ -77,7 +93,7 @@ def target_line(work: Work, item: Item) -> str:
             percent=f"{percent:.0f}%",
             day=day,
         )
-    return work.t("cards.target", target=target, latest=Safe(extra))
+    return target, Safe(extra)
 
 
 def _claimed(work: Work, item: Item, latest: dict) -> bool:

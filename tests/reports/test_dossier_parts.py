@@ -8,7 +8,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from bot.builders.build import BuildContext
-from bot.builders.documents import pack, write_dossier_parts
+from bot.builders.dossier import pack, write_dossier_parts
 from bot.domain.lifecycle import Role
 from storage.db import open_database
 from storage.ledger import get_item
