@@ -1,0 +1,87 @@
+"""Chinese line breaking for paper (bot/builders/paper.py): no line starts with closing
+punctuation, a line passes its width only by one hanging mark, words stay whole."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.builders.paper import CLOSING, OPENING, Paper, Running, break_lines
+
+# A progress report as contacts write them: long clauses, many marks, quotes, a figure.
+REPORT = (
+    "已完成研发中心主体建设，设备采购合同已签订（共 12 台套），预计 2026 年 6 月到位；"
+    "“专精特新”申报材料已报送工信局，待评审。存在问题：用地指标紧张、人才引进难，"
+    "请求协调解决！下一步将加快进度，确保按期销号。"
+)
+ENGLISH = (
+    "The research centre is built; twelve machines are ordered (contract signed), "
+    "due in June 2026. Problems: land quota, hiring engineers."
+)
+
+
+def cjk_measure(text: str) -> float:
+    """A font-free measure: a wide character is 1, anything else 0.5."""
+    return sum(1.0 if ord(char) > 0x2E80 or char in "“”‘’…" else 0.5 for char in text)
+
+
+def _check(lines: list[str], text: str, width: float, measure) -> None:
+    for number, line in enumerate(lines):
+        assert line, "no empty line"
+        if number:
+            assert line[0] not in CLOSING, (line, lines)
+        if number < len(lines) - 1:
+            assert line[-1] not in OPENING, (line, lines)
+        if measure(line) > width:
+            # only by one hanging closing mark
+            assert line[-1] in CLOSING and measure(line[:-1]) <= width, (line, width)
+    assert "".join(lines).replace(" ", "") == text.replace(" ", "")  # nothing lost
+
+
+@pytest.mark.parametrize("width", [w / 2 for w in range(8, 80)])
+def test_no_line_starts_with_closing_punctuation_at_any_width(width: float) -> None:
+    lines = break_lines(REPORT, width, cjk_measure)
+    _check(lines, REPORT, width, cjk_measure)
+
+
+def test_a_mark_that_does_not_fit_hangs_on_the_line_before() -> None:
+    """Four characters fit; the "，" after them hangs rather than starting the next line."""
+    assert break_lines("研发中心，设备到位。", 4, cjk_measure) == ["研发中心，", "设备到位。"]
+
+
+def test_two_closing_marks_take_the_character_before_them_down() -> None:
+    """Only one mark may hang: with "。”" at the break, "位" goes down with both marks."""
+    lines = break_lines("设备已经到位。”然后", 6, cjk_measure)
+    assert lines == ["设备已经到", "位。”然后"]
+
+
+def test_an_opening_mark_does_not_end_a_line() -> None:
+    lines = break_lines("申报材料“专精特新”已报送", 5, cjk_measure)
+    assert lines[0] == "申报材料"
+    assert lines[1].startswith("“专")
+
+
+def test_english_breaks_between_words_and_never_inside_one() -> None:
+    lines = break_lines(ENGLISH, 30, cjk_measure)
+    _check(lines, ENGLISH, 30, cjk_measure)
+    words = ENGLISH.split()
+    assert " ".join(lines).split() == words
+
+
+def test_a_word_longer_than_the_line_is_cut_to_fit() -> None:
+    digest = "bf0bd14f898c9a87b3f692ae392959058a58cf6ec5ba5f947ea3d44fa5c525e6"
+    lines = break_lines(f"审计链头 {digest}", 20, cjk_measure)
+    assert "".join(lines[1:]) == digest
+    assert all(cjk_measure(line) <= 20 for line in lines)
+
+
+def test_newlines_start_new_lines_and_spaces_at_the_ends_go() -> None:
+    assert break_lines("第一行\n  第二行  ", 40, cjk_measure) == ["第一行", "第二行"]
+
+
+@pytest.mark.parametrize("width", [30.0, 47.5, 61.0, 88.0])
+def test_with_the_real_font_in_points(width: float) -> None:
+    """Measured by the PDF's own font, as the dossier measures."""
+    pdf = Paper(Running("zh"))
+    lines = break_lines(REPORT * 3, width, pdf.get_string_width)
+    _check(lines, REPORT * 3, width, pdf.get_string_width)
+    assert len(lines) > 3
