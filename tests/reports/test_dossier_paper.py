@@ -17,6 +17,7 @@ from bot.builders.dossier import PHOTO_GAP, PHOTO_HEIGHT, write_dossier
 from bot.builders.paper import CLOSING, MARGIN
 from bot.domain.audit import ActorKind, Origin
 from bot.domain.audit_chain import short
+from bot.domain.items import ItemFields
 from bot.domain.lifecycle import Actor, Role
 from sandbox.images import make_jpeg
 from storage import ledger
@@ -183,3 +184,28 @@ def test_no_line_of_the_dossier_starts_with_closing_punctuation(tmp_path: Path) 
         assert not line or line[0] not in CLOSING, line
     for stream in page_streams(data):  # justified text is drawn with spacing: TJ or Tw
         assert b"TJ" not in stream and b" Tw" not in stream
+
+
+def test_a_companys_dossier_names_the_company_and_each_items_code_on_its_pages(
+    tmp_path: Path,
+) -> None:
+    """卓远半导体's two items (one added here): every page says the company, each item's
+    pages that item's code too; page numbers run over the whole dossier."""
+    db, context, chip = _world(tmp_path, [(320, 240)] * 8)
+    other = ledger.create_item(
+        db,
+        ItemFields(problem="研发人员引进不足", unit="人社局", company="卓远半导体", town="磨头镇"),
+        str(NOW.year),
+        Origin(ActorKind.IMPORT, "sheet", NOW),
+    )
+    path = write_dossier(
+        db, context, [chip, other], "卓远半导体", "zh", context.media_dir / "company.pdf"
+    )
+    pages = [_flat(page) for page in pdf_pages(path.read_bytes())]
+    starts = [number for number, page in enumerate(pages) if f"{other.code}  研发人员" in page]
+    assert len(starts) == 1 and starts[0] > 0
+    for number, page in enumerate(pages):
+        assert page.startswith("卓远半导体"), page[:30]
+        assert page.endswith(f"第 {number + 1} 页 共 {len(pages)} 页")
+    assert all(page.startswith(f"卓远半导体 · {chip.code}") for page in pages[: starts[0]])
+    assert pages[starts[0]].startswith(f"卓远半导体 · {other.code}")
