@@ -126,8 +126,10 @@ def break_lines(text: str, width: float, measure: Measure) -> list[str]:
     Greedy: each line takes as many pieces as fit. A closing mark that does not fit hangs
     at the end of the line (the only way a line passes ``width``, and by one mark only);
     when a second closing mark follows, the last character before them moves down with
-    them instead. A line never ends with an opening mark: it moves to the next line. Each
-    newline in ``text`` starts a new line; spaces at the ends of a line are dropped.
+    them instead (but for a line holding one word as wide as itself, where the marks
+    hang). A line never ends with an opening mark: it moves to the next line (unless the
+    word after it fills a line alone, when the width comes first). Each newline in
+    ``text`` starts a new line; spaces at the ends of a line are dropped.
     """
     lines: list[str] = []
     for paragraph in text.split("\n"):
@@ -152,16 +154,26 @@ def _break_paragraph(text: str, width: float, measure: Measure) -> list[str]:
         if not line:  # one character wider than the line: it has a line of its own
             line.append(unit)
             continue
-        if unit in CLOSING and not hung:
+        if unit in CLOSING and (not hung or _one_word(line)):
             line.append(unit)
             hung = True
             continue
         carried = _carried(line, unit)
+        if unit not in CLOSING and measure("".join([*carried, unit])) > width:
+            line += carried  # the next word fills a line alone: the opening mark stays
+            carried = []
         lines.append(line)
         line = [*carried, unit] if not unit.isspace() else carried
         hung = False
     lines.append(line)
-    return ["".join(pieces).strip() for pieces in lines]
+    texts = ["".join(pieces).strip() for pieces in lines]
+    return [text for text in texts if text] or [""]  # an empty paragraph: one empty line
+
+
+def _one_word(line: list[str]) -> bool:
+    """Whether the line holds a single piece before its closing marks (a word as wide as
+    the line): nothing could go down with a second mark, so that mark hangs too."""
+    return sum(1 for piece in line if piece not in CLOSING) <= 1
 
 
 def _carried(line: list[str], unit: str) -> list[str]:
@@ -172,6 +184,8 @@ def _carried(line: list[str], unit: str) -> list[str]:
     if unit in CLOSING:
         while len(line) > 1 and line[-1] in CLOSING:
             carried.insert(0, line.pop())
+        while len(line) > 1 and line[-1].isspace():
+            line.pop()
         if len(line) > 1:
             carried.insert(0, line.pop())
     while len(line) > 1 and (line[-1] in OPENING or line[-1].isspace()):

@@ -3,9 +3,11 @@ punctuation, a line passes its width only by one hanging mark, words stay whole.
 
 from __future__ import annotations
 
+import random
+
 import pytest
 
-from bot.builders.paper import CLOSING, OPENING, Paper, Running, break_lines
+from bot.builders.paper import CLOSING, OPENING, Paper, Running, _units, break_lines
 
 # A progress report as contacts write them: long clauses, many marks, quotes, a figure.
 REPORT = (
@@ -24,16 +26,26 @@ def cjk_measure(text: str) -> float:
     return sum(1.0 if ord(char) > 0x2E80 or char in "“”‘’…" else 0.5 for char in text)
 
 
-def _check(lines: list[str], text: str, width: float, measure) -> None:
+def _check(
+    lines: list[str], text: str, width: float, measure, *, opening_may_end: bool = False
+) -> None:
+    """The rules: no empty line, none starting with a closing mark, none ending with an
+    opening one (unless the word after it fills a line alone), none wider than ``width``
+    but by one hanging mark, and every character kept."""
     for number, line in enumerate(lines):
         assert line, "no empty line"
         if number:
             assert line[0] not in CLOSING, (line, lines)
-        if number < len(lines) - 1:
-            assert line[-1] not in OPENING, (line, lines)
+        if number < len(lines) - 1 and line[-1] in OPENING:
+            assert opening_may_end, (line, lines)
+            assert measure(lines[number + 1].split()[0]) > width - measure(line[-1]), lines
         if measure(line) > width:
-            # only by one hanging closing mark
-            assert line[-1] in CLOSING and measure(line[:-1]) <= width, (line, width)
+            # only by one hanging closing mark, or by the marks after a word as wide as a line
+            rest = line
+            while rest and rest[-1] in CLOSING and measure(rest) > width:
+                rest = rest[:-1]
+            assert measure(rest) <= width, (line, width)
+            assert len(line) - len(rest) == 1 or len(_units(rest)) == 1, (line, width)
     assert "".join(lines).replace(" ", "") == text.replace(" ", "")  # nothing lost
 
 
@@ -41,6 +53,25 @@ def _check(lines: list[str], text: str, width: float, measure) -> None:
 def test_no_line_starts_with_closing_punctuation_at_any_width(width: float) -> None:
     lines = break_lines(REPORT, width, cjk_measure)
     _check(lines, REPORT, width, cjk_measure)
+
+
+def test_mixed_text_of_every_kind_keeps_the_rules() -> None:
+    """Random text as people write it — Chinese, Latin words, dates, opening marks before
+    a word and up to two closing marks after it, spaces — at widths from three characters
+    up: the rules hold for every line."""
+    words = ["研", "发", "中心", "设备", "R&D", "2026-06-30", "sha256", "高企"]
+    closing = ["", "", "，", "。", "、", "；", "：", "！", "）", "》", "”", "。”", "！）"]
+    opening = ["", "", "", "（", "《", "“"]
+    chance = random.Random(15)
+    for _ in range(500):
+        text = "".join(
+            chance.choice(opening) + chance.choice(words) + chance.choice(closing)
+            + chance.choice(["", "", " "])
+            for _ in range(chance.randint(3, 40))
+        )  # fmt: skip
+        width = chance.uniform(3, 30)
+        lines = break_lines(text, width, cjk_measure)
+        _check(lines, text, width, cjk_measure, opening_may_end=True)
 
 
 def test_a_mark_that_does_not_fit_hangs_on_the_line_before() -> None:
@@ -58,6 +89,12 @@ def test_an_opening_mark_does_not_end_a_line() -> None:
     lines = break_lines("申报材料“专精特新”已报送", 5, cjk_measure)
     assert lines[0] == "申报材料"
     assert lines[1].startswith("“专")
+
+
+def test_an_opening_mark_stays_when_the_word_after_it_fills_a_line_alone() -> None:
+    """Taking "“" down would push the next line past its width: the width comes first."""
+    lines = break_lines("申报材料“abcdefghi”", 5, cjk_measure)
+    assert lines == ["申报材料“", "abcdefghi”"]
 
 
 def test_english_breaks_between_words_and_never_inside_one() -> None:
