@@ -284,7 +284,9 @@ def _row_box(pdf: FPDF, top: float, height: float, label_width: float) -> None:
 class Running:
     """What the running header and footer say; change a field to change the next pages.
 
-    ``lang`` chooses the page numbers' wording ("第 N 页 共 M 页" / "Page N of M")."""
+    ``lang`` chooses the page numbers' wording ("第 N 页 共 M 页" / "Page N of M"). With
+    ``left`` and ``right`` both empty no header is drawn (set them after the first page
+    for a document whose first page has a letterhead of its own, as a 通报 does)."""
 
     lang: str
     left: str = ""  # top left: what the document is about (an item's code, a title)
@@ -307,7 +309,10 @@ class Paper(FPDF):
         self.set_font(FONT, size=BODY_SIZE)
 
     def header(self) -> None:
-        """The document's subject on the left and the office on the right, over a rule."""
+        """The document's subject on the left and the office on the right, over a rule;
+        nothing while both are empty (a first page that carries its own letterhead)."""
+        if not (self.running.left or self.running.right):
+            return
         size = self.font_size_pt
         self.set_font(FONT, size=RUNNING_SIZE)
         self.set_text_color(RUNNING_GREY)

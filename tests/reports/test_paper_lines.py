@@ -8,6 +8,7 @@ import random
 import pytest
 
 from bot.builders.paper import CLOSING, OPENING, Paper, Running, _units, break_lines
+from tests.pdf_text import pdf_pages
 
 # A progress report as contacts write them: long clauses, many marks, quotes, a figure.
 REPORT = (
@@ -126,3 +127,17 @@ def test_with_the_real_font_in_points(width: float) -> None:
     finally:
         pdf.add_page()
         pdf.output()  # closes the font file fpdf2 opened
+
+
+def test_a_page_without_running_texts_has_no_header_but_keeps_its_number(tmp_path) -> None:
+    """A 通报's first page carries its own letterhead: no running header there; the header
+    comes from the page its texts are set on, and every page is numbered."""
+    pdf = Paper(Running("zh"))
+    pdf.add_page()
+    pdf.running.left, pdf.running.right = "通报", "人大常委会办公室"
+    pdf.add_page()
+    path = tmp_path / "p.pdf"
+    pdf.output(str(path))
+    first, second = (page.replace("\n", "") for page in pdf_pages(path.read_bytes()))
+    assert first == "第 1 页 共 2 页"
+    assert second.startswith("通报人大常委会办公室") and second.endswith("第 2 页 共 2 页")
