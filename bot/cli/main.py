@@ -188,7 +188,7 @@ def cmd_invite(args: argparse.Namespace) -> int:
         try:
             username = ask_telegram(settings)
         except UsernameUnknown as error:
-            missing = str(error)
+            missing = plain(lang, f"cli.username.{error.kind}", **error.values)
         else:
             remember_bot_username(db, username)  # as the running bot does at start-up
     if username:

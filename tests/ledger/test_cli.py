@@ -262,6 +262,19 @@ def test_invite_prints_a_single_use_code(env: Path, capsys) -> None:
     assert capsys.readouterr().out.startswith("/start ")
 
 
+def test_invite_without_a_token_says_why_in_the_desk_language(env: Path, capsys) -> None:
+    """No link without a token: the one line saying why is in the command's language, the
+    reason included (issue 15), not an English sentence inside a Chinese one."""
+    assert main(["invite", "--role", "inspector"]) == 0
+    out, err = capsys.readouterr()
+    assert out.startswith("/start ")
+    assert err.startswith("duban: 无法生成邀请链接：未设置 TELEGRAM_BOT_TOKEN；")
+    assert "is not set" not in err
+    assert main(["--lang", "en", "invite", "--role", "inspector"]) == 0
+    err = capsys.readouterr().err
+    assert err.startswith("duban: no t.me link: TELEGRAM_BOT_TOKEN is not set;")
+
+
 async def test_invite_on_a_fresh_database_prints_the_link(
     env: Path, bot_sandbox: Sandbox, monkeypatch: pytest.MonkeyPatch, capsys
 ) -> None:
