@@ -15,7 +15,9 @@ from pathlib import Path
 
 from bot.cli.language import cli_language
 from bot.config import LANGUAGES, ConfigError, Settings, load_settings
+from bot.domain.policy import PolicyError
 from bot.i18n import plain
+from bot.services.policy_refusals import refusal_text
 
 EXIT_OK, EXIT_ROW_ERRORS, EXIT_BAD_FILE, EXIT_CONFIG = 0, 1, 2, 3
 LANG_HELP = "language of what it prints (default: the locale, else DEFAULT_LANGUAGE, else zh)"
@@ -449,4 +451,13 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     args.lang = cli_language(args.lang, os.environ)
-    return args.handler(args)
+    try:
+        return args.handler(args)
+    except PolicyError as error:  # a stored setting no version of the bot would write
+        complain(
+            args.lang,
+            "cli.policy",
+            label=plain(args.lang, f"setting.{error.setting}"),
+            reason=refusal_text(args.lang, error),
+        )
+        return EXIT_CONFIG

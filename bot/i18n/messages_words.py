@@ -90,6 +90,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "数据库中保存的值 {value} 无效",
         "the stored value {value} is not valid for this setting",
     ),
+    # ``duban`` meets a stored setting it cannot read (bot/cli/main.py).
+    "cli.policy": (
+        "duban: 工作设置「{label}」有误：{reason}；请管理员在 /settings 中重新设置",
+        "duban: the setting “{label}” is not valid: {reason}; an administrator should set it "
+        "again in /settings",
+    ),
     # --- why ``duban invite`` prints no t.me link (UsernameUnknown.kind)
     "cli.username.no_token": (
         "未设置 TELEGRAM_BOT_TOKEN",

@@ -13,6 +13,7 @@ from bot.domain.policy import SETTING_KEYS, Policy, PolicyError
 from bot.i18n import Safe
 from bot.i18n.catalogue import CATALOGUE
 from bot.runtime.work import Work
+from bot.services.policy_refusals import refusal_text
 from storage import dialogs, ledger
 from storage import reminders as reminder_store
 from storage.policy import load_policy, set_policy_value
@@ -95,7 +96,7 @@ def on_text(work: Work, state: str, data: dict, text: str) -> None:
     try:
         policy = load_policy(work.db).with_setting(key, text)
     except PolicyError as error:
-        work.reply("settings.invalid", label=label, reason=refusal_text(work, error))
+        work.reply("settings.invalid", label=label, reason=refusal_text(work.lang, error))
         return
     set_policy_value(work.db, key, policy.to_values()[key], work.origin)
     dialogs.clear(work.db, work.person.id)
@@ -103,19 +104,6 @@ def on_text(work: Work, state: str, data: dict, text: str) -> None:
         reminder_store.reschedule_all(work.db)
     shown = next(v.value for v in policy.describe() if v.key == key)
     work.reply("settings.saved", label=label, value=_in_words(work, key, shown))
-
-
-def refusal_text(work: Work, error: PolicyError) -> str:
-    """Why a value was refused, in the reader's language. The policy names the refusal and
-    its values, not a sentence; a clash says which other setting the value would break and
-    that setting's own reason."""
-    if error.clash is not None:
-        return work.t(
-            "policy.error.clash",
-            label=work.t(f"setting.{error.clash.setting}"),
-            reason=refusal_text(work, error.clash),
-        )
-    return work.t(f"policy.error.{error.refusal.value}", **error.values)
 
 
 @command("holiday", roles=ADMINS, help="cmd.holiday")

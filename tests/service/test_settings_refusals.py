@@ -4,6 +4,7 @@ of days…" and an English admin reads it in English. Nothing refused is saved."
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -112,3 +113,15 @@ def test_an_english_admin_reads_every_refusal_in_english(recording: Recording) -
     policy = load_policy(recording.db)
     assert policy.overdue_every_days == 3 and policy.presence_radius_m == 500
     assert policy.remind_on_deadline_day is True and policy.office_name == ""
+
+
+def test_a_stored_setting_nobody_can_read_is_said_politely(recording: Recording) -> None:
+    """A policy value edited by hand into the database stops what needs the policy with
+    a message in the reader's language, never a traceback or an English sentence."""
+    admin = recording.desk(_person(recording.db, "办公室", Role.ADMIN, None, 6503))
+    recording.db.execute(
+        "INSERT INTO policy (key, value, updated_at, updated_by) VALUES (?, ?, ?, ?)",
+        ["visit_idle_hours", json.dumps("四小时"), "2026-12-01T00:00:00+00:00", "sql"],
+    )
+    admin.send("/settings")
+    assert "办公室的工作设置中有一项无效" in admin.expect("/settings").text
