@@ -119,4 +119,5 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "due.today": ("今天到期", "due today"),
     "due.overdue": ("逾期 {days} 天", "{days} {days:day|days} overdue"),
     "due.dated": ("{date}（{words}）", "{date} ({words})"),
+    "due.none": ("无固定时限", "no fixed deadline"),
 }
