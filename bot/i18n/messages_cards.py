@@ -32,7 +32,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "cards.level.red": ("红色", "red"),
     "cards.why": ("（{reasons}）", " ({reasons})"),
     "cards.why_sep": ("；", "; "),
-    "cards.why_overdue": ("逾期 {days} 天", "{days} {days:day|days} overdue"),
     "cards.why_sheet": ("任务表标定", "set by the sheet"),
     "cards.why_hand": ("手动，{who}：{reason}", "by hand, {who}: {reason}"),
     "cards.why_hand_lower": (
