@@ -143,6 +143,7 @@ def seed(directory: Path, now: datetime = NOW) -> SampleLedger:
     )
 
 
+_TAG = re.compile(r"<[^>]+>")
 _STAMPS = re.compile(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(</dcterms:)")
 
 
@@ -169,6 +170,8 @@ def same_bytes(workbook: Path, now: datetime) -> Path:
 
 def build(sample: SampleLedger, kind: str, person_id: int, params: dict) -> list[Path]:
     """Run a job of ``kind`` through the runner's builder and return the files it made."""
+    if kind not in runner.BUILDERS:  # a kind renamed with its builder: say which exist
+        raise RenderError("samples.unknown_kind", kind=kind, kinds=", ".join(runner.BUILDERS))
     job_id = _next_job_id(sample.context)
     job = ReportJob(
         id=job_id,
@@ -187,7 +190,7 @@ def build(sample: SampleLedger, kind: str, person_id: int, params: dict) -> list
     result = runner.build(kind, sample.context, job)
     files = _files(result)
     if result.failed or not files:
-        raise RenderError("samples.no_document", kind=kind, text=result.text)
+        raise RenderError("samples.no_document", kind=kind, text=_TAG.sub("", result.text))
     return files
 
 
@@ -333,10 +336,7 @@ def _run(program: str, arguments: list[str], file: Path) -> None:
 
 
 def render_all(out: Path, scratch: Path) -> list[Path]:
-    """Every sample page into ``out``, working in ``scratch``; the tools are looked for
-    first, so a machine without them is told so at once, not after the seeding."""
-    _require(SOFFICE)
-    _require(PDFTOPPM)
+    """Every sample page into ``out``, working in ``scratch``."""
     sample = seed(scratch / "ledger")
     made = render_charts(sample, out)
     made += render_pdfs(sample, out)
@@ -352,8 +352,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("folder", type=Path, help=plain(lang, "samples.folder", example="docs/"))
     args = parser.parse_args(argv)
     day = NOW.astimezone(demo.TIMEZONE).date().isoformat()
-    print(plain(lang, "samples.seeding", day=day), flush=True)
     try:
+        # Looked for first: a machine without them is told at once, not after the seeding.
+        _require(SOFFICE)
+        _require(PDFTOPPM)
+        print(plain(lang, "samples.seeding", day=day), flush=True)
         with tempfile.TemporaryDirectory(prefix="duban-samples-") as scratch:
             made = render_all(args.folder, Path(scratch))
     except RenderError as error:

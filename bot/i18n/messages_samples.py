@@ -30,6 +30,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{tool} 没有把 {file} 转换为 PDF。",
         "{tool} did not convert {file} to PDF.",
     ),
+    "samples.unknown_kind": (
+        "没有“{kind}”这种任务（现有：{kinds}），请更新本脚本中的任务类型。",
+        "There is no {kind} job (there are: {kinds}): update the job kinds in this script.",
+    ),
     "samples.no_document": (
         "“{kind}”任务没有生成文件：{text}",
         "The {kind} job made no file: {text}",

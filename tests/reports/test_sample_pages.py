@@ -119,7 +119,18 @@ def test_a_missing_program_is_named_with_how_to_install_it(
     monkeypatch.delenv("LC_MESSAGES", raising=False)
     out = tmp_path / "docs"
     assert render_documents.main([str(out)]) == 1
-    said = capsys.readouterr().err
+    printed = capsys.readouterr()
+    said = printed.err
     assert "soffice (libreoffice-calc-nogui) is not installed" in said
     assert "make system-deps" in said and "Traceback" not in said
+    assert "Seeding" not in printed.out  # told at once, before any work
     assert not out.exists() or not any(out.iterdir())
+
+
+def test_a_job_kind_that_no_longer_exists_is_named(sample: SampleLedger) -> None:
+    """When a builder moves and its job kind is renamed, the script says which kind it
+    asked for and which the runner has, instead of failing somewhere inside."""
+    with pytest.raises(render_documents.RenderError) as raised:
+        render_documents.build(sample, "tongbao", sample.admin_id, {})
+    assert raised.value.key == "samples.unknown_kind"
+    assert "export" in str(raised.value.values["kinds"])
