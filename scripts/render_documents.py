@@ -40,17 +40,16 @@ from PIL import Image
 from bot.builders import runner
 from bot.builders.build import BuildContext, Result
 from bot.builders.import_preview import sheet_path
-from bot.chat import Album, Attachment
+from bot.chat import Address, Album, Attachment
 from bot.cli import demo
 from bot.cli.language import cli_language
 from bot.domain.audit import Origin
 from bot.domain.lifecycle import Role
 from bot.i18n import plain
-from storage import ledger
+from storage import ledger, report_jobs
 from storage import people as people_store
-from storage.db import open_database
+from storage.db import connect, open_database
 from storage.policy import load_policy, set_policy_value
-from storage.report_jobs import ReportJob
 
 # 15:00 in 如皋 on Friday 4 December 2026: a working day, so the week has closed items, and
 # the demo's deadlines (days from "today") fall around it as they do in the demo.
@@ -169,21 +168,28 @@ def same_bytes(workbook: Path, now: datetime) -> Path:
 
 
 def build(sample: SampleLedger, kind: str, person_id: int, params: dict) -> list[Path]:
-    """Run a job of ``kind`` through the runner's builder and return the files it made."""
+    """Run a job of ``kind`` as the chat asks for one (a row in report_jobs, from the
+    person's own chat) through the runner's builder; the files it made, in sending order."""
     if kind not in runner.BUILDERS:  # a kind renamed with its builder: say which exist
         raise RenderError("samples.unknown_kind", kind=kind, kinds=", ".join(runner.BUILDERS))
-    job_id = _next_job_id(sample.context)
-    job = ReportJob(
-        id=job_id,
-        kind=kind,
-        person_id=person_id,
-        chat_id=0,
-        language=LANG,
-        params=params,
-        status="pending",
-        attempts=0,
-        created_at=sample.context.now,
-    )
+    db = connect(sample.context.db_path)
+    try:
+        person = people_store.by_id(db, person_id)
+        chat = Address(person.platform, str(person.account))
+        job_id = report_jobs.create(
+            db,
+            kind=kind,
+            person_id=person_id,
+            chat=chat,
+            language=LANG,
+            params=params,
+            at=sample.context.now,
+            update_id=None,
+        )
+        job = report_jobs.get(db, job_id)
+    finally:
+        db.close()
+    assert job is not None
     if kind == IMPORT_KIND:
         # Where the chat's download would have put the office's file (import_preview.download).
         _write_faulty_sheet(sheet_path(sample.context, job_id, IMPORT_FILE), sample.context)
@@ -192,14 +198,6 @@ def build(sample: SampleLedger, kind: str, person_id: int, params: dict) -> list
     if result.failed or not files:
         raise RenderError("samples.no_document", kind=kind, text=_TAG.sub("", result.text))
     return files
-
-
-def _next_job_id(context: BuildContext) -> int:
-    """A job number whose folders are still free (each job writes under its own)."""
-    job_id = 1
-    while context.out_dir(job_id).exists() or context.in_dir(job_id).exists():
-        job_id += 1
-    return job_id
 
 
 def _files(result: Result) -> list[Path]:
