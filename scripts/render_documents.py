@@ -168,8 +168,17 @@ def same_bytes(workbook: Path, now: datetime) -> Path:
 
 
 def build(sample: SampleLedger, kind: str, person_id: int, params: dict) -> list[Path]:
+    """The files a job of ``kind`` made, in sending order (``run_job``)."""
+    _, result = run_job(sample, kind, person_id, params)
+    files = _files(result)
+    if result.failed or not files:
+        raise RenderError("samples.no_document", kind=kind, text=_TAG.sub("", result.text))
+    return files
+
+
+def run_job(sample: SampleLedger, kind: str, person_id: int, params: dict) -> tuple[int, Result]:
     """Run a job of ``kind`` as the chat asks for one (a row in report_jobs, from the
-    person's own chat) through the runner's builder; the files it made, in sending order."""
+    person's own chat) through the runner's builder: the job's number and its result."""
     if kind not in runner.BUILDERS:  # a kind renamed with its builder: say which exist
         raise RenderError("samples.unknown_kind", kind=kind, kinds=", ".join(runner.BUILDERS))
     db = connect(sample.context.db_path)
@@ -193,11 +202,7 @@ def build(sample: SampleLedger, kind: str, person_id: int, params: dict) -> list
     if kind == IMPORT_KIND:
         # Where the chat's download would have put the office's file (import_preview.download).
         _write_faulty_sheet(sheet_path(sample.context, job_id, IMPORT_FILE), sample.context)
-    result = runner.build(kind, sample.context, job)
-    files = _files(result)
-    if result.failed or not files:
-        raise RenderError("samples.no_document", kind=kind, text=_TAG.sub("", result.text))
-    return files
+    return job_id, runner.build(kind, sample.context, job)
 
 
 def _files(result: Result) -> list[Path]:
