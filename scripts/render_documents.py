@@ -231,19 +231,29 @@ def workbooks(sample: SampleLedger) -> dict[str, Path]:
     monday = sample.context.today - timedelta(days=sample.context.today.weekday())
     export = build(sample, EXPORT_KIND, sample.admin_id, {"filter": {"period": sample.period}})
     weekly = build(sample, WEEKLY_KIND, sample.leader_id, {"week": monday.isoformat()})
-    errors = build(sample, IMPORT_KIND, sample.admin_id, {"file_name": IMPORT_FILE})
     return {
         "ledger": _one(export, ".xlsx"),
         "weekly": _one(weekly, ".xlsx"),
-        "import-errors": _one(errors, ".xlsx"),
+        "import-errors": import_errors(sample),
     }
+
+
+def import_errors(sample: SampleLedger) -> Path:
+    """The annotated copy an administrator gets back for a table with mistakes in it."""
+    made = build(sample, IMPORT_KIND, sample.admin_id, {"file_name": IMPORT_FILE})
+    return _one(made, ".xlsx")
 
 
 def pdfs(sample: SampleLedger) -> dict[str, Path]:
     """The 通报 and the dossier of the red item, by the name their picture gets."""
     notice = build(sample, NOTICE_KIND, sample.admin_id, {})
-    dossier = build(sample, DOSSIER_KIND, sample.admin_id, {"item": sample.dossier_item})
-    return {"notice": _one(notice, ".pdf"), "dossier": _one(dossier, ".pdf")}
+    return {"notice": _one(notice, ".pdf"), "dossier": dossier(sample)}
+
+
+def dossier(sample: SampleLedger) -> Path:
+    """The dossier of DOSSIER_SEQ, as the office asks for it from the item's card."""
+    made = build(sample, DOSSIER_KIND, sample.admin_id, {"item": sample.dossier_item})
+    return _one(made, ".pdf")
 
 
 def charts(sample: SampleLedger) -> dict[str, Path]:
