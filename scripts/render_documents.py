@@ -267,7 +267,12 @@ def charts(sample: SampleLedger) -> dict[str, Path]:
 
 
 def _one(files: list[Path], suffix: str) -> Path:
-    return next(path for path in files if path.suffix == suffix)
+    """The file of the kind a document is (a job may send a picture beside its PDF)."""
+    for path in files:
+        if path.suffix == suffix:
+            return path
+    made = ", ".join(path.name for path in files)
+    raise RenderError("samples.no_file", suffix=suffix, files=made)
 
 
 # --- pages as pictures -------------------------------------------------------------------

@@ -34,6 +34,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "没有“{kind}”这种任务（现有：{kinds}），请更新本脚本中的任务类型。",
         "There is no {kind} job (there are: {kinds}): update the job kinds in this script.",
     ),
+    "samples.no_file": (
+        "任务没有生成 {suffix} 文件（生成了：{files}）。",
+        "The job made no {suffix} file (it made: {files}).",
+    ),
     "samples.no_document": (
         "“{kind}”任务没有生成文件：{text}",
         "The {kind} job made no file: {text}",
