@@ -21,6 +21,7 @@ from bot.i18n import (
     messages_report_units,
     messages_reports,
     messages_runtime,
+    messages_samples,
     messages_stale,
     messages_state,
     messages_tamper,
@@ -55,6 +56,7 @@ _SECTIONS = (
     messages_leader.MESSAGES,
     messages_state.MESSAGES,
     messages_language.MESSAGES,
+    messages_samples.MESSAGES,
     messages_words.MESSAGES,
 )
 
