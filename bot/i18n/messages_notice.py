@@ -14,8 +14,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "notice.addressees": ("{units}：", "To: {units}"),
     "notice.opening": (
         "为推动{programme}督办事项落地见效，现将截至{date}的办理情况通报如下：",
-        "To see the supervised {programme} items through, their handling as of {date} is "
-        "reported as follows.",
+        "To see the supervised items of {programme} through, their handling as of {date} "
+        "is reported as follows.",
     ),
     "notice.scope": ("统计范围：{scope}。", "Scope: {scope}."),
     "notice.section.overall": ("一、总体情况", "1. Overall"),
@@ -83,6 +83,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "notice.btn_issue": ("📤 签发", "📤 Issue"),
     "notice.btn_cancel": ("✖ 取消", "✖ Cancel"),
+    "notice.issue_asked": (
+        "📄 通报样稿：已点“签发”，结果见下一条消息。",
+        "📄 Notice draft: “Issue” was tapped; the outcome follows below.",
+    ),
     "notice.issuing": ("⏳ 正在签发通报…", "⏳ Issuing the notice…"),
     "notice.issued": (
         "✅ 通报已签发：<b>{number}</b>\n{title}\n已发送给 {count} 位联络员。",

@@ -149,7 +149,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "ranking.working": ("⏳ 正在生成通报…", "⏳ Preparing the ranking notice…"),
     "ranking.title": (
         "关于{period}{programme}督办事项办理情况的通报",
-        "Notice on the handling of supervised {programme} items{period}",
+        "Notice on {programme}: the handling of supervised items{period}",
     ),
     "ranking.col.rank": ("名次", "Rank"),
     "ranking.col.unit": ("承办单位", "Responsible unit"),
@@ -165,10 +165,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "ranking.caption": (
         "<b>督办事项办理情况通报</b>（截至 {date}）",
         "<b>Ranking notice</b> ({date})",
-    ),
-    "ranking.done": (
-        "✅ 通报已生成（截至 {date}，总销号率 {rate}）。",
-        "✅ Ranking notice ready (as of {date}, overall close-out rate {rate}).",
     ),
     "ranking.empty": ("还没有可排名的承办单位。", "No responsible units to rank yet."),
     # --- dossiers

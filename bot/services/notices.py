@@ -79,7 +79,7 @@ def issue(work: Work, job: int, figures: str) -> None:
     if not work.first_tap():
         work.answer_tap("notice.busy")
         return
-    show_menu(work, work.tapped_message, work.t("notice.issuing"), [])
+    show_menu(work, work.tapped_message, work.t("notice.issue_asked"), [])
     start_job(work, "notice", {"draft": job, "figures": figures}, "notice.issuing")
 
 
