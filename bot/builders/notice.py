@@ -62,9 +62,11 @@ TITLE_PT = 22  # 2号
 BODY_PT = 16  # 3号
 TABLE_PT = 12
 PAGE_PT = 14  # 4号
-LINE_MM = 8.0  # body line pitch (22 lines a page in the standard; a little closer here)
+# Body line pitch (the standard sets 22 lines a page; a little closer here), closed up a
+# step at a time when the 落款 would otherwise stand on a page of its own.
+LINE_PITCHES = (8.0, 7.5, 7.0)
 RED = (230, 0, 18)
-MIN_CHART_SHARE = 0.6  # a chart squeezed under this share of its width goes to the next page
+MIN_CHART_SHARE = 0.5  # a chart squeezed under half its width goes to the next page instead
 PROBLEMS_SHOWN = 10  # items named per list in 三、存在问题; the rest are counted
 NOTICES_DIR = "notices"  # MEDIA_DIR/notices/<sha256>.pdf: issued papers, kept for good
 CHINESE_DIGITS = "〇一二三四五六七八九"
@@ -142,7 +144,8 @@ class Figures:
 
 def notice_filters(params: dict) -> Filters:
     """The reports menu's choice a 通报 covers (a button made before it carried one: all)."""
-    period = params.get("period") if params.get("period") in PERIODS else "all"
+    chosen = params.get("period")
+    period = chosen if isinstance(chosen, str) and chosen in PERIODS else "all"
     return Filters(
         period=period, area=params.get("area"), town=params.get("town"), batch=params.get("batch")
     )
@@ -294,12 +297,14 @@ def heading(
 class NoticePaper(FPDF):
     """A4 with the standard's margins; 样稿 on every page of a draft; — N — at the foot."""
 
-    def __init__(self, lang: str, draft: bool) -> None:
+    def __init__(self, lang: str, draft: bool, line_mm: float = LINE_PITCHES[0]) -> None:
         super().__init__(format="A4")
         from bot.builders.fonts import SC_FACE, font_path
 
         self.lang = lang
         self.draft = draft
+        self.line_mm = line_mm
+        self.signature_alone = False  # the 落款 had to start a page (bad form: try closer)
         self.set_margins(MARGIN_LEFT, MARGIN_TOP, MARGIN_RIGHT)
         self.set_auto_page_break(auto=True, margin=MARGIN_BOTTOM)
         self.add_font(FONT, fname=str(font_path()), collection_font_number=SC_FACE)
@@ -327,7 +332,7 @@ def paragraph(pdf: NoticePaper, text: str, *, indent: bool = True) -> None:
     Chinese line breaker (bot/builders/paper.py) takes over here."""
     pdf.set_font(FONT, size=BODY_PT)
     lead = _indent(pdf) if indent and pdf.lang == "zh" else ""
-    pdf.multi_cell(0, LINE_MM, lead + text, align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.multi_cell(0, pdf.line_mm, lead + text, align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
 
 
 def _indent(pdf: FPDF) -> str:
@@ -340,29 +345,38 @@ def _indent(pdf: FPDF) -> str:
 def render(
     path: Path, lang: str, head: Heading, policy: Policy, figures: Figures, chart: Path
 ) -> Path:
-    """The 通报 as PDF at ``path``."""
-    pdf = NoticePaper(lang, head.draft)
+    """The 通报 as PDF at ``path``; its lines closed up a little when that keeps the 落款
+    off a page of its own (the standard's remedy, rather than a page with no text)."""
+    for line_mm in LINE_PITCHES:
+        pdf = _written(lang, head, policy, figures, chart, line_mm)
+        if not pdf.signature_alone:
+            break
+    path.parent.mkdir(parents=True, exist_ok=True)
+    pdf.output(str(path))
+    return path
+
+
+def _written(
+    lang: str, head: Heading, policy: Policy, figures: Figures, chart: Path, line_mm: float
+) -> NoticePaper:
+    pdf = NoticePaper(lang, head.draft, line_mm)
     pdf.set_title(head.title)
     pdf.add_page()
     _masthead(pdf, head)
     _addressees(pdf, lang, figures)
-    paragraph(
-        pdf,
-        t(
-            lang,
-            "notice.opening",
-            programme=programme(policy, lang),
-            date=written_date(lang, figures.today),
-        ),
+    opening = t(
+        lang,
+        "notice.opening",
+        programme=programme(policy, lang),
+        date=written_date(lang, figures.today),
     )
+    paragraph(pdf, opening)
     _overall(pdf, lang, figures)
     _ranking(pdf, lang, figures, chart)
     _problems(pdf, lang, figures)
     _requirements(pdf, lang, policy)
     _signature(pdf, lang, head)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    pdf.output(str(path))
-    return path
+    return pdf
 
 
 def _masthead(pdf: NoticePaper, head: Heading) -> None:
@@ -377,7 +391,7 @@ def _masthead(pdf: NoticePaper, head: Heading) -> None:
     pdf.set_text_color(0, 0, 0)
     pdf.ln(8)
     pdf.set_font(FONT, size=BODY_PT)
-    pdf.cell(0, LINE_MM, head.number, align="C", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.cell(0, pdf.line_mm, head.number, align="C", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     pdf.ln(4)
     pdf.set_draw_color(*RED)
     pdf.set_line_width(0.6)
@@ -398,7 +412,7 @@ def _addressees(pdf: NoticePaper, lang: str, figures: Figures) -> None:
 
 
 def _section(pdf: NoticePaper, key: str) -> None:
-    if pdf.get_y() > pdf.page_break_trigger - 3 * LINE_MM:
+    if pdf.get_y() > pdf.page_break_trigger - 3 * pdf.line_mm:
         pdf.add_page()  # a heading is not left alone at the foot of a page
     paragraph(pdf, t(pdf.lang, key))
 
@@ -525,18 +539,19 @@ def _signature(pdf: NoticePaper, lang: str, head: Heading) -> None:
     """落款: the date four characters in from the right, the office centred over it."""
     signed = written_date(lang, head.signed_on)
     pdf.set_font(FONT, size=BODY_PT)
-    if pdf.get_y() + 5 * LINE_MM > pdf.page_break_trigger:
+    if pdf.get_y() + 4 * pdf.line_mm > pdf.page_break_trigger:
         pdf.add_page()
-    pdf.ln(2 * LINE_MM)
+        pdf.signature_alone = True
+    pdf.ln(2 * pdf.line_mm)
     date_width = pdf.get_string_width(signed)
     date_x = pdf.w - pdf.r_margin - 4 * BODY_PT * 0.3528 - date_width
     office_width = min(pdf.get_string_width(head.office), pdf.epw)
     office_x = max(pdf.l_margin, date_x + date_width / 2 - office_width / 2)
     office_x = min(office_x, pdf.w - pdf.r_margin - office_width)
     pdf.set_x(office_x)
-    pdf.cell(office_width, LINE_MM, head.office, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.cell(office_width, pdf.line_mm, head.office, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     pdf.set_x(date_x)
-    pdf.cell(date_width, LINE_MM, signed, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.cell(date_width, pdf.line_mm, signed, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
 
 
 # --- the jobs ------------------------------------------------------------------------------
