@@ -21,7 +21,9 @@ from bot.builders.notice import IssueNotice, build_issue, build_preview
 from bot.chat import Address
 from bot.domain.audit import Origin
 from bot.domain.items import ItemFields
-from storage import ledger, people, report_jobs
+from bot.runtime.work import Work, WorkEnv
+from bot.services.notices import NumberTaken
+from storage import ledger, notices, people, report_jobs
 from storage.db import open_database
 from storage.policy import set_policy_value
 from storage.report_jobs import ReportJob
@@ -216,3 +218,43 @@ def _fingerprint(db, tmp_path: Path, draft: ReportJob) -> str:
     from bot.builders.notice import gather, notice_filters
 
     return gather(db, notice_filters(draft.params), TODAY, TZ).fingerprint()
+
+
+def _delivering_work(db, person_id: int) -> Work:
+    """The Work the runner delivers a job in (bot/builders/runner.py ``deliver``)."""
+    env = WorkEnv(tz=TZ, bot_username="duban_bot")
+    person = people.by_id(db, person_id)
+    return Work(db, env, NOW, "zh", None, person, None, None, source="job:2")
+
+
+def test_the_number_is_taken_when_the_notice_is_recorded(db, tmp_path: Path) -> None:
+    """The paper says 1号; another notice took 1 while it was written: nothing is recorded
+    (the runner builds the job again), and the next build takes 2 and records it, audited."""
+    admin = _admin(db)
+    first, second = _draft(db, admin), _draft(db, admin)
+    issuing = _issue(db, tmp_path, second, _fingerprint(db, tmp_path, second))
+    assert issuing.number == 1
+    taken = _issue(db, tmp_path, first, _fingerprint(db, tmp_path, first))
+    taken(_delivering_work(db, admin))
+    with pytest.raises(NumberTaken), db.atomic():
+        issuing(_delivering_work(db, admin))
+    assert notices.by_draft(db, second.id) is None
+
+    again = _issue(db, tmp_path, second, _fingerprint(db, tmp_path, second))
+    text, _ = again(_delivering_work(db, admin))
+    assert (
+        "皋人大办〔2026〕2号" in text
+        and "以下单位没有联络员，未能送达：科技局、财政局、工信局" in text
+    )
+    recorded = notices.by_draft(db, second.id)
+    assert recorded is not None and (recorded.year, recorded.number) == (2026, 2)
+    assert Path(recorded.path or "").read_bytes().startswith(b"%PDF")
+    events = db.execute(
+        "SELECT entity_id FROM audit_events WHERE action = 'notice_issued' ORDER BY id"
+    ).fetchall()
+    assert [row[0] for row in events] == [notices.by_draft(db, first.id).id, recorded.id]
+
+    # Issued already: the draft's next delivery says so and takes nothing.
+    text, _ = again(_delivering_work(db, admin))
+    assert "已签发，文号 皋人大办〔2026〕2号" in text
+    assert notices.next_number(db, 2026) == 3
