@@ -140,8 +140,12 @@ async def test_forged_and_foreign_issue_buttons_take_no_number(duban: Duban) -> 
     token = duban.make_button(admin_id, "notice.issue", {"job": 99_999, "figures": "x"})
     answer = await admin.answer_to(duban.forge_tap(admin, token))
     assert "这份样稿已失效" in answer.text
-    # A leader may ask for the draft, but issuing is the administrators'.
+    # A leader may ask for the draft, but issuing is the administrators': no 签发 under
+    # theirs, and a 签发 button made for them is refused.
     leader = await duban.register(6303, "周主任", Role.LEADER)
+    await draft(duban, leader)
+    theirs = next(m for m in reversed(leader.bot_messages) if "通报由管理员签发" in m.text)
+    assert "未编号" in theirs.text and not theirs.buttons
     token = duban.make_button(
         duban.person_id(6303), "notice.issue", {"job": draft_job, "figures": "x"}
     )
