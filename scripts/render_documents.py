@@ -40,6 +40,7 @@ from PIL import Image
 from bot.builders import runner
 from bot.builders.build import BuildContext, Result
 from bot.builders.import_preview import sheet_path
+from bot.builders.notice import IssueNotice, gather, notice_filters
 from bot.chat import Address, Album, Attachment
 from bot.cli import demo
 from bot.cli.language import cli_language
@@ -62,7 +63,8 @@ CONVERT_TIMEOUT_S = 300
 EXPORT_KIND = "export"
 WEEKLY_KIND = "weekly"
 IMPORT_KIND = "import"
-NOTICE_KIND = "ranking"
+NOTICE_KIND = "ranking"  # the draft (样稿)
+ISSUE_KIND = "notice"  # 签发: the numbered paper
 DOSSIER_KIND = "dossier"
 REPORT_KIND = "report"
 
@@ -245,9 +247,24 @@ def import_errors(sample: SampleLedger) -> Path:
 
 
 def pdfs(sample: SampleLedger) -> dict[str, Path]:
-    """The 通报 and the dossier of the red item, by the name their picture gets."""
-    notice = build(sample, NOTICE_KIND, sample.admin_id, {})
-    return {"notice": _one(notice, ".pdf"), "dossier": dossier(sample)}
+    """The issued 通报 and the dossier of the red item, by the name their picture gets."""
+    return {"notice": issued_notice(sample), "dossier": dossier(sample)}
+
+
+def issued_notice(sample: SampleLedger) -> Path:
+    """The 通报 as issued: the preview (``ranking``), then 签发 (``notice``) with the figures
+    the preview showed; the paper is numbered and kept on disk before delivery records it."""
+    draft, _ = run_job(sample, NOTICE_KIND, sample.admin_id, {})
+    db = connect(sample.context.db_path, read_only=True)
+    try:
+        figures = gather(db, notice_filters({}), sample.context.today, sample.context.tz)
+    finally:
+        db.close()
+    params = {"draft": draft, "figures": figures.fingerprint()}
+    _, issued = run_job(sample, ISSUE_KIND, sample.admin_id, params)
+    if issued.failed or not isinstance(issued.commit, IssueNotice):
+        raise RenderError("samples.no_document", kind=ISSUE_KIND, text=_TAG.sub("", issued.text))
+    return Path(issued.commit.papers[LANG].path)
 
 
 def dossier(sample: SampleLedger) -> Path:
