@@ -43,7 +43,8 @@ from bot.domain.lifecycle import DomainError
 from bot.domain.permissions import ReportsNotForYou, require_export, require_sight
 from bot.i18n import Safe, t
 from bot.runtime.work import Work, WorkEnv
-from bot.services.card_facts import due_text, target_text
+from bot.services.card_facts import target_text
+from bot.services.due_words import due_text
 from bot.services.levels import level_text
 from bot.sheets.headers import STATUS_LABELS
 from storage import people
