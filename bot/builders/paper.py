@@ -42,6 +42,7 @@ RULE_GREY = 150
 RUNNING_GREY = 90
 LABEL_FILL = (242, 242, 242)
 CELL_PADDING = 1.5  # mm inside a table cell
+LABEL_WIDTH = (24, 48)  # mm: a fact table's label column, at least and at most
 
 # Marks that may not start a line (they close what comes before) and marks that may not end
 # one (they open what comes after): the common core of the 禁则 (JIS X 4051, GB/T 15834).
@@ -232,11 +233,18 @@ def heading(pdf: FPDF, text: str, size: float = 14) -> None:
 
 
 def fact_table(
-    pdf: FPDF, rows: Sequence[tuple[str, str]], label_width: float = 32, height: float = 6
+    pdf: FPDF,
+    rows: Sequence[tuple[str, str]],
+    label_width: float | None = None,
+    height: float = 6,
 ) -> None:
     """Label and value rows with thin borders across the page, the labels shaded; a row goes
     to the next page whole when it does not fit, and only a row taller than a page is cut
-    (each page's share of it boxed on its own)."""
+    (each page's share of it boxed on its own). Without ``label_width`` the label column
+    is as wide as the longest label, within LABEL_WIDTH (English labels are longer)."""
+    if label_width is None:
+        widest = max((pdf.get_string_width(label) for label, _ in rows), default=0)
+        label_width = min(max(widest + 2 * CELL_PADDING + 1, LABEL_WIDTH[0]), LABEL_WIDTH[1])
     value_width = pdf.epw - label_width
     pad = CELL_PADDING
     for label, value in rows:

@@ -14,7 +14,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "dossier.field.head": ("审计链头", "Audit chain head"),
     "dossier.head_value": (
         "第 {event} 条事件 · sha256 {short}（全文见文末“记录完整性”）",
-        "event #{event} · sha256 {short} (in full under “Record integrity” at the end)",
+        "event #{event} · sha256 {short} (in full under Record integrity, at the end)",
     ),
     "dossier.head_none": ("审计记录为空", "the audit trail is empty"),
 }
