@@ -244,7 +244,7 @@ def fact_table(
     is as wide as the longest label, within LABEL_WIDTH (English labels are longer)."""
     if label_width is None:
         widest = max((pdf.get_string_width(label) for label, _ in rows), default=0)
-        label_width = min(max(widest + 2 * CELL_PADDING + 1, LABEL_WIDTH[0]), LABEL_WIDTH[1])
+        label_width = min(max(widest + 2 * CELL_PADDING + 3, LABEL_WIDTH[0]), LABEL_WIDTH[1])
     value_width = pdf.epw - label_width
     pad = CELL_PADDING
     for label, value in rows:
