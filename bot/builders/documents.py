@@ -24,6 +24,7 @@ from bot.builders.build import BuildContext, Result, document, photo, sync_file,
 from bot.builders.charts import png, ranking_chart
 from bot.builders.data import overall_counts, ranking
 from bot.builders.evidence_files import item_files
+from bot.builders.letterhead import office_name
 from bot.builders.visits_sheet import dossier_lines
 from bot.domain.audit_chain import short
 from bot.domain.items import Item
@@ -34,6 +35,7 @@ from bot.sheets.headers import STATUS_LABELS
 from storage import people
 from storage.audit import chain_head
 from storage.ledger import NotFound, get_item, list_items
+from storage.policy import load_policy
 from storage.report_jobs import ReportJob
 
 FONT = "noto"
@@ -107,7 +109,8 @@ def build_ranking(context: BuildContext, job: ReportJob, db: sqlite_utils.Databa
         return Result(t(lang, "ranking.empty"))
     as_of = context.today.isoformat()
     out = context.out_dir(job.id)
-    chart = write_file(out / "ranking.png", png(ranking_chart(rows, lang, as_of)))
+    office = office_name(load_policy(db), lang)
+    chart = write_file(out / "ranking.png", png(ranking_chart(rows, lang, as_of, office=office)))
     counts = overall_counts(rows)
     rate = f"{100 * counts['closed'] / counts['total']:.1f}%" if counts["total"] else "—"
     intro = t(
