@@ -101,11 +101,11 @@ def imported_period_starts(db: sqlite_utils.Database, ids: list[int]) -> dict[in
     found: dict[int, date] = {}
     for chunk in _chunks(ids):
         for item_id, starts_on in db.execute(
-            "SELECT e.item_id, min(p.starts_on) FROM audit_events e "
-            "JOIN periods p ON p.id IN (SELECT period_id FROM item_periods WHERE item_id = "
-            "e.item_id UNION SELECT period_id FROM items WHERE id = e.item_id) "
-            f"WHERE e.item_id IN ({_marks(chunk)}) AND e.entity = 'item' AND e.action = ? "
-            "AND e.actor_kind = ? AND p.starts_on IS NOT NULL GROUP BY e.item_id",
+            "SELECT ip.item_id, min(p.starts_on) FROM item_periods ip "
+            "JOIN periods p ON p.id = ip.period_id "
+            f"WHERE ip.item_id IN ({_marks(chunk)}) AND p.starts_on IS NOT NULL AND EXISTS "
+            "(SELECT 1 FROM audit_events e WHERE e.item_id = ip.item_id AND e.entity = 'item' "
+            "AND e.action = ? AND e.actor_kind = ?) GROUP BY ip.item_id",
             [*chunk, AuditAction.CREATED.value, ActorKind.IMPORT.value],
         ):
             found[item_id] = date.fromisoformat(starts_on)

@@ -299,7 +299,9 @@ def _other_targets(rest: Sequence[TargetRow], lang: str) -> TargetRow:
     return TargetRow(t(lang, "chart.others", count=len(rest)), items, mean)
 
 
-def _units_shown(units: Sequence[UnitRow], lang: str, order: Callable[[UnitRow], Any]) -> list:
+def _units_shown(
+    units: Sequence[UnitRow], lang: str, order: Callable[[UnitRow], Any]
+) -> list[UnitRow]:
     """Units in ``order``, the biggest dozen (by items) each with a bar, the rest as 其他."""
     kept, rest = _fold(list(units), lambda row: (-row.total, row.name))
     shown = sorted(kept, key=order)
@@ -335,6 +337,10 @@ def closeout_by_unit(
     )
 
 
+def _most_overdue(row: UnitRow) -> tuple:
+    return (-row.overdue, -row.total, row.name)
+
+
 def overdue_by_unit(
     units: Sequence[UnitRow], lang: str, *, imprint: Imprint | None = None
 ) -> Figure:
@@ -342,8 +348,7 @@ def overdue_by_unit(
     title = t(lang, "chart.overdue_title")
     if not any(row.overdue for row in units):
         return _empty(title, t(lang, "chart.empty.overdue"), lang, imprint)
-    order = lambda r: (-r.overdue, -r.total, r.name)  # noqa: E731
-    kept, rest = _fold(sorted(units, key=order), order)
+    kept, rest = _fold(sorted(units, key=_most_overdue), _most_overdue)
     rows = [*kept, _other_units(rest, lang)] if rest else kept
     return _hbars(
         title,
