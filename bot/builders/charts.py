@@ -45,7 +45,7 @@ TEXT_PT, TITLE_PT = 16, 19
 MAX_BARS = 12  # a phone shows a dozen bars; more are summed into one 其他 bar
 PERCENT_TOP = 100  # a percentage axis ends here, however long the labels
 LABEL_CHARS = 7  # a Chinese name wraps after 7 characters (1.6 in at 16 pt)
-LABEL_CHARS_LATIN = 14
+LABEL_CHARS_LATIN = 18  # "Industry-academia-" of the longest English area name
 LABEL_LINES = 3
 LINE_IN = TEXT_PT * 1.3 / 72  # one line of text with its leading
 PAD_PT = 3  # between a bar's end and its figure
@@ -112,16 +112,38 @@ def _lines(text: str) -> int:
     return text.count("\n") + 1
 
 
+def _fits(text: str) -> bool:
+    """Whether one line of footer text fits across the picture."""
+    return _ems(text) * TEXT_PT / 72 <= WIDTH_IN - 0.3
+
+
+def _wrapped(text: str) -> list[str]:
+    """A footer line cut into lines that fit across the picture (an office's name may be
+    long): at spaces where there are any, else between characters."""
+    lines: list[str] = []
+    for word in text.split(" "):
+        joined = f"{lines[-1]} {word}" if lines else word
+        if lines and _fits(joined):
+            lines[-1] = joined
+            continue
+        lines.append("")
+        for ch in word:
+            if lines[-1] and not _fits(lines[-1] + ch):
+                lines.append("")
+            lines[-1] += ch
+    return lines
+
+
 def _footer(lang: str, imprint: Imprint | None, note: str) -> list[str]:
-    """The lines under the plot: what the chart leaves out, then office and period (on two
-    lines when one would not fit the picture's width)."""
-    lines = [note] if note else []
+    """The lines under the plot: what the chart leaves out, then office and period (on
+    lines of their own when together they would not fit the picture's width)."""
+    lines = _wrapped(note) if note else []
     if imprint is not None:
         joined = t(lang, "chart.imprint", office=Safe(imprint.office), period=Safe(imprint.period))
-        if _ems(joined) * TEXT_PT / 72 < WIDTH_IN - 0.3:
+        if _fits(joined):
             lines.append(joined)
         else:
-            lines += [imprint.office, imprint.period]
+            lines += [*_wrapped(imprint.office), *_wrapped(imprint.period)]
     return lines
 
 
@@ -251,8 +273,18 @@ def _stacked(
     axes.set_xlabel(t(lang, "chart.items_axis"), fontsize=TEXT_PT)
     axes.xaxis.set_major_locator(MaxNLocator(integer=True))
     axes.set_xlim(0, max([row.total for row in rows] + [1]))
-    # Above the plot, right of the title: never over a bar or its label.
-    axes.legend(loc="lower right", bbox_to_anchor=(1, 1), ncols=2, frameon=False, fontsize=TEXT_PT)
+    # On a line of its own between the title and the plot: never over a bar, a figure or
+    # a long title.
+    axes.set_title(axes.get_title(loc="left"), fontsize=TITLE_PT, loc="left", pad=2 * TEXT_PT)
+    axes.legend(
+        loc="lower left",
+        bbox_to_anchor=(0, 1),
+        ncols=2,
+        frameon=False,
+        fontsize=TEXT_PT,
+        borderaxespad=0.2,
+        handlelength=1.2,
+    )
     _fit_labels(figure, axes, _bar_texts(axes, bars, texts), percent=False)
     return figure
 

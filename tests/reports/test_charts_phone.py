@@ -357,3 +357,21 @@ def test_an_imported_year_is_counted_from_the_periods_start(tmp_path: Path) -> N
     trend = charts.weekly_trend(quarter, "zh")
     opened = list(trend.axes[0].get_lines()[0].get_ydata())
     assert opened[0] == 48 and opened[-1] == 49
+
+
+@pytest.mark.parametrize(
+    "office",
+    ["某市某区人民代表大会常务委员会办公室" * 2 + "督查室", "Office of the " * 5 + "Committee"],
+)
+def test_a_long_office_name_wraps_inside_the_picture(office: str) -> None:
+    """An office name as long as /settings takes (40 characters), or a longer English one,
+    is wrapped under the chart: every character kept, none off the picture's edge."""
+    data = _data()
+    figure = charts.items_by_town(data, "zh", imprint=charts.report_imprint(data, "zh", office))
+    canvas = FigureCanvasAgg(figure)
+    canvas.draw()
+    renderer = canvas.get_renderer()
+    footer = figure._supxlabel  # type: ignore[attr-defined]
+    box = footer.get_window_extent(renderer)
+    assert box.x0 >= 0 and box.x1 <= figure.bbox.width
+    assert "".join(_footer(figure).split()).count("".join(office.split())) == 1
