@@ -115,8 +115,8 @@ def _said(figure: Figure) -> str:
 
 
 def _footer(figure: Figure) -> str:
-    label = figure._supxlabel  # type: ignore[attr-defined]
-    return label.get_text() if label is not None else ""
+    """The text under the plot (the picture's only text outside its axes)."""
+    return "\n".join(text.get_text() for text in figure.texts)
 
 
 def _bar_labels(figure: Figure) -> list[str]:
@@ -371,7 +371,7 @@ def test_a_long_office_name_wraps_inside_the_picture(office: str) -> None:
     canvas = FigureCanvasAgg(figure)
     canvas.draw()
     renderer = canvas.get_renderer()
-    footer = figure._supxlabel  # type: ignore[attr-defined]
+    (footer,) = figure.texts
     box = footer.get_window_extent(renderer)
     assert box.x0 >= 0 and box.x1 <= figure.bbox.width
     assert "".join(_footer(figure).split()).count("".join(office.split())) == 1
