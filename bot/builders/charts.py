@@ -196,7 +196,8 @@ def _fit_labels(figure: Figure, axes: Axes, labels: Sequence[Annotation], percen
 
     A count axis grows just enough for the longest bar's figure to fit after it; a
     percentage axis stays at 100 %, so a figure that would run past it is written inside
-    the end of its bar, in white.
+    the end of its bar, in white (or, for a figure too long for either, the picture
+    makes room for it past the 100 % line).
     """
     for label in labels:  # the plot takes the picture's width; the figures fit inside it
         label.set_in_layout(False)
@@ -208,10 +209,14 @@ def _fit_labels(figure: Figure, axes: Axes, labels: Sequence[Annotation], percen
             box = label.get_window_extent(renderer)
             bar_end = axes.transData.transform((label.xy[0], 0))[0]
             inside = bar_end - plot.x0 - box.width - 2 * PAD_PT * figure.dpi / 72
-            if box.x1 > plot.x1 and inside >= 0:
+            if box.x1 <= plot.x1:
+                continue
+            if inside >= 0:
                 label.xyann = (-PAD_PT, 0)
                 label.set_horizontalalignment("right")
                 label.set_color("white")
+            else:  # fits neither way (a very long figure): the layout makes room for it
+                label.set_in_layout(True)
         return
     top = axes.get_xlim()[1]
     for label in labels:

@@ -251,6 +251,7 @@ def test_a_chart_with_nothing_to_plot_says_so_in_words(
         (message,) = [text.get_text() for text in axes.texts]
         assert message and (not words or message == words)
         assert OFFICE in _footer(figure)
+        assert charts.phone_px(min(text.get_fontsize() for text in _texts(figure))) >= 12
         charts.png(figure)
     towns = charts.items_by_town(data, lang, imprint=imprint)
     assert ("8项未填镇区" if lang == "zh" else "8 items without a town") in _footer(towns)
