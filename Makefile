@@ -7,7 +7,7 @@ PY := $(VENV)/bin/python
 DUBAN := $(VENV)/bin/duban
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: run test stress bench lint format system-deps clean
+.PHONY: run test stress bench lint format system-deps docs-images clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -39,6 +39,11 @@ stress: $(STAMP)
 
 bench: $(STAMP)
 	$(PY) -m bench
+
+# One page of each document (ledger, weekly and import-error workbooks printed by LibreOffice,
+# the 通报, a dossier, the charts) as PNGs in docs/, from the demo's ledger on a fixed day.
+docs-images: $(STAMP) system-deps
+	$(PY) -m scripts.render_documents docs/
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .

@@ -27,6 +27,7 @@ from bot.services import (
     levels,
     lookback,
     mine,
+    notices,
     presence,
     registration,
     reports,
@@ -39,8 +40,8 @@ from bot.services import (
 )
 
 # Menus follow this order: /invite /users, /leaders, /queue, /company, /stuck, /acks,
-# /waiting, /settings /holiday /period, /visit /done /visits, /mine, /item, /report, /export,
-# /history, then /lang /help (and /start, offered to strangers only).
+# /waiting, /settings /holiday /period, /visit /done /visits, /mine, /item, /report, /notices,
+# /export, /history, then /lang /help (and /start, offered to strangers only).
 ACTIONS = Registry.collect(
     (
         admin_users,
@@ -66,6 +67,7 @@ ACTIONS = Registry.collect(
         lookback,
         digest,
         reports,
+        notices,
         exports,
         sheet_import,
         history,

@@ -932,6 +932,45 @@ BEGIN UPDATE sweep_schedule SET next_on = '' WHERE item_id = NEW.id; END
     )
 
 
+@migrations(name="0016_notices")
+def _notices(db: sqlite_utils.Database) -> None:
+    """通报 issued from the chat, one row per previewed draft once it is decided: issued,
+    with its number in the year's sequence (UNIQUE: a number is never given twice), or
+    cancelled, with none. ``draft_job`` (the preview's report job) is UNIQUE, so a draft is
+    issued at most once however often its button is tapped. The PDFs are kept by their
+    sha256 under MEDIA_DIR/notices/ (``sha256`` and ``path`` the Chinese text, ``*_en``
+    its English rendering), so a notice can be sent again after the job's files are swept."""
+    _execute_all(
+        db,
+        """
+CREATE TABLE notices (
+    id INTEGER PRIMARY KEY,
+    draft_job INTEGER NOT NULL UNIQUE REFERENCES report_jobs(id),
+    state TEXT NOT NULL CHECK (state IN ('issued', 'cancelled')),
+    year INTEGER,
+    number INTEGER,
+    doc_number TEXT,
+    title TEXT NOT NULL DEFAULT '',
+    doc_number_en TEXT NOT NULL DEFAULT '',
+    title_en TEXT NOT NULL DEFAULT '',
+    filters TEXT NOT NULL DEFAULT '{}',
+    period_start TEXT,
+    period_end TEXT,
+    person_id INTEGER NOT NULL REFERENCES people(id),
+    at TEXT NOT NULL,
+    sha256 TEXT,
+    sha256_en TEXT,
+    path TEXT,
+    path_en TEXT,
+    recipients INTEGER NOT NULL DEFAULT 0,
+    UNIQUE (year, number),
+    CHECK (state = 'cancelled' OR (year IS NOT NULL AND number IS NOT NULL
+        AND doc_number IS NOT NULL AND sha256 IS NOT NULL))
+)
+""",
+    )
+
+
 def unknown_migrations(db: sqlite_utils.Database) -> list[str]:
     """Names recorded in the database that this code does not register."""
     known = {m.name for m in migrations._migrations}

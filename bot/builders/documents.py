@@ -1,4 +1,4 @@
-"""Documents for meetings: the 通报 (units ranked by close-out rate) and item dossiers.
+"""Documents for meetings: item dossiers (the 通报 is bot/builders/notice.py).
 
 PDFs are written with fpdf2, which embeds the Noto Sans CJK collection's CFF outlines as a
 subset CID font, so a dossier opens with its Chinese text on any computer (reportlab
@@ -16,15 +16,11 @@ from pathlib import Path
 import sqlite_utils
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
-from fpdf.fonts import FontFace
 from PIL import Image, UnidentifiedImageError
 
 from bot.builders import timeline
-from bot.builders.build import BuildContext, Result, document, photo, sync_file, write_file
-from bot.builders.charts import png, ranking_chart
-from bot.builders.data import overall_counts, ranking
+from bot.builders.build import BuildContext, Result, document, sync_file
 from bot.builders.evidence_files import item_files
-from bot.builders.letterhead import office_name
 from bot.builders.visits_sheet import dossier_lines
 from bot.domain.audit_chain import short
 from bot.domain.items import Item
@@ -35,7 +31,6 @@ from bot.sheets.headers import STATUS_LABELS
 from storage import people
 from storage.audit import chain_head
 from storage.ledger import NotFound, get_item, list_items
-from storage.policy import load_policy
 from storage.report_jobs import ReportJob
 
 FONT = "noto"
@@ -95,69 +90,6 @@ def _heading(pdf: FPDF, text: str, size: int = 16) -> None:
 
 def _paragraph(pdf: FPDF, text: str, height: float = 6) -> None:
     pdf.multi_cell(0, height, text, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-
-
-# --- 通报 ----------------------------------------------------------------------------------
-
-
-def build_ranking(context: BuildContext, job: ReportJob, db: sqlite_utils.Database) -> Result:
-    """The 通报 as PDF (text, ranking table, chart) and the chart alone as a picture."""
-    lang = job.language
-    require_export(people.by_id(db, job.person_id))
-    rows = ranking(db, context.today, context.tz, lang)
-    if not rows:
-        return Result(t(lang, "ranking.empty"))
-    as_of = context.today.isoformat()
-    out = context.out_dir(job.id)
-    office = office_name(load_policy(db), lang)
-    chart = write_file(out / "ranking.png", png(ranking_chart(rows, lang, as_of, office=office)))
-    counts = overall_counts(rows)
-    rate = f"{100 * counts['closed'] / counts['total']:.1f}%" if counts["total"] else "—"
-    intro = t(
-        lang,
-        "ranking.intro",
-        date=as_of,
-        total=counts["total"],
-        closed=counts["closed"],
-        rate=rate,
-        overdue=counts["overdue"],
-    )
-
-    pdf = _pdf()
-    pdf.add_page()
-    _heading(pdf, plain(t(lang, "ranking.title")), 18)
-    _paragraph(pdf, plain(intro))
-    pdf.ln(3)
-    headers = [
-        t(lang, f"ranking.col.{name}")
-        for name in ("rank", "unit", "total", "closed", "rate", "overdue")
-    ]
-    # The collection has one weight; the heading row is shaded instead of bold.
-    headings = FontFace(emphasis="", fill_color=(221, 235, 247))
-    widths = (10, 50, 18, 18, 18, 18)
-    with pdf.table(col_widths=widths, text_align="CENTER", headings_style=headings) as table:
-        table.row(headers)
-        for rank, row in enumerate(rows, start=1):
-            table.row(
-                [
-                    str(rank),
-                    row.name,
-                    str(row.total),
-                    str(row.closed),
-                    f"{100 * row.rate:.1f}%",
-                    str(row.overdue),
-                ]
-            )
-    pdf.ln(4)
-    pdf.image(str(chart), w=pdf.epw)
-    pdf_path = out / f"tongbao-{as_of}.pdf"
-    pdf.output(str(pdf_path))
-    sync_file(pdf_path)
-    caption = t(lang, "ranking.caption", date=as_of)
-    return Result(
-        t(lang, "ranking.done", date=as_of, rate=rate),
-        sends=[photo(chart, caption), document(pdf_path, caption)],
-    )
 
 
 # --- dossiers ------------------------------------------------------------------------------

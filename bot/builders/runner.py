@@ -45,7 +45,8 @@ log = logging.getLogger(__name__)
 # needed: the bot's own process never loads matplotlib, openpyxl or fpdf (tens of MB).
 BUILDERS: dict[str, str] = {
     "report": "bot.builders.summary:build_report",
-    "ranking": "bot.builders.documents:build_ranking",
+    "ranking": "bot.builders.notice:build_preview",
+    "notice": "bot.builders.notice:build_issue",
     "dossier": "bot.builders.documents:build_dossier",
     "export": "bot.builders.export_job:build_export",
     "import": "bot.builders.import_preview:build_preview",
@@ -57,6 +58,7 @@ BUILDERS: dict[str, str] = {
 ACTIONS = {
     "report": "upload_photo",
     "ranking": "upload_document",
+    "notice": "upload_document",
     "dossier": "upload_document",
     "export": "upload_document",
     "import": "typing",

@@ -15,7 +15,9 @@ from pathlib import Path
 
 from bot.cli.language import cli_language
 from bot.config import LANGUAGES, ConfigError, Settings, load_settings
+from bot.domain.policy import PolicyError
 from bot.i18n import plain
+from bot.services.policy_refusals import refusal_text
 
 EXIT_OK, EXIT_ROW_ERRORS, EXIT_BAD_FILE, EXIT_CONFIG = 0, 1, 2, 3
 LANG_HELP = "language of what it prints (default: the locale, else DEFAULT_LANGUAGE, else zh)"
@@ -188,7 +190,7 @@ def cmd_invite(args: argparse.Namespace) -> int:
         try:
             username = ask_telegram(settings)
         except UsernameUnknown as error:
-            missing = str(error)
+            missing = plain(lang, f"cli.username.{error.kind}", **error.values)
         else:
             remember_bot_username(db, username)  # as the running bot does at start-up
     if username:
@@ -449,4 +451,13 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     args.lang = cli_language(args.lang, os.environ)
-    return args.handler(args)
+    try:
+        return args.handler(args)
+    except PolicyError as error:  # a stored setting no version of the bot would write
+        complain(
+            args.lang,
+            "cli.policy",
+            label=plain(args.lang, f"setting.{error.setting}"),
+            reason=refusal_text(args.lang, error),
+        )
+        return EXIT_CONFIG

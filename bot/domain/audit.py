@@ -93,3 +93,5 @@ class AuditAction(StrEnum):
     REPLAY = "replay"
     LEADER_UNIT_ADDED = "leader_unit_added"  # 分管: a unit a leader oversees
     LEADER_UNIT_REMOVED = "leader_unit_removed"
+    # Documents the office issues.
+    NOTICE_ISSUED = "notice_issued"  # a 通报 given its 文号 and sent to the units

@@ -7,6 +7,10 @@ it checks itself when built, so a bad stored value fails loudly instead of silen
 reminding nobody.
 
 Every text form shown by ``describe()`` is accepted again by ``parse_setting()``.
+
+A refused value says why by naming a ``Refusal`` and its values, never by an English
+sentence: the admin who typed it reads the reason in their own language, worded from the
+catalogue (``policy.error.<refusal>``) by the service that asked.
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, fields, replace
 from datetime import time
+from enum import StrEnum
 from typing import Any
 
 from bot.domain.lifecycle import DomainError
@@ -23,15 +28,58 @@ WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 PROGRESS_EVERY = ("monthly", "quarterly", "off")
 
 
+class Refusal(StrEnum):
+    """Why a setting value was refused: each names the catalogue message
+    ``policy.error.<value>``, filled in with the values the PolicyError carries (listed here)."""
+
+    UNKNOWN_SETTING = "unknown_setting"  # known: the settings that exist
+    DAYS_LIST = "days_list"  # not whole numbers of days separated by commas
+    DAYS_REPEATED = "days_repeated"  # a number of days given twice
+    DAYS_RANGE = "days_range"  # low, high: a number of days outside them
+    DAYS_ORDER = "days_order"  # not distinct and largest first
+    FLAG = "flag"  # not on or off
+    NUMBER_DAYS = "number_days"  # example: not a whole number of days
+    NUMBER_WORKDAYS = "number_workdays"  # example
+    NUMBER_HOURS = "number_hours"  # example
+    NUMBER_METRES = "number_metres"  # example
+    RANGE_DAYS = "range_days"  # low, high, value: a number outside low..high
+    RANGE_WORKDAYS = "range_workdays"  # low, high, value
+    RANGE_HOURS = "range_hours"  # low, high, value
+    RANGE_METRES = "range_metres"  # low, high, value
+    TIME = "time"  # not a local time of day like 09:00
+    TIME_MINUTES = "time_minutes"  # a time with seconds
+    PROGRESS = "progress"  # not monthly, quarterly or off
+    WEEKDAY = "weekday"  # not a day of the week
+    TEXT = "text"  # not text at all
+    TEXT_TOO_LONG = "text_too_long"  # limit, length: longer than the limit
+    TEXT_PRINTABLE = "text_printable"  # control characters or untidy spaces
+    IN_QUIET_HOURS = "in_quiet_hours"  # time, start, end: a push time in quiet hours
+    CLASH = "clash"  # the value breaks another setting: PolicyError.clash says how
+    STORED = "stored"  # value: what the database holds is not a value of this setting
+
+
 class PolicyError(DomainError):
-    """A setting value was refused; the message names the key and says what was expected."""
+    """A setting value was refused. ``refusal`` and ``values`` say why for the catalogue
+    (``policy.error.<refusal>``); a CLASH carries the other setting's own refusal in
+    ``clash``. The exception's text names them for the log only."""
 
     key = "error.policy"
 
-    def __init__(self, setting: str, reason: str) -> None:
-        super().__init__(f"{setting}: {reason}")
+    def __init__(
+        self,
+        setting: str,
+        refusal: Refusal,
+        *,
+        clash: PolicyError | None = None,
+        **values: object,
+    ) -> None:
+        shown = ", ".join(f"{name}={value}" for name, value in values.items())
+        detail = f"{setting}: {refusal.value}" + (f" ({shown})" if shown else "")
+        super().__init__(detail + (f": {clash}" if clash is not None else ""))
         self.setting = setting
-        self.reason = reason
+        self.refusal = refusal
+        self.clash = clash
+        self.values = values
 
 
 @dataclass(frozen=True)
@@ -88,8 +136,10 @@ class Policy:
             if self.is_quiet(getattr(self, name)):
                 raise PolicyError(
                     name,
-                    f"{_show_time(getattr(self, name))} falls in the quiet hours "
-                    f"{_show_time(self.quiet_start)}–{_show_time(self.quiet_end)}",
+                    Refusal.IN_QUIET_HOURS,
+                    time=_show_time(getattr(self, name)),
+                    start=_show_time(self.quiet_start),
+                    end=_show_time(self.quiet_end),
                 )
 
     def is_quiet(self, local_time: time) -> bool:
@@ -134,7 +184,7 @@ class Policy:
         except PolicyError as error:
             if error.setting == key:
                 raise
-            raise PolicyError(key, f"conflicts with {error}") from error
+            raise PolicyError(key, Refusal.CLASH, clash=error) from error
 
     def describe(self) -> list[SettingView]:
         """What the ``/settings`` screen lists, in a fixed order; labels come from i18n."""
@@ -166,7 +216,7 @@ def parse_setting(key: str, text: str) -> object:
     """Turn an admin's typed value into the field's value, or raise PolicyError saying why."""
     setting = _SETTINGS.get(key)
     if setting is None:
-        raise PolicyError(key, f"no such setting; known settings are {', '.join(SETTING_KEYS)}")
+        raise PolicyError(key, Refusal.UNKNOWN_SETTING, known=", ".join(SETTING_KEYS))
     value = setting.parse(key, text.strip())
     setting.check(value)
     return value
@@ -195,31 +245,29 @@ def _parse_days_list(key: str, text: str) -> tuple[int, ...]:
         return ()
     parts = [part for part in _SEPARATORS.split(text) if part]
     if not parts or not all(part.isdecimal() for part in parts):
-        raise PolicyError(
-            key, "expected whole numbers of days separated by commas, like 7,3,1 (or none)"
-        )
+        raise PolicyError(key, Refusal.DAYS_LIST)
     return _days_list_value(key, [int(part) for part in parts])
 
 
 def _days_list_value(key: str, days: list[int]) -> tuple[int, ...]:
     if len(set(days)) != len(days):
-        raise PolicyError(key, "each number of days may appear only once")
+        raise PolicyError(key, Refusal.DAYS_REPEATED)
     return tuple(sorted(days, reverse=True))
 
 
 def _check_days_list(value: object) -> None:
     key = "reminder_days_before"
     if not isinstance(value, tuple) or not all(_is_int(day) for day in value):
-        raise PolicyError(key, "expected a list of whole numbers of days")
+        raise PolicyError(key, Refusal.DAYS_LIST)
     if any(not 1 <= day <= 365 for day in value):
-        raise PolicyError(key, "each number of days must be between 1 and 365")
+        raise PolicyError(key, Refusal.DAYS_RANGE, low=1, high=365)
     if list(value) != sorted(set(value), reverse=True):
-        raise PolicyError(key, "days must be distinct, largest first")
+        raise PolicyError(key, Refusal.DAYS_ORDER)
 
 
 def _decode_days_list(key: str, raw: object) -> tuple[int, ...]:
     if not isinstance(raw, list) or not all(_is_int(day) for day in raw):
-        raise PolicyError(key, f"stored value {raw!r} is not a list of whole numbers")
+        raise PolicyError(key, Refusal.STORED, value=repr(raw))
     return _days_list_value(key, raw)
 
 
@@ -243,17 +291,17 @@ def _parse_flag(key: str, text: str) -> bool:
         return True
     if word in _FALSE_WORDS:
         return False
-    raise PolicyError(key, "expected on or off (开/关)")
+    raise PolicyError(key, Refusal.FLAG)
 
 
 def _check_flag(value: object) -> None:
     if not isinstance(value, bool):
-        raise PolicyError("remind_on_deadline_day", "expected on or off")
+        raise PolicyError("remind_on_deadline_day", Refusal.FLAG)
 
 
 def _decode_flag(key: str, raw: object) -> bool:
     if not isinstance(raw, bool):
-        raise PolicyError(key, f"stored value {raw!r} is not true or false")
+        raise PolicyError(key, Refusal.STORED, value=repr(raw))
     return raw
 
 
@@ -261,26 +309,40 @@ def _show_flag(value: object) -> str:
     return "on" if value else "off"
 
 
-def _count(key: str, low: int, high: int, unit: str, suffixes: str, example: int) -> _Setting:
+@dataclass(frozen=True)
+class _Unit:
+    """What a count counts, as its two refusals say it: not a number, out of range."""
+
+    number: Refusal
+    range: Refusal
+
+
+_IN_DAYS = _Unit(Refusal.NUMBER_DAYS, Refusal.RANGE_DAYS)
+_IN_WORKDAYS = _Unit(Refusal.NUMBER_WORKDAYS, Refusal.RANGE_WORKDAYS)
+_IN_HOURS = _Unit(Refusal.NUMBER_HOURS, Refusal.RANGE_HOURS)
+_IN_METRES = _Unit(Refusal.NUMBER_METRES, Refusal.RANGE_METRES)
+
+
+def _count(key: str, low: int, high: int, unit: _Unit, suffixes: str, example: int) -> _Setting:
     """A whole number between low and high; the admin may add a unit word (3天, 4小时)."""
     pattern = re.compile(rf"(\d+)\s*(?:{suffixes})?", re.IGNORECASE)
 
     def parse(key: str, text: str) -> int:
         match = pattern.fullmatch(text)
         if match is None:
-            raise PolicyError(key, f"expected a whole number of {unit}, like {example}")
+            raise PolicyError(key, unit.number, example=example)
         return int(match.group(1))
 
     def check(value: object) -> None:
         if not _is_int(value):
-            raise PolicyError(key, f"expected a whole number of {unit}")
+            raise PolicyError(key, unit.number, example=example)
         assert isinstance(value, int)
         if not low <= value <= high:
-            raise PolicyError(key, f"must be between {low} and {high} {unit}, not {value}")
+            raise PolicyError(key, unit.range, low=low, high=high, value=value)
 
     def decode(key: str, raw: object) -> int:
         if not _is_int(raw):
-            raise PolicyError(key, f"stored value {raw!r} is not a whole number")
+            raise PolicyError(key, Refusal.STORED, value=repr(raw))
         assert isinstance(raw, int)
         return raw
 
@@ -293,23 +355,23 @@ _TIME = re.compile(r"(\d{1,2})\s*[:：]\s*(\d{2})")
 def _parse_time(key: str, text: str) -> time:
     match = _TIME.fullmatch(text)
     if match is None or int(match.group(1)) > 23 or int(match.group(2)) > 59:
-        raise PolicyError(key, "expected a local time of day as hours:minutes, like 09:00")
+        raise PolicyError(key, Refusal.TIME)
     return time(int(match.group(1)), int(match.group(2)))
 
 
 def _time_check(key: str) -> Callable[[object], None]:
     def check(value: object) -> None:
         if not isinstance(value, time) or value.tzinfo is not None:
-            raise PolicyError(key, "expected a local time of day")
+            raise PolicyError(key, Refusal.TIME)
         if value.second or value.microsecond:
-            raise PolicyError(key, "expected whole minutes")
+            raise PolicyError(key, Refusal.TIME_MINUTES)
 
     return check
 
 
 def _decode_time(key: str, raw: object) -> time:
     if not isinstance(raw, str):
-        raise PolicyError(key, f"stored value {raw!r} is not a time like 09:00")
+        raise PolicyError(key, Refusal.STORED, value=repr(raw))
     return _parse_time(key, raw)
 
 
@@ -341,18 +403,18 @@ _PROGRESS_WORDS = {
 def _parse_progress(key: str, text: str) -> str:
     value = _PROGRESS_WORDS.get(text.lower())
     if value is None:
-        raise PolicyError(key, "expected monthly, quarterly or off (每月/每季度/关)")
+        raise PolicyError(key, Refusal.PROGRESS)
     return value
 
 
 def _check_progress(value: object) -> None:
     if value not in PROGRESS_EVERY:
-        raise PolicyError("ongoing_progress_every", "expected monthly, quarterly or off")
+        raise PolicyError("ongoing_progress_every", Refusal.PROGRESS)
 
 
 def _decode_progress(key: str, raw: object) -> str:
     if raw not in PROGRESS_EVERY:
-        raise PolicyError(key, f"stored value {raw!r} is not monthly, quarterly or off")
+        raise PolicyError(key, Refusal.STORED, value=repr(raw))
     assert isinstance(raw, str)
     return raw
 
@@ -375,18 +437,18 @@ _WEEKDAY_WORDS = _weekday_words()
 def _parse_weekday(key: str, text: str) -> int:
     value = _WEEKDAY_WORDS.get(text.lower())
     if value is None:
-        raise PolicyError(key, "expected a day of the week, like mon or 周一")
+        raise PolicyError(key, Refusal.WEEKDAY)
     return value
 
 
 def _check_weekday(value: object) -> None:
     if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= 6:
-        raise PolicyError("weekly_digest_day", "expected a day of the week")
+        raise PolicyError("weekly_digest_day", Refusal.WEEKDAY)
 
 
 def _decode_weekday(key: str, raw: object) -> int:
     if not isinstance(raw, str) or raw not in WEEKDAYS:
-        raise PolicyError(key, f"stored value {raw!r} is not one of {', '.join(WEEKDAYS)}")
+        raise PolicyError(key, Refusal.STORED, value=repr(raw))
     return WEEKDAYS.index(raw)
 
 
@@ -414,15 +476,15 @@ def _text(key: str, limit: int, lines: bool = False) -> _Setting:
 
     def check(value: object) -> None:
         if not isinstance(value, str):
-            raise PolicyError(key, "expected text")
+            raise PolicyError(key, Refusal.TEXT)
         if len(value) > limit:
-            raise PolicyError(key, f"at most {limit} characters, not {len(value)}")
+            raise PolicyError(key, Refusal.TEXT_TOO_LONG, limit=limit, length=len(value))
         if value != clean(value):
-            raise PolicyError(key, "expected printable text")
+            raise PolicyError(key, Refusal.TEXT_PRINTABLE)
 
     def decode(key: str, raw: object) -> str:
         if not isinstance(raw, str):
-            raise PolicyError(key, f"stored value {raw!r} is not text")
+            raise PolicyError(key, Refusal.STORED, value=repr(raw))
         return raw
 
     return _Setting(parse=parse, check=check, encode=_same, decode=decode, show=_show_text)
@@ -468,9 +530,9 @@ _SETTINGS: dict[str, _Setting] = {
         show=_show_flag,
     ),
     "overdue_every_days": _count(
-        "overdue_every_days", 1, 60, "days", "个?工作日|workdays?|working days?|" + _DAYS, 3
+        "overdue_every_days", 1, 60, _IN_DAYS, "个?工作日|workdays?|working days?|" + _DAYS, 3
     ),
-    "red_after_overdue_days": _count("red_after_overdue_days", 0, 3650, "days", _DAYS, 30),
+    "red_after_overdue_days": _count("red_after_overdue_days", 0, 3650, _IN_DAYS, _DAYS, 30),
     "daily_push_time": _time_setting("daily_push_time"),
     "quiet_start": _time_setting("quiet_start"),
     "quiet_end": _time_setting("quiet_end"),
@@ -478,15 +540,15 @@ _SETTINGS: dict[str, _Setting] = {
         "ack_overdue_workdays",
         1,
         30,
-        "working days",
+        _IN_WORKDAYS,
         "个?工作日|workdays?|working days?|天|days?",
         2,
     ),
-    "lookback_after_days": _count("lookback_after_days", 1, 3650, "days", _DAYS, 90),
-    "visit_idle_hours": _count("visit_idle_hours", 1, 168, "hours", "个?小时|hours?|h", 4),
-    "invitation_days": _count("invitation_days", 1, 365, "days", _DAYS, 7),
+    "lookback_after_days": _count("lookback_after_days", 1, 3650, _IN_DAYS, _DAYS, 90),
+    "visit_idle_hours": _count("visit_idle_hours", 1, 168, _IN_HOURS, "个?小时|hours?|h", 4),
+    "invitation_days": _count("invitation_days", 1, 365, _IN_DAYS, _DAYS, 7),
     "admin_invitation_hours": _count(
-        "admin_invitation_hours", 1, 168, "hours", "个?小时|hours?|h", 24
+        "admin_invitation_hours", 1, 168, _IN_HOURS, "个?小时|hours?|h", 24
     ),
     "ongoing_progress_every": _Setting(
         parse=_parse_progress,
@@ -504,7 +566,7 @@ _SETTINGS: dict[str, _Setting] = {
     ),
     "weekly_digest_time": _time_setting("weekly_digest_time"),
     "presence_radius_m": _count(
-        "presence_radius_m", 50, 100_000, "metres", "米|公尺|m|metres?|meters?", 500
+        "presence_radius_m", 50, 100_000, _IN_METRES, "米|公尺|m|metres?|meters?", 500
     ),
     "office_name": _text("office_name", 40),
     "programme": _text("programme", 30),

@@ -15,6 +15,7 @@ from bot.i18n import (
     messages_language,
     messages_leader,
     messages_letterhead,
+    messages_notice,
     messages_parity,
     messages_periods,
     messages_presence,
@@ -22,12 +23,14 @@ from bot.i18n import (
     messages_report_units,
     messages_reports,
     messages_runtime,
+    messages_samples,
     messages_stale,
     messages_state,
     messages_tamper,
     messages_verify,
     messages_visits,
     messages_weekly,
+    messages_words,
 )
 
 _SECTIONS = (
@@ -42,6 +45,7 @@ _SECTIONS = (
     messages_card_progress.MESSAGES,
     messages_weekly.MESSAGES,
     messages_letterhead.MESSAGES,
+    messages_notice.MESSAGES,
     messages_verify.MESSAGES,
     messages_invites.MESSAGES,
     messages_presence.MESSAGES,
@@ -56,6 +60,8 @@ _SECTIONS = (
     messages_leader.MESSAGES,
     messages_state.MESSAGES,
     messages_language.MESSAGES,
+    messages_samples.MESSAGES,
+    messages_words.MESSAGES,
 )
 
 

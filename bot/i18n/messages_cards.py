@@ -6,10 +6,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
     # --- the item card's facts (bot/services/card_facts.py)
     "cards.level_line": ("\n督办等级：{level}", "\nLevel: {level}"),
     "cards.deadline": ("\n办理时限：{due}", "\nDeadline: {due}"),
-    "cards.due_in": ("{date}（还有 {days} 天）", "{date} (in {days} {days:day|days})"),
-    "cards.due_today": ("{date}（今天到期）", "{date} (due today)"),
-    "cards.overdue": ("{date}（逾期 {days} 天）", "{date} ({days} {days:day|days} overdue)"),
-    "cards.no_deadline": ("无固定时限", "no fixed deadline"),
     "cards.measure": ("\n措施：{measure}", "\nMeasure: {measure}"),
     "cards.target": ("\n目标：{target}{latest}", "\nTarget: {target}{latest}"),
     "cards.target_latest": (
@@ -36,7 +32,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "cards.level.red": ("红色", "red"),
     "cards.why": ("（{reasons}）", " ({reasons})"),
     "cards.why_sep": ("；", "; "),
-    "cards.why_overdue": ("逾期 {days} 天", "{days} {days:day|days} overdue"),
     "cards.why_sheet": ("任务表标定", "set by the sheet"),
     "cards.why_hand": ("手动，{who}：{reason}", "by hand, {who}: {reason}"),
     "cards.why_hand_lower": (

@@ -148,15 +148,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     # --- 通报
     "ranking.working": ("⏳ 正在生成通报…", "⏳ Preparing the ranking notice…"),
     "ranking.title": (
-        "关于科技创新督办事项办理情况的通报",
-        "Notice on the handling of supervised items",
-    ),
-    "ranking.intro": (
-        "截至{date}，督办事项共{total}项，已销号{closed}项，销号率{rate}，"
-        "逾期未办结{overdue}项。现将各承办单位办理情况按销号率排序通报如下：",
-        "As of {date} there {total:is|are} {total} supervised {total:item|items}: {closed} closed "
-        "(close-out rate "
-        "{rate}) and {overdue} overdue. The responsible units, ranked by close-out rate:",
+        "关于{period}{programme}督办事项办理情况的通报",
+        "Notice on {programme}: the handling of supervised items{period}",
     ),
     "ranking.col.rank": ("名次", "Rank"),
     "ranking.col.unit": ("承办单位", "Responsible unit"),
@@ -172,10 +165,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "ranking.caption": (
         "<b>督办事项办理情况通报</b>（截至 {date}）",
         "<b>Ranking notice</b> ({date})",
-    ),
-    "ranking.done": (
-        "✅ 通报已生成（截至 {date}，总销号率 {rate}）。",
-        "✅ Ranking notice ready (as of {date}, overall close-out rate {rate}).",
     ),
     "ranking.empty": ("还没有可排名的承办单位。", "No responsible units to rank yet."),
     # --- dossiers

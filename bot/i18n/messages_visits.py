@@ -120,13 +120,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{mark} <code>{code}</code> {problem} · {due}",
         "{mark} <code>{code}</code> {problem} · {due}",
     ),
-    "items.overdue": (
-        "截止 {date}（逾期 {days} 天）",
-        "due {date} ({days} {days:day|days} overdue)",
-    ),
-    "items.due": ("截止 {date}（还有 {days} 天）", "due {date} (in {days} {days:day|days})"),
-    "items.due_today": ("截止 {date}（今天到期）", "due {date} (due today)"),
-    "items.no_deadline": ("无固定时限", "no fixed deadline"),
+    # A dated deadline in a visit's item line; {due} is bot/services/due_words.py due_text.
+    "items.due": ("截止 {due}", "due {due}"),
     # --- findings
     "finding.saved": (
         "📝 <b>发现 {number}</b> 已记录：{text}",

@@ -13,12 +13,12 @@ from datetime import datetime
 
 from bot.clock import local_day
 from bot.domain.items import Item
-from bot.domain.lifecycle import Status
 from bot.domain.reports import progress_percent
 from bot.domain.targets import format_number
 from bot.domain.visits import short
 from bot.i18n import Safe
 from bot.runtime.work import Work
+from bot.services.due_words import due_text
 from bot.services.levels import level_text
 from storage import followup
 
@@ -37,22 +37,6 @@ def facts_section(work: Work, item: Item) -> Safe:
     if item.target.strip() or item.target_number is not None:
         parts.append(target_line(work, item))
     return Safe("".join(parts))
-
-
-def due_text(work: Work, item: Item) -> str:
-    """``2024-06-30（逾期 3 天）``, ``（今天到期）``, ``（还有 12 天）``; a closed item's
-    date alone; the sheet's words for an item without a date (长期坚持, 每季度)."""
-    if item.deadline is None:
-        return item.deadline_text.strip() or work.t("cards.no_deadline")
-    day = item.deadline.isoformat()
-    if item.status is Status.CLOSED:
-        return day
-    days = (item.deadline - local_day(work.at, work.tz)).days
-    if days == 0:
-        return work.t("cards.due_today", date=day)
-    if days < 0:
-        return work.t("cards.overdue", date=day, days=-days)
-    return work.t("cards.due_in", date=day, days=days)
 
 
 def target_line(work: Work, item: Item) -> str:

@@ -50,7 +50,7 @@ def level_text(work: Work, item: Item) -> Safe:
     why = level_why(item, today, work.policy.red_after_overdue_days)
     reasons: list[str] = []
     if why.overdue_days:
-        reasons.append(work.t("cards.why_overdue", days=why.overdue_days))
+        reasons.append(work.t("due.overdue", days=why.overdue_days))  # as the deadline says
     if why.by_sheet:
         reasons.append(work.t("cards.why_sheet"))
     if item.manual_level != "none":

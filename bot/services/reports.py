@@ -115,7 +115,8 @@ def _menu(work: Work, state: dict, message_id: int | None) -> None:
         )
         keyboard.insert(2, [unit_button])
     if may_export(person):
-        keyboard.append([button_to(ranking, work.t("report.ranking"))])
+        covered = {key: value for key, value in state.items() if key != "unit"}
+        keyboard.append([button_to(ranking, work.t("report.ranking"), **covered)])
     text = work.t(
         "report.menu",
         period=_period_label(work, state),
@@ -245,7 +246,18 @@ def go(
 
 
 @button("report.ranking", roles=OFFICE, refusal="report.not_allowed")
-def ranking(work: Work) -> None:
-    """The 通报: units ranked by close-out rate and overdue items, as PDF and picture."""
-    again = button_to(ranking, work.t("report.build_again"))
-    build_or_answer(work, "ranking", {}, "ranking.working", again)
+def ranking(
+    work: Work,
+    period: str | None = None,
+    area: str | None = None,
+    town: str | None = None,
+    batch: str | None = None,
+) -> None:
+    """The 通报 of the period, area and town chosen in the menu (every unit is ranked): a
+    draft as PDF and picture, which an administrator then issues (bot/services/notices.py).
+    A button made before it carried the menu's choice covers all time."""
+    chosen = {"period": period or "all", "batch": batch, "area": area, "town": town}
+    state = _checked_state(work, chosen)
+    covered = {key: value for key, value in state.items() if key != "unit"}
+    again = button_to(ranking, work.t("report.build_again"), **covered)
+    build_or_answer(work, "ranking", covered, "ranking.working", again)

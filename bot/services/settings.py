@@ -13,6 +13,7 @@ from bot.domain.policy import SETTING_KEYS, Policy, PolicyError
 from bot.i18n import Safe
 from bot.i18n.catalogue import CATALOGUE
 from bot.runtime.work import Work
+from bot.services.policy_refusals import refusal_text
 from storage import dialogs, ledger
 from storage import reminders as reminder_store
 from storage.policy import load_policy, set_policy_value
@@ -95,7 +96,7 @@ def on_text(work: Work, state: str, data: dict, text: str) -> None:
     try:
         policy = load_policy(work.db).with_setting(key, text)
     except PolicyError as error:
-        work.reply("settings.invalid", label=label, reason=error.reason)
+        work.reply("settings.invalid", label=label, reason=refusal_text(work.lang, error))
         return
     set_policy_value(work.db, key, policy.to_values()[key], work.origin)
     dialogs.clear(work.db, work.person.id)

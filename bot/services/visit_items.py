@@ -12,6 +12,7 @@ from bot.domain.items import Item
 from bot.domain.lifecycle import Status
 from bot.domain.visits import LEVEL_MARKS, by_urgency, short
 from bot.runtime.work import Work
+from bot.services.due_words import due_text
 from storage.ledger import items_where
 
 
@@ -40,16 +41,9 @@ def item_line(work: Work, item: Item, *, limit: int = 30) -> str:
     """ "🔴 2024-003 研发投入不足… · 截止 05-31（逾期 12 天）" in the reader's language."""
     day = local_day(work.at, work.tz)
     mark = LEVEL_MARKS.get(item_level(item, day, work.policy.red_after_overdue_days))
-    if item.deadline is None:
-        due = work.t("items.no_deadline") if not item.deadline_text else item.deadline_text
-    else:
-        days = (item.deadline - day).days
-        if days < 0:
-            due = work.t("items.overdue", date=item.deadline.isoformat(), days=-days)
-        elif days == 0:
-            due = work.t("items.due_today", date=item.deadline.isoformat())
-        else:
-            due = work.t("items.due", date=item.deadline.isoformat(), days=days)
+    due = due_text(work, item)  # the card's words: bot/services/due_words.py
+    if item.deadline is not None:
+        due = work.t("items.due", due=due)
     return work.t(
         "items.line", mark=mark, code=item.code, problem=short(item.problem, limit), due=due
     )

@@ -7,7 +7,7 @@ from datetime import time
 
 import pytest
 
-from bot.domain.policy import SETTING_KEYS, Policy, PolicyError, parse_setting
+from bot.domain.policy import SETTING_KEYS, Policy, PolicyError, Refusal, parse_setting
 
 
 def test_defaults_are_the_documented_practice() -> None:
@@ -45,9 +45,9 @@ def test_unknown_keys_are_ignored_and_missing_keys_default() -> None:
 
 def test_a_corrupt_stored_value_is_named() -> None:
     """A bad value in the database fails loudly with its key, rather than reminding nobody."""
-    with pytest.raises(PolicyError, match=r"^overdue_every_days: stored value '3' "):
+    with pytest.raises(PolicyError, match=r"^overdue_every_days: stored \(value='3'\)"):
         Policy.from_values({"overdue_every_days": "3"})
-    with pytest.raises(PolicyError, match=r"^overdue_every_days: must be between 1 and 60"):
+    with pytest.raises(PolicyError, match=r"^overdue_every_days: range_days \(low=1, high=60"):
         Policy.from_values({"overdue_every_days": 0})
 
 
@@ -59,18 +59,21 @@ def test_days_list_accepts_chinese_separators() -> None:
 
 
 def test_days_list_error_says_what_is_expected() -> None:
-    """A mistyped list is refused with the key and an example of the right form."""
+    """A mistyped list is refused with the key and the refusal whose message shows the
+    right form (the words are the catalogue's: tests/service/test_settings_refusals.py)."""
     with pytest.raises(PolicyError) as caught:
         parse_setting("reminder_days_before", "7,3,x")
-    assert str(caught.value) == (
-        "reminder_days_before: expected whole numbers of days separated by commas, "
-        "like 7,3,1 (or none)"
-    )
-    assert caught.value.setting == "reminder_days_before"
-    with pytest.raises(PolicyError, match="only once"):
+    assert str(caught.value) == "reminder_days_before: days_list"
+    assert (caught.value.setting, caught.value.refusal) == ("reminder_days_before", "days_list")
+    with pytest.raises(PolicyError) as caught:
         parse_setting("reminder_days_before", "3,3")
-    with pytest.raises(PolicyError, match="between 1 and 365"):
+    assert caught.value.refusal is Refusal.DAYS_REPEATED
+    with pytest.raises(PolicyError) as caught:
         parse_setting("reminder_days_before", "0")
+    assert (caught.value.refusal, caught.value.values) == (
+        Refusal.DAYS_RANGE,
+        {"low": 1, "high": 365},
+    )
 
 
 def test_numbers_may_carry_their_unit() -> None:
@@ -78,21 +81,25 @@ def test_numbers_may_carry_their_unit() -> None:
     assert parse_setting("overdue_every_days", "5天") == 5
     assert parse_setting("visit_idle_hours", "6小时") == 6
     assert parse_setting("ack_overdue_workdays", "3个工作日") == 3
-    with pytest.raises(PolicyError, match=r"^visit_idle_hours: expected a whole number of hours"):
+    with pytest.raises(PolicyError, match=r"^visit_idle_hours: number_hours \(example=4\)"):
         parse_setting("visit_idle_hours", "5天")
 
 
 def test_numbers_out_of_range_are_refused() -> None:
     """A value that would break reminders (every 0 days) is refused with the allowed range."""
-    with pytest.raises(PolicyError, match=r"^overdue_every_days: must be between 1 and 60 days"):
+    with pytest.raises(PolicyError) as caught:
         parse_setting("overdue_every_days", "0")
+    assert (caught.value.refusal, caught.value.values) == (
+        Refusal.RANGE_DAYS,
+        {"low": 1, "high": 60, "value": 0},
+    )
 
 
 def test_times_accept_a_full_width_colon() -> None:
     """09:30, 9:30 and 9：30 all mean half past nine."""
     assert parse_setting("daily_push_time", "9：30") == time(9, 30)
     assert parse_setting("daily_push_time", "09:30") == time(9, 30)
-    with pytest.raises(PolicyError, match=r"^quiet_start: expected a local time"):
+    with pytest.raises(PolicyError, match=r"^quiet_start: time$"):
         parse_setting("quiet_start", "25:00")
 
 
@@ -107,17 +114,27 @@ def test_weekday_and_progress_words() -> None:
 
 def test_unknown_setting_lists_the_known_ones() -> None:
     """A typo in a key is answered with the list of keys that exist."""
-    with pytest.raises(PolicyError, match=r"^reminder_day: no such setting; known settings are"):
+    with pytest.raises(PolicyError) as caught:
         parse_setting("reminder_day", "7")
+    assert caught.value.refusal is Refusal.UNKNOWN_SETTING
+    assert caught.value.values == {"known": ", ".join(SETTING_KEYS)}
 
 
 def test_push_time_inside_quiet_hours_is_refused_under_the_changed_key() -> None:
     """Moving quiet hours over the push time is refused, and the message names quiet_end."""
     policy = Policy.defaults()
-    with pytest.raises(PolicyError, match=r"^quiet_end: conflicts with daily_push_time: 09:00"):
+    with pytest.raises(PolicyError) as caught:
         policy.with_setting("quiet_end", "10:00")
-    with pytest.raises(PolicyError, match=r"^daily_push_time: 22:00 falls in the quiet hours"):
+    assert (caught.value.setting, caught.value.refusal) == ("quiet_end", Refusal.CLASH)
+    clash = caught.value.clash
+    assert clash is not None and clash.setting == "daily_push_time"
+    assert (clash.refusal, clash.values) == (
+        Refusal.IN_QUIET_HOURS,
+        {"time": "09:00", "start": "21:00", "end": "10:00"},
+    )
+    with pytest.raises(PolicyError) as caught:
         policy.with_setting("daily_push_time", "22:00")
+    assert (caught.value.setting, caught.value.refusal) == ("daily_push_time", "in_quiet_hours")
     assert policy.with_setting("quiet_end", "7:00").quiet_end == time(7, 0)
 
 
@@ -158,5 +175,9 @@ def test_notice_requirements_keep_their_lines_and_refuse_overlong_text() -> None
     with pytest.raises(PolicyError) as refused:
         Policy().with_setting("notice_prefix", "皋" * 13)
     assert refused.value.setting == "notice_prefix"
+    assert (refused.value.refusal, refused.value.values) == (
+        Refusal.TEXT_TOO_LONG,
+        {"limit": 12, "length": 13},
+    )
     with pytest.raises(PolicyError):
         Policy.from_values({"programme": 12})

@@ -67,9 +67,10 @@ async def test_album_confirmation_whose_send_failed_is_retried_counting_every_ph
     sent = [duban.send_album_photo(inspector, ALBUM, 0)]
     await duban.all_processed()  # "1 photo" waits for the album to settle (frozen clock)
     calls_before = len(duban.sandbox.state.calls_to("sendMessage"))
-    duban.sandbox.faults.inject("sendMessage", times=1, status=500, delivered=False)
+    fault = duban.sandbox.faults.inject("sendMessage", times=1, status=500, delivered=False)
     await duban.travel(duban.clock.now() + timedelta(seconds=3))
     method, status, attempts, retry_at, payload = await _first_send_failed(duban)
+    assert fault.fired == 1
     assert (method, status, attempts) == ("sendMessage", "pending", 1)
     assert "照片 1 张" in json.loads(payload)["text"]
 

@@ -262,6 +262,19 @@ def test_invite_prints_a_single_use_code(env: Path, capsys) -> None:
     assert capsys.readouterr().out.startswith("/start ")
 
 
+def test_invite_without_a_token_says_why_in_the_desk_language(env: Path, capsys) -> None:
+    """No link without a token: the one line saying why is in the command's language, the
+    reason included (issue 15), not an English sentence inside a Chinese one."""
+    assert main(["invite", "--role", "inspector"]) == 0
+    out, err = capsys.readouterr()
+    assert out.startswith("/start ")
+    assert err.startswith("duban: 无法生成邀请链接：未设置 TELEGRAM_BOT_TOKEN；")
+    assert "is not set" not in err
+    assert main(["--lang", "en", "invite", "--role", "inspector"]) == 0
+    err = capsys.readouterr().err
+    assert err.startswith("duban: no t.me link: TELEGRAM_BOT_TOKEN is not set;")
+
+
 async def test_invite_on_a_fresh_database_prints_the_link(
     env: Path, bot_sandbox: Sandbox, monkeypatch: pytest.MonkeyPatch, capsys
 ) -> None:
@@ -330,6 +343,29 @@ def test_bad_setting_is_named_with_its_reason(env: Path, monkeypatch, capsys) ->
     with pytest.raises(SystemExit):
         main(["--lang", "en", "items"])
     assert "TIMEZONE: 'Mars/Base' is not a known IANA time zone" in capsys.readouterr().err
+
+
+def test_a_stored_setting_it_cannot_read_is_named_in_the_desk_language(env: Path, capsys) -> None:
+    """A policy value no version of the bot writes (edited by hand in the database) stops a
+    command with one line naming the setting and why, in its language, not a traceback."""
+    assert main(["--lang", "en", "items"]) == 0
+    db = open_database(env)
+    db.execute(
+        "INSERT INTO policy (key, value, updated_at, updated_by) VALUES (?, ?, ?, ?)",
+        ["red_after_overdue_days", json.dumps("三十"), "2026-12-01T00:00:00+00:00", "sql"],
+    )
+    db.conn.commit()
+    capsys.readouterr()
+    assert main(["items"]) == 3
+    err = capsys.readouterr().err
+    assert err.strip() == (
+        "duban: 工作设置「逾期多少天转红色」有误：数据库中保存的值 '三十' 无效；"
+        "请管理员在 /settings 中重新设置"
+    )
+    assert main(["--lang", "en", "items"]) == 3
+    err = capsys.readouterr().err
+    assert err.startswith("duban: the setting “Red after N days overdue” is not valid: ")
+    assert "the stored value '三十' is not valid" in err
 
 
 def _subcommands() -> list[str]:

@@ -37,7 +37,7 @@ def test_every_item_keeps_its_dates_and_a_changed_item_is_looked_at_again(
     old.close()
 
     db = connect(path)
-    assert upgrade(db) == ["0015_sweep_schedule"]
+    assert upgrade(db)[:1] == ["0015_sweep_schedule"]  # later migrations follow it
     assert db.execute("SELECT * FROM sweep_schedule ORDER BY item_id").fetchall() == [
         (1, "2024-06-10", "2024-06-03"),
         (2, None, "2024-06-03"),

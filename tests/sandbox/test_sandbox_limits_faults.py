@@ -94,9 +94,11 @@ async def test_injected_refusals_400_403_413(sandbox: Sandbox) -> None:
     and deliver nothing."""
     phone = sandbox.phone(user_id=USER, name="甲")
     await phone.send("/start")
-    sandbox.faults.inject("sendMessage", status=400, description="Bad Request: chat not found")
-    sandbox.faults.inject("sendMessage", status=403)
-    sandbox.faults.inject("sendMessage", status=413)
+    refusals = [
+        sandbox.faults.inject("sendMessage", status=400, description="Bad Request: chat not found"),
+        sandbox.faults.inject("sendMessage", status=403),
+        sandbox.faults.inject("sendMessage", status=413),
+    ]
     answers = [
         await raw_call(sandbox, "sendMessage", {"chat_id": USER, "text": "x"}) for _ in range(3)
     ]
@@ -105,6 +107,7 @@ async def test_injected_refusals_400_403_413(sandbox: Sandbox) -> None:
         (403, "Forbidden: bot was blocked by the user"),
         (413, "Request Entity Too Large"),
     ]
+    assert [fault.fired for fault in refusals] == [1, 1, 1]
     assert not phone.bot_messages
     with pytest.raises(ValueError, match="fault status"):
         sandbox.faults.inject("sendMessage", status=404)

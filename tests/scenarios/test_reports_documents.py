@@ -129,7 +129,8 @@ async def test_contact_cannot_read_another_units_history(duban: Duban) -> None:
 
 
 async def test_ranking_notice_as_picture_and_pdf(duban: Duban) -> None:
-    """The 通报 ranks units by close-out rate and comes as a picture and a PDF."""
+    """The 通报 ranks units by close-out rate and comes as a picture and a PDF (a draft
+    first: issuing it is tests/scenarios/test_notice_issue.py)."""
     db = duban.db()
     try:
         seed(db, datetime.now(UTC))
@@ -139,7 +140,7 @@ async def test_ranking_notice_as_picture_and_pdf(duban: Duban) -> None:
     await admin.send("/report")
     await admin.expect("督办报表")
     await admin.tap("📄 通报（PDF 和图片）")
-    await admin.expect("通报已生成", within=WAIT)
+    await admin.expect("通报样稿", within=WAIT)
     await duban.settle(WAIT)
     assert any(m.photo for m in admin.bot_messages)
     document = last_document(admin)
