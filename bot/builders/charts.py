@@ -182,6 +182,21 @@ def _empty(title: str, message: str, lang: str, imprint: Imprint | None, note: s
     return figure
 
 
+def _legend_under_title(axes: Axes) -> None:
+    """The legend on a line of its own between the title and the plot: never over a bar,
+    a line, a figure or a long title."""
+    axes.set_title(axes.get_title(loc="left"), fontsize=TITLE_PT, loc="left", pad=2 * TEXT_PT)
+    axes.legend(
+        loc="lower left",
+        bbox_to_anchor=(0, 1),
+        ncols=2,
+        frameon=False,
+        fontsize=TEXT_PT,
+        borderaxespad=0.2,
+        handlelength=1.2,
+    )
+
+
 def _rows_height(labels: Sequence[str], texts: Sequence[str]) -> float:
     """The bars' height: each row as tall as its wrapped name or its figure, whichever
     has more lines."""
@@ -278,18 +293,7 @@ def _stacked(
     axes.set_xlabel(t(lang, "chart.items_axis"), fontsize=TEXT_PT)
     axes.xaxis.set_major_locator(MaxNLocator(integer=True))
     axes.set_xlim(0, max([row.total for row in rows] + [1]))
-    # On a line of its own between the title and the plot: never over a bar, a figure or
-    # a long title.
-    axes.set_title(axes.get_title(loc="left"), fontsize=TITLE_PT, loc="left", pad=2 * TEXT_PT)
-    axes.legend(
-        loc="lower left",
-        bbox_to_anchor=(0, 1),
-        ncols=2,
-        frameon=False,
-        fontsize=TEXT_PT,
-        borderaxespad=0.2,
-        handlelength=1.2,
-    )
+    _legend_under_title(axes)
     _fit_labels(figure, axes, _bar_texts(axes, bars, texts), percent=False)
     return figure
 
@@ -496,7 +500,7 @@ def weekly_trend(data: ReportData, lang: str, *, imprint: Imprint | None = None)
     axes.yaxis.set_major_locator(MaxNLocator(integer=True))
     axes.set_xlabel(t(lang, "chart.trend_axis"), fontsize=TEXT_PT)
     axes.set_ylabel(t(lang, "chart.items_axis"), fontsize=TEXT_PT)
-    axes.legend(loc="upper left", frameon=False, fontsize=TEXT_PT)
+    _legend_under_title(axes)
     return figure
 
 
