@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo
 import sqlite_utils
 
 from bot.domain.as_of import PastEvent, ReplacedDeadline, item_as_of, item_cutoff, last_day
+from bot.domain.audit import ActorKind, AuditAction
 from bot.domain.items import Item
 from storage.ledger import items_where
 from storage.rows import fetch_one, fetch_values
@@ -86,6 +87,29 @@ def period_items_as_of(
     if not pictured and period_end is not None:
         picture_day = ends_on or today
     return PeriodPicture(period, starts_on, picture_day, pictured)
+
+
+def imported_period_starts(db: sqlite_utils.Database, ids: list[int]) -> dict[int, date]:
+    """For each of ``ids`` that a sheet import created, the first day of the earliest period
+    it has belonged to.
+
+    A county's year table is often imported weeks into the year: its items were being
+    supervised from the period's start, not from the day the sheet reached the bot, and a
+    trend counts them from then (bot.domain.reports.entered_on). Items entered in the chat
+    or on a visit are left out: their creation day is their real start.
+    """
+    found: dict[int, date] = {}
+    for chunk in _chunks(ids):
+        for item_id, starts_on in db.execute(
+            "SELECT ip.item_id, min(p.starts_on) FROM item_periods ip "
+            "JOIN periods p ON p.id = ip.period_id "
+            f"WHERE ip.item_id IN ({_marks(chunk)}) AND p.starts_on IS NOT NULL AND EXISTS "
+            "(SELECT 1 FROM audit_events e WHERE e.item_id = ip.item_id AND e.entity = 'item' "
+            "AND e.action = ? AND e.actor_kind = ?) GROUP BY ip.item_id",
+            [*chunk, AuditAction.CREATED.value, ActorKind.IMPORT.value],
+        ):
+            found[item_id] = date.fromisoformat(starts_on)
+    return found
 
 
 def _midnight_after(day: date, tz: ZoneInfo) -> datetime:

@@ -18,9 +18,9 @@ import sqlite_utils
 
 from bot.clock import local_day
 from bot.domain.items import Item
-from bot.domain.reports import Scope, period_range, progress_percent, week_starts
+from bot.domain.reports import Scope, entered_on, period_range, progress_percent, week_starts
 from storage import followup
-from storage.periods import period_items_as_of
+from storage.periods import imported_period_starts, period_items_as_of
 from storage.rows import fetch_all, fetch_values
 
 
@@ -108,6 +108,10 @@ class ReportData:
     weeks: list[WeekPoint] = field(default_factory=list)
     visits: list[tuple[str, int]] = field(default_factory=list)
     targets: list[TargetRow] = field(default_factory=list)
+    # Items the area and town charts leave out, so each can say how many it does not show.
+    without_area: int = 0
+    without_town: int = 0
+    batch: str | None = None  # the period (批次) chosen by name, if one was
 
     @property
     def rate(self) -> float:
@@ -170,7 +174,8 @@ def collect(
         rows, figures, start, end = _batch_rows(db, where, params, filters, today, tz, language)
     else:
         rows, figures, start, end = _current_rows(db, where, params, filters, today, tz, language)
-    data = ReportData(start=start, end=end)
+    data = ReportData(start=start, end=end, batch=filters.batch)
+    imported = imported_period_starts(db, [row[0] for row in rows])
 
     units: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
     areas: dict[str, list[int]] = defaultdict(lambda: [0, 0])
@@ -182,7 +187,7 @@ def collect(
         created_day = _local_day(created, tz)
         if created_day > end:
             continue
-        created_days.append(created_day)
+        created_days.append(entered_on(created_day, imported.get(item_id)))
         is_closed = status == "closed"
         closed_day = _local_day(closed_at, tz) if is_closed else None
         if closed_day is not None:
@@ -199,8 +204,12 @@ def collect(
         counts[2] += overdue
         if area:
             areas[area][is_closed] += 1
+        else:
+            data.without_area += 1
         if town:
             towns[town][is_closed] += 1
+        else:
+            data.without_town += 1
         percent = progress_percent(100.0 if is_closed else figures.get(item_id), target)
         if percent is not None and area:
             targets[area].append(percent)
@@ -215,8 +224,10 @@ def collect(
         ),
         key=lambda row: (-row.mean_percent, row.name),
     )
-    data.weeks = _weeks(created_days, closed_days, start, end)
-    data.visits = _visits_per_town(db, scope, filters, start, end, tz)
+    if filters.period == "all" and not filters.batch:  # all time: from the first item counted
+        data.start = min([start, *created_days])
+    data.weeks = _weeks(created_days, closed_days, data.start, end)
+    data.visits = _visits_per_town(db, scope, filters, data.start, end, tz)
     data.visits_in_period = sum(count for _, count in data.visits)
     return data
 

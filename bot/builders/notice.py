@@ -557,8 +557,10 @@ def _signature(pdf: NoticePaper, lang: str, head: Heading) -> None:
 # --- the jobs ------------------------------------------------------------------------------
 
 
-def _chart_file(out: Path, lang: str, figures: Figures) -> Path:
-    chart = ranking_chart(list(figures.units), lang, figures.today.isoformat())
+def _chart_file(out: Path, lang: str, figures: Figures, policy: Policy) -> Path:
+    """The ranking chart, signed with the issuing office (it is also sent on its own)."""
+    office = office_name(policy, lang)
+    chart = ranking_chart(list(figures.units), lang, figures.today.isoformat(), office=office)
     return write_file(out / f"ranking-{lang}.png", png(chart))
 
 
@@ -586,7 +588,7 @@ def build_preview(context: BuildContext, job: ReportJob, db: sqlite_utils.Databa
         return Result(t(lang, "ranking.empty"))
     policy = load_policy(db)
     out = context.out_dir(job.id)
-    chart = _chart_file(out, lang, figures)
+    chart = _chart_file(out, lang, figures, policy)
     head = heading(policy, lang, filters, context.today, None)
     as_of = context.today.isoformat()
     pdf_path = render(out / f"tongbao-draft-{as_of}.pdf", lang, head, policy, figures, chart)
@@ -629,7 +631,7 @@ def build_issue(context: BuildContext, job: ReportJob, db: sqlite_utils.Database
     papers: dict[str, Paper] = {}
     for language in LANGUAGES:
         head = heading(policy, language, filters, context.today, number)
-        chart = _chart_file(out, language, figures)
+        chart = _chart_file(out, language, figures, policy)
         made = render(out / f"tongbao-{language}.pdf", language, head, policy, figures, chart)
         papers[language] = keep(context.media_dir, made, head)
     return Result(

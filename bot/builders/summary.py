@@ -11,12 +11,14 @@ from bot.builders import dashboard
 from bot.builders.build import BuildContext, Result, album, photo, write_file
 from bot.builders.charts import png, report_charts
 from bot.builders.data import Filters, ReportData, collect
+from bot.builders.letterhead import office_name
 from bot.domain.lifecycle import Role
 from bot.domain.people import Person
 from bot.domain.reports import Scope, UnknownUnit, report_scope
 from bot.i18n import Safe, t
 from storage import leader_units, people
 from storage.ledger import lookup_id
+from storage.policy import load_policy
 from storage.report_jobs import ReportJob
 from storage.rows import fetch_one
 
@@ -104,9 +106,10 @@ def build_report(context: BuildContext, job: ReportJob, db: sqlite_utils.Databas
     if not data.total and not data.visits:
         return Result(t(lang, "report.empty", covers=covers or "—"))
     out = context.out_dir(job.id)
+    office = office_name(load_policy(db), lang)
     paths = [
         write_file(out / f"{number:02d}-{name}.png", png(figure))
-        for number, (name, figure) in enumerate(report_charts(data, lang), start=1)
+        for number, (name, figure) in enumerate(report_charts(data, lang, office=office), start=1)
     ]
     sends = album(paths)
     if person.role is Role.LEADER:  # the leader's page: one tall picture before the charts

@@ -94,6 +94,13 @@ def week_starts(start: date, end: date) -> list[date]:
     return weeks[-MAX_WEEKS:]
 
 
+def entered_on(created: date, period_start: date | None) -> date:
+    """The day an item counts from in a trend: an imported item from its period's first day
+    (``period_start``, None for an item not imported), since the office supervised it from
+    then and only typed it in later; any other item from the day it was created."""
+    return min(created, period_start) if period_start is not None else created
+
+
 def progress_percent(figure: float | None, target: float | None) -> float | None:
     """How far a reported figure is toward a numeric target, capped at 100 %."""
     if figure is None or target is None or target <= 0:

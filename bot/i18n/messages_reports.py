@@ -159,8 +159,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "ranking.col.overdue": ("逾期", "Overdue"),
     "ranking.chart_title": ("各承办单位销号率排名（截至{date}）", "Close-out ranking ({date})"),
     "ranking.bar": (
-        "{rate}%（{closed}/{total}）逾期{overdue}",
-        "{rate}% ({closed}/{total}), {overdue} overdue",
+        "{rate}%（{closed}/{total}）\n逾期{overdue}",
+        "{rate}% ({closed}/{total})\n{overdue} overdue",
     ),
     "ranking.caption": (
         "<b>督办事项办理情况通报</b>（截至 {date}）",
