@@ -206,7 +206,7 @@ def write_dossier(
     running = Running(
         lang,
         right=drawable_only(office_name(reader.policy, lang)),
-        footer=t(lang, "dossier.generated", when=generated),
+        footer=plain(t(lang, "dossier.generated", when=generated)),
     )
     pdf = Paper(running)
     for item in items:
