@@ -38,7 +38,7 @@ from bot.builders.build import BuildContext, Result, document, photo, write_file
 from bot.builders.charts import png, ranking_chart
 from bot.builders.data import Filters, UnitRow, collect
 from bot.builders.letterhead import office_name, programme, worded
-from bot.builders.paper import drawable_only, plain
+from bot.builders.paper import drawable_only, plain, write_text
 from bot.builders.week_figures import days_overdue
 from bot.chat import Address
 from bot.domain.escalation import item_level
@@ -328,18 +328,11 @@ class NoticePaper(FPDF):
 
 def paragraph(pdf: NoticePaper, text: str, *, indent: bool = True) -> None:
     """One paragraph, left-aligned (never justified), the first line indented two
-    characters as the standard asks. The one place the paper writes running text: the
-    Chinese line breaker (bot/builders/paper.py) takes over here."""
+    characters as the standard asks, broken as printed Chinese is (bot/builders/paper.py:
+    no line starts with closing punctuation)."""
     pdf.set_font(FONT, size=BODY_PT)
-    lead = _indent(pdf) if indent and pdf.lang == "zh" else ""
-    pdf.multi_cell(0, pdf.line_mm, lead + text, align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-
-
-def _indent(pdf: FPDF) -> str:
-    """Two characters' width of no-break spaces: fpdf2 breaks lines at an ideographic
-    space (U+3000), which would leave the indent alone on a line of its own."""
-    space = pdf.get_string_width("\u00a0")
-    return "\u00a0" * round(2 * pdf.get_string_width("中") / space)
+    lead = 2 * pdf.get_string_width("中") if indent and pdf.lang == "zh" else 0.0
+    write_text(pdf, text, pdf.line_mm, indent=lead)
 
 
 def render(

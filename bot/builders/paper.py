@@ -121,7 +121,7 @@ def _split_long(unit: str, width: float, measure: Measure) -> list[str]:
     return [*pieces, piece] if piece else pieces
 
 
-def break_lines(text: str, width: float, measure: Measure) -> list[str]:
+def break_lines(text: str, width: float, measure: Measure, indent: float = 0.0) -> list[str]:
     """``text`` as lines no wider than ``width`` (as ``measure`` says), left-aligned.
 
     Greedy: each line takes as many pieces as fit. A closing mark that does not fit hangs
@@ -130,15 +130,16 @@ def break_lines(text: str, width: float, measure: Measure) -> list[str]:
     them instead (but for a line holding one word as wide as itself, where the marks
     hang). A line never ends with an opening mark: it moves to the next line (unless the
     word after it fills a line alone, when the width comes first). Each newline in
-    ``text`` starts a new line; spaces at the ends of a line are dropped.
+    ``text`` starts a new line; spaces at the ends of a line are dropped. The first line is
+    ``indent`` narrower (a 通报's two-character indent).
     """
     lines: list[str] = []
     for paragraph in text.split("\n"):
-        lines += _break_paragraph(paragraph, width, measure)
+        lines += _break_paragraph(paragraph, width, measure, 0.0 if lines else indent)
     return lines
 
 
-def _break_paragraph(text: str, width: float, measure: Measure) -> list[str]:
+def _break_paragraph(text: str, width: float, measure: Measure, indent: float = 0.0) -> list[str]:
     units: list[str] = []
     for unit in _units(text):
         fits = unit.isspace() or measure(unit) <= width
@@ -147,9 +148,10 @@ def _break_paragraph(text: str, width: float, measure: Measure) -> list[str]:
     line: list[str] = []
     hung = False  # the line's last piece is a closing mark past the width
     for unit in units:
+        room = width - indent if not lines else width  # the first line may be indented
         if not line and unit.isspace():
             continue
-        if measure("".join([*line, unit]).rstrip()) <= width:
+        if measure("".join([*line, unit]).rstrip()) <= room:
             line.append(unit)
             continue
         if not line:  # one character wider than the line: it has a line of its own
@@ -160,7 +162,7 @@ def _break_paragraph(text: str, width: float, measure: Measure) -> list[str]:
             hung = True
             continue
         carried = _carried(line, unit)
-        if unit not in CLOSING and measure("".join([*carried, unit])) > width:
+        if unit not in CLOSING and measure("".join([*carried, unit])) > room:
             line += carried  # the next word fills a line alone: the opening mark stays
             carried = []
         lines.append(line)
@@ -200,19 +202,26 @@ def _carried(line: list[str], unit: str) -> list[str]:
 
 
 def write_text(
-    pdf: FPDF, text: str, height: float = 6, *, width: float | None = None, x: float | None = None
+    pdf: FPDF,
+    text: str,
+    height: float = 6,
+    *,
+    width: float | None = None,
+    x: float | None = None,
+    indent: float = 0.0,
 ) -> float:
     """``text`` left-aligned in lines of ``height`` mm, ``width`` wide from ``x`` (default:
-    the page between its margins), a new page where the page is full. Returns the height
-    written."""
+    the page between its margins), the first line ``indent`` mm in, a new page where the
+    page is full. Returns the height written."""
     width = pdf.epw if width is None else width
     left = pdf.l_margin if x is None else x
-    lines = break_lines(text, width, pdf.get_string_width)
-    for line in lines:
+    lines = break_lines(text, width, pdf.get_string_width, indent)
+    for number, line in enumerate(lines):
         if pdf.will_page_break(height):
             pdf.add_page()
-        pdf.set_x(left)
-        pdf.cell(width, height, line, align="L", new_x="LEFT", new_y="NEXT")
+        shift = indent if number == 0 else 0.0
+        pdf.set_x(left + shift)
+        pdf.cell(width - shift, height, line, align="L", new_x="LEFT", new_y="NEXT")
     pdf.set_x(pdf.l_margin)
     return height * len(lines)
 

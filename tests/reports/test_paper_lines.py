@@ -141,3 +141,11 @@ def test_a_page_without_running_texts_has_no_header_but_keeps_its_number(tmp_pat
     first, second = (page.replace("\n", "") for page in pdf_pages(path.read_bytes()))
     assert first == "第 1 页 共 2 页"
     assert second.startswith("通报人大常委会办公室") and second.endswith("第 2 页 共 2 页")
+
+
+def test_an_indented_first_line_is_narrower_and_the_rest_keep_the_width() -> None:
+    """A 通报's paragraph starts two characters in; its later lines use the whole width."""
+    text = "截至2026年12月6日，全市共有督办事项48项，已销号12项，销号率25.0%。"
+    lines = break_lines(text, 20, len, indent=2)
+    assert len(lines[0]) <= 18 and all(len(line) <= 20 for line in lines[1:])
+    assert len(lines[1]) > 18 and "".join(lines) == text
