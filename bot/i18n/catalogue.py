@@ -27,6 +27,7 @@ from bot.i18n import (
     messages_verify,
     messages_visits,
     messages_weekly,
+    messages_workbooks,
 )
 
 _SECTIONS = (
@@ -54,6 +55,7 @@ _SECTIONS = (
     messages_leader.MESSAGES,
     messages_state.MESSAGES,
     messages_language.MESSAGES,
+    messages_workbooks.MESSAGES,
 )
 
 

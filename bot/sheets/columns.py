@@ -59,6 +59,20 @@ def _attribute(name: str) -> Cell:
     return lambda item, _language, _words: getattr(item, name) or ""
 
 
+def _numeric(name: str) -> Cell:
+    """A 序号 or 期次 written as digits (12, 2024) as a number, so it sorts and prints as
+    one; anything else (3-1, 01, 2026年第一批) as the text it is, so nothing the office
+    wrote changes (the reader takes 12 back as "12")."""
+
+    def cell(item: ExportItem, _language: str, _words: Mapping[str, str]) -> object:
+        text = getattr(item, name) or ""
+        if text.isascii() and text.isdigit() and str(int(text)) == text:
+            return int(text)
+        return text
+
+    return cell
+
+
 def _joined(name: str) -> Cell:
     return lambda item, _language, _words: "、".join(getattr(item, name))
 
@@ -118,9 +132,9 @@ COLUMNS: tuple[Column, ...] = (
         _attribute("code"),
         12,
     ),
-    Column("period", ("期次",), "Period", Reading.NEVER, _attribute("period"), 10),
+    Column("period", ("期次",), "Period", Reading.NEVER, _numeric("period"), 7),
     Column(
-        "seq", ("序号", "编号", "No.", "No", "Seq", "#"), "No.", Reading.LINE, _attribute("seq"), 6
+        "seq", ("序号", "编号", "No.", "No", "Seq", "#"), "No.", Reading.LINE, _numeric("seq"), 6
     ),
     Column("area", ("领域", "所属领域", "Area"), "Area", Reading.LINE, _attribute("area"), 12),
     Column(
@@ -221,7 +235,8 @@ COLUMNS: tuple[Column, ...] = (
         "Deadline as written",
         Reading.RULE,
         _attribute("deadline_text"),
-        14,
+        12,
+        wrap=True,
     ),
     Column(
         "target",

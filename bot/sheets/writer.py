@@ -27,24 +27,44 @@ from pathlib import Path
 
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.styles import Alignment
 from openpyxl.utils import get_column_letter
 
-from bot.i18n import t
+from bot.i18n import plain
+from bot.sheets import print_style as style
 from bot.sheets.columns import EXPORTED, column_headers, item_cells
 from bot.sheets.headers import LEVEL_LABELS, STATUS_LABELS
 from bot.sheets.model import ExportData, ExportItem
+from bot.sheets.print_style import ColumnStyle, Kind
 from bot.sheets.safety import FORMULA_START, SheetRows, cell_text
 
 _BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
 
-# Styles shared with the weekly workbook (bot/builders/weekly_report.py).
-BOLD = Font(bold=True)
-TITLE_FONT = Font(bold=True, size=14)
-HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
-_BLOCK_FILL = PatternFill("solid", fgColor="FFF2CC")
-OVERDUE_FONT = Font(color="C00000", bold=True)
-WRAP = Alignment(wrap_text=True, vertical="top")
+# How each item column prints (bot/sheets/print_style.py); the rest are left-aligned text.
+_NUMBERS = {
+    "period": style.INTEGER,
+    "seq": style.INTEGER,
+    "latest_figure": "General",
+    "latitude": style.DEGREES,
+    "longitude": style.DEGREES,
+}
+_DATES = {"deadline", "last_activity"}
+ITEM_STYLES: tuple[ColumnStyle, ...] = tuple(
+    ColumnStyle(column.width, Kind.NUMBER, column.wrap, _NUMBERS[column.name])
+    if column.name in _NUMBERS
+    else ColumnStyle(column.width, Kind.DATE if column.name in _DATES else Kind.TEXT, column.wrap)
+    for column in EXPORTED
+)
+# The summary's tables: a label column, then counts and the close-out rate.
+_LABEL = ColumnStyle(24)
+_COUNT = ColumnStyle(13, Kind.NUMBER, number_format=style.INTEGER)
+_RATE = ColumnStyle(13, Kind.NUMBER, number_format=style.PERCENT)
+_COUNT_TABLE = (_LABEL, _COUNT)
+_UNIT_TABLE = (_LABEL, _COUNT, _COUNT, _COUNT, _RATE)
+_TITLE_ROWS = 2  # an item table's title and header, repeated on every printed page
+# The columns a printed page shows: through 督查人员; the coordinates are there for a
+# re-import, not for reading, and would shrink every page to fit them.
+_PRINTED = next(i for i, c in enumerate(EXPORTED, start=1) if c.name == "inspectors")
 
 _WORDS = {
     "zh": {
@@ -107,22 +127,24 @@ def is_overdue(item: ExportItem, today: dt.date) -> bool:
 def write_xlsx(
     path: Path, data: ExportData, extend: Callable[[Workbook], None] | None = None
 ) -> None:
-    """Write the summary, all-items and per-town sheets to ``path``.
+    """Write the summary, all-items and per-town sheets to ``path``, each set up for print
+    (bot/sheets/print_style.py) with the export's title in the footer.
 
     ``extend`` may add sheets of its own (the chat export adds each item's history) before
     the workbook is saved, so it is written once.
     """
     words = _words(data.language)
-    workbook = Workbook()
+    workbook = style.new_workbook()
     used_titles: set[str] = set()
     summary = workbook.worksheets[0]
     summary.title = sheet_title(words["summary"], used_titles)
     _write_summary(SheetRows(summary), data, words)
+    style.printable(summary, data.language, data.title, 1)
 
     everything = SheetRows(workbook.create_sheet(sheet_title(words["all"], used_titles)))
     _start_item_table(everything, data.title, data.language)
     _append_items(everything, data.items, data)
-    _add_filter(everything)
+    _finish_item_table(everything, data)
 
     for town, items in _grouped(data.items, lambda item: item.town):
         if not town:
@@ -131,9 +153,9 @@ def write_xlsx(
         _start_item_table(table, f"{town}（{len(items)} {words['items']}）", data.language)
         for company, company_items in _grouped(items, lambda item: item.company):
             name = company or words["no_company"]
-            _write_block_title(table, f"{name}（{len(company_items)} {words['items']}）")
+            style.block_row(table, f"{name}（{len(company_items)} {words['items']}）", _PRINTED)
             _append_items(table, company_items, data)
-        _add_filter(table)
+        _finish_item_table(table, data)
     if extend is not None:
         extend(workbook)
     workbook.save(path)
@@ -154,15 +176,14 @@ def sheet_title(name: str, used: set[str]) -> str:
 
 
 def _write_summary(table: SheetRows, data: ExportData, words: dict[str, str]) -> None:
-    table.append([data.title])
-    table.cell(1).font = TITLE_FONT
-    table.sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=5)
-    table.append([words["exported"], data.today])
+    style.title_row(table, data.title, len(_UNIT_TABLE))
+    _label_row(table, words["exported"], data.today)
     if data.as_of is not None:
-        table.append([t(data.language, "periods.export.as_of"), data.as_of])
+        _label_row(table, plain(data.language, "periods.export.as_of"), data.as_of)
     if data.audit_head:
-        event = t(data.language, "tamper.export.head_event", event=data.audit_head_event)
-        table.append([t(data.language, "tamper.export.head"), data.audit_head, event])
+        event = plain(data.language, "tamper.export.head_event", event=data.audit_head_event)
+        _label_row(table, plain(data.language, "tamper.export.head"), data.audit_head)
+        _label_row(table, "", event)
     items = data.items
 
     statuses = Counter(item.status for item in items)
@@ -171,6 +192,7 @@ def _write_summary(table: SheetRows, data: ExportData, words: dict[str, str]) ->
         words["by_status"],
         [words["status"], words["count"]],
         [[label, statuses[code]] for code, label in STATUS_LABELS[data.language].items()],
+        _COUNT_TABLE,
     )
     levels = Counter(item.level for item in items)
     level_labels = LEVEL_LABELS[data.language] | {"none": words["no_level"]}
@@ -179,6 +201,7 @@ def _write_summary(table: SheetRows, data: ExportData, words: dict[str, str]) ->
         words["by_level"],
         [words["level"], words["count"]],
         [[label, levels[code]] for code, label in level_labels.items()],
+        _COUNT_TABLE,
     )
     unit_rows = []
     for unit, unit_items in _grouped(items, lambda item: item.unit):
@@ -187,71 +210,62 @@ def _write_summary(table: SheetRows, data: ExportData, words: dict[str, str]) ->
         rate = closed / len(unit_items)
         unit_rows.append([unit or words["no_unit"], len(unit_items), closed, overdue, rate])
     unit_rows.sort(key=lambda row: (-row[1], row[0]))
-    first = table.last_row + 4  # below the blank, title and header rows added next
     _summary_table(
         table,
         words["by_unit"],
         [words["unit"], words["total"], words["closed"], words["overdue"], words["rate"]],
         unit_rows,
+        _UNIT_TABLE,
     )
-    for row in range(first, table.last_row + 1):
-        table.cell(5, row).number_format = "0.0%"
-    for letter, width in zip("ABCDE", (22, 12, 12, 12, 12), strict=True):
-        table.sheet.column_dimensions[letter].width = width
+
+
+def _label_row(table: SheetRows, label: str, value: object) -> None:
+    """A bold label and its value, the value across the rest of the summary's width."""
+    row = table.append([label, value])
+    table.cell(1).font = style.BOLD
+    table.cell(2).alignment = Alignment(horizontal="left", vertical="top", wrap_text=True)
+    table.sheet.merge_cells(start_row=row, start_column=2, end_row=row, end_column=5)
 
 
 def _summary_table(
-    table: SheetRows, title: str, headers: list[str], rows: Iterable[Sequence[object]]
+    table: SheetRows,
+    title: str,
+    headers: list[str],
+    rows: Iterable[Sequence[object]],
+    columns: Sequence[ColumnStyle],
 ) -> None:
     table.append([])
     table.append([title])
-    table.cell(1).font = BOLD
-    table.append(headers)
-    for column in range(1, len(headers) + 1):
-        table.cell(column).font = BOLD
-        table.cell(column).fill = HEADER_FILL
+    table.cell(1).font = style.BOLD
+    style.header_row(table, headers, columns)
     for row in rows:
         table.append(row)
+        style.style_row(table, columns)
 
 
 def _start_item_table(table: SheetRows, title: str, language: str) -> None:
-    """Title row, then the header row, frozen and bold."""
-    table.append([title])
-    table.cell(1).font = TITLE_FONT
-    table.sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(EXPORTED))
-    table.append(column_headers(language))
-    for column in range(1, len(EXPORTED) + 1):
-        cell = table.cell(column)
-        cell.font = BOLD
-        cell.fill = HEADER_FILL
-        cell.alignment = Alignment(wrap_text=True, vertical="center")
-    table.sheet.freeze_panes = "A3"
-    for index, column in enumerate(EXPORTED, start=1):
-        table.sheet.column_dimensions[get_column_letter(index)].width = column.width
+    """Title row, then the header row, frozen, bold and aligned as their columns."""
+    style.start_table(table, title, column_headers(language), ITEM_STYLES)
 
 
-def _add_filter(table: SheetRows) -> None:
-    last = get_column_letter(len(EXPORTED))
-    table.sheet.auto_filter.ref = f"A2:{last}{max(table.last_row, 2)}"
-
-
-def _write_block_title(table: SheetRows, title: str) -> None:
-    row = table.append([title])
-    table.cell(1).font = BOLD
-    table.cell(1).fill = _BLOCK_FILL
-    table.sheet.merge_cells(start_row=row, start_column=1, end_row=row, end_column=len(EXPORTED))
+def _finish_item_table(table: SheetRows, data: ExportData) -> None:
+    """The filter over the header, and the page set-up: only the printed columns."""
+    style.add_filter(table, _TITLE_ROWS, len(EXPORTED))
+    style.printable(table.sheet, data.language, data.title, _TITLE_ROWS)
+    last = get_column_letter(_PRINTED)
+    table.sheet.print_area = f"A1:{last}{max(table.last_row, _TITLE_ROWS)}"
 
 
 def _append_items(table: SheetRows, items: Iterable[ExportItem], data: ExportData) -> None:
     words = _words(data.language)
-    wrapped = [index for index, column in enumerate(EXPORTED, start=1) if column.wrap]
-    deadline_column = next(i for i, c in enumerate(EXPORTED, 1) if c.name == "deadline")
     for item in items:
         table.append(item_cells(item, data.language, words))
-        for index in wrapped:
-            table.cell(index).alignment = WRAP
+        style.style_row(table, ITEM_STYLES)
         if is_overdue(item, data.overdue_day):
-            table.cell(deadline_column).font = OVERDUE_FONT
+            style.mark_overdue(table.cell(_DEADLINE))
+
+
+_DEADLINE = next(i for i, c in enumerate(EXPORTED, start=1) if c.name == "deadline")
 
 
 def _grouped(

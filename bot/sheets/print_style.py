@@ -1,0 +1,265 @@
+"""How every workbook the bot makes looks on screen and on paper: the ledger export
+(bot/sheets/writer.py, with the history, visits and evidence sheets bot/builders/ adds to
+it), the weekly workbook (bot/builders/weekly_report.py) and the import's annotated copy
+(bot/builders/import_preview.py). One place, so the three print and read alike.
+
+Paper: A4 landscape, one page wide and as many pages tall as it takes, the title and header
+rows repeated on every page, thin borders around every table cell, and a footer with the
+document's title (it names the programme and the period) and 第 N 页 共 M 页.
+
+Type: one family for the whole workbook, 等线 (DengXian, the CJK default of Office since
+2016, which WPS ships too), declared with the GB2312 charset so Excel and WPS pick a Chinese
+face when it is missing; LibreOffice without it substitutes its CJK fallback (Noto Sans CJK
+where fonts-noto-cjk is installed). Overdue is marked by colour only, in the same font, so
+no program swaps in a bold serif that runs into the next column.
+
+Columns: each has a ``Kind``; its header is aligned as its cells are (text left, numbers
+right, dates centred), so a figure always sits under its own heading in a narrow column.
+Numbers are stored as numbers with a number format. Cells get their look from named styles
+(one lookup and a copy of the style's indices per cell); assigning Font and Border objects
+would hash them for every cell, seconds on a 10 000-item export.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+from enum import Enum
+
+from openpyxl import Workbook
+from openpyxl.cell.cell import Cell
+from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.utils.indexed_list import IndexedList
+from openpyxl.worksheet.properties import PageSetupProperties
+from openpyxl.worksheet.worksheet import Worksheet
+
+from bot.i18n import plain
+from bot.sheets.safety import DATE_FORMAT, DATETIME_FORMAT, SheetRows
+
+FONT_NAME = "等线"
+FONT_SIZE = 11
+_GB2312 = 134  # the charset Excel and WPS write for a Chinese font
+_SWISS = 2  # a sans-serif family, the fallback's kind when the face is missing
+
+OVERDUE_COLOR = "C00000"  # dark red: overdue dates and counts
+ERROR_COLOR = "9C0006"  # the import's annotated copy: a cell to fix
+HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
+BLOCK_FILL = PatternFill("solid", fgColor="FFF2CC")  # a company's block on a town sheet
+FAR_FILL = PatternFill("solid", fgColor="F8CBAD")  # a visit 位置不符
+ERROR_FILL = PatternFill("solid", fgColor="FFC7CE")  # a row the import refused
+
+_THIN = Side(style="thin", color="808080")
+BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
+PERCENT = "0.0%"
+INTEGER = "0"
+DECIMAL = "0.0#"
+DEGREES = "0.000000"
+
+
+class Kind(Enum):
+    """What a column holds, which decides how it and its header are aligned."""
+
+    TEXT = "left"
+    NUMBER = "right"
+    DATE = "center"
+
+
+@dataclass(frozen=True)
+class ColumnStyle:
+    """One table column: its width in characters, its kind, whether text wraps, and the
+    number format of a number column."""
+
+    width: float
+    kind: Kind = Kind.TEXT
+    wrap: bool = False
+    number_format: str = "General"
+
+
+def font(*, bold: bool = False, size: float = FONT_SIZE, color: str | None = None) -> Font:
+    """The workbook's one font family, in a weight, size and colour."""
+    return Font(name=FONT_NAME, sz=size, b=bold, color=color, family=_SWISS, charset=_GB2312)
+
+
+TITLE_FONT = font(bold=True, size=14)
+BOLD = font(bold=True)
+OVERDUE_FONT = font(color=OVERDUE_COLOR)
+LINK_FONT = Font(
+    name=FONT_NAME, sz=FONT_SIZE, color="0563C1", u="single", family=_SWISS, charset=_GB2312
+)
+
+
+def new_workbook() -> Workbook:
+    """An empty workbook whose default font (the one every unstyled cell and empty row is
+    measured in) is the workbook's family, not openpyxl's Calibri.
+
+    openpyxl keeps that default as the first entry of its font list and of the Normal
+    style and offers no setter, so both are replaced here, before any cell is styled."""
+    book = Workbook()
+    body = font()
+    book._fonts = IndexedList([body])
+    book._named_styles["Normal"].font = body
+    return book
+
+
+def recoloured(original: Font, color: str) -> Font:
+    """The same font in another colour: how the import's copy marks a cell in the office's
+    own sheet without changing its family, size or weight."""
+    return Font(
+        name=original.name or FONT_NAME,
+        sz=original.sz or FONT_SIZE,
+        b=original.b,
+        i=original.i,
+        u=original.u,
+        color=color,
+        family=original.family,
+        charset=original.charset,
+    )
+
+
+# --- tables -------------------------------------------------------------------------------
+
+
+def title_row(table: SheetRows, text: str, width: int) -> None:
+    """The sheet's title, merged across the table, in the title font."""
+    table.append([text])
+    table.cell(1).style = _named(table, "title")
+    table.sheet.merge_cells(
+        start_row=table.last_row, start_column=1, end_row=table.last_row, end_column=max(width, 1)
+    )
+
+
+def header_row(table: SheetRows, headers: Sequence[str], columns: Sequence[ColumnStyle]) -> None:
+    """The column headers, bold and shaded, each aligned as its column; sets the widths."""
+    table.append(list(headers))
+    for index, column in enumerate(columns, start=1):
+        table.cell(index).style = _named(table, "header", column)
+        letter = get_column_letter(index)
+        table.sheet.column_dimensions[letter].width = column.width
+
+
+def start_table(
+    table: SheetRows, title: str, headers: Sequence[str], columns: Sequence[ColumnStyle]
+) -> None:
+    """Title row, header row, frozen under them: the start of every item table."""
+    title_row(table, title, len(columns))
+    header_row(table, headers, columns)
+    table.sheet.freeze_panes = f"A{table.last_row + 1}"
+
+
+def style_row(table: SheetRows, columns: Sequence[ColumnStyle]) -> None:
+    """The row just appended: bordered, aligned and formatted as its columns say. A date or
+    a time keeps the format the safe writer gave it, text that looks like a formula its
+    quote prefix; a text cell in a number column (a 序号 like 3-1) stays text."""
+    for index, column in enumerate(columns, start=1):
+        cell = table.cell(index)
+        quoted = cell.quotePrefix
+        cell.style = _named(table, "cell", column)
+        if quoted:
+            cell.quotePrefix = True
+        if isinstance(cell.value, dt.datetime):
+            cell.number_format = DATETIME_FORMAT
+        elif isinstance(cell.value, dt.date):
+            cell.number_format = DATE_FORMAT
+
+
+def block_row(table: SheetRows, text: str, width: int) -> None:
+    """A company's block title on a town sheet: merged across, bold, shaded, bordered."""
+    row = table.append([text])
+    for column in range(1, width + 1):
+        table.cell(column).style = _named(table, "block")
+    table.sheet.merge_cells(start_row=row, start_column=1, end_row=row, end_column=width)
+
+
+def mark_overdue(cell: Cell) -> None:
+    """Overdue, by colour alone: the same family, size and weight as its neighbours."""
+    cell.font = OVERDUE_FONT
+
+
+def add_filter(table: SheetRows, header_row_number: int, width: int) -> None:
+    """The filter buttons on the header row, over the table below it."""
+    last_row = max(table.last_row, header_row_number)
+    table.sheet.auto_filter.ref = f"A{header_row_number}:{get_column_letter(width)}{last_row}"
+
+
+# --- paper --------------------------------------------------------------------------------
+
+
+def printable(sheet: Worksheet, lang: str, footer: str, title_rows: int) -> None:
+    """A4 landscape, one page wide, the first ``title_rows`` rows repeated on every page,
+    the document's title left and 第 N 页 共 M 页 centred in the footer."""
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+    if title_rows:
+        sheet.print_title_rows = f"1:{title_rows}"
+    sheet.print_options.horizontalCentered = True
+    sheet.page_margins.left = sheet.page_margins.right = 0.5
+    sheet.page_margins.top = sheet.page_margins.bottom = 0.6
+    sheet.page_margins.footer = 0.3
+    for part, text in (
+        (sheet.oddFooter.left, footer_text(footer)),
+        (sheet.oddFooter.center, plain(lang, "workbooks.footer.pages", page="&P", pages="&N")),
+    ):
+        part.text = text
+        part.font = FONT_NAME
+        part.size = 9
+
+
+def footer_text(text: str) -> str:
+    """Text as a header or footer shows it: a lone & would start a code (&P, &N)."""
+    return " ".join(text.split()).replace("&", "&&")[:120]
+
+
+# --- named styles -------------------------------------------------------------------------
+
+
+def _named(table: SheetRows, role: str, column: ColumnStyle | None = None) -> str:
+    """The name of the workbook's style for a role (and a column's kind), added on first
+    use: Excel and WPS list them as the workbook's cell styles."""
+    key = role if column is None else f"{role} {column.kind.name.lower()}"
+    if column is not None and column.wrap:
+        key += " wrap"
+    if column is not None and role == "cell" and column.number_format != "General":
+        key += f" {column.number_format}"
+    name = f"Duban {key}"
+    book = table.sheet.parent
+    if name not in book.named_styles:
+        book.add_named_style(_style(name, role, column))
+    return name
+
+
+def _style(name: str, role: str, column: ColumnStyle | None) -> NamedStyle:
+    if role == "title":
+        return NamedStyle(
+            name, font=TITLE_FONT, alignment=Alignment(horizontal="center", vertical="center")
+        )
+    if role == "block":
+        return NamedStyle(
+            name,
+            font=BOLD,
+            fill=BLOCK_FILL,
+            border=BORDER,
+            alignment=Alignment(horizontal="left", vertical="center"),
+        )
+    assert column is not None
+    horizontal = column.kind.value
+    if role == "header":
+        return NamedStyle(
+            name,
+            font=BOLD,
+            fill=HEADER_FILL,
+            border=BORDER,
+            alignment=Alignment(horizontal=horizontal, vertical="center", wrap_text=True),
+        )
+    number_format = DATE_FORMAT if column.kind is Kind.DATE else column.number_format
+    return NamedStyle(
+        name,
+        font=font(),
+        border=BORDER,
+        alignment=Alignment(horizontal=horizontal, vertical="top", wrap_text=column.wrap),
+        number_format=number_format,
+    )
