@@ -23,8 +23,10 @@ would hash them for every cell, seconds on a 10 000-item export.
 from __future__ import annotations
 
 import datetime as dt
+import math
+import unicodedata
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import Enum
 
 from openpyxl import Workbook
@@ -56,6 +58,16 @@ PERCENT = "0.0%"
 INTEGER = "0"
 DECIMAL = "0.0#"
 DEGREES = "0.000000"
+
+
+# Row heights are written, not left to the program: LibreOffice does not grow a row to fit
+# wrapped text when it opens an .xlsx, so a long 问题 would print cut to its first line.
+# A CJK character is about two width units of the default font, a Latin one a little over
+# one; a line of 11 pt text with Noto Sans CJK's leading (LibreOffice's fallback) is 16 pt.
+_WIDE_UNITS = 1.9
+_NARROW_UNITS = 1.0
+_CELL_PADDING = 0.5
+LINE_POINTS = 16.0
 
 
 class Kind(Enum):
@@ -125,6 +137,7 @@ def title_row(table: SheetRows, text: str, width: int) -> None:
     """The sheet's title, merged across the table, in the title font."""
     table.append([text])
     table.cell(1).style = _named(table, "title")
+    table.sheet.row_dimensions[table.last_row].height = 24
     table.sheet.merge_cells(
         start_row=table.last_row, start_column=1, end_row=table.last_row, end_column=max(width, 1)
     )
@@ -137,13 +150,19 @@ def header_row(table: SheetRows, headers: Sequence[str], columns: Sequence[Colum
         table.cell(index).style = _named(table, "header", column)
         letter = get_column_letter(index)
         table.sheet.column_dimensions[letter].width = column.width
+    _fit_height(table, [replace(column, wrap=True) for column in columns])
 
 
 def start_table(
-    table: SheetRows, title: str, headers: Sequence[str], columns: Sequence[ColumnStyle]
+    table: SheetRows,
+    title: str,
+    headers: Sequence[str],
+    columns: Sequence[ColumnStyle],
+    printed: int | None = None,
 ) -> None:
-    """Title row, header row, frozen under them: the start of every item table."""
-    title_row(table, title, len(columns))
+    """Title row, header row, frozen under them: the start of every item table. The title
+    is centred over the ``printed`` columns (all, unless the page leaves some out)."""
+    title_row(table, title, printed or len(columns))
     header_row(table, headers, columns)
     table.sheet.freeze_panes = f"A{table.last_row + 1}"
 
@@ -162,6 +181,37 @@ def style_row(table: SheetRows, columns: Sequence[ColumnStyle]) -> None:
             cell.number_format = DATETIME_FORMAT
         elif isinstance(cell.value, dt.date):
             cell.number_format = DATE_FORMAT
+    _fit_height(table, columns)
+
+
+def _fit_height(table: SheetRows, columns: Sequence[ColumnStyle]) -> None:
+    """The last row as tall as its longest wrapped cell needs, and never shorter than one
+    line of the CJK fallback (a program's default row is shorter and clips it)."""
+    lines = 1
+    for index, column in enumerate(columns, start=1):
+        value = table.cell(index).value
+        if column.wrap and isinstance(value, str) and value:
+            lines = max(lines, text_lines(value, column.width))
+    fit_rows(table, lines)
+
+
+def fit_rows(table: SheetRows, lines: int) -> None:
+    """The last row's height for ``lines`` lines of text."""
+    table.sheet.row_dimensions[table.last_row].height = lines * LINE_POINTS + 2
+
+
+def text_lines(text: str, width: float) -> int:
+    """How many lines ``text`` wraps to in a column ``width`` units wide (an estimate that
+    errs long: a row a little too tall prints, a row too short cuts its text)."""
+    room = max(width - _CELL_PADDING, 1.0)
+    total = 0
+    for paragraph in text.split("\n"):
+        units = sum(
+            _WIDE_UNITS if unicodedata.east_asian_width(char) in "WF" else _NARROW_UNITS
+            for char in paragraph
+        )
+        total += max(1, math.ceil(units / room))
+    return total
 
 
 def block_row(table: SheetRows, text: str, width: int) -> None:

@@ -49,10 +49,14 @@ _NUMBERS = {
     "longitude": style.DEGREES,
 }
 _DATES = {"deadline", "last_activity"}
+# Text wraps in every text column, so a long unit or company name grows its row on paper
+# instead of being cut at the column's edge.
 ITEM_STYLES: tuple[ColumnStyle, ...] = tuple(
-    ColumnStyle(column.width, Kind.NUMBER, column.wrap, _NUMBERS[column.name])
+    ColumnStyle(column.width, Kind.NUMBER, number_format=_NUMBERS[column.name])
     if column.name in _NUMBERS
-    else ColumnStyle(column.width, Kind.DATE if column.name in _DATES else Kind.TEXT, column.wrap)
+    else ColumnStyle(column.width, Kind.DATE)
+    if column.name in _DATES
+    else ColumnStyle(column.width, Kind.TEXT, wrap=True)
     for column in EXPORTED
 )
 # The summary's tables: a label column, then counts and the close-out rate.
@@ -225,6 +229,8 @@ def _label_row(table: SheetRows, label: str, value: object) -> None:
     table.cell(1).font = style.BOLD
     table.cell(2).alignment = Alignment(horizontal="left", vertical="top", wrap_text=True)
     table.sheet.merge_cells(start_row=row, start_column=2, end_row=row, end_column=5)
+    spanned = sum(column.width for column in _UNIT_TABLE[1:])
+    style.fit_rows(table, style.text_lines(value, spanned) if isinstance(value, str) else 1)
 
 
 def _summary_table(
@@ -245,7 +251,7 @@ def _summary_table(
 
 def _start_item_table(table: SheetRows, title: str, language: str) -> None:
     """Title row, then the header row, frozen, bold and aligned as their columns."""
-    style.start_table(table, title, column_headers(language), ITEM_STYLES)
+    style.start_table(table, title, column_headers(language), ITEM_STYLES, _PRINTED)
 
 
 def _finish_item_table(table: SheetRows, data: ExportData) -> None:
