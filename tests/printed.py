@@ -10,17 +10,19 @@ PAGES = {"zh": "第 &P 页 共 &N 页", "en": "Page &P of &N"}
 A4 = 9
 
 
-def assert_prints(sheet: Worksheet, lang: str, footer: str, title_rows: int | None) -> None:
-    """A4 landscape, one page wide and as tall as it takes, ``title_rows`` repeated on every
-    page (None: the office's own sheet repeats what it set), the page count in the footer
+def assert_prints(
+    sheet: Worksheet, lang: str, footer: str, repeated: tuple[int, int] | None
+) -> None:
+    """A4 landscape, one page wide and as tall as it takes, the ``repeated`` rows (first,
+    last) at the top of every page (None: not checked), the page count in the footer
     beside ``footer``."""
     where = f"sheet {sheet.title!r}"
     setup = sheet.page_setup
     assert (setup.orientation, int(setup.paperSize)) == ("landscape", A4), where
     assert sheet.sheet_properties.pageSetUpPr.fitToPage, where
     assert (int(setup.fitToWidth), int(setup.fitToHeight)) == (1, 0), where
-    if title_rows is not None:
-        assert sheet.print_title_rows == f"$1:${title_rows}", where
+    if repeated is not None:
+        assert sheet.print_title_rows == f"${repeated[0]}:${repeated[1]}", where
     assert sheet.oddFooter.center.text == PAGES[lang], where
     assert footer in (sheet.oddFooter.left.text or ""), where
 

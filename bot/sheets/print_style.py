@@ -236,16 +236,17 @@ def add_filter(table: SheetRows, header_row_number: int, width: int) -> None:
 # --- paper --------------------------------------------------------------------------------
 
 
-def printable(sheet: Worksheet, lang: str, footer: str, title_rows: int) -> None:
-    """A4 landscape, one page wide, the first ``title_rows`` rows repeated on every page,
-    the document's title left and 第 N 页 共 M 页 centred in the footer."""
+def printable(sheet: Worksheet, lang: str, footer: str, title_rows: int, from_row: int = 1) -> None:
+    """A4 landscape, one page wide, rows ``from_row``…``title_rows`` repeated at the top of
+    every page after they first appear (none when ``title_rows`` is 0), the document's
+    title left and 第 N 页 共 M 页 centred in the footer."""
     sheet.page_setup.orientation = "landscape"
     sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
     sheet.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
     sheet.page_setup.fitToWidth = 1
     sheet.page_setup.fitToHeight = 0
     if title_rows:
-        sheet.print_title_rows = f"1:{title_rows}"
+        sheet.print_title_rows = f"{from_row}:{title_rows}"
     sheet.print_options.horizontalCentered = True
     sheet.page_margins.left = sheet.page_margins.right = 0.5
     sheet.page_margins.top = sheet.page_margins.bottom = 0.6

@@ -142,8 +142,9 @@ def write_xlsx(
     used_titles: set[str] = set()
     summary = workbook.worksheets[0]
     summary.title = sheet_title(words["summary"], used_titles)
-    _write_summary(SheetRows(summary), data, words)
-    style.printable(summary, data.language, data.title, 1)
+    # A county's units can run past the first page: their header repeats on the next.
+    units_header = _write_summary(SheetRows(summary), data, words)
+    style.printable(summary, data.language, data.title, units_header, units_header)
 
     everything = SheetRows(workbook.create_sheet(sheet_title(words["all"], used_titles)))
     _start_item_table(everything, data.title, data.language)
@@ -179,7 +180,9 @@ def sheet_title(name: str, used: set[str]) -> str:
     return title
 
 
-def _write_summary(table: SheetRows, data: ExportData, words: dict[str, str]) -> None:
+def _write_summary(table: SheetRows, data: ExportData, words: dict[str, str]) -> int:
+    """The title, the export's day and audit head, and the tables by status, level and
+    unit; the row of the by-unit table's header."""
     style.title_row(table, data.title, len(_UNIT_TABLE))
     _label_row(table, words["exported"], data.today)
     if data.as_of is not None:
@@ -214,7 +217,7 @@ def _write_summary(table: SheetRows, data: ExportData, words: dict[str, str]) ->
         rate = closed / len(unit_items)
         unit_rows.append([unit or words["no_unit"], len(unit_items), closed, overdue, rate])
     unit_rows.sort(key=lambda row: (-row[1], row[0]))
-    _summary_table(
+    return _summary_table(
         table,
         words["by_unit"],
         [words["unit"], words["total"], words["closed"], words["overdue"], words["rate"]],
@@ -239,14 +242,17 @@ def _summary_table(
     headers: list[str],
     rows: Iterable[Sequence[object]],
     columns: Sequence[ColumnStyle],
-) -> None:
+) -> int:
+    """A titled table below a blank row; the row of its header."""
     table.append([])
     table.append([title])
     table.cell(1).font = style.BOLD
     style.header_row(table, headers, columns)
+    header = table.last_row
     for row in rows:
         table.append(row)
         style.style_row(table, columns)
+    return header
 
 
 def _start_item_table(table: SheetRows, title: str, language: str) -> None:
