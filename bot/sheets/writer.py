@@ -63,8 +63,10 @@ ITEM_STYLES: tuple[ColumnStyle, ...] = tuple(
 _LABEL = ColumnStyle(24)
 _COUNT = ColumnStyle(13, Kind.NUMBER, number_format=style.INTEGER)
 _RATE = ColumnStyle(13, Kind.NUMBER, number_format=style.PERCENT)
-_COUNT_TABLE = (_LABEL, _COUNT)
-_UNIT_TABLE = (_LABEL, _COUNT, _COUNT, _COUNT, _RATE)
+# The first count column is wider: the audit chain's 64-character head sits above it.
+_HEAD = ColumnStyle(20, Kind.NUMBER, number_format=style.INTEGER)
+_COUNT_TABLE = (_LABEL, _HEAD)
+_UNIT_TABLE = (_LABEL, _HEAD, _COUNT, _COUNT, _RATE)
 _TITLE_ROWS = 2  # an item table's title and header, repeated on every printed page
 # The columns a printed page shows: through 督查人员; the coordinates are there for a
 # re-import, not for reading, and would shrink every page to fit them.
@@ -188,9 +190,7 @@ def _write_summary(table: SheetRows, data: ExportData, words: dict[str, str]) ->
     if data.as_of is not None:
         _label_row(table, plain(data.language, "periods.export.as_of"), data.as_of)
     if data.audit_head:
-        event = plain(data.language, "tamper.export.head_event", event=data.audit_head_event)
-        _label_row(table, plain(data.language, "tamper.export.head"), data.audit_head)
-        _label_row(table, "", event)
+        _head_row(table, data)
     items = data.items
 
     statuses = Counter(item.status for item in items)
@@ -230,10 +230,24 @@ def _label_row(table: SheetRows, label: str, value: object) -> None:
     """A bold label and its value, the value across the rest of the summary's width."""
     row = table.append([label, value])
     table.cell(1).font = style.BOLD
+    table.cell(1).alignment = Alignment(vertical="top")
     table.cell(2).alignment = Alignment(horizontal="left", vertical="top", wrap_text=True)
     table.sheet.merge_cells(start_row=row, start_column=2, end_row=row, end_column=5)
     spanned = sum(column.width for column in _UNIT_TABLE[1:])
     style.fit_rows(table, style.text_lines(value, spanned) if isinstance(value, str) else 1)
+
+
+def _head_row(table: SheetRows, data: ExportData) -> None:
+    """The audit chain's head (wrapped in its column, so all 64 characters print) and its
+    event beside it, across the rest of the row."""
+    event = plain(data.language, "tamper.export.head_event", event=data.audit_head_event)
+    head = data.audit_head or ""
+    row = table.append([plain(data.language, "tamper.export.head"), head, event])
+    table.cell(1).font = style.BOLD
+    for column in (1, 2, 3):
+        table.cell(column).alignment = Alignment(horizontal="left", vertical="top", wrap_text=True)
+    table.sheet.merge_cells(start_row=row, start_column=3, end_row=row, end_column=5)
+    style.fit_rows(table, style.text_lines(head, _HEAD.width))
 
 
 def _summary_table(
