@@ -194,7 +194,7 @@ def _write_items(
         )
         style.style_row(table, [column.style for column in columns])
         if late is not None:
-            style.mark_overdue(table.cell(4))
+            style.mark_overdue(table, 4, columns[3].style)
     if not items:
         table.append([plain(lang, "weekly.none")])
     style.add_filter(table, 2, len(columns))
@@ -220,7 +220,7 @@ def _write_units(table: SheetRows, figures: WeekFigures, lang: str) -> None:
         )
         style.style_row(table, [column.style for column in _UNIT_COLUMNS])
         if unit.overdue:
-            style.mark_overdue(table.cell(6))
+            style.mark_overdue(table, 6, _UNIT_COLUMNS[5].style)
     if not figures.units:
         table.append([plain(lang, "weekly.none")])
     style.add_filter(table, 2, len(_UNIT_COLUMNS))

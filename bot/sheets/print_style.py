@@ -24,14 +24,17 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-import unicodedata
+import re
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from copy import copy
+from dataclasses import dataclass
 from enum import Enum
+from weakref import WeakKeyDictionary
 
 from openpyxl import Workbook
 from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
+from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.indexed_list import IndexedList
 from openpyxl.worksheet.properties import PageSetupProperties
@@ -68,6 +71,13 @@ _WIDE_UNITS = 1.9
 _NARROW_UNITS = 1.0
 _CELL_PADDING = 0.5
 LINE_POINTS = 16.0
+# East Asian wide and fullwidth characters (CJK, kana, hangul, fullwidth punctuation) and
+# the symbols and emoji that may print wide: counted as wide, the estimate errs long.
+_WIDE = re.compile(
+    "[\u1100-\u115f\u2300-\u23ff\u2600-\u27bf\u2b00-\u2bff\u2e80-\u303e\u3041-\u33ff"
+    "\u3400-\u4dbf\u4e00-\u9fff\ua000-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f"
+    "\uff00-\uff60\uffe0-\uffe6\U0001f000-\U0001faff\U00020000-\U0003fffd]"
+)
 
 
 class Kind(Enum):
@@ -135,22 +145,23 @@ def recoloured(original: Font, color: str) -> Font:
 
 def title_row(table: SheetRows, text: str, width: int) -> None:
     """The sheet's title, merged across the table, in the title font."""
-    table.append([text])
-    table.cell(1).style = _named(table, "title")
-    table.sheet.row_dimensions[table.last_row].height = 24
-    table.sheet.merge_cells(
-        start_row=table.last_row, start_column=1, end_row=table.last_row, end_column=max(width, 1)
-    )
+    row = table.append([text])
+    table.sheet.merge_cells(start_row=row, start_column=1, end_row=row, end_column=max(width, 1))
+    _apply(table.cell(1), "title")
+    table.sheet.row_dimensions[row].height = 24
 
 
 def header_row(table: SheetRows, headers: Sequence[str], columns: Sequence[ColumnStyle]) -> None:
     """The column headers, bold and shaded, each aligned as its column; sets the widths."""
     table.append(list(headers))
     for index, column in enumerate(columns, start=1):
-        table.cell(index).style = _named(table, "header", column)
+        _apply(table.cell(index), "header", column)
         letter = get_column_letter(index)
         table.sheet.column_dimensions[letter].width = column.width
-    _fit_height(table, [replace(column, wrap=True) for column in columns])
+    lines = [
+        text_lines(str(text), column.width) for text, column in zip(headers, columns, strict=True)
+    ]
+    fit_rows(table, max(lines, default=1))
 
 
 def start_table(
@@ -168,31 +179,40 @@ def start_table(
 
 
 def style_row(table: SheetRows, columns: Sequence[ColumnStyle]) -> None:
-    """The row just appended: bordered, aligned and formatted as its columns say. A date or
-    a time keeps the format the safe writer gave it, text that looks like a formula its
-    quote prefix; a text cell in a number column (a 序号 like 3-1) stays text."""
-    for index, column in enumerate(columns, start=1):
-        cell = table.cell(index)
-        quoted = cell.quotePrefix
-        cell.style = _named(table, "cell", column)
-        if quoted:
-            cell.quotePrefix = True
-        if isinstance(cell.value, dt.datetime):
-            cell.number_format = DATETIME_FORMAT
-        elif isinstance(cell.value, dt.date):
-            cell.number_format = DATE_FORMAT
-    _fit_height(table, columns)
-
-
-def _fit_height(table: SheetRows, columns: Sequence[ColumnStyle]) -> None:
-    """The last row as tall as its longest wrapped cell needs, and never shorter than one
-    line of the CJK fallback (a program's default row is shorter and clips it)."""
-    lines = 1
-    for index, column in enumerate(columns, start=1):
-        value = table.cell(index).value
+    """The row just appended: bordered, aligned and formatted as its columns say, and as
+    tall as its longest wrapped cell needs (never shorter than one line of the CJK
+    fallback: a program's default row is shorter and clips it)."""
+    sheet, row, lines = table.sheet, table.last_row, 1
+    styles = _arrays(sheet.parent, "cell", tuple(columns))
+    for index, (column, array) in enumerate(zip(columns, styles, strict=True), start=1):
+        cell = sheet.cell(row=row, column=index)
+        _dress(cell, column, array)
+        value = cell.value
         if column.wrap and isinstance(value, str) and value:
             lines = max(lines, text_lines(value, column.width))
     fit_rows(table, lines)
+
+
+def mark_overdue(table: SheetRows, index: int, column: ColumnStyle) -> None:
+    """Overdue, by colour alone: the cell keeps its column's family, size, weight and
+    alignment, in dark red."""
+    (array,) = _arrays(table.sheet.parent, "overdue", (column,))
+    _dress(table.cell(index), column, array)
+
+
+def _dress(cell: Cell, column: ColumnStyle, array: StyleArray) -> None:
+    """A cell in its column's style. A time, or a date outside a date column, keeps the
+    format the safe writer gave it, text that looks like a formula its quote prefix; a
+    text cell in a number column (a 序号 like 3-1) stays text."""
+    value = cell.value
+    quoted = isinstance(value, str) and cell.quotePrefix
+    cell._style = copy(array)
+    if quoted:
+        cell.quotePrefix = True
+    if isinstance(value, dt.datetime):
+        cell.number_format = DATETIME_FORMAT
+    elif isinstance(value, dt.date) and column.kind is not Kind.DATE:
+        cell.number_format = DATE_FORMAT
 
 
 def fit_rows(table: SheetRows, lines: int) -> None:
@@ -206,25 +226,20 @@ def text_lines(text: str, width: float) -> int:
     room = max(width - _CELL_PADDING, 1.0)
     total = 0
     for paragraph in text.split("\n"):
-        units = sum(
-            _WIDE_UNITS if unicodedata.east_asian_width(char) in "WF" else _NARROW_UNITS
-            for char in paragraph
-        )
+        wide = len(_WIDE.findall(paragraph))
+        units = wide * _WIDE_UNITS + (len(paragraph) - wide) * _NARROW_UNITS
         total += max(1, math.ceil(units / room))
     return total
 
 
 def block_row(table: SheetRows, text: str, width: int) -> None:
-    """A company's block title on a town sheet: merged across, bold, shaded, bordered."""
+    """A company's block title on a town sheet: merged across, bold, shaded, bordered.
+    Merged before it is styled: openpyxl copies a styled first cell's border onto every
+    merged cell by assigning Border objects, the slowest part of a large export."""
     row = table.append([text])
-    for column in range(1, width + 1):
-        table.cell(column).style = _named(table, "block")
     table.sheet.merge_cells(start_row=row, start_column=1, end_row=row, end_column=width)
-
-
-def mark_overdue(cell: Cell) -> None:
-    """Overdue, by colour alone: the same family, size and weight as its neighbours."""
-    cell.font = OVERDUE_FONT
+    for column in range(1, width + 1):
+        _apply(table.cell(column), "block")
 
 
 def add_filter(table: SheetRows, header_row_number: int, width: int) -> None:
@@ -268,19 +283,44 @@ def footer_text(text: str) -> str:
 # --- named styles -------------------------------------------------------------------------
 
 
-def _named(table: SheetRows, role: str, column: ColumnStyle | None = None) -> str:
-    """The name of the workbook's style for a role (and a column's kind), added on first
-    use: Excel and WPS list them as the workbook's cell styles."""
-    key = role if column is None else f"{role} {column.kind.name.lower()}"
-    if column is not None and column.wrap:
-        key += " wrap"
-    if column is not None and role == "cell" and column.number_format != "General":
-        key += f" {column.number_format}"
-    name = f"Duban {key}"
-    book = table.sheet.parent
-    if name not in book.named_styles:
-        book.add_named_style(_style(name, role, column))
-    return name
+# Each workbook's styles, as openpyxl's tuples of indices (font, fill, border…): by role
+# and column, and by role and a table's columns.
+_ARRAYS: WeakKeyDictionary[Workbook, dict[object, StyleArray]] = WeakKeyDictionary()
+_ROWS: WeakKeyDictionary[Workbook, dict[object, list[StyleArray]]] = WeakKeyDictionary()
+
+
+def _apply(cell: Cell, role: str, column: ColumnStyle | None = None) -> None:
+    """Give ``cell`` the workbook's style for a role (and a column)."""
+    cell._style = copy(_array(cell.parent.parent, role, column))
+
+
+def _arrays(book: Workbook, role: str, columns: tuple[ColumnStyle, ...]) -> list[StyleArray]:
+    """The styles of a table's columns, looked up once per table, not once per cell."""
+    known = _ROWS.setdefault(book, {})
+    found = known.get((role, columns))
+    if found is None:
+        found = known[(role, columns)] = [_array(book, role, column) for column in columns]
+    return found
+
+
+def _array(book: Workbook, role: str, column: ColumnStyle | None) -> StyleArray:
+    """The workbook's named style for a role (and a column), added on first use (Excel
+    and WPS list them as the workbook's cell styles), as the indices a cell copies: what
+    openpyxl's ``cell.style = name`` does, without that setter's two scans of the style
+    list for every cell."""
+    arrays = _ARRAYS.setdefault(book, {})
+    array = arrays.get((role, column))
+    if array is None:
+        key = role if column is None else f"{role} {column.kind.name.lower()}"
+        if column is not None and column.wrap:
+            key += " wrap"
+        if column is not None and role in ("cell", "overdue"):
+            key += f" {column.number_format}"
+        name = f"Duban {key}"
+        if name not in book.named_styles:
+            book.add_named_style(_style(name, role, column))
+        array = arrays[(role, column)] = book._named_styles[name].as_tuple()
+    return array
 
 
 def _style(name: str, role: str, column: ColumnStyle | None) -> NamedStyle:
@@ -309,7 +349,7 @@ def _style(name: str, role: str, column: ColumnStyle | None) -> NamedStyle:
     number_format = DATE_FORMAT if column.kind is Kind.DATE else column.number_format
     return NamedStyle(
         name,
-        font=font(),
+        font=OVERDUE_FONT if role == "overdue" else font(),
         border=BORDER,
         alignment=Alignment(horizontal=horizontal, vertical="top", wrap_text=column.wrap),
         number_format=number_format,

@@ -288,7 +288,7 @@ def _append_items(table: SheetRows, items: Iterable[ExportItem], data: ExportDat
         table.append(item_cells(item, data.language, words))
         style.style_row(table, ITEM_STYLES)
         if is_overdue(item, data.overdue_day):
-            style.mark_overdue(table.cell(_DEADLINE))
+            style.mark_overdue(table, _DEADLINE, ITEM_STYLES[_DEADLINE - 1])
 
 
 _DEADLINE = next(i for i, c in enumerate(EXPORTED, start=1) if c.name == "deadline")
