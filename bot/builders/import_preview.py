@@ -228,6 +228,7 @@ def annotate(
         reasons = "；".join(row_note_text(lang, e) for e in row_errors)
         cell = notes.put(row, error_column, reasons)
         _note_look(cell, sheet.cell(row=row, column=error_column - 1))
+        _fit_row(sheet, row)
         for column in range(1, error_column):
             sheet.cell(row=row, column=column).fill = style.ERROR_FILL
         for error in row_errors:
@@ -256,6 +257,22 @@ def _note_look(cell, beside) -> None:
     cell.border = style.BORDER
 
 
+def _fit_row(sheet, row: int) -> None:
+    """A row tall enough for its wrapped cells, the reason among them: a program that
+    opens the copy keeps a row's height, so a short one would print the reason cut."""
+    lines = 1
+    for cell in sheet[row]:
+        if isinstance(cell.value, str) and cell.alignment.wrap_text:
+            width = sheet.column_dimensions[cell.column_letter].width or _DEFAULT_WIDTH
+            lines = max(lines, style.text_lines(cell.value, width))
+    needed = lines * style.LINE_POINTS + 2
+    if (sheet.row_dimensions[row].height or 0) < needed:
+        sheet.row_dimensions[row].height = needed
+
+
+_DEFAULT_WIDTH = 8.43  # Excel's column width when the sheet sets none
+
+
 def _style_csv_table(rows: SheetRows, header_row: int) -> None:
     """A sheet read from CSV has no look of its own: headers bold and shaded, every cell
     bordered, text wrapped in columns of a readable width."""
@@ -270,6 +287,8 @@ def _style_csv_table(rows: SheetRows, header_row: int) -> None:
                 cell.fill = style.HEADER_FILL
     for column in range(1, width + 1):
         rows.sheet.column_dimensions[openpyxl.utils.get_column_letter(column)].width = 16
+    for number in range(1, rows.last_row + 1):
+        _fit_row(rows.sheet, number)
 
 
 def _header_columns(sheet, header_row: int) -> dict[str, int]:

@@ -233,6 +233,7 @@ def test_the_annotated_copy_of_an_office_sheet_prints_in_its_own_fonts(tmp_path:
     assert (faulty.font.name, faulty.font.sz, faulty.font.bold) == ("宋体", 12, False)
     reason = book["任务表"].cell(row=4, column=7)
     assert reason.value and reason.font.name == "宋体" and reason.alignment.wrap_text
+    assert book["任务表"].row_dimensions[4].height >= 16  # a row's line, not clipped
 
 
 def test_the_annotated_copy_of_a_csv_is_built_in_the_workbooks_style(tmp_path: Path) -> None:
@@ -247,6 +248,8 @@ def test_the_annotated_copy_of_a_csv_is_built_in_the_workbooks_style(tmp_path: P
     assert_prints(book.active, "en", "tasks-errors · period 2026", (1, 1))
     assert cell_fonts(book) == {FONT}
     assert book.active.cell(row=2, column=3).border.left.style == "thin"
+    heights = [book.active.row_dimensions[row].height for row in range(1, 4)]
+    assert all(height and height >= 16 for height in heights)  # a whole line, never clipped
 
 
 def test_titles_never_carry_a_programme_the_office_did_not_choose(tmp_path: Path) -> None:
