@@ -143,7 +143,7 @@ def write_weekly(
 def _write_summary(
     table: SheetRows, figures: WeekFigures, lang: str, generated: datetime, title: str
 ) -> None:
-    style.title_row(table, title, 2)
+    style.title_row(table, title, _SUMMARY)
     table.append([])
     rows: list[tuple[str, object]] = [
         ("period", plain(lang, "weekly.period_value", **_dates(figures))),
@@ -233,7 +233,7 @@ def _start_table(table: SheetRows, heading: str, columns: Sequence[_Column], lan
 
 
 # The summary's label and value: the value left-aligned, a figure or a text alike.
-_SUMMARY = (ColumnStyle(24), ColumnStyle(28, wrap=True))
+_SUMMARY = (ColumnStyle(24), ColumnStyle(36, wrap=True))
 
 
 def _dates(figures: WeekFigures) -> dict[str, str]:

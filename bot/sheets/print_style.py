@@ -104,7 +104,9 @@ def font(*, bold: bool = False, size: float = FONT_SIZE, color: str | None = Non
     return Font(name=FONT_NAME, sz=size, b=bold, color=color, family=_SWISS, charset=_GB2312)
 
 
-TITLE_FONT = font(bold=True, size=14)
+_TITLE_SIZE = 14
+_TITLE_LINE = 20.0  # points: a line of the 14 pt title
+TITLE_FONT = font(bold=True, size=_TITLE_SIZE)
 BOLD = font(bold=True)
 OVERDUE_FONT = font(color=OVERDUE_COLOR)
 LINK_FONT = Font(
@@ -143,12 +145,17 @@ def recoloured(original: Font, color: str) -> Font:
 # --- tables -------------------------------------------------------------------------------
 
 
-def title_row(table: SheetRows, text: str, width: int) -> None:
-    """The sheet's title, merged across the table, in the title font."""
+def title_row(table: SheetRows, text: str, columns: Sequence[ColumnStyle]) -> None:
+    """The sheet's title, centred and merged across ``columns`` (whose widths it sets), in
+    the title font, wrapped onto a second line when the table is narrower than it."""
     row = table.append([text])
-    table.sheet.merge_cells(start_row=row, start_column=1, end_row=row, end_column=max(width, 1))
+    end = max(len(columns), 1)
+    table.sheet.merge_cells(start_row=row, start_column=1, end_row=row, end_column=end)
     _apply(table.cell(1), "title")
-    table.sheet.row_dimensions[row].height = 24
+    for index, column in enumerate(columns, start=1):
+        table.sheet.column_dimensions[get_column_letter(index)].width = column.width
+    room = sum(column.width for column in columns) * FONT_SIZE / _TITLE_SIZE
+    table.sheet.row_dimensions[row].height = text_lines(text, room) * _TITLE_LINE + 4
 
 
 def header_row(table: SheetRows, headers: Sequence[str], columns: Sequence[ColumnStyle]) -> None:
@@ -173,7 +180,7 @@ def start_table(
 ) -> None:
     """Title row, header row, frozen under them: the start of every item table. The title
     is centred over the ``printed`` columns (all, unless the page leaves some out)."""
-    title_row(table, title, printed or len(columns))
+    title_row(table, title, columns[: printed or len(columns)])
     header_row(table, headers, columns)
     table.sheet.freeze_panes = f"A{table.last_row + 1}"
 
@@ -326,7 +333,9 @@ def _array(book: Workbook, role: str, column: ColumnStyle | None) -> StyleArray:
 def _style(name: str, role: str, column: ColumnStyle | None) -> NamedStyle:
     if role == "title":
         return NamedStyle(
-            name, font=TITLE_FONT, alignment=Alignment(horizontal="center", vertical="center")
+            name,
+            font=TITLE_FONT,
+            alignment=Alignment(horizontal="center", vertical="center", wrap_text=True),
         )
     if role == "block":
         return NamedStyle(

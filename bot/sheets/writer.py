@@ -185,7 +185,7 @@ def sheet_title(name: str, used: set[str]) -> str:
 def _write_summary(table: SheetRows, data: ExportData, words: dict[str, str]) -> int:
     """The title, the export's day and audit head, and the tables by status, level and
     unit; the row of the by-unit table's header."""
-    style.title_row(table, data.title, len(_UNIT_TABLE))
+    style.title_row(table, data.title, _UNIT_TABLE)
     _label_row(table, words["exported"], data.today)
     if data.as_of is not None:
         _label_row(table, plain(data.language, "periods.export.as_of"), data.as_of)
