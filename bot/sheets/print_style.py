@@ -59,14 +59,14 @@ _THIN = Side(style="thin", color="808080")
 BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
 PERCENT = "0.0%"
 INTEGER = "0"
-DECIMAL = "0.0#"
 DEGREES = "0.000000"
 
 
 # Row heights are written, not left to the program: LibreOffice does not grow a row to fit
 # wrapped text when it opens an .xlsx, so a long 问题 would print cut to its first line.
-# A CJK character is about two width units of the default font, a Latin one a little over
-# one; a line of 11 pt text with Noto Sans CJK's leading (LibreOffice's fallback) is 16 pt.
+# A CJK character is a little under two width units of the default font (one unit is its
+# digit's width), a Latin one about one; a line of 11 pt text with Noto Sans CJK's leading
+# (LibreOffice's fallback) is 16 pt.
 _WIDE_UNITS = 1.9
 _NARROW_UNITS = 1.0
 _CELL_PADDING = 0.5
