@@ -14,6 +14,15 @@ reader takes, so an unedited export imported again assigns nobody and moves no c
 Exported text is whatever people typed into the bot, so a value that starts like a
 formula (= + - @, tab, CR) is written as a plain string cell (with Excel's quote-prefix
 flag) in .xlsx, and behind a ``'`` in .csv, where the reader removes it again.
+
+On paper (bot/sheets/print_style.py) every sheet is A4 landscape, one page wide, under the
+export's title (the programme, the place and the period, bot/sheets/exporting.py). A town
+sheet's company blocks run on from page to page rather than being kept whole by page
+breaks: the title and header rows repeat on every page and every row names its 企业 and
+镇区, so a block continued on the next page is still labelled row by row, and no break is
+placed by a guess at how tall the program will draw the rows (a break placed early wastes
+the rest of a page, one placed late splits the block anyway). The coordinates are left off
+the printed page (they are there for a re-import), which keeps the type larger.
 """
 
 from __future__ import annotations
