@@ -18,21 +18,23 @@ import io
 import re
 import zipfile
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
 import sqlite_utils
 from openpyxl import Workbook
-from openpyxl.styles import Font, PatternFill
 
 from bot.builders import timeline
 from bot.builders.build import BuildContext, Result, document, sync_file
 from bot.builders.scope import Scope, scope_name
 from bot.builders.visits_sheet import add_visits_sheet, export_visit_ids
 from bot.domain.permissions import require_export
-from bot.i18n import t
+from bot.i18n import plain, t
+from bot.sheets import print_style as style
 from bot.sheets.exporting import export_data
+from bot.sheets.print_style import ColumnStyle, Kind
 from bot.sheets.safety import SheetRows
 from bot.sheets.writer import sheet_title, write_xlsx
 from storage import people
@@ -40,8 +42,6 @@ from storage.evidence import ITEM_JOINS, ITEM_OF
 from storage.report_jobs import ReportJob
 
 PART_LIMIT = 45 * 1024 * 1024  # Telegram takes 50 MB from bots; leave room for zip headers
-_HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
-_LINK_FONT = Font(color="0563C1", underline="single")
 _UNSAFE_NAME = re.compile(r"[^\w.\-\u4e00-\u9fff]+")
 
 
@@ -91,13 +91,13 @@ def write_export(
 
     def extend(book: Workbook) -> None:
         used = {sheet.title.lower() for sheet in book.worksheets}
+        footer = data.title  # every sheet prints under the export's title
         if history:
-            add_history_sheet(book, db, ids, context, lang, used, until=data.as_of)
-        add_visits_sheet(
-            book, db, export_visit_ids(db, ids, scope.as_filter()), context.tz, lang, used
-        )
+            add_history_sheet(book, db, ids, context, lang, used, footer, until=data.as_of)
+        visits = export_visit_ids(db, ids, scope.as_filter())
+        add_visits_sheet(book, db, visits, context.tz, lang, used, footer)
         if evidence:
-            add_evidence_sheet(book, found, context, lang, used)
+            add_evidence_sheet(book, found, context, lang, used, footer)
 
     write_xlsx(workbook, data, extend)
     sync_file(workbook)
@@ -177,18 +177,27 @@ def history_rows(
 
 
 def _add_table(
-    book: Workbook, title: str, headers: list[str], widths: tuple[int, ...], used
+    book: Workbook, title: str, headers: list[str], columns: Sequence[ColumnStyle], used: set[str]
 ) -> SheetRows:
-    """A sheet with a header row, written through the one safe writer."""
+    """A sheet with a header row, written through the one safe writer and styled as every
+    workbook's tables are (bot/sheets/print_style.py)."""
     table = SheetRows(book.create_sheet(sheet_title(title, used)))
-    table.append(headers)
-    for cell in table.sheet[1]:
-        cell.font = Font(bold=True)
-        cell.fill = _HEADER_FILL
+    style.header_row(table, headers, columns)
     table.sheet.freeze_panes = "A2"
-    for letter, width in zip("ABCDEFG", widths, strict=False):
-        table.sheet.column_dimensions[letter].width = width
     return table
+
+
+_WHEN = ColumnStyle(17, Kind.DATE)
+_HISTORY = (ColumnStyle(12), _WHEN, ColumnStyle(14), ColumnStyle(16), ColumnStyle(70, wrap=True))
+_EVIDENCE = (
+    ColumnStyle(12),
+    _WHEN,
+    ColumnStyle(8),
+    ColumnStyle(12),
+    ColumnStyle(40, wrap=True),
+    ColumnStyle(40, wrap=True),
+    ColumnStyle(66),
+)
 
 
 def add_history_sheet(
@@ -198,15 +207,19 @@ def add_history_sheet(
     context: BuildContext,
     lang: str,
     used: set[str],
+    footer: str,
     until: date | None = None,
 ) -> None:
+    """Every event of the exported items, one per row, printed under ``footer``."""
     names = ("code", "when", "who", "what", "detail")
-    headers = [t(lang, f"export.history.{name}") for name in names]
-    title = t(lang, "export.history_sheet")
-    table = _add_table(book, title, headers, (12, 17, 14, 16, 70), used)
+    headers = [plain(lang, f"export.history.{name}") for name in names]
+    title = plain(lang, "export.history_sheet")
+    table = _add_table(book, title, headers, _HISTORY, used)
     for row in history_rows(db, ids, context, lang, until):
         table.append(row)
-    table.sheet.auto_filter.ref = f"A1:E{table.last_row}"
+        style.style_row(table, _HISTORY)
+    style.add_filter(table, 1, len(_HISTORY))
+    style.printable(table.sheet, lang, footer, 1)
 
 
 def _evidence(
@@ -270,13 +283,19 @@ def archive_suffix(file_name: str | None, fallback: str) -> str:
 
 
 def add_evidence_sheet(
-    book: Workbook, evidence: list[EvidenceFile], context: BuildContext, lang: str, used: set[str]
+    book: Workbook,
+    evidence: list[EvidenceFile],
+    context: BuildContext,
+    lang: str,
+    used: set[str],
+    footer: str,
 ) -> None:
+    """The evidence files, each linked by its path in the .zip, with its sha256."""
     names = ("code", "when", "kind", "who", "caption", "file")
-    headers = [t(lang, f"export.evidence.{name}") for name in names]
-    headers.append(t(lang, "tamper.export.sha256"))
-    title = t(lang, "export.evidence_sheet")
-    table = _add_table(book, title, headers, (12, 17, 8, 12, 40, 40, 66), used)
+    headers = [plain(lang, f"export.evidence.{name}") for name in names]
+    headers.append(plain(lang, "tamper.export.sha256"))
+    title = plain(lang, "export.evidence_sheet")
+    table = _add_table(book, title, headers, _EVIDENCE, used)
     for found in evidence:
         when = found.taken_at.astimezone(context.tz).strftime("%Y-%m-%d %H:%M")
         table.append(
@@ -290,9 +309,11 @@ def add_evidence_sheet(
                 found.sha256,
             ]
         )
+        style.style_row(table, _EVIDENCE)
         link = table.cell(6)
         link.hyperlink = found.archive_name  # relative: resolves next to the unpacked workbook
-        link.font = _LINK_FONT
+        link.font = style.LINK_FONT
+    style.printable(table.sheet, lang, footer, 1)
 
 
 MANIFEST = "manifest.csv"

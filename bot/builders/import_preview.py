@@ -22,7 +22,7 @@ from pathlib import Path
 import openpyxl
 import sqlite_utils
 from openpyxl.comments import Comment
-from openpyxl.styles import Font, PatternFill
+from openpyxl.styles import Alignment
 from telegram import Bot
 from telegram.error import TelegramError
 
@@ -30,10 +30,11 @@ from bot.actions import button_to
 from bot.builders.build import BuildContext, Result, document, sync_file
 from bot.domain.audit import ActorKind, Origin
 from bot.domain.lifecycle import DomainError
-from bot.i18n import Safe, t
+from bot.i18n import Safe, plain, t
 from bot.runtime.work import Keyboard, Work
 from bot.services import sheet_import
 from bot.services.assignments import assign_from_sheet
+from bot.sheets import print_style as style
 from bot.sheets.importing import ImportPlan, apply_plan, file_sha256, plan_import, resolve_period
 from bot.sheets.model import RowError, SheetFileError, SheetReadResult
 from bot.sheets.reader import read_sheet
@@ -43,8 +44,6 @@ from storage import ledger, report_jobs
 from storage.report_jobs import ReportJob
 
 ERRORS_SHOWN = 10
-_RED = PatternFill("solid", fgColor="FFC7CE")
-_RED_FONT = Font(color="9C0006", bold=True)
 _UNSAFE_NAME = re.compile(r"[^\w.\-\u4e00-\u9fff]+")
 
 
@@ -133,8 +132,10 @@ def build_preview(context: BuildContext, job: ReportJob, db: sqlite_utils.Databa
     text = preview_text(lang, file_name, plan)
     if plan.errors:
         marked = context.out_dir(job.id) / f"errors-{path.stem}.xlsx"
-        annotate(path, result, plan.errors, marked, lang)
-        name = f"{Path(file_name).stem}-{t(lang, 'import.annotated_suffix')}.xlsx"
+        stem = f"{Path(file_name).stem}-{plain(lang, 'import.annotated_suffix')}"
+        footer = f"{stem} · {plain(lang, 'periods.export.scope', name=plan.period)}"
+        annotate(path, result, plan.errors, marked, lang, footer)
+        name = f"{stem}.xlsx"
         return Result(text, sends=[document(marked, t(lang, "import.annotated_caption"), name)])
     if not plan.new and not plan.updates and not plan.assignments and not plan.places:
         return Result(text + t(lang, "import.nothing"))
@@ -188,26 +189,37 @@ class ApplyImport:
 
 
 def annotate(
-    path: Path, result: SheetReadResult, errors: list[RowError], target: Path, lang: str
+    path: Path,
+    result: SheetReadResult,
+    errors: list[RowError],
+    target: Path,
+    lang: str,
+    footer: str = "",
 ) -> Path:
-    """The sheet's rows with an error column, faulty rows and cells red, reasons as comments."""
+    """The sheet's rows with an error column, faulty rows and cells red, reasons as comments.
+
+    It is the office's own sheet, so its fonts stay: a faulty cell changes colour, not face
+    (bot/sheets/print_style.py ``recoloured``). Every sheet prints landscape, one page
+    wide, the checked sheet with its header rows repeated and ``footer`` (the file and the
+    period) beside 第 N 页 共 M 页; a sheet read from CSV is built in the workbooks' style."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # openpyxl warns about features it drops
         if path.suffix.lower() == ".xlsx":
             book = openpyxl.load_workbook(path)
             sheet = book[result.sheet]
         else:
-            book = openpyxl.Workbook()
+            book = style.new_workbook()
             sheet = book.active
             rows = SheetRows(sheet)  # a CSV cell may start a formula or hold a control char
             for row in _csv_rows(path, result.encoding or "utf-8"):
                 rows.append(row)
+            _style_csv_table(rows, result.header_row)
     header_row = result.header_row
     column_of = _header_columns(sheet, header_row)
     error_column = sheet.max_column + 1
     notes = SheetRows(sheet)  # reasons quote cells: written through the one safe writer
     head = notes.put(header_row, error_column, t(lang, "import.error_column"))
-    head.font = _RED_FONT
+    _note_look(head, sheet.cell(row=header_row, column=error_column - 1))
     by_row: dict[int, list[RowError]] = {}
     for error in errors:
         by_row.setdefault(error.row, []).append(error)
@@ -215,19 +227,68 @@ def annotate(
         # One cell per row, every reason in it, in the language of whoever sent the sheet.
         reasons = "；".join(row_note_text(lang, e) for e in row_errors)
         cell = notes.put(row, error_column, reasons)
-        cell.font = _RED_FONT
+        _note_look(cell, sheet.cell(row=row, column=error_column - 1))
+        _fit_row(sheet, row)
         for column in range(1, error_column):
-            sheet.cell(row=row, column=column).fill = _RED
+            sheet.cell(row=row, column=column).fill = style.ERROR_FILL
         for error in row_errors:
             column = column_of.get(error.column or "")
             if column:
                 faulty = sheet.cell(row=row, column=column)
                 faulty.comment = Comment(cell_text(reason_text(lang, error)), "Duban")
-                faulty.font = _RED_FONT
+                faulty.font = style.recoloured(faulty.font, style.ERROR_COLOR)
     sheet.column_dimensions[openpyxl.utils.get_column_letter(error_column)].width = 60
+    for each in book.worksheets:
+        if each is sheet:
+            sheet.print_area = None  # an area the office set would leave the reasons off
+            style.printable(sheet, lang, footer, header_row)
+        else:
+            style.printable(each, lang, footer, 0)
     target.parent.mkdir(parents=True, exist_ok=True)
     book.save(target)
     return sync_file(target)
+
+
+def _note_look(cell, beside) -> None:
+    """A reason cell: the font of the cell beside it in the error colour, wrapped and
+    bordered, so the column reads as part of the office's table."""
+    cell.font = style.recoloured(beside.font, style.ERROR_COLOR)
+    cell.alignment = Alignment(wrap_text=True, vertical="top")
+    cell.border = style.BORDER
+
+
+def _fit_row(sheet, row: int) -> None:
+    """A row tall enough for its wrapped cells, the reason among them: a program that
+    opens the copy keeps a row's height, so a short one would print the reason cut."""
+    lines = 1
+    for cell in sheet[row]:
+        if isinstance(cell.value, str) and cell.alignment.wrap_text:
+            width = sheet.column_dimensions[cell.column_letter].width or _DEFAULT_WIDTH
+            lines = max(lines, style.text_lines(cell.value, width))
+    needed = lines * style.LINE_POINTS + 2
+    if (sheet.row_dimensions[row].height or 0) < needed:
+        sheet.row_dimensions[row].height = needed
+
+
+_DEFAULT_WIDTH = 8.43  # Excel's column width when the sheet sets none
+
+
+def _style_csv_table(rows: SheetRows, header_row: int) -> None:
+    """A sheet read from CSV has no look of its own: headers bold and shaded, every cell
+    bordered, text wrapped in columns of a readable width."""
+    width = rows.sheet.max_column
+    for number in range(1, rows.last_row + 1):
+        for column in range(1, width + 1):
+            cell = rows.cell(column, number)
+            cell.border = style.BORDER
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+            if number <= header_row:
+                cell.font = style.BOLD
+                cell.fill = style.HEADER_FILL
+    for column in range(1, width + 1):
+        rows.sheet.column_dimensions[openpyxl.utils.get_column_letter(column)].width = 16
+    for number in range(1, rows.last_row + 1):
+        _fit_row(rows.sheet, number)
 
 
 def _header_columns(sheet, header_row: int) -> dict[str, int]:

@@ -16,35 +16,37 @@ from zoneinfo import ZoneInfo
 
 import sqlite_utils
 from openpyxl import Workbook
-from openpyxl.styles import Font, PatternFill
 
 from bot.domain.presence import Point, distance_text, verdict
-from bot.i18n import Safe, t
+from bot.i18n import Safe, plain, t
+from bot.sheets import print_style as style
+from bot.sheets.print_style import ColumnStyle, Kind
 from bot.sheets.safety import SheetRows
 from bot.sheets.writer import sheet_title
 from storage.policy import load_policy
 from storage.presence import item_visit_ids
 from storage.rows import fetch_values
 
-_HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
-_FAR_FILL = PatternFill("solid", fgColor="F8CBAD")
-_LINK_FONT = Font(color="0563C1", underline="single")
+_WHEN = ColumnStyle(17, Kind.DATE)
+_DEGREES = ColumnStyle(12, Kind.NUMBER, number_format=style.DEGREES)
+_COUNT = ColumnStyle(7, Kind.NUMBER, number_format=style.INTEGER)
 _COLUMNS = (
-    ("company", 20),
-    ("town", 10),
-    ("inspectors", 16),
-    ("start", 17),
-    ("end", 17),
-    ("arrived", 17),
-    ("latitude", 12),
-    ("longitude", 12),
-    ("distance", 11),
-    ("check", 22),
-    ("findings", 7),
-    ("photos", 7),
-    ("items", 24),
-    ("map", 8),
+    ("company", ColumnStyle(20, wrap=True)),
+    ("town", ColumnStyle(10)),
+    ("inspectors", ColumnStyle(16, wrap=True)),
+    ("start", _WHEN),
+    ("end", _WHEN),
+    ("arrived", _WHEN),
+    ("latitude", _DEGREES),
+    ("longitude", _DEGREES),
+    ("distance", ColumnStyle(11, Kind.NUMBER, number_format=style.INTEGER)),
+    ("check", ColumnStyle(22, wrap=True)),
+    ("findings", _COUNT),
+    ("photos", _COUNT),
+    ("items", ColumnStyle(24, wrap=True)),
+    ("map", ColumnStyle(8)),
 )
+_STYLES = tuple(column for _, column in _COLUMNS)
 
 
 @dataclass(frozen=True)
@@ -172,27 +174,25 @@ def add_visits_sheet(
     tz: ZoneInfo,
     lang: str,
     used: set[str],
+    footer: str,
 ) -> None:
-    """The export's 走访记录 sheet; a 位置不符 row is shaded so it stands out on paper."""
+    """The export's 走访记录 sheet, printed under ``footer`` (the export's title); a 位置不符
+    row is shaded so it stands out on paper."""
     radius = load_policy(db).presence_radius_m
-    table = SheetRows(book.create_sheet(sheet_title(t(lang, "export.visits_sheet"), used)))
-    table.append([t(lang, f"export.visits.{name}") for name, _ in _COLUMNS])
-    for cell in table.sheet[1]:
-        cell.font = Font(bold=True)
-        cell.fill = _HEADER_FILL
+    table = SheetRows(book.create_sheet(sheet_title(plain(lang, "export.visits_sheet"), used)))
+    style.header_row(table, [plain(lang, f"export.visits.{name}") for name, _ in _COLUMNS], _STYLES)
     table.sheet.freeze_panes = "A2"
-    for index, (_, width) in enumerate(_COLUMNS):
-        table.sheet.column_dimensions[chr(ord("A") + index)].width = width
     for row in visit_rows(db, visit_ids):
         table.append(_values(row, tz, lang, radius))
+        style.style_row(table, _STYLES)
         if row.point is not None:
             link = table.cell(len(_COLUMNS))
             link.hyperlink = row.point.map_url()
-            link.font = _LINK_FONT
+            link.font = style.LINK_FONT
         if verdict(row.point is not None, row.distance_m, radius) == "far":
-            table.cell(10).fill = _FAR_FILL
-    last_column = chr(ord("A") + len(_COLUMNS) - 1)
-    table.sheet.auto_filter.ref = f"A1:{last_column}{max(table.last_row, 1)}"
+            table.cell(10).fill = style.FAR_FILL
+    style.add_filter(table, 1, len(_COLUMNS))
+    style.printable(table.sheet, lang, footer, 1)
 
 
 def _values(row: VisitRow, tz: ZoneInfo, lang: str, radius: int) -> list[object]:

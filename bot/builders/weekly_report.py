@@ -2,9 +2,11 @@
 
 Sheets: the summary (the week, its counts, the overall close-out rate); the items closed
 this week, newly overdue, and red; the units ranked as in the 通报. Styled like /export
-(bot/sheets/writer.py): a title row, a bold shaded header frozen under it, set column
+(bot/sheets/writer.py) through the one style module (bot/sheets/print_style.py): a title
+row naming the programme and the week, a bold shaded header frozen under it, set column
 widths, and text that cannot run as a formula (problems are what people typed). Pages
-print landscape, one page wide, repeating the title and header rows.
+print landscape, one page wide, repeating the title and header rows, with the title and
+第 N 页 共 M 页 in the footer.
 """
 
 from __future__ import annotations
@@ -16,53 +18,49 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import sqlite_utils
-from openpyxl import Workbook
-from openpyxl.styles import Alignment
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.properties import PageSetupProperties
-from openpyxl.worksheet.worksheet import Worksheet
 
 from bot.builders.build import BuildContext, Result, document, sync_file
+from bot.builders.letterhead import programme
 from bot.builders.week_figures import WeekFigures, closed_on, collect_week, days_overdue
 from bot.domain.items import Item
 from bot.domain.permissions import require_export
-from bot.i18n import t
+from bot.i18n import plain, t
+from bot.sheets import print_style as style
 from bot.sheets.headers import STATUS_LABELS
+from bot.sheets.print_style import ColumnStyle, Kind
 from bot.sheets.safety import SheetRows  # the one safe writer
-
-# The export workbook's styles: the two workbooks look alike.
-from bot.sheets.writer import BOLD, HEADER_FILL, OVERDUE_FONT, TITLE_FONT, WRAP, sheet_title
+from bot.sheets.writer import sheet_title
 from storage import people
+from storage.policy import load_policy
 from storage.report_jobs import ReportJob
-
-_PERCENT = "0.0%"
 
 
 @dataclass(frozen=True)
 class _Column:
     key: str  # catalogue key weekly.col.<key>
-    width: int
-    wrap: bool = False
+    style: ColumnStyle
 
 
+_TEXT = Kind.TEXT
+_COUNT = Kind.NUMBER
 _ITEM_COLUMNS = (
-    _Column("code", 12),
-    _Column("problem", 44, wrap=True),
-    _Column("unit", 16),
-    _Column("deadline", 12),
-    _Column("status", 14),
+    _Column("code", ColumnStyle(12)),
+    _Column("problem", ColumnStyle(44, wrap=True)),
+    _Column("unit", ColumnStyle(16, wrap=True)),
+    _Column("deadline", ColumnStyle(12, Kind.DATE)),
+    _Column("status", ColumnStyle(14)),
 )
-_CLOSED_ON = _Column("closed_on", 12)
-_DAYS_OVERDUE = _Column("days_overdue", 10)
+_CLOSED_ON = _Column("closed_on", ColumnStyle(12, Kind.DATE))
+_DAYS_OVERDUE = _Column("days_overdue", ColumnStyle(10, _COUNT, number_format=style.INTEGER))
 _UNIT_COLUMNS = (
-    _Column("rank", 6),
-    _Column("unit", 20),
-    _Column("total", 10),
-    _Column("closed", 10),
-    _Column("rate", 10),
-    _Column("overdue", 10),
-    _Column("closed_week", 12),
-    _Column("newly_overdue", 12),
+    _Column("rank", ColumnStyle(6, _COUNT, number_format=style.INTEGER)),
+    _Column("unit", ColumnStyle(20, wrap=True)),
+    _Column("total", ColumnStyle(10, _COUNT, number_format=style.INTEGER)),
+    _Column("closed", ColumnStyle(10, _COUNT, number_format=style.INTEGER)),
+    _Column("rate", ColumnStyle(10, _COUNT, number_format=style.PERCENT)),
+    _Column("overdue", ColumnStyle(10, _COUNT, number_format=style.INTEGER)),
+    _Column("closed_week", ColumnStyle(12, _COUNT, number_format=style.INTEGER)),
+    _Column("newly_overdue", ColumnStyle(12, _COUNT, number_format=style.INTEGER)),
 )
 
 
@@ -74,7 +72,8 @@ def build_weekly(context: BuildContext, job: ReportJob, db: sqlite_utils.Databas
     figures = collect_week(db, date.fromisoformat(job.params["week"]), context.now, context.tz)
     path = context.out_dir(job.id) / "weekly.xlsx"
     path.parent.mkdir(parents=True, exist_ok=True)
-    write_weekly(path, figures, lang, context.tz, context.now)
+    named = programme(load_policy(db), lang)
+    write_weekly(path, figures, lang, context.tz, context.now, programme_name=named)
     sync_file(path)
     return Result(
         t(lang, "weekly.done", **_dates(figures)),
@@ -101,13 +100,24 @@ def summary_caption(lang: str, figures: WeekFigures) -> str:
     )
 
 
-def write_weekly(path: Path, figures: WeekFigures, lang: str, tz: ZoneInfo, now: datetime) -> None:
-    """Write the five sheets to ``path`` in the person's language."""
-    book = Workbook()
+def write_weekly(
+    path: Path,
+    figures: WeekFigures,
+    lang: str,
+    tz: ZoneInfo,
+    now: datetime,
+    *,
+    programme_name: str,
+) -> None:
+    """Write the five sheets to ``path`` in the person's language, titled with the
+    programme (bot/builders/letterhead.py) and the week."""
+    book = style.new_workbook()
     used: set[str] = set()
+    title = plain(lang, "weekly.title", programme=programme_name, **_dates(figures))
     summary = book.worksheets[0]
-    summary.title = sheet_title(t(lang, "weekly.sheet.summary"), used)
-    _write_summary(SheetRows(summary), figures, lang, now.astimezone(tz).replace(tzinfo=None))
+    summary.title = sheet_title(plain(lang, "weekly.sheet.summary"), used)
+    generated = now.astimezone(tz).replace(tzinfo=None)
+    _write_summary(SheetRows(summary), figures, lang, generated, title)
     dates, today = _dates(figures), figures.today.isoformat()
     sections = (
         ("closed", figures.closed, _CLOSED_ON),
@@ -115,25 +125,28 @@ def write_weekly(path: Path, figures: WeekFigures, lang: str, tz: ZoneInfo, now:
         ("red", figures.red, _DAYS_OVERDUE),
     )
     for key, items, extra in sections:
-        name = t(lang, f"weekly.sheet.{key}")
+        name = plain(lang, f"weekly.sheet.{key}")
         table = SheetRows(book.create_sheet(sheet_title(name, used)))
         if key == "red":  # red is the state today, not something that happened in the week
-            heading = t(lang, "weekly.sheet_heading_now", name=name, count=len(items), today=today)
+            count = len(items)
+            heading = plain(lang, "weekly.sheet_heading_now", name=name, count=count, today=today)
         else:
-            heading = t(lang, "weekly.sheet_heading", name=name, count=len(items), **dates)
+            heading = plain(lang, "weekly.sheet_heading", name=name, count=len(items), **dates)
         _write_items(table, heading, items, extra, figures.today, lang, tz)
-    units = SheetRows(book.create_sheet(sheet_title(t(lang, "weekly.sheet.units"), used)))
+        style.printable(table.sheet, lang, title, 2)
+    units = SheetRows(book.create_sheet(sheet_title(plain(lang, "weekly.sheet.units"), used)))
     _write_units(units, figures, lang)
+    style.printable(units.sheet, lang, title, 2)
     book.save(path)
 
 
-def _write_summary(table: SheetRows, figures: WeekFigures, lang: str, generated: datetime) -> None:
-    table.append([t(lang, "weekly.title", **_dates(figures))])
-    table.cell(1).font = TITLE_FONT
-    table.sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=2)
+def _write_summary(
+    table: SheetRows, figures: WeekFigures, lang: str, generated: datetime, title: str
+) -> None:
+    style.title_row(table, title, _SUMMARY)
     table.append([])
     rows: list[tuple[str, object]] = [
-        ("period", t(lang, "weekly.period_value", **_dates(figures))),
+        ("period", plain(lang, "weekly.period_value", **_dates(figures))),
         ("generated", generated),
         ("closed", len(figures.closed)),
         ("overdue", len(figures.newly_overdue)),
@@ -144,14 +157,14 @@ def _write_summary(table: SheetRows, figures: WeekFigures, lang: str, generated:
         ("open_overdue", figures.overdue_total),
     ]
     for key, value in rows:
-        table.append([t(lang, f"weekly.label.{key}"), value])
-        table.cell(1).font = BOLD
-        table.cell(2).alignment = Alignment(horizontal="left")
+        table.append([plain(lang, f"weekly.label.{key}"), value])
+        style.style_row(table, _SUMMARY)
+        table.cell(1).font = style.BOLD
         if key == "rate" and figures.total:
-            table.cell(2).number_format = _PERCENT
-    table.sheet.column_dimensions["A"].width = 24
-    table.sheet.column_dimensions["B"].width = 28
-    _printable(table.sheet, "1:1")
+            table.cell(2).number_format = style.PERCENT
+        elif isinstance(value, int):
+            table.cell(2).number_format = style.INTEGER
+    style.printable(table.sheet, lang, title, 1)
 
 
 def _write_items(
@@ -179,16 +192,16 @@ def _write_items(
                 last,
             ]
         )
-        table.cell(2).alignment = WRAP
+        style.style_row(table, [column.style for column in columns])
         if late is not None:
-            table.cell(4).font = OVERDUE_FONT
+            style.mark_overdue(table, 4, columns[3].style)
     if not items:
-        table.append([t(lang, "weekly.none")])
-    _finish_table(table, len(columns))
+        table.append([plain(lang, "weekly.none")])
+    style.add_filter(table, 2, len(columns))
 
 
 def _write_units(table: SheetRows, figures: WeekFigures, lang: str) -> None:
-    heading = t(lang, "weekly.units_heading", today=figures.today.isoformat())
+    heading = plain(lang, "weekly.units_heading", today=figures.today.isoformat())
     _start_table(table, heading, _UNIT_COLUMNS, lang)
     rank = 0
     for unit in figures.units:
@@ -196,7 +209,7 @@ def _write_units(table: SheetRows, figures: WeekFigures, lang: str) -> None:
         table.append(
             [
                 rank if unit.name else None,
-                unit.name or t(lang, "weekly.no_unit"),
+                unit.name or plain(lang, "weekly.no_unit"),
                 unit.total,
                 unit.closed,
                 unit.rate,
@@ -205,42 +218,22 @@ def _write_units(table: SheetRows, figures: WeekFigures, lang: str) -> None:
                 unit.newly_overdue,
             ]
         )
-        table.cell(5).number_format = _PERCENT
+        style.style_row(table, [column.style for column in _UNIT_COLUMNS])
         if unit.overdue:
-            table.cell(6).font = OVERDUE_FONT
+            style.mark_overdue(table, 6, _UNIT_COLUMNS[5].style)
     if not figures.units:
-        table.append([t(lang, "weekly.none")])
-    _finish_table(table, len(_UNIT_COLUMNS))
+        table.append([plain(lang, "weekly.none")])
+    style.add_filter(table, 2, len(_UNIT_COLUMNS))
 
 
 def _start_table(table: SheetRows, heading: str, columns: Sequence[_Column], lang: str) -> None:
     """Title row, then the header row, frozen and bold, as the export's item tables."""
-    table.append([heading])
-    table.cell(1).font = TITLE_FONT
-    table.sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(columns))
-    table.append([t(lang, f"weekly.col.{column.key}") for column in columns])
-    for index, column in enumerate(columns, start=1):
-        cell = table.cell(index)
-        cell.font = BOLD
-        cell.fill = HEADER_FILL
-        cell.alignment = Alignment(wrap_text=True, vertical="center")
-        table.sheet.column_dimensions[get_column_letter(index)].width = column.width
-    table.sheet.freeze_panes = "A3"
+    headers = [plain(lang, f"weekly.col.{column.key}") for column in columns]
+    style.start_table(table, heading, headers, [column.style for column in columns])
 
 
-def _finish_table(table: SheetRows, width: int) -> None:
-    table.sheet.auto_filter.ref = f"A2:{get_column_letter(width)}{max(table.last_row, 2)}"
-    _printable(table.sheet, "1:2")
-
-
-def _printable(sheet: Worksheet, title_rows: str) -> None:
-    """A4 landscape, one page wide, the title and header repeated on every page."""
-    sheet.print_title_rows = title_rows
-    sheet.page_setup.orientation = "landscape"
-    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
-    sheet.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
-    sheet.page_setup.fitToWidth = 1
-    sheet.page_setup.fitToHeight = 0
+# The summary's label and value: the value left-aligned, a figure or a text alike.
+_SUMMARY = (ColumnStyle(24), ColumnStyle(36, wrap=True))
 
 
 def _dates(figures: WeekFigures) -> dict[str, str]:

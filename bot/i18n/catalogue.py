@@ -32,6 +32,7 @@ from bot.i18n import (
     messages_visits,
     messages_weekly,
     messages_words,
+    messages_workbooks,
 )
 
 _SECTIONS = (
@@ -64,6 +65,7 @@ _SECTIONS = (
     messages_samples.MESSAGES,
     messages_words.MESSAGES,
     messages_dossier.MESSAGES,
+    messages_workbooks.MESSAGES,
 )
 
 

@@ -21,7 +21,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "weekly.file_name": ("督办周报_{start}至{end}.xlsx", "Weekly_report_{start}_to_{end}.xlsx"),
     # --- the workbook
-    "weekly.title": ("督办周报（{start} 至 {end}）", "Weekly report ({start} to {end})"),
+    "weekly.title": (
+        "{programme}督办周报（{start} 至 {end}）",
+        "Weekly report: {programme} ({start} to {end})",
+    ),
     "weekly.period_value": ("{start} 至 {end}", "{start} to {end}"),
     "weekly.sheet.summary": ("概况", "Summary"),
     "weekly.sheet.closed": ("本周销号", "Closed this week"),

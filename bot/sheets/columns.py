@@ -59,6 +59,20 @@ def _attribute(name: str) -> Cell:
     return lambda item, _language, _words: getattr(item, name) or ""
 
 
+def _numeric(name: str) -> Cell:
+    """A 序号 or 期次 written as digits (12, 2024) as a number, so it sorts and prints as
+    one; anything else (3-1, 01, 2026年第一批) as the text it is, so nothing the office
+    wrote changes (the reader takes 12 back as "12")."""
+
+    def cell(item: ExportItem, _language: str, _words: Mapping[str, str]) -> object:
+        text = getattr(item, name) or ""
+        if text.isascii() and text.isdigit() and str(int(text)) == text:
+            return int(text)
+        return text
+
+    return cell
+
+
 def _joined(name: str) -> Cell:
     return lambda item, _language, _words: "、".join(getattr(item, name))
 
@@ -116,20 +130,20 @@ COLUMNS: tuple[Column, ...] = (
         "Code",
         Reading.LINE,
         _attribute("code"),
-        12,
+        10,
     ),
-    Column("period", ("期次",), "Period", Reading.NEVER, _attribute("period"), 10),
+    Column("period", ("期次",), "Period", Reading.NEVER, _numeric("period"), 6),
     Column(
-        "seq", ("序号", "编号", "No.", "No", "Seq", "#"), "No.", Reading.LINE, _attribute("seq"), 6
+        "seq", ("序号", "编号", "No.", "No", "Seq", "#"), "No.", Reading.LINE, _numeric("seq"), 5
     ),
-    Column("area", ("领域", "所属领域", "Area"), "Area", Reading.LINE, _attribute("area"), 12),
+    Column("area", ("领域", "所属领域", "Area"), "Area", Reading.LINE, _attribute("area"), 10),
     Column(
         "town",
         ("镇区", "属地", "所在镇区", "镇（区）", "Town"),
         "Town",
         Reading.LINE,
         _attribute("town"),
-        10,
+        8,
     ),
     Column(
         "company",
@@ -137,7 +151,7 @@ COLUMNS: tuple[Column, ...] = (
         "Company",
         Reading.LINE,
         _attribute("company"),
-        16,
+        12,
     ),
     Column(
         "problem",
@@ -155,7 +169,7 @@ COLUMNS: tuple[Column, ...] = (
         "Problem",
         Reading.TEXT,
         _attribute("problem"),
-        40,
+        30,
         wrap=True,
     ),
     Column(
@@ -164,7 +178,7 @@ COLUMNS: tuple[Column, ...] = (
         "Measures",
         Reading.TEXT,
         _attribute("measure"),
-        40,
+        30,
         wrap=True,
     ),
     Column(
@@ -184,7 +198,7 @@ COLUMNS: tuple[Column, ...] = (
         "Responsible unit",
         Reading.RULE,  # with 配合单位: bot.domain.units.parse_units
         _attribute("unit"),
-        14,
+        12,
     ),
     Column(
         "co_units",
@@ -192,7 +206,7 @@ COLUMNS: tuple[Column, ...] = (
         "Co-units",
         Reading.RULE,
         _joined("co_units"),
-        18,
+        14,
         wrap=True,
     ),
     Column(
@@ -211,7 +225,7 @@ COLUMNS: tuple[Column, ...] = (
         "Deadline",
         Reading.RULE,  # bot.domain.deadlines.parse_deadline
         _deadline,
-        12,
+        11,
     ),
     # Written by our export next to a date cell, so the office's wording (6月底前) survives
     # a round trip; the deadline cell decides, and the wording is kept only if it agrees.
@@ -221,7 +235,8 @@ COLUMNS: tuple[Column, ...] = (
         "Deadline as written",
         Reading.RULE,
         _attribute("deadline_text"),
-        14,
+        10,
+        wrap=True,
     ),
     Column(
         "target",
@@ -229,11 +244,11 @@ COLUMNS: tuple[Column, ...] = (
         "Target",
         Reading.TEXT,  # its figure too: bot.domain.targets.parse_target_number
         _attribute("target"),
-        24,
+        18,
         wrap=True,
     ),
     # The latest figure toward the target (as of a period's last day in a period's export).
-    Column("latest_figure", ("最新数据",), "Latest figure", Reading.NEVER, _latest_figure, 10),
+    Column("latest_figure", ("最新数据",), "Latest figure", Reading.NEVER, _latest_figure, 8),
     # The level the office's sheet gives; the export writes it back for a re-import.
     Column(
         "level",
@@ -241,22 +256,22 @@ COLUMNS: tuple[Column, ...] = (
         "Level",
         Reading.RULE,  # headers.parse_level
         _sheet_level,
-        14,
+        12,
     ),
     # The level now in force (sheet, by hand, or from the deadline).
-    Column("current_level", ("当前等级",), "Current level", Reading.NEVER, _current_level, 14),
+    Column("current_level", ("当前等级",), "Current level", Reading.NEVER, _current_level, 12),
     # Read from our own export for display only: importing never changes an item's status.
     Column(
-        "status", ("状态", "办理状态", "Status"), "Status", Reading.RULE, _status, 12
+        "status", ("状态", "办理状态", "Status"), "Status", Reading.RULE, _status, 9
     ),  # headers.parse_status
-    Column("last_activity", ("最近动态",), "Last activity", Reading.NEVER, _last_activity, 17),
+    Column("last_activity", ("最近动态",), "Last activity", Reading.NEVER, _last_activity, 16),
     Column(
         "notes",
         ("备注", "Notes", "Note", "Remarks"),
         "Notes",
         Reading.TEXT,
         _attribute("notes"),
-        20,
+        14,
         wrap=True,
     ),
     # Registered inspectors the office assigns to the item (they verify its close-out).
@@ -266,7 +281,7 @@ COLUMNS: tuple[Column, ...] = (
         "Inspectors",
         Reading.RULE,  # table.split_names
         _joined("inspectors"),
-        16,
+        10,
         wrap=True,
     ),
     # The company's place (WGS-84, as a phone's GPS gives it): two columns, or one 坐标 cell.

@@ -4,15 +4,17 @@ bot/builders/scope.py ``scoped_items``."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import sqlite_utils
 
+from bot.builders.letterhead import programme
 from bot.builders.scope import Scope, scoped_items
 from bot.domain.escalation import item_level
 from bot.domain.items import Item
+from bot.i18n import plain
 from bot.sheets.model import ExportData, ExportItem
 from bot.sheets.writer import write_csv, write_xlsx
 from storage.audit import chain_head
@@ -36,7 +38,8 @@ def export_data(
     to it as of its last day (bot/builders/scope.py ``scoped_items``)."""
     moment = (now or datetime.now(UTC)).astimezone(tz)
     today = moment.date()
-    red_after = load_policy(db).red_after_overdue_days
+    policy = load_policy(db)
+    red_after = policy.red_after_overdue_days
     assigned = assigned_inspectors(db)
     names = _people_names(db)
     places = company_points_by_name(db)
@@ -56,7 +59,7 @@ def export_data(
         )
         for found in scoped.items
     ]
-    title = f"督办事项 {period}" if period else "督办事项"
+    title = ledger_title(language, programme(policy, language), scope, scoped.as_of or today)
     head = chain_head(db)
     return ExportData(
         title=title,
@@ -67,6 +70,26 @@ def export_data(
         audit_head_event=head.event_id if head else None,
         as_of=scoped.as_of,
     )
+
+
+def ledger_title(language: str, programme_name: str, scope: Scope, day: date) -> str:
+    """The title the workbook prints under: the programme, the place when one was chosen,
+    and the period (批次) with the day its items are shown as of."""
+    if scope.period:
+        named = plain(language, "periods.export.scope", name=scope.period)
+        when = plain(language, "workbooks.period_as_of", period=named, day=day.isoformat())
+    else:
+        when = plain(language, "workbooks.as_of", day=day.isoformat())
+    place = scope.place()
+    if place:
+        return plain(
+            language,
+            "workbooks.ledger.title_scoped",
+            programme=programme_name,
+            scope=place,
+            when=when,
+        )
+    return plain(language, "workbooks.ledger.title", programme=programme_name, when=when)
 
 
 def _people_names(db: sqlite_utils.Database) -> dict[int, str]:

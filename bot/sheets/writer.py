@@ -14,6 +14,15 @@ reader takes, so an unedited export imported again assigns nobody and moves no c
 Exported text is whatever people typed into the bot, so a value that starts like a
 formula (= + - @, tab, CR) is written as a plain string cell (with Excel's quote-prefix
 flag) in .xlsx, and behind a ``'`` in .csv, where the reader removes it again.
+
+On paper (bot/sheets/print_style.py) every sheet is A4 landscape, one page wide, under the
+export's title (the programme, the place and the period, bot/sheets/exporting.py). A town
+sheet's company blocks run on from page to page rather than being kept whole by page
+breaks: the title and header rows repeat on every page and every row names its 企业 and
+镇区, so a block continued on the next page is still labelled row by row, and no break is
+placed by a guess at how tall the program will draw the rows (a break placed early wastes
+the rest of a page, one placed late splits the block anyway). The coordinates are left off
+the printed page (they are there for a re-import), which keeps the type larger.
 """
 
 from __future__ import annotations
@@ -27,24 +36,50 @@ from pathlib import Path
 
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.styles import Alignment
 from openpyxl.utils import get_column_letter
 
-from bot.i18n import t
+from bot.i18n import plain
+from bot.sheets import print_style as style
 from bot.sheets.columns import EXPORTED, column_headers, item_cells
 from bot.sheets.headers import LEVEL_LABELS, STATUS_LABELS
 from bot.sheets.model import ExportData, ExportItem
+from bot.sheets.print_style import ColumnStyle, Kind
 from bot.sheets.safety import FORMULA_START, SheetRows, cell_text
 
 _BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
 
-# Styles shared with the weekly workbook (bot/builders/weekly_report.py).
-BOLD = Font(bold=True)
-TITLE_FONT = Font(bold=True, size=14)
-HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
-_BLOCK_FILL = PatternFill("solid", fgColor="FFF2CC")
-OVERDUE_FONT = Font(color="C00000", bold=True)
-WRAP = Alignment(wrap_text=True, vertical="top")
+# How each item column prints (bot/sheets/print_style.py); the rest are left-aligned text.
+_NUMBERS = {
+    "period": style.INTEGER,
+    "seq": style.INTEGER,
+    "latest_figure": "General",
+    "latitude": style.DEGREES,
+    "longitude": style.DEGREES,
+}
+_DATES = {"deadline", "last_activity"}
+# Text wraps in every text column, so a long unit or company name grows its row on paper
+# instead of being cut at the column's edge.
+ITEM_STYLES: tuple[ColumnStyle, ...] = tuple(
+    ColumnStyle(column.width, Kind.NUMBER, number_format=_NUMBERS[column.name])
+    if column.name in _NUMBERS
+    else ColumnStyle(column.width, Kind.DATE)
+    if column.name in _DATES
+    else ColumnStyle(column.width, Kind.TEXT, wrap=True)
+    for column in EXPORTED
+)
+# The summary's tables: a label column, then counts and the close-out rate.
+_LABEL = ColumnStyle(24)
+_COUNT = ColumnStyle(13, Kind.NUMBER, number_format=style.INTEGER)
+_RATE = ColumnStyle(13, Kind.NUMBER, number_format=style.PERCENT)
+# The first count column is wider: the audit chain's 64-character head sits above it.
+_HEAD = ColumnStyle(20, Kind.NUMBER, number_format=style.INTEGER)
+_COUNT_TABLE = (_LABEL, _HEAD)
+_UNIT_TABLE = (_LABEL, _HEAD, _COUNT, _COUNT, _RATE)
+_TITLE_ROWS = 2  # an item table's title and header, repeated on every printed page
+# The columns a printed page shows: through 督查人员; the coordinates are there for a
+# re-import, not for reading, and would shrink every page to fit them.
+_PRINTED = next(i for i, c in enumerate(EXPORTED, start=1) if c.name == "inspectors")
 
 _WORDS = {
     "zh": {
@@ -107,22 +142,25 @@ def is_overdue(item: ExportItem, today: dt.date) -> bool:
 def write_xlsx(
     path: Path, data: ExportData, extend: Callable[[Workbook], None] | None = None
 ) -> None:
-    """Write the summary, all-items and per-town sheets to ``path``.
+    """Write the summary, all-items and per-town sheets to ``path``, each set up for print
+    (bot/sheets/print_style.py) with the export's title in the footer.
 
     ``extend`` may add sheets of its own (the chat export adds each item's history) before
     the workbook is saved, so it is written once.
     """
     words = _words(data.language)
-    workbook = Workbook()
+    workbook = style.new_workbook()
     used_titles: set[str] = set()
     summary = workbook.worksheets[0]
     summary.title = sheet_title(words["summary"], used_titles)
-    _write_summary(SheetRows(summary), data, words)
+    # A county's units can run past the first page: their header repeats on the next.
+    units_header = _write_summary(SheetRows(summary), data, words)
+    style.printable(summary, data.language, data.title, units_header, units_header)
 
     everything = SheetRows(workbook.create_sheet(sheet_title(words["all"], used_titles)))
     _start_item_table(everything, data.title, data.language)
     _append_items(everything, data.items, data)
-    _add_filter(everything)
+    _finish_item_table(everything, data)
 
     for town, items in _grouped(data.items, lambda item: item.town):
         if not town:
@@ -131,9 +169,9 @@ def write_xlsx(
         _start_item_table(table, f"{town}（{len(items)} {words['items']}）", data.language)
         for company, company_items in _grouped(items, lambda item: item.company):
             name = company or words["no_company"]
-            _write_block_title(table, f"{name}（{len(company_items)} {words['items']}）")
+            style.block_row(table, f"{name}（{len(company_items)} {words['items']}）", _PRINTED)
             _append_items(table, company_items, data)
-        _add_filter(table)
+        _finish_item_table(table, data)
     if extend is not None:
         extend(workbook)
     workbook.save(path)
@@ -153,16 +191,15 @@ def sheet_title(name: str, used: set[str]) -> str:
     return title
 
 
-def _write_summary(table: SheetRows, data: ExportData, words: dict[str, str]) -> None:
-    table.append([data.title])
-    table.cell(1).font = TITLE_FONT
-    table.sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=5)
-    table.append([words["exported"], data.today])
+def _write_summary(table: SheetRows, data: ExportData, words: dict[str, str]) -> int:
+    """The title, the export's day and audit head, and the tables by status, level and
+    unit; the row of the by-unit table's header."""
+    style.title_row(table, data.title, _UNIT_TABLE)
+    _label_row(table, words["exported"], data.today)
     if data.as_of is not None:
-        table.append([t(data.language, "periods.export.as_of"), data.as_of])
+        _label_row(table, plain(data.language, "periods.export.as_of"), data.as_of)
     if data.audit_head:
-        event = t(data.language, "tamper.export.head_event", event=data.audit_head_event)
-        table.append([t(data.language, "tamper.export.head"), data.audit_head, event])
+        _head_row(table, data)
     items = data.items
 
     statuses = Counter(item.status for item in items)
@@ -171,6 +208,7 @@ def _write_summary(table: SheetRows, data: ExportData, words: dict[str, str]) ->
         words["by_status"],
         [words["status"], words["count"]],
         [[label, statuses[code]] for code, label in STATUS_LABELS[data.language].items()],
+        _COUNT_TABLE,
     )
     levels = Counter(item.level for item in items)
     level_labels = LEVEL_LABELS[data.language] | {"none": words["no_level"]}
@@ -179,6 +217,7 @@ def _write_summary(table: SheetRows, data: ExportData, words: dict[str, str]) ->
         words["by_level"],
         [words["level"], words["count"]],
         [[label, levels[code]] for code, label in level_labels.items()],
+        _COUNT_TABLE,
     )
     unit_rows = []
     for unit, unit_items in _grouped(items, lambda item: item.unit):
@@ -187,71 +226,81 @@ def _write_summary(table: SheetRows, data: ExportData, words: dict[str, str]) ->
         rate = closed / len(unit_items)
         unit_rows.append([unit or words["no_unit"], len(unit_items), closed, overdue, rate])
     unit_rows.sort(key=lambda row: (-row[1], row[0]))
-    first = table.last_row + 4  # below the blank, title and header rows added next
-    _summary_table(
+    return _summary_table(
         table,
         words["by_unit"],
         [words["unit"], words["total"], words["closed"], words["overdue"], words["rate"]],
         unit_rows,
+        _UNIT_TABLE,
     )
-    for row in range(first, table.last_row + 1):
-        table.cell(5, row).number_format = "0.0%"
-    for letter, width in zip("ABCDE", (22, 12, 12, 12, 12), strict=True):
-        table.sheet.column_dimensions[letter].width = width
+
+
+def _label_row(table: SheetRows, label: str, value: object) -> None:
+    """A bold label and its value, the value across the rest of the summary's width."""
+    row = table.append([label, value])
+    table.cell(1).font = style.BOLD
+    table.cell(1).alignment = Alignment(vertical="top")
+    table.cell(2).alignment = Alignment(horizontal="left", vertical="top", wrap_text=True)
+    table.sheet.merge_cells(start_row=row, start_column=2, end_row=row, end_column=5)
+    spanned = sum(column.width for column in _UNIT_TABLE[1:])
+    style.fit_rows(table, style.text_lines(value, spanned) if isinstance(value, str) else 1)
+
+
+def _head_row(table: SheetRows, data: ExportData) -> None:
+    """The audit chain's head (wrapped in its column, so all 64 characters print) and its
+    event beside it, across the rest of the row."""
+    event = plain(data.language, "tamper.export.head_event", event=data.audit_head_event)
+    head = data.audit_head or ""
+    row = table.append([plain(data.language, "tamper.export.head"), head, event])
+    table.cell(1).font = style.BOLD
+    for column in (1, 2, 3):
+        table.cell(column).alignment = Alignment(horizontal="left", vertical="top", wrap_text=True)
+    table.sheet.merge_cells(start_row=row, start_column=3, end_row=row, end_column=5)
+    style.fit_rows(table, style.text_lines(head, _HEAD.width))
 
 
 def _summary_table(
-    table: SheetRows, title: str, headers: list[str], rows: Iterable[Sequence[object]]
-) -> None:
+    table: SheetRows,
+    title: str,
+    headers: list[str],
+    rows: Iterable[Sequence[object]],
+    columns: Sequence[ColumnStyle],
+) -> int:
+    """A titled table below a blank row; the row of its header."""
     table.append([])
     table.append([title])
-    table.cell(1).font = BOLD
-    table.append(headers)
-    for column in range(1, len(headers) + 1):
-        table.cell(column).font = BOLD
-        table.cell(column).fill = HEADER_FILL
+    table.cell(1).font = style.BOLD
+    style.header_row(table, headers, columns)
+    header = table.last_row
     for row in rows:
         table.append(row)
+        style.style_row(table, columns)
+    return header
 
 
 def _start_item_table(table: SheetRows, title: str, language: str) -> None:
-    """Title row, then the header row, frozen and bold."""
-    table.append([title])
-    table.cell(1).font = TITLE_FONT
-    table.sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(EXPORTED))
-    table.append(column_headers(language))
-    for column in range(1, len(EXPORTED) + 1):
-        cell = table.cell(column)
-        cell.font = BOLD
-        cell.fill = HEADER_FILL
-        cell.alignment = Alignment(wrap_text=True, vertical="center")
-    table.sheet.freeze_panes = "A3"
-    for index, column in enumerate(EXPORTED, start=1):
-        table.sheet.column_dimensions[get_column_letter(index)].width = column.width
+    """Title row, then the header row, frozen, bold and aligned as their columns."""
+    style.start_table(table, title, column_headers(language), ITEM_STYLES, _PRINTED)
 
 
-def _add_filter(table: SheetRows) -> None:
-    last = get_column_letter(len(EXPORTED))
-    table.sheet.auto_filter.ref = f"A2:{last}{max(table.last_row, 2)}"
-
-
-def _write_block_title(table: SheetRows, title: str) -> None:
-    row = table.append([title])
-    table.cell(1).font = BOLD
-    table.cell(1).fill = _BLOCK_FILL
-    table.sheet.merge_cells(start_row=row, start_column=1, end_row=row, end_column=len(EXPORTED))
+def _finish_item_table(table: SheetRows, data: ExportData) -> None:
+    """The filter over the header, and the page set-up: only the printed columns."""
+    style.add_filter(table, _TITLE_ROWS, len(EXPORTED))
+    style.printable(table.sheet, data.language, data.title, _TITLE_ROWS)
+    last = get_column_letter(_PRINTED)
+    table.sheet.print_area = f"A1:{last}{max(table.last_row, _TITLE_ROWS)}"
 
 
 def _append_items(table: SheetRows, items: Iterable[ExportItem], data: ExportData) -> None:
     words = _words(data.language)
-    wrapped = [index for index, column in enumerate(EXPORTED, start=1) if column.wrap]
-    deadline_column = next(i for i, c in enumerate(EXPORTED, 1) if c.name == "deadline")
     for item in items:
         table.append(item_cells(item, data.language, words))
-        for index in wrapped:
-            table.cell(index).alignment = WRAP
+        style.style_row(table, ITEM_STYLES)
         if is_overdue(item, data.overdue_day):
-            table.cell(deadline_column).font = OVERDUE_FONT
+            style.mark_overdue(table, _DEADLINE, ITEM_STYLES[_DEADLINE - 1])
+
+
+_DEADLINE = next(i for i, c in enumerate(EXPORTED, start=1) if c.name == "deadline")
 
 
 def _grouped(

@@ -151,7 +151,11 @@ def test_duban_export_period_2024_after_the_roll(
         row[0]: dict(zip(headers, row, strict=True)) for row in sheet.iter_rows(3, values_only=True)
     }
     startups = rows[seeded.codes["startups"]]
-    assert (startups["状态"], startups["最新数据"], startups["期次"]) == ("待办理", 79, "2024")
+    assert (startups["状态"], startups["最新数据"], startups["期次"]) == (
+        "待办理",
+        79,
+        2024,
+    )  # 期次 is a number (issue 15)
 
 
 def test_a_period_exports_history_ends_with_the_period(

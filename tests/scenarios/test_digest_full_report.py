@@ -63,7 +63,9 @@ async def test_leader_receives_the_weeks_workbook(duban_clock: Duban) -> None:
     book = openpyxl.load_workbook(io.BytesIO(leader.download(documents[0]["file_id"])))
     assert book.sheetnames == ["概况", "本周销号", "新增逾期", "红色事项", "单位排名"]
     summary = book["概况"]
-    assert summary["A1"].value == "督办周报（2024-06-03 至 2024-06-09）"
+    assert (
+        summary["A1"].value == "科技创新督办周报（2024-06-03 至 2024-06-09）"
+    )  # the programme (issue 15)
     figures = {row[0].value: row[1].value for row in summary.iter_rows(min_row=3) if row[0].value}
     assert figures["本周销号（项）"] == 2
     assert figures["新增逾期（项）"] == 1

@@ -83,7 +83,7 @@ async def test_the_2024_export_from_chat_shows_it_open_with_its_2024_figure(
     }
     assert set(rows) == set(seeded.codes.values())
     startups = rows[seeded.codes["startups"]]
-    assert (startups["状态"], startups["最新数据"], startups["期次"]) == ("待办理", 79, "2024")
+    assert (startups["状态"], startups["最新数据"], startups["期次"]) == ("待办理", 79, 2024)
     assert startups["当前等级"] == "提级督办（红）"
     assert rows[seeded.codes["park"]]["状态"] == "已销号"
     summary = [row for row in book["汇总"].iter_rows(values_only=True) if row[0] == "状态截至"]
