@@ -142,14 +142,15 @@ def due_between(
     start = today - _ONE_DAY if last_day is None else last_day
     if start >= today or item.status in _QUIET_FOR:
         return None
-    level = item_level(item, today, policy.red_after_overdue_days)
     if item.deadline is not None and (
         _next_deadline_rung(item.deadline, start, policy, calendar) <= today
     ):
+        level = item_level(item, today, policy.red_after_overdue_days)
         return _deadline_reason(item.deadline, today, level)
     for kind, every in _periodic_sources(item, policy):
         period_end = _latest_period_end_within(every, start, today, calendar)
         if period_end is not None:
+            level = item_level(item, today, policy.red_after_overdue_days)
             return ReminderReason(kind, (period_end - today).days, level, period_end)
     return None
 
@@ -170,7 +171,14 @@ def bundle(
     """Order one person's reminders for their single daily message, most urgent first:
     overdue (longest overdue first), due today, then by days left; ties by item code, with
     numbers in codes compared as numbers (A-2 before A-10)."""
-    return sorted(entries, key=_urgency)
+    return sorted(entries, key=lambda entry: urgency(entry[0].code, entry[1]))
+
+
+def urgency(code: str, reason: ReminderReason) -> tuple[int, int, list[tuple[int, str]]]:
+    """The sort key of ``bundle``, for a caller that keeps its reminders in its own records
+    (the sweep sorts its entries by it without a ReminderItem for each)."""
+    days = -reason.days if reason.kind == "overdue" else reason.days
+    return _KIND_ORDER[reason.kind], days, _natural_key(code)
 
 
 def ack_deadline(sent_on: date, policy: Policy, calendar: WorkCalendar) -> date:
@@ -238,9 +246,18 @@ def _next_deadline_rung(
 ) -> date:
     """The first deadline rung strictly after ``after``, worked out once per calendar (a
     sweep asks for each due item twice, and many items share a deadline)."""
+    # Keyed by the three settings the rung depends on: hashing the whole Policy for every
+    # lookup cost more than the lookup saved.
+    key = (
+        "deadline rung",
+        deadline,
+        after,
+        policy.reminder_days_before,
+        policy.remind_on_deadline_day,
+        policy.overdue_every_days,
+    )
     return calendar.derived(
-        ("deadline rung", deadline, after, policy),
-        lambda: _first_deadline_rung_after(deadline, after, policy, calendar),
+        key, lambda: _first_deadline_rung_after(deadline, after, policy, calendar)
     )
 
 
@@ -319,12 +336,6 @@ def _deadline_reason(deadline: date, today: date, level: Level) -> ReminderReaso
     if today == deadline:
         return ReminderReason("due_today", 0, level)
     return ReminderReason("overdue", (today - deadline).days, level)
-
-
-def _urgency(entry: tuple[ReminderItem, ReminderReason]) -> tuple[int, int, list[tuple[int, str]]]:
-    item, reason = entry
-    days = -reason.days if reason.kind == "overdue" else reason.days
-    return _KIND_ORDER[reason.kind], days, _natural_key(item.code)
 
 
 def _natural_key(code: str) -> list[tuple[int, str]]:

@@ -33,7 +33,6 @@ from datetime import date, timedelta
 from bot.actions import button_to
 from bot.clock import local_day
 from bot.domain.escalation import first_red_day, item_level, turned_red
-from bot.domain.items import Item
 from bot.domain.lifecycle import Status
 from bot.domain.people import Person
 from bot.domain.policy import Policy
@@ -41,10 +40,10 @@ from bot.domain.reminders import (
     ReminderItem,
     ReminderReason,
     ack_overdue,
-    bundle,
     due_between,
     next_reminder_date,
     overdue_standing,
+    urgency,
 )
 from bot.domain.visits import LEVEL_MARKS, short
 from bot.domain.workdays import WorkCalendar
@@ -53,6 +52,7 @@ from bot.runtime.work import Keyboard, Work
 from bot.services import acks, digest, escalation, lookback, notify
 from bot.services.admin_notices import first_time
 from bot.services.item_view import open_button
+from storage import ledger
 from storage import reminders as store
 from storage.policy import load_policy
 from storage.reminders import Ack, DueItem
@@ -66,27 +66,12 @@ BUTTONS = 20
 _PLANS_AT_ONCE = 1000
 
 
-@dataclass(frozen=True)
-class Glance:
-    """What today's message shows of an item. Entries keep this, not the Item: on a heavy
-    day (the first after an import, or after downtime) every item may be due, and whole
-    Items for all of them would hold the ledger in memory."""
-
-    id: int
-    code: str
-    problem: str
-    deadline: date | None
-    status: Status
-    unit: str | None
-
-    @classmethod
-    def of(cls, item: Item) -> Glance:
-        return cls(item.id, item.code, item.problem, item.deadline, item.status, item.unit)
-
-
 @dataclass
 class Entry:
-    item: Glance
+    """An item in today's messages. It keeps the light due row, not a whole Item: on a heavy
+    day (the first after an import, or after downtime) every item may be due."""
+
+    item: DueItem
     reason: ReminderReason | None  # None: only newly assigned
     level: str
     new: bool
@@ -167,12 +152,12 @@ def run_pass(work: Work, today: date, policy: Policy, calendar: WorkCalendar) ->
     store.set_state(db, "last_sweep_day", today.isoformat())
 
 
-def _look_at(state: Pass, due: DueItem) -> None:
-    work, item, today, policy = state.work, due.item, state.today, state.policy
+def _look_at(state: Pass, item: DueItem) -> None:
+    work, today, policy = state.work, state.today, state.policy
     red_after = policy.red_after_overdue_days
     # Turning red is news only against a day the sweep saw the item (or saw anything):
     # the first pass after an upgrade must not announce every long-overdue item.
-    seen = due.swept_on or state.last_day
+    seen = item.swept_on or state.last_day
     if (
         seen is not None
         and item.deadline is not None
@@ -186,7 +171,8 @@ def _look_at(state: Pass, due: DueItem) -> None:
             manual_level=item.manual_level,
         )
     ):
-        escalation.red_notice(work, item, (today - item.deadline).days)
+        whole = ledger.get_item(work.db, item.id)  # the notice shows its history
+        escalation.red_notice(work, whole, (today - item.deadline).days)
     if item.status is Status.CLOSED:
         _lookback(state, item)
         return
@@ -201,15 +187,15 @@ def _look_at(state: Pass, due: DueItem) -> None:
         manual_level=item.manual_level,
     )
     # Reminders cover every rung since the last delivery, or since the item was created.
-    since = due.swept_on or local_day(item.created_at, work.tz) - _ONE_DAY
+    since = item.swept_on or local_day(item.created_at, work.tz) - _ONE_DAY
     reason = due_between(subject, since, today, policy, state.calendar)
-    new = item.unit_id is not None and not due.assigned
+    new = item.unit_id is not None and not item.assigned
     if new and reason is None:
         reason = overdue_standing(subject, today, policy)
     wanted = (reason is not None or new) and item.unit_id is not None
     if wanted and not _deliver(state, item, reason, new):
         # Window left open: the missed reminder goes out at the next pass.
-        state.plans.append((item.id, today + _ONE_DAY, due.swept_on))
+        state.plans.append((item.id, today + _ONE_DAY, item.swept_on))
         return
     next_on = next_reminder_date(subject, today, policy, state.calendar)
     if item.deadline is not None:
@@ -219,7 +205,7 @@ def _look_at(state: Pass, due: DueItem) -> None:
     state.plans.append((item.id, next_on, today))
 
 
-def _deliver(state: Pass, item: Item, reason: ReminderReason | None, new: bool) -> bool:
+def _deliver(state: Pass, item: DueItem, reason: ReminderReason | None, new: bool) -> bool:
     """Put the item in today's messages; False if nobody could be told today."""
     work = state.work
     lead = state.contacts.get(item.unit_id, [])
@@ -231,8 +217,11 @@ def _deliver(state: Pass, item: Item, reason: ReminderReason | None, new: bool) 
     fresh = [p for p in lead if p.id not in state.pushed]
     if not fresh:
         return False  # they had today's message already: tomorrow's has it
-    level = item_level(item, state.today, state.policy.red_after_overdue_days)
-    entry = Entry(Glance.of(item), reason, level, new)
+    if reason is not None:
+        level = reason.level  # the item's colour today, worked out with its reason
+    else:
+        level = item_level(item, state.today, state.policy.red_after_overdue_days)
+    entry = Entry(item, reason, level, new)
     ack = None
     if new:
         ack = store.open_ack(work.db, item.id, item.unit_id, "assigned", state.today, work.at)
@@ -241,14 +230,14 @@ def _deliver(state: Pass, item: Item, reason: ReminderReason | None, new: bool) 
         message.lead.append(entry)
         if ack is not None:
             message.acks.append(ack)
-    for unit_id in sorted(item.co_unit_ids):
+    for unit_id in item.co_unit_ids:
         for person in state.contacts.get(unit_id, []):
             if person.id not in state.pushed and reason is not None:
                 state.bundles.setdefault(person.id, Bundle(person)).co.append(entry)
     return True
 
 
-def _lookback(state: Pass, item: Item) -> None:
+def _lookback(state: Pass, item: DueItem) -> None:
     work = state.work
     if item.closed_at is None:
         state.plans.append((item.id, None, state.today))
@@ -257,9 +246,10 @@ def _lookback(state: Pass, item: Item) -> None:
     if state.today < due_on:
         state.plans.append((item.id, due_on, state.today))
         return
-    task = store.open_lookback(work.db, item, work.at)
+    whole = ledger.get_item(work.db, item.id)  # the task names its inspectors
+    task = store.open_lookback(work.db, whole, work.at)
     if task is not None:
-        lookback.send_tasks(work, item, task)
+        lookback.send_tasks(work, whole, task)
     state.plans.append((item.id, None, state.today))
 
 
@@ -267,17 +257,15 @@ def _lookback(state: Pass, item: Item) -> None:
 
 
 def _ordered(entries: list[Entry]) -> list[Entry]:
-    """Most urgent first (the domain's order); items that are only new come last."""
-    with_reason = {e.item.id: e for e in entries if e.reason is not None}
-    pairs = [
-        (
-            ReminderItem(e.item.id, e.item.code, e.item.deadline, e.item.status),
-            e.reason,
-        )
-        for e in with_reason.values()
-    ]
-    ordered = [with_reason[subject.item_id] for subject, _ in bundle(pairs)]
+    """Most urgent first (the domain's order, ``bundle``'s); items only new come last."""
+    with_reason = {e.item.id: (e, e.reason) for e in entries if e.reason is not None}
+    ordered = [e for e, _ in sorted(with_reason.values(), key=_urgency)]
     return ordered + sorted((e for e in entries if e.reason is None), key=lambda e: e.item.code)
+
+
+def _urgency(pair: tuple[Entry, ReminderReason]) -> tuple[int, int, list[tuple[int, str]]]:
+    entry, reason = pair
+    return urgency(entry.item.code, reason)
 
 
 def reason_text(lang: str, entry: Entry) -> str:
