@@ -47,7 +47,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, tzinfo
-from typing import Literal
+from typing import Literal, NamedTuple, Protocol
 
 from bot.domain.escalation import Level, item_level, level_rank
 from bot.domain.lifecycle import Status
@@ -58,6 +58,7 @@ Recurrence = Literal["monthly", "quarterly"]
 ReasonKind = Literal["before", "due_today", "overdue", "recurring", "ongoing"]
 
 _ONE_DAY = timedelta(days=1)
+_DIGIT_RUNS = re.compile(r"(\d+)")
 _QUIET_FOR = (Status.CLOSED, Status.CLOSE_REQUESTED)
 # Where each kind goes in the digest: most urgent first.
 _KIND_ORDER: dict[str, int] = {
@@ -90,13 +91,13 @@ class ReminderItem:
         level_rank(self.manual_level)
 
 
-@dataclass(frozen=True)
-class ReminderReason:
+class ReminderReason(NamedTuple):
     """Why an item is in today's digest.
 
     ``days`` is days left until the deadline (``before``) or the period end (``recurring``,
     ``ongoing``; negative if that passed while the bot was down), days overdue (``overdue``),
-    and 0 for ``due_today``. ``level`` is the item's colour that day.
+    and 0 for ``due_today``. ``level`` is the item's colour that day. A named tuple: the
+    sweep makes one for every item it reminds.
     """
 
     kind: ReasonKind
@@ -105,8 +106,27 @@ class ReminderReason:
     period_end: date | None = None
 
 
+class Remindable(Protocol):
+    """What the rules below read of an item: a ReminderItem, or a row read for the sweep
+    (storage.reminders.DueItem) whose values the database's checks have already kept valid,
+    so the sweep makes no ReminderItem for each item it looks at."""
+
+    @property
+    def deadline(self) -> date | None: ...
+    @property
+    def status(self) -> Status: ...
+    @property
+    def recurring(self) -> Recurrence | None: ...
+    @property
+    def ongoing(self) -> bool: ...
+    @property
+    def sheet_level(self) -> str: ...
+    @property
+    def manual_level(self) -> str: ...
+
+
 def next_reminder_date(
-    item: ReminderItem, after: date, policy: Policy, calendar: WorkCalendar
+    item: Remindable, after: date, policy: Policy, calendar: WorkCalendar
 ) -> date | None:
     """The first day strictly after ``after`` on which the item is reminded, if any."""
     if item.status in _QUIET_FOR:
@@ -127,7 +147,7 @@ def is_due(
 
 
 def due_between(
-    item: ReminderItem,
+    item: Remindable,
     last_day: date | None,
     today: date,
     policy: Policy,
@@ -155,7 +175,7 @@ def due_between(
     return None
 
 
-def overdue_standing(item: ReminderItem, today: date, policy: Policy) -> ReminderReason | None:
+def overdue_standing(item: Remindable, today: date, policy: Policy) -> ReminderReason | None:
     """The item's overdue (or due today) reason whatever its rhythm says, for the first notice
     of a newly assigned item: a contact told of an item must hear at once that it is
     already late, not wait for the item's next overdue rung."""
@@ -292,7 +312,7 @@ def _next_overdue_rung(deadline: date, after: date, every: int, calendar: WorkCa
     return calendar.add_workdays(on_the_day, (gone_by // every + 1) * every)
 
 
-def _periodic_sources(item: ReminderItem, policy: Policy) -> list[tuple[ReasonKind, str]]:
+def _periodic_sources(item: Remindable, policy: Policy) -> list[tuple[ReasonKind, str]]:
     """The item's period reminders, the recurring report first (it is the more specific)."""
     sources: list[tuple[ReasonKind, str]] = []
     if item.recurring is not None:
@@ -342,7 +362,7 @@ def _natural_key(code: str) -> list[tuple[int, str]]:
     """Sort key that compares runs of digits as numbers, so A-2 comes before A-10."""
     return [
         (int(part), "") if part.isdecimal() else (-1, part)
-        for part in re.split(r"(\d+)", code)
+        for part in _DIGIT_RUNS.split(code)
         if part
     ]
 

@@ -37,7 +37,6 @@ from bot.domain.lifecycle import Status
 from bot.domain.people import Person
 from bot.domain.policy import Policy
 from bot.domain.reminders import (
-    ReminderItem,
     ReminderReason,
     ack_overdue,
     due_between,
@@ -100,6 +99,11 @@ class Pass:
     # (item, next look, day swept) of the items looked at, written _PLANS_AT_ONCE at a time
     plans: list[tuple[int, date | None, date | None]] = field(default_factory=list)
     unreached: bool = False  # a unit newly found without a contact: the office is told
+    parked: set[int] = field(default_factory=set)  # units found without a contact this pass
+    # Each unit's contacts not yet sent today's message: the same for all its items.
+    fresh: dict[int, list[Person]] = field(default_factory=dict)
+    # The first red day of each deadline looked at: many items share a deadline.
+    red_days: dict[date, date] = field(default_factory=dict)
 
     # Read when the first item is due: in most minutes of a working day none is.
     @functools.cached_property
@@ -109,6 +113,27 @@ class Pass:
     @functools.cached_property
     def pushed(self) -> set[int]:
         return store.pushed_today(self.work.db, self.today)
+
+    def fresh_contacts(self, unit_id: int) -> list[Person]:
+        """The unit's contacts who have not had today's message (read once per unit)."""
+        found = self.fresh.get(unit_id)
+        if found is None:
+            lead = self.contacts.get(unit_id, [])
+            found = self.fresh[unit_id] = [p for p in lead if p.id not in self.pushed]
+        return found
+
+    def red_day(self, deadline: date) -> date:
+        found = self.red_days.get(deadline)
+        if found is None:
+            red_after = self.policy.red_after_overdue_days
+            found = self.red_days[deadline] = first_red_day(deadline, red_after)
+        return found
+
+    def bundle_for(self, person: Person) -> Bundle:
+        message = self.bundles.get(person.id)
+        if message is None:
+            message = self.bundles[person.id] = Bundle(person)
+        return message
 
 
 def sweep(work: Work) -> None:
@@ -143,7 +168,7 @@ def run_pass(work: Work, today: date, policy: Policy, calendar: WorkCalendar) ->
             store.schedule_all(db, state.plans)
             state.plans.clear()
     store.schedule_all(db, state.plans)
-    composed: dict[tuple, tuple[str, Keyboard]] = {}
+    composed = Wording()
     for person_id, message in state.bundles.items():
         _send_bundle(work, message, today, composed)
         store.mark_pushed(db, person_id, today)
@@ -176,30 +201,20 @@ def _look_at(state: Pass, item: DueItem) -> None:
     if item.status is Status.CLOSED:
         _lookback(state, item)
         return
-    subject = ReminderItem(
-        item.id,
-        item.code,
-        item.deadline,
-        item.status,
-        recurring=item.recurring,
-        ongoing=item.ongoing,
-        sheet_level=item.sheet_level,
-        manual_level=item.manual_level,
-    )
     # Reminders cover every rung since the last delivery, or since the item was created.
     since = item.swept_on or local_day(item.created_at, work.tz) - _ONE_DAY
-    reason = due_between(subject, since, today, policy, state.calendar)
+    reason = due_between(item, since, today, policy, state.calendar)
     new = item.unit_id is not None and not item.assigned
     if new and reason is None:
-        reason = overdue_standing(subject, today, policy)
+        reason = overdue_standing(item, today, policy)
     wanted = (reason is not None or new) and item.unit_id is not None
     if wanted and not _deliver(state, item, reason, new):
         # Window left open: the missed reminder goes out at the next pass.
         state.plans.append((item.id, today + _ONE_DAY, item.swept_on))
         return
-    next_on = next_reminder_date(subject, today, policy, state.calendar)
+    next_on = next_reminder_date(item, today, policy, state.calendar)
     if item.deadline is not None:
-        red_day = first_red_day(item.deadline, red_after)
+        red_day = state.red_day(item.deadline)
         if red_day > today:
             next_on = min(next_on or red_day, red_day)
     state.plans.append((item.id, next_on, today))
@@ -207,14 +222,16 @@ def _look_at(state: Pass, item: DueItem) -> None:
 
 def _deliver(state: Pass, item: DueItem, reason: ReminderReason | None, new: bool) -> bool:
     """Put the item in today's messages; False if nobody could be told today."""
-    work = state.work
-    lead = state.contacts.get(item.unit_id, [])
-    if not lead:
-        since = store.park_unit(work.db, item.unit_id, work.at)
-        if first_time(work, f"no_contact:{item.unit_id}:{since}"):
-            state.unreached = True
+    work, unit_id = state.work, item.unit_id
+    assert unit_id is not None  # only items with a lead unit are delivered
+    if unit_id not in state.contacts:
+        if unit_id not in state.parked:  # once a pass: the unit's other items change nothing
+            state.parked.add(unit_id)
+            since = store.park_unit(work.db, unit_id, work.at)
+            if first_time(work, f"no_contact:{unit_id}:{since}"):
+                state.unreached = True
         return False
-    fresh = [p for p in lead if p.id not in state.pushed]
+    fresh = state.fresh_contacts(unit_id)
     if not fresh:
         return False  # they had today's message already: tomorrow's has it
     if reason is not None:
@@ -224,16 +241,16 @@ def _deliver(state: Pass, item: DueItem, reason: ReminderReason | None, new: boo
     entry = Entry(item, reason, level, new)
     ack = None
     if new:
-        ack = store.open_ack(work.db, item.id, item.unit_id, "assigned", state.today, work.at)
+        ack = store.open_ack(work.db, item.id, unit_id, "assigned", state.today, work.at)
     for person in fresh:
-        message = state.bundles.setdefault(person.id, Bundle(person))
+        message = state.bundle_for(person)
         message.lead.append(entry)
         if ack is not None:
             message.acks.append(ack)
-    for unit_id in item.co_unit_ids:
-        for person in state.contacts.get(unit_id, []):
-            if person.id not in state.pushed and reason is not None:
-                state.bundles.setdefault(person.id, Bundle(person)).co.append(entry)
+    if reason is not None:
+        for co_unit in item.co_unit_ids:
+            for person in state.fresh_contacts(co_unit):
+                state.bundle_for(person).co.append(entry)
     return True
 
 
@@ -283,11 +300,26 @@ def reason_text(lang: str, entry: Entry) -> str:
     return text
 
 
-def _send_bundle(
-    work: Work, message: Bundle, today: date, composed: dict[tuple, tuple[str, Keyboard]]
-) -> None:
+@dataclass
+class Wording:
+    """What one pass has worded: each unit's message once for all its contacts, and each
+    reason (逾期 5 天 …) once for all the items that share it."""
+
+    messages: dict[tuple, tuple[str, Keyboard]] = field(default_factory=dict)
+    reasons: dict[tuple, str] = field(default_factory=dict)
+
+    def reason(self, lang: str, entry: Entry) -> str:
+        key = (lang, entry.reason, entry.item.deadline, entry.new)
+        text = self.reasons.get(key)
+        if text is None:
+            text = self.reasons[key] = reason_text(lang, entry)
+        return text
+
+
+def _send_bundle(work: Work, message: Bundle, today: date, composed: Wording) -> None:
     """Send one person's message of the day. The contacts of one unit usually get the same
-    message, so it is worded once per unit and language (``composed``) and sent to each."""
+    message, so it is worded once per unit and language (``composed.messages``) and sent to
+    each."""
     person = message.person
     to = person.address
     if to is None:
@@ -299,9 +331,10 @@ def _send_bundle(
         tuple(id(entry) for entry in message.co),
         tuple(message.acks),
     )
-    if same not in composed:
-        composed[same] = _compose(person.language, person.unit or "", message, today)
-    text, keyboard = composed[same]
+    if same not in composed.messages:
+        words = _compose(person.language, person.unit or "", message, today, composed)
+        composed.messages[same] = words
+    text, keyboard = composed.messages[same]
     work.send(
         to,
         text,
@@ -311,7 +344,9 @@ def _send_bundle(
     )
 
 
-def _compose(lang: str, unit: str, message: Bundle, today: date) -> tuple[str, Keyboard]:
+def _compose(
+    lang: str, unit: str, message: Bundle, today: date, composed: Wording
+) -> tuple[str, Keyboard]:
     """The message of the day's text and buttons, most urgent first."""
     lead = _ordered(message.lead)
     lines = [
@@ -321,7 +356,7 @@ def _compose(lang: str, unit: str, message: Bundle, today: date) -> tuple[str, K
             mark=LEVEL_MARKS[e.level],
             code=e.item.code,
             problem=short(e.item.problem, 24),
-            reason=Safe(reason_text(lang, e)),
+            reason=Safe(composed.reason(lang, e)),
         )
         for e in lead[:LEAD_LINES]
     ]
@@ -336,7 +371,7 @@ def _compose(lang: str, unit: str, message: Bundle, today: date) -> tuple[str, K
                 "remind.co_line",
                 code=e.item.code,
                 problem=short(e.item.problem, 24),
-                reason=Safe(reason_text(lang, e)),
+                reason=Safe(composed.reason(lang, e)),
                 unit=e.item.unit or "—",
             )
             for e in co[:CO_LINES]
