@@ -29,6 +29,7 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import NamedTuple
 
 from bot.actions import button_to
 from bot.clock import local_day
@@ -63,6 +64,9 @@ BUTTONS = 20
 # Next looks written at once: few statements on a heavy day, and after downtime (every item
 # due) a bounded list rather than one entry per item of the ledger.
 _PLANS_AT_ONCE = 1000
+# Rules' answers kept at once (``Pass.ruling``): a day's due items share a few dozen, and a
+# pass over a whole ledger after downtime keeps a bounded number, not one per item.
+_RULINGS_KEPT = 10_000
 
 
 @dataclass
@@ -74,6 +78,16 @@ class Entry:
     reason: ReminderReason | None  # None: only newly assigned
     level: str
     new: bool
+
+
+class Ruling(NamedTuple):
+    """What the rules say of an item today. It follows from a few of the item's fields alone
+    (``Pass.ruling``), and a day's due items share a few dozen deadlines."""
+
+    turned_red: bool  # red today, and not on the day it was last seen
+    reason: ReminderReason | None  # a rung fell since its reminders were last delivered
+    standing: ReminderReason | None  # overdue or due today, for a newly assigned item
+    next_on: date | None  # the next look once today's reminders are out
 
 
 @dataclass
@@ -102,8 +116,8 @@ class Pass:
     parked: set[int] = field(default_factory=set)  # units found without a contact this pass
     # Each unit's contacts not yet sent today's message: the same for all its items.
     fresh: dict[int, list[Person]] = field(default_factory=dict)
-    # The first red day of each deadline looked at: many items share a deadline.
-    red_days: dict[date, date] = field(default_factory=dict)
+    # The rules' answers so far, by the fields they read (see ``ruling``).
+    rulings: dict[tuple, Ruling] = field(default_factory=dict)
 
     # Read when the first item is due: in most minutes of a working day none is.
     @functools.cached_property
@@ -122,11 +136,29 @@ class Pass:
             found = self.fresh[unit_id] = [p for p in lead if p.id not in self.pushed]
         return found
 
-    def red_day(self, deadline: date) -> date:
-        found = self.red_days.get(deadline)
+    def ruling(self, item: DueItem) -> Ruling:
+        """The rules' answer for the item, worked out once for all the items that share
+        what the rules read: its deadline, state, rhythm and levels, and the days it was
+        last seen and last delivered. The rules are pure, so each answer is the one the
+        item would get on its own."""
+        seen = item.swept_on or self.last_day
+        # Reminders cover every rung since the last delivery, or since the item was created.
+        since = item.swept_on or local_day(item.created_at, self.work.tz) - _ONE_DAY
+        key = (
+            item.deadline,
+            item.status,
+            item.recurring,
+            item.ongoing,
+            item.sheet_level,
+            item.manual_level,
+            seen,
+            since,
+        )
+        found = self.rulings.get(key)
         if found is None:
-            red_after = self.policy.red_after_overdue_days
-            found = self.red_days[deadline] = first_red_day(deadline, red_after)
+            if len(self.rulings) >= _RULINGS_KEPT:
+                self.rulings.clear()
+            found = self.rulings[key] = _rule(self, item, seen, since)
         return found
 
     def bundle_for(self, person: Person) -> Bundle:
@@ -178,12 +210,33 @@ def run_pass(work: Work, today: date, policy: Policy, calendar: WorkCalendar) ->
 
 
 def _look_at(state: Pass, item: DueItem) -> None:
-    work, today, policy = state.work, state.today, state.policy
+    work, today = state.work, state.today
+    ruling = state.ruling(item)
+    if ruling.turned_red and item.deadline is not None:
+        whole = ledger.get_item(work.db, item.id)  # the notice shows its history
+        escalation.red_notice(work, whole, (today - item.deadline).days)
+    if item.status is Status.CLOSED:
+        _lookback(state, item)
+        return
+    reason = ruling.reason
+    new = item.unit_id is not None and not item.assigned
+    if new and reason is None:
+        reason = ruling.standing
+    wanted = (reason is not None or new) and item.unit_id is not None
+    if wanted and not _deliver(state, item, reason, new):
+        # Window left open: the missed reminder goes out at the next pass.
+        state.plans.append((item.id, today + _ONE_DAY, item.swept_on))
+        return
+    state.plans.append((item.id, ruling.next_on, today))
+
+
+def _rule(state: Pass, item: DueItem, seen: date | None, since: date) -> Ruling:
+    """What the rules say of the item today (``Pass.ruling`` keeps the answer)."""
+    today, policy, calendar = state.today, state.policy, state.calendar
     red_after = policy.red_after_overdue_days
     # Turning red is news only against a day the sweep saw the item (or saw anything):
     # the first pass after an upgrade must not announce every long-overdue item.
-    seen = item.swept_on or state.last_day
-    if (
+    red = (
         seen is not None
         and item.deadline is not None
         and turned_red(
@@ -195,29 +248,15 @@ def _look_at(state: Pass, item: DueItem) -> None:
             sheet_level=item.sheet_level,
             manual_level=item.manual_level,
         )
-    ):
-        whole = ledger.get_item(work.db, item.id)  # the notice shows its history
-        escalation.red_notice(work, whole, (today - item.deadline).days)
-    if item.status is Status.CLOSED:
-        _lookback(state, item)
-        return
-    # Reminders cover every rung since the last delivery, or since the item was created.
-    since = item.swept_on or local_day(item.created_at, work.tz) - _ONE_DAY
-    reason = due_between(item, since, today, policy, state.calendar)
-    new = item.unit_id is not None and not item.assigned
-    if new and reason is None:
-        reason = overdue_standing(item, today, policy)
-    wanted = (reason is not None or new) and item.unit_id is not None
-    if wanted and not _deliver(state, item, reason, new):
-        # Window left open: the missed reminder goes out at the next pass.
-        state.plans.append((item.id, today + _ONE_DAY, item.swept_on))
-        return
-    next_on = next_reminder_date(item, today, policy, state.calendar)
+    )
+    reason = due_between(item, since, today, policy, calendar)
+    standing = overdue_standing(item, today, policy)
+    next_on = next_reminder_date(item, today, policy, calendar)
     if item.deadline is not None:
-        red_day = state.red_day(item.deadline)
+        red_day = first_red_day(item.deadline, red_after)
         if red_day > today:
             next_on = min(next_on or red_day, red_day)
-    state.plans.append((item.id, next_on, today))
+    return Ruling(red, reason, standing, next_on)
 
 
 def _deliver(state: Pass, item: DueItem, reason: ReminderReason | None, new: bool) -> bool:
