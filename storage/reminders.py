@@ -127,13 +127,14 @@ class DueItem(NamedTuple):
 
 
 _DUE_SELECT = """
-SELECT i.id, i.code, i.problem, i.unit_id, u.name, i.deadline, i.status, i.recurring,
+SELECT i.id, i.code, i.problem, i.unit_id, i.deadline, i.status, i.recurring,
        i.ongoing, i.sheet_level, i.manual_level, i.created_at, i.closed_at,
        (SELECT group_concat(cu.unit_id) FROM item_co_units cu WHERE cu.item_id = i.id),
        EXISTS (SELECT 1 FROM acks a WHERE a.kind = 'assigned' AND a.item_id = i.id
                                       AND a.unit_id = i.unit_id)
-  FROM items i LEFT JOIN units u ON u.id = i.unit_id
+  FROM items i
 """
+_STATUSES = {status.value: status for status in Status}  # the column's checked values
 
 
 def due_items(db: sqlite_utils.Database, today: date) -> Iterator[DueItem]:
@@ -147,6 +148,7 @@ def due_items(db: sqlite_utils.Database, today: date) -> Iterator[DueItem]:
     swept = {item_id: date.fromisoformat(day) if day else None for item_id, day in rows}
     del rows  # the generator lives as long as the pass: keep what it needs, no more
     ids = list(swept)
+    units = dict(db.conn.execute("SELECT id, name FROM units").fetchall())  # a few dozen
     for start in range(0, len(ids), 500):  # SQLite's bound-variable limit
         chunk = ids[start : start + 500]
         marks = ",".join("?" * len(chunk))
@@ -154,21 +156,21 @@ def due_items(db: sqlite_utils.Database, today: date) -> Iterator[DueItem]:
             _DUE_SELECT + f"WHERE i.id IN ({marks}) ORDER BY i.code", chunk
         ).fetchall()
         for row in found:
-            yield _due(row, swept[row[0]])
+            yield _due(row, units, swept[row[0]])
 
 
-def _due(row: tuple, swept_on: date | None) -> DueItem:
-    (item_id, code, problem, unit_id, unit, deadline, status, recurring, ongoing) = row[:9]
-    (sheet_level, manual_level, created_at, closed_at, co_units, assigned) = row[9:]
+def _due(row: tuple, units: dict[int, str], swept_on: date | None) -> DueItem:
+    (item_id, code, problem, unit_id, deadline, status, recurring, ongoing) = row[:8]
+    (sheet_level, manual_level, created_at, closed_at, co_units, assigned) = row[8:]
     return DueItem(
         item_id,
         code,
         problem,
         unit_id,
-        unit,
+        units.get(unit_id),
         tuple(sorted(int(uid) for uid in co_units.split(","))) if co_units else (),
         date.fromisoformat(deadline) if deadline else None,
-        Status(status),
+        _STATUSES[status],
         recurring,
         bool(ongoing),
         sheet_level,
