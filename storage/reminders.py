@@ -12,6 +12,7 @@ import sqlite3
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
+from operator import itemgetter
 from typing import NamedTuple
 
 import sqlite_utils
@@ -187,7 +188,8 @@ def schedule_all(
 ) -> None:
     """Each (item, next look, day last swept) in one statement: a pass over a heavy day
     writes a couple of thousand of these, and one prepared statement run for all of them
-    saves a round of Python and SQL parsing per item."""
+    saves a round of Python and SQL parsing per item. They are written in the order of the
+    table (each item once), so one row's page is still at hand for the next."""
     db.conn.executemany(
         "UPDATE sweep_schedule SET next_on = ?, swept_on = ? WHERE item_id = ?",
         [
@@ -196,7 +198,7 @@ def schedule_all(
                 swept_on.isoformat() if swept_on else None,
                 item_id,
             )
-            for item_id, next_on, swept_on in plans
+            for item_id, next_on, swept_on in sorted(plans, key=itemgetter(0))
         ],
     )
 
