@@ -366,8 +366,8 @@ def _send_bundle(work: Work, message: Bundle, today: date, composed: Wording) ->
     same = (
         person.language,
         person.unit,
-        tuple(id(entry) for entry in message.lead),
-        tuple(id(entry) for entry in message.co),
+        tuple(map(id, message.lead)),
+        tuple(map(id, message.co)),
         tuple(message.acks),
     )
     if same not in composed.messages:
