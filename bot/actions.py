@@ -79,6 +79,9 @@ class Action:
 
 # Every declared function and its action; bot/registry.py collects them module by module.
 _DECLARED: dict[Callable[..., Any], Action] = {}
+# (button, argument names) that ``button_to`` found to fit the button's signature: a reminder
+# pass makes hundreds of the same buttons, and binding a signature is slow.
+_FITTING: set[tuple[Callable[..., Any], frozenset[str]]] = set()
 
 
 def command(
@@ -140,7 +143,10 @@ def button_to(fn: Callable[..., Any], label: str, /, **arguments: Any) -> Button
     action = _DECLARED.get(fn)
     if action is None or action.kind != "button":
         raise TypeError(f"{fn.__qualname__} is not declared as a button")
-    action.signature.bind(None, **arguments)
+    names = (fn, frozenset(arguments))
+    if names not in _FITTING:  # whether they fit depends on their names alone
+        action.signature.bind(None, **arguments)
+        _FITTING.add(names)
     return Button(label, action.name, arguments)
 
 

@@ -12,16 +12,18 @@ import sqlite3
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
+from operator import itemgetter
 from typing import NamedTuple
 
 import sqlite_utils
 
 from bot.domain.audit import AuditAction, Origin
 from bot.domain.items import Item
-from bot.domain.lifecycle import Role
+from bot.domain.lifecycle import Role, Status
 from bot.domain.people import Person
+from bot.domain.reminders import Recurrence
 from bot.domain.workdays import WorkCalendar
-from storage import ledger, people
+from storage import people
 from storage.audit import record, record_item
 from storage.db import insert_row
 from storage.rows import fetch_all, fetch_one, fetch_value, fetch_values
@@ -101,11 +103,39 @@ def reschedule_all(db: sqlite_utils.Database) -> None:
 # --- the items to look at
 
 
-@dataclass(frozen=True)
-class DueItem:
-    item: Item
+class DueItem(NamedTuple):
+    """An item the sweep looks at today: the columns the pass reads, with its schedule, in
+    one light row. A whole ledger Item (period, area, inspectors, …) for each due item cost
+    more than the rest of the pass; the few that need one (an item turned red, a look-back
+    due) are read whole when that happens."""
+
+    id: int
+    code: str
+    problem: str
+    unit_id: int | None
+    unit: str | None
+    co_unit_ids: tuple[int, ...]  # ascending
+    deadline: date | None
+    status: Status
+    recurring: Recurrence | None
+    ongoing: bool
+    sheet_level: str
+    manual_level: str
+    created_at: datetime
+    closed_at: datetime | None
     swept_on: date | None
     assigned: bool  # its lead unit was asked to acknowledge it (签收) already
+
+
+_DUE_SELECT = """
+SELECT i.id, i.code, i.problem, i.unit_id, i.deadline, i.status, i.recurring,
+       i.ongoing, i.sheet_level, i.manual_level, i.created_at, i.closed_at,
+       (SELECT group_concat(cu.unit_id) FROM item_co_units cu WHERE cu.item_id = i.id),
+       EXISTS (SELECT 1 FROM acks a WHERE a.kind = 'assigned' AND a.item_id = i.id
+                                      AND a.unit_id = i.unit_id)
+  FROM items i
+"""
+_STATUSES = {status.value: status for status in Status}  # the column's checked values
 
 
 def due_items(db: sqlite_utils.Database, today: date) -> Iterator[DueItem]:
@@ -113,28 +143,44 @@ def due_items(db: sqlite_utils.Database, today: date) -> Iterator[DueItem]:
 
     Yielded 500 at a time: after downtime, or on a ledger's first day, every item may be due,
     and a pass holds only the ones it keeps for today's messages, not the whole table."""
-    rows = fetch_all(
-        db,
-        "SELECT item_id AS id, swept_on FROM sweep_schedule WHERE next_on <= ?",
-        [today.isoformat()],
-    )
-    swept = {
-        row["id"]: date.fromisoformat(row["swept_on"]) if row["swept_on"] else None for row in rows
-    }
+    rows = db.conn.execute(
+        "SELECT item_id, swept_on FROM sweep_schedule WHERE next_on <= ?", [today.isoformat()]
+    ).fetchall()
+    swept = {item_id: date.fromisoformat(day) if day else None for item_id, day in rows}
     del rows  # the generator lives as long as the pass: keep what it needs, no more
     ids = list(swept)
+    units = dict(db.conn.execute("SELECT id, name FROM units").fetchall())  # a few dozen
     for start in range(0, len(ids), 500):  # SQLite's bound-variable limit
         chunk = ids[start : start + 500]
         marks = ",".join("?" * len(chunk))
-        assigned = set(
-            db.execute(
-                "SELECT item_id, unit_id FROM acks "
-                f"WHERE kind = 'assigned' AND item_id IN ({marks})",
-                chunk,
-            ).fetchall()
-        )
-        for item in ledger.items_where(db, f"i.id IN ({marks})", chunk):
-            yield DueItem(item, swept[item.id], (item.id, item.unit_id) in assigned)
+        found = db.conn.execute(
+            _DUE_SELECT + f"WHERE i.id IN ({marks}) ORDER BY i.code", chunk
+        ).fetchall()
+        for row in found:
+            yield _due(row, units, swept[row[0]])
+
+
+def _due(row: tuple, units: dict[int, str], swept_on: date | None) -> DueItem:
+    (item_id, code, problem, unit_id, deadline, status, recurring, ongoing) = row[:8]
+    (sheet_level, manual_level, created_at, closed_at, co_units, assigned) = row[8:]
+    return DueItem(
+        item_id,
+        code,
+        problem,
+        unit_id,
+        units.get(unit_id),
+        tuple(sorted(int(uid) for uid in co_units.split(","))) if co_units else (),
+        date.fromisoformat(deadline) if deadline else None,
+        _STATUSES[status],
+        recurring,
+        bool(ongoing),
+        sheet_level,
+        manual_level,
+        datetime.fromisoformat(created_at),
+        datetime.fromisoformat(closed_at) if closed_at else None,
+        swept_on,
+        bool(assigned),
+    )
 
 
 def schedule_all(
@@ -142,7 +188,8 @@ def schedule_all(
 ) -> None:
     """Each (item, next look, day last swept) in one statement: a pass over a heavy day
     writes a couple of thousand of these, and one prepared statement run for all of them
-    saves a round of Python and SQL parsing per item."""
+    saves a round of Python and SQL parsing per item. They are written in the order of the
+    table (each item once), so one row's page is still at hand for the next."""
     db.conn.executemany(
         "UPDATE sweep_schedule SET next_on = ?, swept_on = ? WHERE item_id = ?",
         [
@@ -151,7 +198,7 @@ def schedule_all(
                 swept_on.isoformat() if swept_on else None,
                 item_id,
             )
-            for item_id, next_on, swept_on in plans
+            for item_id, next_on, swept_on in sorted(plans, key=itemgetter(0))
         ],
     )
 

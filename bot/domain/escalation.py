@@ -42,8 +42,14 @@ def derived_level(deadline: date | None, today: date, status: Status, red_after_
 
 def effective_level(sheet_level: str | None, manual_level: str | None, derived: str) -> Level:
     """The colour shown and acted on: the highest of the sheet's, a person's and time's."""
-    levels = [level or "none" for level in (sheet_level, manual_level, derived)]
-    return LEVELS[max(level_rank(level) for level in levels)]
+    # Three lookups, no list: the reminder sweep asks this several times for every due item.
+    return LEVELS[
+        max(
+            level_rank(sheet_level or "none"),
+            level_rank(manual_level or "none"),
+            level_rank(derived),
+        )
+    ]
 
 
 class Levelled(Protocol):
@@ -91,15 +97,17 @@ def turned_red(
     """
     if previous_day >= today:
         return False
+    after = effective_level(
+        sheet_level, manual_level, derived_level(deadline, today, status, red_after_days)
+    )
+    if after != "red":
+        return False  # most items a sweep looks at: the day before needs no look
     before = effective_level(
         sheet_level,
         manual_level,
         derived_level(deadline, previous_day, status, red_after_days),
     )
-    after = effective_level(
-        sheet_level, manual_level, derived_level(deadline, today, status, red_after_days)
-    )
-    return before != "red" and after == "red"
+    return before != "red"
 
 
 MANUAL_CHOICES: tuple[Level, ...] = ("blue", "yellow", "red")

@@ -47,7 +47,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, tzinfo
-from typing import Literal
+from typing import Literal, NamedTuple, Protocol
 
 from bot.domain.escalation import Level, item_level, level_rank
 from bot.domain.lifecycle import Status
@@ -58,6 +58,7 @@ Recurrence = Literal["monthly", "quarterly"]
 ReasonKind = Literal["before", "due_today", "overdue", "recurring", "ongoing"]
 
 _ONE_DAY = timedelta(days=1)
+_DIGIT_RUNS = re.compile(r"(\d+)")
 _QUIET_FOR = (Status.CLOSED, Status.CLOSE_REQUESTED)
 # Where each kind goes in the digest: most urgent first.
 _KIND_ORDER: dict[str, int] = {
@@ -90,13 +91,13 @@ class ReminderItem:
         level_rank(self.manual_level)
 
 
-@dataclass(frozen=True)
-class ReminderReason:
+class ReminderReason(NamedTuple):
     """Why an item is in today's digest.
 
     ``days`` is days left until the deadline (``before``) or the period end (``recurring``,
     ``ongoing``; negative if that passed while the bot was down), days overdue (``overdue``),
-    and 0 for ``due_today``. ``level`` is the item's colour that day.
+    and 0 for ``due_today``. ``level`` is the item's colour that day. A named tuple: the
+    sweep makes one for every item it reminds.
     """
 
     kind: ReasonKind
@@ -105,8 +106,27 @@ class ReminderReason:
     period_end: date | None = None
 
 
+class Remindable(Protocol):
+    """What the rules below read of an item: a ReminderItem, or a row read for the sweep
+    (storage.reminders.DueItem) whose values the database's checks have already kept valid,
+    so the sweep makes no ReminderItem for each item it looks at."""
+
+    @property
+    def deadline(self) -> date | None: ...
+    @property
+    def status(self) -> Status: ...
+    @property
+    def recurring(self) -> Recurrence | None: ...
+    @property
+    def ongoing(self) -> bool: ...
+    @property
+    def sheet_level(self) -> str: ...
+    @property
+    def manual_level(self) -> str: ...
+
+
 def next_reminder_date(
-    item: ReminderItem, after: date, policy: Policy, calendar: WorkCalendar
+    item: Remindable, after: date, policy: Policy, calendar: WorkCalendar
 ) -> date | None:
     """The first day strictly after ``after`` on which the item is reminded, if any."""
     if item.status in _QUIET_FOR:
@@ -127,7 +147,7 @@ def is_due(
 
 
 def due_between(
-    item: ReminderItem,
+    item: Remindable,
     last_day: date | None,
     today: date,
     policy: Policy,
@@ -142,19 +162,20 @@ def due_between(
     start = today - _ONE_DAY if last_day is None else last_day
     if start >= today or item.status in _QUIET_FOR:
         return None
-    level = item_level(item, today, policy.red_after_overdue_days)
     if item.deadline is not None and (
         _next_deadline_rung(item.deadline, start, policy, calendar) <= today
     ):
+        level = item_level(item, today, policy.red_after_overdue_days)
         return _deadline_reason(item.deadline, today, level)
     for kind, every in _periodic_sources(item, policy):
         period_end = _latest_period_end_within(every, start, today, calendar)
         if period_end is not None:
+            level = item_level(item, today, policy.red_after_overdue_days)
             return ReminderReason(kind, (period_end - today).days, level, period_end)
     return None
 
 
-def overdue_standing(item: ReminderItem, today: date, policy: Policy) -> ReminderReason | None:
+def overdue_standing(item: Remindable, today: date, policy: Policy) -> ReminderReason | None:
     """The item's overdue (or due today) reason whatever its rhythm says, for the first notice
     of a newly assigned item: a contact told of an item must hear at once that it is
     already late, not wait for the item's next overdue rung."""
@@ -170,7 +191,14 @@ def bundle(
     """Order one person's reminders for their single daily message, most urgent first:
     overdue (longest overdue first), due today, then by days left; ties by item code, with
     numbers in codes compared as numbers (A-2 before A-10)."""
-    return sorted(entries, key=_urgency)
+    return sorted(entries, key=lambda entry: urgency(entry[0].code, entry[1]))
+
+
+def urgency(code: str, reason: ReminderReason) -> tuple[int, int, list[tuple[int, str]]]:
+    """The sort key of ``bundle``, for a caller that keeps its reminders in its own records
+    (the sweep sorts its entries by it without a ReminderItem for each)."""
+    days = -reason.days if reason.kind == "overdue" else reason.days
+    return _KIND_ORDER[reason.kind], days, _natural_key(code)
 
 
 def ack_deadline(sent_on: date, policy: Policy, calendar: WorkCalendar) -> date:
@@ -238,9 +266,18 @@ def _next_deadline_rung(
 ) -> date:
     """The first deadline rung strictly after ``after``, worked out once per calendar (a
     sweep asks for each due item twice, and many items share a deadline)."""
+    # Keyed by the three settings the rung depends on: hashing the whole Policy for every
+    # lookup cost more than the lookup saved.
+    key = (
+        "deadline rung",
+        deadline,
+        after,
+        policy.reminder_days_before,
+        policy.remind_on_deadline_day,
+        policy.overdue_every_days,
+    )
     return calendar.derived(
-        ("deadline rung", deadline, after, policy),
-        lambda: _first_deadline_rung_after(deadline, after, policy, calendar),
+        key, lambda: _first_deadline_rung_after(deadline, after, policy, calendar)
     )
 
 
@@ -275,7 +312,7 @@ def _next_overdue_rung(deadline: date, after: date, every: int, calendar: WorkCa
     return calendar.add_workdays(on_the_day, (gone_by // every + 1) * every)
 
 
-def _periodic_sources(item: ReminderItem, policy: Policy) -> list[tuple[ReasonKind, str]]:
+def _periodic_sources(item: Remindable, policy: Policy) -> list[tuple[ReasonKind, str]]:
     """The item's period reminders, the recurring report first (it is the more specific)."""
     sources: list[tuple[ReasonKind, str]] = []
     if item.recurring is not None:
@@ -321,17 +358,11 @@ def _deadline_reason(deadline: date, today: date, level: Level) -> ReminderReaso
     return ReminderReason("overdue", (today - deadline).days, level)
 
 
-def _urgency(entry: tuple[ReminderItem, ReminderReason]) -> tuple[int, int, list[tuple[int, str]]]:
-    item, reason = entry
-    days = -reason.days if reason.kind == "overdue" else reason.days
-    return _KIND_ORDER[reason.kind], days, _natural_key(item.code)
-
-
 def _natural_key(code: str) -> list[tuple[int, str]]:
     """Sort key that compares runs of digits as numbers, so A-2 comes before A-10."""
     return [
         (int(part), "") if part.isdecimal() else (-1, part)
-        for part in re.split(r"(\d+)", code)
+        for part in _DIGIT_RUNS.split(code)
         if part
     ]
 

@@ -53,6 +53,11 @@ BUTTON_LIFETIME = timedelta(days=30)
 # Telegram shows at most 200 characters of a button's answer; others show less or none.
 TAP_ANSWER_LIMIT = 200
 
+# What json.dumps(payload, ensure_ascii=False) writes, with one encoder for every button:
+# dumps builds a new encoder on each call given an option, and a reminder pass stores
+# over a thousand buttons.
+_PAYLOAD_JSON = json.JSONEncoder(ensure_ascii=False)
+
 
 @dataclass(frozen=True)
 class WorkEnv:
@@ -317,7 +322,7 @@ class Work:
                 if owner is None:
                     raise RuntimeError("a button needs the person it is meant for")
                 token = secrets.token_urlsafe(12)
-                payload = json.dumps(button.payload, ensure_ascii=False)
+                payload = _PAYLOAD_JSON.encode(button.payload)
                 stored.append((token, owner, button.action, payload, created, expires))
                 cells.append(PlacedButton(button.label, token=token))
             rows.append(cells)

@@ -29,22 +29,21 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import NamedTuple
 
 from bot.actions import button_to
 from bot.clock import local_day
 from bot.domain.escalation import first_red_day, item_level, turned_red
-from bot.domain.items import Item
 from bot.domain.lifecycle import Status
 from bot.domain.people import Person
 from bot.domain.policy import Policy
 from bot.domain.reminders import (
-    ReminderItem,
     ReminderReason,
     ack_overdue,
-    bundle,
     due_between,
     next_reminder_date,
     overdue_standing,
+    urgency,
 )
 from bot.domain.visits import LEVEL_MARKS, short
 from bot.domain.workdays import WorkCalendar
@@ -53,6 +52,7 @@ from bot.runtime.work import Keyboard, Work
 from bot.services import acks, digest, escalation, lookback, notify
 from bot.services.admin_notices import first_time
 from bot.services.item_view import open_button
+from storage import ledger
 from storage import reminders as store
 from storage.policy import load_policy
 from storage.reminders import Ack, DueItem
@@ -64,32 +64,30 @@ BUTTONS = 20
 # Next looks written at once: few statements on a heavy day, and after downtime (every item
 # due) a bounded list rather than one entry per item of the ledger.
 _PLANS_AT_ONCE = 1000
-
-
-@dataclass(frozen=True)
-class Glance:
-    """What today's message shows of an item. Entries keep this, not the Item: on a heavy
-    day (the first after an import, or after downtime) every item may be due, and whole
-    Items for all of them would hold the ledger in memory."""
-
-    id: int
-    code: str
-    problem: str
-    deadline: date | None
-    status: Status
-    unit: str | None
-
-    @classmethod
-    def of(cls, item: Item) -> Glance:
-        return cls(item.id, item.code, item.problem, item.deadline, item.status, item.unit)
+# Rules' answers kept at once (``Pass.ruling``): a day's due items share a few dozen, and a
+# pass over a whole ledger after downtime keeps a bounded number, not one per item.
+_RULINGS_KEPT = 10_000
 
 
 @dataclass
 class Entry:
-    item: Glance
+    """An item in today's messages. It keeps the light due row, not a whole Item: on a heavy
+    day (the first after an import, or after downtime) every item may be due."""
+
+    item: DueItem
     reason: ReminderReason | None  # None: only newly assigned
     level: str
     new: bool
+
+
+class Ruling(NamedTuple):
+    """What the rules say of an item today. It follows from a few of the item's fields alone
+    (``Pass.ruling``), and a day's due items share a few dozen deadlines."""
+
+    turned_red: bool  # red today, and not on the day it was last seen
+    reason: ReminderReason | None  # a rung fell since its reminders were last delivered
+    standing: ReminderReason | None  # overdue or due today, for a newly assigned item
+    next_on: date | None  # the next look once today's reminders are out
 
 
 @dataclass
@@ -115,6 +113,11 @@ class Pass:
     # (item, next look, day swept) of the items looked at, written _PLANS_AT_ONCE at a time
     plans: list[tuple[int, date | None, date | None]] = field(default_factory=list)
     unreached: bool = False  # a unit newly found without a contact: the office is told
+    parked: set[int] = field(default_factory=set)  # units found without a contact this pass
+    # Each unit's contacts not yet sent today's message: the same for all its items.
+    fresh: dict[int, list[Person]] = field(default_factory=dict)
+    # The rules' answers so far, by the fields they read (see ``ruling``).
+    rulings: dict[tuple, Ruling] = field(default_factory=dict)
 
     # Read when the first item is due: in most minutes of a working day none is.
     @functools.cached_property
@@ -124,6 +127,45 @@ class Pass:
     @functools.cached_property
     def pushed(self) -> set[int]:
         return store.pushed_today(self.work.db, self.today)
+
+    def fresh_contacts(self, unit_id: int) -> list[Person]:
+        """The unit's contacts who have not had today's message (read once per unit)."""
+        found = self.fresh.get(unit_id)
+        if found is None:
+            lead = self.contacts.get(unit_id, [])
+            found = self.fresh[unit_id] = [p for p in lead if p.id not in self.pushed]
+        return found
+
+    def ruling(self, item: DueItem) -> Ruling:
+        """The rules' answer for the item, worked out once for all the items that share
+        what the rules read: its deadline, state, rhythm and levels, and the days it was
+        last seen and last delivered. The rules are pure, so each answer is the one the
+        item would get on its own."""
+        seen = item.swept_on or self.last_day
+        # Reminders cover every rung since the last delivery, or since the item was created.
+        since = item.swept_on or local_day(item.created_at, self.work.tz) - _ONE_DAY
+        key = (
+            item.deadline,
+            item.status,
+            item.recurring,
+            item.ongoing,
+            item.sheet_level,
+            item.manual_level,
+            seen,
+            since,
+        )
+        found = self.rulings.get(key)
+        if found is None:
+            if len(self.rulings) >= _RULINGS_KEPT:
+                self.rulings.clear()
+            found = self.rulings[key] = _rule(self, item, seen, since)
+        return found
+
+    def bundle_for(self, person: Person) -> Bundle:
+        message = self.bundles.get(person.id)
+        if message is None:
+            message = self.bundles[person.id] = Bundle(person)
+        return message
 
 
 def sweep(work: Work) -> None:
@@ -158,7 +200,7 @@ def run_pass(work: Work, today: date, policy: Policy, calendar: WorkCalendar) ->
             store.schedule_all(db, state.plans)
             state.plans.clear()
     store.schedule_all(db, state.plans)
-    composed: dict[tuple, tuple[str, Keyboard]] = {}
+    composed = Wording()
     for person_id, message in state.bundles.items():
         _send_bundle(work, message, today, composed)
         store.mark_pushed(db, person_id, today)
@@ -167,13 +209,34 @@ def run_pass(work: Work, today: date, policy: Policy, calendar: WorkCalendar) ->
     store.set_state(db, "last_sweep_day", today.isoformat())
 
 
-def _look_at(state: Pass, due: DueItem) -> None:
-    work, item, today, policy = state.work, due.item, state.today, state.policy
+def _look_at(state: Pass, item: DueItem) -> None:
+    work, today = state.work, state.today
+    ruling = state.ruling(item)
+    if ruling.turned_red and item.deadline is not None:
+        whole = ledger.get_item(work.db, item.id)  # the notice shows its history
+        escalation.red_notice(work, whole, (today - item.deadline).days)
+    if item.status is Status.CLOSED:
+        _lookback(state, item)
+        return
+    reason = ruling.reason
+    new = item.unit_id is not None and not item.assigned
+    if new and reason is None:
+        reason = ruling.standing
+    wanted = (reason is not None or new) and item.unit_id is not None
+    if wanted and not _deliver(state, item, reason, new):
+        # Window left open: the missed reminder goes out at the next pass.
+        state.plans.append((item.id, today + _ONE_DAY, item.swept_on))
+        return
+    state.plans.append((item.id, ruling.next_on, today))
+
+
+def _rule(state: Pass, item: DueItem, seen: date | None, since: date) -> Ruling:
+    """What the rules say of the item today (``Pass.ruling`` keeps the answer)."""
+    today, policy, calendar = state.today, state.policy, state.calendar
     red_after = policy.red_after_overdue_days
     # Turning red is news only against a day the sweep saw the item (or saw anything):
     # the first pass after an upgrade must not announce every long-overdue item.
-    seen = due.swept_on or state.last_day
-    if (
+    red = (
         seen is not None
         and item.deadline is not None
         and turned_red(
@@ -185,70 +248,52 @@ def _look_at(state: Pass, due: DueItem) -> None:
             sheet_level=item.sheet_level,
             manual_level=item.manual_level,
         )
-    ):
-        escalation.red_notice(work, item, (today - item.deadline).days)
-    if item.status is Status.CLOSED:
-        _lookback(state, item)
-        return
-    subject = ReminderItem(
-        item.id,
-        item.code,
-        item.deadline,
-        item.status,
-        recurring=item.recurring,
-        ongoing=item.ongoing,
-        sheet_level=item.sheet_level,
-        manual_level=item.manual_level,
     )
-    # Reminders cover every rung since the last delivery, or since the item was created.
-    since = due.swept_on or local_day(item.created_at, work.tz) - _ONE_DAY
-    reason = due_between(subject, since, today, policy, state.calendar)
-    new = item.unit_id is not None and not due.assigned
-    if new and reason is None:
-        reason = overdue_standing(subject, today, policy)
-    wanted = (reason is not None or new) and item.unit_id is not None
-    if wanted and not _deliver(state, item, reason, new):
-        # Window left open: the missed reminder goes out at the next pass.
-        state.plans.append((item.id, today + _ONE_DAY, due.swept_on))
-        return
-    next_on = next_reminder_date(subject, today, policy, state.calendar)
+    reason = due_between(item, since, today, policy, calendar)
+    standing = overdue_standing(item, today, policy)
+    next_on = next_reminder_date(item, today, policy, calendar)
     if item.deadline is not None:
         red_day = first_red_day(item.deadline, red_after)
         if red_day > today:
             next_on = min(next_on or red_day, red_day)
-    state.plans.append((item.id, next_on, today))
+    return Ruling(red, reason, standing, next_on)
 
 
-def _deliver(state: Pass, item: Item, reason: ReminderReason | None, new: bool) -> bool:
+def _deliver(state: Pass, item: DueItem, reason: ReminderReason | None, new: bool) -> bool:
     """Put the item in today's messages; False if nobody could be told today."""
-    work = state.work
-    lead = state.contacts.get(item.unit_id, [])
-    if not lead:
-        since = store.park_unit(work.db, item.unit_id, work.at)
-        if first_time(work, f"no_contact:{item.unit_id}:{since}"):
-            state.unreached = True
+    work, unit_id = state.work, item.unit_id
+    assert unit_id is not None  # only items with a lead unit are delivered
+    if unit_id not in state.contacts:
+        if unit_id not in state.parked:  # once a pass: the unit's other items change nothing
+            state.parked.add(unit_id)
+            since = store.park_unit(work.db, unit_id, work.at)
+            if first_time(work, f"no_contact:{unit_id}:{since}"):
+                state.unreached = True
         return False
-    fresh = [p for p in lead if p.id not in state.pushed]
+    fresh = state.fresh_contacts(unit_id)
     if not fresh:
         return False  # they had today's message already: tomorrow's has it
-    level = item_level(item, state.today, state.policy.red_after_overdue_days)
-    entry = Entry(Glance.of(item), reason, level, new)
+    if reason is not None:
+        level = reason.level  # the item's colour today, worked out with its reason
+    else:
+        level = item_level(item, state.today, state.policy.red_after_overdue_days)
+    entry = Entry(item, reason, level, new)
     ack = None
     if new:
-        ack = store.open_ack(work.db, item.id, item.unit_id, "assigned", state.today, work.at)
+        ack = store.open_ack(work.db, item.id, unit_id, "assigned", state.today, work.at)
     for person in fresh:
-        message = state.bundles.setdefault(person.id, Bundle(person))
+        message = state.bundle_for(person)
         message.lead.append(entry)
         if ack is not None:
             message.acks.append(ack)
-    for unit_id in sorted(item.co_unit_ids):
-        for person in state.contacts.get(unit_id, []):
-            if person.id not in state.pushed and reason is not None:
-                state.bundles.setdefault(person.id, Bundle(person)).co.append(entry)
+    if reason is not None:
+        for co_unit in item.co_unit_ids:
+            for person in state.fresh_contacts(co_unit):
+                state.bundle_for(person).co.append(entry)
     return True
 
 
-def _lookback(state: Pass, item: Item) -> None:
+def _lookback(state: Pass, item: DueItem) -> None:
     work = state.work
     if item.closed_at is None:
         state.plans.append((item.id, None, state.today))
@@ -257,9 +302,10 @@ def _lookback(state: Pass, item: Item) -> None:
     if state.today < due_on:
         state.plans.append((item.id, due_on, state.today))
         return
-    task = store.open_lookback(work.db, item, work.at)
+    whole = ledger.get_item(work.db, item.id)  # the task names its inspectors
+    task = store.open_lookback(work.db, whole, work.at)
     if task is not None:
-        lookback.send_tasks(work, item, task)
+        lookback.send_tasks(work, whole, task)
     state.plans.append((item.id, None, state.today))
 
 
@@ -267,17 +313,15 @@ def _lookback(state: Pass, item: Item) -> None:
 
 
 def _ordered(entries: list[Entry]) -> list[Entry]:
-    """Most urgent first (the domain's order); items that are only new come last."""
-    with_reason = {e.item.id: e for e in entries if e.reason is not None}
-    pairs = [
-        (
-            ReminderItem(e.item.id, e.item.code, e.item.deadline, e.item.status),
-            e.reason,
-        )
-        for e in with_reason.values()
-    ]
-    ordered = [with_reason[subject.item_id] for subject, _ in bundle(pairs)]
+    """Most urgent first (the domain's order, ``bundle``'s); items only new come last."""
+    with_reason = {e.item.id: (e, e.reason) for e in entries if e.reason is not None}
+    ordered = [e for e, _ in sorted(with_reason.values(), key=_urgency)]
     return ordered + sorted((e for e in entries if e.reason is None), key=lambda e: e.item.code)
+
+
+def _urgency(pair: tuple[Entry, ReminderReason]) -> tuple[int, int, list[tuple[int, str]]]:
+    entry, reason = pair
+    return urgency(entry.item.code, reason)
 
 
 def reason_text(lang: str, entry: Entry) -> str:
@@ -295,11 +339,26 @@ def reason_text(lang: str, entry: Entry) -> str:
     return text
 
 
-def _send_bundle(
-    work: Work, message: Bundle, today: date, composed: dict[tuple, tuple[str, Keyboard]]
-) -> None:
+@dataclass
+class Wording:
+    """What one pass has worded: each unit's message once for all its contacts, and each
+    reason (逾期 5 天 …) once for all the items that share it."""
+
+    messages: dict[tuple, tuple[str, Keyboard]] = field(default_factory=dict)
+    reasons: dict[tuple, str] = field(default_factory=dict)
+
+    def reason(self, lang: str, entry: Entry) -> str:
+        key = (lang, entry.reason, entry.item.deadline, entry.new)
+        text = self.reasons.get(key)
+        if text is None:
+            text = self.reasons[key] = reason_text(lang, entry)
+        return text
+
+
+def _send_bundle(work: Work, message: Bundle, today: date, composed: Wording) -> None:
     """Send one person's message of the day. The contacts of one unit usually get the same
-    message, so it is worded once per unit and language (``composed``) and sent to each."""
+    message, so it is worded once per unit and language (``composed.messages``) and sent to
+    each."""
     person = message.person
     to = person.address
     if to is None:
@@ -307,13 +366,14 @@ def _send_bundle(
     same = (
         person.language,
         person.unit,
-        tuple(id(entry) for entry in message.lead),
-        tuple(id(entry) for entry in message.co),
+        tuple(map(id, message.lead)),
+        tuple(map(id, message.co)),
         tuple(message.acks),
     )
-    if same not in composed:
-        composed[same] = _compose(person.language, person.unit or "", message, today)
-    text, keyboard = composed[same]
+    if same not in composed.messages:
+        words = _compose(person.language, person.unit or "", message, today, composed)
+        composed.messages[same] = words
+    text, keyboard = composed.messages[same]
     work.send(
         to,
         text,
@@ -323,7 +383,9 @@ def _send_bundle(
     )
 
 
-def _compose(lang: str, unit: str, message: Bundle, today: date) -> tuple[str, Keyboard]:
+def _compose(
+    lang: str, unit: str, message: Bundle, today: date, composed: Wording
+) -> tuple[str, Keyboard]:
     """The message of the day's text and buttons, most urgent first."""
     lead = _ordered(message.lead)
     lines = [
@@ -333,7 +395,7 @@ def _compose(lang: str, unit: str, message: Bundle, today: date) -> tuple[str, K
             mark=LEVEL_MARKS[e.level],
             code=e.item.code,
             problem=short(e.item.problem, 24),
-            reason=Safe(reason_text(lang, e)),
+            reason=Safe(composed.reason(lang, e)),
         )
         for e in lead[:LEAD_LINES]
     ]
@@ -348,7 +410,7 @@ def _compose(lang: str, unit: str, message: Bundle, today: date) -> tuple[str, K
                 "remind.co_line",
                 code=e.item.code,
                 problem=short(e.item.problem, 24),
-                reason=Safe(reason_text(lang, e)),
+                reason=Safe(composed.reason(lang, e)),
                 unit=e.item.unit or "—",
             )
             for e in co[:CO_LINES]

@@ -462,6 +462,18 @@ def test_button_to_refuses_arguments_its_function_does_not_take(arguments: dict)
         button_to(fake_actions.pick, "一", **arguments)
 
 
+def test_button_to_still_refuses_wrong_arguments_after_fitting_ones() -> None:
+    """The check is remembered per button and set of argument names (a reminder pass makes
+    hundreds of the same buttons): a button made right once does not let a misspelt or
+    unknown argument through later."""
+    assert button_to(fake_actions.pick, "一", item=3).payload == {"item": 3}
+    assert button_to(fake_actions.pick, "二", item=4).payload == {"item": 4}
+    with pytest.raises(TypeError):
+        button_to(fake_actions.pick, "三", itme=5)
+    with pytest.raises(TypeError):
+        button_to(fake_actions.pick, "四", item=5, extra=1)
+
+
 def test_button_to_refuses_what_is_not_a_declared_button() -> None:
     """A command, or a function nobody declared, cannot sit under a button."""
     with pytest.raises(TypeError):
