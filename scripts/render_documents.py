@@ -65,6 +65,7 @@ WEEKLY_KIND = "weekly"
 IMPORT_KIND = "import"
 NOTICE_KIND = "ranking"  # the draft (样稿)
 ISSUE_KIND = "notice"  # 签发: the numbered paper
+NOTICE_PARAMS = {"period": "year"}  # the 通报 of the year so far, as the reports menu offers it
 DOSSIER_KIND = "dossier"
 REPORT_KIND = "report"
 
@@ -254,10 +255,10 @@ def pdfs(sample: SampleLedger) -> dict[str, Path]:
 def issued_notice(sample: SampleLedger) -> Path:
     """The 通报 as issued: the preview (``ranking``), then 签发 (``notice``) with the figures
     the preview showed; the paper is numbered and kept on disk before delivery records it."""
-    draft, _ = run_job(sample, NOTICE_KIND, sample.admin_id, {})
+    draft, _ = run_job(sample, NOTICE_KIND, sample.admin_id, NOTICE_PARAMS)
     db = connect(sample.context.db_path, read_only=True)
     try:
-        figures = gather(db, notice_filters({}), sample.context.today, sample.context.tz)
+        figures = gather(db, notice_filters(NOTICE_PARAMS), sample.context.today, sample.context.tz)
     finally:
         db.close()
     params = {"draft": draft, "figures": figures.fingerprint()}

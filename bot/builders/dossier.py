@@ -34,6 +34,7 @@ from bot.builders.paper import (
     heading,
     plain,
     text_height,
+    unmarked,
     write_text,
 )
 from bot.builders.visits_sheet import dossier_lines
@@ -297,7 +298,7 @@ def _timeline(
         top = pdf.get_y()
         pdf.cell(column, 6, local, align="L")
         pdf.set_y(top)
-        words = plain(timeline.describe(lang, event))
+        words = drawable_only(unmarked(plain(timeline.describe(lang, event))))
         write_text(pdf, words, width=pdf.epw - column, x=pdf.l_margin + column)
 
 

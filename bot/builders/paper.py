@@ -68,6 +68,17 @@ def drawable_only(text: str) -> str:
     return "".join(ch for ch in text if ord(ch) in drawable or ch in "\n\t").strip()
 
 
+def unmarked(text: str) -> str:
+    """Text without the chat's leading marker (🆕, ⏳, ↩️ …): on paper the words say it, and
+    a font may draw some markers as boxed letters (🆕 as a boxed NEW)."""
+    start = 0
+    while start < len(text) and (
+        unicodedata.category(text[start]) in ("So", "Sk", "Mn", "Cf") or text[start] == "\ufe0f"
+    ):
+        start += 1
+    return text[start:].lstrip() if start else text
+
+
 @functools.cache
 def _drawable() -> frozenset[int]:
     from fontTools.ttLib import TTCollection

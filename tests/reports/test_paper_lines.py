@@ -7,7 +7,7 @@ import random
 
 import pytest
 
-from bot.builders.paper import CLOSING, OPENING, Paper, Running, _units, break_lines
+from bot.builders.paper import CLOSING, OPENING, Paper, Running, _units, break_lines, unmarked
 from tests.pdf_text import pdf_pages
 
 # A progress report as contacts write them: long clauses, many marks, quotes, a figure.
@@ -149,3 +149,10 @@ def test_an_indented_first_line_is_narrower_and_the_rest_keep_the_width() -> Non
     lines = break_lines(text, 20, len, indent=2)
     assert len(lines[0]) <= 18 and all(len(line) <= 20 for line in lines[1:])
     assert len(lines[1]) > 18 and "".join(lines) == text
+
+
+def test_the_chats_markers_are_left_off_paper() -> None:
+    """🆕 登记为督办事项 reads 登记为督办事项 in a dossier; text without a marker is kept."""
+    assert unmarked("🆕 登记为督办事项（表格导入）") == "登记为督办事项（表格导入）"
+    assert unmarked("↩️ 销号申请被退回") == "销号申请被退回"
+    assert unmarked("指派督查 王督查") == "指派督查 王督查"
