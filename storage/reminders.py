@@ -157,12 +157,14 @@ def due_items(db: sqlite_utils.Database, today: date) -> Iterator[DueItem]:
             _DUE_SELECT + f"WHERE i.id IN ({marks}) ORDER BY i.code", chunk
         ).fetchall()
         for row in found:
-            yield _due(row, units, swept[row[0]])
+            yield _due(row, units, swept)
 
 
-def _due(row: tuple, units: dict[int, str], swept_on: date | None) -> DueItem:
+def _due(row: tuple, units: dict[int, str], swept: dict[int, date | None]) -> DueItem:
+    """A due item from its row of ``_DUE_SELECT``, columns named in the select's order."""
     (item_id, code, problem, unit_id, deadline, status, recurring, ongoing) = row[:8]
     (sheet_level, manual_level, created_at, closed_at, co_units, assigned) = row[8:]
+    swept_on = swept[item_id]
     return DueItem(
         item_id,
         code,
