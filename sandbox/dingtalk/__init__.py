@@ -1,0 +1,1 @@
+"""A local stand-in for DingTalk's Stream gateway and robot OpenAPI (see server.py)."""

@@ -1,0 +1,91 @@
+"""What the DingTalk stand-in remembers: tickets, tokens, pushes, acknowledgements, sessions.
+
+Mutated only on the stand-in's own event loop; what the robot sent to people
+(``received``) is also read by tests from their loop, so it sits behind a lock.
+"""
+
+from __future__ import annotations
+
+import itertools
+import threading
+import time
+import uuid
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass
+class Ticket:
+    """A connection ticket: single use, dies after its lifetime (limits.TICKET_LIFETIME_SECONDS)."""
+
+    subscriptions: list[dict[str, str]]
+    expires_at: float
+    used: bool = False
+
+
+@dataclass
+class Push:
+    """One frame the stand-in pushed (perhaps several times), and the ACK it got, if any."""
+
+    message_id: str
+    frame: dict[str, Any]
+    pushes: int = 0
+    ack: dict[str, Any] | None = None
+
+
+@dataclass
+class Session:
+    """A robot message's sessionWebhook: who it answers, and until when (epoch seconds)."""
+
+    staff_id: str
+    expires_at: float
+
+
+@dataclass
+class Received:
+    """Something the robot sent a person: how (webhook or batchSend), its kind and its text."""
+
+    via: str
+    kind: str
+    text: str
+    body: dict[str, Any]
+
+
+_counter = itertools.count(1)
+
+
+def new_message_id() -> str:
+    """A push id shaped like the protocol page's examples (213d841d_972_1898bb26334_70a7)."""
+    millis = int(time.time() * 1000)
+    return f"{uuid.uuid4().hex[:8]}_{next(_counter)}_{millis:x}_{uuid.uuid4().hex[:4]}"
+
+
+@dataclass
+class DingTalkState:
+    """The stand-in's memory for one app (client id/secret) and its robot."""
+
+    client_id: str
+    client_secret: str
+    robot_code: str
+    corp_id: str = "dingsandboxcorp0001"
+    tickets: dict[str, Ticket] = field(default_factory=dict)
+    tokens: dict[str, float] = field(default_factory=dict)
+    pushes: dict[str, Push] = field(default_factory=dict)
+    sessions: dict[str, Session] = field(default_factory=dict)
+    staff: dict[str, str] = field(default_factory=dict)
+    received: dict[str, list[Received]] = field(default_factory=dict)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def deliver(self, staff_id: str, item: Received) -> None:
+        """Record what a person's phone now shows (read by tests from another thread)."""
+        with self.lock:
+            self.received.setdefault(staff_id, []).append(item)
+
+    def received_by(self, staff_id: str) -> list[Received]:
+        """A copy of what the robot sent ``staff_id`` so far, oldest first."""
+        with self.lock:
+            return list(self.received.get(staff_id, []))
+
+    def token_valid(self, token: str | None) -> bool:
+        """True for an access token this stand-in issued that has not expired."""
+        return token is not None and self.tokens.get(token, 0.0) > time.time()
