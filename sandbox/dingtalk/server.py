@@ -350,10 +350,12 @@ class DingTalkStandIn:
     async def _disconnect(self, reason: str) -> None:
         # learn__stream__protocol.md, disconnect: data {"reason": …}, no response expected, the
         # server closes the TCP connection after 10 s of silence.
+        # Only the streams told to go are closed: a client that reconnected meanwhile stays.
+        told = [ws for ws, _ in self._connections]
         frame = self._frame("SYSTEM", "disconnect", {"reason": reason})
         await self._send("SYSTEM", "disconnect", frame)
         await asyncio.sleep(self.disconnect_grace)
-        for ws, _ in list(self._connections):
+        for ws in told:
             await ws.close()
 
     async def _access_token(self, request: web.Request) -> web.Response:

@@ -246,3 +246,40 @@ async def test_an_expired_session_webhook_is_refused(standin: DingTalkStandIn) -
     status, answer = await post(replies[0].session_webhook, body)
     assert status == 200 and answer["errcode"] != 0
     assert phone.received() == []
+
+
+async def test_after_a_disconnect_the_sdk_opens_a_new_stream_with_a_new_ticket(
+    standin: DingTalkStandIn,
+) -> None:
+    client = sdk_client(standin)
+    robot = EchoRobot()
+    client.register_callback_handler(dingtalk_stream.ChatbotMessage.TOPIC, robot)
+    phone = standin.phone("manager4521", "李联络")
+    async with streaming(client, standin):
+        await standin.disconnect("connection is expired")
+        await wait_until(lambda: len(standin.state.tickets) == 2 and standin.connections() == 1)
+        await phone.send("重新连上了吗")
+        await phone.expect("收到：重新连上了吗")
+    assert all(ticket.used for ticket in standin.state.tickets.values())
+
+
+async def test_a_markdown_reply_reaches_the_phone(standin: DingTalkStandIn) -> None:
+    class MarkdownRobot(dingtalk_stream.ChatbotHandler):
+        async def process(self, callback: dingtalk_stream.CallbackMessage) -> tuple[int, str]:
+            incoming = ChatbotMessage.from_dict(callback.data)
+            self.reply_markdown("督办", f"#### 已登记\n> {incoming.text.content}", incoming)
+            return AckMessage.STATUS_OK, "OK"
+
+    client = sdk_client(standin)
+    client.register_callback_handler(dingtalk_stream.ChatbotMessage.TOPIC, MarkdownRobot())
+    phone = standin.phone("inspector01", "王督查")
+    async with streaming(client, standin):
+        await phone.send("卓远半导体 消防通道堵塞")
+        reply = await phone.expect("消防通道堵塞")
+    assert reply.kind == "markdown" and reply.text.startswith("#### 已登记")
+
+
+async def test_wrong_app_secret_gets_no_access_token(standin: DingTalkStandIn) -> None:
+    body = {"appKey": standin.state.client_id, "appSecret": "guessed"}
+    status, answer = await post(f"{standin.url}/v1.0/oauth2/accessToken", body)
+    assert status == 400 and "accessToken" not in answer
