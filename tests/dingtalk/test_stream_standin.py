@@ -17,7 +17,7 @@ import dingtalk_stream
 from dingtalk_stream import AckMessage, ChatbotMessage
 
 from sandbox.dingtalk.server import DingTalkStandIn
-from tests.dingtalk.conftest import sdk_client, streaming
+from tests.dingtalk.sdk import PORT, sdk_client, streaming
 
 
 class EchoRobot(dingtalk_stream.ChatbotHandler):
@@ -130,8 +130,6 @@ async def test_an_unacknowledged_event_is_pushed_again_and_a_robot_message_is_no
 
 
 async def test_a_used_or_expired_ticket_is_refused() -> None:
-    from tests.dingtalk.conftest import PORT
-
     standin = DingTalkStandIn(port=PORT, ticket_lifetime=0.3)
     standin.start()
     try:
