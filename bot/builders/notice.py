@@ -256,9 +256,14 @@ def period_label(lang: str, filters: Filters, today: date) -> str:
 
 
 def notice_title(policy: Policy, lang: str, filters: Filters, today: date) -> str:
+    """The title names the programme and the period; a notice over all time names the day
+    its figures stand at instead (关于…的通报（截至2026年12月6日）)."""
     label = period_label(lang, filters, today)
     period = t(lang, "notice.title_period", label=label) if label else ""
-    return plain(t(lang, "ranking.title", period=period, programme=programme(policy, lang)))
+    title = plain(t(lang, "ranking.title", period=period, programme=programme(policy, lang)))
+    if label:
+        return title
+    return plain(t(lang, "notice.title_as_of", title=title, day=written_date(lang, today)))
 
 
 def doc_number(policy: Policy, lang: str, year: int, number: int | None) -> str:

@@ -6,6 +6,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "notice.number": ("{prefix}〔{year}〕{number}号", "{prefix} [{year}] No. {number}"),
     "notice.draft_mark": ("样稿", "DRAFT"),
     "notice.title_period": ("{label}", ", {label}"),
+    "notice.title_as_of": ("{title}（截至{day}）", "{title}, as of {day}"),
     "notice.period.month": ("{year}年{month}月", "{month} {year}"),
     "notice.period.quarter": ("{year}年第{quarter}季度", "Q{quarter} {year}"),
     "notice.period.year": ("{year}年", "{year}"),

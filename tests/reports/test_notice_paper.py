@@ -17,10 +17,18 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.builders.build import BuildContext
-from bot.builders.notice import IssueNotice, build_issue, build_preview
+from bot.builders.data import Filters
+from bot.builders.notice import (
+    IssueNotice,
+    build_issue,
+    build_preview,
+    notice_filters,
+    notice_title,
+)
 from bot.chat import Address
 from bot.domain.audit import Origin
 from bot.domain.items import ItemFields
+from bot.domain.policy import Policy
 from bot.runtime.work import Work, WorkEnv
 from bot.services.notices import NumberTaken
 from storage import ledger, notices, people, report_jobs
@@ -258,3 +266,15 @@ def test_the_number_is_taken_when_the_notice_is_recorded(db, tmp_path: Path) -> 
     text, _ = again(_delivering_work(db, admin))
     assert "已签发，文号 皋人大办〔2026〕2号" in text
     assert notices.next_number(db, 2026) == 3
+
+
+def test_every_title_names_its_period_or_the_day_its_figures_stand_at() -> None:
+    """A quarter's notice names the quarter; one over all time says 截至 the day."""
+    day = date(2026, 12, 6)
+    policy = Policy().with_setting("programme", "乡村振兴")
+    quarter = notice_title(policy, "zh", notice_filters({"period": "quarter"}), day)
+    assert quarter == "关于2026年第四季度乡村振兴督办事项办理情况的通报"
+    whole = notice_title(policy, "zh", notice_filters({}), day)
+    assert whole == "关于乡村振兴督办事项办理情况的通报（截至2026年12月6日）"
+    english = notice_title(Policy(), "en", Filters(period="all"), day)
+    assert english.endswith(", as of 6 December 2026")
