@@ -38,7 +38,7 @@ from bot.builders.build import BuildContext, Result, document, photo, write_file
 from bot.builders.charts import png, ranking_chart
 from bot.builders.data import Filters, UnitRow, collect
 from bot.builders.letterhead import office_name, programme, worded
-from bot.builders.paper import drawable_only, plain, write_text
+from bot.builders.paper import FONT, add_chinese_font, drawable_only, plain, write_text
 from bot.builders.week_figures import days_overdue
 from bot.chat import Address
 from bot.domain.escalation import item_level
@@ -54,7 +54,6 @@ from storage.periods import period_items_as_of
 from storage.policy import load_policy
 from storage.report_jobs import ReportJob
 
-FONT = "noto"
 # GB/T 9704-2012: A4, 版心 156 × 225 mm (top 37, left 28, right 26, bottom 35 mm).
 MARGIN_TOP, MARGIN_LEFT, MARGIN_RIGHT, MARGIN_BOTTOM = 37.0, 28.0, 26.0, 35.0
 OFFICE_PT = 30  # 发文机关标志: red, the largest type on the page (shrunk to fit one line)
@@ -304,15 +303,13 @@ class NoticePaper(FPDF):
 
     def __init__(self, lang: str, draft: bool, line_mm: float = LINE_PITCHES[0]) -> None:
         super().__init__(format="A4")
-        from bot.builders.fonts import SC_FACE, font_path
-
         self.lang = lang
         self.draft = draft
         self.line_mm = line_mm
         self.signature_alone = False  # the 落款 had to start a page (bad form: try closer)
         self.set_margins(MARGIN_LEFT, MARGIN_TOP, MARGIN_RIGHT)
         self.set_auto_page_break(auto=True, margin=MARGIN_BOTTOM)
-        self.add_font(FONT, fname=str(font_path()), collection_font_number=SC_FACE)
+        add_chinese_font(self)
         self.set_font(FONT, size=BODY_PT)
 
     def header(self) -> None:

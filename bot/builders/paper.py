@@ -322,18 +322,24 @@ class Running:
     footer: str = ""  # bottom left: e.g. when it was generated
 
 
+def add_chinese_font(pdf: FPDF) -> None:
+    """Register the simplified-Chinese face of the shipped collection as ``FONT``: every
+    PDF the bot writes (dossier, 通报) draws its text with it."""
+    from bot.builders.fonts import SC_FACE, font_path
+
+    pdf.add_font(FONT, fname=str(font_path()), collection_font_number=SC_FACE)
+
+
 class Paper(FPDF):
     """A4 portrait with the Chinese font registered and selected, margins that leave room
     for the running header and footer, and both drawn on every page from ``running``."""
 
     def __init__(self, running: Running) -> None:
         super().__init__(format="A4")
-        from bot.builders.fonts import SC_FACE, font_path
-
         self.running = running
         self.set_margins(MARGIN, TOP, MARGIN)
         self.set_auto_page_break(auto=True, margin=BOTTOM)
-        self.add_font(FONT, fname=str(font_path()), collection_font_number=SC_FACE)
+        add_chinese_font(self)
         self.set_font(FONT, size=BODY_SIZE)
 
     def header(self) -> None:
