@@ -403,26 +403,35 @@ def overdue_by_unit(
     )
 
 
-def _left_out(lang: str, key: str, count: int) -> str:
-    return t(lang, key, count=count) if count else ""
-
-
 def items_by_area(data: ReportData, lang: str, *, imprint: Imprint | None = None) -> Figure:
     """Items of each area, closed and open, with how many have no area."""
-    title = t(lang, "chart.area_title")
-    note = _left_out(lang, "chart.without_area", data.without_area)
-    if not data.areas:
-        return _empty(title, t(lang, "chart.empty.items"), lang, imprint, note)
-    return _stacked(title, _counts_shown(data.areas, lang), lang, imprint, note)
+    return _items_by(
+        data.areas, "chart.area_title", "chart.without_area", data.without_area, lang, imprint
+    )
 
 
 def items_by_town(data: ReportData, lang: str, *, imprint: Imprint | None = None) -> Figure:
     """Items of each town, closed and open, with how many have no town (n 项未填镇区)."""
-    title = t(lang, "chart.town_title")
-    note = _left_out(lang, "chart.without_town", data.without_town)
-    if not data.towns:
+    return _items_by(
+        data.towns, "chart.town_title", "chart.without_town", data.without_town, lang, imprint
+    )
+
+
+def _items_by(
+    rows: Sequence[CountRow],
+    title_key: str,
+    left_out_key: str,
+    left_out: int,
+    lang: str,
+    imprint: Imprint | None,
+) -> Figure:
+    """Items of each place, closed and open; the items with no place are said under the
+    chart (never silently dropped), and no place at all is said in words."""
+    title = t(lang, title_key)
+    note = t(lang, left_out_key, count=left_out) if left_out else ""
+    if not rows:
         return _empty(title, t(lang, "chart.empty.items"), lang, imprint, note)
-    return _stacked(title, _counts_shown(data.towns, lang), lang, imprint, note)
+    return _stacked(title, _counts_shown(rows, lang), lang, imprint, note)
 
 
 def visits_by_town(data: ReportData, lang: str, *, imprint: Imprint | None = None) -> Figure:
