@@ -10,11 +10,12 @@ delivers the reply).
 
 from __future__ import annotations
 
+import base64
 import functools
 import html
 import json
 import secrets
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -57,6 +58,15 @@ TAP_ANSWER_LIMIT = 200
 # dumps builds a new encoder on each call given an option, and a reminder pass stores
 # over a thousand buttons.
 _PAYLOAD_JSON = json.JSONEncoder(ensure_ascii=False)
+_TOKEN_BYTES = 12  # 16 characters, as secrets.token_urlsafe(12)
+
+
+def _tokens(count: int) -> Iterator[str]:
+    """``count`` unguessable button tokens from one draw of the system's randomness: a
+    reminder pass makes a thousand, and one read of os.urandom each was a cost of its own."""
+    drawn = secrets.token_bytes(_TOKEN_BYTES * count)
+    for start in range(0, len(drawn), _TOKEN_BYTES):
+        yield base64.urlsafe_b64encode(drawn[start : start + _TOKEN_BYTES]).decode()
 
 
 @dataclass(frozen=True)
@@ -313,6 +323,7 @@ class Work:
         """Store each button's meaning and give the platform only an opaque token."""
         rows, stored = [], []
         created, expires = self.at.isoformat(), (self.at + BUTTON_LIFETIME).isoformat()
+        tokens = _tokens(sum(isinstance(b, Button) for row in keyboard for b in row))
         for row in keyboard:
             cells = []
             for button in row:
@@ -321,7 +332,7 @@ class Work:
                     continue
                 if owner is None:
                     raise RuntimeError("a button needs the person it is meant for")
-                token = secrets.token_urlsafe(12)
+                token = next(tokens)
                 payload = _PAYLOAD_JSON.encode(button.payload)
                 stored.append((token, owner, button.action, payload, created, expires))
                 cells.append(PlacedButton(button.label, token=token))
