@@ -173,7 +173,7 @@ def run() -> dict:
             .execute(
                 "EXPLAIN QUERY PLAN SELECT item_id, swept_on FROM sweep_schedule "
                 "WHERE next_on <= ?",
-                ["2024-06-04"],
+                [store.day_number(TYPICAL_DAY.date())],
             )
             .fetchall()
         )

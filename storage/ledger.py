@@ -397,7 +397,7 @@ def create_items(
                 )
             )
         insert_rows(db, "items", items)
-        # Looked at by the next reminder pass (''), as every new item is.
+        # Looked at by the next reminder pass (next_on's default), as every new item is.
         insert_rows(db, "sweep_schedule", [{"item_id": row["id"]} for row in items])
         insert_rows(db, "item_periods", periods)
         insert_rows(db, "item_co_units", co_units)

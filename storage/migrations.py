@@ -971,6 +971,42 @@ CREATE TABLE notices (
     )
 
 
+@migrations(name="0018_sweep_days")
+def _sweep_days(db: sqlite_utils.Database) -> None:
+    """The sweep's dates as day numbers (days since 1970-01-01) instead of ISO text: two or
+    three bytes a date instead of ten. A heavy day's pass rewrites a row on nearly every
+    page of ``sweep_schedule``, so a narrower table is fewer pages to write and commit
+    (485 → 301 pages for 100 000 items). 0 takes the place of '' ("at the next pass"),
+    NULL still means "nothing left to do"; every item keeps its dates."""
+    _execute_all(
+        db,
+        """
+DROP TRIGGER items_reschedule;
+CREATE TABLE sweep_days (
+    item_id INTEGER PRIMARY KEY REFERENCES items(id) ON DELETE CASCADE,
+    next_on INTEGER DEFAULT 0,
+    swept_on INTEGER
+);
+INSERT INTO sweep_days (item_id, next_on, swept_on)
+    SELECT item_id,
+           CASE WHEN next_on = '' THEN 0
+                ELSE CAST(julianday(next_on) - julianday('1970-01-01') AS INTEGER) END,
+           CAST(julianday(swept_on) - julianday('1970-01-01') AS INTEGER)
+      FROM sweep_schedule;
+DROP TABLE sweep_schedule;
+ALTER TABLE sweep_days RENAME TO sweep_schedule;
+CREATE INDEX sweep_schedule_next ON sweep_schedule(next_on) WHERE next_on IS NOT NULL;
+CREATE TRIGGER items_reschedule AFTER UPDATE OF deadline, status, recurring, ongoing, unit_id,
+    sheet_level, manual_level, closed_at ON items
+WHEN OLD.deadline IS NOT NEW.deadline OR OLD.status IS NOT NEW.status
+    OR OLD.recurring IS NOT NEW.recurring OR OLD.ongoing IS NOT NEW.ongoing
+    OR OLD.unit_id IS NOT NEW.unit_id OR OLD.sheet_level IS NOT NEW.sheet_level
+    OR OLD.manual_level IS NOT NEW.manual_level OR OLD.closed_at IS NOT NEW.closed_at
+BEGIN UPDATE sweep_schedule SET next_on = 0 WHERE item_id = NEW.id; END
+""",
+    )
+
+
 def unknown_migrations(db: sqlite_utils.Database) -> list[str]:
     """Names recorded in the database that this code does not register."""
     known = {m.name for m in migrations._migrations}

@@ -3,7 +3,8 @@
 Nothing the reminders need is kept in scheduler memory. ``sweep_schedule.next_on``
 (indexed) says when the sweep must look at an item again, ``sweep_schedule.swept_on``
 through which local date its reminders were delivered (the lower end of the catch-up
-window), and the small tables below hold the rest.
+window), and the small tables below hold the rest. Both dates are day numbers
+(``day_number``); a next look of ``AT_NEXT_PASS`` is due at the next pass.
 """
 
 from __future__ import annotations
@@ -27,6 +28,20 @@ from storage import people
 from storage.audit import record, record_item
 from storage.db import insert_row
 from storage.rows import fetch_all, fetch_one, fetch_value, fetch_values
+
+# sweep_schedule's dates count days from 1970-01-01 (migration 0018_sweep_days): two or
+# three bytes where ISO text took ten, so the pages a heavy day's pass rewrites are fewer.
+_DAY_ZERO = date(1970, 1, 1).toordinal()
+AT_NEXT_PASS = 0  # a next look before every day: a new or changed item
+
+
+def day_number(day: date) -> int:
+    return day.toordinal() - _DAY_ZERO
+
+
+def _day(number: int | None) -> date | None:
+    return None if number is None else date.fromordinal(number + _DAY_ZERO)
+
 
 # --- sweep state
 
@@ -97,7 +112,7 @@ def set_override(db: sqlite_utils.Database, day: date, workday: bool, origin: Or
 
 def reschedule_all(db: sqlite_utils.Database) -> None:
     """The ladder's rules changed: look at every item again at the next pass."""
-    db.execute("UPDATE sweep_schedule SET next_on = '' WHERE next_on IS NOT NULL")
+    db.execute("UPDATE sweep_schedule SET next_on = ? WHERE next_on IS NOT NULL", [AT_NEXT_PASS])
 
 
 # --- the items to look at
@@ -139,14 +154,14 @@ _STATUSES = {status.value: status for status in Status}  # the column's checked 
 
 
 def due_items(db: sqlite_utils.Database, today: date) -> Iterator[DueItem]:
-    """Items whose next look is today or earlier ('' sorts first): an index range scan.
+    """Items whose next look is today or earlier: an index range scan.
 
     Yielded 500 at a time: after downtime, or on a ledger's first day, every item may be due,
     and a pass holds only the ones it keeps for today's messages, not the whole table."""
     rows = db.conn.execute(
-        "SELECT item_id, swept_on FROM sweep_schedule WHERE next_on <= ?", [today.isoformat()]
+        "SELECT item_id, swept_on FROM sweep_schedule WHERE next_on <= ?", [day_number(today)]
     ).fetchall()
-    swept = {item_id: date.fromisoformat(day) if day else None for item_id, day in rows}
+    swept = {item_id: _day(day) for item_id, day in rows}
     del rows  # the generator lives as long as the pass: keep what it needs, no more
     ids = list(swept)
     units = dict(db.conn.execute("SELECT id, name FROM units").fetchall())  # a few dozen
@@ -196,8 +211,8 @@ def schedule_all(
         "UPDATE sweep_schedule SET next_on = ?, swept_on = ? WHERE item_id = ?",
         [
             (
-                next_on.isoformat() if next_on else None,
-                swept_on.isoformat() if swept_on else None,
+                day_number(next_on) if next_on else None,
+                day_number(swept_on) if swept_on else None,
                 item_id,
             )
             for item_id, next_on, swept_on in sorted(plans, key=itemgetter(0))
@@ -256,9 +271,9 @@ def release_parked_units(db: sqlite_utils.Database) -> list[int]:
     )
     for unit_id in units:
         db.execute(
-            "UPDATE sweep_schedule SET next_on = '' WHERE next_on IS NOT NULL "
+            "UPDATE sweep_schedule SET next_on = ? WHERE next_on IS NOT NULL "
             "AND item_id IN (SELECT id FROM items WHERE unit_id = ?)",
-            [unit_id],
+            [AT_NEXT_PASS, unit_id],
         )
         db.execute("DELETE FROM parked_units WHERE unit_id = ?", [unit_id])
     return units
