@@ -19,6 +19,7 @@ from sandbox.dingtalk.throttle import CallRate
 
 LIMITS = {"image": 20 * 1024 * 1024, "voice": 2 * 1024 * 1024, "video": 20 * 1024 * 1024}
 FILE_LIMIT = 20 * 1024 * 1024
+MAX_REQUEST_BYTES = FILE_LIMIT + 1024 * 1024  # a 20 MB file and its multipart framing
 BAD_TOKEN = (40014, "不合法的access_token")
 
 

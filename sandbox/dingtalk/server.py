@@ -42,7 +42,7 @@ from aiohttp import WSMsgType, web
 
 from sandbox.dingtalk import errors, limits, messages
 from sandbox.dingtalk.cards import CardStore
-from sandbox.dingtalk.media import MediaStore
+from sandbox.dingtalk.media import MAX_REQUEST_BYTES, MediaStore
 from sandbox.dingtalk.phones import DingTalkPhone
 from sandbox.dingtalk.state import DingTalkState, Push, Received, Session, Ticket, new_message_id
 from sandbox.dingtalk.throttle import CallRate
@@ -171,7 +171,7 @@ class DingTalkStandIn:
     # -- the server (on the stand-in's loop) ----------------------------------------------
 
     async def _serve(self) -> None:
-        app = web.Application()
+        app = web.Application(client_max_size=MAX_REQUEST_BYTES)  # uploads up to 20 MB
         app.router.add_post("/v1.0/gateway/connections/open", self._open_connection)
         app.router.add_get("/connect", self._stream)
         app.router.add_post("/v1.0/oauth2/accessToken", self._access_token)

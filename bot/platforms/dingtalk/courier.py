@@ -26,6 +26,7 @@ a Telegram chat that blocked the bot.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 from collections.abc import Awaitable, Callable
@@ -193,9 +194,8 @@ class DingTalkCourier:
             raise FileTooBig(f"{size} bytes to upload, over DingTalk's {UPLOAD_LIMIT}")
         if kind == "photo" and not Path(name).suffix:
             name = f"{name}.jpg"  # a stored evidence photo is named by its hash only
-        media_id = await self.api.upload_media(
-            path.read_bytes(), name, UPLOAD_TYPES.get(kind, "file")
-        )
+        data = await asyncio.to_thread(path.read_bytes)  # up to 20 MB: off the event loop
+        media_id = await self.api.upload_media(data, name, UPLOAD_TYPES.get(kind, "file"))
         if kind == "photo":
             await self._push(staff_id, "sampleImageMsg", {"photoURL": media_id})
             return

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import io
 import json
 import logging
 import time
@@ -219,7 +220,8 @@ class DingTalkOpenAPI:
         """POST {oapi}/media/upload?access_token=…&type=image|file|voice|video; the media_id."""
         token = await self.access_token()
         form = aiohttp.FormData()
-        form.add_field("media", data, filename=file_name)
+        # A stream, not raw bytes: aiohttp would read a large bytes body on the event loop.
+        form.add_field("media", io.BytesIO(data), filename=file_name)
         url = f"{self.config.oapi_endpoint}/media/upload"
         async with self.rate.call("/media/upload"):
             answer = await self._json(
