@@ -169,7 +169,9 @@ class DingTalkCourier:
 
     async def _update(self, row: Outgoing) -> int | None:
         payload = row.payload
-        shown = int(payload["message_id"])
+        shown = payload.get("message_id")
+        if not isinstance(shown, int):
+            raise DingTalkError.refused("updateCard without the message_id of a card")
         try:
             await self.api.update_card(out_track_id(shown), card_params(payload))
             return shown
