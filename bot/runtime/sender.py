@@ -92,6 +92,7 @@ class OutboxSender:
         # Outcomes waiting to be written; written together, one commit (one fsync) a batch.
         self._outcomes: list[tuple[int, Callable[..., object], tuple, asyncio.Future]] = []
         self._writer: asyncio.Task | None = None
+        self._ready = services.outbox_ready.subscribe()  # this sender's own wake-up
 
     async def run(self) -> None:
         services = self.resources
@@ -103,7 +104,7 @@ class OutboxSender:
                 pause = min(pause * 2, 30.0)
                 continue
             pause = 1.0
-            services.outbox_ready.clear()
+            self._ready.clear()
             rows, next_due = await services.store.run(
                 outbox.due_and_next,
                 services.clock.now(),
@@ -143,7 +144,7 @@ class OutboxSender:
         # that arrives as the event is set, and stop() then waits for this task forever.
         with contextlib.suppress(TimeoutError):
             async with asyncio.timeout(timeout):
-                await self.resources.outbox_ready.wait()
+                await self._ready.wait()
 
     async def _drain(self, chat: Address) -> None:
         """Send one chat's rows in order; stop at the first that must wait."""
