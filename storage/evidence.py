@@ -156,16 +156,35 @@ def withdraw_evidence(db: sqlite_utils.Database, evidence_id: int) -> bool:
 # --- downloads ------------------------------------------------------------------------
 
 
-def pending_downloads(db: sqlite_utils.Database, now: datetime, limit: int) -> list[PendingFile]:
-    """Files still to fetch whose retry time has come, fewest attempts first."""
+def pending_downloads(
+    db: sqlite_utils.Database, now: datetime, limit: int, platform: str = "telegram"
+) -> list[PendingFile]:
+    """Files still to fetch from ``platform`` whose retry time has come, fewest attempts
+    first. A file comes from the platform of the person who sent it (a Telegram file_id
+    means nothing to DingTalk, a DingTalk downloadCode nothing to Telegram)."""
     rows = fetch_all(
         db,
-        "SELECT id, file_id, download_attempts FROM evidence WHERE stored = 'pending' "
-        "AND file_id IS NOT NULL AND (next_download_at IS NULL OR next_download_at <= ?) "
-        "ORDER BY download_attempts, id LIMIT ?",
-        [iso(now), limit],
+        "SELECT e.id, e.file_id, e.download_attempts FROM evidence AS e "
+        "LEFT JOIN people AS p ON p.id = e.person_id WHERE e.stored = 'pending' "
+        "AND e.file_id IS NOT NULL AND (e.next_download_at IS NULL OR e.next_download_at <= ?) "
+        "AND coalesce(p.platform, 'telegram') = ? "
+        "ORDER BY e.download_attempts, e.id LIMIT ?",
+        [iso(now), platform, limit],
     )
     return [PendingFile(row["id"], row["file_id"], row["download_attempts"]) for row in rows]
+
+
+def stored_file(db: sqlite_utils.Database, file_id: str) -> tuple[str, str | None] | None:
+    """How the evidence sent as ``file_id`` is kept: (stored, sha256) — ``stored`` is
+    'pending' until downloaded, then 'stored' with its hash ('too_big' never is); None
+    when no evidence has this file id. The stored copy wins when several rows share it."""
+    row = fetch_one(
+        db,
+        "SELECT stored, sha256 FROM evidence WHERE file_id = ? "
+        "ORDER BY stored = 'stored' DESC, id LIMIT 1",
+        [file_id],
+    )
+    return (row["stored"], row["sha256"]) if row else None
 
 
 STORED_ACTION = (

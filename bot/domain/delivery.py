@@ -37,6 +37,9 @@ class Failure(StrEnum):
     TOO_BIG = "too_big"  # 413, or a file over UPLOAD_LIMIT found before sending
     NO_FILE = "no_file"  # the file the row names is gone from the disk
     TIMED_OUT = "timed_out"  # GIVE_UP_AFTER of failed attempts
+    DINGTALK_REFUSED = "dingtalk_refused"  # DingTalk refused the request (bad parameter, …)
+    DINGTALK_TOO_BIG = "dingtalk_too_big"  # a file over DingTalk's 20 MB upload limit
+    DINGTALK_TIMED_OUT = "dingtalk_timed_out"  # GIVE_UP_AFTER of failures on DingTalk
 
 
 class Kind(StrEnum):
@@ -63,6 +66,11 @@ _KINDS = {
     "sendvoice": Kind.MEDIA,
     "sendaudio": Kind.MEDIA,
     "sendanimation": Kind.MEDIA,
+    # DingTalk's outbox methods (bot/platforms/dingtalk/courier.py)
+    "markdown": Kind.TEXT,
+    "card": Kind.TEXT,
+    "updatecard": Kind.EDIT,
+    "file": Kind.DOCUMENT,
 }
 
 # A neutral file's kind (bot/chat.py Attachment) as the administrators are told it.

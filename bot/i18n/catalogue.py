@@ -9,6 +9,7 @@ from bot.i18n import (
     messages_charts,
     messages_common,
     messages_delivery,
+    messages_dingtalk_out,
     messages_dossier,
     messages_faults,
     messages_history,
@@ -66,6 +67,7 @@ _SECTIONS = (
     messages_words.MESSAGES,
     messages_dossier.MESSAGES,
     messages_workbooks.MESSAGES,
+    messages_dingtalk_out.MESSAGES,
 )
 
 

@@ -14,6 +14,7 @@ from bot.chat import Address, Sender, Tap
 from bot.clock import Clock
 from bot.config import Settings
 from bot.domain.people import Person
+from bot.runtime.wakeup import Wakeup
 from bot.runtime.work import Work, WorkEnv, run_work
 from storage.db import Store
 
@@ -38,7 +39,7 @@ class Resources:
     store: Store
     clock: Clock
     bot_username: str = ""
-    outbox_ready: asyncio.Event = field(default_factory=asyncio.Event)
+    outbox_ready: Wakeup = field(default_factory=Wakeup)  # one per sender: wakeup.py
     # Set when inbox rows become pending outside the poller (a replay): the processor looks.
     inbox_ready: asyncio.Event = field(default_factory=asyncio.Event)
     # Per-process bookkeeping of the update being processed, never state that matters.

@@ -17,6 +17,7 @@ import asyncio
 import re
 from typing import TYPE_CHECKING, Any
 
+from sandbox.dingtalk.card_phone import CardPhone
 from sandbox.dingtalk.state import Received
 
 if TYPE_CHECKING:
@@ -25,8 +26,8 @@ if TYPE_CHECKING:
 Pattern = str | re.Pattern[str]
 
 
-class DingTalkPhone:
-    """One DingTalk user (staff id and nickname) talking to the robot."""
+class DingTalkPhone(CardPhone):
+    """One DingTalk user (staff id and nickname) talking to the robot; cards: CardPhone."""
 
     def __init__(self, standin: DingTalkStandIn, staff_id: str, nick: str) -> None:
         self.standin = standin

@@ -19,7 +19,12 @@ Routes (each shape's source is in ``limits`` / ``errors`` or beside it):
 * ``GET /connect?ticket=…`` — the WebSocket stream (SYSTEM / EVENT / CALLBACK frames).
 * ``POST /v1.0/oauth2/accessToken`` — the app's access token.
 * ``POST /robot/sendBySession?session=…`` — a robot message's sessionWebhook.
-* ``POST /v1.0/robot/oToMessages/batchSend`` — one-to-one push to at most 20 people.
+* ``POST /v1.0/robot/oToMessages/batchSend`` — one-to-one push to at most 20 people
+  (msgParam checked per msgKey in ``messages``).
+* ``POST /v1.0/card/instances/createAndDeliver``, ``PUT /v1.0/card/instances`` — cards
+  (``cards``); ``POST /media/upload`` — the oapi host's media upload (``media``).
+
+Each API is held to DingTalk's 20 calls a second (``throttle``).
 """
 
 from __future__ import annotations
@@ -35,9 +40,12 @@ from typing import Any, TypeVar
 
 from aiohttp import WSMsgType, web
 
-from sandbox.dingtalk import errors, limits
+from sandbox.dingtalk import errors, limits, messages
+from sandbox.dingtalk.cards import CardStore
+from sandbox.dingtalk.media import MAX_REQUEST_BYTES, MediaStore
 from sandbox.dingtalk.phones import DingTalkPhone
 from sandbox.dingtalk.state import DingTalkState, Push, Received, Session, Ticket, new_message_id
+from sandbox.dingtalk.throttle import CallRate
 
 T = TypeVar("T")
 
@@ -62,6 +70,9 @@ class DingTalkStandIn:
         disconnect_grace: float = limits.DISCONNECT_GRACE_SECONDS,
     ) -> None:
         self.state = DingTalkState(client_id, client_secret, robot_code)
+        self.rate = CallRate()  # DingTalk's 20 calls a second per API (throttle.py)
+        self.cards = CardStore(self.state, self.rate)
+        self.media = MediaStore(self.state, self.rate)
         self.ticket_lifetime = ticket_lifetime
         self.session_lifetime = session_lifetime
         self.event_ack_timeout = event_ack_timeout
@@ -132,6 +143,11 @@ class DingTalkStandIn:
         """Push a one-to-one robot message from ``staff_id``; returns the frame's messageId."""
         return await self.call(self._push_robot_message(staff_id, content))
 
+    async def push_callback(self, topic: str, data: dict[str, Any]) -> str:
+        """Push a CALLBACK frame (a card tap) once; returns the frame's messageId."""
+        frame = self._frame("CALLBACK", topic, data)
+        return (await self.call(self._send("CALLBACK", topic, frame))).message_id
+
     async def push_event(self, event_type: str, data: dict[str, Any]) -> str:
         """Push an EVENT (pushed again until acknowledged); returns the frame's messageId."""
         return await self.call(self._push_event(event_type, data))
@@ -155,12 +171,15 @@ class DingTalkStandIn:
     # -- the server (on the stand-in's loop) ----------------------------------------------
 
     async def _serve(self) -> None:
-        app = web.Application()
+        app = web.Application(client_max_size=MAX_REQUEST_BYTES)  # uploads up to 20 MB
         app.router.add_post("/v1.0/gateway/connections/open", self._open_connection)
         app.router.add_get("/connect", self._stream)
         app.router.add_post("/v1.0/oauth2/accessToken", self._access_token)
         app.router.add_post("/robot/sendBySession", self._send_by_session)
         app.router.add_post("/v1.0/robot/oToMessages/batchSend", self._batch_send)
+        app.router.add_post("/v1.0/card/instances/createAndDeliver", self.cards.create_and_deliver)
+        app.router.add_put("/v1.0/card/instances", self.cards.update)
+        app.router.add_post("/media/upload", self.media.upload)
         runner = web.AppRunner(app, access_log=None, shutdown_timeout=1.0)
         await runner.setup()
         await web.TCPSite(runner, "127.0.0.1", self._port, reuse_address=True).start()
@@ -399,6 +418,8 @@ class DingTalkStandIn:
         # msgParam (a JSON string) → processQueryKey, invalidStaffIdList, flowControlledStaffIdList.
         if not self.state.token_valid(request.headers.get("x-acs-dingtalk-access-token")):
             return errors.openapi_error(*errors.BAD_ACCESS_TOKEN)
+        if (refusal := self.rate.openapi_refusal("/v1.0/robot/oToMessages/batchSend")) is not None:
+            return refusal
         body = await self._json_body(request)
         if body is None:
             return errors.openapi_error(400, errors.BAD_PARAMETER, "body is not JSON")
@@ -421,8 +442,10 @@ class DingTalkStandIn:
             return errors.openapi_error(
                 400, errors.BAD_PARAMETER, "msgParam is not a JSON object string"
             )
+        if (problem := messages.problem(str(msg_key), param, self.media.known)) is not None:
+            return errors.openapi_error(400, errors.BAD_PARAMETER, problem)
         invalid = [user for user in user_ids if user not in self.state.staff]
-        text = str(param.get("content") or param.get("text") or param.get("photoURL") or "")
+        text = messages.shown(str(msg_key), param)
         for user in user_ids:
             if user not in invalid:
                 self.state.deliver(user, Received("batchSend", str(msg_key), text, param))

@@ -1,0 +1,1 @@
+"""The DingTalk front-end (issue 16): its OpenAPI client, outbox courier and evidence downloads."""
