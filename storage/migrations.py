@@ -1007,6 +1007,13 @@ BEGIN UPDATE sweep_schedule SET next_on = 0 WHERE item_id = NEW.id; END
     )
 
 
+@migrations(name="0021_arrival_confirmed")
+def _arrival_confirmed(db: sqlite_utils.Database) -> None:
+    """When an inspector whose platform sends no location (DingTalk) confirmed arriving at
+    the company: the visit's proof of presence there, beside the photos' times."""
+    db.execute("ALTER TABLE visits ADD COLUMN confirmed_at TEXT")
+
+
 def unknown_migrations(db: sqlite_utils.Database) -> list[str]:
     """Names recorded in the database that this code does not register."""
     known = {m.name for m in migrations._migrations}

@@ -12,6 +12,15 @@ from bot.chat import Address
 from bot.domain.lifecycle import Actor, Role
 
 TELEGRAM = "telegram"  # the platform every person came from before DingTalk
+# Platforms whose chats can send the bot a location. DingTalk's robots receive text,
+# pictures, rich text, files, audio and video, never a location (its robot message types).
+_SENDS_LOCATION = frozenset({TELEGRAM})
+
+
+def sends_location(platform: str) -> bool:
+    """Whether someone on ``platform`` can share where they are with the bot: if not, a
+    visit asks them to confirm their arrival instead, and no location is held against it."""
+    return platform in _SENDS_LOCATION
 
 
 def telegram_address(number: int) -> Address:
