@@ -971,6 +971,25 @@ CREATE TABLE notices (
     )
 
 
+@migrations(name="0017_dingtalk_inbox")
+def _dingtalk_inbox(db: sqlite_utils.Database) -> None:
+    """DingTalk's robot messages and card taps go into the ``inbox`` as they are (its
+    ``platform`` and ``event`` columns, UNIQUE together since 0012, store a push DingTalk
+    repeats once, keyed by its messageId). What DingTalk adds is each person's reply
+    address: the sessionWebhook of their latest robot message, usable until it expires,
+    kept here so a reply can go through it instead of the rate-limited one-to-one push."""
+    _execute_all(
+        db,
+        """
+CREATE TABLE dingtalk_sessions (
+    staff_id TEXT PRIMARY KEY,
+    webhook TEXT NOT NULL,
+    expires_at TEXT NOT NULL                   -- ISO time, UTC
+)
+""",
+    )
+
+
 def unknown_migrations(db: sqlite_utils.Database) -> list[str]:
     """Names recorded in the database that this code does not register."""
     known = {m.name for m in migrations._migrations}
