@@ -1,0 +1,1 @@
+"""The DingTalk adapter: the Stream connection, its inbox rows, and the renderer."""
