@@ -17,6 +17,7 @@ import asyncio
 import re
 from typing import TYPE_CHECKING, Any
 
+from sandbox.dingtalk.incoming import PhoneFiles
 from sandbox.dingtalk.state import Received
 
 if TYPE_CHECKING:
@@ -25,7 +26,7 @@ if TYPE_CHECKING:
 Pattern = str | re.Pattern[str]
 
 
-class DingTalkPhone:
+class DingTalkPhone(PhoneFiles):
     """One DingTalk user (staff id and nickname) talking to the robot."""
 
     def __init__(self, standin: DingTalkStandIn, staff_id: str, nick: str) -> None:

@@ -35,7 +35,7 @@ from typing import Any, TypeVar
 
 from aiohttp import WSMsgType, web
 
-from sandbox.dingtalk import errors, limits
+from sandbox.dingtalk import errors, incoming, limits
 from sandbox.dingtalk.phones import DingTalkPhone
 from sandbox.dingtalk.state import DingTalkState, Push, Received, Session, Ticket, new_message_id
 
@@ -161,6 +161,7 @@ class DingTalkStandIn:
         app.router.add_post("/v1.0/oauth2/accessToken", self._access_token)
         app.router.add_post("/robot/sendBySession", self._send_by_session)
         app.router.add_post("/v1.0/robot/oToMessages/batchSend", self._batch_send)
+        incoming.add_routes(app, self)  # file downloads (sandbox/dingtalk/incoming.py)
         runner = web.AppRunner(app, access_log=None, shutdown_timeout=1.0)
         await runner.setup()
         await web.TCPSite(runner, "127.0.0.1", self._port, reuse_address=True).start()
