@@ -88,11 +88,13 @@ class DingTalkStream:
         aim_sdk(settings.openapi_endpoint)
         self.client = dingtalk_stream.DingTalkStreamClient(
             dingtalk_stream.Credential(settings.client_id, settings.client_secret),
-            logger=logging.getLogger("dingtalk_stream.client"),
+            logger=logging.getLogger(f"dingtalk_stream.client.{id(self)}"),
         )
         for topic in (ROBOT_MESSAGE_TOPIC, CARD_CALLBACK_TOPIC):
             self.client.register_callback_handler(topic, _FrameHandler(self, topic))
-        route_sdk_logs(settings.client_secret)  # after the handlers: each forces INFO
+        # After the handlers (each forces INFO); the client logs under a name of its own,
+        # so the records of a stream being stopped can be dropped without the others'.
+        route_sdk_logs(settings.client_secret, self.client.logger.name)
         self._db: Database | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
         self._stopping: asyncio.Event | None = None
@@ -139,6 +141,8 @@ class DingTalkStream:
         assert self._stopping is not None
         task = asyncio.get_running_loop().create_task(self.client.start(), name="dingtalk-sdk")
         await self._stopping.wait()
+        # The SDK logs the cancel below as a "network exception": not one, so not logged.
+        self.client.logger.addFilter(lambda record: False)
         websocket = self.client.websocket
         if websocket is not None:
             with contextlib.suppress(Exception):
@@ -190,14 +194,14 @@ def aim_sdk(endpoint: str) -> None:
     dingtalk_stream.DingTalkStreamClient.OPEN_CONNECTION_API = url
 
 
-def route_sdk_logs(secret: str) -> None:
+def route_sdk_logs(secret: str, *more: str) -> None:
     """The SDK's loggers at WARNING, through the project's handlers and scrubbing filter.
 
     The SDK sets them to INFO with a handler of its own whenever it makes a handler, and at
     INFO it logs the connection's endpoint and single-use ticket.
     """
     scrub = RedactTokens(secret or None)
-    for name in SDK_LOGGERS:
+    for name in (*SDK_LOGGERS, *more):
         logger = logging.getLogger(name)
         logger.setLevel(logging.WARNING)
         for handler in list(logger.handlers):
