@@ -60,7 +60,11 @@ def enqueue(
 
 
 def due(
-    db: sqlite_utils.Database, now: datetime, limit: int = 200, skip: frozenset[int] = frozenset()
+    db: sqlite_utils.Database,
+    now: datetime,
+    limit: int = 200,
+    skip: frozenset[int] = frozenset(),
+    platform: str | None = None,
 ) -> list[Outgoing]:
     """Rows to send now, oldest first.
 
@@ -70,12 +74,14 @@ def due(
     row of the chat. After that newer rows go ahead of it (bot/domain/delivery.py).
 
     ``skip`` holds the rows the sender already has on their way: they are left out in
-    SQL, so their payloads are not read and decoded again on every pass.
+    SQL, so their payloads are not read and decoded again on every pass. ``platform``
+    keeps to one platform's rows (each platform's sender sends its own).
     """
     rows = fetch_all(
         db,
         "SELECT id, platform, chat, method, payload, attempts FROM outbox AS o "
         "WHERE status = 'pending' AND not_before <= :now "
+        "AND (:platform IS NULL OR platform = :platform) "
         "AND id NOT IN (SELECT value FROM json_each(:skip)) AND NOT EXISTS ("
         "  SELECT 1 FROM outbox AS earlier WHERE earlier.platform = o.platform"
         "  AND earlier.chat = o.chat AND earlier.status = 'pending' AND earlier.id < o.id"
@@ -88,6 +94,7 @@ def due(
             "limit": limit,
             "skip": json.dumps(sorted(skip)),
             "hold": HOLD_ATTEMPTS,
+            "platform": platform,
         },
     )
     return [
@@ -103,14 +110,23 @@ def due(
 
 
 def due_and_next(
-    db: sqlite_utils.Database, now: datetime, limit: int = 200, skip: frozenset[int] = frozenset()
+    db: sqlite_utils.Database,
+    now: datetime,
+    limit: int = 200,
+    skip: frozenset[int] = frozenset(),
+    platform: str | None = None,
 ) -> tuple[list[Outgoing], datetime | None]:
     """``due`` and ``next_due_at`` in one visit to the database thread."""
-    return due(db, now, limit, skip), next_due_at(db)
+    return due(db, now, limit, skip, platform), next_due_at(db, platform)
 
 
-def next_due_at(db: sqlite_utils.Database) -> datetime | None:
-    soonest = fetch_value(db, "SELECT min(not_before) FROM outbox WHERE status = 'pending'")
+def next_due_at(db: sqlite_utils.Database, platform: str | None = None) -> datetime | None:
+    soonest = fetch_value(
+        db,
+        "SELECT min(not_before) FROM outbox WHERE status = 'pending' "
+        "AND (:platform IS NULL OR platform = :platform)",
+        {"platform": platform},
+    )
     return datetime.fromisoformat(soonest) if soonest else None
 
 

@@ -47,6 +47,7 @@ from bot.domain.delivery import (
     is_entity_too_large,
     is_file_spec,
 )
+from bot.domain.people import TELEGRAM
 from bot.logs import redact
 from bot.runtime.context import Resources
 from bot.runtime.work import WorkEnv, run_work
@@ -151,7 +152,11 @@ class Sender:
             pause = 1.0
             services.outbox_ready.clear()
             rows, next_due = await services.store.run(
-                outbox.due_and_next, services.clock.now(), 1000, frozenset(self._inflight)
+                outbox.due_and_next,
+                services.clock.now(),
+                1000,
+                frozenset(self._inflight),
+                TELEGRAM,  # Telegram's rows: another platform's are its own sender's
             )
             for row in rows:
                 if row.id in self._inflight:
