@@ -20,6 +20,7 @@ import pytest
 from bot.domain.lifecycle import Role
 from bot.domain.people import Person, dingtalk_address
 from bot.i18n import t
+from bot.platforms.dingtalk import handlers
 from bot.platforms.dingtalk.markdown import to_markdown
 from sandbox.dingtalk.phones import DingTalkPhone
 from sandbox.dingtalk.server import DingTalkStandIn
@@ -258,3 +259,104 @@ async def test_a_group_chat_message_is_not_answered(duban: Duban, standin: DingT
     await standin.phone(OFFICE, "办公室").send("/lang")
     await said(duban, OFFICE, t("zh", "lang.choose"))
     assert not [p for _, _, p in queued(duban, OFFICE) if "/stuck" in p.get("text", "")]
+
+
+async def inspector_on_visit(duban: Duban, standin: DingTalkStandIn) -> tuple[DingTalkPhone, int]:
+    """A DingTalk inspector with an open visit; returns the phone and their person id."""
+    phone = await registered(duban, standin, "inspector01", "王督查", Role.INSPECTOR)
+    company = duban.seed_company("卓远半导体", "高新区")
+    db = duban.db()
+    try:
+        inspector = people.by_address(db, dingtalk_address("inspector01"))
+        assert inspector is not None
+        visits.start_visit(db, company, inspector.id, datetime.now(UTC))
+    finally:
+        db.close()
+    return phone, inspector.id
+
+
+async def test_a_file_a_voice_note_and_a_video_are_evidence_of_their_kinds(
+    duban: Duban, standin: DingTalkStandIn
+) -> None:
+    phone, _ = await inspector_on_visit(duban, standin)
+    sent = [
+        await phone.send_file("整改报告.pdf", b"%PDF-1.4 report"),
+        await phone.send_audio(b"#!AMR voice", recognition="企业说下月完成"),
+        await phone.send_video(b"\x00\x00\x00 ftypmp4"),
+    ]
+
+    def evidence() -> list[tuple]:
+        db = duban.db()
+        try:
+            return db.execute(
+                "SELECT kind, file_id, file_name FROM evidence ORDER BY id"
+            ).fetchall()
+        finally:
+            db.close()
+
+    await wait_until(lambda: len(evidence()) == 3)
+    assert evidence() == [
+        ("document", sent[0], "整改报告.pdf"),
+        ("voice", sent[1], None),
+        ("video", sent[2], None),
+    ]
+
+
+async def test_a_kind_of_message_the_bot_does_not_take_is_answered_politely(
+    duban: Duban, standin: DingTalkStandIn
+) -> None:
+    await standin.phone(OFFICE, "办公室").send("/help")
+    await said(duban, OFFICE, t("zh", "help.title"))
+    await standin.push_robot_message(OFFICE, {"msgtype": "chatRecord", "content": {}})
+    await said(duban, OFFICE, t("zh", "ignored.unsupported"))
+
+
+async def test_a_failing_message_is_tried_again_and_then_runs_once(
+    duban: Duban, standin: DingTalkStandIn, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real = handlers.on_robot_message
+    attempts: list[int] = []
+
+    async def flaky(services: Any, update_id: int, message: Any) -> None:
+        attempts.append(update_id)
+        if len(attempts) == 1:
+            raise RuntimeError("a passing fault")
+        await real(services, update_id, message)
+
+    monkeypatch.setattr(handlers, "on_robot_message", flaky)
+    await standin.phone(OFFICE, "办公室").send("/help")
+    await said(duban, OFFICE, t("zh", "help.title"), within=15)
+    assert attempts == [-1, -1]
+    db = duban.db()
+    try:
+        row = db.execute("SELECT status, attempts, last_error FROM inbox").fetchone()
+    finally:
+        db.close()
+    assert row[:2] == ("done", 1) and "a passing fault" in row[2]
+    listings = [p for _, _, p in queued(duban, OFFICE) if "/stuck" in p.get("text", "")]
+    assert len(listings) == 1  # the retry answered once
+
+
+async def test_a_malformed_frame_is_set_aside_where_stuck_lists_it(
+    duban: Duban, standin: DingTalkStandIn
+) -> None:
+    await standin.push_robot_message("manager4521", {"msgtype": "text", "text": {"x": 1}})
+
+    def status() -> tuple | None:
+        db = duban.db()
+        try:
+            return db.execute("SELECT status FROM inbox WHERE update_id = -1").fetchone()
+        finally:
+            db.close()
+
+    await wait_until(lambda: status() == ("set_aside",))
+    office = standin.phone(OFFICE, "办公室")
+    await office.send("/stuck")
+    listing = await said(duban, OFFICE, "已搁置")
+    assert "重新处理" in str(listing)  # a replay button for it
+    db = duban.db()
+    try:
+        statuses = db.execute("SELECT update_id, status FROM inbox ORDER BY update_id").fetchall()
+    finally:
+        db.close()
+    assert statuses == [(-2, "done"), (-1, "set_aside")]

@@ -45,7 +45,9 @@ async def on_robot_message(services: Resources, update_id: int, message: RobotMe
     if turn.person is None and code is None:
         await turn.work(registration.refuse_stranger)
         return
-    if code is not None:
+    if not message.parts:
+        await turn.work(say, "ignored.unsupported")
+    elif code is not None:
         await turn.work(perform, ACTIONS.commands["start"], code)
     elif isinstance(first, str) and len(message.parts) == 1 and first.startswith("/"):
         await _command(turn, first)
@@ -127,7 +129,8 @@ def route_parts(work: Work, parts: tuple[Part, ...]) -> None:
 
 
 def say(work: Work, key: str) -> None:
-    """A refusal Telegram shows as a toast where the finger is: a message on DingTalk."""
+    """One line from the catalogue: a refusal Telegram shows as a toast where the finger
+    is, or what the bot says of a kind of message it does not take."""
     work.reply(key)
 
 

@@ -124,22 +124,22 @@ def _parts(data: dict[str, Any], msg_id: str, sent_at: datetime) -> tuple[Part, 
     if kind == "text":
         text = data.get("text")
         return (_text(text.get("content") if isinstance(text, dict) else None, "text"),)
+    if kind not in _MEDIA and kind != "richText":
+        return ()  # a kind the bot does not take (a chat record, a card…): said so politely
     if not isinstance(content, dict):
         raise Malformed(f"a {kind!r} message without content")
     if kind in _MEDIA:
         return (_media(kind, content, f"{msg_id}:0", sent_at),)
-    if kind == "richText":
-        items = content.get("richText")
-        if not isinstance(items, list):
-            raise Malformed("a rich text without its items")
-        parts: list[Part] = []
-        for index, item in enumerate(items):
-            if isinstance(item, dict) and isinstance(item.get("text"), str):
-                parts.append(item["text"])
-            elif isinstance(item, dict) and "downloadCode" in item:
-                parts.append(_media("picture", item, f"{msg_id}:{index}", sent_at))
-        return tuple(parts)
-    raise Malformed(f"a robot message of type {kind!r}")
+    items = content.get("richText")  # words and pictures, in the order written
+    if not isinstance(items, list):
+        raise Malformed("a rich text without its items")
+    parts: list[Part] = []
+    for index, item in enumerate(items):
+        if isinstance(item, dict) and isinstance(item.get("text"), str):
+            parts.append(item["text"])
+        elif isinstance(item, dict) and "downloadCode" in item:
+            parts.append(_media("picture", item, f"{msg_id}:{index}", sent_at))
+    return tuple(parts)
 
 
 def _media(kind: str, content: dict[str, Any], unique: str, sent_at: datetime) -> MediaIn:
