@@ -109,13 +109,23 @@ async def test_bind_code_registers_a_person_with_the_invitations_role(
     duban: Duban, standin: DingTalkStandIn
 ) -> None:
     phone = standin.phone("manager4521", "李联络")
-    await phone.send(f"绑定 {duban.invitation(Role.CONTACT, '李联络', '科技局')}")
+    code = duban.invitation(Role.CONTACT, "李联络", "科技局")
+    await phone.send(f"绑定 {code}")
     welcome = await said(duban, "manager4521", "欢迎，李联络")
     assert f"**{t('zh', 'role.contact')}**" in welcome["text"]  # <b> shown as bold
     found = person(duban, "manager4521")
     assert found is not None and found.active
     assert (found.platform, found.account, found.role) == ("dingtalk", "manager4521", Role.CONTACT)
     assert found.unit == "科技局"
+    db = duban.db()
+    try:
+        [(raw, webhook)] = db.execute(
+            "SELECT raw, webhook FROM inbox JOIN dingtalk_sessions ON staff_id = 'manager4521'"
+        ).fetchall()
+    finally:
+        db.close()
+    assert code not in raw and "绑定 [invitation]" in raw  # no code is left behind
+    assert webhook.startswith(f"{standin.url}/robot/sendBySession")  # for the replies
 
 
 async def test_start_code_works_too_and_a_used_code_registers_no_one_else(
