@@ -67,6 +67,7 @@ def _work_env(settings: Settings, db):
         bot_username(db) or "",
         settings.default_language,
         settings.admin_ids,
+        dingtalk_admin_ids=settings.dingtalk.admin_ids,
     )
 
 

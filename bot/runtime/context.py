@@ -71,7 +71,11 @@ class Resources:
     def env(self) -> WorkEnv:
         settings = self.settings
         return WorkEnv(
-            settings.timezone, self.bot_username, settings.default_language, settings.admin_ids
+            settings.timezone,
+            self.bot_username,
+            settings.default_language,
+            settings.admin_ids,
+            dingtalk_admin_ids=settings.dingtalk.admin_ids,
         )
 
 

@@ -370,3 +370,13 @@ async def test_a_malformed_frame_is_set_aside_where_stuck_lists_it(
     finally:
         db.close()
     assert statuses == [(-2, "done"), (-1, "set_aside")]
+
+
+async def test_a_dingtalk_settings_administrator_cannot_redeem_an_invitation(
+    duban: Duban, standin: DingTalkStandIn
+) -> None:
+    office = standin.phone(OFFICE, "办公室")
+    await office.send(f"绑定 {duban.invitation(Role.INSPECTOR, '办公室')}")
+    await said(duban, OFFICE, t("zh", "invites.settings_admin_start"))
+    admin = person(duban, OFFICE)
+    assert admin is not None and admin.role is Role.ADMIN  # as an ADMIN_IDS user is kept
