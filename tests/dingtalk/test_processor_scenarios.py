@@ -142,7 +142,7 @@ async def test_start_code_works_too_and_a_used_code_registers_no_one_else(
 async def test_help_lists_the_commands_of_a_dingtalk_administrator(
     duban: Duban, standin: DingTalkStandIn
 ) -> None:
-    await standin.phone(OFFICE, "办公室").send("/help")
+    await standin.phone(OFFICE, "办公室").send(" /help ")
     listing = await said(duban, OFFICE, t("zh", "help.title"))
     assert "/stuck" in listing["text"] and "/invite" in listing["text"]
     admin = person(duban, OFFICE)

@@ -41,6 +41,8 @@ async def on_robot_message(services: Resources, update_id: int, message: RobotMe
         )
     turn = await identify(services, update_id, message.staff_id, message.nick)
     first = message.parts[0] if message.parts else ""
+    if isinstance(first, str):
+        first = first.strip()  # DingTalk keeps the spaces around a typed text
     code = _start_code(first) if isinstance(first, str) else None
     if turn.person is None and code is None:
         await turn.work(registration.refuse_stranger)
