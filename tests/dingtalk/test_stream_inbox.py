@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import sqlite3
 import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -162,3 +163,14 @@ async def test_stopping_closes_the_connection_and_nothing_reconnects(
     assert standin.connections() == 0
     with pytest.raises(NoStreamClient):
         await standin.phone("manager4521", "李联络").send("还在吗")
+
+
+async def test_a_database_the_stream_cannot_open_fails_its_start(
+    standin: DingTalkStandIn, tmp_path: Path
+) -> None:
+    folder = tmp_path / "a-folder"
+    folder.mkdir()
+    stream = stream_for(standin, folder, Wakes(standin))
+    with pytest.raises(sqlite3.OperationalError):
+        stream.start()
+    assert not stream.running and standin.connections() == 0

@@ -105,15 +105,23 @@ class DingTalkStream:
         return self._thread is not None and self._thread.is_alive()
 
     def start(self) -> None:
-        """Start the connection's thread; returns at once (the SDK connects, and retries,
-        on its own)."""
+        """Start the connection's thread; returns once its database connection is open (a
+        database that cannot be opened raises here). The SDK connects, and retries, on
+        its own."""
         started = threading.Event()
+        failure: list[BaseException] = []
 
         def run() -> None:
             loop = asyncio.new_event_loop()
+            try:
+                self._db = connect(self.database_path)
+            except BaseException as error:  # reported to start()'s caller below
+                failure.append(error)
+                loop.close()
+                started.set()
+                return
             self._loop = loop
             self._stopping = asyncio.Event()
-            self._db = connect(self.database_path)
             started.set()
             try:
                 loop.run_until_complete(self._run())
@@ -124,6 +132,10 @@ class DingTalkStream:
         self._thread = threading.Thread(target=run, name="dingtalk-stream", daemon=True)
         self._thread.start()
         started.wait(STOP_TIMEOUT)
+        if failure:
+            self._thread.join()
+            self._thread = None
+            raise failure[0]
 
     def stop(self) -> None:
         """Close the socket, end the SDK's task and the thread; nothing reconnects after."""
