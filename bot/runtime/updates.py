@@ -14,6 +14,11 @@ lock still reach one of them, it is handled the same way, without telling the of
 
 A handler that fails is tried again after a pause that grows with each failure, counted in
 the inbox row (bot/domain/retries.py); after the last attempt the update is set aside.
+
+The processing is the same for every platform (``InboxProcessor``): Telegram's updates
+(``Processor``) and DingTalk's frames (bot/platforms/dingtalk/processor.py), which DingTalk's
+stream commits the same way before acknowledging them, differ only in how a row is read
+and run.
 """
 
 from __future__ import annotations
@@ -23,10 +28,11 @@ import contextlib
 import logging
 import sqlite3
 import time
+from abc import ABC, abstractmethod
 from collections import deque
 from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
-from typing import Generic, TypeVar
+from typing import ClassVar, Generic, TypeVar
 
 from telegram import Update
 from telegram.error import Forbidden, InvalidToken, NetworkError, RetryAfter, TelegramError
@@ -197,7 +203,7 @@ class Poller:
             self.committed(updates)
 
 
-class InboxProcessor(Generic[U]):
+class InboxProcessor(ABC, Generic[U]):
     """Runs one platform's pending inbox rows through its handlers.
 
     Each person's updates run one after another in arrival order (a reply to a question
@@ -210,7 +216,7 @@ class InboxProcessor(Generic[U]):
 
     LANES = 16  # people whose updates are processed at the same time
     FETCH = 200  # updates held in memory at most, queued or running
-    platform = TELEGRAM
+    platform: ClassVar[str]  # whose rows it runs (inbox.platform)
 
     def __init__(
         self,
@@ -343,18 +349,18 @@ class InboxProcessor(Generic[U]):
             log.warning("update %s stays pending: the database is full", update_id)
         return finished
 
+    @abstractmethod
     def lane_of(self, raw: dict) -> object:
         """Whose update this is: their updates are kept in order."""
-        raise NotImplementedError
 
+    @abstractmethod
     def parse(self, update_id: int, raw: dict) -> U:
         """The stored row as the handlers take it; raises if it is malformed."""
-        raise NotImplementedError
 
+    @abstractmethod
     async def handle(self, update_id: int, update: U) -> None:
         """Run the update's handlers; a failure is recorded in ``resources.failures``
         (never raised), a commit in ``resources.committed``."""
-        raise NotImplementedError
 
     async def _process(self, update_id: int, raw: dict) -> bool:
         services = self.resources
@@ -400,6 +406,8 @@ class InboxProcessor(Generic[U]):
 
 class Processor(InboxProcessor[Update]):
     """Runs pending Telegram rows through the Application (handlers/, errors → on_error)."""
+
+    platform = TELEGRAM
 
     def __init__(
         self,
