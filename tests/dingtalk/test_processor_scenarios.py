@@ -380,3 +380,19 @@ async def test_a_dingtalk_settings_administrator_cannot_redeem_an_invitation(
     await said(duban, OFFICE, t("zh", "invites.settings_admin_start"))
     admin = person(duban, OFFICE)
     assert admin is not None and admin.role is Role.ADMIN  # as an ADMIN_IDS user is kept
+
+
+async def test_a_reply_button_comes_back_as_the_answer_typed(
+    duban: Duban, standin: DingTalkStandIn
+) -> None:
+    phone, _ = await inspector_on_visit(duban, standin)
+    await phone.tap_card("duban-3", {"text": "企业已整改", "reply": "企业已整改"})
+
+    def findings() -> list[tuple]:
+        db = duban.db()
+        try:
+            return db.execute("SELECT text FROM findings").fetchall()
+        finally:
+            db.close()
+
+    await wait_until(lambda: findings() == [("企业已整改",)])  # as if typed in the visit

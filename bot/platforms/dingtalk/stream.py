@@ -38,13 +38,12 @@ from dingtalk_stream import AckMessage, CallbackMessage
 
 from bot.config import DingTalkSettings
 from bot.logs import RedactTokens
+from bot.platforms.dingtalk.inputs import CARD_CALLBACK_TOPIC, ROBOT_MESSAGE_TOPIC
 from storage import inbox
 from storage.db import Database, connect
 
 log = logging.getLogger(__name__)
 
-ROBOT_MESSAGE_TOPIC = "/v1.0/im/bot/messages/get"
-CARD_CALLBACK_TOPIC = "/v1.0/card/instances/callback"
 OPEN_CONNECTION_PATH = "/v1.0/gateway/connections/open"
 SDK_LOGGERS = ("dingtalk_stream", "dingtalk_stream.client", "dingtalk_stream.handler")
 STOP_TIMEOUT = 10.0  # seconds ``stop`` waits for the thread (a blocking connect included)
