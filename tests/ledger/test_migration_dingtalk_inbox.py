@@ -42,7 +42,7 @@ def db(tmp_path: Path) -> sqlite_utils.Database:
     path = tmp_path / "old.sqlite"
     _old_database(path)
     database = connect(path)
-    assert upgrade(database) == ["0017_dingtalk_inbox"]
+    assert upgrade(database)[:1] == ["0017_dingtalk_inbox"]  # later ones may follow
     return database
 
 

@@ -62,7 +62,7 @@ def db(tmp_path: Path) -> sqlite_utils.Database:
     path = tmp_path / "old.sqlite"
     _old_database(path)
     database = connect(path)
-    assert upgrade(database) == ["0016_notices"]
+    assert upgrade(database)[:1] == ["0016_notices"]  # later migrations follow it
     return database
 
 
