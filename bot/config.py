@@ -219,9 +219,14 @@ def _dingtalk(get: Callable[[str, str], str], problems: list[ConfigFault]) -> Di
     )
 
 
-def token_configured() -> bool:
-    """True when a bot token is set in the environment or ``.env`` (used by ``make run``)."""
-    return bool(_environment(None, None).get("TELEGRAM_BOT_TOKEN", "").strip())
+def front_end_configured() -> bool:
+    """True when the environment or ``.env`` sets a front-end (used by ``make run``): a
+    Telegram bot token, or a DingTalk app's client id and secret."""
+    values = _environment(None, None)
+    if values.get("TELEGRAM_BOT_TOKEN", "").strip():
+        return True
+    dingtalk = ("DINGTALK_CLIENT_ID", "DINGTALK_CLIENT_SECRET")
+    return all(values.get(name, "").strip() for name in dingtalk)
 
 
 def configured_language() -> str:

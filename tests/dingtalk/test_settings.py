@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.config import ConfigError, load_settings
+from bot.config import ConfigError, front_end_configured, load_settings
 
 
 def test_dingtalk_is_off_until_its_app_id_and_secret_are_set(tmp_path: Path) -> None:
@@ -42,3 +42,19 @@ def test_a_dingtalk_endpoint_that_is_no_url_is_named(tmp_path: Path) -> None:
     with pytest.raises(ConfigError) as caught:
         load_settings({"DINGTALK_OAPI_ENDPOINT": "oapi.dingtalk.com"}, dotenv=tmp_path / "none")
     assert "DINGTALK_OAPI_ENDPOINT" in "\n".join(caught.value.problems)
+
+
+def test_make_run_starts_the_bot_when_either_front_end_is_set(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)  # no .env here
+    for name in ("TELEGRAM_BOT_TOKEN", "DINGTALK_CLIENT_ID", "DINGTALK_CLIENT_SECRET"):
+        monkeypatch.delenv(name, raising=False)
+    assert not front_end_configured()  # the demo, then
+    monkeypatch.setenv("DINGTALK_CLIENT_ID", "dingclient")
+    assert not front_end_configured()  # an id without its secret is no app
+    (tmp_path / ".env").write_text("DINGTALK_CLIENT_SECRET=s3cret\n")
+    assert front_end_configured()
+    monkeypatch.delenv("DINGTALK_CLIENT_ID")
+    monkeypatch.setenv("TELEGRAM_BOT_TOKEN", "123456:" + "A" * 30)
+    assert front_end_configured()
