@@ -67,6 +67,7 @@ def _work_env(settings: Settings, db):
         bot_username(db) or "",
         settings.default_language,
         settings.admin_ids,
+        dingtalk_admin_ids=settings.dingtalk.admin_ids,
     )
 
 
@@ -74,7 +75,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     from bot.runtime.startup import run_bot
 
     settings = _settings(args.lang)
-    if not settings.token:
+    if not settings.token and not settings.dingtalk_configured:  # neither front-end is set
         complain(args.lang, "cli.no_token")
         return EXIT_CONFIG
     return run_bot(settings)

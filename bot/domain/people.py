@@ -29,6 +29,15 @@ def telegram_address(number: int) -> Address:
     return Address(TELEGRAM, str(number))
 
 
+DINGTALK = "dingtalk"  # the second front-end: a person's account is their DingTalk staff id
+
+
+def dingtalk_address(staff_id: str) -> Address:
+    """A DingTalk user's one-to-one chat with the robot, named by their staff id (the robot
+    pushes to a staff id; each robot message names its sender's)."""
+    return Address(DINGTALK, staff_id)
+
+
 INVITATION_CODE_BYTES = 12  # 16 url-safe characters: unguessable, fits /start's 64 limit
 
 

@@ -26,6 +26,7 @@ from bot.jobs import invitations as invitation_jobs
 from bot.jobs import reminders as reminder_jobs
 from bot.jobs import self_check as integrity_jobs
 from bot.jobs import visits as visit_jobs
+from bot.platforms.dingtalk import media as dingtalk_media
 from bot.platforms.telegram import media
 from bot.runtime.context import Resources
 from storage.db import is_locked
@@ -49,6 +50,8 @@ PERIODIC_JOBS: tuple[Job, ...] = (
     Job("reminders", 60, reminder_jobs.run_sweep),
     # Photos and files of visits fetched from Telegram and kept on disk.
     Job("evidence.download", 5, media.download_pending),
+    # The same from DingTalk, when it is configured.
+    Job("evidence.download.dingtalk", 5, dingtalk_media.download_job),
     # Visits idle longer than the policy's visit_idle_hours, ended with their summaries.
     Job("visits.idle", 60, visit_jobs.end_idle_visits),
     # Invitation texts with a live code dropped from the outbox once Telegram has them.

@@ -20,6 +20,7 @@ from tests.harness import Duban
 SCHEDULE = {
     "reminders": 60,
     "evidence.download": 5,
+    "evidence.download.dingtalk": 5,
     "visits.idle": 60,
     "invitations.forget_links": 5,
     "report-jobs": 1,
