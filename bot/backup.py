@@ -26,13 +26,15 @@ import shutil
 import sqlite3
 from dataclasses import dataclass, field
 from datetime import datetime
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from bot.builders.timeline import media_file
 from bot.domain.audit_chain import Problem
 from bot.domain.backups import PARTIAL, folder_name, newest, stale_partials, to_delete
 from bot.integrity import file_sha256
 from storage.db import backup as online_backup
+from storage.db import connect
+from storage.migrations import unknown_migrations
 
 DATABASE = "duban.sqlite"
 MEDIA = "media"
@@ -216,6 +218,7 @@ def restore(backup: Path, database_path: Path, media_dir: Path) -> Restored:
     first byte is written, and the database is put in place last, under its final name
     only when complete."""
     manifest = _checked(backup)
+    _known_schema(backup / DATABASE)
     for sidecar in ("", "-wal", "-shm", "-journal"):
         live = Path(f"{database_path}{sidecar}")
         if live.exists():
@@ -229,30 +232,63 @@ def restore(backup: Path, database_path: Path, media_dir: Path) -> Restored:
         shutil.copy2(backup / MEDIA / entry["path"], destination)
     database_path.parent.mkdir(parents=True, exist_ok=True)
     incoming = database_path.with_name(database_path.name + ".restoring")
-    shutil.copy2(backup / manifest["database"], incoming)
+    shutil.copy2(backup / DATABASE, incoming)
     os.replace(incoming, database_path)
     return Restored(database_path, len(manifest["files"]))
 
 
 def _checked(backup: Path) -> dict:
     """The manifest, after every file it lists was found in the backup with its hash."""
-    try:
-        manifest = json.loads((backup / MANIFEST).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        raise RestoreRefused("no_manifest", path=backup / MANIFEST) from None
-    if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
-        raise RestoreRefused("no_manifest", path=backup / MANIFEST)
-    database = backup / str(manifest.get("database", DATABASE))
+    manifest = _manifest(backup / MANIFEST)
+    database = backup / DATABASE
     if not database.is_file():
         raise RestoreRefused("file_missing", path=database)
-    if file_sha256(database) != manifest.get("database_sha256"):
+    if file_sha256(database) != manifest["database_sha256"]:
         raise RestoreRefused("file_altered", path=database)
-    for entry in manifest.get("files", []):
-        if Path(entry["path"]).is_absolute() or ".." in Path(entry["path"]).parts:
-            raise RestoreRefused("no_manifest", path=backup / MANIFEST)
+    for entry in manifest["files"]:
         path = backup / MEDIA / entry["path"]
         if not path.is_file():
             raise RestoreRefused("file_missing", path=path)
         if file_sha256(path) != entry["sha256"]:
             raise RestoreRefused("file_altered", path=path)
     return manifest
+
+
+def _manifest(path: Path) -> dict:
+    """The manifest as this version writes it, or a refusal: every listed path relative
+    and inside the backup's media folder, every hash a string."""
+    try:
+        manifest = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        raise RestoreRefused("no_manifest", path=path) from None
+    if (
+        not isinstance(manifest, dict)
+        or manifest.get("format") != FORMAT
+        or manifest.get("database") != DATABASE
+        or not isinstance(manifest.get("database_sha256"), str)
+        or not isinstance(manifest.get("files"), list)
+        or not all(_listed(entry) for entry in manifest["files"])
+    ):
+        raise RestoreRefused("no_manifest", path=path)
+    return manifest
+
+
+def _listed(entry: object) -> bool:
+    if not isinstance(entry, dict):
+        return False
+    relative, sha256 = entry.get("path"), entry.get("sha256")
+    if not isinstance(relative, str) or not isinstance(sha256, str) or not relative:
+        return False
+    parts = PurePosixPath(relative).parts
+    return not PurePosixPath(relative).is_absolute() and ".." not in parts
+
+
+def _known_schema(database: Path) -> None:
+    """A backup written by a newer version is not restored by this one: it could not run it."""
+    db = connect(database, read_only=True)
+    try:
+        unknown = unknown_migrations(db)
+    finally:
+        db.close()
+    if unknown:
+        raise RestoreRefused("too_new", path=database, migrations=", ".join(unknown))

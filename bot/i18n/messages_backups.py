@@ -61,6 +61,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "duban: not restoring: the sha256 of {path} differs from the manifest's, the file "
         "was changed; use another backup",
     ),
+    "backup.refused.too_new": (
+        "duban: 不予恢复：{path} 由更新版本的督办写入（含本版本不认识的迁移 {migrations}）；"
+        "请先升级督办再恢复",
+        "duban: not restoring: {path} was written by a newer version of Duban (it has "
+        "migrations {migrations} this version does not know); upgrade Duban first",
+    ),
     "cli.alive.ok": (
         "正常：数据库 {path} 可以打开并应答",
         "alive: the database {path} opens and answers",

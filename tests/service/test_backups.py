@@ -211,3 +211,45 @@ def test_alive_says_whether_the_database_answers(
     at_the_desk(monkeypatch, tmp_path)
     assert main(["--lang", "en", "alive"]) == 1
     assert "no database at" in capsys.readouterr().err
+
+
+def _rewrite_manifest(folder: Path, change) -> None:
+    path = folder / "manifest.json"
+    manifest = json.loads(path.read_text(encoding="utf-8"))
+    change(manifest)
+    path.write_text(json.dumps(manifest), encoding="utf-8")
+
+
+def test_a_backup_from_a_newer_version_or_with_a_forged_manifest_is_refused(
+    office: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys
+) -> None:
+    """A backup whose database has a migration this version does not know is not restored
+    (the bot could not open it); nor one whose manifest points outside the backup."""
+    folder = _backup(capsys)
+    copy = folder / "duban.sqlite"
+    connection = sqlite3.connect(copy)
+    connection.execute(
+        "INSERT INTO _sqlite_migrations (migration_set, name, applied_at) "
+        "VALUES ('duban', '9999_from_the_future', '2030-01-01')"
+    )
+    connection.commit()
+    connection.close()
+    digest = hashlib.sha256(copy.read_bytes()).hexdigest()
+    _rewrite_manifest(folder, lambda manifest: manifest.update(database_sha256=digest))
+    fresh = tmp_path / "new-server"
+    fresh.mkdir()
+    database = at_the_desk(monkeypatch, fresh)
+    assert main(["--lang", "en", "restore", str(folder)]) == 2
+    assert "9999_from_the_future" in capsys.readouterr().err
+
+    other = _backup_again(office, monkeypatch, capsys)
+    _rewrite_manifest(other, lambda manifest: manifest["files"][0].update(path="../../x"))
+    at_the_desk(monkeypatch, fresh)
+    assert main(["--lang", "en", "restore", str(other)]) == 2
+    assert "is not a Duban backup manifest" in capsys.readouterr().err
+    assert not database.exists() and not (fresh / "media").exists()
+
+
+def _backup_again(office: Path, monkeypatch: pytest.MonkeyPatch, capsys) -> Path:
+    at_the_desk(monkeypatch, office)
+    return _backup(capsys)
