@@ -75,8 +75,7 @@ def take(
     backups_dir.mkdir(parents=True, exist_ok=True)
     name = _free_name(backups_dir, at)
     partial = backups_dir / (name + PARTIAL)
-    shutil.rmtree(partial, ignore_errors=True)
-    partial.mkdir()
+    partial.mkdir()  # never another's: two backups in one second get different numbers
     try:
         copy = partial / DATABASE
         _snapshot(database_path, copy)
@@ -112,8 +111,11 @@ def prune(backups_dir: Path, keep: int, taken: str | None = None) -> list[str]:
 
 
 def _free_name(backups_dir: Path, at: datetime) -> str:
+    """The moment's name, numbered past any backup of the same second, finished or not."""
     number = 1
-    while (backups_dir / folder_name(at, number)).exists():
+    while any(
+        (backups_dir / (folder_name(at, number) + ending)).exists() for ending in ("", PARTIAL)
+    ):
         number += 1
     return folder_name(at, number)
 

@@ -9,6 +9,7 @@ import errno
 import hashlib
 import json
 import os
+import shutil
 import sqlite3
 from datetime import UTC, datetime
 from pathlib import Path
@@ -253,3 +254,28 @@ def test_a_backup_from_a_newer_version_or_with_a_forged_manifest_is_refused(
 def _backup_again(office: Path, monkeypatch: pytest.MonkeyPatch, capsys) -> Path:
     at_the_desk(monkeypatch, office)
     return _backup(capsys)
+
+
+def test_a_full_disk_leaves_no_half_backup_and_a_crash_leftover_is_cleared(
+    office: Path, monkeypatch: pytest.MonkeyPatch, capsys
+) -> None:
+    """A backup that cannot be finished (the disk is full) says so and leaves nothing that
+    looks like a backup, nor a record of one; the folder a crashed backup left behind is
+    removed by the next backup that finishes."""
+    crashed = office / "backups" / "duban-20240101-000000Z.partial"
+    (crashed / "media").mkdir(parents=True)
+
+    def full(_source: object, _destination: object) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(os, "link", full)
+        patch.setattr(shutil, "copy2", full)
+        assert main(["--lang", "en", "backup"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("duban: the backup failed and left nothing half-written")
+    assert "No space left on device" in err
+    assert [entry.name for entry in (office / "backups").iterdir()] == [crashed.name]
+    assert last_backup(open_database(office / "duban.sqlite")) is None
+    folder = _backup(capsys)
+    assert [entry.name for entry in (office / "backups").iterdir()] == [folder.name]
