@@ -105,3 +105,26 @@ async def test_a_backup_taken_while_the_bot_writes_restores_whole(
         assert (fresh / "media" / relative).read_bytes() == (
             duban.settings.media_dir / relative
         ).read_bytes()
+
+
+async def test_the_office_moves_backups_to_another_disk_from_the_chat(
+    duban: Duban, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys
+) -> None:
+    """An absolute folder typed in /settings is taken as a value, not as a command (Telegram
+    marks no command in ``/srv/...``), and ``duban backup`` then writes there."""
+    other_disk = tmp_path / "mnt" / "backup-disk" / "duban"
+    admin = await office(duban)
+    await admin.send("/settings")
+    await admin.expect("备份目录")
+    await admin.tap("备份目录")
+    await admin.expect("当前：backups")
+    await admin.send(str(other_disk))
+    await admin.expect(f"「备份目录」已改为 {other_disk}")
+    at_the_desk(
+        monkeypatch,
+        tmp_path,
+        database=duban.settings.database_path,
+        media=duban.settings.media_dir,
+    )
+    assert main(["--lang", "en", "backup"]) == 0
+    assert capsys.readouterr().out.startswith(f"backed up into {other_disk}/duban-")
