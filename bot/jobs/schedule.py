@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from telegram.ext import Application
 
 from bot.builders import runner
+from bot.jobs import backups as backup_jobs
 from bot.jobs import invitations as invitation_jobs
 from bot.jobs import reminders as reminder_jobs
 from bot.jobs import self_check as integrity_jobs
@@ -62,6 +63,9 @@ PERIODIC_JOBS: tuple[Job, ...] = (
     Job("report-files", 3600.0, runner.sweep_files),
     # Is the week's self-check due? It runs once a week, in the builder process.
     Job("integrity.weekly", 600, integrity_jobs.weekly_self_check),
+    # Is the day's backup due? It runs once a day at the policy's backup_time, in the builder
+    # process (database, manifest and evidence files: bot/backup.py).
+    Job("backups", 600, backup_jobs.daily_backup),
 )
 
 
