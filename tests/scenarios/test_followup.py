@@ -307,7 +307,8 @@ async def test_weekly_digest_once_per_week_even_after_downtime(duban_clock: Duba
     duban_clock.clock.set(at(6, 12, 10))  # Monday 10th is a holiday: the digest waits a day
     await duban_clock.start()
     await duban_clock.sweep()
-    digest = await leader.expect("督办周报")
+    # The digest's picture is drawn in the builder process, which this first job starts.
+    digest = await leader.expect("督办周报", within=30)
     assert "新增逾期：1 项" in digest.text
     await duban_clock.sweep(at(6, 12, 11))
     assert sum("督办周报" in m.text for m in leader.bot_messages) == 1
