@@ -24,6 +24,7 @@ from bot.i18n import (
     messages_reminders,
     messages_report_units,
     messages_reports,
+    messages_retention,
     messages_runtime,
     messages_samples,
     messages_stale,
@@ -68,6 +69,7 @@ _SECTIONS = (
     messages_dossier.MESSAGES,
     messages_workbooks.MESSAGES,
     messages_dingtalk_out.MESSAGES,
+    messages_retention.MESSAGES,
 )
 
 
