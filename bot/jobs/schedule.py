@@ -24,6 +24,7 @@ from telegram.ext import Application
 from bot.builders import runner
 from bot.jobs import invitations as invitation_jobs
 from bot.jobs import reminders as reminder_jobs
+from bot.jobs import retention as retention_jobs
 from bot.jobs import self_check as integrity_jobs
 from bot.jobs import visits as visit_jobs
 from bot.platforms.telegram import media
@@ -59,6 +60,8 @@ PERIODIC_JOBS: tuple[Job, ...] = (
     Job("report-files", 3600.0, runner.sweep_files),
     # Is the week's self-check due? It runs once a week, in the builder process.
     Job("integrity.weekly", 600, integrity_jobs.weekly_self_check),
+    # Old update texts, sent messages and expired buttons pruned (bot/domain/retention.py).
+    Job("retention", 86400.0, retention_jobs.prune),
 )
 
 

@@ -25,6 +25,7 @@ SCHEDULE = {
     "report-jobs": 1,
     "report-files": 3600,
     "integrity.weekly": 600,
+    "retention": 86400,
 }
 
 
