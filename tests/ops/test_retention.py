@@ -10,10 +10,8 @@ from __future__ import annotations
 import json
 from datetime import timedelta
 
-from bot.domain.audit import Origin
 from bot.domain.lifecycle import Role
 from storage import inbox
-from storage.policy import set_policy_value
 from storage.rows import fetch_value, fetch_values
 from tests.harness import Duban, office, start_visit
 
@@ -138,16 +136,23 @@ def _card_buttons(card) -> list[tuple[str, str]]:  # type: ignore[no-untyped-def
 
 
 async def test_the_office_can_keep_update_texts_longer(clocked_duban: Duban) -> None:
-    """update_retention_days (in /settings) set to 120: at 91 days the texts are still
-    there; at 121 they are dropped."""
+    """An administrator sets 已处理消息原文保留 to 120 days in /settings (3 days is refused
+    politely): at 91 days the texts are still there; at 121 they are dropped."""
     duban = clocked_duban
-    await _finished_visit(duban)
-    db = duban.db()
-    try:
-        set_policy_value(db, "update_retention_days", 120, Origin.cli(duban._now()))
-        db.conn.commit()
-    finally:
-        db.close()
+    _, admin, *_ = await _finished_visit(duban)
+    label = "已处理消息原文保留（天）"
+    await admin.send("/settings")
+    assert f"{label}：90" in (await admin.expect(label)).text
+    await admin.tap(label)
+    await admin.expect("请输入新的值")
+    await admin.send("3天")
+    await admin.expect("须在 7 到 3650 天之间，不能是 3")
+    await admin.tap(label)
+    await admin.expect("请输入新的值")
+    await admin.send("120天")
+    await admin.expect(f"「{label}」已改为 120")
+    await duban.settle()
+
     await _days_later(duban, 91)
     assert _value(duban, "SELECT count(*) FROM inbox WHERE raw = '{}'") == 0
     await _days_later(duban, 30)
