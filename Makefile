@@ -15,10 +15,11 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-# With a token configured (environment or .env) the bot runs on Telegram; without one,
-# the demo starts the local Bot API sandbox and its phone page.
+# With a front-end configured (environment or .env: a Telegram token, DingTalk's app id and
+# secret, or both) the bot runs on it; with neither, the demo starts the local Bot API
+# sandbox and its phone page.
 run: $(STAMP)
-	@if $(PY) -c "import sys; from bot.config import token_configured; sys.exit(0 if token_configured() else 1)"; \
+	@if $(PY) -c "import sys; from bot.config import front_end_configured; sys.exit(0 if front_end_configured() else 1)"; \
 	then $(DUBAN) run; else $(DUBAN) demo; fi
 
 # The browser test needs Debian's chromium, its driver, a CJK font and an emoji font.

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -17,6 +17,10 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from bot.i18n import plain
 
 DEFAULT_API_URL = "https://api.telegram.org"
+# DingTalk's two OpenAPI hosts (the SDK's DINGTALK_OPENAPI_ENDPOINT default, and the older
+# host media upload lives on), overridable so every call can be aimed at a stand-in.
+DEFAULT_DINGTALK_OPENAPI = "https://api.dingtalk.com"
+DEFAULT_DINGTALK_OAPI = "https://oapi.dingtalk.com"
 LANGUAGES = ("zh", "en")
 LOG_FORMATS = ("text", "json")
 _TOKEN_RE = re.compile(r"^\d+:[A-Za-z0-9_-]{20,}$")
@@ -48,6 +52,21 @@ class ConfigError(Exception):
 
 
 @dataclass(frozen=True)
+class DingTalkSettings:
+    """The DingTalk app (Stream mode robot) this deployment answers as, and where its
+    OpenAPI lives. ``admin_ids`` are staff ids: administrators from their first message,
+    as ADMIN_IDS are on Telegram."""
+
+    client_id: str = ""
+    client_secret: str = field(default="", repr=False)
+    robot_code: str = ""
+    card_template_id: str = ""
+    openapi_endpoint: str = DEFAULT_DINGTALK_OPENAPI
+    oapi_endpoint: str = DEFAULT_DINGTALK_OAPI
+    admin_ids: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
 class Settings:
     token: str | None = field(repr=False)
     api_url: str
@@ -58,6 +77,12 @@ class Settings:
     timezone: ZoneInfo
     default_language: str
     log_format: str = "text"
+    dingtalk: DingTalkSettings = field(default_factory=lambda: DingTalkSettings())
+
+    @property
+    def dingtalk_configured(self) -> bool:
+        """DingTalk is a front-end of this deployment when its app's id and secret are set."""
+        return bool(self.dingtalk.client_id and self.dingtalk.client_secret)
 
     @property
     def base_url(self) -> str:
@@ -158,6 +183,8 @@ def load_settings(env: Mapping[str, str] | None = None, dotenv: Path | None = No
         choices = {"value": log_format, "choices": ", ".join(LOG_FORMATS)}
         problems.append(ConfigFault("LOG_FORMAT", "log_format", choices))
 
+    dingtalk = _dingtalk(get, problems)
+
     if problems:
         raise ConfigError(problems)
     return Settings(
@@ -170,12 +197,44 @@ def load_settings(env: Mapping[str, str] | None = None, dotenv: Path | None = No
         timezone=timezone,
         default_language=language,
         log_format=log_format,
+        dingtalk=dingtalk,
     )
 
 
-def token_configured() -> bool:
-    """True when a bot token is set in the environment or ``.env`` (used by ``make run``)."""
-    return bool(_environment(None, None).get("TELEGRAM_BOT_TOKEN", "").strip())
+def _dingtalk(get: Callable[[str, str], str], problems: list[ConfigFault]) -> DingTalkSettings:
+    """The DINGTALK_* settings; the two endpoints must be http(s) URLs like the Bot API's."""
+    endpoints = {}
+    for name, default in (
+        ("DINGTALK_OPENAPI_ENDPOINT", DEFAULT_DINGTALK_OPENAPI),
+        ("DINGTALK_OAPI_ENDPOINT", DEFAULT_DINGTALK_OAPI),
+    ):
+        url = get(name, default).rstrip("/") or default
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https") or not parts.netloc:
+            problems.append(ConfigFault(name, "api_url", {"value": url, "example": default}))
+        endpoints[name] = url
+    staff_ids = frozenset(
+        filter(None, (c.strip() for c in get("DINGTALK_ADMIN_IDS", "").split(",")))
+    )
+    return DingTalkSettings(
+        client_id=get("DINGTALK_CLIENT_ID", ""),
+        client_secret=get("DINGTALK_CLIENT_SECRET", ""),
+        robot_code=get("DINGTALK_ROBOT_CODE", ""),
+        card_template_id=get("DINGTALK_CARD_TEMPLATE_ID", ""),
+        openapi_endpoint=endpoints["DINGTALK_OPENAPI_ENDPOINT"],
+        oapi_endpoint=endpoints["DINGTALK_OAPI_ENDPOINT"],
+        admin_ids=staff_ids,
+    )
+
+
+def front_end_configured() -> bool:
+    """True when the environment or ``.env`` sets a front-end (used by ``make run``): a
+    Telegram bot token, or a DingTalk app's client id and secret."""
+    values = _environment(None, None)
+    if values.get("TELEGRAM_BOT_TOKEN", "").strip():
+        return True
+    dingtalk = ("DINGTALK_CLIENT_ID", "DINGTALK_CLIENT_SECRET")
+    return all(values.get(name, "").strip() for name in dingtalk)
 
 
 def configured_language() -> str:

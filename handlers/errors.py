@@ -13,11 +13,10 @@ from bot.chat import Address
 from bot.domain.lifecycle import Role
 from bot.domain.people import TELEGRAM
 from bot.i18n import language_for, t
-from bot.logs import redact
-from bot.runtime.context import STORAGE_FULL, STORAGE_LOCKED, DubanContext, Resources, system_work
+from bot.runtime.context import DubanContext, Resources, failure_of, system_work
 from bot.services import admin_notices, stuck
 from storage import people
-from storage.db import is_disk_full, is_locked
+from storage.db import is_disk_full
 
 log = logging.getLogger(__name__)
 
@@ -29,20 +28,9 @@ async def on_error(update: object, context: DubanContext) -> None:
     processor keeps the update pending until there is room (bot/runtime/updates.py). A database
     another program keeps locked is not its fault either (STORAGE_LOCKED).
     """
-    if is_disk_full(context.error):
-        log.warning("update %s waits: the database is full", getattr(update, "update_id", "?"))
-        failure = STORAGE_FULL
-    elif is_locked(context.error):
-        log.info("update %s waits: the database is locked", getattr(update, "update_id", "?"))
-        failure = STORAGE_LOCKED
-    else:
-        log.error(
-            "handler failed for update %s",
-            getattr(update, "update_id", "?"),
-            exc_info=context.error,
-        )
-        # Stored in inbox.last_error: an exception's text may quote a request URL.
-        failure = redact(repr(context.error), context.resources.settings.token)
+    failure = failure_of(
+        context.error, getattr(update, "update_id", "?"), context.resources.settings.token
+    )
     if isinstance(update, Update):
         context.resources.failures[update.update_id] = failure
         # Fail closed: no later handler group runs for this update. Without this, a failure

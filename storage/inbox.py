@@ -20,7 +20,7 @@ from typing import NamedTuple
 import sqlite_utils
 
 from bot.domain.audit import AuditAction, Origin
-from bot.domain.people import TELEGRAM
+from bot.domain.people import DINGTALK, TELEGRAM
 from bot.domain.retries import MAX_ATTEMPTS, PAUSES, retry_at
 from storage.audit import record
 from storage.rows import fetch_all, fetch_one, fetch_value, fetch_values
@@ -70,6 +70,25 @@ def save_updates(db: sqlite_utils.Database, updates: list[dict], at: datetime) -
         return cursor.rowcount
 
 
+def save_dingtalk(db: sqlite_utils.Database, event: str, raw: dict, at: datetime) -> int | None:
+    """Store one DingTalk frame (a robot message or a card tap) in its own commit; returns
+    its update_id, or None when a frame with this ``event`` id was stored before (DingTalk
+    pushes an unacknowledged callback again).
+
+    DingTalk rows are numbered -1, -2, … in the order they arrive: Telegram's numbers are
+    positive, so the two never meet, and ``next_offset`` reads only Telegram's.
+    """
+    with db.atomic():  # IMMEDIATE: the number is read and taken under the write lock
+        newest = fetch_value(db, "SELECT min(update_id) FROM inbox WHERE update_id < 0")
+        update_id = (newest or 0) - 1
+        cursor = db.execute(
+            "INSERT OR IGNORE INTO inbox (update_id, platform, event, raw, received_at) "
+            "VALUES (?, ?, ?, ?, ?)",
+            [update_id, DINGTALK, event, json.dumps(raw, ensure_ascii=False), at.isoformat()],
+        )
+        return update_id if cursor.rowcount else None
+
+
 def next_offset(db: sqlite_utils.Database) -> int | None:
     """The ``getUpdates`` offset that confirms every Telegram update stored."""
     newest = fetch_value(db, "SELECT max(update_id) FROM inbox WHERE platform = ?", [TELEGRAM])
@@ -84,12 +103,17 @@ class PendingUpdate(NamedTuple):
 
 
 def pending(
-    db: sqlite_utils.Database, limit: int, taken: frozenset[int], now: datetime
+    db: sqlite_utils.Database,
+    limit: int,
+    taken: frozenset[int],
+    now: datetime,
+    platform: str = TELEGRAM,
 ) -> tuple[list[int], list[PendingUpdate]]:
     """Which of the ``taken`` updates are finished (no longer pending), and the oldest
-    pending updates not taken yet and due at ``now`` (not pausing after a failure), with
-    their raw JSON — at most ``limit`` taken and new together, so a backlog after downtime
-    is read a slice at a time."""
+    pending updates of ``platform`` not taken yet and due at ``now`` (not pausing after a
+    failure), with their raw JSON — at most ``limit`` taken and new together, so a backlog
+    after downtime is read a slice at a time. Each platform's processor reads its own rows;
+    DingTalk's numbers count down (``save_dingtalk``), so its oldest come first by -update_id."""
     marks = json.dumps(sorted(taken))
     finished = fetch_values(
         db,
@@ -100,11 +124,15 @@ def pending(
     room = limit - (len(taken) - len(finished))
     if room <= 0:
         return finished, []
+    order = "update_id" if platform == TELEGRAM else "-update_id"
     rows = fetch_all(
         db,
-        "SELECT update_id, raw FROM inbox WHERE status = 'pending' AND " + _DUE + " "
-        "AND update_id NOT IN (SELECT value FROM json_each(?)) ORDER BY update_id LIMIT ?",
-        [*_cutoffs(now), marks, room],
+        "SELECT update_id, raw FROM inbox WHERE status = 'pending' AND platform = ? AND "
+        + _DUE
+        + " AND update_id NOT IN (SELECT value FROM json_each(?)) ORDER BY "
+        + order
+        + " LIMIT ?",
+        [platform, *_cutoffs(now), marks, room],
     )
     return finished, [PendingUpdate(row["update_id"], json.loads(row["raw"])) for row in rows]
 

@@ -971,6 +971,25 @@ CREATE TABLE notices (
     )
 
 
+@migrations(name="0017_dingtalk_inbox")
+def _dingtalk_inbox(db: sqlite_utils.Database) -> None:
+    """DingTalk's robot messages and card taps go into the ``inbox`` as they are (its
+    ``platform`` and ``event`` columns, UNIQUE together since 0012, store a push DingTalk
+    repeats once, keyed by its messageId). What DingTalk adds is each person's reply
+    address: the sessionWebhook of their latest robot message, usable until it expires,
+    kept here so a reply can go through it instead of the rate-limited one-to-one push."""
+    _execute_all(
+        db,
+        """
+CREATE TABLE dingtalk_sessions (
+    staff_id TEXT PRIMARY KEY,
+    webhook TEXT NOT NULL,
+    expires_at TEXT NOT NULL                   -- ISO time, UTC
+)
+""",
+    )
+
+
 @migrations(name="0018_sweep_days")
 def _sweep_days(db: sqlite_utils.Database) -> None:
     """The sweep's dates as day numbers (days since 1970-01-01) instead of ISO text: two or
@@ -1005,6 +1024,13 @@ WHEN OLD.deadline IS NOT NEW.deadline OR OLD.status IS NOT NEW.status
 BEGIN UPDATE sweep_schedule SET next_on = 0 WHERE item_id = NEW.id; END
 """,
     )
+
+
+@migrations(name="0021_arrival_confirmed")
+def _arrival_confirmed(db: sqlite_utils.Database) -> None:
+    """When an inspector whose platform sends no location (DingTalk) confirmed arriving at
+    the company: the visit's proof of presence there, beside the photos' times."""
+    db.execute("ALTER TABLE visits ADD COLUMN confirmed_at TEXT")
 
 
 def unknown_migrations(db: sqlite_utils.Database) -> list[str]:

@@ -283,14 +283,19 @@ def forget_code_in_update(db: sqlite_utils.Database, update_id: int, code: str) 
 
     The code is replaced inside the message's text only, wherever it stands there: a code
     typed by hand may follow several spaces, and a short bogus "code" must not touch the
-    rest of the stored JSON.
+    rest of the stored JSON. The text is where its platform keeps it: a Telegram update's
+    ``message.text``, a DingTalk robot message's ``data.text.content`` (``绑定 CODE``).
     """
-    db.execute(
-        "UPDATE inbox SET raw = json_set(raw, '$.message.text', "
-        "replace(json_extract(raw, '$.message.text'), ?, '[invitation]')) "
-        "WHERE update_id = ? AND instr(json_extract(raw, '$.message.text'), ?) > 0",
-        [code, update_id, code],
-    )
+    for path in _TEXT_PATHS:
+        db.execute(
+            f"UPDATE inbox SET raw = json_set(raw, '{path}', "
+            f"replace(json_extract(raw, '{path}'), ?, '[invitation]')) "
+            f"WHERE update_id = ? AND instr(json_extract(raw, '{path}'), ?) > 0",
+            [code, update_id, code],
+        )
+
+
+_TEXT_PATHS = ("$.message.text", "$.data.text.content")  # where a typed code can stand
 
 
 def revoke_invitation(db: sqlite_utils.Database, invitation_id: int, origin: Origin) -> bool:

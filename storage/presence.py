@@ -13,6 +13,7 @@ from datetime import datetime
 import sqlite_utils
 
 from bot.domain.audit import AuditAction, Origin
+from bot.domain.people import sends_location
 from bot.domain.presence import Point, distance_m
 from storage.audit import record
 from storage.db import insert_row
@@ -22,12 +23,17 @@ from storage.rows import fetch_all, fetch_one, fetch_values
 
 @dataclass(frozen=True)
 class Arrival:
-    """Where and when (server time) a visit's location arrived, and how far off it was."""
+    """Where and when (server time) a visit's location arrived, and how far off it was.
+
+    Where the inspector's platform sends no location (``locatable`` False: DingTalk), the
+    visit holds instead when they confirmed their arrival (``confirmed_at``, server time)."""
 
     visit_id: int
     point: Point | None
     located_at: datetime | None
     distance_m: float | None
+    confirmed_at: datetime | None = None
+    locatable: bool = True
 
 
 @dataclass(frozen=True)
@@ -164,15 +170,27 @@ def record_arrival(
     )
 
 
+def confirm_arrival(db: sqlite_utils.Database, visit_id: int, at: datetime) -> bool:
+    """The inspector says they are at the company (their platform sends no location); the
+    first confirmation stands, so False if the visit had one already."""
+    return bool(
+        db.execute(
+            "UPDATE visits SET confirmed_at = ? WHERE id = ? AND confirmed_at IS NULL",
+            [iso(at), visit_id],
+        ).rowcount
+    )
+
+
 def arrivals(db: sqlite_utils.Database, visit_ids: list[int]) -> dict[int, Arrival]:
     """Each visit's arrival, for summaries, cards, lists, exports and dossiers."""
     found: dict[int, Arrival] = {}
     for start in range(0, len(visit_ids), 500):
         chunk = visit_ids[start : start + 500]
         marks = ", ".join("?" for _ in chunk)
-        for visit_id, lat, lng, located_at, distance in db.execute(
-            "SELECT id, latitude, longitude, located_at, distance_m FROM visits "
-            f"WHERE id IN ({marks})",
+        for visit_id, lat, lng, located_at, distance, confirmed_at, platform in db.execute(
+            "SELECT v.id, v.latitude, v.longitude, v.located_at, v.distance_m, "
+            "v.confirmed_at, p.platform FROM visits v JOIN people p ON p.id = v.started_by "
+            f"WHERE v.id IN ({marks})",
             chunk,
         ):
             found[visit_id] = Arrival(
@@ -180,6 +198,8 @@ def arrivals(db: sqlite_utils.Database, visit_ids: list[int]) -> dict[int, Arriv
                 _point(lat, lng),
                 datetime.fromisoformat(located_at) if located_at else None,
                 distance,
+                datetime.fromisoformat(confirmed_at) if confirmed_at else None,
+                sends_location(platform),
             )
     return found
 

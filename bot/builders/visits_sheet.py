@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 import sqlite_utils
 from openpyxl import Workbook
 
+from bot.domain.people import sends_location
 from bot.domain.presence import Point, distance_text, verdict
 from bot.i18n import Safe, plain, t
 from bot.sheets import print_style as style
@@ -60,14 +61,16 @@ class VisitRow:
     point: Point | None
     located_at: datetime | None
     distance_m: float | None
+    confirmed_at: datetime | None  # where no location can be sent: the arrival confirmed
+    locatable: bool  # False where the inspector's platform sends no location (DingTalk)
     findings: int
     photos: int
     items: tuple[str, ...]
 
 
 def check_text(lang: str, row: VisitRow, radius_m: int) -> str:
-    """位置不符（约 3.1 km） / 约 120 m / 企业暂无坐标 / 未发送位置, as plain text."""
-    found = verdict(row.point is not None, row.distance_m, radius_m)
+    """位置不符（约 3.1 km） / 约 120 m / 企业暂无坐标 / 未发送位置 / 位置：钉钉未提供."""
+    found = verdict(row.point is not None, row.distance_m, radius_m, locatable=row.locatable)
     shown = distance_text(row.distance_m) if row.distance_m is not None else ""
     return t(lang, f"presence.plain_{found}", distance=shown)
 
@@ -108,12 +111,14 @@ def visit_rows(db: sqlite_utils.Database, visit_ids: Iterable[int]) -> list[Visi
     rows = []
     for row in db.execute(
         "SELECT v.id, c.name, coalesce(t.name, ''), v.started_at, v.ended_at, v.latitude, "
-        "v.longitude, v.located_at, v.distance_m FROM visits v "
+        "v.longitude, v.located_at, v.distance_m, v.confirmed_at, p.platform FROM visits v "
         "JOIN companies c ON c.id = v.company_id LEFT JOIN towns t ON t.id = c.town_id "
+        "JOIN people p ON p.id = v.started_by "
         f"WHERE v.id IN ({marks}) ORDER BY v.started_at, v.id",
         wanted_json,
     ):
-        visit_id, company, town, started, ended, lat, lng, located, distance = row
+        visit_id, company, town, started, ended, lat, lng, located, distance = row[:9]
+        confirmed, platform = row[9:]
         rows.append(
             VisitRow(
                 id=visit_id,
@@ -125,6 +130,8 @@ def visit_rows(db: sqlite_utils.Database, visit_ids: Iterable[int]) -> list[Visi
                 point=Point(lat, lng) if lat is not None and lng is not None else None,
                 located_at=datetime.fromisoformat(located) if located else None,
                 distance_m=distance,
+                confirmed_at=datetime.fromisoformat(confirmed) if confirmed else None,
+                locatable=sends_location(platform),
                 findings=findings[visit_id],
                 photos=photos.get(visit_id, 0),
                 items=tuple(sorted(items[visit_id])),
@@ -202,7 +209,7 @@ def _values(row: VisitRow, tz: ZoneInfo, lang: str, radius: int) -> list[object]
         row.inspectors,
         _local(row.started_at, tz),
         _local(row.ended_at, tz) if row.ended_at else t(lang, "export.visits.open"),
-        _local(row.located_at, tz) if row.located_at else "",
+        _arrived(row, tz),
         round(row.point.latitude, 6) if row.point else None,
         round(row.point.longitude, 6) if row.point else None,
         round(row.distance_m) if row.distance_m is not None else None,
@@ -212,6 +219,12 @@ def _values(row: VisitRow, tz: ZoneInfo, lang: str, radius: int) -> list[object]
         "、".join(row.items),
         t(lang, "export.visits.map") if row.point else "",
     ]
+
+
+def _arrived(row: VisitRow, tz: ZoneInfo) -> str:
+    """The arrival's time: when the location came, else when the arrival was confirmed."""
+    moment = row.located_at or row.confirmed_at
+    return _local(moment, tz) if moment else ""
 
 
 def _local(moment: datetime, tz: ZoneInfo) -> str:
@@ -232,6 +245,8 @@ def dossier_lines(db: sqlite_utils.Database, item_id: int, tz: ZoneInfo, lang: s
                 point=row.point.shown(),
                 time=row.located_at.astimezone(tz).strftime("%Y-%m-%d %H:%M"),
             )
+        elif row.confirmed_at is not None:
+            where = t(lang, "dossier.visit_confirmed", time=_local(row.confirmed_at, tz))
         lines.append(
             t(
                 lang,

@@ -67,6 +67,7 @@ def _work_env(settings: Settings, db):
         bot_username(db) or "",
         settings.default_language,
         settings.admin_ids,
+        dingtalk_admin_ids=settings.dingtalk.admin_ids,
     )
 
 
@@ -74,7 +75,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     from bot.runtime.startup import run_bot
 
     settings = _settings(args.lang)
-    if not settings.token:
+    if not settings.token and not settings.dingtalk_configured:  # neither front-end is set
         complain(args.lang, "cli.no_token")
         return EXIT_CONFIG
     return run_bot(settings)
@@ -250,15 +251,32 @@ def cmd_company(args: argparse.Namespace) -> int:
 
 
 def cmd_backup(args: argparse.Namespace) -> int:
+    from bot.cli.backups import run_backup_cli
     from storage.db import backup
 
     settings = _settings(args.lang)
     if not settings.database_path.is_file():
         complain(args.lang, "cli.no_database", path=settings.database_path)
         return EXIT_BAD_FILE
+    if args.path is None:  # the daily backup, now: database, evidence files, manifest
+        return run_backup_cli(settings, args.lang)
     backup(settings.database_path, args.path)
     say(args.lang, "cli.backup.done", source=settings.database_path, target=args.path)
     return EXIT_OK
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    from bot.cli.backups import run_restore_cli
+
+    settings = _settings(args.lang)
+    media = Path(args.media) if args.media else None
+    return run_restore_cli(settings, Path(args.backup), media, args.lang)
+
+
+def cmd_alive(args: argparse.Namespace) -> int:
+    from bot.cli.backups import run_alive_cli
+
+    return run_alive_cli(_settings(args.lang), args.lang)
 
 
 def cmd_verify(args: argparse.Namespace) -> int:
@@ -437,8 +455,28 @@ def build_parser() -> argparse.ArgumentParser:
         "--head", help="a chain head published earlier (weekly message, export, dossier)"
     )
 
-    back = add("backup", "copy the live database consistently", cmd_backup)
-    back.add_argument("path")
+    back = add(
+        "backup",
+        "take the daily backup now (database, evidence files and their manifest) into the "
+        "folder /settings names; with PATH, only copy the live database to PATH",
+        cmd_backup,
+    )
+    back.add_argument("path", nargs="?", help="a file for a copy of the database alone")
+
+    restore = add(
+        "restore",
+        "restore a backup folder into an empty data folder (DATABASE_PATH must not exist), "
+        "then check it as verify does",
+        cmd_restore,
+    )
+    restore.add_argument(
+        "backup", metavar="BACKUP", help="a backup folder, e.g. data/backups/duban-20261207-030000Z"
+    )
+    restore.add_argument(
+        "--media", metavar="DIR", help="an empty folder for the evidence files (default MEDIA_DIR)"
+    )
+
+    add("alive", "exit 0 when the database opens and answers (container health check)", cmd_alive)
 
     box = add("inbox", "list updates that failed and were set aside, or replay one", cmd_inbox)
     actions = box.add_subparsers(dest="action", required=True, metavar="ACTION")

@@ -80,6 +80,7 @@ class AuditAction(StrEnum):
     JOINED = "joined"
     ENDED = "ended"
     LOCATED = "located"
+    ARRIVAL_CONFIRMED = "arrival_confirmed"  # where no location can be sent (DingTalk)
     CREATED_ON_VISIT = "created_on_visit"
     COORDINATES_SET = "coordinates_set"
     COORDINATES_PROPOSED = "coordinates_proposed"

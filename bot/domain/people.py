@@ -12,12 +12,30 @@ from bot.chat import Address
 from bot.domain.lifecycle import Actor, Role
 
 TELEGRAM = "telegram"  # the platform every person came from before DingTalk
+# Platforms whose chats can send the bot a location. DingTalk's robots receive text,
+# pictures, rich text, files, audio and video, never a location (its robot message types).
+_SENDS_LOCATION = frozenset({TELEGRAM})
+
+
+def sends_location(platform: str) -> bool:
+    """Whether someone on ``platform`` can share where they are with the bot: if not, a
+    visit asks them to confirm their arrival instead, and no location is held against it."""
+    return platform in _SENDS_LOCATION
 
 
 def telegram_address(number: int) -> Address:
     """A Telegram user or private chat as the bot addresses it (in a private chat the two
     ids are the same number)."""
     return Address(TELEGRAM, str(number))
+
+
+DINGTALK = "dingtalk"  # the second front-end: a person's account is their DingTalk staff id
+
+
+def dingtalk_address(staff_id: str) -> Address:
+    """A DingTalk user's one-to-one chat with the robot, named by their staff id (the robot
+    pushes to a staff id; each robot message names its sender's)."""
+    return Address(DINGTALK, staff_id)
 
 
 INVITATION_CODE_BYTES = 12  # 16 url-safe characters: unguessable, fits /start's 64 limit

@@ -131,6 +131,14 @@ class Policy:
     notice_prefix: str = ""
     # The 通报's closing section 下步要求, as the office words it (lines kept).
     notice_requirements: str = ""
+    # The daily backup (bot/jobs/backups.py): the folder it goes into, relative to the
+    # database's folder unless absolute; by default next to the database, which protects
+    # against mistakes and a damaged file but not a lost disk: point it at another disk.
+    backup_dir: str = "backups"
+    # The local time it is taken: at night, when nobody is visiting.
+    backup_time: time = time(3, 0)
+    # How many backups are kept (one a day, so a week); older ones are deleted.
+    backup_keep: int = 7
 
     def __post_init__(self) -> None:
         for name in SETTING_KEYS:
@@ -493,6 +501,31 @@ def _text(key: str, limit: int, lines: bool = False) -> _Setting:
     return _Setting(parse=parse, check=check, encode=_same, decode=decode, show=_show_text)
 
 
+def _folder(key: str, limit: int) -> _Setting:
+    """A folder as typed: one line of printable text with no spaces around it; a default
+    word (默认, default) or nothing gives the default folder."""
+    default = "backups"
+
+    def parse(key: str, text: str) -> str:
+        text = text.strip()
+        return default if not text or text.lower() in _DEFAULT_WORDS else text
+
+    def check(value: object) -> None:
+        if not isinstance(value, str) or not value:
+            raise PolicyError(key, Refusal.TEXT)
+        if len(value) > limit:
+            raise PolicyError(key, Refusal.TEXT_TOO_LONG, limit=limit, length=len(value))
+        if not value.isprintable() or value != value.strip():
+            raise PolicyError(key, Refusal.TEXT_PRINTABLE)
+
+    def decode(key: str, raw: object) -> str:
+        if not isinstance(raw, str):
+            raise PolicyError(key, Refusal.STORED, value=repr(raw))
+        return raw
+
+    return _Setting(parse=parse, check=check, encode=_same, decode=decode, show=str)
+
+
 def _show_text(value: object) -> str:
     assert isinstance(value, str)
     return value or "default"
@@ -576,5 +609,8 @@ _SETTINGS: dict[str, _Setting] = {
     "programme": _text("programme", 30),
     "notice_prefix": _text("notice_prefix", 12),
     "notice_requirements": _text("notice_requirements", 1000, lines=True),
+    "backup_dir": _folder("backup_dir", 200),
+    "backup_time": _time_setting("backup_time"),
+    "backup_keep": _count("backup_keep", 1, 365, _IN_DAYS, "份|个|backups?|" + _DAYS, 7),
 }
 SETTING_KEYS: tuple[str, ...] = tuple(field.name for field in fields(Policy))

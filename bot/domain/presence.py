@@ -83,11 +83,12 @@ def is_far(distance: float | None, radius_m: int) -> bool:
     return distance is not None and distance > radius_m
 
 
-def verdict(located: bool, distance: float | None, radius_m: int) -> str:
-    """What a visit's record says about presence: 'unlocated' (no location sent),
+def verdict(located: bool, distance: float | None, radius_m: int, *, locatable: bool = True) -> str:
+    """What a visit's record says about presence: 'unavailable' (no location: the
+    inspector's platform cannot send one, as on DingTalk), 'unlocated' (none sent),
     'unmeasured' (the company had no coordinates), 'near' or 'far' (位置不符)."""
     if not located:
-        return "unlocated"
+        return "unlocated" if locatable else "unavailable"
     if distance is None:
         return "unmeasured"
     return "far" if is_far(distance, radius_m) else "near"

@@ -47,10 +47,14 @@ class RawSummary:
     username: str | None
     kind: str
     preview: str
+    staff_id: str | None = None  # the sender of a DingTalk frame (then user_id is None)
 
     @property
     def address(self) -> Address | None:
-        """The sender's private chat, to apologise in (raw updates here are Telegram's)."""
+        """The sender's private chat, to apologise in (a Telegram user's or a DingTalk
+        person's one-to-one chat with the robot)."""
+        if self.staff_id is not None:
+            return Address("dingtalk", self.staff_id)
         return None if self.user_id is None else Address("telegram", str(self.user_id))
 
 
@@ -58,7 +62,9 @@ PREVIEW_CHARS = 40
 
 
 def summarise(raw: dict[str, Any]) -> RawSummary:
-    """Read a raw update as Telegram sent it, without trusting its shape."""
+    """Read a raw update as its platform sent it, without trusting its shape."""
+    if isinstance(raw.get("data"), dict) and "topic" in raw:
+        return _dingtalk_summary(raw["topic"], raw["data"])
     kind = "other"
     body: dict[str, Any] = {}
     if isinstance(raw.get("callback_query"), dict):
@@ -104,9 +110,47 @@ def _message_kind(message: dict[str, Any]) -> str:
     return "other"
 
 
+# A DingTalk robot message's msgtype as the office names its kind (KINDS).
+_DINGTALK_KINDS = {
+    "picture": "photo",
+    "file": "document",
+    "audio": "media",
+    "video": "media",
+    "richText": "text",
+}
+
+
+def _dingtalk_summary(topic: object, data: dict[str, Any]) -> RawSummary:
+    """A stored DingTalk frame (a robot message, or a card tap) summarised the same way."""
+    staff_id = data.get("senderStaffId") or data.get("userId")
+    nick = data.get("senderNick")
+    text = data.get("text")
+    typed = text.get("content") if isinstance(text, dict) else None
+    preview = typed if isinstance(typed, str) else ""
+    if topic == "/v1.0/card/instances/callback":
+        kind = "button"
+    elif isinstance(typed, str):
+        kind = "command" if typed.startswith("/") else "text"
+    else:
+        kind = _DINGTALK_KINDS.get(str(data.get("msgtype")), "other")
+    if len(preview) > PREVIEW_CHARS:
+        preview = preview[: PREVIEW_CHARS - 1] + "…"
+    return RawSummary(
+        None,
+        nick if isinstance(nick, str) else "",
+        None,
+        kind,
+        preview,
+        staff_id=staff_id if isinstance(staff_id, str) and staff_id else None,
+    )
+
+
 def sender_label(summary: RawSummary, registered_name: str | None) -> str | None:
-    """How the office recognises the sender: the registered name first, then Telegram's
-    name, @username and id (ids tell apart two people of one name); None if unknown."""
+    """How the office recognises the sender: the registered name first, then the
+    platform's name, @username and id (ids tell apart two people of one name); None if
+    unknown."""
+    if summary.staff_id is not None:
+        return f"{registered_name or summary.name} ({summary.staff_id})".strip()
     if summary.user_id is None:
         return None
     parts = [registered_name or summary.name]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bot.i18n import (
     messages_admin,
+    messages_backups,
     messages_card_progress,
     messages_cards,
     messages_charts,
@@ -70,6 +71,7 @@ _SECTIONS = (
     messages_workbooks.MESSAGES,
     messages_dingtalk_out.MESSAGES,
     messages_retention.MESSAGES,
+    messages_backups.MESSAGES,
 )
 
 

@@ -82,6 +82,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "history.event.audit.joined": ("🚶 加入走访", "🚶 Joined a visit"),
     "history.event.audit.ended": ("🏁 结束走访", "🏁 Visit ended"),
     "history.event.audit.located": ("📍 走访定位", "📍 Visit located"),
+    "history.event.audit.arrival_confirmed": ("✅ 确认到场", "✅ Arrival confirmed"),
     "history.event.audit.created_on_visit": ("🏭 走访中新增企业", "🏭 Company added on a visit"),
     "history.event.audit.coordinates_set": ("📍 登记企业坐标", "📍 Company coordinates set"),
     "history.event.audit.coordinates_proposed": (

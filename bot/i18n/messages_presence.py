@@ -12,6 +12,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "the company has no coordinates; distance not checked",
     ),
     "presence.unlocated": ("未发送位置", "no location sent"),
+    "presence.unavailable": ("位置：钉钉未提供", "location: not provided by DingTalk"),
+    "presence.confirmed_arrival": (
+        "{verdict} · 确认到场 {time}",
+        "{verdict} · arrival confirmed {time}",
+    ),
     "presence.arrival": (
         '{verdict} · {point} · 到场 {time} · <a href="{url}">地图</a>',
         '{verdict} · {point} · arrived {time} · <a href="{url}">map</a>',
@@ -21,6 +26,23 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "presence.plain_near": ("约 {distance}", "about {distance}"),
     "presence.plain_unmeasured": ("企业暂无坐标", "company has no coordinates"),
     "presence.plain_unlocated": ("未发送位置", "no location sent"),
+    "presence.plain_unavailable": ("位置：钉钉未提供", "location: not provided by DingTalk"),
+    # --- where the platform sends no location (DingTalk): the arrival confirmed by a tap
+    "presence.ask_confirm": (
+        "📍 钉钉机器人收不到位置。到达企业后请点「✅ 已到现场」，登记到场时间；"
+        "现场照片也会记下各自的拍摄时间。",
+        "📍 A DingTalk robot cannot receive locations. Once you are at the company, tap "
+        "“✅ I'm here” to record when you arrived; the photos you send keep their own times.",
+    ),
+    "presence.btn_arrived": ("✅ 已到现场", "✅ I'm here"),
+    "presence.arrival_saved": (
+        "✅ 已登记到场（{company}）：{time}。",
+        "✅ Arrival at {company} recorded: {time}.",
+    ),
+    "presence.arrival_already": (
+        "到场时间已登记过，以第一次为准。",
+        "Your arrival was recorded already; the first confirmation stands.",
+    ),
     # --- the inspector's location, answered
     "presence.saved_far": (
         "📍 已记录到场位置（{company}），但距企业登记位置约 {distance}，超过 {radius} 米："
@@ -209,4 +231,5 @@ MESSAGES: dict[str, tuple[str, str]] = {
         " · {point}（WGS-84）· 到场 {time}",
         " · {point} (WGS-84) · arrived {time}",
     ),
+    "dossier.visit_confirmed": (" · 确认到场 {time}", " · arrival confirmed {time}"),
 }

@@ -22,11 +22,13 @@ from dataclasses import dataclass
 from telegram.ext import Application
 
 from bot.builders import runner
+from bot.jobs import backups as backup_jobs
 from bot.jobs import invitations as invitation_jobs
 from bot.jobs import reminders as reminder_jobs
 from bot.jobs import retention as retention_jobs
 from bot.jobs import self_check as integrity_jobs
 from bot.jobs import visits as visit_jobs
+from bot.platforms.dingtalk import media as dingtalk_media
 from bot.platforms.telegram import media
 from bot.runtime.context import Resources
 from storage.db import is_locked
@@ -50,6 +52,8 @@ PERIODIC_JOBS: tuple[Job, ...] = (
     Job("reminders", 60, reminder_jobs.run_sweep),
     # Photos and files of visits fetched from Telegram and kept on disk.
     Job("evidence.download", 5, media.download_pending),
+    # The same from DingTalk, when it is configured.
+    Job("evidence.download.dingtalk", 5, dingtalk_media.download_job),
     # Visits idle longer than the policy's visit_idle_hours, ended with their summaries.
     Job("visits.idle", 60, visit_jobs.end_idle_visits),
     # Invitation texts with a live code dropped from the outbox once Telegram has them.
@@ -62,6 +66,9 @@ PERIODIC_JOBS: tuple[Job, ...] = (
     Job("integrity.weekly", 600, integrity_jobs.weekly_self_check),
     # Old update texts, sent messages and expired buttons pruned (bot/domain/retention.py).
     Job("retention", 86400.0, retention_jobs.prune),
+    # Is the day's backup due? It runs once a day at the policy's backup_time, in the builder
+    # process (database, manifest and evidence files: bot/backup.py).
+    Job("backups", 600, backup_jobs.daily_backup),
 )
 
 

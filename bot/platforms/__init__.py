@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from typing import Any, Protocol
 
 from bot.chat import Outgoing
+from bot.platforms.dingtalk.render import DingTalkRenderer
 from bot.platforms.telegram.render import TelegramRenderer
 
 
@@ -24,4 +25,7 @@ class Renderer(Protocol):
     ) -> list[tuple[str, dict[str, Any]]]: ...
 
 
-RENDERERS: Mapping[str, Renderer] = {"telegram": TelegramRenderer()}
+RENDERERS: Mapping[str, Renderer] = {
+    "telegram": TelegramRenderer(),
+    "dingtalk": DingTalkRenderer(),
+}

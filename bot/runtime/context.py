@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Concatenate, ParamSpec, TypeVar
@@ -14,12 +15,17 @@ from bot.chat import Address, Sender, Tap
 from bot.clock import Clock
 from bot.config import Settings
 from bot.domain.people import Person
+from bot.logs import redact
 from bot.runtime.wakeup import Wakeup
 from bot.runtime.work import Work, WorkEnv, run_work
-from storage.db import Store
+from storage.db import Store, is_disk_full, is_locked
 
 if TYPE_CHECKING:
     from telegram.ext import Application
+
+    from bot.platforms.dingtalk.openapi import DingTalkOpenAPI
+
+log = logging.getLogger(__name__)
 
 P = ParamSpec("P")
 T = TypeVar("T")
@@ -29,6 +35,21 @@ T = TypeVar("T")
 STORAGE_FULL = "database or disk is full"
 # Likewise for a database another program kept locked: the update runs again, uncounted.
 STORAGE_LOCKED = "database is locked"
+
+
+def failure_of(error: BaseException | None, update_id: object, token: str | None) -> str:
+    """What a handler's failure is recorded as, logged once: STORAGE_FULL or STORAGE_LOCKED
+    (the update waits, uncounted), else the error itself (an attempt), with any token
+    scrubbed since it is stored in inbox.last_error and an error may quote a request URL.
+    Shared by every platform's handlers (Telegram's on_error, DingTalk's processor)."""
+    if is_disk_full(error):
+        log.warning("update %s waits: the database is full", update_id)
+        return STORAGE_FULL
+    if is_locked(error):
+        log.info("update %s waits: the database is locked", update_id)
+        return STORAGE_LOCKED
+    log.error("handler failed for update %s", update_id, exc_info=error)
+    return redact(repr(error), token)
 
 
 @dataclass
@@ -48,12 +69,19 @@ class Resources:
     # The builder process (reports, imports, the weekly self-check): started on first use,
     # shut down by BotRuntime.stop.
     builder: BuilderPool = field(default_factory=BuilderPool)
+    # DingTalk's OpenAPI client, when DingTalk is configured (its sender's; evidence
+    # downloads use it too).
+    dingtalk_api: DingTalkOpenAPI | None = None
 
     @property
     def env(self) -> WorkEnv:
         settings = self.settings
         return WorkEnv(
-            settings.timezone, self.bot_username, settings.default_language, settings.admin_ids
+            settings.timezone,
+            self.bot_username,
+            settings.default_language,
+            settings.admin_ids,
+            dingtalk_admin_ids=settings.dingtalk.admin_ids,
         )
 
 
@@ -90,14 +118,11 @@ class DubanContext(CallbackContext[ExtBot, dict, dict, BotData]):
         if self._worked:
             raise RuntimeError("context.work may run once per update")
         self._worked = True
-        services = self.resources
-        result = await services.store.run(
-            run_work,
+        return await update_work(
+            self.resources,
             fn,
             args,
             kwargs,
-            env=services.env,
-            at=services.clock.now(),
             lang=self.lang,
             chat=self.chat,
             person=self.person,
@@ -105,10 +130,76 @@ class DubanContext(CallbackContext[ExtBot, dict, dict, BotData]):
             sender=self.sender,
             tap=self.tap,
         )
-        if self.update_id is not None:
-            services.committed.add(self.update_id)
-        services.outbox_ready.set()
-        return result
+
+
+@dataclass
+class Turn:
+    """One update being handled on a platform without PTB's context (DingTalk): who sent
+    it, from which chat, in which language, the button tapped, and its one transaction."""
+
+    services: Resources
+    update_id: int | None
+    chat: Address | None = None
+    sender: Sender | None = None
+    person: Person | None = None
+    lang: str = "zh"
+    tap: Tap | None = None
+    worked: bool = False
+
+    async def work(
+        self, fn: Callable[Concatenate[Work, P], T], *args: P.args, **kwargs: P.kwargs
+    ) -> T:
+        """Run ``fn`` with a Work in one transaction that also marks this update done."""
+        if self.worked:
+            raise RuntimeError("a turn's work may run once per update")
+        self.worked = True
+        return await update_work(
+            self.services,
+            fn,
+            args,
+            kwargs,
+            lang=self.lang,
+            chat=self.chat,
+            person=self.person,
+            update_id=self.update_id,
+            sender=self.sender,
+            tap=self.tap,
+        )
+
+
+async def update_work(
+    services: Resources,
+    fn: Callable[..., T],
+    args: tuple,
+    kwargs: dict,
+    *,
+    lang: str,
+    chat: Address | None,
+    person: Person | None,
+    update_id: int | None,
+    sender: Sender | None,
+    tap: Tap | None,
+) -> T:
+    """An update's one transaction (``run_work`` on the database thread), whatever platform
+    it came from: the processor is told it committed, the sender that messages wait."""
+    result = await services.store.run(
+        run_work,
+        fn,
+        args,
+        kwargs,
+        env=services.env,
+        at=services.clock.now(),
+        lang=lang,
+        chat=chat,
+        person=person,
+        update_id=update_id,
+        sender=sender,
+        tap=tap,
+    )
+    if update_id is not None:
+        services.committed.add(update_id)
+    services.outbox_ready.set()
+    return result  # type: ignore[return-value]
 
 
 async def system_work(

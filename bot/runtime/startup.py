@@ -7,6 +7,7 @@ import contextlib
 import logging
 import signal
 import sys
+from typing import TYPE_CHECKING
 
 from telegram.ext import Application
 
@@ -27,6 +28,10 @@ from handlers.errors import (
 )
 from storage import people
 from storage.db import Store
+
+if TYPE_CHECKING:
+    from bot.platforms.dingtalk.sender import DingTalkSender
+    from bot.platforms.dingtalk.stream import DingTalkStream
 
 log = logging.getLogger(__name__)
 
@@ -49,6 +54,8 @@ class BotRuntime:
         self.application: Application | None = None
         self._tasks: list[asyncio.Task] = []
         self.outage: StorageOutage | None = None
+        self.dingtalk: DingTalkStream | None = None
+        self.dingtalk_sender: DingTalkSender | None = None
 
     async def start(self) -> None:
         """Open everything in order; if any step fails (a wrong token, an unreachable Bot API
@@ -61,6 +68,12 @@ class BotRuntime:
 
     async def _start(self) -> None:
         await self.store.open()
+        if self.settings.token:
+            await self._start_telegram()
+        if self.settings.dingtalk_configured:
+            self._start_dingtalk()
+
+    async def _start_telegram(self) -> None:
         services = self.resources
         application = build_application(self.settings, services, flood_limits=self.flood_limits)
         self.application = application
@@ -95,6 +108,58 @@ class BotRuntime:
             self._tasks.append(asyncio.create_task(job.run(), name=name))
         log.info("Duban is running as @%s", services.bot_username)
 
+    def _start_dingtalk(self) -> None:
+        """DingTalk's Stream connection (its own thread) and the processor of its rows.
+
+        The SDK is imported only here: it reads DINGTALK_OPENAPI_ENDPOINT when imported, and
+        a deployment on Telegram alone never needs it. DingTalk's messages leave through
+        the outbox like every other; its sender is started with the others.
+        """
+        from bot.platforms.dingtalk.openapi import DingTalkConfig
+        from bot.platforms.dingtalk.processor import DingTalkProcessor, report_set_aside
+        from bot.platforms.dingtalk.sender import DingTalkSender
+        from bot.platforms.dingtalk.stream import DingTalkStream
+        from storage import dingtalk_sessions
+
+        services = self.resources
+        app = self.settings.dingtalk
+        sender = DingTalkSender(
+            services,
+            lambda chat: report_blocked(services, chat),
+            DingTalkConfig(
+                app.client_id,
+                app.client_secret,
+                app.robot_code,
+                app.card_template_id,
+                app.openapi_endpoint,
+                app.oapi_endpoint,
+            ),
+            lambda staff_id: self.store.run(
+                dingtalk_sessions.webhook_for, staff_id, services.clock.now()
+            ),
+        )
+        self.dingtalk_sender = sender
+        services.dingtalk_api = sender.api  # evidence downloads use it too
+        self._tasks.append(asyncio.create_task(sender.run(), name="dingtalk-sender"))
+        ready = asyncio.Event()
+        ready.set()  # unfinished rows from before a restart run first
+        processor = DingTalkProcessor(
+            services,
+            ready,
+            lambda update_id, update: report_set_aside(services, update_id, update),
+            self.outage,
+        )
+        loop = asyncio.get_running_loop()
+        self.dingtalk = DingTalkStream(
+            self.settings.dingtalk,
+            self.settings.database_path,
+            services.clock.now,
+            lambda: loop.call_soon_threadsafe(ready.set),
+        )
+        self._tasks.append(asyncio.create_task(processor.run(), name="dingtalk-processor"))
+        self.dingtalk.start()
+        log.info("Duban is connected to DingTalk as app %s", self.settings.dingtalk.client_id)
+
     async def run_job(self, name: str) -> None:
         await run_job(self.application, self.resources, name)
 
@@ -108,6 +173,9 @@ class BotRuntime:
     async def stop(self) -> None:
         """Close everything ``start`` opened, last opened first; safe after a partial start:
         the tasks, the Application and its HTTP clients, the builder process, the store."""
+        if self.dingtalk is not None:
+            await asyncio.to_thread(self.dingtalk.stop)  # nothing is committed after this
+            self.dingtalk = None
         if self.outage is not None:
             self.outage.close()
         for task in self._tasks:
@@ -116,6 +184,9 @@ class BotRuntime:
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await task
         self._tasks.clear()
+        if self.dingtalk_sender is not None:
+            await self.dingtalk_sender.close()  # its HTTP client, once its sender has stopped
+            self.dingtalk_sender = None
         if self.application is not None:
             if self.application.running:
                 await self.application.stop()
@@ -152,7 +223,7 @@ async def serve(
 
 
 def run_bot(settings: Settings) -> int:
-    if not settings.token:
+    if not settings.token and not settings.dingtalk_configured:
         print(
             "duban: TELEGRAM_BOT_TOKEN is not set; put it in the environment or .env "
             "(or run `duban demo` to try the bot on the local sandbox)",

@@ -14,6 +14,11 @@ lock still reach one of them, it is handled the same way, without telling the of
 
 A handler that fails is tried again after a pause that grows with each failure, counted in
 the inbox row (bot/domain/retries.py); after the last attempt the update is set aside.
+
+The processing is the same for every platform (``InboxProcessor``): Telegram's updates
+(``Processor``) and DingTalk's frames (bot/platforms/dingtalk/processor.py), which DingTalk's
+stream commits the same way before acknowledging them, differ only in how a row is read
+and run.
 """
 
 from __future__ import annotations
@@ -23,14 +28,17 @@ import contextlib
 import logging
 import sqlite3
 import time
+from abc import ABC, abstractmethod
 from collections import deque
 from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
+from typing import ClassVar, Generic, TypeVar
 
 from telegram import Update
 from telegram.error import Forbidden, InvalidToken, NetworkError, RetryAfter, TelegramError
 from telegram.ext import Application
 
+from bot.domain.people import TELEGRAM
 from bot.runtime.context import STORAGE_FULL, STORAGE_LOCKED, Resources
 from storage import inbox
 from storage.db import is_disk_full, is_locked
@@ -42,6 +50,7 @@ POLL_TIMEOUT = 25  # seconds Telegram holds a getUpdates open when nothing arriv
 LOCKED_PAUSE = 1.0  # seconds the poller waits before storing a batch the lock refused
 
 Notice = Callable[[], Awaitable[None]]
+U = TypeVar("U")  # an update as a platform's handlers take it
 
 
 class StorageOutage:
@@ -194,26 +203,28 @@ class Poller:
             self.committed(updates)
 
 
-class Processor:
-    """Runs pending inbox rows through the Application.
+class InboxProcessor(ABC, Generic[U]):
+    """Runs one platform's pending inbox rows through its handlers.
 
-    Each person's updates run one after another in update_id order (a reply to a question
+    Each person's updates run one after another in arrival order (a reply to a question
     must not overtake the question); different people's run side by side, so one person's
-    slow work — a download, a long commit — does not hold up everyone else's.
+    slow work — a download, a long commit — does not hold up everyone else's. A failed
+    update is retried after a growing pause, then set aside (``on_set_aside``), whichever
+    platform it came from: a platform's subclass only says how a row is read (``parse``),
+    whose it is (``lane_of``) and how it is run (``handle``).
     """
 
     LANES = 16  # people whose updates are processed at the same time
     FETCH = 200  # updates held in memory at most, queued or running
+    platform: ClassVar[str]  # whose rows it runs (inbox.platform)
 
     def __init__(
         self,
-        application: Application,
         services: Resources,
         ready: asyncio.Event,
-        on_set_aside: Callable[[Update], Awaitable[None]],
+        on_set_aside: Callable[[int, U], Awaitable[None]],
         outage: StorageOutage | None = None,
     ):
-        self.application = application
         self.resources = services
         self.ready = ready
         self.on_set_aside = on_set_aside
@@ -235,7 +246,7 @@ class Processor:
                 store = self.resources.store
                 now = self.resources.clock.now()
                 finished, fresh = await store.run(
-                    inbox.pending, self.FETCH, frozenset(self._taken), now
+                    inbox.pending, self.FETCH, frozenset(self._taken), now, self.platform
                 )
                 # A row stays "taken" until a fetch finds it no longer pending (done); a
                 # fetch that raced with a commit can then never hand it out twice.
@@ -280,7 +291,7 @@ class Processor:
         if update_id in self._taken:
             return  # offered by the poller and fetched too: queued once
         self._taken.add(update_id)
-        self._queues.setdefault(_sender_of(raw), deque()).append((update_id, raw))
+        self._queues.setdefault(self.lane_of(raw), deque()).append((update_id, raw))
 
     def _open_lanes(self) -> None:
         for key, queue in self._queues.items():
@@ -338,10 +349,23 @@ class Processor:
             log.warning("update %s stays pending: the database is full", update_id)
         return finished
 
+    @abstractmethod
+    def lane_of(self, raw: dict) -> object:
+        """Whose update this is: their updates are kept in order."""
+
+    @abstractmethod
+    def parse(self, update_id: int, raw: dict) -> U:
+        """The stored row as the handlers take it; raises if it is malformed."""
+
+    @abstractmethod
+    async def handle(self, update_id: int, update: U) -> None:
+        """Run the update's handlers; a failure is recorded in ``resources.failures``
+        (never raised), a commit in ``resources.committed``."""
+
     async def _process(self, update_id: int, raw: dict) -> bool:
         services = self.resources
         try:
-            update = Update.de_json(raw, self.application.bot)
+            update = self.parse(update_id, raw)
         except Exception as error:  # a malformed update must not block the ones after it
             log.warning("update %s is malformed and set aside: %r", update_id, error)
             await services.store.run(
@@ -353,7 +377,7 @@ class Processor:
             )
             return True
         services.failures.pop(update_id, None)
-        await self.application.process_update(update)  # never raises: errors → on_error
+        await self.handle(update_id, update)
         failure = services.failures.pop(update_id, None)
         committed = update_id in services.committed
         services.committed.discard(update_id)
@@ -374,7 +398,33 @@ class Processor:
             if status == "set_aside":
                 self._taken.discard(update_id)  # a replay makes it pending again
                 log.error("update %s failed every attempt and is set aside", update_id)
-                await self.on_set_aside(update)
+                await self.on_set_aside(update_id, update)
         elif not committed:
             await services.store.run(inbox.mark_done, update_id, now)
         return True
+
+
+class Processor(InboxProcessor[Update]):
+    """Runs pending Telegram rows through the Application (handlers/, errors → on_error)."""
+
+    platform = TELEGRAM
+
+    def __init__(
+        self,
+        application: Application,
+        services: Resources,
+        ready: asyncio.Event,
+        on_set_aside: Callable[[Update], Awaitable[None]],
+        outage: StorageOutage | None = None,
+    ):
+        super().__init__(services, ready, lambda _, update: on_set_aside(update), outage)
+        self.application = application
+
+    def lane_of(self, raw: dict) -> object:
+        return _sender_of(raw)
+
+    def parse(self, update_id: int, raw: dict) -> Update:
+        return Update.de_json(raw, self.application.bot)
+
+    async def handle(self, update_id: int, update: Update) -> None:
+        await self.application.process_update(update)  # never raises: errors → on_error

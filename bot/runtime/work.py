@@ -72,14 +72,16 @@ def _tokens(count: int) -> Iterator[str]:
 @dataclass(frozen=True)
 class WorkEnv:
     """Deployment facts a service may need: the local time zone, the bot's username, the
-    administrators named in the configuration (ADMIN_IDS), whom no chat action demotes, and
-    each platform's rendering of messages (bot/platforms/)."""
+    administrators named in the configuration (ADMIN_IDS, and DINGTALK_ADMIN_IDS on
+    DingTalk), whom no chat action demotes, and each platform's rendering of messages
+    (bot/platforms/)."""
 
     tz: ZoneInfo
     bot_username: str
     default_language: str = "zh"
     admin_ids: frozenset[int] = frozenset()
     renderers: Mapping[str, Renderer] = field(default_factory=lambda: RENDERERS)
+    dingtalk_admin_ids: frozenset[str] = frozenset()  # DINGTALK_ADMIN_IDS: staff ids
 
 
 @dataclass

@@ -16,7 +16,7 @@ from datetime import datetime
 from bot.actions import button_to
 from bot.chat import Address, Sender
 from bot.domain.lifecycle import Role
-from bot.domain.people import Invitation, Person, telegram_address
+from bot.domain.people import Invitation, Person, dingtalk_address, telegram_address
 from bot.domain.permissions import is_admin
 from bot.i18n import Safe, t
 from bot.runtime.work import Work
@@ -29,13 +29,18 @@ PENDING_SHOWN = 30
 
 
 def is_settings_admin(work: Work, who: Address | None) -> bool:
-    """An administrator named in ADMIN_IDS (the configuration's Telegram user ids): no chat
-    action changes their role."""
-    return who is not None and any(who == telegram_address(i) for i in work.env.admin_ids)
+    """An administrator named in ADMIN_IDS (the configuration's Telegram user ids) or
+    DINGTALK_ADMIN_IDS (DingTalk staff ids): no chat action changes their role."""
+    if who is None:
+        return False
+    env = work.env
+    return any(who == telegram_address(i) for i in env.admin_ids) or any(
+        who == dingtalk_address(s) for s in env.dingtalk_admin_ids
+    )
 
 
 def sender_is_settings_admin(work: Work) -> bool:
-    """Whether whoever sent this update is an administrator named in ADMIN_IDS."""
+    """Whether whoever sent this update is an administrator named in the settings."""
     return work.sender is not None and is_settings_admin(work, work.sender.address)
 
 

@@ -6,6 +6,10 @@ wherever it is shown — never refused. A company without coordinates gets them 
 located visit once an administrator confirms; administrators can also set them with
 ``/company`` (a location or typed coordinates), and the sheet's 经度/纬度 or 坐标 columns
 set them on import.
+
+A DingTalk robot receives no locations. There a visit asks for nothing it cannot get: the
+inspector confirms the arrival instead (bot/services/visits.py), the photos keep their own
+times, and the visit reads 位置：钉钉未提供 — never 未发送位置 or 位置不符.
 """
 
 from __future__ import annotations
@@ -52,9 +56,19 @@ def _admin(work: Work) -> Person:
 
 
 def arrival_html(work: Work, lang: str, arrival: store.Arrival) -> Safe:
-    """⚠️ 位置不符（约 3.1 km）· 32.39000N 120.59000E · 到场 10:05 · 地图 (HTML)."""
+    """⚠️ 位置不符（约 3.1 km）· 32.39000N 120.59000E · 到场 10:05 · 地图 (HTML); on
+    DingTalk 位置：钉钉未提供 · 确认到场 10:05."""
     if arrival.point is None or arrival.located_at is None:
-        return t(lang, "presence.unlocated")
+        found = verdict(False, None, 0, locatable=arrival.locatable)
+        if arrival.confirmed_at is None:
+            return t(lang, f"presence.{found}")
+        confirmed = arrival.confirmed_at.astimezone(work.tz).strftime("%m-%d %H:%M")
+        return t(
+            lang,
+            "presence.confirmed_arrival",
+            verdict=Safe(t(lang, f"presence.{found}")),
+            time=confirmed,
+        )
     found = verdict(True, arrival.distance_m, work.policy.presence_radius_m)
     distance = distance_text(arrival.distance_m) if arrival.distance_m is not None else ""
     return t(

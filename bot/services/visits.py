@@ -17,7 +17,7 @@ from bot.actions import INSPECTORS, button, button_to, command, step
 from bot.chat import Address
 from bot.domain.audit import AuditAction
 from bot.domain.lifecycle import DomainError, Role
-from bot.domain.people import Person
+from bot.domain.people import Person, sends_location
 from bot.domain.visits import duration_minutes, short
 from bot.i18n import Safe, t
 from bot.runtime.work import Keyboard, Work
@@ -26,6 +26,7 @@ from bot.services.presence import visit_arrival_html
 from bot.services.visit_items import item_line, offered_items
 from storage import buttons, dialogs, people, sent
 from storage import evidence as evidence_store
+from storage import presence as presence_store
 from storage import visits as store
 from storage.audit import record
 from storage.ledger import ensure_named, get_item
@@ -272,7 +273,7 @@ def _start(work: Work, person: Person, company: Company) -> None:
     visit = store.get_visit(work.db, visit_id)
     assert visit is not None
     send_card(work, visit)
-    _ask_location(work)
+    _ask_presence(work, visit)
 
 
 @button("visit.join", roles=INSPECTORS, refusal="visit.inspectors_only")
@@ -298,7 +299,7 @@ def join_button(work: Work, visit: int) -> None:
             key=f"visit-joined:{joined.id}:{person.id}:{member.id}",
         )
     send_card(work, joined)
-    _ask_location(work)
+    _ask_presence(work, joined)
 
 
 def _members(work: Work, visit: Visit, *, but: int | None = None) -> list[tuple[Person, Address]]:
@@ -330,14 +331,48 @@ def send_card(work: Work, visit: Visit) -> None:
     )
 
 
-def _ask_location(work: Work) -> None:
-    """Ask once for the location with a reply-keyboard button; nothing waits for it."""
+def _ask_presence(work: Work, visit: Visit) -> None:
+    """Ask once for proof of presence; nothing waits for it. Where the platform can send a
+    location, a reply-keyboard button sends it; where it cannot (DingTalk), a button
+    confirms the arrival, and the message says how presence is recorded there."""
     assert work.chat is not None  # a visit starts from a command or a tap in a chat
+    person = work.registered
+    if sends_location(person.platform):
+        work.send(
+            work.chat,
+            work.t("visit.ask_location"),
+            request_location=work.t("visit.btn_location"),
+        )
+        return
+    label = work.t("presence.btn_arrived")
     work.send(
         work.chat,
-        work.t("visit.ask_location"),
-        request_location=work.t("visit.btn_location"),
+        work.t("presence.ask_confirm"),
+        keyboard=[[button_to(arrived_button, label, visit=visit.id)]],
     )
+
+
+@button("visit.arrived", roles=INSPECTORS, refusal="visit.inspectors_only")
+def arrived_button(work: Work, visit: int) -> None:
+    """✅ 已到现场: the arrival's server time, for a visit on a platform without locations.
+    Only a member of the open visit may confirm it; the first confirmation stands."""
+    person = work.registered
+    found = store.get_visit(work.db, visit)
+    if found is None or not found.is_open or person.id not in store.member_ids(work.db, visit):
+        raise VisitOver
+    if not work.first_tap() or not presence_store.confirm_arrival(work.db, found.id, work.at):
+        work.reply("presence.arrival_already")
+        return
+    store.touch_visit(work.db, found.id, work.at)
+    record(
+        work.db,
+        work.origin,
+        entity="visit",
+        entity_id=found.id,
+        action=AuditAction.ARRIVAL_CONFIRMED,
+    )
+    time = work.at.astimezone(work.tz).strftime("%H:%M")
+    work.reply("presence.arrival_saved", company=found.company, time=time)
 
 
 # --- ending -----------------------------------------------------------------------------

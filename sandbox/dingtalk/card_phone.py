@@ -9,10 +9,8 @@ button carries either our token or the answer a reply keyboard would have typed.
 
 from __future__ import annotations
 
-import json
-from typing import TYPE_CHECKING, Any
-
-from sandbox.dingtalk import limits
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from sandbox.dingtalk.cards import Card
@@ -20,10 +18,12 @@ if TYPE_CHECKING:
 
 
 class CardPhone:
-    """Mixed into DingTalkPhone: ``buttons()`` and ``tap(label)``."""
+    """Mixed into DingTalkPhone (before PhoneFiles): ``buttons()`` and ``tap(label)``."""
 
     standin: DingTalkStandIn
     staff_id: str
+    # The callback push, retried until acknowledged: PhoneFiles (sandbox/dingtalk/incoming.py).
+    tap_card: Callable[[str, dict[str, str]], Awaitable[str]]
 
     def buttons(self) -> list[str]:
         """The labels on this person's latest card, as it shows now."""
@@ -31,23 +31,12 @@ class CardPhone:
         return [str(b.get("text", "")) for b in cards[-1].buttons()] if cards else []
 
     async def tap(self, label: str) -> str:
-        """Tap ``label`` on the latest card showing it; returns the pushed frame's messageId."""
+        """Tap ``label`` on the latest card showing it; returns the pushed frame's messageId.
+        The callback is pushed again until acknowledged, as DingTalk does (``tap_card``)."""
         card, button = self._find(label)
         if "url" in button:
             raise AssertionError(f"{label!r} opens {button['url']} in a browser: no callback")
-        params = {k: button[k] for k in ("token", "reply") if k in button}
-        data: dict[str, Any] = {
-            "outTrackId": card.out_track_id,
-            "userId": self.staff_id,
-            "corpId": self.standin.state.corp_id,
-            "spaceType": "IM",
-            "type": "actionCallback",
-            "content": json.dumps(
-                {"cardPrivateData": {"actionIds": ["tap"], "params": params}},
-                ensure_ascii=False,
-            ),
-        }
-        return await self.standin.push_callback(limits.CARD_CALLBACK_TOPIC, data)
+        return await self.tap_card(card.out_track_id, button)
 
     def _find(self, label: str) -> tuple[Card, dict[str, str]]:
         for card in reversed(self.standin.cards.of(self.staff_id)):

@@ -18,6 +18,7 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from sandbox.dingtalk.card_phone import CardPhone
+from sandbox.dingtalk.incoming import PhoneFiles
 from sandbox.dingtalk.state import Received
 
 if TYPE_CHECKING:
@@ -26,8 +27,9 @@ if TYPE_CHECKING:
 Pattern = str | re.Pattern[str]
 
 
-class DingTalkPhone(CardPhone):
-    """One DingTalk user (staff id and nickname) talking to the robot; cards: CardPhone."""
+class DingTalkPhone(CardPhone, PhoneFiles):
+    """One DingTalk user (staff id and nickname) talking to the robot: cards and their
+    buttons from CardPhone, pictures and files sent from PhoneFiles."""
 
     def __init__(self, standin: DingTalkStandIn, staff_id: str, nick: str) -> None:
         self.standin = standin

@@ -40,7 +40,7 @@ from typing import Any, TypeVar
 
 from aiohttp import WSMsgType, web
 
-from sandbox.dingtalk import errors, limits, messages
+from sandbox.dingtalk import errors, incoming, limits, messages
 from sandbox.dingtalk.cards import CardStore
 from sandbox.dingtalk.media import MAX_REQUEST_BYTES, MediaStore
 from sandbox.dingtalk.phones import DingTalkPhone
@@ -143,11 +143,6 @@ class DingTalkStandIn:
         """Push a one-to-one robot message from ``staff_id``; returns the frame's messageId."""
         return await self.call(self._push_robot_message(staff_id, content))
 
-    async def push_callback(self, topic: str, data: dict[str, Any]) -> str:
-        """Push a CALLBACK frame (a card tap) once; returns the frame's messageId."""
-        frame = self._frame("CALLBACK", topic, data)
-        return (await self.call(self._send("CALLBACK", topic, frame))).message_id
-
     async def push_event(self, event_type: str, data: dict[str, Any]) -> str:
         """Push an EVENT (pushed again until acknowledged); returns the frame's messageId."""
         return await self.call(self._push_event(event_type, data))
@@ -180,6 +175,7 @@ class DingTalkStandIn:
         app.router.add_post("/v1.0/card/instances/createAndDeliver", self.cards.create_and_deliver)
         app.router.add_put("/v1.0/card/instances", self.cards.update)
         app.router.add_post("/media/upload", self.media.upload)
+        incoming.add_routes(app, self)  # file downloads (sandbox/dingtalk/incoming.py)
         runner = web.AppRunner(app, access_log=None, shutdown_timeout=1.0)
         await runner.setup()
         await web.TCPSite(runner, "127.0.0.1", self._port, reuse_address=True).start()

@@ -74,6 +74,7 @@ class DingTalkState:
     sessions: dict[str, Session] = field(default_factory=dict)
     staff: dict[str, str] = field(default_factory=dict)
     received: dict[str, list[Received]] = field(default_factory=dict)
+    files: dict[str, tuple[str, bytes]] = field(default_factory=dict)  # downloadCode → file
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def deliver(self, staff_id: str, item: Received) -> None:

@@ -181,3 +181,22 @@ def test_notice_requirements_keep_their_lines_and_refuse_overlong_text() -> None
     )
     with pytest.raises(PolicyError):
         Policy.from_values({"programme": 12})
+
+
+def test_backup_settings_have_their_documented_defaults_and_are_checked() -> None:
+    """Backups go into backups/ beside the database at 03:00, seven kept; the folder may be
+    any path, 默认 gives the default back, and keeping none or a folder with a line break
+    is refused."""
+    policy = Policy()
+    assert (policy.backup_dir, policy.backup_time, policy.backup_keep) == ("backups", time(3), 7)
+    moved = policy.with_setting("backup_dir", " /srv/backup/duban ")
+    assert moved.backup_dir == "/srv/backup/duban"
+    assert moved.with_setting("backup_dir", "默认").backup_dir == "backups"
+    assert policy.with_setting("backup_keep", "14份").backup_keep == 14
+    assert policy.with_setting("backup_time", "2:30").backup_time == time(2, 30)
+    with pytest.raises(PolicyError) as caught:
+        policy.with_setting("backup_keep", "0")
+    assert caught.value.refusal is Refusal.RANGE_DAYS
+    with pytest.raises(PolicyError) as caught:
+        Policy(backup_dir="/srv/\nbackup")
+    assert caught.value.refusal is Refusal.TEXT_PRINTABLE

@@ -20,12 +20,14 @@ from tests.harness import Duban
 SCHEDULE = {
     "reminders": 60,
     "evidence.download": 5,
+    "evidence.download.dingtalk": 5,
     "visits.idle": 60,
     "invitations.forget_links": 5,
     "report-jobs": 1,
     "report-files": 3600,
     "integrity.weekly": 600,
     "retention": 86400,
+    "backups": 600,
 }
 
 

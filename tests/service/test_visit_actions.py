@@ -105,6 +105,7 @@ def test_the_visit_and_place_actions_are_declared_with_their_roles() -> None:
         "visit.new_company",
         "visit.new_company_town",
         "visit.done",
+        "visit.arrived",
     }
     assert {a.name for a in declared_in(presence)} == {
         "company",

@@ -1,1 +1,2 @@
-"""The DingTalk front-end (issue 16): its OpenAPI client, outbox courier and evidence downloads."""
+"""The DingTalk front-end (issue 16): the Stream connection and its inbox rows, the renderer,
+the OpenAPI client, the outbox courier and evidence downloads."""

@@ -11,12 +11,20 @@ stored or logged.
 
 from __future__ import annotations
 
+from telegram.ext import Application
+
 from bot.platforms import media_files
 from bot.platforms.dingtalk.openapi import DingTalkError, DingTalkOpenAPI
 from bot.runtime.context import Resources
 from storage import evidence
 
 BATCH = 10
+
+
+async def download_job(_application: Application | None, services: Resources) -> None:
+    """The periodic job (bot/jobs/schedule.py): nothing to do without DingTalk."""
+    if services.dingtalk_api is not None:
+        await download_pending(services.dingtalk_api, services)
 
 
 async def download_pending(api: DingTalkOpenAPI, services: Resources) -> None:

@@ -1,0 +1,60 @@
+"""One deployment on both front-ends: BotRuntime starts Telegram's poller and DingTalk's
+stream side by side over one ledger, each platform's rows go to its own sender, and
+stopping the bot stops both."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from pathlib import Path
+
+from sandbox.dingtalk.server import DingTalkStandIn
+from sandbox.server import Sandbox
+from tests.dingtalk.test_processor_scenarios import OFFICE
+from tests.dingtalk.test_stream_standin import wait_until
+from tests.harness import Duban, make_settings
+
+
+def stream_threads() -> int:
+    return sum(1 for thread in threading.enumerate() if thread.name == "dingtalk-stream")
+
+
+async def test_telegram_and_dingtalk_run_side_by_side_and_stop_together(
+    bot_sandbox: Sandbox, standin: DingTalkStandIn, tmp_path: Path
+) -> None:
+    state = standin.state
+    settings = make_settings(
+        bot_sandbox,
+        tmp_path,
+        DINGTALK_CLIENT_ID=state.client_id,
+        DINGTALK_CLIENT_SECRET=state.client_secret,
+        DINGTALK_ROBOT_CODE=state.robot_code,
+        DINGTALK_OPENAPI_ENDPOINT=standin.url,
+        DINGTALK_OAPI_ENDPOINT=standin.url,
+        DINGTALK_ADMIN_IDS=OFFICE,
+    )
+    bot = Duban(bot_sandbox, settings)
+    await bot.start()
+    telegram_admin = bot.admin()
+    try:
+        await wait_until(lambda: standin.connections() == 1)
+        await telegram_admin.send("/help")
+        await telegram_admin.expect("可用命令")
+        office = standin.phone(OFFICE, "办公室")
+        await office.send("/help")
+        await office.expect("可用命令")  # through DingTalk's sender, as markdown
+        db = bot.db()
+        try:
+            rows = db.execute(
+                "SELECT status, attempts FROM outbox WHERE platform = 'dingtalk'"
+            ).fetchall()
+        finally:
+            db.close()
+        assert rows and all(row == ("sent", 1) for row in rows)  # never tried on Telegram
+    finally:
+        telegram_admin.close()
+        await bot.stop()
+    assert stream_threads() == 0
+    await wait_until(lambda: standin.connections() == 0)
+    await asyncio.sleep(0.5)
+    assert standin.connections() == 0  # nothing reconnects after the bot stopped
