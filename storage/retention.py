@@ -92,14 +92,20 @@ def _young_from(db: sqlite_utils.Database, from_id: int, cutoff: str) -> bool:
 def messages_in_use(
     db: sqlite_utils.Database, young_from: int | None, sent_before: datetime
 ) -> set[Shown]:
-    """Messages still being edited: those a recent or unsent row refers to (an edit sent
-    in the last 30 days, one waiting to go). Their older rows stay with them: the card
-    they belong to is still changing, and sent.py reads a message's first row."""
+    """Messages still being edited, or still to be: those a recent or unsent row refers to
+    (an edit sent in the last 30 days, one waiting to go), and the administrators' messages
+    holding an invitation link nobody has used or revoked yet (bot/services/invitations.py
+    edits that message when it is; an invitation may be valid for up to a year). Their
+    older rows stay with them: sent.py reads a message's first row."""
     rows = fetch_all(
         db,
         f"SELECT platform, chat, {_MESSAGE} AS message FROM outbox WHERE status = 'pending' "
         f"UNION SELECT platform, chat, {_MESSAGE} FROM outbox WHERE id >= ? "
-        "AND (status != 'sent' OR julianday(sent_at) >= julianday(?))",
+        "AND (status != 'sent' OR julianday(sent_at) >= julianday(?)) "
+        "UNION SELECT o.platform, o.chat, "
+        "coalesce(json_extract(o.payload, '$.message_id'), o.message_id) "
+        "FROM invitations i JOIN outbox o ON o.dedup_key = i.message_key "
+        "WHERE i.used_at IS NULL AND i.revoked_at IS NULL",
         [young_from if young_from is not None else 2**63 - 1, sent_before.isoformat()],
     )
     return {Shown(r["platform"], r["chat"], r["message"]) for r in rows if r["message"]}

@@ -108,3 +108,23 @@ def test_a_series_with_pruned_rows_still_sends_its_next_message(
     )
     assert key == "finding:7:3:4"
     assert _keys(db)[-1] == "finding:7:3:4"
+
+
+def test_the_message_of_an_invitation_still_open_stays(db: sqlite_utils.Database) -> None:
+    """An administrator's message holding a 60-day invitation link, sent 40 days ago: the
+    link may still be used, and then that message is edited to say so; once the invitation
+    is used (or revoked) the old row may go."""
+    _sent(db, "invite:1", NOW - timedelta(days=40), 900)
+    admin = db.execute(
+        "INSERT INTO people (platform, account, name, role, language, created_at) "
+        "VALUES ('telegram', '6101', '办公室', 'admin', 'zh', ?)",
+        [NOW.isoformat()],
+    ).lastrowid
+    db.execute(
+        "INSERT INTO invitations (code_hash, role, name, created_by, created_at, expires_at, "
+        "message_key) VALUES ('h', 'inspector', '李代表', ?, ?, ?, 'invite:1')",
+        [admin, (NOW - timedelta(days=40)).isoformat(), (NOW + timedelta(days=20)).isoformat()],
+    )
+    assert _prune(db) == 0
+    db.execute("UPDATE invitations SET revoked_at = ?", [NOW.isoformat()])
+    assert _prune(db) == 1
