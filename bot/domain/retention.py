@@ -8,7 +8,8 @@ Dropped once they have served:
 - the raw text of a processed update (what was typed, a location), after the office's
   ``update_retention_days`` (90 by default): the ledger holds what it meant;
 - a delivered message's outbox row, 30 days after it was sent, unless the message was
-  edited or is waiting for an edit since then (its rows go together, once all are old);
+  edited or is waiting for an edit since then (its rows go together, once all are old) or
+  holds an invitation link still open (edited when the link is used or revoked);
 - a button's meaning, once the button has expired (a tap on it is refused either way).
 """
 
