@@ -22,6 +22,7 @@ DEFAULT_API_URL = "https://api.telegram.org"
 DEFAULT_DINGTALK_OPENAPI = "https://api.dingtalk.com"
 DEFAULT_DINGTALK_OAPI = "https://oapi.dingtalk.com"
 LANGUAGES = ("zh", "en")
+LOG_FORMATS = ("text", "json")
 _TOKEN_RE = re.compile(r"^\d+:[A-Za-z0-9_-]{20,}$")
 
 
@@ -75,6 +76,7 @@ class Settings:
     admin_ids: frozenset[int]
     timezone: ZoneInfo
     default_language: str
+    log_format: str = "text"
     dingtalk: DingTalkSettings = field(default_factory=lambda: DingTalkSettings())
 
     @property
@@ -176,6 +178,11 @@ def load_settings(env: Mapping[str, str] | None = None, dotenv: Path | None = No
         choices = {"value": language, "choices": ", ".join(LANGUAGES)}
         problems.append(ConfigFault("DEFAULT_LANGUAGE", "language", choices))
 
+    log_format = get("LOG_FORMAT", "text").lower() or "text"
+    if log_format not in LOG_FORMATS:
+        choices = {"value": log_format, "choices": ", ".join(LOG_FORMATS)}
+        problems.append(ConfigFault("LOG_FORMAT", "log_format", choices))
+
     dingtalk = _dingtalk(get, problems)
 
     if problems:
@@ -189,6 +196,7 @@ def load_settings(env: Mapping[str, str] | None = None, dotenv: Path | None = No
         admin_ids=frozenset(admin_ids),
         timezone=timezone,
         default_language=language,
+        log_format=log_format,
         dingtalk=dingtalk,
     )
 
@@ -234,3 +242,11 @@ def configured_language() -> str:
     command line needs a language even to say that another setting is wrong."""
     language = _environment(None, None).get("DEFAULT_LANGUAGE", "").strip().lower()
     return "zh" if language.startswith("zh") or language not in LANGUAGES else language
+
+
+def configured_log_format() -> str:
+    """LOG_FORMAT as the environment or ``.env`` sets it, read on its own: logging is set up
+    before (and even when) the rest of the settings are checked. Unknown values log as text;
+    ``load_settings`` names them as a fault."""
+    log_format = _environment(None, None).get("LOG_FORMAT", "").strip().lower()
+    return log_format if log_format in LOG_FORMATS else "text"

@@ -309,10 +309,14 @@ def coalesce(
             return key
     count = 0
     if row is not None:
+        # The highest number as well as the count: once retention pruned a series' older
+        # rows (bot/domain/retention.py), the count alone would name a key still in use,
+        # and the INSERT OR IGNORE below would drop the message without a word.
         count = fetch_value(
             db,
-            "SELECT count(*) FROM outbox WHERE dedup_key >= ? AND dedup_key < ?",
-            [prefix, prefix + "\U0010ffff"],
+            "SELECT max(count(*), coalesce(max(CAST(substr(dedup_key, ?) AS INTEGER)), 0)) "
+            "FROM outbox WHERE dedup_key >= ? AND dedup_key < ?",
+            [len(prefix) + 1, prefix, prefix + "\U0010ffff"],
         )
     key = f"{prefix}{count + 1}"
     if shown is not None:

@@ -118,6 +118,9 @@ class Policy:
     # A visit whose location is farther than this many metres from the company is flagged
     # 位置不符 (never refused): 500 m covers a large works and a poor phone fix.
     presence_radius_m: int = 500
+    # The raw text of a processed update (what people typed, where they stood) is dropped
+    # this many days after it was handled; its id stays, so a repeat is still recognised.
+    update_retention_days: int = 90
     # What the office's documents say of themselves (workbooks, 通报, dossiers, charts).
     # Empty means the catalogue's wording in the reader's language (bot/builders/letterhead.py).
     # The issuing office, in 通报 headers, 落款 and every document's footer.
@@ -601,6 +604,7 @@ _SETTINGS: dict[str, _Setting] = {
     "presence_radius_m": _count(
         "presence_radius_m", 50, 100_000, _IN_METRES, "米|公尺|m|metres?|meters?", 500
     ),
+    "update_retention_days": _count("update_retention_days", 7, 3650, _IN_DAYS, _DAYS, 90),
     "office_name": _text("office_name", 40),
     "programme": _text("programme", 30),
     "notice_prefix": _text("notice_prefix", 12),

@@ -25,6 +25,7 @@ from bot.i18n import (
     messages_reminders,
     messages_report_units,
     messages_reports,
+    messages_retention,
     messages_runtime,
     messages_samples,
     messages_stale,
@@ -69,6 +70,7 @@ _SECTIONS = (
     messages_dossier.MESSAGES,
     messages_workbooks.MESSAGES,
     messages_dingtalk_out.MESSAGES,
+    messages_retention.MESSAGES,
     messages_backups.MESSAGES,
 )
 

@@ -25,6 +25,7 @@ from bot.builders import runner
 from bot.jobs import backups as backup_jobs
 from bot.jobs import invitations as invitation_jobs
 from bot.jobs import reminders as reminder_jobs
+from bot.jobs import retention as retention_jobs
 from bot.jobs import self_check as integrity_jobs
 from bot.jobs import visits as visit_jobs
 from bot.platforms.dingtalk import media as dingtalk_media
@@ -63,6 +64,8 @@ PERIODIC_JOBS: tuple[Job, ...] = (
     Job("report-files", 3600.0, runner.sweep_files),
     # Is the week's self-check due? It runs once a week, in the builder process.
     Job("integrity.weekly", 600, integrity_jobs.weekly_self_check),
+    # Old update texts, sent messages and expired buttons pruned (bot/domain/retention.py).
+    Job("retention", 86400.0, retention_jobs.prune),
     # Is the day's backup due? It runs once a day at the policy's backup_time, in the builder
     # process (database, manifest and evidence files: bot/backup.py).
     Job("backups", 600, backup_jobs.daily_backup),

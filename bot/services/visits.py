@@ -9,6 +9,7 @@ lead units' contacts which of their items got new findings.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -431,13 +432,7 @@ def close_visit(work: Work, visit: Visit, reason: str, *, idle_hours: int = 0) -
     ended = store.get_visit(work.db, visit.id)
     assert ended is not None
     team = [member for member, _ in members]
-    member_ids = {member.id for member in team}
-    admins = [
-        (admin, admin.address)
-        for admin in people.active_people(work.db, role=Role.ADMIN)
-        if admin.id not in member_ids
-    ]
-    for person, address in [*members, *admins]:
+    for person, address in _summary_recipients(work, members):
         if address is None:
             continue
         text = _summary(work, ended, person.language, reason, idle_hours, team)
@@ -457,13 +452,36 @@ def refresh_summary(work: Work, visit_id: int) -> None:
     reason = visit.end_reason or "done"
     idle_hours = work.policy.visit_idle_hours
     when = work.at.astimezone(work.tz).strftime("%m-%d %H:%M")
+    corrected: set[int] = set()
     for shown in sent.messages_sent(work.db, f"visit-summary:{visit.id}:"):
         person = people.by_id(work.db, int(shown.key.rsplit(":", 1)[1]))
         lang = person.language
         text = _summary(work, visit, lang, reason, idle_hours, team)
         text += "\n" + t(lang, "visit.summary_corrected", when=when)
         _correct(work, person, shown, text, remove_keyboard=True)
+        corrected.add(person.id)
+    # A summary whose outbox row was pruned (bot/domain/retention.py) cannot be edited: its
+    # reader gets the corrected summary as a new message, under the summary's own key.
+    for person, address in _summary_recipients(work, _members(work, visit)):
+        if address is None or person.id in corrected:
+            continue
+        text = _summary(work, visit, person.language, reason, idle_hours, team)
+        text += "\n" + t(person.language, "visit.summary_corrected", when=when)
+        work.send(address, text, remove_keyboard=True, key=f"visit-summary:{visit.id}:{person.id}")
     _correct_contacts(work, visit)
+
+
+def _summary_recipients(
+    work: Work, members: Sequence[tuple[Person, Address | None]]
+) -> list[tuple[Person, Address | None]]:
+    """Who gets a visit's summary: its team, then the administrators not in it."""
+    member_ids = {member.id for member, _ in members}
+    admins = [
+        (admin, admin.address)
+        for admin in people.active_people(work.db, role=Role.ADMIN)
+        if admin.id not in member_ids
+    ]
+    return [*members, *admins]
 
 
 def _correct(

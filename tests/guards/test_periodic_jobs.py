@@ -26,6 +26,7 @@ SCHEDULE = {
     "report-jobs": 1,
     "report-files": 3600,
     "integrity.weekly": 600,
+    "retention": 86400,
     "backups": 600,
 }
 
