@@ -68,6 +68,7 @@ def _work_env(settings: Settings, db):
         settings.default_language,
         settings.admin_ids,
         dingtalk_admin_ids=settings.dingtalk.admin_ids,
+        front_ends=settings.front_ends,
     )
 
 

@@ -90,6 +90,8 @@ class Invitation:
     created_by_person: int | None = None  # the admin who made it in the chat, if one did
     message_key: str | None = None  # outbox key of the admin's message holding the link
     code: str | None = None
+    # A link invitation: the registered person whose second account the redeemer becomes.
+    links_person: int | None = None
 
     def refusal(self, now: datetime) -> str | None:
         """Why this invitation cannot be used now (a catalogue key), or None if it can."""
