@@ -44,7 +44,9 @@ INVITATION_CODE_BYTES = 12  # 16 url-safe characters: unguessable, fits /start's
 @dataclass(frozen=True)
 class Person:
     """Someone the bot knows; ``platform`` and ``account`` say where they write from and
-    that platform's id of them, as text (None for someone invited who never wrote)."""
+    that platform's id of them, as text (None for someone invited who never wrote). A
+    person with accounts on two platforms (storage ``person_accounts``) has here the one
+    they last wrote from, which is where the bot writes to them."""
 
     id: int
     platform: str
