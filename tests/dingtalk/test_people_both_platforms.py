@@ -172,3 +172,33 @@ async def test_a_settings_admin_gets_no_link_button_and_a_stranger_stays_refused
         assert people.by_address(db, dingtalk_address("stranger77")) is None
     finally:
         db.close()
+
+
+async def test_a_link_to_someone_deactivated_since_is_refused(
+    duban: Duban, standin: DingTalkStandIn
+) -> None:
+    """The office made the link, then deactivated the person (they left): the code links
+    nothing, and the deactivated person's card offers no link any more."""
+    await duban.register(INSPECTOR, "王督查", Role.INSPECTOR)
+    admin = duban.admin()
+    await admin.send("/users")
+    await admin.expect("位用户")
+    await admin.tap("王督查 · 督查人员")
+    await admin.expect("平台：Telegram")
+    await admin.tap("🔗 连接钉钉账号")
+    code = _link_code((await admin.expect("连接钉钉账号的邀请")).text)
+    await admin.tap("停用")
+    await admin.expect("王督查")
+    phone = standin.phone(DINGTALK_ID, "王督查")
+    await phone.send(f"绑定 {code}")
+    await phone.expect("已停用")
+    db = duban.db()
+    try:
+        assert people.by_address(db, dingtalk_address(DINGTALK_ID)) is None
+    finally:
+        db.close()
+    await admin.send("/users")
+    await admin.expect("位用户")
+    await admin.tap("⛔ 王督查")
+    card = await admin.expect("已停用")
+    assert not any("连接" in label for label in card.buttons)
