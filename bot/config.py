@@ -85,6 +85,15 @@ class Settings:
         return bool(self.dingtalk.client_id and self.dingtalk.client_secret)
 
     @property
+    def front_ends(self) -> frozenset[str]:
+        """The platforms people reach this deployment on ("telegram", "dingtalk"), for the
+        invitation text's ways to join; Telegram when neither is set (a desk command)."""
+        served = {"telegram"} if self.token else set()
+        if self.dingtalk_configured:
+            served.add("dingtalk")
+        return frozenset(served or {"telegram"})
+
+    @property
     def base_url(self) -> str:
         """What python-telegram-bot calls: ``{root}/bot{token}/{method}``."""
         return f"{self.api_url}/bot"

@@ -41,6 +41,10 @@ async def identify(update: Update, context: DubanContext) -> None:
         context.person = await services.store.run(people.by_address, account)
     if context.person is not None and context.person.active:
         context.lang = context.person.language
+        if context.person.address != account and _reachable_again(update):
+            # Written from their other platform's account before: replies and reminders
+            # follow them here (storage/people.py wrote_from says why).
+            context.person = await services.store.run(people.wrote_from, context.person, account)
         if not context.person.reachable and _reachable_again(update):
             # They had blocked the bot (a send got 403) and now unblocked it or write again.
             # Blocking itself is left to that 403, which also tells the admins.

@@ -49,7 +49,10 @@ One private chat, ``/sandbox/chats/{bot}/{user}``:
   ``seq``. The mark only moves forward and lives as long as the sandbox, so a reloaded
   page counts as unread only the bot's messages after it.
 
-The phone page (``sandbox/web/``) is served at ``/phone/``; ``/`` redirects there.
+The phone page (``sandbox/web/``) is served at ``/phone/``; ``/`` redirects there. A
+DingTalk person of the roster (``platform`` "dingtalk", ``staff_id``) is reached under
+``/sandbox/dingtalk/`` instead: routes an embedder mounts (``Sandbox.extra_routes``; see
+``sandbox/dingtalk/control_api.py``), behind the same door.
 
 Files and operations:
 

@@ -95,6 +95,9 @@ class Sandbox:
         self.places: list[dict[str, Any]] = []
         # Further names the control API answers to (e.g. a demo reached on a LAN by name).
         self.extra_hosts: set[str] = set()
+        # More routes behind the control door, mounted when the app is made: the demo adds
+        # the DingTalk stand-in's page routes (sandbox/dingtalk/control_api.py) this way.
+        self.extra_routes: list[Callable[[web.Application], None]] = []
         self._runner: web.AppRunner | None = None
         self._host = "127.0.0.1"
         self._port = 0
@@ -129,6 +132,8 @@ class Sandbox:
         app.router.add_route("*", "/bot{token}/{method}", self._handle_method)
         app.router.add_get("/file/bot{token}/{path:.+}", self._handle_download)
         add_control_routes(app, self)
+        for add_routes in self.extra_routes:
+            add_routes(app)
         return app
 
     async def start(self, host: str = "127.0.0.1", port: int | None = None) -> None:

@@ -1033,6 +1033,48 @@ def _arrival_confirmed(db: sqlite_utils.Database) -> None:
     db.execute("ALTER TABLE visits ADD COLUMN confirmed_at TEXT")
 
 
+@migrations(name="0022_person_accounts")
+def _person_accounts(db: sqlite_utils.Database) -> None:
+    """Every account a person writes from, on any platform: one person may be reached on
+    Telegram and on DingTalk. ``people.platform``/``account`` stay the address the bot
+    writes to (the account they last wrote from, storage/people.py ``wrote_from``); this
+    table is who an incoming account is. Each person's current account is copied in, and
+    two triggers keep it complete whoever writes ``people`` (an invitation, ADMIN_IDS, the
+    demo, a test), an account moving to the person whose row now holds it. A link
+    invitation (``invitations.links_person``) names the person whose second account the
+    one who redeems it becomes."""
+    _execute_all(
+        db,
+        """
+CREATE TABLE person_accounts (
+    platform TEXT NOT NULL,
+    account TEXT NOT NULL,
+    person_id INTEGER NOT NULL REFERENCES people(id) ON DELETE CASCADE,
+    linked_at TEXT NOT NULL,
+    PRIMARY KEY (platform, account)
+);
+CREATE INDEX person_accounts_person ON person_accounts(person_id);
+INSERT INTO person_accounts (platform, account, person_id, linked_at)
+    SELECT platform, account, id, created_at FROM people WHERE account IS NOT NULL;
+ALTER TABLE invitations ADD COLUMN links_person INTEGER REFERENCES people(id)
+""",
+    )
+    # A trigger's body holds statements of its own, so each is run whole, not split.
+    for name, event in (
+        ("people_account_added", "INSERT"),
+        ("people_account_moved", "UPDATE OF platform, account"),
+    ):
+        db.execute(
+            f"CREATE TRIGGER {name} AFTER {event} ON people WHEN NEW.account IS NOT NULL "
+            "BEGIN "
+            "DELETE FROM person_accounts WHERE platform = NEW.platform "
+            "AND account = NEW.account AND person_id != NEW.id; "
+            "INSERT OR IGNORE INTO person_accounts (platform, account, person_id, linked_at) "
+            "VALUES (NEW.platform, NEW.account, NEW.id, NEW.created_at); "
+            "END"
+        )
+
+
 def unknown_migrations(db: sqlite_utils.Database) -> list[str]:
     """Names recorded in the database that this code does not register."""
     known = {m.name for m in migrations._migrations}

@@ -50,13 +50,59 @@ def _person(row: sqlite3.Row) -> Person:
 
 
 def by_address(db: sqlite_utils.Database, address: Address) -> Person | None:
-    """The person who writes from this platform's account, if the bot knows them."""
+    """The person who writes from this platform's account (any of their accounts: see
+    ``person_accounts``), if the bot knows them."""
     row = fetch_one(
         db,
-        f"{_PERSON_SELECT} WHERE p.platform = ? AND p.account = ?",
+        f"{_PERSON_SELECT} JOIN person_accounts a ON a.person_id = p.id "
+        "WHERE a.platform = ? AND a.account = ?",
         [address.platform, address.id],
     )
     return _person(row) if row else None
+
+
+def accounts(db: sqlite_utils.Database, person_id: int) -> list[Address]:
+    """Every account this person writes from, in the order they were linked."""
+    rows = fetch_all(
+        db,
+        "SELECT platform, account FROM person_accounts WHERE person_id = ? "
+        "ORDER BY linked_at, platform",
+        [person_id],
+    )
+    return [Address(row["platform"], row["account"]) for row in rows]
+
+
+def platforms_by_person(db: sqlite_utils.Database) -> dict[int, list[str]]:
+    """Each person's platforms (``telegram``, ``dingtalk``), for the /users list."""
+    found: dict[int, list[str]] = {}
+    rows = fetch_all(
+        db,
+        "SELECT DISTINCT person_id, platform FROM person_accounts ORDER BY person_id, platform "
+        "DESC",
+    )
+    for row in rows:
+        found.setdefault(row["person_id"], []).append(row["platform"])
+    return found
+
+
+def wrote_from(db: sqlite_utils.Database, person: Person, address: Address) -> Person:
+    """Write to this person where they just wrote from (one of their accounts).
+
+    The bot writes to the account a person last wrote from, not the one they registered
+    on: someone who linked DingTalk because their office moved to 浙政钉 is reached there
+    from their first message on it, without the office changing anything, and a reply
+    never goes to a phone they are not holding. The switch happens only on a message or
+    a tap (the caller's say), never on a platform's notice such as a Telegram block, so a
+    person cannot be moved onto an account that refuses the bot. The account that just
+    wrote is reachable by definition.
+    """
+    if person.address == address:
+        return person
+    db.execute(
+        "UPDATE people SET platform = ?, account = ?, reachable = 1 WHERE id = ?",
+        [address.platform, address.id, person.id],
+    )
+    return by_id(db, person.id)
 
 
 def by_telegram_id(db: sqlite_utils.Database, tg_user_id: int) -> Person | None:
@@ -155,9 +201,11 @@ def create_invitation(
     origin: Origin,
     admin_hours: int = Policy.admin_invitation_hours,
     created_by_person: int | None = None,
+    links_person: int | None = None,
 ) -> Invitation:
     """A new single-use invitation. Only its hash is stored; the returned object is the one
-    place the plain code exists (for the link the caller shows once)."""
+    place the plain code exists (for the link the caller shows once). ``links_person``
+    makes it a link invitation: whoever redeems it becomes that person's second account."""
     with db.atomic():
         unit_id = ensure_named(db, "units", unit, origin) if unit else None
         code = new_invitation_code()
@@ -173,6 +221,7 @@ def create_invitation(
                 "created_by_person": created_by_person,
                 "created_at": iso(origin.at),
                 "expires_at": iso(invitation_expiry(origin.at, role, days, admin_hours)),
+                "links_person": links_person,
             },
         )
         record(
@@ -181,7 +230,8 @@ def create_invitation(
             entity="invitation",
             entity_id=invitation_id,
             action=AuditAction.CREATED,
-            after={"role": role.value, "unit": unit, "name": name},
+            after={"role": role.value, "unit": unit, "name": name}
+            | ({"links_person": links_person} if links_person is not None else {}),
         )
     return replace(invitation_by_id(db, invitation_id), code=code)
 
@@ -189,7 +239,7 @@ def create_invitation(
 _INVITATION_SELECT = (
     "SELECT i.id, i.code_hash, i.role, i.unit_id, u.name AS unit, i.name, i.expires_at, "
     "i.used_at, "
-    "i.revoked_at, i.used_by, i.created_by_person, i.message_key "
+    "i.revoked_at, i.used_by, i.created_by_person, i.message_key, i.links_person "
     "FROM invitations i LEFT JOIN units u ON u.id = i.unit_id"
 )
 
@@ -211,6 +261,7 @@ def _invitation(row: sqlite3.Row) -> Invitation:
         row["used_by"],
         row["created_by_person"],
         row["message_key"],
+        links_person=row["links_person"],
     )
 
 
@@ -370,6 +421,38 @@ def redeem_invitation(
             },
         )
     return by_id(db, person_id)
+
+
+def link_account(
+    db: sqlite_utils.Database, invitation: Invitation, who: Address, origin: Origin
+) -> Person:
+    """Make ``who`` (an account nobody has) the invited person's account on its platform,
+    using the link invitation up in the same commit; the person is written to there from
+    now on (``wrote_from``: they have just written from it)."""
+    if invitation.links_person is None:
+        raise ValueError("not a link invitation")
+    with db.atomic():
+        used = db.execute(
+            "UPDATE invitations SET used_at = ?, used_by = ? WHERE id = ? AND used_at IS NULL "
+            "AND revoked_at IS NULL",
+            [iso(origin.at), invitation.links_person, invitation.id],
+        ).rowcount
+        if not used:
+            raise NotFound("invitation already used")
+        db.execute(
+            "INSERT INTO person_accounts (platform, account, person_id, linked_at) "
+            "VALUES (?, ?, ?, ?)",
+            [who.platform, who.id, invitation.links_person, iso(origin.at)],
+        )
+        record(
+            db,
+            origin,
+            entity="person",
+            entity_id=invitation.links_person,
+            action=AuditAction.ACCOUNT_LINKED,
+            after={"platform": who.platform, "invitation": invitation.id},
+        )
+        return wrote_from(db, by_id(db, invitation.links_person), who)
 
 
 def set_language(db: sqlite_utils.Database, person_id: int, language: str) -> None:

@@ -35,7 +35,7 @@ from bot.chat import Address, CommandMenu
 from bot.config import Settings, load_settings
 from bot.domain.audit import AuditAction, Origin
 from bot.domain.lifecycle import Actor, Event, Role
-from bot.domain.people import TELEGRAM
+from bot.domain.people import DINGTALK, TELEGRAM
 from bot.domain.workdays import WorkCalendar
 from bot.i18n import plain, t
 from bot.i18n.catalogue import CATALOGUE
@@ -46,6 +46,8 @@ from bot.runtime.work import WorkEnv
 from bot.services import digest, escalation
 from bot.services.assignments import office_work
 from bot.sheets.importing import import_file
+from sandbox.dingtalk import control_api as dingtalk_page
+from sandbox.dingtalk.server import DingTalkStandIn
 from sandbox.server import DEFAULT_TOKEN, Sandbox
 from sandbox.state import SandboxState
 from storage import leader_units, ledger, outbox, reminders
@@ -107,6 +109,14 @@ class DemoPerson:
     unit: str | None = None
     hint_zh: str = ""
     hint_en: str = ""
+    dingtalk: str | None = None  # their DingTalk staff id: this person is on DingTalk
+
+    @property
+    def address(self) -> Address:
+        """Where the bot writes to them: their DingTalk staff id, else their Telegram id."""
+        if self.dingtalk is not None:
+            return Address(DINGTALK, self.dingtalk)
+        return Address(TELEGRAM, str(self.user_id))
 
 
 ADMIN_ID = 9001
@@ -123,6 +133,9 @@ PEOPLE = (
                "人大常委会办公室：/invite /users", "the committee office: /invite, /users"),
     DemoPerson(3001, "陈主任", Role.LEADER, None,
                "接收提级督办和汇总", "receives escalations and digests"),
+    DemoPerson(2003, "周联络", Role.CONTACT, "财政局",
+               "在钉钉上：收到提醒，点卡片签收", "on DingTalk: reminders, 签收 on a card",
+               dingtalk="zhou2003"),
 )  # fmt: skip
 
 ROLE_LABELS = {
@@ -336,7 +349,8 @@ def seed_database(db: sqlite_utils.Database, sheet: Path, now: datetime) -> dict
     with db.atomic():
         _leader_view(db, person_ids[3001], items, now, origin)
         for person in PEOPLE:
-            _queue_command_menu(db, person, now)
+            if person.dingtalk is None:  # DingTalk shows no command menu
+                _queue_command_menu(db, person, now)
     return {"items": len(items), "people": len(person_ids)}
 
 
@@ -370,8 +384,8 @@ def _register(db: sqlite_utils.Database, person: DemoPerson, origin: Origin) -> 
         db["people"]
         .insert(
             {
-                "platform": TELEGRAM,
-                "account": str(person.user_id),
+                "platform": person.address.platform,
+                "account": person.address.id,
                 "name": person.name,
                 "role": person.role.value,
                 "unit_id": unit_id,
@@ -410,37 +424,45 @@ def roster(db: sqlite_utils.Database | None = None) -> list[dict[str, object]]:
     unit the bot knows them by now, so a newcomer is no longer labelled 新用户 once registered
     and a cast member whose role the office changed shows the new one.
     """
-    registered = {} if db is None else _registered_on_telegram(db)
-    cast = {str(person.user_id) for person in PEOPLE}
+    registered = {} if db is None else _registered(db)
+    cast = {person.address for person in PEOPLE}
     entries = [
         _roster_entry(
             person.user_id,
-            registered.get(str(person.user_id), (person.name, person.role, person.unit)),
+            registered.get(person.address, (person.name, person.role, person.unit)),
             person.hint_zh,
             person.hint_en,
+            person.dingtalk,
         )
         for person in PEOPLE
     ]
     entries += [
-        _roster_entry(int(account), who, "", "")
-        for account, who in registered.items()
-        if account not in cast and account.isdecimal()
+        _roster_entry(int(address.id), who, "", "")
+        for address, who in registered.items()
+        if address not in cast and address.platform == TELEGRAM and address.id.isdecimal()
     ]
     return entries
 
 
-def _registered_on_telegram(db: sqlite_utils.Database) -> dict[str, tuple[str, Role, str | None]]:
-    """Telegram account → (name, role, unit) of everyone active, in registration order."""
-    return {
-        person.account: (person.name, person.role, person.unit)
-        for person in people_store.active_people(db)
-        if person.platform == TELEGRAM and person.account is not None
-    }
+def _registered(db: sqlite_utils.Database) -> dict[Address, tuple[str, Role, str | None]]:
+    """Each account of everyone active → (name, role, unit), in registration order (a
+    person who linked a second platform is listed under both accounts)."""
+    found: dict[Address, tuple[str, Role, str | None]] = {}
+    for person in people_store.active_people(db):
+        for account in people_store.accounts(db, person.id):
+            found[account] = (person.name, person.role, person.unit)
+    return found
 
 
 def _roster_entry(
-    user_id: int, who: tuple[str, Role, str | None], hint_zh: str, hint_en: str
+    user_id: int,
+    who: tuple[str, Role, str | None],
+    hint_zh: str,
+    hint_en: str,
+    dingtalk: str | None = None,
 ) -> dict[str, object]:
+    """One person the page offers; ``platform`` says which phone it draws for them (a
+    DingTalk person's chat goes through ``/sandbox/dingtalk/chats/{staff_id}``)."""
     name, role, unit = who
     return {
         "user_id": user_id,
@@ -451,6 +473,8 @@ def _roster_entry(
         "unit": unit,
         "hint_zh": hint_zh,
         "hint_en": hint_en,
+        "platform": DINGTALK if dingtalk is not None else TELEGRAM,
+        "staff_id": dingtalk,
     }
 
 
@@ -464,8 +488,12 @@ def live_roster(database: Path) -> list[dict[str, object]]:
         db.close()
 
 
-def demo_settings(directory: Path, sandbox: Sandbox) -> Settings:
-    """Settings for the demo bot; the environment and ``.env`` are deliberately ignored."""
+def demo_settings(
+    directory: Path, sandbox: Sandbox, dingtalk: DingTalkStandIn | None = None
+) -> Settings:
+    """Settings for the demo bot; the environment and ``.env`` are deliberately ignored.
+    With the DingTalk stand-in, the bot serves both front-ends, as a county office that
+    has people on each runs it."""
     env = {
         "TELEGRAM_BOT_TOKEN": DEMO_TOKEN,
         "TELEGRAM_API_URL": sandbox.url,
@@ -475,6 +503,18 @@ def demo_settings(directory: Path, sandbox: Sandbox) -> Settings:
         "TIMEZONE": "Asia/Shanghai",
         "DEFAULT_LANGUAGE": "zh",
     }
+    if dingtalk is not None:
+        state = dingtalk.state
+        env |= {
+            "DINGTALK_CLIENT_ID": state.client_id,
+            "DINGTALK_CLIENT_SECRET": state.client_secret,
+            "DINGTALK_ROBOT_CODE": state.robot_code,
+            # Any id does for the stand-in; a real app names the template it created from
+            # bot/platforms/dingtalk/card_template.json.
+            "DINGTALK_CARD_TEMPLATE_ID": "duban.demo.card",
+            "DINGTALK_OPENAPI_ENDPOINT": dingtalk.url,
+            "DINGTALK_OAPI_ENDPOINT": dingtalk.url,
+        }
     return load_settings(env, dotenv=directory / "no.env")
 
 
@@ -501,6 +541,7 @@ class Demo:
     runtime: BotRuntime
     directory: Path
     clock: DemoClock
+    dingtalk: DingTalkStandIn | None = None  # DingTalk's stand-in, beside the sandbox
 
     @property
     def page_url(self) -> str:
@@ -509,6 +550,8 @@ class Demo:
     async def stop(self) -> None:
         await self.runtime.stop()
         await self.sandbox.stop()
+        if self.dingtalk is not None:
+            await asyncio.to_thread(self.dingtalk.stop)
 
 
 async def start_demo(directory: Path = DEMO_DIR, host: str = "127.0.0.1", port: int = 0) -> Demo:
@@ -519,20 +562,43 @@ async def start_demo(directory: Path = DEMO_DIR, host: str = "127.0.0.1", port: 
     sandbox.roster = roster()
     sandbox.roster_source = functools.partial(live_roster, directory / "duban.sqlite")
     sandbox.places = [{"name": n, "latitude": la, "longitude": lo} for n, la, lo in PLACES]
+    # DingTalk's stand-in on a thread of its own (never on the bot's loop: the SDK's calls
+    # block), its people known to it, and its page routes behind the sandbox's door.
+    dingtalk = DingTalkStandIn()
+    await asyncio.to_thread(dingtalk.start)
+    sandbox.extra_routes.append(functools.partial(dingtalk_page.add_routes, standin=dingtalk))
     bot = sandbox.state.bot_for_token(DEMO_TOKEN)
     for person in PEOPLE:
+        if person.dingtalk is not None:
+            dingtalk.state.staff[person.dingtalk] = person.name
+            continue
         sandbox.state.add_user(person.user_id, person.name, language_code="zh")
         # Registered people have talked to the bot before, so it may write to them first.
         sandbox.state.private_chat(bot, person.user_id)
-    await sandbox.start(host, port)
-    runtime = BotRuntime(demo_settings(directory, sandbox), clock)
+    try:
+        await sandbox.start(host, port)
+    except BaseException:
+        await asyncio.to_thread(dingtalk.stop)
+        raise
+    runtime = BotRuntime(demo_settings(directory, sandbox, dingtalk), clock)
     try:
         await runtime.start()
     except BaseException:
         await runtime.stop()
         await sandbox.stop()
+        await asyncio.to_thread(dingtalk.stop)
         raise
-    return Demo(sandbox, runtime, directory, clock)
+    await _connected(dingtalk)
+    return Demo(sandbox, runtime, directory, clock, dingtalk)
+
+
+async def _connected(dingtalk: DingTalkStandIn, seconds: float = 10.0) -> None:
+    """Wait (a moment, usually) until the bot's DingTalk stream is connected, so the page's
+    first DingTalk message finds it; a stream that takes longer connects on its own later."""
+    for _ in range(int(seconds / 0.05)):
+        if dingtalk.connections():
+            return
+        await asyncio.sleep(0.05)
 
 
 def run_demo(host: str = "127.0.0.1", port: int = 8080, lang: str = "zh") -> int:

@@ -68,6 +68,7 @@ def _work_env(settings: Settings, db):
         settings.default_language,
         settings.admin_ids,
         dingtalk_admin_ids=settings.dingtalk.admin_ids,
+        front_ends=settings.front_ends,
     )
 
 
@@ -199,6 +200,8 @@ def cmd_invite(args: argparse.Namespace) -> int:
     else:
         print(f"/start {invitation.code}")
         complain(lang, "cli.invite.no_link", reason=missing)
+    if settings.dingtalk_configured:  # DingTalk people join by sending the robot the code
+        say(lang, "invite.join_dingtalk", code=invitation.code)
     until = f"{invitation.expires_at.astimezone(settings.timezone):%Y-%m-%d %H:%M}"
     say(lang, "cli.invite.valid_until", until=until)
     return EXIT_OK

@@ -87,6 +87,7 @@ class AuditAction(StrEnum):
     COORDINATES_REJECTED = "coordinates_rejected"
     # People, invitations, settings and the inbox.
     REGISTERED = "registered"
+    ACCOUNT_LINKED = "account_linked"  # a second platform's account, by a link invitation
     REVOKED = "revoked"
     CHANGED = "changed"  # a person, a setting or a working day changed
     ADMIN_FROM_SETTINGS = "admin_from_settings"

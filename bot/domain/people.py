@@ -44,7 +44,9 @@ INVITATION_CODE_BYTES = 12  # 16 url-safe characters: unguessable, fits /start's
 @dataclass(frozen=True)
 class Person:
     """Someone the bot knows; ``platform`` and ``account`` say where they write from and
-    that platform's id of them, as text (None for someone invited who never wrote)."""
+    that platform's id of them, as text (None for someone invited who never wrote). A
+    person with accounts on two platforms (storage ``person_accounts``) has here the one
+    they last wrote from, which is where the bot writes to them."""
 
     id: int
     platform: str
@@ -90,6 +92,8 @@ class Invitation:
     created_by_person: int | None = None  # the admin who made it in the chat, if one did
     message_key: str | None = None  # outbox key of the admin's message holding the link
     code: str | None = None
+    # A link invitation: the registered person whose second account the redeemer becomes.
+    links_person: int | None = None
 
     def refusal(self, now: datetime) -> str | None:
         """Why this invitation cannot be used now (a catalogue key), or None if it can."""

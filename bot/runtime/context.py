@@ -82,6 +82,7 @@ class Resources:
             settings.default_language,
             settings.admin_ids,
             dingtalk_admin_ids=settings.dingtalk.admin_ids,
+            front_ends=settings.front_ends,
         )
 
 

@@ -82,6 +82,8 @@ class WorkEnv:
     admin_ids: frozenset[int] = frozenset()
     renderers: Mapping[str, Renderer] = field(default_factory=lambda: RENDERERS)
     dingtalk_admin_ids: frozenset[str] = frozenset()  # DINGTALK_ADMIN_IDS: staff ids
+    # The platforms people reach this deployment on: an invitation says how to join on each.
+    front_ends: frozenset[str] = frozenset({"telegram"})
 
 
 @dataclass

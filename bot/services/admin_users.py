@@ -7,10 +7,10 @@ import sqlite_utils
 from bot.actions import ADMINS, button, button_to, command, step
 from bot.domain.audit import Origin
 from bot.domain.lifecycle import Role
-from bot.domain.people import Invitation, Person, deep_link
+from bot.domain.people import Invitation, Person
 from bot.i18n import Safe
 from bot.runtime.work import Work
-from bot.services import invitations, registration
+from bot.services import invitations, joining, registration
 from storage import dialogs, people
 from storage.policy import load_policy
 from storage.rows import fetch_values
@@ -91,7 +91,8 @@ def invite_text(work: Work, state: str, data: dict, text: str) -> None:
 def _show_invitation(work: Work, invitation: Invitation) -> None:
     """The link, shown once: the outbox drops this text once it is sent (invitation_jobs),
     and the message is edited when the link is used or revoked."""
-    link = deep_link(work.bot_username, invitation.code)
+    assert invitation.code is not None  # a new invitation carries its code, once
+    link = joining.how_to_join(work, invitation.code)
     unit = Safe(work.t("start.welcome_unit", unit=invitation.unit)) if invitation.unit else ""
     key = invitations.link_message_key(invitation.id)
     work.send(
@@ -141,12 +142,18 @@ def list_users(work: Work) -> None:
     if not everyone:
         work.reply("users.none")
         return
+    platforms = people.platforms_by_person(work.db)
     keyboard = [
         [
             button_to(
                 show_user,
                 f"{_marker(work, p)}{p.name} · {work.t(f'role.{p.role.value}')}"
-                + (f" · {p.unit}" if p.unit else ""),
+                + (f" · {p.unit}" if p.unit else "")
+                + (
+                    f" · {joining.platform_names(work, platforms[p.id])}"
+                    if p.id in platforms
+                    else ""
+                ),
                 person=p.id,
             )
         ]
@@ -158,7 +165,7 @@ def list_users(work: Work) -> None:
 def _refuse_settings_admin(work: Work, person: Person) -> bool:
     """An ADMIN_IDS administrator is one on every update: changing them here would be undone
     at their next message, so it is refused with the reason (True if refused)."""
-    if invitations.is_settings_admin(work, person.address):
+    if invitations.person_is_settings_admin(work, person):
         work.reply("users.settings_admin_refused", name=person.name)
         return True
     return False
@@ -166,7 +173,7 @@ def _refuse_settings_admin(work: Work, person: Person) -> bool:
 
 def _marker(work: Work, person: Person) -> str:
     """🔒 an ADMIN_IDS administrator (nothing here changes them), ⛔ a deactivated person."""
-    if invitations.is_settings_admin(work, person.address):
+    if invitations.person_is_settings_admin(work, person):
         return "🔒 "
     return "" if person.active else "⛔ "
 
@@ -189,10 +196,23 @@ def show_user(work: Work, person: int) -> None:
                 button_to(handover_choose, work.t("users.handover"), person=shown.id),
             ]
         )
-    if invitations.is_settings_admin(work, shown.address):
+    settings_admin = invitations.person_is_settings_admin(work, shown)
+    if settings_admin:
         state = Safe(f"{work.t('users.active')}\n{work.t('users.settings_admin_note')}")
     else:
         state = work.t("users.active" if shown.active else "users.inactive")
+    state = Safe(f"{state}\n{_platforms_line(work, shown)}")
+    if shown.active and not settings_admin:
+        keyboard += [
+            [
+                button_to(
+                    link_invite,
+                    work.t("users.link", platform=joining.platform_name(work, platform)),
+                    person=shown.id,
+                )
+            ]
+            for platform in _unlinked(work, shown)
+        ]
     work.reply(
         "users.card",
         name=shown.name,
@@ -268,6 +288,80 @@ def handover(work: Work, person: int, to: int) -> None:
         items=counts["items"],
         visits=counts["visits"],
     )
+
+
+def _platforms_line(work: Work, person: Person) -> str:
+    """Where this person is on: their platforms, and which one the bot writes to when they
+    have more than one (the one they last wrote from)."""
+    mine = {account.platform for account in people.accounts(work.db, person.id)}
+    if not mine:
+        return work.t("users.platforms_none")
+    names = joining.platform_names(work, mine)
+    if len(mine) == 1 or person.address is None:
+        return work.t("users.platforms", platforms=names)
+    current = joining.platform_name(work, person.address.platform)
+    return work.t("users.platforms_reached", platforms=names, current=current)
+
+
+def _unlinked(work: Work, person: Person) -> list[str]:
+    """The front-ends of this deployment the person has no account on yet: each gets a 🔗
+    button on their card. Someone who never wrote from anywhere has none (their
+    first invitation is still theirs to use)."""
+    mine = {account.platform for account in people.accounts(work.db, person.id)}
+    if not mine:
+        return []
+    return [p for p in joining.PLATFORM_ORDER if p in work.env.front_ends and p not in mine]
+
+
+@button("users.link", roles=ADMINS)
+def link_invite(work: Work, person: int) -> None:
+    """A link invitation for this person's account on another platform: made for them (it
+    names them, their role and unit), it adds an account to them instead of registering
+    someone; sent like any invitation, through a trusted channel, and revocable from /invite.
+
+    A county office's way: the person tells the office they now use 浙政钉 too; an
+    administrator opens their card in /users, taps 🔗 连接钉钉账号 and forwards the message;
+    the person sends 「绑定 CODE」 to the robot there. Settings administrators get no such
+    button: each platform's list of them (ADMIN_IDS, DINGTALK_ADMIN_IDS) already makes them
+    administrators there."""
+    someone = people.by_id(work.db, person)
+    if _refuse_settings_admin(work, someone):
+        return
+    if not someone.active:
+        work.reply("users.link_not_active", name=someone.name)
+        return
+    wanted = _unlinked(work, someone)
+    if not wanted:  # linked meanwhile (an old card): say where they are
+        mine = {account.platform for account in people.accounts(work.db, someone.id)}
+        work.reply("users.platforms", platforms=joining.platform_names(work, mine))
+        return
+    policy = work.policy
+    invitation = people.create_invitation(
+        work.db,
+        role=someone.role,
+        name=someone.name,
+        unit=someone.unit,
+        days=policy.invitation_days,
+        admin_hours=policy.admin_invitation_hours,
+        origin=work.origin,
+        created_by_person=work.registered.id,
+        links_person=someone.id,
+    )
+    assert invitation.code is not None  # a new invitation carries its code, once
+    key = invitations.link_message_key(invitation.id)
+    work.send(
+        work.chat,
+        work.t(
+            "users.link_created",
+            name=someone.name,
+            platform=joining.platform_names(work, wanted),
+            how=joining.how_to_join(work, invitation.code, wanted),
+            expires=_local(work, invitation.expires_at),
+        ),
+        keyboard=[[button_to(invite_revoke, work.t("invite.revoke"), invitation=invitation.id)]],
+        key=key,
+    )
+    people.set_invitation_message(work.db, invitation.id, key)
 
 
 def cli_invitation(

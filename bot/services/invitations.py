@@ -39,6 +39,13 @@ def is_settings_admin(work: Work, who: Address | None) -> bool:
     )
 
 
+def person_is_settings_admin(work: Work, person: Person) -> bool:
+    """Whether any of this person's accounts is named in the settings: linking a second
+    platform must not open a way round ADMIN_IDS / DINGTALK_ADMIN_IDS (a change made while
+    they are reached on the other account would be undone at their next message)."""
+    return any(is_settings_admin(work, account) for account in people.accounts(work.db, person.id))
+
+
 def sender_is_settings_admin(work: Work) -> bool:
     """Whether whoever sent this update is an administrator named in the settings."""
     return work.sender is not None and is_settings_admin(work, work.sender.address)

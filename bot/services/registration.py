@@ -54,6 +54,9 @@ def start(work: Work, text: str) -> None:
     if refusal:
         work.reply(refusal)
         return
+    if invitation.links_person is not None:
+        _link(work, invitation)
+        return
     if work.person is not None and registered:
         ask_to_confirm(work, work.person, invitation)
         return
@@ -169,6 +172,37 @@ def _redeem(work: Work, invitation: Invitation, language: str) -> Person:
     queue_command_menu(work, person)
     invitations.after_redeem(work, invitation, person, redeemer)
     return person
+
+
+def _link(work: Work, invitation: Invitation) -> None:
+    """A link invitation: the account that sent it becomes the invited person's account on
+    this platform — unless it is someone's already (theirs: nothing to do; anyone else's:
+    refused, an account is never taken from a person), or the person was deactivated since.
+    A refused link leaves the invitation unused, for the right account to use."""
+    assert invitation.links_person is not None
+    redeemer = work.sender
+    if redeemer is None:
+        raise RuntimeError("an invitation is redeemed by the sender of an update")
+    target = people.by_id(work.db, invitation.links_person)
+    holder = people.by_address(work.db, redeemer.address)
+    if holder is not None:
+        key = "invites.link_already" if holder.id == target.id else "invites.link_taken"
+        work.reply(key, name=holder.name)
+        return
+    if not target.active:
+        work.reply("invites.link_person_inactive")
+        return
+    person = people.link_account(work.db, invitation, redeemer.address, work.origin)
+    work.person, work.lang = person, person.language
+    queue_command_menu(work, person)
+    invitations.after_redeem(work, invitation, person, redeemer)
+    work.reply(
+        "invites.linked",
+        platform=work.t(f"platform.{redeemer.address.platform}"),
+        name=person.name,
+        role=role_label(work, person),
+        unit=invitations.unit_part(work.lang, person.unit),
+    )
 
 
 def _welcome(work: Work, person: Person, key: str) -> None:

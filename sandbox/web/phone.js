@@ -47,6 +47,9 @@
       unblocked: "你已取消屏蔽机器人",
       failed: "发送失败：",
       unknownButton: "此按钮在演示中不可用",
+      dingtalk: "钉钉",
+      dtRobot: "钉钉机器人",
+      dtNoFile: "演示中钉钉只发送文字和图片",
       intro:
         "这是一台模拟的手机：不需要 Telegram 账号，也不连互联网。机器人在本机运行，" +
         "对接本地的 Bot API 模拟器，数据库里已有如皋科创议案的督查推进任务表（31 项，" +
@@ -59,6 +62,8 @@
         "<b>办公室</b>（管理员）：发送 <code>/invite</code> 邀请新同事；点开生成的链接，" +
           "就能以新身份登记。<code>/users</code> 管理人员。",
         "<b>陈主任</b>（分管领导）：接收逾期事项的提级督办通知。",
+        "<b>周联络</b>（财政局联络员）在<b>钉钉</b>上：同一个机器人、同一本台账，" +
+          "消息是钉钉的样子，点卡片上的按钮签收、报告进展，发送图片作为佐证。",
       ],
       fine: "每次启动演示都会重新生成数据（data/demo/）。照片可以从电脑上选择任意 JPEG/PNG。",
     },
@@ -92,6 +97,9 @@
       unblocked: "You unblocked the bot",
       failed: "Could not send: ",
       unknownButton: "This button does nothing in the demo",
+      dingtalk: "DingTalk",
+      dtRobot: "DingTalk robot",
+      dtNoFile: "On DingTalk the demo sends text and pictures only",
       intro:
         "A simulated phone: no Telegram account and no internet needed. The bot runs on this " +
         "machine against a local Bot API stand-in, with Rugao's supervision table (31 items " +
@@ -107,6 +115,9 @@
         "<b>办公室</b> (administrator): <code>/invite</code> someone; open the link it makes " +
           "to register as that new person. <code>/users</code> manages people.",
         "<b>陈主任</b> (leader): receives escalations of overdue items.",
+        "<b>周联络</b> (财政局 contact) is on <b>DingTalk</b>: the same robot and ledger, " +
+          "messages as DingTalk shows them; tap a card's buttons to acknowledge or report, " +
+          "send a picture as evidence.",
       ],
       fine: "Every start of the demo seeds its data afresh (data/demo/). Any JPEG/PNG from your " +
         "computer will do as a photo.",
@@ -278,14 +289,22 @@
   }
 
   const chatPath = (userId) => `/sandbox/chats/${BOT}/${userId}`;
+  // A DingTalk person's chat lives in DingTalk's stand-in (sandbox/dingtalk/control_api.py).
+  const dtPath = (staffId) => `/sandbox/dingtalk/chats/${encodeURIComponent(staffId)}`;
+  const personOf = (userId) => people.find((p) => p.user_id === userId);
+  const onDingTalk = (person) => Boolean(person && person.platform === "dingtalk");
 
   // The control API takes JSON only (a page on another site cannot send that unasked);
   // files travel as base64.
   async function post(kind, body) {
     const userId = current;
+    const person = personOf(userId);
+    const base = onDingTalk(person) ? dtPath(person.staff_id) : chatPath(userId);
     const options = { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) };
     try {
-      return await api(`${chatPath(userId)}/${kind}`, options);
+      const answer = await api(`${base}/${kind}`, options);
+      if (onDingTalk(person)) dtPollSoon();
+      return answer;
     } catch (error) {
       toast(tr("failed") + error.message);
       return null;
@@ -865,6 +884,15 @@
     const list = Array.from(files);
     if (!list.length) return;
     stick = true;
+    if (onDingTalk(personOf(current))) {
+      // A DingTalk picture message has no caption: the words go first, as a message.
+      if (caption && !(await post("text", { text: caption }))) return;
+      for (const file of list) {
+        if (!(await post("picture", { data: (await fileJson(file)).data }))) return;
+      }
+      clearInput();
+      return;
+    }
     for (let i = 0; i < list.length; i += 10) {
       const chunk = list.slice(i, i + 10);
       const body = caption && i === 0 ? { caption } : {};
@@ -879,6 +907,7 @@
 
   async function sendDocument(file) {
     if (!file) return;
+    if (onDingTalk(personOf(current))) return toast(tr("dtNoFile"));
     const caption = $("input").value.trim();
     stick = true;
     const body = { document: await fileJson(file) };
@@ -1026,6 +1055,10 @@
       tab.setAttribute("aria-selected", String(person.user_id === current));
       tab.title = `${person.name} · ${roleOf(person)}${person.unit ? " · " + person.unit : ""}`;
       const avatar = el("span", `avatar ${colorClass(person.user_id)}`, initial(person.name));
+      if (onDingTalk(person)) {
+        tab.classList.add("on-dingtalk");
+        avatar.append(el("span", "dt-mark", "钉"));
+      }
       tab.append(avatar, el("span", "p-name", person.name), el("span", "p-role", person.unit || roleOf(person)));
       const count = unread.get(person.user_id) || 0;
       if (count && person.user_id !== current) tab.append(el("span", "badge", String(count)));
@@ -1052,13 +1085,19 @@
     box.append(el("b", null, person.name));
     const parts = [roleOf(person), person.unit].filter(Boolean);
     const hint = person.known ? (lang === "en" ? person.hint_en : person.hint_zh) : "";
+    if (onDingTalk(person)) parts.push(tr("dingtalk"));
     box.append(` · ${parts.join(" · ")}${hint ? " — " + hint : ""}`);
   }
 
   let live = false;
   async function switchTo(userId) {
     if (stream) stream.close();
+    stream = null;
+    dtStop();
     closeSheets();
+    const person = personOf(userId);
+    document.body.classList.toggle("dingtalk", onDingTalk(person));
+    if (onDingTalk(person)) return dtOpen(person);
     current = userId;
     history.replaceState(null, "", `#as=${userId}`);
     chat = freshChat();
@@ -1100,7 +1139,7 @@
     await loadPeople().catch(() => {});
     // Other people's chats: count the bot's messages they have not looked at yet.
     for (const person of people) {
-      if (person.user_id === current) continue;
+      if (person.user_id === current || onDingTalk(person)) continue;
       try {
         const state = await api(chatPath(person.user_id));
         const seen = Math.max(lastSeen.get(person.user_id) || 0, state.read_seq || 0);
@@ -1113,6 +1152,117 @@
         // A user the bot has no chat with yet: nothing to count.
       }
     }
+  }
+
+  // ---- a DingTalk person's chat ------------------------------------------------------
+  // DingTalk's phone app draws the robot's markdown as text with bold, its interactive
+  // cards as white cards whose buttons sit in a row under a line, and the person's own
+  // messages in its blue. The stand-in has no event stream for the page: the chat is asked
+  // for again every moment and drawn afresh when it changed. No innerHTML: text nodes only.
+
+  let dtTimer = null;
+  let dtShown = "";
+
+  function dtStop() {
+    clearInterval(dtTimer);
+    dtTimer = null;
+    dtShown = "";
+  }
+
+  async function dtOpen(person) {
+    current = person.user_id;
+    history.replaceState(null, "", `#as=${person.user_id}`);
+    chat = freshChat();
+    stick = true;
+    $("messages").replaceChildren(el("div", "empty-chat", tr("empty")));
+    renderKeyboard();
+    renderPeople();
+    $("chat-sub").textContent = tr("dtRobot");
+    await dtPoll();
+    document.body.dataset.ready = String(person.user_id);
+    dtTimer = setInterval(dtPoll, 700);
+    $("input").focus();
+  }
+
+  let dtSoon = null;
+  function dtPollSoon() {
+    clearTimeout(dtSoon);
+    dtSoon = setTimeout(dtPoll, 150);
+  }
+
+  async function dtPoll() {
+    const person = personOf(current);
+    if (!onDingTalk(person)) return;
+    let state;
+    try {
+      state = await api(dtPath(person.staff_id));
+    } catch {
+      return;
+    }
+    if (personOf(current) !== person) return;
+    const shown = JSON.stringify(state.messages);
+    if (shown === dtShown) return;
+    dtShown = shown;
+    const box = $("messages");
+    box.replaceChildren();
+    if (!state.messages.length) box.append(el("div", "empty-chat", tr("empty")));
+    for (const message of state.messages) box.append(dtRow(person, message));
+    stick = true;
+    keepBottom();
+  }
+
+  function dtMarkdown(parent, text) {
+    // **bold** as DingTalk shows it; every other character as it is (lines kept by CSS).
+    const parts = String(text || "").replace(/ {2}\n/g, "\n").split("**");
+    parts.forEach((part, index) => parent.append(index % 2 ? el("b", null, part) : document.createTextNode(part)));
+    return parent;
+  }
+
+  function dtRow(person, message) {
+    const mine = message.from === "user";
+    const row = el("div", `row ${mine ? "out" : "in"}`);
+    const group = el("div", "group");
+    if (message.kind === "card") group.append(dtCard(person, message));
+    else if (message.kind === "picture") {
+      const bubble = el("div", "bubble media dt-picture");
+      const img = el("img");
+      img.src = message.url;
+      img.alt = tr("photo");
+      img.addEventListener("load", () => keepBottom());
+      bubble.append(img);
+      group.append(bubble);
+    } else if (message.kind === "file") {
+      const bubble = el("div", "bubble dt-file");
+      const anchor = el("a", null, `${tr("download")} ${message.name}`);
+      anchor.href = message.url;
+      bubble.append(anchor);
+      group.append(bubble);
+    } else {
+      group.append(dtMarkdown(el("div", "bubble dt-text"), message.text));
+    }
+    row.append(group);
+    return row;
+  }
+
+  function dtCard(person, message) {
+    const card = el("div", "bubble dt-card");
+    if (message.title) card.append(el("div", "dt-card-title", message.title));
+    card.append(dtMarkdown(el("div", "dt-card-body"), message.markdown));
+    if (message.buttons.length) {
+      const row = el("div", "dt-card-buttons");
+      for (const button of message.buttons) {
+        const node = el("button", "dt-btn", button.text);
+        node.type = "button";
+        node.addEventListener("click", async () => {
+          node.classList.add("busy");
+          const tapped = await post("tap", { out_track_id: message.out_track_id, index: button.index });
+          if (!tapped) node.classList.remove("busy");
+        });
+        row.append(node);
+      }
+      card.append(row);
+    }
+    return card;
   }
 
   // ---- composer --------------------------------------------------------------------

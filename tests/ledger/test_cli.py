@@ -392,3 +392,17 @@ def test_readme_documents_every_subcommand() -> None:
     block = readme[start : readme.index("```", start)]
     missing = [name for name in _subcommands() if f"\nduban {name} " not in block]
     assert not missing, f"README's command-line block lacks: {missing}"
+
+
+def test_invite_on_dingtalk_says_what_to_send_the_robot(
+    env: Path, monkeypatch: pytest.MonkeyPatch, capsys
+) -> None:
+    """With DingTalk configured, the desk's invitation also says DingTalk's way to join:
+    「绑定 CODE」 sent to the robot, with the same code (issue 16)."""
+    monkeypatch.setenv("DINGTALK_CLIENT_ID", "dingdeskclient")
+    monkeypatch.setenv("DINGTALK_CLIENT_SECRET", "desk-secret")
+    assert main(["invite", "--role", "inspector"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    code = lines[0].removeprefix("/start ")
+    assert lines[1] == f"钉钉：在钉钉里给督办机器人发送「绑定 {code}」"
+    assert get_invitation(open_database(env), code) is not None

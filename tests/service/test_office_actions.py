@@ -46,6 +46,7 @@ STORED_PAYLOADS: dict[str, list[dict[str, object]]] = {
     "users.deactivate": [{"person": 2}],
     "users.handover": [{"person": 2}],
     "users.handover_to": [{"person": 2, "to": 3}],
+    "users.link": [{"person": 2}],  # issue 16: a link invitation for a second platform
     "item.show": [{"item": 5}],
     "assign.menu": [{"item": 5, "page": 0, "new": True}, {"item": 5, "page": 1}],
     "assign.set": [

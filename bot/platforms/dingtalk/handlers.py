@@ -92,6 +92,8 @@ async def identify(services: Resources, update_id: int, staff_id: str, nick: str
     else:
         person = await services.store.run(people.by_address, account)
     if person is not None and person.active:
+        if person.address != account:  # their linked Telegram account wrote last: now here
+            person = await services.store.run(people.wrote_from, person, account)
         turn.person, turn.lang = person, person.language
         if not person.reachable:  # they write again: the robot can reach them
             await services.store.run(people.set_reachable, account, True)
