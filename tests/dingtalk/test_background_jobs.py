@@ -10,6 +10,7 @@ bot uploaded.
 
 from __future__ import annotations
 
+import hashlib
 import io
 from collections.abc import AsyncIterator
 from datetime import UTC, date, datetime
@@ -19,11 +20,16 @@ import openpyxl
 import pytest
 
 from bot.clock import FakeClock
+from bot.config import Settings
 from bot.domain.lifecycle import Role
+from bot.domain.people import dingtalk_address
+from bot.jobs.schedule import PERIODIC_JOBS
+from bot.platforms.media_files import media_path
 from sandbox.dingtalk.phones import DingTalkPhone
 from sandbox.dingtalk.server import DingTalkStandIn
 from sandbox.dingtalk.state import Received
 from sandbox.server import Sandbox
+from storage import people, visits
 from tests.dingtalk.test_stream_standin import wait_until
 from tests.harness import Duban, at, make_settings, running
 from tests.report_seed import seed
@@ -40,11 +46,19 @@ def dingtalk_only(
     bot_sandbox: Sandbox, standin: DingTalkStandIn, tmp_path: Path, clock: FakeClock | None
 ) -> Duban:
     """Duban with no Telegram token: DingTalk is its only front-end."""
+    return Duban(
+        bot_sandbox, with_dingtalk(bot_sandbox, standin, tmp_path, TELEGRAM_BOT_TOKEN=""), clock
+    )
+
+
+def with_dingtalk(
+    bot_sandbox: Sandbox, standin: DingTalkStandIn, tmp_path: Path, **extra: str
+) -> Settings:
+    """Settings for the stand-in's app (and Telegram's sandbox unless ``extra`` says no)."""
     state = standin.state
-    settings = make_settings(
+    return make_settings(
         bot_sandbox,
         tmp_path,
-        TELEGRAM_BOT_TOKEN="",
         DINGTALK_CLIENT_ID=state.client_id,
         DINGTALK_CLIENT_SECRET=state.client_secret,
         DINGTALK_ROBOT_CODE=state.robot_code,
@@ -52,8 +66,8 @@ def dingtalk_only(
         DINGTALK_OAPI_ENDPOINT=standin.url,
         DINGTALK_CARD_TEMPLATE_ID="duban-card-template",
         DINGTALK_ADMIN_IDS=OFFICE,
+        **extra,
     )
-    return Duban(bot_sandbox, settings, clock)
 
 
 @pytest.fixture
@@ -78,7 +92,12 @@ async def duban_clock(
 
 
 async def registered(
-    duban: Duban, standin: DingTalkStandIn, staff_id: str, nick: str, role: Role, unit: str
+    duban: Duban,
+    standin: DingTalkStandIn,
+    staff_id: str,
+    nick: str,
+    role: Role,
+    unit: str | None = None,
 ) -> DingTalkPhone:
     phone = standin.phone(staff_id, nick)
     await phone.send(f"绑定 {duban.invitation(role, nick, unit)}")
@@ -141,6 +160,17 @@ async def test_the_scheduler_runs_on_dingtalk_alone_and_stops_with_the_bot(
     assert scheduler.get_jobs() == []
 
 
+async def test_a_bot_on_both_front_ends_schedules_every_job(
+    bot_sandbox: Sandbox, standin: DingTalkStandIn, tmp_path: Path
+) -> None:
+    """Telegram and DingTalk side by side: both evidence downloads, one of every other job."""
+    both = Duban(bot_sandbox, with_dingtalk(bot_sandbox, standin, tmp_path))
+    async with running(both):
+        assert both.runtime is not None and both.runtime.jobs is not None
+        names = sorted(job.name for job in both.runtime.jobs.scheduler.get_jobs())
+    assert names == sorted(job.name for job in PERIODIC_JOBS)
+
+
 async def test_a_dingtalk_contact_gets_the_mornings_reminder(
     duban_clock: Duban, standin: DingTalkStandIn
 ) -> None:
@@ -159,6 +189,36 @@ async def test_a_dingtalk_contact_gets_the_mornings_reminder(
     await duban_clock.travel(at(6, 7))
     await restarted(duban_clock, standin)
     await phone.expect("还有 7 天到期", within=10)
+
+
+async def test_a_dingtalk_inspectors_photo_is_fetched_by_the_scheduler(
+    duban: Duban, standin: DingTalkStandIn
+) -> None:
+    """A photo sent during a visit is committed with its downloadCode; the scheduler's
+    DingTalk evidence job (every five seconds) fetches it and keeps it under its hash."""
+    phone = await registered(duban, standin, "inspector01", "王督查", Role.INSPECTOR)
+    company = duban.seed_company("卓远半导体", "高新区")
+    db = duban.db()
+    try:
+        inspector = people.by_address(db, dingtalk_address("inspector01"))
+        assert inspector is not None
+        visits.start_visit(db, company, inspector.id, datetime.now(UTC))
+    finally:
+        db.close()
+    photo = b"\xff\xd8\xff\xe0 the site's gate, photographed"
+    await phone.send_picture(photo)
+
+    def stored() -> list[tuple[str, str | None]]:
+        db = duban.db()
+        try:
+            return db.execute("SELECT stored, sha256 FROM evidence").fetchall()
+        finally:
+            db.close()
+
+    await wait_until(lambda: [row[0] for row in stored()] == ["stored"], within=15)
+    sha = hashlib.sha256(photo).hexdigest()
+    assert stored() == [("stored", sha)]
+    assert media_path(duban.settings.media_dir, sha).read_bytes() == photo
 
 
 async def test_a_dingtalk_admin_gets_the_report_with_its_chart_pictures(
