@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import re
 from collections.abc import AsyncIterator
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -246,6 +247,32 @@ async def test_a_dingtalk_admin_gets_the_report_with_its_chart_pictures(
     assert all(uploaded(standin, picture).startswith(PNG) for picture in pictures)
     # Telegram is not configured: no chat action was tried anywhere.
     assert duban.sandbox.state.calls_to("sendChatAction") == []
+
+
+async def test_a_dingtalk_admin_gets_the_exported_workbook_as_a_file(
+    duban: Duban, standin: DingTalkStandIn
+) -> None:
+    """/export on DingTalk: the town picked on the cards, the workbook built in the builder
+    process and arriving as a file the office opens in Excel, its rows the town's items."""
+    db = duban.db()
+    try:
+        seed(db, datetime.now(UTC))
+    finally:
+        db.close()
+    admin = await office(standin)
+    await admin.send("/export")
+    await admin.expect("导出督办台账")
+    await admin.tap("按镇区")
+    await admin.expect("选择镇区")
+    await admin.tap("磨头镇")
+    await admin.expect("范围：**磨头镇**")  # markdown's bold
+    await admin.tap("📗 Excel 表格")
+    await admin.expect("已导出 2 项", within=WAIT)
+    workbook = await admin.expect(re.compile(r"\[文件\] .*\.xlsx"), within=WAIT)
+    book = openpyxl.load_workbook(io.BytesIO(uploaded(standin, workbook)))
+    cells = [str(cell.value) for sheet in book for row in sheet.iter_rows() for cell in row]
+    problems = sorted(set(cell for cell in cells if cell.endswith(" 问题")))
+    assert problems == ["万达轴承：bearing 问题", "卓远半导体：chip 问题"]
 
 
 async def test_a_sheet_sent_as_a_dingtalk_file_is_previewed_and_imported(
