@@ -1,5 +1,5 @@
 """The invitations' periodic work (scheduled in bot/jobs/schedule.py): the link leaves the outbox
-once Telegram has it."""
+once the chat platform has it."""
 
 from __future__ import annotations
 
