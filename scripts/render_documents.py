@@ -203,7 +203,7 @@ def run_job(sample: SampleLedger, kind: str, person_id: int, params: dict) -> tu
         db.close()
     assert job is not None
     if kind == IMPORT_KIND:
-        # Where the chat's download would have put the office's file (import_preview.download).
+        # Where the chat's download would have put the office's file (sheet_download.download).
         _write_faulty_sheet(sheet_path(sample.context, job_id, IMPORT_FILE), sample.context)
     return job_id, runner.build(kind, sample.context, job)
 

@@ -15,6 +15,7 @@ from datetime import datetime
 import sqlite_utils
 
 from bot.chat import Address
+from bot.domain.people import TELEGRAM
 from bot.logs import redact
 from storage.db import insert_row
 from storage.rows import fetch_one, fetch_value, fetch_values
@@ -27,7 +28,7 @@ class ReportJob:
     id: int
     kind: str
     person_id: int
-    chat_id: int
+    chat_id: int | str  # as stored: see ``chat_value``
     language: str
     params: dict
     status: str
@@ -36,9 +37,8 @@ class ReportJob:
 
     @property
     def chat(self) -> Address:
-        """The chat the job was asked for in, where its result goes (Telegram's, the only
-        platform whose chats this table holds so far)."""
-        return Address("telegram", str(self.chat_id))
+        """The chat the job was asked for in, where its result goes."""
+        return chat_of(self.chat_id)
 
     @property
     def progress_key(self) -> str:
@@ -48,6 +48,28 @@ class ReportJob:
 
 def progress_key(job_id: int) -> str:
     return f"job:{job_id}:progress"
+
+
+def chat_value(chat: Address) -> int | str:
+    """The ``chat_id`` column's value for a chat: a Telegram chat's id as the number it has
+    always been, any other platform's chat as "platform:id" text.
+
+    The column was made when Telegram was the only platform. SQLite keeps text that does
+    not read as a number as text even in an INTEGER column, and "dingtalk:…" never does,
+    so a DingTalk staff id (leading zeros and all) is kept exactly, rows written before
+    DingTalk read as they always did, and no table has to be rebuilt for a second platform.
+    """
+    if chat.platform == TELEGRAM:
+        return int(chat.id)
+    return f"{chat.platform}:{chat.id}"
+
+
+def chat_of(value: int | str) -> Address:
+    """The chat a ``chat_id`` value names (``chat_value`` read back)."""
+    if isinstance(value, int):
+        return Address(TELEGRAM, str(value))
+    platform, _, chat = value.partition(":")
+    return Address(platform, chat)
 
 
 _SELECT = (
@@ -87,7 +109,7 @@ def create(
         {
             "kind": kind,
             "person_id": person_id,
-            "chat_id": int(chat.id),
+            "chat_id": chat_value(chat),
             "language": language,
             "params": json.dumps(params, ensure_ascii=False),
             "created_at": at.isoformat(),

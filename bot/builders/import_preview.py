@@ -1,9 +1,10 @@
 """Importing the supervision sheet sent in the chat: the CLI's plan, shown before it is applied.
 
-1. ``import`` job: the document is downloaded to MEDIA_DIR/in/<job>/ (never parsed in
-   memory from the chat), read with the same safety checks and planned with the same
-   ``plan_import`` as ``duban import``; the preview says N new, U changed and lists row
-   errors, and an annotated copy of the sheet marks each faulty row and cell in red.
+1. ``import`` job: the document is downloaded to MEDIA_DIR/in/<job>/ from the chat that
+   sent it (bot/builders/sheet_download.py; never parsed in memory from the chat), read
+   with the same safety checks and planned with the same ``plan_import`` as ``duban
+   import``; the preview says N new, U changed and lists row errors, and an annotated
+   copy of the sheet marks each faulty row and cell in red.
 2. ``import_apply`` job, after the admin's (single-use) confirmation: the file is read and
    planned again; if the plan still says what the preview said, it is applied in the
    delivering transaction, all or nothing. If the ledger changed meanwhile, a new preview
@@ -23,8 +24,6 @@ import openpyxl
 import sqlite_utils
 from openpyxl.comments import Comment
 from openpyxl.styles import Alignment
-from telegram import Bot
-from telegram.error import TelegramError
 
 from bot.actions import button_to
 from bot.builders.build import BuildContext, Result, document, sync_file
@@ -59,22 +58,6 @@ def sheet_path(context: BuildContext, job_id: int, file_name: str) -> Path:
     suffix = Path(file_name).suffix.lower()
     stem = _UNSAFE_NAME.sub("_", Path(file_name).stem)[:60] or "sheet"
     return context.in_dir(job_id) / f"{stem}{suffix}"
-
-
-async def download(bot: Bot, context: BuildContext, job: ReportJob) -> Path:
-    """Fetch the document to disk once (a retried job finds it there)."""
-    path = sheet_path(context, job.id, job.params["file_name"])
-    if path.is_file():
-        return path
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temp = path.with_name(path.name + ".part")
-    try:
-        telegram_file = await bot.get_file(job.params["file_id"])
-        await telegram_file.download_to_drive(temp)
-    except TelegramError as error:
-        raise DownloadFailed(str(error)) from error
-    temp.replace(path)
-    return path
 
 
 def _read_and_plan(

@@ -20,15 +20,14 @@ import contextlib
 import importlib
 import logging
 import shutil
-import weakref
 from datetime import timedelta
 
 from telegram.error import TelegramError
-from telegram.ext import Application
 
 from bot.builders.build import IN, OUT, BuildContext, Builder, Result
 from bot.chat import Address, ChatAction
 from bot.domain.lifecycle import DomainError
+from bot.domain.people import TELEGRAM
 from bot.i18n import t
 from bot.logs import redact
 from bot.platforms import RENDERERS
@@ -54,7 +53,8 @@ BUILDERS: dict[str, str] = {
     "weekly": "bot.builders.weekly_report:build_weekly",
     "digest": "bot.builders.digest_picture:build_digest",
 }
-# The chat action shown while a job runs ("sending a photo…"); Telegram shows it ~5 s.
+# The chat action shown while a job runs ("sending a photo…"); Telegram shows it ~5 s,
+# DingTalk has none.
 ACTIONS = {
     "report": "upload_photo",
     "ranking": "upload_document",
@@ -69,8 +69,6 @@ ACTIONS = {
 ACTION_EVERY_S = 4.5
 KEEP_FILES = timedelta(days=2)
 
-_drainers: weakref.WeakKeyDictionary[Application, asyncio.Task] = weakref.WeakKeyDictionary()
-
 
 async def build_off_loop(
     services: Resources, kind: str, context: BuildContext, job: ReportJob
@@ -79,29 +77,26 @@ async def build_off_loop(
     return await services.builder.run(build, kind, context, job)
 
 
-async def tick(application: Application, services: Resources) -> None:
-    """Start draining pending jobs unless a drain is already running (periodic job)."""
-    task = _drainers.get(application)
-    if task is not None and not task.done():
-        return
-    # Tasks made by application.create_task are awaited by Application.stop().
-    _drainers[application] = application.create_task(
-        drain(application, services), name="report-jobs"
-    )
+async def tick(services: Resources) -> None:
+    """Start draining pending jobs unless a drain is already running (periodic job).
+
+    The drain is background work (bot/runtime/background.py): a stopping bot waits for
+    the build under way to be delivered, and no second drain starts beside it."""
+    services.background.start_once("report-jobs", lambda: drain(services))
 
 
-async def drain(application: Application, services: Resources) -> None:
+async def drain(services: Resources) -> None:
     """Build pending jobs, oldest first, until none is left (or the bot stops)."""
     failed_now: list[int] = []
-    while application.running:
+    while services.background.running:
         job = await services.store.run(report_jobs.next_pending, tuple(failed_now))
         if job is None:
             return
-        if not await run_job(application, services, job):
+        if not await run_job(services, job):
             failed_now.append(job.id)  # tried again at the next tick, not in a tight loop
 
 
-async def run_job(application: Application, services: Resources, job: ReportJob) -> bool:
+async def run_job(services: Resources, job: ReportJob) -> bool:
     """Build and deliver one job; False if it failed and stays pending for another try."""
     attempt = await services.store.run(report_jobs.start_attempt, job.id)
     context = BuildContext(
@@ -111,12 +106,12 @@ async def run_job(application: Application, services: Resources, job: ReportJob)
         now=services.clock.now(),
         bot_username=services.bot_username,
     )
-    action = asyncio.create_task(_show_action(application, job.chat, ACTIONS[job.kind]))
+    action = asyncio.create_task(_show_action(services, job.chat, ACTIONS[job.kind]))
     try:
         if job.kind == "import":
-            from bot.builders import import_preview  # openpyxl: only when a sheet comes in
+            from bot.builders import sheet_download  # openpyxl: only when a sheet comes in
 
-            await import_preview.download(application.bot, context, job)
+            await sheet_download.download(services, context, job)
         result = await build_off_loop(services, job.kind, context, job)
     except DomainError as error:
         result = Result(t(job.language, error.key), failed=True)
@@ -153,13 +148,20 @@ def build(kind: str, context: BuildContext, job: ReportJob) -> Result:
         db.close()
 
 
-async def _show_action(application: Application, to: Address, activity: str) -> None:
-    """The chat action, again every few seconds until the job is done (it fades after ~5 s)."""
-    ((method, payload),) = RENDERERS[to.platform].render(ChatAction(activity), to.id, "")
+async def _show_action(services: Resources, to: Address, activity: str) -> None:
+    """The chat action, again every few seconds until the job is done (it fades after ~5 s).
+
+    Only Telegram has chat actions: DingTalk's renderer makes no call for one, and its
+    person simply sees the "working on it…" reply until the result comes."""
+    calls = RENDERERS[to.platform].render(ChatAction(activity), to.id, "")
+    bot = services.telegram_bot
+    if to.platform != TELEGRAM or bot is None or not calls:
+        return
+    ((method, payload),) = calls
     with contextlib.suppress(TelegramError):
         while True:
             # Lower case: PTB passes the rendered JSON through as it is (as the sender does).
-            await application.bot.do_api_request(method.lower(), api_kwargs=payload)
+            await bot.do_api_request(method.lower(), api_kwargs=payload)
             await asyncio.sleep(ACTION_EVERY_S)
 
 
@@ -193,7 +195,7 @@ def _queue_files(work: Work, job: ReportJob, result: Result) -> None:
         delivery.queue_file(work, job.chat, send, key=f"job:{job.id}:{number}")
 
 
-async def sweep_files(application: Application, services: Resources) -> None:
+async def sweep_files(services: Resources) -> None:
     """Remove files of jobs finished more than KEEP_FILES ago, once nothing waits on them."""
     before = services.clock.now() - KEEP_FILES
     for job_id in await services.store.run(report_jobs.finished_before, before):

@@ -264,8 +264,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "import.checking": ("⏳ 正在检查表格 {file}…", "⏳ Checking {file}…"),
     "import.download_failed": (
-        "无法从 Telegram 取得这个文件，请重新发送。",
-        "The file could not be fetched from Telegram; please send it again.",
+        "无法取得这个文件，请重新发送。",
+        "The file could not be fetched; please send it again.",
     ),
     "import.bad_file": ("无法读取 {file}：{reason}", "Cannot read {file}: {reason}"),
     "import.preview": (

@@ -5,14 +5,12 @@ event loop nor the database thread waits for it."""
 
 from __future__ import annotations
 
-from telegram.ext import Application
-
 from bot.backup import take
 from bot.runtime.context import Resources, system_work
 from bot.services import backups
 
 
-async def daily_backup(application: Application, services: Resources) -> None:
+async def daily_backup(services: Resources) -> None:
     settings = services.settings
     plan = await system_work(services, backups.due, settings.database_path, source="backup-due")
     if plan is None:

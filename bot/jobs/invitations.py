@@ -1,14 +1,12 @@
 """The invitations' periodic work (scheduled in bot/jobs/schedule.py): the link leaves the outbox
-once Telegram has it."""
+once the chat platform has it."""
 
 from __future__ import annotations
-
-from telegram.ext import Application
 
 from bot.runtime.context import Resources
 from storage import people
 
 
-async def forget_sent_links(application: Application, services: Resources) -> None:
+async def forget_sent_links(services: Resources) -> None:
     """Drop the text of invitation messages already sent, so no live code stays on disk."""
     await services.store.run(people.forget_sent_links)

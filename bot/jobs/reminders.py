@@ -6,11 +6,9 @@ was down is simply a larger window at the next one.
 
 from __future__ import annotations
 
-from telegram.ext import Application
-
 from bot.runtime.context import Resources, system_work
 from bot.services.sweep import sweep
 
 
-async def run_sweep(application: Application, services: Resources) -> None:
+async def run_sweep(services: Resources) -> None:
     await system_work(services, sweep, source=f"sweep:{services.clock.now().isoformat()}")

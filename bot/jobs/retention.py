@@ -11,8 +11,6 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
-from telegram.ext import Application
-
 from bot.domain.retention import BATCH, Cutoffs
 from bot.runtime.context import Resources
 from storage import retention
@@ -30,7 +28,7 @@ class Pruned:
     buttons: int
 
 
-async def prune(application: Application, services: Resources) -> None:
+async def prune(services: Resources) -> None:
     """The periodic job's entry point."""
     await prune_now(services)
 

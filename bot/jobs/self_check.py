@@ -5,14 +5,12 @@ the database thread waits for it."""
 
 from __future__ import annotations
 
-from telegram.ext import Application
-
 from bot.integrity import check_path
 from bot.runtime.context import Resources, system_work
 from bot.services.self_check import due_week, publish
 
 
-async def weekly_self_check(application: Application, services: Resources) -> None:
+async def weekly_self_check(services: Resources) -> None:
     week = await system_work(services, due_week, source="integrity-due")
     if week is None:
         return

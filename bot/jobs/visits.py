@@ -3,14 +3,12 @@ beside the evidence downloads of bot/platforms/telegram/media.py)."""
 
 from __future__ import annotations
 
-from telegram.ext import Application
-
 from bot.runtime.context import Resources, system_work
 from bot.services.visits import close_idle_visits
 from storage.policy import load_policy
 
 
-async def end_idle_visits(application: Application, services: Resources) -> None:
+async def end_idle_visits(services: Resources) -> None:
     """End visits idle longer than the policy's visit_idle_hours, with their summaries."""
     policy = await services.store.run(load_policy)
     await system_work(

@@ -16,6 +16,7 @@ from bot.clock import Clock
 from bot.config import Settings
 from bot.domain.people import Person
 from bot.logs import redact
+from bot.runtime.background import Background
 from bot.runtime.wakeup import Wakeup
 from bot.runtime.work import Work, WorkEnv, run_work
 from storage.db import Store, is_disk_full, is_locked
@@ -70,8 +71,13 @@ class Resources:
     # shut down by BotRuntime.stop.
     builder: BuilderPool = field(default_factory=BuilderPool)
     # DingTalk's OpenAPI client, when DingTalk is configured (its sender's; evidence
-    # downloads use it too).
+    # downloads and imported sheets use it too).
     dingtalk_api: DingTalkOpenAPI | None = None
+    # Telegram's bot, when Telegram is configured: the periodic jobs and the report builder
+    # download its files and show its chat actions with it.
+    telegram_bot: ExtBot | None = None
+    # Work started by periodic jobs that must finish before shutdown (the report drain).
+    background: Background = field(default_factory=Background)
 
     @property
     def env(self) -> WorkEnv:

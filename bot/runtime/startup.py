@@ -13,7 +13,7 @@ from telegram.ext import Application
 
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
-from bot.jobs.schedule import run_job, schedule_jobs
+from bot.jobs.schedule import JobScheduler, run_job
 from bot.logs import configure_logging
 from bot.platforms.telegram.application import build_application
 from bot.runtime.context import Resources
@@ -37,7 +37,8 @@ log = logging.getLogger(__name__)
 
 
 class BotRuntime:
-    """The running bot: store, Application, and the poller/processor/sender tasks."""
+    """The running bot: store, front-ends (Telegram's Application and poller/processor/sender
+    tasks, DingTalk's stream, processor and sender), and the periodic jobs over them."""
 
     def __init__(
         self,
@@ -56,6 +57,7 @@ class BotRuntime:
         self.outage: StorageOutage | None = None
         self.dingtalk: DingTalkStream | None = None
         self.dingtalk_sender: DingTalkSender | None = None
+        self.jobs: JobScheduler | None = None
 
     async def start(self) -> None:
         """Open everything in order; if any step fails (a wrong token, an unreachable Bot API
@@ -72,6 +74,9 @@ class BotRuntime:
             await self._start_telegram()
         if self.settings.dingtalk_configured:
             self._start_dingtalk()
+        # Whatever front-ends run: reminders, reports and idle visits are theirs alike.
+        self.jobs = JobScheduler(self.resources)
+        self.jobs.start()
 
     async def _start_telegram(self) -> None:
         services = self.resources
@@ -79,9 +84,9 @@ class BotRuntime:
         self.application = application
         await application.initialize()  # getMe: fails fast on a wrong token or URL
         services.bot_username = application.bot.username
+        services.telegram_bot = application.bot  # evidence downloads, imported sheets
         await self.store.run(people.remember_bot_username, services.bot_username)
-        await application.start()  # the JobQueue
-        schedule_jobs(application, services)
+        await application.start()
         inbox_ready = services.inbox_ready
         inbox_ready.set()  # unfinished rows from before a restart run first
         self.outage = outage = StorageOutage(
@@ -161,7 +166,7 @@ class BotRuntime:
         log.info("Duban is connected to DingTalk as app %s", self.settings.dingtalk.client_id)
 
     async def run_job(self, name: str) -> None:
-        await run_job(self.application, self.resources, name)
+        await run_job(self.resources, name)
 
     async def wait(self) -> None:
         """Return when a task stops on its own (which only a fatal error does)."""
@@ -172,7 +177,13 @@ class BotRuntime:
 
     async def stop(self) -> None:
         """Close everything ``start`` opened, last opened first; safe after a partial start:
-        the tasks, the Application and its HTTP clients, the builder process, the store."""
+        the periodic jobs (their runs under way finish, the report build under way is
+        delivered), the tasks, the Application and its HTTP clients, the builder process,
+        the store."""
+        if self.jobs is not None:
+            await self.jobs.stop()  # before the clients its jobs use are closed
+            self.jobs = None
+        await self.resources.background.close()
         if self.dingtalk is not None:
             await asyncio.to_thread(self.dingtalk.stop)  # nothing is committed after this
             self.dingtalk = None
@@ -195,7 +206,7 @@ class BotRuntime:
             # closes them only for
             # an Application whose initialize succeeded; getMe failing leaves them open.
             await self.application.bot.shutdown()
-        # After the Application: its stop awaited the report drain, so no build is waited on.
+        # After the report drain has ended (background.close), so no build is waited on.
         await self.resources.builder.close()
         await self.store.close()
 

@@ -11,8 +11,6 @@ stored or logged.
 
 from __future__ import annotations
 
-from telegram.ext import Application
-
 from bot.platforms import media_files
 from bot.platforms.dingtalk.openapi import DingTalkError, DingTalkOpenAPI
 from bot.runtime.context import Resources
@@ -21,7 +19,7 @@ from storage import evidence
 BATCH = 10
 
 
-async def download_job(_application: Application | None, services: Resources) -> None:
+async def download_job(services: Resources) -> None:
     """The periodic job (bot/jobs/schedule.py): nothing to do without DingTalk."""
     if services.dingtalk_api is not None:
         await download_pending(services.dingtalk_api, services)

@@ -39,6 +39,9 @@ def build_application(
         .base_file_url(settings.base_file_url)
         # Updates come from our own durable inbox (bot/runtime/updates.py), not PTB's Updater.
         .updater(None)
+        # Periodic jobs run on the bot's own scheduler (bot/jobs/schedule.py), whatever
+        # front-ends are configured, not on PTB's JobQueue.
+        .job_queue(None)
         .context_types(ContextTypes(context=DubanContext, bot_data=BotData))
     )
     if flood_limits:

@@ -13,8 +13,8 @@ stored and never logged; failures are logged by evidence id and error type only.
 
 from __future__ import annotations
 
+from telegram import Bot
 from telegram.error import BadRequest, TelegramError
-from telegram.ext import Application
 
 from bot.platforms import media_files
 from bot.runtime.context import Resources
@@ -23,12 +23,18 @@ from storage import evidence
 BATCH = 10
 
 
-async def download_pending(application: Application, services: Resources) -> None:
+async def download_job(services: Resources) -> None:
+    """The periodic job (bot/jobs/schedule.py): nothing to do without Telegram."""
+    if services.telegram_bot is not None:
+        await download_pending(services.telegram_bot, services)
+
+
+async def download_pending(bot: Bot, services: Resources) -> None:
     """Download a batch of pending evidence files (the rest wait for the next run)."""
     store, clock = services.store, services.clock
     for pending in await store.run(evidence.pending_downloads, clock.now(), BATCH, "telegram"):
         try:
-            telegram_file = await application.bot.get_file(pending.file_id)
+            telegram_file = await bot.get_file(pending.file_id)
             data = await telegram_file.download_as_bytearray()
         except BadRequest as error:
             if "too big" in str(error).lower():
