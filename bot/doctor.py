@@ -21,8 +21,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import sqlite_utils
+
 from bot.config import Settings
 from bot.health import disk_space, existing
+from storage.db import BUSY_TIMEOUT_MS
+from storage.migrations import migrations, unknown_migrations
 
 GETME_TIMEOUT_S = 5.0
 DINGTALK_TIMEOUT_S = 5.0
@@ -184,24 +188,29 @@ def database(path: Path) -> list[Check]:
     """The database's three checks; before the first run, one line saying it will be made."""
     if not path.is_file():
         return [Check("database", True, "doctor.database.none", {"path": path})]
-    from storage.db import connect
-    from storage.migrations import migrations, unknown_migrations
-
     try:
-        db = connect(path)
+        db = _plain_connection(path)
     except sqlite3.Error as error:
         return [Check("database", False, "doctor.database.unopened", _why(path, error))]
     try:
-        return [_write_lock(db, path), _migrations(db, migrations, unknown_migrations), _quick(db)]
+        return [_write_lock(db, path), _migrations(db), _quick(db)]
     finally:
         db.close()
+
+
+def _plain_connection(path: Path) -> sqlite_utils.Database:
+    """A connection that changes nothing: unlike the bot's (storage.db.connect) it leaves
+    the journal mode as it is, so a database not yet upgraded stays as its release left it."""
+    connection = sqlite3.connect(path, isolation_level=None)
+    connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    return sqlite_utils.Database(connection)
 
 
 def _why(path: Path, error: BaseException) -> dict[str, object]:
     return {"path": path, "reason": error}
 
 
-def _write_lock(db, path: Path) -> Check:
+def _write_lock(db: sqlite_utils.Database, path: Path) -> Check:
     """The write lock taken and let go at once: nothing is written."""
     try:
         db.execute("BEGIN IMMEDIATE")
@@ -211,7 +220,7 @@ def _write_lock(db, path: Path) -> Check:
     return Check("database.writable", True, "doctor.database.writable", {"path": path})
 
 
-def _migrations(db, migrations, unknown_migrations) -> Check:
+def _migrations(db: sqlite_utils.Database) -> Check:
     try:
         newer = unknown_migrations(db)
         pending = [m.name for m in migrations.pending(db)]
@@ -227,14 +236,14 @@ def _migrations(db, migrations, unknown_migrations) -> Check:
     return Check("database.migrations", True, "doctor.migrations.current", {"count": done})
 
 
-def _quick(db) -> Check:
+def _quick(db: sqlite_utils.Database) -> Check:
     try:
         answers = [row[0] for row in db.execute("PRAGMA quick_check").fetchall()]
     except sqlite3.Error as error:
         answers = [str(error)]
     if answers == ["ok"]:
         return Check("database.integrity", True, "doctor.quick_check.ok")
-    shown = "; ".join(answers[:3])
+    shown = "; ".join(" ".join(answer.split()) for answer in answers[:3])
     return Check("database.integrity", False, "doctor.quick_check.failed", {"reason": shown})
 
 

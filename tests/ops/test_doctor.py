@@ -7,17 +7,21 @@ from __future__ import annotations
 
 import asyncio
 import os
+import shutil
 import socket
+import sqlite3
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import sqlite_utils
 
 from bot.cli.main import main
 from sandbox.dingtalk.server import DingTalkStandIn
 from sandbox.server import Sandbox
 from storage.db import open_database
+from storage.migrations import migrations
 from tests.desk import at_the_desk
 from tests.harness import TOKEN
 
@@ -211,3 +215,47 @@ async def test_a_bad_setting_is_a_failed_line(
         "✗ TIMEZONE: 'Mars/Base' is not a known IANA time zone (for example Asia/Shanghai)"
     ]
     assert err == "duban: 1 check failed\n"
+
+
+FIRST_RELEASE = Path(__file__).resolve().parents[1] / "fixtures" / "first_release"
+
+
+async def test_a_database_from_an_older_release_is_to_be_upgraded_first(
+    installed: Path, capsys
+) -> None:
+    """The first release's database, not upgraded yet: the doctor says so and what to do,
+    and leaves it as it was (the bot upgrades it at start, after a backup)."""
+    database = installed / "duban.sqlite"
+    shutil.copyfile(FIRST_RELEASE / "duban.sqlite", database)
+    before = database.read_bytes()
+    old = sqlite_utils.Database(database)
+    pending = ", ".join(migration.name for migration in migrations.pending(old))
+    old.close()
+    code, lines, _ = await _doctor(capsys)
+    assert code == 1
+    assert _failed(lines) == [
+        f"✗ the database is not upgraded yet (pending: {pending}): run duban backup, then "
+        "start the bot, which upgrades it at start"
+    ]
+    assert pending.startswith("0006_inspector_assignments, ")
+    assert database.read_bytes() == before
+
+
+async def test_a_damaged_database_fails_the_quick_check(installed: Path, capsys) -> None:
+    """Pages of an index overwritten on disk: the integrity check finds them."""
+    database = installed / "duban.sqlite"
+    connection = sqlite3.connect(database)
+    connection.execute("PRAGMA journal_mode = DELETE")
+    page_size = connection.execute("PRAGMA page_size").fetchone()[0]
+    root = connection.execute(
+        "SELECT rootpage FROM sqlite_master WHERE name = 'inbox_pending'"
+    ).fetchone()[0]
+    connection.close()
+    with database.open("r+b") as file:
+        file.seek((root - 1) * page_size)
+        file.write(b"\x0d" + b"\xff" * 64)
+    code, lines, _ = await _doctor(capsys)
+    assert code == 1
+    [failed] = _failed(lines)
+    assert failed.startswith("✗ the database fails SQLite's quick integrity check (")
+    assert failed.endswith("): stop the bot and restore the latest backup with duban restore")
