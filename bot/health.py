@@ -259,3 +259,9 @@ def database_unreadable(path: Path, reason: str | None) -> Figure:
     return Figure(
         "database", False, None, None, "health.database", {"path": path, "reason": reason}
     )
+
+
+def database_not_current(path: Path) -> Figure:
+    """The figure standing for all the others when the database's schema is not this
+    version's (not upgraded yet, or written by a newer Duban): ``duban doctor`` says which."""
+    return Figure("database", False, None, None, "health.database_schema", {"path": path})

@@ -15,9 +15,10 @@ from datetime import UTC, datetime
 from bot.config import ConfigError, Settings, load_settings
 from bot.doctor import checks
 from bot.domain.health import Figure
-from bot.health import database_unreadable, figures
+from bot.health import database_not_current, database_unreadable, figures
 from bot.i18n import plain
 from storage.db import connect
+from storage.migrations import migrations, unknown_migrations
 
 EXIT_OK, EXIT_PAST = 0, 1
 OK_MARK, BAD_MARK = "✓", "✗"
@@ -35,6 +36,8 @@ def read_figures(settings: Settings, now: datetime) -> list[Figure]:
     try:
         db = connect(path, read_only=True)
         try:
+            if migrations.pending(db) or unknown_migrations(db):  # its figures mean otherwise
+                return [database_not_current(path)]
             return figures(db, settings, now)
         finally:
             db.close()

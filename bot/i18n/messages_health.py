@@ -13,6 +13,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "there is no database at {path}: check DATABASE_PATH (duban run makes it at its "
         "first start)",
     ),
+    "health.database_schema": (
+        "数据库 {path} 的结构不是本版本的：运行 duban doctor 查看原因和处理办法",
+        "the database {path} does not have this version's schema: duban doctor says why "
+        "and what to do",
+    ),
     "health.inbox": (
         "{platform} 收到的消息：最早一条未处理的已等待 {waited}（上限 {limit}）",
         "updates from {platform}: the oldest unprocessed one has waited {waited} (limit {limit})",

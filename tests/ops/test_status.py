@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import shutil
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -22,6 +23,7 @@ from tests.desk import at_the_desk
 from tests.harness import TOKEN
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
+FIRST_RELEASE = Path(__file__).resolve().parents[1] / "fixtures" / "first_release"
 
 
 @pytest.fixture
@@ -197,4 +199,17 @@ def test_without_a_database_status_says_so_and_fails(
     assert lines == [
         f"✗ there is no database at {tmp_path / 'duban.sqlite'}: check DATABASE_PATH "
         "(duban run makes it at its first start)"
+    ]
+
+
+def test_a_database_not_upgraded_yet_is_one_line_pointing_to_the_doctor(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys
+) -> None:
+    database = at_the_desk(monkeypatch, tmp_path)
+    shutil.copyfile(FIRST_RELEASE / "duban.sqlite", database)
+    code, lines = _status(capsys, "--lang", "en")
+    assert code == 1
+    assert lines == [
+        f"✗ the database {database} does not have this version's schema: duban doctor says "
+        "why and what to do"
     ]
