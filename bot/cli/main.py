@@ -282,6 +282,19 @@ def cmd_alive(args: argparse.Namespace) -> int:
     return run_alive_cli(_settings(args.lang), args.lang)
 
 
+def cmd_status(args: argparse.Namespace) -> int:
+    from bot.cli.health import run_status_cli
+
+    settings = _settings(args.lang)
+    return run_status_cli(settings, args.lang, args.format == "json", args.health_check)
+
+
+def cmd_doctor(args: argparse.Namespace) -> int:
+    from bot.cli.health import run_doctor_cli
+
+    return run_doctor_cli(args.lang)
+
+
 def cmd_verify(args: argparse.Namespace) -> int:
     from bot.domain.audit_chain import valid_head
     from bot.integrity import check
@@ -480,6 +493,25 @@ def build_parser() -> argparse.ArgumentParser:
     )
 
     add("alive", "exit 0 when the database opens and answers (container health check)", cmd_alive)
+
+    status = add(
+        "status",
+        "the health figures against their thresholds, read-only beside the running bot "
+        "(exit 1 when any is past)",
+        cmd_status,
+    )
+    status.add_argument("--format", choices=["text", "json"], default="text")
+    status.add_argument(
+        "--health-check",
+        action="store_true",
+        help="only what a restart can mend: updates and messages waiting (container check)",
+    )
+
+    add(
+        "doctor",
+        "check the settings, Telegram, DingTalk, the database, disk and font (exit 1 on a failure)",
+        cmd_doctor,
+    )
 
     box = add("inbox", "list updates that failed and were set aside, or replay one", cmd_inbox)
     actions = box.add_subparsers(dest="action", required=True, metavar="ACTION")

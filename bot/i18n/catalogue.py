@@ -13,6 +13,7 @@ from bot.i18n import (
     messages_dingtalk_out,
     messages_dossier,
     messages_faults,
+    messages_health,
     messages_history,
     messages_invites,
     messages_language,
@@ -74,6 +75,7 @@ _SECTIONS = (
     messages_dingtalk_out.MESSAGES,
     messages_retention.MESSAGES,
     messages_backups.MESSAGES,
+    messages_health.MESSAGES,
 )
 
 

@@ -150,6 +150,7 @@ def test_the_container_file_names_only_what_exists() -> None:
     assert _exec_form(commands["CMD"])[0] in subcommands
     check = _exec_form(commands["HEALTHCHECK"].split(" CMD ", 1)[1])
     assert check[0] == "duban" and check[1] in subcommands
+    build_parser().parse_args(check[1:])  # its options are the subcommand's own
 
 
 def test_the_container_runs_unprivileged_with_its_data_on_the_volume() -> None:
