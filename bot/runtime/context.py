@@ -125,18 +125,10 @@ class DubanContext(CallbackContext[ExtBot, dict, dict, BotData]):
         if self._worked:
             raise RuntimeError("context.work may run once per update")
         self._worked = True
-        return await update_work(
-            self.resources,
-            fn,
-            args,
-            kwargs,
-            lang=self.lang,
-            chat=self.chat,
-            person=self.person,
-            update_id=self.update_id,
-            sender=self.sender,
-            tap=self.tap,
+        turn = Turn(
+            self.resources, self.update_id, self.chat, self.sender, self.person, self.lang, self.tap
         )
+        return await turn.work(fn, *args, **kwargs)
 
 
 @dataclass
