@@ -10,6 +10,7 @@ from bot.i18n import (
     messages_common,
     messages_delivery,
     messages_dingtalk_out,
+    messages_dingtalk_stories,
     messages_dossier,
     messages_faults,
     messages_history,
@@ -68,6 +69,7 @@ _SECTIONS = (
     messages_dossier.MESSAGES,
     messages_workbooks.MESSAGES,
     messages_dingtalk_out.MESSAGES,
+    messages_dingtalk_stories.MESSAGES,
 )
 
 
