@@ -33,11 +33,16 @@ class ReportJob:
     status: str
     attempts: int
     created_at: datetime
+    platform: str = "telegram"  # the requester's platform (from people)
+    account: str = ""  # and their account there
 
     @property
     def chat(self) -> Address:
-        """The chat the job was asked for in, where its result goes (Telegram's, the only
-        platform whose chats this table holds so far)."""
+        """The chat the job was asked for in, where its result goes: a Telegram chat id,
+        or, on DingTalk, the requester's one-to-one chat with the robot (the only chat the
+        robot serves, named by their staff id; the row's integer chat_id holds 0)."""
+        if self.platform != "telegram":
+            return Address(self.platform, self.account)
         return Address("telegram", str(self.chat_id))
 
     @property
@@ -51,8 +56,10 @@ def progress_key(job_id: int) -> str:
 
 
 _SELECT = (
-    "SELECT id, kind, person_id, chat_id, language, params, status, attempts, created_at "
-    "FROM report_jobs"
+    "SELECT * FROM (SELECT j.id, j.kind, j.person_id, j.chat_id, j.language, j.params, "
+    "j.status, j.attempts, j.created_at, coalesce(p.platform, 'telegram') AS platform, "
+    "coalesce(p.account, '') AS account "
+    "FROM report_jobs AS j LEFT JOIN people AS p ON p.id = j.person_id)"
 )
 
 
@@ -67,6 +74,8 @@ def _job(row: sqlite3.Row) -> ReportJob:
         row["status"],
         row["attempts"],
         datetime.fromisoformat(row["created_at"]),
+        row["platform"],
+        row["account"],
     )
 
 
@@ -87,7 +96,9 @@ def create(
         {
             "kind": kind,
             "person_id": person_id,
-            "chat_id": int(chat.id),
+            # A DingTalk staff id is text (and may be digits with a leading 0): that chat is
+            # the requester's own, read back from people (ReportJob.chat).
+            "chat_id": int(chat.id) if chat.platform == "telegram" else 0,
             "language": language,
             "params": json.dumps(params, ensure_ascii=False),
             "created_at": at.isoformat(),

@@ -36,6 +36,7 @@ from telegram.ext import Application
 from bot.chat import Address
 from bot.domain.delivery import Failure, gave_up_waiting
 from bot.platforms.telegram.courier import TelegramCourier
+from bot.platforms.telegram.foreign_files import ForeignFiles
 from bot.runtime.context import Resources
 from bot.runtime.outcomes import Courier, GiveUp, Retry, Sent
 from bot.runtime.work import WorkEnv, run_work
@@ -327,7 +328,11 @@ class Sender(OutboxSender):
     ) -> None:
         token = getattr(services.settings, "token", None)
         super().__init__(
-            TelegramCourier(application, token),
+            TelegramCourier(
+                application,
+                token,
+                ForeignFiles(services.store, services.settings.media_dir),
+            ),
             services,
             on_blocked,
             per_chat_rate=per_chat_rate,

@@ -10,16 +10,18 @@ from __future__ import annotations
 
 import re
 from collections.abc import AsyncIterator
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
 from bot.clock import FakeClock
+from bot.domain.audit import Origin
 from bot.domain.lifecycle import Role
 from sandbox.dingtalk.server import DingTalkStandIn
 from sandbox.images import make_jpeg
 from sandbox.server import Sandbox
+from storage import leader_units
 from tests.conftest import CLOCK_START
 from tests.dingtalk.either import (
     PLATFORMS,
@@ -30,6 +32,7 @@ from tests.dingtalk.either import (
     both_front_ends,
 )
 from tests.harness import at
+from tests.report_seed import seed
 
 
 @pytest.fixture(params=PLATFORMS)
@@ -173,3 +176,170 @@ async def test_a_contacts_reminder_progress_and_close_out(world: World, platform
         db.close()
     assert tuple(report) == ("已新增认定 98 家", 98.0)
     assert status == ("closed",) and kinds == ["photo", "photo"]
+
+
+async def test_a_telegram_inspector_and_a_dingtalk_contact_work_one_item(world: World) -> None:
+    """One deployment, one ledger: 王督查 on Telegram logs a finding with a photo on an item;
+    赵联络 on DingTalk gets the reminder card, taps 签收 (the card is updated), hears of the
+    finding, reports progress and asks to close with a picture; the office on Telegram sees
+    that picture, approves, and 赵联络 is told on DingTalk."""
+    duban = world.duban
+    item = duban.seed_item(
+        "相关镇区孵化器建设速度不快", company="卓远半导体", town="高新区", unit="科技局",
+        deadline=CLOCK_START.date() + timedelta(days=20),
+    )  # fmt: skip
+    office = await world.office("telegram")
+    contact = await world.person("dingtalk", "赵联络", Role.CONTACT, unit="科技局")
+    inspector = await world.person("telegram", "王督查", Role.INSPECTOR)
+
+    await duban.sweep(at(6, 3))
+    await contact.expect("新交办，请签收")
+    await contact.tap("签收新交办事项")
+    edited = await contact.expect("✅ 已签收（赵联络 09:00）")
+    assert not any("签收" in label for label in edited.buttons)
+
+    await inspector.send("/visit")
+    await inspector.expect("选择企业")
+    await inspector.send("卓远")
+    await inspector.expect("匹配的企业")
+    await inspector.tap("卓远半导体（高新区）")
+    await inspector.expect("走访中")
+    await arrive(inspector)
+    await inspector.send("孵化器二期主体完工，招商进度慢")
+    await inspector.send_photo(make_jpeg(640, 480, 4))
+    await inspector.expect("照片 1 张")
+    await inspector.tap(item.code)
+    await inspector.expect(f"已关联：{item.code}")
+    await inspector.send("/done")
+    await inspector.expect("走访结束：卓远半导体")
+    notice = await contact.expect("贵单位牵头")
+    assert item.code in notice.text and notice.buttons == [f"📂 查看 {item.code}"]
+
+    await contact.tap(f"📂 查看 {item.code}")
+    await contact.expect("状态：推进中")
+    await contact.tap("📝 报告进展")
+    await contact.send("二期已入驻 12 家企业")
+    await contact.expect("文字 1 段")
+    await contact.tap("提交")
+    await contact.expect("进展已记录")
+    await open_card(contact, item.code)
+    await contact.tap("✅ 申请销号")
+    await contact.send("孵化器二期已投用，入驻率 85%")
+    await contact.send_photo(make_jpeg(640, 480, 5))
+    await contact.expect("文件 1 个")
+    await contact.tap("提交")
+    await contact.expect("核验人员审核")
+    await world.evidence_kept()
+    request = await office.expect("销号核验")
+    assert "孵化器二期已投用" in request.text
+    await office.expect_pictures(1)  # the DingTalk picture, shown on Telegram
+    await office.tap("✅ 销号")
+    await office.expect(f"{item.code} 已销号")
+    await contact.expect("已通过核验并销号")
+    db = duban.db()
+    try:
+        status = db.execute("SELECT status FROM items WHERE id = ?", [item.id]).fetchone()
+        platforms = db.execute(
+            "SELECT p.platform FROM evidence AS e JOIN people AS p ON p.id = e.person_id "
+            "ORDER BY e.id"
+        ).fetchall()
+    finally:
+        db.close()
+    assert status == ("closed",)
+    assert platforms == [("telegram",), ("dingtalk",)]  # both photos on the one item
+
+
+async def test_the_administrators_invite(world: World, platform: Platform) -> None:
+    """办公室 invites a contact of 财政局 with /invite; the newcomer redeems it on the same
+    platform (/start CODE on Telegram, 绑定 CODE in DingTalk), is registered with the unit,
+    and the office is told who used it; /users lists them."""
+    world.duban.seed_item("财政专项资金拨付滞后", unit="财政局")
+    office = await world.office(platform)
+    await office.send("/invite")
+    await office.expect("邀请哪类用户")
+    await office.tap("承办单位联络员")
+    await office.expect("联络员属于哪个承办单位")
+    await office.tap("财政局")
+    await office.expect("请输入被邀请人的姓名")
+    await office.send("钱联络")
+    made = await office.expect("生成邀请链接")
+    found = re.search(r"start=([\w-]+)", made.text)
+    assert found is not None, made.text
+    code = found.group(1)
+
+    if platform == "telegram":
+        newcomer = world.telegram_phone("钱联络")
+        await newcomer.send(f"/start {code}")
+    else:
+        newcomer = world.dingtalk_phone("钱联络")
+        await newcomer.send(f"绑定 {code}")
+    welcome = await newcomer.expect("欢迎，钱联络")
+    assert "承办单位联络员" in welcome.text and "财政局" in welcome.text
+    await office.expect("邀请已被使用：钱联络")
+    await office.send("/users")
+    listing = await office.expect("位用户")
+    assert any("钱联络" in label for label in listing.buttons)
+    await newcomer.send("/mine")
+    mine = await newcomer.expect("财政局的督办事项（1）")
+    assert any("财政专项资金拨付滞后" in label for label in mine.buttons)
+
+
+@pytest.fixture
+async def world_today(
+    bot_sandbox: Sandbox, standin: DingTalkStandIn, tmp_path: Path
+) -> AsyncIterator[World]:
+    """Both front-ends on the real clock, for the report seed's dates around today."""
+    async with both_front_ends(bot_sandbox, standin, tmp_path) as built:
+        yield built
+
+
+async def test_a_leaders_report(world_today: World, platform: Platform) -> None:
+    """陈主任, who oversees 工信局, asks for this year's report: the summary, one tall picture
+    (督办一览) first, then the detailed charts; /red lists the red items."""
+    duban = world_today.duban
+    db = duban.db()
+    try:
+        seed(db, datetime.now(UTC))
+    finally:
+        db.close()
+    leader = await world_today.person(platform, "陈主任", Role.LEADER)
+    db = duban.db()
+    try:
+        person = db.execute("SELECT id FROM people WHERE name = '陈主任'").fetchone()[0]
+        unit = db.execute("SELECT id FROM units WHERE name = '工信局'").fetchone()[0]
+        leader_units.add(db, person, unit, Origin.cli(datetime.now(UTC)))
+    finally:
+        db.close()
+
+    await leader.send("/report")
+    await leader.expect("督办报表")
+    await leader.tap("本年")
+    await leader.expect("期间：本年")
+    await leader.tap("📊 生成报表")
+    await leader.expect("事项 6 项，已销号 2 项", within=40)
+    await leader.expect("督办一览", within=40)  # the tall picture's caption
+    await leader.expect_pictures(6, within=40)  # the picture, then at least five charts
+    await leader.send("/red")
+    await leader.expect("红色")
+
+
+async def test_the_weekly_digest_reaches_leaders_on_both_platforms(world: World) -> None:
+    """Monday's digest: a leader on DingTalk gets the week's picture then the words with
+    📄 完整周报, as the one on Telegram does — a DingTalk leader's digest job once failed
+    the whole sweep (its staff id taken for a Telegram chat number), so nobody got one."""
+    duban = world.duban
+    duban.seed_task("技改项目推进缓慢", "工信局", date(2024, 4, 1))
+    office = await world.office("telegram")
+    leaders = [
+        await world.person("dingtalk", "陈主任", Role.LEADER),
+        await world.person("telegram", "李主任", Role.LEADER),
+    ]
+    await duban.sweep(at(5, 31))
+    await duban.sweep(at(6, 3))
+    for leader in leaders:
+        words = await leader.expect("督办周报", within=40)
+        assert "📄 完整周报" in words.buttons
+        await leader.expect_pictures(1)
+        assert "本周一览" in "\n".join(leader.texts())  # the picture's caption
+    await office.expect("督办周报")
+    assert office.pictures() == 0
