@@ -203,6 +203,17 @@ class EitherPhone:
             if r.kind == "sampleFile"
         ]
 
+    def last_file(self) -> bytes:
+        """The bytes of the newest document the bot sent this person, as the phone saves it."""
+        if self.telegram is not None:
+            document = next(m.document for m in reversed(self.telegram.bot_messages) if m.document)
+            return self.telegram.download(document["file_id"])
+        assert self.standin is not None
+        sent = next(r for r in reversed(self._dingtalk.received()) if r.kind == "sampleFile")
+        media = self.standin.media.get(str(sent.body["mediaId"]))
+        assert media is not None, sent.body
+        return media.data
+
     def texts(self) -> list[str]:
         """Everything the bot said to this person, oldest first (edits as they came)."""
         if self.telegram is not None:
