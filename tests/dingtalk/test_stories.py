@@ -425,3 +425,55 @@ async def test_an_exported_sheet_sent_back_and_edited_imports_once_confirmed(
     finally:
         db.close()
     assert assigned == [("李督查",)]
+
+
+async def test_an_extension_is_asked_for_and_approved(world: World, platform: Platform) -> None:
+    """⏳ 申请延期 from the item's card: a date the bot cannot read is asked again, then the
+    reason; the office approves and the contact hears the new deadline."""
+    duban = world.duban
+    office = await world.office(platform)
+    contact = await world.person(platform, "赵联络", Role.CONTACT, unit="科技局")
+    item = duban.seed_task("研发投入占比偏低", "科技局", date(2024, 6, 14))
+    await open_card(contact, item.code)
+    await contact.tap("⏳ 申请延期")
+    await contact.expect("请输入新的完成日期")
+    await contact.send("下个月吧")
+    await contact.expect("无法识别这个日期")
+    await contact.send("2024-06-28")
+    await contact.expect("请说明延期理由")
+    await contact.send("等待省级认定结果")
+    await contact.expect("等待办公室审批")
+    request = await office.expect("延期申请")
+    assert "等待省级认定结果" in request.text
+    await office.tap("同意")
+    await office.expect("已同意")
+    await contact.expect("新时限 2024-06-28")
+
+
+async def test_history_shows_a_telegram_photo_to_a_dingtalk_contact(world: World) -> None:
+    """/history CODE on DingTalk shows the item's story in words, and 🖼 照片 the photo a
+    Telegram inspector took there (sent from MEDIA_DIR once it is downloaded)."""
+    duban = world.duban
+    item = duban.seed_item(
+        "研发投入不足", company="卓远半导体", town="高新区", unit="科技局",
+        deadline=CLOCK_START.date() + timedelta(days=20),
+    )  # fmt: skip
+    inspector = await world.person("telegram", "王督查", Role.INSPECTOR)
+    contact = await world.person("dingtalk", "赵联络", Role.CONTACT, unit="科技局")
+    await inspector.send("/visit")
+    await inspector.expect("选择企业")
+    await inspector.send("卓远")
+    await inspector.expect("匹配的企业")
+    await inspector.tap("卓远半导体（高新区）")
+    await inspector.expect("走访中")
+    await inspector.send("研发中心尚未挂牌")
+    await inspector.send_photo(make_jpeg(640, 480, 6))
+    await inspector.expect("照片 1 张")
+    await inspector.tap(item.code)
+    await inspector.expect(f"已关联：{item.code}")
+    await world.evidence_kept()
+    await contact.send(f"/history {item.code}")
+    story = await contact.expect("研发中心尚未挂牌", within=30)
+    assert "王督查" in story.text
+    await contact.tap("🖼 照片（1）")
+    await contact.expect_pictures(1)
