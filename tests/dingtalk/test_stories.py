@@ -477,3 +477,35 @@ async def test_history_shows_a_telegram_photo_to_a_dingtalk_contact(world: World
     assert "王督查" in story.text
     await contact.tap("🖼 照片（1）")
     await contact.expect_pictures(1)
+
+
+async def test_on_dingtalk_the_arrival_is_confirmed_once_and_pictures_come_as_rich_text(
+    world: World,
+) -> None:
+    """DingTalk's visit never waits for a location: ✅ 已到现场 records the arrival once (a
+    second tap keeps the first time), and a message of words with two pictures — DingTalk's
+    rich text, its nearest thing to an album — is one finding with both photos."""
+    world.duban.seed_research_item()
+    inspector = await world.person("dingtalk", "王督查", Role.INSPECTOR)
+    await inspector.send("/visit")
+    await inspector.expect("选择企业")
+    await inspector.send("卓远")
+    await inspector.expect("匹配的企业")
+    await inspector.tap("卓远半导体（高新区）")
+    await inspector.expect("走访中")
+    assert not any("发送当前位置" in text for text in inspector.texts())
+    await inspector.expect("钉钉机器人收不到位置")
+    await inspector.tap("✅ 已到现场")
+    await inspector.expect("已登记到场（卓远半导体）：08:00")
+    await world.duban.travel(CLOCK_START + timedelta(minutes=20))
+    await inspector.tap("✅ 已到现场")
+    await inspector.expect("到场时间已登记过，以第一次为准")
+    assert inspector.dingtalk is not None
+    await inspector.dingtalk.send_rich_text(
+        "厂房二期未验收", make_jpeg(640, 480, 7), make_jpeg(640, 480, 8)
+    )
+    await inspector.expect("照片 2 张")
+    await inspector.send("/done")
+    summary = await inspector.expect("走访结束：卓远半导体")
+    assert "\n位置：钉钉未提供 · 确认到场 06-03 08:00" in summary.text
+    assert "发现 1 条 · 照片 2 张" in summary.text
