@@ -327,12 +327,10 @@ class Sender(OutboxSender):
         per_chat_burst: float = 3.0,
     ) -> None:
         token = getattr(services.settings, "token", None)
+        media_dir = getattr(services.settings, "media_dir", None)
+        foreign = ForeignFiles(services.store, media_dir) if media_dir is not None else None
         super().__init__(
-            TelegramCourier(
-                application,
-                token,
-                ForeignFiles(services.store, services.settings.media_dir),
-            ),
+            TelegramCourier(application, token, foreign),
             services,
             on_blocked,
             per_chat_rate=per_chat_rate,
