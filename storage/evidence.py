@@ -187,6 +187,23 @@ def stored_file(db: sqlite_utils.Database, file_id: str) -> tuple[str, str | Non
     return (row["stored"], row["sha256"]) if row else None
 
 
+def foreign_file(
+    db: sqlite_utils.Database, file_id: str, platform: str
+) -> tuple[str, str | None] | None:
+    """How the evidence sent as ``file_id`` by someone on another platform than ``platform``
+    is kept, as ``stored_file`` says; None when ``file_id`` is that platform's own (or no
+    evidence's). A DingTalk downloadCode means nothing to Telegram, so such a file is sent
+    there from MEDIA_DIR."""
+    row = fetch_one(
+        db,
+        "SELECT e.stored, e.sha256 FROM evidence AS e LEFT JOIN people AS p ON p.id = e.person_id "
+        "WHERE e.file_id = ? AND coalesce(p.platform, 'telegram') != ? "
+        "ORDER BY e.stored = 'stored' DESC, e.id LIMIT 1",
+        [file_id, platform],
+    )
+    return (row["stored"], row["sha256"]) if row else None
+
+
 STORED_ACTION = (
     AuditAction.FILE_STORED
 )  # the audit event that vouches for an evidence file's sha256

@@ -11,6 +11,7 @@ from bot.i18n import (
     messages_common,
     messages_delivery,
     messages_dingtalk_out,
+    messages_dingtalk_stories,
     messages_dossier,
     messages_faults,
     messages_health,
@@ -76,6 +77,7 @@ _SECTIONS = (
     messages_retention.MESSAGES,
     messages_backups.MESSAGES,
     messages_health.MESSAGES,
+    messages_dingtalk_stories.MESSAGES,
 )
 
 

@@ -36,6 +36,7 @@ from telegram.ext import Application
 from bot.chat import Address
 from bot.domain.delivery import Failure, gave_up_waiting
 from bot.platforms.telegram.courier import TelegramCourier
+from bot.platforms.telegram.foreign_files import ForeignFiles
 from bot.runtime.context import Resources
 from bot.runtime.outcomes import Courier, GiveUp, Retry, Sent
 from bot.runtime.work import WorkEnv, run_work
@@ -326,8 +327,10 @@ class Sender(OutboxSender):
         per_chat_burst: float = 3.0,
     ) -> None:
         token = getattr(services.settings, "token", None)
+        media_dir = getattr(services.settings, "media_dir", None)
+        foreign = ForeignFiles(services.store, media_dir) if media_dir is not None else None
         super().__init__(
-            TelegramCourier(application, token),
+            TelegramCourier(application, token, foreign),
             services,
             on_blocked,
             per_chat_rate=per_chat_rate,

@@ -55,20 +55,20 @@ def _admin(work: Work) -> Person:
 # --- how an arrival reads ------------------------------------------------------------------
 
 
-def arrival_html(work: Work, lang: str, arrival: store.Arrival) -> Safe:
+def arrival_html(
+    work: Work, lang: str, arrival: store.Arrival, *, after_label: bool = False
+) -> Safe:
     """⚠️ 位置不符（约 3.1 km）· 32.39000N 120.59000E · 到场 10:05 · 地图 (HTML); on
-    DingTalk 位置：钉钉未提供 · 确认到场 10:05."""
+    DingTalk 位置：钉钉未提供 · 确认到场 10:05. ``after_label`` is for a line that already
+    reads 位置： (the visit summary), so DingTalk's verdict does not say it twice."""
     if arrival.point is None or arrival.located_at is None:
         found = verdict(False, None, 0, locatable=arrival.locatable)
+        key = "presence.after_label_unavailable" if after_label else "presence.unavailable"
+        shown = t(lang, key) if found == "unavailable" else t(lang, f"presence.{found}")
         if arrival.confirmed_at is None:
-            return t(lang, f"presence.{found}")
+            return shown
         confirmed = arrival.confirmed_at.astimezone(work.tz).strftime("%m-%d %H:%M")
-        return t(
-            lang,
-            "presence.confirmed_arrival",
-            verdict=Safe(t(lang, f"presence.{found}")),
-            time=confirmed,
-        )
+        return t(lang, "presence.confirmed_arrival", verdict=Safe(shown), time=confirmed)
     found = verdict(True, arrival.distance_m, work.policy.presence_radius_m)
     distance = distance_text(arrival.distance_m) if arrival.distance_m is not None else ""
     return t(
@@ -81,8 +81,8 @@ def arrival_html(work: Work, lang: str, arrival: store.Arrival) -> Safe:
     )
 
 
-def visit_arrival_html(work: Work, lang: str, visit_id: int) -> Safe:
-    return arrival_html(work, lang, store.arrival(work.db, visit_id))
+def visit_arrival_html(work: Work, lang: str, visit_id: int, *, after_label: bool = False) -> Safe:
+    return arrival_html(work, lang, store.arrival(work.db, visit_id), after_label=after_label)
 
 
 def item_visits_section(work: Work, item_id: int) -> str:

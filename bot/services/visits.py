@@ -560,7 +560,7 @@ def _summary(
         findings=len(findings),
         photos=photos,
         files=files,
-        location=visit_arrival_html(work, lang, visit.id),
+        location=visit_arrival_html(work, lang, visit.id, after_label=True),
         items=Safe("\n".join(lines)),
     )
 

@@ -45,7 +45,10 @@ def test_the_title_is_the_first_line_without_markup_and_at_most_twenty_character
 
 def test_a_text_without_buttons_is_markdown() -> None:
     assert render(Text("<b>已记录</b>\n第 2 条")) == [
-        ("markdown", {"title": "已记录", "text": "**已记录**  \n第 2 条"})
+        (
+            "markdown",
+            {"title": "已记录", "text": "**已记录**  \n第 2 条", "html": "<b>已记录</b>\n第 2 条"},
+        )
     ]
 
 
@@ -70,8 +73,19 @@ def test_a_reply_keyboard_becomes_buttons_that_type_their_answer() -> None:
 
 def test_asking_for_a_location_adds_no_button_since_robots_receive_none() -> None:
     assert render(Text("请发送位置", request_location="发送我的位置")) == [
-        ("markdown", {"title": "请发送位置", "text": "请发送位置"})
+        ("markdown", {"title": "请发送位置", "text": "请发送位置", "html": "请发送位置"})
     ]
+
+
+def test_the_services_words_are_kept_beside_the_markdown_for_later_corrections() -> None:
+    """storage/sent.py reads a message back to correct it (a 签收 line, a moved finding) in
+    the services' HTML, whatever the platform: the markdown alone would lose the bold
+    code a reminder's line is found by."""
+    [(_, payload)] = render(
+        Text("⚪ <b>2024-001</b> 净增 — 🆕 新交办，请签收", buttons=[[CONFIRM]])
+    )
+    assert payload["html"] == "⚪ <b>2024-001</b> 净增 — 🆕 新交办，请签收"
+    assert payload["text"] == "⚪ **2024-001** 净增 — 🆕 新交办，请签收"
 
 
 def test_an_edit_updates_the_card_it_names() -> None:
@@ -82,6 +96,7 @@ def test_an_edit_updates_the_card_it_names() -> None:
                 "message_id": 17,
                 "title": "已销号",
                 "text": "**已销号**",
+                "html": "<b>已销号</b>",
                 "buttons": [[{"text": "确认收到", "token": "tok-1"}]],
             },
         )
@@ -93,12 +108,20 @@ def test_a_file_is_sent_alone_and_its_caption_and_buttons_follow() -> None:
     report = Attachment.on_disk("document", "/tmp/r.xlsx", "<b>周报</b>", "周报.xlsx")
     assert render(report) == [
         ("file", {"kind": "document", "path": "/tmp/r.xlsx", "ref": "", "file_name": "周报.xlsx"}),
-        ("markdown", {"title": "周报", "text": "**周报**"}),
+        ("markdown", {"title": "周报", "text": "**周报**", "html": "<b>周报</b>"}),
     ]
     photo = Attachment("photo", "dl-code-1", buttons=[[CONFIRM]])
     assert render(photo) == [
         ("file", {"kind": "photo", "path": "", "ref": "dl-code-1", "file_name": ""}),
-        ("card", {"title": "", "text": "", "buttons": [[{"text": "确认收到", "token": "tok-1"}]]}),
+        (
+            "card",
+            {
+                "title": "",
+                "text": "",
+                "html": "",
+                "buttons": [[{"text": "确认收到", "token": "tok-1"}]],
+            },
+        ),
     ]
     assert render(Attachment("voice", "dl-code-2")) == [
         ("file", {"kind": "voice", "path": "", "ref": "dl-code-2", "file_name": ""})

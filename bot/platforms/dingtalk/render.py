@@ -4,11 +4,12 @@ writes DingTalk's payloads (the contract between the adapter's two halves, issue
 Each message becomes a list of (method, payload) rows for the outbox; the chat is the
 person's staff id, kept in the outbox row, not in the payload:
 
-* ``markdown`` {title, text} — a message without buttons;
-* ``card`` {title, text, buttons} — a message with buttons, sent as an interactive card
+* ``markdown`` {title, text, html} — a message without buttons (``html``: its words as the
+  services wrote them, never sent, read back by storage/sent.py);
+* ``card`` {title, text, html, buttons} — a message with buttons, sent as an interactive card
   whose taps come back on the Stream (an inline button carries our single-use token; a
   reply keyboard's answers come back as that typed text; a link opens its page);
-* ``updateCard`` {message_id, title, text, buttons} — an edit of an earlier card;
+* ``updateCard`` {message_id, title, text, html, buttons} — an edit of an earlier card;
 * ``file`` {kind, path, ref, file_name} — a picture, video, voice note or document, from
   disk (``path``) or a file the platform holds (``ref``); a caption or buttons follow as a
   separate markdown or card, since DingTalk's file messages carry no text.
@@ -57,10 +58,8 @@ class DingTalkRenderer:
         if isinstance(message, Text):
             return [_text(message, lang)]
         if isinstance(message, Edit):
-            title, text = _words(message.text, lang)
-            buttons = _buttons(message.buttons)
-            payload = {"message_id": message.message_id, "title": title, "text": text}
-            return [("updateCard", payload | {"buttons": buttons})]
+            payload = {"message_id": message.message_id, **_words(message.text, lang)}
+            return [("updateCard", payload | {"buttons": _buttons(message.buttons)})]
         if isinstance(message, Attachment):
             return [_file(message), *_caption([message], message.buttons, lang)]
         if isinstance(message, Album):
@@ -71,16 +70,18 @@ class DingTalkRenderer:
         raise TypeError(f"no DingTalk rendering for {type(message).__name__}")
 
 
-def _words(html: str, lang: str) -> tuple[str, str]:
+def _words(html: str, lang: str) -> dict[str, str]:
     """The title and the markdown of a text, fitted to DingTalk's length: the HTML is
     shortened (keeping the "/history" pointer) until its markdown, which line breaks and
-    marks make longer, fits."""
+    marks make longer, fits. ``html`` keeps the fitted text as the services wrote it: the
+    sender never sends it, but a service that corrects a message later reads what it shows
+    from there (storage/sent.py), in the same words on both platforms."""
     budget = TEXT_LIMIT
     while True:
         fitted = fit(html, budget, lang)
         text = to_markdown(fitted)
         if len(text) <= TEXT_LIMIT or budget <= TEXT_LIMIT // 2:
-            return title_of(fitted, TITLE_LIMIT), text
+            return {"title": title_of(fitted, TITLE_LIMIT), "text": text, "html": fitted}
         budget -= len(text) - TEXT_LIMIT
 
 
@@ -96,10 +97,10 @@ def _buttons(keyboard: PlacedKeyboard | None) -> Buttons:
 
 
 def _card_or_markdown(html: str, buttons: Buttons, lang: str) -> Call:
-    title, text = _words(html, lang)
+    words = _words(html, lang)
     if buttons:
-        return "card", {"title": title, "text": text, "buttons": buttons}
-    return "markdown", {"title": title, "text": text}
+        return "card", words | {"buttons": buttons}
+    return "markdown", words
 
 
 def _text(message: Text, lang: str) -> Call:

@@ -38,6 +38,7 @@ from bot.domain.delivery import (
     is_file_spec,
 )
 from bot.logs import redact
+from bot.platforms.telegram.foreign_files import ForeignFiles, NotDownloaded
 from bot.runtime.outcomes import GiveUp, Outcome, Retry, Sent, Unreachable, backoff
 from bot.services import delivery
 from storage.outbox import Outgoing
@@ -46,6 +47,7 @@ log = logging.getLogger(__name__)
 
 BOT_RATE = 30  # messages a second Telegram takes from one bot
 MAX_IN_FLIGHT = 10
+NOT_DOWNLOADED_WAIT = timedelta(seconds=10)  # a DingTalk file the download job fetches soon
 
 
 class InFlight:
@@ -86,9 +88,15 @@ class TelegramCourier:
     platform = "telegram"
     timed_out = Failure.TIMED_OUT
 
-    def __init__(self, application: Application, token: str | None = None) -> None:
+    def __init__(
+        self,
+        application: Application,
+        token: str | None = None,
+        foreign: ForeignFiles | None = None,
+    ) -> None:
         self.application = application
         self.token = token
+        self.foreign = foreign  # evidence from DingTalk, sent from MEDIA_DIR
         self._in_flight = InFlight()
 
     def redact(self, text: str) -> str:
@@ -102,7 +110,12 @@ class TelegramCourier:
 
     async def deliver(self, row: Outgoing) -> Outcome:
         try:
-            api_kwargs = await with_files(row.payload)
+            payload = row.payload
+            if self.foreign is not None:
+                payload = await self.foreign.resolve(payload)
+            api_kwargs = await with_files(payload)
+        except NotDownloaded as error:
+            return Retry(str(error), NOT_DOWNLOADED_WAIT)
         except FileTooBig as error:
             log.error("outbox row %s: %s", row.id, error)
             return GiveUp(Failure.TOO_BIG, str(error))
