@@ -1,0 +1,105 @@
+"""Pushing updates to a bot's webhook, the way Telegram does.
+
+While a bot has a webhook (setWebhook), each of its pending updates is posted as JSON to
+the URL, with the secret token in ``X-Telegram-Bot-Api-Secret-Token`` when one was set. An
+update is forgotten only when the bot answers 2xx; any other answer, a refused connection
+or no answer in time is recorded (``last_error_date`` / ``last_error_message`` of
+getWebhookInfo) and the same update is posted again after a pause that grows with each
+failure; later updates wait behind it. Updates older than 24 hours are dropped, as
+getUpdates' are.
+
+Assumed values (Telegram documents none of them): updates are posted one at a time in
+update_id order (Telegram may use up to max_connections at once, but never reorders a
+chat's updates); the pause after a failure starts at 1 s and doubles up to 60 s; an answer
+is awaited 60 s. The error texts are those Telegram's getWebhookInfo shows.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+
+import aiohttp
+
+from sandbox.state import BotRecord, SandboxState
+
+log = logging.getLogger(__name__)
+
+SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+
+
+class WebhookDelivery:
+    """One delivery task per bot with a webhook; stopped with the sandbox."""
+
+    FIRST_RETRY = 1.0  # seconds after the first failure (assumed)
+    MAX_RETRY = 60.0  # the longest pause between two tries (assumed)
+    ANSWER_TIMEOUT = 60.0  # seconds the bot has to answer a post (assumed)
+    IDLE_CHECK = 5.0  # seconds between looks at the queue when nothing wakes the task
+
+    def __init__(self, state: SandboxState) -> None:
+        self.state = state
+        self.first_retry = self.FIRST_RETRY  # tests shorten it
+        self._tasks: dict[int, asyncio.Task] = {}
+        self._session: aiohttp.ClientSession | None = None
+
+    def ensure(self, bot: BotRecord) -> None:
+        """Deliver the bot's updates from now on (it has just set a webhook)."""
+        task = self._tasks.get(bot.id)
+        if task is None or task.done():
+            self._tasks[bot.id] = asyncio.create_task(self._deliver(bot), name=f"webhook-{bot.id}")
+
+    async def close(self) -> None:
+        """Stop every delivery; undelivered updates stay queued for the next start."""
+        tasks, self._tasks = list(self._tasks.values()), {}
+        for task in tasks:
+            task.cancel()
+        for task in tasks:
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await task
+        if self._session is not None:
+            await self._session.close()
+            self._session = None
+
+    async def _deliver(self, bot: BotRecord) -> None:
+        pause = self.first_retry
+        while bot.webhook_url:
+            self.state.confirm_updates(bot, None)  # forgets updates older than 24 hours
+            if not bot.updates:
+                await self.state.wait_for_update(bot.id, self.IDLE_CHECK)
+                continue
+            item = bot.updates[0]
+            error = await self._post(bot, item["update"])
+            if error is None:
+                if bot.updates and bot.updates[0] is item:
+                    bot.updates.pop(0)
+                pause = self.first_retry
+                continue
+            bot.webhook_last_error_date = int(self.state.now())
+            bot.webhook_last_error_message = error
+            log.info("webhook of bot %s failed (%s); again in %.1f s", bot.id, error, pause)
+            await asyncio.sleep(pause)
+            pause = min(pause * 2, self.MAX_RETRY)
+
+    async def _post(self, bot: BotRecord, update: dict) -> str | None:
+        """Post one update; None when the bot took it, else Telegram's error text."""
+        if self._session is None:
+            timeout = aiohttp.ClientTimeout(total=self.ANSWER_TIMEOUT)
+            self._session = aiohttp.ClientSession(timeout=timeout)
+        headers = {"Content-Type": "application/json"}
+        if bot.webhook_secret:
+            headers[SECRET_HEADER] = bot.webhook_secret
+        body = json.dumps(update, ensure_ascii=False).encode()
+        try:
+            async with self._session.post(bot.webhook_url, data=body, headers=headers) as answer:
+                await answer.read()
+                if 200 <= answer.status < 300:
+                    return None
+                return f"Wrong response from the webhook: {answer.status} {answer.reason}"
+        except TimeoutError:
+            return "Read timeout expired"
+        except (aiohttp.ClientError, OSError) as error:
+            if isinstance(error, aiohttp.ClientConnectorError):
+                return "Connection refused"
+            return f"Connection failed: {error}"
