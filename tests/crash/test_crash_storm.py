@@ -138,11 +138,15 @@ def _read(database: Path, sql: str, params: Sequence = ()) -> list[tuple]:
         db.close()
 
 
-async def _settled(database: Path, seconds: float = 180) -> None:
-    """Every update processed, every reply sent, every photo downloaded."""
+async def _settled(sandbox: Sandbox, database: Path, seconds: float = 180) -> None:
+    """Every update taken from the sandbox (a webhook's retry may still wait) and
+    processed, every reply sent, every photo downloaded."""
     loop = asyncio.get_running_loop()
     deadline = loop.time() + seconds
     while loop.time() < deadline:
+        if sandbox.state.bot_for_token(TOKEN).updates:
+            await asyncio.sleep(0.5)
+            continue
         busy = _read(
             database,
             "SELECT (SELECT count(*) FROM inbox WHERE status = 'pending')"
@@ -168,7 +172,7 @@ async def test_sigkill_storm_loses_nothing_and_stores_nothing_twice(world) -> No
     sent = await asyncio.gather(*(_storm(p, i, pace) for i, p in enumerate(phones)))
     await killer
     assert bot.alive()
-    await _settled(database)
+    await _settled(sandbox, database)
 
     texts = [text for one in sent for text in one.texts]
     stored = dict(
