@@ -10,8 +10,9 @@ getUpdates' are.
 
 Assumed values (Telegram documents none of them): updates are posted one at a time in
 update_id order (Telegram may use up to max_connections at once, but never reorders a
-chat's updates); the pause after a failure starts at 1 s and doubles up to 60 s; an answer
-is awaited 60 s. The error texts are those Telegram's getWebhookInfo shows.
+chat's updates); the pause after a failure starts at 1 s and doubles up to 60 s, and a new
+setWebhook ends it (the bot is back: try at once); an answer is awaited 60 s. The error
+texts are those Telegram's getWebhookInfo shows.
 """
 
 from __future__ import annotations
@@ -40,12 +41,15 @@ class WebhookDelivery:
 
     def __init__(self, state: SandboxState) -> None:
         self.state = state
-        self.first_retry = self.FIRST_RETRY  # tests shorten it
+        self.first_retry = self.FIRST_RETRY  # tests shorten them
+        self.max_retry = self.MAX_RETRY
         self._tasks: dict[int, asyncio.Task] = {}
+        self._wake: dict[int, asyncio.Event] = {}  # ends a bot's pause after a failure
         self._session: aiohttp.ClientSession | None = None
 
     def ensure(self, bot: BotRecord) -> None:
-        """Deliver the bot's updates from now on (it has just set a webhook)."""
+        """Deliver the bot's updates from now on (it has just set a webhook), at once."""
+        self._wake.setdefault(bot.id, asyncio.Event()).set()
         task = self._tasks.get(bot.id)
         if task is None or task.done():
             self._tasks[bot.id] = asyncio.create_task(self._deliver(bot), name=f"webhook-{bot.id}")
@@ -79,8 +83,16 @@ class WebhookDelivery:
             bot.webhook_last_error_date = int(self.state.now())
             bot.webhook_last_error_message = error
             log.info("webhook of bot %s failed (%s); again in %.1f s", bot.id, error, pause)
-            await asyncio.sleep(pause)
-            pause = min(pause * 2, self.MAX_RETRY)
+            await self._pause(bot.id, pause)
+            pause = min(pause * 2, self.max_retry)
+
+    async def _pause(self, bot_id: int, seconds: float) -> None:
+        """Wait ``seconds``, or less if the bot sets its webhook again meanwhile."""
+        wake = self._wake.setdefault(bot_id, asyncio.Event())
+        wake.clear()
+        with contextlib.suppress(TimeoutError):
+            async with asyncio.timeout(seconds):
+                await wake.wait()
 
     async def _post(self, bot: BotRecord, update: dict) -> str | None:
         """Post one update; None when the bot took it, else Telegram's error text."""

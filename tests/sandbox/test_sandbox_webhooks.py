@@ -119,3 +119,20 @@ async def test_an_unreachable_webhook_keeps_the_update(sandbox: Sandbox) -> None
     await until(lambda: bot.webhook_last_error_message == "Connection refused")
     _, info = await call(sandbox, "getWebhookInfo")
     assert info["result"]["pending_update_count"] == 1
+
+
+async def test_setting_the_webhook_again_ends_the_pause(
+    sandbox: Sandbox, endpoint_url: tuple[Endpoint, str]
+) -> None:
+    """A bot back from a restart sets its webhook again: the waiting update comes at once,
+    not after the pause (30 s here) its last failure started."""
+    endpoint, url = endpoint_url
+    endpoint.refuse = 1
+    sandbox.api.webhooks.first_retry = 30.0
+    await call(sandbox, "setWebhook", url=url)
+    await sandbox.phone(user_id=4104, name="丁").send("重启后")
+    await until(lambda: endpoint.refuse == 0)
+    await asyncio.sleep(0.2)
+    assert endpoint.received == []
+    await call(sandbox, "setWebhook", url=url)
+    await until(lambda: len(endpoint.received) == 1, seconds=3.0)
