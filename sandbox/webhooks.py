@@ -8,9 +8,10 @@ getWebhookInfo) and the same update is posted again after a pause that grows wit
 failure; later updates wait behind it. Updates older than 24 hours are dropped, as
 getUpdates' are.
 
-Assumed values (Telegram documents none of them): updates are posted one at a time in
-update_id order (Telegram may use up to max_connections at once, but never reorders a
-chat's updates); the pause after a failure starts at 1 s and doubles up to 60 s, and a new
+Assumed values (Telegram documents none of them): up to max_connections posts are under way
+at once, but one sender's updates are posted one after another in update_id order; after a
+failure nothing new is posted until the pause is over, and the oldest update goes first;
+the pause after a failure starts at 1 s and doubles up to 60 s, and a new
 setWebhook ends it (the bot is back: try at once); an answer is awaited 60 s. The error
 texts are those Telegram's getWebhookInfo shows.
 """
@@ -67,24 +68,60 @@ class WebhookDelivery:
             self._session = None
 
     async def _deliver(self, bot: BotRecord) -> None:
+        """Post pending updates, up to max_connections at once but one per sender at a
+        time (a sender's updates arrive in order); after a failure nothing new is posted
+        until the pause is over, and the queue starts again from its oldest update."""
         pause = self.first_retry
-        while bot.webhook_url:
-            self.state.confirm_updates(bot, None)  # forgets updates older than 24 hours
-            if not bot.updates:
-                await self.state.wait_for_update(bot.id, self.IDLE_CHECK)
+        posting: dict[asyncio.Task[str | None], dict] = {}  # post → its queue item
+        failed = False
+        try:
+            while bot.webhook_url or posting:
+                self.state.confirm_updates(bot, None)  # forgets updates older than 24 hours
+                if not failed and bot.webhook_url:
+                    self._post_next(bot, posting)
+                if not posting:
+                    if failed:
+                        await self._pause(bot.id, pause)
+                        pause = min(pause * 2, self.max_retry)
+                        failed = False
+                    elif bot.webhook_url:
+                        await self.state.wait_for_update(bot.id, self.IDLE_CHECK)
+                    continue
+                arrival = asyncio.create_task(self.state.wait_for_update(bot.id, self.IDLE_CHECK))
+                done, _ = await asyncio.wait(
+                    {*posting, arrival}, return_when=asyncio.FIRST_COMPLETED
+                )
+                arrival.cancel()
+                for post in done & posting.keys():
+                    item = posting.pop(post)
+                    error = post.result()
+                    if error is None:
+                        if item in bot.updates:
+                            bot.updates.remove(item)
+                        if not failed:
+                            pause = self.first_retry
+                        continue
+                    failed = True
+                    bot.webhook_last_error_date = int(self.state.now())
+                    bot.webhook_last_error_message = error
+                    log.info("webhook of bot %s failed (%s); again in %.1f s", bot.id, error, pause)
+        finally:
+            for post in posting:
+                post.cancel()
+
+    def _post_next(self, bot: BotRecord, posting: dict[asyncio.Task[str | None], dict]) -> None:
+        """Start posts for the oldest updates of senders with none under way."""
+        busy = {_sender(item["update"]) for item in posting.values()}
+        for item in bot.updates:
+            if len(posting) >= bot.webhook_max_connections:
+                return
+            if item in posting.values():
                 continue
-            item = bot.updates[0]
-            error = await self._post(bot, item["update"])
-            if error is None:
-                if bot.updates and bot.updates[0] is item:
-                    bot.updates.pop(0)
-                pause = self.first_retry
+            sender = _sender(item["update"])
+            if sender in busy:
                 continue
-            bot.webhook_last_error_date = int(self.state.now())
-            bot.webhook_last_error_message = error
-            log.info("webhook of bot %s failed (%s); again in %.1f s", bot.id, error, pause)
-            await self._pause(bot.id, pause)
-            pause = min(pause * 2, self.max_retry)
+            busy.add(sender)
+            posting[asyncio.create_task(self._post(bot, item["update"]))] = item
 
     async def _pause(self, bot_id: int, seconds: float) -> None:
         """Wait ``seconds``, or less if the bot sets its webhook again meanwhile."""
@@ -115,3 +152,13 @@ class WebhookDelivery:
             if isinstance(error, aiohttp.ClientConnectorError):
                 return "Connection refused"
             return f"Connection failed: {error}"
+
+
+def _sender(update: dict) -> object:
+    """Whose update it is (their updates are posted one after another); None if unknown."""
+    for value in update.values():
+        if isinstance(value, dict):
+            person = value.get("from") or value.get("chat")
+            if isinstance(person, dict):
+                return person.get("id")
+    return None
