@@ -18,7 +18,13 @@ against the same echo given Duban's HTTP client (bot/platforms/telegram/transpor
 part of Duban's lead
 over the bare echo is that client, and this figure shows what the durability costs alone.
 Photos are measured separately (one photo finding per message, downloaded and hashed into
-MEDIA_DIR). Prints one JSON line.
+MEDIA_DIR). Webhook mode (the sandbox posting each update to the bot, answered once it is
+in the inbox) takes its turn beside polling in the same rounds (``webhook``). Prints one
+JSON line.
+
+    python -m bench.bench_visits --webhook
+
+runs only the polling and webhook rounds, for their comparison alone.
 """
 
 from __future__ import annotations
@@ -47,6 +53,7 @@ from storage import ledger, people
 from storage.db import open_database
 from tests.harness import TOKEN, make_settings, start_visit
 from tests.processes import BotProcess
+from tests.webhooks import free_port, webhook_env
 
 PHONES = 50
 PER_PHONE = 20
@@ -124,7 +131,7 @@ async def run_duban(photos: bool) -> dict[str, float]:
 
 
 async def run_apart(bot: str, photos: bool = False) -> dict[str, float]:
-    """One round with the bot (one of BOTS) in its own process."""
+    """One round with the bot (one of BOTS, or duban-webhook) in its own process."""
     sandbox = Sandbox(SandboxState(), rate_limits=False)
     await sandbox.start("127.0.0.1", 0)
     folder = Path(tempfile.mkdtemp(prefix=f"bench-{bot}-"))
@@ -135,9 +142,12 @@ async def run_apart(bot: str, photos: bool = False) -> dict[str, float]:
         "MEDIA_DIR": str(folder / "media"),
         "ADMIN_IDS": "",
     }
-    if bot == "duban":
+    if bot == "duban-webhook":
+        env.update(webhook_env(free_port()))
+    if bot.startswith("duban"):
         _seed(folder / "duban.sqlite")
-    process = BotProcess(env, folder / "bot.log", [sys.executable, "-m", "bench.bots", bot])
+    command = [sys.executable, "-m", "bench.bots", bot.removesuffix("-webhook")]
+    process = BotProcess(env, folder / "bot.log", command)
     process.start()
     try:
         phones = [
@@ -192,14 +202,40 @@ def _median_round(rounds: list[tuple[dict, dict]]) -> dict[str, object]:
     return figures
 
 
+def _webhook_round(rounds: list[tuple[dict, dict]]) -> dict[str, object]:
+    """Polling against webhook mode, Duban alike in both: the median round by the ratio."""
+    throughput = [w["messages_per_s"] / p["messages_per_s"] for p, w in rounds]
+    polling, webhook = rounds[throughput.index(statistics.median(throughput))]
+    return {
+        "polling_messages_per_s": polling["messages_per_s"],
+        "polling_p95_ms": polling["p95_ms"],
+        "polling_cpu_ms_per_message": polling["bot_cpu_ms_per_message"],
+        "webhook_messages_per_s": webhook["messages_per_s"],
+        "webhook_p95_ms": webhook["p95_ms"],
+        "webhook_cpu_ms_per_message": webhook["bot_cpu_ms_per_message"],
+        "ratio_throughput": round(statistics.median(throughput), 2),
+        "ratios_throughput": [round(r, 2) for r in throughput],
+    }
+
+
+async def run_webhook_only() -> dict[str, object]:
+    """Duban polling and Duban in webhook mode, taking turns ROUNDS times."""
+    rounds = []
+    for _ in range(ROUNDS):
+        polling = await run_apart("duban")
+        rounds.append((polling, await run_apart("duban-webhook")))
+    return {"bench": "visits-webhook", "rounds": ROUNDS, **_webhook_round(rounds)}
+
+
 async def run_all() -> dict[str, object]:
     # Echo and Duban take turns, ROUNDS times: on a shared machine a neighbour's burst then
     # slows both sides of one round, and the median round says what is typical.
-    apart, together, same_client = [], [], []
+    apart, together, same_client, hooked = [], [], [], []
     for _ in range(ROUNDS):
         echo, echo_aiohttp, duban = [await run_apart(bot) for bot in BOTS]
         apart.append((echo, duban))
         same_client.append((echo_aiohttp, duban))
+        hooked.append((duban, await run_apart("duban-webhook")))
     for _ in range(ROUNDS):
         together.append((await run_echo_baseline(PHONES, PER_PHONE), await run_duban(False)))
     photos = await run_apart("duban", photos=True)
@@ -212,12 +248,14 @@ async def run_all() -> dict[str, object]:
         "against_echo_on_aiohttp": _median_round(same_client),
         "photo_findings_per_s": photos["messages_per_s"],
         "photo_p95_ms": photos["p95_ms"],
+        "webhook": _webhook_round(hooked),
     }
 
 
 def main() -> None:
     logging.getLogger("httpx").setLevel(logging.WARNING)
-    print(json.dumps(asyncio.run(run_all()), ensure_ascii=False))
+    run = run_webhook_only if "--webhook" in sys.argv[1:] else run_all
+    print(json.dumps(asyncio.run(run()), ensure_ascii=False))
 
 
 if __name__ == "__main__":

@@ -24,6 +24,9 @@ DEFAULT_DINGTALK_OAPI = "https://oapi.dingtalk.com"
 LANGUAGES = ("zh", "en")
 LOG_FORMATS = ("text", "json")
 _TOKEN_RE = re.compile(r"^\d+:[A-Za-z0-9_-]{20,}$")
+# What Telegram's setWebhook accepts as secret_token: https://core.telegram.org/bots/api#setwebhook
+_SECRET_RE = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
+DEFAULT_WEBHOOK_LISTEN = "127.0.0.1:8443"
 
 
 @dataclass(frozen=True)
@@ -67,6 +70,23 @@ class DingTalkSettings:
 
 
 @dataclass(frozen=True)
+class WebhookSettings:
+    """Telegram's webhook mode: Telegram posts each update to ``url`` (public, https, behind
+    a reverse proxy) which reaches the bot's own server on ``host``:``port``; every request
+    must carry ``secret`` in ``X-Telegram-Bot-Api-Secret-Token``."""
+
+    url: str
+    host: str
+    port: int
+    secret: str = field(repr=False)
+
+    @property
+    def path(self) -> str:
+        """The path the bot serves: the URL's, as the proxy passes it on."""
+        return urlsplit(self.url).path or "/"
+
+
+@dataclass(frozen=True)
 class Settings:
     token: str | None = field(repr=False)
     api_url: str
@@ -78,6 +98,7 @@ class Settings:
     default_language: str
     log_format: str = "text"
     dingtalk: DingTalkSettings = field(default_factory=lambda: DingTalkSettings())
+    webhook: WebhookSettings | None = None
 
     @property
     def dingtalk_configured(self) -> bool:
@@ -193,6 +214,7 @@ def load_settings(env: Mapping[str, str] | None = None, dotenv: Path | None = No
         problems.append(ConfigFault("LOG_FORMAT", "log_format", choices))
 
     dingtalk = _dingtalk(get, problems)
+    webhook = _webhook(get, problems)
 
     if problems:
         raise ConfigError(problems)
@@ -207,7 +229,32 @@ def load_settings(env: Mapping[str, str] | None = None, dotenv: Path | None = No
         default_language=language,
         log_format=log_format,
         dingtalk=dingtalk,
+        webhook=webhook,
     )
+
+
+def _webhook(get: Callable[[str, str], str], problems: list[ConfigFault]) -> WebhookSettings | None:
+    """TELEGRAM_WEBHOOK_*: None (polling) unless a URL is set; then the secret is required."""
+    url = get("TELEGRAM_WEBHOOK_URL", "")
+    if not url:
+        return None
+    faults = len(problems)
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        example = {"value": url, "example": "https://duban.example.org/telegram"}
+        problems.append(ConfigFault("TELEGRAM_WEBHOOK_URL", "api_url", example))
+    listen = get("TELEGRAM_WEBHOOK_LISTEN", DEFAULT_WEBHOOK_LISTEN) or DEFAULT_WEBHOOK_LISTEN
+    host, _, port_text = listen.rpartition(":")
+    port = int(port_text) if port_text.isdigit() else 0
+    if not host or not 0 < port < 65536:
+        example = {"value": listen, "example": DEFAULT_WEBHOOK_LISTEN}
+        problems.append(ConfigFault("TELEGRAM_WEBHOOK_LISTEN", "webhook_listen", example))
+    secret = get("TELEGRAM_WEBHOOK_SECRET", "")
+    if not _SECRET_RE.match(secret):
+        problems.append(ConfigFault("TELEGRAM_WEBHOOK_SECRET", "webhook_secret", {}))
+    if len(problems) > faults:
+        return None
+    return WebhookSettings(url=url, host=host.strip("[]"), port=port, secret=secret)
 
 
 def _dingtalk(get: Callable[[str, str], str], problems: list[ConfigFault]) -> DingTalkSettings:

@@ -1,7 +1,8 @@
 """What each Bot API method does in the sandbox, once its parameters have been checked.
 
 Implemented with Telegram's semantics: getMe, getUpdates (long polling, offsets,
-allowed_updates), setWebhook/deleteWebhook/getWebhookInfo (recorded; nothing is pushed),
+allowed_updates), setWebhook/deleteWebhook/getWebhookInfo (updates are then posted to the
+webhook: sandbox.webhooks),
 sendMessage, sendPhoto, sendDocument, sendVideo, sendVoice, sendAudio, sendAnimation,
 sendMediaGroup, sendLocation, sendChatAction, copyMessage, forwardMessage,
 editMessageText, editMessageCaption, editMessageReplyMarkup, deleteMessage,
@@ -20,6 +21,7 @@ Inline messages (``inline_message_id``) and business connections are not support
 from __future__ import annotations
 
 import json
+import re
 import secrets
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -31,6 +33,7 @@ from sandbox.formatting import apply_parse_mode, utf16_len
 from sandbox.images import image_size
 from sandbox.spec import Upload
 from sandbox.state import BotRecord, ChatRecord, SandboxState
+from sandbox.webhooks import WebhookDelivery
 
 Params = dict[str, Any]
 Handler = Callable[[BotRecord, Params, dict[str, Upload]], Awaitable[Any]]
@@ -56,6 +59,7 @@ _CHAT_ACTIONS = frozenset(
     }
 )
 _ALBUM_KINDS = frozenset({"photo", "video", "document", "audio"})
+_SECRET_TOKEN = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
 _ACCEPTED_NOOPS = (
     "setMessageReaction",
     "pinChatMessage",
@@ -74,6 +78,7 @@ class BotApi:
         self.state = state
         self.closing = False
         self._pollers: dict[int, int] = {}  # bot id → generation of the current getUpdates
+        self.webhooks = WebhookDelivery(state)
         self._handlers: dict[str, Handler] = {
             "getMe": self.get_me,
             "getUpdates": self.get_updates,
@@ -172,24 +177,55 @@ class BotApi:
             await self.state.wait_for_update(bot.id, remaining)
 
     async def set_webhook(self, bot: BotRecord, p: Params, uploads: dict[str, Upload]) -> Any:
-        bot.webhook_url = p["url"]
+        """Telegram's checks, then every pending update is posted to the URL (an empty URL
+        removes the webhook, as deleteWebhook does). Plain http is accepted: the sandbox
+        runs beside the bot, with no certificate (Telegram requires https)."""
+        url = p["url"]
+        if url and not url.startswith(("http://", "https://")):
+            raise bad_request("bad webhook: An HTTPS URL must be provided for webhook")
+        secret = p.get("secret_token", "")
+        if "secret_token" in p and not _SECRET_TOKEN.match(secret):
+            raise bad_request("secret token contains unallowed characters")
+        connections = p.get("max_connections", 40)
+        if not 1 <= connections <= 100:
+            raise bad_request("bad webhook: max_connections must be between 1 and 100")
+        if "allowed_updates" in p:
+            bot.allowed_updates = list(p["allowed_updates"])
         if p.get("drop_pending_updates"):
             bot.updates.clear()
+        if url != bot.webhook_url:
+            bot.webhook_last_error_date = None
+            bot.webhook_last_error_message = ""
+        bot.webhook_url = url
+        bot.webhook_secret = secret
+        bot.webhook_max_connections = connections
+        if url:
+            self.webhooks.ensure(bot)
         return True
 
     async def delete_webhook(self, bot: BotRecord, p: Params, uploads: dict[str, Upload]) -> Any:
         bot.webhook_url = ""
+        bot.webhook_secret = ""
         if p.get("drop_pending_updates"):
             bot.updates.clear()
+        self.state.wake_pollers(bot.id)  # the delivery task sees the webhook gone
         return True
 
     async def get_webhook_info(self, bot: BotRecord, p: Params, uploads: dict[str, Upload]) -> Any:
         self.state.confirm_updates(bot, None)
-        return {
+        info: Params = {
             "url": bot.webhook_url,
             "has_custom_certificate": False,
             "pending_update_count": len(bot.updates),
         }
+        if bot.webhook_url:
+            info["max_connections"] = bot.webhook_max_connections
+            if bot.allowed_updates:
+                info["allowed_updates"] = list(bot.allowed_updates)
+            if bot.webhook_last_error_date is not None:
+                info["last_error_date"] = bot.webhook_last_error_date
+                info["last_error_message"] = bot.webhook_last_error_message
+        return info
 
     # ----- sending --------------------------------------------------------------------
 

@@ -150,6 +150,9 @@ class Sandbox:
         self._runner = runner
         self._host = host
         self._port = runner.addresses[0][1]
+        for bot in self.state.bots.values():
+            if bot.webhook_url:  # set before a restart: its updates are pushed again
+                self.api.webhooks.ensure(bot)
         log.info("Bot API sandbox listening on %s", self.url)
 
     async def stop(self) -> None:
@@ -158,6 +161,7 @@ class Sandbox:
             return
         self.api.closing = True
         self.state.wake_pollers()
+        await self.api.webhooks.close()
         runner, self._runner = self._runner, None
         await runner.cleanup()
         if self.state.directory is not None:

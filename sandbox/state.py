@@ -89,6 +89,10 @@ class BotRecord:
     updates: list[dict[str, Any]] = field(default_factory=list)  # {"update", "created"}
     allowed_updates: list[str] | None = None
     webhook_url: str = ""
+    webhook_secret: str = ""
+    webhook_max_connections: int = 40
+    webhook_last_error_date: int | None = None
+    webhook_last_error_message: str = ""
     commands: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     default_menu_button: dict[str, Any] | None = None
     texts: dict[str, str] = field(default_factory=dict)  # name, description, short_description

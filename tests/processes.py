@@ -54,8 +54,11 @@ class BotProcess:
         return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
 
 
-def duban_process(api_url: str, database: Path, token: str) -> BotProcess:
-    """``python -m bot run`` against the sandbox, on this database, logging beside it."""
+def duban_process(
+    api_url: str, database: Path, token: str, extra: dict[str, str] | None = None
+) -> BotProcess:
+    """``python -m bot run`` against the sandbox, on this database, logging beside it;
+    ``extra`` settings on top (webhook mode's, for one)."""
     folder = database.parent
     return BotProcess(
         {
@@ -64,6 +67,7 @@ def duban_process(api_url: str, database: Path, token: str) -> BotProcess:
             "DATABASE_PATH": str(database),
             "MEDIA_DIR": str(folder / "media"),
             "ADMIN_IDS": "",
+            **(extra or {}),
         },
         folder / "bot.log",
     )

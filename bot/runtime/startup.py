@@ -20,6 +20,7 @@ from bot.runtime.context import Resources
 from bot.runtime.lock_watch import LockWatch
 from bot.runtime.sender import Sender
 from bot.runtime.updates import Poller, Processor, StorageOutage
+from bot.runtime.webhook import WebhookReceiver
 from handlers.errors import (
     report_blocked,
     report_set_aside,
@@ -58,6 +59,7 @@ class BotRuntime:
         self.dingtalk: DingTalkStream | None = None
         self.dingtalk_sender: DingTalkSender | None = None
         self.jobs: JobScheduler | None = None
+        self.webhook: WebhookReceiver | None = None
 
     async def start(self) -> None:
         """Open everything in order; if any step fails (a wrong token, an unreachable Bot API
@@ -96,7 +98,16 @@ class BotRuntime:
         processor = Processor(
             application, services, inbox_ready, lambda u: report_set_aside(services, u), outage
         )
-        poller = Poller(application, services, processor.offer, outage)
+        # Updates arrive by webhook when a URL is set, else by polling: one or the other.
+        webhook = self.settings.webhook
+        receiver: Poller | WebhookReceiver
+        if webhook is not None:
+            self.webhook = receiver = WebhookReceiver(
+                application, services, webhook, processor.offer, outage
+            )
+            await receiver.open()
+        else:
+            receiver = Poller(application, services, processor.offer, outage)
         sender = Sender(
             application,
             services,
@@ -105,7 +116,7 @@ class BotRuntime:
         )
         watch = LockWatch(application, services)
         for name, job in (
-            ("poller", poller),
+            ("poller" if webhook is None else "webhook", receiver),
             ("processor", processor),
             ("sender", sender),
             ("lock-watch", watch),
@@ -195,6 +206,9 @@ class BotRuntime:
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await task
         self._tasks.clear()
+        if self.webhook is not None:
+            await self.webhook.close()  # opened but its task never started: a failed start
+            self.webhook = None
         if self.dingtalk_sender is not None:
             await self.dingtalk_sender.close()  # its HTTP client, once its sender has stopped
             self.dingtalk_sender = None

@@ -35,7 +35,14 @@ from datetime import datetime, timedelta
 from typing import ClassVar, Generic, TypeVar
 
 from telegram import Update
-from telegram.error import Forbidden, InvalidToken, NetworkError, RetryAfter, TelegramError
+from telegram.error import (
+    Conflict,
+    Forbidden,
+    InvalidToken,
+    NetworkError,
+    RetryAfter,
+    TelegramError,
+)
 from telegram.ext import Application
 
 from bot.domain.people import TELEGRAM
@@ -176,6 +183,22 @@ class Poller:
             except (InvalidToken, Forbidden):
                 log.critical("Telegram refused the bot token; stopping")
                 raise
+            except Conflict as error:
+                if "webhook" not in str(error).lower():
+                    log.warning("getUpdates conflicts (%s); retrying in %.0f s", error, backoff)
+                    await asyncio.sleep(backoff)
+                    backoff = min(backoff * 2, 30.0)
+                    continue
+                # Back to polling after webhook mode: the webhook goes, its pending
+                # updates stay at Telegram and come by the next getUpdates.
+                log.warning("a webhook is set; deleting it to poll again")
+                try:
+                    await self.application.bot.do_api_request("deletewebhook")
+                except TelegramError as failure:
+                    log.warning("deleteWebhook failed (%s); retrying in %.0f s", failure, backoff)
+                    await asyncio.sleep(backoff)
+                    backoff = min(backoff * 2, 30.0)
+                continue
             except (NetworkError, TelegramError) as error:
                 log.warning("getUpdates failed (%s); retrying in %.0f s", error, backoff)
                 await asyncio.sleep(backoff)

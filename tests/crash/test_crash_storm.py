@@ -5,7 +5,8 @@ a realistic network round trip. Inspectors on visits send texts, photos, albums 
 locations and tap the buttons that tie findings to the list item, while the process is
 killed with SIGKILL at random moments and started again. ``make test`` runs a scaled-down
 storm; ``DUBAN_STRESS=full make stress`` runs 20 inspectors, about 1 000 updates and 20
-kills.
+kills. Both ways of receiving updates are stormed: polling, and webhook mode (the
+sandbox posts each update to the bot until it answers 200).
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ from storage import ledger, people
 from storage.db import open_database
 from tests.harness import TOKEN, start_visit
 from tests.processes import BotProcess, duban_process, kill_at_random
+from tests.webhooks import free_port, webhook_env
 
 FULL = os.environ.get("DUBAN_STRESS") == "full"
 PHONES, STEPS, KILLS = (20, 46, 20) if FULL else (4, 15, 5)
@@ -41,15 +43,21 @@ TIE_BUTTON = "研发投入不足"  # the item's label on a confirmation's tie bu
 SAVED = re.compile(r"发现 \d+ 已记录")
 
 
-@pytest.fixture
-async def world(tmp_path: Path) -> AsyncIterator[tuple[Sandbox, BotProcess, Path]]:
+@pytest.fixture(params=["polling", "webhook"])
+async def world(
+    tmp_path: Path, request: pytest.FixtureRequest
+) -> AsyncIterator[tuple[Sandbox, BotProcess, Path]]:
     logging.getLogger("aiohttp.server").setLevel(logging.CRITICAL)  # killed clients
+    logging.getLogger("sandbox.webhooks").setLevel(logging.WARNING)  # refused while down
     sandbox = Sandbox(SandboxState(), rate_limits=False)
     sandbox.latency = 0.05
+    # A killed bot is back within a second or two: retried sooner than Telegram would.
+    sandbox.api.webhooks.first_retry = 0.2
     await sandbox.start("127.0.0.1", 0)
     database = tmp_path / "duban.sqlite"
     _seed(database)
-    bot = duban_process(sandbox.url, database, TOKEN)
+    extra = webhook_env(free_port()) if request.param == "webhook" else None
+    bot = duban_process(sandbox.url, database, TOKEN, extra)
     bot.start()
     try:
         yield sandbox, bot, database
@@ -130,11 +138,15 @@ def _read(database: Path, sql: str, params: Sequence = ()) -> list[tuple]:
         db.close()
 
 
-async def _settled(database: Path, seconds: float = 180) -> None:
-    """Every update processed, every reply sent, every photo downloaded."""
+async def _settled(sandbox: Sandbox, database: Path, seconds: float = 180) -> None:
+    """Every update taken from the sandbox (a webhook's retry may still wait) and
+    processed, every reply sent, every photo downloaded."""
     loop = asyncio.get_running_loop()
     deadline = loop.time() + seconds
     while loop.time() < deadline:
+        if sandbox.state.bot_for_token(TOKEN).updates:
+            await asyncio.sleep(0.5)
+            continue
         busy = _read(
             database,
             "SELECT (SELECT count(*) FROM inbox WHERE status = 'pending')"
@@ -160,7 +172,7 @@ async def test_sigkill_storm_loses_nothing_and_stores_nothing_twice(world) -> No
     sent = await asyncio.gather(*(_storm(p, i, pace) for i, p in enumerate(phones)))
     await killer
     assert bot.alive()
-    await _settled(database)
+    await _settled(sandbox, database)
 
     texts = [text for one in sent for text in one.texts]
     stored = dict(
