@@ -23,14 +23,13 @@ import pytest
 from bot.clock import FakeClock
 from bot.config import Settings
 from bot.domain.lifecycle import Role
-from bot.domain.people import dingtalk_address
 from bot.jobs.schedule import PERIODIC_JOBS
 from bot.platforms.media_files import media_path
 from sandbox.dingtalk.phones import DingTalkPhone
 from sandbox.dingtalk.server import DingTalkStandIn
 from sandbox.dingtalk.state import Received
 from sandbox.server import Sandbox
-from storage import people, visits
+from tests.dingtalk.test_processor_scenarios import inspector_on_visit
 from tests.dingtalk.test_stream_standin import wait_until
 from tests.harness import Duban, at, make_settings, running
 from tests.report_seed import seed
@@ -197,15 +196,7 @@ async def test_a_dingtalk_inspectors_photo_is_fetched_by_the_scheduler(
 ) -> None:
     """A photo sent during a visit is committed with its downloadCode; the scheduler's
     DingTalk evidence job (every five seconds) fetches it and keeps it under its hash."""
-    phone = await registered(duban, standin, "inspector01", "王督查", Role.INSPECTOR)
-    company = duban.seed_company("卓远半导体", "高新区")
-    db = duban.db()
-    try:
-        inspector = people.by_address(db, dingtalk_address("inspector01"))
-        assert inspector is not None
-        visits.start_visit(db, company, inspector.id, datetime.now(UTC))
-    finally:
-        db.close()
+    phone, _ = await inspector_on_visit(duban, standin)
     photo = b"\xff\xd8\xff\xe0 the site's gate, photographed"
     await phone.send_picture(photo)
 

@@ -7,15 +7,15 @@ plays DingTalk. That caplog hears the in-process bot is shown by the Telegram te
 from __future__ import annotations
 
 import logging
-from datetime import UTC, datetime
 
 import pytest
 
-from bot.domain.lifecycle import Role
-from bot.domain.people import dingtalk_address
 from sandbox.dingtalk.server import DingTalkStandIn
-from storage import people, visits
-from tests.dingtalk.test_processor_scenarios import duban, registered, said  # noqa: F401
+from tests.dingtalk.test_processor_scenarios import (  # noqa: F401
+    duban,
+    inspector_on_visit,
+    said,
+)
 from tests.dingtalk.test_stream_standin import wait_until
 from tests.harness import Duban
 
@@ -30,15 +30,7 @@ async def test_dingtalk_texts_stay_out_of_the_log(
 ) -> None:
     """A registered inspector's words during a visit and a stranger's question."""
     caplog.set_level(logging.DEBUG)  # recorded from DEBUG up; judged from INFO up
-    phone = await registered(duban, standin, "inspector01", "王督查", Role.INSPECTOR)
-    company = duban.seed_company("卓远半导体", "高新区")
-    db = duban.db()
-    try:
-        inspector = people.by_address(db, dingtalk_address("inspector01"))
-        assert inspector is not None
-        visits.start_visit(db, company, inspector.id, datetime.now(UTC))
-    finally:
-        db.close()
+    phone, _ = await inspector_on_visit(duban, standin)
     await phone.send_rich_text(FINDING, b"jpeg-1")
     await standin.phone("stranger01", "陌生人").send(STRANGER_TEXT)
     await said(duban, "stranger01", "邀请")

@@ -98,6 +98,20 @@ async def registered(
     return phone
 
 
+async def inspector_on_visit(duban: Duban, standin: DingTalkStandIn) -> tuple[DingTalkPhone, int]:
+    """A DingTalk inspector with an open visit; returns the phone and their person id."""
+    phone = await registered(duban, standin, "inspector01", "王督查", Role.INSPECTOR)
+    company = duban.seed_company("卓远半导体", "高新区")
+    db = duban.db()
+    try:
+        inspector = people.by_address(db, dingtalk_address("inspector01"))
+        assert inspector is not None
+        visits.start_visit(db, company, inspector.id, datetime.now(UTC))
+    finally:
+        db.close()
+    return phone, inspector.id
+
+
 async def test_a_stranger_is_refused_politely(duban: Duban, standin: DingTalkStandIn) -> None:
     await standin.phone("stranger01", "陌生人").send("你好，我想看看督办事项")
     payload = await said(duban, "stranger01", t("zh", "start.invitation_only"))
@@ -159,15 +173,7 @@ async def test_an_unknown_command_is_answered_as_such(
 async def test_a_picture_during_an_open_visit_is_evidence_with_its_download_code(
     duban: Duban, standin: DingTalkStandIn
 ) -> None:
-    phone = await registered(duban, standin, "inspector01", "王督查", Role.INSPECTOR)
-    company = duban.seed_company("卓远半导体", "高新区")
-    db = duban.db()
-    try:
-        inspector = people.by_address(db, dingtalk_address("inspector01"))
-        assert inspector is not None
-        visits.start_visit(db, company, inspector.id, datetime.now(UTC))
-    finally:
-        db.close()
+    phone, inspector_id = await inspector_on_visit(duban, standin)
     code = await phone.send_picture(b"\xff\xd8\xff\xe0 a jpeg")
 
     def evidence() -> list[tuple]:
@@ -181,22 +187,14 @@ async def test_a_picture_during_an_open_visit_is_evidence_with_its_download_code
 
     await wait_until(lambda: bool(evidence()))
     [(kind, file_id, person_id, finding_id)] = evidence()
-    assert (kind, file_id, person_id) == ("photo", code, inspector.id)
+    assert (kind, file_id, person_id) == ("photo", code, inspector_id)
     assert finding_id is not None  # it is a finding of the open visit
 
 
 async def test_rich_text_words_and_pictures_are_all_kept_in_order(
     duban: Duban, standin: DingTalkStandIn
 ) -> None:
-    phone = await registered(duban, standin, "inspector01", "王督查", Role.INSPECTOR)
-    company = duban.seed_company("卓远半导体", "高新区")
-    db = duban.db()
-    try:
-        inspector = people.by_address(db, dingtalk_address("inspector01"))
-        assert inspector is not None
-        visits.start_visit(db, company, inspector.id, datetime.now(UTC))
-    finally:
-        db.close()
+    phone, _ = await inspector_on_visit(duban, standin)
     codes = await phone.send_rich_text("厂房审批慢，企业反映三个月未办结", b"jpeg-1", b"jpeg-2")
 
     def kept() -> tuple[list, list]:
@@ -269,20 +267,6 @@ async def test_a_group_chat_message_is_not_answered(duban: Duban, standin: DingT
     await standin.phone(OFFICE, "办公室").send("/lang")
     await said(duban, OFFICE, t("zh", "lang.choose"))
     assert not [p for _, _, p in queued(duban, OFFICE) if "/stuck" in p.get("text", "")]
-
-
-async def inspector_on_visit(duban: Duban, standin: DingTalkStandIn) -> tuple[DingTalkPhone, int]:
-    """A DingTalk inspector with an open visit; returns the phone and their person id."""
-    phone = await registered(duban, standin, "inspector01", "王督查", Role.INSPECTOR)
-    company = duban.seed_company("卓远半导体", "高新区")
-    db = duban.db()
-    try:
-        inspector = people.by_address(db, dingtalk_address("inspector01"))
-        assert inspector is not None
-        visits.start_visit(db, company, inspector.id, datetime.now(UTC))
-    finally:
-        db.close()
-    return phone, inspector.id
 
 
 async def test_a_file_a_voice_note_and_a_video_are_evidence_of_their_kinds(
