@@ -15,7 +15,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "alerts.what.backup": ("每日备份", "the daily backup"),
     "alerts.what.disk": ("{paths} 所在磁盘的剩余空间", "free disk space for {paths}"),
     "config.health_listen": (
-        "应为 host:port 的形式，例如 127.0.0.1:8089（当前为 {value}）",
+        "应为地址和端口，形如 127.0.0.1:8089（当前为 {value}）",
         "must be host:port, e.g. 127.0.0.1:8089 (got {value})",
     ),
 }

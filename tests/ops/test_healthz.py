@@ -91,6 +91,6 @@ def test_a_wrong_health_listen_is_refused_in_both_languages(tmp_path: Path) -> N
         load_settings({"HEALTH_LISTEN": "8089"}, dotenv=tmp_path / "no.env")
     (fault,) = refused.value.faults
     assert ConfigError.say("zh", fault) == (
-        "HEALTH_LISTEN：应为 host:port 的形式，例如 127.0.0.1:8089（当前为 8089）"
+        "HEALTH_LISTEN：应为地址和端口，形如 127.0.0.1:8089（当前为 8089）"
     )
     assert "must be host:port" in ConfigError.say("en", fault)
