@@ -69,7 +69,11 @@ class HealthEndpoint:
             return 404, {"error": "not found"}
         if method != "GET":
             return 405, {"error": "method not allowed"}
-        shown = await asyncio.to_thread(read_figures, self.settings, self.clock.now())
+        try:
+            shown = await asyncio.to_thread(read_figures, self.settings, self.clock.now())
+        except Exception:  # a disk gone, a folder unreadable: unhealthy, said in the log
+            log.exception("health figures could not be read for /healthz")
+            return 503, {"ok": False, "figures": []}
         healthy = all(figure.ok for figure in shown if figure.restart_mends)
         return (200 if healthy else 503), health_json(shown, healthy)
 
