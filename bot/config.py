@@ -99,6 +99,8 @@ class Settings:
     log_format: str = "text"
     dingtalk: DingTalkSettings = field(default_factory=lambda: DingTalkSettings())
     webhook: WebhookSettings | None = None
+    # Where GET /healthz is served (host, port); None: not at all (bot/runtime/healthz.py).
+    health_listen: tuple[str, int] | None = None
 
     @property
     def dingtalk_configured(self) -> bool:
@@ -216,6 +218,14 @@ def load_settings(env: Mapping[str, str] | None = None, dotenv: Path | None = No
     dingtalk = _dingtalk(get, problems)
     webhook = _webhook(get, problems)
 
+    health_listen = None
+    if get("HEALTH_LISTEN"):
+        health_listen = listen_address(get("HEALTH_LISTEN"))
+        if health_listen is None:
+            problems.append(
+                ConfigFault("HEALTH_LISTEN", "health_listen", {"value": get("HEALTH_LISTEN")})
+            )
+
     if problems:
         raise ConfigError(problems)
     return Settings(
@@ -230,6 +240,7 @@ def load_settings(env: Mapping[str, str] | None = None, dotenv: Path | None = No
         log_format=log_format,
         dingtalk=dingtalk,
         webhook=webhook,
+        health_listen=health_listen,
     )
 
 
@@ -255,6 +266,16 @@ def _webhook(get: Callable[[str, str], str], problems: list[ConfigFault]) -> Web
     if len(problems) > faults:
         return None
     return WebhookSettings(url=url, host=host.strip("[]"), port=port, secret=secret)
+
+
+def listen_address(text: str) -> tuple[str, int] | None:
+    """``host:port`` (``[::1]:port`` for an IPv6 host) as a (host, port) pair; None when it
+    is not one."""
+    host, _, port = text.rpartition(":")
+    host = host.removeprefix("[").removesuffix("]")
+    if not host or not port.isdigit() or not 0 < int(port) < 65536:
+        return None
+    return host, int(port)
 
 
 def _dingtalk(get: Callable[[str, str], str], problems: list[ConfigFault]) -> DingTalkSettings:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bot.i18n import (
     messages_admin,
+    messages_alerts,
     messages_backups,
     messages_card_progress,
     messages_cards,
@@ -80,6 +81,7 @@ _SECTIONS = (
     messages_backups.MESSAGES,
     messages_health.MESSAGES,
     messages_dingtalk_stories.MESSAGES,
+    messages_alerts.MESSAGES,
 )
 
 

@@ -30,6 +30,7 @@ from bot.builders import runner
 from bot.config import Settings
 from bot.domain.people import DINGTALK, TELEGRAM
 from bot.jobs import backups as backup_jobs
+from bot.jobs import health_alerts as health_jobs
 from bot.jobs import invitations as invitation_jobs
 from bot.jobs import reminders as reminder_jobs
 from bot.jobs import retention as retention_jobs
@@ -85,6 +86,9 @@ PERIODIC_JOBS: tuple[Job, ...] = (
     # Is the day's backup due? It runs once a day at the policy's backup_time, in the builder
     # process (database, manifest and evidence files: bot/backup.py).
     Job("backups", 600, backup_jobs.daily_backup),
+    # The health figures of `duban status` against their thresholds: the administrators are
+    # told once when one crosses and once when it clears (bot/domain/alerts.py).
+    Job("health.alerts", 60, health_jobs.watch_health),
 )
 
 

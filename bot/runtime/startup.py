@@ -17,6 +17,7 @@ from bot.jobs.schedule import JobScheduler, run_job
 from bot.logs import configure_logging
 from bot.platforms.telegram.application import build_application
 from bot.runtime.context import Resources
+from bot.runtime.healthz import HealthEndpoint
 from bot.runtime.lock_watch import LockWatch
 from bot.runtime.sender import Sender
 from bot.runtime.updates import Poller, Processor, StorageOutage
@@ -60,6 +61,7 @@ class BotRuntime:
         self.dingtalk_sender: DingTalkSender | None = None
         self.jobs: JobScheduler | None = None
         self.webhook: WebhookReceiver | None = None
+        self.health: HealthEndpoint | None = None
 
     async def start(self) -> None:
         """Open everything in order; if any step fails (a wrong token, an unreachable Bot API
@@ -72,6 +74,9 @@ class BotRuntime:
 
     async def _start(self) -> None:
         await self.store.open()
+        if self.settings.health_listen is not None:
+            self.health = HealthEndpoint(self.settings, self.resources.clock)
+            await self.health.start()
         if self.settings.token:
             await self._start_telegram()
         if self.settings.dingtalk_configured:
@@ -190,7 +195,10 @@ class BotRuntime:
         """Close everything ``start`` opened, last opened first; safe after a partial start:
         the periodic jobs (their runs under way finish, the report build under way is
         delivered), the tasks, the Application and its HTTP clients, the builder process,
-        the store."""
+        the store; the /healthz server first, so no probe reads a bot half closed."""
+        if self.health is not None:
+            await self.health.stop()
+            self.health = None
         if self.jobs is not None:
             await self.jobs.stop()  # before the clients its jobs use are closed
             self.jobs = None

@@ -30,6 +30,7 @@ SCHEDULE = {
     "integrity.weekly": 600,
     "retention": 86400,
     "backups": 600,
+    "health.alerts": 60,
 }
 
 
