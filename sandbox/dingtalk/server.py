@@ -44,7 +44,16 @@ from sandbox.dingtalk import errors, incoming, limits, messages
 from sandbox.dingtalk.cards import CardStore
 from sandbox.dingtalk.media import MAX_REQUEST_BYTES, MediaStore
 from sandbox.dingtalk.phones import DingTalkPhone
-from sandbox.dingtalk.state import DingTalkState, Push, Received, Session, Ticket, new_message_id
+from sandbox.dingtalk.state import (
+    DingTalkState,
+    Push,
+    Received,
+    RobotFrame,
+    Session,
+    Ticket,
+    new_message_id,
+    robot_frame,
+)
 from sandbox.dingtalk.throttle import CallRate
 
 T = TypeVar("T")
@@ -158,6 +167,18 @@ class DingTalkStandIn:
     def push(self, message_id: str) -> Push:
         """What became of a push: how many times it went out and the ACK it got."""
         return self.state.pushes[message_id]
+
+    async def robot_frames(self) -> list[RobotFrame]:
+        """Every robot-message frame the stand-in tried to push, in order, with whether it
+        went out and whether it was acknowledged (read on the stand-in's loop)."""
+        return await self.call(self._robot_frames())
+
+    async def _robot_frames(self) -> list[RobotFrame]:
+        return [
+            robot_frame(push)
+            for push in self.state.pushes.values()
+            if push.frame["headers"]["topic"] == limits.ROBOT_MESSAGE_TOPIC
+        ]
 
     def connections(self) -> int:
         """How many Stream clients are connected now."""

@@ -7,6 +7,7 @@ Mutated only on the stand-in's own event loop; what the robot sent to people
 from __future__ import annotations
 
 import itertools
+import json
 import threading
 import time
 import uuid
@@ -31,6 +32,44 @@ class Push:
     frame: dict[str, Any]
     pushes: int = 0
     ack: dict[str, Any] | None = None
+
+
+@dataclass(frozen=True)
+class RobotFrame:
+    """What became of one robot-message frame, for tests that kill the robot mid-stream.
+
+    ``pushed``: it was written to a Stream connection (a frame whose write failed, or that
+    found no connected client, was never pushed). ``acked``: the client acknowledged it.
+    DingTalk never pushes a robot message again, so a pushed frame without an ACK was in
+    flight when its client went away.
+    """
+
+    message_id: str
+    msg_id: str
+    staff_id: str
+    text: str  # the words it carries: a text's content, a rich text's lines joined
+    pushed: bool
+    acked: bool
+
+
+def robot_frame(push: Push) -> RobotFrame:
+    """The fate of a robot-message push (its data carries the message's msgId and sender)."""
+    data = json.loads(push.frame["data"])
+    return RobotFrame(
+        push.message_id,
+        str(data.get("msgId", "")),
+        str(data.get("senderStaffId", "")),
+        _words(data),
+        pushed=push.pushes > 0,
+        acked=push.ack is not None,
+    )
+
+
+def _words(data: dict[str, Any]) -> str:
+    if data.get("msgtype") == "text":
+        return str(data.get("text", {}).get("content", ""))
+    items = data.get("content", {}).get("richText", []) if data.get("msgtype") == "richText" else []
+    return "\n".join(str(item["text"]) for item in items if "text" in item)
 
 
 @dataclass
