@@ -48,6 +48,7 @@ class RobotFrame:
     msg_id: str
     staff_id: str
     text: str  # the words it carries: a text's content, a rich text's lines joined
+    at: float  # when it was made to be pushed, epoch seconds (its headers' time)
     pushed: bool
     acked: bool
 
@@ -60,6 +61,7 @@ def robot_frame(push: Push) -> RobotFrame:
         str(data.get("msgId", "")),
         str(data.get("senderStaffId", "")),
         _words(data),
+        int(push.frame["headers"]["time"]) / 1000,
         pushed=push.pushes > 0,
         acked=push.ack is not None,
     )
