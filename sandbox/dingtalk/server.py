@@ -91,6 +91,7 @@ class DingTalkStandIn:
         self._thread: threading.Thread | None = None
         self._runner: web.AppRunner | None = None
         self._connections: list[tuple[web.WebSocketResponse, list[dict[str, str]]]] = []
+        self._numbers: dict[web.WebSocketResponse, int] = {}  # each stream's number, from 1
         self._acked: dict[str, asyncio.Event] = {}
         self._tasks: set[asyncio.Task[None]] = set()
 
@@ -175,7 +176,7 @@ class DingTalkStandIn:
 
     async def _robot_frames(self) -> list[RobotFrame]:
         return [
-            robot_frame(push)
+            robot_frame(push, self.state.closed_streams)
             for push in self.state.pushes.values()
             if push.frame["headers"]["topic"] == limits.ROBOT_MESSAGE_TOPIC
         ]
@@ -248,12 +249,14 @@ class DingTalkStandIn:
         await ws.prepare(request)
         entry = (ws, ticket.subscriptions)
         self._connections.append(entry)
+        self._numbers[ws] = number = len(self._numbers) + 1
         try:
             async for message in ws:
                 if message.type == WSMsgType.TEXT:
                     self._receive_ack(message.data)
         finally:
             self._connections.remove(entry)
+            self.state.closed_streams.add(number)
         return ws
 
     def _receive_ack(self, raw: str) -> None:
@@ -292,6 +295,8 @@ class DingTalkStandIn:
         for target in targets:
             await target.send_str(json.dumps(frame, ensure_ascii=False))
         push.pushes += 1
+        if frame_type != "SYSTEM":
+            push.stream = self._numbers[targets[0]]
         return push
 
     def _frame(

@@ -32,6 +32,7 @@ class Push:
     frame: dict[str, Any]
     pushes: int = 0
     ack: dict[str, Any] | None = None
+    stream: int | None = None  # the number of the Stream connection it last went out on
 
 
 @dataclass(frozen=True)
@@ -40,8 +41,9 @@ class RobotFrame:
 
     ``pushed``: it was written to a Stream connection (a frame whose write failed, or that
     found no connected client, was never pushed). ``acked``: the client acknowledged it.
-    DingTalk never pushes a robot message again, so a pushed frame without an ACK was in
-    flight when its client went away.
+    ``stream_closed``: that connection has closed since. DingTalk never pushes a robot
+    message again, so a frame without an ACK on a closed connection was in flight when its
+    client went away; one without an ACK on a connection still open was dropped by it.
     """
 
     message_id: str
@@ -51,9 +53,10 @@ class RobotFrame:
     at: float  # when it was made to be pushed, epoch seconds (its headers' time)
     pushed: bool
     acked: bool
+    stream_closed: bool  # the connection it went out on has closed since
 
 
-def robot_frame(push: Push) -> RobotFrame:
+def robot_frame(push: Push, closed_streams: set[int]) -> RobotFrame:
     """The fate of a robot-message push (its data carries the message's msgId and sender)."""
     data = json.loads(push.frame["data"])
     return RobotFrame(
@@ -64,6 +67,7 @@ def robot_frame(push: Push) -> RobotFrame:
         int(push.frame["headers"]["time"]) / 1000,
         pushed=push.pushes > 0,
         acked=push.ack is not None,
+        stream_closed=push.stream in closed_streams,
     )
 
 
@@ -110,6 +114,7 @@ class DingTalkState:
     robot_code: str
     corp_id: str = "dingsandboxcorp0001"
     tickets: dict[str, Ticket] = field(default_factory=dict)
+    closed_streams: set[int] = field(default_factory=set)  # numbers of closed connections
     tokens: dict[str, float] = field(default_factory=dict)
     pushes: dict[str, Push] = field(default_factory=dict)
     sessions: dict[str, Session] = field(default_factory=dict)
