@@ -13,11 +13,14 @@ messages, percentiles in milliseconds:
   made of.
 
 The probe wraps those two calls on the running objects and changes nothing on the path.
-Two loads: ``idle``, one inspector sending one message at a time; ``busy``, PHONES
-inspectors on visits all sending at once without waiting, so the processor's findings and
-the sender's outbox rows compete with the Stream thread for SQLite's write lock. DingTalk's
-call limits are off (bench/dingtalk_world.py): they slow the replies, not the commits.
-Prints one JSON line.
+Three loads: ``idle``, one inspector sending one message at a time; ``steady``, PHONES
+inspectors on visits each sending a finding and waiting for its confirmation before the
+next (the visit benchmark's load: the processor's findings and the sender's outbox rows
+compete with the Stream thread for SQLite's write lock); ``burst``, the same inspectors
+sending PER_PHONE messages each at once without waiting, so frames arrive faster than
+they are committed and wait behind one another on the Stream thread (each is committed by
+its own task, one at a time). DingTalk's call limits are off (bench/dingtalk_world.py):
+they slow the replies, not the commits. Prints one JSON line.
 """
 
 from __future__ import annotations
@@ -35,6 +38,7 @@ from bot.runtime.startup import BotRuntime
 
 IDLE_MESSAGES = 200
 PHONES = 20
+STEADY_PER_PHONE = 15
 PER_PHONE = 25
 
 
@@ -101,17 +105,31 @@ async def run() -> dict[str, object]:
                 await _kept(probe, idle[-1:])
             await phones[0].expect(f"已记录：企业反映 单条-{IDLE_MESSAGES - 1}", within=60)
 
+            async def steady(index: int) -> list[str]:
+                phone, sent = phones[index], []
+                for n in range(STEADY_PER_PHONE):
+                    sent.append(await phone.send(f"企业反映 稳定 {index}-{n}"))
+                    await phone.expect(f"已记录：企业反映 稳定 {index}-{n}", within=60)
+                return sent
+
+            steadily = [
+                m for sent in await asyncio.gather(*map(steady, range(PHONES))) for m in sent
+            ]
+            await _kept(probe, steadily)
+
             async def burst(index: int) -> list[str]:
                 phone = phones[index]
                 return [await phone.send(f"企业反映 {index}-{n}") for n in range(PER_PHONE)]
 
             busy = [m for sent in await asyncio.gather(*map(burst, range(PHONES))) for m in sent]
             await _kept(probe, busy)
-            loaded = probe.figures(busy)
+            loaded = probe.figures(steadily)
             return {
                 "bench": "dingtalk_window",
+                "phones": PHONES,
                 "idle": probe.figures(idle),
-                "busy": {"phones": PHONES, **loaded},
+                "steady": loaded,
+                "burst": probe.figures(busy),
                 "window_p99_ms": loaded["window"]["p99_ms"],
             }
 
