@@ -44,7 +44,16 @@ from sandbox.dingtalk import errors, incoming, limits, messages
 from sandbox.dingtalk.cards import CardStore
 from sandbox.dingtalk.media import MAX_REQUEST_BYTES, MediaStore
 from sandbox.dingtalk.phones import DingTalkPhone
-from sandbox.dingtalk.state import DingTalkState, Push, Received, Session, Ticket, new_message_id
+from sandbox.dingtalk.state import (
+    DingTalkState,
+    Push,
+    Received,
+    RobotFrame,
+    Session,
+    Ticket,
+    new_message_id,
+    robot_frame,
+)
 from sandbox.dingtalk.throttle import CallRate
 
 T = TypeVar("T")
@@ -82,6 +91,7 @@ class DingTalkStandIn:
         self._thread: threading.Thread | None = None
         self._runner: web.AppRunner | None = None
         self._connections: list[tuple[web.WebSocketResponse, list[dict[str, str]]]] = []
+        self._numbers: dict[web.WebSocketResponse, int] = {}  # each stream's number, from 1
         self._acked: dict[str, asyncio.Event] = {}
         self._tasks: set[asyncio.Task[None]] = set()
 
@@ -159,6 +169,18 @@ class DingTalkStandIn:
         """What became of a push: how many times it went out and the ACK it got."""
         return self.state.pushes[message_id]
 
+    async def robot_frames(self) -> list[RobotFrame]:
+        """Every robot-message frame the stand-in tried to push, in order, with whether it
+        went out and whether it was acknowledged (read on the stand-in's loop)."""
+        return await self.call(self._robot_frames())
+
+    async def _robot_frames(self) -> list[RobotFrame]:
+        return [
+            robot_frame(push, self.state.closed_streams)
+            for push in self.state.pushes.values()
+            if push.frame["headers"]["topic"] == limits.ROBOT_MESSAGE_TOPIC
+        ]
+
     def connections(self) -> int:
         """How many Stream clients are connected now."""
         return len(self._connections)
@@ -227,12 +249,14 @@ class DingTalkStandIn:
         await ws.prepare(request)
         entry = (ws, ticket.subscriptions)
         self._connections.append(entry)
+        self._numbers[ws] = number = len(self._numbers) + 1
         try:
             async for message in ws:
                 if message.type == WSMsgType.TEXT:
                     self._receive_ack(message.data)
         finally:
             self._connections.remove(entry)
+            self.state.closed_streams.add(number)
         return ws
 
     def _receive_ack(self, raw: str) -> None:
@@ -271,6 +295,8 @@ class DingTalkStandIn:
         for target in targets:
             await target.send_str(json.dumps(frame, ensure_ascii=False))
         push.pushes += 1
+        if frame_type != "SYSTEM":
+            push.stream = self._numbers[targets[0]]
         return push
 
     def _frame(

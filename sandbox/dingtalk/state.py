@@ -7,6 +7,7 @@ Mutated only on the stand-in's own event loop; what the robot sent to people
 from __future__ import annotations
 
 import itertools
+import json
 import threading
 import time
 import uuid
@@ -31,6 +32,50 @@ class Push:
     frame: dict[str, Any]
     pushes: int = 0
     ack: dict[str, Any] | None = None
+    stream: int | None = None  # the number of the Stream connection it last went out on
+
+
+@dataclass(frozen=True)
+class RobotFrame:
+    """What became of one robot-message frame, for tests that kill the robot mid-stream.
+
+    ``pushed``: it was written to a Stream connection (a frame whose write failed, or that
+    found no connected client, was never pushed). ``acked``: the client acknowledged it.
+    ``stream_closed``: that connection has closed since. DingTalk never pushes a robot
+    message again, so a frame without an ACK on a closed connection was in flight when its
+    client went away; one without an ACK on a connection still open was dropped by it.
+    """
+
+    message_id: str
+    msg_id: str
+    staff_id: str
+    text: str  # the words it carries: a text's content, a rich text's lines joined
+    at: float  # when it was made to be pushed, epoch seconds (its headers' time)
+    pushed: bool
+    acked: bool
+    stream_closed: bool  # the connection it went out on has closed since
+
+
+def robot_frame(push: Push, closed_streams: set[int]) -> RobotFrame:
+    """The fate of a robot-message push (its data carries the message's msgId and sender)."""
+    data = json.loads(push.frame["data"])
+    return RobotFrame(
+        push.message_id,
+        str(data.get("msgId", "")),
+        str(data.get("senderStaffId", "")),
+        _words(data),
+        int(push.frame["headers"]["time"]) / 1000,
+        pushed=push.pushes > 0,
+        acked=push.ack is not None,
+        stream_closed=push.stream in closed_streams,
+    )
+
+
+def _words(data: dict[str, Any]) -> str:
+    if data.get("msgtype") == "text":
+        return str(data.get("text", {}).get("content", ""))
+    items = data.get("content", {}).get("richText", []) if data.get("msgtype") == "richText" else []
+    return "\n".join(str(item["text"]) for item in items if "text" in item)
 
 
 @dataclass
@@ -69,6 +114,7 @@ class DingTalkState:
     robot_code: str
     corp_id: str = "dingsandboxcorp0001"
     tickets: dict[str, Ticket] = field(default_factory=dict)
+    closed_streams: set[int] = field(default_factory=set)  # numbers of closed connections
     tokens: dict[str, float] = field(default_factory=dict)
     pushes: dict[str, Push] = field(default_factory=dict)
     sessions: dict[str, Session] = field(default_factory=dict)
