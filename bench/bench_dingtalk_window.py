@@ -9,8 +9,8 @@ messages, percentiles in milliseconds:
 
 * ``window``: from the moment the SDK has read the frame off the WebSocket (its
   ``background_task`` is called with it, on the Stream thread) until the commit returned;
-* ``commit``: the commit alone (``DingTalkStream.commit``), which the window should be
-  made of.
+* ``commit``: the commit alone (``DingTalkStream.commit``, one transaction for the frames
+  read together), which the window should be made of.
 
 The probe wraps those two calls on the running objects and changes nothing on the path.
 Three loads: ``idle``, one inspector sending one message at a time; ``steady``, PHONES
@@ -18,9 +18,9 @@ inspectors on visits each sending a finding and waiting for its confirmation bef
 next (the visit benchmark's load: the processor's findings and the sender's outbox rows
 compete with the Stream thread for SQLite's write lock); ``burst``, the same inspectors
 sending PER_PHONE messages each at once without waiting, so frames arrive faster than
-they are committed and wait behind one another on the Stream thread (each is committed by
-its own task, one at a time). DingTalk's call limits are off (bench/dingtalk_world.py):
-they slow the replies, not the commits. Prints one JSON line.
+one commit takes (the frames read during a commit go into the next one together).
+DingTalk's call limits are off (bench/dingtalk_world.py): they slow the replies, not the
+commits. Prints one JSON line.
 """
 
 from __future__ import annotations
@@ -60,10 +60,15 @@ class WindowProbe:
             self.arrived[str(frame.get("headers", {}).get("messageId"))] = time.perf_counter()
             return route(frame)
 
-        def committed(topic: str, callback: Any) -> None:
+        def committed(frames: list[tuple[str, Any]]) -> Any:
+            # One transaction for the frames read together (a group commit): each frame's
+            # commit is that transaction's.
             started = time.perf_counter()
-            commit(topic, callback)
-            self.commits[str(callback.headers.message_id)] = (started, time.perf_counter())
+            outcomes = commit(frames)
+            ended = time.perf_counter()
+            for _, callback in frames:
+                self.commits[str(callback.headers.message_id)] = (started, ended)
+            return outcomes
 
         # Instance attributes shadow the methods for these two objects only.
         setattr(stream.client, "background_task", arrived)  # noqa: B010

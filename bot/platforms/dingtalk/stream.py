@@ -62,7 +62,7 @@ class _FrameHandler(dingtalk_stream.CallbackHandler):
         self.topic = topic
 
     async def process(self, callback: CallbackMessage) -> tuple[int, str]:
-        self.stream.commit(self.topic, callback)
+        await self.stream.keep(self.topic, callback)
         return AckMessage.STATUS_OK, "OK"
 
 
@@ -95,6 +95,9 @@ class DingTalkStream:
         # so the records of a stream being stopped can be dropped without the others'.
         route_sdk_logs(settings.client_secret, self.client.logger.name)
         self._db: Database | None = None
+        # Frames read and waiting for the next commit, each with what its handler awaits.
+        self._waiting: list[tuple[str, CallbackMessage, asyncio.Future[None]]] = []
+        self._committer: asyncio.Task[None] | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
         self._stopping: asyncio.Event | None = None
         self._thread: threading.Thread | None = None
@@ -166,31 +169,84 @@ class DingTalkStream:
             other.cancel()
         await asyncio.gather(*others, return_exceptions=True)
 
-    def commit(self, topic: str, callback: CallbackMessage) -> None:
-        """Keep the frame in the inbox (once, however often it is pushed), then wake the
-        processor. Raises FrameNotStored when the commit fails, so no ACK is sent."""
-        data = callback.data if isinstance(callback.data, dict) else {}
-        frame_id = str(callback.headers.message_id or "")
-        # A robot message is named by its own msgId, a card tap by the frame's messageId
-        # (a pushed-again callback keeps it: contract, point 3).
-        event = str(data.get("msgId") or frame_id) if topic == ROBOT_MESSAGE_TOPIC else frame_id
-        raw: dict[str, Any] = {"topic": topic, "messageId": frame_id, "data": data}
+    async def keep(self, topic: str, callback: CallbackMessage) -> None:
+        """Return once the frame is in the inbox; raise FrameNotStored if it could not be.
+
+        Frames read while a commit runs wait for the next one and go in together (a group
+        commit: one transaction, one fsync). In a burst a frame then waits for one commit,
+        not for every frame's before it, which is what keeps the loss window — arrival to
+        commit, the only time a robot message can be lost — to about the commit itself.
+        """
+        future = asyncio.get_running_loop().create_future()
+        self._waiting.append((topic, callback, future))
+        if self._committer is None or self._committer.done():
+            self._committer = asyncio.get_running_loop().create_task(self._commit_waiting())
+        await future
+
+    async def _commit_waiting(self) -> None:
+        await asyncio.sleep(0)  # the frames already read join this commit
+        while self._waiting:
+            frames, self._waiting = self._waiting, []
+            try:
+                outcomes = self.commit([(topic, callback) for topic, callback, _ in frames])
+            except FrameNotStored as error:  # the transaction failed: none is stored
+                outcomes = [error] * len(frames)
+            for (_, _, future), outcome in zip(frames, outcomes, strict=True):
+                if outcome is None:
+                    future.set_result(None)
+                else:
+                    future.set_exception(outcome)
+
+    def commit(self, frames: list[tuple[str, CallbackMessage]]) -> list[FrameNotStored | None]:
+        """Keep the frames in the inbox in one transaction (each once, however often it is
+        pushed), then wake the processor. Each frame's outcome: None when stored, or the
+        FrameNotStored its handler raises so that no ACK is sent; raises FrameNotStored
+        when the transaction itself fails (none is stored)."""
+        assert self._db is not None, "the stream's connection is opened by its thread"
+        outcomes: list[FrameNotStored | None] = []
+        new = False
         try:
-            assert self._db is not None, "the stream's connection is opened by its thread"
-            update_id = inbox.save_dingtalk(self._db, f"{topic}:{event}", raw, self.now())
+            with self._db.atomic():
+                for topic, callback in frames:
+                    event, raw = _inbox_row(topic, callback)
+                    try:  # a savepoint each: one frame at fault leaves the others stored
+                        stored = inbox.save_dingtalk(self._db, event, raw, self.now())
+                    except Exception as error:
+                        outcomes.append(_not_stored(topic, event, error))
+                        continue
+                    new = new or stored is not None
+                    outcomes.append(None)
         except Exception as error:
-            if topic == ROBOT_MESSAGE_TOPIC:
-                log.error(
-                    "a DingTalk robot message (%s) could not be stored and is lost: DingTalk "
-                    "does not push robot messages again (%r)",
-                    event,
-                    error,
-                )
-            else:
-                log.error("a DingTalk card tap (%s) could not be stored; it comes again", event)
-            raise FrameNotStored(event) from error
-        if update_id is not None:
+            log.error("%d DingTalk frames could not be stored: %r", len(frames), error)
+            for topic, callback in frames:
+                _not_stored(topic, _inbox_row(topic, callback)[0], error)
+            raise FrameNotStored(f"{len(frames)} frames") from error
+        if new:
             self.wake()
+        return outcomes
+
+
+def _inbox_row(topic: str, callback: CallbackMessage) -> tuple[str, dict[str, Any]]:
+    """The frame's inbox event id and raw row. A robot message is named by its own msgId, a
+    card tap by the frame's messageId (a pushed-again callback keeps it: contract, point 3)."""
+    data = callback.data if isinstance(callback.data, dict) else {}
+    frame_id = str(callback.headers.message_id or "")
+    event = str(data.get("msgId") or frame_id) if topic == ROBOT_MESSAGE_TOPIC else frame_id
+    return f"{topic}:{event}", {"topic": topic, "messageId": frame_id, "data": data}
+
+
+def _not_stored(topic: str, event: str, error: BaseException) -> FrameNotStored:
+    """Say what a frame that could not be stored means, and the error its handler raises."""
+    if topic == ROBOT_MESSAGE_TOPIC:
+        log.error(
+            "a DingTalk robot message (%s) could not be stored and is lost: DingTalk "
+            "does not push robot messages again (%r)",
+            event,
+            error,
+        )
+    else:
+        log.error("a DingTalk card tap (%s) could not be stored; it comes again", event)
+    return FrameNotStored(event)
 
 
 def aim_sdk(endpoint: str) -> None:
