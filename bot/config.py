@@ -293,6 +293,12 @@ def _dingtalk(get: Callable[[str, str], str], problems: list[ConfigFault]) -> Di
     staff_ids = frozenset(
         filter(None, (c.strip() for c in get("DINGTALK_ADMIN_IDS", "").split(",")))
     )
+    if get("DINGTALK_CLIENT_ID", "") and get("DINGTALK_CLIENT_SECRET", ""):
+        # Without them every push and every card is refused by DingTalk: the robot would
+        # start, take messages and never answer.
+        for name in ("DINGTALK_ROBOT_CODE", "DINGTALK_CARD_TEMPLATE_ID"):
+            if not get(name, ""):
+                problems.append(ConfigFault(name, "dingtalk_required", {}))
     return DingTalkSettings(
         client_id=get("DINGTALK_CLIENT_ID", ""),
         client_secret=get("DINGTALK_CLIENT_SECRET", ""),

@@ -107,11 +107,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "钉钉设置：应用 {client_id}，开放接口 {url}",
         "DingTalk settings: app {client_id}, OpenAPI at {url}",
     ),
-    "doctor.dingtalk.no_robot_code": (
-        "未设置 DINGTALK_ROBOT_CODE：请在钉钉开发者后台的机器人页面复制 <code>RobotCode</code>",
-        "DINGTALK_ROBOT_CODE is not set: copy the <code>RobotCode</code> from the robot's "
-        "page in the DingTalk developer console",
-    ),
     "doctor.dingtalk.ok": (
         "钉钉 {url} 已发放访问令牌",
         "DingTalk at {url} gave an access token",

@@ -369,6 +369,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "does not look like a bot token (expected digits, ':', then at least 20 letters, "
         "digits, '_' or '-')",
     ),
+    "config.dingtalk_required": (
+        "钉钉已配置（DINGTALK_CLIENT_ID 与 DINGTALK_CLIENT_SECRET），此项不能为空：机器人的消息"
+        "和卡片都要用到它（见说明文档中钉钉开发者后台的设置步骤）",
+        "required once DingTalk is configured (DINGTALK_CLIENT_ID and DINGTALK_CLIENT_SECRET): "
+        "every robot message and card needs it (see the console steps in README, On DingTalk)",
+    ),
     "config.api_url": (
         '"{value}" 不是网址，应形如 {example}',
         "'{value}' is not an http or https URL such as {example}",

@@ -29,6 +29,7 @@ async def test_telegram_and_dingtalk_run_side_by_side_and_stop_together(
         DINGTALK_CLIENT_ID=state.client_id,
         DINGTALK_CLIENT_SECRET=state.client_secret,
         DINGTALK_ROBOT_CODE=state.robot_code,
+        DINGTALK_CARD_TEMPLATE_ID="duban-card-template",
         DINGTALK_OPENAPI_ENDPOINT=standin.url,
         DINGTALK_OAPI_ENDPOINT=standin.url,
         DINGTALK_ADMIN_IDS=OFFICE,

@@ -401,6 +401,8 @@ def test_invite_on_dingtalk_says_what_to_send_the_robot(
     「绑定 CODE」 sent to the robot, with the same code (issue 16)."""
     monkeypatch.setenv("DINGTALK_CLIENT_ID", "dingdeskclient")
     monkeypatch.setenv("DINGTALK_CLIENT_SECRET", "desk-secret")
+    monkeypatch.setenv("DINGTALK_ROBOT_CODE", "dingdeskclient")
+    monkeypatch.setenv("DINGTALK_CARD_TEMPLATE_ID", "duban-card-template")
     assert main(["invite", "--role", "inspector"]) == 0
     lines = capsys.readouterr().out.splitlines()
     code = lines[0].removeprefix("/start ")
