@@ -40,6 +40,7 @@ PHONES, STEPS, KILLS = (20, 46, 20) if FULL else (4, 15, 5)
 # What each inspector does, step by step (10 steps are 11 updates: an album is two).
 PLAN = ("text", "text", "text", "photo", "text", "text", "album", "text", "location", "tap")
 TIE_BUTTON = "研发投入不足"  # the item's label on a confirmation's tie button
+FIRST_TAP_WAIT = 60.0  # seconds an inspector's first tap waits for a confirmation
 SAVED = re.compile(r"发现 \d+ 已记录")
 
 
@@ -107,9 +108,10 @@ async def _storm(phone: Phone, index: int, pace: float) -> Sent:
     for n in range(STEPS):
         text, step = f"风暴 {index}-{n}", PLAN[n % len(PLAN)]
         if step == "tap":
-            try:
-                _, token = phone.find_button(TIE_BUTTON)
-            except ExpectationFailed:  # no confirmation has arrived yet: type instead
+            # An inspector's first tap waits for a confirmation to tap (a loaded machine may
+            # not have answered yet); later ones type instead when none has arrived.
+            token = await _tie_button(phone, within=FIRST_TAP_WAIT if not sent.taps else 0)
+            if token is None:
                 step = "text"
             else:
                 await phone.tap(TIE_BUTTON, wait_answer=False)
@@ -128,6 +130,18 @@ async def _storm(phone: Phone, index: int, pace: float) -> Sent:
         sent.updates += 2 if step == "album" else 1
         await asyncio.sleep(pace)
     return sent
+
+
+async def _tie_button(phone: Phone, within: float) -> str | None:
+    """The newest tie button's token, waiting up to ``within`` seconds for one."""
+    deadline = asyncio.get_running_loop().time() + within
+    while True:
+        try:
+            return phone.find_button(TIE_BUTTON)[1]
+        except ExpectationFailed:
+            if asyncio.get_running_loop().time() >= deadline:
+                return None
+            await asyncio.sleep(0.2)
 
 
 def _read(database: Path, sql: str, params: Sequence = ()) -> list[tuple]:
