@@ -123,17 +123,7 @@ def dingtalk_reached(settings: Settings) -> Check:
     from bot.platforms.dingtalk.openapi import DingTalkConfig, DingTalkError, DingTalkOpenAPI
 
     app = settings.dingtalk
-    api = DingTalkOpenAPI(
-        DingTalkConfig(
-            app.client_id,
-            app.client_secret,
-            app.robot_code,
-            app.card_template_id,
-            app.openapi_endpoint,
-            app.oapi_endpoint,
-        ),
-        timeout=DINGTALK_TIMEOUT_S,
-    )
+    api = DingTalkOpenAPI(DingTalkConfig.of(app), timeout=DINGTALK_TIMEOUT_S)
 
     async def ask() -> None:
         try:

@@ -73,14 +73,7 @@ def _as_json(shown: list[Figure], healthy: bool, lang: str) -> dict[str, object]
         "ok": healthy,
         "checked_at": datetime.now(UTC).isoformat(),
         "figures": [
-            {
-                "name": figure.name,
-                "ok": figure.ok,
-                "value": figure.value,
-                "threshold": figure.limit,
-                "restart_mends": figure.restart_mends,
-                "text": plain(lang, figure.key, **_worded(lang, figure.values)),
-            }
+            figure.as_json() | {"text": plain(lang, figure.key, **_worded(lang, figure.values))}
             for figure in shown
         ],
     }

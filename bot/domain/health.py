@@ -66,6 +66,16 @@ class Figure:
     def restart_mends(self) -> bool:
         return self.name.split(".")[0] in RESTART_MENDS
 
+    def as_json(self) -> dict[str, object]:
+        """The figure as ``duban status --format json`` and ``/healthz`` show it."""
+        return {
+            "name": self.name,
+            "ok": self.ok,
+            "value": self.value,
+            "threshold": self.limit,
+            "restart_mends": self.restart_mends,
+        }
+
 
 def waited_too_long(oldest: datetime | None, now: datetime, limit: timedelta) -> bool:
     """Whether the oldest waiting thing (None: nothing waits) has waited past ``limit``."""

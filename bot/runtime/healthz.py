@@ -22,7 +22,6 @@ import logging
 from bot.cli.health import read_figures
 from bot.clock import Clock
 from bot.config import Settings
-from bot.domain.health import Figure
 
 log = logging.getLogger(__name__)
 
@@ -75,23 +74,10 @@ class HealthEndpoint:
             log.exception("health figures could not be read for /healthz")
             return 503, {"ok": False, "figures": []}
         healthy = all(figure.ok for figure in shown if figure.restart_mends)
-        return (200 if healthy else 503), health_json(shown, healthy)
-
-
-def health_json(shown: list[Figure], healthy: bool) -> dict[str, object]:
-    return {
-        "ok": healthy,
-        "figures": [
-            {
-                "name": figure.name,
-                "ok": figure.ok,
-                "value": figure.value,
-                "threshold": figure.limit,
-                "restart_mends": figure.restart_mends,
-            }
-            for figure in shown
-        ],
-    }
+        return (200 if healthy else 503), {
+            "ok": healthy,
+            "figures": [figure.as_json() for figure in shown],
+        }
 
 
 async def _request_line(reader: asyncio.StreamReader) -> tuple[str, str]:

@@ -147,14 +147,7 @@ class BotRuntime:
         sender = DingTalkSender(
             services,
             lambda chat: report_blocked(services, chat),
-            DingTalkConfig(
-                app.client_id,
-                app.client_secret,
-                app.robot_code,
-                app.card_template_id,
-                app.openapi_endpoint,
-                app.oapi_endpoint,
-            ),
+            DingTalkConfig.of(app),
             lambda staff_id: self.store.run(
                 dingtalk_sessions.webhook_for, staff_id, services.clock.now()
             ),

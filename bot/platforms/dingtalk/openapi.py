@@ -29,12 +29,15 @@ import time
 from collections import deque
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import aiohttp
 
 from bot.domain.dingtalk_errors import DingTalkFault, Verdict, is_card_exists, verdict
 from bot.logs import redact
+
+if TYPE_CHECKING:
+    from bot.config import DingTalkSettings
 
 log = logging.getLogger(__name__)
 
@@ -54,6 +57,18 @@ class DingTalkConfig:
     card_template_id: str = ""
     openapi_endpoint: str = "https://api.dingtalk.com"
     oapi_endpoint: str = "https://oapi.dingtalk.com"
+
+    @classmethod
+    def of(cls, app: DingTalkSettings) -> DingTalkConfig:
+        """The client's part of the deployment's DingTalk settings."""
+        return cls(
+            app.client_id,
+            app.client_secret,
+            app.robot_code,
+            app.card_template_id,
+            app.openapi_endpoint,
+            app.oapi_endpoint,
+        )
 
 
 class DingTalkError(Exception):
