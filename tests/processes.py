@@ -6,6 +6,7 @@ import asyncio
 import os
 import random
 import signal
+import sqlite3
 import subprocess
 import sys
 from collections.abc import Sequence
@@ -83,3 +84,23 @@ async def kill_at_random(
         bot.kill()
         await asyncio.sleep(rng.uniform(0.0, 0.3))
         bot.start()
+
+
+def read_database(database: Path, sql: str, params: Sequence = ()) -> list[tuple]:
+    """A query on the bot's database, read-only, beside the running (or killed) process."""
+    db = sqlite3.connect(f"file:{database}?mode=ro", uri=True)
+    try:
+        return db.execute(sql, params).fetchall()
+    finally:
+        db.close()
+
+
+def pending_work(database: Path) -> int:
+    """Updates not yet processed, messages not yet sent and files not yet downloaded: a
+    storm has settled when none is left."""
+    return read_database(
+        database,
+        "SELECT (SELECT count(*) FROM inbox WHERE status = 'pending')"
+        " + (SELECT count(*) FROM outbox WHERE status = 'pending')"
+        " + (SELECT count(*) FROM evidence WHERE stored = 'pending')",
+    )[0][0]

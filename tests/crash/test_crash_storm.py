@@ -15,8 +15,7 @@ import asyncio
 import logging
 import os
 import re
-import sqlite3
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -32,7 +31,7 @@ from sandbox.state import SandboxState
 from storage import ledger, people
 from storage.db import open_database
 from tests.harness import TOKEN, start_visit
-from tests.processes import BotProcess, duban_process, kill_at_random
+from tests.processes import BotProcess, duban_process, kill_at_random, pending_work, read_database
 from tests.webhooks import free_port, webhook_env
 
 FULL = os.environ.get("DUBAN_STRESS") == "full"
@@ -144,14 +143,6 @@ async def _tie_button(phone: Phone, within: float) -> str | None:
             await asyncio.sleep(0.2)
 
 
-def _read(database: Path, sql: str, params: Sequence = ()) -> list[tuple]:
-    db = sqlite3.connect(f"file:{database}?mode=ro", uri=True)
-    try:
-        return db.execute(sql, params).fetchall()
-    finally:
-        db.close()
-
-
 async def _settled(sandbox: Sandbox, database: Path, seconds: float = 180) -> None:
     """Every update taken from the sandbox (a webhook's retry may still wait) and
     processed, every reply sent, every photo downloaded."""
@@ -161,13 +152,7 @@ async def _settled(sandbox: Sandbox, database: Path, seconds: float = 180) -> No
         if sandbox.state.bot_for_token(TOKEN).updates:
             await asyncio.sleep(0.5)
             continue
-        busy = _read(
-            database,
-            "SELECT (SELECT count(*) FROM inbox WHERE status = 'pending')"
-            " + (SELECT count(*) FROM outbox WHERE status = 'pending')"
-            " + (SELECT count(*) FROM evidence WHERE stored = 'pending')",
-        )[0][0]
-        if busy == 0:
+        if pending_work(database) == 0:
             return
         await asyncio.sleep(0.5)
     raise AssertionError("the bot did not settle after the storm")
@@ -190,14 +175,14 @@ async def test_sigkill_storm_loses_nothing_and_stores_nothing_twice(world) -> No
 
     texts = [text for one in sent for text in one.texts]
     stored = dict(
-        _read(
+        read_database(
             database, "SELECT text, count(*) FROM findings WHERE text LIKE '风暴 %' GROUP BY text"
         )
     )
     assert sorted(stored) == sorted(texts), "a finding was lost"
     assert set(stored.values()) == {1}, "a finding was stored twice"
 
-    photos = _read(database, "SELECT sha256, stored FROM evidence WHERE kind = 'photo'")
+    photos = read_database(database, "SELECT sha256, stored FROM evidence WHERE kind = 'photo'")
     assert len(photos) == sum(one.photos for one in sent), "a photo was lost or kept twice"
     media = database.parent / "media"
     for sha256, stored_state in photos:
@@ -205,7 +190,7 @@ async def test_sigkill_storm_loses_nothing_and_stores_nothing_twice(world) -> No
         assert (media / sha256[:2] / sha256[2:4] / sha256).is_file()
 
     tapped = [token for one in sent for token in one.taps]
-    ties = _read(
+    ties = read_database(
         database,
         "SELECT json_extract(b.payload, '$.finding'), f.item_id FROM buttons b "
         "JOIN findings f ON f.id = json_extract(b.payload, '$.finding') "
@@ -214,11 +199,11 @@ async def test_sigkill_storm_loses_nothing_and_stores_nothing_twice(world) -> No
     )
     assert tapped and ties, "the storm tapped no tie button"
     assert all(item_id is not None for _, item_id in ties), "a tap was lost"
-    located = _read(database, "SELECT count(*) FROM visits WHERE located_at IS NOT NULL")
+    located = read_database(database, "SELECT count(*) FROM visits WHERE located_at IS NOT NULL")
     assert located == [(PHONES,)], "a location was lost"
-    assert _read(database, "SELECT count(*) FROM inbox WHERE status != 'done'") == [(0,)]
+    assert read_database(database, "SELECT count(*) FROM inbox WHERE status != 'done'") == [(0,)]
 
-    assert _read(database, "PRAGMA integrity_check") == [("ok",)]
+    assert read_database(database, "PRAGMA integrity_check") == [("ok",)]
     print(
         f"crash storm: {sum(one.updates for one in sent)} updates ({len(texts)} findings, "
         f"{len(photos)} photos, {len(tapped)} taps), {bot.kills} kills, 0 lost"

@@ -23,9 +23,8 @@ import asyncio
 import logging
 import os
 import re
-import sqlite3
 import time
-from collections.abc import AsyncIterator, Iterator, Sequence
+from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -42,7 +41,7 @@ from sandbox.dingtalk.server import DingTalkStandIn, NoStreamClient
 from sandbox.dingtalk.state import RobotFrame
 from storage import ledger, people, visits
 from storage.db import open_database
-from tests.processes import BotProcess, kill_at_random
+from tests.processes import BotProcess, kill_at_random, pending_work, read_database
 
 FULL = os.environ.get("DUBAN_STRESS") == "full"
 PHONES = 10
@@ -182,27 +181,13 @@ async def _storm(standin: DingTalkStandIn, index: int, pace: float) -> list[Atte
     return attempts
 
 
-def _read(database: Path, sql: str, params: Sequence = ()) -> list[tuple]:
-    db = sqlite3.connect(f"file:{database}?mode=ro", uri=True)
-    try:
-        return db.execute(sql, params).fetchall()
-    finally:
-        db.close()
-
-
 async def _settled(database: Path, seconds: float = 300) -> None:
     """Every frame processed, every reply sent, every picture downloaded (DingTalk's
     download job fetches 10 files every 5 s: bot/platforms/dingtalk/media.py)."""
     loop = asyncio.get_running_loop()
     deadline = loop.time() + seconds
     while loop.time() < deadline:
-        busy = _read(
-            database,
-            "SELECT (SELECT count(*) FROM inbox WHERE status = 'pending')"
-            " + (SELECT count(*) FROM outbox WHERE status = 'pending')"
-            " + (SELECT count(*) FROM evidence WHERE stored = 'pending')",
-        )[0][0]
-        if busy == 0:
+        if pending_work(database) == 0:
             return
         await asyncio.sleep(0.5)
     raise AssertionError("the bot did not settle after the storm")
@@ -241,7 +226,7 @@ async def test_dingtalk_sigkill_storm_keeps_every_acknowledged_message_once(worl
         assert frame.text not in frames, "the stand-in pushed a message twice"
         frames[frame.text] = frame
     stored = dict(
-        _read(
+        read_database(
             database,
             "SELECT text, count(*) FROM findings WHERE text LIKE '钉风暴 %' GROUP BY text",
         )
@@ -265,7 +250,7 @@ async def test_dingtalk_sigkill_storm_keeps_every_acknowledged_message_once(worl
     assert max(confirmed.values()) <= 1 + bot.kills
 
     pictured = [one.text for one in attempts if one.picture and one.text in stored]
-    photos = _read(
+    photos = read_database(
         database,
         "SELECT f.text, e.sha256, e.stored FROM evidence e JOIN findings f ON f.id = e.finding_id"
         " WHERE e.kind = 'photo' AND f.text LIKE '钉风暴 %'",
@@ -274,9 +259,9 @@ async def test_dingtalk_sigkill_storm_keeps_every_acknowledged_message_once(worl
     for _, sha256, state in photos:
         assert state == "stored"
         assert media_path(database.parent / "media", sha256).is_file()
-    assert _read(database, "SELECT count(*) FROM inbox WHERE status != 'done'") == [(0,)]
-    assert _read(database, "SELECT count(*) FROM outbox WHERE status != 'sent'") == [(0,)]
-    assert _read(database, "PRAGMA integrity_check") == [("ok",)]
+    assert read_database(database, "SELECT count(*) FROM inbox WHERE status != 'done'") == [(0,)]
+    assert read_database(database, "SELECT count(*) FROM outbox WHERE status != 'sent'") == [(0,)]
+    assert read_database(database, "PRAGMA integrity_check") == [("ok",)]
 
     unacked_kept = len(set(stored) - acked)
     nearest = [min(abs(frames[text].at - kill) for kill in bot.killed_at) for text in lost]
