@@ -26,21 +26,16 @@ import re
 import time
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 
 import aiohttp
 import pytest
 
-from bot.domain.audit import Origin
-from bot.domain.lifecycle import Role
-from bot.domain.people import dingtalk_address
+from bench import dingtalk_world
 from bot.platforms.media_files import media_path
 from sandbox.dingtalk.incoming import keep_file
 from sandbox.dingtalk.server import DingTalkStandIn, NoStreamClient
 from sandbox.dingtalk.state import RobotFrame
-from storage import ledger, people, visits
-from storage.db import open_database
 from tests.processes import BotProcess, kill_at_random, pending_work, read_database
 
 FULL = os.environ.get("DUBAN_STRESS") == "full"
@@ -73,10 +68,6 @@ class TimedBot(BotProcess):
         super().kill()
 
 
-def _staff(n: int) -> str:
-    return f"inspector{n:02d}"
-
-
 @pytest.fixture
 def standin() -> Iterator[DingTalkStandIn]:
     """The stand-in on a port of its own (the bot, a subprocess, is aimed at its URL)."""
@@ -94,9 +85,9 @@ async def world(
     standin: DingTalkStandIn, tmp_path: Path
 ) -> AsyncIterator[tuple[DingTalkStandIn, TimedBot, Path]]:
     database = tmp_path / "duban.sqlite"
-    _seed(database)
+    dingtalk_world.seed(database, PHONES)
     for n in range(PHONES):
-        standin.phone(_staff(n), f"督查{n}")  # people DingTalk knows, to deliver to
+        standin.phone(dingtalk_world.staff(n), f"督查{n}")  # people DingTalk knows, to deliver to
     bot = _dingtalk_process(standin, database)
     bot.start()
     try:
@@ -123,24 +114,6 @@ def _dingtalk_process(standin: DingTalkStandIn, database: Path) -> TimedBot:
         },
         database.parent / "bot.log",
     )
-
-
-def _seed(path: Path) -> None:
-    """The inspectors, registered from DingTalk, each on a visit to one company."""
-    db = open_database(path)
-    now = datetime.now(UTC)
-    origin = Origin.cli(now)
-    with db.atomic():
-        town = ledger.ensure_named(db, "towns", "高新区", origin)
-        company = ledger.ensure_company(db, "卓远半导体", town, origin)
-    assert company is not None
-    for n in range(PHONES):
-        invitation = people.create_invitation(
-            db, role=Role.INSPECTOR, name=f"督查{n}", unit=None, days=7, origin=origin
-        )
-        person = people.redeem_invitation(db, invitation, dingtalk_address(_staff(n)), "zh", origin)
-        visits.start_visit(db, company, person.id, now)
-    db.close()
 
 
 async def _connected(standin: DingTalkStandIn) -> None:
@@ -176,7 +149,9 @@ async def _storm(standin: DingTalkStandIn, index: int, pace: float) -> list[Atte
     for n in range(STEPS):
         text, picture = f"钉风暴 {index}-{n}", PLAN[n % len(PLAN)] == "picture"
         await _connected(standin)
-        attempts.append(Attempt(text, picture, await _say(standin, _staff(index), text, picture)))
+        attempts.append(
+            Attempt(text, picture, await _say(standin, dingtalk_world.staff(index), text, picture))
+        )
         await asyncio.sleep(pace)
     return attempts
 
@@ -198,7 +173,7 @@ def _confirmed(standin: DingTalkStandIn) -> dict[str, int]:
     reply's delivery and its outbox row's mark sends it again: at most once per kill)."""
     seen: dict[str, int] = {}
     for n in range(PHONES):
-        for item in standin.state.received_by(_staff(n)):
+        for item in standin.state.received_by(dingtalk_world.staff(n)):
             for text in CONFIRMED.findall(item.text):
                 seen[text] = seen.get(text, 0) + 1
     return seen
