@@ -4,42 +4,16 @@ inside the window, and the messages are still kept and acknowledged with the pro
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from pathlib import Path
-
-import pytest
-
 from bench.bench_dingtalk_window import WindowProbe
 from sandbox.dingtalk.server import DingTalkStandIn
-from sandbox.server import Sandbox
+from tests.dingtalk.test_processor_scenarios import duban  # noqa: F401
 from tests.dingtalk.test_stream_standin import wait_until
-from tests.harness import Duban, make_settings, running
-
-
-@pytest.fixture
-async def duban(
-    bot_sandbox: Sandbox, standin: DingTalkStandIn, tmp_path: Path
-) -> AsyncIterator[Duban]:
-    """Duban on DingTalk alone, connected to the stand-in through the SDK."""
-    state = standin.state
-    settings = make_settings(
-        bot_sandbox,
-        tmp_path,
-        TELEGRAM_BOT_TOKEN="",
-        DINGTALK_CLIENT_ID=state.client_id,
-        DINGTALK_CLIENT_SECRET=state.client_secret,
-        DINGTALK_ROBOT_CODE=state.robot_code,
-        DINGTALK_CARD_TEMPLATE_ID="duban-card-template",
-        DINGTALK_OPENAPI_ENDPOINT=standin.url,
-        DINGTALK_OAPI_ENDPOINT=standin.url,
-    )
-    async with running(Duban(bot_sandbox, settings)) as bot:
-        await wait_until(lambda: standin.connections() == 1)
-        yield bot
+from tests.harness import Duban
 
 
 async def test_the_probe_times_each_frame_from_arrival_to_commit(
-    duban: Duban, standin: DingTalkStandIn
+    duban: Duban,  # noqa: F811
+    standin: DingTalkStandIn,
 ) -> None:
     assert duban.runtime is not None
     probe = WindowProbe()

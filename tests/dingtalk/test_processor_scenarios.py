@@ -47,6 +47,7 @@ async def duban(
         DINGTALK_ROBOT_CODE=state.robot_code,
         DINGTALK_CARD_TEMPLATE_ID="duban-card-template",
         DINGTALK_OPENAPI_ENDPOINT=standin.url,
+        DINGTALK_OAPI_ENDPOINT=standin.url,
         DINGTALK_ADMIN_IDS=OFFICE,
     )
     async with running(Duban(bot_sandbox, settings)) as bot:
