@@ -4,8 +4,12 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+import pytest
+
 from bot.domain.lifecycle import Role
 from tests.harness import Duban
+
+pytestmark = pytest.mark.both_platforms
 
 
 def _today() -> datetime:
@@ -54,10 +58,15 @@ async def test_complete_visit_with_album_location_files_and_new_item(duban: Duba
     card = await inspector.expect("走访中")
     assert card.text.index(overdue.code) < card.text.index(upcoming.code)  # overdue first
     assert "🟡" in card.text or "🔴" in card.text
-    await inspector.expect("发送当前位置")
-    assert inspector.reply_keyboard == [["📍 发送位置"]]
-    await inspector.send_location(32.39, 120.57)
-    await inspector.expect("已记录到场位置")
+    if duban.platform == "dingtalk":  # a DingTalk robot receives no location: a tap says so
+        await inspector.expect("钉钉机器人收不到位置")
+        await inspector.tap("✅ 已到现场")
+        await inspector.expect("已登记到场（卓远半导体）")
+    else:
+        await inspector.expect("发送当前位置")
+        assert inspector.reply_keyboard == [["📍 发送位置"]]
+        await inspector.send_location(32.39, 120.57)
+        await inspector.expect("已记录到场位置")
 
     # A text, then an album of it, then one tap ties all of it to the overdue item.
     await inspector.send("企业反映研发费用加计扣除政策不清楚")
@@ -86,7 +95,11 @@ async def test_complete_visit_with_album_location_files_and_new_item(duban: Duba
     await inspector.send("/done")
     summary = await inspector.expect("走访结束：卓远半导体")
     assert "发现 3 条" in summary.text and "照片 5 张" in summary.text
-    assert "其他材料 2 份" in summary.text and "位置：企业暂无坐标，未核对距离" in summary.text
+    assert "其他材料 2 份" in summary.text
+    if duban.platform == "dingtalk":  # no location: the confirmed arrival's time instead
+        assert "位置：钉钉未提供 · 确认到场" in summary.text
+    else:
+        assert "位置：企业暂无坐标，未核对距离" in summary.text
     assert inspector.reply_keyboard is None
     await admin.expect("走访结束：卓远半导体")
     notice = await contact.expect("贵单位牵头")
@@ -104,8 +117,13 @@ async def test_complete_visit_with_album_location_files_and_new_item(duban: Duba
         new = db.execute("SELECT code, needs_review, deadline FROM items WHERE needs_review = 1")
         rows = new.fetchall()
         assert len(rows) == 1 and rows[0][0] in created.text
-        visit = db.execute("SELECT latitude, located_at, end_reason FROM visits").fetchone()
-        assert visit[0] == 32.39 and visit[1] and visit[2] == "done"
+        visit = db.execute(
+            "SELECT latitude, located_at, confirmed_at, end_reason FROM visits"
+        ).fetchone()
+        if duban.platform == "dingtalk":  # the arrival is the tap's time, with no place
+            assert visit[0] is None and visit[2] and visit[3] == "done"
+        else:
+            assert visit[0] == 32.39 and visit[1] and visit[3] == "done"
         # Tying findings makes the inspector involved in three items, assigned to none.
         involved = db.execute("SELECT count(*) FROM item_involvement").fetchone()[0]
         assigned = db.execute("SELECT count(*) FROM item_inspectors").fetchone()[0]
