@@ -705,3 +705,11 @@ async def history_world(
     inspector.close()
     contact.close()
     return seeded.codes, file_ids
+
+
+async def fetch_evidence(duban: Duban) -> None:
+    """Run the test's platform's evidence download job now (Telegram's getFile, or
+    DingTalk's robot file download: a job of its own, bot/jobs/schedule.py)."""
+    assert duban.runtime is not None
+    job = "evidence.download" if duban.platform == "telegram" else "evidence.download.dingtalk"
+    await duban.runtime.run_job(job)

@@ -59,6 +59,11 @@ def keep_file(standin: DingTalkStandIn, name: str, data: bytes) -> str:
 async def _download(standin: DingTalkStandIn, request: web.Request) -> web.Response:
     if not standin.state.token_valid(request.headers.get("x-acs-dingtalk-access-token")):
         return errors.openapi_error(*errors.BAD_ACCESS_TOKEN)
+    with standin.state.lock:
+        fault = standin.state.download_fault
+        failing = fault is not None and fault.take()
+    if failing:  # a test's outage (state.DownloadFault), in the new host's error shape
+        return errors.openapi_error(500, "ServiceUnavailable", "the service is unavailable")
     with contextlib.suppress(ValueError):
         body = await request.json()
         if isinstance(body, dict) and body.get("robotCode") in (

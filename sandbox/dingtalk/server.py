@@ -46,6 +46,7 @@ from sandbox.dingtalk.media import MAX_REQUEST_BYTES, MediaStore
 from sandbox.dingtalk.phones import DingTalkPhone
 from sandbox.dingtalk.state import (
     DingTalkState,
+    DownloadFault,
     Push,
     Received,
     RobotFrame,
@@ -184,6 +185,14 @@ class DingTalkStandIn:
     def connections(self) -> int:
         """How many Stream clients are connected now."""
         return len(self._connections)
+
+    def fail_downloads(self, times: int) -> DownloadFault:
+        """Make the next ``times`` robot file downloads answer HTTP 500 (an outage); the
+        fault counts them (``fired``) and ``clear()`` ends it."""
+        fault = DownloadFault(times)
+        with self.state.lock:
+            self.state.download_fault = fault
+        return fault
 
     # -- the server (on the stand-in's loop) ----------------------------------------------
 

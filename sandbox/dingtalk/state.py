@@ -116,6 +116,8 @@ class DingTalkState:
     tickets: dict[str, Ticket] = field(default_factory=dict)
     closed_streams: set[int] = field(default_factory=set)  # numbers of closed connections
     tokens: dict[str, float] = field(default_factory=dict)
+    # Robot file downloads a test makes fail (``DingTalkStandIn.fail_downloads``).
+    download_fault: DownloadFault | None = None
     pushes: dict[str, Push] = field(default_factory=dict)
     sessions: dict[str, Session] = field(default_factory=dict)
     staff: dict[str, str] = field(default_factory=dict)
@@ -136,3 +138,25 @@ class DingTalkState:
     def token_valid(self, token: str | None) -> bool:
         """True for an access token this stand-in issued that has not expired."""
         return token is not None and self.tokens.get(token, 0.0) > time.time()
+
+
+@dataclass
+class DownloadFault:
+    """The robot file download failing: the next ``times`` calls answer HTTP 500, as an
+    outage at DingTalk would (like the Telegram sandbox's ``faults.inject`` for getFile);
+    ``fired`` counts the calls that failed, so a test can match them to the bot's tries."""
+
+    times: int
+    fired: int = 0
+
+    def take(self) -> bool:
+        """Count one download call; True if it is to fail."""
+        if self.times <= 0:
+            return False
+        self.times -= 1
+        self.fired += 1
+        return True
+
+    def clear(self) -> None:
+        """The outage is over: downloads answer again."""
+        self.times = 0
