@@ -713,3 +713,28 @@ async def fetch_evidence(duban: Duban) -> None:
     assert duban.runtime is not None
     job = "evidence.download" if duban.platform == "telegram" else "evidence.download.dingtalk"
     await duban.runtime.run_job(job)
+
+
+async def replay_update(duban: Duban, update_id: int) -> int:
+    """``Duban.replay`` on the test's platform. On DingTalk the frame is stored again (the
+    inbox ignores it by its msgId) and run through the handlers again, as after a crash
+    between running a row and marking it done; returns the rows added (0 expected)."""
+    if duban.platform == "telegram":
+        return await duban.replay(update_id)
+    from bot.platforms.dingtalk import handlers
+    from bot.platforms.dingtalk.inputs import RobotMessage, parse
+
+    db = duban.db()
+    try:
+        row = db.execute("SELECT event, raw FROM inbox WHERE update_id = ?", [update_id])
+        event, raw = row.fetchone()
+        stored = inbox.save_dingtalk(db, event, json.loads(raw), duban._now())
+    finally:
+        db.close()
+    assert duban.runtime is not None
+    frame = parse(json.loads(raw))
+    if isinstance(frame, RobotMessage):
+        await handlers.on_robot_message(duban.runtime.resources, update_id, frame)
+    else:
+        await handlers.on_card_tap(duban.runtime.resources, update_id, frame)
+    return 0 if stored is None else 1
