@@ -135,8 +135,11 @@ class DingTalkCourier:
         """Make the row's calls; the message id to record (cards: the row's own id)."""
         payload, staff_id = row.payload, row.to.id
         if row.method == "markdown":
+            # Its row id, as a card's: a correction later names it (updateCard), and since
+            # DingTalk knows no card by that name the correction arrives as a new message.
+            # Without an id the services took the message for uneditable and said nothing.
             await self._markdown(staff_id, payload)
-            return None
+            return row.id
         if row.method == "card":
             await self.api.create_and_deliver_card(
                 out_track_id(row.id), staff_id, card_params(payload)
