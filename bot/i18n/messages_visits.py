@@ -53,12 +53,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "visit.member_joined": ("👥 {name} 加入了本次走访。", "👥 {name} joined this visit."),
     "visit.card": (
         "🏭 <b>{company}</b>（{town}）· 走访中，{started} 开始\n\n"
-        "<b>未办结事项（{count}）</b>\n{items}\n\n"
-        "直接发送文字、照片、文件、语音或位置，都会记入本次走访。结束时发送 /done。",
+        "<b>未办结事项（{count}）</b>\n{items}\n\n{hint}",
         "🏭 <b>{company}</b> ({town}) · visit open since {started}\n\n"
-        "<b>Open items ({count})</b>\n{items}\n\n"
-        "Send texts, photos, files, voice notes or your location: all of it goes into this "
-        "visit. Send /done when you leave.",
+        "<b>Open items ({count})</b>\n{items}\n\n{hint}",
     ),
     "visit.no_items": ("（暂无未办结事项）", "(no open items)"),
     "visit.more_items": ("……另有 {count} 项", "… and {count} more"),

@@ -320,6 +320,8 @@ def send_card(work: Work, visit: Visit) -> None:
     if len(items) > 10:
         lines.append(work.t("visit.more_items", count=len(items) - 10))
     started = visit.started_at.astimezone(work.tz).strftime("%H:%M")
+    # What the person can send: a DingTalk robot receives no location, so none is invited.
+    sends = sends_location(work.registered.platform)
     work.reply(
         "visit.card",
         company=visit.company,
@@ -327,6 +329,7 @@ def send_card(work: Work, visit: Visit) -> None:
         started=started,
         count=len(items),
         items=Safe("\n".join(lines) if lines else work.t("visit.no_items")),
+        hint=work.t("visit.card_hint" if sends else "visit.card_hint_no_location"),
         keyboard=[[button_to(done_button, work.t("visit.btn_done"), visit=visit.id)]],
     )
 

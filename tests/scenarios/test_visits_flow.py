@@ -58,6 +58,8 @@ async def test_complete_visit_with_album_location_files_and_new_item(duban: Duba
     card = await inspector.expect("走访中")
     assert card.text.index(overdue.code) < card.text.index(upcoming.code)  # overdue first
     assert "🟡" in card.text or "🔴" in card.text
+    # The card invites a location only where one can be sent (a DingTalk robot gets none).
+    assert ("语音或位置" in card.text) == (duban.platform == "telegram")
     if duban.platform == "dingtalk":  # a DingTalk robot receives no location: a tap says so
         await inspector.expect("钉钉机器人收不到位置")
         await inspector.tap("✅ 已到现场")
