@@ -17,7 +17,7 @@ from __future__ import annotations
 from bot.actions import ADMINS, button, button_to, command, step
 from bot.domain.audit import AuditAction
 from bot.domain.lifecycle import DomainError, Role
-from bot.domain.people import Person
+from bot.domain.people import Person, sends_location
 from bot.domain.permissions import require_admin
 from bot.domain.presence import (
     CoordinateError,
@@ -331,7 +331,9 @@ def set_button(work: Work, company: int) -> None:
     admin = _admin(work)
     chosen = _company(work, company)
     dialogs.put(work.db, admin.id, "place.set", {"company": chosen.id}, work.at)
-    work.reply("presence.ask_place", company=chosen.name)
+    # Only typed coordinates where the platform sends no location (a DingTalk robot).
+    typed = not sends_location(admin.platform)
+    work.reply("presence.ask_place_typed" if typed else "presence.ask_place", company=chosen.name)
 
 
 @step("place.", roles=ADMINS, refusal="admin.only")
@@ -340,7 +342,9 @@ def place_text(work: Work, state: str, data: dict, text: str) -> None:
     try:
         point = parse_point(" ".join(text.split()))
     except CoordinateError as error:
-        work.reply("presence.bad_place", reason=_coordinate_reason(work.lang, error))
+        typed = not sends_location(work.registered.platform)
+        key = "presence.bad_place_typed" if typed else "presence.bad_place"
+        work.reply(key, reason=_coordinate_reason(work.lang, error))
         return
     _set_place(work, int(data["company"]), point)
 
