@@ -738,3 +738,16 @@ async def replay_update(duban: Duban, update_id: int) -> int:
     else:
         await handlers.on_card_tap(duban.runtime.resources, update_id, frame)
     return 0 if stored is None else 1
+
+
+async def register_on_telegram(
+    duban: Duban, user_id: int, name: str, role: Role, unit: str | None = None
+) -> Phone:
+    """A person who accepted an invitation on Telegram, whatever the test's platform: in a
+    DingTalk run, someone on Telegram over the same ledger as the DingTalk people (an
+    inspector sending locations, which a DingTalk robot never receives)."""
+    phone = duban.sandbox.phone(user_id=user_id, name=name, language="zh", token=TOKEN)
+    duban.phones.append(phone)
+    await phone.send(f"/start {duban.invitation(role, name, unit)}")
+    await phone.expect("欢迎")
+    return phone
