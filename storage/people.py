@@ -86,6 +86,20 @@ def platforms_by_person(db: sqlite_utils.Database) -> dict[int, list[str]]:
     return found
 
 
+def accounts_by_person(db: sqlite_utils.Database) -> dict[int, list[Address]]:
+    """Everyone's accounts, Telegram's first as /users names the platforms, for ``duban
+    list people``."""
+    found: dict[int, list[Address]] = {}
+    rows = fetch_all(
+        db,
+        "SELECT person_id, platform, account FROM person_accounts "
+        "ORDER BY person_id, platform DESC, account",
+    )
+    for row in rows:
+        found.setdefault(row["person_id"], []).append(Address(row["platform"], row["account"]))
+    return found
+
+
 def wrote_from(db: sqlite_utils.Database, person: Person, address: Address) -> Person:
     """Write to this person where they just wrote from (one of their accounts).
 
