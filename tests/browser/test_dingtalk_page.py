@@ -222,10 +222,9 @@ def test_a_dingtalk_person_shows_unread_messages_until_read(demo: Demo, browser)
 
     browser.refresh()
     wait.until(lambda d: d.find_element(By.TAG_NAME, "body").get_attribute("data-ready") == "1001")
-    chat = _zhou_chat(demo, "/lang")
+    _zhou_chat(demo, "/lang")
     wait.until(lambda d: _unread(_zhou_chat(demo)) > 0, "the robot did not answer /lang")
     wait.until(_counts_what_came_after(demo), "the count is not what came after the read mark")
-    assert chat["read"] > 0 and _unread(_zhou_chat(demo)) < len(_zhou_chat(demo)["messages"])
 
 
 def _badge(driver, user_id: int) -> str:
