@@ -18,7 +18,7 @@ from bot.domain.accounts import UnlinkRefusal, reached_after_unlink, unlink_refu
 from bot.domain.people import Person
 from bot.i18n import t
 from bot.runtime.work import Work
-from bot.services import invitations, joining, notify
+from bot.services import invitations, joining, notify, registration
 from storage import people
 
 
@@ -83,6 +83,12 @@ def unlink_confirm(work: Work, person: int, platform: str, account: str) -> None
     refusal = people.unlink_account(work.db, someone.id, chosen, work.origin)
     if _refused(work, someone, chosen, refusal):
         return
+    # The freed chat's command menu is a stranger's again (Telegram's; DingTalk has none).
+    work.set_commands(
+        chosen,
+        registration.menu_of(None, someone.language),
+        key=f"menu:{chosen.id}:unlinked:{work.at.isoformat()}",
+    )
     now = people.by_id(work.db, someone.id)
     assert now.address is not None  # the account that stays
     remaining = now.address.platform

@@ -6,6 +6,7 @@ never taken, and every tap looks at the accounts as they are now."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -67,6 +68,13 @@ async def link_dingtalk(world: World, office: EitherPhone) -> tuple[EitherPhone,
     return telegram, dingtalk
 
 
+def _telegram_menu(phone: EitherPhone) -> list[str]:
+    """The command menu 王督查's Telegram chat shows (the chat's own, set by the bot)."""
+    assert phone.telegram is not None
+    scope = json.dumps({"type": "chat", "chat_id": INSPECTOR}, sort_keys=True) + "|"
+    return [entry["command"] for entry in phone.telegram.actions.bot.commands[scope]]
+
+
 def _inspector(world: World):
     """王督查 as the ledger holds them now, with their accounts."""
     db = world.duban.db()
@@ -111,9 +119,12 @@ async def test_the_office_unlinks_one_account_and_the_person_stays_reachable(
     assert accounts == [remaining] and person.address == remaining
     assert audited == 1
 
-    # The unlinked account is a stranger again; the other one works as before.
+    # The unlinked account is a stranger again (on Telegram its menu is a stranger's: just
+    # /start); the other one works as before.
     await phones[unlinked].send("/help")
     await phones[unlinked].expect("邀请")
+    if unlinked == "telegram":
+        assert _telegram_menu(telegram) == ["start"]
     await phones[stays].send("/help")
     await phones[stays].expect("/visit")
 
