@@ -62,7 +62,7 @@
           "就能以新身份登记。<code>/users</code> 管理人员。",
         "<b>陈主任</b>（分管领导）：接收逾期事项的提级督办通知。",
         "<b>周联络</b>（财政局联络员）在<b>钉钉</b>上：同一个机器人、同一本台账，" +
-          "消息是钉钉的样子，点卡片上的按钮签收、报告进展，发送图片作为佐证。",
+          "消息是钉钉的样子，点卡片上的按钮签收、报告进展，发送图片、文件、语音和视频作为佐证。",
       ],
       fine: "每次启动演示都会重新生成数据（data/demo/）。照片可以从电脑上选择任意 JPEG/PNG。",
     },
@@ -115,7 +115,7 @@
         "<b>陈主任</b> (leader): receives escalations of overdue items.",
         "<b>周联络</b> (财政局 contact) is on <b>DingTalk</b>: the same robot and ledger, " +
           "messages as DingTalk shows them; tap a card's buttons to acknowledge or report, " +
-          "send a picture as evidence.",
+          "send pictures, files, voice notes or videos as evidence.",
       ],
       fine: "Every start of the demo seeds its data afresh (data/demo/). Any JPEG/PNG from your " +
         "computer will do as a photo.",
