@@ -40,7 +40,7 @@ log = logging.getLogger(__name__)
 
 CONCURRENT = 4  # files fetched at once (DingTalk's rate is the client's to keep)
 BATCH = 20  # due rows read at a time; the workers share them
-QUIET_PAUSE = 1.0  # the least wait between looks, so a row that keeps failing oddly cannot spin
+QUIET_PAUSE = 1.0  # the least sleep before a retry is due (never a busy loop on the clock)
 TROUBLE_PAUSE = 5.0  # after a look that failed (the database locked, a full disk)
 
 
@@ -60,19 +60,18 @@ async def download_pending(api: DingTalkOpenAPI, services: Resources) -> None:
 
 
 class Downloader:
-    """DingTalk's evidence downloads: one task (``run``) woken by ``ready``."""
+    """DingTalk's evidence downloads: one task (``run``), woken by ``wake``."""
 
     def __init__(
         self,
         api: DingTalkOpenAPI,
         services: Resources,
-        ready: asyncio.Event | None = None,
         *,
         concurrent: int = CONCURRENT,
     ) -> None:
         self.api = api
         self.services = services
-        self.ready = ready or asyncio.Event()
+        self.ready = asyncio.Event()  # set by ``wake``
         self.concurrent = concurrent
         self._fetching: set[int] = set()  # evidence ids whose try has not ended
         self.troubled = False  # a file of the last drain failed oddly: look again soon
