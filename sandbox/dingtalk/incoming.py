@@ -91,9 +91,12 @@ async def _download(standin: DingTalkStandIn, request: web.Request) -> web.Respo
 
 
 async def _file(standin: DingTalkStandIn, request: web.Request) -> web.StreamResponse:
-    stored = standin.state.files.get(request.match_info["code"])
+    code = request.match_info["code"]
+    stored = standin.state.files.get(code)
     if stored is None:
         return web.Response(status=404)
+    with standin.state.lock:
+        standin.state.fetched[code] = standin.state.fetched.get(code, 0) + 1
     return web.Response(body=stored[1], content_type="application/octet-stream")
 
 

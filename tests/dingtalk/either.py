@@ -270,7 +270,7 @@ class World:
 
     async def evidence_kept(self, within: float = 30.0) -> None:
         """Wait until every evidence file is in MEDIA_DIR, then let a minute pass on the
-        bot's clock: a DingTalk picture is fetched by the download job (every 5 s), and a
+        bot's clock: a DingTalk picture is fetched once its message is committed, and a
         message forwarding it waits for it, to be tried again a little later by the clock
         (which stands still in these tests unless moved)."""
         deadline = asyncio.get_running_loop().time() + within
