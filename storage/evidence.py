@@ -1,9 +1,10 @@
 """Evidence rows: what a person sent (file ids, sizes, captions) and where its bytes are.
 
 A row is written in the transaction of the update that brought the file, with
-``stored='pending'``; the download job (bot/platforms/telegram/media.py) fetches the bytes
-later and records
-their sha256. A row is never deleted: withdrawing marks it, moving changes its item.
+``stored='pending'`` and the ``platform`` the file came from; that platform's download job
+(bot/platforms/telegram/media.py, bot/platforms/dingtalk/media.py) fetches the bytes later
+and records their sha256. A row is never deleted: withdrawing marks it, moving changes its
+item.
 
 The sha256 is also written into the audit hash chain as it is recorded (``file_stored``):
 the evidence table itself is not append-only, so without that someone with the file could
