@@ -104,6 +104,7 @@ async def test_a_dingtalk_picture_is_fetched_from_dingtalk_after_its_sender_writ
     await inspector.send("/help")
     await inspector.expect("可用命令")
     assert _reached_at(duban) == telegram_address(INSPECTOR)
+    assert duban.runtime is not None
     await duban.runtime.run_job("evidence.download")  # Telegram's downloads: not its file
 
     # DingTalk hands the file out again: its downloader fetches it on its retry.

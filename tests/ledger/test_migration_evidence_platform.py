@@ -63,14 +63,14 @@ def _old_database(path: Path) -> list[dict]:
             "VALUES (?, ?, ?, '{}', ?, 'done')",
             [update_id, platform, event, T],
         )
-    for row_id, (person_id, update_id, file_id, stored, _) in OLD_EVIDENCE.items():
+    for row_id, (sender, brought_by, file_id, stored, _) in OLD_EVIDENCE.items():
         old.execute(
             "INSERT INTO evidence (id, person_id, kind, file_id, file_unique_id, sha256, "
             "caption, taken_at, stored, download_attempts, next_download_at, created_at, "
             "update_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [
                 row_id,
-                person_id,
+                sender,
                 "photo" if file_id else "location",
                 file_id,
                 f"u{row_id}" if file_id else None,
@@ -81,7 +81,7 @@ def _old_database(path: Path) -> list[dict]:
                 row_id % 3,
                 RETRY if stored == "pending" else None,
                 T,
-                update_id,
+                brought_by,
             ],
         )
     rows = [dict(row) for row in old.query("SELECT * FROM evidence ORDER BY id")]
