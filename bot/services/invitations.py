@@ -16,7 +16,13 @@ from datetime import datetime
 from bot.actions import button_to
 from bot.chat import Address, Sender
 from bot.domain.lifecycle import Role
-from bot.domain.people import Invitation, Person, dingtalk_address, telegram_address
+from bot.domain.people import (
+    DINGTALK,
+    Invitation,
+    Person,
+    dingtalk_address,
+    telegram_address,
+)
 from bot.domain.permissions import is_admin
 from bot.i18n import Safe, t
 from bot.runtime.work import Work
@@ -74,7 +80,9 @@ def _invitee(lang: str, invitation: Invitation) -> dict[str, str]:
 
 def who(lang: str, redeemer: Sender) -> str:
     """The person who tapped the link as their platform names them (not as the invitation
-    names them)."""
+    names them), and which platform's id that is: a DingTalk staff id called a Telegram ID
+    would send the office looking in the wrong place."""
+    key = "invites.who_dingtalk" if redeemer.address.platform == DINGTALK else "invites.who"
     username = (
         Safe(t(lang, "invites.who_username", username=redeemer.username))
         if redeemer.username
@@ -83,7 +91,7 @@ def who(lang: str, redeemer: Sender) -> str:
     return Safe(
         t(
             lang,
-            "invites.who",
+            key,
             full_name=redeemer.name or "—",
             username=username,
             id=redeemer.address.id,
