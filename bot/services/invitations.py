@@ -57,6 +57,24 @@ def sender_is_settings_admin(work: Work) -> bool:
     return work.sender is not None and is_settings_admin(work, work.sender.address)
 
 
+def settings_admin_key(work: Work, key: str, accounts: list[Address]) -> str:
+    """The message ``key`` about a settings administrator, or its ``_dingtalk`` twin when
+    no ADMIN_IDS id names these accounts: an administrator from DINGTALK_ADMIN_IDS is
+    changed there, and telling the office to edit ADMIN_IDS sends it to the wrong line."""
+    telegram = [telegram_address(number) for number in work.env.admin_ids]
+    return key if any(account in telegram for account in accounts) else f"{key}_dingtalk"
+
+
+def person_settings_admin_key(work: Work, key: str, person: Person) -> str:
+    """``settings_admin_key`` for every account of this person."""
+    return settings_admin_key(work, key, people.accounts(work.db, person.id))
+
+
+def sender_settings_admin_key(work: Work, key: str) -> str:
+    """``settings_admin_key`` for whoever sent this update."""
+    return settings_admin_key(work, key, [work.sender.address] if work.sender else [])
+
+
 def unit_part(lang: str, unit: str | None) -> str:
     return Safe(t(lang, "start.welcome_unit", unit=unit)) if unit else ""
 

@@ -80,10 +80,13 @@ async def test_admin_ids_admin_cannot_be_demoted_or_deactivated_from_users(duban
     await other.send("/users")
     await other.expect("位用户")
     await other.tap("🔒 办公室管理员 · 管理员")
-    card = await other.expect("ADMIN_IDS")
+    # The setting that makes them an administrator, named where the office would change it.
+    setting = "DINGTALK_ADMIN_IDS" if duban.platform == "dingtalk" else "ADMIN_IDS"
+    card = await other.expect(f"（{setting}）")
     assert "停用" in card.buttons
     await other.tap("督查人员")
-    await other.expect("不能在这里降级、停用或移交")
+    refused = await other.expect("不能在这里降级、停用或移交")
+    assert f"请修改服务器上的 {setting} 设置" in refused.text
     await other.tap("停用")
     await other.expect("不能在这里降级、停用或移交")
     await other.tap("移交工作")
