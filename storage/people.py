@@ -331,14 +331,20 @@ SCRUBBED_TEXT = "[invitation message: the link is kept only on the phone it was 
 def forget_sent_links(db: sqlite_utils.Database) -> int:
     """Drop the text of invitation messages the outbox has finished with (sent or dead).
 
-    The link must sit in the outbox until Telegram has it; after that the only copy should
-    be on the admin's phone, so a backup of the database holds no live code. Returns how
-    many messages were cleaned.
+    The link must sit in the outbox until the platform has it; after that the only copy
+    should be on the admin's phone, so a backup of the database holds no live code. Every
+    field that holds the words goes: Telegram's ``text``, and DingTalk's ``text`` (markdown),
+    ``html`` (the words as written) and ``title`` (platforms/dingtalk/render.py). Returns
+    how many messages were cleaned.
     """
     return db.execute(
-        "UPDATE outbox SET payload = json_set(payload, '$.text', :text) "
+        "UPDATE outbox SET payload = json_replace(payload, "
+        "'$.text', :text, '$.html', :text, '$.title', :text) "
         "WHERE dedup_key IN (SELECT message_key FROM invitations WHERE message_key IS NOT NULL) "
-        "AND status != 'pending' AND json_extract(payload, '$.text') != :text",
+        "AND status != 'pending' AND ("
+        "json_extract(payload, '$.text') != :text "
+        "OR coalesce(json_extract(payload, '$.html'), :text) != :text "
+        "OR coalesce(json_extract(payload, '$.title'), :text) != :text)",
         {"text": SCRUBBED_TEXT},
     ).rowcount
 
