@@ -117,7 +117,8 @@ def unlink_cancel(work: Work, person: int) -> None:
 def _refused(work: Work, someone: Person, chosen: Address, refusal: UnlinkRefusal | None) -> bool:
     """Say why nothing was unlinked (True), or let the action go on (False)."""
     if invitations.person_is_settings_admin(work, someone):
-        work.reply("users.settings_admin_refused", name=someone.name)
+        key = invitations.person_settings_admin_key(work, "users.settings_admin_refused", someone)
+        work.reply(key, name=someone.name)
         return True
     if refusal is None:
         return False
