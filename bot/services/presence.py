@@ -30,6 +30,7 @@ from bot.domain.presence import (
 from bot.domain.visits import short
 from bot.i18n import Safe, t
 from bot.runtime.work import Keyboard, Work
+from bot.services import decided_cards
 from storage import dialogs, people
 from storage import presence as store
 from storage import visits as visit_store
@@ -199,9 +200,15 @@ def _propose(work: Work, visit: Visit, point: Point) -> None:
                 radius=work.policy.presence_radius_m,
             ),
             keyboard=keyboard,
-            key=f"place-proposal:{proposal_id}:{admin.id}",
+            key=f"{_proposal_dedup(proposal_id)}:{admin.id}",
             button_owner=admin.id,
         )
+
+
+def _proposal_dedup(proposal_id: int) -> str:
+    """The proposal's cards, one an administrator (``<this>:<person id>``, as notify.tell
+    keys them), redrawn once one of them decides."""
+    return f"place-proposal:{proposal_id}"
 
 
 def _plain(work: Work, text: str) -> None:
@@ -219,6 +226,8 @@ def _decide(work: Work, proposal_id: int, decision: str) -> tuple[store.Proposal
     decided = store.decide(work.db, proposal_id, decision, work.origin)
     if decided is None:
         work.reply("presence.already_decided")
+        return None
+    decided_cards.mark_decided(work, _proposal_dedup(proposal_id), f"decided.place_{decision}")
     return decided
 
 
