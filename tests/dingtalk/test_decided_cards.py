@@ -11,15 +11,18 @@ from __future__ import annotations
 import asyncio
 import re
 from collections.abc import AsyncIterator
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 
 from bot.clock import FakeClock
-from bot.domain.lifecycle import Role
+from bot.domain.audit import Origin
+from bot.domain.lifecycle import Event, Role
 from sandbox.dingtalk.server import DingTalkStandIn
 from sandbox.images import make_jpeg
 from sandbox.server import Sandbox
+from storage import ledger, people
 from tests.conftest import CLOCK_START
 from tests.dingtalk.either import (
     PLATFORMS,
@@ -31,10 +34,13 @@ from tests.dingtalk.either import (
     keep_button,
     tap_again,
 )
+from tests.harness import at
 
 UNIT = "科技局"
 CARD = "销号核验"
 ASKED = "申请延至：2024-06-28"  # the extension request's card, not the answers about it
+LOOK_BACK = "请核实问题是否已真正解决"  # the look-back task
+PROPOSAL = "企业坐标待确认：力威机械"  # a company's place proposed from a visit
 
 
 @pytest.fixture(params=PLATFORMS)
@@ -59,6 +65,14 @@ def person_id(world: World, name: str) -> int:
         db.close()
 
 
+def item_code(world: World) -> str:
+    db = world.duban.db()
+    try:
+        return str(db.execute("SELECT code FROM items").fetchone()[0])
+    finally:
+        db.close()
+
+
 def closeout_state(world: World) -> tuple:
     db = world.duban.db()
     try:
@@ -74,7 +88,10 @@ async def redrawn(phone: EitherPhone, words: str, line: str, *, within: float = 
     arrive a moment after the decider's own answer)."""
     deadline = asyncio.get_running_loop().time() + within
     while True:
-        shown = phone.now_showing(words)
+        try:
+            shown = phone.now_showing(words)
+        except AssertionError:  # not delivered yet
+            shown = Shown("", [])
         if line in shown.text:
             return shown
         if asyncio.get_running_loop().time() > deadline:
@@ -87,6 +104,18 @@ async def asked_to_verify(
 ) -> tuple[EitherPhone, EitherPhone, EitherPhone]:
     """赵联络 asks to close an item 王督查 was assigned to; 王督查 and the office (both on
     ``platform``) each get the verification card. Returns (office, inspector, contact)."""
+    office, inspector, contact = await close_out_requested(world, platform)
+    for verifier in (office, inspector):
+        card = await verifier.expect(CARD)
+        assert card.buttons == ["✅ 销号", "↩️ 退办"]
+    return office, inspector, contact
+
+
+async def close_out_requested(
+    world: World, platform: Platform
+) -> tuple[EitherPhone, EitherPhone, EitherPhone]:
+    """赵联络's close-out request, with a note and a photo, of an item 王督查 was assigned
+    to; returns (office, inspector, contact), all on ``platform``."""
     duban = world.duban
     office = await world.office(platform)
     contact = await world.person(platform, "赵联络", Role.CONTACT, unit=UNIT)
@@ -104,9 +133,6 @@ async def asked_to_verify(
     await contact.tap("提交")
     await contact.expect("已送 2 位核验人员审核")
     await world.evidence_kept()
-    for verifier in (office, inspector):
-        card = await verifier.expect(CARD)
-        assert card.buttons == ["✅ 销号", "↩️ 退办"]
     return office, inspector, contact
 
 
@@ -130,6 +156,28 @@ async def test_an_approval_redraws_every_verifiers_card(world: World, platform: 
     await tap_again(world, kept)
     await inspector.expect("已经处理过了")
     assert closeout_state(world) == decided
+
+
+async def test_a_card_still_queued_goes_out_decided(world: World, platform: Platform) -> None:
+    """Asked at 21:30, in quiet hours, the verification cards wait for the morning; the office
+    approves from the item's card that evening. At 08:00 the cards go out already saying who
+    closed it and when, with no buttons: nobody is offered a choice made overnight."""
+    await world.duban.travel(at(6, 3, 21, 30))
+    office, inspector, _ = await close_out_requested(world, platform)
+    assert not any(CARD in text for text in inspector.texts())  # deferred to 08:00
+
+    code = item_code(world)
+    await office.send(f"/item {code}")
+    await office.expect(re.compile(rf"{code}[^\n]*\n状态"))
+    await office.tap("✅ 销号")  # the item card's own decision buttons
+    await office.expect(f"{code} 已销号")
+    await world.duban.travel(at(6, 4, 8, 1))
+    for verifier in (office, inspector):
+        card = await redrawn(verifier, CARD, "✅ 已由办公室于 ")
+        assert re.search(r"✅ 已由办公室于 06-03 21:\d\d 核验销号", card.text), card.text
+        assert card.buttons == []
+        assert sum(CARD in text for text in verifier.texts()) == 1  # sent once, as decided
+    assert closeout_state(world) == ("closed", "approved", person_id(world, "办公室"))
 
 
 async def test_a_return_redraws_every_verifiers_card(world: World, platform: Platform) -> None:
@@ -194,5 +242,101 @@ async def test_an_extension_decision_redraws_both_offices_cards(
     try:
         assert db.execute("SELECT status FROM extension_requests").fetchone() == ("refused",)
         assert db.execute("SELECT deadline FROM items").fetchone() == ("2024-06-14",)
+    finally:
+        db.close()
+
+
+def closed_item(world: World, inspectors: tuple[int, ...]) -> None:
+    """An item of 市场监管局 closed on the scenarios' first morning (2024-06-03)."""
+    duban = world.duban
+    item = duban.seed_task(
+        "专利侵权查处不力", "市场监管局", CLOCK_START.date(), inspectors=inspectors
+    )
+    db = duban.db()
+    try:
+        office = people.by_id(db, person_id(world, "办公室"))
+        origin = Origin.cli(CLOCK_START)
+        ledger.apply_event(
+            db, item.id, Event.REQUEST_CLOSE, office.actor, origin, has_evidence=True
+        )
+        ledger.apply_event(db, item.id, Event.APPROVE_CLOSE, office.actor, origin)
+    finally:
+        db.close()
+
+
+async def test_a_look_back_redraws_every_inspectors_task(world: World, platform: Platform) -> None:
+    """Ninety days after close-out both of the item's inspectors are asked to look back;
+    王督查 confirms the fix holds: both tasks say so, by whom and when, without buttons, and
+    李督查's ↩️ 重新打开, kept from before, is refused."""
+    duban = world.duban
+    await world.office(platform)
+    wang = await world.person(platform, "王督查", Role.INSPECTOR)
+    li = await world.person(platform, "李督查", Role.INSPECTOR)
+    closed_item(world, (person_id(world, "王督查"), person_id(world, "李督查")))
+    await duban.sweep(at(6, 3))
+    await duban.sweep(at(9, 2))  # ninety days on is Sunday 1 September
+    for inspector in (wang, li):
+        task = await inspector.expect("请核实问题是否已真正解决")
+        assert task.buttons == ["✅ 确认巩固", "↩️ 重新打开"]
+    kept = keep_button(li, LOOK_BACK, "↩️ 重新打开")
+
+    await wang.tap("✅ 确认巩固")
+    await wang.expect("整改成果巩固")
+    for inspector in (wang, li):
+        task = await redrawn(inspector, LOOK_BACK, "✅ 已由王督查于 ")
+        assert re.search(r"✅ 已由王督查于 09-02 \d\d:\d\d 确认巩固", task.text), task.text
+        assert task.buttons == []
+
+    await tap_again(world, kept)
+    await li.expect("这项回头看已经处理过了")
+    db = duban.db()
+    try:
+        assert db.execute("SELECT outcome FROM lookbacks").fetchone() == ("holds",)
+        assert db.execute("SELECT status FROM items").fetchone() == ("closed",)
+    finally:
+        db.close()
+
+
+async def test_a_place_proposal_redraws_both_offices_cards(world: World) -> None:
+    """王督查 (Telegram) sends his location at a company with no coordinates: both
+    administrators are asked to confirm it as the company's place; the one on DingTalk
+    confirms, and the Telegram administrator's card says so too, without buttons, its
+    ✖️ 不采用, kept from before, refused. (A DingTalk robot takes no location, so only a
+    Telegram visit proposes a place; the decision is on either platform.)"""
+    duban = world.duban
+    duban.seed_item(
+        "高企申报材料不全", company="力威机械", town="磨头镇", unit="科技局",
+        deadline=CLOCK_START.date() + timedelta(days=20),
+    )  # fmt: skip
+    on_dingtalk = await world.office("dingtalk")
+    on_telegram = await world.office("telegram")
+    wang = await world.person("telegram", "王督查", Role.INSPECTOR)
+    assert wang.telegram is not None
+    await wang.send("/visit")
+    await wang.expect("选择企业")
+    await wang.send("力威")
+    await wang.expect("匹配的企业")
+    await wang.tap("力威机械（磨头镇）")
+    await wang.expect("发送当前位置")
+    await wang.telegram.send_location(32.37, 120.593)
+    await wang.expect("已记录到场位置")
+    for office in (on_dingtalk, on_telegram):
+        card = await office.expect(PROPOSAL)
+        assert card.buttons == ["✅ 确认为企业坐标", "✖️ 不采用"]
+    kept = keep_button(on_telegram, PROPOSAL, "✖️ 不采用")
+
+    await on_dingtalk.tap("✅ 确认为企业坐标")
+    await on_dingtalk.expect("已确认 力威机械 的坐标")
+    for office in (on_dingtalk, on_telegram):
+        card = await redrawn(office, PROPOSAL, "✅ 已由办公室于 ")
+        assert re.search(r"✅ 已由办公室于 06-03 \d\d:\d\d 确认为企业坐标", card.text), card.text
+        assert card.buttons == []
+
+    await tap_again(world, kept)
+    await on_telegram.expect("这条坐标建议已处理过了")
+    db = duban.db()
+    try:
+        place = db.execute("SELECT latitude, longitude FROM companies").fetchone()
+        assert place == (32.37, 120.593)
     finally:
         db.close()
