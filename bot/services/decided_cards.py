@@ -22,6 +22,7 @@ import re
 
 from bot.domain.people import Person
 from bot.i18n import t
+from bot.i18n.fit import TEXT_LIMIT, shorten, shown_length
 from bot.runtime.work import Keyboard, Work
 from storage import people, sent
 
@@ -52,22 +53,28 @@ def redraw(
         )
 
 
-def mark_decided(work: Work, dedup: str, outcome: str, **values: object) -> int:
+def mark_decided(work: Work, dedup: str, outcome: str, **values: object) -> None:
     """Every card ``notify.tell`` sent under ``dedup`` gets the line ``outcome`` (filled
     with ``by``, the person deciding now, ``when``, this moment in local time, and
-    ``values``) in its reader's language, and loses its buttons. Returns how many cards
-    were redrawn (queued or sent; those never delivered are left alone)."""
+    ``values``) in its reader's language, and loses its buttons."""
     assert work.person is not None  # a decision is always someone's
     when = work.at.astimezone(work.tz).strftime("%m-%d %H:%M")
-    redrawn = 0
     for shown, reader in _cards(work, dedup):
-        if shown.status == "dead":
-            continue
         line = t(reader.language, outcome, by=work.person.name, when=when, **values)
-        text = (sent.shown_text(work.db, shown) or "") + "\n\n" + line
-        redraw(work, shown, text, owner=reader.id)
-        redrawn += 1
-    return redrawn
+        redraw(work, shown, _with_line(sent.shown_text(work.db, shown) or "", line))
+
+
+def _with_line(card: str, line: str) -> str:
+    """The card's words with the outcome line after them, within Telegram's length (the
+    smaller of the two platforms'). A card that no longer fits was shortened when it was
+    sent, its last line the pointer to /history (bot/i18n/limits.py): it gives up more of
+    its body, never that pointer nor the outcome, which would otherwise be cut off the end."""
+    text = f"{card}\n\n{line}"
+    if shown_length(text) <= TEXT_LIMIT:
+        return text
+    body, _, last = card.rpartition("\n")
+    kept, added = f"\n{last}", f"\n\n{line}"
+    return shorten(body, TEXT_LIMIT - shown_length(kept) - shown_length(added)) + kept + added
 
 
 def _cards(work: Work, dedup: str) -> list[tuple[sent.Shown, Person]]:

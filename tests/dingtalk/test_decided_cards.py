@@ -19,6 +19,7 @@ import pytest
 from bot.clock import FakeClock
 from bot.domain.audit import Origin
 from bot.domain.lifecycle import Event, Role
+from bot.i18n.fit import TEXT_LIMIT, utf16_len
 from sandbox.dingtalk.server import DingTalkStandIn
 from sandbox.images import make_jpeg
 from sandbox.server import Sandbox
@@ -340,3 +341,38 @@ async def test_a_place_proposal_redraws_both_offices_cards(world: World) -> None
         assert place == (32.37, 120.593)
     finally:
         db.close()
+
+
+async def test_a_long_card_keeps_its_pointer_and_its_outcome(
+    world: World, platform: Platform
+) -> None:
+    """A close-out explained in 6 300 characters: its card was shortened when sent, ending
+    with the pointer to /history. Once approved it still ends with that pointer, then who
+    closed it: the outcome is never what gets cut off."""
+    duban = world.duban
+    office = await world.office(platform)
+    contact = await world.person(platform, "赵联络", Role.CONTACT, unit=UNIT)
+    await world.person(platform, "王督查", Role.INSPECTOR)
+    item = duban.seed_task(
+        "孵化器入驻率不足", UNIT, CLOCK_START.date(), inspectors=(person_id(world, "王督查"),)
+    )
+    await contact.send(f"/item {item.code}")
+    await contact.expect(re.compile(rf"{item.code}[^\n]*\n状态"))
+    await contact.tap("✅ 申请销号")
+    await contact.expect("申请")
+    for number, part in enumerate(("甲" * 2100, "乙" * 2100, "丙" * 2100), start=1):
+        await contact.send(part)
+        await contact.expect(f"文字 {number} 段")
+    await contact.tap("提交")
+    await contact.expect("已送 2 位核验人员审核")
+    pointer = f"全文请发送 /history {item.code} 查看）"
+    assert pointer in (await office.expect(CARD)).text
+
+    await office.tap("✅ 销号")
+    await office.expect(f"{item.code} 已销号")
+    card = await redrawn(office, CARD, "✅ 已由办公室于 ")
+    words = card.text.rstrip()
+    assert re.search(pointer + r"\n+✅ 已由办公室于 06-03 \d\d:\d\d 核验销号$", words), words[-200:]
+    assert "甲" * 1000 in words and card.buttons == []
+    if platform == "telegram":
+        assert utf16_len(words) <= TEXT_LIMIT
