@@ -40,4 +40,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "✖️ 已由{by}于 {when} 决定不采用",
         "✖️ Not used, as {by} decided at {when}",
     ),
+    "decided.place_superseded": (
+        "📍 已由{by}于 {when} 另行设置企业坐标：{point}",
+        "📍 {by} set the company's place otherwise at {when}: {point}",
+    ),
 }

@@ -226,8 +226,6 @@ def _decide(work: Work, proposal_id: int, decision: str) -> tuple[store.Proposal
     decided = store.decide(work.db, proposal_id, decision, work.origin)
     if decided is None:
         work.reply("presence.already_decided")
-        return None
-    decided_cards.mark_decided(work, _proposal_dedup(proposal_id), f"decided.place_{decision}")
     return decided
 
 
@@ -244,6 +242,7 @@ def confirm_button(work: Work, p: int) -> None:
         point=proposal.point.shown(),
         measured=Safe(work.t("presence.measured", count=measured) if measured else ""),
     )
+    decided_cards.mark_decided(work, _proposal_dedup(p), "decided.place_confirmed")
 
 
 @button("place.reject", roles=ADMINS)
@@ -252,6 +251,7 @@ def reject_button(work: Work, p: int) -> None:
     decided = _decide(work, p, "rejected")
     if decided is not None:
         work.reply("presence.rejected", company=decided[0].company)
+        decided_cards.mark_decided(work, _proposal_dedup(p), "decided.place_rejected")
 
 
 # --- administrators: /company ----------------------------------------------------------------
@@ -368,6 +368,7 @@ def _set_place(work: Work, company_id: int, point: Point) -> None:
     admin = require_admin(work.person)
     company = _company(work, company_id)
     dialogs.clear(work.db, admin.id)
+    proposal = store.open_proposal(work.db, company.id)
     measured = store.set_company_point(work.db, company.id, point, "admin", work.origin)
     text = work.t(
         "presence.place_set",
@@ -376,3 +377,7 @@ def _set_place(work: Work, company_id: int, point: Point) -> None:
         measured=Safe(work.t("presence.measured", count=measured) if measured else ""),
     )
     _plain(work, text)
+    if proposal is not None:  # settled by this: its cards say so
+        decided_cards.mark_decided(
+            work, _proposal_dedup(proposal.id), "decided.place_superseded", point=point.shown()
+        )
