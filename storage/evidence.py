@@ -23,7 +23,7 @@ from bot.domain.visits import MediaIn
 from storage.audit import record
 from storage.db import insert_row
 from storage.ledger import iso
-from storage.rows import fetch_all, fetch_one
+from storage.rows import fetch_all, fetch_one, fetch_value
 
 # Which item an evidence row belongs to: its own ``item_id`` (set when it was sent to an
 # item or moved), else that of its finding, progress report or close-out request. One
@@ -172,6 +172,20 @@ def pending_downloads(
         [iso(now), platform, limit],
     )
     return [PendingFile(row["id"], row["file_id"], row["download_attempts"]) for row in rows]
+
+
+def next_retry_at(db: sqlite_utils.Database, platform: str) -> datetime | None:
+    """When the earliest failed download of ``platform`` may be tried again (None when no
+    pending file has failed): how long a downloader with nothing due may sleep."""
+    at = fetch_value(
+        db,
+        "SELECT min(e.next_download_at) FROM evidence AS e "
+        "LEFT JOIN people AS p ON p.id = e.person_id WHERE e.stored = 'pending' "
+        "AND e.file_id IS NOT NULL AND e.next_download_at IS NOT NULL "
+        "AND coalesce(p.platform, 'telegram') = ?",
+        [platform],
+    )
+    return datetime.fromisoformat(at) if at else None
 
 
 def stored_file(db: sqlite_utils.Database, file_id: str) -> tuple[str, str | None] | None:

@@ -1075,6 +1075,33 @@ ALTER TABLE invitations ADD COLUMN links_person INTEGER REFERENCES people(id)
         )
 
 
+@migrations(name="0023_report_job_platform")
+def _report_job_platform(db: sqlite_utils.Database) -> None:
+    """A report job names the chat it answers to as the outbox does: ``platform`` and
+    ``chat`` (that platform's id of the chat, as text), instead of an INTEGER ``chat_id``
+    that held a Telegram chat's number, or "dingtalk:<staff id>" text SQLite kept as text.
+
+    Every row is moved: a number is a Telegram chat, a text is "platform:id" split at its
+    first colon (a staff id of digits keeps its leading zeros: it was never a number).
+    ALTER TABLE cannot add a NOT NULL column without a default, so ``chat`` may be NULL in
+    the schema, yet no row has it NULL: each is filled here, and storage/report_jobs.py
+    ``create`` always writes it. The old column is dropped in the same transaction, so no
+    code can read the old form again."""
+    _execute_all(
+        db,
+        """
+ALTER TABLE report_jobs ADD COLUMN platform TEXT NOT NULL DEFAULT 'telegram';
+ALTER TABLE report_jobs ADD COLUMN chat TEXT;
+UPDATE report_jobs SET
+    platform = CASE WHEN typeof(chat_id) = 'text' AND instr(chat_id, ':') > 0
+        THEN substr(chat_id, 1, instr(chat_id, ':') - 1) ELSE 'telegram' END,
+    chat = CASE WHEN typeof(chat_id) = 'text' AND instr(chat_id, ':') > 0
+        THEN substr(chat_id, instr(chat_id, ':') + 1) ELSE CAST(chat_id AS TEXT) END;
+ALTER TABLE report_jobs DROP COLUMN chat_id
+""",
+    )
+
+
 def unknown_migrations(db: sqlite_utils.Database) -> list[str]:
     """Names recorded in the database that this code does not register."""
     known = {m.name for m in migrations._migrations}

@@ -195,6 +195,16 @@ def mark_retry(
     )
 
 
+def release_waiting(db: sqlite_utils.Database, error: str, now: datetime) -> int:
+    """Rows put off with ``error`` are due now: what they waited for has come (a file
+    downloaded). Returns how many."""
+    return db.execute(
+        "UPDATE outbox SET not_before = ? WHERE status = 'pending' AND last_error = ? "
+        "AND not_before > ?",
+        [now.astimezone(UTC).isoformat(), error, now.astimezone(UTC).isoformat()],
+    ).rowcount
+
+
 def failing_since(db: sqlite_utils.Database, row_id: int) -> datetime | None:
     """When the row's sends began to fail, if they have."""
     since = fetch_value(db, "SELECT failing_since FROM outbox WHERE id = ?", [row_id])

@@ -12,6 +12,7 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import openpyxl
@@ -22,7 +23,9 @@ from bot.config import Settings, load_settings
 from bot.domain.audit import Origin
 from bot.domain.items import Item, ItemFields
 from bot.domain.lifecycle import Role
+from bot.domain.people import dingtalk_address
 from bot.runtime.startup import BotRuntime
+from sandbox.dingtalk.server import DingTalkStandIn
 from sandbox.files import photo_sizes_json
 from sandbox.images import make_jpeg
 from sandbox.phones import CallbackAnswer, ChatMessage, Phone
@@ -30,10 +33,14 @@ from sandbox.server import Sandbox
 from sandbox.state import CallbackQueryRecord
 from storage import inbox, ledger, people
 from storage.db import connect
+from tests.dingtalk.scenario_phone import DingTalkScenarioPhone
 from tests.report_seed import add_full_history, seed
 
 TOKEN = "424242:" + "D" * 35
 ADMIN_ID = 9000
+DINGTALK_OFFICE = "office0001"  # DINGTALK_ADMIN_IDS
+CARD_TEMPLATE = "duban-card-template"  # made once in DingTalk's card builder (README)
+AnyPhone = Phone | DingTalkScenarioPhone
 
 
 def make_settings(sandbox: Sandbox, tmp_path: Path, **extra: str) -> Settings:
@@ -49,19 +56,54 @@ def make_settings(sandbox: Sandbox, tmp_path: Path, **extra: str) -> Settings:
     return load_settings(env, dotenv=tmp_path / "no.env")
 
 
+def with_dingtalk(sandbox: Sandbox, standin: DingTalkStandIn, tmp_path: Path) -> Settings:
+    """Both front-ends configured: Telegram on the sandbox, DingTalk on its stand-in."""
+    state = standin.state
+    return make_settings(
+        sandbox,
+        tmp_path,
+        DINGTALK_CLIENT_ID=state.client_id,
+        DINGTALK_CLIENT_SECRET=state.client_secret,
+        DINGTALK_ROBOT_CODE=state.robot_code,
+        DINGTALK_CARD_TEMPLATE_ID=CARD_TEMPLATE,
+        DINGTALK_OPENAPI_ENDPOINT=standin.url,
+        DINGTALK_OAPI_ENDPOINT=standin.url,
+        DINGTALK_ADMIN_IDS=DINGTALK_OFFICE,
+    )
+
+
+async def wait_connected(standin: DingTalkStandIn) -> None:
+    """Until the bot's Stream connection to the DingTalk stand-in is open."""
+    deadline = asyncio.get_running_loop().time() + 10
+    while standin.connections() != 1:
+        assert asyncio.get_running_loop().time() < deadline, "DingTalk never connected"
+        await asyncio.sleep(0.02)
+
+
 @dataclass
 class Duban:
-    """The bot in-process, its sandbox, and helpers to act as people."""
+    """The bot in-process, its sandbox, and helpers to act as people.
+
+    With a DingTalk ``standin`` the bot serves both front-ends, and the people a test makes
+    (``phone``, ``register``, ``admin``) are on DingTalk: the same scenario, the other
+    platform (tests/conftest.py ``both_platforms``)."""
 
     sandbox: Sandbox
     settings: Settings
     clock: FakeClock | None = None
     runtime: BotRuntime | None = None
-    phones: list[Phone] = field(default_factory=list)
+    phones: list[AnyPhone] = field(default_factory=list)
+    standin: DingTalkStandIn | None = None
+
+    @property
+    def platform(self) -> str:
+        return "telegram" if self.standin is None else "dingtalk"
 
     async def start(self) -> None:
         self.runtime = BotRuntime(self.settings, self.clock)
         await self.runtime.start()
+        if self.standin is not None:
+            await wait_connected(self.standin)
 
     async def stop(self) -> None:
         if self.runtime is not None:
@@ -76,8 +118,15 @@ class Duban:
         """A separate connection for a test's own reads and set-up writes."""
         return connect(self.settings.database_path)
 
-    def phone(self, user_id: int, name: str, language: str = "zh") -> Phone:
-        phone = self.sandbox.phone(user_id=user_id, name=name, language=language, token=TOKEN)
+    def phone(self, user_id: int, name: str, language: str = "zh") -> AnyPhone:
+        """A person's phone on the test's platform (not registered: see ``register``).
+        On DingTalk the person's staff id is ``staff{user_id}``; DingTalk does not say the
+        phone's language, so the bot speaks the default until ``/lang``."""
+        phone: AnyPhone
+        if self.standin is None:
+            phone = self.sandbox.phone(user_id=user_id, name=name, language=language, token=TOKEN)
+        else:
+            phone = DingTalkScenarioPhone(self.standin, user_id, name)
         self.phones.append(phone)
         return phone
 
@@ -93,16 +142,31 @@ class Duban:
 
     async def register(
         self, user_id: int, name: str, role: Role, unit: str | None = None, language: str = "zh"
-    ) -> Phone:
-        """A person who has accepted an invitation, ready to use the bot."""
+    ) -> AnyPhone:
+        """A person who has accepted an invitation (``/start CODE``, on DingTalk
+        ``绑定 CODE``), ready to use the bot in their language."""
         phone = self.phone(user_id, name, language)
-        await phone.send(f"/start {self.invitation(role, name, unit)}")
-        await phone.expect("欢迎" if language == "zh" else "Welcome")
+        code = self.invitation(role, name, unit)
+        if self.standin is None:
+            await phone.send(f"/start {code}")
+            await phone.expect("欢迎" if language == "zh" else "Welcome")
+            return phone
+        await phone.send(f"绑定 {code}")
+        await phone.expect("欢迎")
+        if language != "zh":
+            await phone.send(f"/lang {language}")
+            await phone.expect("Language set")
         return phone
 
-    def admin(self, language: str = "zh") -> Phone:
-        """The administrator configured in ADMIN_IDS."""
-        return self.phone(ADMIN_ID, "办公室管理员", language)
+    def admin(self, language: str = "zh") -> AnyPhone:
+        """The administrator configured in ADMIN_IDS (on DingTalk, DINGTALK_ADMIN_IDS)."""
+        if self.standin is None:
+            return self.phone(ADMIN_ID, "办公室管理员", language)
+        phone = DingTalkScenarioPhone(
+            self.standin, ADMIN_ID, "办公室管理员", staff_id=DINGTALK_OFFICE
+        )
+        self.phones.append(phone)
+        return phone
 
     def seed_task(
         self,
@@ -133,10 +197,17 @@ class Duban:
         finally:
             db.close()
 
-    def person_id(self, tg_user_id: int) -> int:
+    def person_id(self, user_id: int) -> int:
+        """The person a test's phone ``user_id`` registered as (ADMIN_ID: the office), on
+        the test's platform."""
         db = self.db()
         try:
-            return people.by_telegram_id(db, tg_user_id).id
+            if self.standin is None:
+                return people.by_telegram_id(db, user_id).id
+            staff = DINGTALK_OFFICE if user_id == ADMIN_ID else f"staff{user_id}"
+            person = people.by_address(db, dingtalk_address(staff))
+            assert person is not None, f"{staff} is not registered"
+            return person.id
         finally:
             db.close()
 
@@ -270,9 +341,12 @@ class Duban:
         finally:
             db.close()
 
-    def forge_tap(self, phone: Phone, callback_data: str) -> str:
+    async def forge_tap(self, phone: AnyPhone, callback_data: str) -> str:
         """A callback_query with any data on the phone's latest bot message, as a modified
-        client could send it (phone.tap only presses buttons that are shown); its id."""
+        client could send it (phone.tap only presses buttons that are shown); its id. On
+        DingTalk, a card callback with that token."""
+        if isinstance(phone, DingTalkScenarioPhone):
+            return await phone.forge_tap(callback_data)
         message = phone.latest
         assert message is not None
         state = self.sandbox.state
@@ -299,9 +373,13 @@ class Duban:
         )
         return query_id
 
-    async def forged_tap(self, phone: Phone, callback_data: str) -> CallbackAnswer:
-        """Forge a tap (``forge_tap``) and wait for the bot's answer to it."""
-        return await phone.answer_to(self.forge_tap(phone, callback_data))
+    async def forged_tap(self, phone: AnyPhone, callback_data: str) -> CallbackAnswer | None:
+        """Forge a tap (``forge_tap``) and wait for the bot's answer to it (on DingTalk,
+        which has no toast, read it with ``answered``)."""
+        query_id = await self.forge_tap(phone, callback_data)
+        if isinstance(phone, DingTalkScenarioPhone):
+            return None
+        return await phone.answer_to(query_id)
 
     def send_raw(self, phone: Phone, content: dict, kind: str = "message") -> dict:
         """A message of a kind the scripted phone has no method for (sticker, poll,
@@ -472,8 +550,9 @@ def at(month: int, day: int, hour: int = 9, minute: int = 0) -> datetime:
     return datetime(2024, month, day, hour, minute, tzinfo=SHANGHAI)
 
 
-async def office(duban: Duban) -> Phone:
-    """The administrator from ADMIN_IDS, known to the bot once they have written."""
+async def office(duban: Duban) -> AnyPhone:
+    """The administrator from ADMIN_IDS (DINGTALK_ADMIN_IDS on DingTalk), known to the bot
+    once they have written."""
     admin = duban.admin()
     await admin.send("/help")
     await admin.expect("可用命令")
@@ -502,6 +581,15 @@ async def running(bot: Duban) -> AsyncIterator[Duban]:
         await bot.stop()
 
 
+async def answered(phone: AnyPhone, answer: CallbackAnswer | None, words: str) -> None:
+    """What the bot said to a tap: Telegram's toast (answerCallbackQuery), or on DingTalk,
+    which has no toast, a message."""
+    if isinstance(phone, DingTalkScenarioPhone):
+        await phone.expect(words)
+    else:
+        assert answer is not None and words in answer.text, answer
+
+
 def button_data(message: ChatMessage, label: str) -> str:
     """The callback_data of a button on one particular (perhaps older) message, as a thumb
     taps it from a chat scrolled back."""
@@ -512,12 +600,24 @@ def button_data(message: ChatMessage, label: str) -> str:
     raise AssertionError(f"no {label!r} on {message.describe()}")
 
 
-def last_document(phone: Phone) -> dict:
+async def expect_document(phone: AnyPhone, name_part: str, within: float = 30.0) -> str:
+    """Wait for a file whose name holds ``name_part`` (a caption, if any, is a message of its
+    own on DingTalk); returns the file's name."""
+    deadline = asyncio.get_running_loop().time() + within
+    while True:
+        for message in reversed(phone.bot_messages):
+            if message.document and name_part in message.document.get("file_name", ""):
+                return str(message.document["file_name"])
+        assert asyncio.get_running_loop().time() < deadline, f"no file named *{name_part}*"
+        await asyncio.sleep(0.05)
+
+
+def last_document(phone: AnyPhone) -> dict:
     """The newest file the bot sent this phone (an export, a dossier, an annotated sheet)."""
     return next(m for m in reversed(phone.bot_messages) if m.document).document
 
 
-async def open_card(phone: Phone, code: str) -> ChatMessage:
+async def open_card(phone: AnyPhone, code: str) -> Any:
     """/item CODE, and the card it shows (not another message that names the code)."""
     await phone.send(f"/item {code}")
     return await phone.expect(re.compile(rf"{code}[^\n]*\n状态"))
@@ -536,7 +636,7 @@ async def invite_in_chat(admin: Phone, role_label: str, name: str) -> tuple[str,
     return code.group(1), message.message_id
 
 
-def last_workbook(phone: Phone) -> openpyxl.Workbook:
+def last_workbook(phone: AnyPhone) -> openpyxl.Workbook:
     """The newest file the bot sent this phone, opened as the office opens it in Excel."""
     return openpyxl.load_workbook(io.BytesIO(phone.download(last_document(phone)["file_id"])))
 

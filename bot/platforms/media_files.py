@@ -19,7 +19,8 @@ from datetime import timedelta
 from pathlib import Path
 
 from bot.runtime.context import Resources
-from storage import evidence
+from bot.runtime.outcomes import DOWNLOAD_PENDING
+from storage import evidence, outbox
 
 log = logging.getLogger(__name__)
 
@@ -60,7 +61,10 @@ async def keep(services: Resources, evidence_id: int, data: bytes | bytearray) -
     pending and the next run writes nothing new (the hash is already there)."""
     sha256 = await asyncio.to_thread(digest, data)
     await asyncio.to_thread(write_once, services.settings.media_dir, sha256, data)
-    await services.store.run(evidence.mark_stored, evidence_id, sha256, services.clock.now())
+    now = services.clock.now()
+    await services.store.run(evidence.mark_stored, evidence_id, sha256, now)
+    if await services.store.run(outbox.release_waiting, DOWNLOAD_PENDING.error, now):
+        services.outbox_ready.set()  # the messages forwarding it go now, not in 10 s
     return sha256
 
 

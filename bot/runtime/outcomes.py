@@ -36,6 +36,11 @@ class Retry:
     wait: timedelta
 
 
+# A row whose evidence file (received on DingTalk) is not in MEDIA_DIR yet: tried again in
+# a while, or as soon as the download job stores a file (bot/platforms/media_files.py keep).
+DOWNLOAD_PENDING = Retry("waiting for an evidence file's download", timedelta(seconds=10))
+
+
 @dataclass(frozen=True)
 class GiveUp:
     """A failure that will not pass: the row dies and the administrators are told."""

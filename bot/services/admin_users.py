@@ -10,7 +10,7 @@ from bot.domain.lifecycle import Role
 from bot.domain.people import Invitation, Person
 from bot.i18n import Safe
 from bot.runtime.work import Work
-from bot.services import invitations, joining, registration
+from bot.services import account_unlinking, invitations, joining, registration
 from storage import dialogs, people
 from storage.policy import load_policy
 from storage.rows import fetch_values
@@ -213,6 +213,7 @@ def show_user(work: Work, person: int) -> None:
             ]
             for platform in _unlinked(work, shown)
         ]
+    keyboard += account_unlinking.unlink_buttons(work, shown)
     work.reply(
         "users.card",
         name=shown.name,

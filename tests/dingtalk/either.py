@@ -35,21 +35,20 @@ from sandbox.dingtalk.phones import DingTalkPhone
 from sandbox.dingtalk.server import DingTalkStandIn
 from sandbox.phones import Phone
 from sandbox.server import Sandbox
-from tests.harness import ADMIN_ID, Duban, button_data, make_settings, running
+from tests.dingtalk.scenario_phone import as_read
+from tests.harness import (
+    ADMIN_ID,
+    DINGTALK_OFFICE,
+    Duban,
+    button_data,
+    running,
+    wait_connected,
+    with_dingtalk,
+)
 
 Platform = Literal["telegram", "dingtalk"]
 PLATFORMS: tuple[Platform, ...] = ("telegram", "dingtalk")
-DINGTALK_OFFICE = "office0001"  # DINGTALK_ADMIN_IDS
-CARD_TEMPLATE = "duban-card-template"  # made once in DingTalk's card builder (README)
 Pattern = str | re.Pattern[str]
-
-
-def as_read(markdown: str) -> str:
-    """DingTalk's markdown as the person reads it: no ** or ` marks, links as their words,
-    the two spaces that break a line dropped; what Telegram's phone shows as plain text."""
-    words = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", markdown)
-    words = words.replace("**", "").replace("`", "")
-    return re.sub(r" +\n", "\n", words)
 
 
 def _matches(pattern: Pattern, text: str) -> bool:
@@ -272,7 +271,7 @@ class World:
 
     async def evidence_kept(self, within: float = 30.0) -> None:
         """Wait until every evidence file is in MEDIA_DIR, then let a minute pass on the
-        bot's clock: a DingTalk picture is fetched by the download job (every 5 s), and a
+        bot's clock: a DingTalk picture is fetched once its message is committed, and a
         message forwarding it waits for it, to be tried again a little later by the clock
         (which stands still in these tests unless moved)."""
         deadline = asyncio.get_running_loop().time() + within
@@ -309,23 +308,9 @@ async def both_front_ends(
     sandbox: Sandbox, standin: DingTalkStandIn, tmp_path: Path, clock: FakeClock | None = None
 ) -> AsyncIterator[World]:
     """Duban with Telegram and DingTalk configured, connected to both stand-ins."""
-    state = standin.state
-    settings = make_settings(
-        sandbox,
-        tmp_path,
-        DINGTALK_CLIENT_ID=state.client_id,
-        DINGTALK_CLIENT_SECRET=state.client_secret,
-        DINGTALK_ROBOT_CODE=state.robot_code,
-        DINGTALK_CARD_TEMPLATE_ID=CARD_TEMPLATE,
-        DINGTALK_OPENAPI_ENDPOINT=standin.url,
-        DINGTALK_OAPI_ENDPOINT=standin.url,
-        DINGTALK_ADMIN_IDS=DINGTALK_OFFICE,
-    )
+    settings = with_dingtalk(sandbox, standin, tmp_path)
     async with running(Duban(sandbox, settings, clock)) as duban:
-        deadline = asyncio.get_running_loop().time() + 10
-        while standin.connections() != 1:
-            assert asyncio.get_running_loop().time() < deadline, "DingTalk never connected"
-            await asyncio.sleep(0.02)
+        await wait_connected(standin)
         yield World(duban, standin)
 
 

@@ -19,6 +19,7 @@ from dingtalk_stream import AckMessage
 from bot.chat import Address
 from bot.domain.visits import MediaIn
 from bot.platforms import media_files
+from bot.runtime.outcomes import DOWNLOAD_PENDING
 from sandbox.dingtalk.server import DingTalkStandIn
 from storage import evidence
 from tests.dingtalk.outbox_kit import dingtalk_kit, open_session
@@ -199,7 +200,7 @@ async def test_an_evidence_ref_waits_for_its_download_then_is_sent_from_media_di
 
         assert not await kit.deliver(row)  # not downloaded yet: waits
         status, _, _, error = await kit.status(row)
-        assert status == "pending" and error and "not downloaded" in error
+        assert status == "pending" and error == DOWNLOAD_PENDING.error
         assert phone.received() == []
 
         await media_files.keep(kit.services, evidence_id, photo)

@@ -259,7 +259,7 @@ async def test_second_tap_on_confirm_is_answered_and_changes_nothing_more(duban:
     await contact.tap("✅ 确认更改")
     answered = await contact.expect("您现在登记为 赵主任（分管领导）")
     assert not answered.buttons, "the answered question still shows its buttons"
-    duban.forge_tap(contact, confirm)  # a second tap that was already on its way
+    await duban.forge_tap(contact, confirm)  # a second tap that was already on its way
     await contact.expect("您好，赵主任！您已登记为分管领导")
     assert _person(duban, 5110) == ("leader", 1, None)
 
@@ -275,7 +275,7 @@ async def test_keep_tapped_after_confirm_does_not_say_nothing_changed(duban: Dub
     _, keep = contact.find_button("保持不变")
     await contact.tap("✅ 确认更改")
     await contact.expect("您现在登记为 赵主任（分管领导）")
-    duban.forge_tap(contact, keep)
+    await duban.forge_tap(contact, keep)
     answer = await contact.expect("您好，赵主任！您已登记为分管领导")
     assert "没有被使用" not in answer.text
     await contact.expect_silence()

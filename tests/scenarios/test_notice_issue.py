@@ -150,7 +150,7 @@ async def test_forged_and_foreign_issue_buttons_take_no_number(duban: Duban) -> 
         duban.person_id(6303), "notice.issue", {"job": draft_job, "figures": "x"}
     )
     leader.skip_to_end()
-    query = duban.forge_tap(leader, token)
+    query = await duban.forge_tap(leader, token)
     await duban.settle(WAIT)
     said = [a.get("text") or "" for a in duban.answers(query)] + [
         m.text for m in leader.bot_messages

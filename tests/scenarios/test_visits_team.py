@@ -153,7 +153,7 @@ async def test_forged_and_foreign_callbacks_are_refused(duban: Duban) -> None:
         )
     finally:
         db.close()
-    duban.forge_tap(wang, forged)
+    await duban.forge_tap(wang, forged)
     await wang.expect("不属于本次走访的企业")
     db = duban.db()
     try:

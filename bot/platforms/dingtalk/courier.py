@@ -30,7 +30,6 @@ import asyncio
 import json
 import logging
 from collections.abc import Awaitable, Callable
-from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -39,7 +38,15 @@ from bot.domain.delivery import Failure
 from bot.domain.dingtalk_errors import Verdict, is_card_unknown, is_session_expired
 from bot.platforms.dingtalk.openapi import DingTalkError, DingTalkOpenAPI
 from bot.platforms.media_files import media_path
-from bot.runtime.outcomes import GiveUp, Outcome, Retry, Sent, Unreachable, backoff
+from bot.runtime.outcomes import (
+    DOWNLOAD_PENDING,
+    GiveUp,
+    Outcome,
+    Retry,
+    Sent,
+    Unreachable,
+    backoff,
+)
 from storage import evidence
 from storage.db import Store
 from storage.outbox import Outgoing
@@ -50,8 +57,6 @@ SessionWebhook = Callable[[str], Awaitable[str | None]]
 
 # Assumed from DingTalk's page 上传媒体文件 (media/upload): at most 20 MB a file.
 UPLOAD_LIMIT = 20 * 1024 * 1024
-# How long a row whose evidence file is not downloaded yet waits before looking again.
-NOT_DOWNLOADED_WAIT = timedelta(seconds=10)
 
 UPLOAD_TYPES = {"photo": "image"}  # everything else is uploaded as "file"
 
@@ -104,8 +109,8 @@ class DingTalkCourier:
             message_id = await self._send(row)
         except DingTalkError as error:
             return self._outcome(row, error)
-        except NotDownloaded as error:
-            return Retry(str(error), NOT_DOWNLOADED_WAIT)
+        except NotDownloaded:
+            return DOWNLOAD_PENDING
         except FileTooBig as error:
             log.error("outbox row %s: %s", row.id, error)
             return GiveUp(Failure.DINGTALK_TOO_BIG, str(error))

@@ -39,7 +39,15 @@ from bot.domain.delivery import (
 )
 from bot.logs import redact
 from bot.platforms.telegram.foreign_files import ForeignFiles, NotDownloaded
-from bot.runtime.outcomes import GiveUp, Outcome, Retry, Sent, Unreachable, backoff
+from bot.runtime.outcomes import (
+    DOWNLOAD_PENDING,
+    GiveUp,
+    Outcome,
+    Retry,
+    Sent,
+    Unreachable,
+    backoff,
+)
 from bot.services import delivery
 from storage.outbox import Outgoing
 
@@ -47,7 +55,6 @@ log = logging.getLogger(__name__)
 
 BOT_RATE = 30  # messages a second Telegram takes from one bot
 MAX_IN_FLIGHT = 10
-NOT_DOWNLOADED_WAIT = timedelta(seconds=10)  # a DingTalk file the download job fetches soon
 
 
 class InFlight:
@@ -114,8 +121,8 @@ class TelegramCourier:
             if self.foreign is not None:
                 payload = await self.foreign.resolve(payload)
             api_kwargs = await with_files(payload)
-        except NotDownloaded as error:
-            return Retry(str(error), NOT_DOWNLOADED_WAIT)
+        except NotDownloaded:
+            return DOWNLOAD_PENDING
         except FileTooBig as error:
             log.error("outbox row %s: %s", row.id, error)
             return GiveUp(Failure.TOO_BIG, str(error))
