@@ -97,7 +97,7 @@ async def test_proposal_overtaken_by_the_office_is_answered_not_applied(duban: D
     await admin.expect("已为 1 次走访补算距离")
     notice = await admin.expect("另行设置企业坐标：32.37000N 120.56000E")  # the notice, redrawn
     assert "企业坐标待确认：力威机械" in notice.text and notice.buttons == []
-    duban.forge_tap(admin, kept)
+    await duban.forge_tap(admin, kept)
     await admin.expect("已处理过了")
     db = duban.db()
     try:

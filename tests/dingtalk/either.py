@@ -348,7 +348,7 @@ async def tap_again(world: World, kept: KeptButton) -> None:
     """Tap a kept button, whether or not its message still shows it."""
     phone = kept.phone
     if phone.telegram is not None:
-        world.duban.forge_tap(phone.telegram, kept.callback_data)
+        await world.duban.forge_tap(phone.telegram, kept.callback_data)
     else:
         assert phone.dingtalk is not None
         await phone.dingtalk.tap_card(kept.out_track_id, kept.button)

@@ -90,7 +90,7 @@ async def test_close_out_is_returned_then_approved(duban_clock: Duban) -> None:
     assert "入驻企业名单缺少合同" in notice.text
     await phone.tap("签收")
     await phone.expect("已签收 1 项")
-    duban_clock.forge_tap(admin, kept)
+    await duban_clock.forge_tap(admin, kept)
     await admin.expect("已经处理过了")
 
     await open_card(phone, item.code)
@@ -233,7 +233,7 @@ async def test_lookback_reopens_a_closed_item(duban_clock: Duban) -> None:
         assert outcome == ("reopened", "企业反映侵权仿冒再次出现")
     finally:
         db.close()
-    duban_clock.forge_tap(inspector, kept)
+    await duban_clock.forge_tap(inspector, kept)
     await inspector.expect("已经处理过了")
 
 

@@ -166,7 +166,7 @@ async def test_first_located_visit_proposes_coordinates_and_the_office_confirms(
     await admin.tap("✅ 确认为企业坐标")
     confirmed = await admin.expect("已确认 力威机械 的坐标")
     assert "已为 1 次走访补算距离" in confirmed.text
-    duban.forge_tap(admin, kept)
+    await duban.forge_tap(admin, kept)
     await admin.expect("已处理过了")
 
     db = duban.db()
