@@ -3,7 +3,9 @@
 The verification card goes to the inspectors the office assigned to the item and the
 administrators who may verify it (the lifecycle refuses the requester and anyone in the lead
 unit or a co-unit, so they are not even asked), names who may verify, and comes with the
-evidence re-sent by file id so the verifier sees what was sent.
+evidence re-sent by file id so the verifier sees what was sent. Once one of them approves or
+returns the request, every verifier's card says so — who, when, and the reason of a return —
+and loses its buttons (bot/services/decided_cards.py).
 """
 
 from __future__ import annotations

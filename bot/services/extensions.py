@@ -1,7 +1,9 @@
 """延期申请: a contact asks for a new deadline with a reason; an administrator decides.
 
 An approved extension is a new deadline kept with its history (storage.ledger
-.extend_deadline); the reminder ladder follows it because the item is looked at again.
+.extend_deadline); the reminder ladder follows it because the item is looked at again. Every
+administrator was asked; once one decides, each of their cards says who decided what, and
+when, and loses its buttons (bot/services/decided_cards.py).
 """
 
 from __future__ import annotations

@@ -1,5 +1,6 @@
 """回头看: some time after close-out the item's inspectors check that the fix holds, and
-confirm it or reopen the item with what they found."""
+confirm it or reopen the item with what they found. Once one of them has, every inspector's
+task says who did what, and when, and loses its buttons (bot/services/decided_cards.py)."""
 
 from __future__ import annotations
 

@@ -5,7 +5,9 @@ with its distance to the company. Past the office's threshold the visit is flagg
 wherever it is shown — never refused. A company without coordinates gets them from its first
 located visit once an administrator confirms; administrators can also set them with
 ``/company`` (a location or typed coordinates), and the sheet's 经度/纬度 or 坐标 columns
-set them on import.
+set them on import. Every administrator is asked about a proposal; once one confirms or
+rejects it, or sets the place with ``/company``, each of their cards says so and loses its
+buttons (bot/services/decided_cards.py).
 
 A DingTalk robot receives no locations. There a visit asks for nothing it cannot get: the
 inspector confirms the arrival instead (bot/services/visits.py), the photos keep their own
