@@ -1102,6 +1102,29 @@ ALTER TABLE report_jobs DROP COLUMN chat_id
     )
 
 
+@migrations(name="0024_evidence_platform")
+def _evidence_platform(db: sqlite_utils.Database) -> None:
+    """Each evidence row names the platform its file came from: only that platform's
+    download job can fetch its ``file_id`` (a DingTalk downloadCode means nothing to
+    Telegram's getFile). Until now the platform was read from the sender's
+    ``people.platform``, the platform they LAST wrote from, so a DingTalk photo whose sender
+    wrote on Telegram before it was fetched went to Telegram's job and waited forever.
+
+    Existing rows are filled with the best that is known: the platform of the inbox update
+    that brought the file (inbox rows are kept, only their raw JSON is emptied), else the
+    sender's platform now, else Telegram (the only platform before DingTalk)."""
+    _execute_all(
+        db,
+        """
+ALTER TABLE evidence ADD COLUMN platform TEXT NOT NULL DEFAULT 'telegram';
+UPDATE evidence SET platform = coalesce(
+    (SELECT i.platform FROM inbox AS i WHERE i.update_id = evidence.update_id),
+    (SELECT p.platform FROM people AS p WHERE p.id = evidence.person_id),
+    'telegram')
+""",
+    )
+
+
 def unknown_migrations(db: sqlite_utils.Database) -> list[str]:
     """Names recorded in the database that this code does not register."""
     known = {m.name for m in migrations._migrations}

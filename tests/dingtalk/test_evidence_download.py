@@ -115,7 +115,7 @@ def _photo(db, platform: str, account: str, code: str) -> int:  # type: ignore[n
         )
         .last_pk
     )
-    photo = MediaIn("photo", code, code, 100, "image/jpeg", None, "", None, now)
+    photo = MediaIn("photo", code, code, 100, "image/jpeg", None, "", None, now, platform)
     return evidence.add_evidence(
         db, media=photo, finding_id=None, item_id=None, person_id=person_id, at=now, update_id=-1
     )

@@ -1,11 +1,12 @@
 """Fetching DingTalk evidence files into MEDIA_DIR: promptly, a few at a time, never lost.
 
-A DingTalk person's photo or file is committed as an evidence row whose ``file_id`` is the
-message's downloadCode, ``stored='pending'``. The downloader asks DingTalk for its download
-URL (``/v1.0/robot/messageFiles/download``, downloadCode + robotCode) and fetches the bytes,
-then stores them exactly as Telegram's job does (bot/platforms/media_files.py: written
-under their sha256, fsync'd, renamed into place, and only then the row marked stored and
-the audit chain told). The download URL is never stored or logged.
+A photo or file sent on DingTalk is committed as an evidence row whose ``file_id`` is the
+message's downloadCode, ``platform='dingtalk'`` and ``stored='pending'``. The downloader
+asks DingTalk for its download URL (``/v1.0/robot/messageFiles/download``, downloadCode +
+robotCode) and fetches the bytes, then stores them exactly as Telegram's job does
+(bot/platforms/media_files.py: written under their sha256, fsync'd, renamed into place,
+and only then the row marked stored and the audit chain told). The download URL is never
+stored or logged.
 
 Why a task of its own rather than a periodic job: a job fetching 10 files every 5 s left
 the last picture of a 30-photo album half a minute behind, and a message forwarding it to
