@@ -8,6 +8,7 @@ from bot.i18n import (
     messages_backups,
     messages_card_progress,
     messages_cards,
+    messages_cards_after,
     messages_charts,
     messages_common,
     messages_cv_people,
@@ -86,6 +87,7 @@ _SECTIONS = (
     messages_dingtalk_stories.MESSAGES,
     messages_alerts.MESSAGES,
     messages_cv_people.MESSAGES,
+    messages_cards_after.MESSAGES,
 )
 
 

@@ -162,6 +162,21 @@ class DingTalkScenarioPhone:
         shown = [m.describe() for m in self.bot_messages if m.buttons]
         raise ExpectationFailed(f"{self.name}: no button {button!r}; cards: {shown}")
 
+    def find_button(self, label: str) -> tuple[Shown, str]:
+        """The newest card showing a button ``label`` (exact, else a part of its text), and
+        that button's token: kept by a test to tap again once the card no longer shows it
+        (``forge_tap``), as Telegram's phone gives a button's callback_data."""
+        for exact in (True, False):
+            for card in reversed(self.standin.cards.of(self.staff_id)):
+                for choice in card.buttons():
+                    text = str(choice.get("text", ""))
+                    if ((text == label) if exact else (label in text)) and choice.get("token"):
+                        labels = [str(b.get("text", "")) for b in card.buttons()]
+                        shown = Shown(as_read(card.markdown), labels, message_id=card.out_track_id)
+                        return shown, str(choice["token"])
+        shown = [m.describe() for m in self.bot_messages if m.buttons]
+        raise ExpectationFailed(f"{self.name}: no button {label!r}; cards: {shown}")
+
     async def forge_tap(self, token: str) -> str:
         """A card callback with any token on the newest card, as a modified client could
         send it (``tap`` only presses buttons that are shown); the frame's messageId."""
