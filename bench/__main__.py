@@ -19,6 +19,7 @@ BENCHMARKS = (
     ("bench.bench_visits", "ratio_throughput", ">= 0.8 (p95 ratio <= 1.5)"),
     ("bench.bench_dingtalk_visits", "ratio_throughput", "measured (DingTalk, Duban ÷ SDK echo)"),
     ("bench.bench_dingtalk_window", "window_p99_ms", "measured (arrival → inbox commit, steady)"),
+    ("bench.bench_dingtalk_downloads", "ratio_files_per_s", "measured (60 pictures, new ÷ old)"),
     ("bench.bench_http", "ratio", "measured (CPU per call, aiohttp ÷ httpx)"),
     ("bench.bench_import", "ratio", "<= 2.0"),
     ("bench.bench_sweep", "heavy_day_ratio", "<= 0.5 heaviest day (typical day <= 0.2)"),

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from bot.actions import Registry
 from bot.services import (
+    account_unlinking,
     acks,
     admin_users,
     assignments,
@@ -45,6 +46,7 @@ from bot.services import (
 ACTIONS = Registry.collect(
     (
         admin_users,
+        account_unlinking,
         leaders,
         invitations,
         review_queue,

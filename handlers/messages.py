@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from telegram import Message, Update
 
+from bot.domain.people import TELEGRAM
 from bot.domain.visits import MediaIn
 from bot.runtime.context import DubanContext
 from bot.services import findings, presence
@@ -63,4 +64,5 @@ def media_in(message: Message) -> MediaIn:
         caption=message.caption or "",
         media_group_id=message.media_group_id,
         taken_at=message.date,
+        platform=TELEGRAM,
     )

@@ -1,9 +1,10 @@
 """Evidence rows: what a person sent (file ids, sizes, captions) and where its bytes are.
 
 A row is written in the transaction of the update that brought the file, with
-``stored='pending'``; the download job (bot/platforms/telegram/media.py) fetches the bytes
-later and records
-their sha256. A row is never deleted: withdrawing marks it, moving changes its item.
+``stored='pending'`` and the ``platform`` the file came from; that platform's download job
+(bot/platforms/telegram/media.py, bot/platforms/dingtalk/media.py) fetches the bytes later
+and records their sha256. A row is never deleted: withdrawing marks it, moving changes its
+item.
 
 The sha256 is also written into the audit hash chain as it is recorded (``file_stored``):
 the evidence table itself is not append-only, so without that someone with the file could
@@ -23,7 +24,7 @@ from bot.domain.visits import MediaIn
 from storage.audit import record
 from storage.db import insert_row
 from storage.ledger import iso
-from storage.rows import fetch_all, fetch_one
+from storage.rows import fetch_all, fetch_one, fetch_value
 
 # Which item an evidence row belongs to: its own ``item_id`` (set when it was sent to an
 # item or moved), else that of its finding, progress report or close-out request. One
@@ -85,6 +86,7 @@ def add_evidence(
             "stored": "too_big" if media.too_big else "pending",
             "created_at": iso(at),
             "update_id": update_id,
+            "platform": media.platform,
         },
     )
 
@@ -160,18 +162,30 @@ def pending_downloads(
     db: sqlite_utils.Database, now: datetime, limit: int, platform: str = "telegram"
 ) -> list[PendingFile]:
     """Files still to fetch from ``platform`` whose retry time has come, fewest attempts
-    first. A file comes from the platform of the person who sent it (a Telegram file_id
-    means nothing to DingTalk, a DingTalk downloadCode nothing to Telegram)."""
+    first. A file comes from the platform its message came from, as its row recorded (a
+    Telegram file_id means nothing to DingTalk, a DingTalk downloadCode nothing to
+    Telegram) — not the sender's platform now: a person with both accounts may write from
+    the other one before the file is fetched."""
     rows = fetch_all(
         db,
-        "SELECT e.id, e.file_id, e.download_attempts FROM evidence AS e "
-        "LEFT JOIN people AS p ON p.id = e.person_id WHERE e.stored = 'pending' "
-        "AND e.file_id IS NOT NULL AND (e.next_download_at IS NULL OR e.next_download_at <= ?) "
-        "AND coalesce(p.platform, 'telegram') = ? "
-        "ORDER BY e.download_attempts, e.id LIMIT ?",
+        "SELECT id, file_id, download_attempts FROM evidence WHERE stored = 'pending' "
+        "AND file_id IS NOT NULL AND (next_download_at IS NULL OR next_download_at <= ?) "
+        "AND platform = ? ORDER BY download_attempts, id LIMIT ?",
         [iso(now), platform, limit],
     )
     return [PendingFile(row["id"], row["file_id"], row["download_attempts"]) for row in rows]
+
+
+def next_retry_at(db: sqlite_utils.Database, platform: str) -> datetime | None:
+    """When the earliest failed download of ``platform`` may be tried again (None when no
+    pending file has failed): how long a downloader with nothing due may sleep."""
+    at = fetch_value(
+        db,
+        "SELECT min(next_download_at) FROM evidence WHERE stored = 'pending' "
+        "AND file_id IS NOT NULL AND next_download_at IS NOT NULL AND platform = ?",
+        [platform],
+    )
+    return datetime.fromisoformat(at) if at else None
 
 
 def stored_file(db: sqlite_utils.Database, file_id: str) -> tuple[str, str | None] | None:
@@ -190,15 +204,14 @@ def stored_file(db: sqlite_utils.Database, file_id: str) -> tuple[str, str | Non
 def foreign_file(
     db: sqlite_utils.Database, file_id: str, platform: str
 ) -> tuple[str, str | None] | None:
-    """How the evidence sent as ``file_id`` by someone on another platform than ``platform``
-    is kept, as ``stored_file`` says; None when ``file_id`` is that platform's own (or no
+    """How the evidence sent as ``file_id`` from another platform than ``platform`` is
+    kept, as ``stored_file`` says; None when ``file_id`` is that platform's own (or no
     evidence's). A DingTalk downloadCode means nothing to Telegram, so such a file is sent
-    there from MEDIA_DIR."""
+    there from MEDIA_DIR. The row's own platform decides, not its sender's current one."""
     row = fetch_one(
         db,
-        "SELECT e.stored, e.sha256 FROM evidence AS e LEFT JOIN people AS p ON p.id = e.person_id "
-        "WHERE e.file_id = ? AND coalesce(p.platform, 'telegram') != ? "
-        "ORDER BY e.stored = 'stored' DESC, e.id LIMIT 1",
+        "SELECT stored, sha256 FROM evidence WHERE file_id = ? AND platform != ? "
+        "ORDER BY stored = 'stored' DESC, id LIMIT 1",
         [file_id, platform],
     )
     return (row["stored"], row["sha256"]) if row else None

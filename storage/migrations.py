@@ -1075,6 +1075,56 @@ ALTER TABLE invitations ADD COLUMN links_person INTEGER REFERENCES people(id)
         )
 
 
+@migrations(name="0023_report_job_platform")
+def _report_job_platform(db: sqlite_utils.Database) -> None:
+    """A report job names the chat it answers to as the outbox does: ``platform`` and
+    ``chat`` (that platform's id of the chat, as text), instead of an INTEGER ``chat_id``
+    that held a Telegram chat's number, or "dingtalk:<staff id>" text SQLite kept as text.
+
+    Every row is moved: a number is a Telegram chat, a text is "platform:id" split at its
+    first colon (a staff id of digits keeps its leading zeros: it was never a number).
+    ALTER TABLE cannot add a NOT NULL column without a default, so ``chat`` may be NULL in
+    the schema, yet no row has it NULL: each is filled here, and storage/report_jobs.py
+    ``create`` always writes it. The old column is dropped in the same transaction, so no
+    code can read the old form again."""
+    _execute_all(
+        db,
+        """
+ALTER TABLE report_jobs ADD COLUMN platform TEXT NOT NULL DEFAULT 'telegram';
+ALTER TABLE report_jobs ADD COLUMN chat TEXT;
+UPDATE report_jobs SET
+    platform = CASE WHEN typeof(chat_id) = 'text' AND instr(chat_id, ':') > 0
+        THEN substr(chat_id, 1, instr(chat_id, ':') - 1) ELSE 'telegram' END,
+    chat = CASE WHEN typeof(chat_id) = 'text' AND instr(chat_id, ':') > 0
+        THEN substr(chat_id, instr(chat_id, ':') + 1) ELSE CAST(chat_id AS TEXT) END;
+ALTER TABLE report_jobs DROP COLUMN chat_id
+""",
+    )
+
+
+@migrations(name="0024_evidence_platform")
+def _evidence_platform(db: sqlite_utils.Database) -> None:
+    """Each evidence row names the platform its file came from: only that platform's
+    download job can fetch its ``file_id`` (a DingTalk downloadCode means nothing to
+    Telegram's getFile). Until now the platform was read from the sender's
+    ``people.platform``, the platform they LAST wrote from, so a DingTalk photo whose sender
+    wrote on Telegram before it was fetched went to Telegram's job and waited forever.
+
+    Existing rows are filled with the best that is known: the platform of the inbox update
+    that brought the file (inbox rows are kept, only their raw JSON is emptied), else the
+    sender's platform now, else Telegram (the only platform before DingTalk)."""
+    _execute_all(
+        db,
+        """
+ALTER TABLE evidence ADD COLUMN platform TEXT NOT NULL DEFAULT 'telegram';
+UPDATE evidence SET platform = coalesce(
+    (SELECT i.platform FROM inbox AS i WHERE i.update_id = evidence.update_id),
+    (SELECT p.platform FROM people AS p WHERE p.id = evidence.person_id),
+    'telegram')
+""",
+    )
+
+
 def unknown_migrations(db: sqlite_utils.Database) -> list[str]:
     """Names recorded in the database that this code does not register."""
     known = {m.name for m in migrations._migrations}

@@ -10,6 +10,7 @@ from typing import NamedTuple
 import sqlite_utils
 
 from bot.chat import Address
+from bot.domain.accounts import UnlinkRefusal, reached_after_unlink, unlink_refusal
 from bot.domain.audit import AuditAction, Origin
 from bot.domain.lifecycle import Role
 from bot.domain.people import (
@@ -82,6 +83,20 @@ def platforms_by_person(db: sqlite_utils.Database) -> dict[int, list[str]]:
     )
     for row in rows:
         found.setdefault(row["person_id"], []).append(row["platform"])
+    return found
+
+
+def accounts_by_person(db: sqlite_utils.Database) -> dict[int, list[Address]]:
+    """Everyone's accounts, Telegram's first as /users names the platforms, for ``duban
+    list people``."""
+    found: dict[int, list[Address]] = {}
+    rows = fetch_all(
+        db,
+        "SELECT person_id, platform, account FROM person_accounts "
+        "ORDER BY person_id, platform DESC, account",
+    )
+    for row in rows:
+        found.setdefault(row["person_id"], []).append(Address(row["platform"], row["account"]))
     return found
 
 
@@ -316,14 +331,20 @@ SCRUBBED_TEXT = "[invitation message: the link is kept only on the phone it was 
 def forget_sent_links(db: sqlite_utils.Database) -> int:
     """Drop the text of invitation messages the outbox has finished with (sent or dead).
 
-    The link must sit in the outbox until Telegram has it; after that the only copy should
-    be on the admin's phone, so a backup of the database holds no live code. Returns how
-    many messages were cleaned.
+    The link must sit in the outbox until the platform has it; after that the only copy
+    should be on the admin's phone, so a backup of the database holds no live code. Every
+    field that holds the words goes: Telegram's ``text``, and DingTalk's ``text`` (markdown),
+    ``html`` (the words as written) and ``title`` (platforms/dingtalk/render.py). Returns
+    how many messages were cleaned.
     """
     return db.execute(
-        "UPDATE outbox SET payload = json_set(payload, '$.text', :text) "
+        "UPDATE outbox SET payload = json_replace(payload, "
+        "'$.text', :text, '$.html', :text, '$.title', :text) "
         "WHERE dedup_key IN (SELECT message_key FROM invitations WHERE message_key IS NOT NULL) "
-        "AND status != 'pending' AND json_extract(payload, '$.text') != :text",
+        "AND status != 'pending' AND ("
+        "json_extract(payload, '$.text') != :text "
+        "OR coalesce(json_extract(payload, '$.html'), :text) != :text "
+        "OR coalesce(json_extract(payload, '$.title'), :text) != :text)",
         {"text": SCRUBBED_TEXT},
     ).rowcount
 
@@ -453,6 +474,44 @@ def link_account(
             after={"platform": who.platform, "invitation": invitation.id},
         )
         return wrote_from(db, by_id(db, invitation.links_person), who)
+
+
+def unlink_account(
+    db: sqlite_utils.Database, person_id: int, account: Address, origin: Origin
+) -> UnlinkRefusal | None:
+    """Take ``account`` from the person, checked and done in one commit (a second tap, or
+    two administrators at once, finds it gone and is told why); None when it is done.
+
+    If the bot wrote to that account, it writes to the one that stays from now on
+    (``reached_after_unlink``), counted reachable until that platform says otherwise. The
+    account is nobody's afterwards: a stranger to the bot, who may be invited anew.
+    """
+    with db.atomic():
+        person = by_id(db, person_id)
+        held = accounts(db, person_id)
+        refusal = unlink_refusal(held, account)
+        if refusal is not None:
+            return refusal
+        reached = reached_after_unlink(held, person.address, account)
+        if reached != person.address:
+            db.execute(
+                "UPDATE people SET platform = ?, account = ?, reachable = 1 WHERE id = ?",
+                [reached.platform, reached.id, person_id],
+            )
+        db.execute(
+            "DELETE FROM person_accounts WHERE platform = ? AND account = ? AND person_id = ?",
+            [account.platform, account.id, person_id],
+        )
+        record(
+            db,
+            origin,
+            entity="person",
+            entity_id=person_id,
+            action=AuditAction.ACCOUNT_UNLINKED,
+            before={"platform": account.platform},
+            after={"platform": reached.platform},
+        )
+        return None
 
 
 def set_language(db: sqlite_utils.Database, person_id: int, language: str) -> None:

@@ -15,7 +15,6 @@ from datetime import datetime
 import sqlite_utils
 
 from bot.chat import Address
-from bot.domain.people import TELEGRAM
 from bot.logs import redact
 from storage.db import insert_row
 from storage.rows import fetch_one, fetch_value, fetch_values
@@ -28,17 +27,12 @@ class ReportJob:
     id: int
     kind: str
     person_id: int
-    chat_id: int | str  # as stored: see ``chat_value``
+    chat: Address  # the chat the job was asked for in, where its result goes
     language: str
     params: dict
     status: str
     attempts: int
     created_at: datetime
-
-    @property
-    def chat(self) -> Address:
-        """The chat the job was asked for in, where its result goes."""
-        return chat_of(self.chat_id)
 
     @property
     def progress_key(self) -> str:
@@ -50,31 +44,9 @@ def progress_key(job_id: int) -> str:
     return f"job:{job_id}:progress"
 
 
-def chat_value(chat: Address) -> int | str:
-    """The ``chat_id`` column's value for a chat: a Telegram chat's id as the number it has
-    always been, any other platform's chat as "platform:id" text.
-
-    The column was made when Telegram was the only platform. SQLite keeps text that does
-    not read as a number as text even in an INTEGER column, and "dingtalk:…" never does,
-    so a DingTalk staff id (leading zeros and all) is kept exactly, rows written before
-    DingTalk read as they always did, and no table has to be rebuilt for a second platform.
-    """
-    if chat.platform == TELEGRAM:
-        return int(chat.id)
-    return f"{chat.platform}:{chat.id}"
-
-
-def chat_of(value: int | str) -> Address:
-    """The chat a ``chat_id`` value names (``chat_value`` read back)."""
-    if isinstance(value, int):
-        return Address(TELEGRAM, str(value))
-    platform, _, chat = value.partition(":")
-    return Address(platform, chat)
-
-
 _SELECT = (
-    "SELECT id, kind, person_id, chat_id, language, params, status, attempts, created_at "
-    "FROM report_jobs"
+    "SELECT id, kind, person_id, platform, chat, language, params, status, attempts, "
+    "created_at FROM report_jobs"
 )
 
 
@@ -83,7 +55,7 @@ def _job(row: sqlite3.Row) -> ReportJob:
         row["id"],
         row["kind"],
         row["person_id"],
-        row["chat_id"],
+        Address(row["platform"], row["chat"]),
         row["language"],
         json.loads(row["params"]),
         row["status"],
@@ -109,7 +81,8 @@ def create(
         {
             "kind": kind,
             "person_id": person_id,
-            "chat_id": chat_value(chat),
+            "platform": chat.platform,
+            "chat": chat.id,
             "language": language,
             "params": json.dumps(params, ensure_ascii=False),
             "created_at": at.isoformat(),

@@ -198,6 +198,7 @@ class Desk:
             caption=caption,
             media_group_id=None,
             taken_at=self.recording.now,
+            platform=self.address.platform,
         )
         self._work(route_media, photo)
 

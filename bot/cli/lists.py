@@ -106,6 +106,19 @@ def _queue_kind(lang: str, code: object) -> object:
     return say(lang, f"parity.list.queue_{code}")
 
 
+def _platform(lang: str, code: object) -> object:
+    return say(lang, f"platform.{code}") if code else None
+
+
+def _accounts(lang: str, accounts: object) -> object:
+    """Each account as its platform and id (Telegram 500、钉钉 wang01); none: blank."""
+    listed = accounts if isinstance(accounts, list) else []
+    separator = "、" if lang == "zh" else ", "
+    return separator.join(
+        f"{_platform(lang, account['platform'])} {account['account']}" for account in listed
+    )
+
+
 def _ended(lang: str, moment: object) -> object:
     return moment or say(lang, "parity.list.visit_open")
 
@@ -294,10 +307,13 @@ def role_code(text: str) -> str | None:
 
 
 def list_people(desk: Desk, options: ListOptions) -> Listed:
-    """Everyone registered, as /users lists them (--role narrows to one role)."""
+    """Everyone registered, as /users lists them (--role narrows to one role), with each
+    person's accounts on the platforms and the one the bot writes to (the one they wrote
+    from last), as their card in /users says."""
     role = role_code(options.role) if options.role else None
     if options.role and role is None:
         raise BadValue(say(desk.lang, "parity.list.bad_role", value=options.role))
+    held = people.accounts_by_person(desk.db)
     rows = [
         {
             "name": person.name,
@@ -305,6 +321,11 @@ def list_people(desk: Desk, options: ListOptions) -> Listed:
             "unit": person.unit,
             "active": person.active,
             "language": person.language,
+            "accounts": [
+                {"platform": account.platform, "account": account.id}
+                for account in held.get(person.id, [])
+            ],
+            "reached": person.address.platform if person.id in held and person.address else None,
         }
         for person in people.all_people(desk.db)
         if role is None or person.role.value == role
@@ -315,6 +336,8 @@ def list_people(desk: Desk, options: ListOptions) -> Listed:
         Column("unit", 14),
         Column("active", 6, _yes_no),
         Column("language", 6),
+        Column("accounts", 30, _accounts),
+        Column("reached", 10, _platform),
     )
     return Listed(columns, rows)
 

@@ -88,6 +88,7 @@ class AuditAction(StrEnum):
     # People, invitations, settings and the inbox.
     REGISTERED = "registered"
     ACCOUNT_LINKED = "account_linked"  # a second platform's account, by a link invitation
+    ACCOUNT_UNLINKED = "account_unlinked"  # one of two accounts, by an administrator
     REVOKED = "revoked"
     CHANGED = "changed"  # a person, a setting or a working day changed
     ADMIN_FROM_SETTINGS = "admin_from_settings"

@@ -43,6 +43,10 @@ class MediaIn:
     caption: str
     media_group_id: str | None
     taken_at: datetime  # message.date, the moment the phone sent it
+    # The platform whose id ``file_id`` is ("telegram", "dingtalk"): only that platform's
+    # download job can fetch it. Said by the message, never guessed from the person, who
+    # may write from another platform before the file is fetched.
+    platform: str
 
     @property
     def too_big(self) -> bool:

@@ -69,8 +69,9 @@ PERIODIC_JOBS: tuple[Job, ...] = (
     Job("reminders", 60, reminder_jobs.run_sweep),
     # Photos and files of visits fetched from Telegram and kept on disk.
     Job("evidence.download", 5, media.download_job, TELEGRAM),
-    # The same from DingTalk.
-    Job("evidence.download.dingtalk", 5, dingtalk_media.download_job, DINGTALK),
+    # The same from DingTalk: its downloader fetches a file the moment its message is
+    # committed; this slow sweep only wakes it, a safety net (bot/platforms/dingtalk/media.py).
+    Job("evidence.download.dingtalk", 60, dingtalk_media.download_job, DINGTALK),
     # Visits idle longer than the policy's visit_idle_hours, ended with their summaries.
     Job("visits.idle", 60, visit_jobs.end_idle_visits),
     # Invitation texts with a live code dropped from the outbox once they are sent.

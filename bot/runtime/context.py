@@ -24,6 +24,7 @@ from storage.db import Store, is_disk_full, is_locked
 if TYPE_CHECKING:
     from telegram.ext import Application
 
+    from bot.platforms.dingtalk.media import Downloader
     from bot.platforms.dingtalk.openapi import DingTalkOpenAPI
 
 log = logging.getLogger(__name__)
@@ -73,6 +74,9 @@ class Resources:
     # DingTalk's OpenAPI client, when DingTalk is configured (its sender's; evidence
     # downloads and imported sheets use it too).
     dingtalk_api: DingTalkOpenAPI | None = None
+    # DingTalk's evidence downloader, when DingTalk runs: woken the moment a robot message
+    # carrying files is committed (bot/platforms/dingtalk/media.py).
+    dingtalk_downloads: Downloader | None = None
     # Telegram's bot, when Telegram is configured: the periodic jobs and the report builder
     # download its files and show its chat actions with it.
     telegram_bot: ExtBot | None = None

@@ -130,12 +130,14 @@ class BotRuntime:
         log.info("Duban is running as @%s", services.bot_username)
 
     def _start_dingtalk(self) -> None:
-        """DingTalk's Stream connection (its own thread) and the processor of its rows.
+        """DingTalk's Stream connection (its own thread), the processor of its rows and the
+        downloader of its evidence files.
 
         The SDK is imported only here: it reads DINGTALK_OPENAPI_ENDPOINT when imported, and
         a deployment on Telegram alone never needs it. DingTalk's messages leave through
         the outbox like every other; its sender is started with the others.
         """
+        from bot.platforms.dingtalk.media import Downloader
         from bot.platforms.dingtalk.openapi import DingTalkConfig
         from bot.platforms.dingtalk.processor import DingTalkProcessor, report_set_aside
         from bot.platforms.dingtalk.sender import DingTalkSender
@@ -155,6 +157,10 @@ class BotRuntime:
         self.dingtalk_sender = sender
         services.dingtalk_api = sender.api  # evidence downloads use it too
         self._tasks.append(asyncio.create_task(sender.run(), name="dingtalk-sender"))
+        downloads = Downloader(sender.api, services)
+        downloads.wake()  # files left pending before a restart are fetched first
+        services.dingtalk_downloads = downloads
+        self._tasks.append(asyncio.create_task(downloads.run(), name="dingtalk-downloads"))
         ready = asyncio.Event()
         ready.set()  # unfinished rows from before a restart run first
         processor = DingTalkProcessor(
@@ -207,6 +213,7 @@ class BotRuntime:
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await task
         self._tasks.clear()
+        self.resources.dingtalk_downloads = None  # its task has ended with the others
         if self.webhook is not None:
             await self.webhook.close()  # opened but its task never started: a failed start
             self.webhook = None

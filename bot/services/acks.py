@@ -7,7 +7,8 @@ every contact's reminder of that day that offered it is edited, its line saying 
 acknowledged it and when, and its 签收 button kept only for the items still owed (the
 items' own buttons stay); a returned close-out's notice says so too and loses its 签收.
 The message is found by its outbox key and redrawn from what it shows now
-(storage/sent.py), so nothing more has to be stored when it is sent.
+(storage/sent.py), so nothing more has to be stored when it is sent; it is corrected as
+every decision card is (bot/services/decided_cards.py ``redraw``).
 """
 
 from __future__ import annotations
@@ -17,11 +18,12 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from bot.actions import ADMINS, CONTACTS, button, button_to, command
-from bot.chat import Address, Button
+from bot.chat import Button
 from bot.domain.lifecycle import Role
 from bot.domain.people import Person
 from bot.i18n import Safe, t
 from bot.runtime.work import Keyboard, Work
+from bot.services import decided_cards
 from bot.services.item_view import open_labelled
 from storage import buttons, followup, people, sent
 from storage import reminders as reminder_store
@@ -76,7 +78,7 @@ def _follow_messages(work: Work, by: Person, done: list[Ack]) -> None:
         for contact in people.active_people(work.db, role=Role.CONTACT, unit_id=unit_id):
             if contact.address is None:
                 continue
-            asking = _Asking(work, contact, contact.address, by, owed)
+            asking = _Asking(work, contact, by, owed)
             # One edit per message, however many of its items were acknowledged at once.
             messages: dict[str, tuple[sent.Shown, list[Ack]]] = {}
             for ack in acked:
@@ -112,7 +114,6 @@ class _Asking:
 
     work: Work
     contact: Person
-    address: Address
     by: Person
     owed: set[int]
 
@@ -138,19 +139,7 @@ class _Asking:
                 text = _acked_line(text, lang, ack.code, self.by.name, when)
             else:
                 text += "\n" + t(lang, "remind.acked", name=self.by.name, when=when)
-        if shown.status == "pending":
-            work.rewrite_pending(
-                self.address, shown.key, text, keyboard=keyboard, button_owner=self.contact.id
-            )
-        elif shown.message_id is not None:
-            work.edit(
-                self.address,
-                shown.message_id,
-                text,
-                keyboard=keyboard,
-                key=sent.edit_key(shown, work.cause),
-                button_owner=self.contact.id,
-            )
+        decided_cards.redraw(work, shown, text, keyboard=keyboard, owner=self.contact.id)
 
     def _buttons(self, shown: sent.Shown) -> tuple[list[int], Keyboard]:
         """The acknowledgements the message's 签收 button offers, and its other buttons

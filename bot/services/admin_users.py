@@ -10,7 +10,7 @@ from bot.domain.lifecycle import Role
 from bot.domain.people import Invitation, Person
 from bot.i18n import Safe
 from bot.runtime.work import Work
-from bot.services import invitations, joining, registration
+from bot.services import account_unlinking, invitations, joining, registration
 from storage import dialogs, people
 from storage.policy import load_policy
 from storage.rows import fetch_values
@@ -166,7 +166,10 @@ def _refuse_settings_admin(work: Work, person: Person) -> bool:
     """An ADMIN_IDS administrator is one on every update: changing them here would be undone
     at their next message, so it is refused with the reason (True if refused)."""
     if invitations.person_is_settings_admin(work, person):
-        work.reply("users.settings_admin_refused", name=person.name)
+        refused = invitations.person_settings_admin_key(
+            work, "users.settings_admin_refused", person
+        )
+        work.reply(refused, name=person.name)
         return True
     return False
 
@@ -198,7 +201,8 @@ def show_user(work: Work, person: int) -> None:
         )
     settings_admin = invitations.person_is_settings_admin(work, shown)
     if settings_admin:
-        state = Safe(f"{work.t('users.active')}\n{work.t('users.settings_admin_note')}")
+        note = invitations.person_settings_admin_key(work, "users.settings_admin_note", shown)
+        state = Safe(f"{work.t('users.active')}\n{work.t(note)}")
     else:
         state = work.t("users.active" if shown.active else "users.inactive")
     state = Safe(f"{state}\n{_platforms_line(work, shown)}")
@@ -213,6 +217,7 @@ def show_user(work: Work, person: int) -> None:
             ]
             for platform in _unlinked(work, shown)
         ]
+    keyboard += account_unlinking.unlink_buttons(work, shown)
     work.reply(
         "users.card",
         name=shown.name,

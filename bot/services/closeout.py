@@ -3,7 +3,9 @@
 The verification card goes to the inspectors the office assigned to the item and the
 administrators who may verify it (the lifecycle refuses the requester and anyone in the lead
 unit or a co-unit, so they are not even asked), names who may verify, and comes with the
-evidence re-sent by file id so the verifier sees what was sent.
+evidence re-sent by file id so the verifier sees what was sent. Once one of them approves or
+returns the request, every verifier's card says so — who, when, and the reason of a return —
+and loses its buttons (bot/services/decided_cards.py).
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from bot.domain.reports import progress_percent
 from bot.domain.targets import format_number
 from bot.i18n import Safe, t
 from bot.runtime.work import Keyboard, Work
-from bot.services import acks, notify
+from bot.services import acks, decided_cards, notify
 from bot.services.item_people import verifiers, who_may_verify
 from storage import dialogs, followup, ledger, people
 from storage import reminders as reminder_store
@@ -57,7 +59,7 @@ def send_verification(work: Work, item: Item, request_id: int) -> int:
         work,
         asked,
         "co.verify_card",
-        dedup=f"verify:{request_id}:card",
+        dedup=_card_dedup(request_id),
         keyboard=lambda person: [decision_row(person.language, request_id)],
         code=item.code,
         problem=item.problem,
@@ -70,6 +72,12 @@ def send_verification(work: Work, item: Item, request_id: int) -> int:
         who=lambda lang: who_may_verify(lang, asked),
     )
     return len(asked)
+
+
+def _card_dedup(request_id: int) -> str:
+    """The verification cards' key (one card a verifier: ``<this>:<person id>``), by which
+    every one of them is redrawn once the request is decided."""
+    return f"verify:{request_id}:card"
 
 
 def claimed_figure(work: Work, request: dict) -> dict | None:
@@ -155,6 +163,7 @@ def approve(work: Work, request: int) -> None:
     ledger.apply_event(work.db, item.id, Event.APPROVE_CLOSE, work.person.actor, work.origin)
     followup.decide_closeout(work.db, row["id"], "approved", work.person.id, work.at)
     work.reply("co.approved_done", code=item.code)
+    decided_cards.mark_decided(work, _card_dedup(row["id"]), "decided.co_approved")
     notify.tell(
         work,
         notify.unit_contacts(work, item.unit_id),
@@ -193,6 +202,9 @@ def return_text(work: Work, state: str, data: dict, text: str) -> None:
     )
     followup.decide_closeout(work.db, request["id"], "returned", work.person.id, work.at, reason)
     work.reply("co.returned_done", code=item.code)
+    decided_cards.mark_decided(
+        work, _card_dedup(request["id"]), "decided.co_returned", reason=reason
+    )
     if item.unit_id is None:
         return
     ack = reminder_store.open_ack(

@@ -1,7 +1,9 @@
 """延期申请: a contact asks for a new deadline with a reason; an administrator decides.
 
 An approved extension is a new deadline kept with its history (storage.ledger
-.extend_deadline); the reminder ladder follows it because the item is looked at again.
+.extend_deadline); the reminder ladder follows it because the item is looked at again. Every
+administrator was asked; once one decides, each of their cards says who decided what, and
+when, and loses its buttons (bot/services/decided_cards.py).
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from bot.domain.deadlines import DeadlineError, parse_deadline
 from bot.domain.lifecycle import DomainError, Status
 from bot.i18n import t
 from bot.runtime.work import Work
-from bot.services import notify
+from bot.services import decided_cards, notify
 from bot.services.item_view import viewable_item
 from storage import dialogs, followup, ledger, people
 
@@ -73,7 +75,7 @@ def on_text(work: Work, state: str, data: dict, text: str) -> None:
         work,
         notify.admins(work),
         "ext.request_card",
-        dedup=f"extension:{request}:card",
+        dedup=_card_dedup(request),
         keyboard=lambda person: [
             [
                 button_to(approve, t(person.language, "ext.approve"), request=request),
@@ -88,6 +90,12 @@ def on_text(work: Work, state: str, data: dict, text: str) -> None:
         new=new.isoformat(),
         reason=reason,
     )
+
+
+def _card_dedup(request_id: int) -> str:
+    """The request's cards to the administrators (``<this>:<person id>``), redrawn once
+    one of them decides."""
+    return f"extension:{request_id}:card"
 
 
 @button("ext.approve", roles=ADMINS)
@@ -122,6 +130,9 @@ def _decide(work: Work, request_id: int, *, approve: bool) -> None:
     )
     outcome = "approved" if approve else "refused"
     work.reply(f"ext.{outcome}_done", code=item.code, date=new.isoformat())
+    decided_cards.mark_decided(
+        work, _card_dedup(request["id"]), f"decided.ext_{outcome}", date=new.isoformat()
+    )
     requester = people.by_id(work.db, request["requested_by"])
     recipients = [requester] + [
         p for p in notify.unit_contacts(work, item.unit_id) if p.id != requester.id

@@ -16,7 +16,13 @@ from datetime import datetime
 from bot.actions import button_to
 from bot.chat import Address, Sender
 from bot.domain.lifecycle import Role
-from bot.domain.people import Invitation, Person, dingtalk_address, telegram_address
+from bot.domain.people import (
+    DINGTALK,
+    Invitation,
+    Person,
+    dingtalk_address,
+    telegram_address,
+)
 from bot.domain.permissions import is_admin
 from bot.i18n import Safe, t
 from bot.runtime.work import Work
@@ -51,6 +57,24 @@ def sender_is_settings_admin(work: Work) -> bool:
     return work.sender is not None and is_settings_admin(work, work.sender.address)
 
 
+def settings_admin_key(work: Work, key: str, accounts: list[Address]) -> str:
+    """The message ``key`` about a settings administrator, or its ``_dingtalk`` twin when
+    no ADMIN_IDS id names these accounts: an administrator from DINGTALK_ADMIN_IDS is
+    changed there, and telling the office to edit ADMIN_IDS sends it to the wrong line."""
+    telegram = [telegram_address(number) for number in work.env.admin_ids]
+    return key if any(account in telegram for account in accounts) else f"{key}_dingtalk"
+
+
+def person_settings_admin_key(work: Work, key: str, person: Person) -> str:
+    """``settings_admin_key`` for every account of this person."""
+    return settings_admin_key(work, key, people.accounts(work.db, person.id))
+
+
+def sender_settings_admin_key(work: Work, key: str) -> str:
+    """``settings_admin_key`` for whoever sent this update."""
+    return settings_admin_key(work, key, [work.sender.address] if work.sender else [])
+
+
 def unit_part(lang: str, unit: str | None) -> str:
     return Safe(t(lang, "start.welcome_unit", unit=unit)) if unit else ""
 
@@ -74,7 +98,9 @@ def _invitee(lang: str, invitation: Invitation) -> dict[str, str]:
 
 def who(lang: str, redeemer: Sender) -> str:
     """The person who tapped the link as their platform names them (not as the invitation
-    names them)."""
+    names them), and which platform's id that is: a DingTalk staff id called a Telegram ID
+    would send the office looking in the wrong place."""
+    key = "invites.who_dingtalk" if redeemer.address.platform == DINGTALK else "invites.who"
     username = (
         Safe(t(lang, "invites.who_username", username=redeemer.username))
         if redeemer.username
@@ -83,7 +109,7 @@ def who(lang: str, redeemer: Sender) -> str:
     return Safe(
         t(
             lang,
-            "invites.who",
+            key,
             full_name=redeemer.name or "—",
             username=username,
             id=redeemer.address.id,

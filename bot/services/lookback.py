@@ -1,5 +1,6 @@
 """回头看: some time after close-out the item's inspectors check that the fix holds, and
-confirm it or reopen the item with what they found."""
+confirm it or reopen the item with what they found. Once one of them has, every inspector's
+task says who did what, and when, and loses its buttons (bot/services/decided_cards.py)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from bot.domain.items import Item
 from bot.domain.lifecycle import DomainError, Event, decide
 from bot.i18n import t
 from bot.runtime.work import Work
-from bot.services import notify
+from bot.services import decided_cards, notify
 from storage import dialogs, ledger, people, visits
 from storage import reminders as reminder_store
 from storage.audit import record
@@ -30,7 +31,7 @@ def send_tasks(work: Work, item: Item, lookback_id: int) -> None:
         work,
         recipients,
         "lb.task",
-        dedup=f"lookback:{lookback_id}",
+        dedup=_task_dedup(lookback_id),
         urgent=False,
         keyboard=lambda person: [
             [
@@ -43,6 +44,12 @@ def send_tasks(work: Work, item: Item, lookback_id: int) -> None:
         unit=item.unit or "—",
         closed=local_day(item.closed_at, work.tz).isoformat() if item.closed_at else "—",
     )
+
+
+def _task_dedup(lookback_id: int) -> str:
+    """The look-back's task messages (``<this>:<person id>``), redrawn once one of their
+    readers confirms the fix holds or reopens the item."""
+    return f"lookback:{lookback_id}"
 
 
 def _open_task(work: Work, lookback_id: int) -> tuple[dict, Item]:
@@ -70,6 +77,7 @@ def confirm(work: Work, lookback: int) -> None:
         after={"lookback": task["id"]},
     )
     work.reply("lb.confirmed", code=item.code)
+    decided_cards.mark_decided(work, _task_dedup(task["id"]), "decided.lb_holds")
 
 
 @button("lb.reopen")
@@ -102,6 +110,9 @@ def reopen_text(work: Work, state: str, data: dict, text: str) -> None:
         update_id=work.update_id,
     )
     work.reply("lb.reopened", code=item.code)
+    decided_cards.mark_decided(
+        work, _task_dedup(task["id"]), "decided.lb_reopened", finding=finding
+    )
     notify.tell(
         work,
         notify.unit_contacts(work, item.unit_id),

@@ -5,7 +5,9 @@ with its distance to the company. Past the office's threshold the visit is flagg
 wherever it is shown — never refused. A company without coordinates gets them from its first
 located visit once an administrator confirms; administrators can also set them with
 ``/company`` (a location or typed coordinates), and the sheet's 经度/纬度 or 坐标 columns
-set them on import.
+set them on import. Every administrator is asked about a proposal; once one confirms or
+rejects it, or sets the place with ``/company``, each of their cards says so and loses its
+buttons (bot/services/decided_cards.py).
 
 A DingTalk robot receives no locations. There a visit asks for nothing it cannot get: the
 inspector confirms the arrival instead (bot/services/visits.py), the photos keep their own
@@ -30,6 +32,7 @@ from bot.domain.presence import (
 from bot.domain.visits import short
 from bot.i18n import Safe, t
 from bot.runtime.work import Keyboard, Work
+from bot.services import decided_cards
 from storage import dialogs, people
 from storage import presence as store
 from storage import visits as visit_store
@@ -199,9 +202,15 @@ def _propose(work: Work, visit: Visit, point: Point) -> None:
                 radius=work.policy.presence_radius_m,
             ),
             keyboard=keyboard,
-            key=f"place-proposal:{proposal_id}:{admin.id}",
+            key=f"{_proposal_dedup(proposal_id)}:{admin.id}",
             button_owner=admin.id,
         )
+
+
+def _proposal_dedup(proposal_id: int) -> str:
+    """The proposal's cards, one an administrator (``<this>:<person id>``, as notify.tell
+    keys them), redrawn once one of them decides."""
+    return f"place-proposal:{proposal_id}"
 
 
 def _plain(work: Work, text: str) -> None:
@@ -235,6 +244,7 @@ def confirm_button(work: Work, p: int) -> None:
         point=proposal.point.shown(),
         measured=Safe(work.t("presence.measured", count=measured) if measured else ""),
     )
+    decided_cards.mark_decided(work, _proposal_dedup(p), "decided.place_confirmed")
 
 
 @button("place.reject", roles=ADMINS)
@@ -243,6 +253,7 @@ def reject_button(work: Work, p: int) -> None:
     decided = _decide(work, p, "rejected")
     if decided is not None:
         work.reply("presence.rejected", company=decided[0].company)
+        decided_cards.mark_decided(work, _proposal_dedup(p), "decided.place_rejected")
 
 
 # --- administrators: /company ----------------------------------------------------------------
@@ -363,6 +374,7 @@ def _set_place(work: Work, company_id: int, point: Point) -> None:
     admin = require_admin(work.person)
     company = _company(work, company_id)
     dialogs.clear(work.db, admin.id)
+    proposal = store.open_proposal(work.db, company.id)
     measured = store.set_company_point(work.db, company.id, point, "admin", work.origin)
     text = work.t(
         "presence.place_set",
@@ -371,3 +383,7 @@ def _set_place(work: Work, company_id: int, point: Point) -> None:
         measured=Safe(work.t("presence.measured", count=measured) if measured else ""),
     )
     _plain(work, text)
+    if proposal is not None:  # settled by this: its cards say so
+        decided_cards.mark_decided(
+            work, _proposal_dedup(proposal.id), "decided.place_superseded", point=point.shown()
+        )

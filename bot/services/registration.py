@@ -41,7 +41,7 @@ def start(work: Work, text: str) -> None:
         people.forget_code_in_update(work.db, work.update_id, code)
     registered = work.person is not None and work.person.active
     if invitations.sender_is_settings_admin(work):
-        work.reply("invites.settings_admin_start")
+        work.reply(invitations.sender_settings_admin_key(work, "invites.settings_admin_start"))
         return
     invitation = people.get_invitation(work.db, code)
     if invitation is None:
@@ -104,7 +104,7 @@ def accept_change(work: Work, invitation: object = None) -> None:
     can be (it may have been used, revoked or expired since they were asked). The question
     is edited into the outcome, so its buttons do not stay behind."""
     if invitations.sender_is_settings_admin(work):
-        _answer(work, "invites.settings_admin_start")
+        _answer(work, invitations.sender_settings_admin_key(work, "invites.settings_admin_start"))
         return
     if work.person is None:  # the button dispatcher lets only its registered owner this far
         refuse_stranger(work)

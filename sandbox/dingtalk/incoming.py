@@ -49,6 +49,24 @@ def add_routes(app: web.Application, standin: DingTalkStandIn) -> None:
     app.router.add_get("/robot/files/{code}", file)
 
 
+def file_message(code: str, name: str) -> dict[str, Any]:
+    """A file message's robot message content (a scripted phone's and the phone page's)."""
+    content = {"downloadCode": code, "fileName": name, "fileId": uuid.uuid4().hex}
+    return {"msgtype": "file", "content": content}
+
+
+def audio_message(code: str, seconds: int, recognition: str = "") -> dict[str, Any]:
+    """A voice message's content: its duration in milliseconds, the words DingTalk heard."""
+    content = {"downloadCode": code, "duration": seconds * 1000, "recognition": recognition}
+    return {"msgtype": "audio", "content": content}
+
+
+def video_message(code: str, seconds: int, video_type: str = "mp4") -> dict[str, Any]:
+    """A video message's content: its duration in seconds and its container."""
+    content = {"downloadCode": code, "duration": seconds, "videoType": video_type}
+    return {"msgtype": "video", "content": content}
+
+
 def keep_file(standin: DingTalkStandIn, name: str, data: bytes) -> str:
     """Keep a file a phone sends; returns its downloadCode."""
     code = f"dl{uuid.uuid4().hex}"
@@ -78,9 +96,12 @@ async def _download(standin: DingTalkStandIn, request: web.Request) -> web.Respo
 
 
 async def _file(standin: DingTalkStandIn, request: web.Request) -> web.StreamResponse:
-    stored = standin.state.files.get(request.match_info["code"])
+    code = request.match_info["code"]
+    stored = standin.state.files.get(code)
     if stored is None:
         return web.Response(status=404)
+    with standin.state.lock:
+        standin.state.fetched[code] = standin.state.fetched.get(code, 0) + 1
     return web.Response(body=stored[1], content_type="application/octet-stream")
 
 
@@ -157,26 +178,19 @@ class PhoneFiles:
 
     async def send_file(self, name: str, data: bytes) -> str:
         code = keep_file(self.standin, name, data)
-        content = {"downloadCode": code, "fileName": name, "fileId": uuid.uuid4().hex}
-        await self.standin.push_robot_message(
-            self.staff_id, {"msgtype": "file", "content": content}
-        )
+        await self.standin.push_robot_message(self.staff_id, file_message(code, name))
         return code
 
     async def send_audio(self, data: bytes, seconds: int = 5, recognition: str = "") -> str:
         code = keep_file(self.standin, "voice.amr", data)
-        content = {"downloadCode": code, "duration": seconds * 1000, "recognition": recognition}
         await self.standin.push_robot_message(
-            self.staff_id, {"msgtype": "audio", "content": content}
+            self.staff_id, audio_message(code, seconds, recognition)
         )
         return code
 
     async def send_video(self, data: bytes, seconds: int = 5) -> str:
         code = keep_file(self.standin, "video.mp4", data)
-        content = {"downloadCode": code, "duration": seconds, "videoType": "mp4"}
-        await self.standin.push_robot_message(
-            self.staff_id, {"msgtype": "video", "content": content}
-        )
+        await self.standin.push_robot_message(self.staff_id, video_message(code, seconds))
         return code
 
     async def tap_card(self, out_track_id: str, button: dict[str, str]) -> str:

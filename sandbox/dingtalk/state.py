@@ -123,6 +123,8 @@ class DingTalkState:
     staff: dict[str, str] = field(default_factory=dict)
     received: dict[str, list[Received]] = field(default_factory=dict)
     files: dict[str, tuple[str, bytes]] = field(default_factory=dict)  # downloadCode → file
+    # downloadCode → how often the robot fetched its bytes (a test says each was fetched once)
+    fetched: dict[str, int] = field(default_factory=dict)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def deliver(self, staff_id: str, item: Received) -> None:

@@ -49,7 +49,6 @@
       unknownButton: "此按钮在演示中不可用",
       dingtalk: "钉钉",
       dtRobot: "钉钉机器人",
-      dtNoFile: "演示中钉钉只发送文字和图片",
       intro:
         "这是一台模拟的手机：不需要 Telegram 账号，也不连互联网。机器人在本机运行，" +
         "对接本地的 Bot API 模拟器，数据库里已有如皋科创议案的督查推进任务表（31 项，" +
@@ -63,7 +62,7 @@
           "就能以新身份登记。<code>/users</code> 管理人员。",
         "<b>陈主任</b>（分管领导）：接收逾期事项的提级督办通知。",
         "<b>周联络</b>（财政局联络员）在<b>钉钉</b>上：同一个机器人、同一本台账，" +
-          "消息是钉钉的样子，点卡片上的按钮签收、报告进展，发送图片作为佐证。",
+          "消息是钉钉的样子，点卡片上的按钮签收、报告进展，发送图片、文件、语音和视频作为佐证。",
       ],
       fine: "每次启动演示都会重新生成数据（data/demo/）。照片可以从电脑上选择任意 JPEG/PNG。",
     },
@@ -99,7 +98,6 @@
       unknownButton: "This button does nothing in the demo",
       dingtalk: "DingTalk",
       dtRobot: "DingTalk robot",
-      dtNoFile: "On DingTalk the demo sends text and pictures only",
       intro:
         "A simulated phone: no Telegram account and no internet needed. The bot runs on this " +
         "machine against a local Bot API stand-in, with Rugao's supervision table (31 items " +
@@ -117,7 +115,7 @@
         "<b>陈主任</b> (leader): receives escalations of overdue items.",
         "<b>周联络</b> (财政局 contact) is on <b>DingTalk</b>: the same robot and ledger, " +
           "messages as DingTalk shows them; tap a card's buttons to acknowledge or report, " +
-          "send a picture as evidence.",
+          "send pictures, files, voice notes or videos as evidence.",
       ],
       fine: "Every start of the demo seeds its data afresh (data/demo/). Any JPEG/PNG from your " +
         "computer will do as a photo.",
@@ -907,12 +905,46 @@
 
   async function sendDocument(file) {
     if (!file) return;
-    if (onDingTalk(personOf(current))) return toast(tr("dtNoFile"));
+    if (onDingTalk(personOf(current))) return dtSendFile(file);
     const caption = $("input").value.trim();
     stick = true;
     const body = { document: await fileJson(file) };
     if (caption) body.caption = caption;
     if (await post("document", body)) clearInput();
+  }
+
+  // DingTalk's phone app sends a file chosen as a file message, a voice note as a voice
+  // message and a video from the album as a video message: the page sends audio and video
+  // files as the latter two, with their length, and anything else as a file. None of them
+  // has a caption: the words typed go first, as a message, as with pictures.
+  async function dtSendFile(file) {
+    const words = $("input").value.trim();
+    stick = true;
+    if (words && !(await post("text", { text: words }))) return;
+    const type = file.type || "";
+    const kind = type.startsWith("audio/") ? "audio" : type.startsWith("video/") ? "video" : "file";
+    const body = { data: (await fileJson(file)).data, file_name: file.name };
+    if (kind !== "file") body.seconds = await mediaSeconds(file, kind);
+    if (await post(kind, body)) clearInput();
+  }
+
+  function mediaSeconds(file, kind) {
+    // The browser reads the length from the file itself; 1 s when it cannot tell.
+    return new Promise((resolve) => {
+      const media = document.createElement(kind);
+      const url = URL.createObjectURL(file);
+      let timer = null;
+      const done = (seconds) => {
+        clearTimeout(timer);
+        URL.revokeObjectURL(url);
+        resolve(Number.isFinite(seconds) && seconds > 0 ? Math.max(1, Math.round(seconds)) : 1);
+      };
+      timer = setTimeout(() => done(0), 2000);
+      media.preload = "metadata";
+      media.addEventListener("loadedmetadata", () => done(media.duration));
+      media.addEventListener("error", () => done(0));
+      media.src = url;
+    });
   }
 
   async function sendPlace(place) {
@@ -1139,7 +1171,11 @@
     await loadPeople().catch(() => {});
     // Other people's chats: count the bot's messages they have not looked at yet.
     for (const person of people) {
-      if (person.user_id === current || onDingTalk(person)) continue;
+      if (person.user_id === current) continue;
+      if (onDingTalk(person)) {
+        await dtCountUnread(person);
+        continue;
+      }
       try {
         const state = await api(chatPath(person.user_id));
         const seen = Math.max(lastSeen.get(person.user_id) || 0, state.read_seq || 0);
@@ -1152,6 +1188,34 @@
         // A user the bot has no chat with yet: nothing to count.
       }
     }
+  }
+
+  // A DingTalk person's unread count: the robot's messages after the read mark the page
+  // keeps in the stand-in (POST …/read), so a reload counts only what is new, as on Telegram.
+  const dtSeen = new Map(); // user id → robot messages shown on screen
+  const robotMessages = (messages) => messages.filter((m) => m.from === "bot").length;
+
+  async function dtCountUnread(person) {
+    let state;
+    try {
+      state = await api(dtPath(person.staff_id));
+    } catch {
+      return; // the stand-in is not up yet: nothing to count
+    }
+    const seen = Math.max(dtSeen.get(person.user_id) || 0, state.read || 0);
+    const count = Math.max(0, robotMessages(state.messages) - seen);
+    if (count !== (unread.get(person.user_id) || 0)) {
+      unread.set(person.user_id, count);
+      renderPeople();
+    }
+  }
+
+  function dtMarkRead(person, messages) {
+    const count = robotMessages(messages);
+    if (count <= (dtSeen.get(person.user_id) || 0)) return;
+    dtSeen.set(person.user_id, count);
+    const options = { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ count }) };
+    api(`${dtPath(person.staff_id)}/read`, options).catch(() => {});
   }
 
   // ---- a DingTalk person's chat ------------------------------------------------------
@@ -1174,6 +1238,7 @@
     history.replaceState(null, "", `#as=${person.user_id}`);
     chat = freshChat();
     stick = true;
+    unread.set(person.user_id, 0);
     $("messages").replaceChildren(el("div", "empty-chat", tr("empty")));
     renderKeyboard();
     renderPeople();
@@ -1200,6 +1265,7 @@
       return;
     }
     if (personOf(current) !== person) return;
+    dtMarkRead(person, state.messages);
     const shown = JSON.stringify(state.messages);
     if (shown === dtShown) return;
     dtShown = shown;
@@ -1230,6 +1296,14 @@
       img.alt = tr("photo");
       img.addEventListener("load", () => keepBottom());
       bubble.append(img);
+      group.append(bubble);
+    } else if (message.kind === "audio" || message.kind === "video") {
+      const bubble = el("div", `bubble dt-${message.kind}`);
+      const player = el(message.kind);
+      player.src = message.url;
+      player.controls = true;
+      player.preload = "metadata";
+      bubble.append(player, el("div", "dt-file-name", message.name));
       group.append(bubble);
     } else if (message.kind === "file") {
       const bubble = el("div", "bubble dt-file");

@@ -88,13 +88,16 @@ async def test_proposal_overtaken_by_the_office_is_answered_not_applied(duban: D
     await start_visit(wang, "力威", "力威机械（磨头镇）")
     await wang.send_location(32.3700, 120.5930)
     await admin.expect("企业坐标待确认")
+    _, kept = admin.find_button("✅ 确认为企业坐标")  # the notice loses it once settled
     await admin.send("/company 力威机械")
     await admin.expect("待确认的坐标建议")
     await admin.tap("📍 设置坐标")
     await admin.expect("请发送 力威机械 的位置")
     await admin.send("32.37N 120.56E")
     await admin.expect("已为 1 次走访补算距离")
-    await admin.tap("✅ 确认为企业坐标")
+    notice = await admin.expect("另行设置企业坐标：32.37000N 120.56000E")  # the notice, redrawn
+    assert "企业坐标待确认：力威机械" in notice.text and notice.buttons == []
+    await duban.forge_tap(admin, kept)
     await admin.expect("已处理过了")
     db = duban.db()
     try:

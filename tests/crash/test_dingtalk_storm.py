@@ -158,7 +158,8 @@ async def _storm(standin: DingTalkStandIn, index: int, pace: float) -> list[Atte
 
 async def _settled(database: Path, seconds: float = 300) -> None:
     """Every frame processed, every reply sent, every picture downloaded (DingTalk's
-    download job fetches 10 files every 5 s: bot/platforms/dingtalk/media.py)."""
+    downloader fetches a picture once its message is committed: bot/platforms/dingtalk/
+    media.py)."""
     loop = asyncio.get_running_loop()
     deadline = loop.time() + seconds
     while loop.time() < deadline:

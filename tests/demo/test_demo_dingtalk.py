@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import json
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 from typing import Any
@@ -121,3 +122,73 @@ async def test_the_dingtalk_routes_keep_the_sandbox_door(demo: Demo) -> None:
         async with session.post(CHAT + "/tap", json={"out_track_id": "x", "index": 0}) as response:
             assert response.status == 404
     assert await asyncio.to_thread(lambda: demo.dingtalk and demo.dingtalk.connections()) == 1
+
+
+async def _inbox_messages(demo: Demo) -> list[dict[str, Any]]:
+    """The robot messages the bot took in from DingTalk, as their frames' data."""
+    db = connect(demo.directory / "duban.sqlite")
+    try:
+        rows = db.execute("SELECT raw FROM inbox WHERE platform = 'dingtalk'").fetchall()
+        return [json.loads(raw)["data"] for (raw,) in rows]
+    finally:
+        db.close()
+
+
+async def test_a_dingtalk_person_sends_a_file_a_voice_note_and_a_video(demo: Demo) -> None:
+    """What a Telegram person sends from the page's 文件 choice, a DingTalk person sends
+    too: each reaches the bot as DingTalk's own file, audio or video message (the bot
+    answers each), shows in the chat under its name, and plays or downloads back."""
+    sent = (
+        ("file", "整改报告.pdf", b"%PDF-1.4 report"),
+        ("audio", "录音.m4a", b"\x00\x00\x00 ftypM4A voice"),
+        ("video", "现场.mp4", b"\x00\x00\x00 ftypmp42 video"),
+    )
+    async with aiohttp.ClientSession(demo.sandbox.url) as session:
+        for kind, name, data in sent:
+            body = {"data": base64.b64encode(data).decode(), "file_name": name, "seconds": 4.4}
+            async with session.post(CHAT + f"/{kind}", json=body) as response:
+                assert response.status == 200
+        shown = await _until(
+            session,
+            lambda ms: (
+                ms
+                if sum(1 for m in ms if m["from"] == "bot" and "材料" in m.get("text", "")) == 3
+                else None
+            ),
+        )
+        mine = [m for m in shown if m["from"] == "user"]
+        assert [(m["kind"], m["name"]) for m in mine] == [(k, n) for k, n, _ in sent]
+        for message, (_, _, data) in zip(mine, sent, strict=True):
+            async with session.get(message["url"]) as response:
+                assert await response.read() == data
+        async with session.get(mine[1]["url"]) as response:
+            assert response.content_type == "audio/mp4"  # played in place by the page
+        bad = {"data": "not base64!", "file_name": "x.pdf"}
+        async with session.post(CHAT + "/file", json=bad) as response:
+            assert response.status == 400
+    received = {
+        m["msgtype"]: m["content"]
+        for m in await _inbox_messages(demo)
+        if m.get("senderStaffId") == STAFF and m["msgtype"] != "text"
+    }
+    assert sorted(received) == ["audio", "file", "video"]
+    assert received["file"]["fileName"] == "整改报告.pdf"
+    assert received["audio"]["duration"] == 4000  # milliseconds, as DingTalk counts
+    assert received["video"]["duration"] == 4 and received["video"]["videoType"] == "mp4"
+
+
+async def test_the_read_mark_counts_only_what_came_after(demo: Demo) -> None:
+    """The page marks the robot's messages it showed; the chat says how many, so an unread
+    count survives a reload. A mark past the end or backwards changes nothing."""
+    async with aiohttp.ClientSession(demo.sandbox.url) as session:
+        await session.post(CHAT + "/text", json={"text": "/help"})
+        messages = await _until(session, lambda ms: ms if _from_bot("可用命令")(ms) else None)
+        robot = sum(1 for m in messages if m["from"] == "bot")
+        async with session.post(CHAT + "/read", json={"count": robot + 50}) as response:
+            assert (await response.json())["read"] == robot
+        async with session.post(CHAT + "/read", json={"count": 0}) as response:
+            assert (await response.json())["read"] == robot
+        async with session.get(CHAT) as response:
+            assert (await response.json())["read"] == robot
+        async with session.post(CHAT + "/read", json={"count": -1}) as response:
+            assert response.status == 400

@@ -24,7 +24,7 @@ import itertools
 import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
 from typing import Literal
@@ -40,6 +40,7 @@ from tests.harness import (
     ADMIN_ID,
     DINGTALK_OFFICE,
     Duban,
+    button_data,
     running,
     wait_connected,
     with_dingtalk,
@@ -270,7 +271,7 @@ class World:
 
     async def evidence_kept(self, within: float = 30.0) -> None:
         """Wait until every evidence file is in MEDIA_DIR, then let a minute pass on the
-        bot's clock: a DingTalk picture is fetched by the download job (every 5 s), and a
+        bot's clock: a DingTalk picture is fetched once its message is committed, and a
         message forwarding it waits for it, to be tried again a little later by the clock
         (which stands still in these tests unless moved)."""
         deadline = asyncio.get_running_loop().time() + within
@@ -311,3 +312,43 @@ async def both_front_ends(
     async with running(Duban(sandbox, settings, clock)) as duban:
         await wait_connected(standin)
         yield World(duban, standin)
+
+
+@dataclass(frozen=True)
+class KeptButton:
+    """A button as a message showed it, kept to be tapped again after the message was
+    redrawn without it: a chat scrolled back before the redraw came, or a client that kept
+    the old card, sends its token still (``tap_again``), and the bot must refuse it."""
+
+    phone: EitherPhone
+    label: str
+    callback_data: str = ""  # Telegram: the button's data
+    out_track_id: str = ""  # DingTalk: the card it was on
+    button: dict[str, str] = field(default_factory=dict)  # DingTalk: as the card held it
+
+
+def keep_button(phone: EitherPhone, words: str, label: str) -> KeptButton:
+    """The button ``label`` on the newest message holding ``words``, as it shows now."""
+    if phone.telegram is not None:
+        for message in reversed(phone.telegram.bot_messages):
+            if words in message.text:
+                return KeptButton(phone, label, callback_data=button_data(message, label))
+    else:
+        assert phone.standin is not None and phone.dingtalk is not None
+        for card in reversed(phone.standin.cards.of(phone.dingtalk.staff_id)):
+            if words not in as_read(card.markdown):
+                continue
+            for button in card.buttons():
+                if button.get("text") == label:
+                    return KeptButton(phone, label, out_track_id=card.out_track_id, button=button)
+    raise AssertionError(f"{phone.name} was shown no {label!r} with {words!r}")
+
+
+async def tap_again(world: World, kept: KeptButton) -> None:
+    """Tap a kept button, whether or not its message still shows it."""
+    phone = kept.phone
+    if phone.telegram is not None:
+        await world.duban.forge_tap(phone.telegram, kept.callback_data)
+    else:
+        assert phone.dingtalk is not None
+        await phone.dingtalk.tap_card(kept.out_track_id, kept.button)

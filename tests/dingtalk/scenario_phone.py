@@ -21,11 +21,12 @@ from __future__ import annotations
 
 import asyncio
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from sandbox.dingtalk.cards import Card
 from sandbox.dingtalk.phones import DingTalkPhone
 from sandbox.dingtalk.server import DingTalkStandIn
 from sandbox.dingtalk.state import Received
@@ -150,17 +151,32 @@ class DingTalkScenarioPhone:
     ) -> None:
         """Tap a card's button by its text (exact first, else a part of it) on the newest
         card that shows it. DingTalk has no toast to wait for (``tests.harness.answered``)."""
+        card, choice = self._card_button(button, lambda choice: True)
+        if "url" in choice:
+            raise ExpectationFailed(f"{button!r} opens a page, no callback")
+        await self.phone.tap_card(card.out_track_id, choice)
+
+    def find_button(self, label: str) -> tuple[Shown, str]:
+        """The newest card showing a button ``label`` (exact, else a part of its text), and
+        that button's token: kept by a test to tap again once the card no longer shows it
+        (``forge_tap``), as Telegram's phone gives a button's callback_data."""
+        card, choice = self._card_button(label, lambda choice: bool(choice.get("token")))
+        labels = [str(b.get("text", "")) for b in card.buttons()]
+        return Shown(as_read(card.markdown), labels, message_id=card.out_track_id), choice["token"]
+
+    def _card_button(
+        self, label: str, wanted: Callable[[dict[str, str]], bool]
+    ) -> tuple[Card, dict[str, str]]:
+        """The newest card with a ``wanted`` button ``label`` (exact first, else a part of
+        its text), and that button."""
         for exact in (True, False):
             for card in reversed(self.standin.cards.of(self.staff_id)):
                 for choice in card.buttons():
                     text = str(choice.get("text", ""))
-                    if (text == button) if exact else (button in text):
-                        if "url" in choice:
-                            raise ExpectationFailed(f"{button!r} opens a page, no callback")
-                        await self.phone.tap_card(card.out_track_id, choice)
-                        return
+                    if ((text == label) if exact else (label in text)) and wanted(choice):
+                        return card, choice
         shown = [m.describe() for m in self.bot_messages if m.buttons]
-        raise ExpectationFailed(f"{self.name}: no button {button!r}; cards: {shown}")
+        raise ExpectationFailed(f"{self.name}: no button {label!r}; cards: {shown}")
 
     async def forge_tap(self, token: str) -> str:
         """A card callback with any token on the newest card, as a modified client could
@@ -267,23 +283,6 @@ class DingTalkScenarioPhone:
             document=_document(item),
             message_id=str(index),
         )
-
-    # ----- further calls of the Telegram phone --------------------------------------------
-
-    def find_button(self, label: str) -> tuple[Shown, str]:
-        """The newest card with a button ``label`` (exact, else a part of its text) and that
-        button's token, as Telegram's phone gives a button's callback_data: a test presses
-        it from someone else's phone (``Duban.forge_tap``)."""
-        for exact in (True, False):
-            for card in reversed(self.standin.cards.of(self.staff_id)):
-                for choice in card.buttons():
-                    text = str(choice.get("text", ""))
-                    if ((text == label) if exact else (label in text)) and "token" in choice:
-                        labels = [str(button.get("text", "")) for button in card.buttons()]
-                        shown = Shown(as_read(card.markdown), labels, message_id=card.out_track_id)
-                        return shown, str(choice["token"])
-        shown_cards = [m.describe() for m in self.bot_messages if m.buttons]
-        raise ExpectationFailed(f"{self.name}: no button {label!r}; cards: {shown_cards}")
 
 
 def _bytes(photo: PhotoBytes, shade: int = 0) -> bytes:

@@ -194,8 +194,8 @@ async def test_a_dingtalk_contact_gets_the_mornings_reminder(
 async def test_a_dingtalk_inspectors_photo_is_fetched_by_the_scheduler(
     duban: Duban, standin: DingTalkStandIn
 ) -> None:
-    """A photo sent during a visit is committed with its downloadCode; the scheduler's
-    DingTalk evidence job (every five seconds) fetches it and keeps it under its hash."""
+    """A photo sent during a visit is committed with its downloadCode; DingTalk's
+    downloader, woken by that commit, fetches it and keeps it under its hash."""
     phone, _ = await inspector_on_visit(duban, standin)
     photo = b"\xff\xd8\xff\xe0 the site's gate, photographed"
     await phone.send_picture(photo)

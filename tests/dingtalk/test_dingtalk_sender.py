@@ -306,7 +306,9 @@ def _evidence_from_dingtalk(db, download_code: str) -> int:  # type: ignore[no-u
         )
         .last_pk
     )
-    media = MediaIn("photo", download_code, download_code, 1000, "image/jpeg", None, "", None, now)
+    media = MediaIn(
+        "photo", download_code, download_code, 1000, "image/jpeg", None, "", None, now, "dingtalk"
+    )
     return evidence.add_evidence(
         db, media=media, finding_id=None, item_id=None, person_id=contact, at=now, update_id=-1
     )

@@ -363,7 +363,7 @@ async def test_a_dingtalk_settings_administrator_cannot_redeem_an_invitation(
 ) -> None:
     office = standin.phone(OFFICE, "办公室")
     await office.send(f"绑定 {duban.invitation(Role.INSPECTOR, '办公室')}")
-    await said(duban, OFFICE, t("zh", "invites.settings_admin_start"))
+    await said(duban, OFFICE, t("zh", "invites.settings_admin_start_dingtalk"))
     admin = person(duban, OFFICE)
     assert admin is not None and admin.role is Role.ADMIN  # as an ADMIN_IDS user is kept
 

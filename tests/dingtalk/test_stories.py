@@ -33,6 +33,8 @@ from tests.dingtalk.either import (
     Shown,
     World,
     both_front_ends,
+    keep_button,
+    tap_again,
 )
 from tests.harness import at
 from tests.report_seed import seed
@@ -165,10 +167,11 @@ async def test_a_contacts_reminder_progress_and_close_out(world: World, platform
     await world.evidence_kept()
     request = await office.expect("销号核验")
     assert request.buttons == ["✅ 销号", "↩️ 退办"]
+    kept = keep_button(office, "销号核验", "✅ 销号")  # the card loses it once decided
     await office.tap("✅ 销号")
     await office.expect(f"{item.code} 已销号")
     await contact.expect("已通过核验并销号")
-    await office.tap("✅ 销号")  # the request's card, tapped again: decided once only
+    await tap_again(world, kept)  # the request's button, tapped again: decided once only
     await office.expect("已经处理过了")
     db = duban.db()
     try:

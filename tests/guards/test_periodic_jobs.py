@@ -22,7 +22,8 @@ from tests.harness import Duban
 SCHEDULE = {
     "reminders": 60,
     "evidence.download": 5,
-    "evidence.download.dingtalk": 5,
+    # DingTalk's files are fetched when their message is committed; this is the safety net.
+    "evidence.download.dingtalk": 60,
     "visits.idle": 60,
     "invitations.forget_links": 5,
     "report-jobs": 1,

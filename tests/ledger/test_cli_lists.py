@@ -16,6 +16,10 @@ from bot.cli.lists import level_code, status_code
 from bot.cli.main import main
 from bot.clock import local_day
 from bot.config import load_settings
+from bot.domain.audit import Origin
+from bot.domain.lifecycle import Role
+from bot.domain.people import dingtalk_address
+from storage import people
 from storage.db import open_database
 from tests.desk_world import desk_world
 
@@ -187,3 +191,42 @@ def test_an_items_history_is_the_exports_history(world, tmp_path: Path, capsys) 
     assert "请用 --code 指明事项" in capsys.readouterr().err
     assert main(["list", "history", "--code", "2031-999"]) == 1
     assert capsys.readouterr().err.strip() == "duban：没有编号为 2031-999 的事项"
+
+
+def test_people_with_their_platforms_and_accounts(world, tmp_path: Path, capsys) -> None:
+    """Each person's accounts as /users shows their platforms: 王督查, with a DingTalk
+    account linked, is listed with both and reached on DingTalk, where they wrote last."""
+    db = open_database(tmp_path / "duban.sqlite")
+    inspector = db.execute("SELECT id FROM people WHERE name = '王督查'").fetchone()[0]
+    at = datetime.now(UTC)
+    link = people.create_invitation(
+        db,
+        role=Role.INSPECTOR,
+        name="王督查",
+        unit=None,
+        days=7,
+        origin=Origin.cli(at),
+        links_person=inspector,
+    )
+    people.link_account(db, link, dingtalk_address("wang01"), Origin.cli(at))
+    db.close()
+
+    listed = {p["name"]: p for p in _json(capsys, "people")}
+    assert listed["王督查"]["accounts"] == [
+        {"platform": "telegram", "account": "1"},
+        {"platform": "dingtalk", "account": "wang01"},
+    ]
+    assert listed["王督查"]["reached"] == "dingtalk"
+    assert listed["赵联络"]["accounts"] == [{"platform": "telegram", "account": "2"}]
+    assert listed["赵联络"]["reached"] == "telegram"
+
+    capsys.readouterr()
+    assert main(["list", "people"]) == 0
+    table = capsys.readouterr().out.splitlines()
+    assert "平台账号" in table[0] and "消息发往" in table[0]
+    row = next(line for line in table if line.startswith("王督查"))
+    assert "Telegram 1、钉钉 wang01" in row and row.rstrip().endswith("钉钉")
+    assert main(["list", "people", "--lang", "en"]) == 0
+    english = capsys.readouterr().out.splitlines()
+    assert "Accounts" in english[0]
+    assert "Telegram 1, DingTalk wang01" in next(line for line in english if "王督查" in line)

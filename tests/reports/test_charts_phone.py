@@ -22,6 +22,7 @@ from bot.builders.build import BuildContext
 from bot.builders.data import CountRow, Filters, ReportData, TargetRow, UnitRow, WeekPoint, collect
 from bot.domain.audit import Origin
 from bot.domain.items import ItemFields
+from bot.domain.people import telegram_address
 from bot.domain.reports import Scope
 from bot.sheets.importing import import_file
 from storage import ledger, people
@@ -304,7 +305,9 @@ def test_the_report_job_signs_its_charts_with_the_office_from_settings(
 
     monkeypatch.setattr(summary, "png", keep)
     context = BuildContext(db_path=tmp_path / "d.sqlite", media_dir=tmp_path, tz=TZ, now=now)
-    job = ReportJob(1, "report", admin.id, 1, "zh", {"period": "year"}, "pending", 0, now)
+    job = ReportJob(
+        1, "report", admin.id, telegram_address(1), "zh", {"period": "year"}, "pending", 0, now
+    )
     result = summary.build_report(context, job, db)
     assert result.sends and drawn
     assert all(f"{OFFICE}｜2026-01-01 至 2026-12-06" in _footer(figure) for figure in drawn)

@@ -13,6 +13,7 @@ import pytest
 
 from bot.builders.build import BuildContext
 from bot.builders.export_job import archive_suffix, build_export
+from bot.domain.people import telegram_address
 from bot.platforms.telegram.render import TelegramRenderer
 from bot.sheets.safety import SheetRows
 from bot.sheets.writer import write_csv
@@ -63,8 +64,8 @@ def world(tmp_path: Path):
     media = tmp_path / "media"
     for name in ("整改报告.PDF", "page.html", "run.exe", "照片.jpg", "no-extension", None):
         _evidence(db, media, finding_id, item_id, admin, name)
-    job = ReportJob(1, "export", admin, 1, "zh", {"filter": {}, "format": "zip"}, "pending", 0,
-                    NOW)  # fmt: skip
+    params = {"filter": {}, "format": "zip"}
+    job = ReportJob(1, "export", admin, telegram_address(1), "zh", params, "pending", 0, NOW)
     context = BuildContext(db_path=tmp_path / "duban.sqlite", media_dir=media, tz=TZ, now=NOW)
     return db, job, context, seeded.codes["chip"]
 

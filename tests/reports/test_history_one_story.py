@@ -17,6 +17,7 @@ import pytest
 from bot.builders.build import BuildContext
 from bot.builders.export_job import build_export
 from bot.domain.lifecycle import Role
+from bot.domain.people import telegram_address
 from bot.i18n import t
 from bot.runtime.work import Work, WorkEnv
 from bot.services.history import render_timeline
@@ -73,7 +74,9 @@ def _chat_entries(db, item_id: int, admin_id: int, lang: str) -> list[tuple[str,
 
 
 def _sheet_rows(db, context: BuildContext, admin_id: int, code: str, lang: str) -> list[tuple]:
-    job = ReportJob(1, "export", admin_id, 1, lang, {"filter": {}}, "pending", 0, NOW)
+    job = ReportJob(
+        1, "export", admin_id, telegram_address(1), lang, {"filter": {}}, "pending", 0, NOW
+    )
     result = build_export(context, job, db)
     path = Path(result.sends[0].path)
     book = openpyxl.load_workbook(io.BytesIO(path.read_bytes()))

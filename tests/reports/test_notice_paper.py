@@ -28,6 +28,7 @@ from bot.builders.notice import (
 from bot.chat import Address
 from bot.domain.audit import Origin
 from bot.domain.items import ItemFields
+from bot.domain.people import telegram_address
 from bot.domain.policy import Policy
 from bot.runtime.work import Work, WorkEnv
 from bot.services.notices import NumberTaken
@@ -108,7 +109,7 @@ def _issue(db, tmp_path: Path, draft: ReportJob, figures: str) -> IssueNotice:
         draft.id + 1,
         "notice",
         draft.person_id,
-        1,
+        draft.chat,
         draft.language,
         {"draft": draft.id, "figures": figures},
         "pending",
@@ -216,7 +217,7 @@ def test_figures_that_moved_since_the_draft_issue_nothing(db, tmp_path: Path) ->
     figures = _fingerprint(db, tmp_path, draft)
     _item(db, "新交办事项", "科技局", TODAY + timedelta(days=10))
     params = {"draft": draft.id, "figures": figures}
-    job = ReportJob(99, "notice", admin, 1, "zh", params, "pending", 0, NOW)
+    job = ReportJob(99, "notice", admin, telegram_address(1), "zh", params, "pending", 0, NOW)
     result = build_issue(_context(tmp_path), job, db)
     assert result.commit is None
     assert "数据已有变化" in result.text and "未占用文号" in result.text

@@ -54,9 +54,12 @@ def test_a_job_reads_back_the_chat_it_was_asked_in(db, chat: Address) -> None:
     assert job is not None and job.chat == chat
 
 
-def test_a_telegram_chat_is_stored_as_the_number_it_always_was(db) -> None:
-    """Rows written before DingTalk and rows written now read the same way."""
+def test_a_chat_is_stored_as_the_outbox_names_it(db) -> None:
+    """Platform and that platform's id as text, as outbox rows name a chat: a Telegram
+    chat's number and a DingTalk staff id of digits alike (migration 0023)."""
     asked_in(db, telegram_address(7001), 1)
     asked_in(db, dingtalk_address("0123456789"), 2)
-    stored = db.execute("SELECT chat_id, typeof(chat_id) FROM report_jobs ORDER BY id").fetchall()
-    assert stored == [(7001, "integer"), ("dingtalk:0123456789", "text")]
+    stored = db.execute(
+        "SELECT platform, chat, typeof(chat) FROM report_jobs ORDER BY id"
+    ).fetchall()
+    assert stored == [("telegram", "7001", "text"), ("dingtalk", "0123456789", "text")]

@@ -15,6 +15,7 @@ from bot.builders.week_figures import collect_week
 from bot.builders.weekly_report import build_weekly
 from bot.domain.audit import Origin
 from bot.domain.items import ItemFields
+from bot.domain.people import telegram_address
 from bot.domain.permissions import ReportsNotForYou
 from bot.platforms.telegram.render import TelegramRenderer
 from storage import ledger, people
@@ -71,7 +72,9 @@ def _context(tmp_path: Path) -> BuildContext:
 
 def _job(person_id: int, language: str) -> ReportJob:
     params = {"week": MONDAY.isoformat()}
-    return ReportJob(7, "weekly", person_id, 1, language, params, "pending", 0, NOW)
+    return ReportJob(
+        7, "weekly", person_id, telegram_address(1), language, params, "pending", 0, NOW
+    )
 
 
 def _person(db, role: str = "leader", language: str = "zh") -> int:

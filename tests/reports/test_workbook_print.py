@@ -21,6 +21,7 @@ from bot.builders.scope import Scope
 from bot.builders.weekly_report import build_weekly
 from bot.domain.audit import Origin
 from bot.domain.items import ItemFields
+from bot.domain.people import telegram_address
 from bot.platforms.telegram.render import TelegramRenderer
 from bot.sheets.reader import read_sheet
 from storage import ledger, people
@@ -166,7 +167,9 @@ def test_a_period_export_names_the_period_and_an_english_one_speaks_english(
 def _weekly_job(db, language: str) -> ReportJob:
     person = people.ensure_admin(db, 500, "李主任", language, Origin.cli(NOW))
     params = {"week": TODAY.isoformat()}
-    return ReportJob(7, "weekly", person.id, 1, language, params, "pending", 0, NOW)
+    return ReportJob(
+        7, "weekly", person.id, telegram_address(1), language, params, "pending", 0, NOW
+    )
 
 
 def test_every_sheet_of_the_weekly_workbook_prints(db, tmp_path: Path) -> None:

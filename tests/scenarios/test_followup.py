@@ -81,6 +81,7 @@ async def test_close_out_is_returned_then_approved(duban_clock: Duban) -> None:
     await colleague.expect_silence(0.2)
     assert not any("销号核验" in m.text for m in colleague.bot_messages)
 
+    _, kept = admin.find_button("✅ 销号")  # the card loses it once the request is decided
     await inspector.tap("↩️ 退办")
     await inspector.expect("请输入退办")
     await inspector.send("入驻企业名单缺少合同")
@@ -89,7 +90,7 @@ async def test_close_out_is_returned_then_approved(duban_clock: Duban) -> None:
     assert "入驻企业名单缺少合同" in notice.text
     await phone.tap("签收")
     await phone.expect("已签收 1 项")
-    await admin.tap("✅ 销号")
+    await duban_clock.forge_tap(admin, kept)
     await admin.expect("已经处理过了")
 
     await open_card(phone, item.code)
@@ -218,6 +219,7 @@ async def test_lookback_reopens_a_closed_item(duban_clock: Duban) -> None:
     await inspector.expect_silence(0.2)
     await duban_clock.sweep(at(9, 2))  # 1 September is a Sunday
     await inspector.expect("回头看")
+    _, kept = inspector.find_button("✅ 确认巩固")  # the task loses it once done
     await inspector.tap("↩️ 重新打开")
     await inspector.expect("请输入回头看发现的问题")
     await inspector.send("企业反映侵权仿冒再次出现")
@@ -231,7 +233,7 @@ async def test_lookback_reopens_a_closed_item(duban_clock: Duban) -> None:
         assert outcome == ("reopened", "企业反映侵权仿冒再次出现")
     finally:
         db.close()
-    await inspector.tap("✅ 确认巩固")
+    await duban_clock.forge_tap(inspector, kept)
     await inspector.expect("已经处理过了")
 
 

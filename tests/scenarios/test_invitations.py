@@ -5,15 +5,21 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from pathlib import Path
 
+import pytest
+
 from bot.domain.lifecycle import Role
-from sandbox.phones import Phone
 from storage.db import backup
 from storage.people import SCRUBBED_TEXT
-from tests.harness import ADMIN_ID, TOKEN, Duban, invite_in_chat, office
+from tests.harness import ADMIN_ID, TOKEN, AnyPhone, Duban, answered, invite_in_chat, office
+
+pytestmark = pytest.mark.both_platforms
 
 
-def _phone(duban: Duban, user_id: int, name: str, username: str | None = None) -> Phone:
-    """A phone whose Telegram account has an @username (duban.phone makes none)."""
+def _phone(duban: Duban, user_id: int, name: str, username: str | None = None) -> AnyPhone:
+    """A phone whose Telegram account has an @username (duban.phone makes none); on
+    DingTalk, which has no usernames, the person's DingTalk phone."""
+    if duban.platform == "dingtalk":
+        return duban.phone(user_id, name)
     phone = duban.sandbox.phone(user_id=user_id, name=name, username=username, token=TOKEN)
     duban.phones.append(phone)
     return phone
@@ -27,12 +33,13 @@ def _row(duban: Duban, sql: str, params: list) -> tuple:
         db.close()
 
 
-def _person(duban: Duban, tg_user_id: int) -> tuple:
+def _person(duban: Duban, user_id: int) -> tuple:
+    """Role, active and unit of the person a test's phone ``user_id`` registered as."""
     return _row(
         duban,
         "SELECT p.role, p.active, u.name FROM people p LEFT JOIN units u ON u.id = p.unit_id "
-        "WHERE p.account = ?",
-        [tg_user_id],
+        "WHERE p.id = ?",
+        [duban.person_id(user_id)],
     )
 
 
@@ -48,7 +55,10 @@ async def test_admin_ids_admin_is_restored_on_their_next_update(duban: Duban) ->
     admin = await office(duban)
     db = duban.db()
     try:
-        db.execute("UPDATE people SET role = 'contact', active = 0 WHERE account = ?", [ADMIN_ID])
+        db.execute(
+            "UPDATE people SET role = 'contact', active = 0 WHERE id = ?",
+            [duban.person_id(ADMIN_ID)],
+        )
     finally:
         db.close()
     await admin.send("/invite")
@@ -70,10 +80,13 @@ async def test_admin_ids_admin_cannot_be_demoted_or_deactivated_from_users(duban
     await other.send("/users")
     await other.expect("位用户")
     await other.tap("🔒 办公室管理员 · 管理员")
-    card = await other.expect("ADMIN_IDS")
+    # The setting that makes them an administrator, named where the office would change it.
+    setting = "DINGTALK_ADMIN_IDS" if duban.platform == "dingtalk" else "ADMIN_IDS"
+    card = await other.expect(f"（{setting}）")
     assert "停用" in card.buttons
     await other.tap("督查人员")
-    await other.expect("不能在这里降级、停用或移交")
+    refused = await other.expect("不能在这里降级、停用或移交")
+    assert f"请修改服务器上的 {setting} 设置" in refused.text
     await other.tap("停用")
     await other.expect("不能在这里降级、停用或移交")
     await other.tap("移交工作")
@@ -125,19 +138,25 @@ async def test_admin_ids_admin_cannot_redeem_an_invitation(duban: Duban) -> None
 
 
 async def test_inviter_is_told_who_used_the_link_and_can_deactivate_them(duban: Duban) -> None:
-    """When a link is used, its maker learns the Telegram name, @username and id of whoever
-    used it, the message with the link says it was used, and one tap deactivates them."""
+    """When a link is used, its maker learns who used it as their platform names them (on
+    Telegram name, @username and id; on DingTalk nick and staff id), the message with the
+    link says it was used, and one tap deactivates them."""
     admin = await office(duban)
     code, link_message = await invite_in_chat(admin, "督查人员", "王督查")
     stranger = _phone(duban, 5104, "张三", username="zhang_san")
     await stranger.send(f"/start {code}")
     await stranger.expect("欢迎，王督查")
 
+    # DingTalk names a person by nick and staff id, and has no @usernames.
+    named, handle = {
+        "telegram": ("张三 @zhang_san（Telegram ID 5104）", "@zhang_san"),
+        "dingtalk": ("张三（钉钉 ID staff5104）", "staff5104"),
+    }[duban.platform]
     notice = await admin.expect("邀请已被使用")
-    assert "张三 @zhang_san（Telegram ID 5104）" in notice.text
+    assert named in notice.text
     await duban.settle()
-    edited = next(m for m in admin.messages if m.message_id == link_message)
-    assert "邀请已使用" in edited.text and "@zhang_san" in edited.text
+    edited = next(m for m in admin.bot_messages if m.message_id == link_message)
+    assert "邀请已使用" in edited.text and handle in edited.text
     assert code not in edited.text and not edited.buttons
 
     await admin.tap("⛔ 立即停用")
@@ -200,7 +219,7 @@ async def test_invite_lists_pending_invitations_with_revoke(duban: Duban) -> Non
     await admin.tap("撤销：王督查（督查人员）")
     await admin.expect("邀请已撤销。")
     await duban.settle()
-    edited = next(m for m in admin.messages if m.message_id == link_message)
+    edited = next(m for m in admin.bot_messages if m.message_id == link_message)
     assert "邀请已撤销" in edited.text and code not in edited.text
 
     late = duban.phone(5108, "王")
@@ -228,7 +247,7 @@ async def test_no_plain_code_in_a_backup_of_a_running_bot(duban: Duban, tmp_path
         ["钱主任"],
     )
     assert stored == (SCRUBBED_TEXT,)
-    assert live in next(m for m in admin.messages if m.message_id == live_message).text
+    assert live in next(m for m in admin.bot_messages if m.message_id == live_message).text
 
     copy = tmp_path / "backup.sqlite"
     backup(duban.settings.database_path, copy)
@@ -300,7 +319,7 @@ async def test_deactivate_now_tapped_twice_deactivates_once(duban: Duban) -> Non
     await duban.settle()
 
     answer = await duban.forged_tap(admin, deactivate)
-    assert "已经停用" in answer.text
+    await answered(admin, answer, "已经停用")
     await admin.expect_silence()
     changes = _row(
         duban,
@@ -320,14 +339,14 @@ async def test_a_role_tapped_twice_is_answered_and_changed_once(duban: Duban) ->
     await admin.send("/users")
     await admin.expect("位用户")
     await admin.tap("孙联络 · 承办单位联络员 · 科技局")
-    await admin.expect("孙联络")
+    await admin.expect("孙联络\n角色")
     _, leader = admin.find_button("分管领导")
     await admin.tap("分管领导")
     await admin.expect("孙联络 的角色已改为分管领导")
     await duban.settle()
 
     answer = await duban.forged_tap(admin, leader)
-    assert "已经是分管领导" in answer.text
+    await answered(admin, answer, "已经是分管领导")
     await admin.expect_silence()
     changes = _row(
         duban,

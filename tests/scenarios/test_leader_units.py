@@ -11,10 +11,11 @@ import pytest
 
 from bot.cli.main import main
 from bot.domain.lifecycle import Role
-from sandbox.phones import Phone
 from storage.rows import fetch_all
 from tests.desk import at_the_desk
-from tests.harness import Duban, at, office
+from tests.harness import AnyPhone, Duban, answered, at, office
+
+pytestmark = pytest.mark.both_platforms
 
 SCIENCE, INDUSTRY = "科技局", "工信局"
 
@@ -37,7 +38,7 @@ async def test_red_items_reach_the_leaders_of_their_unit(duban_clock: Duban) -> 
     await admin.tap("陈主任 · 未设（收到全部）")
     await admin.expect("陈主任 的分管单位：未设")
     answer = await admin.tap(SCIENCE)
-    assert answer is not None and "陈主任 分管 科技局" in answer.text
+    await answered(admin, answer, "陈主任 分管 科技局")
     card = await admin.expect("陈主任 的分管单位：科技局")
     assert "✓ 科技局" in card.buttons and INDUSTRY in card.buttons
     await admin.tap("↩️ 领导列表")
@@ -86,11 +87,11 @@ async def test_removing_a_unit_from_the_chat(duban_clock: Duban) -> None:
     await admin.tap(SCIENCE)
     await admin.expect("陈主任 的分管单位：科技局")
     answer = await admin.tap("✓ 科技局")
-    assert answer is not None and "不再分管" in answer.text
+    await answered(admin, answer, "不再分管")
     await admin.expect("陈主任 的分管单位：未设")
 
 
-def _red_notices(phone: Phone) -> list[str]:
+def _red_notices(phone: AnyPhone) -> list[str]:
     """The codes of the red-item notices (🔴 红色督办 CODE …) a phone received."""
     return [m.text.split()[2] for m in phone.bot_messages if m.text.startswith("🔴 红色督办 ")]
 
@@ -161,7 +162,9 @@ async def test_a_kept_card_of_someone_no_longer_a_leader_changes_nothing(
     await admin.expect("陈主任 的分管单位：未设")
     db = duban_clock.db()
     try:
-        db.execute("UPDATE people SET role = 'inspector' WHERE account = '7341'")
+        db.execute(
+            "UPDATE people SET role = 'inspector' WHERE id = ?", [duban_clock.person_id(7341)]
+        )
     finally:
         db.close()
     await admin.tap(SCIENCE)

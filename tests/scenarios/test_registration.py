@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import pytest
+
 from bot.domain.lifecycle import Role
 from bot.registry import ACTIONS
 from tests.harness import Duban
+
+pytestmark = pytest.mark.both_platforms
 
 
 async def test_stranger_is_refused_politely_and_given_nothing(duban: Duban) -> None:
@@ -17,6 +21,10 @@ async def test_stranger_is_refused_politely_and_given_nothing(duban: Duban) -> N
     await stranger.expect("仅限受邀人员")
 
 
+@pytest.mark.telegram_only(
+    "a stranger is refused in the office's default language: DingTalk does not tell the "
+    "robot the phone's language"
+)
 async def test_english_stranger_is_refused_in_english(duban: Duban) -> None:
     """The refusal follows the phone's language."""
     stranger = duban.phone(5002, "Visitor", language="en")

@@ -121,7 +121,7 @@ async def test_an_inspector_who_only_added_evidence_cannot_verify(duban_clock: D
     await admin.expect(f"{item.code} 已销号")
     assert state(duban_clock, item.id) == ("closed", "approved")
     # 王督查's stored card, replayed after the decision: answered, nothing changes.
-    await wang.tap("✅ 销号")
+    await duban_clock.forge_tap(wang, wang_token)
     await wang.expect("已经处理过了")
 
 

@@ -195,6 +195,7 @@ def test_a_file_is_shown_again_as_it_was_sent(office: Office) -> None:
         caption="",
         media_group_id=None,
         taken_at=office.now,
+        platform="telegram",
     )
     evidence_store.add_evidence(
         office.db,

@@ -117,7 +117,9 @@ def test_a_role_turned_away_reads_what_the_screen_always_said(
 
 
 def photo(n: int, kind: str = "photo") -> MediaIn:
-    return MediaIn(kind, f"file-{kind}-{n}", f"u-{kind}-{n}", 1000, None, None, "", None, AT)
+    return MediaIn(
+        kind, f"file-{kind}-{n}", f"u-{kind}-{n}", 1000, None, None, "", None, AT, "telegram"
+    )
 
 
 def test_a_close_out_sends_the_verifier_its_evidence_then_the_card(

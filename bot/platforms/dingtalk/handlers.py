@@ -16,6 +16,7 @@ from bot.chat import Sender, Tap
 from bot.domain.audit import Origin
 from bot.domain.lifecycle import DomainError
 from bot.domain.people import dingtalk_address
+from bot.domain.visits import MediaIn
 from bot.platforms.dingtalk.inputs import CardTap, Part, RobotMessage
 from bot.registry import ACTIONS
 from bot.runtime.context import Resources, Turn
@@ -55,6 +56,10 @@ async def on_robot_message(services: Resources, update_id: int, message: RobotMe
         await _command(turn, first)
     else:
         await turn.work(route_parts, message.parts)
+        if services.dingtalk_downloads is not None and any(
+            isinstance(part, MediaIn) for part in message.parts
+        ):
+            services.dingtalk_downloads.wake()  # its files are committed: fetch them now
 
 
 async def on_card_tap(services: Resources, update_id: int, tap: CardTap) -> None:

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from bot.domain.people import DINGTALK
 from bot.domain.visits import MediaIn
 
 ROBOT_MESSAGE_TOPIC = "/v1.0/im/bot/messages/get"
@@ -156,6 +157,7 @@ def _media(kind: str, content: dict[str, Any], unique: str, sent_at: datetime) -
         caption="",
         media_group_id=None,
         taken_at=sent_at,
+        platform=DINGTALK,
     )
 
 

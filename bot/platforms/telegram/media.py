@@ -5,7 +5,8 @@ job downloads them later by ``file_id`` (which stays valid), so a slow or failed
 never holds up an inspector and a restart never loses a file. Bytes are hashed off the
 event loop and written as ``MEDIA_DIR/ab/cd/<sha256>`` by bot/platforms/media_files.py
 (shared with DingTalk's job): a file is either complete or absent, and the same photo
-sent twice is stored once. Only Telegram people's evidence is fetched here.
+sent twice is stored once. Only evidence sent on Telegram is fetched here (the row's
+``platform``, not its sender's: they may have written from DingTalk since).
 
 ``File.file_path`` from getFile is a URL holding the bot token in PTB, so it is never
 stored and never logged; failures are logged by evidence id and error type only.
