@@ -326,3 +326,53 @@ async def test_sheet_columns_set_coordinates_by_chat_import(duban: Duban) -> Non
     await wang.send_location(*FAR)
     saved = await wang.expect("已记录到场位置")
     assert "约 3.1 km" in saved.text and "位置不符" in saved.text
+
+
+async def test_a_visit_without_a_location_is_never_flagged(duban: Duban) -> None:
+    """An inspector who sends no location is never flagged 位置不符: the summary, the item
+    card, /visits, the export and the dossier say why there is no distance. On DingTalk,
+    whose robot receives no location, that is 钉钉未提供 with the arrival the inspector
+    confirmed (✅ 已到现场); on Telegram, 未发送位置."""
+    item = _liwei(duban)
+    admin = await office(duban)
+    wang = await duban.register(6871, "王督查", Role.INSPECTOR)
+    await start_visit(wang, "力威", "力威机械（磨头镇）")
+    on_dingtalk = duban.platform == "dingtalk"
+    if on_dingtalk:  # the one way a DingTalk inspector records the arrival
+        await wang.tap("✅ 已到现场")
+        await wang.expect("已登记到场（力威机械）")
+    why = "钉钉未提供" if on_dingtalk else "未发送位置"
+    await wang.send("企业反映高企申报材料无人指导")
+    await wang.expect("发现 1")
+    await wang.tap(item.code)
+    await wang.expect("已关联")
+    await wang.send("/done")
+    summary = await wang.expect("走访结束：力威机械")
+    assert f"位置：{why}" in summary.text and "不符" not in summary.text
+    assert ("确认到场" in summary.text) == on_dingtalk
+    office_summary = await admin.expect("走访结束：力威机械")
+    assert f"位置：{why}" in office_summary.text and "不符" not in office_summary.text
+
+    await wang.send(f"/item {item.code}")
+    card = await wang.expect("走访记录")
+    line = next(line for line in card.text.split("\n") if "力威机械 王督查：" in line)
+    assert why in line and "不符" not in card.text
+    await wang.send("/visits")
+    listing = await wang.expect("最近的走访")
+    assert why in listing.text and "不符" not in listing.text
+
+    await export_menu_for_town(admin, "磨头镇")
+    await admin.tap("📗 Excel 表格")
+    await admin.expect("已导出 1 项（磨头镇）", within=WAIT)
+    await duban.settle(WAIT)
+    sheet = last_workbook(admin)["走访记录"]
+    headers = [cell.value for cell in sheet[1]]
+    row = dict(zip(headers, [cell.value for cell in sheet[2]], strict=True))
+    assert why in row["到场核对"] and row["距企业（米）"] is None
+    assert bool(row["到场时间（服务器）"]) == on_dingtalk  # the confirmed arrival's time
+    db = duban.db()
+    try:
+        lines = dossier_lines(db, item.id, duban.settings.timezone, "zh")
+    finally:
+        db.close()
+    assert len(lines) == 1 and why in lines[0] and "不符" not in lines[0]
