@@ -24,6 +24,7 @@ from bot.domain.audit import Origin
 from bot.domain.items import Item, ItemFields
 from bot.domain.lifecycle import Role
 from bot.domain.people import dingtalk_address
+from bot.i18n import t
 from bot.runtime.startup import BotRuntime
 from sandbox.dingtalk.server import DingTalkStandIn
 from sandbox.files import photo_sizes_json
@@ -153,9 +154,11 @@ class Duban:
             return phone
         await phone.send(f"绑定 {code}")
         await phone.expect("欢迎")
-        if language != "zh":
-            await phone.send(f"/lang {language}")
-            await phone.expect("Language set")
+        if language != "zh":  # DingTalk does not say the phone's language: chosen by hand
+            await phone.send("/lang")
+            await phone.expect("请选择语言")
+            await phone.tap(t(language, f"lang.{language}"))
+            await phone.expect(t(language, "lang.set"))
         return phone
 
     def admin(self, language: str = "zh") -> AnyPhone:
