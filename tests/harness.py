@@ -705,3 +705,26 @@ async def history_world(
     inspector.close()
     contact.close()
     return seeded.codes, file_ids
+
+
+def button_token(phone: AnyPhone, message: Any, label: str) -> str:
+    """``button_data`` on either platform: the token of the button ``label`` on one
+    particular (perhaps older) message; on DingTalk, on that card as it shows now."""
+    if isinstance(phone, DingTalkScenarioPhone):
+        return phone.button_token(message, label)
+    return button_data(message, label)
+
+
+async def tap_token(phone: AnyPhone, message: Any, token: str) -> str:
+    """A tap carrying ``token`` on one particular message, as a thumb taps a button of a
+    chat scrolled back (perhaps before the phone redrew it); the tap's id (Telegram's
+    callback query id, DingTalk's callback messageId). Returns at once: the taps of a
+    double tap are made before the bot answers the first."""
+    if isinstance(phone, DingTalkScenarioPhone):
+        return await phone.tap_token(message, token)
+    return phone.actions.tap(message.message_id, token)
+
+
+async def tap_on(phone: AnyPhone, message: Any, label: str) -> str:
+    """Tap the button ``label`` on one particular (perhaps older) message; the tap's id."""
+    return await tap_token(phone, message, button_token(phone, message, label))
