@@ -236,6 +236,8 @@ class Duban:
                     "SELECT (SELECT count(*) FROM inbox WHERE status = 'pending') + "
                     "(SELECT count(*) FROM outbox WHERE status = 'pending')"
                 ).fetchone()[0]
+                if not busy and self.standin is not None:
+                    busy = await self.standin.call(unacknowledged(self.standin))
                 if not busy:
                     return
                 if asyncio.get_running_loop().time() > deadline:
@@ -728,3 +730,16 @@ async def tap_token(phone: AnyPhone, message: Any, token: str) -> str:
 async def tap_on(phone: AnyPhone, message: Any, label: str) -> str:
     """Tap the button ``label`` on one particular (perhaps older) message; the tap's id."""
     return await tap_token(phone, message, button_token(phone, message, label))
+
+
+async def unacknowledged(standin: DingTalkStandIn) -> int:
+    """Frames pushed to the bot on a Stream still open and not yet acknowledged: on DingTalk
+    a message or a tap on its way into the bot's inbox (the bot commits it, then
+    acknowledges), which ``settle`` waits for as it waits for the inbox. Run on the
+    stand-in's loop (``standin.call``)."""
+    state = standin.state
+    return sum(
+        1
+        for push in state.pushes.values()
+        if push.pushes and push.ack is None and push.stream not in state.closed_streams
+    )
