@@ -154,11 +154,7 @@ class Duban:
             return phone
         await phone.send(f"绑定 {code}")
         await phone.expect("欢迎")
-        if language != "zh":  # DingTalk does not say the phone's language: chosen by hand
-            await phone.send("/lang")
-            await phone.expect("请选择语言")
-            await phone.tap(t(language, f"lang.{language}"))
-            await phone.expect(t(language, "lang.set"))
+        await speaking(phone, language)
         return phone
 
     def admin(self, language: str = "zh") -> AnyPhone:
@@ -743,3 +739,15 @@ async def unacknowledged(standin: DingTalkStandIn) -> int:
         for push in state.pushes.values()
         if push.pushes and push.ack is None and push.stream not in state.closed_streams
     )
+
+
+async def speaking(phone: AnyPhone, language: str) -> None:
+    """The person reads the bot in ``language``. A Telegram phone says its language with
+    every message; DingTalk does not, so a DingTalk person other than a Chinese reader
+    chooses it from /lang's buttons, as they would."""
+    if not isinstance(phone, DingTalkScenarioPhone) or language == "zh":
+        return
+    await phone.send("/lang")
+    await phone.expect("请选择语言")
+    await phone.tap(t(language, f"lang.{language}"))
+    await phone.expect(t(language, "lang.set"))
