@@ -284,6 +284,35 @@ class DingTalkScenarioPhone:
             message_id=str(index),
         )
 
+    # ----- one particular card's buttons (a chat scrolled back) -----------------------
+
+    def find_button(self, label: str) -> tuple[Shown, str]:
+        """As the Telegram phone's: the newest card with a button ``label`` (exact, else a
+        part of its text), and that button's token."""
+        for exact in (True, False):
+            for card in reversed(self.standin.cards.of(self.staff_id)):
+                for choice in card.buttons():
+                    text = str(choice.get("text", ""))
+                    if ((text == label) if exact else (label in text)) and "token" in choice:
+                        shown = [m for m in self.bot_messages if m.message_id == card.out_track_id]
+                        return shown[0], str(choice["token"])
+        raise ExpectationFailed(f"{self.name}: no button {label!r}")
+
+    def button_token(self, message: Shown, label: str) -> str:
+        """The token of the button ``label`` on the card ``message``, as the card shows now."""
+        card = self.standin.cards.get(message.message_id)
+        if card is None:
+            raise ExpectationFailed(f"{self.name}: {message.describe()} is not a card")
+        for choice in card.buttons():
+            if label in str(choice.get("text", "")) and "token" in choice:
+                return str(choice["token"])
+        raise ExpectationFailed(f"{self.name}: no button {label!r} on {message.describe()}")
+
+    async def tap_token(self, message: Shown, token: str) -> str:
+        """A tap carrying ``token`` on the card ``message`` (one scrolled back to, perhaps
+        not redrawn yet on this phone); the callback frame's messageId."""
+        return await self.phone.tap_card(message.message_id, {"text": "?", "token": token})
+
 
 def _bytes(photo: PhotoBytes, shade: int = 0) -> bytes:
     """As the Telegram phone: JPEG bytes, a path, or a generated 1000×750 picture."""

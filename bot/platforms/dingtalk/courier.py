@@ -6,7 +6,9 @@ The outbox loop (bot/runtime/sender.py) is shared with Telegram; this courier tu
 
 * ``markdown`` goes through the person's session webhook while DingTalk still takes it (a
   reply to what they just wrote, one call, no push quota), otherwise — expired, or refused —
-  through one-to-one batchSend (sampleMarkdown), one person per row.
+  through one-to-one batchSend (sampleMarkdown), one person per row. Its row id is recorded
+  as its message id, as a card's is: a service that corrects the message later (a visit's
+  summary, a notice to disregard) then queues an edit, which comes as a new message.
 * ``card`` creates and delivers an interactive card whose outTrackId is ``duban-<row id>``:
   a retry of the same row (after a timeout that hid a card DingTalk did make) asks for the
   same outTrackId, DingTalk refuses the duplicate, and that refusal means "sent". The row's
@@ -136,7 +138,7 @@ class DingTalkCourier:
         payload, staff_id = row.payload, row.to.id
         if row.method == "markdown":
             await self._markdown(staff_id, payload)
-            return None
+            return row.id
         if row.method == "card":
             await self.api.create_and_deliver_card(
                 out_track_id(row.id), staff_id, card_params(payload)
