@@ -286,18 +286,6 @@ class DingTalkScenarioPhone:
 
     # ----- one particular card's buttons (a chat scrolled back) -----------------------
 
-    def find_button(self, label: str) -> tuple[Shown, str]:
-        """As the Telegram phone's: the newest card with a button ``label`` (exact, else a
-        part of its text), and that button's token."""
-        for exact in (True, False):
-            for card in reversed(self.standin.cards.of(self.staff_id)):
-                for choice in card.buttons():
-                    text = str(choice.get("text", ""))
-                    if ((text == label) if exact else (label in text)) and "token" in choice:
-                        shown = [m for m in self.bot_messages if m.message_id == card.out_track_id]
-                        return shown[0], str(choice["token"])
-        raise ExpectationFailed(f"{self.name}: no button {label!r}")
-
     def button_token(self, message: Shown, label: str) -> str:
         """The token of the button ``label`` on the card ``message``, as the card shows now."""
         card = self.standin.cards.get(message.message_id)
