@@ -6,14 +6,17 @@ from __future__ import annotations
 import asyncio
 from datetime import date
 
+import pytest
+
 from bot.domain.lifecycle import Role
-from sandbox.phones import Phone
-from tests.harness import Duban, at
+from tests.harness import AnyPhone, Duban, at
+
+pytestmark = pytest.mark.both_platforms
 
 UNIT = "科技局"
 
 
-def reminders(phone: Phone) -> list[str]:
+def reminders(phone: AnyPhone) -> list[str]:
     return [m.text for m in phone.bot_messages if "督办提醒" in m.text]
 
 
@@ -33,7 +36,7 @@ async def retry_scheduled(duban: Duban, key_pattern: str) -> None:
         db.close()
 
 
-async def contact(duban: Duban, user_id: int = 7001, name: str = "赵联络") -> Phone:
+async def contact(duban: Duban, user_id: int = 7001, name: str = "赵联络") -> AnyPhone:
     return await duban.register(user_id, name, Role.CONTACT, unit=UNIT)
 
 
@@ -105,7 +108,7 @@ async def test_quiet_hours_hold_urgent_news_until_morning(duban_clock: Duban) ->
         from bot.domain.lifecycle import Event
         from storage import ledger, people
 
-        contact_person = people.by_telegram_id(db, 7001)
+        contact_person = people.by_id(db, duban_clock.person_id(7001))
         ledger.apply_event(
             db,
             item.id,
@@ -236,6 +239,10 @@ async def test_unit_without_contact_is_reported_and_served_once_one_registers(
     await phone.expect("还有 1 天到期")
 
 
+@pytest.mark.telegram_only(
+    "blocking the bot is Telegram's: DingTalk tells a robot of no block, only of a person "
+    "who left the organisation (then unreachable: tests/dingtalk/test_dingtalk_sender.py)"
+)
 async def test_contact_who_blocked_the_bot_is_reported(duban_clock: Duban) -> None:
     """A blocked bot cannot deliver: the person is marked unreachable and the office told."""
     admin = duban_clock.admin()
@@ -264,6 +271,10 @@ def _reachable(duban: Duban, tg_user_id: int) -> int:
         db.close()
 
 
+@pytest.mark.telegram_only(
+    "Telegram's own 429 and 502 answers; DingTalk's refusals, throttling and retries of a "
+    "reminder are tried in tests/dingtalk/test_dingtalk_sender.py"
+)
 async def test_faults_lose_no_reminder(duban_clock: Duban) -> None:
     """A 429 is waited out, a 502 that did not deliver is retried: each day's reminder
     arrives exactly once; only a 502 that did deliver can show it twice."""
