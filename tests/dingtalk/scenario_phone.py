@@ -268,6 +268,23 @@ class DingTalkScenarioPhone:
             message_id=str(index),
         )
 
+    # ----- further calls of the Telegram phone --------------------------------------------
+
+    def find_button(self, label: str) -> tuple[Shown, str]:
+        """The newest card with a button ``label`` (exact, else a part of its text) and that
+        button's token, as Telegram's phone gives a button's callback_data: a test presses
+        it from someone else's phone (``Duban.forge_tap``)."""
+        for exact in (True, False):
+            for card in reversed(self.standin.cards.of(self.staff_id)):
+                for choice in card.buttons():
+                    text = str(choice.get("text", ""))
+                    if ((text == label) if exact else (label in text)) and "token" in choice:
+                        labels = [str(button.get("text", "")) for button in card.buttons()]
+                        shown = Shown(as_read(card.markdown), labels, message_id=card.out_track_id)
+                        return shown, str(choice["token"])
+        shown_cards = [m.describe() for m in self.bot_messages if m.buttons]
+        raise ExpectationFailed(f"{self.name}: no button {label!r}; cards: {shown_cards}")
+
 
 def _bytes(photo: PhotoBytes, shade: int = 0) -> bytes:
     """As the Telegram phone: JPEG bytes, a path, or a generated 1000×750 picture."""
