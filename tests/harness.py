@@ -529,6 +529,13 @@ class Duban:
         finally:
             db.close()
 
+    async def download_evidence(self) -> None:
+        """Run the evidence download of the test's platform now (the periodic job runs every
+        5 s): the photos and files its people sent are in MEDIA_DIR afterwards."""
+        assert self.runtime is not None
+        job = "evidence.download" if self.standin is None else "evidence.download.dingtalk"
+        await self.runtime.run_job(job)
+
 
 async def start_visit(
     phone: Phone, company: str = "卓远", pick: str = "卓远半导体（高新区）"
@@ -682,10 +689,7 @@ async def history_world(
     try:
         now = datetime.now(UTC)
         seeded = seed(db, now)
-        ids = {
-            tg: db.execute("SELECT id FROM people WHERE account = ?", [tg]).fetchone()[0]
-            for tg in (inspector_tg, contact_tg, ADMIN_ID)
-        }
+        ids = {tg: duban.person_id(tg) for tg in (inspector_tg, contact_tg, ADMIN_ID)}
         add_full_history(
             db,
             seeded.ids["chip"],

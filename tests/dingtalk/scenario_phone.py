@@ -106,7 +106,9 @@ class DingTalkScenarioPhone:
         self.name = name
         self.timeout = timeout
         self.phone: DingTalkPhone = standin.phone(self.staff_id, name)
-        self._cursor = 0
+        # As Telegram's phone: a second phone of the same person (``duban.admin()`` again)
+        # expects only what comes after it was picked up; ``bot_messages`` still shows all.
+        self._cursor = len(self.received())
         self._matched: set[int] = set()
 
     # ----- what the phone shows --------------------------------------------------------
