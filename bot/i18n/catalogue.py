@@ -10,6 +10,7 @@ from bot.i18n import (
     messages_cards,
     messages_charts,
     messages_common,
+    messages_cv_follow,
     messages_delivery,
     messages_dingtalk_out,
     messages_dingtalk_stories,
@@ -82,6 +83,7 @@ _SECTIONS = (
     messages_health.MESSAGES,
     messages_dingtalk_stories.MESSAGES,
     messages_alerts.MESSAGES,
+    messages_cv_follow.MESSAGES,
 )
 
 
