@@ -287,6 +287,18 @@ class DingTalkScenarioPhone:
         shown_cards = [m.describe() for m in self.bot_messages if m.buttons]
         raise ExpectationFailed(f"{self.name}: no button {label!r}; cards: {shown_cards}")
 
+    def block_bot(self) -> None:
+        """DingTalk's nearest to blocking the robot: the person leaves the organisation, and
+        DingTalk refuses their staff id (a card's unknown user, batchSend's
+        invalidStaffIdList)."""
+        with self.standin.state.lock:
+            self.standin.state.staff.pop(self.staff_id, None)
+
+    def unblock(self) -> None:
+        """Back in the organisation: DingTalk delivers to them again."""
+        with self.standin.state.lock:
+            self.standin.state.staff[self.staff_id] = self.name
+
 
 def _bytes(photo: PhotoBytes, shade: int = 0) -> bytes:
     """As the Telegram phone: JPEG bytes, a path, or a generated 1000×750 picture."""
