@@ -529,13 +529,6 @@ class Duban:
         finally:
             db.close()
 
-    async def download_evidence(self) -> None:
-        """Run the evidence download of the test's platform now (the periodic job runs every
-        5 s): the photos and files its people sent are in MEDIA_DIR afterwards."""
-        assert self.runtime is not None
-        job = "evidence.download" if self.standin is None else "evidence.download.dingtalk"
-        await self.runtime.run_job(job)
-
 
 async def start_visit(
     phone: Phone, company: str = "卓远", pick: str = "卓远半导体（高新区）"
@@ -706,3 +699,11 @@ async def history_world(
     inspector.close()
     contact.close()
     return seeded.codes, file_ids
+
+
+async def fetch_evidence(duban: Duban) -> None:
+    """Run the test's platform's evidence download job now (Telegram's getFile, or
+    DingTalk's robot file download: a job of its own, bot/jobs/schedule.py)."""
+    assert duban.runtime is not None
+    job = "evidence.download" if duban.platform == "telegram" else "evidence.download.dingtalk"
+    await duban.runtime.run_job(job)

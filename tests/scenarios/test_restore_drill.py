@@ -17,7 +17,7 @@ from bot.domain.lifecycle import Role
 from sandbox.images import make_jpeg
 from storage.backups import last_backup
 from tests.desk import at_the_desk
-from tests.harness import Duban, office, start_visit
+from tests.harness import Duban, fetch_evidence, office, start_visit
 
 pytestmark = pytest.mark.both_platforms
 
@@ -66,7 +66,7 @@ async def test_a_backup_taken_while_the_bot_writes_restores_whole(
         await inspector.send_photo(make_jpeg(640, 480, shade))
     await inspector.expect("照片 2 张")
     await duban.settle()
-    await duban.download_evidence()
+    await fetch_evidence(duban)
 
     async def keep_working() -> None:
         for shade in (3, 4, 5):
@@ -75,7 +75,7 @@ async def test_a_backup_taken_while_the_bot_writes_restores_whole(
 
     await asyncio.gather(duban.runtime.run_job("backups"), keep_working())
     await duban.settle()
-    await duban.download_evidence()
+    await fetch_evidence(duban)
     await duban.runtime.run_job("backups")  # the day's backup is taken: not again
 
     db = duban.db()

@@ -24,6 +24,7 @@ from tests.harness import (
     HISTORY_PHOTOS,
     Duban,
     export_menu_for_company,
+    fetch_evidence,
     history_world,
     last_document,
     office,
@@ -74,7 +75,7 @@ async def test_verify_on_a_real_run_and_after_each_kind_of_tampering(
     await inspector.tap("研发投入不足")
     await inspector.expect("已关联")
     await duban.settle()
-    await duban.download_evidence()
+    await fetch_evidence(duban)
 
     # Monday 09:05: the week's self-check reports a clean record and the head.
     weekly = await _weekly(duban, admin, duban.clock.now().replace(hour=9, minute=5))
