@@ -106,8 +106,8 @@ class DingTalkScenarioPhone:
         self.name = name
         self.timeout = timeout
         self.phone: DingTalkPhone = standin.phone(self.staff_id, name)
-        # As Telegram's phone: a second phone of the same person (``duban.admin()`` again)
-        # expects only what comes after it was picked up; ``bot_messages`` still shows all.
+        # As the Telegram phone: a second phone of one person (``duban.admin()`` again)
+        # expects only what comes after it was taken up; ``bot_messages`` shows the chat.
         self._cursor = len(self.received())
         self._matched: set[int] = set()
 
