@@ -683,10 +683,7 @@ async def history_world(
     try:
         now = datetime.now(UTC)
         seeded = seed(db, now)
-        ids = {
-            tg: db.execute("SELECT id FROM people WHERE account = ?", [tg]).fetchone()[0]
-            for tg in (inspector_tg, contact_tg, ADMIN_ID)
-        }
+        ids = {tg: duban.person_id(tg) for tg in (inspector_tg, contact_tg, ADMIN_ID)}
         add_full_history(
             db,
             seeded.ids["chip"],
@@ -751,3 +748,11 @@ async def speaking(phone: AnyPhone, language: str) -> None:
     await phone.expect("请选择语言")
     await phone.tap(t(language, f"lang.{language}"))
     await phone.expect(t(language, "lang.set"))
+
+
+async def fetch_evidence(duban: Duban) -> None:
+    """Run the test's platform's evidence download job now (Telegram's getFile, or
+    DingTalk's robot file download: a job of its own, bot/jobs/schedule.py)."""
+    assert duban.runtime is not None
+    job = "evidence.download" if duban.platform == "telegram" else "evidence.download.dingtalk"
+    await duban.runtime.run_job(job)

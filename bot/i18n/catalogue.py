@@ -11,6 +11,7 @@ from bot.i18n import (
     messages_cards_after,
     messages_charts,
     messages_common,
+    messages_cv_follow,
     messages_cv_people,
     messages_delivery,
     messages_dingtalk_out,
@@ -88,6 +89,7 @@ _SECTIONS = (
     messages_alerts.MESSAGES,
     messages_cv_people.MESSAGES,
     messages_cards_after.MESSAGES,
+    messages_cv_follow.MESSAGES,
 )
 
 
