@@ -154,11 +154,7 @@ class Duban:
             return phone
         await phone.send(f"绑定 {code}")
         await phone.expect("欢迎")
-        if language != "zh":  # DingTalk does not say the phone's language: chosen by hand
-            await phone.send("/lang")
-            await phone.expect("请选择语言")
-            await phone.tap(t(language, f"lang.{language}"))
-            await phone.expect(t(language, "lang.set"))
+        await speaking(phone, language)
         return phone
 
     def admin(self, language: str = "zh") -> AnyPhone:
@@ -236,6 +232,8 @@ class Duban:
                     "SELECT (SELECT count(*) FROM inbox WHERE status = 'pending') + "
                     "(SELECT count(*) FROM outbox WHERE status = 'pending')"
                 ).fetchone()[0]
+                if not busy and self.standin is not None:
+                    busy = await self.standin.call(unacknowledged(self.standin))
                 if not busy:
                     return
                 if asyncio.get_running_loop().time() > deadline:
@@ -685,10 +683,7 @@ async def history_world(
     try:
         now = datetime.now(UTC)
         seeded = seed(db, now)
-        ids = {
-            tg: db.execute("SELECT id FROM people WHERE account = ?", [tg]).fetchone()[0]
-            for tg in (inspector_tg, contact_tg, ADMIN_ID)
-        }
+        ids = {tg: duban.person_id(tg) for tg in (inspector_tg, contact_tg, ADMIN_ID)}
         add_full_history(
             db,
             seeded.ids["chip"],
@@ -705,6 +700,54 @@ async def history_world(
     inspector.close()
     contact.close()
     return seeded.codes, file_ids
+
+
+def button_token(phone: AnyPhone, message: Any, label: str) -> str:
+    """``button_data`` on either platform: the token of the button ``label`` on one
+    particular (perhaps older) message; on DingTalk, on that card as it shows now."""
+    if isinstance(phone, DingTalkScenarioPhone):
+        return phone.button_token(message, label)
+    return button_data(message, label)
+
+
+async def tap_token(phone: AnyPhone, message: Any, token: str) -> str:
+    """A tap carrying ``token`` on one particular message, as a thumb taps a button of a
+    chat scrolled back (perhaps before the phone redrew it); the tap's id (Telegram's
+    callback query id, DingTalk's callback messageId). Returns at once: the taps of a
+    double tap are made before the bot answers the first."""
+    if isinstance(phone, DingTalkScenarioPhone):
+        return await phone.tap_token(message, token)
+    return phone.actions.tap(message.message_id, token)
+
+
+async def tap_on(phone: AnyPhone, message: Any, label: str) -> str:
+    """Tap the button ``label`` on one particular (perhaps older) message; the tap's id."""
+    return await tap_token(phone, message, button_token(phone, message, label))
+
+
+async def unacknowledged(standin: DingTalkStandIn) -> int:
+    """Frames pushed to the bot on a Stream still open and not yet acknowledged: on DingTalk
+    a message or a tap on its way into the bot's inbox (the bot commits it, then
+    acknowledges), which ``settle`` waits for as it waits for the inbox. Run on the
+    stand-in's loop (``standin.call``)."""
+    state = standin.state
+    return sum(
+        1
+        for push in state.pushes.values()
+        if push.pushes and push.ack is None and push.stream not in state.closed_streams
+    )
+
+
+async def speaking(phone: AnyPhone, language: str) -> None:
+    """The person reads the bot in ``language``. A Telegram phone says its language with
+    every message; DingTalk does not, so a DingTalk person other than a Chinese reader
+    chooses it from /lang's buttons, as they would."""
+    if not isinstance(phone, DingTalkScenarioPhone) or language == "zh":
+        return
+    await phone.send("/lang")
+    await phone.expect("请选择语言")
+    await phone.tap(t(language, f"lang.{language}"))
+    await phone.expect(t(language, "lang.set"))
 
 
 async def fetch_evidence(duban: Duban) -> None:

@@ -11,6 +11,7 @@ from bot.i18n import (
     messages_cards_after,
     messages_charts,
     messages_common,
+    messages_cv_follow,
     messages_cv_people,
     messages_cv_visits,
     messages_delivery,
@@ -89,6 +90,7 @@ _SECTIONS = (
     messages_alerts.MESSAGES,
     messages_cv_people.MESSAGES,
     messages_cards_after.MESSAGES,
+    messages_cv_follow.MESSAGES,
     messages_cv_visits.MESSAGES,
 )
 

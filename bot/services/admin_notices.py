@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bot.chat import Address
 from bot.domain.lifecycle import Role
+from bot.domain.people import DINGTALK
 from bot.i18n import Safe, t
 from bot.runtime.work import Work
 from storage import people
@@ -30,12 +31,16 @@ def notify_admins(work: Work, key: str, /, *, once: str | None = None, **values:
 
 
 def person_unreachable(work: Work, chat: Address) -> None:
-    """Mark a person who blocked the bot, and tell the admins once."""
+    """Mark a person who blocked the bot, and tell the admins once. DingTalk has no block:
+    it refuses a staff id it no longer knows, and the admins are told that instead."""
     if not people.set_reachable(work.db, chat, False):
         return
     person = people.by_address(work.db, chat)
     if person is None:
         return
+    key = (
+        "admin.user_unreachable_dingtalk" if chat.platform == DINGTALK else "admin.user_blocked_bot"
+    )
     for admin in people.active_people(work.db, role=Role.ADMIN):
         if admin.address is None or admin.id == person.id:
             continue
@@ -46,7 +51,7 @@ def person_unreachable(work: Work, chat: Address) -> None:
             admin.address,
             t(
                 admin.language,
-                "admin.user_blocked_bot",
+                key,
                 name=person.name,
                 role=Safe(t(admin.language, f"role.{person.role.value}")),
                 unit=unit,

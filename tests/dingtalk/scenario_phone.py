@@ -107,7 +107,9 @@ class DingTalkScenarioPhone:
         self.name = name
         self.timeout = timeout
         self.phone: DingTalkPhone = standin.phone(self.staff_id, name)
-        self._cursor = 0
+        # As the Telegram phone: a second phone of one person (``duban.admin()`` again)
+        # expects only what comes after it was taken up; ``bot_messages`` shows the chat.
+        self._cursor = len(self.received())
         self._matched: set[int] = set()
 
     # ----- what the phone shows --------------------------------------------------------
@@ -283,6 +285,35 @@ class DingTalkScenarioPhone:
             document=_document(item),
             message_id=str(index),
         )
+
+    # ----- one particular card's buttons (a chat scrolled back) -----------------------
+
+    def button_token(self, message: Shown, label: str) -> str:
+        """The token of the button ``label`` on the card ``message``, as the card shows now."""
+        card = self.standin.cards.get(message.message_id)
+        if card is None:
+            raise ExpectationFailed(f"{self.name}: {message.describe()} is not a card")
+        for choice in card.buttons():
+            if label in str(choice.get("text", "")) and "token" in choice:
+                return str(choice["token"])
+        raise ExpectationFailed(f"{self.name}: no button {label!r} on {message.describe()}")
+
+    async def tap_token(self, message: Shown, token: str) -> str:
+        """A tap carrying ``token`` on the card ``message`` (one scrolled back to, perhaps
+        not redrawn yet on this phone); the callback frame's messageId."""
+        return await self.phone.tap_card(message.message_id, {"text": "?", "token": token})
+
+    def block_bot(self) -> None:
+        """DingTalk's nearest to blocking the robot: the person leaves the organisation, and
+        DingTalk refuses their staff id (a card's unknown user, batchSend's
+        invalidStaffIdList)."""
+        with self.standin.state.lock:
+            self.standin.state.staff.pop(self.staff_id, None)
+
+    def unblock(self) -> None:
+        """Back in the organisation: DingTalk delivers to them again."""
+        with self.standin.state.lock:
+            self.standin.state.staff[self.staff_id] = self.name
 
 
 def _bytes(photo: PhotoBytes, shade: int = 0) -> bytes:

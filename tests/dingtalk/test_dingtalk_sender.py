@@ -137,6 +137,7 @@ async def test_an_update_of_an_unknown_card_is_sent_as_a_new_message(
     async with dingtalk_kit(standin, tmp_path) as kit:
         plain = await kit.queue(CONTACT, "markdown", {"title": "记录", "text": "照片 1 张"})
         assert await kit.deliver(plain)
+        assert (await kit.status(plain))[:2] == ("sent", plain)  # what an edit names
         edit = await kit.queue(
             CONTACT,
             "updateCard",

@@ -382,3 +382,14 @@ async def test_a_reply_button_comes_back_as_the_answer_typed(
             db.close()
 
     await wait_until(lambda: findings() == [("企业已整改",)])  # as if typed in the visit
+
+
+def test_a_folder_typed_as_a_value_is_text_not_a_command() -> None:
+    """As Telegram marks a command (a bot_command entity at the start): /help, /item CODE
+    and /start@bot CODE are commands; a folder typed into /settings (/srv/duban) is the
+    value asked for, not the unknown command "/srv" (tests/scenarios/test_restore_drill.py
+    types one on both platforms)."""
+    for command in ("/help", "/item 2024-001", "/start@duban_bot CODE"):
+        assert handlers.COMMAND.match(command), command
+    for text in ("/srv/duban/backups", "/mnt/备份", "/home/office/duban"):
+        assert not handlers.COMMAND.match(text), text

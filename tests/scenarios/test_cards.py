@@ -7,12 +7,16 @@ from __future__ import annotations
 import json
 from datetime import UTC, date
 
+import pytest
+
 from bot.domain.audit import Origin
 from bot.domain.lifecycle import Event, Role
 from bot.i18n.fit import utf16_len
 from sandbox.phones import ChatMessage, Phone
 from storage import followup, ledger, people
-from tests.harness import Duban, at, office, open_card
+from tests.harness import ADMIN_ID, Duban, at, office, open_card, tap_on
+
+pytestmark = pytest.mark.both_platforms
 
 UNIT = "科技局"
 TARGET = "净增105家高新技术企业"
@@ -341,7 +345,7 @@ async def test_contacts_and_inspectors_cannot_set_levels(duban_clock: Duban) -> 
             ("level.pick", {"item": item.id, "level": "yellow", "current": "none"}),
             ("esc.raise", {"item": item.id}),
         ):
-            duban_clock.forge_callback(phone, duban_clock.make_button(person, action, payload))
+            await duban_clock.forge_tap(phone, duban_clock.make_button(person, action, payload))
             await phone.expect(REFUSED)
     assert level_audits(duban_clock, item.id) == []
 
@@ -350,8 +354,7 @@ async def test_contacts_and_inspectors_cannot_set_levels(duban_clock: Duban) -> 
     menu = await admin.expect("请选择手动等级")
     await set_level(admin, item.code, "🔴 红色", "约谈无果")
     # The older menu's yellow still believes there was no level set by hand.
-    yellow = next(b for row in menu.inline_keyboard for b in row if "黄色" in b["text"])
-    duban_clock.forge_callback(admin, yellow["callback_data"])
+    await tap_on(admin, menu, "黄色")
     await admin.expect("等级已有变化")
     assert len(level_audits(duban_clock, item.id)) == 1
 
@@ -371,8 +374,8 @@ async def test_a_level_is_not_set_on_an_item_closed_meanwhile(duban_clock: Duban
     db = duban_clock.db()
     try:
         origin = Origin.cli(duban_clock.clock.now())
-        office_actor = people.by_telegram_id(db, admin.user_id).actor
-        leader_actor = people.by_telegram_id(db, 7315).actor
+        office_actor = people.by_id(db, duban_clock.person_id(ADMIN_ID)).actor
+        leader_actor = people.by_id(db, duban_clock.person_id(7315)).actor
         ledger.apply_event(
             db, item.id, Event.REQUEST_CLOSE, office_actor, origin, has_evidence=True
         )
@@ -381,8 +384,7 @@ async def test_a_level_is_not_set_on_an_item_closed_meanwhile(duban_clock: Duban
         db.close()
     await admin.send("情况有变")
     await admin.expect("这个事项当前的状态不允许此操作")
-    red = next(b for row in menu.inline_keyboard for b in row if "红色" in b["text"])
-    duban_clock.forge_callback(admin, red["callback_data"])
+    await tap_on(admin, menu, "红色")
     await admin.expect("这个事项当前的状态不允许此操作", within=10)
     assert level_audits(duban_clock, item.id) == []
     card = await open_card(admin, item.code)

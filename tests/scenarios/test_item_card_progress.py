@@ -6,10 +6,14 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
+import pytest
+
 from bot.domain.lifecycle import Role
 from sandbox.phones import ChatMessage, Phone
 from storage import followup
 from tests.harness import Duban, at, office
+
+pytestmark = pytest.mark.both_platforms
 
 UNIT = "科技局"
 TELEGRAM_LIMIT = 4096

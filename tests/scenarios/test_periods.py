@@ -8,9 +8,13 @@ same rows a database rolled before this change holds.
 
 from __future__ import annotations
 
+import pytest
+
 from bot.domain.lifecycle import Role
 from tests.harness import Duban, last_document, last_workbook
 from tests.period_seed import Rolled, seed_rolled
+
+pytestmark = pytest.mark.both_platforms
 
 WAIT = 20.0  # a job is picked up within a second; charts take a moment on a slow machine
 

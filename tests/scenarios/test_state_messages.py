@@ -12,8 +12,19 @@ import pytest
 from bot.builders import runner
 from bot.domain.lifecycle import Role
 from sandbox.phones import ChatMessage, Phone
-from tests.harness import Duban, at, inspector_on_visit, office, open_card
+from storage import sent
+from tests.harness import (
+    Duban,
+    answered,
+    at,
+    inspector_on_visit,
+    office,
+    open_card,
+    speaking,
+)
 from tests.report_seed import seed
+
+pytestmark = pytest.mark.both_platforms
 
 NO_CONTACT = "还没有登记联络员"
 WAIT = 20.0
@@ -54,6 +65,7 @@ async def test_units_without_a_contact_come_as_one_notice_not_repeated_on_restar
 async def test_office_notice_in_english(duban_clock: Duban) -> None:
     """An English-speaking administrator reads the one notice in English."""
     admin = duban_clock.admin("en")
+    await speaking(admin, "en")
     await admin.send("/help")
     await admin.expect("/report")
     for unit in ("人社局", "财政局"):
@@ -146,15 +158,16 @@ async def test_a_report_asked_for_again_is_answered(
         db.close()
     release = await _held_builds(monkeypatch)
     admin = duban.admin(language)
+    await speaking(admin, language)
     await admin.send("/report")
     await admin.expect(menu)
     await admin.tap(build)
     answer = await admin.tap(build)
-    assert answer is not None and running in answer.text
+    await answered(admin, answer, running)
     await admin.send("/report")
     await admin.expect(menu)
     answer = await admin.tap(build)
-    assert answer is not None and running in answer.text
+    await answered(admin, answer, running)
 
     release.set()
     assert await _job_statuses(duban) == ["done"]
@@ -163,6 +176,7 @@ async def test_a_report_asked_for_again_is_answered(
     pointer = await admin.expect(done)
     assert again in pointer.buttons
     await admin.tap(again)
+    await duban.settle(WAIT)  # the tap handled (DingTalk's tap waits for no answer)
     assert await _job_statuses(duban) == ["done", "done"]
 
 
@@ -184,7 +198,7 @@ async def test_an_export_asked_for_again_is_answered(
     await admin.expect("请选择格式")
     await admin.tap("📗 Excel 表格")
     answer = await admin.tap("📗 Excel 表格")
-    assert answer is not None and "同样的报表正在生成" in answer.text
+    await answered(admin, answer, "同样的报表正在生成")
 
     release.set()
     assert await _job_statuses(duban) == ["done"]
@@ -192,6 +206,7 @@ async def test_an_export_asked_for_again_is_answered(
     await admin.tap("📗 Excel 表格")
     pointer = await admin.expect("这份报表已于")
     await admin.tap(pointer.buttons[0])
+    await duban.settle(WAIT)  # the tap handled (DingTalk's tap waits for no answer)
     assert await _job_statuses(duban) == ["done", "done"]
 
 
@@ -274,7 +289,7 @@ async def test_acknowledging_all_at_once_edits_the_reminder_once(duban_clock: Du
     db = duban_clock.db()
     try:
         edits = db.execute(
-            "SELECT count(*) FROM outbox WHERE method = 'editMessageText' "
+            f"SELECT count(*) FROM outbox WHERE method IN {sent.EDITS} "
             "AND dedup_key LIKE 'remind:%'"
         ).fetchone()[0]
         assert edits == 1

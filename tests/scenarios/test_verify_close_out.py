@@ -7,13 +7,16 @@ from __future__ import annotations
 import json
 from datetime import UTC, date, datetime
 
+import pytest
+
 from bot.domain.audit import AuditAction, Origin
 from bot.domain.lifecycle import Role
-from sandbox.phones import Phone
-from storage import followup, ledger
+from storage import followup, ledger, people
 from storage.audit import record_item
-from tests.harness import Duban, office, open_card
+from tests.harness import AnyPhone, Duban, answered, office, open_card
 from tests.sheets import XLSX, xlsx
+
+pytestmark = pytest.mark.both_platforms
 
 UNIT = "科技局"
 NOT_YOURS = "这个按钮不属于您。"
@@ -21,7 +24,7 @@ NOT_ASSIGNED = "只有办公室指派到该事项的督查人员才能核验销�
 WAIT = 20.0
 
 
-async def request_close_out(phone: Phone, code: str, text: str) -> None:
+async def request_close_out(phone: AnyPhone, code: str, text: str) -> None:
     """The contact's 申请销号 with a note and one photo."""
     await open_card(phone, code)
     await phone.tap("✅ 申请销号")
@@ -90,14 +93,14 @@ async def test_an_inspector_who_only_added_evidence_cannot_verify(duban_clock: D
 
     # 王督查's own button, pressed from 李代表's phone.
     _, wang_token = wang.find_button("✅ 销号")
-    query = duban_clock.forge_callback(li, wang_token)
-    await duban_clock.settle()
-    assert [a.get("text") for a in duban_clock.answers(query)] == [NOT_YOURS]
+    await answered(li, await duban_clock.forged_tap(li, wang_token), NOT_YOURS)
     # A button made out to 李代表 himself (as an old card would hold), approve and return.
     request = pending_request(duban_clock, item.id)
     li_id = duban_clock.person_id(7203)
     for action in ("co.approve", "co.return"):
-        duban_clock.forge_callback(li, duban_clock.make_button(li_id, action, {"request": request}))
+        await duban_clock.forge_tap(
+            li, duban_clock.make_button(li_id, action, {"request": request})
+        )
         await li.expect(NOT_ASSIGNED)
     assert state(duban_clock, item.id) == ("close_requested", "pending")
 
@@ -146,7 +149,7 @@ async def test_the_requester_is_never_asked_to_verify(duban_clock: Duban) -> Non
     assert "✅ 销号" not in shown.buttons
     request = pending_request(duban_clock, item.id)
     admin_id = duban_clock.person_id(admin.user_id)
-    duban_clock.forge_callback(
+    await duban_clock.forge_tap(
         admin, duban_clock.make_button(admin_id, "co.approve", {"request": request})
     )
     await admin.expect("您是这项销号的申请人，不能自己核验")
@@ -193,7 +196,7 @@ async def test_the_office_assigns_and_removes_inspectors_from_the_card(
     menu = await admin.expect("已指派：李代表")
     assert "✅ 李代表" in menu.buttons
 
-    duban_clock.forge_callback(admin, old_token)  # the same tap again, from the old menu
+    await duban_clock.forge_tap(admin, old_token)  # the same tap again, from the old menu
     await admin.expect("李代表 已经是")
     await admin.tap("✅ 李代表")
     await admin.expect("已取消 李代表")
@@ -226,7 +229,7 @@ async def test_only_administrators_may_assign(duban_clock: Duban) -> None:
     assert "👤 指派督查" not in shown.buttons
     wang_id = duban_clock.person_id(7231)
     payload = {"item": item.id, "person": wang_id, "on": True, "page": 0}
-    duban_clock.forge_callback(wang, duban_clock.make_button(wang_id, "assign.set", payload))
+    await duban_clock.forge_tap(wang, duban_clock.make_button(wang_id, "assign.set", payload))
     await wang.expect("只有管理员可以指派督查人员")
     db = duban_clock.db()
     try:
@@ -263,9 +266,13 @@ async def test_the_sheet_sent_in_the_chat_assigns_inspectors(duban: Duban) -> No
     db = duban.db()
     try:
         (item,) = ledger.list_items(db)
+        li_chat = people.by_id(db, li_id).address
         notices = [
             json.loads(row[0]).get("text", "")
-            for row in db.execute("SELECT payload FROM outbox WHERE chat = '7241'")
+            for row in db.execute(
+                "SELECT payload FROM outbox WHERE platform = ? AND chat = ?",
+                [li_chat.platform, li_chat.id],
+            )
         ]
     finally:
         db.close()

@@ -6,7 +6,9 @@ The outbox loop (bot/runtime/sender.py) is shared with Telegram; this courier tu
 
 * ``markdown`` goes through the person's session webhook while DingTalk still takes it (a
   reply to what they just wrote, one call, no push quota), otherwise — expired, or refused —
-  through one-to-one batchSend (sampleMarkdown), one person per row.
+  through one-to-one batchSend (sampleMarkdown), one person per row. Its row id is recorded
+  as its message id, as a card's is: a service that corrects the message later (a visit's
+  summary, a notice to disregard) then queues an edit, which comes as a new message.
 * ``card`` creates and delivers an interactive card whose outTrackId is ``duban-<row id>``:
   a retry of the same row (after a timeout that hid a card DingTalk did make) asks for the
   same outTrackId, DingTalk refuses the duplicate, and that refusal means "sent". The row's
@@ -135,9 +137,6 @@ class DingTalkCourier:
         """Make the row's calls; the message id to record (cards: the row's own id)."""
         payload, staff_id = row.payload, row.to.id
         if row.method == "markdown":
-            # Its row id, as a card's: a correction later names it (updateCard), and since
-            # DingTalk knows no card by that name the correction arrives as a new message.
-            # Without an id the services took the message for uneditable and said nothing.
             await self._markdown(staff_id, payload)
             return row.id
         if row.method == "card":

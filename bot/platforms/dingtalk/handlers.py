@@ -11,6 +11,7 @@ Only one-to-one chats are served, as only private chats are on Telegram.
 from __future__ import annotations
 
 import html
+import re
 
 from bot.chat import Sender, Tap
 from bot.domain.audit import Origin
@@ -27,6 +28,11 @@ from bot.services.router import route_media, route_text
 from storage import buttons, dingtalk_sessions, people
 
 BIND = "绑定"  # "bind": DingTalk's way to say /start CODE (no deep links into a robot chat)
+
+# A command as Telegram marks one (a bot_command entity at the text's start): a slash, a
+# word, perhaps @botname, then a space or the end. "/srv/duban" typed as a setting's value
+# (a folder) is text, as it is on Telegram, not the unknown command "/srv".
+COMMAND = re.compile(r"/[A-Za-z0-9_]{1,32}(?:@[A-Za-z0-9_]{3,32})?(?![\w/@])")
 
 
 async def on_robot_message(services: Resources, update_id: int, message: RobotMessage) -> None:
@@ -52,7 +58,7 @@ async def on_robot_message(services: Resources, update_id: int, message: RobotMe
         await turn.work(say, "ignored.unsupported")
     elif code is not None:
         await turn.work(perform, ACTIONS.commands["start"], code)
-    elif isinstance(first, str) and len(message.parts) == 1 and first.startswith("/"):
+    elif isinstance(first, str) and len(message.parts) == 1 and COMMAND.match(first):
         await _command(turn, first)
     else:
         await turn.work(route_parts, message.parts)
