@@ -154,8 +154,7 @@ class Duban:
         await phone.send(f"绑定 {code}")
         await phone.expect("欢迎")
         if language != "zh":
-            await phone.send(f"/lang {language}")
-            await phone.expect("Language set")
+            await choose_language(phone, language)
         return phone
 
     def admin(self, language: str = "zh") -> AnyPhone:
@@ -682,10 +681,7 @@ async def history_world(
     try:
         now = datetime.now(UTC)
         seeded = seed(db, now)
-        ids = {
-            tg: db.execute("SELECT id FROM people WHERE account = ?", [tg]).fetchone()[0]
-            for tg in (inspector_tg, contact_tg, ADMIN_ID)
-        }
+        ids = {tg: duban.person_id(tg) for tg in (inspector_tg, contact_tg, ADMIN_ID)}
         add_full_history(
             db,
             seeded.ids["chip"],
@@ -702,3 +698,30 @@ async def history_world(
     inspector.close()
     contact.close()
     return seeded.codes, file_ids
+
+
+async def admin_speaking(duban: Duban, language: str) -> AnyPhone:
+    """The administrator, speaking ``language``: Telegram's phone says it with its
+    language_code; DingTalk does not say a phone's language, so the office picks it
+    with ``/lang``."""
+    if duban.standin is None:
+        return duban.phone(ADMIN_ID, "Office", language=language)
+    admin = duban.admin()
+    await choose_language(admin, language)
+    return admin
+
+
+async def choose_language(phone: AnyPhone, language: str) -> None:
+    """The person picks their language as anyone does: /lang, then its button."""
+    await phone.send("/lang")
+    await phone.expect("请选择语言")
+    await phone.tap("English" if language == "en" else "中文")
+    await phone.expect("Language set" if language == "en" else "已切换为中文")
+
+
+def button_token(phone: AnyPhone, message: Any, label: str) -> str:
+    """``button_data`` on either platform: the token of a button on one message (on
+    DingTalk, a card as it shows now), for ``Duban.forge_tap``."""
+    if isinstance(phone, DingTalkScenarioPhone):
+        return phone.button_token(message, label)
+    return button_data(message, label)

@@ -106,7 +106,9 @@ class DingTalkScenarioPhone:
         self.name = name
         self.timeout = timeout
         self.phone: DingTalkPhone = standin.phone(self.staff_id, name)
-        self._cursor = 0
+        # As the Telegram phone: a second phone of one person (``duban.admin()`` again)
+        # expects only what comes after it was taken up; ``bot_messages`` shows the chat.
+        self._cursor = len(self.received())
         self._matched: set[int] = set()
 
     # ----- what the phone shows --------------------------------------------------------
@@ -157,7 +159,9 @@ class DingTalkScenarioPhone:
                     if (text == button) if exact else (button in text):
                         if "url" in choice:
                             raise ExpectationFailed(f"{button!r} opens a page, no callback")
-                        await self.phone.tap_card(card.out_track_id, choice)
+                        message_id = await self.phone.tap_card(card.out_track_id, choice)
+                        if wait_answer:
+                            await self.taken(message_id, within)
                         return
         shown = [m.describe() for m in self.bot_messages if m.buttons]
         raise ExpectationFailed(f"{self.name}: no button {button!r}; cards: {shown}")
@@ -267,6 +271,27 @@ class DingTalkScenarioPhone:
             document=_document(item),
             message_id=str(index),
         )
+
+    def button_token(self, message: Shown, label: str) -> str:
+        """The token of a button (by a part of its label) on one card as it shows now, as
+        ``tests.harness.button_data`` reads a Telegram message's: a thumb taps it later
+        from a chat scrolled back (``Duban.forge_tap``)."""
+        card = self.standin.cards.get(message.message_id)
+        for choice in card.buttons() if card is not None else []:
+            if label in str(choice.get("text", "")) and "token" in choice:
+                return str(choice["token"])
+        raise ExpectationFailed(f"no {label!r} on {message.describe()}")
+
+    async def taken(self, message_id: str, within: float | None = None) -> None:
+        """Until the bot has acknowledged a frame, which it does once the frame is in its
+        inbox: as the Telegram phone's tap waits for its answer, so that ``settle`` after
+        a tap waits for the tap's work too."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + (self.timeout if within is None else within)
+        while (push := self.standin.state.pushes.get(message_id)) is None or push.ack is None:
+            if loop.time() > deadline:
+                raise ExpectationFailed(f"{self.name}: the bot never took frame {message_id}")
+            await asyncio.sleep(0.02)
 
 
 def _bytes(photo: PhotoBytes, shade: int = 0) -> bytes:
