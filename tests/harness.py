@@ -756,3 +756,14 @@ async def fetch_evidence(duban: Duban) -> None:
     assert duban.runtime is not None
     job = "evidence.download" if duban.platform == "telegram" else "evidence.download.dingtalk"
     await duban.runtime.run_job(job)
+
+
+async def admin_speaking(duban: Duban, language: str) -> AnyPhone:
+    """The administrator, speaking ``language``: Telegram's phone says it with its
+    language_code; DingTalk does not say a phone's language, so the office picks it
+    with ``/lang``."""
+    if duban.standin is None:
+        return duban.phone(ADMIN_ID, "Office", language=language)
+    admin = duban.admin()
+    await speaking(admin, language)
+    return admin
