@@ -30,7 +30,7 @@ from typing import Any
 from bot.config import load_settings
 from bot.domain.audit import Origin
 from bot.domain.lifecycle import Role
-from bot.domain.people import dingtalk_address
+from bot.domain.people import DINGTALK, dingtalk_address
 from bot.runtime.startup import BotRuntime
 from sandbox.dingtalk.phones import DingTalkPhone
 from sandbox.dingtalk.server import DingTalkStandIn
@@ -77,7 +77,7 @@ def seed(path: Path, count: int) -> None:
             db, role=Role.INSPECTOR, name=f"督查{n}", unit=None, days=7, origin=origin
         )
         person = people.redeem_invitation(db, invitation, dingtalk_address(staff(n)), "zh", origin)
-        visits.start_visit(db, company, person.id, now)
+        visits.start_visit(db, company, person.id, now, platform=DINGTALK)
     db.close()
 
 

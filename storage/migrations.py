@@ -1125,6 +1125,39 @@ UPDATE evidence SET platform = coalesce(
     )
 
 
+@migrations(name="0025_visit_platform")
+def _visit_platform(db: sqlite_utils.Database) -> None:
+    """Each visit names the platform it was started from: whether that platform could send
+    a location decides how its presence reads (位置：钉钉未提供 · 确认到场 on DingTalk, whose
+    robots receive none; 未发送位置 or 位置不符 where one could have been sent). Until now
+    that was read from the starter's ``people.platform``, the platform they LAST wrote
+    from, so a DingTalk visit whose inspector later wrote on Telegram read as a Telegram
+    visit that never sent a location, and the reverse.
+
+    Existing rows are filled with the best that is known: the platform of the inbox update
+    behind the visit's ``started`` audit event (inbox rows are kept, only their raw JSON is
+    emptied), else the starter's platform now, else Telegram (the only platform before
+    DingTalk). The audit trail is read once into a keyed temporary table, so the backfill
+    does not scan it once per visit."""
+    _execute_all(
+        db,
+        """
+ALTER TABLE visits ADD COLUMN platform TEXT NOT NULL DEFAULT 'telegram';
+CREATE TEMP TABLE visit_started_on (visit_id INTEGER PRIMARY KEY, platform TEXT NOT NULL);
+INSERT OR IGNORE INTO visit_started_on (visit_id, platform)
+    SELECT a.entity_id, i.platform FROM audit_events AS a
+    JOIN inbox AS i ON i.update_id = a.update_id
+    WHERE a.entity = 'visit' AND a.action = 'started' AND a.entity_id IS NOT NULL
+    ORDER BY a.id;
+UPDATE visits SET platform = coalesce(
+    (SELECT s.platform FROM visit_started_on AS s WHERE s.visit_id = visits.id),
+    (SELECT p.platform FROM people AS p WHERE p.id = visits.started_by),
+    'telegram');
+DROP TABLE temp.visit_started_on
+""",
+    )
+
+
 def unknown_migrations(db: sqlite_utils.Database) -> list[str]:
     """Names recorded in the database that this code does not register."""
     known = {m.name for m in migrations._migrations}

@@ -25,8 +25,9 @@ from storage.rows import fetch_all, fetch_one, fetch_values
 class Arrival:
     """Where and when (server time) a visit's location arrived, and how far off it was.
 
-    Where the inspector's platform sends no location (``locatable`` False: DingTalk), the
-    visit holds instead when they confirmed their arrival (``confirmed_at``, server time)."""
+    Where the platform the visit was started from sends no location (``locatable`` False:
+    DingTalk), the visit holds instead when they confirmed their arrival (``confirmed_at``,
+    server time)."""
 
     visit_id: int
     point: Point | None
@@ -182,15 +183,16 @@ def confirm_arrival(db: sqlite_utils.Database, visit_id: int, at: datetime) -> b
 
 
 def arrivals(db: sqlite_utils.Database, visit_ids: list[int]) -> dict[int, Arrival]:
-    """Each visit's arrival, for summaries, cards, lists, exports and dossiers."""
+    """Each visit's arrival, for summaries, cards, lists, exports and dossiers. Whether a
+    location could have been sent is the visit's own platform's to say (recorded when it
+    started), not its inspector's, who may have written from another account since."""
     found: dict[int, Arrival] = {}
     for start in range(0, len(visit_ids), 500):
         chunk = visit_ids[start : start + 500]
         marks = ", ".join("?" for _ in chunk)
         for visit_id, lat, lng, located_at, distance, confirmed_at, platform in db.execute(
             "SELECT v.id, v.latitude, v.longitude, v.located_at, v.distance_m, "
-            "v.confirmed_at, p.platform FROM visits v JOIN people p ON p.id = v.started_by "
-            f"WHERE v.id IN ({marks})",
+            f"v.confirmed_at, v.platform FROM visits v WHERE v.id IN ({marks})",
             chunk,
         ):
             found[visit_id] = Arrival(

@@ -229,7 +229,12 @@ def visit_during(
     return _visit(row) if row else None
 
 
-def start_visit(db: sqlite_utils.Database, company_id: int, person_id: int, at: datetime) -> int:
+def start_visit(
+    db: sqlite_utils.Database, company_id: int, person_id: int, at: datetime, *, platform: str
+) -> int:
+    """A visit, started from ``platform`` (the chat /visit was sent from): whether it could
+    send a location decides how its presence reads for good. Never the starter's platform
+    read later: a person with two accounts may write from the other one afterwards."""
     visit_id = insert_row(
         db,
         "visits",
@@ -238,6 +243,7 @@ def start_visit(db: sqlite_utils.Database, company_id: int, person_id: int, at: 
             "started_by": person_id,
             "started_at": iso(at),
             "last_activity_at": iso(at),
+            "platform": platform,
         },
     )
     join_visit(db, visit_id, person_id, at)

@@ -758,6 +758,17 @@ async def fetch_evidence(duban: Duban) -> None:
     await duban.runtime.run_job(job)
 
 
+async def admin_speaking(duban: Duban, language: str) -> AnyPhone:
+    """The administrator, speaking ``language``: Telegram's phone says it with its
+    language_code; DingTalk does not say a phone's language, so the office picks it
+    with ``/lang``."""
+    if duban.standin is None:
+        return duban.phone(ADMIN_ID, "Office", language=language)
+    admin = duban.admin()
+    await speaking(admin, language)
+    return admin
+
+
 async def replay_update(duban: Duban, update_id: int) -> int:
     """``Duban.replay`` on the test's platform. On DingTalk the frame is stored again (the
     inbox ignores it by its msgId) and run through the handlers again, as after a crash

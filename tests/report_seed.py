@@ -17,6 +17,7 @@ from bot.builders.export_job import EvidenceFile
 from bot.domain.audit import ActorKind, Origin
 from bot.domain.items import ItemFields
 from bot.domain.lifecycle import Actor, Event, Role
+from bot.platforms.media_files import media_path
 from sandbox.images import make_jpeg
 from storage import ledger
 
@@ -98,10 +99,12 @@ def seed(db: sqlite_utils.Database, now: datetime, *, people: dict | None = None
 
 def store_media(media_dir: Path, data: bytes) -> str:
     """A downloaded evidence file as it lies under MEDIA_DIR, named by its sha256 (which is
-    returned, for the evidence row)."""
+    returned, for the evidence row), where the downloader puts it (``media_path``): a
+    platform that sends evidence from MEDIA_DIR, as DingTalk does, finds it there."""
     sha = hashlib.sha256(data).hexdigest()
-    (media_dir / sha[:2]).mkdir(parents=True, exist_ok=True)
-    (media_dir / sha[:2] / sha).write_bytes(data)
+    path = media_path(media_dir, sha)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
     return sha
 
 

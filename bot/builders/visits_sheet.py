@@ -62,7 +62,7 @@ class VisitRow:
     located_at: datetime | None
     distance_m: float | None
     confirmed_at: datetime | None  # where no location can be sent: the arrival confirmed
-    locatable: bool  # False where the inspector's platform sends no location (DingTalk)
+    locatable: bool  # False where the visit's own platform sends no location (DingTalk)
     findings: int
     photos: int
     items: tuple[str, ...]
@@ -111,9 +111,8 @@ def visit_rows(db: sqlite_utils.Database, visit_ids: Iterable[int]) -> list[Visi
     rows = []
     for row in db.execute(
         "SELECT v.id, c.name, coalesce(t.name, ''), v.started_at, v.ended_at, v.latitude, "
-        "v.longitude, v.located_at, v.distance_m, v.confirmed_at, p.platform FROM visits v "
+        "v.longitude, v.located_at, v.distance_m, v.confirmed_at, v.platform FROM visits v "
         "JOIN companies c ON c.id = v.company_id LEFT JOIN towns t ON t.id = c.town_id "
-        "JOIN people p ON p.id = v.started_by "
         f"WHERE v.id IN ({marks}) ORDER BY v.started_at, v.id",
         wanted_json,
     ):

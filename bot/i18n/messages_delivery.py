@@ -33,9 +33,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     # --- the administrators' notice about a message given up
     "delivery.dead_notice": (
         "⚠️ <b>一条消息未能送达</b>\n收件人：{whom}\n类型：{kind}\n原因：{why}\n"
-        "内容：{preview}\nTelegram 回复：{detail}",
+        "内容：{preview}\n{platform} 回复：{detail}",
         "⚠️ <b>A message could not be delivered</b>\nFor: {whom}\nKind: {kind}\n"
-        "Why: {why}\nContent: {preview}\nTelegram said: {detail}",
+        "Why: {why}\nContent: {preview}\n{platform} said: {detail}",
     ),
     "delivery.whom": ("{name}（{role}）", "{name} ({role})"),
     "delivery.whom_unit": ("{name}（{role}，{unit}）", "{name} ({role}, {unit})"),

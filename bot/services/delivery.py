@@ -118,6 +118,7 @@ def tell_admins(work: Work, letter: DeadLetter, *, once: str) -> None:
                 whom=Safe(recipient(work, lang, letter.to)),
                 kind=Safe(t(lang, f"delivery.kind.{letter.kind.value}")),
                 why=Safe(t(lang, f"delivery.why.{letter.failure.value}")),
+                platform=t(lang, f"platform.{letter.to.platform}"),
                 detail=letter.detail or "—",
                 preview=letter.preview or "—",
             ),

@@ -261,7 +261,10 @@ def _create_company_and_start(work: Work, person: Person, name: str, town_id: in
 def _start(work: Work, person: Person, company: Company) -> None:
     dialogs.clear(work.db, person.id)
     buttons.use_all(work.db, person.id, CHOICE_ACTIONS, work.at)
-    visit_id = store.start_visit(work.db, company.id, person.id, work.at)
+    assert work.chat is not None  # a visit starts from a command or a tap in a chat
+    visit_id = store.start_visit(
+        work.db, company.id, person.id, work.at, platform=work.chat.platform
+    )
     record(
         work.db,
         work.origin,
@@ -335,12 +338,13 @@ def send_card(work: Work, visit: Visit) -> None:
 
 
 def _ask_presence(work: Work, visit: Visit) -> None:
-    """Ask once for proof of presence; nothing waits for it. Where the platform can send a
+    """Ask once for proof of presence; nothing waits for it. Where the chat asked can send a
     location, a reply-keyboard button sends it; where it cannot (DingTalk), a button
-    confirms the arrival, and the message says how presence is recorded there."""
+    confirms the arrival, and the message says how presence is recorded there. The chat's
+    platform decides, as it is the one answering (the visit keeps the platform it started
+    from for how its presence reads)."""
     assert work.chat is not None  # a visit starts from a command or a tap in a chat
-    person = work.registered
-    if sends_location(person.platform):
+    if sends_location(work.chat.platform):
         work.send(
             work.chat,
             work.t("visit.ask_location"),

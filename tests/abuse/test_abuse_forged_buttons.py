@@ -45,7 +45,7 @@ async def world(duban: Duban) -> World:
     try:
         db.execute("UPDATE items SET status = 'closed' WHERE id = ?", [closed.id])
         at = datetime.now(UTC)
-        visit = visits.start_visit(db, company, duban.person_id(8403), at)
+        visit = visits.start_visit(db, company, duban.person_id(8403), at, platform="telegram")
         finding = visits.add_finding(
             db,
             visit_id=visit,

@@ -35,7 +35,7 @@ async def test_inspector_cannot_set_or_confirm_coordinates(duban: Duban) -> None
         at = datetime.now(UTC)
         origin = Origin(ActorKind.USER, "8601", at, person_id=duban.person_id(8601))
         with db.atomic():
-            visit = visits.start_visit(db, company, duban.person_id(8601), at)
+            visit = visits.start_visit(db, company, duban.person_id(8601), at, platform="telegram")
             proposal = presence.propose(db, company, visit, Point(32.37, 120.56), origin)
     finally:
         db.close()

@@ -152,11 +152,15 @@ class DingTalkScenarioPhone:
         self, button: str, *, wait_answer: bool = True, within: float | None = None
     ) -> None:
         """Tap a card's button by its text (exact first, else a part of it) on the newest
-        card that shows it. DingTalk has no toast to wait for (``tests.harness.answered``)."""
+        card that shows it, and wait until the bot has taken the tap into its inbox (as
+        Telegram's phone waits for the tap's answer). DingTalk has no toast: what Telegram
+        shows there comes as a message (``tests.harness.answered``)."""
         card, choice = self._card_button(button, lambda choice: True)
         if "url" in choice:
             raise ExpectationFailed(f"{button!r} opens a page, no callback")
-        await self.phone.tap_card(card.out_track_id, choice)
+        message_id = await self.phone.tap_card(card.out_track_id, choice)
+        if wait_answer:
+            await self.taken(message_id, within)
 
     def find_button(self, label: str) -> tuple[Shown, str]:
         """The newest card showing a button ``label`` (exact, else a part of its text), and
@@ -302,6 +306,17 @@ class DingTalkScenarioPhone:
         """A tap carrying ``token`` on the card ``message`` (one scrolled back to, perhaps
         not redrawn yet on this phone); the callback frame's messageId."""
         return await self.phone.tap_card(message.message_id, {"text": "?", "token": token})
+
+    async def taken(self, message_id: str, within: float | None = None) -> None:
+        """Until the bot has acknowledged a frame, which it does once the frame is in its
+        inbox: as the Telegram phone's tap waits for its answer, so that ``settle`` after
+        a tap waits for the tap's work too."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + (self.timeout if within is None else within)
+        while (push := self.standin.state.pushes.get(message_id)) is None or push.ack is None:
+            if loop.time() > deadline:
+                raise ExpectationFailed(f"{self.name}: the bot never took frame {message_id}")
+            await asyncio.sleep(0.02)
 
     def block_bot(self) -> None:
         """DingTalk's nearest to blocking the robot: the person leaves the organisation, and

@@ -215,7 +215,8 @@ async def test_a_refused_message_is_given_up_and_the_admins_are_told(
     standin: DingTalkStandIn, tmp_path: Path
 ) -> None:
     """DingTalk answers 400 invalidParameter (a markdown without a title): the row dies at
-    once and the administrator gets a notice saying DingTalk refused it."""
+    once and the administrator gets a notice saying DingTalk refused it, quoting DingTalk's
+    answer as DingTalk's."""
     standin.phone(CONTACT, "李联络")
     async with dingtalk_kit(standin, tmp_path) as kit:
         row = await kit.queue(CONTACT, "markdown", {"title": "", "text": "无标题的消息"})
@@ -235,6 +236,7 @@ async def test_a_refused_message_is_given_up_and_the_admins_are_told(
         )
         assert len(notices) == 1
         assert "钉钉拒收了这条消息" in notices[0] and "无标题的消息" in notices[0]
+        assert "钉钉 回复：" in notices[0] and "Telegram" not in notices[0]
 
 
 async def test_a_person_dingtalk_does_not_know_is_unreachable(

@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 
 from bot.domain.audit import AuditAction
 from bot.domain.lifecycle import Role
-from bot.domain.people import dingtalk_address
+from bot.domain.people import DINGTALK, dingtalk_address
 from bot.platforms.media_files import media_path
 from sandbox.dingtalk.phones import DingTalkPhone
 from sandbox.dingtalk.server import DingTalkStandIn
@@ -48,7 +48,7 @@ async def _inspectors_on_visits(bot: Duban, standin: DingTalkStandIn) -> list[Di
         for phone in phones:
             inspector = people.by_address(db, dingtalk_address(phone.staff_id))
             assert inspector is not None
-            visits.start_visit(db, company, inspector.id, datetime.now(UTC))
+            visits.start_visit(db, company, inspector.id, datetime.now(UTC), platform=DINGTALK)
     finally:
         db.close()
     return phones

@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 
 from bot.domain.lifecycle import Role
-from bot.domain.people import Person, dingtalk_address
+from bot.domain.people import DINGTALK, Person, dingtalk_address
 from bot.i18n import t
 from bot.platforms.dingtalk import handlers
 from bot.platforms.dingtalk.markdown import to_markdown
@@ -108,7 +108,7 @@ async def inspector_on_visit(duban: Duban, standin: DingTalkStandIn) -> tuple[Di
     try:
         inspector = people.by_address(db, dingtalk_address("inspector01"))
         assert inspector is not None
-        visits.start_visit(db, company, inspector.id, datetime.now(UTC))
+        visits.start_visit(db, company, inspector.id, datetime.now(UTC), platform=DINGTALK)
     finally:
         db.close()
     return phone, inspector.id

@@ -91,8 +91,10 @@ async def test_400_makes_the_message_dead_and_the_admins_are_told_once(
         "sendMessage", times=1, status=400, description="Bad Request: can't parse entities"
     )
     await contact.send("/help")
-    await admin.expect("一条消息未能送达")
-    await english.expect("A message could not be delivered")
+    notice = await admin.expect("一条消息未能送达")
+    assert "Telegram 回复：Can't parse entities" in notice.text
+    told = await english.expect("A message could not be delivered")
+    assert "Telegram said: Can't parse entities" in told.text
     await contact.send("/help")
     await contact.expect("可用命令")
     await duban_clock.restart()

@@ -40,7 +40,7 @@ def db_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
             )
             .last_pk
         )
-        visit = visit_store.start_visit(db, company, person, AT)
+        visit = visit_store.start_visit(db, company, person, AT, platform="telegram")
         presence.record_arrival(db, visit, Point(32.37, 120.593), AT, None)
     db.close()
     return path

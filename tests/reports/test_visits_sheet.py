@@ -37,7 +37,7 @@ def test_every_visit_past_sqlites_parameter_cap(tmp_path: Path) -> None:
         )
         for day in range(1200):
             at = AT + timedelta(days=day)
-            visit = visit_store.start_visit(db, company, person, at)
+            visit = visit_store.start_visit(db, company, person, at, platform="telegram")
             visit_store.end_visit(db, visit, at + timedelta(hours=1), "done")
     db.conn.setlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER, 999)
     ids = export_visit_ids(db, [], {})

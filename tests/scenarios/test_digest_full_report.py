@@ -6,9 +6,12 @@ import io
 from datetime import UTC, date, datetime
 
 import openpyxl
+import pytest
 
 from bot.domain.lifecycle import Role
 from tests.harness import Duban, at
+
+pytestmark = pytest.mark.both_platforms
 
 WAIT = 30.0  # the first job starts the builder process
 

@@ -8,11 +8,15 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime
 
+import pytest
+
 from bot.domain.audit import ActorKind, Origin
 from storage import ledger
 from storage.policy import set_policy_value
 from tests.harness import Duban, history_world, last_document, open_card
 from tests.pdf_text import pdf_pages
+
+pytestmark = pytest.mark.both_platforms
 
 WAIT = 20.0
 OFFICE = "如皋市人大常委会办公室"

@@ -18,6 +18,8 @@ from tests.desk import at_the_desk
 from tests.harness import Duban, last_document, last_workbook
 from tests.report_seed import seed
 
+pytestmark = pytest.mark.both_platforms
+
 WAIT = 30.0
 
 

@@ -9,12 +9,15 @@ import json
 from datetime import UTC, datetime, timedelta
 
 import openpyxl
+import pytest
 
 from bot.domain.audit import Origin
 from bot.domain.lifecycle import Role
 from bot.domain.presence import Point
-from storage import ledger, presence
+from storage import ledger, people, presence
 from tests.harness import Duban, office
+
+pytestmark = pytest.mark.both_platforms
 
 WAIT = 30.0
 LIWEI = Point(32.37, 120.56)
@@ -92,10 +95,12 @@ async def test_exported_workbook_sent_back_changes_nothing_until_a_name_is_added
     db = duban.db()
     try:
         assigned = ledger.get_item(db, item.id).inspector_ids
-        notices = [
-            json.loads(row[0]).get("text", "")
-            for row in db.execute("SELECT payload FROM outbox WHERE chat = '6872'")
-        ]
+        li = people.by_id(db, duban.person_id(6872)).address
+        assert li is not None
+        payloads = db.execute("SELECT payload FROM outbox WHERE chat = ?", [li.id])
+        # DingTalk's payload keeps the services' words as "html", beside its markdown
+        words = "html" if duban.platform == "dingtalk" else "text"
+        notices = [json.loads(row[0]).get(words, "") for row in payloads]
     finally:
         db.close()
     assert assigned == {wang_id, duban.person_id(6872)}

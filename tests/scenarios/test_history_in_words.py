@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 from bot.domain.audit import AuditAction
 from bot.domain.lifecycle import Role
 from sandbox.images import make_jpeg
-from sandbox.phones import Phone
 from tests.harness import (
+    AnyPhone,
     Duban,
     at,
     last_document,
@@ -25,6 +27,8 @@ from tests.harness import (
 )
 from tests.pdf_text import pdf_text
 from tests.sheets import XLSX, xlsx
+
+pytestmark = pytest.mark.both_platforms
 
 WAIT = 30.0
 UNIT = "科技局"
@@ -85,14 +89,14 @@ def _words_only(text: str, *, latin_names: bool) -> None:
             assert name not in text, (name, text)
 
 
-async def _import_sheet(admin: Phone) -> None:
+async def _import_sheet(admin: AnyPhone) -> None:
     await admin.send_document(xlsx(HEADERS, ROWS), "督查推进任务表.xlsx", XLSX)
     await admin.expect("新增 2 项，修改 0 项", within=WAIT)
     await admin.tap("✅ 确认导入")
     await admin.expect("导入完成：新增 2 项", within=WAIT)
 
 
-async def _request_close_out(contact: Phone, code: str, text: str) -> None:
+async def _request_close_out(contact: AnyPhone, code: str, text: str) -> None:
     await open_card(contact, code)
     await contact.tap("✅ 申请销号")
     await contact.expect("申请")
@@ -183,7 +187,7 @@ async def _play_the_story(duban: Duban, code: str) -> None:
     await wang.expect(f"{code} 已销号")
 
 
-async def _history_lines(phone: Phone, code: str) -> list[str]:
+async def _history_lines(phone: AnyPhone, code: str) -> list[str]:
     """The event lines of /history, as the phone shows them (the clock left off)."""
     await phone.send(f"/history {code}")
     title = await phone.expect(re.compile(rf"^{code} .*\n(承办：|Unit: )", re.MULTILINE))
@@ -193,12 +197,12 @@ async def _history_lines(phone: Phone, code: str) -> list[str]:
     return [found.group(1) for line in shown.split("\n") if (found := _LINE.match(line))]
 
 
-def _sheet_rows(phone: Phone, sheet_name: str, code: str) -> list[tuple]:
+def _sheet_rows(phone: AnyPhone, sheet_name: str, code: str) -> list[tuple]:
     history = last_workbook(phone)[sheet_name]
     return [row for row in history.iter_rows(min_row=2, values_only=True) if row[0] == code]
 
 
-async def _export(phone: Phone, *labels: str) -> None:
+async def _export(phone: AnyPhone, *labels: str) -> None:
     """/export of every item as an Excel workbook, in the phone's language: the menu's
     title, its scope, the format asked for, the format, and the answer when done."""
     menu, everything, formats, excel, done = labels

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import pytest
 
-from tests.harness import Duban, last_workbook
+from tests.harness import Duban, admin_speaking, last_workbook
 from tests.sheets import XLSX, xlsx
+
+pytestmark = pytest.mark.both_platforms
 
 WAIT = 20.0
 HEADER = ["序号", "问题", "措施", "承办单位", "办理时限", "领域", "督办等级"]
@@ -42,9 +44,10 @@ async def test_a_chinese_admin_reads_import_errors_in_chinese(duban: Duban) -> N
 
 
 async def test_an_english_admin_reads_the_same_errors_in_english(duban: Duban) -> None:
-    """The same sheet from an admin whose Telegram speaks English: the columns by their
-    English names, the cells quoted as written."""
-    admin = duban.admin("en")
+    """The same sheet from an admin who reads English (their Telegram says so; on DingTalk
+    they chose it with /lang): the columns by their English names, the cells quoted as
+    written."""
+    admin = await admin_speaking(duban, "en")
     await admin.send_document(xlsx(HEADER, ROWS), "tasks.xlsx", XLSX)
     preview = await admin.expect("Import preview", within=WAIT)
     for line in (
@@ -75,7 +78,7 @@ async def test_a_refused_file_is_explained_in_the_senders_language(
     duban: Duban, language: str, expected: str
 ) -> None:
     """A file that is no workbook at all: one polite line, in the sender's language."""
-    admin = duban.admin(language)
+    admin = await admin_speaking(duban, language)
     await admin.send_document(b"not a workbook", "任务表.xlsx", XLSX)
     said = await admin.expect(expected, within=WAIT)
     assert said.text.count("\n") == 0

@@ -17,6 +17,8 @@ from tests.desk import at_the_desk
 from tests.harness import Duban, office
 from tests.report_seed import seed
 
+pytestmark = pytest.mark.both_platforms
+
 
 def _seed(duban: Duban) -> dict[str, str]:
     """The report ledger with two items long overdue (red) and one 签收 owed by 工信局."""
@@ -92,10 +94,10 @@ async def test_waiting_decisions_alike_in_chat_and_at_the_desk(
     admin = await office(duban)
     await admin.send("/waiting")
     await admin.expect("没有待决定的销号申请或延期申请")
+    person = duban.person_id(6303)
     db = duban.db()
     try:
         ids = {code: item_id for item_id, code in db.execute("SELECT id, code FROM items")}
-        person = db.execute("SELECT id FROM people WHERE account = '6303'").fetchone()[0]
         asked = {"requested_by": person, "created_at": datetime.now(UTC).isoformat()}
         db["closeout_requests"].insert(
             {**asked, "item_id": ids[codes["valve"]], "text": "已引进人才20名"}

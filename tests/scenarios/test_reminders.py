@@ -270,9 +270,9 @@ def _reachable(duban: Duban, user_id: int) -> int:
 
 
 @pytest.mark.telegram_only(
-    "Telegram's delivery faults (a 429 waited out, a 502 that may have delivered and so "
-    "shows a reminder twice); on DingTalk a card retried after a late answer shows once, "
-    "and refusals and throttling are tried in tests/dingtalk/test_dingtalk_sender.py"
+    "Telegram's own delivery faults (a 429 waited out, a 502 that may have delivered): "
+    "DingTalk's refusals, throttling and late card answers are tried in "
+    "tests/dingtalk/test_dingtalk_sender.py"
 )
 async def test_faults_lose_no_reminder(duban_clock: Duban) -> None:
     """A 429 is waited out, a 502 that did not deliver is retried: each day's reminder

@@ -20,6 +20,11 @@ from storage import inbox
 from tests.harness import TOKEN, Duban, inspector_on_visit, make_settings, running
 from tests.webhooks import free_port, webhook_env
 
+pytestmark = pytest.mark.telegram_only(
+    "Telegram's webhook mode (setWebhook, its secret header, its retries): a DingTalk bot "
+    "opens its own Stream connection, tested in tests/dingtalk/test_stream_inbox.py"
+)
+
 SAVED = "发现 1 已记录"
 
 

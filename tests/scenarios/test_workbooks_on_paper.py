@@ -5,11 +5,15 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+import pytest
+
 from bot.domain.audit import Origin
 from storage.policy import set_policy_value
 from tests.harness import Duban, export_menu_for_town, last_workbook, office
 from tests.printed import assert_prints, cell_fonts
 from tests.sheets import XLSX, xlsx
+
+pytestmark = pytest.mark.both_platforms
 
 WAIT = 20.0
 PROGRAMME = "营商环境"

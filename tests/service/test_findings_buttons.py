@@ -52,7 +52,9 @@ class Office:
         self.contact = _person(db, "赵联络", Role.CONTACT, "科技局", CONTACT_TG)
         company = visit_store.company_by_name(db, "卓远半导体")
         assert company is not None
-        self.visit = visit_store.start_visit(db, company.id, self.inspector, now)
+        self.visit = visit_store.start_visit(
+            db, company.id, self.inspector, now, platform="telegram"
+        )
 
     def second_item(self) -> Item:
         """Another open item of 卓远半导体, so a finding there has two items to be tied to."""

@@ -164,7 +164,7 @@ def test_a_summary_corrected_while_it_waits_still_removes_the_location_keyboard(
     company = visit_store.company_by_name(db, "卓远半导体")
     assert company is not None
     at = datetime.now(UTC)
-    visit_id = visit_store.start_visit(db, company.id, inspector, at)
+    visit_id = visit_store.start_visit(db, company.id, inspector, at, platform="telegram")
     finding = visit_store.add_finding(
         db, visit_id=visit_id, item_id=None, person_id=inspector, text="现场", at=at, update_id=1
     )
