@@ -342,8 +342,9 @@ def set_button(work: Work, company: int) -> None:
     admin = _admin(work)
     chosen = _company(work, company)
     dialogs.put(work.db, admin.id, "place.set", {"company": chosen.id}, work.at)
-    # Only typed coordinates where the platform sends no location (a DingTalk robot).
-    typed = not sends_location(admin.platform)
+    # Only typed coordinates where the chat sends no location (a DingTalk robot's).
+    assert work.chat is not None  # a tap in a chat
+    typed = not sends_location(work.chat.platform)
     work.reply("presence.ask_place_typed" if typed else "presence.ask_place", company=chosen.name)
 
 
@@ -353,7 +354,8 @@ def place_text(work: Work, state: str, data: dict, text: str) -> None:
     try:
         point = parse_point(" ".join(text.split()))
     except CoordinateError as error:
-        typed = not sends_location(work.registered.platform)
+        assert work.chat is not None  # a typed answer in a chat
+        typed = not sends_location(work.chat.platform)
         key = "presence.bad_place_typed" if typed else "presence.bad_place"
         work.reply(key, reason=_coordinate_reason(work.lang, error))
         return

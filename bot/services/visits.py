@@ -323,8 +323,10 @@ def send_card(work: Work, visit: Visit) -> None:
     if len(items) > 10:
         lines.append(work.t("visit.more_items", count=len(items) - 10))
     started = visit.started_at.astimezone(work.tz).strftime("%H:%M")
-    # What the person can send: a DingTalk robot receives no location, so none is invited.
-    sends = sends_location(work.registered.platform)
+    # What the chat answered can send: a DingTalk robot receives no location, so none is
+    # invited there (the chat decides, as for _ask_presence).
+    assert work.chat is not None  # the card answers a command or a tap in a chat
+    sends = sends_location(work.chat.platform)
     work.reply(
         "visit.card",
         company=visit.company,
