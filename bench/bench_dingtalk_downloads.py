@@ -30,6 +30,7 @@ from pathlib import Path
 from bench import dingtalk_world
 from bot.domain.people import DINGTALK
 from bot.platforms import media_files
+from bot.platforms.dingtalk import media
 from bot.platforms.dingtalk.openapi import DingTalkError, DingTalkOpenAPI
 from bot.runtime.context import Resources
 from bot.runtime.startup import BotRuntime
@@ -49,7 +50,7 @@ async def _old_run(api: DingTalkOpenAPI, services: Resources) -> None:
     store, clock = services.store, services.clock
     for pending in await store.run(evidence.pending_downloads, clock.now(), OLD_BATCH, DINGTALK):
         try:
-            data = await api.download_file(pending.file_id)
+            data = await api.download_file(pending.file_id, media.DOWNLOAD_LIMIT)
         except DingTalkError as error:
             await media_files.retry_later(services, pending, error.fault.code)
             continue

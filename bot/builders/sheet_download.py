@@ -18,8 +18,9 @@ from telegram.error import TelegramError
 from bot.builders.build import BuildContext
 from bot.builders.import_preview import DownloadFailed, sheet_path
 from bot.domain.people import DINGTALK
-from bot.platforms.dingtalk.openapi import DingTalkError
+from bot.platforms.dingtalk.openapi import DingTalkError, FileTooLarge
 from bot.runtime.context import Resources
+from bot.sheets.safety import MAX_FILE_BYTES
 from storage.report_jobs import ReportJob
 
 
@@ -53,7 +54,7 @@ async def _from_dingtalk(services: Resources, download_code: str, temp: Path) ->
     if services.dingtalk_api is None:
         raise DownloadFailed("DingTalk is not configured")
     try:
-        data = await services.dingtalk_api.download_file(download_code)
-    except DingTalkError as error:
+        data = await services.dingtalk_api.download_file(download_code, MAX_FILE_BYTES)
+    except (DingTalkError, FileTooLarge) as error:
         raise DownloadFailed(str(error)) from error
     await asyncio.to_thread(temp.write_bytes, data)

@@ -248,3 +248,30 @@ async def _until(store: Store, holds, within: float = 2.0) -> None:  # type: ign
     while not holds(await store.run(_states)):
         assert asyncio.get_running_loop().time() < deadline, await store.run(_states)
         await asyncio.sleep(0.02)
+
+
+async def test_a_file_over_the_limit_is_kept_as_a_record_only(
+    host: FileHost, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """DingTalk hands a robot files of any size; one over DOWNLOAD_LIMIT is neither held in
+    memory nor stored: its row says too_big, as a Telegram file over 20 MB does, and is not
+    tried again. A picture beside it is stored as usual."""
+    monkeypatch.setattr(media, "DOWNLOAD_LIMIT", 100_000)
+    host.files = {"video": b"\x00" * 300_000, "photo": SITE_PHOTO}
+    settings, store = _opened(tmp_path)
+    await store.open()
+    api = _api(host)
+    try:
+        for code in host.files:
+            await store.run(_photo, "dingtalk", "wang01", code)
+        services = Resources(settings, store, SystemClock())
+        await media.download_pending(api, services)
+        await media.download_pending(api, services)  # a later look leaves it as it is
+        states = await store.run(_states)
+    finally:
+        await api.close()
+        await store.close()
+    assert states == {"video": ("too_big", 0), "photo": ("stored", 1)}
+    assert host.fetched == {"video": 1, "photo": 1}
+    stored = [p.read_bytes() for p in settings.media_dir.rglob("*") if p.is_file()]
+    assert stored == [SITE_PHOTO]

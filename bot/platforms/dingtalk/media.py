@@ -33,13 +33,17 @@ from datetime import datetime
 
 from bot.domain.people import DINGTALK
 from bot.platforms import media_files
-from bot.platforms.dingtalk.openapi import DingTalkError, DingTalkOpenAPI
+from bot.platforms.dingtalk.openapi import DingTalkError, DingTalkOpenAPI, FileTooLarge
 from bot.runtime.context import Resources
 from storage import evidence
 
 log = logging.getLogger(__name__)
 
 CONCURRENT = 4  # files fetched at once (DingTalk's rate is the client's to keep)
+# The largest file kept (a few minutes of workshop video). DingTalk hands a robot files of
+# any size, and each is held in memory until stored, CONCURRENT at a time: a larger one is
+# kept as a record only ('too_big', as Telegram's files over its 20 MB are).
+DOWNLOAD_LIMIT = 100 * 1024 * 1024
 BATCH = 20  # due rows read at a time; the workers share them
 QUIET_PAUSE = 1.0  # the least sleep before a retry is due (never a busy loop on the clock)
 TROUBLE_PAUSE = 5.0  # after a look that failed (the database locked, a full disk)
@@ -143,9 +147,15 @@ class Downloader:
         disk, a locked database) leaves the row pending for a later look, logged by id."""
         try:
             try:
-                data = await self.api.download_file(pending.file_id)
+                data = await self.api.download_file(pending.file_id, DOWNLOAD_LIMIT)
             except DingTalkError as error:
                 await media_files.retry_later(self.services, pending, error.fault.code)
+                return
+            except FileTooLarge:
+                log.warning(
+                    "evidence %s: over %s bytes, kept as a record", pending.id, DOWNLOAD_LIMIT
+                )
+                await self.services.store.run(evidence.mark_too_big, pending.id)
                 return
             await media_files.keep(self.services, pending.id, data)
         except Exception as error:

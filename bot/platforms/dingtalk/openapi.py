@@ -71,6 +71,10 @@ class DingTalkConfig:
         )
 
 
+class FileTooLarge(Exception):
+    """A file a person sent is larger than the bot keeps (``media.DOWNLOAD_LIMIT``)."""
+
+
 class DingTalkError(Exception):
     """A call DingTalk refused or never answered; ``verdict`` says whether it may pass."""
 
@@ -300,8 +304,10 @@ class DingTalkOpenAPI:
             },
         )
 
-    async def download_file(self, download_code: str) -> bytes:
-        """A file a person sent the robot: its downloadUrl, then its bytes."""
+    async def download_file(self, download_code: str, limit: int) -> bytes:
+        """A file a person sent the robot: its downloadUrl, then its bytes — at most
+        ``limit`` of them (``FileTooLarge`` past it, said by the length DingTalk announces or
+        found while reading: the bytes are held in memory until stored)."""
         answer = await self._openapi(
             "POST",
             "/v1.0/robot/messageFiles/download",
@@ -317,7 +323,14 @@ class DingTalkOpenAPI:
             ) as response:
                 if response.status != 200:
                     raise DingTalkError(DingTalkFault(response.status, "download", "file"))
-                return await response.read()
+                if (response.content_length or 0) > limit:
+                    raise FileTooLarge(f"{response.content_length} bytes, over {limit}")
+                data = bytearray()
+                async for chunk in response.content.iter_chunked(1 << 16):
+                    data += chunk
+                    if len(data) > limit:
+                        raise FileTooLarge(f"over {limit} bytes")
+                return bytes(data)
         except (aiohttp.ClientError, TimeoutError) as error:
             raise DingTalkError(DingTalkFault(0, type(error).__name__, "no answer")) from None
 
