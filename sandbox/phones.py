@@ -280,13 +280,13 @@ class Phone:
         compiled pattern is searched. Messages before the match are skipped.
         """
 
-        def matches(event: dict[str, Any]) -> bool:
+        def wanted(event: dict[str, Any]) -> bool:
             if event["kind"] not in ("message", "edit") or event.get("sender") != "bot":
                 return False
-            return _matches(pattern, ChatMessage(event["message"]).text)
+            return matches(pattern, ChatMessage(event["message"]).text)
 
         event = await self._wait_for(
-            matches, self._cursor, within, f"a message matching {pattern!r}"
+            wanted, self._cursor, within, f"a message matching {pattern!r}"
         )
         self._cursor = event["seq"]
         current = self.chat.messages.get(event["message"]["message_id"], event["message"])
@@ -355,7 +355,9 @@ class Phone:
         self._unsubscribe()
 
 
-def _matches(pattern: Pattern, text: str) -> bool:
+def matches(pattern: Pattern, text: str) -> bool:
+    """How a phone finds a message: a substring, else a regular expression; a compiled
+    pattern searched (the DingTalk scenario phone matches the same way)."""
     if isinstance(pattern, re.Pattern):
         return pattern.search(text) is not None
     if pattern in text:

@@ -31,9 +31,8 @@ from sandbox.dingtalk.phones import DingTalkPhone
 from sandbox.dingtalk.server import DingTalkStandIn
 from sandbox.dingtalk.state import Received
 from sandbox.images import make_jpeg
-from sandbox.phones import ExpectationFailed
+from sandbox.phones import ExpectationFailed, Pattern, matches
 
-Pattern = str | re.Pattern[str]
 PhotoBytes = bytes | str | Path | None
 
 
@@ -43,19 +42,6 @@ def as_read(markdown: str) -> str:
     words = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", markdown)
     words = words.replace("**", "").replace("`", "")
     return re.sub(r" +\n", "\n", words)
-
-
-def matches(pattern: Pattern, text: str) -> bool:
-    """As the Telegram phone matches: a substring, else a regular expression; a compiled
-    pattern searched."""
-    if isinstance(pattern, re.Pattern):
-        return pattern.search(text) is not None
-    if pattern in text:
-        return True
-    try:
-        return re.search(pattern, text) is not None
-    except re.error:
-        return False
 
 
 @dataclass
