@@ -22,6 +22,7 @@ from sandbox.images import make_jpeg
 from sandbox.phones import Phone
 from storage import leader_units
 from tests.conftest import CLOCK_START
+from tests.dingtalk.scenario_phone import DingTalkScenarioPhone, as_read
 from tests.harness import (
     ON_BOTH_FRONT_ENDS,
     AnyPhone,
@@ -453,7 +454,8 @@ async def test_on_dingtalk_the_arrival_is_confirmed_once_and_pictures_come_as_ri
     await inspector.expect("匹配的企业")
     await inspector.tap("卓远半导体（高新区）")
     await inspector.expect("走访中")
-    assert not any("发送当前位置" in m.text for m in inspector.bot_messages)
+    assert isinstance(inspector, DingTalkScenarioPhone)
+    assert not any("发送当前位置" in as_read(said.text) for said in inspector.received())
     await inspector.expect("钉钉机器人收不到位置")
     await inspector.tap("✅ 已到现场")
     await inspector.expect("已登记到场（卓远半导体）：08:00")
