@@ -46,10 +46,24 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     ``telegram_only``."""
     if "platform" not in metafunc.fixturenames or "platform" in metafunc.definition.keywords:
         return
+    if _parametrises_platform(metafunc):
+        return
     if metafunc.definition.get_closest_marker("telegram_only") is not None:
         return
     if metafunc.definition.get_closest_marker("both_platforms") is not None:
         metafunc.parametrize("platform", PLATFORMS, indirect=True)
+
+
+def _parametrises_platform(metafunc: pytest.Metafunc) -> bool:
+    """The test says its ``platform`` itself (``tests.harness.ON_BOTH_FRONT_ENDS``: people on
+    both platforms at once, in the one deployment that serves both)."""
+    for mark in metafunc.definition.iter_markers("parametrize"):
+        names = mark.args[0] if mark.args else mark.kwargs.get("argnames", "")
+        if isinstance(names, str):
+            names = names.split(",")
+        if "platform" in (name.strip() for name in names):
+            return True
+    return False
 
 
 @pytest.fixture

@@ -16,6 +16,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import openpyxl
+import pytest
 import sqlite_utils
 
 from bot.clock import FakeClock
@@ -42,6 +43,13 @@ ADMIN_ID = 9000
 DINGTALK_OFFICE = "office0001"  # DINGTALK_ADMIN_IDS
 CARD_TEMPLATE = "duban-card-template"  # made once in DingTalk's card builder (README)
 AnyPhone = Phone | DingTalkScenarioPhone
+
+
+# A test whose people are on both platforms at once (a Telegram inspector beside a DingTalk
+# contact, one person's two accounts) runs once, in the deployment that serves both front-ends:
+# the DingTalk run's (tests/conftest.py). Its DingTalk people come from ``duban.register`` and
+# ``office``, its Telegram ones from ``register_on_telegram`` and ``telegram_office``.
+ON_BOTH_FRONT_ENDS = pytest.mark.parametrize("platform", ["dingtalk"], indirect=True)
 
 
 def make_settings(sandbox: Sandbox, tmp_path: Path, **extra: str) -> Settings:
@@ -805,3 +813,32 @@ async def register_on_telegram(
     await phone.send(f"/start {duban.invitation(role, name, unit)}")
     await phone.expect("欢迎")
     return phone
+
+
+async def telegram_office(duban: Duban) -> Phone:
+    """The administrator from ADMIN_IDS on Telegram, whatever the test's platform, known to
+    the bot once they have written: in a DingTalk run, the office on Telegram over the same
+    ledger as the DingTalk people (``office`` gives the test platform's)."""
+    admin = duban.sandbox.phone(user_id=ADMIN_ID, name="办公室管理员", language="zh", token=TOKEN)
+    duban.phones.append(admin)
+    await admin.send("/help")
+    await admin.expect("可用命令")
+    return admin
+
+
+def now_showing(phone: AnyPhone, words: str) -> Any:
+    """The newest message holding ``words`` as the chat shows it now (Telegram's edits and
+    DingTalk's card updates applied): what a person sees when they scroll back to it."""
+    for message in reversed(phone.bot_messages):
+        if words in message.text:
+            return message
+    raise AssertionError(f"{phone.user_id} was shown nothing with {words!r}")
+
+
+async def expect_pictures(phone: AnyPhone, count: int, within: float = 30.0) -> None:
+    """Wait until the chat shows at least ``count`` pictures from the bot (charts, evidence
+    forwarded from the other platform), as ``expect_document`` waits for a file."""
+    deadline = asyncio.get_running_loop().time() + within
+    while (shown := sum(1 for message in phone.bot_messages if message.photo)) < count:
+        assert asyncio.get_running_loop().time() < deadline, f"{shown} pictures, not {count}"
+        await asyncio.sleep(0.05)
