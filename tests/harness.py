@@ -65,8 +65,11 @@ def make_settings(sandbox: Sandbox, tmp_path: Path, **extra: str) -> Settings:
     return load_settings(env, dotenv=tmp_path / "no.env")
 
 
-def with_dingtalk(sandbox: Sandbox, standin: DingTalkStandIn, tmp_path: Path) -> Settings:
-    """Both front-ends configured: Telegram on the sandbox, DingTalk on its stand-in."""
+def with_dingtalk(
+    sandbox: Sandbox, standin: DingTalkStandIn, tmp_path: Path, **extra: str
+) -> Settings:
+    """Both front-ends configured: Telegram on the sandbox, DingTalk on its stand-in (DingTalk
+    alone with ``TELEGRAM_BOT_TOKEN=""`` in ``extra``)."""
     state = standin.state
     return make_settings(
         sandbox,
@@ -78,6 +81,7 @@ def with_dingtalk(sandbox: Sandbox, standin: DingTalkStandIn, tmp_path: Path) ->
         DINGTALK_OPENAPI_ENDPOINT=standin.url,
         DINGTALK_OAPI_ENDPOINT=standin.url,
         DINGTALK_ADMIN_IDS=DINGTALK_OFFICE,
+        **extra,
     )
 
 

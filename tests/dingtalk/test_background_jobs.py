@@ -21,7 +21,6 @@ import openpyxl
 import pytest
 
 from bot.clock import FakeClock
-from bot.config import Settings
 from bot.domain.lifecycle import Role
 from bot.jobs.schedule import PERIODIC_JOBS
 from bot.platforms.media_files import media_path
@@ -31,11 +30,11 @@ from sandbox.dingtalk.state import Received
 from sandbox.server import Sandbox
 from tests.dingtalk.test_processor_scenarios import inspector_on_visit
 from tests.dingtalk.test_stream_standin import wait_until
-from tests.harness import Duban, at, make_settings, running
+from tests.harness import DINGTALK_OFFICE, Duban, at, running, with_dingtalk
 from tests.report_seed import seed
 from tests.sheets import xlsx
 
-OFFICE = "office0001"  # the DINGTALK_ADMIN_IDS staff id
+OFFICE = DINGTALK_OFFICE  # the DINGTALK_ADMIN_IDS staff id
 UNIT = "科技局"
 WAIT = 20.0  # a build is picked up within a second; charts take a moment on a slow machine
 PNG = b"\x89PNG\r\n\x1a\n"
@@ -48,25 +47,6 @@ def dingtalk_only(
     """Duban with no Telegram token: DingTalk is its only front-end."""
     return Duban(
         bot_sandbox, with_dingtalk(bot_sandbox, standin, tmp_path, TELEGRAM_BOT_TOKEN=""), clock
-    )
-
-
-def with_dingtalk(
-    bot_sandbox: Sandbox, standin: DingTalkStandIn, tmp_path: Path, **extra: str
-) -> Settings:
-    """Settings for the stand-in's app (and Telegram's sandbox unless ``extra`` says no)."""
-    state = standin.state
-    return make_settings(
-        bot_sandbox,
-        tmp_path,
-        DINGTALK_CLIENT_ID=state.client_id,
-        DINGTALK_CLIENT_SECRET=state.client_secret,
-        DINGTALK_ROBOT_CODE=state.robot_code,
-        DINGTALK_OPENAPI_ENDPOINT=standin.url,
-        DINGTALK_OAPI_ENDPOINT=standin.url,
-        DINGTALK_CARD_TEMPLATE_ID="duban-card-template",
-        DINGTALK_ADMIN_IDS=OFFICE,
-        **extra,
     )
 
 

@@ -18,7 +18,7 @@ from sandbox.server import Sandbox
 from storage import people
 from tests.dingtalk.test_processor_scenarios import OFFICE
 from tests.dingtalk.test_stream_standin import wait_until
-from tests.harness import Duban, make_settings, running
+from tests.harness import Duban, running, with_dingtalk
 
 INSPECTOR = 5301  # 王督查's Telegram id
 DINGTALK_ID = "wang5301"  # and, once linked, their DingTalk staff id
@@ -29,18 +29,7 @@ async def duban(
     bot_sandbox: Sandbox, standin: DingTalkStandIn, tmp_path: Path
 ) -> AsyncIterator[Duban]:
     """Duban on Telegram and DingTalk at once, as a county office that serves both runs it."""
-    state = standin.state
-    settings = make_settings(
-        bot_sandbox,
-        tmp_path,
-        DINGTALK_CLIENT_ID=state.client_id,
-        DINGTALK_CLIENT_SECRET=state.client_secret,
-        DINGTALK_ROBOT_CODE=state.robot_code,
-        DINGTALK_CARD_TEMPLATE_ID="duban-card-template",
-        DINGTALK_OPENAPI_ENDPOINT=standin.url,
-        DINGTALK_OAPI_ENDPOINT=standin.url,
-        DINGTALK_ADMIN_IDS=OFFICE,
-    )
+    settings = with_dingtalk(bot_sandbox, standin, tmp_path)
     async with running(Duban(bot_sandbox, settings)) as bot:
         await wait_until(lambda: standin.connections() == 1)
         yield bot

@@ -27,9 +27,9 @@ from sandbox.dingtalk.server import DingTalkStandIn
 from sandbox.server import Sandbox
 from storage import buttons, people, visits
 from tests.dingtalk.test_stream_standin import wait_until
-from tests.harness import Duban, make_settings, running
+from tests.harness import DINGTALK_OFFICE, Duban, running, with_dingtalk
 
-OFFICE = "office0001"  # a DINGTALK_ADMIN_IDS staff id
+OFFICE = DINGTALK_OFFICE  # a DINGTALK_ADMIN_IDS staff id
 
 
 @pytest.fixture
@@ -37,19 +37,7 @@ async def duban(
     bot_sandbox: Sandbox, standin: DingTalkStandIn, tmp_path: Path
 ) -> AsyncIterator[Duban]:
     """Duban on DingTalk alone, connected to the stand-in through the SDK."""
-    state = standin.state
-    settings = make_settings(
-        bot_sandbox,
-        tmp_path,
-        TELEGRAM_BOT_TOKEN="",
-        DINGTALK_CLIENT_ID=state.client_id,
-        DINGTALK_CLIENT_SECRET=state.client_secret,
-        DINGTALK_ROBOT_CODE=state.robot_code,
-        DINGTALK_CARD_TEMPLATE_ID="duban-card-template",
-        DINGTALK_OPENAPI_ENDPOINT=standin.url,
-        DINGTALK_OAPI_ENDPOINT=standin.url,
-        DINGTALK_ADMIN_IDS=OFFICE,
-    )
+    settings = with_dingtalk(bot_sandbox, standin, tmp_path, TELEGRAM_BOT_TOKEN="")
     async with running(Duban(bot_sandbox, settings)) as bot:
         await wait_until(lambda: standin.connections() == 1)
         yield bot

@@ -12,7 +12,7 @@ from sandbox.dingtalk.server import DingTalkStandIn
 from sandbox.server import Sandbox
 from tests.dingtalk.test_processor_scenarios import OFFICE
 from tests.dingtalk.test_stream_standin import wait_until
-from tests.harness import Duban, make_settings
+from tests.harness import Duban, with_dingtalk
 
 
 def stream_threads() -> int:
@@ -22,18 +22,7 @@ def stream_threads() -> int:
 async def test_telegram_and_dingtalk_run_side_by_side_and_stop_together(
     bot_sandbox: Sandbox, standin: DingTalkStandIn, tmp_path: Path
 ) -> None:
-    state = standin.state
-    settings = make_settings(
-        bot_sandbox,
-        tmp_path,
-        DINGTALK_CLIENT_ID=state.client_id,
-        DINGTALK_CLIENT_SECRET=state.client_secret,
-        DINGTALK_ROBOT_CODE=state.robot_code,
-        DINGTALK_CARD_TEMPLATE_ID="duban-card-template",
-        DINGTALK_OPENAPI_ENDPOINT=standin.url,
-        DINGTALK_OAPI_ENDPOINT=standin.url,
-        DINGTALK_ADMIN_IDS=OFFICE,
-    )
+    settings = with_dingtalk(bot_sandbox, standin, tmp_path)
     bot = Duban(bot_sandbox, settings)
     await bot.start()
     telegram_admin = bot.admin()
