@@ -35,6 +35,7 @@ from tests.harness import (
     office,
     open_card,
     register_on_telegram,
+    start_visit,
     telegram_office,
 )
 from tests.report_seed import seed
@@ -187,12 +188,7 @@ async def test_a_telegram_inspector_and_a_dingtalk_contact_work_one_item(
     edited = await contact.expect("✅ 已签收（赵联络 09:00）")
     assert not any("签收" in label for label in edited.buttons)
 
-    await inspector.send("/visit")
-    await inspector.expect("选择企业")
-    await inspector.send("卓远")
-    await inspector.expect("匹配的企业")
-    await inspector.tap("卓远半导体（高新区）")
-    await inspector.expect("走访中")
+    await start_visit(inspector)
     await arrive(inspector)
     await inspector.send("孵化器二期主体完工，招商进度慢")
     await inspector.send_photo(make_jpeg(640, 480, 4))
@@ -420,12 +416,7 @@ async def test_history_shows_a_telegram_photo_to_a_dingtalk_contact(duban_clock:
     )  # fmt: skip
     inspector = await register_on_telegram(duban, 7102, "王督查", Role.INSPECTOR)
     contact = await duban.register(7101, "赵联络", Role.CONTACT, unit="科技局")  # DingTalk
-    await inspector.send("/visit")
-    await inspector.expect("选择企业")
-    await inspector.send("卓远")
-    await inspector.expect("匹配的企业")
-    await inspector.tap("卓远半导体（高新区）")
-    await inspector.expect("走访中")
+    await start_visit(inspector)
     await inspector.send("研发中心尚未挂牌")
     await inspector.send_photo(make_jpeg(640, 480, 6))
     await inspector.expect("照片 1 张")
@@ -448,12 +439,7 @@ async def test_on_dingtalk_the_arrival_is_confirmed_once_and_pictures_come_as_ri
     duban = duban_clock
     duban.seed_research_item()
     inspector = await duban.register(7102, "王督查", Role.INSPECTOR)  # DingTalk
-    await inspector.send("/visit")
-    await inspector.expect("选择企业")
-    await inspector.send("卓远")
-    await inspector.expect("匹配的企业")
-    await inspector.tap("卓远半导体（高新区）")
-    await inspector.expect("走访中")
+    await start_visit(inspector)
     assert isinstance(inspector, DingTalkScenarioPhone)
     assert not any("发送当前位置" in as_read(said.text) for said in inspector.received())
     await inspector.expect("钉钉机器人收不到位置")
