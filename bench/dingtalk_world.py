@@ -129,7 +129,7 @@ async def echo_robot(server: DingTalkStandIn) -> AsyncIterator[None]:
     """The SDK's own echo robot, connected to ``server`` for the block."""
     import dingtalk_stream  # after the caller's stand-in exists: aimed at it below
 
-    from bot.platforms.dingtalk.stream import aim_sdk
+    from bot.platforms.dingtalk.stream import aim_sdk, stop_client
 
     class Echo(dingtalk_stream.ChatbotHandler):  # type: ignore[misc]
         """Answers each text with itself through the message's session webhook."""
@@ -156,19 +156,7 @@ async def echo_robot(server: DingTalkStandIn) -> AsyncIterator[None]:
         await connected(server)
         yield
     finally:
-
-        async def cancel() -> None:
-            if client.websocket is not None:
-                with contextlib.suppress(Exception):
-                    await client.websocket.close()
-            while not task.done():  # the SDK catches one cancel and sleeps: cancel until done
-                task.cancel()
-                await asyncio.wait([task], timeout=0.1)
-            others = [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]
-            for other in others:  # its keepalive and frame tasks
-                other.cancel()
-            await asyncio.gather(*others, return_exceptions=True)
-
-        await asyncio.wrap_future(asyncio.run_coroutine_threadsafe(cancel(), loop))
+        stopping = asyncio.run_coroutine_threadsafe(stop_client(client, task), loop)
+        await asyncio.wrap_future(stopping)
         loop.call_soon_threadsafe(loop.stop)
         thread.join(10)

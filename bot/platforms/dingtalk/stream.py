@@ -49,6 +49,24 @@ SDK_LOGGERS = ("dingtalk_stream", "dingtalk_stream.client", "dingtalk_stream.han
 STOP_TIMEOUT = 10.0  # seconds ``stop`` waits for the thread (a blocking connect included)
 
 
+async def stop_client(
+    client: dingtalk_stream.DingTalkStreamClient, task: asyncio.Task[Any]
+) -> None:
+    """Stop the SDK's client running as ``task`` on this loop, its own thread's: close its
+    WebSocket, cancel until it is done (the SDK catches one cancel and sleeps 10 s before
+    reconnecting), then its keepalive and frame tasks."""
+    if client.websocket is not None:
+        with contextlib.suppress(Exception):
+            await client.websocket.close()
+    while not task.done():
+        task.cancel()
+        await asyncio.wait([task], timeout=0.1)
+    others = [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]
+    for other in others:
+        other.cancel()
+    await asyncio.gather(*others, return_exceptions=True)
+
+
 class FrameNotStored(RuntimeError):
     """A frame could not be committed: raised out of the handler, so the SDK sends no ACK."""
 
@@ -157,17 +175,7 @@ class DingTalkStream:
         await self._stopping.wait()
         # The SDK logs the cancel below as a "network exception": not one, so not logged.
         self.client.logger.addFilter(lambda record: False)
-        websocket = self.client.websocket
-        if websocket is not None:
-            with contextlib.suppress(Exception):
-                await websocket.close()
-        while not task.done():  # the SDK catches one cancel and sleeps: cancel until done
-            task.cancel()
-            await asyncio.wait([task], timeout=0.1)
-        others = [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]
-        for other in others:  # its keepalive and frame tasks
-            other.cancel()
-        await asyncio.gather(*others, return_exceptions=True)
+        await stop_client(self.client, task)
 
     async def keep(self, topic: str, callback: CallbackMessage) -> None:
         """Return once the frame is in the inbox; raise FrameNotStored if it could not be.
