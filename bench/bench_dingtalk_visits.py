@@ -25,6 +25,7 @@ import statistics
 import time
 
 from bench import dingtalk_world
+from bench.bench_visits import round_figures
 from sandbox.dingtalk.phones import DingTalkPhone
 
 PHONES = 20
@@ -50,16 +51,6 @@ async def _findings(phone: DingTalkPhone, count: int, latencies: list[float]) ->
         latencies.append(time.perf_counter() - started)
 
 
-def _figures(latencies: list[float], elapsed: float) -> dict[str, float]:
-    ordered = sorted(latencies)
-    return {
-        "messages": len(ordered),
-        "messages_per_s": round(len(ordered) / elapsed, 1),
-        "p50_ms": round(statistics.median(ordered) * 1000, 1),
-        "p95_ms": round(ordered[int(len(ordered) * 0.95) - 1] * 1000, 1),
-    }
-
-
 async def run_echo() -> dict[str, float]:
     with dingtalk_world.standin(limits=False) as server:
         async with dingtalk_world.echo_robot(server):
@@ -68,7 +59,7 @@ async def run_echo() -> dict[str, float]:
             latencies: list[float] = []
             started = time.perf_counter()
             await asyncio.gather(*(_echoes(phone, PER_PHONE, latencies) for phone in phones))
-            return _figures(latencies, time.perf_counter() - started)
+            return round_figures(latencies, time.perf_counter() - started)
 
 
 async def run_duban(*, limits: bool) -> dict[str, float]:
@@ -78,7 +69,7 @@ async def run_duban(*, limits: bool) -> dict[str, float]:
             latencies: list[float] = []
             started = time.perf_counter()
             await asyncio.gather(*(_findings(phone, PER_PHONE, latencies) for phone in phones))
-            figures = _figures(latencies, time.perf_counter() - started)
+            figures = round_figures(latencies, time.perf_counter() - started)
             figures["refused_calls"] = len(server.rate.refused)
             return figures
 

@@ -95,7 +95,8 @@ async def _findings(phone: Phone, count: int, latencies: list[float], photos: bo
         latencies.append(time.perf_counter() - started)
 
 
-def _figures(latencies: list[float], elapsed: float) -> dict[str, float]:
+def round_figures(latencies: list[float], elapsed: float) -> dict[str, float]:
+    """A round's throughput and latency (also bench_dingtalk_visits')."""
     ordered = sorted(latencies)
     return {
         "messages": len(ordered),
@@ -123,7 +124,7 @@ async def run_duban(photos: bool) -> dict[str, float]:
         latencies: list[float] = []
         started = time.perf_counter()
         await asyncio.gather(*(_findings(p, count, latencies, photos) for p in phones))
-        return _figures(latencies, time.perf_counter() - started)
+        return round_figures(latencies, time.perf_counter() - started)
     finally:
         await runtime.stop()
         await sandbox.stop()
@@ -164,7 +165,7 @@ async def run_apart(bot: str, photos: bool = False) -> dict[str, float]:
         cpu = _cpu_seconds(process)
         started = time.perf_counter()
         await asyncio.gather(*findings)
-        figures = _figures(latencies, time.perf_counter() - started)
+        figures = round_figures(latencies, time.perf_counter() - started)
         figures["bot_cpu_ms_per_message"] = round(
             (_cpu_seconds(process) - cpu) * 1000 / len(latencies), 2
         )
